@@ -1,0 +1,14 @@
+import type { Partition } from '../core/arn.js';
+import type { Clock, Ids, Logger } from '../core/ports.js';
+import type { State } from './state.js';
+
+/** What every control-plane operation and controller is given: state and the ports, nothing concrete. */
+export interface ControlContext {
+  state: State;
+  clock: Clock;
+  ids: Ids;
+  log: Logger;
+  partition: Partition;
+  /** Where agents reach the control plane (DiscoverPollEndpoint answers with it). */
+  endpoint: string;
+}

@@ -1,0 +1,57 @@
+// One error catalogue. Every error that reaches a client carries AWS's stable code (the `__type` of JSON
+// protocols, `Code` of query/XML ones) and its HTTP status; nothing matches errors by message text.
+
+export class AwsError extends Error {
+  constructor(
+    /** AWS's error code, verbatim (e.g. `ClusterNotFoundException`). */
+    readonly code: string,
+    message: string,
+    /** HTTP status the wire protocol answers with. */
+    readonly status = 400,
+  ) {
+    super(message);
+    this.name = code;
+  }
+
+  /** Client errors are the caller's fault (4xx); server errors are ours (5xx). */
+  get fault(): 'client' | 'server' {
+    return this.status >= 500 ? 'server' : 'client';
+  }
+}
+
+const define = (code: string, status = 400) =>
+  class extends AwsError {
+    constructor(message: string) {
+      super(code, message, status);
+    }
+  };
+
+// Generic protocol and auth errors, shared by every AWS service.
+export const SerializationException = define('SerializationException');
+export const UnknownOperationException = define('UnknownOperationException');
+export const ValidationException = define('ValidationException');
+export const InvalidSignatureException = define('InvalidSignatureException', 403);
+export const UnrecognizedClientException = define('UnrecognizedClientException', 403);
+export const IncompleteSignatureException = define('IncompleteSignatureException', 403);
+export const MissingAuthenticationTokenException = define('MissingAuthenticationTokenException', 403);
+export const SignatureDoesNotMatch = define('SignatureDoesNotMatch', 403);
+export const RequestExpired = define('RequestExpired', 403);
+export const AccessDeniedException = define('AccessDeniedException', 403);
+export const RequestEntityTooLarge = define('RequestEntityTooLargeException', 413);
+export const InternalFailure = define('InternalFailure', 500);
+
+// ECS errors, as named in the ECS service model.
+export const ClientException = define('ClientException');
+export const InvalidParameterException = define('InvalidParameterException');
+export const ServerException = define('ServerException', 500);
+export const ClusterNotFoundException = define('ClusterNotFoundException');
+export const ClusterContainsContainerInstancesException = define('ClusterContainsContainerInstancesException');
+export const ClusterContainsServicesException = define('ClusterContainsServicesException');
+export const ClusterContainsTasksException = define('ClusterContainsTasksException');
+export const ResourceNotFoundException = define('ResourceNotFoundException');
+export const ResourceInUseException = define('ResourceInUseException');
+export const TargetNotFoundException = define('TargetNotFoundException');
+export const AttributeLimitExceededException = define('AttributeLimitExceededException');
+export const ServiceNotFoundException = define('ServiceNotFoundException');
+export const ServiceNotActiveException = define('ServiceNotActiveException');
+export const LimitExceededException = define('LimitExceededException');

@@ -1,0 +1,78 @@
+// The Store port on SQLite (better-sqlite3): WAL, a busy timeout, immediate transactions, numbered
+// migrations. Records are JSON documents keyed by (kind, id); dates round-trip as {"$date": ms}.
+import Database from 'better-sqlite3';
+import type { Store, StoredChange, StoredRecord } from '../../core/ports.js';
+
+/** Each entry upgrades the schema by one version; never edit a shipped migration, append a new one. */
+const MIGRATIONS: string[] = [
+  `CREATE TABLE records (
+     kind TEXT NOT NULL,
+     id   TEXT NOT NULL,
+     doc  TEXT NOT NULL,
+     PRIMARY KEY (kind, id)
+   ) WITHOUT ROWID`,
+];
+
+function replacer(this: Record<string, unknown>, key: string, value: unknown) {
+  const raw = this[key];
+  return raw instanceof Date ? { $date: raw.getTime() } : value;
+}
+
+function reviver(_key: string, value: unknown) {
+  if (value !== null && typeof value === 'object' && '$date' in value) {
+    return new Date((value as { $date: number }).$date);
+  }
+  return value;
+}
+
+export const encodeDoc = (doc: unknown) => JSON.stringify(doc, replacer);
+export const decodeDoc = (text: string): unknown => JSON.parse(text, reviver);
+
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly upsert: Database.Statement;
+  private readonly remove: Database.Statement;
+  private readonly applyAll: (changes: StoredChange[]) => void;
+
+  /** `path` is a file, or `:memory:` for tests. */
+  constructor(path: string) {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+    this.upsert = this.db.prepare(
+      'INSERT INTO records (kind, id, doc) VALUES (?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET doc = excluded.doc',
+    );
+    this.remove = this.db.prepare('DELETE FROM records WHERE kind = ? AND id = ?');
+    this.applyAll = this.db.transaction((changes: StoredChange[]) => {
+      for (const { kind, id, doc } of changes) {
+        if (doc === null) this.remove.run(kind, id);
+        else this.upsert.run(kind, id, encodeDoc(doc));
+      }
+    });
+  }
+
+  private migrate() {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      }).immediate();
+    }
+  }
+
+  async load(): Promise<StoredRecord[]> {
+    const rows = this.db.prepare('SELECT kind, id, doc FROM records').all() as { kind: string; id: string; doc: string }[];
+    return rows.map((row) => ({ kind: row.kind, id: row.id, doc: decodeDoc(row.doc) }));
+  }
+
+  async commit(changes: StoredChange[]): Promise<void> {
+    this.applyAll.immediate(changes);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
