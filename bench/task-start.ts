@@ -1,0 +1,60 @@
+// Task start: RunTask to RUNNING (as DescribeTasks reports it), one busybox container, against
+// `docker run -d` of the same image and command, interleaved in the same run. Goal: ratio <= 1.0x.
+import { DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
+import { exec, percentile, table } from './lib.js';
+import { startWharf } from '../test/wharf-process.js';
+
+const IMAGE = 'wharf-test/busybox:latest';
+
+export async function taskStartBenchmark(runs = 20) {
+  const wharf = await startWharf();
+  const ecs = wharf.ecs();
+  const wharfMs: number[] = [];
+  const dockerMs: number[] = [];
+  const dockerIds: string[] = [];
+  const taskArns: string[] = [];
+  try {
+    await ecs.send(new RegisterTaskDefinitionCommand({
+      family: 'bench-start',
+      containerDefinitions: [{ name: 'app', image: IMAGE, memory: 32, command: ['sleep', '600'] }],
+    }));
+    for (let i = 0; i < runs + 2; i++) {
+      let t = performance.now();
+      const { tasks = [], failures = [] } = await ecs.send(new RunTaskCommand({ taskDefinition: 'bench-start' }));
+      if (!tasks[0]) throw new Error(`RunTask failed: ${JSON.stringify(failures)}`);
+      const taskArn = tasks[0].taskArn!;
+      taskArns.push(taskArn);
+      for (;;) {
+        const { tasks: [task] = [] } = await ecs.send(new DescribeTasksCommand({ tasks: [taskArn] }));
+        if (task?.lastStatus === 'RUNNING') break;
+        if (task?.lastStatus === 'STOPPED') throw new Error(`task stopped: ${task.stoppedReason}`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      if (i >= 2) wharfMs.push(performance.now() - t); // the first two warm up both paths
+
+      t = performance.now();
+      dockerIds.push((await exec('docker', ['run', '-d', '--memory', '32m', IMAGE, 'sleep', '600'])).trim());
+      if (i >= 2) dockerMs.push(performance.now() - t);
+    }
+  } finally {
+    await Promise.all(taskArns.map((task) => ecs.send(new StopTaskCommand({ task })).catch(() => undefined)));
+    if (dockerIds.length) await exec('docker', ['rm', '-f', ...dockerIds]).catch(() => undefined);
+  }
+  // Give the agent a moment to stop the tasks' containers before Wharf exits (they would be re-adopted).
+  await new Promise((r) => setTimeout(r, 2000));
+  await wharf.stop();
+  wharfMs.sort((a, b) => a - b);
+  dockerMs.sort((a, b) => a - b);
+  console.log(`\nTask start, ${runs} runs each, interleaved`);
+  table([
+    { path: 'wharf RunTask -> RUNNING', 'p50 ms': percentile(wharfMs, 50), 'p95 ms': percentile(wharfMs, 95) },
+    { path: 'docker run -d', 'p50 ms': percentile(dockerMs, 50), 'p95 ms': percentile(dockerMs, 95) },
+    {
+      path: 'ratio (goal <= 1.0x)',
+      'p50 ms': `${(percentile(wharfMs, 50) / percentile(dockerMs, 50)).toFixed(2)}x`,
+      'p95 ms': `${(percentile(wharfMs, 95) / percentile(dockerMs, 95)).toFixed(2)}x`,
+    },
+  ]);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await taskStartBenchmark();

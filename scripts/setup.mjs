@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// Makes this machine ready to run Wharf (and, with --test, its tests): npm dependencies, a running Docker
+// engine (installed and started on Debian as root when missing), the TypeScript build, and for tests the
+// locally built images. Idempotent and quick when everything is already there. Plain JS: it runs before
+// any dependency is installed.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, openSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const forTests = process.argv.includes('--test');
+const say = (msg) => console.error(`[setup] ${msg}`);
+const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
+const ok = (cmd, args) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+const isRoot = process.getuid?.() === 0;
+const hasApt = existsSync('/usr/bin/apt-get');
+
+let aptUpdated = false;
+function aptInstall(packages) {
+  const installed = (p) => spawnSync('dpkg-query', ['-W', '-f=${Status}', p]).stdout?.toString().includes('install ok installed');
+  const missing = packages.filter((p) => !installed(p));
+  if (missing.length === 0) return true;
+  if (!isRoot || !hasApt) {
+    say(`missing Debian packages: ${missing.join(' ')}. Install them (apt-get install -y ${missing.join(' ')}) and run again.`);
+    return false;
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  if (!aptUpdated) run('apt-get', ['update', '-qq'], { env });
+  aptUpdated = true;
+  say(`installing ${missing.join(' ')}`);
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { env });
+  return true;
+}
+
+function npmDependencies() {
+  const lock = join(root, 'package-lock.json');
+  const marker = join(root, 'node_modules', '.package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  say('installing npm dependencies');
+  run('npm', ['ci', '--no-audit', '--no-fund']);
+}
+
+const dockerUp = () => ok('docker', ['info']) || ok('curl', ['-sf', '--unix-socket', '/var/run/docker.sock', 'http://d/_ping']);
+
+async function docker() {
+  if (dockerUp()) return;
+  if (!existsSync('/usr/sbin/dockerd') && !existsSync('/usr/bin/dockerd')) {
+    if (!isRoot || !hasApt) {
+      say('Docker is not running and cannot be installed here: install Docker (https://docs.docker.com/engine/install/) and start it, then run again.');
+      process.exit(1);
+    }
+    aptInstall(['docker.io']);
+  }
+  if (!isRoot) {
+    say('Docker is installed but not running: start it (sudo systemctl start docker) and run again.');
+    process.exit(1);
+  }
+  say('starting dockerd');
+  const log = openSync('/var/log/wharf-dockerd.log', 'a');
+  spawn('dockerd', [], { detached: true, stdio: ['ignore', log, log] }).unref();
+  for (let i = 0; i < 120 && !dockerUp(); i++) await new Promise((r) => setTimeout(r, 500));
+  if (!dockerUp()) {
+    say('dockerd did not come up: see /var/log/wharf-dockerd.log');
+    process.exit(1);
+  }
+}
+
+npmDependencies();
+await docker();
+if (forTests) {
+  // busybox-static gives the test image; the AWS CLI is used by the end-to-end tests when present.
+  aptInstall(['busybox-static']);
+  run('bash', [join(root, 'scripts', 'test-images.sh')]);
+}
+say('building');
+run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json']);

@@ -1,0 +1,27 @@
+// `wharf <verb>`: one file per verb; this only dispatches.
+import { agentCommand } from './agent.js';
+import { envCommand } from './env.js';
+import { upCommand } from './up.js';
+
+const USAGE = `usage: wharf <command> [options]
+
+commands:
+  up      run the control plane and a local agent in the foreground
+          [--port 4566] [--host 127.0.0.1] [--data-dir ./.wharf] [--region us-east-1] [--auth sigv4|permissive]
+  env     print export lines for the AWS CLI and SDKs  [--port] [--host] [--data-dir]
+  agent   run a container-instance agent  --endpoint URL --cluster NAME [--data-dir DIR]
+`;
+
+const [verb, ...rest] = process.argv.slice(2);
+const verbs: Record<string, (argv: string[]) => unknown> = { up: upCommand, env: envCommand, agent: agentCommand };
+const command = verb ? verbs[verb] : undefined;
+if (!command) {
+  process.stderr.write(USAGE);
+  process.exit(verb === undefined || verb === '--help' || verb === 'help' ? 0 : 2);
+}
+try {
+  await command(rest);
+} catch (err) {
+  process.stderr.write(`wharf ${verb}: ${(err as Error).message}\n`);
+  process.exit(2);
+}
