@@ -15,14 +15,17 @@ after(async () => {
   await wharf?.stop();
 });
 
+const toBytes = (data: string | ArrayBuffer | ArrayBufferView) =>
+  typeof data === 'string' ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+
 /** node's crypto as the Hash the smithy signer wants. */
 class Sha256 {
   private readonly h;
-  constructor(secret?: string | Uint8Array) {
-    this.h = secret ? createHmac('sha256', secret) : createHash('sha256');
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    this.h = secret ? createHmac('sha256', toBytes(secret)) : createHash('sha256');
   }
-  update(data: string | Uint8Array) {
-    this.h.update(data);
+  update(data: string | ArrayBuffer | ArrayBufferView) {
+    this.h.update(toBytes(data));
   }
   async digest() {
     return new Uint8Array(this.h.digest());

@@ -62,6 +62,15 @@ export class State {
     return ((this.tables.get(kind) ?? new Map()).values() as IterableIterator<RecordKinds[K]>);
   }
 
+  /** Every record of `kind` with the id it is stored under. */
+  entries<K extends Kind>(kind: K): IterableIterator<[string, RecordKinds[K]]> {
+    return ((this.tables.get(kind) ?? new Map()).entries() as IterableIterator<[string, RecordKinds[K]]>);
+  }
+
+  kinds(): Kind[] {
+    return [...this.tables.keys()];
+  }
+
   count(kind: Kind): number {
     return this.tables.get(kind)?.size ?? 0;
   }
@@ -114,7 +123,11 @@ export class State {
       const index = this.indexes.get(`${kind}.${name}`) ?? new Map<string, Set<string>>();
       this.indexes.set(`${kind}.${name}`, index);
       const old = before === undefined ? undefined : key(before);
-      if (old !== undefined) index.get(old)?.delete(id);
+      if (old !== undefined) {
+        const ids = index.get(old);
+        ids?.delete(id);
+        if (ids?.size === 0) index.delete(old);
+      }
       const now = doc === undefined ? undefined : key(doc);
       if (now !== undefined) index.set(now, (index.get(now) ?? new Set()).add(id));
     }

@@ -42,6 +42,8 @@ export interface ClusterRecord extends Cluster {
   clusterName: string;
   status: 'ACTIVE' | 'PROVISIONING' | 'DEPROVISIONING' | 'FAILED' | 'INACTIVE';
   tags: Tag[];
+  /** When DeleteCluster made it INACTIVE (not an ECS member): it stays describable for a while after. */
+  deletedAt?: Date;
 }
 
 export interface TaskDefinitionRecord extends TaskDefinition {
@@ -57,6 +59,9 @@ export interface ContainerRecord extends Container {
   taskArn: string;
   name: string;
   lastStatus: string;
+  /** From the container definition (not ECS members of Container): what stops the task, what its health counts. */
+  essential: boolean;
+  healthCheck: boolean;
 }
 
 export interface TaskRecord extends Task {
@@ -68,6 +73,9 @@ export interface TaskRecord extends Task {
   containers: ContainerRecord[];
   tags: Tag[];
   version: number;
+  /** RunTask's clientToken and a digest of the request it came with, for idempotent retries (not ECS members). */
+  clientToken?: string;
+  clientRequest?: string;
 }
 
 export interface ContainerInstanceRecord extends ContainerInstance {
@@ -81,6 +89,22 @@ export interface ContainerInstanceRecord extends ContainerInstance {
   attributes: Attribute[];
   tags: Tag[];
   version: number;
+  /** When DeregisterContainerInstance made it INACTIVE (not an ECS member). */
+  deregisteredAt?: Date;
+}
+
+/** The revision counter of a task definition family: revisions are never reused, even after deletion. */
+export interface TaskDefinitionFamilyRecord {
+  family: string;
+  latestRevision: number;
+}
+
+/** An account setting (PutAccountSetting) or account default (PutAccountSettingDefault, on the root ARN). */
+export interface AccountSettingRecord {
+  name: string;
+  value: string;
+  principalArn: string;
+  type: 'user';
 }
 
 /** Every kind of record the control plane persists, by its kind name in the store. */
@@ -89,5 +113,7 @@ export interface RecordKinds {
   taskDefinition: TaskDefinitionRecord;
   task: TaskRecord;
   containerInstance: ContainerInstanceRecord;
+  taskDefinitionFamily: TaskDefinitionFamilyRecord;
+  accountSetting: AccountSettingRecord;
 }
 export type Kind = keyof RecordKinds;

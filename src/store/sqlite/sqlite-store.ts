@@ -32,7 +32,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly upsert: Database.Statement;
   private readonly remove: Database.Statement;
-  private readonly applyAll: (changes: StoredChange[]) => void;
+  private readonly applyAll: Database.Transaction<(changes: StoredChange[]) => void>;
 
   /** `path` is a file, or `:memory:` for tests. */
   constructor(path: string) {

@@ -1,0 +1,71 @@
+// Shared lookups: how ECS resolves the names, ids and ARNs callers pass for clusters, task definitions,
+// tasks and container instances.
+import { clusterArn, containerInstanceArn, parseArn, taskArn, taskDefinitionArn } from '../../core/arn.js';
+import type { ClusterRecord, ContainerInstanceRecord, TaskDefinitionRecord } from '../../core/ecs.js';
+import { ClientException, ClusterNotFoundException } from '../../core/errors.js';
+import type { ControlContext } from '../context.js';
+import type { Transaction } from '../state.js';
+
+/** What a lookup reads: the state itself, or a mutation's transaction (which also sees its own writes). */
+export type Reader = Pick<Transaction, 'get'>;
+
+/** A cluster's ARN from its short name or ARN; ECS assumes `default` when none is given. */
+export const clusterArnOf = (ctx: ControlContext, cluster: string | undefined): string =>
+  cluster?.startsWith('arn:') ? cluster : clusterArn(ctx.partition, cluster || 'default');
+
+/** A cluster by short name or ARN; ECS assumes `default` when none is given. Deleted clusters are not found. */
+export function resolveCluster(ctx: ControlContext, cluster: string | undefined, reader: Reader = ctx.state): ClusterRecord {
+  const record = reader.get('cluster', clusterArnOf(ctx, cluster));
+  if (!record || record.status === 'INACTIVE') throw new ClusterNotFoundException('Cluster not found.');
+  return record;
+}
+
+/**
+ * A task definition by `family` (its latest ACTIVE revision), `family:revision` or ARN, whatever its
+ * status; callers that launch tasks check the status themselves.
+ */
+export function resolveTaskDefinition(ctx: ControlContext, ref: string, reader: Reader = ctx.state): TaskDefinitionRecord {
+  const parsed = parseTaskDefinitionRef(ref);
+  const found = !parsed
+    ? undefined
+    : parsed.revision === undefined
+      ? latestActiveRevision(ctx, parsed.family)
+      : reader.get('taskDefinition', taskDefinitionArn(ctx.partition, parsed.family, parsed.revision));
+  if (!found) throw new ClientException('Unable to describe task definition.');
+  return found;
+}
+
+/** `family`, `family:revision` or an ARN split into its family and revision; undefined when malformed. */
+export function parseTaskDefinitionRef(ref: string): { family: string; revision?: number } | undefined {
+  const name = parseArn(ref)?.resource.replace(/^task-definition\//, '') ?? ref;
+  const [family = '', revision, ...rest] = name.split(':');
+  if (rest.length > 0 || (revision !== undefined && !/^[1-9][0-9]*$/.test(revision))) return undefined;
+  return revision === undefined ? { family } : { family, revision: Number(revision) };
+}
+
+function latestActiveRevision(ctx: ControlContext, family: string): TaskDefinitionRecord | undefined {
+  let latest: TaskDefinitionRecord | undefined;
+  for (const d of ctx.state.where('taskDefinition', 'family', family)) {
+    if (d.status === 'ACTIVE' && (!latest || d.revision > latest.revision)) latest = d;
+  }
+  return latest;
+}
+
+/** A task's ARN from its id or ARN (ids are completed with the cluster's name, as ECS's long ARNs are). */
+export const taskArnOf = (ctx: ControlContext, cluster: ClusterRecord, task: string): string =>
+  task.startsWith('arn:') ? task : taskArn(ctx.partition, cluster.clusterName, task);
+
+/** A container instance's ARN from its id or ARN. */
+export const containerInstanceArnOf = (ctx: ControlContext, cluster: ClusterRecord, instance: string): string =>
+  instance.startsWith('arn:') ? instance : containerInstanceArn(ctx.partition, cluster.clusterName, instance);
+
+/** A container instance of `cluster` by id or ARN, whatever its status; undefined when it is not in that cluster. */
+export function findContainerInstance(
+  ctx: ControlContext,
+  cluster: ClusterRecord,
+  instance: string,
+  reader: Reader = ctx.state,
+): ContainerInstanceRecord | undefined {
+  const record = reader.get('containerInstance', containerInstanceArnOf(ctx, cluster, instance));
+  return record?.clusterArn === cluster.clusterArn ? record : undefined;
+}

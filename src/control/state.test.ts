@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ClusterRecord, TaskRecord } from '../core/ecs.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { State, type Change } from './state.js';
+
+const cluster = (name: string): ClusterRecord => ({ clusterArn: `arn:c/${name}`, clusterName: name, status: 'ACTIVE', tags: [] });
+const task = (id: string, instance?: string): TaskRecord => ({
+  taskArn: `arn:t/${id}`,
+  clusterArn: 'arn:c/a',
+  taskDefinitionArn: 'arn:td/x:1',
+  containerInstanceArn: instance,
+  lastStatus: 'PENDING',
+  desiredStatus: 'RUNNING',
+  containers: [],
+  tags: [],
+  version: 1,
+});
+
+test('mutations commit atomically, index, notify, and survive a reload', async () => {
+  const store = new SqliteStore(':memory:');
+  const state = await State.open(store);
+  const heard: Change[][] = [];
+  state.subscribe((changes) => heard.push(changes));
+
+  await state.mutate((tx) => {
+    tx.put('cluster', 'arn:c/a', cluster('a'));
+    tx.put('task', 'arn:t/1', task('1', 'i1'));
+    assert.equal(tx.get('task', 'arn:t/1')?.taskArn, 'arn:t/1', 'a mutation reads its own writes');
+    assert.equal(state.get('task', 'arn:t/1'), undefined, 'others do not see staged writes');
+  });
+  assert.equal(state.where('task', 'containerInstance', 'i1').length, 1);
+  assert.equal(heard.length, 1);
+  assert.equal(heard[0]!.length, 2);
+
+  await state.mutate((tx) => tx.put('task', 'arn:t/1', { ...task('1', 'i2'), version: 2 }));
+  assert.equal(state.where('task', 'containerInstance', 'i1').length, 0, 'index follows the update');
+  assert.equal(state.where('task', 'containerInstance', 'i2')[0]?.version, 2);
+  assert.equal(heard[1]![0]!.before?.version, 1);
+
+  const reloaded = await State.open(store);
+  assert.equal(reloaded.get('task', 'arn:t/1')?.version, 2);
+  assert.equal(reloaded.where('task', 'cluster', 'arn:c/a').length, 1);
+});
+
+test('a mutation that throws writes nothing, and later ones still run', async () => {
+  const state = await State.open(new SqliteStore(':memory:'));
+  await assert.rejects(
+    state.mutate((tx) => {
+      tx.put('cluster', 'arn:c/a', cluster('a'));
+      throw new Error('refused');
+    }),
+    /refused/,
+  );
+  assert.equal(state.count('cluster'), 0);
+  await state.mutate((tx) => tx.put('cluster', 'arn:c/b', cluster('b')));
+  assert.equal(state.count('cluster'), 1);
+});
+
+test('mutations run one at a time, in order', async () => {
+  const state = await State.open(new SqliteStore(':memory:'));
+  await Promise.all(
+    Array.from({ length: 50 }, (_, i) =>
+      state.mutate((tx) => {
+        const current = tx.get('task', 'arn:t/n')?.version ?? 0;
+        tx.put('task', 'arn:t/n', { ...task('n'), version: current + 1 });
+        return i;
+      }),
+    ),
+  );
+  assert.equal(state.get('task', 'arn:t/n')?.version, 50);
+});

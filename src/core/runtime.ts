@@ -1,0 +1,207 @@
+// The container runtime port: what a container-instance agent needs from a container engine, in ECS's
+// terms rather than the engine's. DockerRuntime (src/runtime/docker) implements it through the Docker
+// Engine API; the agent only ever sees these plain types and RuntimeError codes.
+
+/** The host and engine, as the agent registers them (RegisterContainerInstance's resources and versionInfo). */
+export interface RuntimeInfo {
+  /** Logical CPUs the engine can schedule on. */
+  cpus: number;
+  /** Total memory of the host in bytes. */
+  memoryBytes: number;
+  /** Engine version, e.g. `20.10.24`. */
+  version: string;
+  /** Highest Engine API version the daemon speaks, e.g. `1.41`. */
+  apiVersion: string;
+  /** Kernel architecture as the engine reports it, e.g. `x86_64`, `aarch64`. */
+  architecture: string;
+  /** `linux` or `windows`. */
+  os: string;
+}
+
+export type TransportProtocol = 'tcp' | 'udp';
+
+/** One published port. No `hostPort` lets the engine pick one from the ephemeral range. */
+export interface PortPublication {
+  containerPort: number;
+  hostPort?: number;
+  protocol: TransportProtocol;
+}
+
+/** A port as actually bound on the host (ECS's NetworkBinding). */
+export interface NetworkBinding {
+  bindIP: string;
+  containerPort: number;
+  hostPort: number;
+  protocol: TransportProtocol;
+}
+
+/** The engine runs `command` in the container (`CMD`/`CMD-SHELL` form, as ECS and Docker both write it). */
+export interface HealthCheckSpec {
+  command: string[];
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  retries: number;
+  startPeriodSeconds: number;
+}
+
+/** A host path or a named volume mounted into the container. */
+export interface MountSpec {
+  kind: 'bind' | 'volume';
+  /** Host path (bind) or volume name (volume). */
+  source: string;
+  containerPath: string;
+  readOnly: boolean;
+}
+
+/** Everything needed to create one container. Only `name`, `image` and `labels` are always set. */
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  labels: Record<string, string>;
+  command?: string[];
+  entryPoint?: string[];
+  environment?: Record<string, string>;
+  workingDirectory?: string;
+  user?: string;
+  hostname?: string;
+  /** `bridge`, `host` or `none`. */
+  networkMode: 'bridge' | 'host' | 'none';
+  networkDisabled?: boolean;
+  ports?: PortPublication[];
+  /** Other containers (by engine name) reachable under an alias; bridge only. */
+  links?: { container: string; alias: string }[];
+  cpuShares?: number;
+  /** Hard limit. */
+  memoryBytes?: number;
+  /** Soft limit. */
+  memoryReservationBytes?: number;
+  ulimits?: { name: string; soft: number; hard: number }[];
+  readonlyRootFilesystem?: boolean;
+  mounts?: MountSpec[];
+  /** Containers (by engine name) whose volumes this one mounts. */
+  volumesFrom?: { container: string; readOnly: boolean }[];
+  extraHosts?: { hostname: string; ipAddress: string }[];
+  dnsServers?: string[];
+  dnsSearchDomains?: string[];
+  privileged?: boolean;
+  capAdd?: string[];
+  capDrop?: string[];
+  /** Run an init process as PID 1 (ECS's initProcessEnabled). */
+  init?: boolean;
+  shmSizeBytes?: number;
+  tmpfs?: { containerPath: string; sizeMiB: number; mountOptions: string[] }[];
+  devices?: { hostPath: string; containerPath: string; permissions: string }[];
+  securityOptions?: string[];
+  sysctls?: Record<string, string>;
+  interactive?: boolean;
+  tty?: boolean;
+  /** Seconds between SIGTERM and SIGKILL when the container is stopped. */
+  stopTimeoutSeconds?: number;
+  healthCheck?: HealthCheckSpec;
+  log?: { driver: string; options: Record<string, string> };
+}
+
+/** Container health in ECS's words; UNKNOWN while the engine's health check is still starting. */
+export type HealthStatus = 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
+
+/** What the engine knows about one container now. */
+export interface ContainerState {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+  /** `created`: never started; `running` (also paused or restarting); `exited` (also dead). */
+  status: 'created' | 'running' | 'exited';
+  exitCode?: number;
+  /** The kernel killed it for exceeding its memory limit. */
+  oomKilled: boolean;
+  /** Why the engine failed to run it, when it says. */
+  error?: string;
+  startedAt?: Date;
+  finishedAt?: Date;
+  /** Absent when the container has no health check. */
+  health?: HealthStatus;
+  networkBindings: NetworkBinding[];
+  stopTimeoutSeconds?: number;
+}
+
+/** A container as listed: enough to find the ones the agent owns. */
+export interface ContainerSummary {
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+}
+
+export interface VolumeSpec {
+  name: string;
+  driver?: string;
+  driverOptions?: Record<string, string>;
+  labels?: Record<string, string>;
+}
+
+/**
+ * Something happened to a container. Events only say *that* something changed: consumers inspect the
+ * container to learn its state (events can be missed or reordered; the state cannot).
+ */
+export interface RuntimeEvent {
+  containerId: string;
+  kind: 'start' | 'die' | 'oom' | 'health' | 'destroy';
+}
+
+export interface ContainerRuntime {
+  info(): Promise<RuntimeInfo>;
+  /** Whether the image is present locally. */
+  hasImage(image: string): Promise<boolean>;
+  /** Pulls the image from its registry; RuntimeError `ImagePullFailed` when it cannot. */
+  pullImage(image: string, signal?: AbortSignal): Promise<void>;
+  /** Creates the volume; creating one that exists with the same driver is a no-op. */
+  createVolume(volume: VolumeSpec): Promise<void>;
+  hasVolume(name: string): Promise<boolean>;
+  /** Removes the volume; a volume already gone is not an error. */
+  removeVolume(name: string): Promise<void>;
+  /** Returns the new container's id. */
+  createContainer(spec: ContainerSpec): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  /** SIGTERM, then SIGKILL after `timeoutSeconds`; stopping a stopped container is a no-op. */
+  stopContainer(id: string, timeoutSeconds: number): Promise<void>;
+  /** RuntimeError `ContainerNotFound` when it does not exist. */
+  inspectContainer(id: string): Promise<ContainerState>;
+  /** Every container (running or not) carrying all of `labels`. */
+  listContainers(labels: Record<string, string>): Promise<ContainerSummary[]>;
+  /** Removes the container (killing it if needed) and its anonymous volumes; one already gone is not an error. */
+  removeContainer(id: string): Promise<void>;
+  /**
+   * Subscribes to events of containers carrying all of `labels`. Resolves once the subscription is live,
+   * so nothing that happens afterwards is missed; the iterable ends when `signal` aborts or throws when
+   * the engine drops the stream.
+   */
+  events(labels: Record<string, string>, signal: AbortSignal): Promise<AsyncIterable<RuntimeEvent>>;
+}
+
+export type RuntimeErrorCode =
+  /** The engine cannot be reached. */
+  | 'RuntimeUnavailable'
+  | 'ContainerNotFound'
+  | 'ImageNotFound'
+  | 'ImagePullFailed'
+  | 'VolumeNotFound'
+  /** The name is taken, or the object is in a state that forbids the operation. */
+  | 'Conflict'
+  /** The engine rejected the container or volume configuration. */
+  | 'InvalidSpec'
+  /** Anything else the engine reported. */
+  | 'RuntimeFailure';
+
+/** The one error type runtime adapters throw: callers branch on `code`, never on the message. */
+export class RuntimeError extends Error {
+  constructor(
+    readonly code: RuntimeErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'RuntimeError';
+  }
+}
+
+export const isRuntimeError = (err: unknown, code?: RuntimeErrorCode): err is RuntimeError =>
+  err instanceof RuntimeError && (code === undefined || err.code === code);
