@@ -1,5 +1,41 @@
 // ECS on the gateway: each operation of models/ecs.json bound to its control-plane function.
 import type { ControlContext } from '../control/context.js';
+import { describeTasks } from '../control/ecs/describe-tasks.js';
+import { discoverPollEndpoint } from '../control/ecs/discover-poll-endpoint.js';
+import { listTasks } from '../control/ecs/list-tasks.js';
+import { runTask } from '../control/ecs/run-task.js';
+import { startTask } from '../control/ecs/start-task.js';
+import { stopTask } from '../control/ecs/stop-task.js';
+import { submitContainerStateChange } from '../control/ecs/submit-container-state-change.js';
+import { submitTaskStateChange } from '../control/ecs/submit-task-state-change.js';
+import { createCluster } from '../control/ecs/create-cluster.js';
+import { describeClusters } from '../control/ecs/describe-clusters.js';
+import { listClusters } from '../control/ecs/list-clusters.js';
+import { deleteCluster } from '../control/ecs/delete-cluster.js';
+import { updateCluster } from '../control/ecs/update-cluster.js';
+import { updateClusterSettings } from '../control/ecs/update-cluster-settings.js';
+import { putClusterCapacityProviders } from '../control/ecs/put-cluster-capacity-providers.js';
+import { registerTaskDefinition } from '../control/ecs/register-task-definition.js';
+import { describeTaskDefinition } from '../control/ecs/describe-task-definition.js';
+import { listTaskDefinitions } from '../control/ecs/list-task-definitions.js';
+import { listTaskDefinitionFamilies } from '../control/ecs/list-task-definition-families.js';
+import { deregisterTaskDefinition } from '../control/ecs/deregister-task-definition.js';
+import { deleteTaskDefinitions } from '../control/ecs/delete-task-definitions.js';
+import { tagResource } from '../control/ecs/tag-resource.js';
+import { untagResource } from '../control/ecs/untag-resource.js';
+import { listTagsForResource } from '../control/ecs/list-tags-for-resource.js';
+import { registerContainerInstance } from '../control/ecs/register-container-instance.js';
+import { deregisterContainerInstance } from '../control/ecs/deregister-container-instance.js';
+import { describeContainerInstances } from '../control/ecs/describe-container-instances.js';
+import { listContainerInstances } from '../control/ecs/list-container-instances.js';
+import { updateContainerInstancesState } from '../control/ecs/update-container-instances-state.js';
+import { putAttributes } from '../control/ecs/put-attributes.js';
+import { deleteAttributes } from '../control/ecs/delete-attributes.js';
+import { listAttributes } from '../control/ecs/list-attributes.js';
+import { listAccountSettings } from '../control/ecs/list-account-settings.js';
+import { putAccountSetting } from '../control/ecs/put-account-setting.js';
+import { putAccountSettingDefault } from '../control/ecs/put-account-setting-default.js';
+import { deleteAccountSetting } from '../control/ecs/delete-account-setting.js';
 import type { ServiceBinding } from '../protocol/service.js';
 import { loadModel } from '../protocol/model.js';
 
@@ -7,6 +43,42 @@ export function ecsService(ctx: ControlContext): ServiceBinding {
   return {
     model: loadModel('ecs'),
     handlers: {
+      RunTask: (input) => runTask(ctx, input),
+      StartTask: (input) => startTask(ctx, input),
+      StopTask: (input) => stopTask(ctx, input),
+      DescribeTasks: (input) => describeTasks(ctx, input),
+      ListTasks: (input) => listTasks(ctx, input),
+      DiscoverPollEndpoint: (input) => discoverPollEndpoint(ctx, input),
+      SubmitTaskStateChange: (input) => submitTaskStateChange(ctx, input),
+      SubmitContainerStateChange: (input) => submitContainerStateChange(ctx, input),
+      CreateCluster: (input, call) => createCluster(ctx, input, call),
+      DescribeClusters: (input) => describeClusters(ctx, input),
+      ListClusters: (input) => listClusters(ctx, input),
+      DeleteCluster: (input) => deleteCluster(ctx, input),
+      UpdateCluster: (input) => updateCluster(ctx, input),
+      UpdateClusterSettings: (input) => updateClusterSettings(ctx, input),
+      PutClusterCapacityProviders: (input) => putClusterCapacityProviders(ctx, input),
+      RegisterTaskDefinition: (input, call) => registerTaskDefinition(ctx, input, call),
+      DescribeTaskDefinition: (input) => describeTaskDefinition(ctx, input),
+      ListTaskDefinitions: (input) => listTaskDefinitions(ctx, input),
+      ListTaskDefinitionFamilies: (input) => listTaskDefinitionFamilies(ctx, input),
+      DeregisterTaskDefinition: (input) => deregisterTaskDefinition(ctx, input),
+      DeleteTaskDefinitions: (input) => deleteTaskDefinitions(ctx, input),
+      TagResource: (input) => tagResource(ctx, input),
+      UntagResource: (input) => untagResource(ctx, input),
+      ListTagsForResource: (input) => listTagsForResource(ctx, input),
+      RegisterContainerInstance: (input) => registerContainerInstance(ctx, input),
+      DeregisterContainerInstance: (input) => deregisterContainerInstance(ctx, input),
+      DescribeContainerInstances: (input) => describeContainerInstances(ctx, input),
+      ListContainerInstances: (input) => listContainerInstances(ctx, input),
+      UpdateContainerInstancesState: (input) => updateContainerInstancesState(ctx, input),
+      PutAttributes: (input) => putAttributes(ctx, input),
+      DeleteAttributes: (input) => deleteAttributes(ctx, input),
+      ListAttributes: (input) => listAttributes(ctx, input),
+      ListAccountSettings: (input, call) => listAccountSettings(ctx, input, call),
+      PutAccountSetting: (input, call) => putAccountSetting(ctx, input, call),
+      PutAccountSettingDefault: (input) => putAccountSettingDefault(ctx, input),
+      DeleteAccountSetting: (input, call) => deleteAccountSetting(ctx, input, call),
     },
   };
 }

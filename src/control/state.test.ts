@@ -36,7 +36,7 @@ test('mutations commit atomically, index, notify, and survive a reload', async (
   await state.mutate((tx) => tx.put('task', 'arn:t/1', { ...task('1', 'i2'), version: 2 }));
   assert.equal(state.where('task', 'containerInstance', 'i1').length, 0, 'index follows the update');
   assert.equal(state.where('task', 'containerInstance', 'i2')[0]?.version, 2);
-  assert.equal(heard[1]![0]!.before?.version, 1);
+  assert.equal((heard[1]![0]!.before as TaskRecord | undefined)?.version, 1);
 
   const reloaded = await State.open(store);
   assert.equal(reloaded.get('task', 'arn:t/1')?.version, 2);

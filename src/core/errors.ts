@@ -30,13 +30,15 @@ const define = (code: string, status = 400) =>
 export const SerializationException = define('SerializationException');
 export const UnknownOperationException = define('UnknownOperationException');
 export const ValidationException = define('ValidationException');
-export const InvalidSignatureException = define('InvalidSignatureException', 403);
-export const UnrecognizedClientException = define('UnrecognizedClientException', 403);
-export const IncompleteSignatureException = define('IncompleteSignatureException', 403);
-export const MissingAuthenticationTokenException = define('MissingAuthenticationTokenException', 403);
+// AWS's JSON front end (ECS, DynamoDB, ECR...) answers its auth errors with 400, not 403.
+export const InvalidSignatureException = define('InvalidSignatureException');
+export const UnrecognizedClientException = define('UnrecognizedClientException');
+export const IncompleteSignatureException = define('IncompleteSignatureException');
+export const MissingAuthenticationTokenException = define('MissingAuthenticationTokenException');
+export const AccessDeniedException = define('AccessDeniedException');
+// The query protocols' (IAM, STS, ELBv2) names for them.
 export const SignatureDoesNotMatch = define('SignatureDoesNotMatch', 403);
-export const RequestExpired = define('RequestExpired', 403);
-export const AccessDeniedException = define('AccessDeniedException', 403);
+export const RequestExpired = define('RequestExpired', 400);
 export const RequestEntityTooLarge = define('RequestEntityTooLargeException', 413);
 export const InternalFailure = define('InternalFailure', 500);
 
@@ -55,3 +57,13 @@ export const AttributeLimitExceededException = define('AttributeLimitExceededExc
 export const ServiceNotFoundException = define('ServiceNotFoundException');
 export const ServiceNotActiveException = define('ServiceNotActiveException');
 export const LimitExceededException = define('LimitExceededException');
+
+/** RunTask's clientToken reused with a different request; `resourceIds` are the tasks the token already started. */
+export class ConflictException extends AwsError {
+  constructor(
+    message: string,
+    readonly resourceIds: string[],
+  ) {
+    super('ConflictException', message);
+  }
+}

@@ -1,6 +1,10 @@
 // What the gateway needs to serve one AWS service: its model (from models/, AWS's own) and a handler
 // per operation. The protocol layer knows no domain: handlers take and return plain model-shaped data.
 
+import type { CallContext } from '../core/caller.js';
+
+export type { Caller, CallContext } from '../core/caller.js';
+
 /** A botocore-format service model (models/<service>.json). */
 export interface ServiceModel {
   metadata: {
@@ -39,20 +43,10 @@ export interface Shape {
   exception?: boolean;
   flattened?: boolean;
   timestampFormat?: string;
-}
-
-/** Who is calling, as SigV4 established it. */
-export interface Caller {
-  accessKeyId: string;
-  accountId: string;
-  /** The principal's ARN (root: arn:aws:iam::<account>:root). */
-  arn: string;
-}
-
-export interface CallContext {
-  requestId: string;
-  caller: Caller;
-  region: string;
+  /** A structure that carries any JSON value (Smithy document type). */
+  document?: boolean;
+  /** An error that is the server's fault (5xx). */
+  fault?: boolean;
 }
 
 export type Handler = (input: any, call: CallContext) => Promise<unknown> | unknown;
@@ -60,4 +54,12 @@ export type Handler = (input: any, call: CallContext) => Promise<unknown> | unkn
 export interface ServiceBinding {
   model: ServiceModel;
   handlers: Record<string, Handler>;
+  /**
+   * The code this service answers input that breaks the model's constraints with (required, enum, length,
+   * range, pattern). Defaults from the model: `ValidationException` when the model defines it, else
+   * `InvalidParameterException` when it does (ECS), else `ValidationException` (AWS's common front end).
+   */
+  validationErrorCode?: string;
+  /** How far a signature's time may be from the server's, in minutes: 5 for ECS (the default), 15 for DynamoDB. */
+  clockSkewMinutes?: number;
 }

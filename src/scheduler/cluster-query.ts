@@ -8,6 +8,8 @@
 //   and        := unary (('&&' | 'and') unary)*
 //   unary      := ('!' | 'not') unary | '(' expression ')' | subject operator [argument]
 //   argument   := value | '[' value (',' value)* ']'         value := bare word | 'quoted' | "quoted"
+// A bare word ends at whitespace, a parenthesis, a comma, a quote or an operator character; values with
+// those (regular expressions with groups or alternatives) are quoted.
 import type { ContainerInstanceRecord, TaskRecord } from '../core/ecs.js';
 import { InvalidParameterException } from '../core/errors.js';
 
@@ -149,8 +151,15 @@ function tokenize(expression: string): Token[] {
       continue;
     }
     if (ch === '&' || ch === '|' || ch === '=') throw invalid(expression, `unexpected '${ch}' at position ${i + 1}`);
+    // A bracket inside a word is a regex character class (`i-[0-9]*`), not an argument list.
     let end = i;
-    while (end < expression.length && !WORD_END.test(expression[end]!)) end++;
+    let depth = 0;
+    for (; end < expression.length; end++) {
+      const c = expression[end]!;
+      if (c === '[' && end > i) depth++;
+      else if (c === ']' && depth > 0) depth--;
+      else if (WORD_END.test(c)) break;
+    }
     tokens.push({ kind: 'word', text: expression.slice(i, end), at: i });
     i = end;
   }
@@ -286,12 +295,12 @@ function parseSubject(text: string): Subject | undefined {
 /** Arguments whose form the subject fixes are checked once, at parse time. */
 function checkArgument(expression: string, subject: Subject, operator: Operator, value: string): void {
   if (operator === '=~' || operator === '!~') {
-    compileRegex(expression, value);
+    if (!compileRegex(value)) throw invalid(expression, `'${value}' is not a valid regular expression`);
     return;
   }
   switch (subject.kind) {
     case 'agentConnected':
-      if (value !== 'true' && value !== 'false' && !value.includes('*')) throw invalid(expression, `agentConnected must be compared with true or false, not '${value}'`);
+      if (value !== 'true' && value !== 'false') throw invalid(expression, `agentConnected must be compared with true or false, not '${value}'`);
       return;
     case 'registeredAt':
       if (parseDate(value) === undefined) throw invalid(expression, `'${value}' is not a valid date for registeredAt`);
@@ -405,7 +414,7 @@ function valueTest(subject: Subject, operator: Operator, args: string[]): (value
     }
     case '=~':
     case '!~': {
-      const regex = compileRegex('', args[0]!);
+      const regex = compileRegex(args[0]!)!;
       return operator === '=~' ? (v) => regex.test(v) : (v) => !regex.test(v);
     }
     default: {
@@ -434,38 +443,47 @@ function equalsMatcher(subject: Subject, arg: string): (value: string) => boolea
   return (v) => pattern.test(v);
 }
 
-/** Orders a subject's value against the argument: dates as instants, numbers and versions numerically. */
+/** Orders a subject's value against the argument: dates as instants, counts as numbers, agent versions as versions. */
 function comparator(subject: Subject, arg: string): (value: string) => number {
-  if (subject.kind === 'registeredAt') {
-    const at = parseDate(arg)!;
-    return (v) => Number(v) - at;
+  switch (subject.kind) {
+    case 'registeredAt': {
+      const at = parseDate(arg)!;
+      return (v) => Number(v) - at;
+    }
+    case 'runningTasksCount':
+      return (v) => Number(v) - Number(arg);
+    case 'agentVersion':
+      return (v) => (VERSION.test(v) && VERSION.test(arg) ? compareVersions(v, arg) : compareStrings(v, arg));
+    default:
+      return (v) => compareValues(v, arg);
   }
-  return (v) => compareValues(v, arg);
 }
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
 const VERSION = /^v?\d+(\.\d+)*$/;
 
+/**
+ * Orders two attribute values: as versions when either has two dots or more (`1.14.5`), as numbers when
+ * both are numbers (`2.5`, `10`), else as strings.
+ */
 export function compareValues(a: string, b: string): number {
-  if (NUMBER.test(a) && NUMBER.test(b) && !(a.includes('.') && b.includes('.') && (VERSION.test(a) && VERSION.test(b)) && isVersionLike(a, b))) {
-    return Number(a) - Number(b);
-  }
-  if (VERSION.test(a) && VERSION.test(b)) {
-    const x = a.replace(/^v/, '').split('.').map(Number);
-    const y = b.replace(/^v/, '').split('.').map(Number);
-    for (let k = 0; k < Math.max(x.length, y.length); k++) {
-      const d = (x[k] ?? 0) - (y[k] ?? 0);
-      if (d !== 0) return d;
-    }
-    return 0;
-  }
-  return a < b ? -1 : a > b ? 1 : 0;
+  const dotted = (x: string) => x.split('.').length > 2;
+  if (VERSION.test(a) && VERSION.test(b) && (dotted(a) || dotted(b))) return compareVersions(a, b);
+  if (NUMBER.test(a) && NUMBER.test(b)) return Number(a) - Number(b);
+  return compareStrings(a, b);
 }
 
-/** `1.14.5` and `1.9` are versions; `2.5` against `10.25` are decimals. Versions have a second dot on either side. */
-function isVersionLike(a: string, b: string): boolean {
-  return a.split('.').length > 2 || b.split('.').length > 2;
+function compareVersions(a: string, b: string): number {
+  const x = a.replace(/^v/, '').split('.').map(Number);
+  const y = b.replace(/^v/, '').split('.').map(Number);
+  for (let k = 0; k < Math.max(x.length, y.length); k++) {
+    const d = (x[k] ?? 0) - (y[k] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
 }
+
+const compareStrings = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** AWS's formats: 2018-06-18T22:28:28+00:00, 2018-06-18T22:28:28Z, 2018-06-18T22:28:28 (UTC), 2018-06-18. */
 function parseDate(value: string): number | undefined {
@@ -475,12 +493,12 @@ function parseDate(value: string): number | undefined {
   return Number.isNaN(at) ? undefined : at;
 }
 
-/** Java's `Pattern.matches` semantics: the whole value must match. */
-function compileRegex(expression: string, source: string): RegExp {
+/** Java's `Pattern.matches` semantics: the whole value must match. Undefined when the pattern is not valid. */
+function compileRegex(source: string): RegExp | undefined {
   try {
     return new RegExp(`^(?:${source})$`, 's');
   } catch {
-    throw invalid(expression, `'${source}' is not a valid regular expression`);
+    return undefined;
   }
 }
 

@@ -1,8 +1,8 @@
 // Shared lookups: how ECS resolves the names, ids and ARNs callers pass for clusters, task definitions,
 // tasks and container instances.
 import { clusterArn, containerInstanceArn, parseArn, taskArn, taskDefinitionArn } from '../../core/arn.js';
-import type { ClusterRecord, ContainerInstanceRecord, TaskDefinitionRecord } from '../../core/ecs.js';
-import { ClientException, ClusterNotFoundException } from '../../core/errors.js';
+import type { ClusterRecord, ContainerInstanceRecord, TaskDefinitionRecord, TaskRecord } from '../../core/ecs.js';
+import { ClientException, ClusterNotFoundException, InvalidParameterException } from '../../core/errors.js';
 import type { ControlContext } from '../context.js';
 import type { Transaction } from '../state.js';
 
@@ -54,6 +54,13 @@ function latestActiveRevision(ctx: ControlContext, family: string): TaskDefiniti
 /** A task's ARN from its id or ARN (ids are completed with the cluster's name, as ECS's long ARNs are). */
 export const taskArnOf = (ctx: ControlContext, cluster: ClusterRecord, task: string): string =>
   task.startsWith('arn:') ? task : taskArn(ctx.partition, cluster.clusterName, task);
+
+/** A task of `cluster` by id or ARN. */
+export function resolveTask(ctx: ControlContext, cluster: ClusterRecord, task: string, reader: Reader = ctx.state): TaskRecord {
+  const found = reader.get('task', taskArnOf(ctx, cluster, task));
+  if (found?.clusterArn !== cluster.clusterArn) throw new InvalidParameterException('The referenced task was not found.');
+  return found;
+}
 
 /** A container instance's ARN from its id or ARN. */
 export const containerInstanceArnOf = (ctx: ControlContext, cluster: ClusterRecord, instance: string): string =>

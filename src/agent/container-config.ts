@@ -1,0 +1,223 @@
+// From a task assignment to the runtime's container specs, the way the ECS agent configures Docker:
+// overrides applied, ECS's labels and names, CPU shares and memory limits with the agent's semantics,
+// the task's volumes resolved. Pure: the caller supplies names and random parts.
+import type { ContainerDefinition, ContainerDependency, KeyValuePair } from '@aws-sdk/client-ecs';
+import type { TaskAssignment } from '../core/agent-protocol.js';
+import { lastSegment } from '../core/arn.js';
+import type { ContainerSpec, HealthCheckSpec, MountSpec, VolumeSpec } from '../core/runtime.js';
+
+/** The labels ECS puts on every container it runs, plus Wharf's own owner label. */
+export const LABELS = {
+  taskArn: 'com.amazonaws.ecs.task-arn',
+  containerName: 'com.amazonaws.ecs.container-name',
+  cluster: 'com.amazonaws.ecs.cluster',
+  family: 'com.amazonaws.ecs.task-definition-family',
+  revision: 'com.amazonaws.ecs.task-definition-version',
+  /** The container instance whose agent owns the container: what a restarted agent adopts. */
+  containerInstanceArn: 'wharf.container-instance-arn',
+} as const;
+
+/** The agent's default seconds between SIGTERM and SIGKILL (ECS_CONTAINER_STOP_TIMEOUT). */
+export const DEFAULT_STOP_TIMEOUT_SECONDS = 30;
+
+/** Linux's bounds on CPU shares; the agent (>= 1.2.0) sends null, 0 and 1 CPU units as 2 shares. */
+const MIN_CPU_SHARES = 2;
+const MAX_CPU_SHARES = 262144;
+
+/** ECS's health check defaults (seconds). */
+const HEALTH_DEFAULTS = { interval: 30, timeout: 5, retries: 3, startPeriod: 0 };
+
+/** Log drivers Docker has built in and that need nothing from AWS; others fall back to Docker's default. */
+const LOCAL_LOG_DRIVERS = new Set(['json-file', 'local', 'none', 'syslog', 'journald', 'gelf', 'fluentd']);
+
+const MIB = 1024 * 1024;
+
+/** Engine names allow [a-zA-Z0-9][a-zA-Z0-9_.-]*; like the agent, drop everything else. */
+const engineSafe = (value: string) => value.replace(/[^a-zA-Z0-9_.-]/g, '');
+
+/** `ecs-<family>-<revision>-<container>-<suffix>`, as the ECS agent names containers. */
+export function containerEngineName(task: TaskAssignment, containerName: string, suffix: string): string {
+  const { family, revision } = task.taskDefinition;
+  return engineSafe(`ecs-${family}-${revision}-${containerName}-${suffix}`);
+}
+
+export const taskId = (task: TaskAssignment) => lastSegment(task.taskArn);
+
+const envRecord = (pairs: KeyValuePair[] | undefined) =>
+  Object.fromEntries((pairs ?? []).filter((p) => p.name).map((p) => [p.name!, p.value ?? '']));
+
+/** The task's container definitions with `overrides.containerOverrides` applied, as ECS runs them. */
+export function effectiveContainers(task: TaskAssignment): ContainerDefinition[] {
+  const overrides = new Map((task.overrides?.containerOverrides ?? []).map((o) => [o.name, o]));
+  return (task.taskDefinition.containerDefinitions ?? []).map((def) => {
+    const o = overrides.get(def.name);
+    if (!o) return def;
+    const environment = { ...envRecord(def.environment), ...envRecord(o.environment) };
+    return {
+      ...def,
+      command: o.command ?? def.command,
+      environment: Object.entries(environment).map(([name, value]) => ({ name, value })),
+      cpu: o.cpu ?? def.cpu,
+      memory: o.memory ?? def.memory,
+      memoryReservation: o.memoryReservation ?? def.memoryReservation,
+    };
+  });
+}
+
+/** `name` or `name:alias`, as ECS writes links. */
+function parseLink(link: string): { container: string; alias: string } {
+  const [container, alias] = link.split(':');
+  return { container: container!, alias: alias ?? container! };
+}
+
+/**
+ * What a container waits for before it starts: its `dependsOn`, and like the agent, the containers it
+ * links to or takes volumes from, which must have started first.
+ */
+export function containerDependencies(def: ContainerDefinition): Required<ContainerDependency>[] {
+  const explicit = (def.dependsOn ?? []).map((d) => ({ containerName: d.containerName!, condition: d.condition! }));
+  const implicit = [...(def.links ?? []).map((l) => parseLink(l).container), ...(def.volumesFrom ?? []).map((v) => v.sourceContainer!)]
+    .filter((name) => !explicit.some((d) => d.containerName === name))
+    .map((containerName) => ({ containerName, condition: 'START' as const }));
+  return [...explicit, ...new Map(implicit.map((d) => [d.containerName, d])).values()];
+}
+
+/** A task definition volume as the agent provides it. */
+export type TaskVolume =
+  | { name: string; kind: 'bind'; sourcePath: string }
+  | { name: string; kind: 'volume'; scope: 'task' | 'shared'; autoprovision: boolean; spec: VolumeSpec }
+  | { name: string; kind: 'unsupported'; reason: string };
+
+/**
+ * Resolves the task definition's volumes: a host `sourcePath` is a bind mount; a Docker volume is task-
+ * scoped (created for the task, removed with it) or shared (named as in the definition, kept); a volume
+ * with neither is an empty task-scoped volume. Task-scoped names derive from the task id, so a restarted
+ * agent finds the same volumes.
+ */
+export function taskVolumes(task: TaskAssignment, labels: Record<string, string>): TaskVolume[] {
+  const { family, revision } = task.taskDefinition;
+  const scoped = (name: string) => engineSafe(`ecs-${family}-${revision}-${name}-${taskId(task)}`);
+  return (task.taskDefinition.volumes ?? []).map((v): TaskVolume => {
+    const name = v.name!;
+    if (v.efsVolumeConfiguration || v.fsxWindowsFileServerVolumeConfiguration || v.s3filesVolumeConfiguration) {
+      return { name, kind: 'unsupported', reason: `volume ${name}: only host and Docker volumes are supported` };
+    }
+    if (v.host?.sourcePath) return { name, kind: 'bind', sourcePath: v.host.sourcePath };
+    const docker = v.dockerVolumeConfiguration;
+    const spec = { driver: docker?.driver, driverOptions: docker?.driverOpts, labels: { ...docker?.labels, ...labels } };
+    if (docker?.scope === 'shared') {
+      return { name, kind: 'volume', scope: 'shared', autoprovision: docker.autoprovision ?? false, spec: { ...spec, name } };
+    }
+    return { name, kind: 'volume', scope: 'task', autoprovision: true, spec: { ...spec, name: scoped(name) } };
+  });
+}
+
+export function cpuShares(cpu: number | undefined): number {
+  return Math.min(MAX_CPU_SHARES, Math.max(MIN_CPU_SHARES, cpu ?? 0));
+}
+
+function healthCheck(def: ContainerDefinition): HealthCheckSpec | undefined {
+  const h = def.healthCheck;
+  if (!h?.command?.length) return undefined;
+  return {
+    command: h.command,
+    intervalSeconds: h.interval ?? HEALTH_DEFAULTS.interval,
+    timeoutSeconds: h.timeout ?? HEALTH_DEFAULTS.timeout,
+    retries: h.retries ?? HEALTH_DEFAULTS.retries,
+    startPeriodSeconds: h.startPeriod ?? HEALTH_DEFAULTS.startPeriod,
+  };
+}
+
+function mounts(def: ContainerDefinition, volumes: TaskVolume[]): MountSpec[] {
+  return (def.mountPoints ?? []).flatMap((m): MountSpec[] => {
+    const volume = volumes.find((v) => v.name === m.sourceVolume);
+    if (!volume || volume.kind === 'unsupported' || !m.containerPath) return [];
+    const readOnly = m.readOnly ?? false;
+    return volume.kind === 'bind'
+      ? [{ kind: 'bind', source: volume.sourcePath, containerPath: m.containerPath, readOnly }]
+      : [{ kind: 'volume', source: volume.spec.name, containerPath: m.containerPath, readOnly }];
+  });
+}
+
+export interface ContainerSpecInput {
+  task: TaskAssignment;
+  /** The definition with overrides applied (effectiveContainers). */
+  container: ContainerDefinition;
+  engineName: string;
+  /** The agent's configured cluster, as the ECS agent labels containers with it. */
+  cluster: string;
+  containerInstanceArn: string;
+  volumes: TaskVolume[];
+  /** Engine names of the task's other containers, by container name (links, volumesFrom). */
+  siblings: Record<string, string>;
+  /** Variables the agent adds; like the ECS agent's, they win over the definition's. */
+  agentEnvironment: Record<string, string>;
+}
+
+export function containerSpec(input: ContainerSpecInput): ContainerSpec {
+  const { task, container: def } = input;
+  const mode = task.taskDefinition.networkMode;
+  // awsvpc has no ENI here: its containers get a bridge network like the default mode.
+  const networkMode = mode === 'host' || mode === 'none' ? mode : 'bridge';
+  const linux = def.linuxParameters;
+  const sibling = (name: string) => input.siblings[name] ?? name;
+  return {
+    name: input.engineName,
+    image: def.image!,
+    labels: {
+      ...def.dockerLabels,
+      [LABELS.taskArn]: task.taskArn,
+      [LABELS.containerName]: def.name!,
+      [LABELS.cluster]: input.cluster,
+      [LABELS.family]: task.taskDefinition.family!,
+      [LABELS.revision]: String(task.taskDefinition.revision),
+      [LABELS.containerInstanceArn]: input.containerInstanceArn,
+    },
+    command: def.command,
+    entryPoint: def.entryPoint,
+    environment: { ...envRecord(def.environment), ...input.agentEnvironment },
+    workingDirectory: def.workingDirectory,
+    user: def.user,
+    hostname: networkMode === 'bridge' ? def.hostname : undefined,
+    networkMode,
+    networkDisabled: def.disableNetworking,
+    ports: networkMode === 'bridge'
+      ? (def.portMappings ?? [])
+          .filter((p) => p.containerPort !== undefined)
+          .map((p) => ({ containerPort: p.containerPort!, hostPort: p.hostPort || undefined, protocol: p.protocol ?? 'tcp' }))
+      : undefined,
+    links: networkMode === 'bridge'
+      ? def.links?.map(parseLink).map((l) => ({ container: sibling(l.container), alias: l.alias }))
+      : undefined,
+    cpuShares: cpuShares(def.cpu),
+    memoryBytes: def.memory ? def.memory * MIB : undefined,
+    memoryReservationBytes: def.memoryReservation ? def.memoryReservation * MIB : undefined,
+    ulimits: def.ulimits?.map((u) => ({ name: u.name!, soft: u.softLimit!, hard: u.hardLimit! })),
+    readonlyRootFilesystem: def.readonlyRootFilesystem,
+    mounts: mounts(def, input.volumes),
+    volumesFrom: def.volumesFrom?.map((v) => ({ container: sibling(v.sourceContainer!), readOnly: v.readOnly ?? false })),
+    extraHosts: def.extraHosts?.map((h) => ({ hostname: h.hostname!, ipAddress: h.ipAddress! })),
+    dnsServers: def.dnsServers,
+    dnsSearchDomains: def.dnsSearchDomains,
+    privileged: def.privileged,
+    capAdd: linux?.capabilities?.add,
+    capDrop: linux?.capabilities?.drop,
+    init: linux?.initProcessEnabled,
+    shmSizeBytes: linux?.sharedMemorySize ? linux.sharedMemorySize * MIB : undefined,
+    tmpfs: linux?.tmpfs?.map((t) => ({ containerPath: t.containerPath!, sizeMiB: t.size!, mountOptions: t.mountOptions ?? [] })),
+    devices: linux?.devices?.map((d) => ({
+      hostPath: d.hostPath!,
+      containerPath: d.containerPath ?? d.hostPath!,
+      permissions: (d.permissions ?? ['read', 'write', 'mknod']).map((p) => p[0]).join(''),
+    })),
+    securityOptions: def.dockerSecurityOptions,
+    sysctls: def.systemControls && Object.fromEntries(def.systemControls.map((s) => [s.namespace!, s.value!])),
+    interactive: def.interactive,
+    tty: def.pseudoTerminal,
+    stopTimeoutSeconds: def.stopTimeout ?? DEFAULT_STOP_TIMEOUT_SECONDS,
+    healthCheck: healthCheck(def),
+    log: def.logConfiguration?.logDriver && LOCAL_LOG_DRIVERS.has(def.logConfiguration.logDriver)
+      ? { driver: def.logConfiguration.logDriver, options: def.logConfiguration.options ?? {} }
+      : undefined,
+  };
+}

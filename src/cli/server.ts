@@ -1,0 +1,134 @@
+// The composition root of `wharf up`: SQLite store -> state -> control plane -> gateway, the agent channel,
+// the controllers, and the local agent. The only place that picks concrete adapters.
+import { join } from 'node:path';
+import { WebSocketServer } from 'ws';
+import { startAgent, type AgentHandle } from '../agent/agent.js';
+import { ecsService } from '../api/ecs.js';
+import { AGENT_CHANNEL_PATH } from '../core/agent-protocol.js';
+import { AccessDeniedException } from '../core/errors.js';
+import type { Logger } from '../core/ports.js';
+import { AgentChannel } from '../control/agents.js';
+import type { ControlContext } from '../control/context.js';
+import { createCluster } from '../control/ecs/create-cluster.js';
+import { resetState } from '../control/reset.js';
+import { State } from '../control/state.js';
+import { runTaskPurger } from '../control/task-purger.js';
+import { createGateway, type InternalRoutes } from '../protocol/gateway.js';
+import type { AuthMode, CredentialResolver } from '../protocol/sigv4.js';
+import { DockerRuntime } from '../runtime/docker/docker-runtime.js';
+import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { accountId as configuredAccountId, dataDirPath, rootCredentials, saveSettings, type Credentials } from './config.js';
+import { randomIds, systemClock } from './system.js';
+
+export interface ServerOptions {
+  host: string;
+  port: number;
+  dataDir: string;
+  region: string;
+  auth: AuthMode;
+  log: Logger;
+  /** Run the local agent registered to cluster `default` (default true). */
+  localAgent?: boolean;
+}
+
+export interface Server {
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(options: ServerOptions): Promise<Server> {
+  const { log, region, auth } = options;
+  const dataDir = dataDirPath(options.dataDir);
+  const accountId = configuredAccountId();
+  const root = rootCredentials(dataDir);
+  const rootArn = `arn:aws:iam::${accountId}:root`;
+
+  const store = new SqliteStore(join(dataDir, 'wharf.db'));
+  const state = await State.open(store);
+  const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+  const ctx: ControlContext = {
+    state,
+    clock: systemClock,
+    ids: randomIds,
+    log,
+    partition: { region, accountId },
+    endpoint: `http://${host}:${options.port}`,
+  };
+
+  const credentials: CredentialResolver = {
+    resolve: (accessKeyId) =>
+      accessKeyId === root.accessKeyId
+        ? { secretAccessKey: root.secretAccessKey, caller: { accessKeyId, accountId, arn: rootArn } }
+        : undefined,
+  };
+
+  const agents = new AgentChannel(ctx);
+  const sockets = new WebSocketServer({ noServer: true });
+  const internal: InternalRoutes = async (req, res, authenticate) => {
+    if (req.url === '/_wharf/health' && req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      return true;
+    }
+    if (req.url === '/_wharf/reset' && req.method === 'POST') {
+      if (auth === 'sigv4' && authenticate().caller.arn !== rootArn) throw new AccessDeniedException('Only the root user may reset Wharf');
+      await resetState(ctx);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"reset"}');
+      return true;
+    }
+    return false;
+  };
+
+  const gateway = createGateway({
+    services: [ecsService(ctx)],
+    credentials,
+    auth,
+    accountId,
+    region,
+    log,
+    internal,
+    upgrade: (req, socket, head) => {
+      const url = new URL(req.url ?? '/', 'http://wharf');
+      if (url.pathname !== AGENT_CHANNEL_PATH) return void socket.destroy();
+      sockets.handleUpgrade(req, socket, head, (ws) => {
+        void agents.attach(ws, {
+          cluster: url.searchParams.get('cluster') ?? '',
+          containerInstance: url.searchParams.get('containerInstance') ?? '',
+        });
+      });
+    },
+  });
+  const address = await gateway.listen(options.port, options.host);
+  ctx.endpoint = `http://${host}:${address.port}`;
+  saveSettings(dataDir, { host: options.host, port: address.port, region });
+
+  await createCluster(ctx, { clusterName: 'default' }, { requestId: 'startup', region, caller: { accessKeyId: root.accessKeyId, accountId, arn: rootArn } });
+
+  const stopping = new AbortController();
+  const loops = [agents.run(stopping.signal), runTaskPurger(ctx, stopping.signal)];
+
+  let agent: AgentHandle | undefined;
+  if (options.localAgent !== false) {
+    agent = await startAgent({
+      endpoint: ctx.endpoint,
+      cluster: 'default',
+      credentials: root as Credentials,
+      region,
+      dataDir: join(dataDir, 'agent'),
+      runtime: new DockerRuntime(),
+      log: log.child({ component: 'agent' }),
+    });
+  }
+
+  return {
+    endpoint: ctx.endpoint,
+    close: async () => {
+      // The agent leaves its containers running: the next start re-adopts them.
+      await agent?.stop();
+      stopping.abort();
+      await Promise.all(loops);
+      sockets.close();
+      await gateway.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,217 @@
+// The agent channel over real WebSockets (ws), against state over SQLite and a clock that moves when told.
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { ControlMessage } from '../core/agent-protocol.js';
+import type { ClusterRecord, ContainerInstanceRecord } from '../core/ecs.js';
+import { AgentChannel, CLOSE_REPLACED, CLOSE_UNKNOWN_INSTANCE, planAgentSweep } from './agents.js';
+import { fixture, type Fixture } from './ecs/fixtures.js';
+import { runTask } from './ecs/run-task.js';
+import { stopTask } from './ecs/stop-task.js';
+import { submitTaskStateChange } from './ecs/submit-task-state-change.js';
+import { IMAGE, putCluster, putInstance, putTaskDefinition } from './ecs/task-fixtures.js';
+
+/** A test agent: the client end of the channel, its pushes in arrival order. */
+class Agent {
+  private readonly received: ControlMessage[] = [];
+  private waiting?: (m: ControlMessage) => void;
+  readonly closed: Promise<number>;
+
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const message = JSON.parse(String(data)) as ControlMessage;
+      if (this.waiting) this.waiting(message);
+      else this.received.push(message);
+      this.waiting = undefined;
+    });
+    this.closed = new Promise((resolve) => ws.on('close', (code) => resolve(code)));
+  }
+
+  next(): Promise<ControlMessage> {
+    const queued = this.received.shift();
+    return queued ? Promise.resolve(queued) : new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  send(message: unknown): void {
+    this.ws.send(JSON.stringify(message));
+  }
+}
+
+let f: Fixture;
+let cluster: ClusterRecord;
+let instance: ContainerInstanceRecord;
+let channel: AgentChannel;
+let server: WebSocketServer;
+const clients: WebSocket[] = [];
+
+beforeEach(async () => {
+  f = await fixture();
+  cluster = await putCluster(f.ctx);
+  instance = await putInstance(f.ctx, cluster, 'i1', { agentConnected: false });
+  await putTaskDefinition(f.ctx, 'web', [{ name: 'app', image: IMAGE, memory: 64, environment: [{ name: 'A', value: 'def' }] }]);
+  channel = new AgentChannel(f.ctx);
+  server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  server.on('connection', (socket, request) => {
+    const query = new URL(request.url!, 'http://x').searchParams;
+    void channel.attach(socket, { cluster: query.get('cluster')!, containerInstance: query.get('containerInstance')! });
+  });
+  await new Promise((resolve) => server.once('listening', resolve));
+});
+
+afterEach(async () => {
+  for (const ws of clients.splice(0)) ws.terminate();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+async function connect(containerInstance = instance.containerInstanceArn): Promise<Agent> {
+  const { port } = server.address() as AddressInfo;
+  const query = new URLSearchParams({ cluster: cluster.clusterArn, containerInstance });
+  const ws = new WebSocket(`ws://127.0.0.1:${port}/_wharf/agent?${query}`);
+  clients.push(ws);
+  const agent = new Agent(ws);
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  return agent;
+}
+
+/** Resolves once committed state satisfies `check` (no sleeping: it listens for commits). */
+function until<T>(check: () => T | undefined | false): Promise<T> {
+  return new Promise((resolve) => {
+    const now = check();
+    if (now) return resolve(now);
+    const stop = f.ctx.state.subscribe(() => {
+      const later = check();
+      if (later) {
+        stop();
+        resolve(later);
+      }
+    });
+  });
+}
+
+const connected = () => f.ctx.state.get('containerInstance', instance.containerInstanceArn)!.agentConnected;
+
+describe('agent channel', () => {
+  test('on connect: the assignment at once, and the instance marked connected', async () => {
+    const agent = await connect();
+    assert.deepEqual(await agent.next(), { type: 'tasks', tasks: [] });
+    await until(connected);
+    assert.equal(f.ctx.state.get('containerInstance', instance.containerInstanceArn)!.version, 2);
+  });
+
+  test('RunTask pushes the task with its definition, overrides merged; StopTask pushes the stop', async () => {
+    const agent = await connect();
+    await agent.next();
+    await until(connected);
+    const { tasks = [] } = await runTask(f.ctx, {
+      taskDefinition: 'web',
+      overrides: { containerOverrides: [{ name: 'app', command: ['echo', 'hi'], environment: [{ name: 'B', value: '2' }] }] },
+    });
+    const task = tasks[0]!;
+    const { tasks: [assigned] = [] } = await agent.next();
+    assert.equal(assigned!.taskArn, task.taskArn);
+    assert.equal(assigned!.desiredStatus, 'RUNNING');
+    assert.equal(assigned!.taskDefinitionArn, task.taskDefinitionArn);
+    assert.deepEqual(assigned!.containerArns, { app: task.containers![0]!.containerArn });
+    const app = assigned!.taskDefinition.containerDefinitions![0]!;
+    assert.deepEqual(app.command, ['echo', 'hi']);
+    assert.deepEqual(app.environment, [{ name: 'A', value: 'def' }, { name: 'B', value: '2' }]);
+
+    // The agent's own reports change nothing it must do: no push for them (pushes keep their order).
+    await submitTaskStateChange(f.ctx, { task: task.taskArn, status: 'RUNNING' });
+    await stopTask(f.ctx, { task: task.taskArn!, reason: 'enough' });
+    const stopping = await agent.next();
+    assert.deepEqual(stopping.tasks.map((t) => [t.desiredStatus, t.stoppedReason]), [['STOPPED', 'enough']]);
+
+    await submitTaskStateChange(f.ctx, { task: task.taskArn, status: 'STOPPED' });
+    assert.deepEqual(await agent.next(), { type: 'tasks', tasks: [] });
+  });
+
+  test('health reports land on the task', async () => {
+    await putTaskDefinition(f.ctx, 'checked', [{ name: 'app', image: IMAGE, memory: 64, healthCheck: { command: ['CMD', 'true'] } }]);
+    const agent = await connect();
+    await agent.next();
+    await until(connected);
+    const { tasks = [] } = await runTask(f.ctx, { taskDefinition: 'checked' });
+    const taskArn = tasks[0]!.taskArn!;
+    agent.send({ type: 'health', health: [{ taskArn, containerName: 'app', healthStatus: 'HEALTHY' }] });
+    const healthy = await until(() => {
+      const t = f.ctx.state.get('task', taskArn)!;
+      return t.healthStatus === 'HEALTHY' && t;
+    });
+    assert.equal(healthy.containers[0]!.healthStatus, 'HEALTHY');
+  });
+
+  test('a closed connection marks the instance disconnected and stops what never started there', async () => {
+    const agent = await connect();
+    await agent.next();
+    await until(connected);
+    const { tasks = [] } = await runTask(f.ctx, { taskDefinition: 'web' });
+    const taskArn = tasks[0]!.taskArn!;
+    await stopTask(f.ctx, { task: taskArn });
+    assert.equal(f.ctx.state.get('task', taskArn)!.lastStatus, 'PENDING', 'the agent is still there to stop it');
+    agent.ws.close();
+    await until(() => !connected());
+    const stopped = await until(() => f.ctx.state.get('task', taskArn)!.lastStatus === 'STOPPED');
+    assert.ok(stopped);
+  });
+
+  test('an agent silent past the heartbeat timeout is dropped; pings keep it', async () => {
+    const agent = await connect();
+    await agent.next();
+    await until(connected);
+    f.advance(20_000);
+    agent.ws.ping();
+    // The ping is heard once the server answers it.
+    await new Promise((resolve) => agent.ws.once('pong', resolve));
+    f.advance(20_000);
+    await channel.sweep();
+    assert.equal(connected(), true, '20 s since the ping');
+    f.advance(11_000);
+    await channel.sweep();
+    assert.equal(connected(), false);
+    assert.equal(await agent.closed, 1006, 'terminated');
+  });
+
+  test('an unknown container instance is refused; a newer connection replaces an older one', async () => {
+    const stranger = await connect(`${instance.containerInstanceArn}0`);
+    assert.equal(await stranger.closed, CLOSE_UNKNOWN_INSTANCE);
+
+    const first = await connect();
+    await first.next();
+    await until(connected);
+    const second = await connect();
+    await second.next();
+    assert.equal(await first.closed, CLOSE_REPLACED);
+    await channel.sweep();
+    assert.equal(connected(), true);
+  });
+
+  test('run() sweeps until aborted, then closes every connection', async () => {
+    const agent = await connect();
+    await agent.next();
+    const abort = new AbortController();
+    const running = channel.run(abort.signal);
+    abort.abort();
+    await running;
+    assert.equal(await agent.closed, 1001);
+  });
+});
+
+describe('planAgentSweep', () => {
+  test('records follow the live connections; never-started stops on agentless instances finish here', async () => {
+    const other = await putInstance(f.ctx, cluster, 'i2', { agentConnected: true });
+    await f.ctx.state.mutate((tx) => tx.put('containerInstance', instance.containerInstanceArn, { ...instance, agentConnected: true }));
+    const { tasks = [] } = await runTask(f.ctx, { taskDefinition: 'web', count: 2, placementStrategy: [{ type: 'spread', field: 'instanceId' }] });
+    for (const t of tasks) await stopTask(f.ctx, { task: t.taskArn! });
+    const onOther = tasks.find((t) => t.containerInstanceArn === other.containerInstanceArn)!;
+
+    const plan = planAgentSweep(f.ctx.state, new Set([instance.containerInstanceArn]));
+    assert.deepEqual(plan, { connect: [], disconnect: [other.containerInstanceArn], stop: [onOther.taskArn] });
+    assert.deepEqual(planAgentSweep(f.ctx.state, new Set([instance.containerInstanceArn, other.containerInstanceArn])), {
+      connect: [],
+      disconnect: [],
+      stop: [],
+    });
+  });
+});

@@ -1,0 +1,224 @@
+// The agent channel, server side (ECS's ACS). The gateway authenticates an agent's WebSocket and hands it
+// here; from then on the channel pushes that instance's whole assignment whenever it changes (and once at
+// connect), keeps `agentConnected` true while the agent is heard from, and hears the agent's health
+// reports. An agent silent for longer than the heartbeat timeout is lost: its socket is dropped and its
+// instance marked disconnected; tasks stopped there before they ever started are then stopped here.
+import type { RawData, WebSocket } from 'ws';
+import type { AgentMessage, ContainerHealth, ControlMessage } from '../core/agent-protocol.js';
+import type { ContainerInstanceRecord, TaskRecord } from '../core/ecs.js';
+import { applyHealth, applyTaskReport, neverStarted } from '../core/task-lifecycle.js';
+import { assignmentsFor, changesAssignment } from './assignments.js';
+import type { ControlContext } from './context.js';
+import { clusterArnOf, findContainerInstance } from './ecs/lookups.js';
+import { every } from './loop.js';
+import type { Change, State, Transaction } from './state.js';
+
+/** The query of the agent channel's URL: `/_wharf/agent?cluster=<arn>&containerInstance=<arn>`. */
+export interface AgentParams {
+  cluster: string;
+  containerInstance: string;
+}
+
+export interface AgentChannelOptions {
+  /** Silence after which an agent is lost; agents ping every ~10 s. */
+  heartbeatTimeoutMs: number;
+  /** How often lost agents are looked for and records brought in line with the live connections. */
+  sweepIntervalMs: number;
+}
+
+/** WebSocket close codes the channel uses (1001 is the protocol's "going away"; 4000-4999 are the application's). */
+export const CLOSE_GOING_AWAY = 1001;
+export const CLOSE_UNKNOWN_INSTANCE = 4404;
+export const CLOSE_REPLACED = 4409;
+export const CLOSE_DEREGISTERED = 4410;
+
+interface Agent {
+  socket: WebSocket;
+  containerInstanceArn: string;
+  /** When the agent was last heard from (epoch ms, by ctx.clock). */
+  lastSeen: number;
+}
+
+/** What must change for the records to match the live agent connections. */
+export interface AgentSweepPlan {
+  /** Instances whose `agentConnected` must become true. */
+  connect: string[];
+  /** Instances whose `agentConnected` must become false. */
+  disconnect: string[];
+  /** Tasks to stop here: desired STOPPED and never started, on an instance whose agent is gone. */
+  stop: string[];
+}
+
+/** Decides, from the state and the instances whose agents are connected, what the sweep must change. */
+export function planAgentSweep(state: Pick<State, 'all'>, live: ReadonlySet<string>): AgentSweepPlan {
+  const plan: AgentSweepPlan = { connect: [], disconnect: [], stop: [] };
+  for (const instance of state.all('containerInstance')) {
+    const isLive = live.has(instance.containerInstanceArn);
+    if (isLive !== instance.agentConnected) (isLive ? plan.connect : plan.disconnect).push(instance.containerInstanceArn);
+  }
+  for (const task of state.all('task')) {
+    const orphaned = task.containerInstanceArn !== undefined && !live.has(task.containerInstanceArn);
+    if (orphaned && task.desiredStatus === 'STOPPED' && task.lastStatus !== 'STOPPED' && neverStarted(task)) {
+      plan.stop.push(task.taskArn);
+    }
+  }
+  return plan;
+}
+
+export class AgentChannel {
+  private readonly agents = new Map<string, Agent>();
+  private readonly unsubscribe: () => void;
+  private closed = false;
+
+  constructor(
+    private readonly ctx: ControlContext,
+    private readonly options: AgentChannelOptions = { heartbeatTimeoutMs: 30_000, sweepIntervalMs: 5_000 },
+  ) {
+    this.unsubscribe = ctx.state.subscribe((changes) => this.onChanges(changes));
+  }
+
+  /** Takes over an authenticated agent connection: pushes the instance's assignment at once, marks it connected. */
+  async attach(socket: WebSocket, params: AgentParams): Promise<void> {
+    if (this.closed) return socket.close(CLOSE_GOING_AWAY, 'control plane shutting down');
+    const instance = this.instanceOf(params);
+    if (!instance) return socket.close(CLOSE_UNKNOWN_INSTANCE, 'container instance not found');
+    const arn = instance.containerInstanceArn;
+    const agent: Agent = { socket, containerInstanceArn: arn, lastSeen: this.now() };
+    const previous = this.agents.get(arn);
+    this.agents.set(arn, agent);
+    previous?.socket.close(CLOSE_REPLACED, 'replaced by a newer connection');
+
+    const heard = () => void (agent.lastSeen = this.now());
+    socket.on('ping', heard);
+    socket.on('pong', heard);
+    socket.on('message', (data) => {
+      heard();
+      this.receive(agent, data);
+    });
+    socket.on('error', (err) => this.ctx.log.warn('agent socket error', { containerInstanceArn: arn, err: err.message }));
+    socket.on('close', () => {
+      if (this.agents.get(arn) !== agent) return; // replaced or already lost
+      this.agents.delete(arn);
+      this.ctx.log.info('agent disconnected', { containerInstanceArn: arn });
+      this.reconcileInBackground();
+    });
+
+    this.push(agent);
+    this.ctx.log.info('agent connected', { containerInstanceArn: arn });
+    await this.reconcile();
+  }
+
+  /** The channel's loop: drops lost agents and reconciles records until `signal` aborts, then closes every connection. */
+  async run(signal: AbortSignal): Promise<void> {
+    await every(this.options.sweepIntervalMs, signal, this.ctx.log, () => this.sweep());
+    this.closed = true;
+    this.unsubscribe();
+    for (const agent of this.agents.values()) agent.socket.close(CLOSE_GOING_AWAY, 'control plane shutting down');
+    this.agents.clear();
+  }
+
+  /** One pass of the loop (public so tests drive it with their own clock). */
+  async sweep(): Promise<void> {
+    const now = this.now();
+    for (const [arn, agent] of this.agents) {
+      if (now - agent.lastSeen <= this.options.heartbeatTimeoutMs) continue;
+      this.ctx.log.warn('agent lost', { containerInstanceArn: arn, silentMs: now - agent.lastSeen });
+      this.agents.delete(arn);
+      agent.socket.terminate();
+    }
+    await this.reconcile();
+  }
+
+  private now(): number {
+    return this.ctx.clock.now().getTime();
+  }
+
+  private instanceOf(params: AgentParams): ContainerInstanceRecord | undefined {
+    const cluster = this.ctx.state.get('cluster', clusterArnOf(this.ctx, params.cluster));
+    const instance = cluster && findContainerInstance(this.ctx, cluster, params.containerInstance);
+    return instance && instance.status !== 'INACTIVE' ? instance : undefined;
+  }
+
+  private push(agent: Agent): void {
+    if (agent.socket.readyState !== agent.socket.OPEN) return;
+    const message: ControlMessage = { type: 'tasks', tasks: assignmentsFor(this.ctx.state, agent.containerInstanceArn) };
+    agent.socket.send(JSON.stringify(message));
+  }
+
+  /** Pushes, synchronously as state commits, to every instance whose assignment a change may have changed. */
+  private onChanges(changes: Change[]): void {
+    const touched = new Set<string>();
+    for (const change of changes) {
+      if (change.kind === 'task') {
+        const { before, after } = change as Change<'task'>;
+        if (!changesAssignment(before, after)) continue;
+        for (const t of [before, after]) if (t?.containerInstanceArn) touched.add(t.containerInstanceArn);
+      } else if (change.kind === 'containerInstance') {
+        const after = change.after as ContainerInstanceRecord | undefined;
+        if (!after || after.status === 'INACTIVE') this.agents.get(change.id)?.socket.close(CLOSE_DEREGISTERED, 'container instance deregistered');
+      }
+    }
+    for (const arn of touched) {
+      const agent = this.agents.get(arn);
+      if (agent) this.push(agent);
+    }
+  }
+
+  private receive(agent: Agent, data: RawData): void {
+    let message: AgentMessage;
+    try {
+      message = JSON.parse(String(data)) as AgentMessage;
+    } catch {
+      this.ctx.log.warn('agent message unreadable', { containerInstanceArn: agent.containerInstanceArn });
+      return;
+    }
+    if (message.type === 'health') {
+      this.recordHealth(agent, message.health).catch((err: Error) =>
+        this.ctx.log.error('agent health not recorded', { containerInstanceArn: agent.containerInstanceArn, err: err.message }),
+      );
+    } else {
+      this.ctx.log.warn('agent message unknown', { containerInstanceArn: agent.containerInstanceArn, type: (message as { type?: unknown }).type });
+    }
+  }
+
+  private async recordHealth(agent: Agent, health: ContainerHealth[]): Promise<void> {
+    await this.ctx.state.mutate((tx) => {
+      const now = this.ctx.clock.now();
+      for (const h of health) {
+        const task = tx.get('task', h.taskArn);
+        // An agent speaks only for the tasks on its own instance.
+        if (task?.containerInstanceArn !== agent.containerInstanceArn) continue;
+        putIfChanged(tx, task, applyHealth(task, h.containerName, h.healthStatus, now));
+      }
+    });
+  }
+
+  private reconcileInBackground(): void {
+    this.reconcile().catch((err: Error) => this.ctx.log.error('agent records not reconciled', { err: err.message }));
+  }
+
+  /** Brings `agentConnected` and orphaned tasks in line with the live connections, in one mutation. */
+  private async reconcile(): Promise<void> {
+    if (this.closed) return;
+    await this.ctx.state.mutate((tx) => {
+      const plan = planAgentSweep(this.ctx.state, new Set(this.agents.keys()));
+      for (const arn of plan.connect) setAgentConnected(tx, arn, true);
+      for (const arn of plan.disconnect) setAgentConnected(tx, arn, false);
+      const now = this.ctx.clock.now();
+      for (const arn of plan.stop) {
+        const task = tx.get('task', arn)!;
+        putIfChanged(tx, task, applyTaskReport(task, { status: 'STOPPED' }, now));
+        this.ctx.log.info('task stopped without its agent', { taskArn: arn, containerInstanceArn: task.containerInstanceArn });
+      }
+    });
+  }
+}
+
+function setAgentConnected(tx: Transaction, arn: string, agentConnected: boolean): void {
+  const instance = tx.get('containerInstance', arn);
+  if (instance) tx.put('containerInstance', arn, { ...instance, agentConnected, version: instance.version + 1 });
+}
+
+function putIfChanged(tx: Transaction, before: TaskRecord, after: TaskRecord): void {
+  if (after !== before) tx.put('task', after.taskArn, after);
+}

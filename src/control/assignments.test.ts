@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { assignmentsFor, changesAssignment } from './assignments.js';
+import { fixture } from './ecs/fixtures.js';
+import { runTask } from './ecs/run-task.js';
+import { stopTask } from './ecs/stop-task.js';
+import { submitTaskStateChange } from './ecs/submit-task-state-change.js';
+import { IMAGE, putCluster, putInstance, putTaskDefinition } from './ecs/task-fixtures.js';
+
+test('the assignment: tasks not yet STOPPED, definitions with overrides applied', async () => {
+  const f = await fixture();
+  const instance = await putInstance(f.ctx, await putCluster(f.ctx), 'i1', { memoryMiB: 4096 });
+  await putTaskDefinition(f.ctx, 'web', [{ name: 'app', image: IMAGE, memory: 64, cpu: 10, command: ['a'], environment: [{ name: 'X', value: '1' }] }], {
+    cpu: '256',
+    memory: '512',
+  });
+  const overrides = {
+    containerOverrides: [{ name: 'app', command: ['b'], environment: [{ name: 'X', value: '2' }, { name: 'Y', value: '3' }], cpu: 20, memory: 32, memoryReservation: 16 }],
+    cpu: '128',
+    memory: '256',
+    taskRoleArn: 'arn:aws:iam::123456789012:role/task',
+    executionRoleArn: 'arn:aws:iam::123456789012:role/exec',
+  };
+  const { tasks = [] } = await runTask(f.ctx, { taskDefinition: 'web', count: 3, overrides });
+  const [running, stopping, stopped] = tasks.map((t) => t.taskArn!);
+  await stopTask(f.ctx, { task: stopping!, reason: 'why' });
+  await submitTaskStateChange(f.ctx, { task: stopped, status: 'STOPPED' });
+
+  const assigned = assignmentsFor(f.ctx.state, instance.containerInstanceArn);
+  assert.deepEqual(assigned.map((a) => [a.taskArn, a.desiredStatus, a.stoppedReason]).sort(), [
+    [running, 'RUNNING', undefined],
+    [stopping, 'STOPPED', 'why'],
+  ].sort());
+  const { taskDefinition, cpu, memory, overrides: echoed } = assigned[0]!;
+  assert.deepEqual([cpu, memory], ['128', '256']);
+  assert.deepEqual(echoed.containerOverrides, overrides.containerOverrides);
+  assert.deepEqual([taskDefinition.cpu, taskDefinition.memory, taskDefinition.taskRoleArn, taskDefinition.executionRoleArn], [
+    '128',
+    '256',
+    overrides.taskRoleArn,
+    overrides.executionRoleArn,
+  ]);
+  assert.deepEqual(taskDefinition.containerDefinitions![0], {
+    name: 'app',
+    image: IMAGE,
+    command: ['b'],
+    environment: [{ name: 'X', value: '2' }, { name: 'Y', value: '3' }],
+    cpu: 20,
+    memory: 32,
+    memoryReservation: 16,
+  });
+});
+
+test('only some task changes change an assignment', async () => {
+  const f = await fixture();
+  await putInstance(f.ctx, await putCluster(f.ctx), 'i1');
+  await putTaskDefinition(f.ctx, 'web');
+  const { tasks = [] } = await runTask(f.ctx, { taskDefinition: 'web' });
+  const created = f.ctx.state.get('task', tasks[0]!.taskArn!)!;
+  await submitTaskStateChange(f.ctx, { task: created.taskArn, status: 'RUNNING' });
+  const running = f.ctx.state.get('task', created.taskArn)!;
+  assert.equal(changesAssignment(undefined, created), true);
+  assert.equal(changesAssignment(created, running), false);
+  assert.equal(changesAssignment(running, { ...running, desiredStatus: 'STOPPED' }), true);
+  assert.equal(changesAssignment(running, { ...running, lastStatus: 'STOPPED' }), true);
+  assert.equal(changesAssignment(running, undefined), true);
+});

@@ -1,0 +1,53 @@
+import type { RegisterContainerInstanceRequest, RegisterContainerInstanceResponse } from '@aws-sdk/client-ecs';
+import { containerInstanceArn } from '../../core/arn.js';
+import type { ContainerInstanceRecord } from '../../core/ecs.js';
+import { InvalidParameterException } from '../../core/errors.js';
+import type { ControlContext } from '../context.js';
+import { describeContainerInstance, identityAttributes, isEcsAttribute, mergeAttributes, parseIdentityDocument } from './container-instances.js';
+import { resolveCluster } from './lookups.js';
+import { validateTags } from './tagging.js';
+
+/**
+ * Called by the agent as it starts. With the containerInstanceArn it registered before, the same instance
+ * comes back ACTIVE, keeping its ARN, registration time and custom attributes (an ARN ECS no longer knows
+ * registers a new instance). The agent's channel, not this call, makes `agentConnected` true.
+ */
+export async function registerContainerInstance(
+  ctx: ControlContext,
+  input: RegisterContainerInstanceRequest,
+): Promise<RegisterContainerInstanceResponse> {
+  const identity = parseIdentityDocument(input.instanceIdentityDocument);
+  const tags = input.tags ?? [];
+  validateTags(tags);
+  const sent = input.attributes ?? [];
+  const { record, returning } = await ctx.state.mutate((tx) => {
+    const cluster = resolveCluster(ctx, input.cluster, tx);
+    const previous = input.containerInstanceArn ? tx.get('containerInstance', input.containerInstanceArn) : undefined;
+    if (previous && previous.clusterArn !== cluster.clusterArn) {
+      throw new InvalidParameterException(
+        'The container instance is registered to another cluster. A container instance cannot move between clusters.',
+      );
+    }
+    const arn = previous?.containerInstanceArn ?? containerInstanceArn(ctx.partition, cluster.clusterName, ctx.ids.id());
+    const custom = (previous?.attributes ?? []).filter((a) => !isEcsAttribute(a.name!));
+    const registered: ContainerInstanceRecord = {
+      containerInstanceArn: arn,
+      clusterArn: cluster.clusterArn,
+      ec2InstanceId: identity.instanceId ?? previous?.ec2InstanceId ?? `i-${ctx.ids.id().slice(-17)}`,
+      version: (previous?.version ?? 0) + 1,
+      versionInfo: input.versionInfo ?? {},
+      registeredResources: input.totalResources ?? [],
+      status: 'ACTIVE',
+      agentConnected: false,
+      attributes: mergeAttributes(identityAttributes(identity), [...custom, ...sent]),
+      registeredAt: previous?.registeredAt ?? ctx.clock.now(),
+      tags: tags.length > 0 ? tags : (previous?.tags ?? []),
+    };
+    return { record: tx.put('containerInstance', arn, registered), returning: previous !== undefined };
+  });
+  ctx.log.info(returning ? 'container instance re-registered' : 'container instance registered', {
+    containerInstanceArn: record.containerInstanceArn,
+    ec2InstanceId: record.ec2InstanceId,
+  });
+  return { containerInstance: describeContainerInstance(ctx, record, ['TAGS']) };
+}

@@ -1,0 +1,63 @@
+import type { RunTaskRequest, RunTaskResponse } from '@aws-sdk/client-ecs';
+import type { Ids } from '../../core/ports.js';
+import { ConflictException, InvalidParameterException } from '../../core/errors.js';
+import { placeTasks } from '../../scheduler/placement.js';
+import { clusterSnapshots } from '../cluster-snapshots.js';
+import type { ControlContext } from '../context.js';
+import { validateCapacityProviders } from './clusters.js';
+import { resolveCluster } from './lookups.js';
+import { launchableDefinition, launchTasks } from './task-launch.js';
+
+const NO_CAPACITY = 'No Container Instances were found in your cluster.';
+
+export async function runTask(ctx: ControlContext, input: RunTaskRequest): Promise<RunTaskResponse> {
+  if (input.launchType && input.capacityProviderStrategy?.length) {
+    throw new InvalidParameterException(
+      'Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.',
+    );
+  }
+  // What a retry with the same clientToken must repeat exactly to get the same tasks back.
+  const { clientToken, ...request } = input;
+  const fingerprint = JSON.stringify(request);
+  return ctx.state.mutate((tx) => {
+    const cluster = resolveCluster(ctx, input.cluster, tx);
+    if (clientToken !== undefined) {
+      const earlier = ctx.state.where('task', 'cluster', cluster.clusterArn).filter((t) => t.clientToken === clientToken);
+      if (earlier.length > 0) {
+        if (earlier.some((t) => t.clientRequest !== fingerprint)) {
+          throw new ConflictException(
+            'The provided clientToken is already in use with a different RunTask request.',
+            earlier.map((t) => t.taskArn),
+          );
+        }
+        return { tasks: earlier, failures: [] };
+      }
+    }
+    // Wharf's capacity is its EC2-style container instances: Fargate, external instances and capacity
+    // providers have none yet, which ECS answers as it does for an empty cluster.
+    const strategy = input.capacityProviderStrategy ?? (input.launchType ? [] : cluster.defaultCapacityProviderStrategy ?? []);
+    if (strategy.length > 0) {
+      validateCapacityProviders(cluster.capacityProviders ?? [], strategy);
+      throw new InvalidParameterException(NO_CAPACITY);
+    }
+    if (input.launchType !== undefined && input.launchType !== 'EC2') throw new InvalidParameterException(NO_CAPACITY);
+
+    const definition = launchableDefinition(ctx, input, tx);
+    const plan = placeTasks(clusterSnapshots(ctx.state).of(cluster.clusterArn), {
+      taskDefinition: definition,
+      overrides: input.overrides,
+      group: input.group || undefined,
+      count: input.count,
+      placementConstraints: input.placementConstraints,
+      placementStrategy: input.placementStrategy,
+      random: randomFrom(ctx.ids),
+    });
+    const tasks = launchTasks(ctx, tx, cluster, definition, input, plan.placements, {
+      ...(clientToken !== undefined && { clientToken, clientRequest: fingerprint }),
+    });
+    return { tasks, failures: plan.failures };
+  });
+}
+
+/** Placement's random draws come through the Ids port (random in production), so tests replay exactly. */
+const randomFrom = (ids: Ids) => () => parseInt(ids.id().slice(0, 8), 16) / 2 ** 32;

@@ -1,0 +1,194 @@
+// Launching tasks, shared by RunTask and StartTask (and, later, the service scheduler): which task
+// definitions may launch, how a request's overrides and tags are checked, and the task record ECS creates
+// for a task placed on a container instance.
+import type { ContainerDefinition, KeyValuePair, StartTaskRequest, TaskDefinition, TaskOverride } from '@aws-sdk/client-ecs';
+import { containerArn, taskArn } from '../../core/arn.js';
+import type {
+  ClusterRecord,
+  ContainerInstanceRecord,
+  ContainerRecord,
+  Tag,
+  TaskDefinitionRecord,
+  TaskRecord,
+} from '../../core/ecs.js';
+import { InvalidParameterException } from '../../core/errors.js';
+import { taskHealth } from '../../core/task-lifecycle.js';
+import type { ControlContext } from '../context.js';
+import type { Transaction } from '../state.js';
+import { resolveTaskDefinition, type Reader } from './lookups.js';
+import { validateTags } from './tagging.js';
+
+/** What RunTask and StartTask share about the tasks they launch (the input is validated against the model). */
+export type LaunchRequest = Pick<
+  StartTaskRequest,
+  | 'taskDefinition'
+  | 'overrides'
+  | 'group'
+  | 'startedBy'
+  | 'tags'
+  | 'propagateTags'
+  | 'enableECSManagedTags'
+  | 'enableExecuteCommand'
+  | 'networkConfiguration'
+>;
+
+/** The task definition a launch request names, once ECS would launch it: ACTIVE, with overrides and network settings that fit it. */
+export function launchableDefinition(ctx: ControlContext, request: LaunchRequest, reader?: Reader): TaskDefinitionRecord {
+  const definition = resolveTaskDefinition(ctx, request.taskDefinition ?? '', reader);
+  if (definition.status !== 'ACTIVE') throw new InvalidParameterException('TaskDefinition is inactive');
+  const names = new Set(definition.containerDefinitions?.map((c) => c.name));
+  for (const o of request.overrides?.containerOverrides ?? []) {
+    if (!o.name || !names.has(o.name)) {
+      throw new InvalidParameterException(`Override for container named ${o.name ?? ''} is not a container in the TaskDefinition.`);
+    }
+  }
+  const awsvpc = definition.networkMode === 'awsvpc';
+  if (awsvpc && !request.networkConfiguration?.awsvpcConfiguration) {
+    throw new InvalidParameterException("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
+  }
+  if (!awsvpc && request.networkConfiguration) {
+    throw new InvalidParameterException('Network Configuration is not valid for the given networkMode of this task definition.');
+  }
+  if (request.propagateTags === 'SERVICE') {
+    throw new InvalidParameterException('Tags cannot be propagated from a service to a task that is not part of a service.');
+  }
+  validateTags(request.tags ?? []);
+  return definition;
+}
+
+/** The record of one new task of `definition` placed on `instance`, as ECS creates it (version 1, nothing started). */
+export function newTask(
+  ctx: ControlContext,
+  cluster: ClusterRecord,
+  definition: TaskDefinitionRecord,
+  instance: ContainerInstanceRecord,
+  request: LaunchRequest,
+): TaskRecord {
+  const arn = taskArn(ctx.partition, cluster.clusterName, ctx.ids.id());
+  const override = (name: string | undefined) => request.overrides?.containerOverrides?.find((o) => o.name === name);
+  const containers = (definition.containerDefinitions ?? []).map((c): ContainerRecord => {
+    const o = override(c.name);
+    const memory = o?.memory ?? c.memory;
+    const memoryReservation = o?.memoryReservation ?? c.memoryReservation;
+    return {
+      containerArn: containerArn(ctx.partition, cluster.clusterName, ctx.ids.id()),
+      taskArn: arn,
+      name: c.name!,
+      image: c.image,
+      lastStatus: 'PENDING',
+      networkInterfaces: [],
+      healthStatus: 'UNKNOWN',
+      // ECS shows container resources as strings, cpu "0" when the definition leaves it out.
+      cpu: String(o?.cpu ?? c.cpu ?? 0),
+      ...(memory !== undefined && { memory: String(memory) }),
+      ...(memoryReservation !== undefined && { memoryReservation: String(memoryReservation) }),
+      essential: c.essential ?? true,
+      healthCheck: c.healthCheck !== undefined,
+    };
+  });
+  const cpu = request.overrides?.cpu ?? definition.cpu;
+  const memory = request.overrides?.memory ?? definition.memory;
+  const attribute = (name: string) => instance.attributes.find((a) => a.name === name)?.value;
+  const architecture = attribute('ecs.cpu-architecture');
+  return {
+    taskArn: arn,
+    clusterArn: cluster.clusterArn,
+    taskDefinitionArn: definition.taskDefinitionArn,
+    containerInstanceArn: instance.containerInstanceArn,
+    availabilityZone: attribute('ecs.availability-zone'),
+    // awsvpc tasks first wait for their network interface.
+    lastStatus: definition.networkMode === 'awsvpc' ? 'PROVISIONING' : 'PENDING',
+    desiredStatus: 'RUNNING',
+    createdAt: ctx.clock.now(),
+    version: 1,
+    launchType: 'EC2',
+    group: request.group || `family:${definition.family}`,
+    ...(request.startedBy !== undefined && { startedBy: request.startedBy }),
+    overrides: echoedOverrides(definition, request.overrides),
+    ...(cpu !== undefined && { cpu }),
+    ...(memory !== undefined && { memory }),
+    containers,
+    healthStatus: taskHealth(containers),
+    enableExecuteCommand: request.enableExecuteCommand ?? false,
+    attachments: [],
+    attributes: architecture === undefined ? [] : [{ name: 'ecs.cpu-architecture', value: architecture }],
+    tags: taskTags(cluster, definition, request),
+  };
+}
+
+/** Creates one task per placement, in the mutation that placed them; returns the new records. */
+export function launchTasks(
+  ctx: ControlContext,
+  tx: Transaction,
+  cluster: ClusterRecord,
+  definition: TaskDefinitionRecord,
+  request: LaunchRequest,
+  placements: readonly { containerInstanceArn: string }[],
+  internal: Pick<TaskRecord, 'clientToken' | 'clientRequest'> = {},
+): TaskRecord[] {
+  return placements.map(({ containerInstanceArn }) => {
+    const instance = tx.get('containerInstance', containerInstanceArn)!;
+    const task: TaskRecord = { ...newTask(ctx, cluster, definition, instance, request), ...internal };
+    tx.put('task', task.taskArn, task);
+    ctx.log.info('task created', { taskArn: task.taskArn, taskDefinitionArn: definition.taskDefinitionArn, containerInstanceArn });
+    return task;
+  });
+}
+
+/** ECS echoes one container override per container, named even when nothing of it is overridden. */
+function echoedOverrides(definition: TaskDefinition, overrides: TaskOverride | undefined): TaskOverride {
+  const given = overrides?.containerOverrides ?? [];
+  return {
+    ...overrides,
+    containerOverrides: (definition.containerDefinitions ?? []).map((c) => given.find((o) => o.name === c.name) ?? { name: c.name }),
+    inferenceAcceleratorOverrides: overrides?.inferenceAcceleratorOverrides ?? [],
+  };
+}
+
+/** The request's tags, then the task definition's when propagated, then ECS's managed tags (a key appears once). */
+function taskTags(cluster: ClusterRecord, definition: TaskDefinitionRecord, request: LaunchRequest): Tag[] {
+  const tags = [...(request.tags ?? [])];
+  const add = (tag: Tag) => {
+    if (!tags.some((t) => t.key === tag.key)) tags.push(tag);
+  };
+  if (request.propagateTags === 'TASK_DEFINITION') definition.tags.forEach(add);
+  if (request.enableECSManagedTags) add({ key: 'aws:ecs:clusterName', value: cluster.clusterName });
+  return tags;
+}
+
+/**
+ * The task definition as the task runs it: container and task-level overrides applied (command and
+ * resources replaced, environment variables merged by name), so an agent needs nothing else.
+ */
+export function withOverrides(definition: TaskDefinition, overrides: TaskOverride | undefined): TaskDefinition {
+  if (!overrides) return definition;
+  const container = (c: ContainerDefinition): ContainerDefinition => {
+    const o = overrides.containerOverrides?.find((x) => x.name === c.name);
+    if (!o) return c;
+    return {
+      ...c,
+      ...(o.command && { command: o.command }),
+      ...(o.environment && { environment: mergeEnvironment(c.environment ?? [], o.environment) }),
+      ...(o.environmentFiles && { environmentFiles: o.environmentFiles }),
+      ...(o.cpu !== undefined && { cpu: o.cpu }),
+      ...(o.memory !== undefined && { memory: o.memory }),
+      ...(o.memoryReservation !== undefined && { memoryReservation: o.memoryReservation }),
+      ...(o.resourceRequirements && { resourceRequirements: o.resourceRequirements }),
+    };
+  };
+  return {
+    ...definition,
+    containerDefinitions: definition.containerDefinitions?.map(container),
+    ...(overrides.cpu !== undefined && { cpu: overrides.cpu }),
+    ...(overrides.memory !== undefined && { memory: overrides.memory }),
+    ...(overrides.taskRoleArn !== undefined && { taskRoleArn: overrides.taskRoleArn }),
+    ...(overrides.executionRoleArn !== undefined && { executionRoleArn: overrides.executionRoleArn }),
+    ...(overrides.ephemeralStorage !== undefined && { ephemeralStorage: overrides.ephemeralStorage }),
+  };
+}
+
+function mergeEnvironment(base: KeyValuePair[], overrides: KeyValuePair[]): KeyValuePair[] {
+  const byName = new Map(base.map((e) => [e.name, e]));
+  for (const e of overrides) byName.set(e.name, e);
+  return [...byName.values()];
+}

@@ -1,0 +1,236 @@
+// The one HTTP port every AWS service Wharf serves answers on. Per request: pick the wire protocol and
+// service from the head, read the body (bounded), decode it, verify SigV4, read the input through the
+// model, call the handler, encode the result. That is AWS's own order: a malformed body or an unknown
+// operation is answered before authentication, a wrong type or a constraint violation after it.
+// Internal routes (/_wharf/...) and WebSocket upgrades (the agent channel) are hooks the composition root
+// supplies; both can authenticate with the same SigV4 verification.
+import { randomUUID } from 'node:crypto';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { AwsError, RequestEntityTooLarge, UnknownOperationException } from '../core/errors.js';
+import type { Clock, Logger } from '../core/ports.js';
+import { awsJsonProtocol, jsonErrors } from './json.js';
+import type { CallContext, ServiceBinding } from './service.js';
+import {
+  DEFAULT_CLOCK_SKEW_MINUTES,
+  SignatureFailure,
+  SigV4Verifier,
+  type AuthMode,
+  type CredentialResolver,
+  type Signer,
+} from './sigv4.js';
+import type { RequestHead, Route, SigningService, WireProtocol, WireResponse } from './wire.js';
+
+/** Verifies the request's signature (any service in its scope): the call's context, or throws an AwsError. */
+export type Authenticate = (body?: Buffer) => CallContext;
+
+/** Serves paths under /_wharf/ that it knows (returning true); false lets the request through to the APIs. */
+export type InternalRoutes = (req: IncomingMessage, res: ServerResponse, authenticate: Authenticate) => boolean | Promise<boolean>;
+
+/** Takes over a WebSocket upgrade whose signature (header or presigned form) verified. */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer, call: CallContext) => void;
+
+export interface GatewayOptions {
+  services: ServiceBinding[];
+  credentials: CredentialResolver;
+  auth: AuthMode;
+  /** The account whose root permissive callers are. */
+  accountId: string;
+  /** The region of permissive calls signed for no recognisable region. */
+  region: string;
+  log: Logger;
+  clock?: Clock;
+  /** Larger bodies are refused with 413 without being read. Default 10 MiB. */
+  maxBodyBytes?: number;
+  internal?: InternalRoutes;
+  upgrade?: UpgradeHandler;
+}
+
+export interface Gateway {
+  server: Server;
+  listen(port: number, host?: string): Promise<AddressInfo>;
+  close(): Promise<void>;
+}
+
+const INTERNAL_PREFIX = '/_wharf/';
+const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+const EMPTY = Buffer.alloc(0);
+// Longer than the idle time of SDK connection pools and load balancers, so the client closes first.
+const KEEP_ALIVE_MS = 65_000;
+
+// One factory per wire protocol, by the model's metadata.protocol. Query and REST-XML join here.
+const PROTOCOLS: Record<string, (bindings: ServiceBinding[]) => WireProtocol> = {
+  json: awsJsonProtocol,
+};
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const { log, internal, upgrade } = options;
+  const clock = options.clock ?? { now: () => new Date() };
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const protocols = wireProtocols(options.services);
+  const verifier = new SigV4Verifier({
+    credentials: options.credentials,
+    mode: options.auth,
+    accountId: options.accountId,
+    region: options.region,
+  });
+
+  // Without a service (internal routes, upgrades): any service in the scope, the default skew.
+  const verify = (req: IncomingMessage, head: RequestHead, body: Buffer, route: Pick<Route, 'authError'>, service?: SigningService): Signer => {
+    try {
+      return verifier.verify(
+        { method: head.method, path: head.path, query: head.query, headers: head.headers, rawHeaders: req.rawHeaders, body },
+        { service: service?.signingName, clockSkewMinutes: service?.clockSkewMinutes ?? DEFAULT_CLOCK_SKEW_MINUTES, now: clock.now() },
+      );
+    } catch (error) {
+      throw error instanceof SignatureFailure ? route.authError(error) : error;
+    }
+  };
+
+  const authenticator = (req: IncomingMessage, head: RequestHead, requestId: string): Authenticate => (body = EMPTY) => {
+    const { caller, region } = verify(req, head, body, jsonErrors);
+    return { requestId, caller, region };
+  };
+
+  /** Our bug, not the caller's: logged with its stack, answered as the service's 5xx. */
+  const asAwsError = (error: unknown, requestId: string, route: Pick<Route, 'internalError'> = jsonErrors, operation?: string): AwsError => {
+    if (error instanceof AwsError) {
+      if (error.fault === 'server') log.error('request failed', { requestId, operation, code: error.code, message: error.message });
+      else log.debug('request refused', { requestId, operation, code: error.code, message: error.message });
+      return error;
+    }
+    log.error('request failed', { requestId, operation, error: error instanceof Error ? error.stack : String(error) });
+    return route.internalError();
+  };
+
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const requestId = randomUUID();
+    const head = headOf(req);
+
+    if (internal && head.path.startsWith(INTERNAL_PREFIX)) {
+      try {
+        if (await internal(req, res, authenticator(req, head, requestId))) return;
+      } catch (error) {
+        send(res, jsonErrors.encodeError(asAwsError(error, requestId), requestId));
+        return;
+      }
+    }
+
+    let route: Route | undefined;
+    for (const protocol of protocols) if ((route = protocol.route(head))) break;
+    if (!route) {
+      const error = new AwsError('UnknownOperationException', `No AWS API here answers ${head.method} ${head.path}`, 404);
+      send(res, jsonErrors.encodeError(asAwsError(error, requestId), requestId));
+      return;
+    }
+
+    let operation: string | undefined;
+    try {
+      const body = await readBody(req, head, maxBodyBytes);
+      const call = route.decode(head, body);
+      operation = call.operation.name;
+      const { caller, region } = verify(req, head, body, route, call.service);
+      const input = call.operation.readInput(call.raw);
+      const handler = call.operation.handler;
+      if (!handler) throw new UnknownOperationException(`Wharf does not implement ${operation} yet`);
+      const output = await handler(input, { requestId, caller, region });
+      send(res, call.operation.encodeOutput(output, requestId));
+    } catch (error) {
+      const failure = asAwsError(error, requestId, route, operation);
+      // The rest of an oversize body is never read: the connection cannot carry another request.
+      send(res, route.encodeError(failure, requestId), failure instanceof RequestEntityTooLarge);
+    }
+  };
+
+  const server = createServer((req, res) => {
+    serve(req, res).catch((error: unknown) => log.error('request handling failed', { error: (error as Error).stack }));
+  });
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, upgradeHead: Buffer) => {
+    const requestId = randomUUID();
+    try {
+      if (!upgrade) throw new AwsError('UnknownOperationException', 'No WebSocket endpoint here', 404);
+      const call = authenticator(req, headOf(req), requestId)();
+      upgrade(req, socket, upgradeHead, call);
+    } catch (error) {
+      const response = jsonErrors.encodeError(asAwsError(error, requestId), requestId);
+      socket.on('error', () => undefined);
+      socket.end(rawResponse(response));
+    }
+  });
+
+  return {
+    server,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      }),
+    close: () =>
+      new Promise((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+function wireProtocols(services: ServiceBinding[]): WireProtocol[] {
+  const byProtocol = new Map<string, ServiceBinding[]>();
+  for (const service of services) {
+    const { protocol, serviceId } = service.model.metadata;
+    if (!PROTOCOLS[protocol]) throw new Error(`${serviceId} speaks the ${protocol} protocol, which the gateway does not serve yet`);
+    byProtocol.set(protocol, [...(byProtocol.get(protocol) ?? []), service]);
+  }
+  return [...byProtocol].map(([protocol, bindings]) => PROTOCOLS[protocol]!(bindings));
+}
+
+function headOf(req: IncomingMessage): RequestHead {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return {
+    method: req.method ?? 'GET',
+    path: q < 0 ? url : url.slice(0, q),
+    query: q < 0 ? '' : url.slice(q + 1),
+    headers: req.headers,
+  };
+}
+
+function readBody(req: IncomingMessage, head: RequestHead, limit: number): Promise<Buffer> {
+  const tooLarge = () => new RequestEntityTooLarge(`Request body is larger than ${limit} bytes`);
+  if (Number(head.headers['content-length']) > limit) return Promise.reject(tooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners('data');
+        req.pause();
+        reject(tooLarge());
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.on('error', reject);
+    req.on('close', () => req.complete || reject(new AwsError('RequestAbortedException', 'The client closed the request', 400)));
+  });
+}
+
+function send(res: ServerResponse, response: WireResponse, close = false): void {
+  if (res.headersSent || res.destroyed) return;
+  response.headers['content-length'] = String(Buffer.byteLength(response.body));
+  if (close) response.headers.connection = 'close';
+  res.writeHead(response.status, response.headers).end(response.body);
+}
+
+/** A response written straight to a socket that never became an HTTP response (a refused upgrade). */
+function rawResponse({ status, headers, body }: WireResponse): string {
+  const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`];
+  for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
+  lines.push(`content-length: ${Buffer.byteLength(body)}`, 'connection: close', '', '');
+  return lines.join('\r\n') + body.toString();
+}

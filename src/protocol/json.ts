@@ -1,0 +1,265 @@
+// The awsJson 1.0/1.1 protocol (ECS, DynamoDB, ...): POST /, `X-Amz-Target: <targetPrefix>.<Operation>`, a
+// JSON body in and out. Errors are `{"__type": "<Code>", "message": "..."}` with `x-amzn-ErrorType`; both
+// botocore and the JS SDK also accept AWS's `namespace#Code` form, and the plain code is what they match.
+// Type errors use the wording of AWS's Java front end (Coral), as AWS answers them.
+import {
+  AwsError,
+  IncompleteSignatureException,
+  InternalFailure,
+  InvalidSignatureException,
+  MissingAuthenticationTokenException,
+  SerializationException,
+  UnknownOperationException,
+  UnrecognizedClientException,
+} from '../core/errors.js';
+import { Cursor, inputReaders, outputWriters, validationError, type InputDialect, type OutputDialect } from './model.js';
+import type { ServiceBinding, ServiceModel } from './service.js';
+import { DEFAULT_CLOCK_SKEW_MINUTES, type SignatureFailure } from './sigv4.js';
+import type { Call, Operation, RequestHead, Route, SigningService, WireProtocol, WireResponse } from './wire.js';
+
+export function awsJsonProtocol(bindings: ServiceBinding[]): WireProtocol {
+  const services = new Map<string, JsonService>();
+  for (const binding of bindings) {
+    const service = new JsonService(binding);
+    services.set(service.targetPrefix, service);
+  }
+  return {
+    route(head) {
+      const target = head.headers['x-amz-target'];
+      if (typeof target !== 'string') return undefined;
+      return services.get(target.slice(0, target.lastIndexOf('.'))) ?? unknownTarget;
+    },
+  };
+}
+
+class JsonService implements Route, SigningService {
+  readonly targetPrefix: string;
+  readonly signingName: string;
+  readonly clockSkewMinutes: number;
+  private readonly contentType: string;
+  private readonly operations = new Map<string, Operation>();
+  private readonly errorWriters = new Map<string, (error: AwsError) => unknown>();
+  private readonly faultCode: string;
+
+  constructor({ model, handlers, validationErrorCode, clockSkewMinutes }: ServiceBinding) {
+    const { metadata } = model;
+    if (!metadata.targetPrefix) throw new Error(`${metadata.serviceId} has no targetPrefix: not an awsJson service`);
+    this.targetPrefix = metadata.targetPrefix;
+    this.signingName = metadata.signingName ?? metadata.endpointPrefix;
+    this.clockSkewMinutes = clockSkewMinutes ?? DEFAULT_CLOCK_SKEW_MINUTES;
+    this.contentType = `application/x-amz-json-${metadata.jsonVersion ?? '1.0'}`;
+    this.faultCode = faultCode(model);
+    const validationCode = validationErrorCode ?? defaultValidationCode(model);
+    const read = inputReaders(model, jsonInput);
+    const write = outputWriters(model, jsonOutput);
+
+    for (const name of Object.keys(handlers))
+      if (!model.operations[name]) throw new Error(`${metadata.serviceId} has no operation ${name}`);
+    for (const [name, operation] of Object.entries(model.operations)) {
+      const reader = operation.input ? read(operation.input.shape) : undefined;
+      const writer = operation.output ? write(operation.output.shape) : undefined;
+      this.operations.set(name, {
+        name,
+        handler: handlers[name],
+        readInput: (raw) => {
+          if (!reader) return {};
+          const cursor = new Cursor();
+          const input = reader(raw, cursor);
+          if (cursor.violations.length > 0) throw validationError(validationCode, cursor.violations);
+          return input;
+        },
+        encodeOutput: (output, requestId) => ({
+          status: 200,
+          headers: { 'content-type': this.contentType, 'x-amzn-RequestId': requestId },
+          body: JSON.stringify((writer && writer(output)) ?? {}),
+        }),
+      });
+    }
+    // Errors with members beyond `message` (ECS's ConflictException has resourceIds) carry them as the
+    // thrown error's own properties.
+    for (const [name, shape] of Object.entries(model.shapes)) {
+      if (!shape.exception || Object.keys(shape.members ?? {}).every((member) => member === 'message')) continue;
+      const writer = write(name);
+      this.errorWriters.set(shape.error?.code ?? name, (error) => writer(error));
+    }
+  }
+
+  decode(head: RequestHead, body: Buffer): Call {
+    const target = head.headers['x-amz-target'] as string;
+    const operation = this.operations.get(target.slice(target.lastIndexOf('.') + 1));
+    if (!operation) throw new UnknownOperationException(`${target} is not an operation of ${this.targetPrefix}`);
+    return { service: this, operation, raw: parseBody(body) };
+  }
+
+  authError(failure: SignatureFailure): AwsError {
+    return jsonAuthError(failure);
+  }
+
+  internalError(): AwsError {
+    return new AwsError(this.faultCode, INTERNAL_FAILURE, 500);
+  }
+
+  encodeError(error: AwsError, requestId: string): WireResponse {
+    return encodeJsonError(error, requestId, this.contentType, this.errorWriters.get(error.code)?.(error));
+  }
+}
+
+/** Errors in JSON for requests that reached no service: the gateway's own answers, and unknown targets. */
+export const jsonErrors: Omit<Route, 'decode'> = {
+  authError: jsonAuthError,
+  internalError: () => new InternalFailure(INTERNAL_FAILURE),
+  encodeError: (error, requestId) => encodeJsonError(error, requestId, 'application/x-amz-json-1.1'),
+};
+
+/** The route of a target prefix that no service has: AWS answers UnknownOperationException. */
+const unknownTarget: Route = {
+  ...jsonErrors,
+  decode(head) {
+    throw new UnknownOperationException(`${head.headers['x-amz-target']} is not an operation of any service here`);
+  },
+};
+
+const INTERNAL_FAILURE = 'The request processing has failed because of an unknown error, exception or failure.';
+
+/** An error as the awsJson protocols write it; `members` are the error shape's members beyond `message`. */
+export function encodeJsonError(error: AwsError, requestId: string, contentType: string, members?: unknown): WireResponse {
+  return {
+    status: error.status,
+    headers: { 'content-type': contentType, 'x-amzn-RequestId': requestId, 'x-amzn-ErrorType': error.code },
+    body: JSON.stringify({ __type: error.code, message: error.message, ...(members as object | undefined) }),
+  };
+}
+
+/** SigV4 failures as AWS's JSON front end answers them: all 400, with these codes. */
+function jsonAuthError(failure: SignatureFailure): AwsError {
+  switch (failure.kind) {
+    case 'missing':
+      return new MissingAuthenticationTokenException(failure.message);
+    case 'incomplete':
+      return new IncompleteSignatureException(failure.message);
+    case 'unknown-key':
+    case 'invalid-token':
+      return new UnrecognizedClientException(failure.message);
+    case 'invalid':
+    case 'expired':
+    case 'mismatch':
+      return new InvalidSignatureException(failure.message);
+  }
+}
+
+function parseBody(body: Buffer): unknown {
+  // AWS needs a body: SDKs send `{}` for an operation without input.
+  if (body.length === 0) throw new SerializationException('Request body is empty: expected a JSON object');
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw new SerializationException(`Request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+// The service's own code for constraint violations: ValidationException (AWS's common front end) unless
+// the model names only InvalidParameterException (ECS answers with it).
+function defaultValidationCode(model: ServiceModel): string {
+  if (model.shapes.ValidationException?.exception) return 'ValidationException';
+  if (model.shapes.InvalidParameterException?.exception) return 'InvalidParameterException';
+  return 'ValidationException';
+}
+
+// The service's own server-fault error (ECS: ServerException), else AWS's common InternalFailure.
+function faultCode(model: ServiceModel): string {
+  for (const [name, shape] of Object.entries(model.shapes)) if (shape.exception && shape.fault) return shape.error?.code ?? name;
+  return 'InternalFailure';
+}
+
+// Type errors name the Java class AWS's front end parsed the value as.
+function javaClass(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return 'class java.lang.String';
+    case 'boolean':
+      return 'class java.lang.Boolean';
+    case 'number':
+      if (!Number.isInteger(value)) return 'class java.lang.Double';
+      if (Math.abs(value) <= 32767) return 'class java.lang.Short';
+      return Math.abs(value) <= 2147483647 ? 'class java.lang.Integer' : 'class java.lang.Long';
+    default:
+      return 'class java.lang.Object';
+  }
+}
+
+function unexpected(value: unknown, target: string): AwsError {
+  if (Array.isArray(value)) return new SerializationException('Start of list found where not expected');
+  if (typeof value === 'object' && value !== null) return new SerializationException('Start of structure or map found where not expected.');
+  return new SerializationException(`${javaClass(value)} can not be converted to ${target === 'Blob' ? 'a' : 'an'} ${target}`);
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+export const jsonInput: InputDialect = {
+  scalar(shape) {
+    switch (shape.type) {
+      case 'string':
+        return (value) => (typeof value === 'string' ? value : raise(unexpected(value, 'String')));
+      case 'boolean':
+        return (value) => (typeof value === 'boolean' ? value : raise(unexpected(value, 'Boolean')));
+      case 'integer':
+        return (value) => {
+          if (typeof value !== 'number') throw unexpected(value, 'Integer');
+          const integer = Math.trunc(value);
+          if (integer < -2147483648 || integer > 2147483647)
+            throw new SerializationException(`Numeric value (${value}) out of range of int (-2147483648 - 2147483647)`);
+          return integer;
+        };
+      case 'long':
+        return (value) => (typeof value === 'number' ? Math.trunc(value) : raise(unexpected(value, 'Long')));
+      case 'double':
+      case 'float':
+        return (value) => (typeof value === 'number' ? value : raise(unexpected(value, 'Double')));
+      case 'timestamp':
+        // awsJson timestamps are epoch seconds, fractions allowed.
+        return (value) => (typeof value === 'number' ? new Date(value * 1000) : raise(unexpected(value, 'Date')));
+      case 'blob':
+        return (value) => {
+          if (typeof value !== 'string') throw unexpected(value, 'Blob');
+          if (value.length % 4 !== 0 || !BASE64.test(value))
+            throw new SerializationException(`'${value}' can not be converted to a Blob: it is not valid Base64`);
+          return Buffer.from(value, 'base64');
+        };
+    }
+  },
+  notA(kind, value) {
+    if (kind === 'list')
+      return typeof value === 'object' ? unexpected(value, 'List') : new SerializationException('Expected list or null');
+    if (Array.isArray(value)) return unexpected(value, kind);
+    return new SerializationException(kind === 'map' ? 'Expected map or null' : 'Expected null');
+  },
+};
+
+export const jsonOutput: OutputDialect = {
+  scalar(shape) {
+    switch (shape.type) {
+      case 'timestamp':
+        return epochSeconds;
+      case 'blob':
+        return (value) => (value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') : value);
+      default:
+        return undefined;
+    }
+  },
+};
+
+// Records hold Dates, or ISO-8601 strings once they have been through the store as JSON; a number is
+// taken as epoch seconds already.
+function epochSeconds(value: unknown): number | undefined {
+  if (value instanceof Date) return value.getTime() / 1000;
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') {
+    const time = Date.parse(value);
+    return Number.isNaN(time) ? undefined : time / 1000;
+  }
+  return undefined;
+}
+
+function raise(error: AwsError): never {
+  throw error;
+}

@@ -1,0 +1,326 @@
+// AWS service models (botocore format, models/<name>.json) and what every wire protocol does with them:
+// read a request's input through the operation's input shape and write a handler's output through the
+// output shape. Shapes are compiled once into functions so a request only walks the values it carries.
+//
+// Reading follows AWS's front end: first the types (a wrong type fails the whole request at once with the
+// protocol's SerializationException), then the constraints (required, enum, length, range, pattern), all
+// reported together as "N validation errors detected: ...". Members the shape does not name are ignored, as
+// AWS ignores them. Writing keeps only members the output shape names (records carry internal fields that
+// must never leak) and omits null/undefined ones. What differs between protocols (how a scalar looks on
+// the wire) comes in as a dialect, so JSON, query and REST-XML share this walk.
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AwsError } from '../core/errors.js';
+import type { ServiceModel, Shape } from './service.js';
+
+const models = new Map<string, ServiceModel>();
+
+/** The model `models/<name>.json` of the package; read once (at start-up), then shared. */
+export function loadModel(name: string): ServiceModel {
+  let model = models.get(name);
+  if (!model) {
+    model = JSON.parse(readFileSync(join(packageRoot(), 'models', `${name}.json`), 'utf8')) as ServiceModel;
+    models.set(name, model);
+  }
+  return model;
+}
+
+// From src/protocol (tsx) or dist/src/protocol (compiled) alike.
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('package.json not found above ' + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+  return dir;
+}
+
+/** Where a read is in the input, and the constraint violations found so far. */
+export class Cursor {
+  /** Member names; a number is a list index, a `{ key }` a map entry. */
+  readonly path: (string | number | { key: string })[] = [];
+  readonly violations: string[] = [];
+
+  violate(value: unknown, constraint: string, member?: string): void {
+    const shown = value === null || value === undefined ? 'null' : `'${render(value)}'`;
+    const at = member === undefined ? this.where() : this.where() ? `${this.where()}.${member}` : member;
+    this.violations.push(`Value ${shown} at '${at}' failed to satisfy constraint: ${constraint}`);
+  }
+
+  // AWS numbers list members from 1 and names them `member`: `containerDefinitions.1.member.name`.
+  private where(): string {
+    return this.path
+      .map((p) => (typeof p === 'number' ? `${p + 1}.member` : typeof p === 'string' ? p : `${p.key}.member`))
+      .join('.');
+  }
+}
+
+function render(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(render).join(', ')}]`;
+  if (value instanceof Date) return value.toISOString();
+  if (Buffer.isBuffer(value)) return value.toString('base64');
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+export type ScalarType = 'string' | 'integer' | 'long' | 'double' | 'float' | 'boolean' | 'timestamp' | 'blob';
+
+/** How one protocol's decoded input values become shape values. */
+export interface InputDialect {
+  /** The converter for a scalar shape: wire value -> JS value, throwing the protocol's serialization error. */
+  scalar(shape: Shape & { type: ScalarType }): (value: unknown) => unknown;
+  /** The protocol's serialization error for a value of the wrong kind where a structure, list or map belongs. */
+  notA(kind: 'structure' | 'list' | 'map', value: unknown): AwsError;
+}
+
+/** How one protocol writes scalar output values; `undefined` means the value goes out as it is. */
+export interface OutputDialect {
+  scalar(shape: Shape & { type: ScalarType }): ((value: unknown) => unknown) | undefined;
+}
+
+export type Reader = (value: unknown, cursor: Cursor) => unknown;
+export type Writer = (value: unknown) => unknown;
+
+/** The value a write passes through untouched; collections of such values are passed on without copying. */
+const same: Writer = (value) => value;
+
+/**
+ * Compiles the input side of a model for one protocol: `read(shapeName)` gives a function that converts and
+ * checks a decoded value (never null) and returns it with only the modelled members.
+ */
+export function inputReaders(model: ServiceModel, dialect: InputDialect): (shapeName: string) => Reader {
+  const readers = new Map<string, Reader>();
+  const read = (name: string): Reader => {
+    const known = readers.get(name);
+    if (known) return known;
+    // A recursive shape reaches itself while compiling: until then it is read through this forwarder.
+    let compiled: Reader | undefined;
+    readers.set(name, (value, cursor) => compiled!(value, cursor));
+    compiled = compileReader(shapeOf(model, name), read, dialect);
+    readers.set(name, compiled);
+    return compiled;
+  };
+  return read;
+}
+
+function compileReader(shape: Shape, read: (name: string) => Reader, dialect: InputDialect): Reader {
+  if (shape.document) return same;
+  switch (shape.type) {
+    case 'structure': {
+      const members = new Map<string, Reader>();
+      for (const [name, member] of Object.entries(shape.members ?? {})) members.set(name, read(member.shape));
+      const required = shape.required ?? [];
+      return (value, cursor) => {
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) throw dialect.notA('structure', value);
+        const out: Record<string, unknown> = {};
+        for (const key in value) {
+          const reader = members.get(key);
+          const member = (value as Record<string, unknown>)[key];
+          if (reader === undefined || member === null || member === undefined) continue;
+          cursor.path.push(key);
+          out[key] = reader(member, cursor);
+          cursor.path.pop();
+        }
+        for (const name of required) if (out[name] === undefined) cursor.violate(null, 'Member must not be null', name);
+        return out;
+      };
+    }
+    case 'list': {
+      const member = read(shape.member!.shape);
+      const check = lengthCheck(shape);
+      return (value, cursor) => {
+        if (!Array.isArray(value)) throw dialect.notA('list', value);
+        const out: unknown[] = [];
+        for (let i = 0; i < value.length; i++) {
+          if (value[i] === null || value[i] === undefined) continue;
+          cursor.path.push(i);
+          out.push(member(value[i], cursor));
+          cursor.path.pop();
+        }
+        check?.(out.length, out, cursor);
+        return out;
+      };
+    }
+    case 'map': {
+      const key = read(shape.key!.shape);
+      const entry = read(shape.value!.shape);
+      const check = lengthCheck(shape);
+      return (value, cursor) => {
+        if (typeof value !== 'object' || value === null || Array.isArray(value)) throw dialect.notA('map', value);
+        const out: Record<string, unknown> = {};
+        let size = 0;
+        for (const name in value) {
+          const member = (value as Record<string, unknown>)[name];
+          if (member === null || member === undefined) continue;
+          cursor.path.push({ key: name });
+          const k = key(name, cursor) as string;
+          out[k] = entry(member, cursor);
+          cursor.path.pop();
+          size++;
+        }
+        check?.(size, out, cursor);
+        return out;
+      };
+    }
+    default: {
+      const convert = dialect.scalar(shape as Shape & { type: ScalarType });
+      const check = scalarCheck(shape);
+      return check ? (value, cursor) => check(convert(value), cursor) : (value) => convert(value);
+    }
+  }
+}
+
+type Check = (size: number, value: unknown, cursor: Cursor) => void;
+
+function lengthCheck(shape: Shape): Check | undefined {
+  const { min, max } = shape;
+  if (min === undefined && max === undefined) return undefined;
+  return (size, value, cursor) => {
+    if (min !== undefined && size < min) cursor.violate(value, `Member must have length greater than or equal to ${min}`);
+    if (max !== undefined && size > max) cursor.violate(value, `Member must have length less than or equal to ${max}`);
+  };
+}
+
+/** The constraints of a scalar shape as one function, or undefined when it has none. */
+function scalarCheck(shape: Shape): ((value: unknown, cursor: Cursor) => unknown) | undefined {
+  const checks: ((value: any, cursor: Cursor) => void)[] = [];
+  switch (shape.type) {
+    case 'string': {
+      if (shape.enum) {
+        const allowed = new Set(shape.enum);
+        const constraint = `Member must satisfy enum value set: [${shape.enum.join(', ')}]`;
+        checks.push((value: string, cursor) => allowed.has(value) || cursor.violate(value, constraint));
+      }
+      const length = lengthCheck(shape);
+      if (length) checks.push((value: string, cursor) => length(value.length, value, cursor));
+      const pattern = shape.pattern === undefined ? undefined : compilePattern(shape.pattern);
+      if (pattern) {
+        const constraint = `Member must satisfy regular expression pattern: ${shape.pattern}`;
+        checks.push((value: string, cursor) => pattern.test(value) || cursor.violate(value, constraint));
+      }
+      break;
+    }
+    case 'blob': {
+      const length = lengthCheck(shape);
+      if (length) checks.push((value: Buffer, cursor) => length(value.length, value, cursor));
+      break;
+    }
+    case 'integer':
+    case 'long':
+    case 'double':
+    case 'float': {
+      const { min, max } = shape;
+      if (min !== undefined)
+        checks.push((value: number, cursor) => value >= min || cursor.violate(value, `Member must have value greater than or equal to ${min}`));
+      if (max !== undefined)
+        checks.push((value: number, cursor) => value <= max || cursor.violate(value, `Member must have value less than or equal to ${max}`));
+      break;
+    }
+  }
+  if (checks.length === 0) return undefined;
+  return (value, cursor) => {
+    for (const check of checks) check(value, cursor);
+    return value;
+  };
+}
+
+// AWS matches a pattern against the whole value (Java's Pattern.matches). Patterns use Java classes such as
+// \p{L}, which need the `u` flag; one that JavaScript cannot compile is not enforced rather than failing.
+function compilePattern(pattern: string): RegExp | undefined {
+  for (const flags of ['u', '']) {
+    try {
+      return new RegExp(`^(?:${pattern})$`, flags);
+    } catch {
+      // try the next flags
+    }
+  }
+  return undefined;
+}
+
+/** The AWS error for the violations a read found, with the service's code. */
+export function validationError(code: string, violations: readonly string[]): AwsError {
+  // AWS lists at most 10 violations in one message.
+  const shown = violations.slice(0, 10);
+  const count = violations.length === 1 ? '1 validation error' : `${violations.length} validation errors`;
+  return new AwsError(code, `${count} detected: ${shown.join('; ')}`);
+}
+
+/**
+ * Compiles the output side of a model for one protocol: `write(shapeName)` gives a function that keeps only
+ * the modelled members of a value and formats its scalars; it returns undefined for nothing to write.
+ */
+export function outputWriters(model: ServiceModel, dialect: OutputDialect): (shapeName: string) => Writer {
+  const writers = new Map<string, Writer>();
+  const write = (name: string): Writer => {
+    const known = writers.get(name);
+    if (known) return known;
+    let compiled: Writer | undefined;
+    writers.set(name, (value) => compiled!(value));
+    compiled = compileWriter(shapeOf(model, name), write, dialect);
+    writers.set(name, compiled);
+    return compiled;
+  };
+  return write;
+}
+
+function compileWriter(shape: Shape, write: (name: string) => Writer, dialect: OutputDialect): Writer {
+  if (shape.document) return same;
+  switch (shape.type) {
+    case 'structure': {
+      const members = new Map<string, Writer>();
+      for (const [name, member] of Object.entries(shape.members ?? {})) members.set(name, write(member.shape));
+      return (value) => {
+        if (typeof value !== 'object' || value === null) return undefined;
+        const out: Record<string, unknown> = {};
+        for (const key in value) {
+          const writer = members.get(key);
+          const member = (value as Record<string, unknown>)[key];
+          if (writer === undefined || member === null || member === undefined) continue;
+          const written = writer === same ? member : writer(member);
+          if (written !== undefined) out[key] = written;
+        }
+        return out;
+      };
+    }
+    case 'list': {
+      const member = write(shape.member!.shape);
+      return (value) => {
+        if (!Array.isArray(value)) return undefined;
+        // Members written as they are: the list goes out as it is, without a copy.
+        if (member === same) return value;
+        const out: unknown[] = [];
+        for (const item of value) {
+          if (item === null || item === undefined) continue;
+          const written = member(item);
+          if (written !== undefined) out.push(written);
+        }
+        return out;
+      };
+    }
+    case 'map': {
+      const entry = write(shape.value!.shape);
+      return (value) => {
+        if (typeof value !== 'object' || value === null) return undefined;
+        if (entry === same) return value;
+        const out: Record<string, unknown> = {};
+        for (const key in value) {
+          const member = (value as Record<string, unknown>)[key];
+          if (member === null || member === undefined) continue;
+          const written = entry(member);
+          if (written !== undefined) out[key] = written;
+        }
+        return out;
+      };
+    }
+    default:
+      return dialect.scalar(shape as Shape & { type: ScalarType }) ?? same;
+  }
+}
+
+export function shapeOf(model: ServiceModel, name: string): Shape {
+  const shape = model.shapes[name];
+  if (!shape) throw new Error(`shape ${name} is not in the ${model.metadata.serviceId} model`);
+  return shape;
+}

@@ -1,0 +1,391 @@
+// AWS Signature Version 4, verified: the Authorization header form and the presigned query-string form,
+// with the canonical request exactly as AWS defines it (and as @smithy/signature-v4 and botocore build
+// it). Failures carry a protocol-neutral kind; each wire protocol turns a kind into its own AWS error code
+// (awsJson: InvalidSignatureException..., query: SignatureDoesNotMatch...). The checks run in the order
+// AWS's front end runs them, with its messages.
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Caller } from './service.js';
+
+export interface ResolvedCredentials {
+  secretAccessKey: string;
+  caller: Caller;
+  /** Session credentials (an assumed role) must come with this token (`X-Amz-Security-Token`). */
+  sessionToken?: string;
+}
+
+/** Where the verifier finds the secret behind an access key id. */
+export interface CredentialResolver {
+  resolve(accessKeyId: string): ResolvedCredentials | undefined;
+}
+
+/**
+ * `sigv4`: every request must be signed with known credentials. `permissive`: any well-formed signature from
+ * any key is accepted without checking it (for suites written against other emulators); the caller is the
+ * key's own when known, else the root of the account.
+ */
+export type AuthMode = 'sigv4' | 'permissive';
+
+export type SignatureFailureKind =
+  /** no signature at all */
+  | 'missing'
+  /** a signature with parts missing or malformed */
+  | 'incomplete'
+  /** well-formed, but scoped or dated wrongly */
+  | 'invalid'
+  /** outside the allowed clock skew, or a presigned URL past its expiry */
+  | 'expired'
+  /** an access key nobody issued */
+  | 'unknown-key'
+  /** a session token that does not belong with the key */
+  | 'invalid-token'
+  /** the signature is not the one the secret gives */
+  | 'mismatch';
+
+export class SignatureFailure extends Error {
+  constructor(
+    readonly kind: SignatureFailureKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SignatureFailure';
+  }
+}
+
+/** A request as it came off the wire: what a signature covers. */
+export interface SignedRequest {
+  method: string;
+  /** The path as sent (still percent-encoded), without the query. */
+  path: string;
+  /** The query string as sent, without `?`. */
+  query: string;
+  headers: IncomingHttpHeaders;
+  /** node's rawHeaders: repeated headers stay apart, so their values join as AWS joins them. */
+  rawHeaders: readonly string[];
+  body: Buffer;
+}
+
+export interface Expectation {
+  /** The signing name the credential scope must carry (`ecs`); undefined accepts any. */
+  service?: string;
+  /** How far the signature's time may be from now. */
+  clockSkewMinutes: number;
+  now: Date;
+  /** S3 signs the path as sent; every other service normalises it and encodes it again. */
+  pathAsSent?: boolean;
+}
+
+/** Who signed, and for which region. */
+export interface Signer {
+  caller: Caller;
+  region: string;
+}
+
+export interface VerifierOptions {
+  credentials: CredentialResolver;
+  mode: AuthMode;
+  /** The account whose root permissive callers are (unless their key id is itself an account id). */
+  accountId: string;
+  /** The region of permissive calls whose scope names none that looks like a region. */
+  region: string;
+}
+
+/** ECS allows 5 minutes between the signature's time and its own; DynamoDB 15. */
+export const DEFAULT_CLOCK_SKEW_MINUTES = 5;
+
+const ALGORITHM = 'AWS4-HMAC-SHA256';
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+const REGION = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const MAX_PRESIGNED_SECONDS = 7 * 24 * 3600;
+const SIGNING_KEY_CACHE_SIZE = 1024;
+
+/** The parts of a signature, from either form. */
+interface Signature {
+  presigned: boolean;
+  algorithm: string;
+  credential: string;
+  signedHeaders: string;
+  signature: string;
+  /** The request time as signed (ISO-8601 basic). */
+  amzDate: string;
+  time: number;
+  expires?: number;
+  sessionToken?: string;
+  /** Decoded query parameters, when the request has any (the presigned form always does). */
+  params: [string, string][];
+}
+
+export class SigV4Verifier {
+  // HMAC chain results per (secret, date, region, service): deriving one costs four HMACs per request.
+  private readonly signingKeys = new Map<string, Buffer>();
+
+  constructor(private readonly options: VerifierOptions) {}
+
+  /** The caller and region of a signed request; throws SignatureFailure. */
+  verify(request: SignedRequest, expect: Expectation): Signer {
+    const signature = parse(request);
+    const [accessKeyId, date, region, service, terminator, ...rest] = signature.credential.split('/');
+    if (rest.length > 0 || terminator === undefined)
+      throw new SignatureFailure(
+        'incomplete',
+        `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${signature.credential}'`,
+      );
+    if (this.options.mode === 'permissive') return this.permissive(accessKeyId!, region!);
+
+    checkTime(signature, expect);
+    if (!signature.signedHeaders.split(';').includes('host'))
+      throw new SignatureFailure('invalid', "'Host' must be a 'SignedHeader' in the AWS Authorization.");
+    if (signature.algorithm !== ALGORITHM)
+      throw new SignatureFailure('incomplete', `Unsupported AWS 'algorithm': '${signature.algorithm}' (only ${ALGORITHM} for now). `);
+    const scope: string[] = [];
+    if (!REGION.test(region!)) scope.push(`Credential should be scoped to a valid region, not '${region}'. `);
+    if (expect.service !== undefined && service !== expect.service)
+      scope.push(`Credential should be scoped to correct service: '${expect.service}'. `);
+    if (terminator !== 'aws4_request')
+      scope.push(`Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'. `);
+    if (date !== signature.amzDate.slice(0, 8))
+      scope.push(
+        `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${date}' != '${signature.amzDate.slice(0, 8)}', from '${signature.amzDate}'.`,
+      );
+    if (scope.length > 0) throw new SignatureFailure('invalid', scope.join('').trim());
+
+    const credentials = this.options.credentials.resolve(accessKeyId!);
+    if (!credentials) throw new SignatureFailure('unknown-key', 'The security token included in the request is invalid.');
+
+    const canonical = canonicalRequest(request, signature, expect.pathAsSent ?? false);
+    const scopeString = `${date}/${region}/${service}/${terminator}`;
+    const stringToSign = `${ALGORITHM}\n${signature.amzDate}\n${scopeString}\n${sha256(canonical)}`;
+    const key = this.signingKey(credentials.secretAccessKey, date!, region!, service!);
+    const expected = createHmac('sha256', key).update(stringToSign).digest();
+    const given = Buffer.from(signature.signature, 'hex');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      throw new SignatureFailure(
+        'mismatch',
+        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.' +
+          `\n\nThe Canonical String for this request should have been\n'${canonical}'\n\nThe String-to-Sign should have been\n'${stringToSign}'\n`,
+      );
+    if (signature.sessionToken !== credentials.sessionToken)
+      throw new SignatureFailure('invalid-token', 'The security token included in the request is invalid.');
+    return { caller: credentials.caller, region: region! };
+  }
+
+  private permissive(accessKeyId: string, region: string): Signer {
+    const known = this.options.credentials.resolve(accessKeyId);
+    // As LocalStack does, a key id that is an account id names the account.
+    const accountId = /^\d{12}$/.test(accessKeyId) ? accessKeyId : this.options.accountId;
+    const caller = known?.caller ?? { accessKeyId, accountId, arn: `arn:aws:iam::${accountId}:root` };
+    return { caller, region: REGION.test(region) ? region : this.options.region };
+  }
+
+  private signingKey(secret: string, date: string, region: string, service: string): Buffer {
+    const id = `${secret}\n${date}\n${region}\n${service}`;
+    let key = this.signingKeys.get(id);
+    if (!key) {
+      key = hmac(hmac(hmac(hmac(`AWS4${secret}`, date), region), service), 'aws4_request');
+      if (this.signingKeys.size >= SIGNING_KEY_CACHE_SIZE) this.signingKeys.clear();
+      this.signingKeys.set(id, key);
+    }
+    return key;
+  }
+}
+
+function parse(request: SignedRequest): Signature {
+  const params = request.query === '' ? [] : parseQuery(request.query);
+  const authorization = request.headers.authorization;
+  if (authorization !== undefined) return parseHeader(authorization, request, params);
+  if (params.some(([name]) => name === 'X-Amz-Algorithm' || name === 'X-Amz-Credential')) return parsePresigned(params);
+  throw new SignatureFailure('missing', 'Request is missing Authentication Token');
+}
+
+function parseHeader(authorization: string, request: SignedRequest, params: [string, string][]): Signature {
+  const header = authorization.trim();
+  if (!header.startsWith('AWS4-')) throw new SignatureFailure('missing', 'Request is missing Authentication Token');
+  const space = header.indexOf(' ');
+  const algorithm = space < 0 ? header : header.slice(0, space);
+  const fields = new Map<string, string>();
+  // Parts are separated by commas, with or without spaces.
+  for (const part of space < 0 ? [] : header.slice(space + 1).split(/[,\s]+/)) {
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    if (eq < 0)
+      throw new SignatureFailure(
+        'incomplete',
+        `'${part}' not a valid key=value pair (missing equal-sign) in Authorization header: '${header}'.`,
+      );
+    fields.set(part.slice(0, eq), part.slice(eq + 1));
+  }
+  const amzDate = headerValue(request.headers['x-amz-date']) ?? headerValue(request.headers.date);
+  let problems = '';
+  for (const name of ['Credential', 'Signature', 'SignedHeaders'])
+    if (!fields.has(name)) problems += `Authorization header requires '${name}' parameter. `;
+  if (amzDate === undefined) problems += "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. ";
+  if (problems) throw new SignatureFailure('incomplete', `${problems}Authorization=${header}`);
+  const { basic, time } = parseDate(amzDate!);
+  return {
+    presigned: false,
+    algorithm,
+    credential: fields.get('Credential')!,
+    signedHeaders: fields.get('SignedHeaders')!,
+    signature: fields.get('Signature')!,
+    amzDate: basic,
+    time,
+    sessionToken: headerValue(request.headers['x-amz-security-token']),
+    params,
+  };
+}
+
+function parsePresigned(params: [string, string][]): Signature {
+  const get = (name: string) => params.find(([key]) => key === name)?.[1];
+  const [algorithm, credential, amzDate, expires, signedHeaders, signature] = [
+    'X-Amz-Algorithm',
+    'X-Amz-Credential',
+    'X-Amz-Date',
+    'X-Amz-Expires',
+    'X-Amz-SignedHeaders',
+    'X-Amz-Signature',
+  ].map(get);
+  if (!algorithm || !credential || !amzDate || !expires || !signedHeaders || !signature)
+    throw new SignatureFailure(
+      'incomplete',
+      'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
+    );
+  const seconds = Number(expires);
+  if (!Number.isInteger(seconds) || seconds < 0)
+    throw new SignatureFailure('incomplete', 'X-Amz-Expires should be a number');
+  if (seconds > MAX_PRESIGNED_SECONDS)
+    throw new SignatureFailure('incomplete', `X-Amz-Expires must be less than a week (in seconds) that is ${MAX_PRESIGNED_SECONDS}`);
+  const { basic, time } = parseDate(amzDate);
+  return {
+    presigned: true,
+    algorithm,
+    credential,
+    signedHeaders,
+    signature,
+    amzDate: basic,
+    time,
+    expires: seconds,
+    sessionToken: get('X-Amz-Security-Token'),
+    params,
+  };
+}
+
+const headerValue = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
+
+/** X-Amz-Date is ISO-8601 basic (20150830T123600Z); a plain Date header is RFC 1123. */
+function parseDate(value: string): { basic: string; time: number } {
+  const basic = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
+  if (basic) {
+    const [, y, mo, d, h, mi, s] = basic.map(Number) as number[];
+    return { basic: value, time: Date.UTC(y!, mo! - 1, d!, h!, mi!, s!) };
+  }
+  const time = Date.parse(value);
+  if (/[a-z]{3}, /i.test(value) && !Number.isNaN(time)) return { basic: isoBasic(time), time };
+  throw new SignatureFailure('incomplete', `Date must be in ISO-8601 'basic format'. Got '${value}'. See http://en.wikipedia.org/wiki/ISO_8601`);
+}
+
+const isoBasic = (time: number) => new Date(time).toISOString().replace(/[-:]|\.\d{3}/g, '');
+
+function checkTime(signature: Signature, expect: Expectation): void {
+  const now = expect.now.getTime();
+  const skew = expect.clockSkewMinutes * 60_000;
+  if (signature.time > now + skew)
+    throw new SignatureFailure(
+      'expired',
+      `Signature not yet current: ${signature.amzDate} is still later than ${isoBasic(now + skew)} (${isoBasic(now)} + ${expect.clockSkewMinutes} min.)`,
+    );
+  if (signature.presigned) {
+    if (signature.time + signature.expires! * 1000 < now) throw new SignatureFailure('expired', 'Request has expired');
+  } else if (signature.time < now - skew) {
+    throw new SignatureFailure(
+      'expired',
+      `Signature expired: ${signature.amzDate} is now earlier than ${isoBasic(now - skew)} (${isoBasic(now)} - ${expect.clockSkewMinutes} min.)`,
+    );
+  }
+}
+
+function canonicalRequest(request: SignedRequest, signature: Signature, pathAsSent: boolean): string {
+  const names = signature.signedHeaders.split(';');
+  return [
+    request.method,
+    pathAsSent ? request.path : canonicalPath(request.path),
+    canonicalQuery(signature.params, signature.presigned),
+    canonicalHeaders(request.rawHeaders, names),
+    signature.signedHeaders,
+    payloadHash(request, signature),
+  ].join('\n');
+}
+
+/** AWS's URI encoding: everything but A-Z a-z 0-9 - _ . ~ as %XX with upper-case hex. */
+export function uriEncode(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+// The path is normalised (empty, `.` and `..` segments resolved) and encoded once more, slashes kept.
+function canonicalPath(path: string): string {
+  if (path === '/') return path;
+  const segments: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
+  }
+  const trailing = segments.length > 0 && path.endsWith('/') ? '/' : '';
+  return `${path.startsWith('/') ? '/' : ''}${segments.map(uriEncode).join('/')}${trailing}`;
+}
+
+function parseQuery(query: string): [string, string][] {
+  const params: [string, string][] = [];
+  for (const pair of query.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    params.push(eq < 0 ? [decode(pair), ''] : [decode(pair.slice(0, eq)), decode(pair.slice(eq + 1))]);
+  }
+  return params;
+}
+
+// A `+` is a plus here, not a space: signers encode a space as %20.
+function decode(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+// Each name and value encoded, sorted by name then value; a presigned URL's own signature is left out.
+function canonicalQuery(params: [string, string][], presigned: boolean): string {
+  if (params.length === 0) return '';
+  const encoded: [string, string][] = [];
+  for (const [name, value] of params) {
+    if (presigned && name === 'X-Amz-Signature') continue;
+    encoded.push([uriEncode(name), uriEncode(value)]);
+  }
+  encoded.sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0));
+  return encoded.map(([name, value]) => `${name}=${value}`).join('&');
+}
+
+// `name:value` per signed header; a repeated header's values trimmed and joined with commas; runs of spaces
+// inside a value become one.
+function canonicalHeaders(rawHeaders: readonly string[], names: string[]): string {
+  const values: string[][] = names.map(() => []);
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const index = names.indexOf(rawHeaders[i]!.toLowerCase());
+    if (index >= 0) values[index]!.push(rawHeaders[i + 1]!.replace(/[ \t\r\n]+/g, ' ').trim());
+  }
+  let out = '';
+  for (let i = 0; i < names.length; i++) out += `${names[i]}:${values[i]!.join(',')}\n`;
+  return out;
+}
+
+// UNSIGNED-PAYLOAD and STREAMING-* (S3) are signed as written; otherwise the body's own hash, so a body that
+// does not match a claimed x-amz-content-sha256 fails the signature.
+function payloadHash(request: SignedRequest, signature: Signature): string {
+  const claimed =
+    headerValue(request.headers['x-amz-content-sha256']) ??
+    (signature.presigned ? signature.params.find(([name]) => name === 'X-Amz-Content-Sha256')?.[1] : undefined);
+  if (claimed === 'UNSIGNED-PAYLOAD' || claimed?.startsWith('STREAMING-')) return claimed!;
+  return request.body.length === 0 ? EMPTY_SHA256 : sha256(request.body);
+}
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();

@@ -1,0 +1,62 @@
+// The contract between the gateway and a wire protocol (awsJson now; query and REST-XML next). The gateway
+// owns HTTP, body limits, SigV4 and dispatch; a protocol only recognises its requests, decodes them and
+// encodes results and errors. Everything a protocol returns is long-lived except the per-request Call.
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AwsError } from '../core/errors.js';
+import type { Handler } from './service.js';
+import type { SignatureFailure } from './sigv4.js';
+
+/** What is known of a request before its body is read. */
+export interface RequestHead {
+  method: string;
+  /** As sent, still percent-encoded, without the query. */
+  path: string;
+  /** As sent, without `?`. */
+  query: string;
+  headers: IncomingHttpHeaders;
+}
+
+export interface WireResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Buffer;
+}
+
+/** One wire protocol over the services that speak it. */
+export interface WireProtocol {
+  /** The route for a request this protocol recognises from its head alone, else undefined. */
+  route(head: RequestHead): Route | undefined;
+}
+
+/** Where a recognised request goes: one service, or the protocol's answer for an unknown one. */
+export interface Route {
+  /** The operation called and its undecoded input; throws AwsError (malformed body, unknown operation). */
+  decode(head: RequestHead, body: Buffer): Call;
+  /** A failed signature as this protocol's AWS error. */
+  authError(failure: SignatureFailure): AwsError;
+  /** What this service answers for a failure that is not an AwsError (our bug): its 5xx error. */
+  internalError(): AwsError;
+  encodeError(error: AwsError, requestId: string): WireResponse;
+}
+
+export interface Call {
+  service: SigningService;
+  operation: Operation;
+  /** The input as decoded from the wire, before it is read through the model. */
+  raw: unknown;
+}
+
+export interface SigningService {
+  /** The service name in the SigV4 credential scope (`ecs`). */
+  signingName: string;
+  clockSkewMinutes: number;
+}
+
+export interface Operation {
+  name: string;
+  /** Undefined for an operation of the model that Wharf does not implement. */
+  handler: Handler | undefined;
+  /** Converts and validates the raw input through the input shape; throws AwsError. */
+  readInput(raw: unknown): unknown;
+  encodeOutput(output: unknown, requestId: string): WireResponse;
+}

@@ -1,0 +1,312 @@
+// The ContainerRuntime port on the Docker Engine API, through dockerode. Docker's shapes and errors stop
+// here: callers get the port's plain types, and every failure becomes a RuntimeError with a stable code.
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import Docker from 'dockerode';
+import {
+  RuntimeError,
+  type ContainerRuntime,
+  type ContainerSpec,
+  type ContainerState,
+  type ContainerSummary,
+  type HealthStatus,
+  type NetworkBinding,
+  type RuntimeErrorCode,
+  type RuntimeEvent,
+  type RuntimeInfo,
+  type VolumeSpec,
+} from '../../core/runtime.js';
+
+const NANOS_PER_SECOND = 1e9;
+
+/** Errors of the connection itself (no daemon, no socket, no permission): the engine is unavailable. */
+const UNAVAILABLE = new Set(['ECONNREFUSED', 'ENOENT', 'EACCES', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT']);
+
+interface DockerError {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+  json?: { message?: string } | null;
+}
+
+/** Translates a dockerode failure into the port's error; `notFound` names what a 404 means here. */
+function translate(err: unknown, notFound: RuntimeErrorCode): RuntimeError {
+  if (err instanceof RuntimeError) return err;
+  const e = (err ?? {}) as DockerError;
+  const message = e.json?.message ?? e.message ?? String(err);
+  if (e.code && UNAVAILABLE.has(e.code)) return new RuntimeError('RuntimeUnavailable', message, { cause: err });
+  const byStatus: Record<number, RuntimeErrorCode> = { 400: 'InvalidSpec', 404: notFound, 409: 'Conflict' };
+  return new RuntimeError(byStatus[e.statusCode ?? 0] ?? 'RuntimeFailure', message, { cause: err });
+}
+
+async function call<T>(notFound: RuntimeErrorCode, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw translate(err, notFound);
+  }
+}
+
+const labelFilters = (labels: Record<string, string>) => Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+
+/** Docker writes the zero time for events that have not happened. */
+function dockerTime(value: string | undefined): Date | undefined {
+  if (!value || value.startsWith('0001-')) return undefined;
+  return new Date(value);
+}
+
+const HEALTH: Record<string, HealthStatus> = { healthy: 'HEALTHY', unhealthy: 'UNHEALTHY', starting: 'UNKNOWN' };
+
+function networkBindings(ports: Record<string, { HostIp: string; HostPort: string }[] | null> | undefined) {
+  const bindings: NetworkBinding[] = [];
+  for (const [key, hostPorts] of Object.entries(ports ?? {})) {
+    const [port, protocol] = key.split('/');
+    for (const hostPort of hostPorts ?? []) {
+      bindings.push({
+        bindIP: hostPort.HostIp || '0.0.0.0',
+        containerPort: Number(port),
+        hostPort: Number(hostPort.HostPort),
+        protocol: protocol === 'udp' ? 'udp' : 'tcp',
+      });
+    }
+  }
+  return bindings;
+}
+
+/** The container configuration Docker's create endpoint takes. */
+function dockerCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
+  const ports = spec.ports ?? [];
+  const bridged = spec.networkMode === 'bridge';
+  const seconds = (s: number) => s * NANOS_PER_SECOND;
+  return {
+    name: spec.name,
+    Image: spec.image,
+    Labels: spec.labels,
+    Cmd: spec.command,
+    Entrypoint: spec.entryPoint,
+    Env: spec.environment && Object.entries(spec.environment).map(([k, v]) => `${k}=${v}`),
+    WorkingDir: spec.workingDirectory,
+    User: spec.user,
+    Hostname: spec.hostname,
+    NetworkDisabled: spec.networkDisabled,
+    OpenStdin: spec.interactive,
+    Tty: spec.tty,
+    StopTimeout: spec.stopTimeoutSeconds,
+    ExposedPorts: ports.length ? Object.fromEntries(ports.map((p) => [`${p.containerPort}/${p.protocol}`, {}])) : undefined,
+    Healthcheck: spec.healthCheck && {
+      Test: spec.healthCheck.command,
+      Interval: seconds(spec.healthCheck.intervalSeconds),
+      Timeout: seconds(spec.healthCheck.timeoutSeconds),
+      Retries: spec.healthCheck.retries,
+      StartPeriod: seconds(spec.healthCheck.startPeriodSeconds),
+    },
+    HostConfig: {
+      NetworkMode: spec.networkMode,
+      // Only bridge publishes ports; an empty HostPort lets Docker pick one from the ephemeral range.
+      PortBindings: bridged && ports.length
+        ? Object.fromEntries(
+            ports.map((p) => [`${p.containerPort}/${p.protocol}`, [{ HostPort: p.hostPort ? String(p.hostPort) : '' }]]),
+          )
+        : undefined,
+      Links: bridged ? spec.links?.map((l) => `${l.container}:${l.alias}`) : undefined,
+      CpuShares: spec.cpuShares,
+      Memory: spec.memoryBytes,
+      MemoryReservation: spec.memoryReservationBytes,
+      Ulimits: spec.ulimits?.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })),
+      ReadonlyRootfs: spec.readonlyRootFilesystem,
+      Binds: spec.mounts?.map((m) => `${m.source}:${m.containerPath}${m.readOnly ? ':ro' : ''}`),
+      VolumesFrom: spec.volumesFrom?.map((v) => `${v.container}:${v.readOnly ? 'ro' : 'rw'}`),
+      ExtraHosts: spec.extraHosts?.map((h) => `${h.hostname}:${h.ipAddress}`),
+      Dns: spec.dnsServers,
+      DnsSearch: spec.dnsSearchDomains,
+      Privileged: spec.privileged,
+      CapAdd: spec.capAdd,
+      CapDrop: spec.capDrop,
+      Init: spec.init,
+      ShmSize: spec.shmSizeBytes,
+      Tmpfs: spec.tmpfs && Object.fromEntries(
+        spec.tmpfs.map((t) => [t.containerPath, [`size=${t.sizeMiB}m`, ...t.mountOptions].join(',')]),
+      ),
+      Devices: spec.devices?.map((d) => ({
+        PathOnHost: d.hostPath,
+        PathInContainer: d.containerPath,
+        CgroupPermissions: d.permissions,
+      })),
+      SecurityOpt: spec.securityOptions,
+      Sysctls: spec.sysctls,
+      LogConfig: spec.log && { Type: spec.log.driver, Config: spec.log.options },
+    },
+  };
+}
+
+export class DockerRuntime implements ContainerRuntime {
+  private readonly docker: Docker;
+
+  /** Connects as the Docker CLI does by default (DOCKER_HOST, else the local socket) unless told otherwise. */
+  constructor(options?: Docker.DockerOptions) {
+    this.docker = new Docker(options);
+  }
+
+  async info(): Promise<RuntimeInfo> {
+    return call('RuntimeFailure', async () => {
+      const [info, version] = await Promise.all([this.docker.info(), this.docker.version()]);
+      return {
+        cpus: info.NCPU,
+        memoryBytes: info.MemTotal,
+        version: version.Version,
+        apiVersion: version.ApiVersion,
+        architecture: info.Architecture,
+        os: info.OSType,
+      };
+    });
+  }
+
+  async hasImage(image: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(image).inspect();
+      return true;
+    } catch (err) {
+      const e = translate(err, 'ImageNotFound');
+      if (e.code === 'ImageNotFound') return false;
+      throw e;
+    }
+  }
+
+  async pullImage(image: string, signal?: AbortSignal): Promise<void> {
+    const progress = await call('ImagePullFailed', async () => {
+      const stream = (await this.docker.pull(image, signal ? { abortSignal: signal } : {})) as Readable;
+      return new Promise<{ error?: string }[]>((resolve, reject) =>
+        this.docker.modem.followProgress(stream, (err: unknown, out: { error?: string }[]) =>
+          err ? reject(err) : resolve(out),
+        ),
+      );
+    }).catch((err: RuntimeError) => {
+      // A pull that cannot even start (registry unreachable, bad reference) is still a failed pull.
+      throw err.code === 'RuntimeUnavailable' ? err : new RuntimeError('ImagePullFailed', err.message, { cause: err });
+    });
+    // Docker reports failures met mid-pull in the progress stream, after a 200.
+    const failure = progress.find((p) => p.error);
+    if (failure) throw new RuntimeError('ImagePullFailed', failure.error!);
+  }
+
+  async createVolume(volume: VolumeSpec): Promise<void> {
+    await call('VolumeNotFound', () =>
+      this.docker.createVolume({
+        Name: volume.name,
+        Driver: volume.driver ?? 'local',
+        DriverOpts: volume.driverOptions ?? {},
+        Labels: volume.labels ?? {},
+      }),
+    );
+  }
+
+  async hasVolume(name: string): Promise<boolean> {
+    try {
+      await this.docker.getVolume(name).inspect();
+      return true;
+    } catch (err) {
+      const e = translate(err, 'VolumeNotFound');
+      if (e.code === 'VolumeNotFound') return false;
+      throw e;
+    }
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    try {
+      await this.docker.getVolume(name).remove();
+    } catch (err) {
+      const e = translate(err, 'VolumeNotFound');
+      if (e.code !== 'VolumeNotFound') throw e;
+    }
+  }
+
+  async createContainer(spec: ContainerSpec): Promise<string> {
+    // Creating from an absent image is a 404 that is about the image, not the container.
+    const container = await call('ImageNotFound', () => this.docker.createContainer(dockerCreateOptions(spec)));
+    return container.id;
+  }
+
+  async startContainer(id: string): Promise<void> {
+    await call('ContainerNotFound', () => this.docker.getContainer(id).start());
+  }
+
+  async stopContainer(id: string, timeoutSeconds: number): Promise<void> {
+    try {
+      await this.docker.getContainer(id).stop({ t: Math.max(0, Math.round(timeoutSeconds)) });
+    } catch (err) {
+      if ((err as DockerError).statusCode === 304) return; // already stopped
+      throw translate(err, 'ContainerNotFound');
+    }
+  }
+
+  async inspectContainer(id: string): Promise<ContainerState> {
+    const info = await call('ContainerNotFound', () => this.docker.getContainer(id).inspect());
+    const s = info.State;
+    const status = s.Running || s.Paused || s.Restarting ? 'running' : s.Status === 'created' ? 'created' : 'exited';
+    return {
+      id: info.Id,
+      name: info.Name.replace(/^\//, ''),
+      labels: info.Config.Labels ?? {},
+      status,
+      exitCode: status === 'exited' ? s.ExitCode : undefined,
+      oomKilled: s.OOMKilled,
+      error: s.Error || undefined,
+      startedAt: dockerTime(s.StartedAt),
+      finishedAt: status === 'exited' ? dockerTime(s.FinishedAt) : undefined,
+      health: s.Health ? HEALTH[s.Health.Status] : undefined,
+      networkBindings: networkBindings(info.NetworkSettings.Ports),
+      stopTimeoutSeconds: (info.Config as { StopTimeout?: number }).StopTimeout,
+    };
+  }
+
+  async listContainers(labels: Record<string, string>): Promise<ContainerSummary[]> {
+    const list = await call('RuntimeFailure', () =>
+      this.docker.listContainers({ all: true, filters: { label: labelFilters(labels) } }),
+    );
+    return list.map((c) => ({ id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, ''), labels: c.Labels ?? {} }));
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).remove({ force: true, v: true });
+    } catch (err) {
+      const e = translate(err, 'ContainerNotFound');
+      // Gone already, or another removal of it is under way: either way it is going.
+      if (e.code !== 'ContainerNotFound' && e.code !== 'Conflict') throw e;
+    }
+  }
+
+  async events(labels: Record<string, string>, signal: AbortSignal): Promise<AsyncIterable<RuntimeEvent>> {
+    const stream = (await call('RuntimeFailure', () =>
+      this.docker.getEvents({
+        filters: { type: ['container'], label: labelFilters(labels) },
+        abortSignal: signal,
+      } as Docker.GetEventsOptions),
+    )) as Readable;
+    return readEvents(stream, signal);
+  }
+}
+
+/** Docker's actions that say a container changed in a way the agent cares about. */
+function eventKind(action: string): RuntimeEvent['kind'] | undefined {
+  if (action.startsWith('health_status')) return 'health';
+  return (['start', 'die', 'oom', 'destroy'] as const).find((k) => k === action);
+}
+
+async function* readEvents(stream: Readable, signal: AbortSignal): AsyncIterable<RuntimeEvent> {
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  try {
+    for await (const line of lines) {
+      if (!line.trim()) continue;
+      const event = JSON.parse(line) as { Action?: string; Actor?: { ID?: string } };
+      const kind = eventKind(event.Action ?? '');
+      if (kind && event.Actor?.ID) yield { containerId: event.Actor.ID, kind };
+    }
+  } catch (err) {
+    if (!signal.aborted) throw translate(err, 'RuntimeFailure');
+  } finally {
+    lines.close();
+    stream.destroy();
+  }
+  if (!signal.aborted) throw new RuntimeError('RuntimeUnavailable', 'the Docker event stream ended');
+}

@@ -1,0 +1,385 @@
+// Task placement, as ECS does it for the EC2 launch type: of the cluster's ACTIVE instances whose agent is
+// connected, keep those with the task's CPU, memory and static host ports free, then those that satisfy
+// the placement constraints (the task definition's and the request's); then let the placement strategies,
+// in order, narrow the choice (each one keeps the instances it ranks best, the next breaks their tie), and
+// pick among the last ties at random. Tasks placed earlier in a request count for the later ones.
+//
+// A pure function over a ClusterSnapshot: it returns a plan and never writes (the occupations it books
+// while planning are undone before it returns). Randomness comes in with the request.
+import type { Failure, PlacementConstraint, PlacementStrategy, TaskDefinition, TaskOverride } from '@aws-sdk/client-ecs';
+import { InvalidParameterException } from '../core/errors.js';
+import { parseClusterQuery, type ClusterQuery } from './cluster-query.js';
+import { taskRequirement, type TaskRequirement } from './resources.js';
+import { AGENT_DISCONNECTED, CANDIDATE, type ClusterSnapshot } from './snapshot.js';
+
+/** What StartTask and RunTask have in common: the task to place. */
+export interface TaskToPlace {
+  taskDefinition: TaskDefinition;
+  overrides?: TaskOverride;
+  /** The task group; ECS's default is `family:<family>`. */
+  group?: string;
+}
+
+export interface PlacementRequest extends TaskToPlace {
+  /** 1 to 10 tasks; 1 when absent. */
+  count?: number;
+  placementConstraints?: readonly PlacementConstraint[];
+  placementStrategy?: readonly PlacementStrategy[];
+  /** A uniform random number in [0, 1): the `random` strategy and the last tie-break draw from it. */
+  random: () => number;
+}
+
+export interface PlacementPlan {
+  /** What each task takes from its instance (book it with ClusterSnapshot.putTask once the task exists). */
+  requirement: TaskRequirement;
+  group: string;
+  /** One entry per task placed, in order. */
+  placements: { containerInstanceArn: string }[];
+  /** Why the tasks not placed could not be: one entry per refusing instance and reason, as RunTask returns them. */
+  failures: Failure[];
+}
+
+export const MAX_TASKS_PER_REQUEST = 10;
+export const MAX_PLACEMENT_CONSTRAINTS = 10;
+export const MAX_PLACEMENT_STRATEGIES = 5;
+
+export const MEMBER_OF_UNSATISFIED = 'MemberOf placement constraint unsatisfied.';
+export const DISTINCT_INSTANCE_UNSATISFIED = 'DistinctInstance placement constraint unsatisfied.';
+
+export const taskGroup = (task: TaskToPlace): string => task.group ?? `family:${task.taskDefinition.family}`;
+
+type Constraint = { kind: 'distinctInstance' } | { kind: 'memberOf'; query: ClusterQuery };
+
+type Strategy =
+  | { kind: 'binpack'; resource: 'cpu' | 'memory' }
+  | { kind: 'spreadInstance' }
+  | { kind: 'spreadAttribute'; attribute: string }
+  | { kind: 'random' };
+
+/** RunTask's placement: up to `count` instances chosen by constraints and strategies. */
+export function placeTasks(snapshot: ClusterSnapshot, request: PlacementRequest): PlacementPlan {
+  const count = request.count ?? 1;
+  if (!Number.isInteger(count) || count < 1 || count > MAX_TASKS_PER_REQUEST) {
+    throw new InvalidParameterException(`count must be between 1 and ${MAX_TASKS_PER_REQUEST}.`);
+  }
+  const constraints = compileConstraints([...(request.taskDefinition.placementConstraints ?? []), ...(request.placementConstraints ?? [])]);
+  const strategies = compileStrategies(request.placementStrategy ?? []);
+  if (snapshot.activeInstances === 0) throw new InvalidParameterException('No Container Instances were found in your cluster.');
+
+  const plan = newPlan(request);
+  const placer = new Placer(snapshot, plan.requirement, plan.group, constraints, strategies, request.random);
+  try {
+    for (let k = 0; k < count; k++) {
+      const slot = placer.choose();
+      if (slot < 0) {
+        plan.failures = placer.failures();
+        break;
+      }
+      placer.book(slot);
+      plan.placements.push({ containerInstanceArn: snapshot.slots[slot]!.record.containerInstanceArn });
+    }
+  } finally {
+    placer.undo();
+  }
+  return plan;
+}
+
+/**
+ * StartTask's placement: one task on each named instance (ARN or id), if it is there, ACTIVE or
+ * DRAINING, connected, and has the resources; no constraints or strategies apply.
+ */
+export function placeOnInstances(snapshot: ClusterSnapshot, task: TaskToPlace, containerInstances: readonly string[]): PlacementPlan {
+  if (containerInstances.length < 1 || containerInstances.length > MAX_TASKS_PER_REQUEST) {
+    throw new InvalidParameterException(`containerInstances must list between 1 and ${MAX_TASKS_PER_REQUEST} container instances.`);
+  }
+  const plan = newPlan(task);
+  const booked: number[] = [];
+  const failures = new FailureList();
+  try {
+    for (const ref of containerInstances) {
+      const slot = snapshot.slotOf(ref);
+      const instance = snapshot.slots[slot];
+      const reason = !instance
+        ? 'MISSING'
+        : instance.record.status === 'INACTIVE'
+          ? 'INACTIVE'
+          : !instance.agentConnected
+            ? 'AGENT'
+            : snapshot.shortfall(slot, plan.requirement);
+      if (reason) {
+        failures.add(instance?.record.containerInstanceArn ?? ref, reason);
+        continue;
+      }
+      snapshot.occupy(slot, plan.requirement, plan.group, 1);
+      booked.push(slot);
+      plan.placements.push({ containerInstanceArn: instance!.record.containerInstanceArn });
+    }
+  } finally {
+    for (const slot of booked) snapshot.occupy(slot, plan.requirement, plan.group, -1);
+  }
+  plan.failures = failures.list;
+  return plan;
+}
+
+function newPlan(task: TaskToPlace): PlacementPlan {
+  return { requirement: taskRequirement(task.taskDefinition, task.overrides), group: taskGroup(task), placements: [], failures: [] };
+}
+
+function compileConstraints(list: readonly { type?: string; expression?: string }[]): Constraint[] {
+  if (list.length > MAX_PLACEMENT_CONSTRAINTS) {
+    throw new InvalidParameterException(`You can specify a maximum of ${MAX_PLACEMENT_CONSTRAINTS} placement constraints for each task, including those in the task definition.`);
+  }
+  return list.map((c): Constraint => {
+    if (c.type === 'distinctInstance') {
+      if (c.expression) throw new InvalidParameterException('An expression cannot be specified for the distinctInstance placement constraint.');
+      return { kind: 'distinctInstance' };
+    }
+    if (c.type === 'memberOf') {
+      if (!c.expression) throw new InvalidParameterException('An expression must be specified for the memberOf placement constraint.');
+      return { kind: 'memberOf', query: parseClusterQuery(c.expression) };
+    }
+    throw new InvalidParameterException(`Invalid placement constraint type: ${c.type ?? '(none)'}. Valid types are distinctInstance and memberOf.`);
+  });
+}
+
+function compileStrategies(list: readonly PlacementStrategy[]): Strategy[] {
+  if (list.length > MAX_PLACEMENT_STRATEGIES) {
+    throw new InvalidParameterException(`You can specify a maximum of ${MAX_PLACEMENT_STRATEGIES} placement strategies for each task.`);
+  }
+  const strategies = list.map((s): Strategy => {
+    const field = s.field ?? '';
+    switch (s.type) {
+      case 'random':
+        return { kind: 'random' };
+      case 'binpack': {
+        const resource = field.toLowerCase();
+        if (resource !== 'cpu' && resource !== 'memory') throw new InvalidParameterException(`Invalid binpack field: '${field}'. Valid fields are cpu and memory.`);
+        return { kind: 'binpack', resource };
+      }
+      case 'spread':
+        if (field === 'instanceId' || field === 'host') return { kind: 'spreadInstance' };
+        if (field.startsWith('attribute:') && field.length > 'attribute:'.length) return { kind: 'spreadAttribute', attribute: field.slice('attribute:'.length) };
+        throw new InvalidParameterException(`Invalid spread field: '${field}'. Valid fields are instanceId, host, or attribute:<name>.`);
+      default:
+        throw new InvalidParameterException(`Invalid placement strategy type: ${s.type ?? '(none)'}. Valid types are random, spread and binpack.`);
+    }
+  });
+  // A random pick ranks every instance apart: the strategies after it can no longer break any tie.
+  const random = strategies.findIndex((s) => s.kind === 'random');
+  return random < 0 ? strategies : strategies.slice(0, random + 1);
+}
+
+/** Failures deduplicated by instance and reason, in the order first met. */
+class FailureList {
+  readonly list: Failure[] = [];
+  private readonly seen = new Set<string>();
+
+  add(arn: string, reason: string): void {
+    const key = `${arn}\0${reason}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.list.push({ arn, reason });
+  }
+}
+
+/** Buffers shared by every call (placement is synchronous): no allocation per candidate or call. */
+const scratch = { candidates: new Int32Array(1024), keys: new Float64Array(1024) };
+
+/**
+ * Random draws tried before scanning when `random` ranks first: each draw is an instance uniformly at
+ * random, kept if it can take the task, which is a uniform choice among those that can, in O(1) when most
+ * can; when most cannot, the scan decides.
+ */
+const RANDOM_DRAWS = 32;
+
+/** One request's placement state: its compiled rules and the tentative occupations it has booked. */
+class Placer {
+  private readonly booked: number[] = [];
+  private readonly memberOfMasks: Uint8Array[] = [];
+  private readonly memberOfQueries: ClusterQuery[] = [];
+  private readonly distinct: boolean;
+  /** Whether feasibility needs more than the agent, CPU and memory checks. */
+  private readonly detailed: boolean;
+
+  constructor(
+    private readonly snapshot: ClusterSnapshot,
+    private readonly requirement: TaskRequirement,
+    private readonly group: string,
+    private readonly constraints: Constraint[],
+    private readonly strategies: Strategy[],
+    private readonly random: () => number,
+  ) {
+    for (const c of constraints) {
+      if (c.kind !== 'memberOf') continue;
+      // Instance-only expressions are evaluated once per snapshot; task-dependent ones on every scan.
+      if (c.query.dependsOnTasks) this.memberOfQueries.push(c.query);
+      else this.memberOfMasks.push(snapshot.memberOfMask(c.query));
+    }
+    this.distinct = constraints.some((c) => c.kind === 'distinctInstance');
+    this.detailed = this.distinct || constraints.length > 0 || requirement.ports.length > 0 || requirement.udpPorts.length > 0;
+    if (snapshot.size > scratch.candidates.length) {
+      scratch.candidates = new Int32Array(snapshot.size * 2);
+      scratch.keys = new Float64Array(snapshot.size * 2);
+    }
+  }
+
+  /** The slot for the next task, or -1 when no instance can take it. */
+  choose(): number {
+    const { candidates } = scratch;
+    const { strategies } = this;
+    if (strategies[0]?.kind === 'random') return this.drawFeasible();
+    // The first strategy ranks during the scan; the next ones break its ties, down to a random pick.
+    let n = this.scan(strategies[0]);
+    for (let k = 1; k < strategies.length && n > 1 && strategies[k]!.kind !== 'random'; k++) {
+      this.rank(strategies[k]!, n);
+      n = keepLowest(n);
+    }
+    if (n === 0) return -1;
+    return candidates[n > 1 ? this.draw(n) : 0]!;
+  }
+
+  book(slot: number): void {
+    this.snapshot.occupy(slot, this.requirement, this.group, 1);
+    this.booked.push(slot);
+  }
+
+  undo(): void {
+    for (const slot of this.booked) this.snapshot.occupy(slot, this.requirement, this.group, -1);
+    this.booked.length = 0;
+  }
+
+  /** Why each instance refused the task, checked in ECS's order: agent, resources, then constraints. */
+  failures(): Failure[] {
+    const { snapshot } = this;
+    const failures = new FailureList();
+    for (let slot = 0; slot < snapshot.size; slot++) {
+      const eligibility = snapshot.eligibility[slot];
+      if (eligibility === AGENT_DISCONNECTED) failures.add(snapshot.slots[slot]!.record.containerInstanceArn, 'AGENT');
+      if (eligibility !== CANDIDATE) continue;
+      const reason = snapshot.shortfall(slot, this.requirement) ?? this.unsatisfiedConstraint(slot);
+      if (reason) failures.add(snapshot.slots[slot]!.record.containerInstanceArn, reason);
+    }
+    return failures.list;
+  }
+
+  private unsatisfiedConstraint(slot: number): string | undefined {
+    const instance = this.snapshot.slots[slot]!;
+    for (const c of this.constraints) {
+      if (c.kind === 'memberOf' && !c.query.matches(instance)) return MEMBER_OF_UNSATISFIED;
+      if (c.kind === 'distinctInstance' && (this.snapshot.groupCounts(this.group)?.[slot] ?? 0) > 0) return DISTINCT_INSTANCE_UNSATISFIED;
+    }
+    return undefined;
+  }
+
+  private drawFeasible(): number {
+    const { snapshot } = this;
+    for (let t = 0; t < RANDOM_DRAWS; t++) {
+      const slot = this.draw(snapshot.size);
+      if (this.fits(slot) && (!this.detailed || this.satisfies(slot))) return slot;
+    }
+    const n = this.scan(undefined);
+    return n === 0 ? -1 : scratch.candidates[this.draw(n)]!;
+  }
+
+  private fits(slot: number): boolean {
+    const { snapshot, requirement } = this;
+    return snapshot.eligibility[slot] === CANDIDATE && snapshot.cpuFree[slot]! >= requirement.cpu && snapshot.memoryFree[slot]! >= requirement.memory;
+  }
+
+  /** Static host ports free, and every constraint satisfied. */
+  private satisfies(slot: number): boolean {
+    const { snapshot, memberOfMasks, memberOfQueries } = this;
+    if (snapshot.portsTaken(slot, this.requirement)) return false;
+    if (this.distinct && (snapshot.groupCounts(this.group)?.[slot] ?? 0) > 0) return false;
+    for (let m = 0; m < memberOfMasks.length; m++) if (memberOfMasks[m]![slot] === 0) return false;
+    for (let q = 0; q < memberOfQueries.length; q++) if (!memberOfQueries[q]!.matches(snapshot.slots[slot]!)) return false;
+    return true;
+  }
+
+  /**
+   * One pass over the cluster: fills `candidates` with the slots that can take the task and, under
+   * `strategy`, keeps only those it ranks best. Returns how many.
+   */
+  private scan(strategy: Strategy | undefined): number {
+    const { snapshot, requirement, detailed } = this;
+    const { eligibility, cpuFree, memoryFree } = snapshot;
+    const { candidates } = scratch;
+    const cpu = requirement.cpu;
+    const memory = requirement.memory;
+    const size = snapshot.size;
+    // A rank per slot: a resource left (binpack), the group's tasks on it or under its attribute value (spread).
+    const bySlot: Float64Array | Int32Array | undefined =
+      strategy?.kind === 'binpack'
+        ? strategy.resource === 'cpu'
+          ? cpuFree
+          : memoryFree
+        : strategy?.kind === 'spreadInstance'
+          ? snapshot.groupCounts(this.group)
+          : undefined;
+    const spread = strategy?.kind === 'spreadAttribute' ? this.spread(strategy.attribute) : undefined;
+    const byValue = spread?.counts;
+    const valueIds = spread?.ids;
+    let lowest = Infinity;
+    let n = 0;
+    for (let slot = 0; slot < size; slot++) {
+      if (eligibility[slot] !== CANDIDATE || cpuFree[slot]! < cpu || memoryFree[slot]! < memory) continue;
+      if (detailed && !this.satisfies(slot)) continue;
+      const key = bySlot !== undefined ? bySlot[slot]! : byValue !== undefined ? byValue[valueIds![slot]!]! : 0;
+      if (key > lowest) continue;
+      if (key < lowest) {
+        lowest = key;
+        n = 0;
+      }
+      candidates[n++] = slot;
+    }
+    return n;
+  }
+
+  /** Writes each candidate's rank under a strategy into `keys`: lower is better. */
+  private rank(strategy: Strategy, n: number): void {
+    const { snapshot } = this;
+    const { candidates, keys } = scratch;
+    switch (strategy.kind) {
+      case 'binpack': {
+        // Least remaining first: the fullest instance that still fits.
+        const free = strategy.resource === 'cpu' ? snapshot.cpuFree : snapshot.memoryFree;
+        for (let j = 0; j < n; j++) keys[j] = free[candidates[j]!]!;
+        return;
+      }
+      case 'spreadInstance': {
+        const counts = snapshot.groupCounts(this.group);
+        for (let j = 0; j < n; j++) keys[j] = counts ? counts[candidates[j]!]! : 0;
+        return;
+      }
+      case 'spreadAttribute': {
+        const { ids, counts } = this.spread(strategy.attribute);
+        for (let j = 0; j < n; j++) keys[j] = counts[ids[candidates[j]!]!]!;
+        return;
+      }
+      case 'random':
+        return;
+    }
+  }
+
+  /**
+   * The group's tasks under each value of an attribute, over every instance of the cluster (ECS spreads
+   * a group, not just the instances it may use now); instances without the attribute share one bucket.
+   */
+  private spread(attribute: string): { ids: Int32Array; counts: Float64Array } {
+    return { ids: this.snapshot.attributeColumn(attribute).ids, counts: this.snapshot.groupValueCounts(this.group, attribute) };
+  }
+
+  private draw(n: number): number {
+    return Math.min(n - 1, Math.floor(this.random() * n));
+  }
+}
+
+/** Keeps the candidates whose key is the lowest, in order; returns how many. */
+function keepLowest(n: number): number {
+  const { candidates, keys } = scratch;
+  let lowest = Infinity;
+  for (let j = 0; j < n; j++) if (keys[j]! < lowest) lowest = keys[j]!;
+  let kept = 0;
+  for (let j = 0; j < n; j++) if (keys[j] === lowest) candidates[kept++] = candidates[j]!;
+  return kept;
+}
