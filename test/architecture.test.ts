@@ -27,7 +27,8 @@ function* sources(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) yield* sources(path);
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts')) yield path;
+    // Tests, and the fixtures that build their worlds from concrete adapters (fixtures.ts, *-fixtures.ts), are exempt.
+    else if (entry.name.endsWith('.ts') && !/(\.test|^fixtures|-fixtures)\.ts$/.test(entry.name)) yield path;
   }
 }
 

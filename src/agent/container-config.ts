@@ -1,10 +1,11 @@
 // From a task assignment to the runtime's container specs, the way the ECS agent configures Docker:
 // overrides applied, ECS's labels and names, CPU shares and memory limits with the agent's semantics,
 // the task's volumes resolved. Pure: the caller supplies names and random parts.
-import type { ContainerDefinition, ContainerDependency, KeyValuePair } from '@aws-sdk/client-ecs';
+import type { ContainerDefinition, KeyValuePair } from '@aws-sdk/client-ecs';
 import type { TaskAssignment } from '../core/agent-protocol.js';
 import { lastSegment } from '../core/arn.js';
 import type { ContainerSpec, HealthCheckSpec, MountSpec, VolumeSpec } from '../core/runtime.js';
+import type { ContainerCondition } from './converge.js';
 
 /** The labels ECS puts on every container it runs, plus Wharf's own owner label. */
 export const LABELS = {
@@ -74,7 +75,7 @@ function parseLink(link: string): { container: string; alias: string } {
  * What a container waits for before it starts: its `dependsOn`, and like the agent, the containers it
  * links to or takes volumes from, which must have started first.
  */
-export function containerDependencies(def: ContainerDefinition): Required<ContainerDependency>[] {
+export function containerDependencies(def: ContainerDefinition): { containerName: string; condition: ContainerCondition }[] {
   const explicit = (def.dependsOn ?? []).map((d) => ({ containerName: d.containerName!, condition: d.condition! }));
   const implicit = [...(def.links ?? []).map((l) => parseLink(l).container), ...(def.volumesFrom ?? []).map((v) => v.sourceContainer!)]
     .filter((name) => !explicit.some((d) => d.containerName === name))
@@ -92,9 +93,9 @@ export type TaskVolume =
  * Resolves the task definition's volumes: a host `sourcePath` is a bind mount; a Docker volume is task-
  * scoped (created for the task, removed with it) or shared (named as in the definition, kept); a volume
  * with neither is an empty task-scoped volume. Task-scoped names derive from the task id, so a restarted
- * agent finds the same volumes.
+ * agent finds the same volumes; they carry `taskLabels`, by which cleanup finds them.
  */
-export function taskVolumes(task: TaskAssignment, labels: Record<string, string>): TaskVolume[] {
+export function taskVolumes(task: TaskAssignment, taskLabels: Record<string, string>): TaskVolume[] {
   const { family, revision } = task.taskDefinition;
   const scoped = (name: string) => engineSafe(`ecs-${family}-${revision}-${name}-${taskId(task)}`);
   return (task.taskDefinition.volumes ?? []).map((v): TaskVolume => {
@@ -104,11 +105,13 @@ export function taskVolumes(task: TaskAssignment, labels: Record<string, string>
     }
     if (v.host?.sourcePath) return { name, kind: 'bind', sourcePath: v.host.sourcePath };
     const docker = v.dockerVolumeConfiguration;
-    const spec = { driver: docker?.driver, driverOptions: docker?.driverOpts, labels: { ...docker?.labels, ...labels } };
+    const spec = { driver: docker?.driver, driverOptions: docker?.driverOpts };
     if (docker?.scope === 'shared') {
-      return { name, kind: 'volume', scope: 'shared', autoprovision: docker.autoprovision ?? false, spec: { ...spec, name } };
+      const shared = { ...spec, name, labels: docker.labels };
+      return { name, kind: 'volume', scope: 'shared', autoprovision: docker.autoprovision ?? false, spec: shared };
     }
-    return { name, kind: 'volume', scope: 'task', autoprovision: true, spec: { ...spec, name: scoped(name) } };
+    const scopedSpec = { ...spec, name: scoped(name), labels: { ...docker?.labels, ...taskLabels } };
+    return { name, kind: 'volume', scope: 'task', autoprovision: true, spec: scopedSpec };
   });
 }
 

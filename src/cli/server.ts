@@ -11,6 +11,7 @@ import { AgentChannel } from '../control/agents.js';
 import type { ControlContext } from '../control/context.js';
 import { createCluster } from '../control/ecs/create-cluster.js';
 import { resetState } from '../control/reset.js';
+import { runRetention } from '../control/retention.js';
 import { State } from '../control/state.js';
 import { runTaskPurger } from '../control/task-purger.js';
 import { createGateway, type InternalRoutes } from '../protocol/gateway.js';
@@ -104,7 +105,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   await createCluster(ctx, { clusterName: 'default' }, { requestId: 'startup', region, caller: { accessKeyId: root.accessKeyId, accountId, arn: rootArn } });
 
   const stopping = new AbortController();
-  const loops = [agents.run(stopping.signal), runTaskPurger(ctx, stopping.signal)];
+  const loops = [agents.run(stopping.signal), runTaskPurger(ctx, stopping.signal), runRetention(ctx, stopping.signal)];
 
   let agent: AgentHandle | undefined;
   if (options.localAgent !== false) {

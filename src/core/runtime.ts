@@ -156,6 +156,8 @@ export interface ContainerRuntime {
   /** Creates the volume; creating one that exists with the same driver is a no-op. */
   createVolume(volume: VolumeSpec): Promise<void>;
   hasVolume(name: string): Promise<boolean>;
+  /** Names of the volumes carrying all of `labels`. */
+  listVolumes(labels: Record<string, string>): Promise<string[]>;
   /** Removes the volume; a volume already gone is not an error. */
   removeVolume(name: string): Promise<void>;
   /** Returns the new container's id. */

@@ -308,7 +308,7 @@ class Placer {
     const memory = requirement.memory;
     const size = snapshot.size;
     // A rank per slot: a resource left (binpack), the group's tasks on it or under its attribute value (spread).
-    const bySlot: Float64Array | Int32Array | undefined =
+    const bySlot: Float64Array | undefined =
       strategy?.kind === 'binpack'
         ? strategy.resource === 'cpu'
           ? cpuFree

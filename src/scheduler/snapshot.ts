@@ -67,14 +67,14 @@ export class ClusterSnapshot {
   private readonly slotByArn = new Map<string, number>();
   private readonly slotById = new Map<string, number>();
   private readonly freeSlots: number[] = [];
-  private readonly groups = new Map<string, { counts: Int32Array; total: number }>();
+  private readonly groups = new Map<string, { counts: Float64Array; total: number }>();
   private readonly tasks = new Map<string, TaskEntry>();
   private readonly tasksByInstance = new Map<string, Set<string>>();
   // Derived from instances only, so rebuilt lazily after any instance changes.
   private readonly attributeColumns = new Map<string, AttributeColumn>();
   private readonly memberOfMasks = new Map<string, Uint8Array>();
-  /** Per group, per attribute asked for by a spread: the group's tasks under each value (kept up to date). */
-  private readonly valueCounts = new Map<string, Map<string, { ids: Int32Array; counts: Float64Array }>>();
+  /** Per group, for each attribute a spread asked about: the group's tasks under each value (kept up to date). */
+  private readonly valueCounts = new Map<string, { attribute: string; ids: Int32Array; counts: Float64Array }[]>();
 
   static of(instances: Iterable<ContainerInstanceRecord>, tasks: Iterable<{ task: SnapshotTask; requirement: TaskRequirement }> = []): ClusterSnapshot {
     const snapshot = new ClusterSnapshot();
@@ -199,7 +199,7 @@ export class ClusterSnapshot {
   }
 
   /** Tasks of `group` per slot, counting tasks wanted running; undefined when the group has none. */
-  groupCounts(group: string): Int32Array | undefined {
+  groupCounts(group: string): Float64Array | undefined {
     return this.groups.get(group)?.counts;
   }
 
@@ -236,17 +236,16 @@ export class ClusterSnapshot {
    * instances without the attribute counting under id 0. Maintained as tasks come and go once asked for.
    */
   groupValueCounts(group: string, attribute: string): Float64Array {
-    let byAttribute = this.valueCounts.get(group);
-    if (!byAttribute) this.valueCounts.set(group, (byAttribute = new Map()));
-    let tracked = byAttribute.get(attribute);
-    if (!tracked) {
-      const { ids, values } = this.attributeColumn(attribute);
-      const counts = new Float64Array(values.length);
-      const groupCounts = this.groupCounts(group);
-      if (groupCounts) for (let slot = 0; slot < this.slots.length; slot++) counts[ids[slot]!]! += groupCounts[slot]!;
-      byAttribute.set(attribute, (tracked = { ids, counts }));
-    }
-    return tracked.counts;
+    let tracked = this.valueCounts.get(group);
+    if (!tracked) this.valueCounts.set(group, (tracked = []));
+    const known = tracked.find((t) => t.attribute === attribute);
+    if (known) return known.counts;
+    const { ids, values } = this.attributeColumn(attribute);
+    const counts = new Float64Array(values.length);
+    const groupCounts = this.groupCounts(group);
+    if (groupCounts) for (let slot = 0; slot < this.slots.length; slot++) counts[ids[slot]!]! += groupCounts[slot]!;
+    tracked.push({ attribute, ids, counts });
+    return counts;
   }
 
   /** Per slot, 1 where the instance satisfies a query that depends on instances only. */
@@ -289,12 +288,13 @@ export class ClusterSnapshot {
 
   private countGroup(slot: number, s: InstanceSlot, group: string, sign: 1 | -1): void {
     let g = this.groups.get(group);
-    if (!g) this.groups.set(group, (g = { counts: new Int32Array(this.eligibility.length), total: 0 }));
+    if (!g) this.groups.set(group, (g = { counts: new Float64Array(this.eligibility.length), total: 0 }));
     const n = (g.counts[slot] = g.counts[slot]! + sign);
     g.total += sign;
     if (n === 0) s.taskGroups.delete(group);
     else s.taskGroups.add(group);
-    for (const { ids, counts } of this.valueCounts.get(group)?.values() ?? []) counts[ids[slot]!]! += sign;
+    const tracked = this.valueCounts.get(group);
+    if (tracked) for (let t = 0; t < tracked.length; t++) tracked[t]!.counts[tracked[t]!.ids[slot]!]! += sign;
     if (g.total === 0) {
       this.groups.delete(group);
       this.valueCounts.delete(group);
@@ -324,7 +324,7 @@ export class ClusterSnapshot {
     this.eligibility = grow(this.eligibility, (n) => new Uint8Array(n));
     this.cpuFree = grow(this.cpuFree, (n) => new Float64Array(n));
     this.memoryFree = grow(this.memoryFree, (n) => new Float64Array(n));
-    for (const g of this.groups.values()) g.counts = grow(g.counts, (n) => new Int32Array(n));
+    for (const g of this.groups.values()) g.counts = grow(g.counts, (n) => new Float64Array(n));
     this.instancesChanged();
   }
 }

@@ -17,14 +17,14 @@ test('DeleteCluster makes an empty cluster INACTIVE; deleting it again answers w
 test('DeleteCluster refuses while instances are registered or tasks have not stopped', async () => {
   const f = await fixture();
   const where = await populated(f);
-  await assert.rejects(deleteCluster(f.ctx, {}), { code: 'ClusterContainsContainerInstancesException' });
+  await assert.rejects(deleteCluster(f.ctx, { cluster: 'default' }), { code: 'ClusterContainsContainerInstancesException' });
   await deregisterContainerInstance(f.ctx, { containerInstance: where.instanceArn });
 
   const task = await putTask(f, where, { lastStatus: 'STOPPING', desiredStatus: 'STOPPED' });
-  await assert.rejects(deleteCluster(f.ctx, {}), { code: 'ClusterContainsTasksException' });
+  await assert.rejects(deleteCluster(f.ctx, { cluster: 'default' }), { code: 'ClusterContainsTasksException' });
   await f.ctx.state.mutate((tx) => tx.put('task', task.taskArn, { ...task, lastStatus: 'STOPPED' }));
 
-  assert.equal((await deleteCluster(f.ctx, {})).cluster?.status, 'INACTIVE');
+  assert.equal((await deleteCluster(f.ctx, { cluster: 'default' })).cluster?.status, 'INACTIVE');
 });
 
 test('DeleteCluster of an unknown cluster is ClusterNotFoundException', async () => {

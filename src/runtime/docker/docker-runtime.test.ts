@@ -36,8 +36,7 @@ before(async () => {
 
 after(async () => {
   for (const c of await runtime.listContainers(labels)) await runtime.removeContainer(c.id);
-  const { Volumes } = await docker.listVolumes({ filters: { label: [`wharf.test=${run}`] } });
-  for (const v of Volumes ?? []) await runtime.removeVolume(v.Name);
+  for (const name of await runtime.listVolumes(labels)) await runtime.removeVolume(name);
 });
 
 describe('DockerRuntime', () => {
@@ -205,6 +204,7 @@ describe('DockerRuntime', () => {
     await runtime.createVolume({ name, labels });
     await runtime.createVolume({ name, labels }); // idempotent
     assert.equal(await runtime.hasVolume(name), true);
+    assert.deepEqual(await runtime.listVolumes(labels), [name]);
     const id = await runtime.createContainer(
       spec('volume-user', { command: ['sh', '-c', 'echo hi > /data/f'], mounts: [{ kind: 'volume', source: name, containerPath: '/data', readOnly: false }] }),
     );

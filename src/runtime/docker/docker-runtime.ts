@@ -211,6 +211,11 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  async listVolumes(labels: Record<string, string>): Promise<string[]> {
+    const { Volumes } = await call('RuntimeFailure', () => this.docker.listVolumes({ filters: { label: labelFilters(labels) } }));
+    return (Volumes ?? []).map((v) => v.Name);
+  }
+
   async removeVolume(name: string): Promise<void> {
     try {
       await this.docker.getVolume(name).remove();

@@ -1,0 +1,75 @@
+// State changes go to the control plane through the ECS API, as the ECS agent sends them: in order per
+// task, each retried until the control plane has it, so a restart of the control plane loses nothing.
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ECSServiceException,
+  SubmitContainerStateChangeCommand,
+  SubmitTaskStateChangeCommand,
+  type ECSClient,
+  type SubmitContainerStateChangeRequest,
+  type SubmitTaskStateChangeRequest,
+} from '@aws-sdk/client-ecs';
+import type { Logger } from '../core/ports.js';
+
+/** Where the task engine sends state changes. */
+export interface StateReporter {
+  submitTaskStateChange(change: SubmitTaskStateChangeRequest & { task: string }): void;
+  submitContainerStateChange(change: SubmitContainerStateChangeRequest & { task: string }): void;
+}
+
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 15_000;
+
+export class EcsStateReporter implements StateReporter {
+  /** The tail of each task's queue: a task's changes are delivered one after another, in order. */
+  private readonly queues = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly ecs: ECSClient,
+    private readonly log: Logger,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  submitTaskStateChange(change: SubmitTaskStateChangeRequest & { task: string }): void {
+    this.enqueue(change.task, { status: change.status }, () => this.ecs.send(new SubmitTaskStateChangeCommand(change)));
+  }
+
+  submitContainerStateChange(change: SubmitContainerStateChangeRequest & { task: string }): void {
+    this.enqueue(change.task, { containerName: change.containerName, status: change.status }, () =>
+      this.ecs.send(new SubmitContainerStateChangeCommand(change)),
+    );
+  }
+
+  /** Resolves once everything submitted so far has been delivered (or given up on). */
+  async drain(): Promise<void> {
+    while (this.queues.size) await Promise.all(this.queues.values());
+  }
+
+  private enqueue(taskArn: string, fields: Record<string, unknown>, send: () => Promise<unknown>): void {
+    const next = (this.queues.get(taskArn) ?? Promise.resolve()).then(() => this.deliver(taskArn, fields, send));
+    this.queues.set(taskArn, next);
+    void next.then(() => {
+      if (this.queues.get(taskArn) === next) this.queues.delete(taskArn);
+    });
+  }
+
+  private async deliver(taskArn: string, fields: Record<string, unknown>, send: () => Promise<unknown>): Promise<void> {
+    for (let attempt = 0; !this.signal.aborted; attempt++) {
+      try {
+        await send();
+        this.log.debug('state change submitted', { taskArn, ...fields });
+        return;
+      } catch (err) {
+        // The control plane refused it (e.g. a task it no longer knows): sending it again changes nothing.
+        if (err instanceof ECSServiceException && err.$fault === 'client') {
+          this.log.warn('state change rejected', { taskArn, ...fields, error: err.name, message: err.message });
+          return;
+        }
+        this.log.warn('state change not delivered; retrying', { taskArn, ...fields, attempt, error: String(err) });
+        await sleep(Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** attempt), undefined, { signal: this.signal }).catch(
+          () => undefined,
+        );
+      }
+    }
+  }
+}
