@@ -13,7 +13,6 @@ import { createCluster } from '../control/ecs/create-cluster.js';
 import { resetState } from '../control/reset.js';
 import { runRetention } from '../control/retention.js';
 import { State } from '../control/state.js';
-import { runTaskPurger } from '../control/task-purger.js';
 import { createGateway, type InternalRoutes } from '../protocol/gateway.js';
 import type { AuthMode, CredentialResolver } from '../protocol/sigv4.js';
 import { DockerRuntime } from '../runtime/docker/docker-runtime.js';
@@ -105,7 +104,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   await createCluster(ctx, { clusterName: 'default' }, { requestId: 'startup', region, caller: { accessKeyId: root.accessKeyId, accountId, arn: rootArn } });
 
   const stopping = new AbortController();
-  const loops = [agents.run(stopping.signal), runTaskPurger(ctx, stopping.signal), runRetention(ctx, stopping.signal)];
+  const loops = [agents.run(stopping.signal), runRetention(ctx, stopping.signal)];
 
   let agent: AgentHandle | undefined;
   if (options.localAgent !== false) {

@@ -6,6 +6,9 @@ import { deleteTaskDefinitions } from './ecs/delete-task-definitions.js';
 import { deregisterContainerInstance } from './ecs/deregister-container-instance.js';
 import { deregisterTaskDefinition } from './ecs/deregister-task-definition.js';
 import { fixture, populated, putTask } from './ecs/fixtures.js';
+import { runTask } from './ecs/run-task.js';
+import { submitTaskStateChange } from './ecs/submit-task-state-change.js';
+import { putCluster, putInstance, putTaskDefinition } from './ecs/task-fixtures.js';
 import { reapExpired, RETENTION_MS, runRetention } from './retention.js';
 
 test('Retention removes INACTIVE clusters and instances after an hour, and unused DELETE_IN_PROGRESS definitions', async () => {
@@ -40,4 +43,21 @@ test('runRetention reaps until its signal aborts', async () => {
   stop.abort();
   await loop;
   assert.equal(f.ctx.state.count('cluster'), 0);
+});
+
+test('stopped tasks stay an hour, then go; running ones stay', async () => {
+  const f = await fixture();
+  await putInstance(f.ctx, await putCluster(f.ctx), 'i1', { memoryMiB: 4096 });
+  await putTaskDefinition(f.ctx, 'web');
+  const { tasks = [] } = await runTask(f.ctx, { taskDefinition: 'web', count: 2 });
+  const [stopped, running] = tasks.map((t) => t.taskArn!);
+  await submitTaskStateChange(f.ctx, { task: stopped, status: 'STOPPED' });
+  await submitTaskStateChange(f.ctx, { task: running, status: 'RUNNING' });
+
+  f.advance(RETENTION_MS - 1);
+  assert.equal(await reapExpired(f.ctx), 0);
+  f.advance(1);
+  assert.equal(await reapExpired(f.ctx), 1);
+  assert.equal(f.ctx.state.get('task', stopped!), undefined);
+  assert.ok(f.ctx.state.get('task', running!));
 });

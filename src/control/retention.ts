@@ -1,11 +1,12 @@
-// What ECS forgets on its own: deleted (INACTIVE) clusters and deregistered container instances stop being
-// describable a while after, and a DELETE_IN_PROGRESS task definition goes once no task uses it any more.
+// What ECS forgets on its own: stopped tasks, deleted (INACTIVE) clusters and deregistered container
+// instances stop being describable an hour after (so the database never grows without bound), and a
+// DELETE_IN_PROGRESS task definition goes once no task uses it any more.
 // `runRetention` is the loop that does it; `reapExpired` is one pass, for tests and for that loop.
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { State, Transaction } from './state.js';
 import type { ControlContext } from './context.js';
+import { every } from './loop.js';
 
-/** How long deleted clusters and deregistered container instances stay describable. */
+/** How long stopped tasks, deleted clusters and deregistered container instances stay describable. */
 export const RETENTION_MS = 60 * 60 * 1000;
 
 /** Whether a task that has not stopped still runs from this task definition. */
@@ -29,6 +30,12 @@ export async function reapExpired(ctx: ControlContext): Promise<number> {
   const expired = (at: Date | undefined) => at !== undefined && new Date(at).getTime() <= cutoff;
   const removed = await ctx.state.mutate((tx) => {
     let count = 0;
+    for (const t of ctx.state.all('task')) {
+      if (t.lastStatus === 'STOPPED' && expired(t.stoppedAt)) {
+        tx.delete('task', t.taskArn);
+        count++;
+      }
+    }
     for (const c of ctx.state.all('cluster')) {
       if (c.status === 'INACTIVE' && expired(c.deletedAt)) {
         tx.delete('cluster', c.clusterArn);
@@ -51,13 +58,6 @@ export async function reapExpired(ctx: ControlContext): Promise<number> {
 }
 
 /** Reaps every `intervalMs` until `signal` aborts; resolves then. */
-export async function runRetention(ctx: ControlContext, signal: AbortSignal, intervalMs = 60_000): Promise<void> {
-  while (!signal.aborted) {
-    try {
-      await reapExpired(ctx);
-    } catch (error) {
-      ctx.log.error('retention pass failed', { error: String(error) });
-    }
-    await sleep(intervalMs, undefined, { signal }).catch(() => undefined);
-  }
+export function runRetention(ctx: ControlContext, signal: AbortSignal, intervalMs = 60_000): Promise<void> {
+  return every(intervalMs, signal, ctx.log, () => reapExpired(ctx));
 }
