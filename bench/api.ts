@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { exec, load, table } from './lib.js';
 import { freePort, startWharf } from '../test/wharf-process.js';
 
-const CONTAINERS = [{ name: 'app', image: 'wharf-test/busybox:latest', memory: 16, command: ['sleep', '600'] }];
+const CONTAINERS = [{ name: 'app', image: 'wharf-test/busybox:latest', memory: 16, command: ['sh', '-c', "trap 'exit 143' TERM; sleep 600 & wait"] }];
 
 async function startMoto() {
   const port = await freePort();

@@ -47,7 +47,8 @@ after(async () => {
 
 describe('tasks on real Docker', () => {
   test('run, observe the container, stop with a reason', async () => {
-    await register('sleeper', { command: ['sleep', '300'] });
+    // sh as PID 1 ignores SIGTERM unless it traps it, as in any container.
+    await register('sleeper', { command: ['sh', '-c', "trap 'exit 143' TERM; sleep 300 & wait"] });
     const { tasks: [started] = [], failures } = await ecs.send(new RunTaskCommand({ taskDefinition: 'sleeper' }));
     assert.deepEqual(failures, []);
     assert.ok(started?.taskArn);
@@ -61,7 +62,7 @@ describe('tasks on real Docker', () => {
     assert.equal(stopped.stopCode, 'UserInitiated');
     assert.equal(stopped.stoppedReason, 'done with it');
     assert.equal(stopped.desiredStatus, 'STOPPED');
-    assert.equal(stopped.containers![0]!.exitCode, 143); // sh's sleep dies of SIGTERM
+    assert.equal(stopped.containers![0]!.exitCode, 143); // the SIGTERM arrived (no SIGKILL after stopTimeout)
     assert.ok(stopped.stoppedAt && stopped.startedAt && stopped.createdAt);
     assert.equal(docker('inspect', '-f', '{{.State.Running}}', runtimeId), 'false');
   });
@@ -86,7 +87,7 @@ describe('tasks on real Docker', () => {
   test('the AWS CLI runs a task and its waiters work', async () => {
     aws('ecs', 'create-cluster', '--cluster-name', 'cli');
     aws('ecs', 'register-task-definition', '--family', 'cli-sleeper', '--container-definitions',
-      JSON.stringify([{ name: 'app', image: IMAGE, memory: 32, command: ['sleep', '300'] }]));
+      JSON.stringify([{ name: 'app', image: IMAGE, memory: 32, command: ['sh', '-c', "trap 'exit 143' TERM; sleep 300 & wait"] }]));
     const run = aws('ecs', 'run-task', '--task-definition', 'cli-sleeper');
     const taskArn = run.tasks[0].taskArn;
     execFileSync('aws', ['ecs', 'wait', 'tasks-running', '--tasks', taskArn], { env: wharf.env });

@@ -28,7 +28,7 @@ before(async () => {
   ecs = wharf.ecs();
   await ecs.send(new RegisterTaskDefinitionCommand({
     family: 'sleeper',
-    containerDefinitions: [{ name: 'app', image: 'wharf-test/busybox:latest', memory: 32, command: ['sleep', '300'] }],
+    containerDefinitions: [{ name: 'app', image: 'wharf-test/busybox:latest', memory: 32, command: ['sh', '-c', "trap 'exit 143' TERM; sleep 300 & wait"] }],
   }));
 });
 after(async () => {

@@ -75,7 +75,7 @@ export async function startWharf(options: { args?: string[]; dataDir?: string; e
     AWS_PAGER: '',
   };
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
-    if (child.exitCode !== null) return child.exitCode;
+    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     child.kill(signal);
     return exited;

@@ -40,11 +40,6 @@ export class EcsStateReporter implements StateReporter {
     );
   }
 
-  /** Resolves once everything submitted so far has been delivered (or given up on). */
-  async drain(): Promise<void> {
-    while (this.queues.size) await Promise.all(this.queues.values());
-  }
-
   private enqueue(taskArn: string, fields: Record<string, unknown>, send: () => Promise<unknown>): void {
     const next = (this.queues.get(taskArn) ?? Promise.resolve()).then(() => this.deliver(taskArn, fields, send));
     this.queues.set(taskArn, next);

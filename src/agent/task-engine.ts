@@ -103,7 +103,7 @@ export class TaskEngine {
   private readonly tasks = new Map<string, LocalTask>();
   /** Runtime container id -> its task and container. */
   private readonly byRuntimeId = new Map<string, { task: LocalTask; container: LocalContainer }>();
-  /** Tasks finished and cleaned up: never started again, whatever an assignment says. */
+  /** Tasks finished and cleaned up that assignments still list: never started again. */
   private readonly finished = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly healthListeners = new Set<(health: ContainerHealth[]) => void>();
@@ -161,6 +161,8 @@ export class TaskEngine {
     for (const task of this.tasks.values()) {
       if (!wanted.has(task.arn)) this.wantStopped(task, 'not assigned to this instance');
     }
+    // A finished task only needs remembering while the control plane still lists it.
+    for (const arn of this.finished) if (!wanted.has(arn)) this.finished.delete(arn);
     for (const task of this.tasks.values()) this.converge(task);
   }
 
@@ -435,6 +437,7 @@ export class TaskEngine {
       }
       if (container.phase === 'PENDING') container.phase = 'PULLED';
     } catch (err) {
+      if (task.pullStartedAt) task.pullStoppedAt = new Date();
       this.fail(task, container, 'CannotPullContainerError', err);
     }
   }

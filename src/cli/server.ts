@@ -64,9 +64,10 @@ export async function startServer(options: ServerOptions): Promise<Server> {
 
   const agents = new AgentChannel(ctx);
   const sockets = new WebSocketServer({ noServer: true });
+  let ready = false;
   const internal: InternalRoutes = async (req, res, authenticate) => {
     if (req.url === '/_wharf/health' && req.method === 'GET') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' }).end(`{"status":"${ready ? 'ok' : 'starting'}"}`);
       return true;
     }
     if (req.url === '/_wharf/reset' && req.method === 'POST') {
@@ -115,10 +116,14 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       region,
       dataDir: join(dataDir, 'agent'),
       runtime: new DockerRuntime(),
-      log: log.child({ component: 'agent' }),
+      log,
     });
+    // Ready means RunTask can place on the local instance: wait until its agent's channel is up.
+    const instanceArn = agent.containerInstanceArn;
+    await whenTrue(state, () => state.get('containerInstance', instanceArn)?.agentConnected === true, 15_000);
   }
 
+  ready = true;
   return {
     endpoint: ctx.endpoint,
     close: async () => {
@@ -131,4 +136,21 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       await store.close();
     },
   };
+}
+
+/** Resolves once `condition` holds, re-checking on every committed change; gives up after `timeoutMs`. */
+function whenTrue(state: State, condition: () => boolean, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (condition()) return resolve();
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(new Error(`not ready after ${timeoutMs} ms`));
+    }, timeoutMs);
+    const unsubscribe = state.subscribe(() => {
+      if (!condition()) return;
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    });
+  });
 }

@@ -202,9 +202,9 @@ export class AgentChannel {
     if (this.closed) return;
     await this.ctx.state.mutate((tx) => {
       const plan = planAgentSweep(this.ctx.state, new Set(this.agents.keys()));
-      for (const arn of plan.connect) setAgentConnected(tx, arn, true);
-      for (const arn of plan.disconnect) setAgentConnected(tx, arn, false);
       const now = this.ctx.clock.now();
+      for (const arn of plan.connect) setAgentConnected(tx, arn, true, now);
+      for (const arn of plan.disconnect) setAgentConnected(tx, arn, false, now);
       for (const arn of plan.stop) {
         const task = tx.get('task', arn)!;
         putIfChanged(tx, task, applyTaskReport(task, { status: 'STOPPED' }, now));
@@ -214,9 +214,12 @@ export class AgentChannel {
   }
 }
 
-function setAgentConnected(tx: Transaction, arn: string, agentConnected: boolean): void {
+function setAgentConnected(tx: Transaction, arn: string, agentConnected: boolean, now: Date): void {
   const instance = tx.get('containerInstance', arn);
-  if (instance) tx.put('containerInstance', arn, { ...instance, agentConnected, version: instance.version + 1 });
+  if (!instance) return;
+  // When the agent went away: the service scheduler replaces the tasks of an instance lost for long enough.
+  const { agentDisconnectedAt: _, ...rest } = instance;
+  tx.put('containerInstance', arn, { ...rest, agentConnected, version: instance.version + 1, ...(!agentConnected && { agentDisconnectedAt: now }) });
 }
 
 function putIfChanged(tx: Transaction, before: TaskRecord, after: TaskRecord): void {

@@ -1,6 +1,7 @@
 // The control plane's state: every record in memory for fast reads, written through the Store port.
 // Mutations run one at a time (a queue), so a mutation's reads and writes are consistent without locks;
 // each commits atomically to the store before memory changes and listeners hear of it.
+import { serviceArnOfTask } from '../core/arn.js';
 import type { Kind, RecordKinds } from '../core/ecs.js';
 import type { Store, StoredChange } from '../core/ports.js';
 
@@ -15,9 +16,12 @@ type Listener = (changes: Change[]) => void;
 
 /** Secondary indexes: for each kind, named functions from a record to the value it is filed under. */
 const INDEXES: { [K in Kind]?: Record<string, (r: RecordKinds[K]) => string | undefined> } = {
-  task: { cluster: (t) => t.clusterArn, containerInstance: (t) => t.containerInstanceArn },
+  task: { cluster: (t) => t.clusterArn, containerInstance: (t) => t.containerInstanceArn, service: serviceArnOfTask },
   containerInstance: { cluster: (c) => c.clusterArn },
   taskDefinition: { family: (d) => d.family },
+  service: { cluster: (s) => s.clusterArn },
+  serviceDeployment: { service: (d) => d.serviceArn },
+  serviceRevision: { service: (r) => r.serviceArn },
 };
 
 /** A mutation's view: reads see its own staged writes; writes are staged until the mutation returns. */

@@ -17,6 +17,20 @@ export const containerInstanceArn = (p: Partition, cluster: string, id: string) 
   arn(p, 'ecs', `container-instance/${cluster}/${id}`);
 export const taskDefinitionArn = (p: Partition, family: string, revision: number) =>
   arn(p, 'ecs', `task-definition/${family}:${revision}`);
+export const serviceArn = (p: Partition, cluster: string, name: string) => arn(p, 'ecs', `service/${cluster}/${name}`);
+export const serviceDeploymentArn = (p: Partition, cluster: string, service: string, id: string) =>
+  arn(p, 'ecs', `service-deployment/${cluster}/${service}/${id}`);
+export const serviceRevisionArn = (p: Partition, cluster: string, service: string, id: string) =>
+  arn(p, 'ecs', `service-revision/${cluster}/${service}/${id}`);
+
+/** The task group ECS gives a service's tasks. */
+export const serviceGroup = (serviceName: string) => `service:${serviceName}`;
+
+/** The ARN of the service a task belongs to (its group is `service:<name>`), from the task's cluster ARN. */
+export function serviceArnOfTask(task: { clusterArn: string; group?: string }): string | undefined {
+  if (!task.group?.startsWith('service:')) return undefined;
+  return `${task.clusterArn.replace(':cluster/', ':service/')}/${task.group.slice('service:'.length)}`;
+}
 
 export interface ParsedArn {
   service: string;

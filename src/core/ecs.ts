@@ -6,7 +6,14 @@ import type {
   Cluster,
   Container,
   ContainerInstance,
+  Deployment,
+  DeploymentConfiguration,
+  DeploymentRolloutState,
   Resource,
+  Service,
+  ServiceDeployment,
+  ServiceEvent,
+  ServiceRevision,
   Tag,
   Task,
   TaskDefinition,
@@ -76,6 +83,8 @@ export interface TaskRecord extends Task {
   /** RunTask's clientToken and a digest of the request it came with, for idempotent retries (not ECS members). */
   clientToken?: string;
   clientRequest?: string;
+  /** The service scheduler has counted this stopped task (failedTasks, start throttle): each stop counts once. */
+  serviceAccounted?: boolean;
 }
 
 export interface ContainerInstanceRecord extends ContainerInstance {
@@ -91,6 +100,83 @@ export interface ContainerInstanceRecord extends ContainerInstance {
   version: number;
   /** When DeregisterContainerInstance made it INACTIVE (not an ECS member). */
   deregisteredAt?: Date;
+  /** Since when its agent has been disconnected (not an ECS member): the service scheduler replaces tasks of lost instances. */
+  agentDisconnectedAt?: Date;
+}
+
+/** A deployment of a service, as DescribeServices shows it (its running and pending counts come from the tasks). */
+export interface DeploymentRecord extends Deployment {
+  /** `ecs-svc/` and 19 digits. */
+  id: string;
+  status: 'PRIMARY' | 'ACTIVE';
+  taskDefinition: string;
+  desiredCount: number;
+  failedTasks: number;
+  createdAt: Date;
+  updatedAt: Date;
+  launchType: 'EC2';
+  rolloutState: DeploymentRolloutState;
+  rolloutStateReason: string;
+  /** The service deployment and service revision that stand for it (not ECS members of Deployment). */
+  serviceDeploymentArn: string;
+  serviceRevisionArn: string;
+  /** A task of this deployment has been healthy: ECS then stops counting its failures (not an ECS member). */
+  launched?: boolean;
+}
+
+export type ServiceStatus = 'ACTIVE' | 'DRAINING' | 'INACTIVE';
+
+export interface ServiceRecord extends Service {
+  serviceArn: string;
+  serviceName: string;
+  clusterArn: string;
+  status: ServiceStatus;
+  desiredCount: number;
+  /** The PRIMARY deployment's task definition. */
+  taskDefinition: string;
+  launchType: 'EC2';
+  schedulingStrategy: 'REPLICA' | 'DAEMON';
+  deploymentConfiguration: DeploymentConfiguration & { maximumPercent: number; minimumHealthyPercent: number };
+  /** PRIMARY first, then the ACTIVE ones still draining, newest first. */
+  deployments: DeploymentRecord[];
+  /** Newest first, at most 100. */
+  events: (ServiceEvent & { id: string; createdAt: Date; message: string })[];
+  createdAt: Date;
+  tags: Tag[];
+  version: number;
+  /** CreateService's clientToken and a digest of its request, for idempotent retries (not ECS members). */
+  clientToken?: string;
+  clientRequest?: string;
+  /** ECS's service throttle: consecutive tasks that failed to start, and no launch before `throttledUntil`. */
+  startFailures?: number;
+  throttledUntil?: Date;
+  /** The last deployment that completed: where the circuit breaker rolls back to. */
+  completedDeployment?: DeploymentRecord;
+  /** When the service became INACTIVE (not an ECS member): it stays describable for a while after. */
+  deletedAt?: Date;
+}
+
+/** A service deployment (DescribeServiceDeployments): the history of a service's deployments, one per Deployment. */
+export interface ServiceDeploymentRecord extends ServiceDeployment {
+  serviceDeploymentArn: string;
+  serviceArn: string;
+  clusterArn: string;
+  status: NonNullable<ServiceDeployment['status']>;
+  createdAt: Date;
+  updatedAt: Date;
+  /** The `ecs-svc/` id of the Deployment it stands for (not an ECS member). */
+  deploymentId: string;
+}
+
+/** A service revision (DescribeServiceRevisions): the configuration one deployment rolls out. */
+export interface ServiceRevisionRecord extends ServiceRevision {
+  serviceRevisionArn: string;
+  serviceArn: string;
+  clusterArn: string;
+  taskDefinition: string;
+  createdAt: Date;
+  /** The `ecs-svc/` id of the Deployment that runs it (not an ECS member). */
+  deploymentId: string;
 }
 
 /** The revision counter of a task definition family: revisions are never reused, even after deletion. */
@@ -115,5 +201,8 @@ export interface RecordKinds {
   containerInstance: ContainerInstanceRecord;
   taskDefinitionFamily: TaskDefinitionFamilyRecord;
   accountSetting: AccountSettingRecord;
+  service: ServiceRecord;
+  serviceDeployment: ServiceDeploymentRecord;
+  serviceRevision: ServiceRevisionRecord;
 }
 export type Kind = keyof RecordKinds;

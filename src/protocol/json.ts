@@ -12,7 +12,7 @@ import {
   UnknownOperationException,
   UnrecognizedClientException,
 } from '../core/errors.js';
-import { Cursor, inputReaders, outputWriters, validationError, type InputDialect, type OutputDialect } from './model.js';
+import { Cursor, inputReaders, outputWriters, validationError, type InputDialect, type OutputDialect, type Writer } from './model.js';
 import type { ServiceBinding, ServiceModel } from './service.js';
 import { DEFAULT_CLOCK_SKEW_MINUTES, type SignatureFailure } from './sigv4.js';
 import type { Call, Operation, RequestHead, Route, SigningService, WireProtocol, WireResponse } from './wire.js';
@@ -38,7 +38,7 @@ class JsonService implements Route, SigningService {
   readonly clockSkewMinutes: number;
   private readonly contentType: string;
   private readonly operations = new Map<string, Operation>();
-  private readonly errorWriters = new Map<string, (error: AwsError) => unknown>();
+  private readonly errorWriters = new Map<string, Writer>();
   private readonly faultCode: string;
 
   constructor({ model, handlers, validationErrorCode, clockSkewMinutes }: ServiceBinding) {
@@ -79,8 +79,7 @@ class JsonService implements Route, SigningService {
     // thrown error's own properties.
     for (const [name, shape] of Object.entries(model.shapes)) {
       if (!shape.exception || Object.keys(shape.members ?? {}).every((member) => member === 'message')) continue;
-      const writer = write(name);
-      this.errorWriters.set(shape.error?.code ?? name, (error) => writer(error));
+      this.errorWriters.set(shape.error?.code ?? name, write(name));
     }
   }
 

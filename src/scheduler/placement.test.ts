@@ -4,7 +4,8 @@ import type { PlacementStrategy } from '@aws-sdk/client-ecs';
 import { AwsError } from '../core/errors.js';
 import { instance, instanceArn, seeded, sequence, task, taskDefinition, type InstanceOptions } from './fixtures.test-support.js';
 import { DISTINCT_INSTANCE_UNSATISFIED, MEMBER_OF_UNSATISFIED, placeOnInstances, placeTasks, type PlacementRequest } from './placement.js';
-import { ClusterSnapshot } from './snapshot.js';
+import { taskRequirement as taskRequirementOf } from './resources.js';
+import { CANDIDATE, ClusterSnapshot } from './snapshot.js';
 
 const first = sequence(0);
 
@@ -207,13 +208,16 @@ test('chained strategies break ties in order', () => {
   const plan = placeTasks(snapshot, request({ count: 3, placementStrategy: spreadThenBinpack }));
   // b has no task of the group: b-snug; then the zones tie and binpack keeps b-snug; then a's turn.
   assert.deepEqual(placedOn(plan), ['b-snug', 'b-snug', 'a-snug']);
-  // binpack ties (equal memory) broken by spread on instances.
+  // binpack ties (equal CPU left) broken by spread on instances.
   const even = cluster(['x'], ['y']);
+  even.putTask(...args(task('x', { cpu: 0 }, { group: 'family:app' })));
   const binpackThenSpread: PlacementStrategy[] = [
     { type: 'binpack', field: 'cpu' },
     { type: 'spread', field: 'instanceId' },
   ];
-  assert.deepEqual(placedOn(placeTasks(even, request({ count: 1, placementStrategy: binpackThenSpread, random: sequence(0.99) }))), ['y']);
+  for (const random of [sequence(0), sequence(0.99)]) {
+    assert.deepEqual(placedOn(placeTasks(even, request({ placementStrategy: binpackThenSpread, random }))), ['y']);
+  }
   // random ranks first: the strategies after it do not matter.
   const randomFirst: PlacementStrategy[] = [{ type: 'random' }, { type: 'binpack', field: 'memory' }];
   assert.deepEqual(placedOn(placeTasks(snapshot, request({ placementStrategy: randomFirst, random: sequence(0.01) }))), ['a-roomy']);
@@ -265,6 +269,44 @@ test('thousands of instances: binpack fills the fullest, spread evens the zones,
   const tooBig = placeTasks(snapshot, request({ taskDefinition: taskDefinition({ cpu: 256, memory: 64_000 }) }));
   assert.equal(tooBig.failures.length, 3_000);
   assert.ok(tooBig.failures.every((f) => f.reason === 'RESOURCE:MEMORY'));
+});
+
+test('binpack and spread pick what a full scan of the cluster would, whatever the cluster', () => {
+  const random = seeded(11);
+  const zones = ['a', 'b', 'c', 'd'];
+  for (let round = 0; round < 40; round++) {
+    const instances = Array.from({ length: 150 }, (_, i) =>
+      instance(i, {
+        cores: 1 + Math.floor(random() * 8),
+        memoryMiB: 256 + Math.floor(random() * 8192),
+        agentConnected: random() > 0.1,
+        status: random() > 0.05 ? 'ACTIVE' : 'DRAINING',
+        attributes: random() > 0.1 ? { 'ecs.availability-zone': zones[Math.floor(random() * zones.length)]! } : {},
+      }),
+    );
+    const snapshot = ClusterSnapshot.of(instances);
+    for (let t = 0; t < 300; t++) {
+      const on = Math.floor(random() * instances.length);
+      snapshot.putTask(...args(task(on, { cpu: Math.floor(random() * 512), memory: Math.floor(random() * 1024), ports: random() > 0.8 ? [8080] : [] }, { group: random() > 0.5 ? 'family:app' : 'other' })));
+    }
+    const td = taskDefinition({ cpu: Math.floor(random() * 1024), memory: Math.floor(random() * 2048), hostPort: random() > 0.7 ? 8080 : undefined });
+    const feasible = instances.map((_, slot) => slot).filter((slot) => snapshot.eligibility[slot] === CANDIDATE && snapshot.shortfall(slot, taskRequirementOf(td)) === undefined);
+
+    const binpack = placeTasks(snapshot, request({ taskDefinition: td, placementStrategy: [{ type: 'binpack', field: 'memory' }], random }));
+    if (feasible.length === 0) {
+      assert.equal(binpack.placements.length, 0);
+      continue;
+    }
+    const least = Math.min(...feasible.map((slot) => snapshot.memoryFree[slot]!));
+    assert.equal(snapshot.memoryFree[snapshot.slotOf(binpack.placements[0]!.containerInstanceArn)], least);
+
+    const spread = placeTasks(snapshot, request({ taskDefinition: td, placementStrategy: [{ type: 'spread', field: 'attribute:ecs.availability-zone' }], random }));
+    const zoneOf = (slot: number) => snapshot.slots[slot]!.attributes.get('ecs.availability-zone');
+    const groupCounts = snapshot.groupCounts('family:app');
+    const tasksIn = (zone: string | undefined) => instances.reduce((sum, _, slot) => sum + (zoneOf(slot) === zone ? (groupCounts?.[slot] ?? 0) : 0), 0);
+    const fewest = Math.min(...feasible.map((slot) => tasksIn(zoneOf(slot))));
+    assert.equal(tasksIn(zoneOf(snapshot.slotOf(spread.placements[0]!.containerInstanceArn))), fewest);
+  }
 });
 
 test('placeOnInstances (StartTask): each named instance, by ARN or id, if it can take the task', () => {

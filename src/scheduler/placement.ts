@@ -10,7 +10,7 @@ import type { Failure, PlacementConstraint, PlacementStrategy, TaskDefinition, T
 import { InvalidParameterException } from '../core/errors.js';
 import { parseClusterQuery, type ClusterQuery } from './cluster-query.js';
 import { taskRequirement, type TaskRequirement } from './resources.js';
-import { AGENT_DISCONNECTED, CANDIDATE, type ClusterSnapshot } from './snapshot.js';
+import { AGENT_DISCONNECTED, CANDIDATE, type AttributeColumn, type ClusterSnapshot } from './snapshot.js';
 
 /** What StartTask and RunTask have in common: the task to place. */
 export interface TaskToPlace {
@@ -186,11 +186,14 @@ class FailureList {
 const scratch = { candidates: new Int32Array(1024), keys: new Float64Array(1024) };
 
 /**
- * Random draws tried before scanning when `random` ranks first: each draw is an instance uniformly at
- * random, kept if it can take the task, which is a uniform choice among those that can, in O(1) when most
- * can; when most cannot, the scan decides.
+ * Draws tried before scanning when a random pick decides among a set of instances: each draw is one of
+ * them uniformly at random, kept if it can take the task, which makes a uniform choice among those that
+ * can, in O(1) when most can; when most cannot, a scan of the set decides.
  */
 const RANDOM_DRAWS = 32;
+
+/** Spreading on an attribute with more values than this (an id per instance, say) scans the cluster instead. */
+const MAX_SPREAD_VALUES = 64;
 
 /** One request's placement state: its compiled rules and the tentative occupations it has booked. */
 class Placer {
@@ -216,26 +219,29 @@ class Placer {
       else this.memberOfMasks.push(snapshot.memberOfMask(c.query));
     }
     this.distinct = constraints.some((c) => c.kind === 'distinctInstance');
-    this.detailed = this.distinct || constraints.length > 0 || requirement.ports.length > 0 || requirement.udpPorts.length > 0;
+    this.detailed = constraints.length > 0 || requirement.ports.length > 0 || requirement.udpPorts.length > 0;
     if (snapshot.size > scratch.candidates.length) {
       scratch.candidates = new Int32Array(snapshot.size * 2);
       scratch.keys = new Float64Array(snapshot.size * 2);
     }
   }
 
-  /** The slot for the next task, or -1 when no instance can take it. */
+  /**
+   * The slot for the next task, or -1 when no instance can take it. The first strategy decides which
+   * instances are looked at, so that most placements need not visit the whole cluster: binpack walks the
+   * instances from the least free upwards and stops at the first that fit; spread on an attribute looks at
+   * the values with the fewest tasks of the group first; a random pick draws instances until one fits.
+   */
   choose(): number {
-    const { candidates } = scratch;
-    const { strategies } = this;
-    if (strategies[0]?.kind === 'random') return this.drawFeasible();
-    // The first strategy ranks during the scan; the next ones break its ties, down to a random pick.
-    let n = this.scan(strategies[0]);
-    for (let k = 1; k < strategies.length && n > 1 && strategies[k]!.kind !== 'random'; k++) {
-      this.rank(strategies[k]!, n);
-      n = keepLowest(n);
+    const { strategies, snapshot } = this;
+    const first = strategies[0];
+    if (first === undefined || first.kind === 'random') return this.drawFrom([snapshot.allSlots()]);
+    if (first.kind === 'binpack') return this.narrow(this.binpackWalk(first.resource));
+    if (first.kind === 'spreadAttribute') {
+      const column = snapshot.attributeColumn(first.attribute);
+      if (column.values.length <= MAX_SPREAD_VALUES) return this.spreadByValue(column, snapshot.groupValueCounts(this.group, first.attribute));
     }
-    if (n === 0) return -1;
-    return candidates[n > 1 ? this.draw(n) : 0]!;
+    return this.narrow(this.scan(first));
   }
 
   book(slot: number): void {
@@ -271,14 +277,89 @@ class Placer {
     return undefined;
   }
 
-  private drawFeasible(): number {
-    const { snapshot } = this;
-    for (let t = 0; t < RANDOM_DRAWS; t++) {
-      const slot = this.draw(snapshot.size);
-      if (this.fits(slot) && (!this.detailed || this.satisfies(slot))) return slot;
+  /** Ranks the candidates left by the first strategy with the next ones, then picks among the last ties. */
+  private narrow(n: number): number {
+    const { strategies } = this;
+    for (let k = 1; k < strategies.length && n > 1 && strategies[k]!.kind !== 'random'; k++) {
+      this.rank(strategies[k]!, n);
+      n = keepLowest(n);
     }
-    const n = this.scan(undefined);
+    if (n === 0) return -1;
+    return scratch.candidates[n > 1 ? this.draw(n) : 0]!;
+  }
+
+  /** A uniform pick among the slots of `lists` that can take the task: random draws, then a scan. */
+  private drawFrom(lists: Int32Array[]): number {
+    let total = 0;
+    for (const list of lists) total += list.length;
+    if (total === 0) return -1;
+    for (let t = 0; t < RANDOM_DRAWS; t++) {
+      let at = this.draw(total);
+      let k = 0;
+      while (at >= lists[k]!.length) at -= lists[k++]!.length;
+      const slot = lists[k]![at]!;
+      if (this.admits(slot)) return slot;
+    }
+    const n = this.collect(lists);
     return n === 0 ? -1 : scratch.candidates[this.draw(n)]!;
+  }
+
+  /** Fills `candidates` with the slots of `lists` that can take the task; returns how many. */
+  private collect(lists: Int32Array[]): number {
+    const { candidates } = scratch;
+    let n = 0;
+    for (const list of lists) {
+      for (let j = 0; j < list.length; j++) if (this.admits(list[j]!)) candidates[n++] = list[j]!;
+    }
+    return n;
+  }
+
+  /** Binpack as the first strategy: the slots with the least of the resource left among those that fit. */
+  private binpackWalk(resource: 'cpu' | 'memory'): number {
+    const { snapshot } = this;
+    const { candidates } = scratch;
+    const index = resource === 'cpu' ? snapshot.cpuIndex : snapshot.memoryIndex;
+    const free = resource === 'cpu' ? snapshot.cpuFree : snapshot.memoryFree;
+    const { head, next } = index;
+    let lowest = Infinity;
+    let n = 0;
+    // Buckets below the one holding the task's own need hold no instance it fits on.
+    for (let bucket = index.bucket(this.requirement[resource]); bucket < head.length && n === 0; bucket++) {
+      for (let slot = head[bucket]!; slot >= 0; slot = next[slot]!) {
+        if (!this.admits(slot)) continue;
+        const key = free[slot]!;
+        if (key > lowest) continue;
+        if (key < lowest) {
+          lowest = key;
+          n = 0;
+        }
+        candidates[n++] = slot;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Spread on an attribute as the first strategy: the values with the fewest tasks of the group, in
+   * order, until one has instances that can take the task.
+   */
+  private spreadByValue(column: AttributeColumn, counts: Float64Array): number {
+    const order = Array.from(column.values.keys()).sort((a, b) => counts[a]! - counts[b]!);
+    // Ties left for the random pick alone are drawn from the value's instances without a scan.
+    const randomTieBreak = this.strategies.length < 2 || this.strategies[1]!.kind === 'random';
+    for (let i = 0; i < order.length; ) {
+      let j = i + 1;
+      while (j < order.length && counts[order[j]!] === counts[order[i]!]) j++;
+      const lists = order.slice(i, j).map((id) => column.slots[id]!);
+      const slot = randomTieBreak ? this.drawFrom(lists) : this.narrow(this.collect(lists));
+      if (slot >= 0) return slot;
+      i = j;
+    }
+    return -1;
+  }
+
+  private admits(slot: number): boolean {
+    return this.fits(slot) && (!this.detailed || this.satisfies(slot));
   }
 
   private fits(slot: number): boolean {
@@ -297,34 +378,20 @@ class Placer {
   }
 
   /**
-   * One pass over the cluster: fills `candidates` with the slots that can take the task and, under
-   * `strategy`, keeps only those it ranks best. Returns how many.
+   * One pass over the cluster for a spread: fills `candidates` with the slots that can take the task and
+   * have the fewest of the group's tasks, on them or under their attribute value. Returns how many.
    */
-  private scan(strategy: Strategy | undefined): number {
-    const { snapshot, requirement, detailed } = this;
-    const { eligibility, cpuFree, memoryFree } = snapshot;
+  private scan(strategy: Extract<Strategy, { kind: 'spreadInstance' | 'spreadAttribute' }>): number {
+    const { snapshot } = this;
     const { candidates } = scratch;
-    const cpu = requirement.cpu;
-    const memory = requirement.memory;
     const size = snapshot.size;
-    // A rank per slot: a resource left (binpack), the group's tasks on it or under its attribute value (spread).
-    const bySlot: Float64Array | undefined =
-      strategy?.kind === 'binpack'
-        ? strategy.resource === 'cpu'
-          ? cpuFree
-          : memoryFree
-        : strategy?.kind === 'spreadInstance'
-          ? snapshot.groupCounts(this.group)
-          : undefined;
-    const spread = strategy?.kind === 'spreadAttribute' ? this.spread(strategy.attribute) : undefined;
-    const byValue = spread?.counts;
-    const valueIds = spread?.ids;
+    const bySlot = strategy.kind === 'spreadInstance' ? snapshot.groupCounts(this.group) : undefined;
+    const spread = strategy.kind === 'spreadAttribute' ? this.spread(strategy.attribute) : undefined;
     let lowest = Infinity;
     let n = 0;
     for (let slot = 0; slot < size; slot++) {
-      if (eligibility[slot] !== CANDIDATE || cpuFree[slot]! < cpu || memoryFree[slot]! < memory) continue;
-      if (detailed && !this.satisfies(slot)) continue;
-      const key = bySlot !== undefined ? bySlot[slot]! : byValue !== undefined ? byValue[valueIds![slot]!]! : 0;
+      if (!this.admits(slot)) continue;
+      const key = bySlot !== undefined ? bySlot[slot]! : spread !== undefined ? spread.counts[spread.ids[slot]!]! : 0;
       if (key > lowest) continue;
       if (key < lowest) {
         lowest = key;

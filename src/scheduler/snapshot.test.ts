@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { Resource } from '../core/ecs.js';
 import { parseClusterQuery } from './cluster-query.js';
 import { instance, instanceArn, task } from './fixtures.test-support.js';
-import { AGENT_DISCONNECTED, CANDIDATE, ClusterSnapshot, SKIPPED } from './snapshot.js';
+import { AGENT_DISCONNECTED, CANDIDATE, ClusterSnapshot, FreeIndex, SKIPPED } from './snapshot.js';
 
 const amounts = (resources: Resource[] | undefined) => Object.fromEntries((resources ?? []).map((r) => [r.name, r.stringSetValue ?? r.integerValue]));
 
@@ -109,4 +109,37 @@ test('the snapshot grows past its initial capacity', () => {
   assert.equal(snapshot.size, 100);
   assert.equal(snapshot.memoryFree[99], 4000);
   assert.equal(snapshot.groupCounts('g')![99], 1);
+});
+
+test('FreeIndex keeps each slot in the bucket of its free amount', () => {
+  const index = new FreeIndex(64, 4);
+  const members = (bucket: number) => {
+    const slots: number[] = [];
+    for (let slot = index.head[bucket]!; slot >= 0; slot = index.next[slot]!) slots.push(slot);
+    return slots.sort();
+  };
+  index.update(0, 100);
+  index.update(1, 127);
+  index.update(2, 128);
+  index.update(3, -5);
+  assert.deepEqual([members(0), members(1), members(2)], [[3], [0, 1], [2]]);
+  index.update(1, 10_000);
+  assert.deepEqual([members(1), members(156)], [[0], [1]]);
+  index.remove(0);
+  index.remove(0);
+  assert.deepEqual(members(1), []);
+  index.grow(8);
+  index.update(7, 0);
+  assert.deepEqual(members(0), [3, 7]);
+});
+
+test('the snapshot indexes free CPU and memory as tasks come and go', () => {
+  const snapshot = ClusterSnapshot.of([instance('a', { cores: 1, memoryMiB: 1024 })]);
+  assert.equal(snapshot.memoryIndex.bucketOf[0], 16);
+  const t = task('a', { cpu: 512, memory: 640 });
+  snapshot.putTask(t.task, t.requirement);
+  assert.equal(snapshot.memoryIndex.bucketOf[0], 6);
+  assert.equal(snapshot.cpuIndex.bucketOf[0], 16);
+  snapshot.removeInstance(instanceArn('a'));
+  assert.equal(snapshot.memoryIndex.bucketOf[0], -1);
 });

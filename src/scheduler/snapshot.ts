@@ -51,6 +51,74 @@ export interface AttributeColumn {
   ids: Int32Array;
   /** values[id]; values[0] is undefined. */
   values: (string | undefined)[];
+  /** slots[id]: the slots whose instance has that value. */
+  slots: Int32Array[];
+}
+
+/**
+ * Slots bucketed by a free amount (CPU units or MiB) in doubly linked lists, so that binpack can walk
+ * the instances from the least free upwards and stop at the first bucket with one that fits.
+ */
+export class FreeIndex {
+  /** First slot of each bucket, or -1. */
+  head = new Int32Array(64).fill(-1);
+  next: Int32Array;
+  prev: Int32Array;
+  /** Each slot's bucket, or -1 when it is not indexed. */
+  bucketOf: Int32Array;
+
+  constructor(
+    /** The amount one bucket spans. */
+    readonly bucketSize: number,
+    capacity: number,
+  ) {
+    this.next = new Int32Array(capacity).fill(-1);
+    this.prev = new Int32Array(capacity).fill(-1);
+    this.bucketOf = new Int32Array(capacity).fill(-1);
+  }
+
+  bucket(amount: number): number {
+    return amount <= 0 ? 0 : Math.floor(amount / this.bucketSize);
+  }
+
+  update(slot: number, free: number): void {
+    const bucket = this.bucket(free);
+    if (this.bucketOf[slot] === bucket) return;
+    this.remove(slot);
+    if (bucket >= this.head.length) {
+      const head = new Int32Array(Math.max(bucket + 1, this.head.length * 2)).fill(-1);
+      head.set(this.head);
+      this.head = head;
+    }
+    const first = this.head[bucket]!;
+    this.next[slot] = first;
+    this.prev[slot] = -1;
+    if (first >= 0) this.prev[first] = slot;
+    this.head[bucket] = slot;
+    this.bucketOf[slot] = bucket;
+  }
+
+  remove(slot: number): void {
+    const bucket = this.bucketOf[slot]!;
+    if (bucket < 0) return;
+    const next = this.next[slot]!;
+    const prev = this.prev[slot]!;
+    if (prev >= 0) this.next[prev] = next;
+    else this.head[bucket] = next;
+    if (next >= 0) this.prev[next] = prev;
+    this.bucketOf[slot] = -1;
+  }
+
+  grow(capacity: number): void {
+    const grow = (from: Int32Array) => {
+      const to = new Int32Array(capacity).fill(-1);
+      to.set(from);
+      return to;
+    };
+    this.next = grow(this.next);
+    this.prev = grow(this.prev);
+    this.bucketOf = grow(this.bucketOf);
+  }
 }
 
 export class ClusterSnapshot {
@@ -61,6 +129,9 @@ export class ClusterSnapshot {
   /** Per slot: CPU units and MiB not held by tasks. */
   cpuFree = new Float64Array(16);
   memoryFree = new Float64Array(16);
+  /** The slots by free CPU (buckets of 32 units) and by free memory (buckets of 64 MiB). */
+  readonly cpuIndex = new FreeIndex(32, 16);
+  readonly memoryIndex = new FreeIndex(64, 16);
   /** How many instances are ACTIVE (whatever their agent): RunTask needs at least one. */
   activeInstances = 0;
 
@@ -73,6 +144,7 @@ export class ClusterSnapshot {
   // Derived from instances only, so rebuilt lazily after any instance changes.
   private readonly attributeColumns = new Map<string, AttributeColumn>();
   private readonly memberOfMasks = new Map<string, Uint8Array>();
+  private everySlot: Int32Array | undefined;
   /** Per group, for each attribute a spread asked about: the group's tasks under each value (kept up to date). */
   private readonly valueCounts = new Map<string, { attribute: string; ids: Int32Array; counts: Float64Array }[]>();
 
@@ -157,6 +229,8 @@ export class ClusterSnapshot {
     this.eligibility[slot] = SKIPPED;
     this.cpuFree[slot] = 0;
     this.memoryFree[slot] = 0;
+    this.cpuIndex.remove(slot);
+    this.memoryIndex.remove(slot);
     this.freeSlots.push(slot);
     this.instancesChanged();
   }
@@ -219,15 +293,20 @@ export class ClusterSnapshot {
     if (column) return column;
     const ids = new Int32Array(this.eligibility.length);
     const values: (string | undefined)[] = [undefined];
+    const members: number[][] = [[]];
     const idOf = new Map<string, number>();
     this.slots.forEach((s, slot) => {
-      const value = s?.attributes.get(name);
-      if (value === undefined) return;
-      let id = idOf.get(value);
-      if (id === undefined) idOf.set(value, (id = values.push(value) - 1));
+      if (!s) return;
+      const value = s.attributes.get(name);
+      let id = value === undefined ? 0 : idOf.get(value);
+      if (id === undefined) {
+        idOf.set(value!, (id = values.push(value) - 1));
+        members.push([]);
+      }
       ids[slot] = id;
+      members[id]!.push(slot);
     });
-    this.attributeColumns.set(name, (column = { ids, values }));
+    this.attributeColumns.set(name, (column = { ids, values, slots: members.map((m) => Int32Array.from(m)) }));
     return column;
   }
 
@@ -246,6 +325,12 @@ export class ClusterSnapshot {
     if (groupCounts) for (let slot = 0; slot < this.slots.length; slot++) counts[ids[slot]!]! += groupCounts[slot]!;
     tracked.push({ attribute, ids, counts });
     return counts;
+  }
+
+  /** Every slot index, 0 to size - 1. */
+  allSlots(): Int32Array {
+    if (this.everySlot?.length !== this.slots.length) this.everySlot = Int32Array.from(this.slots.keys());
+    return this.everySlot;
   }
 
   /** Per slot, 1 where the instance satisfies a query that depends on instances only. */
@@ -305,6 +390,8 @@ export class ClusterSnapshot {
     const s = this.slots[slot]!;
     this.cpuFree[slot] = s.registeredCpu - s.heldCpu;
     this.memoryFree[slot] = s.registeredMemory - s.heldMemory;
+    this.cpuIndex.update(slot, this.cpuFree[slot]!);
+    this.memoryIndex.update(slot, this.memoryFree[slot]!);
   }
 
   private instancesChanged(): void {
@@ -325,6 +412,8 @@ export class ClusterSnapshot {
     this.cpuFree = grow(this.cpuFree, (n) => new Float64Array(n));
     this.memoryFree = grow(this.memoryFree, (n) => new Float64Array(n));
     for (const g of this.groups.values()) g.counts = grow(g.counts, (n) => new Float64Array(n));
+    this.cpuIndex.grow(capacity);
+    this.memoryIndex.grow(capacity);
     this.instancesChanged();
   }
 }

@@ -1,0 +1,204 @@
+// The container-instance agent, like ECS's: registers its host with the control plane through the ECS API,
+// adopts the containers it already runs, opens the agent channel, and converges on the tasks assigned to
+// it. `wharf agent` runs it in its own process; `wharf up` runs one in-process for the local instance.
+import { hostname, networkInterfaces } from 'node:os';
+import { resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  ClusterNotFoundException,
+  CreateClusterCommand,
+  DiscoverPollEndpointCommand,
+  ECSClient,
+  ECSServiceException,
+  RegisterContainerInstanceCommand,
+} from '@aws-sdk/client-ecs';
+import { clusterArn as makeClusterArn, parseArn } from '../core/arn.js';
+import type { Logger } from '../core/ports.js';
+import type { ContainerRuntime } from '../core/runtime.js';
+import { AgentChannel, type Credentials } from './channel.js';
+import {
+  DEFAULT_INSTANCE_TYPE,
+  ec2InstanceId,
+  privateIp,
+  readRegistration,
+  registrationRequest,
+  saveRegistration,
+  type InstanceIdentity,
+} from './registration.js';
+import { EcsStateReporter } from './reporter.js';
+import { TaskEngine, type ContainerEnvironmentHook } from './task-engine.js';
+
+export const AGENT_VERSION = '0.1.0';
+/** The ECS agent's default wait before a stopped task's containers are removed (ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION). */
+export const DEFAULT_CLEANUP_WAIT_MS = 10 * 60 * 1000;
+const DEFAULT_RESERVED_MEMORY_MIB = 256;
+const REGISTER_RETRY_FIRST_MS = 500;
+const REGISTER_RETRY_MAX_MS = 15_000;
+/** The cluster the ECS agent creates when it is not told one, and may create if missing. */
+const DEFAULT_CLUSTER = 'default';
+
+export interface AgentOptions {
+  /** The control plane's ECS endpoint, e.g. `http://localhost:4566`. */
+  endpoint: string;
+  /** Cluster name or ARN. */
+  cluster: string;
+  region: string;
+  credentials: Credentials;
+  /** Where the agent keeps its registration, so a restart re-registers as the same instance. */
+  dataDir: string;
+  runtime: ContainerRuntime;
+  log: Logger;
+  /** Custom attributes registered with the instance (like ECS_INSTANCE_ATTRIBUTES). */
+  attributes?: Record<string, string>;
+  /** Aborting stops the agent's work like stop() does; stop() still awaits the end of it. */
+  signal?: AbortSignal;
+  /** How long containers of a STOPPED task are kept before removal; default 10 minutes. */
+  cleanupWaitMs?: number;
+  /** Memory (MiB) not offered to tasks; default 256. */
+  reservedMemoryMiB?: number;
+  instanceType?: string;
+  agentVersion?: string;
+  /** Extra environment for each container (the task metadata endpoint plugs in here). */
+  containerEnvironment?: ContainerEnvironmentHook;
+}
+
+export interface AgentHandle {
+  containerInstanceArn: string;
+  clusterArn: string;
+  ec2InstanceId: string;
+  /** Stops the agent (its containers keep running; a restarted agent adopts them). */
+  stop(): Promise<void>;
+}
+
+/** The cluster's ARN, read from a container instance ARN (`container-instance/<cluster>/<id>`). */
+function clusterArnOf(containerInstanceArn: string): string {
+  const parsed = parseArn(containerInstanceArn);
+  if (!parsed) throw new Error(`not an ARN: ${containerInstanceArn}`);
+  const cluster = parsed.resource.split('/')[1]!;
+  return makeClusterArn(parsed, cluster);
+}
+
+const isClientFault = (err: unknown): err is ECSServiceException =>
+  err instanceof ECSServiceException && err.$fault === 'client';
+
+export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
+  const controller = new AbortController();
+  const signal = controller.signal;
+  const abort = () => controller.abort();
+  options.signal?.addEventListener('abort', abort, { once: true });
+  if (options.signal?.aborted) abort();
+
+  const log = options.log.child({ component: 'agent', cluster: options.cluster });
+  const ecs = new ECSClient({ endpoint: options.endpoint, region: options.region, credentials: options.credentials });
+  try {
+    const dataDir = resolve(options.dataDir);
+    const info = await options.runtime.info();
+    const identity: InstanceIdentity = {
+      instanceId: ec2InstanceId(hostname(), dataDir),
+      region: options.region,
+      instanceType: options.instanceType ?? DEFAULT_INSTANCE_TYPE,
+      privateIp: privateIp(networkInterfaces()),
+      architecture: info.architecture,
+    };
+    const saved = await readRegistration(dataDir);
+    const previous = saved?.cluster === options.cluster ? saved.containerInstanceArn : undefined;
+
+    const register = (containerInstanceArn: string | undefined) =>
+      ecs.send(
+        new RegisterContainerInstanceCommand(
+          registrationRequest({
+            cluster: options.cluster,
+            info,
+            identity,
+            agentVersion: options.agentVersion ?? AGENT_VERSION,
+            reservedMemoryMiB: options.reservedMemoryMiB ?? DEFAULT_RESERVED_MEMORY_MIB,
+            customAttributes: options.attributes,
+            containerInstanceArn,
+          }),
+        ),
+      );
+
+    let reuse = previous;
+    let containerInstanceArn: string | undefined;
+    for (let attempt = 0; !containerInstanceArn; attempt++) {
+      signal.throwIfAborted();
+      try {
+        const out = await register(reuse);
+        containerInstanceArn = out.containerInstance?.containerInstanceArn;
+        if (!containerInstanceArn) throw new Error('RegisterContainerInstance returned no containerInstanceArn');
+      } catch (err) {
+        if (err instanceof ClusterNotFoundException && options.cluster === DEFAULT_CLUSTER) {
+          log.info('creating the default cluster');
+          await ecs.send(new CreateClusterCommand({ clusterName: DEFAULT_CLUSTER }));
+          continue;
+        }
+        if (isClientFault(err) && reuse) {
+          // The saved instance is gone (deregistered): register anew; its containers are still adopted and stopped.
+          log.warn('re-registration refused; registering as a new instance', { containerInstanceArn: reuse, error: err.name });
+          reuse = undefined;
+          continue;
+        }
+        if (isClientFault(err)) throw err;
+        log.warn('registration failed; retrying', { error: err instanceof Error ? err.message : String(err), attempt });
+        await sleep(Math.min(REGISTER_RETRY_MAX_MS, REGISTER_RETRY_FIRST_MS * 2 ** attempt), undefined, { signal }).catch(
+          () => undefined,
+        );
+      }
+    }
+    await saveRegistration(dataDir, { cluster: options.cluster, containerInstanceArn });
+    const clusterArn = clusterArnOf(containerInstanceArn);
+    const agentLog = log.child({ containerInstanceArn });
+    agentLog.info('container instance registered', { ec2InstanceId: identity.instanceId, reused: containerInstanceArn === previous });
+
+    const reporter = new EcsStateReporter(ecs, agentLog, signal);
+    const engine = new TaskEngine({
+      runtime: options.runtime,
+      reporter,
+      log: agentLog,
+      cluster: options.cluster,
+      containerInstanceArn,
+      previousContainerInstanceArns: saved && saved.containerInstanceArn !== containerInstanceArn ? [saved.containerInstanceArn] : [],
+      cleanupWaitMs: options.cleanupWaitMs ?? DEFAULT_CLEANUP_WAIT_MS,
+      containerEnvironment: options.containerEnvironment,
+    });
+    await engine.start();
+
+    const channel = new AgentChannel({
+      discover: async () => {
+        const out = await ecs.send(new DiscoverPollEndpointCommand({ cluster: clusterArn, containerInstance: containerInstanceArn }));
+        if (!out.endpoint) throw new Error('DiscoverPollEndpoint returned no endpoint');
+        return out.endpoint;
+      },
+      clusterArn,
+      containerInstanceArn,
+      region: options.region,
+      credentials: options.credentials,
+      log: agentLog,
+      signal,
+      onMessage: (message) => engine.setAssignment(message.tasks),
+      onOpen: () => {
+        const health = engine.health();
+        if (health.length) channel.send({ type: 'health', health });
+      },
+    });
+    engine.onHealth((health) => channel.send({ type: 'health', health }));
+
+    return {
+      containerInstanceArn,
+      clusterArn,
+      ec2InstanceId: identity.instanceId,
+      stop: async () => {
+        abort();
+        options.signal?.removeEventListener('abort', abort);
+        await Promise.all([channel.done, engine.close()]);
+        ecs.destroy();
+        agentLog.info('agent stopped');
+      },
+    };
+  } catch (err) {
+    abort();
+    options.signal?.removeEventListener('abort', abort);
+    ecs.destroy();
+    throw err;
+  }
+}

@@ -1,0 +1,145 @@
+// The agent's end of the channel (core/agent-protocol.ts): a WebSocket to the endpoint DiscoverPollEndpoint
+// names, its upgrade request signed with SigV4 like any ECS call. It pings so the control plane sees the
+// instance alive, notices a dead peer, and reconnects with capped, jittered backoff for as long as the
+// agent runs.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Sha256 } from '@smithy/core/checksum';
+import { SignatureV4 } from '@smithy/signature-v4';
+import WebSocket from 'ws';
+import { AGENT_CHANNEL_PATH, type AgentMessage, type ControlMessage } from '../core/agent-protocol.js';
+import type { Logger } from '../core/ports.js';
+
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface AgentChannelOptions {
+  /** Asks the control plane where to connect (DiscoverPollEndpoint); called before every connection. */
+  discover(): Promise<string>;
+  clusterArn: string;
+  containerInstanceArn: string;
+  region: string;
+  credentials: Credentials;
+  log: Logger;
+  signal: AbortSignal;
+  onMessage(message: ControlMessage): void;
+  /** Called on every (re)connection, once the socket is open. */
+  onOpen?(): void;
+  pingIntervalMs?: number;
+}
+
+const DEFAULT_PING_MS = 10_000;
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+const RECONNECT_FIRST_MS = 250;
+const RECONNECT_MAX_MS = 30_000;
+
+/** The channel's URL and the signed headers of its upgrade request. */
+export async function signedChannelRequest(
+  endpoint: string,
+  params: { clusterArn: string; containerInstanceArn: string; region: string; credentials: Credentials },
+): Promise<{ url: string; headers: Record<string, string> }> {
+  const url = new URL(endpoint.replace(/\/+$/, '') + AGENT_CHANNEL_PATH);
+  const query = { cluster: params.clusterArn, containerInstance: params.containerInstanceArn };
+  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+  const signer = new SignatureV4({ service: 'ecs', region: params.region, credentials: params.credentials, sha256: Sha256 });
+  const signed = await signer.sign({
+    method: 'GET',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port ? Number(url.port) : undefined,
+    path: url.pathname,
+    query,
+    headers: { host: url.host },
+  });
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return { url: url.toString(), headers: signed.headers };
+}
+
+export class AgentChannel {
+  /** Resolves once the agent is stopping and the socket is closed. */
+  readonly done: Promise<void>;
+  private socket?: WebSocket;
+
+  constructor(private readonly options: AgentChannelOptions) {
+    this.done = this.run();
+  }
+
+  /** Sends when connected; otherwise drops it (onOpen resends what must survive a reconnection). */
+  send(message: AgentMessage): boolean {
+    if (this.socket?.readyState !== WebSocket.OPEN) return false;
+    this.socket.send(JSON.stringify(message));
+    return true;
+  }
+
+  private async run(): Promise<void> {
+    const { signal, log } = this.options;
+    for (let attempt = 0; !signal.aborted; attempt++) {
+      let heard = false;
+      try {
+        const endpoint = await this.options.discover();
+        await this.session(endpoint, () => (heard = true));
+      } catch (err) {
+        log.warn('agent channel failed', { error: err instanceof Error ? err.message : String(err), attempt });
+      }
+      if (signal.aborted) break;
+      // A session that got as far as hearing from the control plane resets the backoff.
+      if (heard) attempt = 0;
+      const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_FIRST_MS * 2 ** attempt) * (0.5 + Math.random() / 2);
+      await sleep(delay, undefined, { signal }).catch(() => undefined);
+    }
+  }
+
+  /** One connection: resolves when it closes after opening, rejects when it never opened. */
+  private async session(endpoint: string, heard: () => void): Promise<void> {
+    const { signal, log } = this.options;
+    const { url, headers } = await signedChannelRequest(endpoint, this.options);
+    if (signal.aborted) return;
+    const ws = new WebSocket(url, { headers, handshakeTimeout: HANDSHAKE_TIMEOUT_MS });
+    return new Promise<void>((resolve, reject) => {
+      let opened = false;
+      let alive = true;
+      let failure: Error | undefined;
+      const close = () => ws.close(1000, 'agent stopping');
+      signal.addEventListener('abort', close, { once: true });
+      const pinger = setInterval(() => {
+        // No pong since the last ping: the peer or the path is gone.
+        if (!alive) return ws.terminate();
+        alive = false;
+        ws.ping();
+      }, this.options.pingIntervalMs ?? DEFAULT_PING_MS);
+
+      ws.on('open', () => {
+        opened = true;
+        this.socket = ws;
+        log.info('agent channel connected', { endpoint });
+        this.options.onOpen?.();
+      });
+      ws.on('pong', () => (alive = true));
+      ws.on('message', (data) => {
+        alive = true;
+        heard();
+        let message: ControlMessage;
+        try {
+          message = JSON.parse(data.toString()) as ControlMessage;
+        } catch {
+          log.warn('agent channel message unreadable');
+          return;
+        }
+        if (message.type === 'tasks') this.options.onMessage(message);
+        else log.warn('agent channel message unknown', { type: (message as { type?: unknown }).type });
+      });
+      ws.on('error', (err) => (failure = err));
+      ws.on('close', (code) => {
+        clearInterval(pinger);
+        signal.removeEventListener('abort', close);
+        if (this.socket === ws) this.socket = undefined;
+        if (opened) {
+          log.info('agent channel closed', { code });
+          resolve();
+        } else reject(failure ?? new Error(`agent channel closed before opening (${code})`));
+      });
+    });
+  }
+}
