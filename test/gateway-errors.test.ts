@@ -4,6 +4,7 @@ import { ECSClient, ListClustersCommand, ListTasksCommand, RunTaskCommand } from
 import { SignatureV4 } from '@smithy/signature-v4';
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
+import { request } from 'node:http';
 import { after, before, test } from 'node:test';
 import { startWharf, type WharfProcess } from './wharf-process.js';
 
@@ -118,8 +119,24 @@ test('an unknown access key through the SDK', async () => {
   });
 });
 
-test('an oversize body is refused with 413', async () => {
-  const { status } = await call('RegisterTaskDefinition', JSON.stringify({ family: 'x', padding: 'x'.repeat(12 * 1024 * 1024) }), { sign: false });
+test('an oversize body is refused with 413 before it is read', async () => {
+  // Announce 12 MiB and send none of it: the gateway answers from the head, as a front end does.
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = request(wharf.endpoint, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'AmazonEC2ContainerServiceV20141113.RegisterTaskDefinition',
+        'content-length': String(12 * 1024 * 1024),
+      },
+    });
+    req.on('response', (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    });
+    req.on('error', reject);
+    req.flushHeaders();
+  });
   assert.equal(status, 413);
 });
 

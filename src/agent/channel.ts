@@ -131,12 +131,13 @@ export class AgentChannel {
         else log.warn('agent channel message unknown', { type: (message as { type?: unknown }).type });
       });
       ws.on('error', (err) => (failure = err));
-      ws.on('close', (code) => {
+      ws.on('close', (code, reason) => {
         clearInterval(pinger);
         signal.removeEventListener('abort', close);
         if (this.socket === ws) this.socket = undefined;
         if (opened) {
-          log.info('agent channel closed', { code });
+          // 4000-4999 are the control plane's own reasons (e.g. an unknown or deregistered instance).
+          log[code >= 4000 ? 'warn' : 'info']('agent channel closed', { code, reason: reason.toString() });
           resolve();
         } else reject(failure ?? new Error(`agent channel closed before opening (${code})`));
       });

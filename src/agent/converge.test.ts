@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ESSENTIAL_CONTAINER_EXITED, planTask, type ContainerView, type TaskView } from './converge.js';
+import { ESSENTIAL_CONTAINER_EXITED } from '../core/task-lifecycle.js';
+import { planTask, type ContainerView, type TaskView } from './converge.js';
 
 const NOW = 1_700_000_000_000;
 

@@ -7,6 +7,7 @@
 // healthy), and gives up when they never can; an essential container that stops stops the task; on the
 // way down a container stops only after the containers that depend on it; the task is RUNNING once every
 // container has started, STOPPED once every container has stopped.
+import { ESSENTIAL_CONTAINER_EXITED } from '../core/task-lifecycle.js';
 
 export type ContainerCondition = 'START' | 'COMPLETE' | 'SUCCESS' | 'HEALTHY';
 
@@ -57,7 +58,6 @@ export interface TaskPlan {
   wakeAt?: number;
 }
 
-export const ESSENTIAL_CONTAINER_EXITED = 'Essential container in task exited';
 
 type Resolution = { kind: 'ready' } | { kind: 'wait'; until?: number } | { kind: 'never'; reason: string };
 

@@ -147,9 +147,8 @@ export interface ServiceRecord extends Service {
   /** CreateService's clientToken and a digest of its request, for idempotent retries (not ECS members). */
   clientToken?: string;
   clientRequest?: string;
-  /** ECS's service throttle: consecutive tasks that failed to start, and no launch before `throttledUntil`. */
-  startFailures?: number;
-  throttledUntil?: Date;
+  /** ECS's service throttle: tasks that failed to start since one last started well, and no launch before `until`. */
+  throttle?: { failures: number; lastFailureAt: Date; until?: Date };
   /** The last deployment that completed: where the circuit breaker rolls back to. */
   completedDeployment?: DeploymentRecord;
   /** When the service became INACTIVE (not an ECS member): it stays describable for a while after. */

@@ -1,0 +1,486 @@
+// The ECS service scheduler as a pure function: from a view of one service (the service, its tasks, the
+// container instances they need) and the time, the plan that moves it toward its desired state. It is
+// level-based: it reads the whole current state every time, so a missed change is never a lost task, and
+// planning twice from the same view gives the same plan. The control plane applies the plan (placement
+// happens there, inside the same mutation) and plans again whenever anything the service depends on changes.
+//
+// What it follows (Amazon ECS Developer Guide, "Deploy Amazon ECS services by replacing tasks", "How the
+// deployment circuit breaker detects failures", "Amazon ECS service throttle logic"):
+// - REPLICA keeps `desiredCount` tasks of the PRIMARY deployment; DAEMON keeps one on every ACTIVE
+//   instance its placement constraints admit.
+// - Tasks leave (older deployments, draining instances, failed health checks, scale-in) within the
+//   deployment configuration: at most maximumPercent of desiredCount (rounded down) running or pending,
+//   at least minimumHealthyPercent (rounded up) healthy. Replacements start first when those allow it.
+// - The circuit breaker counts tasks of a deployment that fail before any of its tasks was healthy; at
+//   the threshold (half the desired count, at least 3, at most 200) the deployment FAILS and, with
+//   rollback, the last COMPLETED deployment becomes PRIMARY again.
+// - Tasks that keep failing to start are launched less and less often, up to every 27 minutes.
+import type { ContainerInstanceRecord, DeploymentRecord, ServiceRecord, TaskRecord } from '../core/ecs.js';
+import type { StopCause } from '../core/task-lifecycle.js';
+import * as events from './service-events.js';
+
+export interface ServiceSchedulerOptions {
+  /**
+   * How long a task whose essential containers have no health check must have been RUNNING before it
+   * counts as healthy. ECS waits 40 s; a task that crashes sooner counts as one that failed to start.
+   */
+  settleMs: number;
+  /** How long an instance's agent may stay disconnected before its service tasks are replaced elsewhere. */
+  lostAfterMs: number;
+}
+
+export const SCHEDULER_DEFAULTS: ServiceSchedulerOptions = { settleMs: 40_000, lostAfterMs: 20_000 };
+
+/** A container instance as the scheduler reads it. */
+export interface InstanceView {
+  record: ContainerInstanceRecord;
+  /** Whether the service's placement constraints (and its task definition's) admit it: DAEMON runs only there. */
+  eligible: boolean;
+  /** Tasks wanted running on it that are not this service's: a draining instance keeps its daemon task until they are gone. */
+  otherTasks: number;
+}
+
+export interface ServiceView {
+  service: ServiceRecord;
+  /** The service's tasks that are not STOPPED, and the STOPPED ones the scheduler has not accounted for yet. */
+  tasks: readonly TaskRecord[];
+  /** The instances its tasks are on; for DAEMON, every instance of the cluster. */
+  instances: ReadonlyMap<string, InstanceView>;
+}
+
+/** Tasks to start for a deployment: `count` placed by strategy, or one on a given instance (DAEMON). */
+export interface Launch {
+  deploymentId: string;
+  taskDefinition: string;
+  count: number;
+  containerInstanceArn?: string;
+}
+
+export interface TaskStop {
+  taskArn: string;
+  cause: StopCause;
+}
+
+export type DeploymentTransition =
+  | { kind: 'completed'; deployment: DeploymentRecord }
+  | { kind: 'failed'; deployment: DeploymentRecord; threshold: number; rollbackTo?: DeploymentRecord };
+
+export interface ServicePlan {
+  /** The service as it is to be (the very same record when nothing of it changes); events come separately. */
+  service: ServiceRecord;
+  launches: Launch[];
+  /** Tasks to stop through their agents. */
+  stops: TaskStop[];
+  /** Tasks on lost instances: STOPPED at once, their agents being out of reach. */
+  abandon: TaskStop[];
+  /** STOPPED tasks now counted (failedTasks, throttle): mark them so no later plan counts them again. */
+  accounted: string[];
+  /** Service event messages, oldest first. */
+  events: string[];
+  transitions: DeploymentTransition[];
+  /** Plan again after this long even if nothing changes (a task settling, a throttle ending, an agent lost). */
+  requeueAfterMs?: number;
+}
+
+/** minimumHealthyPercent of the desired count, rounded up, as ECS rounds it. */
+export const minimumHealthy = (desired: number, percent: number) => Math.ceil((desired * percent) / 100);
+/** maximumPercent of the desired count, rounded down, as ECS rounds it. */
+export const maximumRunning = (desired: number, percent: number) => Math.floor((desired * percent) / 100);
+/** The circuit breaker's failure threshold: half the desired count, at least 3, at most 200. */
+export const failureThreshold = (desired: number) => Math.min(200, Math.max(3, Math.ceil(desired / 2)));
+
+/** ECS's service throttle: launches wait after this many failures in a row, doubling up to 27 minutes. */
+const THROTTLE_AFTER = 3;
+const THROTTLE_FIRST_MS = 5_000;
+const THROTTLE_MAX_MS = 27 * 60_000;
+export const throttleDelayMs = (failures: number) =>
+  failures < THROTTLE_AFTER ? 0 : Math.min(THROTTLE_MAX_MS, THROTTLE_FIRST_MS * 2 ** (failures - THROTTLE_AFTER));
+
+const SCHEDULER = 'ServiceSchedulerInitiated' as const;
+const scaling = (deploymentId: string): StopCause => ({ stopCode: SCHEDULER, stoppedReason: `Scaling activity initiated by (deployment ${deploymentId})` });
+const HEALTH_CHECKS_FAILED: StopCause = { stopCode: SCHEDULER, stoppedReason: 'Task failed container health checks' };
+const INSTANCE_LOST: StopCause = { stopCode: SCHEDULER, stoppedReason: 'Task stopped because its container instance lost its agent' };
+
+const time = (d: Date | undefined) => (d === undefined ? undefined : new Date(d).getTime());
+const hasHealthChecks = (t: TaskRecord) => t.containers.some((c) => c.essential && c.healthCheck);
+
+/** Health as the scheduler judges it at `at`: the one place load-balancer health will join container health. */
+function passesHealthChecks(t: TaskRecord, at: number, settleMs: number): boolean {
+  if (hasHealthChecks(t)) return t.healthStatus === 'HEALTHY';
+  const started = time(t.startedAt);
+  return started !== undefined && at - started >= settleMs;
+}
+
+/** A task counts as healthy when it is RUNNING, wanted, and its container health checks pass (see ServiceSchedulerOptions.settleMs). */
+export const isHealthy = (t: TaskRecord, now: number, settleMs: number): boolean =>
+  t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING' && passesHealthChecks(t, now, settleMs);
+
+/** A stopped task that failed before it was ever healthy: what the circuit breaker and the throttle count. */
+function failedToStart(t: TaskRecord, settleMs: number): boolean {
+  if (t.stopCode !== 'TaskFailedToStart' && t.stopCode !== 'EssentialContainerExited') return false;
+  return t.startedAt === undefined || !passesHealthChecks(t, time(t.stoppedAt) ?? time(t.startedAt)!, settleMs);
+}
+
+/** Running and pending tasks, as DescribeServices counts them (pending: placed, not yet RUNNING, still wanted). */
+export function taskCounts(tasks: Iterable<TaskRecord>): { running: number; pending: number } {
+  let running = 0;
+  let pending = 0;
+  for (const t of tasks) {
+    if (t.lastStatus === 'RUNNING') running++;
+    else if (t.desiredStatus === 'RUNNING' && t.lastStatus !== 'STOPPED' && !isPastRunning(t)) pending++;
+  }
+  return { running, pending };
+}
+const isPastRunning = (t: TaskRecord) => ['DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED'].includes(t.lastStatus);
+
+export function reconcileService(view: ServiceView, now: Date, options: ServiceSchedulerOptions = SCHEDULER_DEFAULTS): ServicePlan {
+  return new Reconciliation(view, now.getTime(), options).run();
+}
+
+type Leaving = { task: TaskRecord; why: 'replaced' | 'unhealthy' };
+
+/** One planning pass: accumulates the plan while it reads the view. */
+class Reconciliation {
+  private readonly service: ServiceRecord;
+  private deployments: DeploymentRecord[];
+  private desiredCount: number;
+  private throttle: ServiceRecord['throttle'];
+  private completedDeployment: DeploymentRecord | undefined;
+  private status: ServiceRecord['status'];
+  private readonly plan: Omit<ServicePlan, 'service'> = { launches: [], stops: [], abandon: [], accounted: [], events: [], transitions: [] };
+  /** Not STOPPED and wanted RUNNING (tasks this plan stops leave it). */
+  private live: TaskRecord[] = [];
+  /** Not STOPPED, wanted STOPPED: still running, so they still count against maximumPercent. */
+  private stopping: TaskRecord[] = [];
+  private readonly wakeAt: number[] = [];
+
+  constructor(
+    private readonly view: ServiceView,
+    private readonly now: number,
+    private readonly options: ServiceSchedulerOptions,
+  ) {
+    this.service = view.service;
+    this.deployments = view.service.deployments.map((d) => ({ ...d }));
+    this.desiredCount = view.service.desiredCount;
+    this.throttle = view.service.throttle;
+    this.completedDeployment = view.service.completedDeployment;
+    this.status = view.service.status;
+  }
+
+  run(): ServicePlan {
+    if (this.status === 'INACTIVE') return { service: this.service, ...this.plan };
+    this.account();
+    this.abandonLost();
+    this.observeHealthy();
+    if (this.status === 'DRAINING') this.drainService();
+    else {
+      this.tripCircuitBreaker();
+      if (this.service.schedulingStrategy === 'DAEMON') this.planDaemon();
+      else this.planReplica();
+    }
+    this.scheduleWakeUps();
+    return { service: this.nextService(), ...this.plan };
+  }
+
+  private get name(): string {
+    return this.service.serviceName;
+  }
+
+  private get primary(): DeploymentRecord {
+    return this.deployments[0]!;
+  }
+
+  private healthy(t: TaskRecord): boolean {
+    return isHealthy(t, this.now, this.options.settleMs);
+  }
+
+  private deployment(id: string | undefined): DeploymentRecord | undefined {
+    return this.deployments.find((d) => d.id === id);
+  }
+
+  /** Counts each STOPPED task once: a failure before it was healthy feeds the circuit breaker and the throttle. */
+  private account(): void {
+    for (const t of this.view.tasks) {
+      if (t.lastStatus !== 'STOPPED') {
+        (t.desiredStatus === 'RUNNING' ? this.live : this.stopping).push(t);
+        continue;
+      }
+      if (t.serviceAccounted) continue;
+      this.plan.accounted.push(t.taskArn);
+      if (failedToStart(t, this.options.settleMs)) this.countFailure(t, time(t.stoppedAt) ?? this.now);
+    }
+  }
+
+  private countFailure(t: TaskRecord, at: number): void {
+    const d = this.deployment(t.startedBy);
+    if (d && !d.launched && d.rolloutState === 'IN_PROGRESS') d.failedTasks++;
+    const failures = (this.throttle?.failures ?? 0) + 1;
+    const lastFailureAt = new Date(Math.max(at, time(this.throttle?.lastFailureAt) ?? 0));
+    const delay = throttleDelayMs(failures);
+    this.throttle = { failures, lastFailureAt, ...(delay > 0 && { until: new Date(this.now + delay) }) };
+    if (delay > 0) this.plan.events.push(events.startImpaired(this.name));
+  }
+
+  /** A task of a deployment that is healthy ends the counting of its failures; one that started after the last failure ends the throttle. */
+  private observeHealthy(): void {
+    for (const t of this.live) {
+      if (!this.healthy(t)) continue;
+      const d = this.deployment(t.startedBy);
+      if (d && !d.launched) Object.assign(d, { launched: true, failedTasks: 0 });
+      if (this.throttle && (time(t.createdAt) ?? 0) > time(this.throttle.lastFailureAt)!) this.throttle = undefined;
+    }
+  }
+
+  private instance(t: TaskRecord): ContainerInstanceRecord | undefined {
+    return t.containerInstanceArn === undefined ? undefined : this.view.instances.get(t.containerInstanceArn)?.record;
+  }
+
+  /** Deregistered, gone, or its agent away for lostAfterMs: nothing can stop its tasks, so they count as stopped. */
+  private isLost(instance: ContainerInstanceRecord | undefined): boolean {
+    if (!instance || instance.status === 'INACTIVE') return true;
+    if (instance.agentConnected) return false;
+    const since = time(instance.agentDisconnectedAt);
+    return since !== undefined && this.now - since >= this.options.lostAfterMs;
+  }
+
+  private abandonLost(): void {
+    const lostInstances = new Set<string>();
+    const keep = (t: TaskRecord) => {
+      const instance = this.instance(t);
+      if (!this.isLost(instance)) return true;
+      this.plan.abandon.push({ taskArn: t.taskArn, cause: INSTANCE_LOST });
+      if (t.containerInstanceArn && !lostInstances.has(t.containerInstanceArn)) {
+        lostInstances.add(t.containerInstanceArn);
+        this.plan.events.push(events.instanceLost(this.name, t.containerInstanceArn));
+      }
+      return false;
+    };
+    this.live = this.live.filter(keep);
+    this.stopping = this.stopping.filter(keep);
+  }
+
+  private tripCircuitBreaker(): void {
+    const breaker = this.service.deploymentConfiguration.deploymentCircuitBreaker;
+    const p = this.primary;
+    const threshold = failureThreshold(p.desiredCount);
+    if (!breaker?.enable || p.rolloutState !== 'IN_PROGRESS' || p.launched || p.failedTasks < threshold) return;
+    Object.assign(p, { rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' });
+    this.plan.events.push(events.deploymentFailed(this.name, p.id));
+    const target = breaker.rollback && this.completedDeployment?.id !== p.id ? this.completedDeployment : undefined;
+    if (!target) {
+      // Without a deployment to return to, the failed one stays PRIMARY and launches nothing more.
+      this.plan.transitions.push({ kind: 'failed', deployment: p, threshold });
+      return;
+    }
+    const restored: DeploymentRecord = {
+      ...(this.deployment(target.id) ?? target),
+      status: 'PRIMARY',
+      desiredCount: p.desiredCount,
+      failedTasks: 0,
+      launched: false,
+      rolloutState: 'IN_PROGRESS',
+      rolloutStateReason: `ECS deployment circuit breaker: rolling back to deploymentId ${target.id}.`,
+    };
+    p.status = 'ACTIVE';
+    this.deployments = [restored, ...this.deployments.filter((d) => d.id !== target.id)];
+    // Returning to another task definition ends the throttle, as a new deployment does.
+    this.throttle = undefined;
+    this.plan.events.push(events.rollingBack(this.name, target.id));
+    this.plan.transitions.push({ kind: 'failed', deployment: p, threshold, rollbackTo: restored });
+  }
+
+  private unhealthy(t: TaskRecord): boolean {
+    if (t.lastStatus !== 'RUNNING' || t.healthStatus !== 'UNHEALTHY') return false;
+    const graceEnds = (time(t.startedAt) ?? this.now) + (this.service.healthCheckGracePeriodSeconds ?? 0) * 1000;
+    if (graceEnds <= this.now) return true;
+    this.wakeAt.push(graceEnds);
+    return false;
+  }
+
+  private get canLaunch(): boolean {
+    const until = time(this.throttle?.until);
+    if (until !== undefined && until > this.now) {
+      this.wakeAt.push(until);
+      return false;
+    }
+    return this.primary.rolloutState !== 'FAILED';
+  }
+
+  private planReplica(): void {
+    const D = this.desiredCount;
+    const p = this.primary;
+    p.desiredCount = D;
+    const leaving: Leaving[] = [];
+    let keep: TaskRecord[] = [];
+    for (const t of this.live) {
+      if (t.startedBy !== p.id || this.instance(t)?.status === 'DRAINING') leaving.push({ task: t, why: 'replaced' });
+      else if (this.unhealthy(t)) leaving.push({ task: t, why: 'unhealthy' });
+      else keep.push(t);
+    }
+    if (keep.length > D) keep = this.scaleIn(keep, D);
+    this.retire(leaving);
+    const room = maximumRunning(D, this.config.maximumPercent) - this.live.length - this.stopping.length;
+    const count = Math.min(D - keep.length, room);
+    if (count > 0 && this.canLaunch) this.plan.launches.push({ deploymentId: p.id, taskDefinition: p.taskDefinition, count });
+    this.settle(keep, D, leaving.length === 0 && count <= 0);
+  }
+
+  private planDaemon(): void {
+    const p = this.primary;
+    const eligible = [...this.view.instances.values()].filter(
+      (i) => i.record.status === 'ACTIVE' && i.eligible && !this.isLost(i.record),
+    );
+    const D = eligible.length;
+    this.desiredCount = D;
+    p.desiredCount = D;
+    const eligibleArns = new Set(eligible.map((i) => i.record.containerInstanceArn));
+    const leaving: Leaving[] = [];
+    const keep: TaskRecord[] = [];
+    const occupied = new Set(this.stopping.map((t) => t.containerInstanceArn));
+    for (const t of this.byHealth(this.live)) {
+      const arn = t.containerInstanceArn!;
+      const instance = this.view.instances.get(arn);
+      const drainingWithOthers = instance?.record.status === 'DRAINING' && instance.otherTasks > 0;
+      if (t.startedBy !== p.id || (!eligibleArns.has(arn) && !drainingWithOthers) || occupied.has(arn)) leaving.push({ task: t, why: 'replaced' });
+      else if (this.unhealthy(t)) leaving.push({ task: t, why: 'unhealthy' });
+      else if (eligibleArns.has(arn)) keep.push(t);
+      occupied.add(arn);
+    }
+    this.retire(leaving);
+    // One task per instance: an instance gets its task once nothing of the service is left on it.
+    let room = maximumRunning(D, this.config.maximumPercent) - this.live.length - this.stopping.length;
+    const hosting = new Set([...this.live, ...this.stopping].map((t) => t.containerInstanceArn));
+    const free = eligible.filter((i) => !hosting.has(i.record.containerInstanceArn) && i.record.agentConnected);
+    if (free.length > 0 && room > 0 && this.canLaunch) {
+      for (const i of free) {
+        if (room-- <= 0) break;
+        this.plan.launches.push({ deploymentId: p.id, taskDefinition: p.taskDefinition, count: 1, containerInstanceArn: i.record.containerInstanceArn });
+      }
+    }
+    this.settle(keep, D, leaving.length === 0 && free.length === 0);
+  }
+
+  private get config() {
+    return this.service.deploymentConfiguration;
+  }
+
+  /** Unhealthy ones first: they are the first to go and the last to be kept. */
+  private byHealth(tasks: TaskRecord[]): TaskRecord[] {
+    return [...tasks].sort((a, b) => Number(this.healthy(b)) - Number(this.healthy(a)) || (time(a.createdAt) ?? 0) - (time(b.createdAt) ?? 0));
+  }
+
+  /** Stops the primary's tasks beyond the desired count: those not yet healthy first, then from the busiest instances, newest first. */
+  private scaleIn(keep: TaskRecord[], desired: number): TaskRecord[] {
+    const perInstance = new Map<string | undefined, number>();
+    for (const t of keep) perInstance.set(t.containerInstanceArn, (perInstance.get(t.containerInstanceArn) ?? 0) + 1);
+    const order = [...keep].sort(
+      (a, b) =>
+        Number(this.healthy(a)) - Number(this.healthy(b)) ||
+        perInstance.get(b.containerInstanceArn)! - perInstance.get(a.containerInstanceArn)! ||
+        (time(b.createdAt) ?? 0) - (time(a.createdAt) ?? 0),
+    );
+    const extra = order.slice(0, keep.length - desired);
+    this.stop(extra, scaling(this.primary.id));
+    const gone = new Set(extra);
+    return keep.filter((t) => !gone.has(t));
+  }
+
+  /**
+   * Stops leaving tasks within minimumHealthyPercent: those not healthy at once (stopping them costs no
+   * health), healthy ones only while enough other healthy tasks remain, so replacements come first.
+   */
+  private retire(leaving: Leaving[]): void {
+    const minHealthy = minimumHealthy(this.desiredCount, this.config.minimumHealthyPercent);
+    let healthy = this.live.filter((t) => this.healthy(t)).length;
+    const stops: TaskRecord[] = [];
+    for (const { task, why } of leaving.sort((a, b) => Number(this.healthy(a.task)) - Number(this.healthy(b.task)))) {
+      if (why === 'unhealthy') {
+        this.stop([task], HEALTH_CHECKS_FAILED);
+        this.plan.events.push(events.failedHealthChecks(this.name, task.taskArn));
+        const d = this.deployment(task.startedBy);
+        if (d && !d.launched && d.rolloutState === 'IN_PROGRESS') d.failedTasks++;
+      } else if (!this.healthy(task)) stops.push(task);
+      else if (healthy - 1 >= minHealthy) {
+        stops.push(task);
+        healthy--;
+      }
+    }
+    this.stop(stops, scaling(this.primary.id));
+  }
+
+  private stop(tasks: TaskRecord[], cause: StopCause): void {
+    if (tasks.length === 0) return;
+    const gone = new Set(tasks);
+    this.live = this.live.filter((t) => !gone.has(t));
+    this.stopping.push(...tasks);
+    for (const t of tasks) this.plan.stops.push({ taskArn: t.taskArn, cause });
+    const running = tasks.filter((t) => t.lastStatus === 'RUNNING').map((t) => t.taskArn);
+    this.plan.events.push(...events.stoppedTasks(this.name, running));
+  }
+
+  /** DeleteService: every task stops, whatever the deployment configuration; then the service is INACTIVE. */
+  private drainService(): void {
+    this.desiredCount = 0;
+    this.primary.desiredCount = 0;
+    this.stop(this.live, scaling(this.primary.id));
+    if (this.stopping.length === 0) this.status = 'INACTIVE';
+  }
+
+  /**
+   * Completes the PRIMARY deployment once it alone runs, with all its desired tasks healthy; drops ACTIVE
+   * deployments that have no task left; says when the service has reached a steady state.
+   */
+  private settle(keep: TaskRecord[], desired: number, nothingPlanned: boolean): void {
+    const p = this.primary;
+    const stable = nothingPlanned && this.stopping.length === 0 && keep.length === desired && this.live.length === keep.length && keep.every((t) => this.healthy(t));
+    if (stable && p.rolloutState === 'IN_PROGRESS') {
+      Object.assign(p, { rolloutState: 'COMPLETED', rolloutStateReason: `ECS deployment ${p.id} completed.` });
+      this.completedDeployment = { ...p, status: 'PRIMARY' };
+      this.plan.events.push(events.deploymentCompleted(this.name, p.id));
+      this.plan.transitions.push({ kind: 'completed', deployment: p });
+    }
+    const tasksOf = new Map<string | undefined, number>();
+    for (const t of [...this.live, ...this.stopping]) tasksOf.set(t.startedBy, (tasksOf.get(t.startedBy) ?? 0) + 1);
+    this.deployments = this.deployments.filter((d) => d === p || (tasksOf.get(d.id) ?? 0) > 0);
+    for (const d of this.deployments) if (d !== p) d.desiredCount = this.live.filter((t) => t.startedBy === d.id).length;
+    if (stable && this.deployments.length === 1 && p.rolloutState === 'COMPLETED') this.plan.events.push(events.steadyState(this.name));
+  }
+
+  /** When planning again could decide otherwise with nothing else changing. */
+  private scheduleWakeUps(): void {
+    for (const t of this.live) {
+      const started = time(t.startedAt);
+      if (t.lastStatus === 'RUNNING' && started !== undefined && !hasHealthChecks(t) && this.now - started < this.options.settleMs) {
+        this.wakeAt.push(started + this.options.settleMs);
+      }
+    }
+    for (const t of [...this.live, ...this.stopping]) {
+      const instance = this.instance(t);
+      const since = time(instance?.agentDisconnectedAt);
+      if (instance && !instance.agentConnected && since !== undefined) this.wakeAt.push(since + this.options.lostAfterMs);
+    }
+    const next = Math.min(...this.wakeAt.filter((at) => at > this.now));
+    if (Number.isFinite(next)) this.plan.requeueAfterMs = next - this.now;
+  }
+
+  /** The service record with this plan's changes, or the same record when there are none. */
+  private nextService(): ServiceRecord {
+    const before = this.service;
+    const deployments = this.deployments.map((d) => {
+      const old = before.deployments.find((o) => o.id === d.id);
+      return old && JSON.stringify(old) === JSON.stringify(d) ? old : { ...d, updatedAt: new Date(this.now) };
+    });
+    const next: ServiceRecord = {
+      ...before,
+      status: this.status,
+      desiredCount: this.desiredCount,
+      taskDefinition: deployments[0]!.taskDefinition,
+      deployments,
+    };
+    if (this.throttle) next.throttle = this.throttle;
+    else delete next.throttle;
+    if (this.completedDeployment) next.completedDeployment = this.completedDeployment;
+    if (this.status === 'INACTIVE') next.deletedAt = new Date(this.now);
+    return JSON.stringify(next) === JSON.stringify(before) ? before : next;
+  }
+}
