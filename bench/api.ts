@@ -1,8 +1,16 @@
-// API throughput: signed DescribeTasks, ListTasks and RegisterTaskDefinition with @aws-sdk/client-ecs at
-// concurrency 16, against Wharf and against moto's server (the peer), in the same run on the same data
-// (one cluster, one task definition, ten tasks). Goal: at least 20x moto, p99 under 10 ms.
+// API throughput: signed DescribeTasks, ListTasks and RegisterTaskDefinition at concurrency 16, against Wharf
+// and against moto's server (the peer), in the same run on the same data (one task definition, ten tasks).
+// Goal: at least 20x moto, p99 under 10 ms. Two load generators:
+// - @aws-sdk/client-ecs, as the issue names it. On this 2-core machine the SDK itself costs about 1 ms of
+//   CPU per call, so it saturates before Wharf does: this row measures the client as much as the server.
+// - wrk (C, epoll) replaying the same SigV4-signed request, which costs the load generator almost nothing:
+//   this row measures the servers' own capacity. (A replayed signature is valid for its 5-minute window.)
 import { DescribeTasksCommand, ECSClient, ListTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, CreateClusterCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testSigner } from '../src/protocol/test-signer.js';
 import { exec, load, table } from './lib.js';
 import { freePort, startWharf } from '../test/wharf-process.js';
 
@@ -28,14 +36,14 @@ ecs.register_container_instance(cluster='bench', instanceIdentityDocument=json.d
   return { endpoint, stop: () => child.kill('SIGTERM') };
 }
 
-async function measure(name: string, ecs: ECSClient) {
-  await ecs.send(new CreateClusterCommand({ clusterName: 'bench' }));
+async function measure(name: string, ecs: ECSClient, cluster: string) {
+  await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
   await ecs.send(new RegisterTaskDefinitionCommand({ family: 'bench', containerDefinitions: CONTAINERS }));
-  const { tasks = [] } = await ecs.send(new RunTaskCommand({ cluster: 'bench', taskDefinition: 'bench', count: 10 }));
+  const { tasks = [] } = await ecs.send(new RunTaskCommand({ cluster, taskDefinition: 'bench', count: 10 }));
   const taskArns = tasks.map((t) => t.taskArn!);
   const calls = {
-    DescribeTasks: () => ecs.send(new DescribeTasksCommand({ cluster: 'bench', tasks: taskArns })),
-    ListTasks: () => ecs.send(new ListTasksCommand({ cluster: 'bench' })),
+    DescribeTasks: () => ecs.send(new DescribeTasksCommand({ cluster, tasks: taskArns })),
+    ListTasks: () => ecs.send(new ListTasksCommand({ cluster })),
     RegisterTaskDefinition: () => ecs.send(new RegisterTaskDefinitionCommand({ family: 'bench', containerDefinitions: CONTAINERS })),
   };
   const results: Record<string, Awaited<ReturnType<typeof load>>> = {};
@@ -43,18 +51,65 @@ async function measure(name: string, ecs: ECSClient) {
     await load(call, { concurrency: 16, seconds: 1 }); // warm-up
     results[op] = await load(call, { concurrency: 16, seconds: 5 });
   }
-  await Promise.all(taskArns.map((task) => ecs.send(new StopTaskCommand({ cluster: 'bench', task })).catch(() => undefined)));
-  return { name, results, tasks: taskArns.length };
+  const bodies: Record<string, unknown> = {
+    DescribeTasks: { cluster, tasks: taskArns },
+    ListTasks: { cluster },
+    RegisterTaskDefinition: { family: 'bench', containerDefinitions: CONTAINERS },
+  };
+  const credentials = await ecs.config.credentials();
+  const endpoint = await ecs.config.endpoint!();
+  const url = `${endpoint.protocol}//${endpoint.hostname}:${endpoint.port}/`;
+  const capacity: Record<string, WrkResult> = {};
+  for (const [op, body] of Object.entries(bodies)) capacity[op] = await wrk(url, credentials, op, JSON.stringify(body));
+  await Promise.all(taskArns.map((task) => ecs.send(new StopTaskCommand({ cluster, task })).catch(() => undefined)));
+  return { name, results, capacity, tasks: taskArns.length };
+}
+
+interface WrkResult {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+}
+
+/** wrk at concurrency 16 replaying one signed request; latencies in ms. */
+async function wrk(url: string, credentials: { accessKeyId: string; secretAccessKey: string }, operation: string, body: string): Promise<WrkResult> {
+  const { hostname, port } = new URL(url);
+  const headers = {
+    host: `${hostname}:${port}`,
+    'content-type': 'application/x-amz-json-1.1',
+    'x-amz-target': `AmazonEC2ContainerServiceV20141113.${operation}`,
+  };
+  const signed = await testSigner(credentials).sign({ method: 'POST', protocol: 'http:', hostname, port: Number(port), path: '/', headers, body });
+  const lua = [
+    'wrk.method = "POST"',
+    `wrk.body = [==[${body}]==]`,
+    ...Object.entries(signed.headers).filter(([k]) => k !== 'host').map(([k, v]) => `wrk.headers["${k}"] = [==[${v}]==]`),
+  ].join('\n');
+  const script = join(tmpdir(), `wharf-bench-${operation}.lua`);
+  writeFileSync(script, lua);
+  const out = await exec('wrk', ['-t2', '-c16', '-d5s', '--latency', '-s', script, url]);
+  const ms = (text: string | undefined) => {
+    const m = /([\d.]+)(us|ms|s)/.exec(text ?? '');
+    return m ? Number(m[1]) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[m[2]!]! : NaN;
+  };
+  return {
+    perSecond: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]),
+    p50: ms(/50%\s+(\S+)/.exec(out)?.[1]),
+    p99: ms(/99%\s+(\S+)/.exec(out)?.[1]),
+    non2xx: Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0),
+  };
 }
 
 export async function apiBenchmark() {
-  const wharf = await startWharf();
+  const wharf = await startWharf({ env: { WHARF_LOG_LEVEL: 'info' } }); // production's level
   const moto = await startMoto();
   try {
     const client = (endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }) =>
       new ECSClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
-    const w = await measure('wharf', client(wharf.endpoint, wharf.credentials));
-    const m = await measure('moto', client(moto.endpoint, { accessKeyId: 'x', secretAccessKey: 'y' }));
+    // Wharf's local agent serves `default`; moto's instance was registered to `bench` above.
+    const w = await measure('wharf', client(wharf.endpoint, wharf.credentials), 'default');
+    const m = await measure('moto', client(moto.endpoint, { accessKeyId: 'x', secretAccessKey: 'y' }), 'bench');
     console.log(`\nAPI throughput, concurrency 16, signed @aws-sdk/client-ecs calls (${w.tasks} tasks in Wharf, ${m.tasks} in moto)`);
     table(Object.keys(w.results).map((op) => {
       const a = w.results[op]!;
@@ -68,6 +123,21 @@ export async function apiBenchmark() {
         'moto p99 ms': b.p99,
         'ratio (goal >= 20x)': `${(a.perSecond / b.perSecond).toFixed(1)}x`,
         errors: `${a.errors}/${b.errors}`,
+      };
+    }));
+    console.log('\nServer capacity, concurrency 16, wrk replaying one signed request');
+    table(Object.keys(w.capacity).map((op) => {
+      const a = w.capacity[op]!;
+      const b = m.capacity[op]!;
+      return {
+        operation: op,
+        'wharf req/s': Math.round(a.perSecond),
+        'wharf p50 ms': a.p50,
+        'wharf p99 ms (goal < 10)': a.p99,
+        'moto req/s': Math.round(b.perSecond),
+        'moto p99 ms': b.p99,
+        'ratio (goal >= 20x)': `${(a.perSecond / b.perSecond).toFixed(1)}x`,
+        'non-2xx': `${a.non2xx}/${b.non2xx}`,
       };
     }));
   } finally {

@@ -9,7 +9,7 @@ const IMAGE = 'wharf-test/busybox:latest';
 const COMMAND = ['sh', '-c', "trap 'exit 143' TERM; sleep 600 & wait"];
 
 export async function taskStartBenchmark(runs = 20) {
-  const wharf = await startWharf();
+  const wharf = await startWharf({ env: { WHARF_LOG_LEVEL: 'info' } }); // production's level
   const ecs = wharf.ecs();
   const wharfMs: number[] = [];
   const dockerMs: number[] = [];

@@ -1,11 +1,10 @@
 // Bad input through the real server: each gets AWS's status and error code, the server keeps running,
 // and the state is unchanged. (JSON services such as ECS answer authentication failures with 400.)
 import { ECSClient, ListClustersCommand, ListTasksCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
-import { SignatureV4 } from '@smithy/signature-v4';
 import assert from 'node:assert/strict';
-import { createHash, createHmac } from 'node:crypto';
 import { request } from 'node:http';
 import { after, before, test } from 'node:test';
+import { testSigner } from '../src/protocol/test-signer.js';
 import { startWharf, type WharfProcess } from './wharf-process.js';
 
 let wharf: WharfProcess;
@@ -16,23 +15,6 @@ after(async () => {
   await wharf?.stop();
 });
 
-const toBytes = (data: string | ArrayBuffer | ArrayBufferView) =>
-  typeof data === 'string' ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
-
-/** node's crypto as the Hash the smithy signer wants. */
-class Sha256 {
-  private readonly h;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.h = secret ? createHmac('sha256', toBytes(secret)) : createHash('sha256');
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView) {
-    this.h.update(toBytes(data));
-  }
-  async digest() {
-    return new Uint8Array(this.h.digest());
-  }
-}
-
 async function call(target: string, body: string, options: { sign?: boolean; secret?: string; date?: Date; contentType?: string } = {}) {
   const url = new URL(wharf.endpoint);
   const headers: Record<string, string> = {
@@ -42,12 +24,7 @@ async function call(target: string, body: string, options: { sign?: boolean; sec
   };
   let signed = headers;
   if (options.sign !== false) {
-    const signer = new SignatureV4({
-      service: 'ecs',
-      region: 'us-east-1',
-      credentials: { accessKeyId: wharf.credentials.accessKeyId, secretAccessKey: options.secret ?? wharf.credentials.secretAccessKey },
-      sha256: Sha256,
-    });
+    const signer = testSigner({ accessKeyId: wharf.credentials.accessKeyId, secretAccessKey: options.secret ?? wharf.credentials.secretAccessKey });
     const request = await signer.sign(
       { method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', headers, body },
       { signingDate: options.date ?? new Date() },

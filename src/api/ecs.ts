@@ -36,6 +36,15 @@ import { listAccountSettings } from '../control/ecs/list-account-settings.js';
 import { putAccountSetting } from '../control/ecs/put-account-setting.js';
 import { putAccountSettingDefault } from '../control/ecs/put-account-setting-default.js';
 import { deleteAccountSetting } from '../control/ecs/delete-account-setting.js';
+import { createService } from '../control/ecs/create-service.js';
+import { updateService } from '../control/ecs/update-service.js';
+import { deleteService } from '../control/ecs/delete-service.js';
+import { describeServices } from '../control/ecs/describe-services.js';
+import { listServices } from '../control/ecs/list-services.js';
+import { listServicesByNamespace } from '../control/ecs/list-services-by-namespace.js';
+import { describeServiceDeployments } from '../control/ecs/describe-service-deployments.js';
+import { listServiceDeployments } from '../control/ecs/list-service-deployments.js';
+import { describeServiceRevisions } from '../control/ecs/describe-service-revisions.js';
 import type { ServiceBinding } from '../protocol/service.js';
 import { loadModel } from '../protocol/model.js';
 
@@ -79,6 +88,15 @@ export function ecsService(ctx: ControlContext): ServiceBinding {
       PutAccountSetting: (input, call) => putAccountSetting(ctx, input, call),
       PutAccountSettingDefault: (input) => putAccountSettingDefault(ctx, input),
       DeleteAccountSetting: (input, call) => deleteAccountSetting(ctx, input, call),
+      CreateService: (input, call) => createService(ctx, input, call),
+      UpdateService: (input) => updateService(ctx, input),
+      DeleteService: (input) => deleteService(ctx, input),
+      DescribeServices: (input) => describeServices(ctx, input),
+      ListServices: (input) => listServices(ctx, input),
+      ListServicesByNamespace: (input) => listServicesByNamespace(ctx, input),
+      DescribeServiceDeployments: (input) => describeServiceDeployments(ctx, input),
+      ListServiceDeployments: (input) => listServiceDeployments(ctx, input),
+      DescribeServiceRevisions: (input) => describeServiceRevisions(ctx, input),
     },
   };
 }

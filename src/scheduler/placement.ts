@@ -121,6 +121,16 @@ export function placeOnInstances(snapshot: ClusterSnapshot, task: TaskToPlace, c
   return plan;
 }
 
+/** Checks placement constraints (the task definition's and the request's) and strategies as placement reads them; throws InvalidParameterException. */
+export function validatePlacement(
+  task: TaskToPlace,
+  placementConstraints: readonly PlacementConstraint[] = [],
+  placementStrategy: readonly PlacementStrategy[] = [],
+): void {
+  compileConstraints([...(task.taskDefinition.placementConstraints ?? []), ...placementConstraints]);
+  compileStrategies(placementStrategy);
+}
+
 function newPlan(task: TaskToPlace): PlacementPlan {
   return { requirement: taskRequirement(task.taskDefinition, task.overrides), group: taskGroup(task), placements: [], failures: [] };
 }

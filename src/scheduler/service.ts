@@ -15,7 +15,7 @@
 //   the threshold (half the desired count, at least 3, at most 200) the deployment FAILS and, with
 //   rollback, the last COMPLETED deployment becomes PRIMARY again.
 // - Tasks that keep failing to start are launched less and less often, up to every 27 minutes.
-import type { ContainerInstanceRecord, DeploymentRecord, ServiceRecord, TaskRecord } from '../core/ecs.js';
+import { TASK_STATUS_ORDER, type ContainerInstanceRecord, type DeploymentRecord, type ServiceRecord, type TaskRecord } from '../core/ecs.js';
 import type { StopCause } from '../core/task-lifecycle.js';
 import * as events from './service-events.js';
 
@@ -36,8 +36,6 @@ export interface InstanceView {
   record: ContainerInstanceRecord;
   /** Whether the service's placement constraints (and its task definition's) admit it: DAEMON runs only there. */
   eligible: boolean;
-  /** Tasks wanted running on it that are not this service's: a draining instance keeps its daemon task until they are gone. */
-  otherTasks: number;
 }
 
 export interface ServiceView {
@@ -121,17 +119,18 @@ function failedToStart(t: TaskRecord, settleMs: number): boolean {
   return t.startedAt === undefined || !passesHealthChecks(t, time(t.stoppedAt) ?? time(t.startedAt)!, settleMs);
 }
 
+const RUNNING = TASK_STATUS_ORDER.indexOf('RUNNING');
+
 /** Running and pending tasks, as DescribeServices counts them (pending: placed, not yet RUNNING, still wanted). */
 export function taskCounts(tasks: Iterable<TaskRecord>): { running: number; pending: number } {
   let running = 0;
   let pending = 0;
   for (const t of tasks) {
     if (t.lastStatus === 'RUNNING') running++;
-    else if (t.desiredStatus === 'RUNNING' && t.lastStatus !== 'STOPPED' && !isPastRunning(t)) pending++;
+    else if (t.desiredStatus === 'RUNNING' && TASK_STATUS_ORDER.indexOf(t.lastStatus) < RUNNING) pending++;
   }
   return { running, pending };
 }
-const isPastRunning = (t: TaskRecord) => ['DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED'].includes(t.lastStatus);
 
 export function reconcileService(view: ServiceView, now: Date, options: ServiceSchedulerOptions = SCHEDULER_DEFAULTS): ServicePlan {
   return new Reconciliation(view, now.getTime(), options).run();
@@ -175,6 +174,8 @@ class Reconciliation {
     if (this.status === 'DRAINING') this.drainService();
     else {
       this.tripCircuitBreaker();
+      // Said when the throttle starts a wait (a rollback ends it first).
+      if (this.throttle?.until && this.throttle.failures > (this.service.throttle?.failures ?? 0)) this.plan.events.push(events.startImpaired(this.name));
       if (this.service.schedulingStrategy === 'DAEMON') this.planDaemon();
       else this.planReplica();
     }
@@ -218,7 +219,6 @@ class Reconciliation {
     const lastFailureAt = new Date(Math.max(at, time(this.throttle?.lastFailureAt) ?? 0));
     const delay = throttleDelayMs(failures);
     this.throttle = { failures, lastFailureAt, ...(delay > 0 && { until: new Date(this.now + delay) }) };
-    if (delay > 0) this.plan.events.push(events.startImpaired(this.name));
   }
 
   /** A task of a deployment that is healthy ends the counting of its failures; one that started after the last failure ends the throttle. */
@@ -336,15 +336,16 @@ class Reconciliation {
     const eligibleArns = new Set(eligible.map((i) => i.record.containerInstanceArn));
     const leaving: Leaving[] = [];
     const keep: TaskRecord[] = [];
-    const occupied = new Set(this.stopping.map((t) => t.containerInstanceArn));
-    for (const t of this.byHealth(this.live)) {
+    // One task of the primary per eligible instance; tasks elsewhere (draining, no longer admitted), of older deployments, or extra, leave.
+    const kept = new Set<string>();
+    for (const t of this.keepersFirst(this.live)) {
       const arn = t.containerInstanceArn!;
-      const instance = this.view.instances.get(arn);
-      const drainingWithOthers = instance?.record.status === 'DRAINING' && instance.otherTasks > 0;
-      if (t.startedBy !== p.id || (!eligibleArns.has(arn) && !drainingWithOthers) || occupied.has(arn)) leaving.push({ task: t, why: 'replaced' });
+      if (t.startedBy !== p.id || !eligibleArns.has(arn) || kept.has(arn)) leaving.push({ task: t, why: 'replaced' });
       else if (this.unhealthy(t)) leaving.push({ task: t, why: 'unhealthy' });
-      else if (eligibleArns.has(arn)) keep.push(t);
-      occupied.add(arn);
+      else {
+        kept.add(arn);
+        keep.push(t);
+      }
     }
     this.retire(leaving);
     // One task per instance: an instance gets its task once nothing of the service is left on it.
@@ -364,21 +365,29 @@ class Reconciliation {
     return this.service.deploymentConfiguration;
   }
 
-  /** Unhealthy ones first: they are the first to go and the last to be kept. */
-  private byHealth(tasks: TaskRecord[]): TaskRecord[] {
+  /** Healthy ones first, then the oldest: the ones to keep when only one may stay. */
+  private keepersFirst(tasks: TaskRecord[]): TaskRecord[] {
     return [...tasks].sort((a, b) => Number(this.healthy(b)) - Number(this.healthy(a)) || (time(a.createdAt) ?? 0) - (time(b.createdAt) ?? 0));
   }
 
-  /** Stops the primary's tasks beyond the desired count: those not yet healthy first, then from the busiest instances, newest first. */
+  /**
+   * Stops the primary's tasks beyond the desired count: those not yet healthy first (newest first), then
+   * healthy ones as if taken one by one from the busiest instance, which keeps the rest spread.
+   */
   private scaleIn(keep: TaskRecord[], desired: number): TaskRecord[] {
-    const perInstance = new Map<string | undefined, number>();
-    for (const t of keep) perInstance.set(t.containerInstanceArn, (perInstance.get(t.containerInstanceArn) ?? 0) + 1);
-    const order = [...keep].sort(
-      (a, b) =>
-        Number(this.healthy(a)) - Number(this.healthy(b)) ||
-        perInstance.get(b.containerInstanceArn)! - perInstance.get(a.containerInstanceArn)! ||
-        (time(b.createdAt) ?? 0) - (time(a.createdAt) ?? 0),
-    );
+    const newestFirst = (a: TaskRecord, b: TaskRecord) => (time(b.createdAt) ?? 0) - (time(a.createdAt) ?? 0);
+    const healthy = keep.filter((t) => this.healthy(t)).sort(newestFirst);
+    const onInstance = new Map<string | undefined, number>();
+    for (const t of healthy) onInstance.set(t.containerInstanceArn, (onInstance.get(t.containerInstanceArn) ?? 0) + 1);
+    // Taking from the busiest instance each time takes its k-th newest task when it holds count - k + 1.
+    const seen = new Map<string | undefined, number>();
+    const rank = new Map<TaskRecord, number>();
+    for (const t of healthy) {
+      const k = seen.get(t.containerInstanceArn) ?? 0;
+      seen.set(t.containerInstanceArn, k + 1);
+      rank.set(t, onInstance.get(t.containerInstanceArn)! - k);
+    }
+    const order = [...keep.filter((t) => !this.healthy(t)).sort(newestFirst), ...healthy.sort((a, b) => rank.get(b)! - rank.get(a)! || newestFirst(a, b))];
     const extra = order.slice(0, keep.length - desired);
     this.stop(extra, scaling(this.primary.id));
     const gone = new Set(extra);

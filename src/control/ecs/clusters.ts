@@ -58,9 +58,9 @@ export const activeTasks = (state: State, clusterArn: string): TaskRecord[] =>
 export const registeredInstances = (state: State, clusterArn: string) =>
   state.where('containerInstance', 'cluster', clusterArn).filter((i) => i.status !== 'INACTIVE');
 
-// No `service` records exist yet: the services engineer counts the cluster's ACTIVE and DRAINING services
-// here, which activeServicesCount and DeleteCluster's ClusterContainsServicesException both read.
-export const activeServicesCount = (_state: State, _clusterArn: string): number => 0;
+/** Services that still hold the cluster: ACTIVE and DRAINING ones (what DeleteCluster's ClusterContainsServicesException reads). */
+export const activeServicesCount = (state: State, clusterArn: string): number =>
+  state.where('service', 'cluster', clusterArn).filter((s) => s.status !== 'INACTIVE').length;
 
 function taskStatistics(tasks: readonly TaskRecord[]): KeyValuePair[] {
   const launchTypes = [

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import type { ContainerInstanceRecord } from '../../core/ecs.js';
 import { fixture, type Fixture } from './fixtures.js';
+import { createService } from './create-service.js';
 import { listTasks } from './list-tasks.js';
 import { runTask } from './run-task.js';
 import { startTask } from './start-task.js';
@@ -25,6 +26,7 @@ before(async () => {
   };
   await start('web', 'web');
   await start('job', 'batch', { startedBy: 'cron' });
+  await createService(f.ctx, { serviceName: 'api', taskDefinition: 'web', desiredCount: 0 }, f.call);
   await start('svc', 'web', { group: 'service:api' });
   await start('old', 'web');
   await stopTask(f.ctx, { task: arns.old! });
@@ -50,6 +52,7 @@ test('filters: family, container instance, startedBy, service, launch type', asy
   assert.deepEqual(await list({ startedBy: 'cron' }), of('job'));
   assert.deepEqual(await list({ startedBy: 'cron', desiredStatus: 'STOPPED' }), []);
   assert.deepEqual(await list({ serviceName: 'api' }), of('svc'));
+  await assert.rejects(list({ serviceName: 'nope' }), { code: 'ServiceNotFoundException', message: 'Service not found.' });
   assert.deepEqual(await list({ launchType: 'EC2', family: 'batch' }), of('job'));
   assert.deepEqual(await list({ launchType: 'FARGATE' }), []);
 });

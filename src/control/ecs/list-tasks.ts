@@ -1,17 +1,20 @@
 import type { ListTasksRequest, ListTasksResponse } from '@aws-sdk/client-ecs';
-import { parseArn } from '../../core/arn.js';
+import { lastSegment, parseArn, serviceGroup } from '../../core/arn.js';
 import type { TaskRecord } from '../../core/ecs.js';
 import { InvalidParameterException } from '../../core/errors.js';
 import type { ControlContext } from '../context.js';
 import { containerInstanceArnOf, resolveCluster } from './lookups.js';
 import { paginate } from './pagination.js';
+import { resolveService } from './services.js';
 
 export async function listTasks(ctx: ControlContext, input: ListTasksRequest): Promise<ListTasksResponse> {
   checkFilters(input);
   const cluster = resolveCluster(ctx, input.cluster);
   const candidates = input.containerInstance
     ? ctx.state.where('task', 'containerInstance', containerInstanceArnOf(ctx, cluster, input.containerInstance))
-    : ctx.state.where('task', 'cluster', cluster.clusterArn);
+    : input.serviceName !== undefined
+      ? ctx.state.where('task', 'service', resolveService(ctx, cluster, input.serviceName).serviceArn)
+      : ctx.state.where('task', 'cluster', cluster.clusterArn);
   // ECS lists RUNNING-desired tasks by default; no task is ever desired PENDING, so that lists none.
   const desiredStatus = input.desiredStatus ?? 'RUNNING';
   const matches = (t: TaskRecord) =>
@@ -19,7 +22,7 @@ export async function listTasks(ctx: ControlContext, input: ListTasksRequest): P
     t.desiredStatus === desiredStatus &&
     (input.family === undefined || familyOf(t) === input.family) &&
     (input.startedBy === undefined || t.startedBy === input.startedBy) &&
-    (input.serviceName === undefined || t.group === `service:${input.serviceName}`) &&
+    (input.serviceName === undefined || t.group === serviceGroup(lastSegment(input.serviceName))) &&
     (input.launchType === undefined || t.launchType === input.launchType) &&
     // Wharf has no daemons yet: no task belongs to one.
     input.daemonName === undefined;

@@ -12,12 +12,13 @@ const MAX_KEY_LENGTH = 128;
 const MAX_VALUE_LENGTH = 256;
 const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
-/** The record kind behind each ECS ARN resource type that takes tags (services, capacity providers, ... join here). */
+/** The record kind behind each ECS ARN resource type that takes tags (capacity providers, ... join here). */
 const TAGGABLE = {
   cluster: 'cluster',
   'task-definition': 'taskDefinition',
   task: 'task',
   'container-instance': 'containerInstance',
+  service: 'service',
 } as const satisfies Record<string, keyof RecordKinds>;
 
 type TaggableKind = (typeof TAGGABLE)[keyof typeof TAGGABLE];

@@ -1,0 +1,84 @@
+import type { CreateServiceRequest, CreateServiceResponse } from '@aws-sdk/client-ecs';
+import { serviceArn } from '../../core/arn.js';
+import type { CallContext } from '../../core/caller.js';
+import type { ServiceRecord } from '../../core/ecs.js';
+import { InvalidParameterException } from '../../core/errors.js';
+import { validatePlacement } from '../../scheduler/placement.js';
+import type { ControlContext } from '../context.js';
+import { resolveCluster } from './lookups.js';
+import { checkServiceRequest, deploymentConfiguration, describeService, forgetHistory, newDeployment, serviceDefinition, validateServiceName } from './services.js';
+import { validateTags } from './tagging.js';
+
+/**
+ * Creates a service and its first deployment; the service scheduler then starts its tasks. A name may be
+ * reused once its service is INACTIVE; the same request again with the same clientToken answers with the
+ * service it created.
+ */
+export async function createService(ctx: ControlContext, input: CreateServiceRequest, call: CallContext): Promise<CreateServiceResponse> {
+  const serviceName = input.serviceName!;
+  validateServiceName(serviceName);
+  const schedulingStrategy = input.schedulingStrategy ?? 'REPLICA';
+  checkServiceRequest(input, schedulingStrategy);
+  if (schedulingStrategy === 'REPLICA' && input.desiredCount === undefined) {
+    throw new InvalidParameterException('The desired count must be specified for a service with the REPLICA scheduling strategy.');
+  }
+  const tags = input.tags ?? [];
+  validateTags(tags);
+  const config = deploymentConfiguration(schedulingStrategy, input.deploymentConfiguration);
+  const { clientToken, ...request } = input;
+  const fingerprint = JSON.stringify(request);
+
+  const record = await ctx.state.mutate((tx) => {
+    const cluster = resolveCluster(ctx, input.cluster, tx);
+    const arn = serviceArn(ctx.partition, cluster.clusterName, serviceName);
+    const existing = tx.get('service', arn);
+    if (existing?.status === 'ACTIVE') {
+      if (clientToken !== undefined && existing.clientToken === clientToken && existing.clientRequest === fingerprint) return existing;
+      throw new InvalidParameterException('Creation of service was not idempotent.');
+    }
+    if (existing?.status === 'DRAINING') throw new InvalidParameterException('Unable to Start a service that is still Draining.');
+    const definition = serviceDefinition(ctx, input, tx);
+    validatePlacement({ taskDefinition: definition }, input.placementConstraints, input.placementStrategy);
+    // A name reused after its service went INACTIVE starts a new history.
+    if (existing) forgetHistory(ctx.state, tx, arn);
+
+    const now = ctx.clock.now();
+    const base: ServiceRecord = {
+      serviceArn: arn,
+      serviceName,
+      clusterArn: cluster.clusterArn,
+      status: 'ACTIVE',
+      desiredCount: schedulingStrategy === 'DAEMON' ? 0 : input.desiredCount!,
+      taskDefinition: definition.taskDefinitionArn,
+      launchType: 'EC2',
+      schedulingStrategy,
+      deploymentConfiguration: config,
+      deployments: [],
+      events: [],
+      createdAt: now,
+      createdBy: call.caller.arn,
+      loadBalancers: input.loadBalancers ?? [],
+      serviceRegistries: input.serviceRegistries ?? [],
+      placementConstraints: input.placementConstraints ?? [],
+      placementStrategy: input.placementStrategy ?? [],
+      ...(input.networkConfiguration && { networkConfiguration: input.networkConfiguration }),
+      ...(input.healthCheckGracePeriodSeconds !== undefined && { healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds }),
+      ...(input.role !== undefined && { roleArn: input.role }),
+      deploymentController: { type: 'ECS' },
+      enableECSManagedTags: input.enableECSManagedTags ?? false,
+      propagateTags: input.propagateTags ?? 'NONE',
+      enableExecuteCommand: input.enableExecuteCommand ?? false,
+      availabilityZoneRebalancing: input.availabilityZoneRebalancing ?? 'DISABLED',
+      tags,
+      version: 1,
+      ...(clientToken !== undefined && { clientToken, clientRequest: fingerprint }),
+    };
+    const made = newDeployment(ctx, base, definition, now);
+    const service: ServiceRecord = { ...base, deployments: [made.deployment], currentServiceDeployment: made.serviceDeployment.serviceDeploymentArn };
+    tx.put('serviceDeployment', made.serviceDeployment.serviceDeploymentArn, made.serviceDeployment);
+    tx.put('serviceRevision', made.serviceRevision.serviceRevisionArn, made.serviceRevision);
+    return tx.put('service', arn, service);
+  });
+  ctx.log.info('service created', { serviceArn: record.serviceArn, taskDefinition: record.taskDefinition, desiredCount: record.desiredCount });
+  return { service: describeService(ctx.state, record) };
+}

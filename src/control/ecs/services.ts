@@ -1,0 +1,272 @@
+// What the service operations share: how ECS names and finds services, its rules for the deployment
+// configuration, how a new deployment (with its service deployment and service revision) is made, and how
+// a service is shown, its running and pending counts taken from its tasks at the moment it is described.
+import type {
+  ContainerImage,
+  CreateServiceRequest,
+  Deployment,
+  DeploymentConfiguration,
+  Service,
+  ServiceDeployment,
+  ServiceRevisionSummary,
+  UpdateServiceRequest,
+} from '@aws-sdk/client-ecs';
+import { serviceArn, serviceDeploymentArn, serviceRevisionArn } from '../../core/arn.js';
+import type {
+  ClusterRecord,
+  DeploymentRecord,
+  ServiceDeploymentRecord,
+  ServiceRecord,
+  ServiceRevisionRecord,
+  TaskDefinitionRecord,
+  TaskRecord,
+} from '../../core/ecs.js';
+import { InvalidParameterException, ServiceNotActiveException, ServiceNotFoundException } from '../../core/errors.js';
+import { failureThreshold, taskCounts } from '../../scheduler/service.js';
+import type { ControlContext } from '../context.js';
+import type { State, Transaction } from '../state.js';
+import type { Reader } from './lookups.js';
+import { launchableDefinition } from './task-launch.js';
+
+const SERVICE_NAME = /^[a-zA-Z0-9_-]{1,255}$/;
+
+export function validateServiceName(name: string): void {
+  if (!SERVICE_NAME.test(name)) {
+    throw new InvalidParameterException(
+      'Invalid service name. Up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens are allowed.',
+    );
+  }
+}
+
+type ServiceRequest = Pick<
+  CreateServiceRequest & UpdateServiceRequest,
+  'desiredCount' | 'placementStrategy' | 'launchType' | 'capacityProviderStrategy' | 'deploymentController' | 'taskDefinition' | 'networkConfiguration'
+>;
+
+/** What CreateService and UpdateService refuse before looking at any record. */
+export function checkServiceRequest(input: ServiceRequest, strategy: ServiceRecord['schedulingStrategy']): void {
+  if (input.desiredCount !== undefined && input.desiredCount < 0) throw new InvalidParameterException('The desired count cannot be less than 0.');
+  if (strategy === 'DAEMON' && input.desiredCount !== undefined) {
+    throw new InvalidParameterException('The daemon scheduling strategy does not support a desired count for services.');
+  }
+  if (strategy === 'DAEMON' && (input.placementStrategy?.length ?? 0) > 0) {
+    throw new InvalidParameterException('The daemon scheduling strategy does not support placement strategies.');
+  }
+  // Wharf's capacity is its EC2-style container instances (as RunTask's).
+  if ((input.launchType !== undefined && input.launchType !== 'EC2') || (input.capacityProviderStrategy?.length ?? 0) > 0) {
+    throw new InvalidParameterException('Wharf runs services on the EC2 launch type only: no Fargate, external or capacity provider capacity exists.');
+  }
+  const controller = input.deploymentController?.type;
+  if (controller !== undefined && controller !== 'ECS') {
+    throw new InvalidParameterException(`The ${controller} deployment controller is not supported: Wharf deploys with the ECS controller.`);
+  }
+}
+
+/** The task definition a service runs: ACTIVE, with network settings that fit it. */
+export function serviceDefinition(ctx: ControlContext, input: ServiceRequest, reader: Reader): TaskDefinitionRecord {
+  if (!input.taskDefinition) throw new InvalidParameterException('A task definition must be specified for a service with the ECS deployment controller.');
+  return launchableDefinition(ctx, { taskDefinition: input.taskDefinition, networkConfiguration: input.networkConfiguration }, reader);
+}
+
+/** Removes a service's service deployments and revisions: its name is reused, or its INACTIVE record goes. */
+export function forgetHistory(state: Pick<State, 'where'>, tx: Transaction, serviceArn: string): void {
+  for (const d of state.where('serviceDeployment', 'service', serviceArn)) tx.delete('serviceDeployment', d.serviceDeploymentArn);
+  for (const r of state.where('serviceRevision', 'service', serviceArn)) tx.delete('serviceRevision', r.serviceRevisionArn);
+}
+
+/** A service's ARN from its name or ARN, in `cluster`. */
+export const serviceArnOf = (ctx: ControlContext, cluster: ClusterRecord, ref: string): string =>
+  ref.startsWith('arn:') ? ref : serviceArn(ctx.partition, cluster.clusterName, ref);
+
+/** A service of `cluster` by name or ARN, whatever its status; undefined when it has none by that name. */
+export function findService(ctx: ControlContext, cluster: ClusterRecord, ref: string, reader: Reader = ctx.state): ServiceRecord | undefined {
+  const record = reader.get('service', serviceArnOf(ctx, cluster, ref));
+  return record?.clusterArn === cluster.clusterArn ? record : undefined;
+}
+
+/** A service of `cluster` that exists (DRAINING and INACTIVE ones too); ServiceNotFoundException otherwise. */
+export function resolveService(ctx: ControlContext, cluster: ClusterRecord, ref: string, reader: Reader = ctx.state): ServiceRecord {
+  const record = findService(ctx, cluster, ref, reader);
+  if (!record) throw new ServiceNotFoundException('Service not found.');
+  return record;
+}
+
+/** A service that UpdateService and DeleteService may change: ACTIVE. */
+export function activeService(ctx: ControlContext, cluster: ClusterRecord, ref: string, reader: Reader = ctx.state): ServiceRecord {
+  const record = resolveService(ctx, cluster, ref, reader);
+  if (record.status !== 'ACTIVE') throw new ServiceNotActiveException('Service was not ACTIVE.');
+  return record;
+}
+
+/**
+ * The deployment configuration a service runs with: what is given over what it had, over ECS's defaults
+ * (REPLICA: at most 200%, at least 100% healthy; DAEMON: 100% and 0%), checked as ECS checks it.
+ */
+export function deploymentConfiguration(
+  strategy: ServiceRecord['schedulingStrategy'],
+  given: DeploymentConfiguration | undefined,
+  current?: ServiceRecord['deploymentConfiguration'],
+): ServiceRecord['deploymentConfiguration'] {
+  const defaults = strategy === 'DAEMON' ? { maximumPercent: 100, minimumHealthyPercent: 0 } : { maximumPercent: 200, minimumHealthyPercent: 100 };
+  const base = current ?? { ...defaults, deploymentCircuitBreaker: { enable: false, rollback: false } };
+  if (given?.strategy !== undefined && given.strategy !== 'ROLLING') {
+    throw new InvalidParameterException(`The ${given.strategy} deployment strategy is not supported: Wharf deploys services with rolling updates.`);
+  }
+  const definedOnly = Object.fromEntries(Object.entries(given ?? {}).filter(([, v]) => v !== undefined));
+  const merged = { ...base, ...definedOnly } as ServiceRecord['deploymentConfiguration'];
+  const { maximumPercent: max, minimumHealthyPercent: min } = merged;
+  if (!Number.isInteger(min) || min < 0 || min > 100) throw new InvalidParameterException('minimumHealthyPercent must be between 0 and 100.');
+  if (!Number.isInteger(max) || max < 100) throw new InvalidParameterException('maximumPercent must be at least 100.');
+  if (strategy === 'DAEMON' && max !== 100) throw new InvalidParameterException('maximumPercent must be 100 for a service with the DAEMON scheduling strategy.');
+  if (min > max) throw new InvalidParameterException('minimumHealthyPercent must be less than or equal to maximumPercent.');
+  return merged;
+}
+
+/** ECS deployment ids: `ecs-svc/` and 19 digits (service revisions share the number). */
+export function deploymentNumber(ctx: ControlContext): string {
+  return (BigInt(`0x${ctx.ids.id().slice(0, 16)}`) % 2n ** 63n).toString().padStart(19, '0');
+}
+
+/** Service deployment ids are 20 URL-safe base64 characters. */
+const serviceDeploymentId = (ctx: ControlContext) => Buffer.from(ctx.ids.id(), 'hex').toString('base64url').slice(0, 20);
+
+export interface NewDeployment {
+  deployment: DeploymentRecord;
+  serviceDeployment: ServiceDeploymentRecord;
+  serviceRevision: ServiceRevisionRecord;
+}
+
+/**
+ * A new PRIMARY deployment of `service` rolling out `definition`, with the service deployment that tracks
+ * it and the service revision it rolls out; the deployments it replaces are the service's current ones.
+ */
+export function newDeployment(ctx: ControlContext, service: ServiceRecord, definition: TaskDefinitionRecord, now: Date): NewDeployment {
+  const number = deploymentNumber(ctx);
+  const id = `ecs-svc/${number}`;
+  const cluster = service.clusterArn.split('/').at(-1)!;
+  const revisionArn = serviceRevisionArn(ctx.partition, cluster, service.serviceName, number);
+  const sdArn = serviceDeploymentArn(ctx.partition, cluster, service.serviceName, serviceDeploymentId(ctx));
+  const deployment: DeploymentRecord = {
+    id,
+    status: 'PRIMARY',
+    taskDefinition: definition.taskDefinitionArn,
+    desiredCount: service.desiredCount,
+    failedTasks: 0,
+    createdAt: now,
+    updatedAt: now,
+    launchType: 'EC2',
+    rolloutState: 'IN_PROGRESS',
+    rolloutStateReason: `ECS deployment ${id} in progress.`,
+    ...(service.networkConfiguration && { networkConfiguration: service.networkConfiguration }),
+    serviceDeploymentArn: sdArn,
+    serviceRevisionArn: revisionArn,
+  };
+  const breaker = service.deploymentConfiguration.deploymentCircuitBreaker;
+  const serviceDeployment: ServiceDeploymentRecord = {
+    serviceDeploymentArn: sdArn,
+    serviceArn: service.serviceArn,
+    clusterArn: service.clusterArn,
+    createdAt: now,
+    startedAt: now,
+    updatedAt: now,
+    status: 'IN_PROGRESS',
+    targetServiceRevision: { arn: revisionArn },
+    sourceServiceRevisions: service.deployments.map((d) => ({ arn: d.serviceRevisionArn })),
+    deploymentConfiguration: service.deploymentConfiguration,
+    deploymentCircuitBreaker: { status: breaker?.enable ? 'MONITORING' : 'DISABLED', failureCount: 0, threshold: failureThreshold(service.desiredCount) },
+    deploymentId: id,
+  };
+  const serviceRevision: ServiceRevisionRecord = {
+    serviceRevisionArn: revisionArn,
+    serviceArn: service.serviceArn,
+    clusterArn: service.clusterArn,
+    taskDefinition: definition.taskDefinitionArn,
+    launchType: 'EC2',
+    loadBalancers: service.loadBalancers ?? [],
+    serviceRegistries: service.serviceRegistries ?? [],
+    ...(service.networkConfiguration && { networkConfiguration: service.networkConfiguration }),
+    containerImages: (definition.containerDefinitions ?? []).map((c): ContainerImage => ({ containerName: c.name, image: c.image })),
+    guardDutyEnabled: false,
+    createdAt: now,
+    deploymentId: id,
+  };
+  return { deployment, serviceDeployment, serviceRevision };
+}
+
+/** Writes a new deployment: it becomes PRIMARY, the previous PRIMARY turns ACTIVE, and a service deployment still in progress is stopped. */
+export function startDeployment(tx: Transaction, service: ServiceRecord, made: NewDeployment, now: Date): ServiceRecord {
+  for (const d of service.deployments) stopServiceDeployment(tx, d.serviceDeploymentArn, now, 'A newer service deployment replaced it.');
+  tx.put('serviceDeployment', made.serviceDeployment.serviceDeploymentArn, made.serviceDeployment);
+  tx.put('serviceRevision', made.serviceRevision.serviceRevisionArn, made.serviceRevision);
+  const { throttle: _, ...rest } = service;
+  return {
+    ...rest,
+    taskDefinition: made.deployment.taskDefinition,
+    deployments: [made.deployment, ...service.deployments.map((d) => ({ ...d, status: 'ACTIVE' as const, updatedAt: now }))],
+    currentServiceDeployment: made.serviceDeployment.serviceDeploymentArn,
+  };
+}
+
+/** A service deployment still in progress is STOPPED: replaced, or its service deleted. */
+export function stopServiceDeployment(tx: Transaction, arn: string, now: Date, statusReason: string): void {
+  const sd = tx.get('serviceDeployment', arn);
+  if (sd && (sd.status === 'IN_PROGRESS' || sd.status === 'PENDING')) {
+    tx.put('serviceDeployment', arn, { ...sd, status: 'STOPPED', statusReason, stoppedAt: now, updatedAt: now });
+  }
+}
+
+/** The service's tasks, by the deployment that started them. */
+function tasksByDeployment(tasks: readonly TaskRecord[]): Map<string | undefined, TaskRecord[]> {
+  const by = new Map<string | undefined, TaskRecord[]>();
+  for (const t of tasks) {
+    const list = by.get(t.startedBy);
+    if (list) list.push(t);
+    else by.set(t.startedBy, [t]);
+  }
+  return by;
+}
+
+const serviceTasks = (state: Pick<State, 'where'>, serviceArn: string) => state.where('task', 'service', serviceArn);
+
+/** A service as DescribeServices shows it; `withTags` adds its tags (include TAGS). */
+export function describeService(state: Pick<State, 'where'>, record: ServiceRecord, withTags = false): Service {
+  const tasks = serviceTasks(state, record.serviceArn);
+  const byDeployment = tasksByDeployment(tasks);
+  const { running, pending } = taskCounts(tasks);
+  const deployments = record.deployments.map((d): Deployment => {
+    const counts = taskCounts(byDeployment.get(d.id) ?? []);
+    return { ...d, runningCount: counts.running, pendingCount: counts.pending };
+  });
+  return {
+    ...record,
+    loadBalancers: record.loadBalancers ?? [],
+    serviceRegistries: record.serviceRegistries ?? [],
+    runningCount: running,
+    pendingCount: pending,
+    deployments,
+    currentServiceRevisions: record.deployments.map((d) => {
+      const counts = taskCounts(byDeployment.get(d.id) ?? []);
+      return { arn: d.serviceRevisionArn, requestedTaskCount: d.desiredCount, runningTaskCount: counts.running, pendingTaskCount: counts.pending };
+    }),
+    tags: withTags ? record.tags : undefined,
+  };
+}
+
+/** A revision's tasks as a service deployment summarizes them. */
+function revisionSummary(state: Pick<State, 'where' | 'get'>, service: ServiceRecord | undefined, revisionArn: string): ServiceRevisionSummary {
+  const revision = state.get('serviceRevision', revisionArn);
+  const deployment = service?.deployments.find((d) => d.serviceRevisionArn === revisionArn);
+  const tasks = revision && service ? serviceTasks(state, service.serviceArn).filter((t) => t.startedBy === revision.deploymentId) : [];
+  const counts = taskCounts(tasks);
+  return { arn: revisionArn, requestedTaskCount: deployment?.desiredCount ?? 0, runningTaskCount: counts.running, pendingTaskCount: counts.pending };
+}
+
+/** A service deployment as DescribeServiceDeployments shows it: its target and source revisions with their tasks now. */
+export function describeServiceDeployment(state: Pick<State, 'where' | 'get'>, record: ServiceDeploymentRecord): ServiceDeployment {
+  const service = state.get('service', record.serviceArn);
+  return {
+    ...record,
+    targetServiceRevision: revisionSummary(state, service, record.targetServiceRevision!.arn!),
+    sourceServiceRevisions: (record.sourceServiceRevisions ?? []).map((s) => revisionSummary(state, service, s.arn!)),
+  };
+}

@@ -1,0 +1,58 @@
+import type { UpdateServiceRequest, UpdateServiceResponse } from '@aws-sdk/client-ecs';
+import type { ServiceRecord } from '../../core/ecs.js';
+import { validatePlacement } from '../../scheduler/placement.js';
+import type { ControlContext } from '../context.js';
+import { resolveCluster } from './lookups.js';
+import { activeService, checkServiceRequest, deploymentConfiguration, describeService, newDeployment, serviceDefinition, startDeployment } from './services.js';
+
+/**
+ * Changes a service. A new task definition, a new network configuration or `forceNewDeployment` starts a
+ * new PRIMARY deployment (the previous one turns ACTIVE and drains); a new desired count changes the
+ * PRIMARY's; placement, health check grace period and tag settings apply to the tasks started from then on.
+ */
+export async function updateService(ctx: ControlContext, input: UpdateServiceRequest): Promise<UpdateServiceResponse> {
+  const { record, deployed } = await ctx.state.mutate((tx) => {
+    const cluster = resolveCluster(ctx, input.cluster, tx);
+    const service = activeService(ctx, cluster, input.service!, tx);
+    checkServiceRequest(input, service.schedulingStrategy);
+    const config = deploymentConfiguration(service.schedulingStrategy, input.deploymentConfiguration, service.deploymentConfiguration);
+    const definition = serviceDefinition(ctx, { ...input, taskDefinition: input.taskDefinition ?? service.taskDefinition, networkConfiguration: input.networkConfiguration ?? service.networkConfiguration }, tx);
+    validatePlacement({ taskDefinition: definition }, input.placementConstraints ?? service.placementConstraints, input.placementStrategy ?? service.placementStrategy);
+    const desiredCount = input.desiredCount ?? service.desiredCount;
+
+    let next: ServiceRecord = {
+      ...service,
+      desiredCount,
+      deploymentConfiguration: config,
+      deployments: service.deployments.map((d) => (d.status === 'PRIMARY' && service.schedulingStrategy === 'REPLICA' ? { ...d, desiredCount } : d)),
+      version: service.version + 1,
+      ...definedOnly({
+        placementConstraints: input.placementConstraints,
+        placementStrategy: input.placementStrategy,
+        networkConfiguration: input.networkConfiguration,
+        healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds,
+        propagateTags: input.propagateTags,
+        enableECSManagedTags: input.enableECSManagedTags,
+        enableExecuteCommand: input.enableExecuteCommand,
+        loadBalancers: input.loadBalancers,
+        serviceRegistries: input.serviceRegistries,
+        availabilityZoneRebalancing: input.availabilityZoneRebalancing,
+      }),
+    };
+    const redeploy =
+      input.forceNewDeployment === true ||
+      definition.taskDefinitionArn !== service.taskDefinition ||
+      (input.networkConfiguration !== undefined && JSON.stringify(input.networkConfiguration) !== JSON.stringify(service.networkConfiguration));
+    if (redeploy) {
+      const now = ctx.clock.now();
+      next = startDeployment(tx, next, newDeployment(ctx, next, definition, now), now);
+    }
+    return { record: tx.put('service', service.serviceArn, next), deployed: redeploy };
+  });
+  ctx.log.info('service updated', { serviceArn: record.serviceArn, desiredCount: record.desiredCount, ...(deployed && { deploymentId: record.deployments[0]!.id }) });
+  return { service: describeService(ctx.state, record) };
+}
+
+function definedOnly<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
