@@ -60,4 +60,4 @@ export async function runTask(ctx: ControlContext, input: RunTaskRequest): Promi
 }
 
 /** Placement's random draws come through the Ids port (random in production), so tests replay exactly. */
-const randomFrom = (ids: Ids) => () => parseInt(ids.id().slice(0, 8), 16) / 2 ** 32;
+export const randomFrom = (ids: Ids) => () => parseInt(ids.id().slice(0, 8), 16) / 2 ** 32;

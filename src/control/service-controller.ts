@@ -1,0 +1,357 @@
+// The service controller: runs the service scheduler (scheduler/service.ts) for every service and applies
+// its plans. Level-based: a committed change marks the services it may concern, which are planned again a
+// moment later (changes close together are planned together); a timer plans every service now and then
+// anyway, and each plan may ask to be planned again after a while. A plan is applied in one mutation,
+// from the state it was made from: tasks stopped, tasks launched (placed here, against the cluster's
+// snapshot), the service and its service deployments updated.
+import { serviceArnOfTask, serviceGroup } from '../core/arn.js';
+import type { ClusterRecord, ServiceRecord, TaskRecord } from '../core/ecs.js';
+import { AwsError } from '../core/errors.js';
+import type { Ids } from '../core/ports.js';
+import { applyTaskReport, neverStarted, requestStop } from '../core/task-lifecycle.js';
+import { parseClusterQuery } from '../scheduler/cluster-query.js';
+import { placeOnInstances, placeTasks, MAX_TASKS_PER_REQUEST, type PlacementPlan } from '../scheduler/placement.js';
+import { reconcileService, SCHEDULER_DEFAULTS, type DeploymentTransition, type InstanceView, type Launch, type ServicePlan, type ServiceSchedulerOptions, type ServiceView } from '../scheduler/service.js';
+import { startedTasks, unableToPlace } from '../scheduler/service-events.js';
+import type { ClusterSnapshot } from '../scheduler/snapshot.js';
+import { clusterSnapshots } from './cluster-snapshots.js';
+import type { ControlContext } from './context.js';
+import { randomFrom } from './ecs/run-task.js';
+import { forgetHistory } from './ecs/services.js';
+import { launchTasks, type LaunchRequest } from './ecs/task-launch.js';
+import { every } from './loop.js';
+import { RETENTION_MS } from './retention.js';
+import type { Change, Transaction } from './state.js';
+
+export interface ServiceControllerOptions extends ServiceSchedulerOptions {
+  /** Changes this close together are planned together. */
+  debounceMs: number;
+  /** Every service is planned this often whatever happens. */
+  resyncMs: number;
+  /** A service whose tasks could not all be placed is planned again after this long. */
+  placementRetryMs: number;
+  /** How long an INACTIVE service stays describable. */
+  inactiveRetentionMs: number;
+}
+
+export const SERVICE_CONTROLLER_DEFAULTS: ServiceControllerOptions = {
+  ...SCHEDULER_DEFAULTS,
+  debounceMs: 20,
+  resyncMs: 15_000,
+  placementRetryMs: 5_000,
+  inactiveRetentionMs: RETENTION_MS,
+};
+
+/** ECS balances a service's tasks across Availability Zones, then instances, unless the service says otherwise. */
+const DEFAULT_STRATEGY = [
+  { type: 'spread' as const, field: 'attribute:ecs.availability-zone' },
+  { type: 'spread' as const, field: 'instanceId' },
+];
+
+const MAX_EVENTS = 100;
+
+/** ECS service event ids are UUIDs. */
+const uuid = (ids: Ids) => ids.id().replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+
+interface Applied {
+  requeueAfterMs?: number;
+  launched: number;
+  stopped: number;
+}
+
+export class ServiceController {
+  private readonly options: ServiceControllerOptions;
+  private readonly dirty = new Set<string>();
+  private debounce: NodeJS.Timeout | undefined;
+  private readonly requeues = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly ctx: ControlContext,
+    options: Partial<ServiceControllerOptions> = {},
+  ) {
+    this.options = { ...SERVICE_CONTROLLER_DEFAULTS, ...options };
+  }
+
+  /** Plans services until `signal` aborts; resolves once the last plan has been applied. */
+  async run(signal: AbortSignal): Promise<void> {
+    const unsubscribe = this.ctx.state.subscribe((changes) => this.onChanges(changes));
+    try {
+      await every(this.options.resyncMs, signal, this.ctx.log, () => this.resync());
+    } finally {
+      this.stopped = true;
+      unsubscribe();
+      clearTimeout(this.debounce);
+      for (const { timer } of this.requeues.values()) clearTimeout(timer);
+      this.requeues.clear();
+      await this.running;
+    }
+  }
+
+  /** Marks every service for planning and plans them (public so tests drive it). */
+  async resync(): Promise<void> {
+    for (const service of this.ctx.state.all('service')) this.dirty.add(service.serviceArn);
+    this.kick();
+    await this.running;
+  }
+
+  /** Plans one service and applies the plan (public so tests drive it with their own clock). */
+  async reconcile(serviceArn: string): Promise<Applied> {
+    const booked: { snapshot: ClusterSnapshot; task: TaskRecord }[] = [];
+    try {
+      const applied = await this.ctx.state.mutate((tx) => this.apply(tx, serviceArn, booked));
+      if (applied.requeueAfterMs !== undefined) this.requeue(serviceArn, applied.requeueAfterMs);
+      return applied;
+    } catch (err) {
+      // The tasks booked on the snapshot were never committed.
+      for (const { snapshot, task } of booked) snapshot.removeTask(task.taskArn);
+      throw err;
+    }
+  }
+
+  private onChanges(changes: Change[]): void {
+    for (const change of changes) {
+      if (change.kind === 'task') {
+        const { before, after } = change as Change<'task'>;
+        for (const t of [before, after]) {
+          const arn = t && serviceArnOfTask(t);
+          if (arn) this.dirty.add(arn);
+        }
+      } else if (change.kind === 'containerInstance') {
+        const instance = (change.after ?? change.before) as { clusterArn: string };
+        for (const s of this.ctx.state.where('service', 'cluster', instance.clusterArn)) this.dirty.add(s.serviceArn);
+      } else if (change.kind === 'service') {
+        this.dirty.add(change.id);
+      }
+    }
+    if (this.dirty.size > 0 && !this.debounce && !this.stopped) {
+      this.debounce = setTimeout(() => {
+        this.debounce = undefined;
+        this.kick();
+      }, this.options.debounceMs);
+    }
+  }
+
+  /** Plans the dirty services, one at a time, until none is left. */
+  private kick(): void {
+    if (this.running || this.stopped) return;
+    this.running = (async () => {
+      try {
+        while (this.dirty.size > 0 && !this.stopped) {
+          const batch = [...this.dirty];
+          this.dirty.clear();
+          for (const arn of batch) {
+            try {
+              await this.reconcile(arn);
+            } catch (err) {
+              this.ctx.log.error('service not reconciled', { serviceArn: arn, err: (err as Error).message });
+              this.requeue(arn, this.options.placementRetryMs);
+            }
+          }
+        }
+      } finally {
+        this.running = undefined;
+      }
+    })();
+  }
+
+  private requeue(serviceArn: string, afterMs: number): void {
+    if (this.stopped) return;
+    const at = Date.now() + afterMs;
+    const existing = this.requeues.get(serviceArn);
+    if (existing && existing.at <= at) return;
+    clearTimeout(existing?.timer);
+    const timer = setTimeout(() => {
+      this.requeues.delete(serviceArn);
+      this.dirty.add(serviceArn);
+      this.kick();
+    }, afterMs);
+    this.requeues.set(serviceArn, { at, timer });
+  }
+
+  /** Plans and applies, inside one mutation. */
+  private apply(tx: Transaction, serviceArn: string, booked: { snapshot: ClusterSnapshot; task: TaskRecord }[]): Applied {
+    const service = tx.get('service', serviceArn);
+    const now = this.ctx.clock.now();
+    if (!service) return { launched: 0, stopped: 0 };
+    if (service.status === 'INACTIVE') return this.expire(tx, service, now);
+    const snapshot = clusterSnapshots(this.ctx.state).of(service.clusterArn);
+    const plan = reconcileService(this.view(service, snapshot), now, this.options);
+
+    for (const { taskArn, cause } of plan.abandon) {
+      const task = tx.get('task', taskArn)!;
+      tx.put('task', taskArn, { ...applyTaskReport(requestStop(task, cause, now), { status: 'STOPPED' }, now), serviceAccounted: true });
+    }
+    for (const taskArn of plan.accounted) tx.put('task', taskArn, { ...tx.get('task', taskArn)!, serviceAccounted: true });
+    for (const { taskArn, cause } of plan.stops) {
+      const task = tx.get('task', taskArn)!;
+      let next = requestStop(task, cause, now);
+      // With no agent to hear of it, a task that never started is stopped here, as StopTask does.
+      const instance = next.containerInstanceArn ? tx.get('containerInstance', next.containerInstanceArn) : undefined;
+      if (neverStarted(next) && !instance?.agentConnected) next = applyTaskReport(next, { status: 'STOPPED' }, now);
+      if (next !== task) tx.put('task', taskArn, next);
+    }
+
+    const messages = [...plan.events];
+    let requeueAfterMs = plan.requeueAfterMs;
+    let launched = 0;
+    const cluster = tx.get('cluster', service.clusterArn)!;
+    for (const launch of plan.launches) {
+      const outcome = this.launch(tx, cluster, plan.service, launch, snapshot, booked);
+      launched += outcome.started.length;
+      messages.push(...startedTasks(service.serviceName, outcome.started));
+      if (outcome.unplaced) {
+        messages.push(outcome.unplaced);
+        requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, this.options.placementRetryMs);
+      }
+    }
+    this.recordTransitions(tx, plan, now);
+    const next = this.withEvents(plan.service, messages, now);
+    if (next !== service) tx.put('service', serviceArn, { ...next, version: service.version + 1 });
+    if (launched > 0 || plan.stops.length > 0 || plan.abandon.length > 0) {
+      this.ctx.log.info('service reconciled', { serviceArn, launched, stopped: plan.stops.length, abandoned: plan.abandon.length });
+    }
+    return { requeueAfterMs, launched, stopped: plan.stops.length };
+  }
+
+  /** What the scheduler reads of a service: its tasks still to be looked at, and the instances it needs. */
+  private view(service: ServiceRecord, snapshot: ClusterSnapshot): ServiceView {
+    const { state } = this.ctx;
+    const tasks = state.where('task', 'service', service.serviceArn).filter((t) => t.lastStatus !== 'STOPPED' || !t.serviceAccounted);
+    const instances = new Map<string, InstanceView>();
+    if (service.schedulingStrategy === 'DAEMON') {
+      const definition = state.get('taskDefinition', service.taskDefinition);
+      const queries = [...(definition?.placementConstraints ?? []), ...(service.placementConstraints ?? [])]
+        .filter((c) => c.type === 'memberOf' && c.expression)
+        .map((c) => parseClusterQuery(c.expression!));
+      for (const record of state.where('containerInstance', 'cluster', service.clusterArn)) {
+        const view = snapshot.view(record.containerInstanceArn);
+        instances.set(record.containerInstanceArn, { record, eligible: view !== undefined && queries.every((q) => q.matches(view)) });
+      }
+    } else {
+      for (const t of tasks) {
+        const record = t.containerInstanceArn && state.get('containerInstance', t.containerInstanceArn);
+        if (record) instances.set(record.containerInstanceArn, { record, eligible: true });
+      }
+    }
+    return { service, tasks, instances };
+  }
+
+  /**
+   * Places and creates the tasks of one launch, booking each on the snapshot at once so the next placement
+   * sees it. Answers the tasks started and, when some could not be placed, the service event that says why.
+   */
+  private launch(
+    tx: Transaction,
+    cluster: ClusterRecord,
+    service: ServiceRecord,
+    launch: Launch,
+    snapshot: ClusterSnapshot,
+    booked: { snapshot: ClusterSnapshot; task: TaskRecord }[],
+  ): { started: string[]; unplaced?: string } {
+    const definition = tx.get('taskDefinition', launch.taskDefinition);
+    if (!definition) {
+      this.ctx.log.error('service task definition missing', { serviceArn: service.serviceArn, taskDefinition: launch.taskDefinition });
+      return { started: [] };
+    }
+    const group = serviceGroup(service.serviceName);
+    const request: LaunchRequest = {
+      taskDefinition: definition.taskDefinitionArn,
+      group,
+      startedBy: launch.deploymentId,
+      tags: [
+        ...(service.propagateTags === 'SERVICE' ? service.tags : []),
+        ...(service.enableECSManagedTags ? [{ key: 'aws:ecs:serviceName', value: service.serviceName }] : []),
+      ],
+      ...(service.propagateTags === 'TASK_DEFINITION' && { propagateTags: 'TASK_DEFINITION' as const }),
+      enableECSManagedTags: service.enableECSManagedTags,
+      enableExecuteCommand: service.enableExecuteCommand,
+      ...(service.networkConfiguration && { networkConfiguration: service.networkConfiguration }),
+    };
+    const started: string[] = [];
+    const create = (plan: PlacementPlan) => {
+      for (const task of launchTasks(this.ctx, tx, cluster, definition, request, plan.placements)) {
+        snapshot.putTask(task, plan.requirement);
+        booked.push({ snapshot, task });
+        started.push(task.taskArn);
+      }
+    };
+    try {
+      if (launch.containerInstanceArn) {
+        const plan = placeOnInstances(snapshot, { taskDefinition: definition, group }, [launch.containerInstanceArn]);
+        create(plan);
+        return plan.placements.length > 0 ? { started } : { started, unplaced: unableToPlace(service.serviceName, plan.failures) };
+      }
+      for (let left = launch.count; left > 0; ) {
+        const count = Math.min(left, MAX_TASKS_PER_REQUEST);
+        const plan = placeTasks(snapshot, {
+          taskDefinition: definition,
+          group,
+          count,
+          placementConstraints: service.placementConstraints,
+          placementStrategy: service.placementStrategy?.length ? service.placementStrategy : DEFAULT_STRATEGY,
+          random: randomFrom(this.ctx.ids),
+        });
+        create(plan);
+        if (plan.placements.length < count) return { started, unplaced: unableToPlace(service.serviceName, plan.failures) };
+        left -= count;
+      }
+      return { started };
+    } catch (err) {
+      // Placement refuses outright when the cluster has no ACTIVE instance at all.
+      if (err instanceof AwsError && err.fault === 'client') return { started, unplaced: unableToPlace(service.serviceName, [], err.message) };
+      throw err;
+    }
+  }
+
+  /** The service deployments follow their deployments: completed, failed, rolled back. */
+  private recordTransitions(tx: Transaction, plan: ServicePlan, now: Date): void {
+    const reason = 'ECS deployment circuit breaker: tasks failed to start.';
+    for (const t of plan.transitions as DeploymentTransition[]) {
+      const sd = tx.get('serviceDeployment', t.deployment.serviceDeploymentArn);
+      if (t.kind === 'completed') {
+        if (sd?.status === 'IN_PROGRESS') tx.put('serviceDeployment', sd.serviceDeploymentArn, { ...sd, status: 'SUCCESSFUL', finishedAt: now, updatedAt: now });
+        for (const other of this.ctx.state.where('serviceDeployment', 'service', plan.service.serviceArn)) {
+          if (other.status === 'ROLLBACK_IN_PROGRESS' && other.rollback?.serviceRevisionArn === t.deployment.serviceRevisionArn) {
+            tx.put('serviceDeployment', other.serviceDeploymentArn, { ...other, status: 'ROLLBACK_SUCCESSFUL', finishedAt: now, updatedAt: now });
+          }
+        }
+        continue;
+      }
+      if (sd?.status !== 'IN_PROGRESS') continue;
+      const deploymentCircuitBreaker = { status: 'TRIGGERED' as const, failureCount: t.deployment.failedTasks, threshold: t.threshold };
+      tx.put(
+        'serviceDeployment',
+        sd.serviceDeploymentArn,
+        t.rollbackTo
+          ? { ...sd, status: 'ROLLBACK_IN_PROGRESS', statusReason: reason, deploymentCircuitBreaker, rollback: { reason, startedAt: now, serviceRevisionArn: t.rollbackTo.serviceRevisionArn }, updatedAt: now }
+          : { ...sd, status: 'STOPPED', statusReason: reason, deploymentCircuitBreaker, stoppedAt: now, updatedAt: now },
+      );
+    }
+  }
+
+  /** Adds service events, newest first, dropping one that repeats the newest (as ECS omits duplicates). */
+  private withEvents(service: ServiceRecord, messages: string[], now: Date): ServiceRecord {
+    let events = service.events;
+    for (const message of messages) {
+      if (events[0]?.message === message) continue;
+      events = [{ id: uuid(this.ctx.ids), createdAt: now, message }, ...events].slice(0, MAX_EVENTS);
+    }
+    return events === service.events ? service : { ...service, events };
+  }
+
+  /** An INACTIVE service is forgotten once its retention is over. */
+  private expire(tx: Transaction, service: ServiceRecord, now: Date): Applied {
+    const left = new Date(service.deletedAt ?? now).getTime() + this.options.inactiveRetentionMs - now.getTime();
+    if (left > 0) return { requeueAfterMs: left, launched: 0, stopped: 0 };
+    tx.delete('service', service.serviceArn);
+    forgetHistory(this.ctx.state, tx, service.serviceArn);
+    return { launched: 0, stopped: 0 };
+  }
+}
+
+/** The service controller's loop, until `signal` aborts. */
+export function runServiceController(ctx: ControlContext, signal: AbortSignal, options: Partial<ServiceControllerOptions> = {}): Promise<void> {
+  return new ServiceController(ctx, options).run(signal);
+}
