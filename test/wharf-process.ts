@@ -64,7 +64,10 @@ export async function startWharf(options: { args?: string[]; dataDir?: string; e
   };
   await launch();
 
-  const credentials = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8'));
+  const fromEnv = options.env?.WHARF_ROOT_ACCESS_KEY_ID;
+  const credentials = fromEnv
+    ? { accessKeyId: fromEnv, secretAccessKey: options.env!.WHARF_ROOT_SECRET_ACCESS_KEY! }
+    : JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8'));
   const env = {
     ...process.env,
     AWS_ENDPOINT_URL: endpoint,
