@@ -101,6 +101,26 @@ async function wrk(url: string, credentials: { accessKeyId: string; secretAccess
   };
 }
 
+type Figures = { perSecond: number; p50: number; p99: number };
+
+/** One row per operation: Wharf's figures beside moto's, and the throughput ratio. */
+function compare<T extends Figures>(wharf: Record<string, T>, moto: Record<string, T>, failures: (r: T) => number) {
+  return Object.keys(wharf).map((op) => {
+    const a = wharf[op]!;
+    const b = moto[op]!;
+    return {
+      operation: op,
+      'wharf req/s': Math.round(a.perSecond),
+      'wharf p50 ms': a.p50,
+      'wharf p99 ms (goal < 10)': a.p99,
+      'moto req/s': Math.round(b.perSecond),
+      'moto p99 ms': b.p99,
+      'ratio (goal >= 20x)': `${(a.perSecond / b.perSecond).toFixed(1)}x`,
+      failures: `${failures(a)}/${failures(b)}`,
+    };
+  });
+}
+
 export async function apiBenchmark() {
   const wharf = await startWharf({ env: { WHARF_LOG_LEVEL: 'info' } }); // production's level
   const moto = await startMoto();
@@ -111,35 +131,9 @@ export async function apiBenchmark() {
     const w = await measure('wharf', client(wharf.endpoint, wharf.credentials), 'default');
     const m = await measure('moto', client(moto.endpoint, { accessKeyId: 'x', secretAccessKey: 'y' }), 'bench');
     console.log(`\nAPI throughput, concurrency 16, signed @aws-sdk/client-ecs calls (${w.tasks} tasks in Wharf, ${m.tasks} in moto)`);
-    table(Object.keys(w.results).map((op) => {
-      const a = w.results[op]!;
-      const b = m.results[op]!;
-      return {
-        operation: op,
-        'wharf req/s': Math.round(a.perSecond),
-        'wharf p50 ms': a.p50,
-        'wharf p99 ms': a.p99,
-        'moto req/s': Math.round(b.perSecond),
-        'moto p99 ms': b.p99,
-        'ratio (goal >= 20x)': `${(a.perSecond / b.perSecond).toFixed(1)}x`,
-        errors: `${a.errors}/${b.errors}`,
-      };
-    }));
+    table(compare(w.results, m.results, (r) => r.errors));
     console.log('\nServer capacity, concurrency 16, wrk replaying one signed request');
-    table(Object.keys(w.capacity).map((op) => {
-      const a = w.capacity[op]!;
-      const b = m.capacity[op]!;
-      return {
-        operation: op,
-        'wharf req/s': Math.round(a.perSecond),
-        'wharf p50 ms': a.p50,
-        'wharf p99 ms (goal < 10)': a.p99,
-        'moto req/s': Math.round(b.perSecond),
-        'moto p99 ms': b.p99,
-        'ratio (goal >= 20x)': `${(a.perSecond / b.perSecond).toFixed(1)}x`,
-        'non-2xx': `${a.non2xx}/${b.non2xx}`,
-      };
-    }));
+    table(compare(w.capacity, m.capacity, (r) => r.non2xx));
   } finally {
     moto.stop();
     await wharf.stop();
