@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// Makes this machine ready to run Wharf (and, with --test, its tests): npm dependencies, a running Docker
-// engine (installed and started on Debian as root when missing), the TypeScript build, and for tests the
-// locally built images. Idempotent and quick when everything is already there. Plain JS: it runs before
+// Makes this machine ready to run Wharf and its tests: npm dependencies, a running Docker engine (installed
+// and started on Debian as root when missing), a locally built busybox image, and the TypeScript build. Idempotent and quick when everything is already there. Plain JS: it runs before
 // any dependency is installed.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, openSync, statSync } from 'node:fs';
@@ -9,7 +8,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const forTests = process.argv.includes('--test');
 const say = (msg) => console.error(`[setup] ${msg}`);
 const run = (cmd, args, opts = {}) => execFileSync(cmd, args, { stdio: 'inherit', cwd: root, ...opts });
 const ok = (cmd, args) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
@@ -68,10 +66,8 @@ async function docker() {
 
 npmDependencies();
 await docker();
-if (forTests) {
-  // busybox-static gives the test image; the AWS CLI is used by the end-to-end tests when present.
-  aptInstall(['busybox-static']);
-  run('bash', [join(root, 'scripts', 'test-images.sh')]);
-}
+// A local busybox image (no public registry is reachable): the README's examples and the tests run it.
+aptInstall(['busybox-static']);
+run('bash', [join(root, 'scripts', 'test-images.sh')]);
 say('building');
 run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json']);
