@@ -19,7 +19,8 @@ const ALLOWED: Record<string, string[]> = {
   store: ['core', 'store'],
   runtime: ['core', 'runtime'],
   agent: ['core', 'agent'],
-  cli: ['core', 'scheduler', 'control', 'protocol', 'api', 'store', 'runtime', 'agent', 'cli'],
+  lb: ['core', 'lb'],
+  cli: ['core', 'scheduler', 'control', 'protocol', 'api', 'store', 'runtime', 'agent', 'lb', 'cli'],
 };
 const PURE = ['core', 'scheduler'];
 
