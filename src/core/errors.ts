@@ -36,9 +36,21 @@ export const UnrecognizedClientException = define('UnrecognizedClientException')
 export const IncompleteSignatureException = define('IncompleteSignatureException');
 export const MissingAuthenticationTokenException = define('MissingAuthenticationTokenException');
 export const AccessDeniedException = define('AccessDeniedException');
-// The query protocols' (IAM, STS, ELBv2) names for them.
+// The query protocols' (IAM, STS, ELBv2) names for them, and their common request errors.
 export const SignatureDoesNotMatch = define('SignatureDoesNotMatch', 403);
 export const RequestExpired = define('RequestExpired', 400);
+export const MissingAuthenticationToken = define('MissingAuthenticationToken', 403);
+export const IncompleteSignature = define('IncompleteSignature', 400);
+export const InvalidClientTokenId = define('InvalidClientTokenId', 403);
+export const MissingAction = define('MissingAction', 400);
+export const InvalidAction = define('InvalidAction', 400);
+export const NoSuchVersion = define('NoSuchVersion', 400);
+export const InvalidParameterValue = define('InvalidParameterValue', 400);
+export const MissingParameter = define('MissingParameter', 400);
+export const ValidationError = define('ValidationError', 400);
+// EC2's: an unknown key or a bad session token, and its server fault.
+export const AuthFailure = define('AuthFailure', 401);
+export const InternalError = define('InternalError', 500);
 export const RequestEntityTooLarge = define('RequestEntityTooLargeException', 413);
 export const InternalFailure = define('InternalFailure', 500);
 
@@ -57,6 +69,23 @@ export const AttributeLimitExceededException = define('AttributeLimitExceededExc
 export const ServiceNotFoundException = define('ServiceNotFoundException');
 export const ServiceNotActiveException = define('ServiceNotActiveException');
 export const LimitExceededException = define('LimitExceededException');
+
+// EC2's VPC errors, with EC2's dotted codes.
+export const InvalidVpcIDNotFound = define('InvalidVpcID.NotFound');
+export const InvalidSubnetIDNotFound = define('InvalidSubnetID.NotFound');
+export const InvalidGroupNotFound = define('InvalidGroup.NotFound');
+export const InvalidGroupDuplicate = define('InvalidGroup.Duplicate');
+export const InvalidGroupIdMalformed = define('InvalidGroupId.Malformed');
+export const InvalidVpcRange = define('InvalidVpc.Range');
+export const InvalidSubnetRange = define('InvalidSubnet.Range');
+export const InvalidSubnetConflict = define('InvalidSubnet.Conflict');
+export const InvalidPermissionDuplicate = define('InvalidPermission.Duplicate');
+export const InvalidPermissionNotFound = define('InvalidPermission.NotFound');
+export const InvalidNetworkInterfaceIDNotFound = define('InvalidNetworkInterfaceID.NotFound');
+export const InvalidZoneNotFound = define('InvalidZone.NotFound');
+export const DependencyViolation = define('DependencyViolation');
+export const CannotDelete = define('CannotDelete');
+export const InvalidParameterCombination = define('InvalidParameterCombination');
 
 /** RunTask's clientToken reused with a different request; `resourceIds` are the tasks the token already started. */
 export class ConflictException extends AwsError {

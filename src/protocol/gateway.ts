@@ -11,6 +11,7 @@ import type { Duplex } from 'node:stream';
 import { AwsError, RequestEntityTooLarge, UnknownOperationException } from '../core/errors.js';
 import type { Clock, Logger } from '../core/ports.js';
 import { awsJsonProtocol, jsonErrors } from './json.js';
+import { queryProtocol } from './query.js';
 import type { CallContext, ServiceBinding } from './service.js';
 import {
   DEFAULT_CLOCK_SKEW_MINUTES,
@@ -20,7 +21,7 @@ import {
   type CredentialResolver,
   type Signer,
 } from './sigv4.js';
-import type { RequestHead, Route, SigningService, WireProtocol, WireResponse } from './wire.js';
+import type { Failures, RequestHead, Route, SigningService, WireProtocol, WireResponse } from './wire.js';
 
 /** Verifies the request's signature (any service in its scope): the call's context, or throws an AwsError. */
 export type Authenticate = (body?: Buffer) => CallContext;
@@ -59,9 +60,14 @@ const EMPTY = Buffer.alloc(0);
 // Longer than the idle time of SDK connection pools and load balancers, so the client closes first.
 const KEEP_ALIVE_MS = 65_000;
 
-// One factory per wire protocol, by the model's metadata.protocol. Query and REST-XML join here.
-const PROTOCOLS: Record<string, (bindings: ServiceBinding[]) => WireProtocol> = {
+type ProtocolFactory = (bindings: ServiceBinding[]) => WireProtocol;
+
+// The factory of each wire protocol, by the model's metadata.protocol. REST-XML joins here. Query and EC2
+// requests look alike (form parameters, `Action=`, path `/`), so one factory routes between them both.
+const PROTOCOLS: Record<string, ProtocolFactory> = {
   json: awsJsonProtocol,
+  query: queryProtocol,
+  ec2: queryProtocol,
 };
 
 export function createGateway(options: GatewayOptions): Gateway {
@@ -77,14 +83,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
 
   // Without a service (internal routes, upgrades): any service in the scope, the default skew.
-  const verify = (req: IncomingMessage, head: RequestHead, body: Buffer, route: Pick<Route, 'authError'>, service?: SigningService): Signer => {
+  const verify = (req: IncomingMessage, head: RequestHead, body: Buffer, failures: Pick<Failures, 'authError'>, service?: SigningService): Signer => {
     try {
       return verifier.verify(
         { method: head.method, path: head.path, query: head.query, headers: head.headers, rawHeaders: req.rawHeaders, body },
         { service: service?.signingName, clockSkewMinutes: service?.clockSkewMinutes ?? DEFAULT_CLOCK_SKEW_MINUTES, now: clock.now() },
       );
     } catch (error) {
-      throw error instanceof SignatureFailure ? route.authError(error) : error;
+      throw error instanceof SignatureFailure ? failures.authError(error) : error;
     }
   };
 
@@ -94,14 +100,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
 
   /** Our bug, not the caller's: logged with its stack, answered as the service's 5xx. */
-  const asAwsError = (error: unknown, requestId: string, route: Pick<Route, 'internalError'> = jsonErrors, operation?: string): AwsError => {
+  const asAwsError = (error: unknown, requestId: string, failures: Pick<Failures, 'internalError'> = jsonErrors, operation?: string): AwsError => {
     if (error instanceof AwsError) {
       if (error.fault === 'server') log.error('request failed', { requestId, operation, code: error.code, message: error.message });
       else log.debug('request refused', { requestId, operation, code: error.code, message: error.message });
       return error;
     }
     log.error('request failed', { requestId, operation, error: error instanceof Error ? error.stack : String(error) });
-    return route.internalError();
+    return failures.internalError();
   };
 
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -126,20 +132,23 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
 
     let operation: string | undefined;
+    // Until the body names the service (query protocols share a path), the route answers failures.
+    let failures: Failures = route;
     try {
       const body = await readBody(req, head, maxBodyBytes);
       const call = route.decode(head, body);
+      failures = call.service;
       operation = call.operation.name;
-      const { caller, region } = verify(req, head, body, route, call.service);
+      const { caller, region } = verify(req, head, body, call.service, call.service);
       const input = call.operation.readInput(call.raw);
       const handler = call.operation.handler;
       if (!handler) throw new UnknownOperationException(`Wharf does not implement ${operation} yet`);
       const output = await handler(input, { requestId, caller, region });
       send(res, call.operation.encodeOutput(output, requestId));
     } catch (error) {
-      const failure = asAwsError(error, requestId, route, operation);
+      const failure = asAwsError(error, requestId, failures, operation);
       // The rest of an oversize body is never read: the connection cannot carry another request.
-      send(res, route.encodeError(failure, requestId), failure instanceof RequestEntityTooLarge);
+      send(res, failures.encodeError(failure, requestId), failure instanceof RequestEntityTooLarge);
     }
   };
 
@@ -180,13 +189,14 @@ export function createGateway(options: GatewayOptions): Gateway {
 }
 
 function wireProtocols(services: ServiceBinding[]): WireProtocol[] {
-  const byProtocol = new Map<string, ServiceBinding[]>();
+  const byFactory = new Map<ProtocolFactory, ServiceBinding[]>();
   for (const service of services) {
     const { protocol, serviceId } = service.model.metadata;
-    if (!PROTOCOLS[protocol]) throw new Error(`${serviceId} speaks the ${protocol} protocol, which the gateway does not serve yet`);
-    byProtocol.set(protocol, [...(byProtocol.get(protocol) ?? []), service]);
+    const factory = PROTOCOLS[protocol];
+    if (!factory) throw new Error(`${serviceId} speaks the ${protocol} protocol, which the gateway does not serve yet`);
+    byFactory.set(factory, [...(byFactory.get(factory) ?? []), service]);
   }
-  return [...byProtocol].map(([protocol, bindings]) => PROTOCOLS[protocol]!(bindings));
+  return [...byFactory].map(([factory, bindings]) => factory(bindings));
 }
 
 function headOf(req: IncomingMessage): RequestHead {

@@ -12,7 +12,7 @@ import {
   UnknownOperationException,
   UnrecognizedClientException,
 } from '../core/errors.js';
-import { Cursor, inputReaders, outputWriters, validationError, type InputDialect, type OutputDialect, type Writer } from './model.js';
+import { Cursor, inputReaders, outputWriters, serverFaultCode, validationError, type InputDialect, type OutputDialect, type Writer } from './model.js';
 import type { ServiceBinding, ServiceModel } from './service.js';
 import { DEFAULT_CLOCK_SKEW_MINUTES, type SignatureFailure } from './sigv4.js';
 import type { Call, Operation, RequestHead, Route, SigningService, WireProtocol, WireResponse } from './wire.js';
@@ -48,7 +48,8 @@ class JsonService implements Route, SigningService {
     this.signingName = metadata.signingName ?? metadata.endpointPrefix;
     this.clockSkewMinutes = clockSkewMinutes ?? DEFAULT_CLOCK_SKEW_MINUTES;
     this.contentType = `application/x-amz-json-${metadata.jsonVersion ?? '1.0'}`;
-    this.faultCode = faultCode(model);
+    // The service's own server-fault error (ECS: ServerException), else AWS's common InternalFailure.
+    this.faultCode = serverFaultCode(model) ?? 'InternalFailure';
     const validationCode = validationErrorCode ?? defaultValidationCode(model);
     const read = inputReaders(model, jsonInput);
     const write = outputWriters(model, jsonOutput);
@@ -140,6 +141,7 @@ function jsonAuthError(failure: SignatureFailure): AwsError {
     case 'invalid-token':
       return new UnrecognizedClientException(failure.message);
     case 'invalid':
+    case 'skewed':
     case 'expired':
     case 'mismatch':
       return new InvalidSignatureException(failure.message);
@@ -162,12 +164,6 @@ function defaultValidationCode(model: ServiceModel): string {
   if (model.shapes.ValidationException?.exception) return 'ValidationException';
   if (model.shapes.InvalidParameterException?.exception) return 'InvalidParameterException';
   return 'ValidationException';
-}
-
-// The service's own server-fault error (ECS: ServerException), else AWS's common InternalFailure.
-function faultCode(model: ServiceModel): string {
-  for (const [name, shape] of Object.entries(model.shapes)) if (shape.exception && shape.fault) return shape.error?.code ?? name;
-  return 'InternalFailure';
 }
 
 // Type errors name the Java class AWS's front end parsed the value as.

@@ -37,28 +37,37 @@ function packageRoot(): string {
   return dir;
 }
 
+/** One step into an input value: a member name, a list index (from 0), a map entry. */
+export type PathStep = string | number | { key: string };
+
+/** An input value that breaks a constraint of its shape. */
+export interface Violation {
+  /** Where the value is. */
+  path: readonly PathStep[];
+  value: unknown;
+  /** AWS's wording of the constraint: `Member must not be null`. */
+  constraint: string;
+  /** A required member that is absent: some protocols (EC2) answer it with a code of its own. */
+  missing: boolean;
+}
+
 /** Where a read is in the input, and the constraint violations found so far. */
 export class Cursor {
-  /** Member names; a number is a list index, a `{ key }` a map entry. */
-  readonly path: (string | number | { key: string })[] = [];
-  readonly violations: string[] = [];
+  readonly path: PathStep[] = [];
+  readonly violations: Violation[] = [];
 
-  violate(value: unknown, constraint: string, member?: string): void {
-    const shown = value === null || value === undefined ? 'null' : `'${render(value)}'`;
-    const at = member === undefined ? this.where() : this.where() ? `${this.where()}.${member}` : member;
-    this.violations.push(`Value ${shown} at '${at}' failed to satisfy constraint: ${constraint}`);
+  violate(value: unknown, constraint: string): void {
+    this.violations.push({ path: [...this.path], value, constraint, missing: false });
   }
 
-  // AWS numbers list members from 1 and names them `member`: `containerDefinitions.1.member.name`.
-  private where(): string {
-    return this.path
-      .map((p) => (typeof p === 'number' ? `${p + 1}.member` : typeof p === 'string' ? p : `${p.key}.member`))
-      .join('.');
+  missing(member: string): void {
+    this.violations.push({ path: [...this.path, member], value: null, constraint: 'Member must not be null', missing: true });
   }
 }
 
-function render(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(render).join(', ')}]`;
+/** A value as AWS's validation messages show it. */
+export function renderValue(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(renderValue).join(', ')}]`;
   if (value instanceof Date) return value.toISOString();
   if (Buffer.isBuffer(value)) return value.toString('base64');
   if (typeof value === 'object') return JSON.stringify(value);
@@ -123,7 +132,7 @@ function compileReader(shape: Shape, read: (name: string) => Reader, dialect: In
           out[key] = reader(member, cursor);
           cursor.path.pop();
         }
-        for (const name of required) if (out[name] === undefined) cursor.violate(null, 'Member must not be null', name);
+        for (const name of required) if (out[name] === undefined) cursor.missing(name);
         return out;
       };
     }
@@ -239,12 +248,32 @@ function compilePattern(pattern: string): RegExp | undefined {
   return undefined;
 }
 
-/** The AWS error for the violations a read found, with the service's code. */
-export function validationError(code: string, violations: readonly string[]): AwsError {
+/**
+ * The AWS error for the violations a read found, with the service's code: `N validation errors detected: Value
+ * 'x' at 'a.1.member.b' failed to satisfy constraint: ...`. Members are named as the service names them in
+ * its messages (`memberName`: JSON services as on the wire, query services with a lower-case first letter).
+ */
+export function validationError(code: string, violations: readonly Violation[], memberName: (name: string) => string = (name) => name): AwsError {
   // AWS lists at most 10 violations in one message.
-  const shown = violations.slice(0, 10);
+  const shown = violations.slice(0, 10).map(({ path, value, constraint }) => {
+    const shownValue = value === null || value === undefined ? 'null' : `'${renderValue(value)}'`;
+    return `Value ${shownValue} at '${memberPath(path, memberName)}' failed to satisfy constraint: ${constraint}`;
+  });
   const count = violations.length === 1 ? '1 validation error' : `${violations.length} validation errors`;
   return new AwsError(code, `${count} detected: ${shown.join('; ')}`);
+}
+
+// AWS numbers list members from 1 and names them `member`: `containerDefinitions.1.member.name`.
+function memberPath(path: readonly PathStep[], memberName: (name: string) => string): string {
+  return path
+    .map((step) => (typeof step === 'number' ? `${step + 1}.member` : typeof step === 'string' ? memberName(step) : `${step.key}.member`))
+    .join('.');
+}
+
+// The service's own server-fault error (ECS: ServerException), if its model marks one as the fault.
+export function serverFaultCode(model: ServiceModel): string | undefined {
+  for (const [name, shape] of Object.entries(model.shapes)) if (shape.exception && shape.fault) return shape.error?.code ?? name;
+  return undefined;
 }
 
 /**

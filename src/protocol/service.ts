@@ -15,6 +15,8 @@ export interface ServiceModel {
     endpointPrefix: string;
     apiVersion: string;
     serviceId: string;
+    /** The namespace of query and EC2 XML responses. */
+    xmlNamespace?: string;
   };
   operations: Record<string, ModelOperation>;
   shapes: Record<string, Shape>;
@@ -30,11 +32,11 @@ export interface ModelOperation {
 
 export interface Shape {
   type: 'structure' | 'list' | 'map' | 'string' | 'integer' | 'long' | 'boolean' | 'double' | 'float' | 'timestamp' | 'blob';
-  members?: Record<string, { shape: string; locationName?: string; location?: string; xmlNamespace?: unknown; flattened?: boolean }>;
+  members?: Record<string, MemberRef>;
   required?: string[];
   member?: { shape: string; locationName?: string };
-  key?: { shape: string };
-  value?: { shape: string };
+  key?: { shape: string; locationName?: string };
+  value?: { shape: string; locationName?: string };
   enum?: string[];
   min?: number;
   max?: number;
@@ -49,6 +51,18 @@ export interface Shape {
   fault?: boolean;
 }
 
+/** A structure's member: its shape, and how the wire names it. */
+export interface MemberRef {
+  shape: string;
+  /** The member's name on the wire (query and XML protocols), when not its own. */
+  locationName?: string;
+  /** The EC2 protocol's request name for the member, before `locationName`. */
+  queryName?: string;
+  location?: string;
+  xmlNamespace?: unknown;
+  flattened?: boolean;
+}
+
 export type Handler = (input: any, call: CallContext) => Promise<unknown> | unknown;
 
 export interface ServiceBinding {
@@ -58,6 +72,7 @@ export interface ServiceBinding {
    * The code this service answers input that breaks the model's constraints with (required, enum, length,
    * range, pattern). Defaults from the model: `ValidationException` when the model defines it, else
    * `InvalidParameterException` when it does (ECS), else `ValidationException` (AWS's common front end).
+   * Query services default to `ValidationError`; EC2 answers `MissingParameter`/`InvalidParameterValue` instead.
    */
   validationErrorCode?: string;
   /** How far a signature's time may be from the server's, in minutes: 5 for ECS (the default), 15 for DynamoDB. */

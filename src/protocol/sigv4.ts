@@ -33,7 +33,9 @@ export type SignatureFailureKind =
   | 'incomplete'
   /** well-formed, but scoped or dated wrongly */
   | 'invalid'
-  /** outside the allowed clock skew, or a presigned URL past its expiry */
+  /** signed at a time outside the allowed clock skew */
+  | 'skewed'
+  /** a presigned URL past its expiry */
   | 'expired'
   /** an access key nobody issued */
   | 'unknown-key'
@@ -290,14 +292,14 @@ function checkTime(signature: Signature, expect: Expectation): void {
   const skew = expect.clockSkewMinutes * 60_000;
   if (signature.time > now + skew)
     throw new SignatureFailure(
-      'expired',
+      'skewed',
       `Signature not yet current: ${signature.amzDate} is still later than ${isoBasic(now + skew)} (${isoBasic(now)} + ${expect.clockSkewMinutes} min.)`,
     );
   if (signature.presigned) {
     if (signature.time + signature.expires! * 1000 < now) throw new SignatureFailure('expired', 'Request has expired');
   } else if (signature.time < now - skew) {
     throw new SignatureFailure(
-      'expired',
+      'skewed',
       `Signature expired: ${signature.amzDate} is now earlier than ${isoBasic(now - skew)} (${isoBasic(now)} - ${expect.clockSkewMinutes} min.)`,
     );
   }

@@ -1,4 +1,4 @@
-// The contract between the gateway and a wire protocol (awsJson now; query and REST-XML next). The gateway
+// The contract between the gateway and a wire protocol (awsJson, query and EC2 now; REST-XML next). The gateway
 // owns HTTP, body limits, SigV4 and dispatch; a protocol only recognises its requests, decodes them and
 // encodes results and errors. Everything a protocol returns is long-lived except the per-request Call.
 import type { IncomingHttpHeaders } from 'node:http';
@@ -28,10 +28,8 @@ export interface WireProtocol {
   route(head: RequestHead): Route | undefined;
 }
 
-/** Where a recognised request goes: one service, or the protocol's answer for an unknown one. */
-export interface Route {
-  /** The operation called and its undecoded input; throws AwsError (malformed body, unknown operation). */
-  decode(head: RequestHead, body: Buffer): Call;
+/** How a service, or a protocol before it knows the service, answers a failed request. */
+export interface Failures {
   /** A failed signature as this protocol's AWS error. */
   authError(failure: SignatureFailure): AwsError;
   /** What this service answers for a failure that is not an AwsError (our bug): its 5xx error. */
@@ -39,8 +37,18 @@ export interface Route {
   encodeError(error: AwsError, requestId: string): WireResponse;
 }
 
+/**
+ * Where a recognised request goes: one service, or (query protocols, which share a path) the services its
+ * head admits, one of which its body picks; or the protocol's answer for an unknown one.
+ */
+export interface Route extends Failures {
+  /** The operation called and its undecoded input; throws AwsError (malformed body, unknown operation). */
+  decode(head: RequestHead, body: Buffer): Call;
+}
+
 export interface Call {
-  service: SigningService;
+  /** The service called: its signing name is the one the signature must be scoped to, and it answers the request's failures from here on. */
+  service: SigningService & Failures;
   operation: Operation;
   /** The input as decoded from the wire, before it is read through the model. */
   raw: unknown;
