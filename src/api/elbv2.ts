@@ -1,0 +1,73 @@
+// Elastic Load Balancing v2 on the gateway (awsQuery, XML answers): each operation of models/elbv2.json
+// Wharf serves, bound to its control-plane function.
+import type { ControlContext } from '../control/context.js';
+import { addListenerCertificates } from '../control/elbv2/add-listener-certificates.js';
+import { addTags } from '../control/elbv2/add-tags.js';
+import { createListener } from '../control/elbv2/create-listener.js';
+import { createLoadBalancer } from '../control/elbv2/create-load-balancer.js';
+import { createRule } from '../control/elbv2/create-rule.js';
+import { createTargetGroup } from '../control/elbv2/create-target-group.js';
+import { deleteListener } from '../control/elbv2/delete-listener.js';
+import { deleteLoadBalancer } from '../control/elbv2/delete-load-balancer.js';
+import { deleteRule } from '../control/elbv2/delete-rule.js';
+import { deleteTargetGroup } from '../control/elbv2/delete-target-group.js';
+import { deregisterTargets } from '../control/elbv2/deregister-targets.js';
+import { describeListenerCertificates } from '../control/elbv2/describe-listener-certificates.js';
+import { describeListeners } from '../control/elbv2/describe-listeners.js';
+import { describeLoadBalancerAttributes } from '../control/elbv2/describe-load-balancer-attributes.js';
+import { describeLoadBalancers } from '../control/elbv2/describe-load-balancers.js';
+import { describeRules } from '../control/elbv2/describe-rules.js';
+import { describeTags } from '../control/elbv2/describe-tags.js';
+import { describeTargetGroupAttributes } from '../control/elbv2/describe-target-group-attributes.js';
+import { describeTargetGroups } from '../control/elbv2/describe-target-groups.js';
+import { describeTargetHealth } from '../control/elbv2/describe-target-health.js';
+import { modifyListener } from '../control/elbv2/modify-listener.js';
+import { modifyLoadBalancerAttributes } from '../control/elbv2/modify-load-balancer-attributes.js';
+import { modifyRule } from '../control/elbv2/modify-rule.js';
+import { modifyTargetGroup } from '../control/elbv2/modify-target-group.js';
+import { modifyTargetGroupAttributes } from '../control/elbv2/modify-target-group-attributes.js';
+import { registerTargets } from '../control/elbv2/register-targets.js';
+import { removeListenerCertificates } from '../control/elbv2/remove-listener-certificates.js';
+import { removeTags } from '../control/elbv2/remove-tags.js';
+import { setRulePriorities } from '../control/elbv2/set-rule-priorities.js';
+import { loadModel } from '../protocol/model.js';
+import type { ServiceBinding } from '../protocol/service.js';
+
+export function elbv2Service(ctx: ControlContext): ServiceBinding {
+  return {
+    model: loadModel('elbv2'),
+    // ELBv2 answers input that breaks the model's constraints with ValidationError.
+    validationErrorCode: 'ValidationError',
+    handlers: {
+      CreateLoadBalancer: (input) => createLoadBalancer(ctx, input),
+      DescribeLoadBalancers: (input) => describeLoadBalancers(ctx, input),
+      DeleteLoadBalancer: (input) => deleteLoadBalancer(ctx, input),
+      DescribeLoadBalancerAttributes: (input) => describeLoadBalancerAttributes(ctx, input),
+      ModifyLoadBalancerAttributes: (input) => modifyLoadBalancerAttributes(ctx, input),
+      CreateTargetGroup: (input) => createTargetGroup(ctx, input),
+      DescribeTargetGroups: (input) => describeTargetGroups(ctx, input),
+      ModifyTargetGroup: (input) => modifyTargetGroup(ctx, input),
+      DeleteTargetGroup: (input) => deleteTargetGroup(ctx, input),
+      DescribeTargetGroupAttributes: (input) => describeTargetGroupAttributes(ctx, input),
+      ModifyTargetGroupAttributes: (input) => modifyTargetGroupAttributes(ctx, input),
+      RegisterTargets: (input) => registerTargets(ctx, input),
+      DeregisterTargets: (input) => deregisterTargets(ctx, input),
+      DescribeTargetHealth: (input) => describeTargetHealth(ctx, input),
+      CreateListener: (input) => createListener(ctx, input),
+      DescribeListeners: (input) => describeListeners(ctx, input),
+      ModifyListener: (input) => modifyListener(ctx, input),
+      DeleteListener: (input) => deleteListener(ctx, input),
+      AddListenerCertificates: (input) => addListenerCertificates(ctx, input),
+      RemoveListenerCertificates: (input) => removeListenerCertificates(ctx, input),
+      DescribeListenerCertificates: (input) => describeListenerCertificates(ctx, input),
+      CreateRule: (input) => createRule(ctx, input),
+      DescribeRules: (input) => describeRules(ctx, input),
+      ModifyRule: (input) => modifyRule(ctx, input),
+      DeleteRule: (input) => deleteRule(ctx, input),
+      SetRulePriorities: (input) => setRulePriorities(ctx, input),
+      AddTags: (input) => addTags(ctx, input),
+      RemoveTags: (input) => removeTags(ctx, input),
+      DescribeTags: (input) => describeTags(ctx, input),
+    },
+  };
+}

@@ -1,0 +1,106 @@
+// The ELBv2 records as the data plane's configuration (a pure function of the state): one frontend per
+// listener, one backend per target group some listener or rule forwards to, its targets with the address
+// the data plane reaches them at (instance targets: the host of their container instance; ip targets: the
+// address itself). Target groups no load balancer uses are not served (ELBv2: unused, not health-checked).
+import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { lastSegment } from '../../core/arn.js';
+import { isHttpProtocol, type ListenerRecord, type TargetGroupRecord } from '../../core/elbv2.js';
+import type { DataPlaneAction, DataPlaneBackend, DataPlaneConfig, DataPlaneFrontend } from '../../core/load-balancer.js';
+import type { State } from '../state.js';
+import { forwardedGroups } from './lookups.js';
+import { listenerRules } from './rules.js';
+import { targetKey } from './targets.js';
+
+export interface DataPlaneOptions {
+  /** The address listeners bind on this host. */
+  address: string;
+  /** Where an instance target (an EC2 instance id) is reached; undefined: not reachable (left out). */
+  instanceAddress(instanceId: string): string | undefined;
+}
+
+type Reader = Pick<State, 'all' | 'get' | 'where'>;
+
+export function dataPlaneConfig(state: Reader, options: DataPlaneOptions): DataPlaneConfig {
+  const frontends: DataPlaneFrontend[] = [];
+  const used = new Set<string>();
+  for (const listener of [...state.all('listener')].sort((a, b) => a.Port - b.Port)) {
+    const lb = state.get('loadBalancer', listener.LoadBalancerArn);
+    if (!lb) continue;
+    const rules = listenerRules(state, listener);
+    for (const rule of rules) for (const arn of forwardedGroups(rule.Actions ?? [])) used.add(arn);
+    frontends.push({
+      id: lastSegment(listener.ListenerArn),
+      address: options.address,
+      port: listener.Port,
+      mode: lb.Type === 'application' ? 'http' : 'tcp',
+      certificates: certificates(state, listener),
+      rules: rules.map((rule) => ({ conditions: rule.Conditions ?? [], action: action(rule.Actions![0]!) })),
+      idleTimeoutSeconds: lb.Type === 'application' ? Number(lb.attributes['idle_timeout.timeout_seconds'] ?? 60) : 350,
+    });
+  }
+  const backends = [...used]
+    .map((arn) => state.get('targetGroup', arn))
+    .filter((tg): tg is TargetGroupRecord => tg !== undefined)
+    .sort((a, b) => (a.TargetGroupArn < b.TargetGroupArn ? -1 : 1))
+    .map((tg) => backend(tg, options));
+  return { frontends, backends };
+}
+
+/** PEM bundles (certificate, chain, key) of the listener's certificates, the default one first (HAProxy picks by SNI). */
+function certificates(state: Reader, listener: ListenerRecord): string[] {
+  const arns = [...(listener.Certificates ?? []).map((c) => c.CertificateArn!), ...(listener.extraCertificates ?? [])];
+  return arns.flatMap((arn) => {
+    const cert = state.get('certificate', arn);
+    return cert ? [[cert.certificate, cert.certificateChain, cert.privateKey].filter(Boolean).map((pem) => pem!.trim()).join('\n') + '\n'] : [];
+  });
+}
+
+function action(a: Action): DataPlaneAction {
+  switch (a.Type) {
+    case 'redirect': {
+      const c = a.RedirectConfig!;
+      return { type: 'redirect', protocol: c.Protocol!, host: c.Host!, port: c.Port!, path: c.Path!, query: c.Query!, statusCode: c.StatusCode === 'HTTP_301' ? 301 : 302 };
+    }
+    case 'fixed-response': {
+      const c = a.FixedResponseConfig!;
+      return { type: 'fixed-response', statusCode: Number(c.StatusCode), ...(c.ContentType ? { contentType: c.ContentType } : {}), ...(c.MessageBody ? { messageBody: c.MessageBody } : {}) };
+    }
+    default:
+      return { type: 'forward', targetGroups: (a.ForwardConfig?.TargetGroups ?? []).map((g) => ({ backendId: lastSegment(g.TargetGroupArn!), weight: g.Weight ?? 1 })) };
+  }
+}
+
+const ALGORITHMS: Record<string, DataPlaneBackend['algorithm']> = { round_robin: 'roundrobin', least_outstanding_requests: 'leastconn', weighted_random: 'random' };
+
+function backend(tg: TargetGroupRecord, options: DataPlaneOptions): DataPlaneBackend {
+  const http = isHttpProtocol(tg.Protocol);
+  const a = tg.attributes;
+  const sticky = a['stickiness.enabled'] === 'true';
+  return {
+    id: lastSegment(tg.TargetGroupArn),
+    mode: http ? 'http' : 'tcp',
+    tls: tg.Protocol === 'HTTPS' || tg.Protocol === 'TLS',
+    algorithm: ALGORITHMS[a['load_balancing.algorithm.type'] ?? 'round_robin'] ?? 'roundrobin',
+    ...(tg.HealthCheckEnabled
+      ? {
+          healthCheck: {
+            protocol: tg.HealthCheckProtocol ?? (http ? 'HTTP' : 'TCP'),
+            ...(tg.HealthCheckPort === 'traffic-port' ? {} : { port: Number(tg.HealthCheckPort) }),
+            path: tg.HealthCheckPath ?? '/',
+            matcher: tg.Matcher?.HttpCode ?? '200',
+            intervalSeconds: tg.HealthCheckIntervalSeconds,
+            timeoutSeconds: tg.HealthCheckTimeoutSeconds,
+            healthyThreshold: tg.HealthyThresholdCount,
+            unhealthyThreshold: tg.UnhealthyThresholdCount,
+          },
+        }
+      : {}),
+    // app_cookie stickiness is served as lb_cookie: HAProxy's inserted cookie keeps a client on one target either way.
+    ...(sticky ? { stickiness: http ? { type: 'lb_cookie' as const, durationSeconds: Number(a['stickiness.lb_cookie.duration_seconds'] ?? 86400) } : { type: 'source_ip' as const } } : {}),
+    slowStartSeconds: Number(a['slow_start.duration_seconds'] ?? 0),
+    targets: tg.targets.flatMap((t) => {
+      const address = tg.TargetType === 'ip' ? t.Id : options.instanceAddress(t.Id);
+      return address === undefined ? [] : [{ key: targetKey(t), address, port: t.Port, draining: t.drainingUntil !== undefined }];
+    }),
+  };
+}

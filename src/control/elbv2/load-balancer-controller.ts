@@ -1,0 +1,121 @@
+// The load-balancer controller: keeps the data plane serving what the ELBv2 records say, records what the
+// data plane's health checks observe, and forgets deregistered targets once they have drained.
+// Level-based: every pass derives the whole configuration from the state; the data plane is only handed
+// a configuration that differs from the one it serves (it applies target changes without a reload).
+import { lastSegment } from '../../core/arn.js';
+import type { TargetHealthObservation, TargetRecord } from '../../core/elbv2.js';
+import { targetHealthKey, type LoadBalancerDataPlane, type TargetHealthReport } from '../../core/load-balancer.js';
+import type { ControlContext } from '../context.js';
+import { every } from '../loop.js';
+import type { Change } from '../state.js';
+import { dataPlaneConfig } from './data-plane-config.js';
+import { targetKey } from './targets.js';
+
+export interface LoadBalancerControllerOptions {
+  /** The address listeners bind on this host. */
+  address: string;
+  /** How often health is read from the data plane (and drained targets forgotten). */
+  pollMs: number;
+}
+
+export const LOAD_BALANCER_CONTROLLER_DEFAULTS: LoadBalancerControllerOptions = { address: '127.0.0.1', pollMs: 250 };
+
+/** Kinds whose changes can change what the data plane serves. */
+const SERVED = new Set(['loadBalancer', 'listener', 'rule', 'targetGroup', 'certificate', 'containerInstance']);
+
+/** Where the data plane reaches an instance target: its container instance's advertised address, else this host. */
+const ADDRESS_ATTRIBUTE = 'wharf.host-address';
+
+export class LoadBalancerController {
+  private readonly options: LoadBalancerControllerOptions;
+  private applied: string | undefined;
+  private syncing: Promise<void> | undefined;
+  private again = false;
+
+  constructor(
+    private readonly ctx: ControlContext,
+    private readonly dataPlane: LoadBalancerDataPlane,
+    options: Partial<LoadBalancerControllerOptions> = {},
+  ) {
+    this.options = { ...LOAD_BALANCER_CONTROLLER_DEFAULTS, ...options };
+  }
+
+  async run(signal: AbortSignal): Promise<void> {
+    const unsubscribe = this.ctx.state.subscribe((changes: Change[]) => {
+      if (changes.some((c) => SERVED.has(c.kind))) void this.sync();
+    });
+    try {
+      await every(this.options.pollMs, signal, this.ctx.log, () => this.tick());
+    } finally {
+      unsubscribe();
+      await this.syncing;
+    }
+  }
+
+  /** One pass: serve the state, record health, forget drained targets (public so tests drive it). */
+  async tick(): Promise<void> {
+    await this.sync();
+    await this.observe(await this.dataPlane.targetHealth());
+  }
+
+  /** Hands the data plane the configuration the state asks for, when it differs; calls close together coalesce. */
+  sync(): Promise<void> {
+    if (this.syncing) {
+      this.again = true;
+      return this.syncing;
+    }
+    this.syncing = (async () => {
+      do {
+        this.again = false;
+        const config = dataPlaneConfig(this.ctx.state, { address: this.options.address, instanceAddress: (id) => this.instanceAddress(id) });
+        const text = JSON.stringify(config);
+        if (text === this.applied) continue;
+        try {
+          await this.dataPlane.apply(config);
+          this.applied = text;
+          this.ctx.log.debug('load balancers applied', { listeners: config.frontends.length, targetGroups: config.backends.length });
+        } catch (err) {
+          // The data plane keeps serving its last valid configuration; the next change tries again.
+          this.applied = text;
+          this.ctx.log.error('load balancer configuration refused', { err: (err as Error).message });
+        }
+      } while (this.again);
+    })().finally(() => (this.syncing = undefined));
+    return this.syncing;
+  }
+
+  private instanceAddress(instanceId: string): string | undefined {
+    for (const instance of this.ctx.state.all('containerInstance')) {
+      if (instance.ec2InstanceId !== instanceId || instance.status === 'INACTIVE') continue;
+      return instance.attributes.find((a) => a.name === ADDRESS_ATTRIBUTE)?.value ?? this.options.address;
+    }
+    return undefined;
+  }
+
+  /** Records health that changed (on targets and on the tasks they stand for) and forgets targets done draining. */
+  private async observe(report: TargetHealthReport): Promise<void> {
+    const now = this.ctx.clock.now().getTime();
+    const stale = (tg: { TargetGroupArn: string; targets: TargetRecord[] }) =>
+      tg.targets.some((t) => drained(t, now) || (!t.drainingUntil && differs(t.health, report.get(targetHealthKey(lastSegment(tg.TargetGroupArn), targetKey(t))))));
+    if (![...this.ctx.state.all('targetGroup')].some(stale)) return;
+    await this.ctx.state.mutate((tx) => {
+      for (const tg of this.ctx.state.all('targetGroup')) {
+        if (!stale(tg)) continue;
+        const id = lastSegment(tg.TargetGroupArn);
+        const targets = tg.targets
+          .filter((t) => !drained(t, now))
+          .map((t) => {
+            const observed = report.get(targetHealthKey(id, targetKey(t)));
+            return t.drainingUntil || !differs(t.health, observed) ? t : { ...t, health: observed! };
+          });
+        tx.put('targetGroup', tg.TargetGroupArn, { ...tg, targets });
+        for (const t of tg.targets) if (drained(t, now)) this.ctx.log.info('target drained', { targetGroupArn: tg.TargetGroupArn, target: targetKey(t) });
+      }
+    });
+  }
+}
+
+const drained = (t: TargetRecord, now: number) => t.drainingUntil !== undefined && new Date(t.drainingUntil).getTime() <= now;
+
+const differs = (a: TargetHealthObservation | undefined, b: TargetHealthObservation | undefined) =>
+  b !== undefined && (a?.State !== b.State || a?.Reason !== b.Reason || a?.Description !== b.Description);

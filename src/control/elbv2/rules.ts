@@ -1,0 +1,32 @@
+// What the rule operations share: priorities, and rules as DescribeRules shows them (with each listener's
+// default rule, priority 'default', last).
+import type { Rule } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { ListenerRecord, RuleRecord } from '../../core/elbv2.js';
+import { PriorityInUse, ValidationError } from '../../core/errors.js';
+import type { State } from '../state.js';
+
+export function checkPriority(priority: number | undefined): number {
+  if (priority === undefined) throw new ValidationError('A rule priority must be specified');
+  if (!Number.isInteger(priority) || priority < 1 || priority > 50000) throw new ValidationError(`Priority '${priority}' must be between 1 and 50000`);
+  return priority;
+}
+
+/** Refuses a priority another rule of the listener has. */
+export function checkPriorityFree(state: Pick<State, 'where'>, listenerArn: string, priority: number, except?: ReadonlySet<string>): void {
+  const taken = state.where('rule', 'listener', listenerArn).some((r) => r.Priority === String(priority) && !except?.has(r.RuleArn));
+  if (taken) throw new PriorityInUse(`Priority '${priority}' is currently in use`);
+}
+
+export const defaultRule = (listener: ListenerRecord): Rule => ({
+  RuleArn: listener.defaultRuleArn,
+  Priority: 'default',
+  Conditions: [],
+  Actions: listener.DefaultActions,
+  IsDefault: true,
+});
+
+/** A listener's rules in evaluation order, its default rule last. */
+export function listenerRules(state: Pick<State, 'where'>, listener: ListenerRecord): (RuleRecord | Rule)[] {
+  const rules = state.where('rule', 'listener', listener.ListenerArn).sort((a, b) => Number(a.Priority) - Number(b.Priority));
+  return [...rules, defaultRule(listener)];
+}

@@ -1,0 +1,79 @@
+// What the target group operations share: health-check settings (defaults by protocol and their checks, as
+// the ELBv2 API reference gives them), attribute ranges, and the described shape.
+import type { Matcher, TargetGroup } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { isHttpProtocol, type TargetGroupRecord } from '../../core/elbv2.js';
+import { ValidationError } from '../../core/errors.js';
+import type { State } from '../state.js';
+import { loadBalancersOf } from './lookups.js';
+
+export function describeTargetGroup(state: Pick<State, 'all' | 'get'>, tg: TargetGroupRecord): TargetGroup {
+  return { ...tg, LoadBalancerArns: loadBalancersOf(state, tg.TargetGroupArn) };
+}
+
+export interface HealthCheckInput {
+  HealthCheckProtocol?: string;
+  HealthCheckPort?: string;
+  HealthCheckEnabled?: boolean;
+  HealthCheckPath?: string;
+  HealthCheckIntervalSeconds?: number;
+  HealthCheckTimeoutSeconds?: number;
+  HealthyThresholdCount?: number;
+  UnhealthyThresholdCount?: number;
+  Matcher?: Matcher;
+}
+
+type HealthCheck = Pick<
+  TargetGroupRecord,
+  | 'HealthCheckProtocol'
+  | 'HealthCheckPort'
+  | 'HealthCheckEnabled'
+  | 'HealthCheckPath'
+  | 'HealthCheckIntervalSeconds'
+  | 'HealthCheckTimeoutSeconds'
+  | 'HealthyThresholdCount'
+  | 'UnhealthyThresholdCount'
+  | 'Matcher'
+>;
+
+/** The health check of a target group of `protocol`: `base` (its current one, or the defaults) with `input` applied. */
+export function healthCheck(protocol: string | undefined, input: HealthCheckInput, base?: HealthCheck): HealthCheck {
+  const http = isHttpProtocol(protocol);
+  const checkProtocol = (input.HealthCheckProtocol ?? base?.HealthCheckProtocol ?? (http ? protocol : 'TCP')) as HealthCheck['HealthCheckProtocol'];
+  if (http && checkProtocol === 'TCP') throw new ValidationError(`Health check protocol 'TCP' is not supported for target groups with the protocol '${protocol}'`);
+  const httpCheck = isHttpProtocol(checkProtocol);
+  const keepOwn = base && base.HealthCheckProtocol === checkProtocol;
+  const result: HealthCheck = {
+    HealthCheckProtocol: checkProtocol,
+    HealthCheckPort: input.HealthCheckPort ?? base?.HealthCheckPort ?? 'traffic-port',
+    HealthCheckEnabled: input.HealthCheckEnabled ?? base?.HealthCheckEnabled ?? true,
+    HealthCheckIntervalSeconds: input.HealthCheckIntervalSeconds ?? base?.HealthCheckIntervalSeconds ?? 30,
+    HealthCheckTimeoutSeconds: input.HealthCheckTimeoutSeconds ?? (keepOwn ? base.HealthCheckTimeoutSeconds : http ? 5 : httpCheck ? 6 : 10),
+    HealthyThresholdCount: input.HealthyThresholdCount ?? base?.HealthyThresholdCount ?? 5,
+    UnhealthyThresholdCount: input.UnhealthyThresholdCount ?? base?.UnhealthyThresholdCount ?? 2,
+  };
+  if (httpCheck) {
+    result.HealthCheckPath = input.HealthCheckPath ?? (keepOwn ? base.HealthCheckPath : undefined) ?? '/';
+    result.Matcher = input.Matcher ?? (keepOwn ? base.Matcher : undefined) ?? { HttpCode: http ? '200' : '200-399' };
+  } else if (input.HealthCheckPath !== undefined || input.Matcher !== undefined)
+    throw new ValidationError('Health check path and matcher are only supported for HTTP and HTTPS health checks');
+  const port = result.HealthCheckPort;
+  if (port !== 'traffic-port' && !(/^\d+$/.test(port) && Number(port) >= 1 && Number(port) <= 65535))
+    throw new ValidationError(`Health check port '${port}' must be 'traffic-port' or a port between 1 and 65535`);
+  if (result.HealthCheckTimeoutSeconds >= result.HealthCheckIntervalSeconds)
+    throw new ValidationError(`Health check timeout '${result.HealthCheckTimeoutSeconds}' must be smaller than the interval '${result.HealthCheckIntervalSeconds}'`);
+  if (result.Matcher?.HttpCode !== undefined && !/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/.test(result.Matcher.HttpCode))
+    throw new ValidationError(`Health check matcher HTTP code '${result.Matcher.HttpCode}' must be a code, a list of codes or a range such as 200-299`);
+  if (result.HealthCheckPath !== undefined && !result.HealthCheckPath.startsWith('/'))
+    throw new ValidationError(`Health check path '${result.HealthCheckPath}' must begin with a '/' character`);
+  return result;
+}
+
+export const TARGET_GROUP_RANGES: Record<string, [number, number]> = {
+  'deregistration_delay.timeout_seconds': [0, 3600],
+  'stickiness.lb_cookie.duration_seconds': [1, 604800],
+  'stickiness.app_cookie.duration_seconds': [1, 604800],
+  'slow_start.duration_seconds': [0, 900],
+};
+
+/** The attribute ELBv2 drains deregistered targets for, in milliseconds. */
+export const deregistrationDelayMs = (tg: TargetGroupRecord) => Number(tg.attributes['deregistration_delay.timeout_seconds'] ?? 300) * 1000;

@@ -1,0 +1,88 @@
+// The load-balancer data plane port: what the control plane wants served (listeners, their rules, target
+// groups and their targets), independent of the engine that serves it (HAProxy, lb/). The control plane
+// derives a DataPlaneConfig from the ELBv2 records and hands the whole of it over every time (level-based);
+// the data plane converges on it and reports what its health checks observe.
+import type { RuleCondition, TargetHealthObservation } from './elbv2.js';
+
+export interface DataPlaneConfig {
+  frontends: DataPlaneFrontend[];
+  backends: DataPlaneBackend[];
+}
+
+/** One listener. */
+export interface DataPlaneFrontend {
+  /** Stable and unique (the listener's id): names the frontend across changes. */
+  id: string;
+  address: string;
+  port: number;
+  /** http: ALB listeners (HTTP, HTTPS); tcp: NLB listeners (TCP, TLS). */
+  mode: 'http' | 'tcp';
+  /** TLS terminated here: PEM bundles (certificate, chain, key), the default one first. */
+  certificates: string[];
+  /** In priority order; the listener's default action last, with no conditions. */
+  rules: DataPlaneRule[];
+  idleTimeoutSeconds: number;
+}
+
+export interface DataPlaneRule {
+  conditions: RuleCondition[];
+  action: DataPlaneAction;
+}
+
+export type DataPlaneAction =
+  | { type: 'forward'; targetGroups: { backendId: string; weight: number }[] }
+  | { type: 'redirect'; protocol: string; host: string; port: string; path: string; query: string; statusCode: 301 | 302 }
+  | { type: 'fixed-response'; statusCode: number; contentType?: string; messageBody?: string };
+
+/** One target group. */
+export interface DataPlaneBackend {
+  /** Stable and unique (the target group's id). */
+  id: string;
+  mode: 'http' | 'tcp';
+  /** Connect to targets over TLS (HTTPS and TLS target groups). */
+  tls: boolean;
+  algorithm: 'roundrobin' | 'leastconn' | 'random';
+  healthCheck?: {
+    protocol: 'HTTP' | 'HTTPS' | 'TCP';
+    /** undefined: the traffic port. */
+    port?: number;
+    path: string;
+    /** HTTP codes that mean healthy: single codes and ranges, e.g. `200`, `200-299`, `200,302`. */
+    matcher: string;
+    intervalSeconds: number;
+    timeoutSeconds: number;
+    healthyThreshold: number;
+    unhealthyThreshold: number;
+  };
+  stickiness?: { type: 'lb_cookie'; durationSeconds: number } | { type: 'source_ip' };
+  slowStartSeconds: number;
+  targets: DataPlaneTarget[];
+}
+
+export interface DataPlaneTarget {
+  /** Unique within its backend: `<id>:<port>` as registered. */
+  key: string;
+  address: string;
+  port: number;
+  /** Deregistered: finishes what it serves, takes nothing new. */
+  draining: boolean;
+}
+
+/** A target as a backend's health checks see it, keyed `<backend id>/<target key>`. */
+export type TargetHealthReport = Map<string, TargetHealthObservation>;
+
+export interface LoadBalancerDataPlane {
+  /**
+   * Converges on `config`. Target changes apply without a reload; listener and rule changes with a
+   * seamless one. A configuration the engine refuses is not applied (the last valid one keeps serving):
+   * it rejects with the engine's complaint.
+   */
+  apply(config: DataPlaneConfig): Promise<void>;
+  /** Whether a listener could bind `port` on this host (free, or already one of its own listeners'). */
+  portAvailable(port: number): Promise<boolean>;
+  /** What the health checks currently observe of every target of `apply`'s last configuration. */
+  targetHealth(): Promise<TargetHealthReport>;
+  close(): Promise<void>;
+}
+
+export const targetHealthKey = (backendId: string, targetKey: string) => `${backendId}/${targetKey}`;

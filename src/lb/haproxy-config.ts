@@ -1,0 +1,237 @@
+// The HAProxy configuration for a DataPlaneConfig: a pure function, records in, text out.
+//
+// - Each target group is a backend with a fixed number of server slots (t1..tN); targets take free slots
+//   through the runtime API, so registering and deregistering never needs a reload. The slot table says
+//   which target is in which slot, so that a reload keeps every target where it is.
+// - Each listener is a frontend. ALB rules are evaluated as ELBv2 does, lowest priority first, first match
+//   wins: the first rule whose conditions all hold writes its number in `txn.rule`, and every action is
+//   guarded by that number. (HAProxy itself runs `http-request` actions before `use_backend`, which would
+//   let a redirect of priority 20 beat a forward of priority 10.)
+// - A condition with several values is one named ACL declared once per value: HAProxy ORs the
+//   declarations of one name, and ANDs the ACLs of one `if`, as ELBv2 ORs values and ANDs conditions.
+import type { RuleCondition } from '../core/elbv2.js';
+import type { DataPlaneAction, DataPlaneBackend, DataPlaneConfig, DataPlaneFrontend, DataPlaneTarget } from '../core/load-balancer.js';
+
+export interface HaproxyPaths {
+  adminSocket: string;
+  serverStateFile: string;
+}
+
+/** For each backend id, its slots in order (t1 first); undefined is a free slot. */
+export type SlotTable = ReadonlyMap<string, readonly (DataPlaneTarget | undefined)[]>;
+
+export interface HaproxyConfigInput {
+  config: DataPlaneConfig;
+  slots: SlotTable;
+  paths: HaproxyPaths;
+  /** Where the PEM bundle of a listener certificate has been written. */
+  certificateFile(pem: string): string;
+}
+
+export const backendName = (id: string) => `tg_${id}`;
+export const frontendName = (id: string) => `listener_${id}`;
+export const slotName = (index: number) => `t${index + 1}`;
+
+export function renderHaproxyConfig(input: HaproxyConfigInput): string {
+  const { config, slots, paths } = input;
+  const lines = [
+    'global',
+    // The runtime API; `expose-fd listeners` lets a reloading process take the listening sockets over,
+    // so no connection is refused while the old worker hands over.
+    `  stats socket ${paths.adminSocket} mode 600 level admin expose-fd listeners`,
+    `  server-state-file ${paths.serverStateFile}`,
+    // An old worker keeps serving the connections it has after a reload, but not forever.
+    '  hard-stop-after 15m',
+    '',
+    'defaults',
+    '  timeout connect 5s',
+    '  timeout client 60s',
+    '  timeout server 60s',
+    '  timeout tunnel 1h',
+    // Health and drain states survive a reload: the old process's states are saved to this file first.
+    '  load-server-state-from-file global',
+    // A target that refuses a connection (a task going away) costs a retry on another target, not an error.
+    '  retries 2',
+    '  option redispatch 1',
+    '',
+  ];
+  for (const frontend of config.frontends) lines.push(...renderFrontend(frontend, input), '');
+  for (const backend of config.backends) lines.push(...renderBackend(backend, slots.get(backend.id) ?? []), '');
+  return lines.join('\n');
+}
+
+function renderFrontend(f: DataPlaneFrontend, input: HaproxyConfigInput): string[] {
+  const tls = f.certificates.length > 0 ? ` ssl ${f.certificates.map((pem) => `crt ${input.certificateFile(pem)}`).join(' ')}` : '';
+  const lines = [`frontend ${frontendName(f.id)}`, `  mode ${f.mode}`, `  bind ${f.address}:${f.port}${tls}`, `  timeout client ${f.idleTimeoutSeconds}s`];
+  if (f.mode === 'tcp') {
+    // NLB listeners have a default action only: forward to one target group.
+    const forward = f.rules.at(-1)?.action;
+    if (forward?.type === 'forward' && forward.targetGroups[0]) lines.push(`  default_backend ${backendName(forward.targetGroups[0].backendId)}`);
+    return lines;
+  }
+  const scheme = tls ? 'https' : 'http';
+  lines.push('  option forwardfor', `  http-request set-header X-Forwarded-Proto ${scheme}`, `  http-request set-header X-Forwarded-Port ${f.port}`);
+  const only = f.rules.length === 1 ? f.rules[0]!.action : undefined;
+  if (only?.type === 'forward' && only.targetGroups.filter((g) => g.weight > 0).length === 1) {
+    // A listener with its default action only: nothing to evaluate per request.
+    lines.push(`  default_backend ${backendName(only.targetGroups.find((g) => g.weight > 0)!.backendId)}`);
+    return lines;
+  }
+  const matched = (n: number) => `{ var(txn.rule) -m int eq ${n} }`;
+  f.rules.forEach((rule, n) => {
+    const acls = rule.conditions.map((condition, c) => {
+      const name = `r${n}c${c}`;
+      for (const test of conditionTests(condition)) lines.push(`  acl ${name} ${test}`);
+      return name;
+    });
+    lines.push(`  http-request set-var(txn.rule) int(${n}) if !{ var(txn.rule) -m found }${acls.map((a) => ` ${a}`).join('')}`);
+  });
+  f.rules.forEach((rule, n) => lines.push(...renderAction(rule.action, matched(n), { scheme, port: f.port })));
+  return lines;
+}
+
+function renderAction(action: DataPlaneAction, when: string, listener: { scheme: string; port: number }): string[] {
+  switch (action.type) {
+    case 'forward': {
+      const groups = action.targetGroups.filter((g) => g.weight > 0);
+      if (groups.length === 0) return [`  http-request return status 503 if ${when}`];
+      if (groups.length === 1) return [`  use_backend ${backendName(groups[0]!.backendId)} if ${when}`];
+      // Weighted: one draw per request, compared against the running sums of the weights.
+      const total = groups.reduce((sum, g) => sum + g.weight, 0);
+      const lines = [`  http-request set-var(txn.weight) rand(${total}) if ${when}`];
+      let upTo = 0;
+      for (const [i, g] of groups.entries()) {
+        upTo += g.weight;
+        const draw = i === groups.length - 1 ? '' : ` { var(txn.weight) -m int lt ${upTo} }`;
+        lines.push(`  use_backend ${backendName(g.backendId)} if ${when}${draw}`);
+      }
+      return lines;
+    }
+    case 'redirect': {
+      const code = ` code ${action.statusCode}`;
+      const base = redirectBase(action, listener);
+      const query = substitute(action.query, listener);
+      if (query === '') return [`  http-request redirect location ${logFormat(base)}${code} if ${when}`];
+      // `?` only when there is a query to put after it.
+      return [
+        `  http-request redirect location ${logFormat(`${base}?${query}`)}${code} if ${when} { ${queryNonEmpty(action.query)} }`,
+        `  http-request redirect location ${logFormat(base)}${code} if ${when}`,
+      ];
+    }
+    case 'fixed-response': {
+      // HAProxy wants a content type with a body; ELBv2's default is text/plain.
+      const body = action.messageBody ? ` content-type ${quote(action.contentType ?? 'text/plain')} string ${quote(action.messageBody)}` : '';
+      const type = !action.messageBody && action.contentType ? ` content-type ${quote(action.contentType)}` : '';
+      return [`  http-request return status ${action.statusCode}${type}${body} if ${when}`];
+    }
+  }
+}
+
+// ELBv2's redirect placeholders (#{protocol}, #{host}, #{port}, #{path} without its leading slash, #{query})
+// become HAProxy sample expressions; a default port is left out of the URL.
+const PLACEHOLDER = /#\{(protocol|host|port|path|query)\}/g;
+
+function substitute(template: string, listener: { scheme: string; port: number }): string {
+  return escapeLogFormat(template).replace(PLACEHOLDER, (_, name: string) => {
+    if (name === 'protocol') return listener.scheme;
+    if (name === 'port') return String(listener.port);
+    if (name === 'host') return '%[req.hdr(host),field(1,:)]';
+    if (name === 'path') return '%[path,regsub(^/,)]';
+    return '%[query]';
+  });
+}
+
+function redirectBase(action: Extract<DataPlaneAction, { type: 'redirect' }>, listener: { scheme: string; port: number }): string {
+  const protocol = action.protocol.replace('#{protocol}', listener.scheme).toLowerCase();
+  const port = action.port.replace('#{port}', String(listener.port));
+  const defaultPort = (protocol === 'http' && port === '80') || (protocol === 'https' && port === '443');
+  return `${substitute(protocol, listener)}://${substitute(action.host, listener)}${defaultPort ? '' : `:${substitute(port, listener)}`}${substitute(action.path, listener)}`;
+}
+
+const queryNonEmpty = (template: string) => (template.includes('#{query}') && template.replace('#{query}', '') === '' ? 'query -m len gt 0' : 'always_true');
+
+/** The HAProxy tests of one ELBv2 condition (ORed by the caller), from its *Config form or its legacy `Values`. */
+export function conditionTests(condition: RuleCondition): string[] {
+  const values = (config?: { Values?: string[] }) => config?.Values ?? condition.Values ?? [];
+  switch (condition.Field) {
+    case 'path-pattern':
+      return [`path -m reg ${patterns(values(condition.PathPatternConfig))}`];
+    case 'host-header':
+      return [`req.hdr(host),field(1,:) -m reg -i ${patterns(values(condition.HostHeaderConfig))}`];
+    case 'http-header': {
+      const header = condition.HttpHeaderConfig?.HttpHeaderName ?? '';
+      return [`req.hdr(${header}) -m reg -i ${patterns(condition.HttpHeaderConfig?.Values ?? [])}`];
+    }
+    case 'http-request-method':
+      return [`method ${(condition.HttpRequestMethodConfig?.Values ?? []).join(' ')}`];
+    case 'source-ip':
+      return [`src ${(condition.SourceIpConfig?.Values ?? []).join(' ')}`];
+    case 'query-string':
+      return (condition.QueryStringConfig?.Values ?? []).map(({ Key, Value }) =>
+        Key === undefined
+          ? `query -m reg -i ${single(`(^|&)[^=&]*=${wildcard(Value ?? '')}(&|$)`)}`
+          : `url_param(${Key}) -m reg -i ${single(`^${wildcard(Value ?? '')}$`)}`,
+      );
+    default:
+      throw new Error(`unsupported rule condition ${condition.Field}`);
+  }
+}
+
+/** ELBv2 wildcards (`*` any run, `?` one character) as an anchored regular expression. */
+const wildcard = (value: string) => value.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+
+const patterns = (values: string[]) => values.map((v) => single(`^${wildcard(v)}$`)).join(' ');
+
+/** A single-quoted HAProxy word: nothing inside is interpreted; a quote closes, is escaped, and reopens. */
+const single = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+
+/** A double-quoted HAProxy word (escapes and environment variables are interpreted inside). */
+const quote = (value: string) => `"${value.replace(/[\\"$]/g, '\\$&').replace(/\n/g, '\\n').replace(/\r/g, '\\r')}"`;
+
+/** A log-format string as one double-quoted word; `%` in literal text is doubled by escapeLogFormat. */
+const logFormat = (value: string) => `"${value.replace(/[\\"$]/g, '\\$&')}"`;
+const escapeLogFormat = (value: string) => value.replace(/%/g, '%%');
+
+function renderBackend(b: DataPlaneBackend, slots: readonly (DataPlaneTarget | undefined)[]): string[] {
+  const lines = [`backend ${backendName(b.id)}`, `  mode ${b.mode}`, `  balance ${b.algorithm}`];
+  const hc = b.healthCheck;
+  const server: string[] = [];
+  if (hc) {
+    if (hc.protocol !== 'TCP') {
+      lines.push('  option httpchk', `  http-check send meth GET uri ${single(hc.path)} ver HTTP/1.1 hdr Host localhost`);
+      lines.push(`  http-check expect ${statusMatcher(hc.matcher)}`);
+    }
+    lines.push(`  timeout check ${hc.timeoutSeconds}s`);
+    // A target whose health is changing (between its thresholds) or down is checked every second; a steady
+    // healthy one at the interval, as ELBv2 checks. A new target then serves within about one interval of
+    // registering (its first check comes on the interval's schedule, the rest a second apart), not after
+    // HealthyThresholdCount intervals; a failing target leaves rotation as quickly.
+    const fast = `${Math.min(1, hc.intervalSeconds)}s`;
+    server.push('check', `inter ${hc.intervalSeconds}s`, `fastinter ${fast}`, `downinter ${fast}`, `fall ${hc.unhealthyThreshold}`, `rise ${hc.healthyThreshold}`);
+    if (hc.port !== undefined) server.push(`port ${hc.port}`);
+    if (hc.protocol === 'HTTPS') server.push('check-ssl');
+  }
+  if (b.tls) server.push('ssl verify none');
+  if (b.slowStartSeconds > 0) server.push(`slowstart ${b.slowStartSeconds}s`);
+  if (b.stickiness?.type === 'lb_cookie') lines.push(`  cookie AWSALB insert indirect nocache maxlife ${b.stickiness.durationSeconds}s`);
+  if (b.stickiness?.type === 'source_ip') lines.push('  stick-table type ip size 100k expire 30m', '  stick on src');
+  if (server.length > 0) lines.push(`  default-server ${server.join(' ')}`);
+  slots.forEach((target, i) => {
+    const cookie = b.stickiness?.type === 'lb_cookie' ? ` cookie ${slotName(i)}` : '';
+    if (!target) lines.push(`  server ${slotName(i)} 0.0.0.0:0 disabled${cookie}`);
+    else lines.push(`  server ${slotName(i)} ${target.address}:${target.port}${target.draining ? ' weight 0' : ''}${cookie}`);
+  });
+  return lines;
+}
+
+/** An ELBv2 matcher (`200`, `200,202`, `200-299`) as an HAProxy expectation. */
+export function statusMatcher(matcher: string): string {
+  const parts = matcher.split(',').map((p) => p.trim());
+  if (parts.length === 1 && /^\d+$/.test(parts[0]!)) return `status ${parts[0]}`;
+  const alternatives = parts.flatMap((part) => {
+    const [low, high] = part.split('-').map(Number);
+    if (high === undefined) return [String(low)];
+    return Array.from({ length: high - low! + 1 }, (_, i) => String(low! + i));
+  });
+  return `rstatus ^(${alternatives.join('|')})$`;
+}

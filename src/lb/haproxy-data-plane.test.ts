@@ -1,0 +1,161 @@
+// The HAProxy adapter against a real HAProxy and real HTTP backends on loopback.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { DataPlaneBackend, DataPlaneConfig } from '../core/load-balancer.js';
+import type { Logger } from '../core/ports.js';
+import { HaproxyConfigError, HaproxyDataPlane } from './haproxy-data-plane.js';
+
+const hasHaproxy = spawnSync('haproxy', ['-v']).status === 0;
+const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
+
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function backendServer(name: string, status = () => 200): Promise<{ server: Server; port: number }> {
+  const server = createServer((req, res) => res.writeHead(req.url === '/health' ? status() : 200).end(name));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+function get(port: number, path = '/'): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode!, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe('HaproxyDataPlane', { skip: !hasHaproxy && 'haproxy is not installed' }, () => {
+  let plane: HaproxyDataPlane;
+  let listenerPort: number;
+  const servers: Server[] = [];
+  let a: { server: Server; port: number };
+  let b: { server: Server; port: number };
+  let bHealthy = true;
+
+  const group = (ports: number[], draining: number[] = []): DataPlaneBackend => ({
+    id: 'tg1',
+    mode: 'http',
+    tls: false,
+    algorithm: 'roundrobin',
+    healthCheck: { protocol: 'HTTP', path: '/health', matcher: '200', intervalSeconds: 1, timeoutSeconds: 1, healthyThreshold: 2, unhealthyThreshold: 2 },
+    slowStartSeconds: 0,
+    targets: ports.map((port) => ({ key: `i-local:${port}`, address: '127.0.0.1', port, draining: draining.includes(port) })),
+  });
+  const config = (backend: DataPlaneBackend, fixedPath = '/fixed'): DataPlaneConfig => ({
+    frontends: [
+      {
+        id: 'l1',
+        address: '127.0.0.1',
+        port: listenerPort,
+        mode: 'http',
+        certificates: [],
+        idleTimeoutSeconds: 60,
+        rules: [
+          { conditions: [{ Field: 'path-pattern', Values: [fixedPath] }], action: { type: 'fixed-response', statusCode: 200, contentType: 'text/plain', messageBody: 'fixed' } },
+          { conditions: [], action: { type: 'forward', targetGroups: [{ backendId: 'tg1', weight: 1 }] } },
+        ],
+      },
+    ],
+    backends: [backend],
+  });
+  const health = async () => Object.fromEntries([...(await plane.targetHealth())].map(([k, v]) => [k.split(':')[1], v.State]));
+
+  before(async () => {
+    listenerPort = await freePort();
+    a = await backendServer('a');
+    b = await backendServer('b', () => (bHealthy ? 200 : 500));
+    servers.push(a.server, b.server);
+    plane = new HaproxyDataPlane({ dir: mkdtempSync(join(tmpdir(), 'wharf-lb-')), log: quiet, restartDelayMs: 100 });
+  });
+  after(async () => {
+    await plane.close();
+    for (const s of servers) s.close();
+  });
+
+  it('serves a listener, with a target added to the running HAProxy only once its health checks pass', async () => {
+    await plane.apply(config(group([])));
+    await plane.apply(config(group([a.port])));
+    assert.equal((await health())[a.port], 'initial');
+    await until('target a healthy', async () => ((await health())[a.port] === 'healthy' ? true : undefined));
+    assert.deepEqual(await get(listenerPort), { status: 200, body: 'a' });
+    assert.deepEqual(await get(listenerPort, '/fixed'), { status: 200, body: 'fixed' });
+  });
+
+  it('adds a target through the runtime API and spreads requests across both', async () => {
+    await plane.apply(config(group([a.port, b.port])));
+    await until('target b healthy', async () => ((await health())[b.port] === 'healthy' ? true : undefined));
+    const bodies = new Set<string>();
+    for (let i = 0; i < 6; i++) bodies.add((await get(listenerPort)).body);
+    assert.deepEqual([...bodies].sort(), ['a', 'b']);
+  });
+
+  it('takes a target that fails its checks out of rotation, with the code as the reason', async () => {
+    bHealthy = false;
+    const observed = await until('target b unhealthy', async () => {
+      const report = await plane.targetHealth();
+      const hb = [...report].find(([k]) => k.endsWith(`:${b.port}`))?.[1];
+      return hb?.State === 'unhealthy' ? hb : undefined;
+    });
+    assert.equal(observed.Reason, 'Target.ResponseCodeMismatch');
+    for (let i = 0; i < 4; i++) assert.equal((await get(listenerPort)).body, 'a');
+    bHealthy = true;
+  });
+
+  it('drains a deregistered target: no new requests reach it', async () => {
+    await plane.apply(config(group([a.port, b.port], [b.port])));
+    assert.equal((await health())[b.port], 'draining');
+    for (let i = 0; i < 4; i++) assert.equal((await get(listenerPort)).body, 'a');
+  });
+
+  it('refuses a configuration HAProxy rejects and keeps serving the last valid one', async () => {
+    await assert.rejects(plane.apply(config(group([a.port]), '/bad\nline')), HaproxyConfigError);
+    assert.deepEqual(await get(listenerPort, '/fixed'), { status: 200, body: 'fixed' });
+  });
+
+  it('reloads for a rule change and keeps the targets it has', async () => {
+    await plane.apply(config(group([a.port]), '/other'));
+    // A seamless reload lets the old worker finish what it accepted: the new rule is in force moments later
+    // (as in ELB, where rule changes propagate), never with a refused connection.
+    const answered = await until('the new rule', async () => {
+      const response = await get(listenerPort, '/other');
+      return response.body === 'fixed' ? response : undefined;
+    });
+    assert.deepEqual(answered, { status: 200, body: 'fixed' });
+    assert.equal((await health())[a.port], 'healthy');
+    assert.equal((await get(listenerPort)).body, 'a');
+  });
+
+  it('starts HAProxy again when it dies', async () => {
+    const pid = (plane as unknown as { master: { pid: number } }).master.pid;
+    process.kill(pid, 'SIGKILL');
+    await until('haproxy back', async () => ((await get(listenerPort)).body === 'a' ? true : undefined));
+    assert.notEqual((plane as unknown as { master: { pid: number } }).master.pid, pid);
+  });
+});
