@@ -1,0 +1,49 @@
+// How EC2 resolves the ids callers pass for VPCs, subnets and security groups, with EC2's not-found errors.
+import { arn } from '../../core/arn.js';
+import type { SecurityGroupRecord, SubnetRecord, VpcRecord } from '../../core/ec2.js';
+import { InvalidGroupNotFound, InvalidSubnetIDNotFound, InvalidVpcIDNotFound } from '../../core/errors.js';
+import type { ControlContext } from '../context.js';
+import type { Reader } from '../ecs/lookups.js';
+
+export function resolveVpc(reader: Reader, vpcId: string): VpcRecord {
+  const vpc = reader.get('vpc', vpcId);
+  if (!vpc) throw new InvalidVpcIDNotFound(`The vpc ID '${vpcId}' does not exist`);
+  return vpc;
+}
+
+export function resolveSubnet(reader: Reader, subnetId: string): SubnetRecord {
+  const subnet = reader.get('subnet', subnetId);
+  if (!subnet) throw new InvalidSubnetIDNotFound(`The subnet ID '${subnetId}' does not exist`);
+  return subnet;
+}
+
+export function resolveSecurityGroup(reader: Reader, groupId: string): SecurityGroupRecord {
+  const group = reader.get('securityGroup', groupId);
+  if (!group) throw new InvalidGroupNotFound(`The security group '${groupId}' does not exist`);
+  return group;
+}
+
+/** The default VPC of the region, if it has one. */
+export function defaultVpc(ctx: Pick<ControlContext, 'state'>): VpcRecord | undefined {
+  for (const vpc of ctx.state.all('vpc')) if (vpc.IsDefault) return vpc;
+  return undefined;
+}
+
+/** A security group by id, or by name in a VPC (the default VPC when none is named), as EC2 finds group names. */
+export function findSecurityGroup(
+  ctx: Pick<ControlContext, 'state'>,
+  reader: Reader,
+  ref: { GroupId?: string; GroupName?: string; VpcId?: string },
+): SecurityGroupRecord {
+  if (ref.GroupId) return resolveSecurityGroup(reader, ref.GroupId);
+  const vpcId = ref.VpcId ?? defaultVpc(ctx)?.VpcId;
+  const group = vpcId === undefined ? undefined : ctx.state.where('securityGroup', 'vpc', vpcId).find((g) => g.GroupName === ref.GroupName);
+  if (!group) {
+    throw new InvalidGroupNotFound(`The security group '${ref.GroupName ?? ''}' does not exist in default VPC '${vpcId ?? 'none'}'`);
+  }
+  return reader.get('securityGroup', group.GroupId) ?? group;
+}
+
+export const subnetArn = (ctx: Pick<ControlContext, 'partition'>, subnetId: string) => arn(ctx.partition, 'ec2', `subnet/${subnetId}`);
+export const securityGroupArn = (ctx: Pick<ControlContext, 'partition'>, groupId: string) =>
+  arn(ctx.partition, 'ec2', `security-group/${groupId}`);

@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict';
+import { beforeEach, describe, test } from 'node:test';
+import type { ClusterRecord, ContainerInstanceRecord } from '../../core/ecs.js';
+import { registeredResources } from '../../scheduler/resources.js';
+import { assignmentsFor } from '../assignments.js';
+import { ensureDefaultVpc } from '../ec2/vpcs.js';
+import { settleTasks } from '../task-settlement.js';
+import { describeClusters } from './describe-clusters.js';
+import { IMAGE, fixture, putCluster, putInstance, type Fixture } from './fixtures.js';
+import { listContainerInstances } from './list-container-instances.js';
+import { registerTaskDefinition } from './register-task-definition.js';
+import { runTask } from './run-task.js';
+import { submitTaskStateChange } from './submit-task-state-change.js';
+
+let f: Fixture;
+let cluster: ClusterRecord;
+let host: ContainerInstanceRecord;
+let subnet: string;
+
+const rejects = (p: Promise<unknown>, code: string, message?: string | RegExp) =>
+  assert.rejects(p, (err: Error & { code?: string }) => {
+    assert.equal(err.code, code);
+    if (typeof message === 'string') assert.equal(err.message, message);
+    else if (message) assert.match(err.message, message);
+    return true;
+  });
+
+const fargateDefinition = (over: Record<string, unknown> = {}) =>
+  registerTaskDefinition(
+    f.ctx,
+    {
+      family: 'web',
+      requiresCompatibilities: ['FARGATE'],
+      networkMode: 'awsvpc',
+      cpu: '256',
+      memory: '512',
+      containerDefinitions: [{ name: 'app', image: IMAGE, portMappings: [{ containerPort: 80 }] }],
+      ...over,
+    },
+    f.call,
+  );
+
+const network = (subnets = [subnet], securityGroups?: string[]) => ({ awsvpcConfiguration: { subnets, ...(securityGroups && { securityGroups }) } });
+
+beforeEach(async () => {
+  f = await fixture();
+  cluster = await putCluster(f.ctx);
+  await ensureDefaultVpc(f.ctx);
+  subnet = [...f.ctx.state.all('subnet')].find((s) => s.AvailabilityZone === 'us-east-1b')!.SubnetId;
+  // A managed host in another cluster: Fargate capacity is the pool's, whatever cluster its agent joined.
+  host = await putInstance(f.ctx, await putCluster(f.ctx, 'pool'), 'host1', { memoryMiB: 2048 });
+  await f.ctx.state.mutate((tx) => tx.put('containerInstance', host.containerInstanceArn, { ...host, managedCapacity: true }));
+});
+
+describe('RunTask with the FARGATE launch type', () => {
+  test('runs on managed capacity, with its own interface in the subnet, as ECS shows a Fargate task', async () => {
+    await fargateDefinition();
+    const { tasks = [], failures } = await runTask(f.ctx, { taskDefinition: 'web', launchType: 'FARGATE', networkConfiguration: network() });
+    assert.deepEqual(failures, []);
+    const task = tasks[0]!;
+    assert.equal(task.containerInstanceArn, undefined, 'no instance the user can see');
+    assert.equal(f.ctx.state.get('task', task.taskArn!)!.managedHostArn, host.containerInstanceArn);
+    assert.deepEqual(
+      [task.launchType, task.platformVersion, task.platformFamily, task.lastStatus, task.cpu, task.memory, task.availabilityZone],
+      ['FARGATE', '1.4.0', 'Linux', 'PROVISIONING', '256', '512', 'us-east-1b'],
+    );
+    assert.deepEqual(task.ephemeralStorage, { sizeInGiB: 20 });
+    const [attachment] = task.attachments!;
+    assert.equal(attachment!.type, 'ElasticNetworkInterface');
+    assert.equal(attachment!.status, 'PRECREATED');
+    assert.match(attachment!.id!, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    const details = Object.fromEntries(attachment!.details!.map((d) => [d.name, d.value]));
+    assert.deepEqual(Object.keys(details), ['subnetId', 'networkInterfaceId', 'macAddress', 'privateDnsName', 'privateIPv4Address']);
+    assert.equal(details.subnetId, subnet);
+    assert.equal(details.privateIPv4Address, '172.31.16.4', 'the first address after the four EC2 reserves');
+    assert.equal(details.privateDnsName, 'ip-172-31-16-4.ec2.internal');
+    assert.match(details.macAddress!, /^0a(:[0-9a-f]{2}){5}$/);
+    assert.deepEqual(task.containers![0]!.networkInterfaces, [{ attachmentId: attachment!.id, privateIpv4Address: '172.31.16.4' }]);
+    const eni = f.ctx.state.get('networkInterface', details.networkInterfaceId!)!;
+    assert.equal(eni.Groups[0]!.GroupName, 'default', 'no groups given: the VPC default group');
+
+    // The managed host's agent is assigned the task, with its network; the user's counts stay free of it.
+    const [assigned] = assignmentsFor(f.ctx.state, host.containerInstanceArn);
+    assert.equal(assigned!.launchType, 'FARGATE');
+    assert.equal(assigned!.network!.privateIpv4Address, '172.31.16.4');
+    assert.equal(assigned!.network!.gateway, '172.31.16.1');
+    assert.deepEqual(assigned!.network!.ingress, [{ protocol: 'all', sources: ['172.31.16.4/32'] }], 'default group: its members');
+    const { containerInstanceArns } = await listContainerInstances(f.ctx, {});
+    assert.deepEqual(containerInstanceArns, []);
+    const { clusters = [] } = await describeClusters(f.ctx, { clusters: ['default'] });
+    assert.deepEqual([clusters[0]!.registeredContainerInstancesCount, clusters[0]!.pendingTasksCount], [0, 1]);
+  });
+
+  test('two tasks get two addresses; the host fills up and Fargate says it has no capacity', async () => {
+    await fargateDefinition({ cpu: '1024', memory: '2048' });
+    const { tasks = [], failures = [] } = await runTask(f.ctx, { taskDefinition: 'web', launchType: 'FARGATE', count: 3, networkConfiguration: network() });
+    // The host has 2048 CPU units and 2048 MiB: one 1 vCPU / 2 GiB task fits.
+    assert.equal(tasks.length, 1);
+    assert.deepEqual(failures, [{ reason: 'Capacity is unavailable at this time. Please try again later or in a different availability zone' }]);
+    await fargateDefinition({ family: 'small' });
+    const more = await runTask(f.ctx, { taskDefinition: 'small', launchType: 'FARGATE', networkConfiguration: network() });
+    assert.deepEqual(more.failures, [{ reason: 'Capacity is unavailable at this time. Please try again later or in a different availability zone' }]);
+  });
+
+  test("refusals, with ECS's errors", async () => {
+    await fargateDefinition();
+    await registerTaskDefinition(f.ctx, { family: 'bridge', containerDefinitions: [{ name: 'app', image: IMAGE, memory: 64 }] }, f.call);
+    const run = (over: Record<string, unknown>) => runTask(f.ctx, { taskDefinition: 'web', launchType: 'FARGATE', networkConfiguration: network(), ...over });
+    await rejects(run({ taskDefinition: 'bridge', networkConfiguration: undefined }), 'InvalidParameterException', 'Task definition does not support launch_type FARGATE.');
+    await rejects(run({ networkConfiguration: undefined }), 'InvalidParameterException', "Network Configuration must be provided when networkMode 'awsvpc' is specified.");
+    await rejects(run({ overrides: { cpu: '256', memory: '4096' } }), 'InvalidParameterException', /^No Fargate configuration exists for given values: 256 CPU, 4096 memory/);
+    await rejects(run({ platformVersion: '1.3.0' }), 'InvalidParameterException', /platform does not exist/);
+    await rejects(run({ networkConfiguration: network(['subnet-0000']) }), 'InvalidParameterException',
+      "Error retrieving subnet information for [subnet-0000]: The subnet ID 'subnet-0000' does not exist (ErrorCode: InvalidSubnetID.NotFound)");
+    await rejects(run({ networkConfiguration: network([subnet], ['sg-0000']) }), 'InvalidParameterException',
+      "Error retrieving security group information for [sg-0000]: The security group 'sg-0000' does not exist (ErrorCode: InvalidGroup.NotFound)");
+    await rejects(run({ networkConfiguration: network([]) }), 'InvalidParameterException', 'subnets can not be empty.');
+    await rejects(run({ placementStrategy: [{ type: 'random' }] }), 'InvalidParameterException', /not supported with the FARGATE launch type/);
+    // LATEST is the platform Wharf has.
+    const { tasks = [] } = await run({ platformVersion: 'LATEST' });
+    assert.equal(tasks[0]!.platformVersion, '1.4.0');
+  });
+
+  test('the FARGATE capacity provider, once the cluster has it', async () => {
+    await fargateDefinition();
+    const strategy = [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }];
+    await rejects(runTask(f.ctx, { taskDefinition: 'web', capacityProviderStrategy: strategy, networkConfiguration: network() }), 'InvalidParameterException',
+      /not associated with the cluster/);
+    await f.ctx.state.mutate((tx) => tx.put('cluster', cluster.clusterArn, { ...cluster, capacityProviders: ['FARGATE', 'FARGATE_SPOT'] }));
+    const { tasks = [] } = await runTask(f.ctx, { taskDefinition: 'web', capacityProviderStrategy: strategy, networkConfiguration: network() });
+    assert.deepEqual([tasks[0]!.launchType, tasks[0]!.capacityProviderName], ['FARGATE', 'FARGATE_SPOT']);
+  });
+
+  test('a subnet without a free address fails the task at once, as ECS does, and holds nothing', async () => {
+    await fargateDefinition();
+    // A /28 has 16 addresses, 11 of them usable; the host has room for more tasks than that.
+    await f.ctx.state.mutate((tx) => {
+      const s = tx.get('subnet', subnet)!;
+      tx.put('subnet', subnet, { ...s, CidrBlock: '172.31.16.0/28' });
+      tx.put('containerInstance', host.containerInstanceArn, { ...host, managedCapacity: true, registeredResources: registeredResources({ cores: 16, memoryMiB: 65536 }) });
+    });
+    for (let i = 0; i < 11; i++) await runTask(f.ctx, { taskDefinition: 'web', launchType: 'FARGATE', networkConfiguration: network() });
+    const { tasks = [] } = await runTask(f.ctx, { taskDefinition: 'web', launchType: 'FARGATE', networkConfiguration: network() });
+    const task = tasks[0]!;
+    assert.deepEqual([task.lastStatus, task.desiredStatus, task.stopCode], ['STOPPED', 'STOPPED', 'TaskFailedToStart']);
+    assert.match(task.stoppedReason!, /InsufficientFreeAddressesInSubnet/);
+    assert.equal(f.ctx.state.where('networkInterface', 'subnet', subnet).length, 11);
+  });
+});
+
+describe('settlement of Fargate tasks', () => {
+  test('the interface is attached while the task runs, deleted once it stops; usage is recorded as AWS bills it', async () => {
+    await fargateDefinition({ cpu: '512', memory: '1024' });
+    const { tasks = [] } = await runTask(f.ctx, { taskDefinition: 'web', launchType: 'FARGATE', networkConfiguration: network() });
+    const taskArn = tasks[0]!.taskArn!;
+    const pullStartedAt = f.ctx.clock.now();
+    await submitTaskStateChange(f.ctx, { task: taskArn, status: 'RUNNING', pullStartedAt, pullStoppedAt: pullStartedAt });
+    await settleTasks(f.ctx);
+    assert.equal(f.ctx.state.get('task', taskArn)!.attachments![0]!.status, 'ATTACHED');
+
+    f.advance(12_300); // ran 12.3 s: billed the one-minute minimum
+    await submitTaskStateChange(f.ctx, { task: taskArn, status: 'STOPPED', containers: [{ containerName: 'app', status: 'STOPPED', exitCode: 0 }] });
+    await settleTasks(f.ctx);
+    const stopped = f.ctx.state.get('task', taskArn)!;
+    assert.equal(stopped.attachments![0]!.status, 'DELETED');
+    assert.equal(f.ctx.state.where('networkInterface', 'task', taskArn).length, 0);
+    const usage = f.ctx.state.get('usage', taskArn)!;
+    assert.deepEqual(
+      [usage.launchType, usage.billedSeconds, usage.vcpu, usage.memoryGB, usage.extraEphemeralStorageGB],
+      ['FARGATE', 60, 0.5, 1, 0],
+    );
+    assert.deepEqual(usage.billingStartedAt, pullStartedAt);
+    assert.equal(await settleTasks(f.ctx), 0, 'settled once');
+  });
+});
+
+describe('RegisterTaskDefinition for Fargate', () => {
+  const register = (over: Record<string, unknown>) => fargateDefinition(over);
+
+  test('compatibilities as ECS computes them', async () => {
+    const { taskDefinition } = await register({});
+    assert.deepEqual(taskDefinition!.compatibilities, ['EC2', 'FARGATE']);
+    const bridge = await registerTaskDefinition(f.ctx, { family: 'b', containerDefinitions: [{ name: 'app', image: IMAGE, memory: 64 }] }, f.call);
+    assert.deepEqual(bridge.taskDefinition!.compatibilities, ['EXTERNAL', 'EC2']);
+  });
+
+  test("each refusal with ECS's ClientException", async () => {
+    await rejects(register({ networkMode: 'bridge' }), 'ClientException', "Fargate only supports network mode 'awsvpc'.");
+    await rejects(register({ networkMode: 'host' }), 'ClientException', "Fargate only supports network mode 'awsvpc'.");
+    await rejects(register({ cpu: undefined, containerDefinitions: [{ name: 'app', image: IMAGE, memory: 64 }] }), 'ClientException',
+      "Fargate requires that 'cpu' be defined at the task level.");
+    for (const [cpu, memory] of [['256', '4096'], ['512', '512'], ['8192', '18432'], ['16384', '36864'], ['4096', '31744']]) {
+      await rejects(register({ cpu, memory }), 'ClientException', new RegExp(`^No Fargate configuration exists for given values: ${cpu} CPU, ${memory} memory`));
+    }
+    for (const [cpu, memory] of [['256', '2048'], ['512', '4096'], ['2048', '16384'], ['4096', '30720'], ['8192', '20480'], ['16384', '122880'], ['1 vCPU', '2 GB']]) {
+      await register({ cpu, memory });
+    }
+    await rejects(register({ containerDefinitions: [{ name: 'app', image: IMAGE, privileged: true }] }), 'ClientException', /Fargate does not support privileged containers/);
+    await rejects(register({ containerDefinitions: [{ name: 'app', image: IMAGE, stopTimeout: 121 }] }), 'ClientException', /'stopTimeout' cannot be greater than 120 seconds/);
+    await register({ containerDefinitions: [{ name: 'app', image: IMAGE, stopTimeout: 120 }] });
+    await rejects(register({ volumes: [{ name: 'v', host: { sourcePath: '/tmp' } }] }), 'ClientException', 'Fargate does not support host volumes with a sourcePath.');
+    await rejects(register({ ephemeralStorage: { sizeInGiB: 20 } }), 'ClientException', /between 21 and 200 GiB/);
+    await rejects(register({ ephemeralStorage: { sizeInGiB: 201 } }), 'ClientException', /between 21 and 200 GiB/);
+    const { taskDefinition } = await register({ ephemeralStorage: { sizeInGiB: 21 } });
+    assert.deepEqual(taskDefinition!.ephemeralStorage, { sizeInGiB: 21 });
+  });
+});
