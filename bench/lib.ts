@@ -1,5 +1,6 @@
 // Small shared pieces of the benchmarks: percentiles, a bounded concurrent load loop, a result table.
 import { spawn } from 'node:child_process';
+import { testSigner } from '../src/protocol/test-signer.js';
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -65,4 +66,23 @@ export function exec(cmd: string, args: string[]): Promise<string> {
     child.stderr.on('data', (d) => (err += d));
     child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')}: ${err}`))));
   });
+}
+
+/**
+ * A signed ECS call over a kept-alive connection, without the SDK: for tight polling loops, where the SDK's
+ * own ~1 ms of CPU per call would compete with what is being measured on a 2-core machine.
+ */
+export async function ecsCall(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }, operation: string, input: unknown): Promise<any> {
+  const url = new URL(endpoint);
+  const body = JSON.stringify(input);
+  const headers = {
+    host: url.host,
+    'content-type': 'application/x-amz-json-1.1',
+    'x-amz-target': `AmazonEC2ContainerServiceV20141113.${operation}`,
+  };
+  const signed = await testSigner(credentials).sign({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', headers, body });
+  const response = await fetch(url, { method: 'POST', headers: signed.headers, body });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${operation}: ${response.status} ${text}`);
+  return JSON.parse(text);
 }

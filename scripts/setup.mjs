@@ -66,6 +66,8 @@ async function docker() {
 
 npmDependencies();
 await docker();
+// HAProxy is the load balancers' data plane (Wharf runs it; nothing else does).
+aptInstall(['haproxy']);
 // A local busybox image (no public registry is reachable): the README's examples and the tests run it.
 aptInstall(['busybox-static']);
 run('bash', [join(root, 'scripts', 'test-images.sh')]);

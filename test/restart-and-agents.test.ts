@@ -1,7 +1,9 @@
 // Wharf killed and restarted re-adopts running containers (no orphans, no duplicates); a second agent in its
-// own process joins a cluster and placement spreads tasks across both.
+// own process joins a cluster and placement spreads tasks across both; an agent whose instance is
+// deregistered stops its tasks' containers and exits for good.
 import {
   CreateClusterCommand,
+  DeregisterContainerInstanceCommand,
   DescribeContainerInstancesCommand,
   DescribeTasksCommand,
   ListContainerInstancesCommand,
@@ -96,7 +98,35 @@ test('a second agent joins and tasks spread across both instances', async () => 
     for (const t of tasks) {
       await eventually(async () => ((await describe(t.taskArn!, 'two'))?.lastStatus === 'STOPPED' ? true : undefined), 'STOPPED');
     }
+    // While the agents run: they remove their containers (the harness makes their cleanup wait short).
+    await wharf.drain();
   } finally {
     for (const agent of agents) agent.kill('SIGTERM');
+  }
+});
+
+test('an agent whose instance is deregistered removes its containers and exits 5, not to be restarted', async () => {
+  await ecs.send(new CreateClusterCommand({ clusterName: 'gone' }));
+  const agent = spawn(process.execPath, [WHARF_BIN, 'agent', '--endpoint', wharf.endpoint, '--cluster', 'gone', '--data-dir', mkdtempSync(join(tmpdir(), 'wharf-agent-'))], {
+    env: { ...wharf.env },
+    stdio: 'ignore',
+  });
+  const exited = new Promise<number | null>((resolve) => agent.once('exit', resolve));
+  try {
+    const instance = await eventually(async () => {
+      const { containerInstanceArns: [arn] = [] } = await ecs.send(new ListContainerInstancesCommand({ cluster: 'gone' }));
+      const { containerInstances: [described] = [] } = arn
+        ? await ecs.send(new DescribeContainerInstancesCommand({ cluster: 'gone', containerInstances: [arn] }))
+        : {};
+      return described?.agentConnected ? arn : undefined;
+    }, 'a connected agent');
+    const { tasks: [task] = [] } = await ecs.send(new RunTaskCommand({ cluster: 'gone', taskDefinition: 'sleeper' }));
+    await eventually(async () => ((await describe(task!.taskArn!, 'gone'))?.lastStatus === 'RUNNING' ? true : undefined), 'RUNNING');
+
+    await ecs.send(new DeregisterContainerInstanceCommand({ cluster: 'gone', containerInstance: instance, force: true }));
+    assert.equal(await exited, 5);
+    assert.equal(docker('ps', '-aq', '--filter', `label=com.amazonaws.ecs.task-arn=${task!.taskArn}`), '', 'its container removed');
+  } finally {
+    agent.kill('SIGTERM');
   }
 });

@@ -1,17 +1,31 @@
 // Starts the real `wharf up` in a child process on a free port with its own data dir, as a user would, and
 // hands tests what they need to talk to it: the endpoint, credentials and environment for the AWS CLI.
-import { ECSClient } from '@aws-sdk/client-ecs';
-import { spawn, type ChildProcess } from 'node:child_process';
+// Its agents (and those started with `env`) remove stopped tasks' containers after a few seconds, and
+// stop() drains Wharf first, so a suite leaves no container behind.
+import {
+  DeleteServiceCommand,
+  ECSClient,
+  ListClustersCommand,
+  ListContainerInstancesCommand,
+  ListServicesCommand,
+  ListTasksCommand,
+  StopTaskCommand,
+} from '@aws-sdk/client-ecs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LABELS } from '../src/agent/container-config.js';
 
 // The package root, whether this runs from test/ (tsx) or dist/test/ (compiled).
 let root = dirname(fileURLToPath(import.meta.url));
 while (!existsSync(join(root, 'package.json'))) root = dirname(root);
 export const WHARF_BIN = join(root, 'bin', 'wharf.js');
+
+/** How long the agents keep a stopped task's containers here: long enough to inspect them, short enough to wait for. */
+const TASK_CLEANUP_WAIT = '3s';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -31,9 +45,15 @@ export interface WharfProcess {
   /** Environment for the `aws` CLI and SDKs pointed at this Wharf. */
   env: NodeJS.ProcessEnv;
   ecs(): ECSClient;
-  /** Stops it with a signal (SIGTERM by default) and waits for the exit. */
+  /**
+   * Deletes every service and stops every task in every cluster, then waits until the agents have removed
+   * all their containers; what is still there after a minute is removed and reported (thrown). Agents
+   * started apart must still run.
+   */
+  drain(): Promise<void>;
+  /** Drains it (unless the signal is SIGKILL: a crash), then stops it with the signal (SIGTERM by default) and waits for the exit. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
-  /** Starts it again on the same port and data dir. */
+  /** Stops it with SIGTERM, its tasks left running, and starts it again on the same port and data dir. */
   restart(): Promise<void>;
   logs(): string;
   pid(): number;
@@ -48,7 +68,7 @@ export async function startWharf(options: { args?: string[]; dataDir?: string; e
 
   const launch = async () => {
     child = spawn(process.execPath, [WHARF_BIN, 'up', '--port', String(port), '--data-dir', dataDir, ...(options.args ?? [])], {
-      env: { ...process.env, WHARF_LOG_LEVEL: 'debug', ...options.env },
+      env: { ...process.env, WHARF_LOG_LEVEL: 'debug', WHARF_TASK_CLEANUP_WAIT: TASK_CLEANUP_WAIT, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout!.on('data', (d) => (output += d));
@@ -70,6 +90,7 @@ export async function startWharf(options: { args?: string[]; dataDir?: string; e
     : JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8'));
   const env = {
     ...process.env,
+    WHARF_TASK_CLEANUP_WAIT: TASK_CLEANUP_WAIT,
     AWS_ENDPOINT_URL: endpoint,
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
@@ -77,8 +98,10 @@ export async function startWharf(options: { args?: string[]; dataDir?: string; e
     AWS_REGION: 'us-east-1',
     AWS_PAGER: '',
   };
-  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
-    if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+  const ecs = () => new ECSClient({ endpoint, region: 'us-east-1', credentials });
+  const running = () => child.exitCode === null && child.signalCode === null;
+  const kill = async (signal: NodeJS.Signals) => {
+    if (!running()) return child.exitCode;
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     child.kill(signal);
     return exited;
@@ -89,15 +112,44 @@ export async function startWharf(options: { args?: string[]; dataDir?: string; e
     port,
     credentials,
     env,
-    ecs: () => new ECSClient({ endpoint, region: 'us-east-1', credentials }),
-    stop,
+    ecs,
+    drain: () => drain(ecs()),
+    stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
+      if (signal !== 'SIGKILL' && running()) await drain(ecs());
+      return kill(signal);
+    },
     restart: async () => {
-      await stop();
+      await kill('SIGTERM');
       await launch();
     },
     logs: () => output,
     pid: () => child.pid!,
   };
+}
+
+async function drain(ecs: ECSClient): Promise<void> {
+  const instances: string[] = [];
+  const { clusterArns = [] } = await ecs.send(new ListClustersCommand({}));
+  for (const cluster of clusterArns) {
+    // A service would replace the tasks stopped below.
+    const { serviceArns = [] } = await ecs.send(new ListServicesCommand({ cluster }));
+    await Promise.all(serviceArns.map((service) => ecs.send(new DeleteServiceCommand({ cluster, service, force: true }))));
+    const { taskArns = [] } = await ecs.send(new ListTasksCommand({ cluster, desiredStatus: 'RUNNING' }));
+    await Promise.all(taskArns.map((task) => ecs.send(new StopTaskCommand({ cluster, task, reason: 'test suite done' }))));
+    const { containerInstanceArns = [] } = await ecs.send(new ListContainerInstancesCommand({ cluster }));
+    instances.push(...containerInstanceArns);
+  }
+  const left = () =>
+    instances.flatMap((arn) =>
+      execFileSync('docker', ['ps', '-aq', '--filter', `label=${LABELS.containerInstanceArn}=${arn}`]).toString().split('\n').filter(Boolean),
+    );
+  try {
+    await eventually(async () => (left().length === 0 ? true : undefined), 'the agents to remove their containers', 60_000);
+  } catch (err) {
+    const ids = left();
+    if (ids.length) execFileSync('docker', ['rm', '-f', ...ids]);
+    throw new Error(`containers left behind (now removed): ${ids.join(' ')}`, { cause: err });
+  }
 }
 
 /** Polls `probe` until it returns a value that is not undefined (no sleeps of fixed length in tests). */

@@ -4,7 +4,7 @@
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,13 @@ import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import Docker from 'dockerode';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { AGENT_CHANNEL_PATH, type AgentMessage, type TaskAssignment } from '../core/agent-protocol.js';
+import {
+  AGENT_CHANNEL_PATH,
+  CLOSE_DEREGISTERED,
+  CLOSE_UNKNOWN_INSTANCE,
+  type AgentMessage,
+  type TaskAssignment,
+} from '../core/agent-protocol.js';
 import type { Logger } from '../core/ports.js';
 import { DockerRuntime } from '../runtime/docker/docker-runtime.js';
 import { startAgent, type AgentHandle, type AgentOptions } from './agent.js';
@@ -92,6 +98,8 @@ class FakeControlPlane {
   private readonly server: Server;
   private readonly wss: WebSocketServer;
   private lastTasks: TaskAssignment[] = [];
+  /** Set once the instance is gone: every connection is closed with it. */
+  private closeCode?: number;
   endpoint = '';
 
   constructor() {
@@ -111,6 +119,7 @@ class FakeControlPlane {
     this.wss.on('connection', (ws, req) => {
       const connection = { url: new URL(req.url!, 'http://x'), signatureValid: false };
       this.connections.push(connection);
+      if (this.closeCode) return ws.close(this.closeCode, 'container instance gone');
       void signatureValid(req).then((valid) => (connection.signatureValid = valid));
       this.sockets.add(ws);
       ws.on('close', () => this.sockets.delete(ws));
@@ -147,6 +156,12 @@ class FakeControlPlane {
 
   connected(): boolean {
     return this.sockets.size > 0;
+  }
+
+  /** The instance is gone (4410: deregistered, 4404: unknown): closes the channel with `code`, now and from then on. */
+  instanceGone(code: number): void {
+    this.closeCode = code;
+    for (const ws of this.sockets) ws.close(code, 'container instance gone');
   }
 
   taskChanges(taskArn: string, status?: string): any[] {
@@ -211,7 +226,6 @@ function assignment(defs: ContainerDefinition[], extra: Partial<TaskDefinition> 
     desiredStatus: 'RUNNING',
     taskDefinitionArn: `arn:aws:ecs:${REGION}:${ACCOUNT}:task-definition/${family}:1`,
     taskDefinition: { family, revision: 1, networkMode: 'bridge', containerDefinitions: defs, ...extra },
-    overrides: {},
     containerArns: {},
   };
 }
@@ -312,6 +326,26 @@ describe('agent', () => {
 
     // Cleanup removes the stopped task's containers.
     await until(async () => ((await taskContainers(task.taskArn)).length === 0 ? true : undefined), 'cleanup');
+  });
+
+  it('creates and starts a ready container straight away: no image check, no inspect without ports', async () => {
+    const calls: string[] = [];
+    const counting = new Proxy(runtime, {
+      get: (target, key: keyof DockerRuntime) => {
+        const value = target[key];
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls.push(key);
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const { fake } = await setup({ runtime: counting });
+    const task = assignment([{ name: 'app', image: IMAGE, command: ['sleep', '300'], stopTimeout: 1 }]);
+    calls.length = 0;
+    fake.assign([task]);
+    await until(() => fake.taskChanges(task.taskArn, 'RUNNING')[0], 'RUNNING');
+    assert.deepEqual(calls, ['createContainer', 'startContainer']);
   });
 
   it('stops the whole task when an essential container exits', async () => {
@@ -433,5 +467,35 @@ describe('agent', () => {
     first.fake.assign([]);
     await until(() => first.fake.taskChanges(task.taskArn, 'STOPPED')[0], 'STOPPED');
     assert.equal((await docker.getContainer(runtimeId).inspect()).State.Running, false);
+  });
+
+  it('stops for good when its instance is deregistered: its containers removed, its registration forgotten', async () => {
+    const { fake, agent, dataDir } = await setup();
+    const running = assignment([{ name: 'app', image: IMAGE, command: ['sleep', '300'], stopTimeout: 1 }]);
+    const exited = assignment([{ name: 'app', image: IMAGE, command: ['true'] }]);
+    fake.assign([running, exited]);
+    await until(() => fake.taskChanges(running.taskArn, 'RUNNING')[0], 'RUNNING');
+    await until(() => fake.taskChanges(exited.taskArn, 'STOPPED')[0], 'the other task STOPPED (kept for the cleanup wait)');
+    assert.equal((await taskContainers(exited.taskArn)).length, 1);
+
+    fake.instanceGone(CLOSE_DEREGISTERED);
+    assert.equal(await agent.ended, 'deregistered');
+    assert.deepEqual(await taskContainers(running.taskArn), []);
+    assert.deepEqual(await taskContainers(exited.taskArn), []);
+    await assert.rejects(access(join(dataDir, 'agent.json')), 'a restart registers a new instance');
+    assert.equal(fake.connections.length, 1, 'no reconnection');
+  });
+
+  it('stops when the control plane does not know its instance', async () => {
+    const fake = new FakeControlPlane();
+    await fake.listen();
+    fakes.push(fake);
+    fake.instanceGone(CLOSE_UNKNOWN_INSTANCE);
+    const dataDir = await mkdtemp(join(tmpdir(), 'wharf-agent-test-'));
+    dirs.push(dataDir);
+    const agent = await startAgent({ endpoint: fake.endpoint, cluster, region: REGION, credentials, dataDir, runtime, log });
+    agents.push(agent);
+    assert.equal(await agent.ended, 'deregistered');
+    assert.equal(fake.connections.length, 1);
   });
 });

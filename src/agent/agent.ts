@@ -14,11 +14,12 @@ import {
 } from '@aws-sdk/client-ecs';
 import { clusterArn as makeClusterArn, parseArn } from '../core/arn.js';
 import type { Logger } from '../core/ports.js';
-import type { ContainerRuntime } from '../core/runtime.js';
+import type { ContainerRuntime, HostFirewall, TaskCgroups } from '../core/runtime.js';
 import { AgentChannel, type Credentials } from './channel.js';
 import {
   DEFAULT_INSTANCE_TYPE,
   ec2InstanceId,
+  forgetRegistration,
   privateIp,
   readRegistration,
   registrationRequest,
@@ -27,11 +28,15 @@ import {
 } from './registration.js';
 import { EcsStateReporter } from './reporter.js';
 import { TaskEngine, type ContainerEnvironmentHook } from './task-engine.js';
+import { TaskResources } from './task-resources.js';
+import { startMetadataServer } from './metadata-server.js';
 
 export const AGENT_VERSION = '0.1.0';
 /** The ECS agent's default wait before a stopped task's containers are removed (ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION). */
 export const DEFAULT_CLEANUP_WAIT_MS = 10 * 60 * 1000;
 const DEFAULT_RESERVED_MEMORY_MIB = 256;
+/** Docker's default bridge gateway, for an engine that does not say. */
+const DEFAULT_BRIDGE_GATEWAY = '172.17.0.1';
 const REGISTER_RETRY_FIRST_MS = 500;
 const REGISTER_RETRY_MAX_MS = 15_000;
 /** The cluster the ECS agent creates when it is not told one, and may create if missing. */
@@ -60,12 +65,27 @@ export interface AgentOptions {
   agentVersion?: string;
   /** Extra environment for each container (the task metadata endpoint plugs in here). */
   containerEnvironment?: ContainerEnvironmentHook;
+  /** Offer this host as Wharf-managed capacity: the control plane may place Fargate tasks on it. */
+  managedCapacity?: boolean;
+  /** Task-level limits through the host's cgroups (used when the engine's cgroup driver is cgroupfs). */
+  cgroups?: TaskCgroups;
+  /** Security groups of awsvpc tasks, enforced on the host. */
+  firewall?: HostFirewall;
 }
+
+/** How an agent ended: stopped (stop() or its signal), or by itself because its instance was deregistered. */
+export type AgentEnd = 'stopped' | 'deregistered';
 
 export interface AgentHandle {
   containerInstanceArn: string;
   clusterArn: string;
   ec2InstanceId: string;
+  /**
+   * Resolves once the agent has stopped. `deregistered`: the control plane no longer knows its instance,
+   * so, like ECS's agent, it stopped for good, first stopping and removing its tasks' containers (nothing
+   * accounts for them any more) and forgetting its registration (a restart registers a new instance).
+   */
+  ended: Promise<AgentEnd>;
   /** Stops the agent (its containers keep running; a restarted agent adopts them). */
   stop(): Promise<void>;
 }
@@ -151,17 +171,59 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     agentLog.info('container instance registered', { ec2InstanceId: identity.instanceId, reused: containerInstanceArn === previous });
 
     const reporter = new EcsStateReporter(ecs, agentLog, signal);
-    const engine = new TaskEngine({
+    // Task cgroups must be made the way the engine makes its own: by path with cgroupfs (systemd names slices).
+    const cgroups = info.cgroupDriver === 'cgroupfs' ? options.cgroups : undefined;
+    if (options.cgroups && !cgroups) agentLog.warn('task cgroups unavailable: containers get task limits themselves', { cgroupDriver: info.cgroupDriver });
+    const resources = new TaskResources({
+      runtime: options.runtime,
+      log: agentLog,
+      cluster: options.cluster,
+      containerInstanceArn,
+      architecture: info.architecture,
+      cgroups,
+      firewall: options.firewall,
+    });
+    const engine: TaskEngine = new TaskEngine({
       runtime: options.runtime,
       reporter,
       log: agentLog,
       cluster: options.cluster,
       containerInstanceArn,
+      resources,
       previousContainerInstanceArns: saved && saved.containerInstanceArn !== containerInstanceArn ? [saved.containerInstanceArn] : [],
       cleanupWaitMs: options.cleanupWaitMs ?? DEFAULT_CLEANUP_WAIT_MS,
-      containerEnvironment: options.containerEnvironment,
+      // No container is made before the first assignment, by which time the endpoint is listening.
+      containerEnvironment: (task, name) => ({ ...metadata.environment(task, name), ...options.containerEnvironment?.(task, name) }),
     });
     await engine.start();
+    const metadata = await startMetadataServer(dataDir, {
+      engine,
+      runtime: options.runtime,
+      log: agentLog,
+      region: options.region,
+      bridgeGateway: (await options.runtime.networkGateway('bridge').catch(() => undefined)) ?? DEFAULT_BRIDGE_GATEWAY,
+    });
+
+    let end!: (how: AgentEnd) => void;
+    const ended = new Promise<AgentEnd>((resolve) => (end = resolve));
+    let stopped: Promise<void> | undefined;
+    const stop = (how: AgentEnd) =>
+      (stopped ??= (async () => {
+        abort();
+        options.signal?.removeEventListener('abort', abort);
+        await Promise.all([channel.done, engine.close(), metadata.close()]);
+        ecs.destroy();
+        agentLog.info('agent stopped', { how });
+        end(how);
+      })());
+    const retire = async (closeCode: number) => {
+      agentLog.warn('container instance deregistered; stopping its tasks and the agent for good', { closeCode });
+      await engine.retire('container instance deregistered');
+      // Stopped before every container was gone: keep the registration, so a restart adopts what is left.
+      if (signal.aborted) return;
+      await forgetRegistration(dataDir);
+      await stop('deregistered');
+    };
 
     const channel = new AgentChannel({
       discover: async () => {
@@ -171,6 +233,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       },
       clusterArn,
       containerInstanceArn,
+      managedCapacity: options.managedCapacity,
       region: options.region,
       credentials: options.credentials,
       log: agentLog,
@@ -180,6 +243,11 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
         const health = engine.health();
         if (health.length) channel.send({ type: 'health', health });
       },
+      onInstanceGone: (closeCode) => {
+        retire(closeCode).catch((err: unknown) =>
+          agentLog.error('agent retirement failed', { error: err instanceof Error ? err.message : String(err) }),
+        );
+      },
     });
     engine.onHealth((health) => channel.send({ type: 'health', health }));
 
@@ -187,13 +255,8 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       containerInstanceArn,
       clusterArn,
       ec2InstanceId: identity.instanceId,
-      stop: async () => {
-        abort();
-        options.signal?.removeEventListener('abort', abort);
-        await Promise.all([channel.done, engine.close()]);
-        ecs.destroy();
-        agentLog.info('agent stopped');
-      },
+      ended,
+      stop: () => stop('stopped'),
     };
   } catch (err) {
     abort();

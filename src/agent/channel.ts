@@ -1,12 +1,19 @@
 // The agent's end of the channel (core/agent-protocol.ts): a WebSocket to the endpoint DiscoverPollEndpoint
 // names, its upgrade request signed with SigV4 like any ECS call. It pings so the control plane sees the
 // instance alive, notices a dead peer, and reconnects with capped, jittered backoff for as long as the
-// agent runs.
+// agent runs, unless the control plane closes it because the instance is unknown or deregistered: that is
+// for good (onInstanceGone), as ECS's agent treats a deregistered instance.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Sha256 } from '@smithy/core/checksum';
 import { SignatureV4 } from '@smithy/signature-v4';
 import WebSocket from 'ws';
-import { AGENT_CHANNEL_PATH, type AgentMessage, type ControlMessage } from '../core/agent-protocol.js';
+import {
+  AGENT_CHANNEL_PATH,
+  CLOSE_DEREGISTERED,
+  CLOSE_UNKNOWN_INSTANCE,
+  type AgentMessage,
+  type ControlMessage,
+} from '../core/agent-protocol.js';
 import type { Logger } from '../core/ports.js';
 
 export interface Credentials {
@@ -20,6 +27,8 @@ export interface AgentChannelOptions {
   discover(): Promise<string>;
   clusterArn: string;
   containerInstanceArn: string;
+  /** Offer the host as Wharf-managed capacity (Fargate tasks may run on it). */
+  managedCapacity?: boolean;
   region: string;
   credentials: Credentials;
   log: Logger;
@@ -27,6 +36,8 @@ export interface AgentChannelOptions {
   onMessage(message: ControlMessage): void;
   /** Called on every (re)connection, once the socket is open. */
   onOpen?(): void;
+  /** The control plane no longer knows the instance (deregistered, or never known): the channel has ended. */
+  onInstanceGone(closeCode: number): void;
   pingIntervalMs?: number;
 }
 
@@ -38,10 +49,14 @@ const RECONNECT_MAX_MS = 30_000;
 /** The channel's URL and the signed headers of its upgrade request. */
 export async function signedChannelRequest(
   endpoint: string,
-  params: { clusterArn: string; containerInstanceArn: string; region: string; credentials: Credentials },
+  params: { clusterArn: string; containerInstanceArn: string; managedCapacity?: boolean; region: string; credentials: Credentials },
 ): Promise<{ url: string; headers: Record<string, string> }> {
   const url = new URL(endpoint.replace(/\/+$/, '') + AGENT_CHANNEL_PATH);
-  const query = { cluster: params.clusterArn, containerInstance: params.containerInstanceArn };
+  const query: Record<string, string> = {
+    cluster: params.clusterArn,
+    containerInstance: params.containerInstanceArn,
+    ...(params.managedCapacity && { managedCapacity: 'true' }),
+  };
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
   const signer = new SignatureV4({ service: 'ecs', region: params.region, credentials: params.credentials, sha256: Sha256 });
   const signed = await signer.sign({
@@ -58,7 +73,7 @@ export async function signedChannelRequest(
 }
 
 export class AgentChannel {
-  /** Resolves once the agent is stopping and the socket is closed. */
+  /** Resolves once the socket is closed for good: the agent is stopping, or its instance is gone. */
   readonly done: Promise<void>;
   private socket?: WebSocket;
 
@@ -79,7 +94,8 @@ export class AgentChannel {
       let heard = false;
       try {
         const endpoint = await this.options.discover();
-        await this.session(endpoint, () => (heard = true));
+        const code = await this.session(endpoint, () => (heard = true));
+        if (code === CLOSE_UNKNOWN_INSTANCE || code === CLOSE_DEREGISTERED) return this.options.onInstanceGone(code);
       } catch (err) {
         log.warn('agent channel failed', { error: err instanceof Error ? err.message : String(err), attempt });
       }
@@ -91,13 +107,13 @@ export class AgentChannel {
     }
   }
 
-  /** One connection: resolves when it closes after opening, rejects when it never opened. */
-  private async session(endpoint: string, heard: () => void): Promise<void> {
+  /** One connection: resolves with the close code when it closes after opening, rejects when it never opened. */
+  private async session(endpoint: string, heard: () => void): Promise<number | undefined> {
     const { signal, log } = this.options;
     const { url, headers } = await signedChannelRequest(endpoint, this.options);
-    if (signal.aborted) return;
+    if (signal.aborted) return undefined;
     const ws = new WebSocket(url, { headers, handshakeTimeout: HANDSHAKE_TIMEOUT_MS });
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<number>((resolve, reject) => {
       let opened = false;
       let alive = true;
       let failure: Error | undefined;
@@ -138,7 +154,7 @@ export class AgentChannel {
         if (opened) {
           // 4000-4999 are the control plane's own reasons (e.g. an unknown or deregistered instance).
           log[code >= 4000 ? 'warn' : 'info']('agent channel closed', { code, reason: reason.toString() });
-          resolve();
+          resolve(code);
         } else reject(failure ?? new Error(`agent channel closed before opening (${code})`));
       });
     });

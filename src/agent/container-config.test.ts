@@ -8,7 +8,6 @@ import {
   containerEngineName,
   containerSpec,
   cpuShares,
-  effectiveContainers,
   taskVolumes,
   type ContainerSpecInput,
 } from './container-config.js';
@@ -16,19 +15,18 @@ import {
 const TASK_ARN = 'arn:aws:ecs:us-east-1:000000000000:task/prod/0123456789abcdef0123456789abcdef';
 const INSTANCE_ARN = 'arn:aws:ecs:us-east-1:000000000000:container-instance/prod/fedcba9876543210fedcba9876543210';
 
-const assignment = (defs: ContainerDefinition[], extra: Partial<TaskDefinition> = {}, overrides = {}): TaskAssignment => ({
+const assignment = (defs: ContainerDefinition[], extra: Partial<TaskDefinition> = {}): TaskAssignment => ({
   taskArn: TASK_ARN,
   clusterArn: 'arn:aws:ecs:us-east-1:000000000000:cluster/prod',
   desiredStatus: 'RUNNING',
   taskDefinitionArn: 'arn:aws:ecs:us-east-1:000000000000:task-definition/web:3',
   taskDefinition: { family: 'web', revision: 3, containerDefinitions: defs, ...extra },
-  overrides,
   containerArns: {},
 });
 
 const input = (task: TaskAssignment, name: string, extra: Partial<ContainerSpecInput> = {}): ContainerSpecInput => ({
   task,
-  container: effectiveContainers(task).find((c) => c.name === name)!,
+  container: task.taskDefinition.containerDefinitions!.find((c) => c.name === name)!,
   engineName: `ecs-web-3-${name}-aaaa`,
   cluster: 'prod',
   containerInstanceArn: INSTANCE_ARN,
@@ -44,29 +42,14 @@ describe('container configuration', () => {
     assert.equal(containerEngineName(task, 'app', '0f1e2d'), 'ecs-web-3-app-0f1e2d');
   });
 
-  it('applies container overrides: command, environment merged by name, cpu and memory', () => {
-    const task = assignment(
-      [
-        {
-          name: 'app',
-          image: 'x',
-          command: ['serve'],
-          environment: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }],
-          cpu: 128,
-          memory: 256,
-        },
-        { name: 'side', image: 'y', command: ['tail'] },
-      ],
-      {},
-      { containerOverrides: [{ name: 'app', command: ['migrate'], environment: [{ name: 'B', value: 'two' }], cpu: 512, memoryReservation: 64 }] },
-    );
-    const [app, side] = effectiveContainers(task);
-    assert.deepEqual(app!.command, ['migrate']);
-    assert.deepEqual(app!.environment, [{ name: 'A', value: '1' }, { name: 'B', value: 'two' }]);
-    assert.equal(app!.cpu, 512);
-    assert.equal(app!.memory, 256);
-    assert.equal(app!.memoryReservation, 64);
-    assert.deepEqual(side!.command, ['tail']);
+  it('runs the definition as assigned: the control plane has applied the overrides', () => {
+    const task = assignment([
+      { name: 'app', image: 'x', command: ['migrate'], environment: [{ name: 'A', value: '1' }], cpu: 512, memory: 256, memoryReservation: 64 },
+    ]);
+    const spec = containerSpec(input(task, 'app', { agentEnvironment: { AWS_EXECUTION_ENV: 'AWS_ECS_EC2' } }));
+    assert.deepEqual(spec.command, ['migrate']);
+    assert.deepEqual(spec.environment, { A: '1', AWS_EXECUTION_ENV: 'AWS_ECS_EC2' });
+    assert.deepEqual([spec.cpuShares, spec.memoryBytes, spec.memoryReservationBytes], [512, 256 * 1024 * 1024, 64 * 1024 * 1024]);
   });
 
   it("labels containers with ECS's labels over the definition's own", () => {

@@ -1,6 +1,7 @@
 // From a task assignment to the runtime's container specs, the way the ECS agent configures Docker:
-// overrides applied, ECS's labels and names, CPU shares and memory limits with the agent's semantics,
-// the task's volumes resolved. Pure: the caller supplies names and random parts.
+// ECS's labels and names, CPU shares and memory limits with the agent's semantics, the task's volumes
+// resolved. The assignment's definition already has the task's overrides applied (the control plane owns
+// ECS's override rules). Pure: the caller supplies names and random parts.
 import type { ContainerDefinition, KeyValuePair } from '@aws-sdk/client-ecs';
 import type { TaskAssignment } from '../core/agent-protocol.js';
 import { lastSegment } from '../core/arn.js';
@@ -46,24 +47,6 @@ export const taskId = (task: TaskAssignment) => lastSegment(task.taskArn);
 
 const envRecord = (pairs: KeyValuePair[] | undefined) =>
   Object.fromEntries((pairs ?? []).filter((p) => p.name).map((p) => [p.name!, p.value ?? '']));
-
-/** The task's container definitions with `overrides.containerOverrides` applied, as ECS runs them. */
-export function effectiveContainers(task: TaskAssignment): ContainerDefinition[] {
-  const overrides = new Map((task.overrides?.containerOverrides ?? []).map((o) => [o.name, o]));
-  return (task.taskDefinition.containerDefinitions ?? []).map((def) => {
-    const o = overrides.get(def.name);
-    if (!o) return def;
-    const environment = { ...envRecord(def.environment), ...envRecord(o.environment) };
-    return {
-      ...def,
-      command: o.command ?? def.command,
-      environment: Object.entries(environment).map(([name, value]) => ({ name, value })),
-      cpu: o.cpu ?? def.cpu,
-      memory: o.memory ?? def.memory,
-      memoryReservation: o.memoryReservation ?? def.memoryReservation,
-    };
-  });
-}
 
 /** `name` or `name:alias`, as ECS writes links. */
 function parseLink(link: string): { container: string; alias: string } {
@@ -144,7 +127,7 @@ function mounts(def: ContainerDefinition, volumes: TaskVolume[]): MountSpec[] {
 
 export interface ContainerSpecInput {
   task: TaskAssignment;
-  /** The definition with overrides applied (effectiveContainers). */
+  /** The container's definition, from the assignment. */
   container: ContainerDefinition;
   engineName: string;
   /** The agent's configured cluster, as the ECS agent labels containers with it. */
@@ -155,13 +138,26 @@ export interface ContainerSpecInput {
   siblings: Record<string, string>;
   /** Variables the agent adds; like the ECS agent's, they win over the definition's. */
   agentEnvironment: Record<string, string>;
+  /** What the task holds on the host: the pause container whose network namespace it joins (awsvpc), its cgroup. */
+  host?: TaskHostResources;
+}
+
+/** What a task holds on the host besides its containers. */
+export interface TaskHostResources {
+  /** awsvpc: the engine id of the pause container holding the task's network namespace. */
+  networkContainer?: string;
+  /** The cgroup holding the task-level limits, under which its containers' cgroups are made. */
+  cgroupParent?: string;
 }
 
 export function containerSpec(input: ContainerSpecInput): ContainerSpec {
   const { task, container: def } = input;
   const mode = task.taskDefinition.networkMode;
-  // awsvpc has no ENI here: its containers get a bridge network like the default mode.
+  // awsvpc containers join their task's namespace (without one, they get a bridge network like the default mode).
   const networkMode = mode === 'host' || mode === 'none' ? mode : 'bridge';
+  const bridged = networkMode === 'bridge' && input.host?.networkContainer === undefined;
+  const taskCpu = task.taskDefinition.cpu ? Number(task.taskDefinition.cpu) : undefined;
+  const taskMemory = task.taskDefinition.memory ? Number(task.taskDefinition.memory) : undefined;
   const linux = def.linuxParameters;
   const sibling = (name: string) => input.siblings[name] ?? name;
   return {
@@ -181,19 +177,24 @@ export function containerSpec(input: ContainerSpecInput): ContainerSpec {
     environment: { ...envRecord(def.environment), ...input.agentEnvironment },
     workingDirectory: def.workingDirectory,
     user: def.user,
-    hostname: networkMode === 'bridge' ? def.hostname : undefined,
+    hostname: bridged ? def.hostname : undefined,
     networkMode,
+    networkContainer: input.host?.networkContainer,
     networkDisabled: def.disableNetworking,
-    ports: networkMode === 'bridge'
+    ports: bridged
       ? (def.portMappings ?? [])
           .filter((p) => p.containerPort !== undefined)
           .map((p) => ({ containerPort: p.containerPort!, hostPort: p.hostPort || undefined, protocol: p.protocol ?? 'tcp' }))
       : undefined,
-    links: networkMode === 'bridge'
+    links: bridged
       ? def.links?.map(parseLink).map((l) => ({ container: sibling(l.container), alias: l.alias }))
       : undefined,
     cpuShares: cpuShares(def.cpu),
-    memoryBytes: def.memory ? def.memory * MIB : undefined,
+    // Task-level limits: the task's cgroup holds them; each container also gets the task's CPU quota (so it
+    // shows in its own cgroup) and, without a task cgroup, the task's memory as its own hard limit.
+    nanoCpus: taskCpu ? (taskCpu / 1024) * 1e9 : undefined,
+    cgroupParent: input.host?.cgroupParent,
+    memoryBytes: def.memory ? def.memory * MIB : taskMemory && !input.host?.cgroupParent ? taskMemory * MIB : undefined,
     memoryReservationBytes: def.memoryReservation ? def.memoryReservation * MIB : undefined,
     ulimits: def.ulimits?.map((u) => ({ name: u.name!, soft: u.softLimit!, hard: u.hardLimit! })),
     readonlyRootFilesystem: def.readonlyRootFilesystem,

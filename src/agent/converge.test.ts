@@ -24,10 +24,10 @@ const task = (containers: ContainerView[], desiredStatus: TaskView['desiredStatu
 });
 
 describe('planTask: starting', () => {
-  it('pulls every container right away, whatever it waits for', () => {
+  it('starts what need not wait at once (its create pulls a missing image) and pulls what waits', () => {
     const plan = planTask(task([c('app'), c('sidecar', { dependsOn: [{ containerName: 'app', condition: 'HEALTHY' }] })]), NOW);
-    assert.deepEqual(plan.pull, ['app', 'sidecar']);
-    assert.deepEqual(plan.start, []);
+    assert.deepEqual(plan.start, ['app']);
+    assert.deepEqual(plan.pull, ['sidecar']);
     assert.equal(plan.status, 'PENDING');
   });
 
@@ -121,6 +121,19 @@ describe('planTask: stopping', () => {
     assert.equal(plan.stopReason, ESSENTIAL_CONTAINER_EXITED);
     assert.deepEqual(plan.stop, ['sidecar']);
     assert.equal(plan.status, 'PENDING');
+  });
+
+  it('cancels what waits on an essential container that exited, with no failure of its own', () => {
+    const web = c('web', { phase: 'PULLED', dependsOn: [{ containerName: 'app', condition: 'HEALTHY' }] });
+    const plan = planTask(task([exited('app', 3), web, c('log')]), NOW);
+    assert.deepEqual(plan.cancel, [{ name: 'web' }, { name: 'log' }]);
+    assert.equal(plan.stopReason, ESSENTIAL_CONTAINER_EXITED);
+    assert.equal(plan.status, 'STOPPED');
+  });
+
+  it("keeps an exited container's own reason on the container: the task's is that it exited", () => {
+    const oom = exited('app', 137, { reason: 'OutOfMemoryError: Container killed due to memory usage' });
+    assert.equal(planTask(task([oom]), NOW).stopReason, ESSENTIAL_CONTAINER_EXITED);
   });
 
   it("carries a failed essential container's reason to the task", () => {

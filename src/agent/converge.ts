@@ -2,18 +2,19 @@
 // and what the task's status is. The task engine applies a plan (pulls, starts, stops) and plans again
 // whenever anything changes; planning twice from the same state gives the same plan.
 //
-// Follows the ECS agent: images pull right away; a container starts once its dependencies resolve
-// (START: the dependency has started; COMPLETE: it exited; SUCCESS: it exited 0; HEALTHY: it reports
-// healthy), and gives up when they never can; an essential container that stops stops the task; on the
-// way down a container stops only after the containers that depend on it; the task is RUNNING once every
-// container has started, STOPPED once every container has stopped.
+// Follows the ECS agent: a container starts once its dependencies resolve (START: the dependency has
+// started; COMPLETE: it exited; SUCCESS: it exited 0; HEALTHY: it reports healthy), and gives up when they
+// never can; one that must wait has its image pulled right away, one that need not is created at once
+// (the create pulls a missing image: nothing checks the image on the way to a start); an essential
+// container that stops stops the task; on the way down a container stops only after the containers that
+// depend on it; the task is RUNNING once every container has started, STOPPED once every one has stopped.
 import { ESSENTIAL_CONTAINER_EXITED } from '../core/task-lifecycle.js';
 
 export type ContainerCondition = 'START' | 'COMPLETE' | 'SUCCESS' | 'HEALTHY';
 
 /**
- * PENDING: image not yet ensured. PULLED: ready to create and start. RUNNING: started and not seen to
- * exit. STOPPED: exited, or will never run.
+ * PENDING: image not yet ensured. PULLED: image present. Either is created and started once its
+ * dependencies resolve. RUNNING: started and not seen to exit. STOPPED: exited, or will never run.
  */
 export type ContainerPhase = 'PENDING' | 'PULLED' | 'RUNNING' | 'STOPPED';
 
@@ -115,7 +116,9 @@ export function planTask(task: TaskView, now: number): TaskPlan {
   const essentialStopped = () => containers.find((c) => c.essential && c.phase === 'STOPPED');
 
   let stopping = task.desiredStatus === 'STOPPED';
-  if (!stopping) {
+  // Once an essential container has stopped, what has not started is merely cancelled with the task: its
+  // dependencies failing then is a consequence, not a failure of its own (which would misname the cause).
+  if (!stopping && !essentialStopped()) {
     // Cancelling one container can make another's dependency unresolvable: repeat until nothing changes.
     for (let changed = true; changed; ) {
       changed = false;
@@ -128,21 +131,25 @@ export function planTask(task: TaskView, now: number): TaskPlan {
         }
       }
     }
-    const exited = essentialStopped();
-    if (exited) {
-      stopping = true;
-      plan.stopReason = exited.reason ?? ESSENTIAL_CONTAINER_EXITED;
-    }
+  }
+  const exited = stopping ? undefined : essentialStopped();
+  if (exited) {
+    stopping = true;
+    // One that ran exited (its own reason, e.g. OutOfMemoryError, stays on the container, as in ECS); one
+    // that never ran gives the task its failure.
+    plan.stopReason = exited.started ? ESSENTIAL_CONTAINER_EXITED : (exited.reason ?? ESSENTIAL_CONTAINER_EXITED);
   }
 
   if (!stopping) {
     for (const c of containers) {
-      if (c.busy) continue;
-      if (c.phase === 'PENDING') plan.pull.push(c.name);
-      if (c.phase !== 'PULLED') continue;
+      if (c.busy || (c.phase !== 'PENDING' && c.phase !== 'PULLED')) continue;
       const r = resolve(c, byName, now);
-      if (r.kind === 'ready') plan.start.push(c.name);
-      else if (r.kind === 'wait' && r.until !== undefined) {
+      if (r.kind === 'ready') {
+        plan.start.push(c.name);
+        continue;
+      }
+      if (c.phase === 'PENDING') plan.pull.push(c.name);
+      if (r.kind === 'wait' && r.until !== undefined) {
         plan.wakeAt = plan.wakeAt === undefined ? r.until : Math.min(plan.wakeAt, r.until);
       }
     }

@@ -2,7 +2,7 @@
 // from the engine, an instance identity document standing in for EC2's, its capabilities as attributes;
 // and the registration it keeps in its data dir so that, restarted, it comes back as the same instance.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Attribute, RegisterContainerInstanceRequest, Resource } from '@aws-sdk/client-ecs';
 import type { RuntimeInfo } from '../core/runtime.js';
@@ -146,4 +146,9 @@ export async function saveRegistration(dataDir: string, saved: SavedRegistration
   const tmp = join(dataDir, `${STATE_FILE}.tmp`);
   await writeFile(tmp, JSON.stringify(saved, null, 2) + '\n');
   await rename(tmp, join(dataDir, STATE_FILE));
+}
+
+/** Forgets the saved registration, so the next start registers a new instance (as a deregistered host must). */
+export async function forgetRegistration(dataDir: string): Promise<void> {
+  await rm(join(dataDir, STATE_FILE), { force: true });
 }

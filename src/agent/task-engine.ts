@@ -12,6 +12,7 @@ import type { Logger } from '../core/ports.js';
 import {
   isRuntimeError,
   type ContainerRuntime,
+  type ContainerSpec,
   type ContainerState,
   type HealthStatus,
   type NetworkBinding,
@@ -23,12 +24,13 @@ import {
   containerDependencies,
   containerEngineName,
   containerSpec,
-  effectiveContainers,
   taskVolumes,
+  type TaskHostResources,
   type TaskVolume,
 } from './container-config.js';
 import { planTask, type ContainerPhase, type TaskPhase, type TaskView } from './converge.js';
 import type { StateReporter } from './reporter.js';
+import type { TaskResources } from './task-resources.js';
 
 /** Extra environment for a container (e.g. ECS_CONTAINER_METADATA_URI_V4 once the metadata endpoint exists). */
 export type ContainerEnvironmentHook = (task: TaskAssignment, containerName: string) => Record<string, string>;
@@ -45,6 +47,8 @@ export interface TaskEngineOptions {
   /** How long a STOPPED task's containers stay before they are removed. */
   cleanupWaitMs: number;
   containerEnvironment?: ContainerEnvironmentHook;
+  /** What tasks hold on the host besides containers (awsvpc networks, task cgroups). */
+  resources?: TaskResources;
 }
 
 /** Environment the ECS agent gives every container on an EC2 container instance. */
@@ -56,11 +60,23 @@ const ACTION_RETRY_MS = 1000;
 const EVENTS_RETRY_FIRST_MS = 250;
 const EVENTS_RETRY_MAX_MS = 10_000;
 
+/** A task as the engine knows it, for readers outside it. */
+export interface TaskSnapshot {
+  taskArn: string;
+  assignment?: TaskAssignment;
+  desiredStatus: 'RUNNING' | 'STOPPED';
+  /** What the control plane was last told. */
+  knownStatus: TaskPhase;
+  pullStartedAt?: Date;
+  pullStoppedAt?: Date;
+  containers: { name: string; runtimeId?: string; engineName?: string; knownStatus: TaskPhase; exitCode?: number }[];
+}
+
 const STATUS_RANK: Record<TaskPhase, number> = { PENDING: 0, RUNNING: 1, STOPPED: 2 };
 
 interface LocalContainer {
   name: string;
-  /** The definition (overrides applied); absent for an adopted container whose task is not assigned. */
+  /** The definition as assigned; absent for an adopted container whose task is not assigned. */
   def?: ContainerDefinition;
   phase: ContainerPhase;
   busy: boolean;
@@ -93,6 +109,8 @@ interface LocalTask {
   /** When the task's last container finished (ms): cleanup counts from then. */
   finishedAt?: number;
   volumes?: Promise<void>;
+  /** What the task held on the host besides its containers: being released (false), released (true). */
+  released?: boolean;
   wakeTimer?: NodeJS.Timeout;
   cleanupTimer?: NodeJS.Timeout;
 }
@@ -109,6 +127,10 @@ export class TaskEngine {
   private readonly healthListeners = new Set<(health: ContainerHealth[]) => void>();
   /** Until the first assignment arrives, adopted tasks are only observed: nothing says yet what is wanted. */
   private assigned = false;
+  /** Leftovers of tasks no longer here (pause containers, networks) have been looked for. */
+  private swept = false;
+  /** The instance is gone for good: stopped tasks are cleaned up at once, and `drained` is called when none is left. */
+  private retiring?: { drained: () => void };
   private readonly controller = new AbortController();
   private watching?: Promise<void>;
 
@@ -145,6 +167,28 @@ export class TaskEngine {
     while (this.inFlight.size) await Promise.all(this.inFlight);
   }
 
+  /**
+   * The instance is gone for good (deregistered): stops every task's containers and removes them with the
+   * tasks' volumes at once, since no agent will account for them again; resolves when none is left or
+   * the engine is closed. Like an empty assignment, with no cleanup wait.
+   */
+  async retire(why: string): Promise<void> {
+    const drained = new Promise<void>((resolve) => {
+      this.retiring = { drained: resolve };
+      this.controller.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    this.assigned = true;
+    for (const task of this.tasks.values()) {
+      this.wantStopped(task, why);
+      // A task already STOPPED waits out its cleanup no longer.
+      clearTimeout(task.cleanupTimer);
+      task.cleanupTimer = undefined;
+      this.converge(task);
+    }
+    this.checkDrained();
+    await drained;
+  }
+
   /** The control plane's complete desired set for this instance: converge on it. */
   setAssignment(assignments: TaskAssignment[]): void {
     this.assigned = true;
@@ -163,7 +207,40 @@ export class TaskEngine {
     }
     // A finished task only needs remembering while the control plane still lists it.
     for (const arn of this.finished) if (!wanted.has(arn)) this.finished.delete(arn);
+    this.options.resources?.update(assignments);
+    if (!this.swept) {
+      // Once the tasks are known, what an earlier run left for tasks no longer here can go.
+      this.swept = true;
+      const known = new Set([...wanted.keys(), ...this.tasks.keys()]);
+      this.track(this.options.resources?.sweep(known).catch((err: unknown) => this.log.warn('task resources not swept', { error: errorMessage(err) })) ?? Promise.resolve());
+    }
     for (const task of this.tasks.values()) this.converge(task);
+  }
+
+  /** The ARNs of the tasks the engine holds. */
+  taskArns(): string[] {
+    return [...this.tasks.keys()];
+  }
+
+  /** What the engine knows of a task now (the task metadata endpoint answers from it). */
+  snapshot(taskArn: string): TaskSnapshot | undefined {
+    const task = this.tasks.get(taskArn);
+    if (!task) return undefined;
+    return {
+      taskArn,
+      assignment: task.assignment,
+      desiredStatus: task.desiredStatus,
+      knownStatus: task.reportedStatus,
+      pullStartedAt: task.pullStartedAt,
+      pullStoppedAt: task.pullStoppedAt,
+      containers: [...task.containers.values()].map((c) => ({
+        name: c.name,
+        runtimeId: c.runtimeId,
+        engineName: c.engineName,
+        knownStatus: c.phase === 'PULLED' ? 'PENDING' : c.phase,
+        exitCode: c.exitCode,
+      })),
+    };
   }
 
   /** Current health of every running container with a health check (for a fresh channel). */
@@ -328,7 +405,7 @@ export class TaskEngine {
 
   private attach(task: LocalTask, assignment: TaskAssignment): void {
     task.assignment = assignment;
-    for (const def of effectiveContainers(assignment)) {
+    for (const def of assignment.taskDefinition.containerDefinitions ?? []) {
       const name = def.name!;
       const container = task.containers.get(name);
       if (container) {
@@ -389,16 +466,40 @@ export class TaskEngine {
     for (const name of plan.pull) this.act(task, container(name), () => this.pull(task, container(name)));
     for (const name of plan.start) this.act(task, container(name), () => this.startContainer(task, container(name)));
     for (const name of plan.stop) this.act(task, container(name), () => this.stopContainer(task, container(name)));
-    this.report(task, plan.status);
+    const status = this.unlessHolding(task, plan.status);
+    this.report(task, status);
 
     clearTimeout(task.wakeTimer);
     if (plan.wakeAt !== undefined) {
       task.wakeTimer = setTimeout(() => this.converge(task), Math.max(0, plan.wakeAt - Date.now()));
     }
-    if (plan.status === 'STOPPED' && !task.cleanupTimer) {
-      const at = (task.finishedAt ?? Date.now()) + this.options.cleanupWaitMs;
+    if (status === 'STOPPED' && !task.cleanupTimer) {
+      const at = this.retiring ? Date.now() : (task.finishedAt ?? Date.now()) + this.options.cleanupWaitMs;
       task.cleanupTimer = setTimeout(() => this.track(this.cleanup(task)), Math.max(0, at - Date.now()));
     }
+  }
+
+  /**
+   * The status to report: a task is STOPPED only once what it held on the host is released (so its address
+   * is free and nothing of it is left running when the control plane hears it stopped).
+   */
+  private unlessHolding(task: LocalTask, status: TaskPhase): TaskPhase {
+    const resources = this.options.resources;
+    if (status !== 'STOPPED' || !resources || task.released === true) return status;
+    // An adopted task whose assignment is gone may still hold a pause container: release it too.
+    if (task.assignment && !resources.needs(task.assignment)) return status;
+    if (task.released === undefined) {
+      task.released = false;
+      const release = resources
+        .release(task.arn)
+        .catch((err: unknown) => this.log.error('task resources not released', { taskArn: task.arn, error: errorMessage(err) }))
+        .then(() => {
+          task.released = true;
+          this.converge(task);
+        });
+      this.track(release);
+    }
+    return task.reportedStatus;
   }
 
   // --- acting ------------------------------------------------------------------------------------
@@ -406,6 +507,10 @@ export class TaskEngine {
   private track(work: Promise<void>): void {
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private checkDrained(): void {
+    if (this.retiring && this.tasks.size === 0) this.retiring.drained();
   }
 
   /** Runs one action on a container; when it ends, plans the task again. */
@@ -426,19 +531,47 @@ export class TaskEngine {
     this.track(work);
   }
 
+  /** Ensures the image of a container that waits for its dependencies, so it starts the moment they resolve. */
   private async pull(task: LocalTask, container: LocalContainer): Promise<void> {
-    const image = container.def!.image!;
+    let present: boolean;
     try {
-      if (!(await this.runtime.hasImage(image))) {
-        task.pullStartedAt ??= new Date();
-        this.log.info('pulling image', { taskArn: task.arn, image });
-        await this.runtime.pullImage(image, this.controller.signal);
-        task.pullStoppedAt = new Date();
-      }
-      if (container.phase === 'PENDING') container.phase = 'PULLED';
+      present = await this.runtime.hasImage(container.def!.image!);
     } catch (err) {
-      if (task.pullStartedAt) task.pullStoppedAt = new Date();
+      return this.fail(task, container, 'CannotPullContainerError', err);
+    }
+    if ((present || (await this.pullImage(task, container))) && container.phase === 'PENDING') container.phase = 'PULLED';
+  }
+
+  /** Pulls the container's image, timing the task's pull; false when it cannot (the container then failed). */
+  private async pullImage(task: LocalTask, container: LocalContainer): Promise<boolean> {
+    task.pullStartedAt ??= new Date();
+    this.log.info('pulling image', { taskArn: task.arn, image: container.def!.image });
+    try {
+      await this.runtime.pullImage(container.def!.image!, this.controller.signal);
+      return true;
+    } catch (err) {
       this.fail(task, container, 'CannotPullContainerError', err);
+      return false;
+    } finally {
+      task.pullStoppedAt = new Date();
+    }
+  }
+
+  /**
+   * Creates the container. No image check on the way to a start: the image is pulled only when the engine
+   * says it is missing, then the create is tried once more. Undefined when it failed.
+   */
+  private async create(task: LocalTask, container: LocalContainer, spec: ContainerSpec): Promise<string | undefined> {
+    try {
+      return await this.runtime.createContainer(spec);
+    } catch (err) {
+      if (!isRuntimeError(err, 'ImageNotFound')) return void this.fail(task, container, 'CannotCreateContainerError', err);
+    }
+    if (!(await this.pullImage(task, container))) return undefined;
+    try {
+      return await this.runtime.createContainer(spec);
+    } catch (err) {
+      return void this.fail(task, container, 'CannotCreateContainerError', err);
     }
   }
 
@@ -475,8 +608,11 @@ export class TaskEngine {
   private async startContainer(task: LocalTask, container: LocalContainer): Promise<void> {
     const assignment = task.assignment!;
     const volumes = this.volumes(task);
+    let host: TaskHostResources | undefined;
     try {
       await this.prepareVolumes(task, volumes);
+      const resources = this.options.resources;
+      if (resources?.needs(assignment)) host = await resources.prepare(assignment);
     } catch (err) {
       return this.fail(task, container, 'ResourceInitializationError', err);
     }
@@ -494,12 +630,10 @@ export class TaskEngine {
         volumes,
         siblings,
         agentEnvironment: { ...AGENT_ENVIRONMENT, ...this.options.containerEnvironment?.(assignment, container.name) },
+        host,
       });
-      try {
-        container.runtimeId = await this.runtime.createContainer(spec);
-      } catch (err) {
-        return this.fail(task, container, 'CannotCreateContainerError', err);
-      }
+      container.runtimeId = await this.create(task, container, spec);
+      if (!container.runtimeId) return;
       container.engineName = engineName;
       this.byRuntimeId.set(container.runtimeId, { task, container });
     }
@@ -510,7 +644,7 @@ export class TaskEngine {
     }
     container.started = true;
     container.startedAt = Date.now();
-    if (container.phase === 'PULLED') container.phase = 'RUNNING';
+    if (container.phase === 'PENDING' || container.phase === 'PULLED') container.phase = 'RUNNING';
     this.log.info('container started', { taskArn: task.arn, containerName: container.name, runtimeId: container.runtimeId });
     const ports = container.def!.portMappings ?? [];
     if (assignment.taskDefinition.networkMode === 'host') {
@@ -559,6 +693,7 @@ export class TaskEngine {
     this.tasks.delete(task.arn);
     this.finished.add(task.arn);
     this.log.info('task cleaned up', { taskArn: task.arn });
+    this.checkDrained();
   }
 
   // --- reporting ---------------------------------------------------------------------------------

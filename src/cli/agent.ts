@@ -1,10 +1,15 @@
 // `wharf agent`: a container-instance agent in its own process, on any host with Docker. Credentials come
 // from the usual AWS variables (as the real agent takes its instance profile's).
 import { parseArgs } from 'node:util';
-import { startAgent } from '../agent/agent.js';
+import { startAgent, type AgentEnd } from '../agent/agent.js';
 import { DockerRuntime } from '../runtime/docker/docker-runtime.js';
-import { DEFAULTS } from './config.js';
+import { IptablesFirewall } from '../runtime/linux/iptables-firewall.js';
+import { LinuxTaskCgroups } from '../runtime/linux/task-cgroups.js';
+import { DEFAULTS, taskCleanupWaitMs } from './config.js';
 import { createLogger } from './logger.js';
+
+/** The ECS agent's exit status for "do not restart me" (its instance was deregistered). */
+const EXIT_DEREGISTERED = 5;
 
 export async function agentCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -14,6 +19,8 @@ export async function agentCommand(argv: string[]): Promise<void> {
       cluster: { type: 'string' },
       'data-dir': { type: 'string' },
       region: { type: 'string' },
+      // Join the pool of managed hosts that run Fargate tasks.
+      'managed-capacity': { type: 'boolean' },
     },
   });
   const endpoint = values.endpoint ?? process.env.AWS_ENDPOINT_URL;
@@ -29,10 +36,17 @@ export async function agentCommand(argv: string[]): Promise<void> {
     dataDir: values['data-dir'] ?? `${DEFAULTS.dataDir}/agent`,
     runtime: new DockerRuntime(),
     log,
+    cgroups: new LinuxTaskCgroups(),
+    firewall: new IptablesFirewall(),
+    cleanupWaitMs: taskCleanupWaitMs(),
+    managedCapacity: values['managed-capacity'] ?? false,
   });
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', () => resolve());
-    process.once('SIGTERM', () => resolve());
+  const signalled = new Promise<AgentEnd>((resolve) => {
+    process.once('SIGINT', () => resolve('stopped'));
+    process.once('SIGTERM', () => resolve('stopped'));
   });
+  const how = await Promise.race([signalled, agent.ended]);
   await agent.stop();
+  // Like the ECS agent's terminal exit: the instance is gone, so a supervisor should not restart it as is.
+  if (how === 'deregistered') process.exit(EXIT_DEREGISTERED);
 }

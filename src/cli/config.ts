@@ -24,6 +24,32 @@ export const DEFAULTS: ServerSettings & { dataDir: string } = {
 
 export const accountId = () => process.env.WHARF_ACCOUNT_ID ?? '000000000000';
 
+const DURATION_UNITS_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A Go duration (`10m`, `1h30m`, `500ms`), the format of the ECS agent's settings, in milliseconds. */
+export function parseDuration(value: string): number {
+  if (value === '0') return 0;
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== value) {
+    throw new Error(`${JSON.stringify(value)} is not a duration (e.g. 10m, 30s, 1h30m)`);
+  }
+  return parts.reduce((ms, [, amount, unit]) => ms + Number(amount) * DURATION_UNITS_MS[unit!]!, 0);
+}
+
+/**
+ * How long agents keep a stopped task's containers before removing them: WHARF_TASK_CLEANUP_WAIT, like
+ * the ECS agent's ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION; undefined leaves the agent's default (10 minutes).
+ */
+export function taskCleanupWaitMs(): number | undefined {
+  const value = process.env.WHARF_TASK_CLEANUP_WAIT;
+  if (!value) return undefined;
+  try {
+    return parseDuration(value);
+  } catch (err) {
+    throw new Error(`WHARF_TASK_CLEANUP_WAIT: ${(err as Error).message}`);
+  }
+}
+
 export function dataDirPath(dir: string): string {
   const path = resolve(dir);
   mkdirSync(path, { recursive: true, mode: 0o700 });

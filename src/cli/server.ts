@@ -3,7 +3,10 @@
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { startAgent, type AgentHandle } from '../agent/agent.js';
+import { acmService } from '../api/acm.js';
+import { ec2Service } from '../api/ec2.js';
 import { ecsService } from '../api/ecs.js';
+import { elbv2Service } from '../api/elbv2.js';
 import { AGENT_CHANNEL_PATH } from '../core/agent-protocol.js';
 import { AccessDeniedException } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
@@ -12,12 +15,28 @@ import type { ControlContext } from '../control/context.js';
 import { createCluster } from '../control/ecs/create-cluster.js';
 import { resetState } from '../control/reset.js';
 import { runRetention } from '../control/retention.js';
+import { ensureDefaultVpc } from '../control/ec2/vpcs.js';
+import { runTaskSettlement } from '../control/task-settlement.js';
+import { runServiceController } from '../control/service-controller.js';
 import { State } from '../control/state.js';
+import { LoadBalancerController } from '../control/elbv2/load-balancer-controller.js';
+import { ServiceTargetsController } from '../control/elbv2/service-targets.js';
+import { HaproxyDataPlane } from '../lb/haproxy-data-plane.js';
+import { recordTaskEvents } from '../control/task-events.js';
 import { createGateway, type InternalRoutes } from '../protocol/gateway.js';
 import type { AuthMode, CredentialResolver } from '../protocol/sigv4.js';
 import { DockerRuntime } from '../runtime/docker/docker-runtime.js';
+import { IptablesFirewall } from '../runtime/linux/iptables-firewall.js';
+import { LinuxTaskCgroups } from '../runtime/linux/task-cgroups.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { accountId as configuredAccountId, dataDirPath, rootCredentials, saveSettings, type Credentials } from './config.js';
+import {
+  accountId as configuredAccountId,
+  dataDirPath,
+  rootCredentials,
+  saveSettings,
+  taskCleanupWaitMs,
+  type Credentials,
+} from './config.js';
 import { randomIds, systemClock } from './system.js';
 
 export interface ServerOptions {
@@ -27,6 +46,8 @@ export interface ServerOptions {
   region: string;
   auth: AuthMode;
   log: Logger;
+  /** The address load balancer listeners bind (default 127.0.0.1). */
+  lbAddress?: string;
   /** Run the local agent registered to cluster `default` (default true). */
   localAgent?: boolean;
 }
@@ -73,6 +94,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     if (req.url === '/_wharf/reset' && req.method === 'POST') {
       if (auth === 'sigv4' && authenticate().caller.arn !== rootArn) throw new AccessDeniedException('Only the root user may reset Wharf');
       await resetState(ctx);
+      await ensureDefaultVpc(ctx);
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"reset"}');
       return true;
     }
@@ -80,7 +102,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   };
 
   const gateway = createGateway({
-    services: [ecsService(ctx)],
+    services: [ecsService(ctx), elbv2Service(ctx), acmService(ctx), ec2Service(ctx)],
     credentials,
     auth,
     accountId,
@@ -94,6 +116,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
         void agents.attach(ws, {
           cluster: url.searchParams.get('cluster') ?? '',
           containerInstance: url.searchParams.get('containerInstance') ?? '',
+          managedCapacity: url.searchParams.get('managedCapacity') === 'true',
         });
       });
     },
@@ -103,9 +126,16 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   saveSettings(dataDir, { host: options.host, port: address.port, region });
 
   await createCluster(ctx, { clusterName: 'default' }, { requestId: 'startup', region, caller: { accessKeyId: root.accessKeyId, accountId, arn: rootArn } });
+  await ensureDefaultVpc(ctx);
 
   const stopping = new AbortController();
-  const loops = [agents.run(stopping.signal), runRetention(ctx, stopping.signal)];
+  // Load balancers: HAProxy, run by Wharf, serves every listener on this host.
+  const lbAddress = options.lbAddress ?? '127.0.0.1';
+  const dataPlane = new HaproxyDataPlane({ dir: join(dataDir, 'haproxy'), log: log.child({ component: 'haproxy' }), address: lbAddress });
+  ctx.loadBalancers = dataPlane;
+  const loops = [agents.run(stopping.signal), runRetention(ctx, stopping.signal), runServiceController(ctx, stopping.signal), runTaskSettlement(ctx, stopping.signal), new LoadBalancerController(ctx, dataPlane, { address: lbAddress }).run(stopping.signal), new ServiceTargetsController(ctx).run(stopping.signal)];
+  // Task state change events, kept for EventBridge (not yet delivered anywhere).
+  recordTaskEvents(ctx, stopping.signal);
 
   let agent: AgentHandle | undefined;
   if (options.localAgent !== false) {
@@ -117,10 +147,18 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       dataDir: join(dataDir, 'agent'),
       runtime: new DockerRuntime(),
       log,
+      cgroups: new LinuxTaskCgroups(),
+      firewall: new IptablesFirewall(),
+      cleanupWaitMs: taskCleanupWaitMs(),
+      // The local host is the first managed host: Fargate tasks run on the local engine too.
+      managedCapacity: true,
     });
-    // Ready means RunTask can place on the local instance: wait until its agent's channel is up.
+    // Ready means RunTask can place on the local instance (and Fargate on its managed capacity): wait until its agent's channel is up.
     const instanceArn = agent.containerInstanceArn;
-    await whenTrue(state, () => state.get('containerInstance', instanceArn)?.agentConnected === true, 15_000);
+    await whenTrue(state, () => {
+      const instance = state.get('containerInstance', instanceArn);
+      return instance?.agentConnected === true && instance.managedCapacity === true;
+    }, 15_000);
   }
 
   ready = true;
@@ -133,6 +171,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       await Promise.all(loops);
       sockets.close();
       await gateway.close();
+      await dataPlane.close();
       await store.close();
     },
   };

@@ -13,6 +13,8 @@ export async function upCommand(argv: string[]): Promise<void> {
       'data-dir': { type: 'string' },
       region: { type: 'string' },
       auth: { type: 'string' },
+      // Where load balancer listeners bind (default 127.0.0.1).
+      'lb-address': { type: 'string' },
     },
   });
   const auth = values.auth ?? 'sigv4';
@@ -27,6 +29,7 @@ export async function upCommand(argv: string[]): Promise<void> {
     region: values.region ?? DEFAULTS.region,
     auth,
     log,
+    ...(values['lb-address'] !== undefined && { lbAddress: values['lb-address'] }),
   });
   log.info('wharf is up', { endpoint: server.endpoint });
   await new Promise<void>((resolve) => {

@@ -3,14 +3,13 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { WebSocket, WebSocketServer } from 'ws';
-import type { ControlMessage } from '../core/agent-protocol.js';
+import { CLOSE_REPLACED, CLOSE_UNKNOWN_INSTANCE, type ControlMessage } from '../core/agent-protocol.js';
 import type { ClusterRecord, ContainerInstanceRecord } from '../core/ecs.js';
-import { AgentChannel, CLOSE_REPLACED, CLOSE_UNKNOWN_INSTANCE, planAgentSweep } from './agents.js';
-import { fixture, type Fixture } from './ecs/fixtures.js';
+import { AgentChannel, planAgentSweep } from './agents.js';
+import { IMAGE, fixture, type Fixture, putCluster, putInstance, putTaskDefinition } from './ecs/fixtures.js';
 import { runTask } from './ecs/run-task.js';
 import { stopTask } from './ecs/stop-task.js';
 import { submitTaskStateChange } from './ecs/submit-task-state-change.js';
-import { IMAGE, putCluster, putInstance, putTaskDefinition } from './ecs/task-fixtures.js';
 
 /** A test agent: the client end of the channel, its pushes in arrival order. */
 class Agent {

@@ -4,8 +4,16 @@
 // reports. An agent silent for longer than the heartbeat timeout is lost: its socket is dropped and its
 // instance marked disconnected; tasks stopped there before they ever started are then stopped here.
 import type { RawData, WebSocket } from 'ws';
-import type { AgentMessage, ContainerHealth, ControlMessage } from '../core/agent-protocol.js';
-import type { ContainerInstanceRecord, TaskRecord } from '../core/ecs.js';
+import {
+  CLOSE_DEREGISTERED,
+  CLOSE_GOING_AWAY,
+  CLOSE_REPLACED,
+  CLOSE_UNKNOWN_INSTANCE,
+  type AgentMessage,
+  type ContainerHealth,
+  type ControlMessage,
+} from '../core/agent-protocol.js';
+import { taskHost, type ContainerInstanceRecord, type TaskRecord } from '../core/ecs.js';
 import { applyHealth, applyTaskReport, neverStarted } from '../core/task-lifecycle.js';
 import { assignmentsFor, changesAssignment } from './assignments.js';
 import type { ControlContext } from './context.js';
@@ -13,10 +21,12 @@ import { clusterArnOf, findContainerInstance } from './ecs/lookups.js';
 import { every } from './loop.js';
 import type { Change, State, Transaction } from './state.js';
 
-/** The query of the agent channel's URL: `/_wharf/agent?cluster=<arn>&containerInstance=<arn>`. */
+/** The query of the agent channel's URL: `/_wharf/agent?cluster=<arn>&containerInstance=<arn>[&managedCapacity=true]`. */
 export interface AgentParams {
   cluster: string;
   containerInstance: string;
+  /** The agent offers its host as Wharf-managed capacity: Fargate tasks may be placed on it. */
+  managedCapacity?: boolean;
 }
 
 export interface AgentChannelOptions {
@@ -25,12 +35,6 @@ export interface AgentChannelOptions {
   /** How often lost agents are looked for and records brought in line with the live connections. */
   sweepIntervalMs: number;
 }
-
-/** WebSocket close codes the channel uses (1001 is the protocol's "going away"; 4000-4999 are the application's). */
-export const CLOSE_GOING_AWAY = 1001;
-export const CLOSE_UNKNOWN_INSTANCE = 4404;
-export const CLOSE_REPLACED = 4409;
-export const CLOSE_DEREGISTERED = 4410;
 
 interface Agent {
   socket: WebSocket;
@@ -57,7 +61,8 @@ export function planAgentSweep(state: Pick<State, 'all'>, live: ReadonlySet<stri
     if (isLive !== instance.agentConnected) (isLive ? plan.connect : plan.disconnect).push(instance.containerInstanceArn);
   }
   for (const task of state.all('task')) {
-    const orphaned = task.containerInstanceArn !== undefined && !live.has(task.containerInstanceArn);
+    const host = taskHost(task);
+    const orphaned = host !== undefined && !live.has(host);
     if (orphaned && task.desiredStatus === 'STOPPED' && task.lastStatus !== 'STOPPED' && neverStarted(task)) {
       plan.stop.push(task.taskArn);
     }
@@ -104,8 +109,19 @@ export class AgentChannel {
     });
 
     this.push(agent);
-    this.ctx.log.info('agent connected', { containerInstanceArn: arn });
+    this.ctx.log.info('agent connected', { containerInstanceArn: arn, managedCapacity: params.managedCapacity === true });
     await this.reconcile();
+    await this.offerCapacity(arn, params.managedCapacity === true);
+  }
+
+  /** Records whether the instance's agent serves managed capacity, as its latest connection says. */
+  private async offerCapacity(arn: string, managedCapacity: boolean): Promise<void> {
+    await this.ctx.state.mutate((tx) => {
+      const instance = tx.get('containerInstance', arn);
+      if (!instance || (instance.managedCapacity ?? false) === managedCapacity) return;
+      const { managedCapacity: _, ...rest } = instance;
+      tx.put('containerInstance', arn, { ...rest, version: instance.version + 1, ...(managedCapacity && { managedCapacity }) });
+    });
   }
 
   /** The channel's loop: drops lost agents and reconciles records until `signal` aborts, then closes every connection. */
@@ -152,7 +168,13 @@ export class AgentChannel {
       if (change.kind === 'task') {
         const { before, after } = change as Change<'task'>;
         if (!changesAssignment(before, after)) continue;
-        for (const t of [before, after]) if (t?.containerInstanceArn) touched.add(t.containerInstanceArn);
+        for (const t of [before, after]) {
+          const host = t && taskHost(t);
+          if (host) touched.add(host);
+        }
+      } else if (change.kind === 'securityGroup' || change.kind === 'networkInterface') {
+        // awsvpc tasks carry the ingress their security groups allow, sources resolved to the interfaces in them.
+        for (const arn of this.agents.keys()) touched.add(arn);
       } else if (change.kind === 'containerInstance') {
         const after = change.after as ContainerInstanceRecord | undefined;
         if (!after || after.status === 'INACTIVE') this.agents.get(change.id)?.socket.close(CLOSE_DEREGISTERED, 'container instance deregistered');
@@ -187,7 +209,7 @@ export class AgentChannel {
       for (const h of health) {
         const task = tx.get('task', h.taskArn);
         // An agent speaks only for the tasks on its own instance.
-        if (task?.containerInstanceArn !== agent.containerInstanceArn) continue;
+        if (!task || taskHost(task) !== agent.containerInstanceArn) continue;
         putIfChanged(tx, task, applyHealth(task, h.containerName, h.healthStatus, now));
       }
     });

@@ -1,21 +1,23 @@
 // The assignment of a container instance: every task the control plane wants its agent to converge on.
-import type { TaskAssignment } from '../core/agent-protocol.js';
-import type { TaskRecord } from '../core/ecs.js';
+import type { TaskAssignment, TaskNetwork } from '../core/agent-protocol.js';
+import { taskHost, type TaskRecord } from '../core/ecs.js';
 import { withOverrides } from './ecs/task-launch.js';
+import { taskNetwork } from './ecs/task-networking.js';
 import type { State } from './state.js';
 
 /**
  * The tasks on an instance that are not yet STOPPED, in a stable order: RUNNING-desired ones to run, and
  * STOPPED-desired ones to stop (they stay until the agent reports them stopped).
  */
-export function assignmentsFor(state: Pick<State, 'where' | 'get'>, containerInstanceArn: string): TaskAssignment[] {
+export function assignmentsFor(state: Pick<State, 'where' | 'get' | 'all'>, containerInstanceArn: string): TaskAssignment[] {
+  // Fargate tasks the instance's agent serves as managed capacity are on it too.
   return state
-    .where('task', 'containerInstance', containerInstanceArn)
+    .where('task', 'host', containerInstanceArn)
     .filter((t) => t.lastStatus !== 'STOPPED')
     .sort((a, b) => (a.taskArn < b.taskArn ? -1 : 1))
     .flatMap((t) => {
       const definition = state.get('taskDefinition', t.taskDefinitionArn);
-      return definition ? [assignment(t, withOverrides(definition, t.overrides))] : [];
+      return definition ? [assignment(t, withOverrides(definition, t.overrides), taskNetwork(state, t))] : [];
     });
 }
 
@@ -24,23 +26,27 @@ export function changesAssignment(before: TaskRecord | undefined, after: TaskRec
   return (
     !before ||
     !after ||
-    before.containerInstanceArn !== after.containerInstanceArn ||
+    taskHost(before) !== taskHost(after) ||
     before.desiredStatus !== after.desiredStatus ||
-    (before.lastStatus === 'STOPPED') !== (after.lastStatus === 'STOPPED')
+    (before.lastStatus === 'STOPPED') !== (after.lastStatus === 'STOPPED') ||
+    (before.lastStatus === 'DEACTIVATING') !== (after.lastStatus === 'DEACTIVATING')
   );
 }
 
-function assignment(task: TaskRecord, taskDefinition: TaskAssignment['taskDefinition']): TaskAssignment {
+/** The task as its agent runs it: the definition with the task's overrides applied (the agent applies none). */
+function assignment(task: TaskRecord, taskDefinition: TaskAssignment['taskDefinition'], network: TaskNetwork | undefined): TaskAssignment {
   return {
     taskArn: task.taskArn,
     clusterArn: task.clusterArn,
-    desiredStatus: task.desiredStatus,
+    // A deactivating task keeps running while its load balancer targets drain (see requestStop).
+    desiredStatus: task.lastStatus === 'DEACTIVATING' ? 'RUNNING' : task.desiredStatus,
     taskDefinitionArn: task.taskDefinitionArn,
     taskDefinition,
-    overrides: task.overrides ?? {},
     containerArns: Object.fromEntries(task.containers.map((c) => [c.name, c.containerArn])),
-    ...(task.cpu !== undefined && { cpu: task.cpu }),
-    ...(task.memory !== undefined && { memory: task.memory }),
     ...(task.stoppedReason !== undefined && { stoppedReason: task.stoppedReason }),
+    ...(task.group !== undefined && { group: task.group }),
+    ...(task.launchType === 'FARGATE' && { launchType: 'FARGATE' as const }),
+    ...(task.availabilityZone !== undefined && { availabilityZone: task.availabilityZone }),
+    ...(network && { network }),
   };
 }

@@ -1,4 +1,5 @@
 import type { Partition } from '../core/arn.js';
+import type { LoadBalancerDataPlane } from '../core/load-balancer.js';
 import type { Clock, Ids, Logger } from '../core/ports.js';
 import type { State } from './state.js';
 
@@ -11,4 +12,6 @@ export interface ControlContext {
   partition: Partition;
   /** Where agents reach the control plane (DiscoverPollEndpoint answers with it). */
   endpoint: string;
+  /** The load balancers' data plane, when this control plane runs one (CreateListener asks it for ports). */
+  loadBalancers?: Pick<LoadBalancerDataPlane, 'portAvailable'>;
 }

@@ -5,16 +5,15 @@ import { deleteCluster } from './ecs/delete-cluster.js';
 import { deleteTaskDefinitions } from './ecs/delete-task-definitions.js';
 import { deregisterContainerInstance } from './ecs/deregister-container-instance.js';
 import { deregisterTaskDefinition } from './ecs/deregister-task-definition.js';
-import { fixture, populated, putTask } from './ecs/fixtures.js';
+import { fixture, populated, putCluster, putInstance, putTask, putTaskDefinition } from './ecs/fixtures.js';
 import { runTask } from './ecs/run-task.js';
 import { submitTaskStateChange } from './ecs/submit-task-state-change.js';
-import { putCluster, putInstance, putTaskDefinition } from './ecs/task-fixtures.js';
 import { reapExpired, RETENTION_MS, runRetention } from './retention.js';
 
 test('Retention removes INACTIVE clusters and instances after an hour, and unused DELETE_IN_PROGRESS definitions', async () => {
   const f = await fixture();
   const where = await populated(f);
-  const task = await putTask(f, { clusterArn: where.clusterArn, taskDefinitionArn: where.taskDefinitionArn });
+  const task = await putTask(f.ctx, { clusterArn: where.clusterArn, taskDefinitionArn: where.taskDefinitionArn });
   await deregisterTaskDefinition(f.ctx, { taskDefinition: where.taskDefinitionArn });
   await deleteTaskDefinitions(f.ctx, { taskDefinitions: [where.taskDefinitionArn] });
   await deregisterContainerInstance(f.ctx, { containerInstance: where.instanceArn });

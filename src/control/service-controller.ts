@@ -4,8 +4,9 @@
 // anyway, and each plan may ask to be planned again after a while. A plan is applied in one mutation,
 // from the state it was made from: tasks stopped, tasks launched (placed here, against the cluster's
 // snapshot), the service and its service deployments updated.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { serviceArnOfTask, serviceGroup } from '../core/arn.js';
-import type { ClusterRecord, ServiceRecord, TaskRecord } from '../core/ecs.js';
+import { taskHost, type ClusterRecord, type ServiceRecord, type TaskDefinitionRecord, type TaskRecord } from '../core/ecs.js';
 import { AwsError } from '../core/errors.js';
 import type { Ids } from '../core/ports.js';
 import { applyTaskReport, neverStarted, requestStop } from '../core/task-lifecycle.js';
@@ -16,6 +17,7 @@ import { startedTasks, unableToPlace } from '../scheduler/service-events.js';
 import type { ClusterSnapshot } from '../scheduler/snapshot.js';
 import { clusterSnapshots } from './cluster-snapshots.js';
 import type { ControlContext } from './context.js';
+import { fargatePlatformVersion, launchFargateTasks } from './ecs/fargate.js';
 import { randomFrom } from './ecs/run-task.js';
 import { forgetHistory } from './ecs/services.js';
 import { launchTasks, type LaunchRequest } from './ecs/task-launch.js';
@@ -100,9 +102,7 @@ export class ServiceController {
   async reconcile(serviceArn: string): Promise<Applied> {
     const booked: { snapshot: ClusterSnapshot; task: TaskRecord }[] = [];
     try {
-      const applied = await this.ctx.state.mutate((tx) => this.apply(tx, serviceArn, booked));
-      if (applied.requeueAfterMs !== undefined) this.requeue(serviceArn, applied.requeueAfterMs);
-      return applied;
+      return await this.ctx.state.mutate((tx) => this.apply(tx, serviceArn, booked));
     } catch (err) {
       // The tasks booked on the snapshot were never committed.
       for (const { snapshot, task } of booked) snapshot.removeTask(task.taskArn);
@@ -135,25 +135,29 @@ export class ServiceController {
 
   /** Plans the dirty services, one at a time, until none is left. */
   private kick(): void {
-    if (this.running || this.stopped) return;
-    this.running = (async () => {
-      try {
-        while (this.dirty.size > 0 && !this.stopped) {
-          const batch = [...this.dirty];
-          this.dirty.clear();
-          for (const arn of batch) {
-            try {
-              await this.reconcile(arn);
-            } catch (err) {
-              this.ctx.log.error('service not reconciled', { serviceArn: arn, err: (err as Error).message });
-              this.requeue(arn, this.options.placementRetryMs);
-            }
-          }
+    if (this.running || this.stopped || this.dirty.size === 0) return;
+    this.running = this.drain().finally(() => (this.running = undefined));
+  }
+
+  private async drain(): Promise<void> {
+    while (this.dirty.size > 0 && !this.stopped) {
+      const started = performance.now();
+      const batch = [...this.dirty];
+      this.dirty.clear();
+      for (const arn of batch) {
+        try {
+          const { requeueAfterMs } = await this.reconcile(arn);
+          if (requeueAfterMs !== undefined) this.requeue(arn, requeueAfterMs);
+        } catch (err) {
+          this.ctx.log.error('service not reconciled', { serviceArn: arn, err: (err as Error).message });
+          this.requeue(arn, this.options.placementRetryMs);
         }
-      } finally {
-        this.running = undefined;
       }
-    })();
+      // Planning a large service costs milliseconds: while changes keep coming (agents reporting thousands
+      // of tasks), plan at most a fifth of the time so the reports themselves go through.
+      const spent = performance.now() - started;
+      if (this.dirty.size > 0 && !this.stopped) await sleep(Math.max(this.options.debounceMs, 4 * spent));
+    }
   }
 
   private requeue(serviceArn: string, afterMs: number): void {
@@ -188,7 +192,8 @@ export class ServiceController {
       const task = tx.get('task', taskArn)!;
       let next = requestStop(task, cause, now);
       // With no agent to hear of it, a task that never started is stopped here, as StopTask does.
-      const instance = next.containerInstanceArn ? tx.get('containerInstance', next.containerInstanceArn) : undefined;
+      const host = taskHost(next);
+      const instance = host ? tx.get('containerInstance', host) : undefined;
       if (neverStarted(next) && !instance?.agentConnected) next = applyTaskReport(next, { status: 'STOPPED' }, now);
       if (next !== task) tx.put('task', taskArn, next);
     }
@@ -231,8 +236,10 @@ export class ServiceController {
       }
     } else {
       for (const t of tasks) {
-        const record = t.containerInstanceArn && state.get('containerInstance', t.containerInstanceArn);
-        if (record) instances.set(record.containerInstanceArn, { record, eligible: true });
+        const host = taskHost(t);
+        if (host === undefined || instances.has(host)) continue;
+        const record = state.get('containerInstance', host);
+        if (record) instances.set(host, { record, eligible: true });
       }
     }
     return { service, tasks, instances };
@@ -269,6 +276,7 @@ export class ServiceController {
       enableExecuteCommand: service.enableExecuteCommand,
       ...(service.networkConfiguration && { networkConfiguration: service.networkConfiguration }),
     };
+    if (service.launchType === 'FARGATE') return this.launchOnFargate(tx, cluster, service, definition, request, launch.count);
     const started: string[] = [];
     const create = (plan: PlacementPlan) => {
       for (const task of launchTasks(this.ctx, tx, cluster, definition, request, plan.placements)) {
@@ -305,6 +313,30 @@ export class ServiceController {
     }
   }
 
+  /** A Fargate service's tasks go to managed capacity, at most ten at a time, as RunTask launches them. */
+  private launchOnFargate(
+    tx: Transaction,
+    cluster: ClusterRecord,
+    service: ServiceRecord,
+    definition: TaskDefinitionRecord,
+    request: LaunchRequest,
+    count: number,
+  ): { started: string[]; unplaced?: string } {
+    const started: string[] = [];
+    for (let left = count; left > 0; ) {
+      const n = Math.min(left, MAX_TASKS_PER_REQUEST);
+      const { tasks, failures } = launchFargateTasks(this.ctx, tx, cluster, definition, request, {
+        count: n,
+        launch: { launchType: 'FARGATE', platformVersion: fargatePlatformVersion(service.platformVersion) },
+        random: randomFrom(this.ctx.ids),
+      });
+      started.push(...tasks.map((t) => t.taskArn));
+      if (failures.length > 0) return { started, unplaced: `(service ${service.serviceName}) was unable to place a task. Reason: ${failures[0]!.reason}.` };
+      left -= n;
+    }
+    return { started };
+  }
+
   /** The service deployments follow their deployments: completed, failed, rolled back. */
   private recordTransitions(tx: Transaction, plan: ServicePlan, now: Date): void {
     const reason = 'ECS deployment circuit breaker: tasks failed to start.';
@@ -312,7 +344,8 @@ export class ServiceController {
       const sd = tx.get('serviceDeployment', t.deployment.serviceDeploymentArn);
       if (t.kind === 'completed') {
         if (sd?.status === 'IN_PROGRESS') tx.put('serviceDeployment', sd.serviceDeploymentArn, { ...sd, status: 'SUCCESSFUL', finishedAt: now, updatedAt: now });
-        for (const other of this.ctx.state.where('serviceDeployment', 'service', plan.service.serviceArn)) {
+        for (const { serviceDeploymentArn } of this.ctx.state.where('serviceDeployment', 'service', plan.service.serviceArn)) {
+          const other = tx.get('serviceDeployment', serviceDeploymentArn)!; // as this plan may have left it
           if (other.status === 'ROLLBACK_IN_PROGRESS' && other.rollback?.serviceRevisionArn === t.deployment.serviceRevisionArn) {
             tx.put('serviceDeployment', other.serviceDeploymentArn, { ...other, status: 'ROLLBACK_SUCCESSFUL', finishedAt: now, updatedAt: now });
           }

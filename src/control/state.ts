@@ -2,7 +2,7 @@
 // Mutations run one at a time (a queue), so a mutation's reads and writes are consistent without locks;
 // each commits atomically to the store before memory changes and listeners hear of it.
 import { serviceArnOfTask } from '../core/arn.js';
-import type { Kind, RecordKinds } from '../core/ecs.js';
+import { taskHost, type Kind, type RecordKinds } from '../core/ecs.js';
 import type { Store, StoredChange } from '../core/ports.js';
 
 export type Change<K extends Kind = Kind> = {
@@ -16,12 +16,17 @@ type Listener = (changes: Change[]) => void;
 
 /** Secondary indexes: for each kind, named functions from a record to the value it is filed under. */
 const INDEXES: { [K in Kind]?: Record<string, (r: RecordKinds[K]) => string | undefined> } = {
-  task: { cluster: (t) => t.clusterArn, containerInstance: (t) => t.containerInstanceArn, service: serviceArnOfTask },
-  containerInstance: { cluster: (c) => c.clusterArn },
+  task: { cluster: (t) => t.clusterArn, containerInstance: (t) => t.containerInstanceArn, host: taskHost, service: serviceArnOfTask, loadBalanced: (t) => (t.loadBalancerTargets?.length ? 'yes' : undefined) },
+  containerInstance: { cluster: (c) => c.clusterArn, managedCapacity: (c) => (c.managedCapacity ? 'yes' : undefined) },
   taskDefinition: { family: (d) => d.family },
   service: { cluster: (s) => s.clusterArn },
   serviceDeployment: { service: (d) => d.serviceArn },
   serviceRevision: { service: (r) => r.serviceArn },
+  subnet: { vpc: (s) => s.VpcId },
+  securityGroup: { vpc: (g) => g.VpcId },
+  networkInterface: { subnet: (n) => n.SubnetId, task: (n) => n.taskArn },
+  listener: { loadBalancer: (l) => l.LoadBalancerArn },
+  rule: { listener: (r) => r.ListenerArn },
 };
 
 /** A mutation's view: reads see its own staged writes; writes are staged until the mutation returns. */

@@ -3,9 +3,21 @@
 // and the control plane pushes, level-based, the whole set of tasks it wants on that instance. The agent
 // converges on it and reports state changes through the ECS API (SubmitTaskStateChange,
 // SubmitContainerStateChange), as the real agent does.
-import type { TaskDefinition, TaskOverride } from '@aws-sdk/client-ecs';
+//
+// The control plane owns ECS's override rules: an assignment carries the task definition as the task runs
+// it, RunTask's overrides already applied, and the agent runs that definition as it is.
+import type { TaskDefinition } from '@aws-sdk/client-ecs';
 
 export const AGENT_CHANNEL_PATH = '/_wharf/agent';
+
+/**
+ * WebSocket close codes of the channel (4000-4999 are the application's). An agent whose instance is
+ * unknown or deregistered stops for good, as ECS's agent does; any other close is followed by a reconnect.
+ */
+export const CLOSE_GOING_AWAY = 1001;
+export const CLOSE_UNKNOWN_INSTANCE = 4404;
+export const CLOSE_REPLACED = 4409;
+export const CLOSE_DEREGISTERED = 4410;
 
 /** One task the control plane wants on an instance, with everything needed to run it. */
 export interface TaskAssignment {
@@ -13,14 +25,45 @@ export interface TaskAssignment {
   clusterArn: string;
   desiredStatus: 'RUNNING' | 'STOPPED';
   taskDefinitionArn: string;
+  /** The definition with the task's overrides applied (container and task level): run it as it is. */
   taskDefinition: TaskDefinition;
-  overrides: TaskOverride;
   /** Container ARNs by container name, so state reports name the containers ECS created. */
   containerArns: Record<string, string>;
-  /** Task-level cpu and memory after overrides (strings, as in ECS). */
-  cpu?: string;
-  memory?: string;
   stoppedReason?: string;
+  /** The task's group (`service:<name>` for a service's tasks). */
+  group?: string;
+  /** FARGATE for a task on Wharf-managed capacity; EC2 when absent. */
+  launchType?: 'EC2' | 'FARGATE';
+  availabilityZone?: string;
+  /** An awsvpc task's network interface: the agent gives the task a network namespace with this address. */
+  network?: TaskNetwork;
+}
+
+/** An awsvpc task's elastic network interface, as the agent sets it up on its host. */
+export interface TaskNetwork {
+  attachmentId: string;
+  networkInterfaceId: string;
+  subnetId: string;
+  vpcId: string;
+  /** The subnet's CIDR block; its router's address is the containers' gateway. */
+  subnetCidr: string;
+  gateway: string;
+  privateIpv4Address: string;
+  macAddress: string;
+  privateDnsName: string;
+  /** What the interface's security groups let in; the agent enforces it on the host. */
+  ingress: IngressRule[];
+}
+
+/** One rule of what a task's security groups let in. */
+export interface IngressRule {
+  /** `tcp`, `udp`, `icmp`, a protocol number, or `all`. */
+  protocol: string;
+  /** The port range (TCP, UDP) or ICMP type and code; absent for all. */
+  fromPort?: number;
+  toPort?: number;
+  /** CIDR blocks let in: the rule's ranges and the addresses of the interfaces in its source groups. */
+  sources: string[];
 }
 
 /** Control plane -> agent. `tasks` is the full desired set: a task not in it is not wanted on the instance. */

@@ -20,6 +20,11 @@ import type {
   TaskOverride,
 } from '@aws-sdk/client-ecs';
 
+import type { AcmRecordKinds } from './acm.js';
+import type { Ec2RecordKinds } from './ec2.js';
+import type { ElbRecordKinds, TargetHealthState } from './elbv2.js';
+import type { UsageRecord } from './usage.js';
+
 export type { Attribute, Resource, Tag, TaskOverride };
 
 export type TaskStatus =
@@ -85,7 +90,29 @@ export interface TaskRecord extends Task {
   clientRequest?: string;
   /** The service scheduler has counted this stopped task (failedTasks, start throttle): each stop counts once. */
   serviceAccounted?: boolean;
+  /**
+   * The Wharf-managed host that runs a Fargate task (not an ECS member: Fargate tasks have no container
+   * instance the user can see). It is the container instance ARN of the agent serving managed capacity.
+   */
+  managedHostArn?: string;
+  /**
+   * The load balancer targets its service registered for it, with their health as the target group last
+   * observed it (not an ECS member): the service scheduler counts the task healthy only when they all are.
+   */
+  loadBalancerTargets?: TaskTarget[];
 }
+
+/** One load balancer target a task stands for. */
+export interface TaskTarget {
+  targetGroupArn: string;
+  Id: string;
+  Port: number;
+  health?: TargetHealthState;
+}
+
+/** The host whose agent runs a task: its container instance (EC2) or its managed host (Fargate). */
+export const taskHost = (task: Pick<TaskRecord, 'containerInstanceArn' | 'managedHostArn'>): string | undefined =>
+  task.containerInstanceArn ?? task.managedHostArn;
 
 export interface ContainerInstanceRecord extends ContainerInstance {
   containerInstanceArn: string;
@@ -102,6 +129,8 @@ export interface ContainerInstanceRecord extends ContainerInstance {
   deregisteredAt?: Date;
   /** Since when its agent has been disconnected (not an ECS member): the service scheduler replaces tasks of lost instances. */
   agentDisconnectedAt?: Date;
+  /** Its agent offers the host as Wharf-managed capacity, where Fargate tasks run (not an ECS member). */
+  managedCapacity?: boolean;
 }
 
 /** A deployment of a service, as DescribeServices shows it (its running and pending counts come from the tasks). */
@@ -114,7 +143,7 @@ export interface DeploymentRecord extends Deployment {
   failedTasks: number;
   createdAt: Date;
   updatedAt: Date;
-  launchType: 'EC2';
+  launchType: 'EC2' | 'FARGATE';
   rolloutState: DeploymentRolloutState;
   rolloutStateReason: string;
   /** The service deployment and service revision that stand for it (not ECS members of Deployment). */
@@ -134,7 +163,7 @@ export interface ServiceRecord extends Service {
   desiredCount: number;
   /** The PRIMARY deployment's task definition. */
   taskDefinition: string;
-  launchType: 'EC2';
+  launchType: 'EC2' | 'FARGATE';
   schedulingStrategy: 'REPLICA' | 'DAEMON';
   deploymentConfiguration: DeploymentConfiguration & { maximumPercent: number; minimumHealthyPercent: number };
   /** PRIMARY first, then the ACTIVE ones still draining, newest first. */
@@ -193,7 +222,7 @@ export interface AccountSettingRecord {
 }
 
 /** Every kind of record the control plane persists, by its kind name in the store. */
-export interface RecordKinds {
+export interface RecordKinds extends Ec2RecordKinds, ElbRecordKinds, AcmRecordKinds {
   cluster: ClusterRecord;
   taskDefinition: TaskDefinitionRecord;
   task: TaskRecord;
@@ -203,5 +232,6 @@ export interface RecordKinds {
   service: ServiceRecord;
   serviceDeployment: ServiceDeploymentRecord;
   serviceRevision: ServiceRevisionRecord;
+  usage: UsageRecord;
 }
 export type Kind = keyof RecordKinds;

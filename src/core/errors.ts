@@ -87,6 +87,35 @@ export const DependencyViolation = define('DependencyViolation');
 export const CannotDelete = define('CannotDelete');
 export const InvalidParameterCombination = define('InvalidParameterCombination');
 
+// ELBv2's errors, with the codes its query protocol answers (the model's `error.code`, not the shape name).
+export const LoadBalancerNotFound = define('LoadBalancerNotFound');
+export const TargetGroupNotFound = define('TargetGroupNotFound');
+export const ListenerNotFound = define('ListenerNotFound');
+export const RuleNotFound = define('RuleNotFound');
+export const DuplicateLoadBalancerName = define('DuplicateLoadBalancerName');
+export const DuplicateTargetGroupName = define('DuplicateTargetGroupName');
+export const DuplicateListener = define('DuplicateListener');
+export const DuplicateTagKeys = define('DuplicateTagKeys');
+export const PriorityInUse = define('PriorityInUse');
+export const InvalidConfigurationRequest = define('InvalidConfigurationRequest');
+export const InvalidLoadBalancerAction = define('InvalidLoadBalancerAction');
+export const InvalidTarget = define('InvalidTarget');
+export const IncompatibleProtocols = define('IncompatibleProtocols');
+export const CertificateNotFound = define('CertificateNotFound');
+export const OperationNotPermitted = define('OperationNotPermitted');
+export const ResourceInUse = define('ResourceInUse');
+export const SubnetNotFound = define('SubnetNotFound');
+export const UnsupportedProtocol = define('UnsupportedProtocol');
+export const TooManyTags = define('TooManyTags');
+export const TargetGroupAssociationLimit = define('TargetGroupAssociationLimit');
+export const TooManyActions = define('TooManyActions');
+
+// ACM's errors (awsJson: the shape name is the code).
+export const InvalidArnException = define('InvalidArnException');
+export const InvalidTagException = define('InvalidTagException');
+export const InvalidArgsException = define('InvalidArgsException');
+export const TooManyTagsException = define('TooManyTagsException');
+
 /** RunTask's clientToken reused with a different request; `resourceIds` are the tasks the token already started. */
 export class ConflictException extends AwsError {
   constructor(

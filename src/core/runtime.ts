@@ -14,6 +14,8 @@ export interface RuntimeInfo {
   apiVersion: string;
   /** Kernel architecture as the engine reports it, e.g. `x86_64`, `aarch64`. */
   architecture: string;
+  /** How the engine manages cgroups (`cgroupfs`, `systemd`): task cgroups are made to match it. */
+  cgroupDriver?: string;
   /** `linux` or `windows`. */
   os: string;
 }
@@ -64,8 +66,12 @@ export interface ContainerSpec {
   workingDirectory?: string;
   user?: string;
   hostname?: string;
-  /** `bridge`, `host` or `none`. */
+  /** `bridge`, `host` or `none`, unless `networkContainer` or `networkAttachment` says otherwise. */
   networkMode: 'bridge' | 'host' | 'none';
+  /** Join this container's network namespace (engine id or name): an awsvpc task's containers join its pause container. */
+  networkContainer?: string;
+  /** Attach to a user-defined network at a fixed address (an awsvpc task's pause container). */
+  networkAttachment?: { network: string; ipv4Address: string; macAddress?: string };
   networkDisabled?: boolean;
   ports?: PortPublication[];
   /** Other containers (by engine name) reachable under an alias; bridge only. */
@@ -75,6 +81,10 @@ export interface ContainerSpec {
   memoryBytes?: number;
   /** Soft limit. */
   memoryReservationBytes?: number;
+  /** CPU quota, in billionths of a CPU. */
+  nanoCpus?: number;
+  /** The cgroup this container's is made under: its task's, which holds the task-level limits. */
+  cgroupParent?: string;
   ulimits?: { name: string; soft: number; hard: number }[];
   readonlyRootFilesystem?: boolean;
   mounts?: MountSpec[];
@@ -122,6 +132,11 @@ export interface ContainerState {
   health?: HealthStatus;
   networkBindings: NetworkBinding[];
   stopTimeoutSeconds?: number;
+  /** The image's id (`sha256:...`), when the engine says. */
+  imageId?: string;
+  createdAt?: Date;
+  /** Its addresses on the engine's networks (none for a container that shares another's namespace). */
+  ipv4Addresses?: string[];
 }
 
 /** A container as listed: enough to find the ones the agent owns. */
@@ -129,6 +144,22 @@ export interface ContainerSummary {
   id: string;
   name: string;
   labels: Record<string, string>;
+}
+
+/** A user-defined bridge network with a fixed address plan (an awsvpc subnet on this host). */
+export interface NetworkSpec {
+  name: string;
+  /** CIDR block. */
+  subnet: string;
+  gateway: string;
+  labels: Record<string, string>;
+}
+
+/** Task-level limits, held by a cgroup that all of the task's containers are made under. */
+export interface TaskLimits {
+  /** CPU units (1024 per CPU). */
+  cpuUnits?: number;
+  memoryMiB?: number;
 }
 
 export interface VolumeSpec {
@@ -160,6 +191,18 @@ export interface ContainerRuntime {
   listVolumes(labels: Record<string, string>): Promise<string[]>;
   /** Removes the volume; a volume already gone is not an error. */
   removeVolume(name: string): Promise<void>;
+  /** Creates the network unless it exists with the same address plan; a name or range taken otherwise is a Conflict. */
+  ensureNetwork(network: NetworkSpec): Promise<void>;
+  /** Removes the network; one already gone is not an error, one still in use is a Conflict. */
+  removeNetwork(name: string): Promise<void>;
+  /** Names of the networks carrying all of `labels`. */
+  listNetworks(labels: Record<string, string>): Promise<string[]>;
+  /** The gateway address of a network: where its containers reach the host. */
+  networkGateway(name: string): Promise<string | undefined>;
+  /** Makes the image of pause containers (which only hold a task's network namespace) present; answers its name. */
+  ensurePauseImage(architecture: string): Promise<string>;
+  /** One sample of the container's resource usage, in the engine's own stats shape (what ECS's metadata endpoint answers). */
+  containerStats(id: string): Promise<Record<string, unknown>>;
   /** Returns the new container's id. */
   createContainer(spec: ContainerSpec): Promise<string>;
   startContainer(id: string): Promise<void>;
@@ -177,6 +220,32 @@ export interface ContainerRuntime {
    * the engine drops the stream.
    */
   events(labels: Record<string, string>, signal: AbortSignal): Promise<AsyncIterable<RuntimeEvent>>;
+}
+
+/**
+ * Task-level limits on the host: a cgroup per task that the task's containers are made under, so that the
+ * task as a whole cannot use more CPU or memory than it was given.
+ */
+export interface TaskCgroups {
+  /** Creates the task's cgroup with its limits; answers the cgroup parent its containers are made under. */
+  create(taskId: string, limits: TaskLimits): Promise<string>;
+  /** Removes the task's cgroup (its containers stopped); one already gone is not an error. */
+  remove(taskId: string): Promise<void>;
+}
+
+/** An address on this host and what may reach it: a task's interface and its security groups' ingress. */
+export interface FirewalledAddress {
+  address: string;
+  ingress: { protocol: string; fromPort?: number; toPort?: number; sources: string[] }[];
+}
+
+/**
+ * Packet filtering on the host, for the security groups of the tasks it runs: traffic to each address
+ * (from other tasks and from the host) passes only as its rules allow; replies to what it sent pass.
+ */
+export interface HostFirewall {
+  /** Replaces the rules kept under `scope` (one agent's) with these; an empty list removes them. */
+  apply(scope: string, addresses: FirewalledAddress[]): Promise<void>;
 }
 
 export type RuntimeErrorCode =

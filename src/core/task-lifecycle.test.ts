@@ -93,6 +93,41 @@ describe('task lifecycle', () => {
     assert.deepEqual(failed.stoppedAt, at(2));
   });
 
+  test('an essential container that exits while others never started: EssentialContainerExited', () => {
+    // One report: the agent cancelled what had not started (no exit code, no reason) as the task stopped.
+    const pending = task([container('waits'), container('app'), container('side', { essential: false })]);
+    const stopped = applyTaskReport(pending, {
+      status: 'STOPPED',
+      reason: 'Essential container in task exited',
+      containers: [
+        { containerName: 'waits', status: 'STOPPED' },
+        { containerName: 'app', status: 'STOPPED', exitCode: 3 },
+        { containerName: 'side', status: 'STOPPED' },
+      ],
+    }, at(2));
+    assert.deepEqual([stopped.stopCode, stopped.stoppedReason], ['EssentialContainerExited', 'Essential container in task exited']);
+    assert.deepEqual(stopped.startedAt, at(2), 'a container ran');
+  });
+
+  test('an essential container that failed to start wins over the exits it caused', () => {
+    const reason = 'CannotPullContainerError: no such image';
+    const failed = applyTaskReport(task([container('app'), container('db')]), {
+      status: 'STOPPED',
+      containers: [
+        { containerName: 'app', status: 'STOPPED', exitCode: 143 },
+        { containerName: 'db', status: 'STOPPED', reason },
+      ],
+    }, at(2));
+    assert.deepEqual([failed.stopCode, failed.stoppedReason], ['TaskFailedToStart', reason]);
+  });
+
+  test('a non-essential container that fails to start leaves the task running', () => {
+    const running = applyTaskReport(task([container('app'), container('side', { essential: false })]), { status: 'RUNNING' }, at(1));
+    const next = applyContainerReport(running, { containerName: 'side', status: 'STOPPED', reason: 'CannotPullContainerError: nope' }, at(2));
+    assert.equal(next.desiredStatus, 'RUNNING');
+    assert.equal(next.stopCode, undefined);
+  });
+
   test('StopTask: UserInitiated, stoppingAt, and the first cause stands', () => {
     const running = applyTaskReport(task(), { status: 'RUNNING' }, at(1));
     const stopping = requestStop(running, { stopCode: 'UserInitiated', stoppedReason: 'done' }, at(2));

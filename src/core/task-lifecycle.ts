@@ -52,7 +52,10 @@ export const neverStarted = (task: TaskRecord): boolean => rank(task.lastStatus)
 /** StopTask, or the control plane's own decision: the task is no longer wanted. The first cause stands. */
 export function requestStop(task: TaskRecord, cause: StopCause, now: Date): TaskRecord {
   if (task.desiredStatus === 'STOPPED') return task;
-  return versioned(task, { ...task, desiredStatus: 'STOPPED', ...cause, stoppingAt: now });
+  // A task behind a load balancer deactivates first, as in ECS: its targets drain for the target group's
+  // deregistration delay, and only then do its containers get SIGTERM (the agent is told once it is over).
+  const deactivate = task.lastStatus === 'RUNNING' && (task.loadBalancerTargets?.length ?? 0) > 0;
+  return versioned(task, { ...task, desiredStatus: 'STOPPED', ...cause, stoppingAt: now, ...(deactivate && { lastStatus: 'DEACTIVATING' as const }) });
 }
 
 /** An agent's report on one container. */
@@ -62,8 +65,8 @@ export function applyContainerReport(task: TaskRecord, report: ContainerReport, 
 
 /**
  * An agent's report on a task: its status moves forward only (a late or repeated report never moves it
- * back), and the control plane draws the consequences: an essential container that exited, or a container
- * that never started, stops the task; STOPPED fills in every stop timestamp and the stop cause.
+ * back), and the control plane draws the consequences: an essential container that exited or failed to
+ * start stops the task (stopCause); STOPPED fills in every stop timestamp and the stop cause.
  */
 export function applyTaskReport(task: TaskRecord, report: TaskReport, now: Date): TaskRecord {
   let next: TaskRecord = {
@@ -102,12 +105,19 @@ export function taskHealth(containers: readonly ContainerRecord[]): HealthStatus
   return checked.length > 0 && checked.every((c) => c.healthStatus === 'HEALTHY') ? 'HEALTHY' : 'UNKNOWN';
 }
 
-/** Why a task whose containers are as given must stop, if it must. */
+/**
+ * Why a task whose containers are as given must stop, if it must. As ECS documents `essential`: an
+ * essential container that stops stops the task; a non-essential one never does. An essential container
+ * that failed before it ran (a reason and no exit code: CannotPullContainerError, ...) makes the task
+ * TaskFailedToStart with that reason, and wins over exit codes, which may be of containers stopped because
+ * of it; one that exited makes it EssentialContainerExited. A container stopped with neither exit code nor
+ * reason was cancelled by the agent as the task stopped: a consequence, never the cause.
+ */
 export function stopCause(containers: readonly ContainerRecord[]): StopCause | undefined {
-  // A container that stopped without an exit code never ran (e.g. CannotPullContainerError).
-  const failed = containers.find((c) => c.lastStatus === 'STOPPED' && c.exitCode === undefined);
-  if (failed) return { stopCode: 'TaskFailedToStart', stoppedReason: failed.reason ?? TASK_FAILED_TO_START };
-  if (containers.some((c) => c.essential && c.lastStatus === 'STOPPED')) {
+  const stopped = containers.filter((c) => c.essential && c.lastStatus === 'STOPPED');
+  const failure = stopped.find((c) => c.exitCode === undefined && c.reason !== undefined)?.reason;
+  if (failure !== undefined) return { stopCode: 'TaskFailedToStart', stoppedReason: failure };
+  if (stopped.some((c) => c.exitCode !== undefined)) {
     return { stopCode: 'EssentialContainerExited', stoppedReason: ESSENTIAL_CONTAINER_EXITED };
   }
   return undefined;

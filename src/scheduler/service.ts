@@ -15,7 +15,7 @@
 //   the threshold (half the desired count, at least 3, at most 200) the deployment FAILS and, with
 //   rollback, the last COMPLETED deployment becomes PRIMARY again.
 // - Tasks that keep failing to start are launched less and less often, up to every 27 minutes.
-import { TASK_STATUS_ORDER, type ContainerInstanceRecord, type DeploymentRecord, type ServiceRecord, type TaskRecord } from '../core/ecs.js';
+import { TASK_STATUS_ORDER, taskHost, type ContainerInstanceRecord, type DeploymentRecord, type ServiceRecord, type TaskRecord } from '../core/ecs.js';
 import type { StopCause } from '../core/task-lifecycle.js';
 import * as events from './service-events.js';
 
@@ -97,13 +97,24 @@ export const throttleDelayMs = (failures: number) =>
 const SCHEDULER = 'ServiceSchedulerInitiated' as const;
 const scaling = (deploymentId: string): StopCause => ({ stopCode: SCHEDULER, stoppedReason: `Scaling activity initiated by (deployment ${deploymentId})` });
 const HEALTH_CHECKS_FAILED: StopCause = { stopCode: SCHEDULER, stoppedReason: 'Task failed container health checks' };
+const elbHealthChecksFailed = (targetGroupArn: string): StopCause => ({ stopCode: SCHEDULER, stoppedReason: `Task failed ELB health checks in (target-group ${targetGroupArn})` });
 const INSTANCE_LOST: StopCause = { stopCode: SCHEDULER, stoppedReason: 'Task stopped because its container instance lost its agent' };
 
-const time = (d: Date | undefined) => (d === undefined ? undefined : new Date(d).getTime());
-const hasHealthChecks = (t: TaskRecord) => t.containers.some((c) => c.essential && c.healthCheck);
+/** Epoch ms of a record's timestamp (records hold Dates; no new Date per call: this runs per task, per plan). */
+const time = (d: Date | undefined) => d?.getTime();
+/** Records are immutable, so whether a task's essential containers have health checks is worked out once per record. */
+const checkedTasks = new WeakMap<TaskRecord, boolean>();
+function hasHealthChecks(t: TaskRecord): boolean {
+  let checked = checkedTasks.get(t);
+  if (checked === undefined) checkedTasks.set(t, (checked = t.containers.some((c) => c.essential && c.healthCheck)));
+  return checked;
+}
 
-/** Health as the scheduler judges it at `at`: the one place load-balancer health will join container health. */
+/** Health as the scheduler judges it at `at`: the one place load-balancer health joins container health. */
 function passesHealthChecks(t: TaskRecord, at: number, settleMs: number): boolean {
+  // Behind a load balancer, the target group's health checks decide (with the container's own, if any).
+  const targets = t.loadBalancerTargets ?? [];
+  if (targets.length > 0) return targets.every((x) => x.health === 'healthy') && (!hasHealthChecks(t) || t.healthStatus === 'HEALTHY');
   if (hasHealthChecks(t)) return t.healthStatus === 'HEALTHY';
   const started = time(t.startedAt);
   return started !== undefined && at - started >= settleMs;
@@ -191,8 +202,13 @@ class Reconciliation {
     return this.deployments[0]!;
   }
 
+  /** Health of each task as of this pass, computed once per task. */
+  private readonly health = new Map<TaskRecord, boolean>();
+
   private healthy(t: TaskRecord): boolean {
-    return isHealthy(t, this.now, this.options.settleMs);
+    let healthy = this.health.get(t);
+    if (healthy === undefined) this.health.set(t, (healthy = isHealthy(t, this.now, this.options.settleMs)));
+    return healthy;
   }
 
   private deployment(id: string | undefined): DeploymentRecord | undefined {
@@ -223,6 +239,8 @@ class Reconciliation {
 
   /** A task of a deployment that is healthy ends the counting of its failures; one that started after the last failure ends the throttle. */
   private observeHealthy(): void {
+    // Usually every deployment has had a healthy task already and nothing is throttled: nothing to look for.
+    if (!this.throttle && this.deployments.every((d) => d.launched)) return;
     for (const t of this.live) {
       if (!this.healthy(t)) continue;
       const d = this.deployment(t.startedBy);
@@ -231,8 +249,10 @@ class Reconciliation {
     }
   }
 
+  /** The instance that runs the task: its container instance, or (Fargate) the managed host serving it. */
   private instance(t: TaskRecord): ContainerInstanceRecord | undefined {
-    return t.containerInstanceArn === undefined ? undefined : this.view.instances.get(t.containerInstanceArn)?.record;
+    const host = taskHost(t);
+    return host === undefined ? undefined : this.view.instances.get(host)?.record;
   }
 
   /** Deregistered, gone, or its agent away for lostAfterMs: nothing can stop its tasks, so they count as stopped. */
@@ -290,7 +310,8 @@ class Reconciliation {
   }
 
   private unhealthy(t: TaskRecord): boolean {
-    if (t.lastStatus !== 'RUNNING' || t.healthStatus !== 'UNHEALTHY') return false;
+    const failsTargets = (t.loadBalancerTargets ?? []).some((x) => x.health === 'unhealthy');
+    if (t.lastStatus !== 'RUNNING' || (t.healthStatus !== 'UNHEALTHY' && !failsTargets)) return false;
     const graceEnds = (time(t.startedAt) ?? this.now) + (this.service.healthCheckGracePeriodSeconds ?? 0) * 1000;
     if (graceEnds <= this.now) return true;
     this.wakeAt.push(graceEnds);
@@ -404,7 +425,8 @@ class Reconciliation {
     const stops: TaskRecord[] = [];
     for (const { task, why } of leaving.sort((a, b) => Number(this.healthy(a.task)) - Number(this.healthy(b.task)))) {
       if (why === 'unhealthy') {
-        this.stop([task], HEALTH_CHECKS_FAILED);
+        const failedTarget = task.loadBalancerTargets?.find((x) => x.health === 'unhealthy');
+        this.stop([task], failedTarget ? elbHealthChecksFailed(failedTarget.targetGroupArn) : HEALTH_CHECKS_FAILED);
         this.plan.events.push(events.failedHealthChecks(this.name, task.taskArn));
         const d = this.deployment(task.startedBy);
         if (d && !d.launched && d.rolloutState === 'IN_PROGRESS') d.failedTasks++;
@@ -463,10 +485,10 @@ class Reconciliation {
         this.wakeAt.push(started + this.options.settleMs);
       }
     }
-    for (const t of [...this.live, ...this.stopping]) {
-      const instance = this.instance(t);
-      const since = time(instance?.agentDisconnectedAt);
-      if (instance && !instance.agentConnected && since !== undefined) this.wakeAt.push(since + this.options.lostAfterMs);
+    // The instances in the view are those the tasks are on (all of them for DAEMON: an early wake is harmless).
+    for (const { record } of this.view.instances.values()) {
+      const since = time(record.agentDisconnectedAt);
+      if (!record.agentConnected && since !== undefined) this.wakeAt.push(since + this.options.lostAfterMs);
     }
     const next = Math.min(...this.wakeAt.filter((at) => at > this.now));
     if (Number.isFinite(next)) this.plan.requeueAfterMs = next - this.now;

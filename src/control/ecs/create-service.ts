@@ -4,6 +4,7 @@ import type { CallContext } from '../../core/caller.js';
 import type { ServiceRecord } from '../../core/ecs.js';
 import { InvalidParameterException } from '../../core/errors.js';
 import { validatePlacement } from '../../scheduler/placement.js';
+import { checkServiceLoadBalancers } from '../elbv2/service-targets.js';
 import type { ControlContext } from '../context.js';
 import { resolveCluster } from './lookups.js';
 import { checkServiceRequest, deploymentConfiguration, describeService, forgetHistory, newDeployment, serviceDefinition, validateServiceName } from './services.js';
@@ -39,6 +40,7 @@ export async function createService(ctx: ControlContext, input: CreateServiceReq
     if (existing?.status === 'DRAINING') throw new InvalidParameterException('Unable to Start a service that is still Draining.');
     const definition = serviceDefinition(ctx, input, tx);
     validatePlacement({ taskDefinition: definition }, input.placementConstraints, input.placementStrategy);
+    checkServiceLoadBalancers(ctx.state, input.loadBalancers ?? [], definition);
     // A name reused after its service went INACTIVE starts a new history.
     if (existing) forgetHistory(ctx.state, tx, arn);
 
@@ -50,7 +52,8 @@ export async function createService(ctx: ControlContext, input: CreateServiceReq
       status: 'ACTIVE',
       desiredCount: schedulingStrategy === 'DAEMON' ? 0 : input.desiredCount!,
       taskDefinition: definition.taskDefinitionArn,
-      launchType: 'EC2',
+      launchType: input.launchType === 'FARGATE' ? 'FARGATE' : 'EC2',
+      ...(input.launchType === 'FARGATE' && { platformVersion: input.platformVersion ?? 'LATEST', platformFamily: 'Linux' }),
       schedulingStrategy,
       deploymentConfiguration: config,
       deployments: [],

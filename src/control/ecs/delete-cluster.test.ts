@@ -20,7 +20,7 @@ test('DeleteCluster refuses while instances are registered or tasks have not sto
   await assert.rejects(deleteCluster(f.ctx, { cluster: 'default' }), { code: 'ClusterContainsContainerInstancesException' });
   await deregisterContainerInstance(f.ctx, { containerInstance: where.instanceArn });
 
-  const task = await putTask(f, where, { lastStatus: 'STOPPING', desiredStatus: 'STOPPED' });
+  const task = await putTask(f.ctx, where, { lastStatus: 'STOPPING', desiredStatus: 'STOPPED' });
   await assert.rejects(deleteCluster(f.ctx, { cluster: 'default' }), { code: 'ClusterContainsTasksException' });
   await f.ctx.state.mutate((tx) => tx.put('task', task.taskArn, { ...task, lastStatus: 'STOPPED' }));
 

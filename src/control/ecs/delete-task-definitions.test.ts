@@ -30,7 +30,7 @@ test('DeleteTaskDefinitions deletes INACTIVE revisions and answers failures for 
 test('DeleteTaskDefinitions leaves a revision that tasks still use DELETE_IN_PROGRESS', async () => {
   const f = await fixture();
   const where = await populated(f);
-  await putTask(f, where);
+  await putTask(f.ctx, where);
   await deregisterTaskDefinition(f.ctx, { taskDefinition: 'web:1' });
   await deleteTaskDefinitions(f.ctx, { taskDefinitions: ['web:1'] });
   assert.equal((await describeTaskDefinition(f.ctx, { taskDefinition: 'web:1' })).taskDefinition?.status, 'DELETE_IN_PROGRESS');

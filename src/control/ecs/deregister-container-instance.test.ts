@@ -17,7 +17,7 @@ test('DeregisterContainerInstance makes an idle instance INACTIVE', async () => 
 test('DeregisterContainerInstance refuses with tasks on the instance unless forced, then orphans them', async () => {
   const f = await fixture();
   const where = await populated(f);
-  const task = await putTask(f, { ...where, instanceArn: where.instanceArn });
+  const task = await putTask(f.ctx, { ...where, instanceArn: where.instanceArn });
   await assert.rejects(deregisterContainerInstance(f.ctx, { containerInstance: where.instanceArn }), { code: 'InvalidParameterException' });
   assert.equal(f.ctx.state.get('containerInstance', where.instanceArn)?.status, 'ACTIVE');
 

@@ -8,10 +8,10 @@ import { fixture, populated, putTask } from './fixtures.js';
 test('DescribeClusters counts tasks and instances from state', async () => {
   const f = await fixture();
   const where = await populated(f);
-  await putTask(f, { ...where, instanceArn: where.instanceArn });
-  await putTask(f, { ...where, instanceArn: where.instanceArn }, { lastStatus: 'PENDING', desiredStatus: 'RUNNING' });
-  await putTask(f, { ...where, instanceArn: where.instanceArn }, { lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' });
-  await putTask(f, { ...where, instanceArn: where.instanceArn }, { lastStatus: 'STOPPED', desiredStatus: 'STOPPED' });
+  await putTask(f.ctx, { ...where, instanceArn: where.instanceArn });
+  await putTask(f.ctx, { ...where, instanceArn: where.instanceArn }, { lastStatus: 'PENDING', desiredStatus: 'RUNNING' });
+  await putTask(f.ctx, { ...where, instanceArn: where.instanceArn }, { lastStatus: 'PROVISIONING', desiredStatus: 'RUNNING' });
+  await putTask(f.ctx, { ...where, instanceArn: where.instanceArn }, { lastStatus: 'STOPPED', desiredStatus: 'STOPPED' });
   const { clusters, failures } = await describeClusters(f.ctx, {});
   assert.deepEqual(failures, []);
   const [c] = clusters!;
@@ -25,7 +25,7 @@ test('DescribeClusters counts tasks and instances from state', async () => {
 test('DescribeClusters adds the parts asked for with include', async () => {
   const f = await fixture();
   const where = await populated(f);
-  await putTask(f, where);
+  await putTask(f.ctx, where);
   await createCluster(f.ctx, { clusterName: 'tagged', tags: [{ key: 'a', value: 'b' }], configuration: { executeCommandConfiguration: { logging: 'NONE' } } }, f.call);
 
   const plain = (await describeClusters(f.ctx, { clusters: ['tagged'] })).clusters![0]!;

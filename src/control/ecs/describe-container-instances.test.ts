@@ -13,9 +13,9 @@ test('DescribeContainerInstances computes remaining resources and task counts fr
     f.call,
   );
   const on = { ...where, instanceArn: where.instanceArn };
-  await putTask(f, on);
-  await putTask(f, { ...on, taskDefinitionArn: ports.taskDefinition!.taskDefinitionArn! }, { lastStatus: 'PENDING', desiredStatus: 'RUNNING' });
-  await putTask(f, on, { lastStatus: 'STOPPED', desiredStatus: 'STOPPED' });
+  await putTask(f.ctx, on);
+  await putTask(f.ctx, { ...on, taskDefinitionArn: ports.taskDefinition!.taskDefinitionArn! }, { lastStatus: 'PENDING', desiredStatus: 'RUNNING' });
+  await putTask(f.ctx, on, { lastStatus: 'STOPPED', desiredStatus: 'STOPPED' });
 
   const { containerInstances, failures } = await describeContainerInstances(f.ctx, { containerInstances: [where.instanceArn] });
   assert.deepEqual(failures, []);

@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import { taskArn } from '../../core/arn.js';
 import { describeTasks } from './describe-tasks.js';
-import { fixture, type Fixture } from './fixtures.js';
+import { fixture, type Fixture, putCluster, putInstance, putTaskDefinition } from './fixtures.js';
 import { runTask } from './run-task.js';
-import { putCluster, putInstance, putTaskDefinition } from './task-fixtures.js';
 
 let f: Fixture;
 let arn: string;

@@ -1,16 +1,21 @@
 // A control-plane world for unit tests: state over an in-memory SQLite store, a clock that moves only
-// when told, ids that count, and a caller. Not a test itself (no `.test` in the name), imported by them.
-import type { RegisterTaskDefinitionRequest } from '@aws-sdk/client-ecs';
-import { taskArn } from '../../core/arn.js';
-import type { TaskRecord } from '../../core/ecs.js';
-import type { Logger } from '../../core/ports.js';
+// when told, ids that count, and a caller; then records in it, either put straight into state (put*: the
+// operations that register them are tested on their own) or made through the operations (populated).
+// Not a test itself (no `.test` in the name), imported by them.
+import type { ContainerDefinition, RegisterTaskDefinitionRequest } from '@aws-sdk/client-ecs';
+import { clusterArn, containerInstanceArn, taskArn, taskDefinitionArn } from '../../core/arn.js';
 import type { CallContext } from '../../core/caller.js';
+import type { ClusterRecord, ContainerInstanceRecord, TaskDefinitionRecord, TaskRecord } from '../../core/ecs.js';
+import type { Logger } from '../../core/ports.js';
+import { registeredResources } from '../../scheduler/resources.js';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import type { ControlContext } from '../context.js';
 import { State } from '../state.js';
 import { createCluster } from './create-cluster.js';
 import { registerContainerInstance } from './register-container-instance.js';
 import { registerTaskDefinition } from './register-task-definition.js';
+
+export const IMAGE = 'wharf-test/busybox:latest';
 
 export interface Fixture {
   ctx: ControlContext;
@@ -42,6 +47,89 @@ export async function fixture(): Promise<Fixture> {
   return { ctx, call, advance: (ms) => void (now += ms) };
 }
 
+// --- records put straight into state ---------------------------------------------------------------
+
+export async function putCluster(ctx: ControlContext, name = 'default'): Promise<ClusterRecord> {
+  const cluster: ClusterRecord = { clusterArn: clusterArn(ctx.partition, name), clusterName: name, status: 'ACTIVE', tags: [] };
+  await ctx.state.mutate((tx) => tx.put('cluster', cluster.clusterArn, cluster));
+  return cluster;
+}
+
+/** An ACTIVE instance of 2 vCPUs (1 GiB unless told), its agent connected unless told. */
+export async function putInstance(
+  ctx: ControlContext,
+  cluster: ClusterRecord,
+  id: string,
+  options: { memoryMiB?: number; agentConnected?: boolean; zone?: string } = {},
+): Promise<ContainerInstanceRecord> {
+  const instance: ContainerInstanceRecord = {
+    containerInstanceArn: containerInstanceArn(ctx.partition, cluster.clusterName, id),
+    clusterArn: cluster.clusterArn,
+    ec2InstanceId: `i-${id}`,
+    status: 'ACTIVE',
+    agentConnected: options.agentConnected ?? true,
+    registeredResources: registeredResources({ cores: 2, memoryMiB: options.memoryMiB ?? 1024 }),
+    attributes: [
+      { name: 'ecs.availability-zone', value: options.zone ?? 'us-east-1a' },
+      { name: 'ecs.cpu-architecture', value: 'x86_64' },
+    ],
+    tags: [],
+    version: 1,
+  };
+  await ctx.state.mutate((tx) => tx.put('containerInstance', instance.containerInstanceArn, instance));
+  return instance;
+}
+
+export async function putTaskDefinition(
+  ctx: ControlContext,
+  family: string,
+  containers: ContainerDefinition[] = [{ name: 'app', image: IMAGE, memory: 128, command: ['sleep', '300'] }],
+  extra: Partial<TaskDefinitionRecord> = {},
+): Promise<TaskDefinitionRecord> {
+  const revision = extra.revision ?? 1;
+  const definition: TaskDefinitionRecord = {
+    family,
+    revision,
+    taskDefinitionArn: taskDefinitionArn(ctx.partition, family, revision),
+    status: 'ACTIVE',
+    networkMode: 'bridge',
+    containerDefinitions: containers,
+    tags: [],
+    ...extra,
+  };
+  await ctx.state.mutate((tx) => tx.put('taskDefinition', definition.taskDefinitionArn, definition));
+  return definition;
+}
+
+/** A task record of one container `web`, as RunTask and the agents' reports would leave it. */
+export async function putTask(
+  ctx: ControlContext,
+  where: { clusterArn: string; instanceArn?: string; taskDefinitionArn: string },
+  status: Pick<TaskRecord, 'lastStatus' | 'desiredStatus'> & Partial<TaskRecord> = { lastStatus: 'RUNNING', desiredStatus: 'RUNNING' },
+): Promise<TaskRecord> {
+  const arn = taskArn(ctx.partition, where.clusterArn.split('/').at(-1)!, ctx.ids.id());
+  const task: TaskRecord = {
+    taskArn: arn,
+    clusterArn: where.clusterArn,
+    taskDefinitionArn: where.taskDefinitionArn,
+    ...(where.instanceArn ? { containerInstanceArn: where.instanceArn } : {}),
+    launchType: 'EC2',
+    containers: [{ containerArn: `${arn}/web`, taskArn: arn, name: 'web', lastStatus: status.lastStatus === 'STOPPED' ? 'STOPPED' : 'RUNNING', essential: true, healthCheck: false }],
+    tags: [],
+    version: 1,
+    ...status,
+  };
+  return ctx.state.mutate((tx) => tx.put('task', arn, task));
+}
+
+// --- records made through the operations -----------------------------------------------------------
+
+export const webDefinition = (over: Partial<RegisterTaskDefinitionRequest> = {}): RegisterTaskDefinitionRequest => ({
+  family: 'web',
+  containerDefinitions: [{ name: 'web', image: IMAGE, cpu: 256, memory: 512 }],
+  ...over,
+});
+
 /** A cluster, an instance of 2 vCPUs and 4 GiB registered to it, and a one-container task definition. */
 export async function populated(f: Fixture, clusterName = 'default') {
   const { cluster } = await createCluster(f.ctx, { clusterName }, f.call);
@@ -56,31 +144,4 @@ export async function populated(f: Fixture, clusterName = 'default') {
   });
   const { taskDefinition } = await registerTaskDefinition(f.ctx, webDefinition(), f.call);
   return { clusterArn: cluster!.clusterArn!, instanceArn: containerInstance!.containerInstanceArn!, taskDefinitionArn: taskDefinition!.taskDefinitionArn! };
-}
-
-export const webDefinition = (over: Partial<RegisterTaskDefinitionRequest> = {}): RegisterTaskDefinitionRequest => ({
-  family: 'web',
-  containerDefinitions: [{ name: 'web', image: 'wharf-test/busybox:latest', cpu: 256, memory: 512 }],
-  ...over,
-});
-
-/** Puts a task record straight into state, as RunTask and the agents' reports would leave it. */
-export async function putTask(
-  f: Fixture,
-  where: { clusterArn: string; instanceArn?: string; taskDefinitionArn: string },
-  status: Pick<TaskRecord, 'lastStatus' | 'desiredStatus'> & Partial<TaskRecord> = { lastStatus: 'RUNNING', desiredStatus: 'RUNNING' },
-): Promise<TaskRecord> {
-  const arn = taskArn(f.ctx.partition, where.clusterArn.split('/').at(-1)!, f.ctx.ids.id());
-  const task: TaskRecord = {
-    taskArn: arn,
-    clusterArn: where.clusterArn,
-    taskDefinitionArn: where.taskDefinitionArn,
-    ...(where.instanceArn ? { containerInstanceArn: where.instanceArn } : {}),
-    launchType: 'EC2',
-    containers: [{ containerArn: `${arn}/web`, taskArn: arn, name: 'web', lastStatus: status.lastStatus === 'STOPPED' ? 'STOPPED' : 'RUNNING', essential: true, healthCheck: false }],
-    tags: [],
-    version: 1,
-    ...status,
-  };
-  return f.ctx.state.mutate((tx) => tx.put('task', arn, task));
 }

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import type { ContainerInstanceRecord } from '../../core/ecs.js';
-import { fixture, type Fixture } from './fixtures.js';
+import { fixture, type Fixture, putCluster, putInstance, putTaskDefinition } from './fixtures.js';
 import { createService } from './create-service.js';
 import { listTasks } from './list-tasks.js';
 import { runTask } from './run-task.js';
 import { startTask } from './start-task.js';
 import { stopTask } from './stop-task.js';
-import { putCluster, putInstance, putTaskDefinition } from './task-fixtures.js';
 
 let f: Fixture;
 let i1: ContainerInstanceRecord;

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
 import type { ClusterRecord } from '../../core/ecs.js';
-import { fixture, type Fixture } from './fixtures.js';
+import { IMAGE, fixture, type Fixture, putCluster, putInstance, putTaskDefinition } from './fixtures.js';
+import { ensureDefaultVpc } from '../ec2/vpcs.js';
 import { runTask } from './run-task.js';
 import { startTask } from './start-task.js';
-import { IMAGE, putCluster, putInstance, putTaskDefinition } from './task-fixtures.js';
 
 let f: Fixture;
 let cluster: ClusterRecord;
@@ -58,13 +58,15 @@ describe('RunTask', () => {
 
   test('awsvpc tasks start PROVISIONING and need a network configuration', async () => {
     await putInstance(f.ctx, cluster, 'i1');
+    await ensureDefaultVpc(f.ctx);
+    const subnet = [...f.ctx.state.all('subnet')][0]!.SubnetId;
     await putTaskDefinition(f.ctx, 'vpc', undefined, { networkMode: 'awsvpc' });
     await rejects(runTask(f.ctx, { taskDefinition: 'vpc' }), 'InvalidParameterException', "Network Configuration must be provided when networkMode 'awsvpc' is specified.");
-    const { tasks = [] } = await runTask(f.ctx, { taskDefinition: 'vpc', networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'] } } });
+    const { tasks = [] } = await runTask(f.ctx, { taskDefinition: 'vpc', networkConfiguration: { awsvpcConfiguration: { subnets: [subnet] } } });
     assert.equal(tasks[0]!.lastStatus, 'PROVISIONING');
     await putTaskDefinition(f.ctx, 'bridge');
     await rejects(
-      runTask(f.ctx, { taskDefinition: 'bridge', networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'] } } }),
+      runTask(f.ctx, { taskDefinition: 'bridge', networkConfiguration: { awsvpcConfiguration: { subnets: [subnet] } } }),
       'InvalidParameterException',
       'Network Configuration is not valid for the given networkMode of this task definition.',
     );
@@ -109,12 +111,12 @@ describe('RunTask', () => {
     await rejects(runTask(f.ctx, { cluster: 'nope', taskDefinition: 'web' }), 'ClusterNotFoundException', 'Cluster not found.');
   });
 
-  test('no capacity: an empty cluster, Fargate, external, capacity providers', async () => {
+  test('no capacity: an empty cluster, external, capacity providers; Fargate needs a definition that supports it', async () => {
     await putTaskDefinition(f.ctx, 'web');
     const none = 'No Container Instances were found in your cluster.';
     await rejects(runTask(f.ctx, { taskDefinition: 'web' }), 'InvalidParameterException', none);
     await putInstance(f.ctx, cluster, 'i1');
-    await rejects(runTask(f.ctx, { taskDefinition: 'web', launchType: 'FARGATE' }), 'InvalidParameterException', none);
+    await rejects(runTask(f.ctx, { taskDefinition: 'web', launchType: 'FARGATE' }), 'InvalidParameterException', 'Task definition does not support launch_type FARGATE.');
     await rejects(runTask(f.ctx, { taskDefinition: 'web', launchType: 'EXTERNAL' }), 'InvalidParameterException', none);
     await rejects(
       runTask(f.ctx, { taskDefinition: 'web', capacityProviderStrategy: [{ capacityProvider: 'FARGATE' }] }),

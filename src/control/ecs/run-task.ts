@@ -6,6 +6,7 @@ import { clusterSnapshots } from '../cluster-snapshots.js';
 import type { ControlContext } from '../context.js';
 import { validateCapacityProviders } from './clusters.js';
 import { resolveCluster } from './lookups.js';
+import { checkFargateLaunch, fargatePlatformVersion, fargateProvider, launchFargateTasks } from './fargate.js';
 import { launchableDefinition, launchTasks } from './task-launch.js';
 
 const NO_CAPACITY = 'No Container Instances were found in your cluster.';
@@ -33,12 +34,26 @@ export async function runTask(ctx: ControlContext, input: RunTaskRequest): Promi
         return { tasks: earlier, failures: [] };
       }
     }
-    // Wharf's capacity is its EC2-style container instances: Fargate, external instances and capacity
-    // providers have none yet, which ECS answers as it does for an empty cluster.
+    const internal = { ...(clientToken !== undefined && { clientToken, clientRequest: fingerprint }) };
+    // Wharf's capacity is its EC2-style container instances and its managed capacity (Fargate, directly or
+    // through the FARGATE and FARGATE_SPOT providers); external instances and other capacity providers have
+    // none, which ECS answers as it does for an empty cluster.
     const strategy = input.capacityProviderStrategy ?? (input.launchType ? [] : cluster.defaultCapacityProviderStrategy ?? []);
-    if (strategy.length > 0) {
-      validateCapacityProviders(cluster.capacityProviders ?? [], strategy);
-      throw new InvalidParameterException(NO_CAPACITY);
+    if (strategy.length > 0) validateCapacityProviders(cluster.capacityProviders ?? [], strategy);
+    const provider = fargateProvider(strategy);
+    if (strategy.length > 0 && !provider) throw new InvalidParameterException(NO_CAPACITY);
+    if (input.launchType === 'FARGATE' || provider) {
+      const definition = launchableDefinition(ctx, input, tx);
+      checkFargateLaunch(definition, input.overrides);
+      if (input.placementConstraints?.length || input.placementStrategy?.length) {
+        throw new InvalidParameterException('Task placement constraints and strategies are not supported with the FARGATE launch type.');
+      }
+      return launchFargateTasks(ctx, tx, cluster, definition, input, {
+        count: input.count ?? 1,
+        launch: { launchType: 'FARGATE', platformVersion: fargatePlatformVersion(input.platformVersion), ...(provider && { capacityProviderName: provider }) },
+        random: randomFrom(ctx.ids),
+        internal,
+      });
     }
     if (input.launchType !== undefined && input.launchType !== 'EC2') throw new InvalidParameterException(NO_CAPACITY);
 
@@ -52,9 +67,7 @@ export async function runTask(ctx: ControlContext, input: RunTaskRequest): Promi
       placementStrategy: input.placementStrategy,
       random: randomFrom(ctx.ids),
     });
-    const tasks = launchTasks(ctx, tx, cluster, definition, input, plan.placements, {
-      ...(clientToken !== undefined && { clientToken, clientRequest: fingerprint }),
-    });
+    const tasks = launchTasks(ctx, tx, cluster, definition, input, plan.placements, internal);
     return { tasks, failures: plan.failures };
   });
 }

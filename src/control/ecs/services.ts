@@ -25,6 +25,7 @@ import { InvalidParameterException, ServiceNotActiveException, ServiceNotFoundEx
 import { failureThreshold, taskCounts } from '../../scheduler/service.js';
 import type { ControlContext } from '../context.js';
 import type { State, Transaction } from '../state.js';
+import { checkFargateLaunch, fargatePlatformVersion } from './fargate.js';
 import type { Reader } from './lookups.js';
 import { launchableDefinition } from './task-launch.js';
 
@@ -40,7 +41,7 @@ export function validateServiceName(name: string): void {
 
 type ServiceRequest = Pick<
   CreateServiceRequest & UpdateServiceRequest,
-  'desiredCount' | 'placementStrategy' | 'launchType' | 'capacityProviderStrategy' | 'deploymentController' | 'taskDefinition' | 'networkConfiguration'
+  'desiredCount' | 'placementStrategy' | 'launchType' | 'capacityProviderStrategy' | 'deploymentController' | 'taskDefinition' | 'networkConfiguration' | 'platformVersion'
 >;
 
 /** What CreateService and UpdateService refuse before looking at any record. */
@@ -52,9 +53,14 @@ export function checkServiceRequest(input: ServiceRequest, strategy: ServiceReco
   if (strategy === 'DAEMON' && (input.placementStrategy?.length ?? 0) > 0) {
     throw new InvalidParameterException('The daemon scheduling strategy does not support placement strategies.');
   }
-  // Wharf's capacity is its EC2-style container instances (as RunTask's).
-  if ((input.launchType !== undefined && input.launchType !== 'EC2') || (input.capacityProviderStrategy?.length ?? 0) > 0) {
-    throw new InvalidParameterException('Wharf runs services on the EC2 launch type only: no Fargate, external or capacity provider capacity exists.');
+  // Wharf's capacity is its EC2-style container instances and its managed capacity (Fargate).
+  if ((input.launchType !== undefined && input.launchType !== 'EC2' && input.launchType !== 'FARGATE') || (input.capacityProviderStrategy?.length ?? 0) > 0) {
+    throw new InvalidParameterException('Wharf runs services on the EC2 and FARGATE launch types only: no external or capacity provider capacity exists.');
+  }
+  if (input.launchType === 'FARGATE') {
+    if (strategy === 'DAEMON') throw new InvalidParameterException('The DAEMON scheduling strategy is not supported with the FARGATE launch type.');
+    if ((input.placementStrategy?.length ?? 0) > 0) throw new InvalidParameterException('Task placement strategies are not supported with the FARGATE launch type.');
+    fargatePlatformVersion(input.platformVersion);
   }
   const controller = input.deploymentController?.type;
   if (controller !== undefined && controller !== 'ECS') {
@@ -62,11 +68,17 @@ export function checkServiceRequest(input: ServiceRequest, strategy: ServiceReco
   }
 }
 
-/** The task definition a service runs: ACTIVE, with network settings that fit it. */
+/** The task definition a service runs: ACTIVE, with network settings that fit it, and able to run on its launch type. */
 export function serviceDefinition(ctx: ControlContext, input: ServiceRequest, reader: Reader): TaskDefinitionRecord {
   if (!input.taskDefinition) throw new InvalidParameterException('A task definition must be specified for a service with the ECS deployment controller.');
-  return launchableDefinition(ctx, { taskDefinition: input.taskDefinition, networkConfiguration: input.networkConfiguration }, reader);
+  const definition = launchableDefinition(ctx, { taskDefinition: input.taskDefinition, networkConfiguration: input.networkConfiguration }, reader);
+  if (input.launchType === 'FARGATE') checkFargateLaunch(definition);
+  return definition;
 }
+
+/** What a Fargate service and its deployments show of the platform (the service keeps what it was asked, LATEST by default). */
+const fargatePlatform = (service: ServiceRecord) =>
+  service.launchType === 'FARGATE' ? { platformVersion: fargatePlatformVersion(service.platformVersion), platformFamily: 'Linux' } : {};
 
 /** Removes a service's service deployments and revisions: its name is reused, or its INACTIVE record goes. */
 export function forgetHistory(state: Pick<State, 'where'>, tx: Transaction, serviceArn: string): void {
@@ -124,11 +136,11 @@ export function deploymentConfiguration(
 
 /** ECS deployment ids: `ecs-svc/` and 19 digits (service revisions share the number). */
 export function deploymentNumber(ctx: ControlContext): string {
-  return (BigInt(`0x${ctx.ids.id().slice(0, 16)}`) % 2n ** 63n).toString().padStart(19, '0');
+  return (BigInt(`0x${ctx.ids.id()}`) % 2n ** 63n).toString().padStart(19, '0');
 }
 
 /** Service deployment ids are 20 URL-safe base64 characters. */
-const serviceDeploymentId = (ctx: ControlContext) => Buffer.from(ctx.ids.id(), 'hex').toString('base64url').slice(0, 20);
+const serviceDeploymentId = (ctx: ControlContext) => Buffer.from(ctx.ids.id(), 'hex').toString('base64url').slice(-20);
 
 export interface NewDeployment {
   deployment: DeploymentRecord;
@@ -154,7 +166,8 @@ export function newDeployment(ctx: ControlContext, service: ServiceRecord, defin
     failedTasks: 0,
     createdAt: now,
     updatedAt: now,
-    launchType: 'EC2',
+    launchType: service.launchType,
+    ...fargatePlatform(service),
     rolloutState: 'IN_PROGRESS',
     rolloutStateReason: `ECS deployment ${id} in progress.`,
     ...(service.networkConfiguration && { networkConfiguration: service.networkConfiguration }),
@@ -181,7 +194,8 @@ export function newDeployment(ctx: ControlContext, service: ServiceRecord, defin
     serviceArn: service.serviceArn,
     clusterArn: service.clusterArn,
     taskDefinition: definition.taskDefinitionArn,
-    launchType: 'EC2',
+    launchType: service.launchType,
+    ...fargatePlatform(service),
     loadBalancers: service.loadBalancers ?? [],
     serviceRegistries: service.serviceRegistries ?? [],
     ...(service.networkConfiguration && { networkConfiguration: service.networkConfiguration }),
@@ -264,8 +278,11 @@ function revisionSummary(state: Pick<State, 'where' | 'get'>, service: ServiceRe
 /** A service deployment as DescribeServiceDeployments shows it: its target and source revisions with their tasks now. */
 export function describeServiceDeployment(state: Pick<State, 'where' | 'get'>, record: ServiceDeploymentRecord): ServiceDeployment {
   const service = state.get('service', record.serviceArn);
+  const deployment = service?.deployments.find((d) => d.id === record.deploymentId);
   return {
     ...record,
+    // While its deployment is being watched, the circuit breaker's count is the deployment's own.
+    ...(deployment && record.deploymentCircuitBreaker && { deploymentCircuitBreaker: { ...record.deploymentCircuitBreaker, failureCount: deployment.failedTasks } }),
     targetServiceRevision: revisionSummary(state, service, record.targetServiceRevision!.arn!),
     sourceServiceRevisions: (record.sourceServiceRevisions ?? []).map((s) => revisionSummary(state, service, s.arn!)),
   };

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import type { ClusterRecord } from '../../core/ecs.js';
-import { fixture, type Fixture } from './fixtures.js';
+import { fixture, type Fixture, putCluster, putInstance, putTaskDefinition } from './fixtures.js';
 import { runTask } from './run-task.js';
 import { stopTask } from './stop-task.js';
 import { submitTaskStateChange } from './submit-task-state-change.js';
-import { putCluster, putInstance, putTaskDefinition } from './task-fixtures.js';
 
 let f: Fixture;
 let cluster: ClusterRecord;

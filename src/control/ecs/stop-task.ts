@@ -1,4 +1,5 @@
 import type { StopTaskRequest, StopTaskResponse } from '@aws-sdk/client-ecs';
+import { taskHost } from '../../core/ecs.js';
 import { applyTaskReport, neverStarted, requestStop, STOPPED_BY_USER } from '../../core/task-lifecycle.js';
 import type { ControlContext } from '../context.js';
 import { resolveCluster, resolveTask } from './lookups.js';
@@ -9,7 +10,8 @@ export async function stopTask(ctx: ControlContext, input: StopTaskRequest): Pro
     const now = ctx.clock.now();
     let next = requestStop(task, { stopCode: 'UserInitiated', stoppedReason: input.reason || STOPPED_BY_USER }, now);
     // With no agent to hear of it, a task that never started is stopped here: nothing of it runs anywhere.
-    const instance = next.containerInstanceArn ? tx.get('containerInstance', next.containerInstanceArn) : undefined;
+    const host = taskHost(next);
+    const instance = host ? tx.get('containerInstance', host) : undefined;
     if (next.lastStatus !== 'STOPPED' && neverStarted(next) && !instance?.agentConnected) {
       next = applyTaskReport(next, { status: 'STOPPED' }, now);
     }

@@ -2,11 +2,10 @@
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import { describeTasks } from './describe-tasks.js';
-import { fixture, type Fixture } from './fixtures.js';
+import { IMAGE, fixture, type Fixture, putCluster, putInstance, putTaskDefinition } from './fixtures.js';
 import { runTask } from './run-task.js';
 import { submitContainerStateChange } from './submit-container-state-change.js';
 import { submitTaskStateChange } from './submit-task-state-change.js';
-import { IMAGE, putCluster, putInstance, putTaskDefinition } from './task-fixtures.js';
 
 let f: Fixture;
 let arn: string;

@@ -9,7 +9,7 @@ import { untagResource } from './untag-resource.js';
 test('TagResource, UntagResource and ListTagsForResource work on clusters, task definitions, tasks and instances', async () => {
   const f = await fixture();
   const where = await populated(f);
-  const task = await putTask(f, where);
+  const task = await putTask(f.ctx, where);
   for (const resourceArn of [where.clusterArn, where.taskDefinitionArn, task.taskArn, where.instanceArn]) {
     await tagResource(f.ctx, { resourceArn, tags: [{ key: 'a', value: '1' }, { key: 'b', value: '2' }] });
     await tagResource(f.ctx, { resourceArn, tags: [{ key: 'a', value: '3' }] });

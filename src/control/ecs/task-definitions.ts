@@ -37,6 +37,19 @@ function steps(from: number, to: number, by: number): number[] {
   return Array.from({ length: (to - from) / by + 1 }, (_, i) => from + i * by);
 }
 
+/** Whether task-level CPU units and MiB make one of Fargate's task sizes. */
+export const isFargateSize = (cpu: number | undefined, memory: number | undefined): boolean =>
+  cpu !== undefined && memory !== undefined && (FARGATE_SIZES.get(cpu)?.includes(memory) ?? false);
+
+/** The message ECS refuses a task size Fargate does not offer with. */
+export const noFargateSize = (cpu: number | string | undefined, memory: number | string | undefined) =>
+  `No Fargate configuration exists for given values: ${cpu} CPU, ${memory} memory. See the Amazon ECS documentation for the possible combinations.`;
+
+/** Fargate stops a container at most this long after SIGTERM. */
+const FARGATE_MAX_STOP_TIMEOUT = 120;
+/** The ephemeral storage a task definition may ask for, in GiB. */
+const EPHEMERAL_STORAGE_GIB = { min: 21, max: 200 };
+
 /** A registration request as ECS stores it: validated, with defaults filled in and task cpu/memory normalised. */
 export type NormalisedDefinition = Omit<RegisterTaskDefinitionRequest, 'tags'> &
   Required<Pick<TaskDefinition, 'family' | 'networkMode' | 'containerDefinitions' | 'volumes' | 'placementConstraints'>>;
@@ -55,6 +68,12 @@ export function normaliseDefinition(input: RegisterTaskDefinitionRequest): Norma
   const memory = parseTaskMemory(input.memory);
   if (cpu !== undefined && cpu < MIN_TASK_CPU) {
     throw new ClientException(`Invalid 'cpu' setting for task. The minimum is ${MIN_TASK_CPU} CPU units.`);
+  }
+  const storage = input.ephemeralStorage?.sizeInGiB;
+  if (storage !== undefined && (storage < EPHEMERAL_STORAGE_GIB.min || storage > EPHEMERAL_STORAGE_GIB.max)) {
+    throw new ClientException(
+      `Invalid 'ephemeralStorage' setting for task. The 'sizeInGiB' must be between ${EPHEMERAL_STORAGE_GIB.min} and ${EPHEMERAL_STORAGE_GIB.max} GiB.`,
+    );
   }
   const volumes = input.volumes ?? [];
   checkVolumes(volumes);
@@ -196,9 +215,7 @@ function fargateIncompatibility(d: NormalisedDefinition): string | undefined {
   if (d.networkMode !== 'awsvpc') return "Fargate only supports network mode 'awsvpc'.";
   if (d.cpu === undefined) return "Fargate requires that 'cpu' be defined at the task level.";
   if (d.memory === undefined) return "Fargate requires that 'memory' be defined at the task level.";
-  if (!FARGATE_SIZES.get(Number(d.cpu))?.includes(Number(d.memory))) {
-    return `No Fargate configuration exists for given values: ${d.cpu} CPU, ${d.memory} memory. See the Amazon ECS documentation for the possible combinations.`;
-  }
+  if (!isFargateSize(Number(d.cpu), Number(d.memory))) return noFargateSize(d.cpu, d.memory);
   if (d.pidMode !== undefined && d.pidMode !== 'task') {
     return `Tasks using the Fargate launch type do not support pidMode '${d.pidMode}'. The supported value for pidMode is 'task'.`;
   }
@@ -207,6 +224,9 @@ function fargateIncompatibility(d: NormalisedDefinition): string | undefined {
   if (d.volumes.some((v) => v.dockerVolumeConfiguration)) return 'Fargate does not support Docker volumes.';
   for (const c of d.containerDefinitions) {
     if (c.privileged) return `Invalid setting for container '${c.name}'. Fargate does not support privileged containers.`;
+    if (c.stopTimeout !== undefined && c.stopTimeout > FARGATE_MAX_STOP_TIMEOUT) {
+      return `Invalid setting for container '${c.name}'. 'stopTimeout' cannot be greater than ${FARGATE_MAX_STOP_TIMEOUT} seconds on Fargate.`;
+    }
     if (c.links?.length) return `Invalid setting for container '${c.name}'. Links are not supported when networkMode=awsvpc.`;
     if (c.logConfiguration?.logDriver === 'awslogs' && !d.executionRoleArn) {
       return 'Fargate requires task definition to have execution role ARN to support log driver awslogs.';

@@ -17,6 +17,15 @@ import type { ControlContext } from '../context.js';
 import type { Transaction } from '../state.js';
 import { resolveTaskDefinition, type Reader } from './lookups.js';
 import { validateTags } from './tagging.js';
+import { attachTaskNetwork, resolveAwsvpcConfiguration } from './task-networking.js';
+
+/** How a task is launched: on a container instance (EC2), or on Wharf-managed capacity (FARGATE). */
+export type TaskLaunch =
+  | { launchType: 'EC2' }
+  | { launchType: 'FARGATE'; platformVersion: string; capacityProviderName?: string };
+
+/** Ephemeral storage every Fargate task has unless its definition asks for more. */
+const FARGATE_EPHEMERAL_STORAGE_GIB = 20;
 
 /** What RunTask and StartTask share about the tasks they launch (the input is validated against the model). */
 export type LaunchRequest = Pick<
@@ -49,6 +58,7 @@ export function launchableDefinition(ctx: ControlContext, request: LaunchRequest
   if (!awsvpc && request.networkConfiguration) {
     throw new InvalidParameterException('Network Configuration is not valid for the given networkMode of this task definition.');
   }
+  if (awsvpc) resolveAwsvpcConfiguration(ctx, request.networkConfiguration!.awsvpcConfiguration!, reader ?? ctx.state);
   if (request.propagateTags === 'SERVICE') {
     throw new InvalidParameterException('Tags cannot be propagated from a service to a task that is not part of a service.');
   }
@@ -56,52 +66,61 @@ export function launchableDefinition(ctx: ControlContext, request: LaunchRequest
   return definition;
 }
 
-/** The record of one new task of `definition` placed on `instance`, as ECS creates it (version 1, nothing started). */
+/**
+ * The record of one new task of `definition` placed on `instance`, as ECS creates it (version 1, nothing
+ * started). A Fargate task's instance is the managed host that runs it, which the task does not show.
+ */
 export function newTask(
   ctx: ControlContext,
   cluster: ClusterRecord,
   definition: TaskDefinitionRecord,
   instance: ContainerInstanceRecord,
   request: LaunchRequest,
+  launch: TaskLaunch = { launchType: 'EC2' },
 ): TaskRecord {
   const arn = taskArn(ctx.partition, cluster.clusterName, ctx.ids.id());
-  const override = (name: string | undefined) => request.overrides?.containerOverrides?.find((o) => o.name === name);
-  const containers = (definition.containerDefinitions ?? []).map((c): ContainerRecord => {
-    const o = override(c.name);
-    const memory = o?.memory ?? c.memory;
-    const memoryReservation = o?.memoryReservation ?? c.memoryReservation;
-    return {
-      containerArn: containerArn(ctx.partition, cluster.clusterName, ctx.ids.id()),
-      taskArn: arn,
-      name: c.name!,
-      image: c.image,
-      lastStatus: 'PENDING',
-      networkInterfaces: [],
-      healthStatus: 'UNKNOWN',
-      // ECS shows container resources as strings, cpu "0" when the definition leaves it out.
-      cpu: String(o?.cpu ?? c.cpu ?? 0),
-      ...(memory !== undefined && { memory: String(memory) }),
-      ...(memoryReservation !== undefined && { memoryReservation: String(memoryReservation) }),
-      essential: c.essential ?? true,
-      healthCheck: c.healthCheck !== undefined,
-    };
-  });
-  const cpu = request.overrides?.cpu ?? definition.cpu;
-  const memory = request.overrides?.memory ?? definition.memory;
+  // Resources as the task runs them, overrides applied.
+  const { containerDefinitions = [], cpu, memory } = withOverrides(definition, request.overrides);
+  const containers = containerDefinitions.map((c): ContainerRecord => ({
+    containerArn: containerArn(ctx.partition, cluster.clusterName, ctx.ids.id()),
+    taskArn: arn,
+    name: c.name!,
+    image: c.image,
+    lastStatus: 'PENDING',
+    networkInterfaces: [],
+    healthStatus: 'UNKNOWN',
+    // ECS shows container resources as strings, cpu "0" when the definition leaves it out.
+    cpu: String(c.cpu ?? 0),
+    ...(c.memory !== undefined && { memory: String(c.memory) }),
+    ...(c.memoryReservation !== undefined && { memoryReservation: String(c.memoryReservation) }),
+    essential: c.essential ?? true,
+    healthCheck: c.healthCheck !== undefined,
+  }));
   const attribute = (name: string) => instance.attributes.find((a) => a.name === name)?.value;
   const architecture = attribute('ecs.cpu-architecture');
+  const storage = { sizeInGiB: definition.ephemeralStorage?.sizeInGiB ?? FARGATE_EPHEMERAL_STORAGE_GIB };
+  const host =
+    launch.launchType === 'FARGATE'
+      ? {
+          managedHostArn: instance.containerInstanceArn,
+          platformVersion: launch.platformVersion,
+          platformFamily: 'Linux',
+          ...(launch.capacityProviderName !== undefined && { capacityProviderName: launch.capacityProviderName }),
+          ephemeralStorage: storage,
+          fargateEphemeralStorage: storage,
+        }
+      : { containerInstanceArn: instance.containerInstanceArn, availabilityZone: attribute('ecs.availability-zone') };
   return {
     taskArn: arn,
     clusterArn: cluster.clusterArn,
     taskDefinitionArn: definition.taskDefinitionArn,
-    containerInstanceArn: instance.containerInstanceArn,
-    availabilityZone: attribute('ecs.availability-zone'),
+    ...host,
     // awsvpc tasks first wait for their network interface.
     lastStatus: definition.networkMode === 'awsvpc' ? 'PROVISIONING' : 'PENDING',
     desiredStatus: 'RUNNING',
     createdAt: ctx.clock.now(),
     version: 1,
-    launchType: 'EC2',
+    launchType: launch.launchType,
     group: request.group || `family:${definition.family}`,
     ...(request.startedBy !== undefined && { startedBy: request.startedBy }),
     overrides: echoedOverrides(definition, request.overrides),
@@ -116,7 +135,10 @@ export function newTask(
   };
 }
 
-/** Creates one task per placement, in the mutation that placed them; returns the new records. */
+/**
+ * Creates one task per placement, in the mutation that placed them; returns the new records. An awsvpc
+ * task gets its network interface here (or, with no address left in its subnet, fails at once).
+ */
 export function launchTasks(
   ctx: ControlContext,
   tx: Transaction,
@@ -125,12 +147,16 @@ export function launchTasks(
   request: LaunchRequest,
   placements: readonly { containerInstanceArn: string }[],
   internal: Pick<TaskRecord, 'clientToken' | 'clientRequest'> = {},
+  launch: TaskLaunch = { launchType: 'EC2' },
 ): TaskRecord[] {
+  const awsvpc = request.networkConfiguration?.awsvpcConfiguration;
+  const network = definition.networkMode === 'awsvpc' && awsvpc ? resolveAwsvpcConfiguration(ctx, awsvpc, tx) : undefined;
   return placements.map(({ containerInstanceArn }) => {
     const instance = tx.get('containerInstance', containerInstanceArn)!;
-    const task: TaskRecord = { ...newTask(ctx, cluster, definition, instance, request), ...internal };
+    const created: TaskRecord = { ...newTask(ctx, cluster, definition, instance, request, launch), ...internal };
+    const task = network ? attachTaskNetwork(ctx, tx, created, network, created.availabilityZone) : created;
     tx.put('task', task.taskArn, task);
-    ctx.log.info('task created', { taskArn: task.taskArn, taskDefinitionArn: definition.taskDefinitionArn, containerInstanceArn });
+    ctx.log.info('task created', { taskArn: task.taskArn, taskDefinitionArn: definition.taskDefinitionArn, launchType: launch.launchType, host: containerInstanceArn });
     return task;
   });
 }

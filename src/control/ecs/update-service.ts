@@ -1,6 +1,7 @@
 import type { UpdateServiceRequest, UpdateServiceResponse } from '@aws-sdk/client-ecs';
 import type { ServiceRecord } from '../../core/ecs.js';
 import { validatePlacement } from '../../scheduler/placement.js';
+import { checkServiceLoadBalancers } from '../elbv2/service-targets.js';
 import type { ControlContext } from '../context.js';
 import { resolveCluster } from './lookups.js';
 import { activeService, checkServiceRequest, deploymentConfiguration, describeService, newDeployment, serviceDefinition, startDeployment } from './services.js';
@@ -14,10 +15,16 @@ export async function updateService(ctx: ControlContext, input: UpdateServiceReq
   const { record, deployed } = await ctx.state.mutate((tx) => {
     const cluster = resolveCluster(ctx, input.cluster, tx);
     const service = activeService(ctx, cluster, input.service!, tx);
-    checkServiceRequest(input, service.schedulingStrategy);
+    // A service keeps its launch type: its new task definition must run on it too.
+    checkServiceRequest({ ...input, launchType: service.launchType }, service.schedulingStrategy);
     const config = deploymentConfiguration(service.schedulingStrategy, input.deploymentConfiguration, service.deploymentConfiguration);
-    const definition = serviceDefinition(ctx, { ...input, taskDefinition: input.taskDefinition ?? service.taskDefinition, networkConfiguration: input.networkConfiguration ?? service.networkConfiguration }, tx);
+    const definition = serviceDefinition(
+      ctx,
+      { ...input, launchType: service.launchType, taskDefinition: input.taskDefinition ?? service.taskDefinition, networkConfiguration: input.networkConfiguration ?? service.networkConfiguration },
+      tx,
+    );
     validatePlacement({ taskDefinition: definition }, input.placementConstraints ?? service.placementConstraints, input.placementStrategy ?? service.placementStrategy);
+    checkServiceLoadBalancers(ctx.state, input.loadBalancers ?? service.loadBalancers ?? [], definition);
     const desiredCount = input.desiredCount ?? service.desiredCount;
 
     let next: ServiceRecord = {
@@ -37,6 +44,7 @@ export async function updateService(ctx: ControlContext, input: UpdateServiceReq
         loadBalancers: input.loadBalancers,
         serviceRegistries: input.serviceRegistries,
         availabilityZoneRebalancing: input.availabilityZoneRebalancing,
+        platformVersion: service.launchType === 'FARGATE' ? input.platformVersion : undefined,
       }),
     };
     const redeploy =

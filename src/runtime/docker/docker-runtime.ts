@@ -3,6 +3,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import Docker from 'dockerode';
+import { PAUSE_IMAGE, PAUSE_PATH, pauseRootfs } from './pause-image.js';
 import {
   RuntimeError,
   type ContainerRuntime,
@@ -11,6 +12,7 @@ import {
   type ContainerSummary,
   type HealthStatus,
   type NetworkBinding,
+  type NetworkSpec,
   type RuntimeErrorCode,
   type RuntimeEvent,
   type RuntimeInfo,
@@ -73,10 +75,17 @@ function networkBindings(ports: Record<string, { HostIp: string; HostPort: strin
   return bindings;
 }
 
+/** Docker's network mode for a spec: another container's namespace, a user-defined network, or the spec's mode. */
+function networkMode(spec: ContainerSpec): string {
+  if (spec.networkContainer) return `container:${spec.networkContainer}`;
+  return spec.networkAttachment?.network ?? spec.networkMode;
+}
+
 /** The container configuration Docker's create endpoint takes. */
 function dockerCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
   const ports = spec.ports ?? [];
-  const bridged = spec.networkMode === 'bridge';
+  const bridged = networkMode(spec) === 'bridge';
+  const attachment = spec.networkAttachment;
   const seconds = (s: number) => s * NANOS_PER_SECOND;
   return {
     name: spec.name,
@@ -88,6 +97,8 @@ function dockerCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOptions
     WorkingDir: spec.workingDirectory,
     User: spec.user,
     Hostname: spec.hostname,
+    // Engine API 1.41 takes the MAC address at the container level (later ones per network).
+    ...(attachment?.macAddress && { MacAddress: attachment.macAddress }),
     NetworkDisabled: spec.networkDisabled,
     OpenStdin: spec.interactive,
     Tty: spec.tty,
@@ -100,8 +111,9 @@ function dockerCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOptions
       Retries: spec.healthCheck.retries,
       StartPeriod: seconds(spec.healthCheck.startPeriodSeconds),
     },
+    ...(attachment && { NetworkingConfig: { EndpointsConfig: { [attachment.network]: { IPAMConfig: { IPv4Address: attachment.ipv4Address } } } } }),
     HostConfig: {
-      NetworkMode: spec.networkMode,
+      NetworkMode: networkMode(spec),
       // Only bridge publishes ports; an empty HostPort lets Docker pick one from the ephemeral range.
       PortBindings: bridged && ports.length
         ? Object.fromEntries(
@@ -112,6 +124,8 @@ function dockerCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOptions
       CpuShares: spec.cpuShares,
       Memory: spec.memoryBytes,
       MemoryReservation: spec.memoryReservationBytes,
+      NanoCpus: spec.nanoCpus,
+      CgroupParent: spec.cgroupParent,
       Ulimits: spec.ulimits?.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })),
       ReadonlyRootfs: spec.readonlyRootFilesystem,
       Binds: spec.mounts?.map((m) => `${m.source}:${m.containerPath}${m.readOnly ? ':ro' : ''}`),
@@ -141,6 +155,7 @@ function dockerCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOptions
 
 export class DockerRuntime implements ContainerRuntime {
   private readonly docker: Docker;
+  private pauseImage?: Promise<string>;
 
   /** Connects as the Docker CLI does by default (DOCKER_HOST, else the local socket) unless told otherwise. */
   constructor(options?: Docker.DockerOptions) {
@@ -157,6 +172,7 @@ export class DockerRuntime implements ContainerRuntime {
         apiVersion: version.ApiVersion,
         architecture: info.Architecture,
         os: info.OSType,
+        cgroupDriver: info.CgroupDriver,
       };
     });
   }
@@ -225,6 +241,71 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  async ensureNetwork(network: NetworkSpec): Promise<void> {
+    try {
+      await this.docker.createNetwork({
+        Name: network.name,
+        Driver: 'bridge',
+        CheckDuplicate: true,
+        IPAM: { Driver: 'default', Config: [{ Subnet: network.subnet, Gateway: network.gateway }] },
+        Labels: network.labels,
+      });
+    } catch (err) {
+      // Docker answers 403 when the range overlaps another network's.
+      if ((err as DockerError).statusCode === 403) throw new RuntimeError('Conflict', translate(err, 'RuntimeFailure').message, { cause: err });
+      const e = translate(err, 'RuntimeFailure');
+      if (e.code !== 'Conflict') throw e;
+      // Created already (by an earlier task, or a restarted agent): fine if it has the same address plan.
+      const existing = await call('RuntimeFailure', () => this.docker.getNetwork(network.name).inspect());
+      const subnet = (existing as { IPAM?: { Config?: { Subnet?: string }[] } }).IPAM?.Config?.[0]?.Subnet;
+      if (subnet !== network.subnet) throw new RuntimeError('Conflict', `network ${network.name} exists with subnet ${subnet}`);
+    }
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    try {
+      await this.docker.getNetwork(name).remove();
+    } catch (err) {
+      // Docker answers 403 for a network that still has endpoints.
+      if ((err as DockerError).statusCode === 403) throw new RuntimeError('Conflict', (err as DockerError).json?.message ?? 'network in use', { cause: err });
+      const e = translate(err, 'RuntimeFailure');
+      if ((err as DockerError).statusCode !== 404) throw e;
+    }
+  }
+
+  async listNetworks(labels: Record<string, string>): Promise<string[]> {
+    const list = await call('RuntimeFailure', () => this.docker.listNetworks({ filters: { label: labelFilters(labels) } }));
+    return list.map((n) => n.Name);
+  }
+
+  async networkGateway(name: string): Promise<string | undefined> {
+    const network = (await call('RuntimeFailure', () => this.docker.getNetwork(name).inspect())) as { IPAM?: { Config?: { Gateway?: string }[] } };
+    return network.IPAM?.Config?.find((c) => c.Gateway)?.Gateway;
+  }
+
+  ensurePauseImage(architecture: string): Promise<string> {
+    this.pauseImage ??= (async () => {
+      if (await this.hasImage(PAUSE_IMAGE)) return PAUSE_IMAGE;
+      const [repo, tag] = PAUSE_IMAGE.split(':');
+      const progress = await call('RuntimeFailure', async () => {
+        const stream = await this.docker.importImage(pauseRootfs(architecture), { repo, tag, changes: [`CMD ["${PAUSE_PATH}"]`] });
+        return new Promise<{ error?: string }[]>((resolve, reject) =>
+          this.docker.modem.followProgress(stream, (err: unknown, out: { error?: string }[]) => (err ? reject(err) : resolve(out))),
+        );
+      });
+      const failure = progress.find((p) => p.error);
+      if (failure) throw new RuntimeError('RuntimeFailure', failure.error!);
+      return PAUSE_IMAGE;
+    })();
+    // A failed import is tried again next time.
+    this.pauseImage.catch(() => (this.pauseImage = undefined));
+    return this.pauseImage;
+  }
+
+  async containerStats(id: string): Promise<Record<string, unknown>> {
+    return call('ContainerNotFound', async () => (await this.docker.getContainer(id).stats({ stream: false })) as unknown as Record<string, unknown>);
+  }
+
   async createContainer(spec: ContainerSpec): Promise<string> {
     // Creating from an absent image is a 404 that is about the image, not the container.
     const container = await call('ImageNotFound', () => this.docker.createContainer(dockerCreateOptions(spec)));
@@ -261,6 +342,9 @@ export class DockerRuntime implements ContainerRuntime {
       health: s.Health ? HEALTH[s.Health.Status] : undefined,
       networkBindings: networkBindings(info.NetworkSettings.Ports),
       stopTimeoutSeconds: (info.Config as { StopTimeout?: number }).StopTimeout,
+      imageId: info.Image || undefined,
+      createdAt: dockerTime(info.Created),
+      ipv4Addresses: Object.values(info.NetworkSettings.Networks ?? {}).map((n) => n.IPAddress).filter(Boolean),
     };
   }
 

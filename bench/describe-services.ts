@@ -1,0 +1,41 @@
+// DescribeServices with 1,000 services in a cluster (one task each, on 100 hollow container instances):
+// latency of describing ten of them at a time, at concurrency 16 through the SDK. Goal: p99 under 20 ms.
+import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { load, table } from './lib.js';
+import { hollowFleet } from './hollow-fleet.js';
+import { eventually, startWharf } from '../test/wharf-process.js';
+
+export async function describeServicesBenchmark(services = 1_000, instances = 100) {
+  const wharf = await startWharf({ env: { WHARF_LOG_LEVEL: 'warn' } });
+  const ecs = wharf.ecs();
+  const cluster = 'describe';
+  await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+  const fleet = await hollowFleet(wharf, cluster, instances);
+  try {
+    await ecs.send(new RegisterTaskDefinitionCommand({
+      family: 'describe',
+      containerDefinitions: [{ name: 'app', image: 'wharf-test/busybox:latest', cpu: 16, memory: 16, healthCheck: { command: ['CMD-SHELL', 'true'] } }],
+    }));
+    const names = Array.from({ length: services }, (_, i) => `svc-${i}`);
+    for (let i = 0; i < names.length; i += 50) {
+      await Promise.all(names.slice(i, i + 50).map((serviceName) => ecs.send(new CreateServiceCommand({ cluster, serviceName, taskDefinition: 'describe', desiredCount: 1 }))));
+    }
+    // Measured once every service runs its task, so each description carries a deployment, counts and events.
+    await eventually(async () => {
+      const { services: described = [] } = await ecs.send(new DescribeServicesCommand({ cluster, services: names.slice(-10) }));
+      return described.every((s) => s.runningCount === 1) ? true : undefined;
+    }, 'every service running', 300_000);
+    const pick = () => Array.from({ length: 10 }, () => names[Math.floor(Math.random() * names.length)]!);
+    const call = () => ecs.send(new DescribeServicesCommand({ cluster, services: pick() }));
+    await load(call, { concurrency: 16, seconds: 1 });
+    const result = await load(call, { concurrency: 16, seconds: 5 });
+    console.log(`\nDescribeServices of 10 services, ${services} services in the cluster, concurrency 16 (SDK)`);
+    table([{ calls: result.requests, errors: result.errors, 'per second': Math.round(result.perSecond), 'p50 ms': result.p50, 'p99 ms': result.p99, 'goal p99': '< 20 ms' }]);
+  } finally {
+    await fleet.stop();
+    // No drain: its services would only replace what a drain stops, and nothing real runs.
+    await wharf.stop('SIGKILL');
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await describeServicesBenchmark();

@@ -1,0 +1,45 @@
+// Hollow container instances for the service benchmarks: `wharf hollow` in its own process (the real agent
+// on a runtime that only pretends to run containers), so the control plane's own cost is what is measured.
+import { DescribeContainerInstancesCommand, ListContainerInstancesCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { spawn } from 'node:child_process';
+import { WHARF_BIN, eventually, type WharfProcess } from '../test/wharf-process.js';
+
+export interface HollowFleet {
+  stop(): Promise<void>;
+}
+
+/** Starts `count` hollow agents in `cluster` and waits until every one is registered with its agent connected. */
+export async function hollowFleet(wharf: WharfProcess, cluster: string, count: number): Promise<HollowFleet> {
+  const child = spawn(process.execPath, ['--max-old-space-size=8192', WHARF_BIN, 'hollow', '--endpoint', wharf.endpoint, '--cluster', cluster, '--count', String(count)], {
+    env: { ...wharf.env, WHARF_LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await eventually(async () => ((await connected(wharf.ecs(), cluster)) === count ? true : undefined), `${count} hollow agents connected`, 300_000);
+  return {
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+async function connected(ecs: ECSClient, cluster: string): Promise<number> {
+  let n = 0;
+  let nextToken: string | undefined;
+  do {
+    const page = await ecs.send(new ListContainerInstancesCommand({ cluster, nextToken, maxResults: 100 }));
+    nextToken = page.nextToken;
+    if (!page.containerInstanceArns?.length) continue;
+    const { containerInstances = [] } = await ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: page.containerInstanceArns }));
+    n += containerInstances.filter((c) => c.agentConnected).length;
+  } while (nextToken);
+  return n;
+}
+
+/** The peak resident set of a process so far, in MiB (Linux). */
+export async function peakRssMiB(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]) / 1024;
+}

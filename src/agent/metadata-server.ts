@@ -1,0 +1,144 @@
+// The task metadata endpoint v4, served by the agent of the host a task runs on (as ECS's agent serves
+// it): the agent knows the task's containers, their engine ids and their stats, and keeps answering
+// whatever happens to the control plane. Each container gets ECS_CONTAINER_METADATA_URI_V4, an address
+// of this server (the host as its network reaches it: the subnet's router for awsvpc tasks, the bridge's
+// gateway otherwise) and a path of its own: `/v4/<task id>-<10 digits>`, the digits an HMAC of the task and
+// container under a key kept in the agent's data dir, so the path names one container, cannot be guessed
+// from the task's ARN, and survives agent restarts. An awsvpc task is answered only from its own address.
+import { createHmac, randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { TaskAssignment } from '../core/agent-protocol.js';
+import { lastSegment } from '../core/arn.js';
+import type { Logger } from '../core/ports.js';
+import { isRuntimeError, type ContainerRuntime, type ContainerState } from '../core/runtime.js';
+import type { TaskEngine, TaskSnapshot } from './task-engine.js';
+import { containerMetadata, taskMetadata } from './task-metadata.js';
+
+export interface MetadataServerOptions {
+  engine: Pick<TaskEngine, 'snapshot' | 'taskArns'>;
+  runtime: ContainerRuntime;
+  log: Logger;
+  /** The secret the paths are derived with. */
+  key: Buffer;
+  region: string;
+  /** Where containers on the engine's default bridge reach the host. */
+  bridgeGateway: string;
+}
+
+const PATH = /^\/v4\/([0-9a-f]{32})-(\d{10})(\/task)?(\/stats)?\/?$/;
+
+export class MetadataServer {
+  private readonly server: Server;
+  private port = 0;
+
+  constructor(private readonly options: MetadataServerOptions) {
+    this.server = createServer((req, res) => {
+      this.handle(req, res).catch((err: unknown) => {
+        options.log.error('task metadata request failed', { url: req.url, error: err instanceof Error ? err.message : String(err) });
+        if (!res.headersSent) respond(res, 500, { message: 'internal error' });
+      });
+    });
+  }
+
+  /** Listens on every address (containers reach it through their network's gateway); answers the port. */
+  async listen(port = 0): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '0.0.0.0', () => resolve());
+    });
+    this.port = (this.server.address() as AddressInfo).port;
+    return this.port;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** The variables a container gets: its metadata URI, and Fargate's execution environment for Fargate tasks. */
+  environment(task: TaskAssignment, containerName: string): Record<string, string> {
+    const mode = task.taskDefinition.networkMode;
+    const host = task.network?.gateway ?? (mode === 'host' ? '127.0.0.1' : this.options.bridgeGateway);
+    return {
+      ECS_CONTAINER_METADATA_URI_V4: `http://${host}:${this.port}/v4/${this.pathId(task.taskArn, containerName)}`,
+      ...(task.launchType === 'FARGATE' && { AWS_EXECUTION_ENV: 'AWS_ECS_FARGATE' }),
+    };
+  }
+
+  private pathId(taskArn: string, containerName: string): string {
+    const digest = createHmac('sha256', this.options.key).update(`${taskArn}\0${containerName}`).digest();
+    return `${lastSegment(taskArn)}-${String(digest.readBigUInt64BE(0) % 10_000_000_000n).padStart(10, '0')}`;
+  }
+
+  /** The task and container a path names, if this agent holds them. */
+  private resolve(taskId: string, digits: string): { snapshot: TaskSnapshot; containerName: string } | undefined {
+    for (const arn of this.options.engine.taskArns()) {
+      if (lastSegment(arn) !== taskId) continue;
+      const snapshot = this.options.engine.snapshot(arn);
+      if (!snapshot?.assignment) return undefined;
+      const container = snapshot.containers.find((c) => this.pathId(arn, c.name) === `${taskId}-${digits}`);
+      return container && { snapshot, containerName: container.name };
+    }
+    return undefined;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const match = req.method === 'GET' ? PATH.exec(new URL(req.url ?? '/', 'http://metadata').pathname) : null;
+    const found = match && this.resolve(match[1]!, match[2]!);
+    // A task in its own namespace asks from its own address; anyone else is told nothing.
+    const from = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    const address = found?.snapshot.assignment!.network?.privateIpv4Address;
+    if (!match || !found || (address !== undefined && from !== address)) return respond(res, 404, { message: 'Unable to find task metadata for this request' });
+    const { snapshot, containerName } = found;
+    const [, , , task, stats] = match;
+    const ids = (task ? snapshot.containers : snapshot.containers.filter((c) => c.name === containerName)).flatMap((c) => (c.runtimeId ? [c.runtimeId] : []));
+    if (stats) {
+      const samples = Object.fromEntries(await Promise.all(ids.map(async (id) => [id, await this.stats(id)] as const)));
+      return respond(res, 200, task ? samples : samples[ids[0] ?? ''] ?? {});
+    }
+    const states = new Map((await Promise.all(ids.map((id) => this.inspect(id)))).flatMap((s) => (s ? [[s.id, s] as const] : [])));
+    if (task) return respond(res, 200, taskMetadata(snapshot, states, this.options.region));
+    const own = snapshot.containers.find((c) => c.name === containerName)!;
+    return respond(res, 200, containerMetadata(snapshot, containerName, own.runtimeId ? states.get(own.runtimeId) : undefined, this.options.region));
+  }
+
+  private inspect(id: string): Promise<ContainerState | undefined> {
+    return this.options.runtime.inspectContainer(id).catch((err: unknown) => {
+      if (isRuntimeError(err, 'ContainerNotFound')) return undefined;
+      throw err;
+    });
+  }
+
+  /** A stopped or vanished container has no stats: ECS answers null for it. */
+  private stats(id: string): Promise<Record<string, unknown> | null> {
+    return this.options.runtime.containerStats(id).catch(() => null);
+  }
+}
+
+function respond(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+/** What the metadata endpoint keeps in the agent's data dir: its key and port, the same on every run. */
+interface MetadataSettings {
+  key: string;
+  port: number;
+}
+
+const SETTINGS_FILE = 'metadata.json';
+
+/** Starts the endpoint with the key and port of earlier runs (new ones the first time, or when the port is taken). */
+export async function startMetadataServer(
+  dataDir: string,
+  options: Omit<MetadataServerOptions, 'key'>,
+): Promise<MetadataServer> {
+  const file = join(dataDir, SETTINGS_FILE);
+  const saved = await readFile(file, 'utf8').then((s) => JSON.parse(s) as MetadataSettings, () => undefined);
+  const key = saved ? Buffer.from(saved.key, 'base64') : randomBytes(32);
+  const server = new MetadataServer({ ...options, key });
+  const port = await server.listen(saved?.port ?? 0).catch(() => server.listen(0));
+  await writeFile(file, JSON.stringify({ key: key.toString('base64'), port } satisfies MetadataSettings) + '\n', { mode: 0o600 });
+  return server;
+}

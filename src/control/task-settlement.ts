@@ -1,0 +1,68 @@
+// What follows from a task's status besides its containers, level-based: an awsvpc task's interface is
+// ATTACHED once the task runs, and once the task has STOPPED its interface is deleted (the attachment shows
+// DELETED) and, for a Fargate task, the usage AWS would have billed is recorded. Driven by every commit
+// that touches tasks, and by a periodic pass over all of them (which also settles what a restart missed).
+import type { Attachment } from '@aws-sdk/client-ecs';
+import { TASK_STATUS_ORDER, type TaskRecord } from '../core/ecs.js';
+import { fargateUsage } from '../core/usage.js';
+import type { ControlContext } from './context.js';
+import { deleteTaskInterfaces } from './ec2/network-interfaces.js';
+import { every } from './loop.js';
+import type { Change, Transaction } from './state.js';
+
+const RUNNING = TASK_STATUS_ORDER.indexOf('RUNNING');
+
+/** The status a task's interface attachment should show, given the task's. */
+function attachmentStatus(task: TaskRecord, attachment: Attachment): string | undefined {
+  if (task.lastStatus === 'STOPPED') return 'DELETED';
+  return attachment.status === 'PRECREATED' && TASK_STATUS_ORDER.indexOf(task.lastStatus) >= RUNNING ? 'ATTACHED' : attachment.status;
+}
+
+/** Whether a task has anything left to settle. */
+function unsettled(ctx: ControlContext, task: TaskRecord): boolean {
+  if (task.attachments?.some((a) => a.type === 'ElasticNetworkInterface' && attachmentStatus(task, a) !== a.status)) return true;
+  if (task.lastStatus !== 'STOPPED') return false;
+  return ctx.state.where('networkInterface', 'task', task.taskArn).length > 0 || (fargateUsage(task) !== undefined && !ctx.state.get('usage', task.taskArn));
+}
+
+function settle(ctx: ControlContext, tx: Transaction, task: TaskRecord): void {
+  const attachments = task.attachments?.map((a) => (a.type === 'ElasticNetworkInterface' ? { ...a, status: attachmentStatus(task, a) } : a));
+  if (JSON.stringify(attachments) !== JSON.stringify(task.attachments)) {
+    tx.put('task', task.taskArn, { ...task, attachments, version: task.version + 1 });
+  }
+  if (task.lastStatus !== 'STOPPED') return;
+  if (deleteTaskInterfaces(ctx.state, tx, task.taskArn) > 0) ctx.log.info('task network interface deleted', { taskArn: task.taskArn });
+  const usage = fargateUsage(task);
+  if (usage && !ctx.state.get('usage', task.taskArn)) {
+    tx.put('usage', task.taskArn, usage);
+    ctx.log.info('usage recorded', { taskArn: task.taskArn, billedSeconds: usage.billedSeconds, vcpu: usage.vcpu, memoryGB: usage.memoryGB });
+  }
+}
+
+/** Settles the named tasks (every task when none are named) in one mutation; answers how many needed it. */
+export async function settleTasks(ctx: ControlContext, taskArns?: Iterable<string>): Promise<number> {
+  return ctx.state.mutate((tx) => {
+    let count = 0;
+    const tasks = taskArns ? [...taskArns].map((arn) => ctx.state.get('task', arn)) : [...ctx.state.all('task')];
+    for (const task of tasks) {
+      if (!task || !unsettled(ctx, task)) continue;
+      settle(ctx, tx, task);
+      count++;
+    }
+    return count;
+  });
+}
+
+/** Settles tasks as their changes commit, and all of them every `intervalMs`, until `signal` aborts. */
+export async function runTaskSettlement(ctx: ControlContext, signal: AbortSignal, intervalMs = 30_000): Promise<void> {
+  const unsubscribe = ctx.state.subscribe((changes: Change[]) => {
+    const touched = changes.filter((c) => c.kind === 'task' && c.after).map((c) => c.id);
+    if (touched.length === 0 || !touched.some((arn) => unsettled(ctx, ctx.state.get('task', arn)!))) return;
+    settleTasks(ctx, touched).catch((err: Error) => ctx.log.error('tasks not settled', { err: err.message }));
+  });
+  try {
+    await every(intervalMs, signal, ctx.log, () => settleTasks(ctx));
+  } finally {
+    unsubscribe();
+  }
+}

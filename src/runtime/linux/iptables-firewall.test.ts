@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { chainName, ruleset } from './iptables-firewall.js';
+
+test('a chain name per scope, short enough for iptables, the same every time', () => {
+  const name = chainName('arn:aws:ecs:us-east-1:123456789012:container-instance/default/abc');
+  assert.match(name, /^WHARF-[0-9A-F]{12}$/);
+  assert.ok(name.length <= 28);
+  assert.equal(chainName('arn:aws:ecs:us-east-1:123456789012:container-instance/default/abc'), name);
+  assert.notEqual(chainName('other'), name);
+});
+
+test('replies pass; each address lets in what its rules allow and drops the rest', () => {
+  const text = ruleset('WHARF-X', [
+    {
+      address: '172.31.0.4',
+      ingress: [
+        { protocol: 'tcp', fromPort: 80, toPort: 80, sources: ['0.0.0.0/0'] },
+        { protocol: 'udp', fromPort: 5000, toPort: 5010, sources: ['10.0.0.0/8', '172.31.0.5/32'] },
+        { protocol: 'icmp', fromPort: 8, toPort: -1, sources: ['172.31.0.0/16'] },
+        { protocol: 'all', sources: ['172.31.0.9/32'] },
+        { protocol: 'tcp', fromPort: 22, toPort: 22, sources: [] },
+      ],
+    },
+    { address: '172.31.0.5', ingress: [] },
+  ]);
+  assert.equal(
+    text,
+    [
+      '*filter',
+      ':WHARF-X - [0:0]',
+      '-A WHARF-X -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN',
+      '-A WHARF-X -d 172.31.0.4/32 -s 0.0.0.0/0 -p tcp --dport 80:80 -j RETURN',
+      '-A WHARF-X -d 172.31.0.4/32 -s 10.0.0.0/8 -p udp --dport 5000:5010 -j RETURN',
+      '-A WHARF-X -d 172.31.0.4/32 -s 172.31.0.5/32 -p udp --dport 5000:5010 -j RETURN',
+      '-A WHARF-X -d 172.31.0.4/32 -s 172.31.0.0/16 -p icmp --icmp-type 8 -j RETURN',
+      '-A WHARF-X -d 172.31.0.4/32 -s 172.31.0.9/32 -j RETURN',
+      '-A WHARF-X -d 172.31.0.4/32 -j DROP',
+      '-A WHARF-X -d 172.31.0.5/32 -j DROP',
+      'COMMIT',
+      '',
+    ].join('\n'),
+  );
+});

@@ -1,0 +1,98 @@
+// Security groups on the host, through iptables: one chain per scope (an agent), hooked first into Docker's
+// DOCKER-USER chain (traffic between containers, bridged traffic included) and into OUTPUT (traffic from the
+// host itself). For each task address the chain lets in what its rules allow and drops the rest; replies
+// to connections a task made pass. The chain is rewritten whole and atomically (iptables-restore) on every
+// change, so it never shows a half-applied state.
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import type { FirewalledAddress, HostFirewall } from '../../core/runtime.js';
+
+const run = promisify(execFile);
+
+/** A chain name of at most 28 characters, the same for a scope every time. */
+export const chainName = (scope: string) => `WHARF-${createHash('sha256').update(scope).digest('hex').slice(0, 12).toUpperCase()}`;
+
+/** iptables' match for one rule's protocol and ports. */
+function match(rule: FirewalledAddress['ingress'][number]): string {
+  const { protocol, fromPort, toPort } = rule;
+  if (protocol === 'all' || protocol === '-1') return '';
+  if (protocol === 'tcp' || protocol === 'udp') {
+    return fromPort === undefined ? `-p ${protocol}` : `-p ${protocol} --dport ${fromPort}:${toPort ?? fromPort}`;
+  }
+  if (protocol === 'icmp') {
+    // EC2's -1 is any type (or any code of the type).
+    if (fromPort === undefined || fromPort < 0) return '-p icmp';
+    return `-p icmp --icmp-type ${toPort === undefined || toPort < 0 ? fromPort : `${fromPort}/${toPort}`}`;
+  }
+  return `-p ${protocol}`;
+}
+
+/** The chain's content, in iptables-restore's format (declaring the chain flushes it). */
+export function ruleset(chain: string, addresses: readonly FirewalledAddress[]): string {
+  const lines = ['*filter', `:${chain} - [0:0]`, `-A ${chain} -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN`];
+  for (const { address, ingress } of addresses) {
+    for (const rule of ingress) {
+      for (const source of rule.sources) lines.push(`-A ${chain} -d ${address}/32 -s ${source} ${match(rule)} -j RETURN`.replace(/ +/g, ' '));
+    }
+    lines.push(`-A ${chain} -d ${address}/32 -j DROP`);
+  }
+  lines.push('COMMIT', '');
+  return lines.join('\n');
+}
+
+export class IptablesFirewall implements HostFirewall {
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Chains known to be hooked in (checked once: each check is a process to run). */
+  private readonly hooked = new Set<string>();
+
+  constructor(private readonly iptables = 'iptables') {}
+
+  /** Applies run one at a time: each replaces what the last one wrote. */
+  apply(scope: string, addresses: FirewalledAddress[]): Promise<void> {
+    const next = this.queue.then(() => this.write(chainName(scope), addresses));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async write(chain: string, addresses: FirewalledAddress[]): Promise<void> {
+    if (addresses.length === 0) {
+      this.hooked.delete(chain);
+      for (const hook of await this.hooks()) while (await this.succeeds(['-D', hook, '-j', chain]));
+      if (await this.succeeds(['-n', '-L', chain])) {
+        await this.exec(['-F', chain]);
+        await this.exec(['-X', chain]);
+      }
+      return;
+    }
+    await this.restore(ruleset(chain, addresses));
+    if (this.hooked.has(chain)) return;
+    for (const hook of await this.hooks()) {
+      if (!(await this.succeeds(['-C', hook, '-j', chain]))) await this.exec(['-I', hook, '1', '-j', chain]);
+    }
+    this.hooked.add(chain);
+  }
+
+  /** Where the chain is hooked in: Docker's DOCKER-USER (or FORWARD without it), and OUTPUT for the host's own traffic. */
+  private async hooks(): Promise<string[]> {
+    return [(await this.succeeds(['-n', '-L', 'DOCKER-USER'])) ? 'DOCKER-USER' : 'FORWARD', 'OUTPUT'];
+  }
+
+  private async exec(args: string[]): Promise<void> {
+    await run(this.iptables, ['-w', ...args]);
+  }
+
+  private succeeds(args: string[]): Promise<boolean> {
+    return this.exec(args).then(
+      () => true,
+      () => false,
+    );
+  }
+
+  private restore(input: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const child = execFile(`${this.iptables}-restore`, ['-w', '--noflush'], (err) => (err ? reject(err) : resolve()));
+      child.stdin!.end(input);
+    });
+  }
+}
