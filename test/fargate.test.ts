@@ -140,7 +140,7 @@ after(async () => {
   await wharf?.stop();
   // Whatever this run's agent left (it leaves containers for a restart to adopt) goes.
   const own = `label=wharf.container-instance-arn=${instanceArn}`;
-  const leftovers = docker('ps', '-aq', '--filter', own).split('\n').filter(Boolean);
+  const leftovers = [own, `label=wharf.pause-of=${instanceArn}`].flatMap((label) => docker('ps', '-aq', '--filter', label).split('\n')).filter(Boolean);
   if (leftovers.length) docker('rm', '-f', ...leftovers);
   const networks = docker('network', 'ls', '-q', '--filter', own).split('\n').filter(Boolean);
   if (networks.length) docker('network', 'rm', ...networks);
@@ -342,6 +342,38 @@ describe('Fargate tasks on real containers', () => {
   });
 });
 
+describe('the EC2 launch type', () => {
+  test('an awsvpc task on the container instance gets its own address too; every task reads its metadata', async () => {
+    const { taskDefinition } = await ecs.send(new RegisterTaskDefinitionCommand({
+      family: 'ec2-vpc',
+      networkMode: 'awsvpc',
+      containerDefinitions: [{ name: 'web', image: IMAGE, memory: 64, command: ['sh', '-c', `wget -qO- $ECS_CONTAINER_METADATA_URI_V4/task; echo; ${serve(80)[2]}`] }],
+    }));
+    assert.deepEqual(taskDefinition!.compatibilities, ['EC2', 'FARGATE'].filter((c) => c === 'EC2'), 'no task-level size: not Fargate');
+    const web = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['web'] }] }))).SecurityGroups![0]!.GroupId!;
+    const { tasks: [created] = [] } = await ecs.send(new RunTaskCommand({
+      taskDefinition: 'ec2-vpc',
+      networkConfiguration: { awsvpcConfiguration: { subnets: [subnet], securityGroups: [web] } },
+    }));
+    started.push(created!.taskArn!);
+    const task = await taskWhen(created!.taskArn!, 'RUNNING');
+    assert.deepEqual([task.launchType, task.containerInstanceArn], ['EC2', instanceArn]);
+    assert.equal(await get(`http://${addressOf(task)}/`), '200 wharf');
+    const meta = JSON.parse(docker('logs', task.containers![0]!.runtimeId!).split('\n')[0]!);
+    assert.deepEqual([meta.TaskARN, meta.LaunchType, meta.Containers[0].Networks[0].IPv4Addresses[0]], [task.taskArn, 'EC2', addressOf(task)]);
+    assert.match(meta.VPCID, /^vpc-/);
+
+    await ecs.send(new RegisterTaskDefinitionCommand({
+      family: 'ec2-bridge',
+      containerDefinitions: [{ name: 'app', image: IMAGE, memory: 64, command: ['sh', '-c', 'wget -qO- $ECS_CONTAINER_METADATA_URI_V4'] }],
+    }));
+    const { tasks: [bridged] = [] } = await ecs.send(new RunTaskCommand({ taskDefinition: 'ec2-bridge' }));
+    const own = JSON.parse(await outputOf(bridged!.taskArn!));
+    assert.deepEqual([own.Name, own.Networks[0].NetworkMode], ['app', 'bridge']);
+    await ecs.send(new StopTaskCommand({ task: task.taskArn }));
+  });
+});
+
 describe('after the tasks', () => {
   test('usage records: the billed duration of each stopped Fargate task, at least a minute', async () => {
     const taskArn = await runFargate('hog');
@@ -371,8 +403,10 @@ describe('after the tasks', () => {
       return tasks.every((t) => t.lastStatus === 'STOPPED') ? true : undefined;
     }, 'every task reported STOPPED', 60_000);
     const own = `label=wharf.container-instance-arn=${instanceArn}`;
-    assert.equal(docker('ps', '-aq', '--filter', own, '--filter', 'label=wharf.pause=true'), '', 'no pause container');
-    assert.equal(docker('network', 'ls', '-q', '--filter', own), '', 'no subnet network');
+    // Only the pause containers kept ready for the next tasks are left; the subnet network goes after its linger.
+    const pauses = docker('ps', '-a', '--format', '{{.Names}}', '--filter', `label=wharf.pause-of=${instanceArn}`).split('\n').filter(Boolean);
+    assert.deepEqual(pauses.filter((name) => !name.startsWith('wharf-pause-ready-')), [], 'no pause container of a task');
+    await eventually(async () => (docker('network', 'ls', '-q', '--filter', own) === '' ? true : undefined), 'the subnet network removed');
     assert.doesNotMatch(execFileSync('iptables', ['-S']).toString(), new RegExp(chainName(instanceArn)), 'no firewall chain');
     const { NetworkInterfaces = [] } = await ec2.send(new DescribeNetworkInterfacesCommand({}));
     assert.deepEqual(NetworkInterfaces, []);

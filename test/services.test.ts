@@ -1,6 +1,6 @@
 // ECS services end to end: the real `wharf up`, the real AWS CLI (its waiters) and SDK, real containers.
-// Desired counts held through scaling, rolling updates within their percentages, a broken deployment
-// rolled back by the circuit breaker, a killed container replaced, a lost agent's tasks replaced without
+// Desired counts held through scaling, rolling updates within their percentages, broken deployments (an
+// image that cannot be pulled, a command that crashes) rolled back by the circuit breaker, a killed container replaced, a lost agent's tasks replaced without
 // duplicates when it returns, a SIGKILL of Wharf mid-deployment, and a DAEMON service across three agents.
 import {
   CreateClusterCommand,
@@ -191,11 +191,31 @@ test('a broken image fails the deployment and the circuit breaker rolls back to 
   const messages = rolledBack.events!.map((e) => e.message!);
   assert.ok(messages.some((m) => /^\(service breaker\) \(deployment ecs-svc\/\d{19}\) deployment failed: tasks failed to start\.$/.test(m)), messages.join('\n'));
   assert.ok(messages.includes(`(service breaker) rolling back to deployment ${first.deployments![0]!.id}.`));
-  const failed = (await serviceTasks('breaker', undefined, 'STOPPED')).filter((t) => t.taskDefinitionArn === broken);
-  assert.ok(failed.length >= 3, 'the threshold: at least 3 tasks failed');
-  assert.ok(failed.every((t) => t.stopCode === 'TaskFailedToStart'));
+  const failed = (await serviceTasks('breaker', undefined, 'STOPPED')).filter((t) => t.taskDefinitionArn === broken && t.stopCode === 'TaskFailedToStart');
+  assert.ok(failed.length >= 3, 'the threshold: at least 3 tasks failed to start');
   assert.equal(running('svc-breaker').length, 2, 'the good tasks ran throughout');
   await ecs.send(new DeleteServiceCommand({ service: 'breaker', force: true }));
+});
+
+test('a crashing command fails the deployment too, and the circuit breaker rolls back', async () => {
+  const good = await register('svc-crash');
+  await ecs.send(new CreateServiceCommand({
+    serviceName: 'crash',
+    taskDefinition: 'svc-crash',
+    desiredCount: 2,
+    deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
+  }));
+  await completed('crash');
+  // It starts (the task reaches RUNNING), then exits long before it could count as healthy.
+  const crashing = await register('svc-crash', { command: ['sh', '-c', 'exit 1'], healthCheck: undefined });
+  await ecs.send(new UpdateServiceCommand({ service: 'crash', taskDefinition: crashing }));
+  const rolledBack = await completed('crash', undefined, good);
+  assert.ok(rolledBack.events!.some((e) => /deployment failed: tasks failed to start\.$/.test(e.message!)));
+  const crashed = (await serviceTasks('crash', undefined, 'STOPPED')).filter(
+    (t) => t.taskDefinitionArn === crashing && t.stopCode === 'EssentialContainerExited' && t.containers![0]!.exitCode === 1,
+  );
+  assert.ok(crashed.length >= 3, 'the threshold: at least 3 tasks crashed');
+  await ecs.send(new DeleteServiceCommand({ service: 'crash', force: true }));
 });
 
 test('docker kill of a task container: the task stops and a replacement runs', async () => {

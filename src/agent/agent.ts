@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { clusterArn as makeClusterArn, parseArn } from '../core/arn.js';
 import type { Logger } from '../core/ports.js';
-import type { ContainerRuntime, HostFirewall, TaskCgroups } from '../core/runtime.js';
+import type { ContainerRuntime, HostFirewall, NamespaceInterfaces, TaskCgroups } from '../core/runtime.js';
 import { AgentChannel, type Credentials } from './channel.js';
 import {
   DEFAULT_INSTANCE_TYPE,
@@ -71,6 +71,8 @@ export interface AgentOptions {
   cgroups?: TaskCgroups;
   /** Security groups of awsvpc tasks, enforced on the host. */
   firewall?: HostFirewall;
+  /** awsvpc interfaces plumbed by the agent itself (it runs on the engine's host), so pause containers start ahead. */
+  interfaces?: NamespaceInterfaces;
 }
 
 /** How an agent ended: stopped (stop() or its signal), or by itself because its instance was deregistered. */
@@ -182,6 +184,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       architecture: info.architecture,
       cgroups,
       firewall: options.firewall,
+      interfaces: options.interfaces,
     });
     const engine: TaskEngine = new TaskEngine({
       runtime: options.runtime,
@@ -212,6 +215,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
         abort();
         options.signal?.removeEventListener('abort', abort);
         await Promise.all([channel.done, engine.close(), metadata.close()]);
+        await resources.close();
         ecs.destroy();
         agentLog.info('agent stopped', { how });
         end(how);

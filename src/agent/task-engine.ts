@@ -405,6 +405,9 @@ export class TaskEngine {
 
   private attach(task: LocalTask, assignment: TaskAssignment): void {
     task.assignment = assignment;
+    // What the task holds on the host is set up at once, alongside its images (a failure shows when its first container starts).
+    const resources = this.options.resources;
+    if (assignment.desiredStatus === 'RUNNING' && resources?.needs(assignment)) resources.prepare(assignment).catch(() => undefined);
     for (const def of assignment.taskDefinition.containerDefinitions ?? []) {
       const name = def.name!;
       const container = task.containers.get(name);

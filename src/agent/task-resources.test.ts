@@ -2,10 +2,21 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TaskAssignment } from '../core/agent-protocol.js';
 import type { Logger } from '../core/ports.js';
-import { RuntimeError, type FirewalledAddress, type HostFirewall, type TaskCgroups, type TaskLimits } from '../core/runtime.js';
+import {
+  RuntimeError,
+  type FirewalledAddress,
+  type HostFirewall,
+  type InterfaceSpec,
+  type NamespaceInterfaces,
+  type TaskCgroups,
+  type TaskLimits,
+} from '../core/runtime.js';
 import { HollowRuntime } from '../runtime/hollow/hollow-runtime.js';
 import { LABELS } from './container-config.js';
-import { NETWORK_LABELS, TaskResources, subnetNetworkName } from './task-resources.js';
+import { NETWORK_LABELS, TaskResources, bridgeName, subnetNetworkName } from './task-resources.js';
+
+/** Lets timers and queued work run. */
+const settled = () => new Promise((r) => setTimeout(r, 20));
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 const INSTANCE = 'arn:aws:ecs:us-east-1:123456789012:container-instance/default/i1';
@@ -35,7 +46,7 @@ function task(id: string, address: string, over: Partial<TaskAssignment> = {}): 
   };
 }
 
-function world(runtime = new HollowRuntime()) {
+function world(runtime = new HollowRuntime(), interfaces?: NamespaceInterfaces) {
   const applied: FirewalledAddress[][] = [];
   const firewall: HostFirewall = { apply: async (scope, addresses) => void (assert.equal(scope, INSTANCE), applied.push(addresses)) };
   const cgroups = { made: new Map<string, TaskLimits>(), removed: [] as string[] };
@@ -43,8 +54,18 @@ function world(runtime = new HollowRuntime()) {
     create: async (taskId, limits) => (cgroups.made.set(taskId, limits), `/wharf/${taskId}`),
     remove: async (taskId) => void cgroups.removed.push(taskId),
   };
-  const resources = new TaskResources({ runtime, log: quiet, cluster: 'default', containerInstanceArn: INSTANCE, architecture: 'x86_64', cgroups: taskCgroups, firewall });
-  const pauses = async () => runtime.listContainers({ [NETWORK_LABELS.pause]: 'true' });
+  const resources = new TaskResources({
+    runtime,
+    log: quiet,
+    cluster: 'default',
+    containerInstanceArn: INSTANCE,
+    architecture: 'x86_64',
+    cgroups: taskCgroups,
+    firewall,
+    interfaces,
+    networkLingerMs: 0,
+  });
+  const pauses = async () => runtime.listContainers({ [NETWORK_LABELS.pause]: INSTANCE });
   return { runtime, resources, applied, cgroups, pauses };
 }
 
@@ -59,7 +80,7 @@ test('an awsvpc task gets its cgroup, its subnet network, its firewall rules, th
   assert.equal(await runtime.networkGateway(subnetNetworkName('subnet-1')), '172.31.0.1');
   const [pause] = await pauses();
   assert.equal(pause!.id, prepared.networkContainer);
-  assert.equal(pause!.labels[LABELS.taskArn], a.taskArn);
+  assert.equal(pause!.name, `ecs-web-1-internalecspause-${'1'.padStart(32, '0')}`, 'named for the task, by which it is found again');
   assert.equal(pause!.labels[LABELS.containerName], undefined, 'no container of the task definition: adoption leaves it alone');
   assert.equal((await runtime.inspectContainer(pause!.id)).status, 'running');
 });
@@ -77,7 +98,8 @@ test('released: pause, rules and cgroup go; the network goes with the last task 
   await resources.release(b.taskArn);
   assert.equal((await pauses()).length, 0);
   assert.deepEqual(applied.at(-1), []);
-  assert.deepEqual(await runtime.listNetworks({ [NETWORK_LABELS.network]: 'awsvpc' }), []);
+  await settled();
+  assert.deepEqual(await runtime.listNetworks({ [NETWORK_LABELS.network]: 'awsvpc' }), [], 'after its linger');
   assert.deepEqual(cgroups.removed, ['1'.padStart(32, '0'), '2'.padStart(32, '0')]);
 });
 
@@ -106,6 +128,7 @@ test('nothing leaks when a task fails half-way: a pause container that cannot st
   await assert.rejects(resources.prepare(a), /no/);
   assert.equal((await pauses()).length, 0);
   await resources.release(a.taskArn);
+  await settled();
   assert.deepEqual(await runtime.listNetworks({ [NETWORK_LABELS.network]: 'awsvpc' }), []);
 });
 
@@ -117,7 +140,36 @@ test('a sweep removes what an earlier run left for tasks no longer here', async 
   await old.resources.prepare(kept);
   await resources.sweep(new Set([kept.taskArn]));
   const left = await pauses();
-  assert.deepEqual(left.map((p) => p.labels[LABELS.taskArn]), [kept.taskArn]);
+  assert.deepEqual(left.map((p) => p.name), [`ecs-web-1-internalecspause-${'2'.padStart(32, '0')}`]);
+});
+
+test('with interfaces plumbed here, pause containers are kept ready: a task claims one, renamed for it, and gets its interface', async () => {
+  const attached: { pid: number | undefined; spec: InterfaceSpec }[] = [];
+  const interfaces: NamespaceInterfaces = {
+    attach: async (pid, spec) => void attached.push({ pid, spec }),
+    bridgeInUse: async () => false,
+  };
+  const { resources, pauses } = world(new HollowRuntime(), interfaces);
+  const a = task('1', '172.31.0.4');
+  const { networkContainer } = await resources.prepare(a);
+  await settled();
+  const names = (await pauses()).map((p) => p.name).sort();
+  assert.equal(names.length, 3, "the task's and two kept ready");
+  assert.ok(names.includes(`ecs-web-1-internalecspause-${'1'.padStart(32, '0')}`));
+  assert.equal(names.filter((n) => n.startsWith('wharf-pause-ready-')).length, 2);
+  assert.deepEqual(attached.map((x) => x.spec), [
+    { id: '1'.padStart(12, '0'), bridge: bridgeName('subnet-1'), address: '172.31.0.4', prefixLength: 20, gateway: '172.31.0.1', macAddress: '0a:00:00:00:00:01' },
+  ]);
+  // The next task takes a ready one: no container is started for it.
+  const b = task('2', '172.31.0.5');
+  const ready = (await pauses()).filter((p) => p.name.startsWith('wharf-pause-ready-')).map((p) => p.id);
+  assert.ok(ready.includes((await resources.prepare(b)).networkContainer!));
+  assert.notEqual(networkContainer, undefined);
+  await resources.release(a.taskArn);
+  await resources.release(b.taskArn);
+  await resources.close();
+  await settled();
+  assert.deepEqual(await pauses(), [], 'the ready ones go when the agent stops');
 });
 
 test('a task without awsvpc or task-level limits needs nothing', () => {

@@ -11,13 +11,24 @@ import { randomBytes } from 'node:crypto';
 import type { TaskAssignment } from '../core/agent-protocol.js';
 import { lastSegment } from '../core/arn.js';
 import type { Logger } from '../core/ports.js';
-import { isRuntimeError, type ContainerRuntime, type FirewalledAddress, type HostFirewall, type TaskCgroups } from '../core/runtime.js';
+import {
+  isRuntimeError,
+  type ContainerRuntime,
+  type ContainerSpec,
+  type FirewalledAddress,
+  type HostFirewall,
+  type NamespaceInterfaces,
+  type TaskCgroups,
+} from '../core/runtime.js';
 import { LABELS, taskId, type TaskHostResources } from './container-config.js';
 
 /** Labels Wharf puts on what it makes for a task's network. */
 export const NETWORK_LABELS = {
-  /** On a pause container: it holds its task's network namespace (it is no container of the task definition). */
-  pause: 'wharf.pause',
+  /**
+   * On a pause container, the container instance whose agent owns it: it holds a task's network namespace (it
+   * is no container of the task definition, and not one the agent adopts or drains: it goes with its task).
+   */
+  pause: 'wharf.pause-of',
   /** On a network: the subnet it stands for. */
   subnetId: 'wharf.subnet-id',
   /** On a network: Wharf made it for awsvpc tasks (value `awsvpc`). */
@@ -39,6 +50,15 @@ export interface TaskResourcesOptions {
   cgroups?: TaskCgroups;
   /** Security groups, when the host can filter packets. */
   firewall?: HostFirewall;
+  /**
+   * Plumbs task interfaces into pause containers' namespaces, when the agent runs on the engine's host: pause
+   * containers are then started ahead of need. Without it, the engine attaches them to the subnet's network.
+   */
+  interfaces?: NamespaceInterfaces;
+  /** How many pause containers are kept ready (with `interfaces`); default 2. */
+  warmPauses?: number;
+  /** How long a subnet's network outlives its last task here; default 5 s. */
+  networkLingerMs?: number;
 }
 
 interface Held {
@@ -46,11 +66,27 @@ interface Held {
   prepared: Promise<TaskHostResources>;
 }
 
+const DEFAULT_WARM_PAUSES = 2;
+const DEFAULT_NETWORK_LINGER_MS = 5_000;
+
 /** The Docker network of a subnet on this host. */
 export const subnetNetworkName = (subnetId: string) => `wharf-${subnetId}`;
+/** Its bridge device (a host interface name: at most 15 characters). */
+export const bridgeName = (subnetId: string) => `wh-${subnetId.slice(-12)}`;
+/** A task's pause container, named as ECS's agent names it, ending in the task's id (by which it is found). */
+const pauseName = (task: TaskAssignment) =>
+  `ecs-${task.taskDefinition.family}-${task.taskDefinition.revision}-internalecspause-${taskId(task)}`.replace(/[^a-zA-Z0-9_.-]/g, '');
+/** A pause container kept ready, until a task claims (and renames) it. */
+const warmPauseName = () => `wharf-pause-ready-${randomBytes(6).toString('hex')}`;
 
 export class TaskResources {
   private readonly held = new Map<string, Held>();
+  /** Pause containers started ahead of the tasks that will need them. */
+  private readonly warm: Promise<string>[] = [];
+  /** Subnets whose network this agent knows to exist. */
+  private readonly networks = new Set<string>();
+  /** Subnets whose network waits out its linger before it goes. */
+  private readonly lingering = new Map<string, NodeJS.Timeout>();
   /** Work on one subnet's network (create, attach, remove) runs one at a time. */
   private readonly subnetQueues = new Map<string, Promise<unknown>>();
   /** What the firewall was last told, to tell it only of changes. */
@@ -84,7 +120,7 @@ export class TaskResources {
     const network = held?.task.network;
     if (network) {
       await this.refreshFirewall();
-      await this.onSubnet(network.subnetId, () => this.removeNetworkIfUnused(network.subnetId));
+      this.lingerNetwork(network.subnetId);
     }
     await this.options.cgroups?.remove(lastSegment(taskArn)).catch((err: Error) =>
       this.options.log.warn('task cgroup not removed', { taskArn, error: err.message }),
@@ -106,11 +142,11 @@ export class TaskResources {
 
   /** Removes pause containers and networks that no task of this agent holds (left by a crash); call once tasks are known. */
   async sweep(known: ReadonlySet<string>): Promise<void> {
-    const pauses = await this.options.runtime.listContainers({ [LABELS.containerInstanceArn]: this.options.containerInstanceArn, [NETWORK_LABELS.pause]: 'true' });
-    for (const pause of pauses) {
-      const taskArn = pause.labels[LABELS.taskArn]!;
-      if (known.has(taskArn) || this.held.has(taskArn)) continue;
-      this.options.log.info('orphaned pause container removed', { taskArn, runtimeId: pause.id });
+    const ids = new Set([...known, ...this.held.keys()].map((arn) => lastSegment(arn)));
+    const warm = new Set((await Promise.allSettled(this.warm)).flatMap((w) => (w.status === 'fulfilled' ? [w.value] : [])));
+    for (const pause of await this.pauses()) {
+      if (warm.has(pause.id) || ids.has(pause.name.split('-').at(-1)!)) continue;
+      this.options.log.info('orphaned pause container removed', { name: pause.name });
       await this.options.runtime.removeContainer(pause.id);
     }
     for (const name of await this.options.runtime.listNetworks({ [LABELS.containerInstanceArn]: this.options.containerInstanceArn })) {
@@ -120,65 +156,115 @@ export class TaskResources {
     await this.refreshFirewall();
   }
 
+  /** Removes the pause containers kept ready (the agent is stopping; tasks' own stay for a restart to adopt). */
+  async close(): Promise<void> {
+    for (const timer of this.lingering.values()) clearTimeout(timer);
+    this.lingering.clear();
+    const warm = await Promise.allSettled(this.warm.splice(0));
+    for (const w of warm) if (w.status === 'fulfilled') await this.options.runtime.removeContainer(w.value);
+  }
+
   private async setUp(task: TaskAssignment): Promise<TaskHostResources> {
-    const { runtime, cgroups, log } = this.options;
+    const { runtime, cgroups, interfaces, log } = this.options;
     const definition = task.taskDefinition;
     const resources: TaskHostResources = {};
-    if (cgroups && (definition.cpu !== undefined || definition.memory !== undefined)) {
-      resources.cgroupParent = await cgroups.create(taskId(task), {
-        ...(definition.cpu !== undefined && { cpuUnits: Number(definition.cpu) }),
-        ...(definition.memory !== undefined && { memoryMiB: Number(definition.memory) }),
-      });
-    }
+    const limits = cgroups && (definition.cpu !== undefined || definition.memory !== undefined);
+    const cgroup = limits
+      ? cgroups.create(taskId(task), {
+          ...(definition.cpu !== undefined && { cpuUnits: Number(definition.cpu) }),
+          ...(definition.memory !== undefined && { memoryMiB: Number(definition.memory) }),
+        })
+      : Promise.resolve(undefined);
     const network = task.network;
-    if (!network) return resources;
-    // The task is never reachable before its security groups are in force.
-    await this.refreshFirewall();
-    const image = await runtime.ensurePauseImage(this.options.architecture);
+    if (!network) {
+      resources.cgroupParent = await cgroup;
+      return resources;
+    }
+    // All at once: the cgroup, the firewall rules (in force before the task is reachable), and the pause
+    // container (one kept ready, when interfaces are plumbed here) with the subnet's network. A pause
+    // container an earlier run of the agent left for the task still holds its namespace, as it was.
+    const adopted = await this.runningPauseOf(task.taskArn);
+    const [cgroupParent, , pause] = await Promise.all([
+      cgroup,
+      this.refreshFirewall(),
+      interfaces && !adopted ? this.claimPause(task) : undefined,
+    ]);
+    resources.cgroupParent = cgroupParent;
     resources.networkContainer = await this.onSubnet(network.subnetId, async () => {
       const spec = {
         name: subnetNetworkName(network.subnetId),
         subnet: network.subnetCidr,
         gateway: network.gateway,
+        bridgeName: bridgeName(network.subnetId),
         labels: { [NETWORK_LABELS.subnetId]: network.subnetId, [NETWORK_LABELS.network]: 'awsvpc', [LABELS.containerInstanceArn]: this.options.containerInstanceArn },
       };
-      await runtime.ensureNetwork(spec).catch(async (err: unknown) => {
-        if (!isRuntimeError(err, 'Conflict')) throw err;
-        // The range is another Wharf network's: one left empty (by an agent that is gone) is reclaimed.
-        await this.reclaimStaleNetworks(spec.name);
-        await runtime.ensureNetwork(spec);
+      if (!this.networks.has(network.subnetId)) {
+        await runtime.ensureNetwork(spec).catch(async (err: unknown) => {
+          if (!isRuntimeError(err, 'Conflict')) throw err;
+          // The range is another Wharf network's: one left empty (by an agent that is gone) is reclaimed.
+          await this.reclaimStaleNetworks(spec.name);
+          await runtime.ensureNetwork(spec);
+        });
+        this.networks.add(network.subnetId);
+      }
+      if (adopted) return adopted;
+      if (!pause) return this.startAttachedPause(task, cgroupParent);
+      const { pid } = await runtime.inspectContainer(pause);
+      await interfaces!.attach(pid!, {
+        id: taskId(task).slice(-12),
+        bridge: spec.bridgeName,
+        address: network.privateIpv4Address,
+        prefixLength: Number(network.subnetCidr.split('/')[1]),
+        gateway: network.gateway,
+        macAddress: network.macAddress,
       });
-      return this.startPause(task, image, resources.cgroupParent);
+      return pause;
     });
     log.info('task network ready', { taskArn: task.taskArn, address: network.privateIpv4Address, subnetId: network.subnetId });
     return resources;
   }
 
-  /** The task's pause container, running: the one a previous run of the agent left, or a new one. */
-  private async startPause(task: TaskAssignment, image: string, cgroupParent: string | undefined): Promise<string> {
-    const { runtime } = this.options;
-    const network = task.network!;
-    for (const existing of await this.pausesOf(task.taskArn)) {
-      const state = await runtime.inspectContainer(existing).catch(() => undefined);
-      if (state?.status === 'running') return existing;
-      await runtime.removeContainer(existing);
+  /**
+   * A running pause container for the task, named for it: one kept ready (replaced at once), or a new one.
+   * Its network namespace is empty until the task's interface is plumbed into it.
+   */
+  private async claimPause(task: TaskAssignment): Promise<string> {
+    const ready = this.warm.shift();
+    this.fillWarm();
+    const id = await (ready ?? this.startPause(warmPauseName(), { networkMode: 'none' })).catch(() => this.startPause(warmPauseName(), { networkMode: 'none' }));
+    await this.options.runtime.renameContainer(id, pauseName(task));
+    return id;
+  }
+
+  /** Keeps `warmPauses` pause containers started ahead of the tasks that will need them. */
+  private fillWarm(): void {
+    while (this.warm.length < (this.options.warmPauses ?? DEFAULT_WARM_PAUSES)) {
+      const starting = this.startPause(warmPauseName(), { networkMode: 'none' });
+      starting.catch((err: Error) => this.options.log.warn('pause container not kept ready', { error: err.message }));
+      this.warm.push(starting);
     }
-    const { family, revision } = task.taskDefinition;
-    const id = await runtime.createContainer({
-      name: `ecs-${family}-${revision}-internalecspause-${randomBytes(10).toString('hex')}`.replace(/[^a-zA-Z0-9_.-]/g, ''),
-      image,
-      labels: {
-        [LABELS.taskArn]: task.taskArn,
-        [LABELS.cluster]: this.options.cluster,
-        [LABELS.family]: family!,
-        [LABELS.revision]: String(revision),
-        [LABELS.containerInstanceArn]: this.options.containerInstanceArn,
-        [NETWORK_LABELS.pause]: 'true',
-      },
+  }
+
+  /** Without plumbing of its own, the engine attaches the task's pause container to the subnet's network. */
+  private startAttachedPause(task: TaskAssignment, cgroupParent: string | undefined): Promise<string> {
+    const network = task.network!;
+    return this.startPause(pauseName(task), {
       networkMode: 'bridge',
       networkAttachment: { network: subnetNetworkName(network.subnetId), ipv4Address: network.privateIpv4Address, macAddress: network.macAddress },
       hostname: network.privateDnsName,
       cgroupParent,
+    });
+  }
+
+  /** Creates and starts a pause container; one that fails to start is removed. */
+  private async startPause(name: string, config: Pick<ContainerSpec, 'networkMode' | 'networkAttachment' | 'hostname' | 'cgroupParent'>): Promise<string> {
+    const { runtime } = this.options;
+    const image = await runtime.ensurePauseImage(this.options.architecture);
+    const id = await runtime.createContainer({
+      name,
+      image,
+      labels: { [LABELS.cluster]: this.options.cluster, [NETWORK_LABELS.pause]: this.options.containerInstanceArn },
+      ...config,
     });
     try {
       await runtime.startContainer(id);
@@ -189,9 +275,24 @@ export class TaskResources {
     return id;
   }
 
+  /** The task's pause container that a previous run of the agent left running, if any (others go). */
+  private async runningPauseOf(taskArn: string): Promise<string | undefined> {
+    for (const existing of await this.pausesOf(taskArn)) {
+      const state = await this.options.runtime.inspectContainer(existing).catch(() => undefined);
+      if (state?.status === 'running') return existing;
+      await this.options.runtime.removeContainer(existing);
+    }
+    return undefined;
+  }
+
+  /** This agent's pause containers, task ones and ready ones alike. */
+  private pauses() {
+    return this.options.runtime.listContainers({ [NETWORK_LABELS.pause]: this.options.containerInstanceArn });
+  }
+
   private async pausesOf(taskArn: string): Promise<string[]> {
-    const found = await this.options.runtime.listContainers({ [LABELS.taskArn]: taskArn, [NETWORK_LABELS.pause]: 'true' });
-    return found.map((c) => c.id);
+    const suffix = `-${lastSegment(taskArn)}`;
+    return (await this.pauses()).filter((c) => c.name.endsWith(suffix)).map((c) => c.id);
   }
 
   private async removePause(taskArn: string): Promise<void> {
@@ -201,7 +302,7 @@ export class TaskResources {
   /** Removes every other Wharf-made network that no container uses (Docker refuses those in use). */
   private async reclaimStaleNetworks(keep: string): Promise<void> {
     for (const name of await this.options.runtime.listNetworks({ [NETWORK_LABELS.network]: 'awsvpc' })) {
-      if (name === keep) continue;
+      if (name === keep || (await this.plumbedInto(name.replace(/^wharf-/, '')))) continue;
       await this.options.runtime.removeNetwork(name).then(
         () => this.options.log.warn('stale subnet network removed', { network: name }),
         (err: unknown) => {
@@ -211,8 +312,27 @@ export class TaskResources {
     }
   }
 
+  /** Whether interfaces plumbed here (which the engine does not know of) are on the subnet's bridge. */
+  private async plumbedInto(subnetId: string): Promise<boolean> {
+    return (await this.options.interfaces?.bridgeInUse(bridgeName(subnetId))) ?? false;
+  }
+
+  /** A subnet's network goes once it has been unused for a while (back-to-back tasks keep it). */
+  private lingerNetwork(subnetId: string): void {
+    clearTimeout(this.lingering.get(subnetId));
+    const timer = setTimeout(() => {
+      this.lingering.delete(subnetId);
+      this.onSubnet(subnetId, () => this.removeNetworkIfUnused(subnetId)).catch((err: Error) =>
+        this.options.log.warn('subnet network not removed', { subnetId, error: err.message }),
+      );
+    }, this.options.networkLingerMs ?? DEFAULT_NETWORK_LINGER_MS);
+    timer.unref();
+    this.lingering.set(subnetId, timer);
+  }
+
   private async removeNetworkIfUnused(subnetId: string): Promise<void> {
-    if ([...this.held.values()].some((h) => h.task.network?.subnetId === subnetId)) return;
+    if ([...this.held.values()].some((h) => h.task.network?.subnetId === subnetId) || (await this.plumbedInto(subnetId))) return;
+    this.networks.delete(subnetId);
     try {
       await this.options.runtime.removeNetwork(subnetNetworkName(subnetId));
       this.options.log.info('subnet network removed', { subnetId });

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { startAgent, type AgentEnd } from '../agent/agent.js';
 import { DockerRuntime } from '../runtime/docker/docker-runtime.js';
 import { IptablesFirewall } from '../runtime/linux/iptables-firewall.js';
+import { IprouteInterfaces } from '../runtime/linux/iproute-interfaces.js';
 import { LinuxTaskCgroups } from '../runtime/linux/task-cgroups.js';
 import { DEFAULTS, taskCleanupWaitMs } from './config.js';
 import { createLogger } from './logger.js';
@@ -38,6 +39,7 @@ export async function agentCommand(argv: string[]): Promise<void> {
     log,
     cgroups: new LinuxTaskCgroups(),
     firewall: new IptablesFirewall(),
+    interfaces: new IprouteInterfaces(),
     cleanupWaitMs: taskCleanupWaitMs(),
     managedCapacity: values['managed-capacity'] ?? false,
   });

@@ -27,6 +27,7 @@ import { createGateway, type InternalRoutes } from '../protocol/gateway.js';
 import type { AuthMode, CredentialResolver } from '../protocol/sigv4.js';
 import { DockerRuntime } from '../runtime/docker/docker-runtime.js';
 import { IptablesFirewall } from '../runtime/linux/iptables-firewall.js';
+import { IprouteInterfaces } from '../runtime/linux/iproute-interfaces.js';
 import { LinuxTaskCgroups } from '../runtime/linux/task-cgroups.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import {
@@ -149,6 +150,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       log,
       cgroups: new LinuxTaskCgroups(),
       firewall: new IptablesFirewall(),
+      interfaces: new IprouteInterfaces(),
       cleanupWaitMs: taskCleanupWaitMs(),
       // The local host is the first managed host: Fargate tasks run on the local engine too.
       managedCapacity: true,

@@ -77,7 +77,8 @@ export class AgentChannel {
 
   constructor(
     private readonly ctx: ControlContext,
-    private readonly options: AgentChannelOptions = { heartbeatTimeoutMs: 30_000, sweepIntervalMs: 5_000 },
+    // Silence plus the sweep's period stays within ECS's 30 s to mark an agent disconnected; agents ping every ~10 s.
+    private readonly options: AgentChannelOptions = { heartbeatTimeoutMs: 25_000, sweepIntervalMs: 5_000 },
   ) {
     this.unsubscribe = ctx.state.subscribe((changes) => this.onChanges(changes));
   }

@@ -5,6 +5,10 @@ import { beforeEach, describe, test } from 'node:test';
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 import type { ClusterRecord, ContainerInstanceRecord, TaskRecord } from '../core/ecs.js';
 import { createService } from './ecs/create-service.js';
+import { deleteCluster } from './ecs/delete-cluster.js';
+import { listTagsForResource } from './ecs/list-tags-for-resource.js';
+import { tagResource } from './ecs/tag-resource.js';
+import { untagResource } from './ecs/untag-resource.js';
 import { deleteService } from './ecs/delete-service.js';
 import { describeServices } from './ecs/describe-services.js';
 import { describeServiceDeployments } from './ecs/describe-service-deployments.js';
@@ -154,6 +158,24 @@ describe('a REPLICA service', () => {
     assert.match(serviceRevisions![0]!.taskDefinition!, /web:2$/);
   });
 
+  test('forceNewDeployment replaces every task with the same task definition', async () => {
+    await createService(f.ctx, { serviceName: 'web', taskDefinition: 'web', desiredCount: 2 }, f.call);
+    await reconcile('web');
+    await runAll('web');
+    await reconcile('web');
+    const before = live('web').map((t) => t.taskArn);
+    const { service } = await updateService(f.ctx, { service: 'web', forceNewDeployment: true });
+    assert.equal(service!.deployments!.length, 2);
+    assert.equal(service!.deployments![0]!.taskDefinition, service!.deployments![1]!.taskDefinition);
+    for (let round = 0; round < 4; round++) {
+      await reconcile('web');
+      await runAll('web');
+    }
+    await reconcile('web');
+    assert.ok(live('web').every((t) => !before.includes(t.taskArn)));
+    assert.deepEqual((await describe1('web')).deployments!.map((d) => d.rolloutState), ['COMPLETED']);
+  });
+
   test('a circuit breaker fails a broken deployment and rolls back to the last completed one', async () => {
     const breaker = { deploymentCircuitBreaker: { enable: true, rollback: true } };
     await createService(f.ctx, { serviceName: 'web', taskDefinition: 'web', desiredCount: 2, deploymentConfiguration: breaker }, f.call);
@@ -205,6 +227,7 @@ describe('a REPLICA service', () => {
     await reconcile('web');
     await runAll('web');
     const host = live('web')[0]!.containerInstanceArn!;
+    f.advance(SERVICE_CONTROLLER_DEFAULTS.reconnectGraceMs); // long after the control plane started
     await f.ctx.state.mutate((tx) => {
       const i = tx.get('containerInstance', host)!;
       tx.put('containerInstance', host, { ...i, agentConnected: false, agentDisconnectedAt: f.ctx.clock.now() });
@@ -295,6 +318,23 @@ describe('bad input', () => {
     await reconcile('web');
     await deleteService(f.ctx, { service: 'web', force: true });
     await assert.rejects(create({}), invalid('Unable to Start a service that is still Draining.'));
+  });
+
+  test('services take tags, pass them to their tasks, and keep their cluster from being deleted', async () => {
+    const { service } = await create({ tags: [{ key: 'team', value: 'a' }], propagateTags: 'SERVICE', enableECSManagedTags: true });
+    const arn = service!.serviceArn!;
+    await tagResource(f.ctx, { resourceArn: arn, tags: [{ key: 'env', value: 'prod' }] });
+    await untagResource(f.ctx, { resourceArn: arn, tagKeys: ['team'] });
+    assert.deepEqual((await listTagsForResource(f.ctx, { resourceArn: arn })).tags, [{ key: 'env', value: 'prod' }]);
+    await reconcile('web');
+    assert.deepEqual(live('web')[0]!.tags, [
+      { key: 'env', value: 'prod' },
+      { key: 'aws:ecs:serviceName', value: 'web' },
+      { key: 'aws:ecs:clusterName', value: 'default' },
+    ]);
+    await putCluster(f.ctx, 'empty');
+    await create({ cluster: 'empty', desiredCount: 0 });
+    await assert.rejects(deleteCluster(f.ctx, { cluster: 'empty' }), { code: 'ClusterContainsServicesException' });
   });
 
   test('ListServices filters and pages', async () => {

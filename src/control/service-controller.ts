@@ -34,6 +34,8 @@ export interface ServiceControllerOptions extends ServiceSchedulerOptions {
   placementRetryMs: number;
   /** How long an INACTIVE service stays describable. */
   inactiveRetentionMs: number;
+  /** After the control plane starts, how long agents have to reconnect before any instance counts as lost. */
+  reconnectGraceMs: number;
 }
 
 export const SERVICE_CONTROLLER_DEFAULTS: ServiceControllerOptions = {
@@ -42,6 +44,7 @@ export const SERVICE_CONTROLLER_DEFAULTS: ServiceControllerOptions = {
   resyncMs: 15_000,
   placementRetryMs: 5_000,
   inactiveRetentionMs: RETENTION_MS,
+  reconnectGraceMs: 35_000,
 };
 
 /** ECS balances a service's tasks across Availability Zones, then instances, unless the service says otherwise. */
@@ -68,12 +71,15 @@ export class ServiceController {
   private readonly requeues = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private running: Promise<void> | undefined;
   private stopped = false;
+  /** Agents reconnect within 30 s of a control plane restart (their backoff's cap); until then none is lost. */
+  private readonly agentsExpectedBy: Date;
 
   constructor(
     private readonly ctx: ControlContext,
     options: Partial<ServiceControllerOptions> = {},
   ) {
     this.options = { ...SERVICE_CONTROLLER_DEFAULTS, ...options };
+    this.agentsExpectedBy = new Date(ctx.clock.now().getTime() + this.options.reconnectGraceMs);
   }
 
   /** Plans services until `signal` aborts; resolves once the last plan has been applied. */
@@ -242,7 +248,7 @@ export class ServiceController {
         if (record) instances.set(host, { record, eligible: true });
       }
     }
-    return { service, tasks, instances };
+    return { service, tasks, instances, agentsExpectedBy: this.agentsExpectedBy };
   }
 
   /**

@@ -137,6 +137,8 @@ export interface ContainerState {
   createdAt?: Date;
   /** Its addresses on the engine's networks (none for a container that shares another's namespace). */
   ipv4Addresses?: string[];
+  /** Its main process on the host, while it runs. */
+  pid?: number;
 }
 
 /** A container as listed: enough to find the ones the agent owns. */
@@ -152,6 +154,8 @@ export interface NetworkSpec {
   /** CIDR block. */
   subnet: string;
   gateway: string;
+  /** The name of the bridge device on the host (at most 15 characters), so interfaces can be added to it. */
+  bridgeName?: string;
   labels: Record<string, string>;
 }
 
@@ -212,6 +216,7 @@ export interface ContainerRuntime {
   inspectContainer(id: string): Promise<ContainerState>;
   /** Every container (running or not) carrying all of `labels`. */
   listContainers(labels: Record<string, string>): Promise<ContainerSummary[]>;
+  renameContainer(id: string, name: string): Promise<void>;
   /** Removes the container (killing it if needed) and its anonymous volumes; one already gone is not an error. */
   removeContainer(id: string): Promise<void>;
   /**
@@ -231,6 +236,25 @@ export interface TaskCgroups {
   create(taskId: string, limits: TaskLimits): Promise<string>;
   /** Removes the task's cgroup (its containers stopped); one already gone is not an error. */
   remove(taskId: string): Promise<void>;
+}
+
+/** A task's interface in a network namespace: on a bridge of the host, at the task's address and MAC. */
+export interface InterfaceSpec {
+  /** A short id of the task (hex), unique on the host while the task runs: it names the host's end. */
+  id: string;
+  bridge: string;
+  address: string;
+  prefixLength: number;
+  gateway: string;
+  macAddress: string;
+}
+
+/** Interfaces plumbed into network namespaces on the host (as CNI plugins do). */
+export interface NamespaceInterfaces {
+  /** Gives the namespace of process `pid` an eth0 on the bridge, with the address, MAC and default route. */
+  attach(pid: number, spec: InterfaceSpec): Promise<void>;
+  /** Whether any interface is on the bridge (false when there is no such bridge). */
+  bridgeInUse(bridge: string): Promise<boolean>;
 }
 
 /** An address on this host and what may reach it: a task's interface and its security groups' ingress. */

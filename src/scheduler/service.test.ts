@@ -306,6 +306,13 @@ describe('throttle', () => {
     assert.equal(launched(later), 3, 'launches resume once the wait is over');
   });
 
+  test('a task that ran before it crashed is replaced at once, however often', () => {
+    const crashed = () => task({ lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopCode: 'EssentialContainerExited', startedAt: at(0), stoppedAt: at(500) });
+    const p = plan(service(), [crashed(), crashed(), crashed(), crashed()]);
+    assert.equal(p.service.throttle, undefined);
+    assert.equal(launched(p), 3);
+  });
+
   test('a task launched after the failures that becomes healthy ends the throttle', () => {
     const throttled = service({ throttle: { failures: 5, lastFailureAt: at(1000), until: new Date(NOW.getTime() + 60_000) } });
     const p = plan(throttled, [task({ createdAt: at(2000) })]);
@@ -340,6 +347,15 @@ describe('draining and lost instances', () => {
     assert.deepEqual(waiting.abandon, []);
     assert.equal(launched(waiting), 0);
     assert.equal(waiting.requeueAfterMs, SCHEDULER_DEFAULTS.lostAfterMs - 5_000);
+  });
+
+  test('right after the control plane restarts, agents have time to reconnect before their instances count as lost', () => {
+    const lost = instances(instance(1, { agentConnected: false }), instance(2));
+    lost.get(instanceArn(1))!.record.agentDisconnectedAt = at(0);
+    const expectedBy = new Date(NOW.getTime() + 10_000);
+    const p = reconcileService({ service: service({ desiredCount: 1 }), tasks: [task({ on: 1 })], instances: lost, agentsExpectedBy: expectedBy }, NOW);
+    assert.deepEqual(p.abandon, []);
+    assert.equal(p.requeueAfterMs, 10_000);
   });
 
   test('a deregistered instance is lost at once', () => {

@@ -44,6 +44,11 @@ export interface ServiceView {
   tasks: readonly TaskRecord[];
   /** The instances its tasks are on; for DAEMON, every instance of the cluster. */
   instances: ReadonlyMap<string, InstanceView>;
+  /**
+   * Until when agents may still be reconnecting because the control plane itself restarted: no instance is
+   * lost before then, or a restart would replace tasks whose agents were only waiting to reconnect.
+   */
+  agentsExpectedBy?: Date;
 }
 
 /** Tasks to start for a deployment: `count` placed by strategy, or one on a given instance (DAEMON). */
@@ -124,11 +129,14 @@ function passesHealthChecks(t: TaskRecord, at: number, settleMs: number): boolea
 export const isHealthy = (t: TaskRecord, now: number, settleMs: number): boolean =>
   t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING' && passesHealthChecks(t, now, settleMs);
 
-/** A stopped task that failed before it was ever healthy: what the circuit breaker and the throttle count. */
+/** A stopped task that failed before it was ever healthy: what the circuit breaker counts. */
 function failedToStart(t: TaskRecord, settleMs: number): boolean {
   if (t.stopCode !== 'TaskFailedToStart' && t.stopCode !== 'EssentialContainerExited') return false;
   return t.startedAt === undefined || !passesHealthChecks(t, time(t.stoppedAt) ?? time(t.startedAt)!, settleMs);
 }
+
+/** What ECS's throttle counts: a task that went from PENDING to STOPPED without ever running. */
+const neverRan = (t: TaskRecord) => t.startedAt === undefined && (t.stopCode === 'TaskFailedToStart' || t.stopCode === 'EssentialContainerExited');
 
 const RUNNING = TASK_STATUS_ORDER.indexOf('RUNNING');
 
@@ -224,13 +232,15 @@ class Reconciliation {
       }
       if (t.serviceAccounted) continue;
       this.plan.accounted.push(t.taskArn);
-      if (failedToStart(t, this.options.settleMs)) this.countFailure(t, time(t.stoppedAt) ?? this.now);
+      if (failedToStart(t, this.options.settleMs)) {
+        const d = this.deployment(t.startedBy);
+        if (d && !d.launched && d.rolloutState === 'IN_PROGRESS') d.failedTasks++;
+      }
+      if (neverRan(t)) this.throttleLaunches(time(t.stoppedAt) ?? this.now);
     }
   }
 
-  private countFailure(t: TaskRecord, at: number): void {
-    const d = this.deployment(t.startedBy);
-    if (d && !d.launched && d.rolloutState === 'IN_PROGRESS') d.failedTasks++;
+  private throttleLaunches(at: number): void {
     const failures = (this.throttle?.failures ?? 0) + 1;
     const lastFailureAt = new Date(Math.max(at, time(this.throttle?.lastFailureAt) ?? 0));
     const delay = throttleDelayMs(failures);
@@ -260,7 +270,12 @@ class Reconciliation {
     if (!instance || instance.status === 'INACTIVE') return true;
     if (instance.agentConnected) return false;
     const since = time(instance.agentDisconnectedAt);
-    return since !== undefined && this.now - since >= this.options.lostAfterMs;
+    return since !== undefined && this.now >= this.lostAt(since);
+  }
+
+  /** When an instance whose agent went away at `since` is lost. */
+  private lostAt(since: number): number {
+    return Math.max(since + this.options.lostAfterMs, time(this.view.agentsExpectedBy) ?? 0);
   }
 
   private abandonLost(): void {
@@ -488,7 +503,7 @@ class Reconciliation {
     // The instances in the view are those the tasks are on (all of them for DAEMON: an early wake is harmless).
     for (const { record } of this.view.instances.values()) {
       const since = time(record.agentDisconnectedAt);
-      if (!record.agentConnected && since !== undefined) this.wakeAt.push(since + this.options.lostAfterMs);
+      if (!record.agentConnected && since !== undefined) this.wakeAt.push(this.lostAt(since));
     }
     const next = Math.min(...this.wakeAt.filter((at) => at > this.now));
     if (Number.isFinite(next)) this.plan.requeueAfterMs = next - this.now;

@@ -129,7 +129,6 @@ export function deploymentConfiguration(
   const { maximumPercent: max, minimumHealthyPercent: min } = merged;
   if (!Number.isInteger(min) || min < 0 || min > 100) throw new InvalidParameterException('minimumHealthyPercent must be between 0 and 100.');
   if (!Number.isInteger(max) || max < 100) throw new InvalidParameterException('maximumPercent must be at least 100.');
-  if (strategy === 'DAEMON' && max !== 100) throw new InvalidParameterException('maximumPercent must be 100 for a service with the DAEMON scheduling strategy.');
   if (min > max) throw new InvalidParameterException('minimumHealthyPercent must be less than or equal to maximumPercent.');
   return merged;
 }

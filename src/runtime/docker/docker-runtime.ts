@@ -248,6 +248,7 @@ export class DockerRuntime implements ContainerRuntime {
         Driver: 'bridge',
         CheckDuplicate: true,
         IPAM: { Driver: 'default', Config: [{ Subnet: network.subnet, Gateway: network.gateway }] },
+        ...(network.bridgeName && { Options: { 'com.docker.network.bridge.name': network.bridgeName } }),
         Labels: network.labels,
       });
     } catch (err) {
@@ -345,6 +346,7 @@ export class DockerRuntime implements ContainerRuntime {
       imageId: info.Image || undefined,
       createdAt: dockerTime(info.Created),
       ipv4Addresses: Object.values(info.NetworkSettings.Networks ?? {}).map((n) => n.IPAddress).filter(Boolean),
+      pid: s.Pid || undefined,
     };
   }
 
@@ -353,6 +355,10 @@ export class DockerRuntime implements ContainerRuntime {
       this.docker.listContainers({ all: true, filters: { label: labelFilters(labels) } }),
     );
     return list.map((c) => ({ id: c.Id, name: (c.Names[0] ?? '').replace(/^\//, ''), labels: c.Labels ?? {} }));
+  }
+
+  async renameContainer(id: string, name: string): Promise<void> {
+    await call('ContainerNotFound', () => this.docker.getContainer(id).rename({ name }));
   }
 
   async removeContainer(id: string): Promise<void> {

@@ -144,6 +144,12 @@ export class HollowRuntime implements ContainerRuntime {
     return [...this.containers.values()].filter((c) => carries(c.state.labels, labels)).map(({ state }) => ({ id: state.id, name: state.name, labels: state.labels }));
   }
 
+  async renameContainer(id: string, name: string): Promise<void> {
+    const c = this.container(id);
+    c.spec = { ...c.spec, name };
+    c.state = { ...c.state, name };
+  }
+
   async removeContainer(id: string): Promise<void> {
     const c = this.containers.get(id);
     if (!c) return;
