@@ -349,7 +349,7 @@ describe('the EC2 launch type', () => {
       networkMode: 'awsvpc',
       containerDefinitions: [{ name: 'web', image: IMAGE, memory: 64, command: ['sh', '-c', `wget -qO- $ECS_CONTAINER_METADATA_URI_V4/task; echo; ${serve(80)[2]}`] }],
     }));
-    assert.deepEqual(taskDefinition!.compatibilities, ['EC2', 'FARGATE'].filter((c) => c === 'EC2'), 'no task-level size: not Fargate');
+    assert.deepEqual(taskDefinition!.compatibilities, ['EC2'], 'no task-level size: not Fargate');
     const web = (await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: 'group-name', Values: ['web'] }] }))).SecurityGroups![0]!.GroupId!;
     const { tasks: [created] = [] } = await ecs.send(new RunTaskCommand({
       taskDefinition: 'ec2-vpc',
