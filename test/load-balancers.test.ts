@@ -226,7 +226,8 @@ describe('application load balancer', { skip: !hasHaproxy && 'haproxy is not ins
   test('bad input gets ELBv2 error codes and leaves the data plane serving', async () => {
     const fails = (args: string[], codeName: string) =>
       assert.throws(() => execFileSync('aws', ['elbv2', ...args], { env: wharf.env, stdio: 'pipe' }), (e: Error & { stderr: Buffer }) => e.stderr.toString().includes(`(${codeName})`));
-    fails(['describe-load-balancers', '--load-balancer-arns', `${lbArn.slice(0, -1)}0`], 'LoadBalancerNotFound');
+    const unknownArn = lbArn.slice(0, -1) + (lbArn.endsWith('0') ? '1' : '0'); // differs from the real one
+    fails(['describe-load-balancers', '--load-balancer-arns', unknownArn], 'LoadBalancerNotFound');
     fails(['create-load-balancer', '--name', 'web', '--type', 'network'], 'DuplicateLoadBalancerName');
     fails(['create-listener', '--load-balancer-arn', lbArn, '--port', String(port), '--protocol', 'HTTP', '--default-actions', `Type=forward,TargetGroupArn=${tgB}`], 'DuplicateListener');
     fails(['create-rule', '--listener-arn', listenerArn, '--priority', '10', '--conditions', 'Field=path-pattern,Values=/x', '--actions', `Type=forward,TargetGroupArn=${tgA}`], 'PriorityInUse');

@@ -2,11 +2,8 @@
 // from the usual AWS variables (as the real agent takes its instance profile's).
 import { parseArgs } from 'node:util';
 import { startAgent, type AgentEnd } from '../agent/agent.js';
-import { DockerRuntime } from '../runtime/docker/docker-runtime.js';
-import { IptablesFirewall } from '../runtime/linux/iptables-firewall.js';
-import { IprouteInterfaces } from '../runtime/linux/iproute-interfaces.js';
-import { LinuxTaskCgroups } from '../runtime/linux/task-cgroups.js';
-import { DEFAULTS, taskCleanupWaitMs } from './config.js';
+import { DEFAULTS } from './config.js';
+import { hostAdapters } from './host-adapters.js';
 import { createLogger } from './logger.js';
 
 /** The ECS agent's exit status for "do not restart me" (its instance was deregistered). */
@@ -35,12 +32,8 @@ export async function agentCommand(argv: string[]): Promise<void> {
     credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
     region: values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? DEFAULTS.region,
     dataDir: values['data-dir'] ?? `${DEFAULTS.dataDir}/agent`,
-    runtime: new DockerRuntime(),
     log,
-    cgroups: new LinuxTaskCgroups(),
-    firewall: new IptablesFirewall(),
-    interfaces: new IprouteInterfaces(),
-    cleanupWaitMs: taskCleanupWaitMs(),
+    ...hostAdapters(),
     managedCapacity: values['managed-capacity'] ?? false,
   });
   const signalled = new Promise<AgentEnd>((resolve) => {

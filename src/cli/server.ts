@@ -25,19 +25,15 @@ import { HaproxyDataPlane } from '../lb/haproxy-data-plane.js';
 import { recordTaskEvents } from '../control/task-events.js';
 import { createGateway, type InternalRoutes } from '../protocol/gateway.js';
 import type { AuthMode, CredentialResolver } from '../protocol/sigv4.js';
-import { DockerRuntime } from '../runtime/docker/docker-runtime.js';
-import { IptablesFirewall } from '../runtime/linux/iptables-firewall.js';
-import { IprouteInterfaces } from '../runtime/linux/iproute-interfaces.js';
-import { LinuxTaskCgroups } from '../runtime/linux/task-cgroups.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import {
   accountId as configuredAccountId,
   dataDirPath,
   rootCredentials,
   saveSettings,
-  taskCleanupWaitMs,
   type Credentials,
 } from './config.js';
+import { hostAdapters } from './host-adapters.js';
 import { randomIds, systemClock } from './system.js';
 
 export interface ServerOptions {
@@ -146,12 +142,8 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       credentials: root as Credentials,
       region,
       dataDir: join(dataDir, 'agent'),
-      runtime: new DockerRuntime(),
       log,
-      cgroups: new LinuxTaskCgroups(),
-      firewall: new IptablesFirewall(),
-      interfaces: new IprouteInterfaces(),
-      cleanupWaitMs: taskCleanupWaitMs(),
+      ...hostAdapters(),
       // The local host is the first managed host: Fargate tasks run on the local engine too.
       managedCapacity: true,
     });
