@@ -66,8 +66,9 @@ async function docker() {
 
 npmDependencies();
 await docker();
-// HAProxy is the load balancers' data plane (Wharf runs it; nothing else does).
-aptInstall(['haproxy']);
+// HAProxy is the load balancers' data plane (Wharf runs it; nothing else does); iproute2 and iptables give
+// awsvpc tasks their interfaces and security groups.
+aptInstall(['haproxy', 'iproute2', 'iptables']);
 // A local busybox image (no public registry is reachable): the README's examples and the tests run it.
 aptInstall(['busybox-static']);
 run('bash', [join(root, 'scripts', 'test-images.sh')]);
