@@ -1,7 +1,7 @@
 // The assignment of a container instance: every task the control plane wants its agent to converge on.
 import type { TaskAssignment, TaskNetwork } from '../core/agent-protocol.js';
 import { taskHost, type TaskRecord } from '../core/ecs.js';
-import { withOverrides } from './ecs/task-launch.js';
+import { withOverrides } from '../core/task-overrides.js';
 import { taskNetwork } from './ecs/task-networking.js';
 import type { State } from './state.js';
 

@@ -3,6 +3,7 @@
 import type { ContainerDefinition, TaskDefinition, TaskOverride } from '@aws-sdk/client-ecs';
 import type { Resource } from '../core/ecs.js';
 import { InvalidParameterException } from '../core/errors.js';
+import { withOverrides } from '../core/task-overrides.js';
 
 /**
  * Ports the ECS agent always reserves on an instance (SSH, the Docker daemon's two ports, the agent's
@@ -148,9 +149,10 @@ export function remainingResources(registered: readonly Resource[] | undefined, 
  * and the static host ports of the port mappings in `bridge` and `host` network modes.
  */
 export function taskRequirement(definition: TaskDefinition, overrides?: TaskOverride): TaskRequirement {
-  const containers = (definition.containerDefinitions ?? []).map((c) => withOverride(c, overrides));
-  const taskCpu = parseTaskCpu(overrides?.cpu ?? definition.cpu);
-  const taskMemory = parseTaskMemory(overrides?.memory ?? definition.memory);
+  const effective = withOverrides(definition, overrides);
+  const containers = effective.containerDefinitions ?? [];
+  const taskCpu = parseTaskCpu(effective.cpu);
+  const taskMemory = parseTaskMemory(effective.memory);
   let cpu = 0;
   let memory = 0;
   for (const c of containers) {
@@ -159,17 +161,6 @@ export function taskRequirement(definition: TaskDefinition, overrides?: TaskOver
   }
   const { ports, udpPorts } = hostPorts(definition.networkMode ?? 'bridge', containers);
   return { cpu: taskCpu ?? cpu, memory: taskMemory ?? memory, ports, udpPorts };
-}
-
-function withOverride(container: ContainerDefinition, overrides: TaskOverride | undefined): ContainerDefinition {
-  const o = overrides?.containerOverrides?.find((x) => x.name === container.name);
-  if (!o) return container;
-  return {
-    ...container,
-    cpu: o.cpu ?? container.cpu,
-    memory: o.memory ?? container.memory,
-    memoryReservation: o.memoryReservation ?? container.memoryReservation,
-  };
 }
 
 function hostPorts(networkMode: string, containers: ContainerDefinition[]): { ports: number[]; udpPorts: number[] } {

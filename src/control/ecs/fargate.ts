@@ -10,7 +10,8 @@ import type { ControlContext } from '../context.js';
 import { managedHosts } from '../managed-capacity.js';
 import type { Transaction } from '../state.js';
 import { isFargateSize, noFargateSize } from './task-definitions.js';
-import { launchTasks, withOverrides, type LaunchRequest, type TaskLaunch } from './task-launch.js';
+import { withOverrides } from '../../core/task-overrides.js';
+import { launchTasks, type LaunchRequest, type TaskLaunch } from './task-launch.js';
 
 /** The one Fargate platform Wharf provides; LATEST names it. */
 export const FARGATE_PLATFORM_VERSION = '1.4.0';

@@ -1,7 +1,7 @@
 // Launching tasks, shared by RunTask and StartTask (and, later, the service scheduler): which task
 // definitions may launch, how a request's overrides and tags are checked, and the task record ECS creates
 // for a task placed on a container instance.
-import type { ContainerDefinition, KeyValuePair, StartTaskRequest, TaskDefinition, TaskOverride } from '@aws-sdk/client-ecs';
+import type { StartTaskRequest, TaskDefinition, TaskOverride } from '@aws-sdk/client-ecs';
 import { containerArn, taskArn } from '../../core/arn.js';
 import type {
   ClusterRecord,
@@ -13,6 +13,7 @@ import type {
 } from '../../core/ecs.js';
 import { InvalidParameterException } from '../../core/errors.js';
 import { taskHealth } from '../../core/task-lifecycle.js';
+import { withOverrides } from '../../core/task-overrides.js';
 import type { ControlContext } from '../context.js';
 import type { Transaction } from '../state.js';
 import { resolveTaskDefinition, type Reader } from './lookups.js';
@@ -182,39 +183,3 @@ function taskTags(cluster: ClusterRecord, definition: TaskDefinitionRecord, requ
   return tags;
 }
 
-/**
- * The task definition as the task runs it: container and task-level overrides applied (command and
- * resources replaced, environment variables merged by name), so an agent needs nothing else.
- */
-export function withOverrides(definition: TaskDefinition, overrides: TaskOverride | undefined): TaskDefinition {
-  if (!overrides) return definition;
-  const container = (c: ContainerDefinition): ContainerDefinition => {
-    const o = overrides.containerOverrides?.find((x) => x.name === c.name);
-    if (!o) return c;
-    return {
-      ...c,
-      ...(o.command && { command: o.command }),
-      ...(o.environment && { environment: mergeEnvironment(c.environment ?? [], o.environment) }),
-      ...(o.environmentFiles && { environmentFiles: o.environmentFiles }),
-      ...(o.cpu !== undefined && { cpu: o.cpu }),
-      ...(o.memory !== undefined && { memory: o.memory }),
-      ...(o.memoryReservation !== undefined && { memoryReservation: o.memoryReservation }),
-      ...(o.resourceRequirements && { resourceRequirements: o.resourceRequirements }),
-    };
-  };
-  return {
-    ...definition,
-    containerDefinitions: definition.containerDefinitions?.map(container),
-    ...(overrides.cpu !== undefined && { cpu: overrides.cpu }),
-    ...(overrides.memory !== undefined && { memory: overrides.memory }),
-    ...(overrides.taskRoleArn !== undefined && { taskRoleArn: overrides.taskRoleArn }),
-    ...(overrides.executionRoleArn !== undefined && { executionRoleArn: overrides.executionRoleArn }),
-    ...(overrides.ephemeralStorage !== undefined && { ephemeralStorage: overrides.ephemeralStorage }),
-  };
-}
-
-function mergeEnvironment(base: KeyValuePair[], overrides: KeyValuePair[]): KeyValuePair[] {
-  const byName = new Map(base.map((e) => [e.name, e]));
-  for (const e of overrides) byName.set(e.name, e);
-  return [...byName.values()];
-}
