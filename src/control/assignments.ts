@@ -4,6 +4,7 @@ import { taskHost, type TaskRecord } from '../core/ecs.js';
 import { withOverrides } from '../core/task-overrides.js';
 import { taskNetwork } from './ecs/task-networking.js';
 import type { State } from './state.js';
+import { tasksByHost } from './ecs/indexes.js';
 
 /**
  * The tasks on an instance that are not yet STOPPED, in a stable order: RUNNING-desired ones to run, and
@@ -12,7 +13,7 @@ import type { State } from './state.js';
 export function assignmentsFor(state: Pick<State, 'where' | 'get' | 'all'>, containerInstanceArn: string): TaskAssignment[] {
   // Fargate tasks the instance's agent serves as managed capacity are on it too.
   return state
-    .where('task', 'host', containerInstanceArn)
+    .where(tasksByHost, containerInstanceArn)
     .filter((t) => t.lastStatus !== 'STOPPED')
     .sort((a, b) => (a.taskArn < b.taskArn ? -1 : 1))
     .flatMap((t) => {

@@ -6,6 +6,7 @@ import type { TaskRecord } from '../core/ecs.js';
 import { taskRequirement, type TaskRequirement } from '../scheduler/resources.js';
 import { ClusterSnapshot } from '../scheduler/snapshot.js';
 import type { Change, State } from './state.js';
+import { containerInstancesByCluster, tasksByCluster } from './ecs/indexes.js';
 
 const NOTHING: TaskRequirement = { cpu: 0, memory: 0, ports: [], udpPorts: [] };
 
@@ -20,8 +21,8 @@ export class ClusterSnapshots {
   of(clusterArn: string): ClusterSnapshot {
     let snapshot = this.byCluster.get(clusterArn);
     if (!snapshot) {
-      const tasks = this.state.where('task', 'cluster', clusterArn).map((task) => ({ task, requirement: this.requirement(task) }));
-      snapshot = ClusterSnapshot.of(this.state.where('containerInstance', 'cluster', clusterArn), tasks);
+      const tasks = this.state.where(tasksByCluster, clusterArn).map((task) => ({ task, requirement: this.requirement(task) }));
+      snapshot = ClusterSnapshot.of(this.state.where(containerInstancesByCluster, clusterArn), tasks);
       this.byCluster.set(clusterArn, snapshot);
     }
     return snapshot;

@@ -7,6 +7,7 @@ import type { TaskRecord } from '../core/ecs.js';
 import type { ManagedHost } from '../scheduler/managed-capacity.js';
 import { parseTaskCpu, parseTaskMemory, readRegisteredResources } from '../scheduler/resources.js';
 import type { State, Transaction } from './state.js';
+import { managedCapacityInstances, tasksByHost } from './ecs/indexes.js';
 
 /**
  * How many times its CPU a managed host offers to Fargate tasks. Each task's CPU is enforced as a quota of
@@ -21,11 +22,11 @@ export function managedHosts(state: Pick<State, 'where'>, tx: Transaction): Mana
   // Tasks this mutation created (a service launching in several rounds) hold their share too.
   const staged = [...tx.staged.values()].filter((s) => s.kind === 'task' && s.doc).map((s) => s.doc as TaskRecord);
   return state
-    .where('containerInstance', 'managedCapacity', 'yes')
+    .where(managedCapacityInstances, 'yes')
     .filter((i) => i.status === 'ACTIVE' && i.agentConnected)
     .map((instance) => {
       const arn = instance.containerInstanceArn;
-      const tasks = new Map(state.where('task', 'host', arn).map((t) => [t.taskArn, t]));
+      const tasks = new Map(state.where(tasksByHost, arn).map((t) => [t.taskArn, t]));
       for (const t of staged) tasks.set(t.taskArn, t);
       const registered = readRegisteredResources(instance.registeredResources);
       let cpuFree = registered.cpu * MANAGED_CPU_OVERCOMMIT;

@@ -19,6 +19,7 @@ import { listServices } from './ecs/list-services.js';
 import { submitTaskStateChange } from './ecs/submit-task-state-change.js';
 import { updateService } from './ecs/update-service.js';
 import { ServiceController, SERVICE_CONTROLLER_DEFAULTS } from './service-controller.js';
+import { tasksByService } from './ecs/indexes.js';
 
 let f: Fixture;
 let cluster: ClusterRecord;
@@ -34,7 +35,7 @@ beforeEach(async () => {
 
 const serviceArn = (name: string) => `arn:aws:ecs:us-east-1:123456789012:service/default/${name}`;
 const describe1 = async (name: string) => (await describeServices(f.ctx, { services: [name], include: ['TAGS'] })).services![0]!;
-const tasksOf = (name: string) => f.ctx.state.where('task', 'service', serviceArn(name));
+const tasksOf = (name: string) => f.ctx.state.where(tasksByService, serviceArn(name));
 const live = (name: string) => tasksOf(name).filter((t) => t.lastStatus !== 'STOPPED');
 const reconcile = (name: string) => controller.reconcile(serviceArn(name));
 

@@ -24,6 +24,7 @@ import { launchTasks, type LaunchRequest } from './ecs/task-launch.js';
 import { every } from './loop.js';
 import { RETENTION_MS } from './retention.js';
 import type { Change, Transaction } from './state.js';
+import { containerInstancesByCluster, serviceDeploymentsByService, servicesByCluster, tasksByService } from './ecs/indexes.js';
 
 export interface ServiceControllerOptions extends ServiceSchedulerOptions {
   /** Changes this close together are planned together. */
@@ -126,7 +127,7 @@ export class ServiceController {
         }
       } else if (change.kind === 'containerInstance') {
         const instance = (change.after ?? change.before) as { clusterArn: string };
-        for (const s of this.ctx.state.where('service', 'cluster', instance.clusterArn)) this.dirty.add(s.serviceArn);
+        for (const s of this.ctx.state.where(servicesByCluster, instance.clusterArn)) this.dirty.add(s.serviceArn);
       } else if (change.kind === 'service') {
         this.dirty.add(change.id);
       }
@@ -229,14 +230,14 @@ export class ServiceController {
   /** What the scheduler reads of a service: its tasks still to be looked at, and the instances it needs. */
   private view(service: ServiceRecord, snapshot: ClusterSnapshot): ServiceView {
     const { state } = this.ctx;
-    const tasks = state.where('task', 'service', service.serviceArn).filter((t) => t.lastStatus !== 'STOPPED' || !t.serviceAccounted);
+    const tasks = state.where(tasksByService, service.serviceArn).filter((t) => t.lastStatus !== 'STOPPED' || !t.serviceAccounted);
     const instances = new Map<string, InstanceView>();
     if (service.schedulingStrategy === 'DAEMON') {
       const definition = state.get('taskDefinition', service.taskDefinition);
       const queries = [...(definition?.placementConstraints ?? []), ...(service.placementConstraints ?? [])]
         .filter((c) => c.type === 'memberOf' && c.expression)
         .map((c) => parseClusterQuery(c.expression!));
-      for (const record of state.where('containerInstance', 'cluster', service.clusterArn)) {
+      for (const record of state.where(containerInstancesByCluster, service.clusterArn)) {
         const view = snapshot.view(record.containerInstanceArn);
         instances.set(record.containerInstanceArn, { record, eligible: view !== undefined && queries.every((q) => q.matches(view)) });
       }
@@ -350,7 +351,7 @@ export class ServiceController {
       const sd = tx.get('serviceDeployment', t.deployment.serviceDeploymentArn);
       if (t.kind === 'completed') {
         if (sd?.status === 'IN_PROGRESS') tx.put('serviceDeployment', sd.serviceDeploymentArn, { ...sd, status: 'SUCCESSFUL', finishedAt: now, updatedAt: now });
-        for (const { serviceDeploymentArn } of this.ctx.state.where('serviceDeployment', 'service', plan.service.serviceArn)) {
+        for (const { serviceDeploymentArn } of this.ctx.state.where(serviceDeploymentsByService, plan.service.serviceArn)) {
           const other = tx.get('serviceDeployment', serviceDeploymentArn)!; // as this plan may have left it
           if (other.status === 'ROLLBACK_IN_PROGRESS' && other.rollback?.serviceRevisionArn === t.deployment.serviceRevisionArn) {
             tx.put('serviceDeployment', other.serviceDeploymentArn, { ...other, status: 'ROLLBACK_SUCCESSFUL', finishedAt: now, updatedAt: now });

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { ClusterRecord, TaskRecord } from '../core/ecs.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import { State, type Change } from './state.js';
+import { tasksByCluster, tasksByContainerInstance } from './ecs/indexes.js';
 
 const cluster = (name: string): ClusterRecord => ({ clusterArn: `arn:c/${name}`, clusterName: name, status: 'ACTIVE', tags: [] });
 const task = (id: string, instance?: string): TaskRecord => ({
@@ -29,18 +30,18 @@ test('mutations commit atomically, index, notify, and survive a reload', async (
     assert.equal(tx.get('task', 'arn:t/1')?.taskArn, 'arn:t/1', 'a mutation reads its own writes');
     assert.equal(state.get('task', 'arn:t/1'), undefined, 'others do not see staged writes');
   });
-  assert.equal(state.where('task', 'containerInstance', 'i1').length, 1);
+  assert.equal(state.where(tasksByContainerInstance, 'i1').length, 1);
   assert.equal(heard.length, 1);
   assert.equal(heard[0]!.length, 2);
 
   await state.mutate((tx) => tx.put('task', 'arn:t/1', { ...task('1', 'i2'), version: 2 }));
-  assert.equal(state.where('task', 'containerInstance', 'i1').length, 0, 'index follows the update');
-  assert.equal(state.where('task', 'containerInstance', 'i2')[0]?.version, 2);
+  assert.equal(state.where(tasksByContainerInstance, 'i1').length, 0, 'index follows the update');
+  assert.equal(state.where(tasksByContainerInstance, 'i2')[0]?.version, 2);
   assert.equal((heard[1]![0]!.before as TaskRecord | undefined)?.version, 1);
 
   const reloaded = await State.open(store);
   assert.equal(reloaded.get('task', 'arn:t/1')?.version, 2);
-  assert.equal(reloaded.where('task', 'cluster', 'arn:c/a').length, 1);
+  assert.equal(reloaded.where(tasksByCluster, 'arn:c/a').length, 1);
 });
 
 test('a mutation that throws writes nothing, and later ones still run', async () => {

@@ -1,9 +1,8 @@
 // The control plane's state: every record in memory for fast reads, written through the Store port.
 // Mutations run one at a time (a queue), so a mutation's reads and writes are consistent without locks;
 // each commits atomically to the store before memory changes and listeners hear of it.
-import { serviceArnOfTask } from '../core/arn.js';
-import { taskHost, type Kind, type RecordKinds } from '../core/ecs.js';
 import type { Store, StoredChange } from '../core/ports.js';
+import type { Kind, RecordKinds } from '../core/records.js';
 
 export type Change<K extends Kind = Kind> = {
   kind: K;
@@ -14,20 +13,17 @@ export type Change<K extends Kind = Kind> = {
 
 type Listener = (changes: Change[]) => void;
 
-/** Secondary indexes: for each kind, named functions from a record to the value it is filed under. */
-const INDEXES: { [K in Kind]?: Record<string, (r: RecordKinds[K]) => string | undefined> } = {
-  task: { cluster: (t) => t.clusterArn, containerInstance: (t) => t.containerInstanceArn, host: taskHost, service: serviceArnOfTask, loadBalanced: (t) => (t.loadBalancerTargets?.length ? 'yes' : undefined) },
-  containerInstance: { cluster: (c) => c.clusterArn, managedCapacity: (c) => (c.managedCapacity ? 'yes' : undefined) },
-  taskDefinition: { family: (d) => d.family },
-  service: { cluster: (s) => s.clusterArn },
-  serviceDeployment: { service: (d) => d.serviceArn },
-  serviceRevision: { service: (r) => r.serviceArn },
-  subnet: { vpc: (s) => s.VpcId },
-  securityGroup: { vpc: (g) => g.VpcId },
-  networkInterface: { subnet: (n) => n.SubnetId, task: (n) => n.taskArn },
-  listener: { loadBalancer: (l) => l.LoadBalancerArn },
-  rule: { listener: (r) => r.ListenerArn },
-};
+/**
+ * A secondary index: records of one kind filed under the value `key` gives them (undefined: not filed).
+ * Each service defines its own next to its operations; State builds an index the first time it is asked
+ * for it and keeps it current from then on, so no central list names them.
+ */
+export interface Index<K extends Kind = Kind> {
+  readonly kind: K;
+  readonly key: (record: RecordKinds[K]) => string | undefined;
+}
+
+export const defineIndex = <K extends Kind>(kind: K, key: (record: RecordKinds[K]) => string | undefined): Index<K> => ({ kind, key });
 
 /** A mutation's view: reads see its own staged writes; writes are staged until the mutation returns. */
 export class Transaction {
@@ -51,7 +47,8 @@ export class Transaction {
 
 export class State {
   private readonly tables = new Map<Kind, Map<string, unknown>>();
-  private readonly indexes = new Map<string, Map<string, Set<string>>>();
+  /** The indexes in use, by kind, each with its values -> ids. */
+  private readonly indexes = new Map<Kind, Map<Index, Map<string, Set<string>>>>();
   private readonly listeners = new Set<Listener>();
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -84,12 +81,22 @@ export class State {
     return this.tables.get(kind)?.size ?? 0;
   }
 
-  /** Records of `kind` filed under `value` in the named secondary index (see INDEXES). */
-  where<K extends Kind>(kind: K, index: string, value: string): RecordKinds[K][] {
-    const ids = this.indexes.get(`${kind}.${index}`)?.get(value);
+  /** Records filed under `value` in `index`. */
+  where<K extends Kind>(index: Index<K>, value: string): RecordKinds[K][] {
+    const ids = this.built(index).get(value);
     if (!ids) return [];
-    const table = this.tables.get(kind)!;
+    const table = this.tables.get(index.kind)!;
     return [...ids].map((id) => table.get(id) as RecordKinds[K]);
+  }
+
+  private built(index: Index<any>): Map<string, Set<string>> {
+    let byKind = this.indexes.get(index.kind);
+    if (!byKind) this.indexes.set(index.kind, (byKind = new Map()));
+    let values = byKind.get(index);
+    if (values) return values;
+    byKind.set(index, (values = new Map()));
+    for (const [id, record] of this.tables.get(index.kind) ?? []) file(values, index.key(record as never), id);
+    return values;
   }
 
   /** Hear of every committed change, after memory reflects it. Returns the unsubscribe function. */
@@ -127,20 +134,22 @@ export class State {
     let table = this.tables.get(kind);
     if (!table) this.tables.set(kind, (table = new Map()));
     const before = table.get(id);
-    const indexes = INDEXES[kind] as Record<string, (r: unknown) => string | undefined> | undefined;
-    for (const [name, key] of Object.entries(indexes ?? {})) {
-      const index = this.indexes.get(`${kind}.${name}`) ?? new Map<string, Set<string>>();
-      this.indexes.set(`${kind}.${name}`, index);
-      const old = before === undefined ? undefined : key(before);
+    for (const [index, values] of this.indexes.get(kind) ?? []) {
+      const old = before === undefined ? undefined : index.key(before as never);
+      const now = doc === undefined ? undefined : index.key(doc as never);
+      if (old === now) continue;
       if (old !== undefined) {
-        const ids = index.get(old);
+        const ids = values.get(old);
         ids?.delete(id);
-        if (ids?.size === 0) index.delete(old);
+        if (ids?.size === 0) values.delete(old);
       }
-      const now = doc === undefined ? undefined : key(doc);
-      if (now !== undefined) index.set(now, (index.get(now) ?? new Set()).add(id));
+      file(values, now, id);
     }
     if (doc === undefined) table.delete(id);
     else table.set(id, doc);
   }
+}
+
+function file(values: Map<string, Set<string>>, value: string | undefined, id: string): void {
+  if (value !== undefined) values.set(value, (values.get(value) ?? new Set()).add(id));
 }

@@ -9,6 +9,7 @@ import type { ControlContext } from './context.js';
 import { deleteTaskInterfaces } from './ec2/network-interfaces.js';
 import { every } from './loop.js';
 import type { Change, Transaction } from './state.js';
+import { networkInterfacesByTask } from './ec2/indexes.js';
 
 const RUNNING = TASK_STATUS_ORDER.indexOf('RUNNING');
 
@@ -22,7 +23,7 @@ function attachmentStatus(task: TaskRecord, attachment: Attachment): string | un
 function unsettled(ctx: ControlContext, task: TaskRecord): boolean {
   if (task.attachments?.some((a) => a.type === 'ElasticNetworkInterface' && attachmentStatus(task, a) !== a.status)) return true;
   if (task.lastStatus !== 'STOPPED') return false;
-  return ctx.state.where('networkInterface', 'task', task.taskArn).length > 0 || (fargateUsage(task) !== undefined && !ctx.state.get('usage', task.taskArn));
+  return ctx.state.where(networkInterfacesByTask, task.taskArn).length > 0 || (fargateUsage(task) !== undefined && !ctx.state.get('usage', task.taskArn));
 }
 
 function settle(ctx: ControlContext, tx: Transaction, task: TaskRecord): void {

@@ -26,6 +26,8 @@ export interface CertificateRecord {
   privateKey: string;
 }
 
-export interface AcmRecordKinds {
-  certificate: CertificateRecord;
+declare module './records.js' {
+  interface RecordKinds {
+    certificate: CertificateRecord;
+  }
 }

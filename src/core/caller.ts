@@ -1,15 +1,51 @@
-// Who is calling, as SigV4 established it: what control-plane operations record (registeredBy) and, with
-// IAM, what policies are evaluated for.
+// Who is calling, as SigV4 and IAM established it: what control-plane operations record (registeredBy) and
+// what the authorisation step evaluates policies for.
+
+/** The kinds of principal AWS signs calls as. */
+export type PrincipalType = 'root' | 'user' | 'assumed-role';
 
 export interface Caller {
   accessKeyId: string;
   accountId: string;
-  /** The principal's ARN (root: arn:aws:iam::<account>:root). */
+  /**
+   * The principal's ARN as GetCallerIdentity answers it: root `arn:aws:iam::<account>:root`, a user
+   * `arn:aws:iam::<account>:user/<path><name>`, a role session `arn:aws:sts::<account>:assumed-role/<role>/<session>`.
+   */
   arn: string;
+  /** Root when absent (the permissive mode's callers and Wharf's own internal calls). */
+  type?: PrincipalType;
+  /** GetCallerIdentity's UserId: the account id for root, AIDA... for a user, AROA...:<session> for a role session. */
+  userId?: string;
+  /** The IAM identity whose policies apply: the user's ARN, or the role's ARN (`arn:aws:iam::<account>:role/<path><name>`) for a session. */
+  identityArn?: string;
+  /** Temporary credentials only: what the session was issued with. */
+  session?: CallerSession;
+}
+
+/** What an STS session carries beyond its identity (AssumeRole, GetSessionToken, task and instance roles). */
+export interface CallerSession {
+  /** When the credentials expire. */
+  expiration: Date;
+  /** The inline session policy (AssumeRole `Policy`), as JSON text. */
+  policy?: string;
+  /** Managed session policies (AssumeRole `PolicyArns`). */
+  policyArns?: string[];
+  /** Session tags: aws:PrincipalTag/<key> during the session. */
+  tags?: Record<string, string>;
+  /** The source identity (sts:SourceIdentity). */
+  sourceIdentity?: string;
+  /** The ECS task this session's credentials were issued to (task roles): revoked when it stops. */
+  taskArn?: string;
+  /** The container instance this session's credentials were issued to (instance profiles). */
+  containerInstanceArn?: string;
 }
 
 export interface CallContext {
   requestId: string;
   caller: Caller;
   region: string;
+  /** The caller's address, for aws:SourceIp. */
+  sourceIp?: string;
+  /** Whether the request came over TLS, for aws:SecureTransport. */
+  secureTransport?: boolean;
 }

@@ -56,12 +56,13 @@ export interface NetworkInterfaceRecord extends NetworkInterface {
   taskArn: string;
 }
 
-/** Every kind of EC2 record the control plane persists, by its kind name in the store. */
-export interface Ec2RecordKinds {
-  vpc: VpcRecord;
-  subnet: SubnetRecord;
-  securityGroup: SecurityGroupRecord;
-  networkInterface: NetworkInterfaceRecord;
+declare module './records.js' {
+  interface RecordKinds {
+    vpc: VpcRecord;
+    subnet: SubnetRecord;
+    securityGroup: SecurityGroupRecord;
+    networkInterface: NetworkInterfaceRecord;
+  }
 }
 
 /** The CIDR of every default VPC. */

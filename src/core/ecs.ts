@@ -20,9 +20,7 @@ import type {
   TaskOverride,
 } from '@aws-sdk/client-ecs';
 
-import type { AcmRecordKinds } from './acm.js';
-import type { Ec2RecordKinds } from './ec2.js';
-import type { ElbRecordKinds, TargetHealthState } from './elbv2.js';
+import type { TargetHealthState } from './elbv2.js';
 import type { UsageRecord } from './usage.js';
 
 export type { Attribute, Resource, Tag, TaskOverride };
@@ -221,17 +219,17 @@ export interface AccountSettingRecord {
   type: 'user';
 }
 
-/** Every kind of record the control plane persists, by its kind name in the store. */
-export interface RecordKinds extends Ec2RecordKinds, ElbRecordKinds, AcmRecordKinds {
-  cluster: ClusterRecord;
-  taskDefinition: TaskDefinitionRecord;
-  task: TaskRecord;
-  containerInstance: ContainerInstanceRecord;
-  taskDefinitionFamily: TaskDefinitionFamilyRecord;
-  accountSetting: AccountSettingRecord;
-  service: ServiceRecord;
-  serviceDeployment: ServiceDeploymentRecord;
-  serviceRevision: ServiceRevisionRecord;
-  usage: UsageRecord;
+declare module './records.js' {
+  interface RecordKinds {
+    cluster: ClusterRecord;
+    taskDefinition: TaskDefinitionRecord;
+    task: TaskRecord;
+    containerInstance: ContainerInstanceRecord;
+    taskDefinitionFamily: TaskDefinitionFamilyRecord;
+    accountSetting: AccountSettingRecord;
+    service: ServiceRecord;
+    serviceDeployment: ServiceDeploymentRecord;
+    serviceRevision: ServiceRevisionRecord;
+    usage: UsageRecord;
+  }
 }
-export type Kind = keyof RecordKinds;

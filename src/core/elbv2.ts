@@ -82,11 +82,13 @@ export interface RuleRecord extends Rule {
   tags: Tag[];
 }
 
-export interface ElbRecordKinds {
-  loadBalancer: LoadBalancerRecord;
-  targetGroup: TargetGroupRecord;
-  listener: ListenerRecord;
-  rule: RuleRecord;
+declare module './records.js' {
+  interface RecordKinds {
+    loadBalancer: LoadBalancerRecord;
+    targetGroup: TargetGroupRecord;
+    listener: ListenerRecord;
+    rule: RuleRecord;
+  }
 }
 
 // ARNs, as ELBv2 writes them: `loadbalancer/app/<name>/<id16>`, `targetgroup/<name>/<id16>`,

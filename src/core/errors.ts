@@ -19,7 +19,8 @@ export class AwsError extends Error {
   }
 }
 
-const define = (code: string, status = 400) =>
+/** An error class for one AWS code: each service's errors file defines its own with it. */
+export const define = (code: string, status = 400) =>
   class extends AwsError {
     constructor(message: string) {
       super(code, message, status);
@@ -54,74 +55,7 @@ export const InternalError = define('InternalError', 500);
 export const RequestEntityTooLarge = define('RequestEntityTooLargeException', 413);
 export const InternalFailure = define('InternalFailure', 500);
 
-// ECS errors, as named in the ECS service model.
-export const ClientException = define('ClientException');
-export const InvalidParameterException = define('InvalidParameterException');
-export const ServerException = define('ServerException', 500);
-export const ClusterNotFoundException = define('ClusterNotFoundException');
-export const ClusterContainsContainerInstancesException = define('ClusterContainsContainerInstancesException');
-export const ClusterContainsServicesException = define('ClusterContainsServicesException');
-export const ClusterContainsTasksException = define('ClusterContainsTasksException');
+// Codes many services share (ECS, ACM, and the services to come).
 export const ResourceNotFoundException = define('ResourceNotFoundException');
 export const ResourceInUseException = define('ResourceInUseException');
-export const TargetNotFoundException = define('TargetNotFoundException');
-export const AttributeLimitExceededException = define('AttributeLimitExceededException');
-export const ServiceNotFoundException = define('ServiceNotFoundException');
-export const ServiceNotActiveException = define('ServiceNotActiveException');
 export const LimitExceededException = define('LimitExceededException');
-
-// EC2's VPC errors, with EC2's dotted codes.
-export const InvalidVpcIDNotFound = define('InvalidVpcID.NotFound');
-export const InvalidSubnetIDNotFound = define('InvalidSubnetID.NotFound');
-export const InvalidGroupNotFound = define('InvalidGroup.NotFound');
-export const InvalidGroupDuplicate = define('InvalidGroup.Duplicate');
-export const InvalidGroupIdMalformed = define('InvalidGroupId.Malformed');
-export const InvalidVpcRange = define('InvalidVpc.Range');
-export const InvalidSubnetRange = define('InvalidSubnet.Range');
-export const InvalidSubnetConflict = define('InvalidSubnet.Conflict');
-export const InvalidPermissionDuplicate = define('InvalidPermission.Duplicate');
-export const InvalidPermissionNotFound = define('InvalidPermission.NotFound');
-export const InvalidNetworkInterfaceIDNotFound = define('InvalidNetworkInterfaceID.NotFound');
-export const InvalidZoneNotFound = define('InvalidZone.NotFound');
-export const DependencyViolation = define('DependencyViolation');
-export const CannotDelete = define('CannotDelete');
-export const InvalidParameterCombination = define('InvalidParameterCombination');
-
-// ELBv2's errors, with the codes its query protocol answers (the model's `error.code`, not the shape name).
-export const LoadBalancerNotFound = define('LoadBalancerNotFound');
-export const TargetGroupNotFound = define('TargetGroupNotFound');
-export const ListenerNotFound = define('ListenerNotFound');
-export const RuleNotFound = define('RuleNotFound');
-export const DuplicateLoadBalancerName = define('DuplicateLoadBalancerName');
-export const DuplicateTargetGroupName = define('DuplicateTargetGroupName');
-export const DuplicateListener = define('DuplicateListener');
-export const DuplicateTagKeys = define('DuplicateTagKeys');
-export const PriorityInUse = define('PriorityInUse');
-export const InvalidConfigurationRequest = define('InvalidConfigurationRequest');
-export const InvalidLoadBalancerAction = define('InvalidLoadBalancerAction');
-export const InvalidTarget = define('InvalidTarget');
-export const IncompatibleProtocols = define('IncompatibleProtocols');
-export const CertificateNotFound = define('CertificateNotFound');
-export const OperationNotPermitted = define('OperationNotPermitted');
-export const ResourceInUse = define('ResourceInUse');
-export const SubnetNotFound = define('SubnetNotFound');
-export const UnsupportedProtocol = define('UnsupportedProtocol');
-export const TooManyTags = define('TooManyTags');
-export const TargetGroupAssociationLimit = define('TargetGroupAssociationLimit');
-export const TooManyActions = define('TooManyActions');
-
-// ACM's errors (awsJson: the shape name is the code).
-export const InvalidArnException = define('InvalidArnException');
-export const InvalidTagException = define('InvalidTagException');
-export const InvalidArgsException = define('InvalidArgsException');
-export const TooManyTagsException = define('TooManyTagsException');
-
-/** RunTask's clientToken reused with a different request; `resourceIds` are the tasks the token already started. */
-export class ConflictException extends AwsError {
-  constructor(
-    message: string,
-    readonly resourceIds: string[],
-  ) {
-    super('ConflictException', message);
-  }
-}

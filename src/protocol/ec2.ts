@@ -2,15 +2,7 @@
 // `locationName`, lists as `Name.N` (`Filter.1.Value.1`); answers `<{Operation}Response>` with a lower-case
 // `requestId` and the members straight inside; errors `<Response><Errors><Error>` with EC2's own codes
 // (`InvalidVpcID.NotFound`, `InvalidParameterValue`, `AuthFailure`...) and an upper-case `RequestID`.
-import {
-  AuthFailure,
-  IncompleteSignature,
-  InternalError,
-  InvalidParameterValue,
-  MissingParameter,
-  RequestExpired,
-  SignatureDoesNotMatch,
-} from '../core/errors.js';
+import { AuthFailure, IncompleteSignature, InternalError, InvalidParameterValue, MissingParameter, RequestExpired, SignatureDoesNotMatch } from '../core/errors.js';
 import { ec2Naming } from './form.js';
 import { renderValue, type PathStep } from './model.js';
 import type { QueryDialect } from './query.js';

@@ -2,16 +2,7 @@
 // JSON body in and out. Errors are `{"__type": "<Code>", "message": "..."}` with `x-amzn-ErrorType`; both
 // botocore and the JS SDK also accept AWS's `namespace#Code` form, and the plain code is what they match.
 // Type errors use the wording of AWS's Java front end (Coral), as AWS answers them.
-import {
-  AwsError,
-  IncompleteSignatureException,
-  InternalFailure,
-  InvalidSignatureException,
-  MissingAuthenticationTokenException,
-  SerializationException,
-  UnknownOperationException,
-  UnrecognizedClientException,
-} from '../core/errors.js';
+import { AwsError, IncompleteSignatureException, InternalFailure, InvalidSignatureException, MissingAuthenticationTokenException, SerializationException, UnknownOperationException, UnrecognizedClientException } from '../core/errors.js';
 import { Cursor, inputReaders, outputWriters, serverFaultCode, validationError, type InputDialect, type OutputDialect, type Writer } from './model.js';
 import type { ServiceBinding, ServiceModel } from './service.js';
 import { DEFAULT_CLOCK_SKEW_MINUTES, type SignatureFailure } from './sigv4.js';

@@ -8,18 +8,7 @@
 // scope of its signature names one signing name (`elasticloadbalancing`, `ec2`, `iam`, `sts`); the body's
 // `Version` and `Action` pick the service among those (ELB and ELBv2 share a signing name; an unsigned request
 // names none). Adding a service is adding its binding.
-import {
-  AwsError,
-  IncompleteSignature,
-  InvalidAction,
-  InvalidClientTokenId,
-  InvalidParameterValue,
-  MissingAction,
-  MissingAuthenticationToken,
-  NoSuchVersion,
-  RequestExpired,
-  SignatureDoesNotMatch,
-} from '../core/errors.js';
+import { AwsError, IncompleteSignature, InvalidAction, InvalidClientTokenId, InvalidParameterValue, MissingAction, MissingAuthenticationToken, NoSuchVersion, RequestExpired, SignatureDoesNotMatch } from '../core/errors.js';
 import { ec2Dialect } from './ec2.js';
 import { FormParams, formReaders, queryNaming, type FormNaming, type FormReader } from './form.js';
 import { Cursor, inputReaders, renderValue, serverFaultCode, validationError, type InputDialect, type Reader, type Violation } from './model.js';

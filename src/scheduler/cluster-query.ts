@@ -11,7 +11,7 @@
 // A bare word ends at whitespace, a parenthesis, a comma, a quote or an operator character; values with
 // those (regular expressions with groups or alternatives) are quoted.
 import type { ContainerInstanceRecord, TaskRecord } from '../core/ecs.js';
-import { InvalidParameterException } from '../core/errors.js';
+import { InvalidParameterException } from '../core/ecs-errors.js';
 
 /** What a cluster query can ask of one container instance. */
 export interface ContainerInstanceView {

@@ -7,7 +7,7 @@
 // A pure function over a ClusterSnapshot: it returns a plan and never writes (the occupations it books
 // while planning are undone before it returns). Randomness comes in with the request.
 import type { Failure, PlacementConstraint, PlacementStrategy, TaskDefinition, TaskOverride } from '@aws-sdk/client-ecs';
-import { InvalidParameterException } from '../core/errors.js';
+import { InvalidParameterException } from '../core/ecs-errors.js';
 import { parseClusterQuery, type ClusterQuery } from './cluster-query.js';
 import { taskRequirement, type TaskRequirement } from './resources.js';
 import { AGENT_DISCONNECTED, CANDIDATE, type AttributeColumn, type ClusterSnapshot } from './snapshot.js';

@@ -2,7 +2,7 @@
 // the host ports it reserves) and what is left once the instance's tasks have taken their share.
 import type { ContainerDefinition, TaskDefinition, TaskOverride } from '@aws-sdk/client-ecs';
 import type { Resource } from '../core/ecs.js';
-import { InvalidParameterException } from '../core/errors.js';
+import { InvalidParameterException } from '../core/ecs-errors.js';
 import { withOverrides } from '../core/task-overrides.js';
 
 /**

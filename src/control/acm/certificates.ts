@@ -3,7 +3,8 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import type { CertificateRecord } from '../../core/acm.js';
 import { arn } from '../../core/arn.js';
-import { InvalidArnException, ResourceNotFoundException, ValidationException } from '../../core/errors.js';
+import { InvalidArnException } from '../../core/acm-errors.js';
+import { ResourceNotFoundException, ValidationException } from '../../core/errors.js';
 import type { ControlContext } from '../context.js';
 import type { State } from '../state.js';
 

@@ -18,6 +18,7 @@ import { describeCertificate } from './describe-certificate.js';
 import { getCertificate } from './get-certificate.js';
 import { importCertificate } from './import-certificate.js';
 import { listCertificates } from './list-certificates.js';
+import { listenersByLoadBalancer } from '../elbv2/indexes.js';
 
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 const code = (expected: string) => (error: unknown) => (error as AwsError).code === expected;
@@ -64,7 +65,7 @@ describe('ACM imported certificates', { skip: !hasOpenssl && 'openssl is not ins
     assert.deepEqual(describeCertificate(f.ctx, { CertificateArn: first }).Certificate.InUseBy, [lb]);
     await assert.rejects(deleteCertificate(f.ctx, { CertificateArn: first }), code('ResourceInUseException'));
     // A second certificate served by SNI: listed beside the default, and in use while it is.
-    const listenerArn = f.ctx.state.where('listener', 'loadBalancer', lb)[0]!.ListenerArn;
+    const listenerArn = f.ctx.state.where(listenersByLoadBalancer, lb)[0]!.ListenerArn;
     await addListenerCertificates(f.ctx, { ListenerArn: listenerArn, Certificates: [{ CertificateArn: second }] });
     assert.deepEqual(describeListenerCertificates(f.ctx, { ListenerArn: listenerArn }).Certificates, [
       { CertificateArn: first, IsDefault: true },

@@ -1,4 +1,4 @@
-import { InvalidArgsException } from '../../core/errors.js';
+import { InvalidArgsException } from '../../core/acm-errors.js';
 import type { ControlContext } from '../context.js';
 import { statusAt, usedBy } from './certificates.js';
 

@@ -1,5 +1,6 @@
 // ACM tags: at most 50 per certificate; keys unique; the `aws:` prefix is AWS's own.
-import { InvalidParameterException, InvalidTagException, TooManyTagsException } from '../../core/errors.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
+import { InvalidTagException, TooManyTagsException } from '../../core/acm-errors.js';
 
 export type AcmTag = { Key: string; Value?: string };
 

@@ -1,10 +1,12 @@
 import type { CreateSecurityGroupRequest, CreateSecurityGroupResult } from '@aws-sdk/client-ec2';
 import { DEFAULT_SECURITY_GROUP } from '../../core/ec2.js';
-import { InvalidGroupDuplicate, InvalidParameterValue, MissingParameter } from '../../core/errors.js';
+import { InvalidGroupDuplicate } from '../../core/ec2-errors.js';
+import { InvalidParameterValue, MissingParameter } from '../../core/errors.js';
 import type { ControlContext } from '../context.js';
 import { tagsFor } from './describe.js';
 import { defaultVpc, resolveVpc } from './lookups.js';
 import { newSecurityGroup } from './vpcs.js';
+import { securityGroupsByVpc } from './indexes.js';
 
 const MAX_NAME = 255;
 
@@ -20,7 +22,7 @@ export async function createSecurityGroup(ctx: ControlContext, input: CreateSecu
     const vpcId = input.VpcId ?? defaultVpc(ctx)?.VpcId;
     if (vpcId === undefined) throw new MissingParameter('No default VPC for this user. GroupName is only supported for EC2-Classic and default VPC.');
     const vpc = resolveVpc(tx, vpcId);
-    if (ctx.state.where('securityGroup', 'vpc', vpc.VpcId).some((g) => g.GroupName === name)) {
+    if (ctx.state.where(securityGroupsByVpc, vpc.VpcId).some((g) => g.GroupName === name)) {
       throw new InvalidGroupDuplicate(`The security group '${name}' already exists for VPC '${vpc.VpcId}'`);
     }
     const created = newSecurityGroup(ctx, vpc.VpcId, name, description, tagsFor('security-group', input.TagSpecifications));

@@ -1,5 +1,6 @@
 import type { CreateSubnetRequest, CreateSubnetResult } from '@aws-sdk/client-ec2';
-import { InvalidParameterValue, InvalidSubnetConflict, InvalidSubnetRange, MissingParameter } from '../../core/errors.js';
+import { InvalidParameterValue, MissingParameter } from '../../core/errors.js';
+import { InvalidSubnetConflict, InvalidSubnetRange } from '../../core/ec2-errors.js';
 import { cidrContains, cidrsOverlap, parseCidr } from '../../core/ipv4.js';
 import type { ControlContext } from '../context.js';
 import { BLOCK_PREFIX } from './create-vpc.js';
@@ -8,6 +9,7 @@ import { resolveVpc } from './lookups.js';
 import { availableAddressCount } from './network-interfaces.js';
 import { newSubnet } from './vpcs.js';
 import { availabilityZones, findZone } from './zones.js';
+import { subnetsByVpc } from './indexes.js';
 
 /** A subnet of a VPC in one availability zone: its block inside the VPC's, overlapping no other subnet's. */
 export async function createSubnet(ctx: ControlContext, input: CreateSubnetRequest): Promise<CreateSubnetResult> {
@@ -27,7 +29,7 @@ export async function createSubnet(ctx: ControlContext, input: CreateSubnetReque
     if (cidr.prefix < BLOCK_PREFIX.min || cidr.prefix > BLOCK_PREFIX.max || !cidrContains(parseCidr(vpc.CidrBlock)!, cidr)) {
       throw new InvalidSubnetRange(`The CIDR '${input.CidrBlock}' is invalid.`);
     }
-    if (ctx.state.where('subnet', 'vpc', vpc.VpcId).some((s) => cidrsOverlap(parseCidr(s.CidrBlock)!, cidr))) {
+    if (ctx.state.where(subnetsByVpc, vpc.VpcId).some((s) => cidrsOverlap(parseCidr(s.CidrBlock)!, cidr))) {
       throw new InvalidSubnetConflict(`The CIDR '${input.CidrBlock}' conflicts with another subnet`);
     }
     const created = newSubnet(ctx, vpc.VpcId, input.CidrBlock!, zone, false, tagsFor('subnet', input.TagSpecifications));

@@ -1,5 +1,6 @@
 import type { CreateVpcRequest, CreateVpcResult } from '@aws-sdk/client-ec2';
-import { InvalidParameterValue, InvalidVpcRange, MissingParameter } from '../../core/errors.js';
+import { InvalidParameterValue, MissingParameter } from '../../core/errors.js';
+import { InvalidVpcRange } from '../../core/ec2-errors.js';
 import { parseCidr } from '../../core/ipv4.js';
 import type { ControlContext } from '../context.js';
 import { tagsFor } from './describe.js';

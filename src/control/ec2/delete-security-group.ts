@@ -1,6 +1,6 @@
 import type { DeleteSecurityGroupRequest, DeleteSecurityGroupResult } from '@aws-sdk/client-ec2';
 import { DEFAULT_SECURITY_GROUP } from '../../core/ec2.js';
-import { CannotDelete, DependencyViolation } from '../../core/errors.js';
+import { CannotDelete, DependencyViolation } from '../../core/ec2-errors.js';
 import type { ControlContext } from '../context.js';
 import { findSecurityGroup } from './lookups.js';
 

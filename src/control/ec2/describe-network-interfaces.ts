@@ -1,6 +1,6 @@
 import type { DescribeNetworkInterfacesRequest, DescribeNetworkInterfacesResult } from '@aws-sdk/client-ec2';
 import type { NetworkInterfaceRecord } from '../../core/ec2.js';
-import { InvalidNetworkInterfaceIDNotFound } from '../../core/errors.js';
+import { InvalidNetworkInterfaceIDNotFound } from '../../core/ec2-errors.js';
 import type { ControlContext } from '../context.js';
 import { describe, type FilterFields } from './describe.js';
 

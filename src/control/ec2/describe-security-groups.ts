@@ -1,6 +1,6 @@
 import type { DescribeSecurityGroupsRequest, DescribeSecurityGroupsResult } from '@aws-sdk/client-ec2';
 import type { SecurityGroupRecord } from '../../core/ec2.js';
-import { InvalidGroupNotFound } from '../../core/errors.js';
+import { InvalidGroupNotFound } from '../../core/ec2-errors.js';
 import type { ControlContext } from '../context.js';
 import { describe, type FilterFields } from './describe.js';
 

@@ -1,6 +1,6 @@
 import type { DescribeSubnetsRequest, DescribeSubnetsResult } from '@aws-sdk/client-ec2';
 import type { SubnetRecord } from '../../core/ec2.js';
-import { InvalidSubnetIDNotFound } from '../../core/errors.js';
+import { InvalidSubnetIDNotFound } from '../../core/ec2-errors.js';
 import type { ControlContext } from '../context.js';
 import { describe, type FilterFields } from './describe.js';
 import { availableAddressCount } from './network-interfaces.js';

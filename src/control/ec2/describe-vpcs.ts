@@ -1,6 +1,6 @@
 import type { DescribeVpcsRequest, DescribeVpcsResult } from '@aws-sdk/client-ec2';
 import type { VpcRecord } from '../../core/ec2.js';
-import { InvalidVpcIDNotFound } from '../../core/errors.js';
+import { InvalidVpcIDNotFound } from '../../core/ec2-errors.js';
 import type { ControlContext } from '../context.js';
 import { describe, type FilterFields } from './describe.js';
 

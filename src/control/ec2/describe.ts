@@ -2,7 +2,8 @@
 // filters (`Name` and `Values`, `*` and `?` wildcards, `tag:<key>`, `tag-key`, `tag-value`), and pages
 // (MaxResults and NextToken, everything when MaxResults is absent).
 import type { Ec2Tag } from '../../core/ec2.js';
-import { AwsError, InvalidParameterException, InvalidParameterValue } from '../../core/errors.js';
+import { AwsError, InvalidParameterValue } from '../../core/errors.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
 import { paginate } from '../ecs/pagination.js';
 
 export interface Filter {

@@ -1,9 +1,10 @@
 // How EC2 resolves the ids callers pass for VPCs, subnets and security groups, with EC2's not-found errors.
 import { arn } from '../../core/arn.js';
 import type { SecurityGroupRecord, SubnetRecord, VpcRecord } from '../../core/ec2.js';
-import { InvalidGroupNotFound, InvalidSubnetIDNotFound, InvalidVpcIDNotFound } from '../../core/errors.js';
+import { InvalidGroupNotFound, InvalidSubnetIDNotFound, InvalidVpcIDNotFound } from '../../core/ec2-errors.js';
 import type { ControlContext } from '../context.js';
 import type { Reader } from '../ecs/lookups.js';
+import { securityGroupsByVpc } from './indexes.js';
 
 export function resolveVpc(reader: Reader, vpcId: string): VpcRecord {
   const vpc = reader.get('vpc', vpcId);
@@ -37,7 +38,7 @@ export function findSecurityGroup(
 ): SecurityGroupRecord {
   if (ref.GroupId) return resolveSecurityGroup(reader, ref.GroupId);
   const vpcId = ref.VpcId ?? defaultVpc(ctx)?.VpcId;
-  const group = vpcId === undefined ? undefined : ctx.state.where('securityGroup', 'vpc', vpcId).find((g) => g.GroupName === ref.GroupName);
+  const group = vpcId === undefined ? undefined : ctx.state.where(securityGroupsByVpc, vpcId).find((g) => g.GroupName === ref.GroupName);
   if (!group) {
     throw new InvalidGroupNotFound(`The security group '${ref.GroupName ?? ''}' does not exist in default VPC '${vpcId ?? 'none'}'`);
   }

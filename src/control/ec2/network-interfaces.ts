@@ -6,6 +6,7 @@ import { ec2Id, type NetworkInterfaceRecord, type SecurityGroupRecord, type Subn
 import { formatIpv4, nextFreeAddress, parseCidr, parseIpv4, usableAddresses } from '../../core/ipv4.js';
 import type { ControlContext } from '../context.js';
 import type { State, Transaction } from '../state.js';
+import { networkInterfacesBySubnet, networkInterfacesByTask } from './indexes.js';
 
 /** The account AWS's managed interfaces (Fargate's, ECS's) are requested by. */
 const ECS_REQUESTER_ID = '578734482556';
@@ -16,14 +17,14 @@ function takenAddresses(state: Pick<State, 'where'>, tx: Transaction, subnetId: 
   const add = (eni: NetworkInterfaceRecord | undefined) => {
     if (eni?.SubnetId === subnetId) taken.add(parseIpv4(eni.PrivateIpAddress)!);
   };
-  for (const eni of state.where('networkInterface', 'subnet', subnetId)) add(tx.get('networkInterface', eni.NetworkInterfaceId));
+  for (const eni of state.where(networkInterfacesBySubnet, subnetId)) add(tx.get('networkInterface', eni.NetworkInterfaceId));
   for (const staged of tx.staged.values()) if (staged.kind === 'networkInterface') add(staged.doc as NetworkInterfaceRecord | undefined);
   return taken;
 }
 
 /** How many addresses of the subnet are free (DescribeSubnets' AvailableIpAddressCount). */
 export function availableAddressCount(state: Pick<State, 'where'>, subnet: SubnetRecord): number {
-  return usableAddresses(parseCidr(subnet.CidrBlock)!) - state.where('networkInterface', 'subnet', subnet.SubnetId).length;
+  return usableAddresses(parseCidr(subnet.CidrBlock)!) - state.where(networkInterfacesBySubnet, subnet.SubnetId).length;
 }
 
 /** The DNS name EC2 gives an address: `ip-10-0-0-5.ec2.internal` in us-east-1, `ip-...<region>.compute.internal` elsewhere. */
@@ -89,7 +90,7 @@ export function createTaskInterface(
 
 /** Deletes a task's interfaces (its task has stopped); answers how many went. */
 export function deleteTaskInterfaces(state: Pick<State, 'where'>, tx: Transaction, taskArn: string): number {
-  const enis = state.where('networkInterface', 'task', taskArn);
+  const enis = state.where(networkInterfacesByTask, taskArn);
   for (const eni of enis) tx.delete('networkInterface', eni.NetworkInterfaceId);
   return enis.length;
 }

@@ -4,7 +4,8 @@
 // agent that enforces it: each rule's source groups become the addresses of the interfaces in them.
 import type { IpPermission, SecurityGroupRecord } from '../../core/ec2.js';
 import type { IngressRule } from '../../core/agent-protocol.js';
-import { InvalidParameterValue, InvalidPermissionDuplicate, InvalidPermissionNotFound, MissingParameter } from '../../core/errors.js';
+import { InvalidParameterValue, MissingParameter } from '../../core/errors.js';
+import { InvalidPermissionDuplicate, InvalidPermissionNotFound } from '../../core/ec2-errors.js';
 import { parseCidr } from '../../core/ipv4.js';
 import type { State } from '../state.js';
 

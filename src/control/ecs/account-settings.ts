@@ -3,7 +3,7 @@
 // effect for a principal is the first of those three that exists.
 import type { Setting, SettingName } from '@aws-sdk/client-ecs';
 import type { AccountSettingRecord } from '../../core/ecs.js';
-import { InvalidParameterException } from '../../core/errors.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
 import type { ControlContext } from '../context.js';
 import type { Reader } from './lookups.js';
 

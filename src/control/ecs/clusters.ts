@@ -2,8 +2,9 @@
 // cluster is shown, with its counts computed from the tasks and container instances in state.
 import type { CapacityProviderStrategyItem, Cluster, ClusterField, ClusterSetting, KeyValuePair } from '@aws-sdk/client-ecs';
 import { TASK_STATUS_ORDER, type ClusterRecord, type TaskRecord } from '../../core/ecs.js';
-import { InvalidParameterException } from '../../core/errors.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
 import type { State } from '../state.js';
+import { containerInstancesByCluster, servicesByCluster, tasksByCluster } from './indexes.js';
 
 const CLUSTER_NAME = /^[a-zA-Z0-9_-]{1,255}$/;
 const CLUSTER_SETTING_VALUES: Record<string, readonly string[]> = { containerInsights: ['enhanced', 'enabled', 'disabled'] };
@@ -52,15 +53,15 @@ export const isPending = (t: TaskRecord) => TASK_STATUS_ORDER.indexOf(t.lastStat
 
 /** Tasks that still hold the cluster: anything not yet STOPPED. */
 export const activeTasks = (state: State, clusterArn: string): TaskRecord[] =>
-  state.where('task', 'cluster', clusterArn).filter((t) => t.lastStatus !== 'STOPPED');
+  state.where(tasksByCluster, clusterArn).filter((t) => t.lastStatus !== 'STOPPED');
 
 /** Container instances registered to the cluster: ACTIVE or DRAINING, not deregistered. */
 export const registeredInstances = (state: State, clusterArn: string) =>
-  state.where('containerInstance', 'cluster', clusterArn).filter((i) => i.status !== 'INACTIVE');
+  state.where(containerInstancesByCluster, clusterArn).filter((i) => i.status !== 'INACTIVE');
 
 /** Services that still hold the cluster: ACTIVE and DRAINING ones (what DeleteCluster's ClusterContainsServicesException reads). */
 export const activeServicesCount = (state: State, clusterArn: string): number =>
-  state.where('service', 'cluster', clusterArn).filter((s) => s.status !== 'INACTIVE').length;
+  state.where(servicesByCluster, clusterArn).filter((s) => s.status !== 'INACTIVE').length;
 
 function taskStatistics(tasks: readonly TaskRecord[]): KeyValuePair[] {
   const launchTypes = [

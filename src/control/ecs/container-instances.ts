@@ -3,11 +3,12 @@
 // are ECS's own, and the attributes ECS derives from the instance identity document at registration.
 import type { Attribute, ContainerInstance, ContainerInstanceHealthStatus } from '@aws-sdk/client-ecs';
 import type { ContainerInstanceRecord } from '../../core/ecs.js';
-import { AttributeLimitExceededException, InvalidParameterException, TargetNotFoundException } from '../../core/errors.js';
+import { AttributeLimitExceededException, InvalidParameterException, TargetNotFoundException } from '../../core/ecs-errors.js';
 import { clusterSnapshots } from '../cluster-snapshots.js';
 import type { ControlContext } from '../context.js';
 import { isPending } from './clusters.js';
 import { findContainerInstance, resolveCluster } from './lookups.js';
+import { tasksByContainerInstance } from './indexes.js';
 
 /** Attributes ECS and its agent set; every other attribute is custom (PutAttributes). */
 export const isEcsAttribute = (name: string): boolean => name.startsWith('ecs.') || name.startsWith('com.amazonaws.ecs.');
@@ -25,7 +26,7 @@ export function describeContainerInstance(
     ...instance,
     remainingResources: snapshot.remainingResources(arn) ?? record.registeredResources,
     runningTasksCount: snapshot.view(arn)?.runningTasksCount ?? 0,
-    pendingTasksCount: ctx.state.where('task', 'containerInstance', arn).filter(isPending).length,
+    pendingTasksCount: ctx.state.where(tasksByContainerInstance, arn).filter(isPending).length,
     ...(include.includes('TAGS') ? { tags } : {}),
     ...(include.includes('CONTAINER_INSTANCE_HEALTH') ? { healthStatus: health(ctx, record) } : {}),
   };

@@ -2,7 +2,7 @@ import type { CreateServiceRequest, CreateServiceResponse } from '@aws-sdk/clien
 import { serviceArn } from '../../core/arn.js';
 import type { CallContext } from '../../core/caller.js';
 import type { ServiceRecord } from '../../core/ecs.js';
-import { InvalidParameterException } from '../../core/errors.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
 import { validatePlacement } from '../../scheduler/placement.js';
 import { checkServiceLoadBalancers } from '../elbv2/service-targets.js';
 import type { ControlContext } from '../context.js';

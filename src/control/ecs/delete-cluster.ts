@@ -1,10 +1,5 @@
 import type { DeleteClusterRequest, DeleteClusterResponse } from '@aws-sdk/client-ecs';
-import {
-  ClusterContainsContainerInstancesException,
-  ClusterContainsServicesException,
-  ClusterContainsTasksException,
-  ClusterNotFoundException,
-} from '../../core/errors.js';
+import { ClusterContainsContainerInstancesException, ClusterContainsServicesException, ClusterContainsTasksException, ClusterNotFoundException } from '../../core/ecs-errors.js';
 import type { ControlContext } from '../context.js';
 import { activeServicesCount, activeTasks, ALL_CLUSTER_FIELDS, describeCluster, registeredInstances } from './clusters.js';
 import { clusterArnOf } from './lookups.js';

@@ -1,5 +1,5 @@
 import type { DeleteServiceRequest, DeleteServiceResponse } from '@aws-sdk/client-ecs';
-import { InvalidParameterException } from '../../core/errors.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
 import type { ControlContext } from '../context.js';
 import { resolveCluster } from './lookups.js';
 import { describeService, resolveService, stopServiceDeployment } from './services.js';

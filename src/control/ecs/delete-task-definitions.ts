@@ -1,6 +1,6 @@
 import type { DeleteTaskDefinitionsRequest, DeleteTaskDefinitionsResponse, Failure, TaskDefinition } from '@aws-sdk/client-ecs';
 import { taskDefinitionArn } from '../../core/arn.js';
-import { InvalidParameterException } from '../../core/errors.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
 import type { ControlContext } from '../context.js';
 import { parseTaskDefinitionRef } from './lookups.js';
 import { completeDeletion } from '../retention.js';

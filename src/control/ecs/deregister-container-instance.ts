@@ -1,9 +1,10 @@
 import type { DeregisterContainerInstanceRequest, DeregisterContainerInstanceResponse } from '@aws-sdk/client-ecs';
-import { InvalidParameterException } from '../../core/errors.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
 import { applyTaskReport, requestStop, type StopCause } from '../../core/task-lifecycle.js';
 import type { ControlContext } from '../context.js';
 import { describeContainerInstance } from './container-instances.js';
 import { findContainerInstance, resolveCluster } from './lookups.js';
+import { tasksByContainerInstance } from './indexes.js';
 
 /** ECS stops accounting for the tasks of an instance deregistered with `force`: they are orphaned. */
 const ORPHANED: StopCause = { stopCode: 'UserInitiated', stoppedReason: 'Container instance deregistered with force' };
@@ -22,7 +23,7 @@ export async function deregisterContainerInstance(
     const instance = findContainerInstance(ctx, cluster, input.containerInstance!, tx);
     if (!instance) throw new InvalidParameterException('Container instance not found.');
     if (instance.status === 'INACTIVE') return { record: instance, orphaned: [] };
-    const tasks = ctx.state.where('task', 'containerInstance', instance.containerInstanceArn).filter((t) => t.lastStatus !== 'STOPPED');
+    const tasks = ctx.state.where(tasksByContainerInstance, instance.containerInstanceArn).filter((t) => t.lastStatus !== 'STOPPED');
     if (tasks.length > 0 && !input.force) throw new InvalidParameterException('Found running tasks on the instance.');
     const now = ctx.clock.now();
     for (const task of tasks) tx.put('task', task.taskArn, applyTaskReport(requestStop(task, ORPHANED, now), { status: 'STOPPED' }, now));

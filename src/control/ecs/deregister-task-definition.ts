@@ -1,5 +1,5 @@
 import type { DeregisterTaskDefinitionRequest, DeregisterTaskDefinitionResponse } from '@aws-sdk/client-ecs';
-import { ClientException } from '../../core/errors.js';
+import { ClientException } from '../../core/ecs-errors.js';
 import type { ControlContext } from '../context.js';
 import { parseTaskDefinitionRef, resolveTaskDefinition } from './lookups.js';
 import { taskDefinitionOf } from './task-definitions.js';

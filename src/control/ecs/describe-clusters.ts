@@ -1,5 +1,5 @@
 import type { Cluster, DescribeClustersRequest, DescribeClustersResponse, Failure } from '@aws-sdk/client-ecs';
-import { InvalidParameterException } from '../../core/errors.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
 import type { ControlContext } from '../context.js';
 import { describeCluster } from './clusters.js';
 import { clusterArnOf } from './lookups.js';

@@ -1,5 +1,5 @@
 import type { ContainerInstance, DescribeContainerInstancesRequest, DescribeContainerInstancesResponse, Failure } from '@aws-sdk/client-ecs';
-import { ClientException, InvalidParameterException } from '../../core/errors.js';
+import { ClientException, InvalidParameterException } from '../../core/ecs-errors.js';
 import type { ControlContext } from '../context.js';
 import { describeContainerInstance } from './container-instances.js';
 import { containerInstanceArnOf, findContainerInstance, resolveCluster } from './lookups.js';

@@ -1,5 +1,5 @@
 import type { DescribeServiceDeploymentsRequest, DescribeServiceDeploymentsResponse, Failure, ServiceDeployment } from '@aws-sdk/client-ecs';
-import { InvalidParameterException } from '../../core/errors.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
 import type { ControlContext } from '../context.js';
 import { describeServiceDeployment } from './services.js';
 

@@ -1,5 +1,5 @@
 import type { DescribeServiceRevisionsRequest, DescribeServiceRevisionsResponse, Failure, ServiceRevision } from '@aws-sdk/client-ecs';
-import { InvalidParameterException } from '../../core/errors.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
 import type { ControlContext } from '../context.js';
 
 const MAX_ARNS = 20;

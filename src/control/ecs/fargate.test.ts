@@ -11,6 +11,7 @@ import { listContainerInstances } from './list-container-instances.js';
 import { registerTaskDefinition } from './register-task-definition.js';
 import { runTask } from './run-task.js';
 import { submitTaskStateChange } from './submit-task-state-change.js';
+import { networkInterfacesBySubnet, networkInterfacesByTask } from '../ec2/indexes.js';
 
 let f: Fixture;
 let cluster: ClusterRecord;
@@ -144,7 +145,7 @@ describe('RunTask with the FARGATE launch type', () => {
     const task = tasks[0]!;
     assert.deepEqual([task.lastStatus, task.desiredStatus, task.stopCode], ['STOPPED', 'STOPPED', 'TaskFailedToStart']);
     assert.match(task.stoppedReason!, /InsufficientFreeAddressesInSubnet/);
-    assert.equal(f.ctx.state.where('networkInterface', 'subnet', subnet).length, 11);
+    assert.equal(f.ctx.state.where(networkInterfacesBySubnet, subnet).length, 11);
   });
 });
 
@@ -163,7 +164,7 @@ describe('settlement of Fargate tasks', () => {
     await settleTasks(f.ctx);
     const stopped = f.ctx.state.get('task', taskArn)!;
     assert.equal(stopped.attachments![0]!.status, 'DELETED');
-    assert.equal(f.ctx.state.where('networkInterface', 'task', taskArn).length, 0);
+    assert.equal(f.ctx.state.where(networkInterfacesByTask, taskArn).length, 0);
     const usage = f.ctx.state.get('usage', taskArn)!;
     assert.deepEqual(
       [usage.launchType, usage.billedSeconds, usage.vcpu, usage.memoryGB, usage.extraEphemeralStorageGB],

@@ -2,7 +2,7 @@
 // tasks on Wharf-managed capacity (the hosts whose agents offer it), where the user sees no instance.
 import type { CapacityProviderStrategyItem, TaskOverride } from '@aws-sdk/client-ecs';
 import type { ClusterRecord, TaskDefinitionRecord, TaskRecord } from '../../core/ecs.js';
-import { InvalidParameterException } from '../../core/errors.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
 import { placeOnManagedCapacity } from '../../scheduler/managed-capacity.js';
 import { MAX_TASKS_PER_REQUEST } from '../../scheduler/placement.js';
 import { parseTaskCpu, parseTaskMemory } from '../../scheduler/resources.js';

@@ -1,8 +1,9 @@
 import type { Attribute, ListAttributesRequest, ListAttributesResponse } from '@aws-sdk/client-ecs';
-import { InvalidParameterException } from '../../core/errors.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
 import type { ControlContext } from '../context.js';
 import { resolveCluster } from './lookups.js';
 import { paginate } from './pagination.js';
+import { containerInstancesByCluster } from './indexes.js';
 
 /**
  * Every attribute of the cluster's registered container instances, ECS's own included (so that, say,
@@ -14,7 +15,7 @@ export async function listAttributes(ctx: ControlContext, input: ListAttributesR
   }
   const cluster = resolveCluster(ctx, input.cluster);
   const attributes: Attribute[] = [];
-  for (const instance of ctx.state.where('containerInstance', 'cluster', cluster.clusterArn)) {
+  for (const instance of ctx.state.where(containerInstancesByCluster, cluster.clusterArn)) {
     if (instance.status === 'INACTIVE') continue;
     for (const { name, value } of instance.attributes) {
       if (input.attributeName !== undefined && name !== input.attributeName) continue;

@@ -4,6 +4,7 @@ import { clusterSnapshots } from '../cluster-snapshots.js';
 import type { ControlContext } from '../context.js';
 import { resolveCluster } from './lookups.js';
 import { paginate } from './pagination.js';
+import { containerInstancesByCluster } from './indexes.js';
 
 /**
  * Without a status, every instance but the deregistered (INACTIVE) ones. `filter` is a cluster query
@@ -17,7 +18,7 @@ export async function listContainerInstances(
   const query = input.filter ? parseClusterQuery(input.filter) : undefined;
   const snapshot = clusterSnapshots(ctx.state).of(cluster.clusterArn);
   const arns = ctx.state
-    .where('containerInstance', 'cluster', cluster.clusterArn)
+    .where(containerInstancesByCluster, cluster.clusterArn)
     .filter((i) => (input.status ? i.status === input.status : i.status !== 'INACTIVE'))
     .map((i) => i.containerInstanceArn)
     .filter((arn) => {

@@ -3,6 +3,7 @@ import type { ControlContext } from '../context.js';
 import { resolveCluster } from './lookups.js';
 import { paginate } from './pagination.js';
 import { resolveService } from './services.js';
+import { serviceDeploymentsByService } from './indexes.js';
 
 /** ECS answers 20 service deployments per page unless asked otherwise (at most 100). */
 const DEFAULT_PAGE_SIZE = 20;
@@ -13,7 +14,7 @@ export async function listServiceDeployments(ctx: ControlContext, input: ListSer
   const service = resolveService(ctx, cluster, input.service!);
   const after = input.createdAt?.after?.getTime();
   const before = input.createdAt?.before?.getTime();
-  const matching = ctx.state.where('serviceDeployment', 'service', service.serviceArn).filter((d) => {
+  const matching = ctx.state.where(serviceDeploymentsByService, service.serviceArn).filter((d) => {
     const created = new Date(d.createdAt).getTime();
     return (
       (input.status === undefined || input.status.length === 0 || input.status.includes(d.status)) &&

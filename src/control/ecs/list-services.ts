@@ -2,6 +2,7 @@ import type { ListServicesRequest, ListServicesResponse } from '@aws-sdk/client-
 import type { ControlContext } from '../context.js';
 import { resolveCluster } from './lookups.js';
 import { paginate } from './pagination.js';
+import { servicesByCluster } from './indexes.js';
 
 /** ECS answers 10 services per page unless asked for more (at most 100). */
 const DEFAULT_PAGE_SIZE = 10;
@@ -10,7 +11,7 @@ const DEFAULT_PAGE_SIZE = 10;
 export async function listServices(ctx: ControlContext, input: ListServicesRequest): Promise<ListServicesResponse> {
   const cluster = resolveCluster(ctx, input.cluster);
   const services = ctx.state
-    .where('service', 'cluster', cluster.clusterArn)
+    .where(servicesByCluster, cluster.clusterArn)
     .filter(
       (s) =>
         s.status === 'ACTIVE' &&

@@ -1,20 +1,21 @@
 import type { ListTasksRequest, ListTasksResponse } from '@aws-sdk/client-ecs';
 import { lastSegment, parseArn, serviceGroup } from '../../core/arn.js';
 import type { TaskRecord } from '../../core/ecs.js';
-import { InvalidParameterException } from '../../core/errors.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
 import type { ControlContext } from '../context.js';
 import { containerInstanceArnOf, resolveCluster } from './lookups.js';
 import { paginate } from './pagination.js';
 import { resolveService } from './services.js';
+import { tasksByCluster, tasksByContainerInstance, tasksByService } from './indexes.js';
 
 export async function listTasks(ctx: ControlContext, input: ListTasksRequest): Promise<ListTasksResponse> {
   checkFilters(input);
   const cluster = resolveCluster(ctx, input.cluster);
   const candidates = input.containerInstance
-    ? ctx.state.where('task', 'containerInstance', containerInstanceArnOf(ctx, cluster, input.containerInstance))
+    ? ctx.state.where(tasksByContainerInstance, containerInstanceArnOf(ctx, cluster, input.containerInstance))
     : input.serviceName !== undefined
-      ? ctx.state.where('task', 'service', resolveService(ctx, cluster, input.serviceName).serviceArn)
-      : ctx.state.where('task', 'cluster', cluster.clusterArn);
+      ? ctx.state.where(tasksByService, resolveService(ctx, cluster, input.serviceName).serviceArn)
+      : ctx.state.where(tasksByCluster, cluster.clusterArn);
   // ECS lists RUNNING-desired tasks by default; no task is ever desired PENDING, so that lists none.
   const desiredStatus = input.desiredStatus ?? 'RUNNING';
   const matches = (t: TaskRecord) =>

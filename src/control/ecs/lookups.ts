@@ -2,9 +2,10 @@
 // tasks and container instances.
 import { clusterArn, containerInstanceArn, parseArn, taskArn, taskDefinitionArn } from '../../core/arn.js';
 import type { ClusterRecord, ContainerInstanceRecord, TaskDefinitionRecord, TaskRecord } from '../../core/ecs.js';
-import { ClientException, ClusterNotFoundException, InvalidParameterException } from '../../core/errors.js';
+import { ClientException, ClusterNotFoundException, InvalidParameterException } from '../../core/ecs-errors.js';
 import type { ControlContext } from '../context.js';
 import type { Transaction } from '../state.js';
+import { taskDefinitionsByFamily } from './indexes.js';
 
 /** What a lookup reads: the state itself, or a mutation's transaction (which also sees its own writes). */
 export type Reader = Pick<Transaction, 'get'>;
@@ -45,7 +46,7 @@ export function parseTaskDefinitionRef(ref: string): { family: string; revision?
 
 function latestActiveRevision(ctx: ControlContext, family: string): TaskDefinitionRecord | undefined {
   let latest: TaskDefinitionRecord | undefined;
-  for (const d of ctx.state.where('taskDefinition', 'family', family)) {
+  for (const d of ctx.state.where(taskDefinitionsByFamily, family)) {
     if (d.status === 'ACTIVE' && (!latest || d.revision > latest.revision)) latest = d;
   }
   return latest;

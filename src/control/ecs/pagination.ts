@@ -1,7 +1,7 @@
 // The shared pagination of ECS List* operations. Results come in a stable order by a string key, and
 // nextToken is opaque to callers (base64 of the last key returned): a page resumes after that key, so
 // records created or deleted between pages neither repeat nor shift the rest.
-import { InvalidParameterException } from '../../core/errors.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
 
 export interface PageRequest {
   maxResults?: number;

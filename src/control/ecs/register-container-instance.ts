@@ -1,7 +1,7 @@
 import type { RegisterContainerInstanceRequest, RegisterContainerInstanceResponse } from '@aws-sdk/client-ecs';
 import { containerInstanceArn } from '../../core/arn.js';
 import type { ContainerInstanceRecord } from '../../core/ecs.js';
-import { InvalidParameterException } from '../../core/errors.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
 import type { ControlContext } from '../context.js';
 import { describeContainerInstance, identityAttributes, isEcsAttribute, mergeAttributes, parseIdentityDocument } from './container-instances.js';
 import { resolveCluster } from './lookups.js';

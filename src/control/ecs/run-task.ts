@@ -1,6 +1,6 @@
 import type { RunTaskRequest, RunTaskResponse } from '@aws-sdk/client-ecs';
 import type { Ids } from '../../core/ports.js';
-import { ConflictException, InvalidParameterException } from '../../core/errors.js';
+import { ConflictException, InvalidParameterException } from '../../core/ecs-errors.js';
 import { placeTasks } from '../../scheduler/placement.js';
 import { clusterSnapshots } from '../cluster-snapshots.js';
 import type { ControlContext } from '../context.js';
@@ -8,6 +8,7 @@ import { validateCapacityProviders } from './clusters.js';
 import { resolveCluster } from './lookups.js';
 import { checkFargateLaunch, fargatePlatformVersion, fargateProvider, launchFargateTasks } from './fargate.js';
 import { launchableDefinition, launchTasks } from './task-launch.js';
+import { tasksByCluster } from './indexes.js';
 
 const NO_CAPACITY = 'No Container Instances were found in your cluster.';
 
@@ -23,7 +24,7 @@ export async function runTask(ctx: ControlContext, input: RunTaskRequest): Promi
   return ctx.state.mutate((tx) => {
     const cluster = resolveCluster(ctx, input.cluster, tx);
     if (clientToken !== undefined) {
-      const earlier = ctx.state.where('task', 'cluster', cluster.clusterArn).filter((t) => t.clientToken === clientToken);
+      const earlier = ctx.state.where(tasksByCluster, cluster.clusterArn).filter((t) => t.clientToken === clientToken);
       if (earlier.length > 0) {
         if (earlier.some((t) => t.clientRequest !== fingerprint)) {
           throw new ConflictException(

@@ -21,13 +21,14 @@ import type {
   TaskDefinitionRecord,
   TaskRecord,
 } from '../../core/ecs.js';
-import { InvalidParameterException, ServiceNotActiveException, ServiceNotFoundException } from '../../core/errors.js';
+import { InvalidParameterException, ServiceNotActiveException, ServiceNotFoundException } from '../../core/ecs-errors.js';
 import { failureThreshold, taskCounts } from '../../scheduler/service.js';
 import type { ControlContext } from '../context.js';
 import type { State, Transaction } from '../state.js';
 import { checkFargateLaunch, fargatePlatformVersion } from './fargate.js';
 import type { Reader } from './lookups.js';
 import { launchableDefinition } from './task-launch.js';
+import { serviceDeploymentsByService, serviceRevisionsByService, tasksByService } from './indexes.js';
 
 const SERVICE_NAME = /^[a-zA-Z0-9_-]{1,255}$/;
 
@@ -82,8 +83,8 @@ const fargatePlatform = (service: ServiceRecord) =>
 
 /** Removes a service's service deployments and revisions: its name is reused, or its INACTIVE record goes. */
 export function forgetHistory(state: Pick<State, 'where'>, tx: Transaction, serviceArn: string): void {
-  for (const d of state.where('serviceDeployment', 'service', serviceArn)) tx.delete('serviceDeployment', d.serviceDeploymentArn);
-  for (const r of state.where('serviceRevision', 'service', serviceArn)) tx.delete('serviceRevision', r.serviceRevisionArn);
+  for (const d of state.where(serviceDeploymentsByService, serviceArn)) tx.delete('serviceDeployment', d.serviceDeploymentArn);
+  for (const r of state.where(serviceRevisionsByService, serviceArn)) tx.delete('serviceRevision', r.serviceRevisionArn);
 }
 
 /** A service's ARN from its name or ARN, in `cluster`. */
@@ -239,7 +240,7 @@ function tasksByDeployment(tasks: readonly TaskRecord[]): Map<string | undefined
   return by;
 }
 
-const serviceTasks = (state: Pick<State, 'where'>, serviceArn: string) => state.where('task', 'service', serviceArn);
+const serviceTasks = (state: Pick<State, 'where'>, serviceArn: string) => state.where(tasksByService, serviceArn);
 
 /** A service as DescribeServices shows it; `withTags` adds its tags (include TAGS). */
 export function describeService(state: Pick<State, 'where'>, record: ServiceRecord, withTags = false): Service {

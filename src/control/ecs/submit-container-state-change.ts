@@ -1,5 +1,5 @@
 import type { SubmitContainerStateChangeRequest, SubmitContainerStateChangeResponse } from '@aws-sdk/client-ecs';
-import { InvalidParameterException } from '../../core/errors.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
 import { applyContainerReport, isContainerStatus } from '../../core/task-lifecycle.js';
 import type { ControlContext } from '../context.js';
 import { recordReport } from './agent-reports.js';

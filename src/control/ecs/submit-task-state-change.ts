@@ -1,5 +1,5 @@
 import type { SubmitTaskStateChangeRequest, SubmitTaskStateChangeResponse } from '@aws-sdk/client-ecs';
-import { InvalidParameterException } from '../../core/errors.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
 import { applyTaskReport, isContainerStatus, isTaskStatus, type TaskReport } from '../../core/task-lifecycle.js';
 import type { ControlContext } from '../context.js';
 import { recordReport } from './agent-reports.js';

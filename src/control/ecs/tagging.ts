@@ -2,8 +2,10 @@
 // small alphabet, and the `aws:` prefix (in any case) reserved for AWS. TagResource, UntagResource and
 // ListTagsForResource reach every taggable record through one table from ARN resource type to record kind.
 import { parseArn } from '../../core/arn.js';
-import type { RecordKinds, Tag } from '../../core/ecs.js';
-import { InvalidParameterException, ResourceNotFoundException } from '../../core/errors.js';
+import type { Tag } from '../../core/ecs.js';
+import type { RecordKinds } from '../../core/records.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
+import { ResourceNotFoundException } from '../../core/errors.js';
 import type { ControlContext } from '../context.js';
 import type { Transaction } from '../state.js';
 

@@ -11,7 +11,7 @@ import type {
   Volume,
 } from '@aws-sdk/client-ecs';
 import type { TaskDefinitionRecord } from '../../core/ecs.js';
-import { ClientException } from '../../core/errors.js';
+import { ClientException } from '../../core/ecs-errors.js';
 import { parseTaskCpu, parseTaskMemory } from '../../scheduler/resources.js';
 
 const NAME = /^[a-zA-Z0-9_-]{1,255}$/;

@@ -11,7 +11,7 @@ import type {
   TaskDefinitionRecord,
   TaskRecord,
 } from '../../core/ecs.js';
-import { InvalidParameterException } from '../../core/errors.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
 import { taskHealth } from '../../core/task-lifecycle.js';
 import { withOverrides } from '../../core/task-overrides.js';
 import type { ControlContext } from '../context.js';

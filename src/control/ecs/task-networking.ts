@@ -6,7 +6,7 @@ import type { TaskNetwork } from '../../core/agent-protocol.js';
 import type { SecurityGroupRecord, SubnetRecord } from '../../core/ec2.js';
 import { DEFAULT_SECURITY_GROUP } from '../../core/ec2.js';
 import type { TaskRecord } from '../../core/ecs.js';
-import { InvalidParameterException } from '../../core/errors.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
 import { formatIpv4, parseCidr, subnetGateway } from '../../core/ipv4.js';
 import { applyTaskReport, requestStop } from '../../core/task-lifecycle.js';
 import type { ControlContext } from '../context.js';
@@ -14,6 +14,7 @@ import { createTaskInterface } from '../ec2/network-interfaces.js';
 import { ingressRules } from '../ec2/security-group-rules.js';
 import type { State, Transaction } from '../state.js';
 import type { Reader } from './lookups.js';
+import { networkInterfacesBySubnet, networkInterfacesByTask, securityGroupsByVpc } from '../ec2/indexes.js';
 
 const MAX_SUBNETS = 16;
 const MAX_SECURITY_GROUPS = 5;
@@ -51,7 +52,7 @@ export function resolveAwsvpcConfiguration(ctx: ControlContext, config: AwsVpcCo
   // Without groups, the task's interface is in its VPC's default group.
   const groups = groupIds.length
     ? [...new Set(groupIds)].map((id) => reader.get('securityGroup', id)!)
-    : ctx.state.where('securityGroup', 'vpc', vpcId).filter((g) => g.GroupName === DEFAULT_SECURITY_GROUP);
+    : ctx.state.where(securityGroupsByVpc, vpcId).filter((g) => g.GroupName === DEFAULT_SECURITY_GROUP);
   const stranger = groups.find((g) => g.VpcId !== vpcId);
   if (stranger) {
     throw new InvalidParameterException(`Security group ${stranger.GroupId} does not appear to belong to the same VPC as the input subnets.`);
@@ -72,7 +73,7 @@ export const addressesExhausted = (subnetId: string) =>
 export function attachTaskNetwork(ctx: ControlContext, tx: Transaction, task: TaskRecord, placement: TaskNetworkPlacement, zone?: string): TaskRecord {
   const inZone = placement.subnets.filter((s) => s.AvailabilityZone === zone);
   const candidates = inZone.length ? inZone : placement.subnets;
-  const load = (s: SubnetRecord) => ctx.state.where('networkInterface', 'subnet', s.SubnetId).length;
+  const load = (s: SubnetRecord) => ctx.state.where(networkInterfacesBySubnet, s.SubnetId).length;
   const subnet = candidates.reduce((a, b) => (load(b) < load(a) ? b : a));
   const attachmentId = uuid(ctx.ids.id());
   const eni = createTaskInterface(ctx, tx, { taskArn: task.taskArn, attachmentId, subnet, groups: placement.groups });
@@ -104,7 +105,7 @@ export const uuid = (hex: string) => `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${h
 /** An awsvpc task's interface as its agent sets it up, with what its security groups let in now. */
 export function taskNetwork(state: Pick<State, 'where' | 'get' | 'all'>, task: TaskRecord): TaskNetwork | undefined {
   const attachment = task.attachments?.find((a) => a.type === 'ElasticNetworkInterface');
-  const eni = state.where('networkInterface', 'task', task.taskArn)[0];
+  const eni = state.where(networkInterfacesByTask, task.taskArn)[0];
   const subnet = eni && state.get('subnet', eni.SubnetId);
   if (!attachment?.id || !eni || !subnet) return undefined;
   const cidr = parseCidr(subnet.CidrBlock)!;

@@ -5,7 +5,7 @@ import type {
   UpdateContainerInstancesStateResponse,
 } from '@aws-sdk/client-ecs';
 import type { ContainerInstanceRecord } from '../../core/ecs.js';
-import { InvalidParameterException } from '../../core/errors.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
 import type { ControlContext } from '../context.js';
 import { describeContainerInstance } from './container-instances.js';
 import { containerInstanceArnOf, findContainerInstance, resolveCluster } from './lookups.js';

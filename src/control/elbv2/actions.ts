@@ -4,7 +4,8 @@
 import type { Action, RuleCondition } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ListenerRecord, LoadBalancerRecord } from '../../core/elbv2.js';
 import { isHttpProtocol } from '../../core/elbv2.js';
-import { InvalidConfigurationRequest, InvalidLoadBalancerAction, TargetGroupAssociationLimit, TooManyActions, ValidationError } from '../../core/errors.js';
+import { InvalidConfigurationRequest, InvalidLoadBalancerAction, TargetGroupAssociationLimit, TooManyActions } from '../../core/elbv2-errors.js';
+import { ValidationError } from '../../core/errors.js';
 import type { State } from '../state.js';
 import { loadBalancersOf, resolveTargetGroup } from './lookups.js';
 

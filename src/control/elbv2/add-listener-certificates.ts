@@ -1,5 +1,5 @@
 import type { AddListenerCertificatesInput, AddListenerCertificatesOutput } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { InvalidConfigurationRequest } from '../../core/errors.js';
+import { InvalidConfigurationRequest } from '../../core/elbv2-errors.js';
 import type { ControlContext } from '../context.js';
 import { checkCertificates } from './listeners.js';
 import { resolveListener } from './lookups.js';

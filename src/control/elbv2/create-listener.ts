@@ -1,11 +1,13 @@
 import type { CreateListenerInput, CreateListenerOutput } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { listenerArn, ruleArn, type ListenerProtocol, type ListenerRecord } from '../../core/elbv2.js';
-import { DuplicateListener, ValidationError } from '../../core/errors.js';
+import { DuplicateListener } from '../../core/elbv2-errors.js';
+import { ValidationError } from '../../core/errors.js';
 import type { ControlContext } from '../context.js';
 import { checkActions } from './actions.js';
 import { checkCertificates, checkPortFree, checkProtocol, DEFAULT_SSL_POLICY } from './listeners.js';
 import { elbId, resolveLoadBalancer } from './lookups.js';
 import { validateTags } from './tags.js';
+import { listenersByLoadBalancer } from './indexes.js';
 
 /**
  * Creates a listener on its load balancer's port, on this host. The same port with the same settings
@@ -26,7 +28,7 @@ export async function createListener(ctx: ControlContext, input: CreateListenerI
     resolveLoadBalancer(tx, lbArn);
     const certificates = checkCertificates(tx, protocol, input.Certificates ?? []);
     const actions = checkActions(ctx.state, lb, protocol, input.DefaultActions ?? []);
-    const existing = ctx.state.where('listener', 'loadBalancer', lbArn).find((l) => l.Port === port);
+    const existing = ctx.state.where(listenersByLoadBalancer, lbArn).find((l) => l.Port === port);
     if (existing) {
       const same = existing.Protocol === protocol && JSON.stringify(existing.DefaultActions) === JSON.stringify(actions);
       if (!same) throw new DuplicateListener('A listener already exists on this port for this load balancer');

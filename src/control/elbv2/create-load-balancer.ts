@@ -1,12 +1,14 @@
 import type { CreateLoadBalancerInput, CreateLoadBalancerOutput } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { SubnetRecord } from '../../core/ec2.js';
 import { loadBalancerArn, loadBalancerDnsName, type LoadBalancerRecord, type LoadBalancerType } from '../../core/elbv2.js';
-import { DuplicateLoadBalancerName, SubnetNotFound, ValidationError } from '../../core/errors.js';
+import { DuplicateLoadBalancerName, SubnetNotFound } from '../../core/elbv2-errors.js';
+import { ValidationError } from '../../core/errors.js';
 import type { ControlContext } from '../context.js';
 import { ensureDefaultVpc } from '../ec2/vpcs.js';
 import { attributeDefaults, HOSTED_ZONE_ID } from './load-balancers.js';
 import { elbId, validateName } from './lookups.js';
 import { validateTags } from './tags.js';
+import { securityGroupsByVpc, subnetsByVpc } from '../ec2/indexes.js';
 
 const TYPES: readonly string[] = ['application', 'network'];
 
@@ -28,7 +30,7 @@ export async function createLoadBalancer(ctx: ControlContext, input: CreateLoadB
 
   const { record, created } = await ctx.state.mutate((tx) => {
     const subnets: SubnetRecord[] = defaultVpc
-      ? ctx.state.where('subnet', 'vpc', defaultVpc.VpcId)
+      ? ctx.state.where(subnetsByVpc, defaultVpc.VpcId)
       : requested.map((id) => {
           const subnet = tx.get('subnet', id);
           if (!subnet) throw new SubnetNotFound(`The subnet ID '${id}' is not valid`);
@@ -40,7 +42,7 @@ export async function createLoadBalancer(ctx: ControlContext, input: CreateLoadB
     if (type === 'application' && zones.size < 2) throw new ValidationError('At least two subnets in two different Availability Zones must be specified');
     if (zones.size !== subnets.length) throw new ValidationError('You can specify only one subnet per Availability Zone');
     const vpcId = [...vpcs][0]!;
-    const securityGroups = type === 'application' ? (input.SecurityGroups?.length ? input.SecurityGroups : ctx.state.where('securityGroup', 'vpc', vpcId).filter((g) => g.GroupName === 'default').map((g) => g.GroupId)) : input.SecurityGroups;
+    const securityGroups = type === 'application' ? (input.SecurityGroups?.length ? input.SecurityGroups : ctx.state.where(securityGroupsByVpc, vpcId).filter((g) => g.GroupName === 'default').map((g) => g.GroupId)) : input.SecurityGroups;
 
     const existing = [...ctx.state.all('loadBalancer')].find((lb) => lb.LoadBalancerName === name);
     if (existing) {

@@ -1,6 +1,8 @@
 import type { CreateTargetGroupInput, CreateTargetGroupOutput } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { targetGroupArn, targetGroupAttributeDefaults, type ListenerProtocol, type TargetGroupRecord, type TargetType } from '../../core/elbv2.js';
-import { DuplicateTargetGroupName, InvalidVpcIDNotFound, ValidationError } from '../../core/errors.js';
+import { DuplicateTargetGroupName } from '../../core/elbv2-errors.js';
+import { InvalidVpcIDNotFound } from '../../core/ec2-errors.js';
+import { ValidationError } from '../../core/errors.js';
 import type { ControlContext } from '../context.js';
 import { ensureDefaultVpc } from '../ec2/vpcs.js';
 import { elbId, validateName } from './lookups.js';

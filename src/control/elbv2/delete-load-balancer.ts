@@ -1,7 +1,8 @@
 import type { DeleteLoadBalancerInput, DeleteLoadBalancerOutput } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { OperationNotPermitted } from '../../core/errors.js';
+import { OperationNotPermitted } from '../../core/elbv2-errors.js';
 import type { ControlContext } from '../context.js';
 import { resolveLoadBalancer } from './lookups.js';
+import { listenersByLoadBalancer, rulesByListener } from './indexes.js';
 
 /** Deletes a load balancer with its listeners and their rules; its target groups stay (as in ELBv2). */
 export async function deleteLoadBalancer(ctx: ControlContext, input: DeleteLoadBalancerInput): Promise<DeleteLoadBalancerOutput> {
@@ -10,8 +11,8 @@ export async function deleteLoadBalancer(ctx: ControlContext, input: DeleteLoadB
     const lb = resolveLoadBalancer(tx, arn);
     if (lb.attributes['deletion_protection.enabled'] === 'true')
       throw new OperationNotPermitted(`Load balancer '${arn}' cannot be deleted because deletion protection is enabled`);
-    for (const listener of ctx.state.where('listener', 'loadBalancer', arn)) {
-      for (const rule of ctx.state.where('rule', 'listener', listener.ListenerArn)) tx.delete('rule', rule.RuleArn);
+    for (const listener of ctx.state.where(listenersByLoadBalancer, arn)) {
+      for (const rule of ctx.state.where(rulesByListener, listener.ListenerArn)) tx.delete('rule', rule.RuleArn);
       tx.delete('listener', listener.ListenerArn);
     }
     tx.delete('loadBalancer', arn);

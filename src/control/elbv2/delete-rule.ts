@@ -1,5 +1,5 @@
 import type { DeleteRuleInput, DeleteRuleOutput } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { OperationNotPermitted } from '../../core/errors.js';
+import { OperationNotPermitted } from '../../core/elbv2-errors.js';
 import type { ControlContext } from '../context.js';
 import { resolveRule } from './lookups.js';
 

@@ -1,5 +1,5 @@
 import type { DeleteTargetGroupInput, DeleteTargetGroupOutput } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { ResourceInUse } from '../../core/errors.js';
+import { ResourceInUse } from '../../core/elbv2-errors.js';
 import type { ControlContext } from '../context.js';
 import { loadBalancersOf } from './lookups.js';
 

@@ -1,5 +1,5 @@
 import type { DeregisterTargetsInput, DeregisterTargetsOutput } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { InvalidTarget } from '../../core/errors.js';
+import { InvalidTarget } from '../../core/elbv2-errors.js';
 import type { ControlContext } from '../context.js';
 import { resolveTargetGroup } from './lookups.js';
 import { deregister, targetKey } from './targets.js';

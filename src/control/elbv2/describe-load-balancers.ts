@@ -1,5 +1,6 @@
 import type { DescribeLoadBalancersInput, DescribeLoadBalancersOutput } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { LoadBalancerNotFound, ValidationError } from '../../core/errors.js';
+import { LoadBalancerNotFound } from '../../core/elbv2-errors.js';
+import { ValidationError } from '../../core/errors.js';
 import type { ControlContext } from '../context.js';
 import { page, resolveLoadBalancer } from './lookups.js';
 

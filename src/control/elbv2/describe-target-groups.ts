@@ -1,5 +1,6 @@
 import type { DescribeTargetGroupsInput, DescribeTargetGroupsOutput } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { TargetGroupNotFound, ValidationError } from '../../core/errors.js';
+import { TargetGroupNotFound } from '../../core/elbv2-errors.js';
+import { ValidationError } from '../../core/errors.js';
 import type { ControlContext } from '../context.js';
 import { loadBalancersOf, page, resolveLoadBalancer, resolveTargetGroup } from './lookups.js';
 import { describeTargetGroup } from './target-groups.js';

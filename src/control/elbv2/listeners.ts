@@ -2,7 +2,8 @@
 // listener binds its port on this host, so two load balancers cannot both listen on one port).
 import type { Certificate } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { LoadBalancerRecord } from '../../core/elbv2.js';
-import { CertificateNotFound, InvalidConfigurationRequest, ValidationError } from '../../core/errors.js';
+import { CertificateNotFound, InvalidConfigurationRequest } from '../../core/elbv2-errors.js';
+import { ValidationError } from '../../core/errors.js';
 import type { ControlContext } from '../context.js';
 import type { State } from '../state.js';
 

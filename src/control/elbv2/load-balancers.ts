@@ -1,6 +1,7 @@
 // What the load balancer operations share: validation of attributes, and how a record is described.
 import { LOAD_BALANCER_ATTRIBUTE_DEFAULTS, type LoadBalancerType } from '../../core/elbv2.js';
-import { InvalidConfigurationRequest, ValidationError } from '../../core/errors.js';
+import { InvalidConfigurationRequest } from '../../core/elbv2-errors.js';
+import { ValidationError } from '../../core/errors.js';
 
 /** The hosted zone ELBv2 names in CanonicalHostedZoneId; Wharf's names live in no Route 53 zone. */
 export const HOSTED_ZONE_ID = 'ZWHARFLOCAL0001';

@@ -1,7 +1,8 @@
 // How ELBv2 finds the resources callers name (ARNs, and names where the API takes them), its not-found
 // errors, its ids and its Marker pagination.
 import type { ListenerRecord, LoadBalancerRecord, RuleRecord, TargetGroupRecord } from '../../core/elbv2.js';
-import { ListenerNotFound, LoadBalancerNotFound, RuleNotFound, TargetGroupNotFound, ValidationError } from '../../core/errors.js';
+import { ListenerNotFound, LoadBalancerNotFound, RuleNotFound, TargetGroupNotFound } from '../../core/elbv2-errors.js';
+import { ValidationError } from '../../core/errors.js';
 import type { Ids } from '../../core/ports.js';
 import type { Reader } from '../ecs/lookups.js';
 import type { State } from '../state.js';

@@ -1,10 +1,11 @@
 import type { ModifyListenerInput, ModifyListenerOutput } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ListenerProtocol, ListenerRecord } from '../../core/elbv2.js';
-import { DuplicateListener } from '../../core/errors.js';
+import { DuplicateListener } from '../../core/elbv2-errors.js';
 import type { ControlContext } from '../context.js';
 import { checkActions } from './actions.js';
 import { checkCertificates, checkPortFree, checkProtocol, DEFAULT_SSL_POLICY } from './listeners.js';
 import { resolveListener, resolveLoadBalancer } from './lookups.js';
+import { listenersByLoadBalancer } from './indexes.js';
 
 /** Changes a listener's port, protocol, certificates or default actions; what is not given stays. */
 export async function modifyListener(ctx: ControlContext, input: ModifyListenerInput): Promise<ModifyListenerOutput> {
@@ -16,7 +17,7 @@ export async function modifyListener(ctx: ControlContext, input: ModifyListenerI
     const port = input.Port ?? listener.Port;
     const protocol = (input.Protocol ?? listener.Protocol) as ListenerProtocol;
     checkProtocol(lb, protocol);
-    if (ctx.state.where('listener', 'loadBalancer', lb.LoadBalancerArn).some((l) => l.Port === port && l.ListenerArn !== listener.ListenerArn))
+    if (ctx.state.where(listenersByLoadBalancer, lb.LoadBalancerArn).some((l) => l.Port === port && l.ListenerArn !== listener.ListenerArn))
       throw new DuplicateListener('A listener already exists on this port for this load balancer');
     const tls = protocol === 'HTTPS' || protocol === 'TLS';
     const certificates = checkCertificates(tx, protocol, input.Certificates ?? (tls ? listener.Certificates ?? [] : []));

@@ -1,5 +1,5 @@
 import type { ModifyTargetGroupAttributesInput, ModifyTargetGroupAttributesOutput } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { InvalidConfigurationRequest } from '../../core/errors.js';
+import { InvalidConfigurationRequest } from '../../core/elbv2-errors.js';
 import type { ControlContext } from '../context.js';
 import { attributeList, checkAttributes } from './load-balancers.js';
 import { resolveTargetGroup } from './lookups.js';

@@ -2,8 +2,10 @@
 // default rule, priority 'default', last).
 import type { Rule } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ListenerRecord, RuleRecord } from '../../core/elbv2.js';
-import { PriorityInUse, ValidationError } from '../../core/errors.js';
+import { PriorityInUse } from '../../core/elbv2-errors.js';
+import { ValidationError } from '../../core/errors.js';
 import type { State } from '../state.js';
+import { rulesByListener } from './indexes.js';
 
 export function checkPriority(priority: number | undefined): number {
   if (priority === undefined) throw new ValidationError('A rule priority must be specified');
@@ -13,7 +15,7 @@ export function checkPriority(priority: number | undefined): number {
 
 /** Refuses a priority another rule of the listener has. */
 export function checkPriorityFree(state: Pick<State, 'where'>, listenerArn: string, priority: number, except?: ReadonlySet<string>): void {
-  const taken = state.where('rule', 'listener', listenerArn).some((r) => r.Priority === String(priority) && !except?.has(r.RuleArn));
+  const taken = state.where(rulesByListener, listenerArn).some((r) => r.Priority === String(priority) && !except?.has(r.RuleArn));
   if (taken) throw new PriorityInUse(`Priority '${priority}' is currently in use`);
 }
 
@@ -27,6 +29,6 @@ export const defaultRule = (listener: ListenerRecord): Rule => ({
 
 /** A listener's rules in evaluation order, its default rule last. */
 export function listenerRules(state: Pick<State, 'where'>, listener: ListenerRecord): (RuleRecord | Rule)[] {
-  const rules = state.where('rule', 'listener', listener.ListenerArn).sort((a, b) => Number(a.Priority) - Number(b.Priority));
+  const rules = state.where(rulesByListener, listener.ListenerArn).sort((a, b) => Number(a.Priority) - Number(b.Priority));
   return [...rules, defaultRule(listener)];
 }

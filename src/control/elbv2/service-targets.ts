@@ -8,13 +8,14 @@
 import type { LoadBalancer, TaskDefinition } from '@aws-sdk/client-ecs';
 import { serviceArnOfTask } from '../../core/arn.js';
 import type { ServiceRecord, TaskRecord, TaskTarget } from '../../core/ecs.js';
-import { InvalidParameterException } from '../../core/errors.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
 import { applyTaskReport } from '../../core/task-lifecycle.js';
 import type { ControlContext } from '../context.js';
 import { every } from '../loop.js';
 import type { Change, State, Transaction } from '../state.js';
 import { loadBalancersOf } from './lookups.js';
 import { deregister, register, targetKey } from './targets.js';
+import { loadBalancedTasks, tasksByService } from '../ecs/indexes.js';
 
 export interface ServiceTargetsOptions {
   /** Every service is looked at this often whatever happens (draining ends on a timer, not a change). */
@@ -77,7 +78,7 @@ export class ServiceTargetsController {
 
   private idle(): boolean {
     const { state } = this.ctx;
-    return state.where('task', 'loadBalanced', 'yes').length === 0 && ![...state.all('service')].some((s) => s.loadBalancers?.some((lb) => lb.targetGroupArn));
+    return state.where(loadBalancedTasks, 'yes').length === 0 && ![...state.all('service')].some((s) => s.loadBalancers?.some((lb) => lb.targetGroupArn));
   }
 
   private converge(tx: Transaction): void {
@@ -86,13 +87,13 @@ export class ServiceTargetsController {
     const seen = new Set<string>();
     for (const service of state.all('service')) {
       if (!service.loadBalancers?.some((lb) => lb.targetGroupArn)) continue;
-      for (const task of state.where('task', 'service', service.serviceArn)) {
+      for (const task of state.where(tasksByService, service.serviceArn)) {
         seen.add(task.taskArn);
         this.convergeTask(tx, task, service, now);
       }
     }
     // Tasks whose service is gone still drain before they stop.
-    for (const task of state.where('task', 'loadBalanced', 'yes')) if (!seen.has(task.taskArn)) this.convergeTask(tx, task, undefined, now);
+    for (const task of state.where(loadBalancedTasks, 'yes')) if (!seen.has(task.taskArn)) this.convergeTask(tx, task, undefined, now);
   }
 
   private convergeTask(tx: Transaction, task: TaskRecord, service: ServiceRecord | undefined, now: Date): void {

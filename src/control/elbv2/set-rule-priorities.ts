@@ -1,6 +1,6 @@
 import type { SetRulePrioritiesInput, SetRulePrioritiesOutput } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { RuleRecord } from '../../core/elbv2.js';
-import { OperationNotPermitted, PriorityInUse } from '../../core/errors.js';
+import { OperationNotPermitted, PriorityInUse } from '../../core/elbv2-errors.js';
 import type { ControlContext } from '../context.js';
 import { resolveRule } from './lookups.js';
 import { checkPriority, checkPriorityFree } from './rules.js';

@@ -1,8 +1,9 @@
 // ELBv2 tags (AddTags, RemoveTags, DescribeTags): on load balancers, target groups, listeners and rules,
 // at most 50 per resource, keys unique within a request.
 import type { ElbTag } from '../../core/elbv2.js';
-import { DuplicateTagKeys, ListenerNotFound, LoadBalancerNotFound, RuleNotFound, TargetGroupNotFound, TooManyTags, ValidationError } from '../../core/errors.js';
-import type { Kind } from '../../core/ecs.js';
+import { DuplicateTagKeys, ListenerNotFound, LoadBalancerNotFound, RuleNotFound, TargetGroupNotFound, TooManyTags } from '../../core/elbv2-errors.js';
+import { ValidationError } from '../../core/errors.js';
+import type { Kind } from '../../core/records.js';
 import type { Transaction } from '../state.js';
 
 export const MAX_TAGS = 50;

@@ -3,7 +3,7 @@
 // it is forgotten; the load-balancer controller forgets it when that time has come.
 import type { TargetDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { TargetGroupRecord, TargetRecord } from '../../core/elbv2.js';
-import { InvalidTarget } from '../../core/errors.js';
+import { InvalidTarget } from '../../core/elbv2-errors.js';
 import { parseIpv4 } from '../../core/ipv4.js';
 import type { State, Transaction } from '../state.js';
 import { loadBalancersOf } from './lookups.js';

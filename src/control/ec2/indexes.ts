@@ -1,0 +1,7 @@
+// EC2's secondary indexes over the control plane's state (see `defineIndex`).
+import { defineIndex } from '../state.js';
+
+export const subnetsByVpc = defineIndex('subnet', (s) => s.VpcId);
+export const securityGroupsByVpc = defineIndex('securityGroup', (g) => g.VpcId);
+export const networkInterfacesBySubnet = defineIndex('networkInterface', (n) => n.SubnetId);
+export const networkInterfacesByTask = defineIndex('networkInterface', (n) => n.taskArn);
