@@ -36,8 +36,8 @@ export interface CallerSession {
   sourceIdentity?: string;
   /** The ECS task this session's credentials were issued to (task roles): revoked when it stops. */
   taskArn?: string;
-  /** The container instance this session's credentials were issued to (instance profiles). */
-  containerInstanceArn?: string;
+  /** The (Wharf-issued) EC2 instance id this session's instance-profile credentials belong to: the agent host they identify. */
+  instanceId?: string;
 }
 
 export interface CallContext {
