@@ -6,12 +6,11 @@ import { describeCertificate } from '../control/acm/describe-certificate.js';
 import { getCertificate } from '../control/acm/get-certificate.js';
 import { importCertificate } from '../control/acm/import-certificate.js';
 import { listCertificates } from '../control/acm/list-certificates.js';
-import type { ControlContext } from '../control/context.js';
 import { loadModel } from '../protocol/model.js';
-import type { ServiceBinding } from '../protocol/service.js';
+import type { ServiceModule } from './module.js';
 
-export function acmService(ctx: ControlContext): ServiceBinding {
-  return {
+export const acm: ServiceModule = {
+  binding: (ctx) => ({
     model: loadModel('acm'),
     handlers: {
       ImportCertificate: (input) => importCertificate(ctx, input),
@@ -23,5 +22,5 @@ export function acmService(ctx: ControlContext): ServiceBinding {
       RemoveTagsFromCertificate: (input) => removeTagsFromCertificate(ctx, input),
       ListTagsForCertificate: (input) => listTagsForCertificate(ctx, input),
     },
-  };
-}
+  }),
+};

@@ -1,7 +1,6 @@
 // EC2's VPC basics on the gateway (the EC2 query protocol, XML answers): each operation of models/ec2.json
 // Wharf serves, bound to its control-plane function. Task network interfaces show in
 // DescribeNetworkInterfaces; the rest of EC2 is not served.
-import type { ControlContext } from '../control/context.js';
 import { authorizeSecurityGroupIngress } from '../control/ec2/authorize-security-group-ingress.js';
 import { createSecurityGroup } from '../control/ec2/create-security-group.js';
 import { createSubnet } from '../control/ec2/create-subnet.js';
@@ -16,10 +15,11 @@ import { describeSubnets } from '../control/ec2/describe-subnets.js';
 import { describeVpcs } from '../control/ec2/describe-vpcs.js';
 import { revokeSecurityGroupIngress } from '../control/ec2/revoke-security-group-ingress.js';
 import { loadModel } from '../protocol/model.js';
-import type { ServiceBinding } from '../protocol/service.js';
+import type { ServiceModule } from './module.js';
+import { ensureDefaultVpc } from '../control/ec2/vpcs.js';
 
-export function ec2Service(ctx: ControlContext): ServiceBinding {
-  return {
+export const ec2: ServiceModule = {
+  binding: (ctx) => ({
     model: loadModel('ec2'),
     handlers: {
       CreateVpc: (input) => createVpc(ctx, input),
@@ -36,5 +36,8 @@ export function ec2Service(ctx: ControlContext): ServiceBinding {
       DescribeNetworkInterfaces: (input) => describeNetworkInterfaces(ctx, input),
       DescribeAvailabilityZones: (input) => describeAvailabilityZones(ctx, input),
     },
-  };
-}
+  }),
+  ensureDefaults: async (ctx) => {
+    await ensureDefaultVpc(ctx);
+  },
+};

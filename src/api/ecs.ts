@@ -1,5 +1,4 @@
 // ECS on the gateway: each operation of models/ecs.json bound to its control-plane function.
-import type { ControlContext } from '../control/context.js';
 import { describeTasks } from '../control/ecs/describe-tasks.js';
 import { discoverPollEndpoint } from '../control/ecs/discover-poll-endpoint.js';
 import { listTasks } from '../control/ecs/list-tasks.js';
@@ -45,11 +44,16 @@ import { listServicesByNamespace } from '../control/ecs/list-services-by-namespa
 import { describeServiceDeployments } from '../control/ecs/describe-service-deployments.js';
 import { listServiceDeployments } from '../control/ecs/list-service-deployments.js';
 import { describeServiceRevisions } from '../control/ecs/describe-service-revisions.js';
-import type { ServiceBinding } from '../protocol/service.js';
 import { loadModel } from '../protocol/model.js';
+import type { ServiceModule } from './module.js';
+import { clusterArn } from '../core/arn.js';
+import { runRetention } from '../control/retention.js';
+import { runServiceController } from '../control/service-controller.js';
+import { recordTaskEvents } from '../control/task-events.js';
+import { runTaskSettlement } from '../control/task-settlement.js';
 
-export function ecsService(ctx: ControlContext): ServiceBinding {
-  return {
+export const ecs: ServiceModule = {
+  binding: (ctx) => ({
     model: loadModel('ecs'),
     handlers: {
       RunTask: (input) => runTask(ctx, input),
@@ -98,5 +102,13 @@ export function ecsService(ctx: ControlContext): ServiceBinding {
       ListServiceDeployments: (input) => listServiceDeployments(ctx, input),
       DescribeServiceRevisions: (input) => describeServiceRevisions(ctx, input),
     },
-  };
-}
+  }),
+  controllers: (ctx, signal) => {
+    // Task state change events, kept for EventBridge (not yet delivered anywhere).
+    recordTaskEvents(ctx, signal);
+    return [runRetention(ctx, signal), runServiceController(ctx, signal), runTaskSettlement(ctx, signal)];
+  },
+  ensureDefaults: async (ctx, call) => {
+    if (!ctx.state.get('cluster', clusterArn(ctx.partition, 'default'))) await createCluster(ctx, { clusterName: 'default' }, call);
+  },
+};

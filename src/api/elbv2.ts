@@ -1,6 +1,5 @@
 // Elastic Load Balancing v2 on the gateway (awsQuery, XML answers): each operation of models/elbv2.json
 // Wharf serves, bound to its control-plane function.
-import type { ControlContext } from '../control/context.js';
 import { addListenerCertificates } from '../control/elbv2/add-listener-certificates.js';
 import { addTags } from '../control/elbv2/add-tags.js';
 import { createListener } from '../control/elbv2/create-listener.js';
@@ -31,10 +30,12 @@ import { removeListenerCertificates } from '../control/elbv2/remove-listener-cer
 import { removeTags } from '../control/elbv2/remove-tags.js';
 import { setRulePriorities } from '../control/elbv2/set-rule-priorities.js';
 import { loadModel } from '../protocol/model.js';
-import type { ServiceBinding } from '../protocol/service.js';
+import type { ServiceModule } from './module.js';
+import { LoadBalancerController } from '../control/elbv2/load-balancer-controller.js';
+import { ServiceTargetsController } from '../control/elbv2/service-targets.js';
 
-export function elbv2Service(ctx: ControlContext): ServiceBinding {
-  return {
+export const elbv2: ServiceModule = {
+  binding: (ctx) => ({
     model: loadModel('elbv2'),
     // ELBv2 answers input that breaks the model's constraints with ValidationError.
     validationErrorCode: 'ValidationError',
@@ -69,5 +70,10 @@ export function elbv2Service(ctx: ControlContext): ServiceBinding {
       RemoveTags: (input) => removeTags(ctx, input),
       DescribeTags: (input) => describeTags(ctx, input),
     },
-  };
-}
+  }),
+  // The data plane's manager runs where a data plane is (ctx.loadBalancers); targets follow ECS services.
+  controllers: (ctx, signal) => [
+    ...(ctx.loadBalancers ? [new LoadBalancerController(ctx, ctx.loadBalancers.dataPlane, { address: ctx.loadBalancers.address }).run(signal)] : []),
+    new ServiceTargetsController(ctx).run(signal),
+  ],
+};

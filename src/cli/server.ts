@@ -3,26 +3,15 @@
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { startAgent, type AgentHandle } from '../agent/agent.js';
-import { acmService } from '../api/acm.js';
-import { ec2Service } from '../api/ec2.js';
-import { ecsService } from '../api/ecs.js';
-import { elbv2Service } from '../api/elbv2.js';
+import { SERVICES } from '../api/services.js';
 import { AGENT_CHANNEL_PATH } from '../core/agent-protocol.js';
 import { AccessDeniedException } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
 import { AgentChannel } from '../control/agents.js';
 import type { ControlContext } from '../control/context.js';
-import { createCluster } from '../control/ecs/create-cluster.js';
 import { resetState } from '../control/reset.js';
-import { runRetention } from '../control/retention.js';
-import { ensureDefaultVpc } from '../control/ec2/vpcs.js';
-import { runTaskSettlement } from '../control/task-settlement.js';
-import { runServiceController } from '../control/service-controller.js';
 import { State } from '../control/state.js';
-import { LoadBalancerController } from '../control/elbv2/load-balancer-controller.js';
-import { ServiceTargetsController } from '../control/elbv2/service-targets.js';
 import { HaproxyDataPlane } from '../lb/haproxy-data-plane.js';
-import { recordTaskEvents } from '../control/task-events.js';
 import { createGateway, type InternalRoutes } from '../protocol/gateway.js';
 import type { AuthMode, CredentialResolver } from '../protocol/sigv4.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -73,6 +62,12 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     endpoint: `http://${host}:${options.port}`,
   };
 
+  // Wharf's own calls at start and reset act as the account's root.
+  const internalCall = { requestId: 'startup', region, caller: { accessKeyId: root.accessKeyId, accountId, arn: rootArn } };
+  const ensureDefaults = async () => {
+    for (const service of SERVICES) await service.ensureDefaults?.(ctx, internalCall);
+  };
+
   const credentials: CredentialResolver = {
     resolve: (accessKeyId) =>
       accessKeyId === root.accessKeyId
@@ -91,7 +86,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     if (req.url === '/_wharf/reset' && req.method === 'POST') {
       if (auth === 'sigv4' && authenticate().caller.arn !== rootArn) throw new AccessDeniedException('Only the root user may reset Wharf');
       await resetState(ctx);
-      await ensureDefaultVpc(ctx);
+      await ensureDefaults();
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"reset"}');
       return true;
     }
@@ -99,7 +94,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   };
 
   const gateway = createGateway({
-    services: [ecsService(ctx), elbv2Service(ctx), acmService(ctx), ec2Service(ctx)],
+    services: SERVICES.map((service) => service.binding(ctx)),
     credentials,
     auth,
     accountId,
@@ -122,17 +117,14 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   ctx.endpoint = `http://${host}:${address.port}`;
   saveSettings(dataDir, { host: options.host, port: address.port, region });
 
-  await createCluster(ctx, { clusterName: 'default' }, { requestId: 'startup', region, caller: { accessKeyId: root.accessKeyId, accountId, arn: rootArn } });
-  await ensureDefaultVpc(ctx);
+  await ensureDefaults();
 
   const stopping = new AbortController();
   // Load balancers: HAProxy, run by Wharf, serves every listener on this host.
   const lbAddress = options.lbAddress ?? '127.0.0.1';
   const dataPlane = new HaproxyDataPlane({ dir: join(dataDir, 'haproxy'), log: log.child({ component: 'haproxy' }), address: lbAddress });
-  ctx.loadBalancers = dataPlane;
-  const loops = [agents.run(stopping.signal), runRetention(ctx, stopping.signal), runServiceController(ctx, stopping.signal), runTaskSettlement(ctx, stopping.signal), new LoadBalancerController(ctx, dataPlane, { address: lbAddress }).run(stopping.signal), new ServiceTargetsController(ctx).run(stopping.signal)];
-  // Task state change events, kept for EventBridge (not yet delivered anywhere).
-  recordTaskEvents(ctx, stopping.signal);
+  ctx.loadBalancers = { dataPlane, address: lbAddress };
+  const loops = [agents.run(stopping.signal), ...SERVICES.flatMap((service) => service.controllers?.(ctx, stopping.signal) ?? [])];
 
   let agent: AgentHandle | undefined;
   if (options.localAgent !== false) {

@@ -12,6 +12,9 @@ export interface ControlContext {
   partition: Partition;
   /** Where agents reach the control plane (DiscoverPollEndpoint answers with it). */
   endpoint: string;
-  /** The load balancers' data plane, when this control plane runs one (CreateListener asks it for ports). */
-  loadBalancers?: Pick<LoadBalancerDataPlane, 'portAvailable'>;
+  /**
+   * The load balancers' data plane, when this control plane runs one, and the address its listeners bind
+   * (CreateListener asks it for ports; ELBv2's controller keeps it serving the records).
+   */
+  loadBalancers?: { dataPlane: LoadBalancerDataPlane; address: string };
 }

@@ -36,6 +36,6 @@ export async function checkPortFree(ctx: ControlContext, lbArn: string, port: nu
     const lb = ctx.state.get('loadBalancer', owner.LoadBalancerArn);
     throw new InvalidConfigurationRequest(`Port ${port} is already used by a listener of load balancer '${lb?.LoadBalancerName}': load balancers share this host's address`);
   }
-  if (!owner && ctx.loadBalancers && !(await ctx.loadBalancers.portAvailable(port)))
+  if (!owner && ctx.loadBalancers && !(await ctx.loadBalancers.dataPlane.portAvailable(port)))
     throw new InvalidConfigurationRequest(`Port ${port} is already in use on this host`);
 }
