@@ -16,7 +16,8 @@ import assert from 'node:assert/strict';
 import { Agent, request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import WebSocket, { WebSocketServer } from 'ws';
-import { AwsError } from '../core/errors.js';
+import type { AuthorizationCall } from '../core/authorization.js';
+import { AccessDeniedException, AwsError } from '../core/errors.js';
 import { ClusterNotFoundException } from '../core/ecs-errors.js';
 import type { Logger } from '../core/ports.js';
 import { createGateway, type GatewayOptions } from './gateway.js';
@@ -433,5 +434,64 @@ describe('hooks', () => {
     assert.equal((await connect(`ws://${url.host}${url.pathname}`)).status, 400);
     const signed = await signer.sign(request);
     assert.equal((await connect(`ws://${url.host}${url.pathname}?cluster=other`, signed.headers)).status, 400);
+  });
+});
+
+describe('authorization', () => {
+  test('the hook sees the read input and where the call came from, before the handler', async () => {
+    const seen: AuthorizationCall[] = [];
+    const gated = await start({ authorize: (request) => void seen.push(request) });
+    try {
+      calls.length = 0;
+      await ecs(ROOT, gated.endpoint).send(new ListClustersCommand({ maxResults: 5 }));
+      assert.equal(seen.length, 1);
+      const [request] = seen;
+      assert.equal(request!.service, 'ecs');
+      assert.equal(request!.protocol, 'json');
+      assert.equal(request!.operation, 'ListClusters');
+      assert.deepEqual(request!.input, { maxResults: 5 });
+      assert.equal(request!.call.caller.arn, `arn:aws:iam::${ACCOUNT}:root`);
+      assert.equal(request!.call.sourceIp, '127.0.0.1');
+      assert.equal(request!.call.secureTransport, false);
+      // The handler gets the same context.
+      assert.equal(calls[0]!.call.sourceIp, '127.0.0.1');
+    } finally {
+      await gated.gateway.close();
+    }
+  });
+
+  test('a refusal, synchronous or not, is answered in the protocol and the handler never runs', async () => {
+    for (const authorize of [
+      () => {
+        throw new AccessDeniedException('User: x is not authorized to perform: ecs:ListClusters');
+      },
+      async () => {
+        throw new AccessDeniedException('User: x is not authorized to perform: ecs:ListClusters');
+      },
+    ]) {
+      const gated = await start({ authorize });
+      try {
+        calls.length = 0;
+        const error = await failure(ecs(ROOT, gated.endpoint).send(new ListClustersCommand({})));
+        assert.equal(error.name, 'AccessDeniedException');
+        assert.equal(error.message, 'User: x is not authorized to perform: ecs:ListClusters');
+        assert.equal(error.$metadata.httpStatusCode, 400);
+        assert.equal(calls.length, 0);
+      } finally {
+        await gated.gateway.close();
+      }
+    }
+  });
+
+  test('input the model refuses is answered before authorization', async () => {
+    let asked = false;
+    const gated = await start({ authorize: () => void (asked = true) });
+    try {
+      const error = await failure(ecs(ROOT, gated.endpoint).send(new ListClustersCommand({ maxResults: 'x' as never })));
+      assert.notEqual(error.name, 'AccessDeniedException');
+      assert.equal(asked, false);
+    } finally {
+      await gated.gateway.close();
+    }
   });
 });

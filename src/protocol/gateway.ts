@@ -2,12 +2,15 @@
 // service from the head, read the body (bounded), decode it, verify SigV4, read the input through the
 // model, call the handler, encode the result. That is AWS's own order: a malformed body or an unknown
 // operation is answered before authentication, a wrong type or a constraint violation after it.
-// Internal routes (/_wharf/...) and WebSocket upgrades (the agent channel) are hooks the composition root
-// supplies; both can authenticate with the same SigV4 verification.
+// Between reading the input and the handler, the `authorize` hook (IAM policies, supplied by the composition
+// root) may refuse the call, as AWS authorises after authenticating and validating. Internal routes
+// (/_wharf/...) and WebSocket upgrades (the agent channel) are hooks the composition root supplies; both can
+// authenticate with the same SigV4 verification.
 import { randomUUID } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { Authorize } from '../core/authorization.js';
 import { AwsError, RequestEntityTooLarge, UnknownOperationException } from '../core/errors.js';
 import type { Clock, Logger } from '../core/ports.js';
 import { awsJsonProtocol, jsonErrors } from './json.js';
@@ -46,6 +49,8 @@ export interface GatewayOptions {
   maxBodyBytes?: number;
   internal?: InternalRoutes;
   upgrade?: UpgradeHandler;
+  /** Authorises each API call after its input is read (absent: every authenticated call is allowed). */
+  authorize?: Authorize;
 }
 
 export interface Gateway {
@@ -71,10 +76,11 @@ const PROTOCOLS: Record<string, ProtocolFactory> = {
 };
 
 export function createGateway(options: GatewayOptions): Gateway {
-  const { log, internal, upgrade } = options;
+  const { log, internal, upgrade, authorize } = options;
   const clock = options.clock ?? { now: () => new Date() };
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const protocols = wireProtocols(options.services);
+  const protocolOf = protocolsBySigningName(options.services);
   const verifier = new SigV4Verifier({
     credentials: options.credentials,
     mode: options.auth,
@@ -96,7 +102,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const authenticator = (req: IncomingMessage, head: RequestHead, requestId: string): Authenticate => (body = EMPTY) => {
     const { caller, region } = verify(req, head, body, jsonErrors);
-    return { requestId, caller, region };
+    return { requestId, caller, region, ...origin(req.socket) };
   };
 
   /** Our bug, not the caller's: logged with its stack, answered as the service's 5xx. */
@@ -143,7 +149,12 @@ export function createGateway(options: GatewayOptions): Gateway {
       const input = call.operation.readInput(call.raw);
       const handler = call.operation.handler;
       if (!handler) throw new UnknownOperationException(`Wharf does not implement ${operation} yet`);
-      const output = await handler(input, { requestId, caller, region });
+      const context = { requestId, caller, region, ...origin(req.socket) };
+      const service = call.service.signingName;
+      // Awaited only when the hook is asynchronous: most decisions are synchronous, and this is the hot path.
+      const pending = authorize?.({ service, protocol: protocolOf.get(service)!, operation, input, call: context });
+      if (pending) await pending;
+      const output = await handler(input, context);
       send(res, call.operation.encodeOutput(output, requestId));
     } catch (error) {
       const failure = asAwsError(error, requestId, failures, operation);
@@ -197,6 +208,18 @@ function wireProtocols(services: ServiceBinding[]): WireProtocol[] {
     byFactory.set(factory, [...(byFactory.get(factory) ?? []), service]);
   }
   return [...byFactory].map(([factory, bindings]) => factory(bindings));
+}
+
+/** Each service's wire protocol, by the signing name its calls are scoped to. */
+function protocolsBySigningName(services: ServiceBinding[]): Map<string, string> {
+  return new Map(services.map(({ model: { metadata } }) => [metadata.signingName ?? metadata.endpointPrefix, metadata.protocol]));
+}
+
+/** Where the call came from, for aws:SourceIp and aws:SecureTransport. Wharf serves plain HTTP. */
+function origin(socket: Socket): { sourceIp?: string; secureTransport: boolean } {
+  const address = socket.remoteAddress;
+  // A dual-stack socket reports IPv4 peers as IPv4-mapped IPv6; AWS's aws:SourceIp is the IPv4 address.
+  return { sourceIp: address?.startsWith('::ffff:') ? address.slice(7) : address, secureTransport: false };
 }
 
 function headOf(req: IncomingMessage): RequestHead {
