@@ -1,0 +1,201 @@
+// The engine's actions on one container, through the runtime: ensure its image, create and start it (the
+// task's volumes and host resources first), stop it. Each ends by updating the container's record; a
+// failure marks the container STOPPED with ECS's reason (CannotPullContainerError, ...).
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { TaskAssignment } from '../core/agent-protocol.js';
+import type { Logger } from '../core/ports.js';
+import { isRuntimeError, type ContainerRuntime, type ContainerSpec, type ContainerState } from '../core/runtime.js';
+import { LABELS, containerEngineName, containerSpec, taskVolumes, type TaskHostResources, type TaskVolume } from './container-config.js';
+import { errorMessage, type LocalContainer, type LocalTask } from './local-task.js';
+import type { TaskResources } from './task-resources.js';
+
+/** Extra environment for a container (e.g. ECS_CONTAINER_METADATA_URI_V4 once the metadata endpoint exists). */
+export type ContainerEnvironmentHook = (task: TaskAssignment, containerName: string) => Record<string, string>;
+
+/** Environment the ECS agent gives every container on an EC2 container instance. */
+const AGENT_ENVIRONMENT = { AWS_EXECUTION_ENV: 'AWS_ECS_EC2' };
+
+/** A failed stop is tried again after this long rather than at once. */
+const ACTION_RETRY_MS = 1000;
+
+export interface ContainerActionsOptions {
+  runtime: ContainerRuntime;
+  log: Logger;
+  cluster: string;
+  containerInstanceArn: string;
+  resources?: TaskResources;
+  containerEnvironment?: ContainerEnvironmentHook;
+  signal: AbortSignal;
+  /** A container was created: the engine maps its runtime id to it. */
+  created(task: LocalTask, container: LocalContainer): void;
+  /** Folds an inspection into the container's record. */
+  observe(task: LocalTask, container: LocalContainer, state: ContainerState): void;
+  /** Inspects the container and folds what it finds (a vanished one is STOPPED). */
+  inspect(task: LocalTask, container: LocalContainer): Promise<void>;
+}
+
+export class ContainerActions {
+  constructor(private readonly options: ContainerActionsOptions) {}
+
+  private get runtime() {
+    return this.options.runtime;
+  }
+
+  /** Ensures the image of a container that waits for its dependencies, so it starts the moment they resolve. */
+  async pull(task: LocalTask, container: LocalContainer): Promise<void> {
+    let present: boolean;
+    try {
+      present = await this.runtime.hasImage(container.def!.image!);
+    } catch (err) {
+      return this.fail(task, container, 'CannotPullContainerError', err);
+    }
+    if ((present || (await this.pullImage(task, container))) && container.phase === 'PENDING') container.phase = 'PULLED';
+  }
+
+  async start(task: LocalTask, container: LocalContainer): Promise<void> {
+    const assignment = task.assignment!;
+    const volumes = this.volumes(task);
+    let host: TaskHostResources | undefined;
+    try {
+      await this.prepareVolumes(task, volumes);
+      const resources = this.options.resources;
+      if (resources?.needs(assignment)) host = await resources.prepare(assignment);
+    } catch (err) {
+      return this.fail(task, container, 'ResourceInitializationError', err);
+    }
+    if (!container.runtimeId) {
+      const engineName = containerEngineName(assignment, container.name, randomBytes(10).toString('hex'));
+      const siblings = Object.fromEntries(
+        [...task.containers.values()].filter((c) => c.engineName).map((c) => [c.name, c.engineName!]),
+      );
+      const spec = containerSpec({
+        task: assignment,
+        container: container.def!,
+        engineName,
+        cluster: this.options.cluster,
+        containerInstanceArn: this.options.containerInstanceArn,
+        volumes,
+        siblings,
+        agentEnvironment: { ...AGENT_ENVIRONMENT, ...this.options.containerEnvironment?.(assignment, container.name) },
+        host,
+      });
+      container.runtimeId = await this.create(task, container, spec);
+      if (!container.runtimeId) return;
+      container.engineName = engineName;
+      this.options.created(task, container);
+    }
+    try {
+      await this.runtime.startContainer(container.runtimeId);
+    } catch (err) {
+      return this.fail(task, container, 'CannotStartContainerError', err);
+    }
+    container.started = true;
+    container.startedAt = Date.now();
+    if (container.phase === 'PENDING' || container.phase === 'PULLED') container.phase = 'RUNNING';
+    this.options.log.info('container started', { taskArn: task.arn, containerName: container.name, runtimeId: container.runtimeId });
+    const ports = container.def!.portMappings ?? [];
+    if (assignment.taskDefinition.networkMode === 'host') {
+      // Host networking binds container ports on the host as they are.
+      container.networkBindings = ports.map((p) => ({
+        bindIP: '0.0.0.0',
+        containerPort: p.containerPort!,
+        hostPort: p.containerPort!,
+        protocol: p.protocol ?? 'tcp',
+      }));
+    } else if (ports.length) {
+      // Dynamic host ports are known only once Docker has bound them.
+      this.options.observe(task, container, await this.runtime.inspectContainer(container.runtimeId));
+    }
+  }
+
+  async stop(task: LocalTask, container: LocalContainer): Promise<void> {
+    try {
+      await this.runtime.stopContainer(container.runtimeId!, container.stopTimeoutSeconds);
+    } catch (err) {
+      if (!isRuntimeError(err, 'ContainerNotFound')) {
+        this.options.log.warn('container stop failed', { taskArn: task.arn, containerName: container.name, error: errorMessage(err) });
+        await sleep(ACTION_RETRY_MS, undefined, { signal: this.options.signal }).catch(() => undefined);
+        return;
+      }
+    }
+    await this.options.inspect(task, container);
+  }
+
+  /** Pulls the container's image, timing the task's pull; false when it cannot (the container then failed). */
+  private async pullImage(task: LocalTask, container: LocalContainer): Promise<boolean> {
+    task.pullStartedAt ??= new Date();
+    this.options.log.info('pulling image', { taskArn: task.arn, image: container.def!.image });
+    try {
+      await this.runtime.pullImage(container.def!.image!, this.options.signal);
+      return true;
+    } catch (err) {
+      this.fail(task, container, 'CannotPullContainerError', err);
+      return false;
+    } finally {
+      task.pullStoppedAt = new Date();
+    }
+  }
+
+  /**
+   * Creates the container. No image check on the way to a start: the image is pulled only when the engine
+   * says it is missing, then the create is tried once more. Undefined when it failed.
+   */
+  private async create(task: LocalTask, container: LocalContainer, spec: ContainerSpec): Promise<string | undefined> {
+    try {
+      return await this.runtime.createContainer(spec);
+    } catch (err) {
+      if (!isRuntimeError(err, 'ImageNotFound')) return void this.fail(task, container, 'CannotCreateContainerError', err);
+    }
+    if (!(await this.pullImage(task, container))) return undefined;
+    try {
+      return await this.runtime.createContainer(spec);
+    } catch (err) {
+      return void this.fail(task, container, 'CannotCreateContainerError', err);
+    }
+  }
+
+  private fail(task: LocalTask, container: LocalContainer, reason: string, err: unknown): void {
+    container.phase = 'STOPPED';
+    container.reason = `${reason}: ${errorMessage(err)}`;
+    this.options.log.warn('container failed', { taskArn: task.arn, containerName: container.name, reason: container.reason });
+  }
+
+  /** Creates the task's volumes once, before its first container. */
+  private prepareVolumes(task: LocalTask, volumes: TaskVolume[]): Promise<void> {
+    task.volumes ??= (async () => {
+      for (const volume of volumes) {
+        if (volume.kind === 'unsupported') throw new Error(volume.reason);
+        if (volume.kind !== 'volume') continue;
+        if (volume.scope === 'shared' && (await this.runtime.hasVolume(volume.spec.name))) continue;
+        if (volume.scope === 'shared' && !volume.autoprovision) {
+          throw new Error(`shared volume ${volume.spec.name} does not exist and autoprovision is off`);
+        }
+        await this.runtime.createVolume(volume.spec);
+      }
+    })();
+    return task.volumes;
+  }
+
+  private volumes(task: LocalTask): TaskVolume[] {
+    return taskVolumes(task.assignment!, {
+      [LABELS.taskArn]: task.arn,
+      [LABELS.cluster]: this.options.cluster,
+      [LABELS.containerInstanceArn]: this.options.containerInstanceArn,
+    });
+  }
+}
+
+/** Removes a stopped task's containers and its task-scoped volumes (shared ones never carry the task's label). */
+export async function removeTaskContainers(runtime: ContainerRuntime, log: Logger, task: LocalTask): Promise<void> {
+  for (const c of task.containers.values()) {
+    if (!c.runtimeId) continue;
+    await runtime.removeContainer(c.runtimeId).catch((err: unknown) =>
+      log.warn('container removal failed', { taskArn: task.arn, runtimeId: c.runtimeId, error: errorMessage(err) }),
+    );
+  }
+  const volumes = await runtime.listVolumes({ [LABELS.taskArn]: task.arn }).catch(() => []);
+  for (const name of volumes) {
+    await runtime.removeVolume(name).catch((err: unknown) => log.warn('volume removal failed', { taskArn: task.arn, volume: name, error: errorMessage(err) }));
+  }
+}
