@@ -1,17 +1,24 @@
 // Agents' reports (SubmitTaskStateChange, SubmitContainerStateChange) land on a task through here.
-import type { TaskRecord } from '../../core/ecs.js';
+import type { CallContext } from '../../core/caller.js';
+import { taskHost, type TaskRecord } from '../../core/ecs.js';
 import type { ControlContext } from '../context.js';
+import { notOwnInstance, speaksFor } from './instance-binding.js';
 import { resolveCluster, resolveTask } from './lookups.js';
 
-/** Applies a report to a task in one mutation; a report that changes nothing writes nothing. */
+/**
+ * Applies a report to a task in one mutation; a report that changes nothing writes nothing. An agent on
+ * its instance's credentials reports only for tasks placed on that instance (`action` names the refusal).
+ */
 export async function recordReport(
   ctx: ControlContext,
-  cluster: string | undefined,
-  taskRef: string | undefined,
+  report: { cluster?: string; task?: string; action: string; call?: CallContext },
   apply: (task: TaskRecord, now: Date) => TaskRecord,
 ): Promise<void> {
   await ctx.state.mutate((tx) => {
-    const task = resolveTask(ctx, resolveCluster(ctx, cluster, tx), taskRef ?? '', tx);
+    const task = resolveTask(ctx, resolveCluster(ctx, report.cluster, tx), report.task ?? '', tx);
+    const hostArn = taskHost(task);
+    const host = hostArn === undefined ? undefined : tx.get('containerInstance', hostArn);
+    if (report.call && !speaksFor(report.call, host)) throw notOwnInstance(report.call, report.action, task.taskArn);
     const next = apply(task, ctx.clock.now());
     if (next === task) return;
     tx.put('task', task.taskArn, next);

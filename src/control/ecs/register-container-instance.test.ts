@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createCluster } from './create-cluster.js';
 import { fixture } from './fixtures.js';
+import { instanceCall } from './instance-fixtures.js';
 import { putAttributes } from './put-attributes.js';
 import { registerContainerInstance } from './register-container-instance.js';
 
@@ -83,4 +84,29 @@ test('RegisterContainerInstance refuses unknown clusters, bad documents and movi
   await assert.rejects(registerContainerInstance(f.ctx, { cluster: 'other', containerInstanceArn: containerInstance!.containerInstanceArn }), {
     code: 'InvalidParameterException',
   });
+});
+
+test('an instance session registers its own instance id, once per cluster, and cannot take over another', async () => {
+  const f = await fixture();
+  await createCluster(f.ctx, {}, f.call);
+  const mine = instanceCall(f, 'i-0123456789abcdef0');
+  const { containerInstance: i } = await registerContainerInstance(f.ctx, { instanceIdentityDocument: identity, totalResources }, mine);
+  assert.equal(i?.ec2InstanceId, 'i-0123456789abcdef0', 'the session names the instance, not the document');
+
+  const again = await registerContainerInstance(f.ctx, { containerInstanceArn: i!.containerInstanceArn, totalResources }, mine);
+  assert.equal(again.containerInstance?.containerInstanceArn, i!.containerInstanceArn, 'its own ARN re-registers');
+  await assert.rejects(registerContainerInstance(f.ctx, { totalResources }, mine), {
+    code: 'InvalidParameterException',
+    message: /i-0123456789abcdef0 is already registered/,
+  });
+
+  const other = instanceCall(f, 'i-0fedcba9876543210');
+  await assert.rejects(registerContainerInstance(f.ctx, { containerInstanceArn: i!.containerInstanceArn, totalResources }, other), {
+    code: 'AccessDeniedException',
+    message: /ecs:RegisterContainerInstance on resource: .*container-instance/,
+  });
+  const { containerInstance: theirs } = await registerContainerInstance(f.ctx, { totalResources }, other);
+  assert.equal(theirs?.ec2InstanceId, 'i-0fedcba9876543210');
+  // A user (no instance) keeps ECS's behaviour: it may re-register any instance.
+  await registerContainerInstance(f.ctx, { containerInstanceArn: i!.containerInstanceArn, totalResources }, f.call);
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import { describeTasks } from './describe-tasks.js';
 import { IMAGE, fixture, type Fixture, putCluster, putInstance, putTaskDefinition } from './fixtures.js';
+import { instanceCall } from './instance-fixtures.js';
 import { runTask } from './run-task.js';
 import { submitContainerStateChange } from './submit-container-state-change.js';
 import { submitTaskStateChange } from './submit-task-state-change.js';
@@ -83,4 +84,19 @@ test('errors: unknown statuses, containers, tasks and clusters', async () => {
     message: 'The referenced task was not found.',
   });
   await assert.rejects(submitTaskStateChange(f.ctx, { cluster: 'nope', task: arn, status: 'RUNNING' }), { code: 'ClusterNotFoundException' });
+});
+
+test('an instance session reports only for tasks on its own instance; users for any', async () => {
+  const denied = { code: 'AccessDeniedException', message: /ecs:SubmitTaskStateChange on resource: .*task\// };
+  await assert.rejects(submitTaskStateChange(f.ctx, { task: arn, status: 'RUNNING' }, instanceCall(f, 'i-other')), denied);
+  await assert.rejects(
+    submitContainerStateChange(f.ctx, { task: arn, containerName: 'app', status: 'RUNNING' }, instanceCall(f, 'i-other')),
+    { code: 'AccessDeniedException', message: /ecs:SubmitContainerStateChange/ },
+  );
+  assert.equal((await task()).lastStatus, 'PENDING', 'nothing written');
+  // putInstance gives instance i1 the EC2 instance id i-i1.
+  await submitTaskStateChange(f.ctx, { task: arn, status: 'RUNNING' }, instanceCall(f, 'i-i1'));
+  assert.equal((await task()).lastStatus, 'RUNNING');
+  await submitContainerStateChange(f.ctx, { task: arn, containerName: 'app', status: 'STOPPED', exitCode: 0 }, f.call);
+  assert.equal((await task()).containers![0]!.lastStatus, 'STOPPED');
 });

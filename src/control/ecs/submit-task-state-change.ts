@@ -1,4 +1,5 @@
 import type { SubmitTaskStateChangeRequest, SubmitTaskStateChangeResponse } from '@aws-sdk/client-ecs';
+import type { CallContext } from '../../core/caller.js';
 import { InvalidParameterException } from '../../core/ecs-errors.js';
 import { applyTaskReport, isContainerStatus, isTaskStatus, type TaskReport } from '../../core/task-lifecycle.js';
 import type { ControlContext } from '../context.js';
@@ -8,6 +9,7 @@ import { recordReport } from './agent-reports.js';
 export async function submitTaskStateChange(
   ctx: ControlContext,
   input: SubmitTaskStateChangeRequest,
+  call?: CallContext,
 ): Promise<SubmitTaskStateChangeResponse> {
   if (input.status !== undefined && !isTaskStatus(input.status)) {
     throw new InvalidParameterException(`Invalid task status: ${input.status}`);
@@ -26,6 +28,6 @@ export async function submitTaskStateChange(
     executionStoppedAt: input.executionStoppedAt,
     containers,
   };
-  await recordReport(ctx, input.cluster, input.task, (task, now) => applyTaskReport(task, report, now));
+  await recordReport(ctx, { cluster: input.cluster, task: input.task, action: 'ecs:SubmitTaskStateChange', call }, (task, now) => applyTaskReport(task, report, now));
   return { acknowledgment: 'ACK' };
 }
