@@ -12,8 +12,8 @@ export const UnmodifiableEntity = define('UnmodifiableEntity', 400);
 export const ConcurrentModification = define('ConcurrentModification', 409);
 export const ServiceFailure = define('ServiceFailure', 500);
 export const PackedPolicyTooLarge = define('PackedPolicyTooLarge', 400);
-/** STS: temporary credentials past their expiration (and every service's answer to them). */
-export const ExpiredToken = define('ExpiredToken', 400);
+/** Temporary credentials past their expiration: the query services' answer (403, as IAM's and STS's front end sends it), and JSON services'. */
+export const ExpiredToken = define('ExpiredToken', 403);
 export const ExpiredTokenException = define('ExpiredTokenException', 400);
 /** The query services' (IAM, STS, ELBv2) refusal by policy. */
 export const AccessDenied = define('AccessDenied', 403);

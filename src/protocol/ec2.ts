@@ -30,7 +30,7 @@ export const ec2Dialect: QueryDialect = {
     );
   },
   // EC2's codes: an unsigned request lacks "AWSAccessKeyId" (its Signature Version 2 wording), an unknown key is
-  // an AuthFailure (401), and any time outside the window is RequestExpired.
+  // an AuthFailure (401), and any time outside the window, or expired temporary credentials, is RequestExpired.
   authError(failure) {
     switch (failure.kind) {
       case 'missing':
@@ -42,6 +42,7 @@ export const ec2Dialect: QueryDialect = {
         return new AuthFailure('AWS was not able to validate the provided access credentials');
       case 'skewed':
       case 'expired':
+      case 'expired-token':
         return new RequestExpired('Request has expired.');
       case 'invalid':
       case 'mismatch':

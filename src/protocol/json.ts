@@ -5,6 +5,7 @@
 import { AwsError, IncompleteSignatureException, InternalFailure, InvalidSignatureException, MissingAuthenticationTokenException, SerializationException, UnknownOperationException, UnrecognizedClientException } from '../core/errors.js';
 import { Cursor, inputReaders, outputWriters, serverFaultCode, validationError, type InputDialect, type OutputDialect, type Writer } from './model.js';
 import type { ServiceBinding, ServiceModel } from './service.js';
+import { ExpiredTokenException } from '../core/iam-errors.js';
 import { DEFAULT_CLOCK_SKEW_MINUTES, type SignatureFailure } from './sigv4.js';
 import type { Call, Operation, RequestHead, Route, SigningService, WireProtocol, WireResponse } from './wire.js';
 
@@ -131,6 +132,8 @@ function jsonAuthError(failure: SignatureFailure): AwsError {
     case 'unknown-key':
     case 'invalid-token':
       return new UnrecognizedClientException(failure.message);
+    case 'expired-token':
+      return new ExpiredTokenException(failure.message);
     case 'invalid':
     case 'skewed':
     case 'expired':

@@ -9,6 +9,7 @@
 // `Version` and `Action` pick the service among those (ELB and ELBv2 share a signing name; an unsigned request
 // names none). Adding a service is adding its binding.
 import { AwsError, IncompleteSignature, InvalidAction, InvalidClientTokenId, InvalidParameterValue, MissingAction, MissingAuthenticationToken, NoSuchVersion, RequestExpired, SignatureDoesNotMatch } from '../core/errors.js';
+import { ExpiredToken } from '../core/iam-errors.js';
 import { ec2Dialect } from './ec2.js';
 import { FormParams, formReaders, queryNaming, type FormNaming, type FormReader } from './form.js';
 import { Cursor, inputReaders, renderValue, serverFaultCode, validationError, type InputDialect, type Reader, type Violation } from './model.js';
@@ -65,6 +66,8 @@ export const awsQueryDialect: QueryDialect = {
       case 'unknown-key':
       case 'invalid-token':
         return new InvalidClientTokenId(failure.message);
+      case 'expired-token':
+        return new ExpiredToken(failure.message);
       case 'expired':
         return new RequestExpired(failure.message);
       case 'invalid':

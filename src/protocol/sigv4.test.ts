@@ -19,12 +19,13 @@ const verifier = (mode: 'sigv4' | 'permissive' = 'sigv4') =>
     accountId: '000000000000',
     region: 'us-east-1',
     credentials: {
-      resolve: (id) =>
-        id === KEY.accessKeyId
-          ? { secretAccessKey: KEY.secretAccessKey, caller: caller(id) }
-          : id === SESSION.accessKeyId
-            ? { secretAccessKey: SESSION.secretAccessKey, caller: caller(id), sessionToken: SESSION.sessionToken }
-            : undefined,
+      // The resolver judges tokens: a long-term key takes none, the session key only its own, `expired` is past.
+      resolve: (id, token) => {
+        if (id === KEY.accessKeyId) return token === undefined ? { secretAccessKey: KEY.secretAccessKey, caller: caller(id) } : { refused: 'invalid-token' };
+        if (id !== SESSION.accessKeyId) return undefined;
+        if (token === 'expired') return { refused: 'expired-token' };
+        return token === SESSION.sessionToken ? { secretAccessKey: SESSION.secretAccessKey, caller: caller(id) } : { refused: 'invalid-token' };
+      },
     },
   });
 
@@ -140,6 +141,19 @@ describe('the Authorization header form', () => {
     refused(tokenForKey, 'invalid-token');
   });
 
+  test('expired session credentials are refused as expired, whatever the signature', async () => {
+    const request = await signed({ body: '{}' }, { credentials: { ...SESSION, sessionToken: 'expired' } });
+    refused(request, 'expired-token', /^The security token included in the request is expired$/);
+    refused({ ...request, body: Buffer.from('{"tampered":1}') }, 'expired-token');
+  });
+
+  test('permissive mode takes the caller of a good session and the root for a refused one', async () => {
+    const good = await signed({ body: '{}' }, { credentials: SESSION });
+    assert.equal(verifier('permissive').verify(good, expectation).caller.accessKeyId, SESSION.accessKeyId);
+    const expired = await signed({ body: '{}' }, { credentials: { ...SESSION, sessionToken: 'expired' } });
+    assert.equal(verifier('permissive').verify(expired, expectation).caller.arn, 'arn:aws:iam::000000000000:root');
+  });
+
   test('UNSIGNED-PAYLOAD is signed as written', async () => {
     const request = await signed({ headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }, body: 'anything' });
     assert.equal(verifier().verify({ ...request, body: Buffer.from('something else') }, expectation).region, 'us-east-1');
@@ -228,7 +242,8 @@ describe('the presigned query-string form', () => {
     const request = await presigned({}, { credentials: SESSION });
     assert.ok(request.query.includes('X-Amz-Security-Token=the-token'));
     assert.equal(verifier().verify(request, expectation).caller.accessKeyId, SESSION.accessKeyId);
-    refused({ ...request, query: request.query.replace('the-token', 'forged') }, 'mismatch');
+    // The token is judged before the signature: an altered one is refused as a token.
+    refused({ ...request, query: request.query.replace('the-token', 'forged') }, 'invalid-token');
   });
 
   test('expired, tampered, or missing parts', async () => {

@@ -10,13 +10,21 @@ import type { Caller } from './service.js';
 export interface ResolvedCredentials {
   secretAccessKey: string;
   caller: Caller;
-  /** Session credentials (an assumed role) must come with this token (`X-Amz-Security-Token`). */
-  sessionToken?: string;
 }
 
-/** Where the verifier finds the secret behind an access key id. */
+/** A key that exists, presented with a session token that is not good for it. */
+export interface RefusedCredentials {
+  /** `invalid-token`: forged, altered, missing, superfluous or revoked; `expired-token`: past its expiration. */
+  refused: 'invalid-token' | 'expired-token';
+}
+
+/**
+ * Where the verifier finds the secret behind an access key id. The resolver judges the session token
+ * (`X-Amz-Security-Token`, undefined when absent): temporary credentials are only good with theirs.
+ */
 export interface CredentialResolver {
-  resolve(accessKeyId: string): ResolvedCredentials | undefined;
+  /** undefined: nobody issued this key (or it is inactive). */
+  resolve(accessKeyId: string, sessionToken: string | undefined): ResolvedCredentials | RefusedCredentials | undefined;
 }
 
 /**
@@ -41,6 +49,8 @@ export type SignatureFailureKind =
   | 'unknown-key'
   /** a session token that does not belong with the key */
   | 'invalid-token'
+  /** temporary credentials past their expiration */
+  | 'expired-token'
   /** the signature is not the one the secret gives */
   | 'mismatch';
 
@@ -100,6 +110,7 @@ const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b78
 const REGION = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const MAX_PRESIGNED_SECONDS = 7 * 24 * 3600;
 const SIGNING_KEY_CACHE_SIZE = 1024;
+const INVALID_TOKEN = 'The security token included in the request is invalid.';
 
 /** The parts of a signature, from either form. */
 interface Signature {
@@ -132,7 +143,7 @@ export class SigV4Verifier {
         'incomplete',
         `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${signature.credential}'`,
       );
-    if (this.options.mode === 'permissive') return this.permissive(accessKeyId!, region!);
+    if (this.options.mode === 'permissive') return this.permissive(accessKeyId!, region!, signature.sessionToken);
 
     checkTime(signature, expect);
     if (!signature.signedHeaders.split(';').includes('host'))
@@ -151,8 +162,13 @@ export class SigV4Verifier {
       );
     if (scope.length > 0) throw new SignatureFailure('invalid', scope.join('').trim());
 
-    const credentials = this.options.credentials.resolve(accessKeyId!);
-    if (!credentials) throw new SignatureFailure('unknown-key', 'The security token included in the request is invalid.');
+    // The token is judged before the signature, as AWS does: it is what names the secret of temporary credentials.
+    const credentials = this.options.credentials.resolve(accessKeyId!, signature.sessionToken);
+    if (!credentials) throw new SignatureFailure('unknown-key', INVALID_TOKEN);
+    if ('refused' in credentials)
+      throw credentials.refused === 'expired-token'
+        ? new SignatureFailure('expired-token', 'The security token included in the request is expired')
+        : new SignatureFailure('invalid-token', INVALID_TOKEN);
 
     const canonical = canonicalRequest(request, signature, expect.pathAsSent ?? false);
     const scopeString = `${date}/${region}/${service}/${terminator}`;
@@ -166,16 +182,14 @@ export class SigV4Verifier {
         'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.' +
           `\n\nThe Canonical String for this request should have been\n'${canonical}'\n\nThe String-to-Sign should have been\n'${stringToSign}'\n`,
       );
-    if (signature.sessionToken !== credentials.sessionToken)
-      throw new SignatureFailure('invalid-token', 'The security token included in the request is invalid.');
     return { caller: credentials.caller, region: region! };
   }
 
-  private permissive(accessKeyId: string, region: string): Signer {
-    const known = this.options.credentials.resolve(accessKeyId);
+  private permissive(accessKeyId: string, region: string, sessionToken: string | undefined): Signer {
+    const known = this.options.credentials.resolve(accessKeyId, sessionToken);
     // As LocalStack does, a key id that is an account id names the account.
     const accountId = /^\d{12}$/.test(accessKeyId) ? accessKeyId : this.options.accountId;
-    const caller = known?.caller ?? { accessKeyId, accountId, arn: `arn:aws:iam::${accountId}:root` };
+    const caller = (known && 'caller' in known ? known.caller : undefined) ?? { accessKeyId, accountId, arn: `arn:aws:iam::${accountId}:root` };
     return { caller, region: REGION.test(region) ? region : this.options.region };
   }
 
