@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
-import { parseDuration, taskCleanupWaitMs } from './config.js';
+import { parseDuration, serverSecret, taskCleanupWaitMs } from './config.js';
 
 afterEach(() => {
   delete process.env.WHARF_TASK_CLEANUP_WAIT;
@@ -21,4 +24,12 @@ test('WHARF_TASK_CLEANUP_WAIT sets the cleanup wait; unset leaves the default', 
   assert.equal(taskCleanupWaitMs(), 3000);
   process.env.WHARF_TASK_CLEANUP_WAIT = 'soon';
   assert.throws(() => taskCleanupWaitMs(), /^Error: WHARF_TASK_CLEANUP_WAIT: "soon" is not a duration/);
+});
+
+test('the server secret is made once, private to its owner, and read back the same', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wharf-config-'));
+  const secret = serverSecret(dir);
+  assert.equal(secret.length, 32);
+  assert.equal(statSync(join(dir, 'server-secret')).mode & 0o777, 0o600);
+  assert.deepEqual(serverSecret(dir), secret);
 });

@@ -74,6 +74,18 @@ export function rootCredentials(dataDir: string): Credentials {
   return credentials;
 }
 
+/**
+ * The server's own secret, created at first start and kept in the data dir (0600): it seals STS session
+ * tokens and derives temporary credentials' secret keys, so sessions survive restarts with nothing stored.
+ */
+export function serverSecret(dataDir: string): Buffer {
+  const file = join(dataDir, 'server-secret');
+  if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  const secret = randomBytes(32);
+  writeFileSync(file, secret.toString('base64') + '\n', { mode: 0o600 });
+  return secret;
+}
+
 export function saveSettings(dataDir: string, settings: ServerSettings): void {
   writeFileSync(join(dataDir, 'settings.json'), JSON.stringify(settings, null, 2) + '\n');
 }
