@@ -4,8 +4,12 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { WebSocket, WebSocketServer } from 'ws';
 import { CLOSE_REPLACED, CLOSE_UNKNOWN_INSTANCE, type ControlMessage } from '../core/agent-protocol.js';
+import type { CallContext } from '../core/caller.js';
 import type { ClusterRecord, ContainerInstanceRecord } from '../core/ecs.js';
+import { AccessDeniedException } from '../core/errors.js';
+import type { IamRoleRecord } from '../core/iam.js';
 import { AgentChannel, planAgentSweep } from './agents.js';
+import { instanceCall } from './ecs/instance-fixtures.js';
 import { IMAGE, fixture, type Fixture, putCluster, putInstance, putTaskDefinition } from './ecs/fixtures.js';
 import { runTask } from './ecs/run-task.js';
 import { stopTask } from './ecs/stop-task.js';
@@ -43,6 +47,8 @@ let instance: ContainerInstanceRecord;
 let channel: AgentChannel;
 let server: WebSocketServer;
 const clients: WebSocket[] = [];
+/** Who the next connection's upgrade was signed by (the gateway's authenticated call). */
+let signedAs: CallContext | undefined;
 
 beforeEach(async () => {
   f = await fixture();
@@ -53,12 +59,13 @@ beforeEach(async () => {
   server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
   server.on('connection', (socket, request) => {
     const query = new URL(request.url!, 'http://x').searchParams;
-    void channel.attach(socket, { cluster: query.get('cluster')!, containerInstance: query.get('containerInstance')! });
+    void channel.attach(socket, { cluster: query.get('cluster')!, containerInstance: query.get('containerInstance')! }, signedAs);
   });
   await new Promise((resolve) => server.once('listening', resolve));
 });
 
 afterEach(async () => {
+  signedAs = undefined;
   for (const ws of clients.splice(0)) ws.terminate();
   await new Promise((resolve) => server.close(resolve));
 });
@@ -194,6 +201,59 @@ describe('agent channel', () => {
     abort.abort();
     await running;
     assert.equal(await agent.closed, 1001);
+  });
+});
+
+describe('agent channel: who may hold it', () => {
+  test('an instance session is admitted to its own instance only', async () => {
+    // putInstance gives instance i1 the EC2 instance id i-i1.
+    assert.doesNotThrow(() => channel.admit(instanceCall(f, 'i-i1'), { cluster: cluster.clusterArn, containerInstance: instance.containerInstanceArn }));
+    assert.doesNotThrow(() => channel.admit(f.call, { cluster: cluster.clusterArn, containerInstance: instance.containerInstanceArn }));
+    assert.throws(() => channel.admit(instanceCall(f, 'i-other'), { cluster: cluster.clusterArn, containerInstance: instance.containerInstanceArn }), {
+      code: 'AccessDeniedException',
+      message: /assumed-role\/ecsInstanceRole\/i-other is not authorized to perform: ecs:Poll on resource: .*container-instance\/default\/i1/,
+    });
+    // Past admission (the upgrade raced a change): attach refuses it too, as a policy violation.
+    signedAs = instanceCall(f, 'i-other');
+    const agent = await connect();
+    assert.equal(await agent.closed, 1008);
+    assert.equal(connected(), false);
+  });
+
+  test('an open channel is closed when IAM changes and policy no longer lets it poll', async () => {
+    let allowed = true;
+    const polled: string[] = [];
+    channel = new AgentChannel(f.ctx, undefined, (call, target) => {
+      polled.push(target.containerInstanceArn);
+      if (!allowed) throw new AccessDeniedException(`User: ${call.caller.arn} is not authorized to perform: ecs:Poll`);
+    });
+    signedAs = instanceCall(f, 'i-i1');
+    const agent = await connect();
+    await agent.next();
+    await until(connected);
+    assert.deepEqual(polled, [instance.containerInstanceArn]);
+
+    allowed = false;
+    await runTask(f.ctx, { taskDefinition: 'web' }); // not an IAM change: no re-check
+    assert.equal(polled.length, 1);
+    const role: IamRoleRecord = {
+      RoleName: 'ecsInstanceRole',
+      RoleId: 'AROAEXAMPLE',
+      Arn: 'arn:aws:iam::123456789012:role/ecsInstanceRole',
+      Path: '/',
+      CreateDate: f.ctx.clock.now(),
+      AssumeRolePolicyDocument: '{}',
+      MaxSessionDuration: 3600,
+      Tags: [],
+      inlinePolicies: {},
+      attachedPolicies: [],
+    };
+    await f.ctx.state.mutate((tx) => tx.put('iamRole', role.RoleName, role));
+    assert.equal(await agent.closed, 1008);
+    await until(() => !connected());
+    assert.throws(() => channel.admit(signedAs!, { cluster: cluster.clusterArn, containerInstance: instance.containerInstanceArn }), {
+      code: 'AccessDeniedException',
+    });
   });
 });
 

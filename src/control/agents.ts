@@ -3,7 +3,11 @@
 // connect), keeps `agentConnected` true while the agent is heard from, and hears the agent's health
 // reports. An agent silent for longer than the heartbeat timeout is lost: its socket is dropped and its
 // instance marked disconnected; tasks stopped there before they ever started are then stopped here.
+// Who may hold an instance's channel is decided before the upgrade (admit) and again whenever IAM changes:
+// an agent on its instance profile's session only its own instance's, and any caller only while policy
+// lets it `ecs:Poll` that instance (AmazonEC2ContainerServiceforEC2Role does).
 import type { RawData, WebSocket } from 'ws';
+import type { CallContext } from '../core/caller.js';
 import {
   CLOSE_DEREGISTERED,
   CLOSE_GOING_AWAY,
@@ -17,6 +21,7 @@ import { taskHost, type ContainerInstanceRecord, type TaskRecord } from '../core
 import { applyHealth, applyTaskReport, neverStarted } from '../core/task-lifecycle.js';
 import { assignmentsFor, changesAssignment } from './assignments.js';
 import type { ControlContext } from './context.js';
+import { notOwnInstance, speaksFor } from './ecs/instance-binding.js';
 import { clusterArnOf, findContainerInstance } from './ecs/lookups.js';
 import { every } from './loop.js';
 import type { Change, State, Transaction } from './state.js';
@@ -36,9 +41,20 @@ export interface AgentChannelOptions {
   sweepIntervalMs: number;
 }
 
+/**
+ * Whether policy lets `call` poll `instance`: returns when it may, throws the AccessDeniedException when
+ * it may not (`ecs:Poll` on the container instance, with `ecs:cluster`). Absent, policies are not enforced.
+ */
+export type PollPolicy = (call: CallContext, instance: ContainerInstanceRecord) => void;
+
+/** RFC 6455's "policy violation": the channel's identity may no longer hold it. The agent reconnects, and is refused if still denied. */
+const CLOSE_POLICY_VIOLATION = 1008;
+
 interface Agent {
   socket: WebSocket;
   containerInstanceArn: string;
+  /** The authenticated upgrade the channel was opened with: what admission is checked against again. */
+  call?: CallContext;
   /** When the agent was last heard from (epoch ms, by ctx.clock). */
   lastSeen: number;
 }
@@ -79,17 +95,29 @@ export class AgentChannel {
     private readonly ctx: ControlContext,
     // Silence plus the sweep's period stays within ECS's 30 s to mark an agent disconnected; agents ping every ~10 s.
     private readonly options: AgentChannelOptions = { heartbeatTimeoutMs: 25_000, sweepIntervalMs: 5_000 },
+    private readonly policy?: PollPolicy,
   ) {
     this.unsubscribe = ctx.state.subscribe((changes) => this.onChanges(changes));
   }
 
+  /**
+   * Refuses, before the WebSocket upgrade, a caller that may not hold the channel of the instance it names
+   * (throws AccessDeniedException). An unknown instance passes: attach closes it as unknown, for good.
+   */
+  admit(call: CallContext, params: AgentParams): void {
+    const instance = this.instanceOf(params);
+    if (instance) this.check(call, instance);
+  }
+
   /** Takes over an authenticated agent connection: pushes the instance's assignment at once, marks it connected. */
-  async attach(socket: WebSocket, params: AgentParams): Promise<void> {
+  async attach(socket: WebSocket, params: AgentParams, call?: CallContext): Promise<void> {
     if (this.closed) return socket.close(CLOSE_GOING_AWAY, 'control plane shutting down');
     const instance = this.instanceOf(params);
     if (!instance) return socket.close(CLOSE_UNKNOWN_INSTANCE, 'container instance not found');
+    const refusal = call && this.refusal(call, instance);
+    if (refusal) return socket.close(CLOSE_POLICY_VIOLATION, refusal);
     const arn = instance.containerInstanceArn;
-    const agent: Agent = { socket, containerInstanceArn: arn, lastSeen: this.now() };
+    const agent: Agent = { socket, containerInstanceArn: arn, lastSeen: this.now(), ...(call && { call }) };
     const previous = this.agents.get(arn);
     this.agents.set(arn, agent);
     previous?.socket.close(CLOSE_REPLACED, 'replaced by a newer connection');
@@ -150,6 +178,34 @@ export class AgentChannel {
     return this.ctx.clock.now().getTime();
   }
 
+  /** Throws the AccessDeniedException that keeps `call` from `instance`'s channel, if any. */
+  private check(call: CallContext, instance: ContainerInstanceRecord): void {
+    if (!speaksFor(call, instance)) throw notOwnInstance(call, 'ecs:Poll', instance.containerInstanceArn);
+    this.policy?.(call, instance);
+  }
+
+  /** Why `call` may not hold `instance`'s channel (the denial as a close reason), or undefined when it may. */
+  private refusal(call: CallContext, instance: ContainerInstanceRecord): string | undefined {
+    try {
+      this.check(call, instance);
+      return undefined;
+    } catch (err) {
+      // A close reason is at most 123 bytes.
+      return `${(err as Error).name}: ${(err as Error).message}`.slice(0, 120);
+    }
+  }
+
+  /** Closes the channels whose identity may no longer poll their instance (its role lost ecs:Poll, say). */
+  private recheck(): void {
+    for (const agent of this.agents.values()) {
+      const instance = this.ctx.state.get('containerInstance', agent.containerInstanceArn);
+      const refusal = agent.call && instance && this.refusal(agent.call, instance);
+      if (!refusal) continue;
+      this.ctx.log.warn('agent channel no longer authorized', { containerInstanceArn: agent.containerInstanceArn, caller: agent.call!.caller.arn, refusal });
+      agent.socket.close(CLOSE_POLICY_VIOLATION, refusal);
+    }
+  }
+
   private instanceOf(params: AgentParams): ContainerInstanceRecord | undefined {
     const cluster = this.ctx.state.get('cluster', clusterArnOf(this.ctx, params.cluster));
     const instance = cluster && findContainerInstance(this.ctx, cluster, params.containerInstance);
@@ -165,8 +221,10 @@ export class AgentChannel {
   /** Pushes, synchronously as state commits, to every instance whose assignment a change may have changed. */
   private onChanges(changes: Change[]): void {
     const touched = new Set<string>();
+    let iamChanged = false;
     for (const change of changes) {
-      if (change.kind === 'task') {
+      if (change.kind.startsWith('iam')) iamChanged = true;
+      else if (change.kind === 'task') {
         const { before, after } = change as Change<'task'>;
         if (!changesAssignment(before, after)) continue;
         for (const t of [before, after]) {
@@ -185,6 +243,7 @@ export class AgentChannel {
       const agent = this.agents.get(arn);
       if (agent) this.push(agent);
     }
+    if (iamChanged && this.policy) this.recheck();
   }
 
   private receive(agent: Agent, data: RawData): void {
