@@ -23,7 +23,7 @@ import { assignmentsFor, changesAssignment } from './assignments.js';
 import type { ControlContext } from './context.js';
 import { notOwnInstance, speaksFor } from './ecs/instance-binding.js';
 import { clusterArnOf, findContainerInstance } from './ecs/lookups.js';
-import { every } from './loop.js';
+import { every } from './runner.js';
 import type { Change, State, Transaction } from './state.js';
 
 /** The query of the agent channel's URL: `/_wharf/agent?cluster=<arn>&containerInstance=<arn>[&managedCapacity=true]`. */
@@ -155,7 +155,7 @@ export class AgentChannel {
 
   /** The channel's loop: drops lost agents and reconciles records until `signal` aborts, then closes every connection. */
   async run(signal: AbortSignal): Promise<void> {
-    await every(this.options.sweepIntervalMs, signal, this.ctx.log, () => this.sweep());
+    await every(this.ctx, 'agent channel', this.options.sweepIntervalMs, signal, () => this.sweep());
     this.closed = true;
     this.unsubscribe();
     for (const agent of this.agents.values()) agent.socket.close(CLOSE_GOING_AWAY, 'control plane shutting down');

@@ -1,12 +1,12 @@
 import type { Partition } from '../core/arn.js';
 import type { LoadBalancerDataPlane } from '../core/load-balancer.js';
-import type { Clock, Ids, Logger } from '../core/ports.js';
+import type { Ids, Logger, Timer } from '../core/ports.js';
 import type { State } from './state.js';
 
 /** What every control-plane operation and controller is given: state and the ports, nothing concrete. */
 export interface ControlContext {
   state: State;
-  clock: Clock;
+  clock: Timer;
   ids: Ids;
   log: Logger;
   partition: Partition;

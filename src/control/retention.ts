@@ -4,7 +4,7 @@
 // `runRetention` is the loop that does it; `reapExpired` is one pass, for tests and for that loop.
 import type { State, Transaction } from './state.js';
 import type { ControlContext } from './context.js';
-import { every } from './loop.js';
+import { every } from './runner.js';
 
 /** How long stopped tasks, deleted clusters and deregistered container instances stay describable. */
 export const RETENTION_MS = 60 * 60 * 1000;
@@ -59,5 +59,5 @@ export async function reapExpired(ctx: ControlContext): Promise<number> {
 
 /** Reaps every `intervalMs` until `signal` aborts; resolves then. */
 export function runRetention(ctx: ControlContext, signal: AbortSignal, intervalMs = 60_000): Promise<void> {
-  return every(intervalMs, signal, ctx.log, () => reapExpired(ctx));
+  return every(ctx, 'retention', intervalMs, signal, () => reapExpired(ctx));
 }

@@ -257,11 +257,12 @@ describe('the loop', () => {
   });
 });
 
-/** Polls a condition of the state (no fixed sleeps). */
+/** Moves the clock past the controller's debounce until a condition of the state holds. */
 async function until(condition: () => boolean): Promise<void> {
   for (let i = 0; !condition(); i++) {
     if (i > 500) throw new Error('condition never met');
-    await new Promise((r) => setTimeout(r, 10));
+    f.advance(SERVICE_CONTROLLER_DEFAULTS.debounceMs);
+    await new Promise((r) => setImmediate(r));
   }
 }
 

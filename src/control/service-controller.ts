@@ -4,7 +4,6 @@
 // anyway, and each plan may ask to be planned again after a while. A plan is applied in one mutation,
 // from the state it was made from: tasks stopped, tasks launched (placed here, against the cluster's
 // snapshot), the service and its service deployments updated.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { serviceArnOfTask, serviceGroup } from '../core/arn.js';
 import { taskHost, type ClusterRecord, type ServiceRecord, type TaskDefinitionRecord, type TaskRecord } from '../core/ecs.js';
 import { AwsError } from '../core/errors.js';
@@ -21,8 +20,8 @@ import { fargatePlatformVersion, launchFargateTasks } from './ecs/fargate.js';
 import { randomFrom } from './ecs/run-task.js';
 import { forgetHistory } from './ecs/services.js';
 import { launchTasks, type LaunchRequest } from './ecs/task-launch.js';
-import { every } from './loop.js';
 import { RETENTION_MS } from './retention.js';
+import { ControllerRunner } from './runner.js';
 import type { Change, Transaction } from './state.js';
 import { containerInstancesByCluster, serviceDeploymentsByService, servicesByCluster, tasksByService } from './ecs/indexes.js';
 
@@ -67,11 +66,7 @@ interface Applied {
 
 export class ServiceController {
   private readonly options: ServiceControllerOptions;
-  private readonly dirty = new Set<string>();
-  private debounce: NodeJS.Timeout | undefined;
-  private readonly requeues = new Map<string, { at: number; timer: NodeJS.Timeout }>();
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly runner: ControllerRunner<string>;
   /** Agents reconnect within 30 s of a control plane restart (their backoff's cap); until then none is lost. */
   private readonly agentsExpectedBy: Date;
 
@@ -81,28 +76,21 @@ export class ServiceController {
   ) {
     this.options = { ...SERVICE_CONTROLLER_DEFAULTS, ...options };
     this.agentsExpectedBy = new Date(ctx.clock.now().getTime() + this.options.reconnectGraceMs);
+    this.runner = new ControllerRunner(ctx, (serviceArn) => this.reconcile(serviceArn), {
+      name: 'service',
+      triggers: (changes) => this.concerned(changes),
+      debounceMs: this.options.debounceMs,
+      resync: { everyMs: this.options.resyncMs, keys: () => [...ctx.state.all('service')].map((s) => s.serviceArn) },
+      retryMs: this.options.placementRetryMs,
+      // Planning a large service costs milliseconds: while changes keep coming (agents reporting thousands
+      // of tasks), plan at most a fifth of the time so the reports themselves go through.
+      busyShare: 0.2,
+    });
   }
 
   /** Plans services until `signal` aborts; resolves once the last plan has been applied. */
-  async run(signal: AbortSignal): Promise<void> {
-    const unsubscribe = this.ctx.state.subscribe((changes) => this.onChanges(changes));
-    try {
-      await every(this.options.resyncMs, signal, this.ctx.log, () => this.resync());
-    } finally {
-      this.stopped = true;
-      unsubscribe();
-      clearTimeout(this.debounce);
-      for (const { timer } of this.requeues.values()) clearTimeout(timer);
-      this.requeues.clear();
-      await this.running;
-    }
-  }
-
-  /** Marks every service for planning and plans them (public so tests drive it). */
-  async resync(): Promise<void> {
-    for (const service of this.ctx.state.all('service')) this.dirty.add(service.serviceArn);
-    this.kick();
-    await this.running;
+  run(signal: AbortSignal): Promise<void> {
+    return this.runner.run(signal);
   }
 
   /** Plans one service and applies the plan (public so tests drive it with their own clock). */
@@ -117,68 +105,24 @@ export class ServiceController {
     }
   }
 
-  private onChanges(changes: Change[]): void {
+  /** The services a commit may concern: those of its tasks, of its instances' clusters, and its own. */
+  private concerned(changes: Change[]): Set<string> {
+    const services = new Set<string>();
     for (const change of changes) {
       if (change.kind === 'task') {
         const { before, after } = change as Change<'task'>;
         for (const t of [before, after]) {
           const arn = t && serviceArnOfTask(t);
-          if (arn) this.dirty.add(arn);
+          if (arn) services.add(arn);
         }
       } else if (change.kind === 'containerInstance') {
         const instance = (change.after ?? change.before) as { clusterArn: string };
-        for (const s of this.ctx.state.where(servicesByCluster, instance.clusterArn)) this.dirty.add(s.serviceArn);
+        for (const s of this.ctx.state.where(servicesByCluster, instance.clusterArn)) services.add(s.serviceArn);
       } else if (change.kind === 'service') {
-        this.dirty.add(change.id);
+        services.add(change.id);
       }
     }
-    if (this.dirty.size > 0 && !this.debounce && !this.stopped) {
-      this.debounce = setTimeout(() => {
-        this.debounce = undefined;
-        this.kick();
-      }, this.options.debounceMs);
-    }
-  }
-
-  /** Plans the dirty services, one at a time, until none is left. */
-  private kick(): void {
-    if (this.running || this.stopped || this.dirty.size === 0) return;
-    this.running = this.drain().finally(() => (this.running = undefined));
-  }
-
-  private async drain(): Promise<void> {
-    while (this.dirty.size > 0 && !this.stopped) {
-      const started = performance.now();
-      const batch = [...this.dirty];
-      this.dirty.clear();
-      for (const arn of batch) {
-        try {
-          const { requeueAfterMs } = await this.reconcile(arn);
-          if (requeueAfterMs !== undefined) this.requeue(arn, requeueAfterMs);
-        } catch (err) {
-          this.ctx.log.error('service not reconciled', { serviceArn: arn, err: (err as Error).message });
-          this.requeue(arn, this.options.placementRetryMs);
-        }
-      }
-      // Planning a large service costs milliseconds: while changes keep coming (agents reporting thousands
-      // of tasks), plan at most a fifth of the time so the reports themselves go through.
-      const spent = performance.now() - started;
-      if (this.dirty.size > 0 && !this.stopped) await sleep(Math.max(this.options.debounceMs, 4 * spent));
-    }
-  }
-
-  private requeue(serviceArn: string, afterMs: number): void {
-    if (this.stopped) return;
-    const at = Date.now() + afterMs;
-    const existing = this.requeues.get(serviceArn);
-    if (existing && existing.at <= at) return;
-    clearTimeout(existing?.timer);
-    const timer = setTimeout(() => {
-      this.requeues.delete(serviceArn);
-      this.dirty.add(serviceArn);
-      this.kick();
-    }, afterMs);
-    this.requeues.set(serviceArn, { at, timer });
+    return services;
   }
 
   /** Plans and applies, inside one mutation. */

@@ -7,7 +7,7 @@ import { TASK_STATUS_ORDER, type TaskRecord } from '../core/ecs.js';
 import { fargateUsage } from '../core/usage.js';
 import type { ControlContext } from './context.js';
 import { deleteTaskInterfaces } from './ec2/network-interfaces.js';
-import { every } from './loop.js';
+import { ControllerRunner } from './runner.js';
 import type { Change, Transaction } from './state.js';
 import { networkInterfacesByTask } from './ec2/indexes.js';
 
@@ -54,16 +54,14 @@ export async function settleTasks(ctx: ControlContext, taskArns?: Iterable<strin
   });
 }
 
-/** Settles tasks as their changes commit, and all of them every `intervalMs`, until `signal` aborts. */
-export async function runTaskSettlement(ctx: ControlContext, signal: AbortSignal, intervalMs = 30_000): Promise<void> {
-  const unsubscribe = ctx.state.subscribe((changes: Change[]) => {
-    const touched = changes.filter((c) => c.kind === 'task' && c.after).map((c) => c.id);
-    if (touched.length === 0 || !touched.some((arn) => unsettled(ctx, ctx.state.get('task', arn)!))) return;
-    settleTasks(ctx, touched).catch((err: Error) => ctx.log.error('tasks not settled', { err: err.message }));
+/** Settles tasks as their changes commit, and every unsettled one every `intervalMs`, until `signal` aborts. */
+export function runTaskSettlement(ctx: ControlContext, signal: AbortSignal, intervalMs = 30_000): Promise<void> {
+  const unsettledOf = (tasks: Iterable<TaskRecord>) => [...tasks].filter((task) => unsettled(ctx, task)).map((task) => task.taskArn);
+  const runner = new ControllerRunner<string>(ctx, async (taskArn) => void (await settleTasks(ctx, [taskArn])), {
+    name: 'task settlement',
+    triggers: (changes: Change[]) => unsettledOf(changes.flatMap((c) => (c.kind === 'task' && c.after ? [c.after as TaskRecord] : []))),
+    resync: { everyMs: intervalMs, keys: () => unsettledOf(ctx.state.all('task')) },
+    retryMs: intervalMs,
   });
-  try {
-    await every(intervalMs, signal, ctx.log, () => settleTasks(ctx));
-  } finally {
-    unsubscribe();
-  }
+  return runner.run(signal);
 }

@@ -6,6 +6,14 @@ export interface Clock {
   now(): Date;
 }
 
+/**
+ * A clock that can also be waited on: background loops pace themselves by it, so a test moves its time
+ * instead of sleeping. `sleep` resolves (never rejects) once `ms` have passed, or as soon as `signal` aborts.
+ */
+export interface Timer extends Clock {
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
 /** Fresh identifiers. ECS resource ids are 32 lowercase hex digits. */
 export interface Ids {
   id(): string;

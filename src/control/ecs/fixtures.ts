@@ -10,6 +10,7 @@ import type { Logger } from '../../core/ports.js';
 import { registeredResources } from '../../scheduler/resources.js';
 import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import type { ControlContext } from '../context.js';
+import { ManualClock } from '../manual-clock.js';
 import { State } from '../state.js';
 import { createCluster } from './create-cluster.js';
 import { registerContainerInstance } from './register-container-instance.js';
@@ -27,13 +28,13 @@ export interface Fixture {
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 
 export async function fixture(): Promise<Fixture> {
-  let now = Date.parse('2026-01-01T00:00:00Z');
+  const clock = new ManualClock(Date.parse('2026-01-01T00:00:00Z'));
   let next = 0;
   const state = await State.open(new SqliteStore(':memory:'));
   const partition = { region: 'us-east-1', accountId: '123456789012' };
   const ctx: ControlContext = {
     state,
-    clock: { now: () => new Date(now) },
+    clock,
     ids: { id: () => (++next).toString(16).padStart(32, '0') },
     log: quiet,
     partition,
@@ -44,7 +45,7 @@ export async function fixture(): Promise<Fixture> {
     region: partition.region,
     caller: { accessKeyId: 'AKIDEXAMPLE', accountId: partition.accountId, arn: 'arn:aws:iam::123456789012:user/alice' },
   };
-  return { ctx, call, advance: (ms) => void (now += ms) };
+  return { ctx, call, advance: (ms) => clock.advance(ms) };
 }
 
 // --- records put straight into state ---------------------------------------------------------------

@@ -6,7 +6,7 @@ import { lastSegment } from '../../core/arn.js';
 import type { TargetHealthObservation, TargetRecord } from '../../core/elbv2.js';
 import { targetHealthKey, type LoadBalancerDataPlane, type TargetHealthReport } from '../../core/load-balancer.js';
 import type { ControlContext } from '../context.js';
-import { every } from '../loop.js';
+import { ControllerRunner } from '../runner.js';
 import type { Change } from '../state.js';
 import { dataPlaneConfig } from './data-plane-config.js';
 import { targetKey } from './targets.js';
@@ -26,11 +26,13 @@ const SERVED = new Set(['loadBalancer', 'listener', 'rule', 'targetGroup', 'cert
 /** Where the data plane reaches an instance target: its container instance's advertised address, else this host. */
 const ADDRESS_ATTRIBUTE = 'wharf.host-address';
 
+/** What the controller converges: the configuration the data plane serves, and the health recorded from it. */
+type Concern = 'config' | 'health';
+
 export class LoadBalancerController {
   private readonly options: LoadBalancerControllerOptions;
+  private readonly runner: ControllerRunner<Concern>;
   private applied: string | undefined;
-  private syncing: Promise<void> | undefined;
-  private again = false;
 
   constructor(
     private readonly ctx: ControlContext,
@@ -38,50 +40,42 @@ export class LoadBalancerController {
     options: Partial<LoadBalancerControllerOptions> = {},
   ) {
     this.options = { ...LOAD_BALANCER_CONTROLLER_DEFAULTS, ...options };
+    this.runner = new ControllerRunner<Concern>(ctx, (concern) => (concern === 'config' ? this.sync() : this.recordHealth()), {
+      name: 'load balancer',
+      triggers: (changes: Change[]) => (changes.some((c) => SERVED.has(c.kind)) ? ['config'] : []),
+      resync: { everyMs: this.options.pollMs, keys: () => ['config', 'health'] },
+      retryMs: this.options.pollMs,
+    });
   }
 
-  async run(signal: AbortSignal): Promise<void> {
-    const unsubscribe = this.ctx.state.subscribe((changes: Change[]) => {
-      if (changes.some((c) => SERVED.has(c.kind))) void this.sync();
-    });
-    try {
-      await every(this.options.pollMs, signal, this.ctx.log, () => this.tick());
-    } finally {
-      unsubscribe();
-      await this.syncing;
-    }
+  run(signal: AbortSignal): Promise<void> {
+    return this.runner.run(signal);
   }
 
   /** One pass: serve the state, record health, forget drained targets (public so tests drive it). */
   async tick(): Promise<void> {
     await this.sync();
-    await this.observe(await this.dataPlane.targetHealth());
+    await this.recordHealth();
   }
 
-  /** Hands the data plane the configuration the state asks for, when it differs; calls close together coalesce. */
-  sync(): Promise<void> {
-    if (this.syncing) {
-      this.again = true;
-      return this.syncing;
+  /** Hands the data plane the configuration the state asks for, when it differs. */
+  private async sync(): Promise<void> {
+    const config = dataPlaneConfig(this.ctx.state, { address: this.options.address, instanceAddress: (id) => this.instanceAddress(id) });
+    const text = JSON.stringify(config);
+    if (text === this.applied) return;
+    try {
+      await this.dataPlane.apply(config);
+      this.applied = text;
+      this.ctx.log.debug('load balancers applied', { listeners: config.frontends.length, targetGroups: config.backends.length });
+    } catch (err) {
+      // The data plane keeps serving its last valid configuration; the next change tries again.
+      this.applied = text;
+      this.ctx.log.error('load balancer configuration refused', { err: (err as Error).message });
     }
-    this.syncing = (async () => {
-      do {
-        this.again = false;
-        const config = dataPlaneConfig(this.ctx.state, { address: this.options.address, instanceAddress: (id) => this.instanceAddress(id) });
-        const text = JSON.stringify(config);
-        if (text === this.applied) continue;
-        try {
-          await this.dataPlane.apply(config);
-          this.applied = text;
-          this.ctx.log.debug('load balancers applied', { listeners: config.frontends.length, targetGroups: config.backends.length });
-        } catch (err) {
-          // The data plane keeps serving its last valid configuration; the next change tries again.
-          this.applied = text;
-          this.ctx.log.error('load balancer configuration refused', { err: (err as Error).message });
-        }
-      } while (this.again);
-    })().finally(() => (this.syncing = undefined));
-    return this.syncing;
+  }
+
+  private async recordHealth(): Promise<void> {
+    await this.observe(await this.dataPlane.targetHealth());
   }
 
   private instanceAddress(instanceId: string): string | undefined {

@@ -11,7 +11,7 @@ import type { ServiceRecord, TaskRecord, TaskTarget } from '../../core/ecs.js';
 import { InvalidParameterException } from '../../core/ecs-errors.js';
 import { applyTaskReport } from '../../core/task-lifecycle.js';
 import type { ControlContext } from '../context.js';
-import { every } from '../loop.js';
+import { ControllerRunner } from '../runner.js';
 import type { Change, State, Transaction } from '../state.js';
 import { loadBalancersOf } from './lookups.js';
 import { deregister, register, targetKey } from './targets.js';
@@ -23,27 +23,24 @@ export interface ServiceTargetsOptions {
 }
 
 export class ServiceTargetsController {
-  private readonly options: ServiceTargetsOptions;
-  private passing: Promise<void> | undefined;
-  private again = false;
+  private readonly runner: ControllerRunner<'targets'>;
 
   constructor(
     private readonly ctx: ControlContext,
     options: Partial<ServiceTargetsOptions> = {},
   ) {
-    this.options = { resyncMs: 500, ...options };
+    const { resyncMs } = { resyncMs: 500, ...options };
+    // One key: every pass converges every load-balanced service at once, in one mutation.
+    this.runner = new ControllerRunner<'targets'>(ctx, () => this.pass(), {
+      name: 'service targets',
+      triggers: (changes: Change[]) => (changes.some((c) => this.concerns(c)) ? ['targets'] : []),
+      resync: { everyMs: resyncMs, keys: () => ['targets'] },
+      retryMs: resyncMs,
+    });
   }
 
-  async run(signal: AbortSignal): Promise<void> {
-    const unsubscribe = this.ctx.state.subscribe((changes: Change[]) => {
-      if (changes.some((c) => this.concerns(c))) void this.pass();
-    });
-    try {
-      await every(this.options.resyncMs, signal, this.ctx.log, () => this.pass());
-    } finally {
-      unsubscribe();
-      await this.passing;
-    }
+  run(signal: AbortSignal): Promise<void> {
+    return this.runner.run(signal);
   }
 
   /** Task changes matter only for tasks behind a load balancer, or of a service with load balancers. */
@@ -59,21 +56,10 @@ export class ServiceTargetsController {
     });
   }
 
-  /** One pass over every load-balanced service (public so tests drive it); calls close together coalesce. */
-  pass(): Promise<void> {
-    if (this.passing) {
-      this.again = true;
-      return this.passing;
-    }
-    this.passing = (async () => {
-      do {
-        this.again = false;
-        // Most Wharfs have no load-balanced service: then a pass costs no mutation at all.
-        if (this.idle()) continue;
-        await this.ctx.state.mutate((tx) => this.converge(tx));
-      } while (this.again);
-    })().finally(() => (this.passing = undefined));
-    return this.passing;
+  /** One pass over every load-balanced service (public so tests drive it). */
+  async pass(): Promise<void> {
+    // Most Wharfs have no load-balanced service: then a pass costs no mutation at all.
+    if (!this.idle()) await this.ctx.state.mutate((tx) => this.converge(tx));
   }
 
   private idle(): boolean {
