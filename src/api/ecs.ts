@@ -47,10 +47,10 @@ import { describeServiceRevisions } from '../control/ecs/describe-service-revisi
 import { loadModel } from '../protocol/model.js';
 import type { ServiceModule } from './module.js';
 import { clusterArn } from '../core/arn.js';
-import { runRetention } from '../control/retention.js';
-import { runServiceController } from '../control/service-controller.js';
-import { recordTaskEvents } from '../control/task-events.js';
-import { runTaskSettlement } from '../control/task-settlement.js';
+import { runRetention } from '../control/ecs/retention.js';
+import { runServiceController } from '../control/ecs/service-controller.js';
+import { recordTaskEvents } from '../control/ecs/task-events.js';
+import { runTaskSettlement } from '../control/ecs/task-settlement.js';
 
 export const ecs: ServiceModule = {
   binding: (ctx) => ({

@@ -4,7 +4,7 @@
 import type { Attribute, ContainerInstance, ContainerInstanceHealthStatus } from '@aws-sdk/client-ecs';
 import type { ContainerInstanceRecord } from '../../core/ecs.js';
 import { AttributeLimitExceededException, InvalidParameterException, TargetNotFoundException } from '../../core/ecs-errors.js';
-import { clusterSnapshots } from '../cluster-snapshots.js';
+import { clusterSnapshots } from './cluster-snapshots.js';
 import type { ControlContext } from '../context.js';
 import { isPending } from './clusters.js';
 import { findContainerInstance, resolveCluster } from './lookups.js';

@@ -3,7 +3,7 @@ import { taskDefinitionArn } from '../../core/arn.js';
 import { InvalidParameterException } from '../../core/ecs-errors.js';
 import type { ControlContext } from '../context.js';
 import { parseTaskDefinitionRef } from './lookups.js';
-import { completeDeletion } from '../retention.js';
+import { completeDeletion } from './retention.js';
 import { taskDefinitionOf } from './task-definitions.js';
 
 const MAX_DEFINITIONS = 10;

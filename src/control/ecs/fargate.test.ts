@@ -4,7 +4,7 @@ import type { ClusterRecord, ContainerInstanceRecord } from '../../core/ecs.js';
 import { registeredResources } from '../../scheduler/resources.js';
 import { assignmentsFor } from '../assignments.js';
 import { ensureDefaultVpc } from '../ec2/vpcs.js';
-import { settleTasks } from '../task-settlement.js';
+import { settleTasks } from './task-settlement.js';
 import { describeClusters } from './describe-clusters.js';
 import { IMAGE, fixture, putCluster, putInstance, type Fixture } from './fixtures.js';
 import { listContainerInstances } from './list-container-instances.js';

@@ -7,7 +7,7 @@ import { placeOnManagedCapacity } from '../../scheduler/managed-capacity.js';
 import { MAX_TASKS_PER_REQUEST } from '../../scheduler/placement.js';
 import { parseTaskCpu, parseTaskMemory } from '../../scheduler/resources.js';
 import type { ControlContext } from '../context.js';
-import { managedHosts } from '../managed-capacity.js';
+import { managedHosts } from './managed-capacity.js';
 import type { Transaction } from '../state.js';
 import { isFargateSize, noFargateSize } from './task-definitions.js';
 import { withOverrides } from '../../core/task-overrides.js';

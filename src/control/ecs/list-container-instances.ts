@@ -1,6 +1,6 @@
 import type { ListContainerInstancesRequest, ListContainerInstancesResponse } from '@aws-sdk/client-ecs';
 import { parseClusterQuery } from '../../scheduler/cluster-query.js';
-import { clusterSnapshots } from '../cluster-snapshots.js';
+import { clusterSnapshots } from './cluster-snapshots.js';
 import type { ControlContext } from '../context.js';
 import { resolveCluster } from './lookups.js';
 import { paginate } from './pagination.js';

@@ -2,7 +2,7 @@ import type { RunTaskRequest, RunTaskResponse } from '@aws-sdk/client-ecs';
 import type { Ids } from '../../core/ports.js';
 import { ConflictException, InvalidParameterException } from '../../core/ecs-errors.js';
 import { placeTasks } from '../../scheduler/placement.js';
-import { clusterSnapshots } from '../cluster-snapshots.js';
+import { clusterSnapshots } from './cluster-snapshots.js';
 import type { ControlContext } from '../context.js';
 import { validateCapacityProviders } from './clusters.js';
 import { resolveCluster } from './lookups.js';

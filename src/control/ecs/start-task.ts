@@ -1,6 +1,6 @@
 import type { StartTaskRequest, StartTaskResponse } from '@aws-sdk/client-ecs';
 import { placeOnInstances } from '../../scheduler/placement.js';
-import { clusterSnapshots } from '../cluster-snapshots.js';
+import { clusterSnapshots } from './cluster-snapshots.js';
 import type { ControlContext } from '../context.js';
 import { resolveCluster } from './lookups.js';
 import { launchableDefinition, launchTasks } from './task-launch.js';

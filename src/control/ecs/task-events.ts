@@ -4,9 +4,9 @@
 // immutable, so the ring holds each version as committed and shapes the event only when it is read: a
 // thousand agents reporting cost a reference each, not an event each.
 import type { Task } from '@aws-sdk/client-ecs';
-import type { TaskRecord } from '../core/ecs.js';
-import type { ControlContext } from './context.js';
-import type { Change } from './state.js';
+import type { TaskRecord } from '../../core/ecs.js';
+import type { ControlContext } from '../context.js';
+import type { Change } from '../state.js';
 
 export interface EcsEvent<Detail> {
   version: '0';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { clusterSnapshots } from './cluster-snapshots.js';
-import { fixture, putCluster, putInstance, putTaskDefinition } from './ecs/fixtures.js';
-import { runTask } from './ecs/run-task.js';
-import { submitTaskStateChange } from './ecs/submit-task-state-change.js';
+import { fixture, putCluster, putInstance, putTaskDefinition } from './fixtures.js';
+import { runTask } from './run-task.js';
+import { submitTaskStateChange } from './submit-task-state-change.js';
 
 test("a cluster's snapshot follows its instances and tasks as state commits", async () => {
   const f = await fixture();

@@ -4,26 +4,26 @@
 // anyway, and each plan may ask to be planned again after a while. A plan is applied in one mutation,
 // from the state it was made from: tasks stopped, tasks launched (placed here, against the cluster's
 // snapshot), the service and its service deployments updated.
-import { serviceArnOfTask, serviceGroup } from '../core/arn.js';
-import { taskHost, type ClusterRecord, type ServiceRecord, type TaskDefinitionRecord, type TaskRecord } from '../core/ecs.js';
-import { AwsError } from '../core/errors.js';
-import type { Ids } from '../core/ports.js';
-import { applyTaskReport, neverStarted, requestStop } from '../core/task-lifecycle.js';
-import { parseClusterQuery } from '../scheduler/cluster-query.js';
-import { placeOnInstances, placeTasks, MAX_TASKS_PER_REQUEST, type PlacementPlan } from '../scheduler/placement.js';
-import { reconcileService, SCHEDULER_DEFAULTS, type DeploymentTransition, type InstanceView, type Launch, type ServicePlan, type ServiceSchedulerOptions, type ServiceView } from '../scheduler/service.js';
-import { startedTasks, unableToPlace } from '../scheduler/service-events.js';
-import type { ClusterSnapshot } from '../scheduler/snapshot.js';
+import { serviceArnOfTask, serviceGroup } from '../../core/arn.js';
+import { taskHost, type ClusterRecord, type ServiceRecord, type TaskDefinitionRecord, type TaskRecord } from '../../core/ecs.js';
+import { AwsError } from '../../core/errors.js';
+import type { Ids } from '../../core/ports.js';
+import { applyTaskReport, neverStarted, requestStop } from '../../core/task-lifecycle.js';
+import { parseClusterQuery } from '../../scheduler/cluster-query.js';
+import { placeOnInstances, placeTasks, MAX_TASKS_PER_REQUEST, type PlacementPlan } from '../../scheduler/placement.js';
+import { reconcileService, SCHEDULER_DEFAULTS, type DeploymentTransition, type InstanceView, type Launch, type ServicePlan, type ServiceSchedulerOptions, type ServiceView } from '../../scheduler/service.js';
+import { startedTasks, unableToPlace } from '../../scheduler/service-events.js';
+import type { ClusterSnapshot } from '../../scheduler/snapshot.js';
 import { clusterSnapshots } from './cluster-snapshots.js';
-import type { ControlContext } from './context.js';
-import { fargatePlatformVersion, launchFargateTasks } from './ecs/fargate.js';
-import { randomFrom } from './ecs/run-task.js';
-import { forgetHistory } from './ecs/services.js';
-import { launchTasks, type LaunchRequest } from './ecs/task-launch.js';
+import type { ControlContext } from '../context.js';
+import { fargatePlatformVersion, launchFargateTasks } from './fargate.js';
+import { randomFrom } from './run-task.js';
+import { forgetHistory } from './services.js';
+import { launchTasks, type LaunchRequest } from './task-launch.js';
 import { RETENTION_MS } from './retention.js';
-import { ControllerRunner } from './runner.js';
-import type { Change, Transaction } from './state.js';
-import { containerInstancesByCluster, serviceDeploymentsByService, servicesByCluster, tasksByService } from './ecs/indexes.js';
+import { ControllerRunner } from '../runner.js';
+import type { Change, Transaction } from '../state.js';
+import { containerInstancesByCluster, serviceDeploymentsByService, servicesByCluster, tasksByService } from './indexes.js';
 
 export interface ServiceControllerOptions extends ServiceSchedulerOptions {
   /** Changes this close together are planned together. */

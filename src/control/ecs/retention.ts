@@ -2,9 +2,9 @@
 // instances stop being describable an hour after (so the database never grows without bound), and a
 // DELETE_IN_PROGRESS task definition goes once no task uses it any more.
 // `runRetention` is the loop that does it; `reapExpired` is one pass, for tests and for that loop.
-import type { State, Transaction } from './state.js';
-import type { ControlContext } from './context.js';
-import { every } from './runner.js';
+import type { State, Transaction } from '../state.js';
+import type { ControlContext } from '../context.js';
+import { every } from '../runner.js';
 
 /** How long stopped tasks, deleted clusters and deregistered container instances stay describable. */
 export const RETENTION_MS = 60 * 60 * 1000;

@@ -3,11 +3,11 @@
 // the host's registered CPU and memory by the Fargate tasks on it alone. A host that is also an EC2
 // container instance of a cluster keeps its two ledgers apart, as AWS's Fargate fleet is apart from a
 // user's instances: Fargate tasks never show in the instance's counts or remaining resources.
-import type { TaskRecord } from '../core/ecs.js';
-import type { ManagedHost } from '../scheduler/managed-capacity.js';
-import { parseTaskCpu, parseTaskMemory, readRegisteredResources } from '../scheduler/resources.js';
-import type { State, Transaction } from './state.js';
-import { managedCapacityInstances, tasksByHost } from './ecs/indexes.js';
+import type { TaskRecord } from '../../core/ecs.js';
+import type { ManagedHost } from '../../scheduler/managed-capacity.js';
+import { parseTaskCpu, parseTaskMemory, readRegisteredResources } from '../../scheduler/resources.js';
+import type { State, Transaction } from '../state.js';
+import { managedCapacityInstances, tasksByHost } from './indexes.js';
 
 /**
  * How many times its CPU a managed host offers to Fargate tasks. Each task's CPU is enforced as a quota of

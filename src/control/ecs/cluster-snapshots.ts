@@ -2,11 +2,11 @@
 // StartTask place against it without rebuilding the cluster from its records on every call. A cluster's
 // snapshot is built on first use; after that every committed change to its instances and tasks updates it,
 // before any later mutation runs, so a mutation always places against the state it reads.
-import type { TaskRecord } from '../core/ecs.js';
-import { taskRequirement, type TaskRequirement } from '../scheduler/resources.js';
-import { ClusterSnapshot } from '../scheduler/snapshot.js';
-import type { Change, State } from './state.js';
-import { containerInstancesByCluster, tasksByCluster } from './ecs/indexes.js';
+import type { TaskRecord } from '../../core/ecs.js';
+import { taskRequirement, type TaskRequirement } from '../../scheduler/resources.js';
+import { ClusterSnapshot } from '../../scheduler/snapshot.js';
+import type { Change, State } from '../state.js';
+import { containerInstancesByCluster, tasksByCluster } from './indexes.js';
 
 const NOTHING: TaskRequirement = { cpu: 0, memory: 0, ports: [], udpPorts: [] };
 

@@ -3,13 +3,13 @@
 // DELETED) and, for a Fargate task, the usage AWS would have billed is recorded. Driven by every commit
 // that touches tasks, and by a periodic pass over all of them (which also settles what a restart missed).
 import type { Attachment } from '@aws-sdk/client-ecs';
-import { TASK_STATUS_ORDER, type TaskRecord } from '../core/ecs.js';
-import { fargateUsage } from '../core/usage.js';
-import type { ControlContext } from './context.js';
-import { deleteTaskInterfaces } from './ec2/network-interfaces.js';
-import { ControllerRunner } from './runner.js';
-import type { Change, Transaction } from './state.js';
-import { networkInterfacesByTask } from './ec2/indexes.js';
+import { TASK_STATUS_ORDER, type TaskRecord } from '../../core/ecs.js';
+import { fargateUsage } from '../../core/usage.js';
+import type { ControlContext } from '../context.js';
+import { deleteTaskInterfaces } from '../ec2/network-interfaces.js';
+import { ControllerRunner } from '../runner.js';
+import type { Change, Transaction } from '../state.js';
+import { networkInterfacesByTask } from '../ec2/indexes.js';
 
 const RUNNING = TASK_STATUS_ORDER.indexOf('RUNNING');
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { fixture, putCluster, putInstance, putTaskDefinition } from './ecs/fixtures.js';
-import { runTask } from './ecs/run-task.js';
-import { submitTaskStateChange } from './ecs/submit-task-state-change.js';
+import { fixture, putCluster, putInstance, putTaskDefinition } from './fixtures.js';
+import { runTask } from './run-task.js';
+import { submitTaskStateChange } from './submit-task-state-change.js';
 import { recordTaskEvents } from './task-events.js';
 
 test('every task version makes one ECS Task State Change event, in EventBridge shape', async () => {

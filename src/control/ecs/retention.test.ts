@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createCluster } from './ecs/create-cluster.js';
-import { deleteCluster } from './ecs/delete-cluster.js';
-import { deleteTaskDefinitions } from './ecs/delete-task-definitions.js';
-import { deregisterContainerInstance } from './ecs/deregister-container-instance.js';
-import { deregisterTaskDefinition } from './ecs/deregister-task-definition.js';
-import { fixture, populated, putCluster, putInstance, putTask, putTaskDefinition } from './ecs/fixtures.js';
-import { runTask } from './ecs/run-task.js';
-import { submitTaskStateChange } from './ecs/submit-task-state-change.js';
+import { createCluster } from './create-cluster.js';
+import { deleteCluster } from './delete-cluster.js';
+import { deleteTaskDefinitions } from './delete-task-definitions.js';
+import { deregisterContainerInstance } from './deregister-container-instance.js';
+import { deregisterTaskDefinition } from './deregister-task-definition.js';
+import { fixture, populated, putCluster, putInstance, putTask, putTaskDefinition } from './fixtures.js';
+import { runTask } from './run-task.js';
+import { submitTaskStateChange } from './submit-task-state-change.js';
 import { reapExpired, RETENTION_MS, runRetention } from './retention.js';
 
 test('Retention removes INACTIVE clusters and instances after an hour, and unused DELETE_IN_PROGRESS definitions', async () => {
