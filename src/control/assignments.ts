@@ -1,16 +1,25 @@
 // The assignment of a container instance: every task the control plane wants its agent to converge on.
-import type { TaskAssignment, TaskNetwork } from '../core/agent-protocol.js';
+import type { TaskAssignment, TaskNetwork, TaskRoleCredentials } from '../core/agent-protocol.js';
 import { taskHost, type TaskRecord } from '../core/ecs.js';
 import { withOverrides } from '../core/task-overrides.js';
 import { taskNetwork } from './ecs/task-networking.js';
 import type { State } from './state.js';
 import { tasksByHost } from './ecs/indexes.js';
+import type { TaskCredentials } from './ecs/task-credentials.js';
+
+/** Where assignments get the credentials of tasks' roles. */
+export type AssignmentCredentials = Pick<TaskCredentials, 'of'>;
 
 /**
  * The tasks on an instance that are not yet STOPPED, in a stable order: RUNNING-desired ones to run, and
- * STOPPED-desired ones to stop (they stay until the agent reports them stopped).
+ * STOPPED-desired ones to stop (they stay until the agent reports them stopped), each with its roles'
+ * credentials once issued (the agent starts no container of a task before it has them).
  */
-export function assignmentsFor(state: Pick<State, 'where' | 'get' | 'all'>, containerInstanceArn: string): TaskAssignment[] {
+export function assignmentsFor(
+  state: Pick<State, 'where' | 'get' | 'all'>,
+  containerInstanceArn: string,
+  credentials?: AssignmentCredentials,
+): TaskAssignment[] {
   // Fargate tasks the instance's agent serves as managed capacity are on it too.
   return state
     .where(tasksByHost, containerInstanceArn)
@@ -18,7 +27,7 @@ export function assignmentsFor(state: Pick<State, 'where' | 'get' | 'all'>, cont
     .sort((a, b) => (a.taskArn < b.taskArn ? -1 : 1))
     .flatMap((t) => {
       const definition = state.get('taskDefinition', t.taskDefinitionArn);
-      return definition ? [assignment(t, withOverrides(definition, t.overrides), taskNetwork(state, t))] : [];
+      return definition ? [assignment(t, withOverrides(definition, t.overrides), taskNetwork(state, t), credentials?.of(t.taskArn))] : [];
     });
 }
 
@@ -35,7 +44,12 @@ export function changesAssignment(before: TaskRecord | undefined, after: TaskRec
 }
 
 /** The task as its agent runs it: the definition with the task's overrides applied (the agent applies none). */
-function assignment(task: TaskRecord, taskDefinition: TaskAssignment['taskDefinition'], network: TaskNetwork | undefined): TaskAssignment {
+function assignment(
+  task: TaskRecord,
+  taskDefinition: TaskAssignment['taskDefinition'],
+  network: TaskNetwork | undefined,
+  roleCredentials: TaskRoleCredentials | undefined,
+): TaskAssignment {
   return {
     taskArn: task.taskArn,
     clusterArn: task.clusterArn,
@@ -49,5 +63,6 @@ function assignment(task: TaskRecord, taskDefinition: TaskAssignment['taskDefini
     ...(task.launchType === 'FARGATE' && { launchType: 'FARGATE' as const }),
     ...(task.availabilityZone !== undefined && { availabilityZone: task.availabilityZone }),
     ...(network && { network }),
+    ...(roleCredentials && { roleCredentials }),
   };
 }

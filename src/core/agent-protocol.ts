@@ -37,6 +37,28 @@ export interface TaskAssignment {
   availabilityZone?: string;
   /** An awsvpc task's network interface: the agent gives the task a network namespace with this address. */
   network?: TaskNetwork;
+  /**
+   * The temporary credentials of the task's roles, pushed with the assignment as ECS's ACS pushes them with
+   * its payload (and again, refreshed, before they expire). A task with a role is assigned only with them.
+   */
+  roleCredentials?: TaskRoleCredentials;
+}
+
+/** What STS issued for a task's roles, as the agent serves them (the ECS credentials endpoint's fields). */
+export interface RoleCredentials {
+  roleArn: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  /** ISO 8601, as the endpoint answers it. */
+  expiration: string;
+}
+
+export interface TaskRoleCredentials {
+  /** `taskRoleArn`'s: served to the task's containers. */
+  task?: RoleCredentials;
+  /** `executionRoleArn`'s: the agent's own, for the task's image pulls and logs. */
+  execution?: RoleCredentials;
 }
 
 /** An awsvpc task's elastic network interface, as the agent sets it up on its host. */
