@@ -20,6 +20,7 @@ import {
 import { taskHost, type ContainerInstanceRecord, type TaskRecord } from '../core/ecs.js';
 import { applyHealth, applyTaskReport, neverStarted } from '../core/task-lifecycle.js';
 import { assignmentsFor, changesAssignment } from './assignments.js';
+import type { TaskCredentials } from './ecs/task-credentials.js';
 import type { ControlContext } from './context.js';
 import { notOwnInstance, speaksFor } from './ecs/instance-binding.js';
 import { clusterArnOf, findContainerInstance } from './ecs/lookups.js';
@@ -96,8 +97,19 @@ export class AgentChannel {
     // Silence plus the sweep's period stays within ECS's 30 s to mark an agent disconnected; agents ping every ~10 s.
     private readonly options: AgentChannelOptions = { heartbeatTimeoutMs: 25_000, sweepIntervalMs: 5_000 },
     private readonly policy?: PollPolicy,
+    /** Task roles' credentials, pushed with the assignments (again whenever they are issued or renewed). */
+    private readonly credentials?: Pick<TaskCredentials, 'of' | 'onIssued'>,
   ) {
-    this.unsubscribe = ctx.state.subscribe((changes) => this.onChanges(changes));
+    const unsubscribe = ctx.state.subscribe((changes) => this.onChanges(changes));
+    const unheard = credentials?.onIssued((taskArn) => {
+      const task = ctx.state.get('task', taskArn);
+      const agent = task && this.agents.get(taskHost(task) ?? '');
+      if (agent) this.push(agent);
+    });
+    this.unsubscribe = () => {
+      unsubscribe();
+      unheard?.();
+    };
   }
 
   /**
@@ -214,7 +226,7 @@ export class AgentChannel {
 
   private push(agent: Agent): void {
     if (agent.socket.readyState !== agent.socket.OPEN) return;
-    const message: ControlMessage = { type: 'tasks', tasks: assignmentsFor(this.ctx.state, agent.containerInstanceArn) };
+    const message: ControlMessage = { type: 'tasks', tasks: assignmentsFor(this.ctx.state, agent.containerInstanceArn, this.credentials) };
     agent.socket.send(JSON.stringify(message));
   }
 
