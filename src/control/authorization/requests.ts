@@ -1,0 +1,93 @@
+// One call as the authorisation requests AWS evaluates for it: its action on each resource it names, with
+// the request's condition keys (the global ones, the tags it sets, each resource's tags, the service's
+// own keys), and any further action it implies (iam:PassRole).
+import type { CallContext } from '../../core/caller.js';
+import type { AuthorizationRequest, ConditionContext } from '../../core/policy/types.js';
+import type { ControlContext } from '../context.js';
+import type { ServiceCatalogue } from './catalogue.js';
+import { resourcesOf } from './resources.js';
+import type { ServiceRules } from './rules.js';
+
+const PRINCIPAL_TYPES = { root: 'Account', user: 'User', 'assumed-role': 'AssumedRole' } as const;
+
+export function requestsFor(
+  ctx: ControlContext,
+  catalogue: ServiceCatalogue,
+  rules: ServiceRules,
+  operation: string,
+  input: unknown,
+  call: CallContext,
+  principalTags: Record<string, string>,
+): AuthorizationRequest[] {
+  const spec = catalogue.action(operation);
+  const action = spec?.action ?? `${catalogue.prefix}:${operation}`;
+  const scope = { partition: 'aws', region: call.region, accountId: call.caller.accountId };
+  const global = globalKeys(ctx, call, principalTags);
+  const requestContext = { ...global, ...requestTags(input) };
+  const requests: AuthorizationRequest[] = [];
+  for (const resource of resourcesOf(spec, input, scope, rules.variables?.(ctx, operation, input))) {
+    const context: ConditionContext = { ...requestContext, ...rules.conditionKeys?.(ctx, spec, resource, input) };
+    if (resource.arn !== '*') addResourceTags(ctx, rules, catalogue.prefix, resource.arn, context);
+    requests.push({ action, resource: resource.arn, context });
+  }
+  for (const implied of rules.implied?.(ctx, operation, input) ?? []) {
+    requests.push({ action: implied.action, resource: implied.resource, context: { ...global, ...implied.context } });
+  }
+  return requests;
+}
+
+/** The keys AWS puts in every request's context (IAM User Guide, "AWS global condition context keys"). */
+export function globalKeys(ctx: ControlContext, call: CallContext, principalTags: Record<string, string>): ConditionContext {
+  const { caller } = call;
+  const now = ctx.clock.now();
+  const keys: ConditionContext = {
+    'aws:CurrentTime': now.toISOString(),
+    'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
+    // A role session's aws:PrincipalArn is its role's ARN, not the assumed-role ARN.
+    'aws:PrincipalArn': caller.type === 'assumed-role' ? (caller.identityArn ?? caller.arn) : caller.arn,
+    'aws:PrincipalAccount': caller.accountId,
+    'aws:PrincipalType': PRINCIPAL_TYPES[caller.type ?? 'root'],
+    'aws:userid': caller.userId ?? caller.accountId,
+    'aws:SecureTransport': String(call.secureTransport ?? false),
+    'aws:RequestedRegion': call.region,
+    'aws:ViaAWSService': 'false',
+    'aws:PrincipalIsAWSService': 'false',
+  };
+  if (call.sourceIp) keys['aws:SourceIp'] = call.sourceIp;
+  if (caller.type === 'user') keys['aws:username'] = caller.arn.slice(caller.arn.lastIndexOf('/') + 1);
+  for (const key in principalTags) keys[`aws:PrincipalTag/${key}`] = principalTags[key];
+  return keys;
+}
+
+/** aws:RequestTag/* and aws:TagKeys from the tags the input sets (`tags`, `Tags`, or EC2's `TagSpecifications`). */
+function requestTags(input: unknown): ConditionContext {
+  if (!input || typeof input !== 'object') return {};
+  const { tags, Tags, TagSpecifications } = input as Record<string, unknown>;
+  const all = [...tagList(tags), ...tagList(Tags)];
+  if (Array.isArray(TagSpecifications)) for (const spec of TagSpecifications) all.push(...tagList((spec as { Tags?: unknown })?.Tags));
+  if (all.length === 0) return {};
+  const keys: ConditionContext = { 'aws:TagKeys': [...new Set(all.map(([key]) => key))] };
+  for (const [key, value] of all) keys[`aws:RequestTag/${key}`] = value;
+  return keys;
+}
+
+/** aws:ResourceTag/* and <prefix>:ResourceTag/* from the resource's record, wherever the service keeps it. */
+function addResourceTags(ctx: ControlContext, rules: ServiceRules, prefix: string, arn: string, context: ConditionContext): void {
+  const id = arn.slice(arn.lastIndexOf('/') + 1);
+  for (const kind of rules.taggedKinds ?? []) {
+    const record = (ctx.state.get(kind, arn) ?? ctx.state.get(kind, id)) as { tags?: unknown; Tags?: unknown; Arn?: string } | undefined;
+    // Found by its last segment, a record must be this very resource (IAM names are unique only within a kind).
+    if (!record || (record.Arn !== undefined && record.Arn !== arn)) continue;
+    for (const [key, value] of [...tagList(record.tags), ...tagList(record.Tags)]) {
+      context[`aws:ResourceTag/${key}`] = value;
+      context[`${prefix}:ResourceTag/${key}`] = value;
+    }
+    return;
+  }
+}
+
+/** Tags as [key, value] pairs, whichever casing the service's shapes use (`key`/`value` or `Key`/`Value`). */
+function tagList(tags: unknown): [string, string][] {
+  if (!Array.isArray(tags)) return [];
+  return tags.map((tag: { key?: string; value?: string; Key?: string; Value?: string }) => [tag.key ?? tag.Key ?? '', tag.value ?? tag.Value ?? '']);
+}
