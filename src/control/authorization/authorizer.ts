@@ -1,8 +1,9 @@
 // The authorisation step of every call (the gateway's `authorize` hook): root is allowed everything
 // without evaluation, as in AWS; any other caller's requests are evaluated against its policies, and the
 // first that is not allowed refuses the call with its protocol's denial and AWS's message.
-import type { Authorize } from '../../core/authorization.js';
-import type { Caller } from '../../core/caller.js';
+import type { AuthorizationCall } from '../../core/authorization.js';
+import type { Caller, CallContext } from '../../core/caller.js';
+import type { ContainerInstanceRecord } from '../../core/ecs.js';
 import { AccessDeniedException, type AwsError } from '../../core/errors.js';
 import { AccessDenied, UnauthorizedOperation } from '../../core/iam-errors.js';
 import { denialMessage, evaluate } from '../../core/policy/evaluate.js';
@@ -15,7 +16,8 @@ import { SERVICE_RULES } from './services.js';
 
 const NO_RULES: ServiceRules = {};
 
-export function authorizer(ctx: ControlContext): Authorize {
+/** The gateway's `authorize` hook; synchronous, so the agent channel can use it too (see `pollPolicy`). */
+export function authorizer(ctx: ControlContext): (request: AuthorizationCall) => void {
   const catalogues = new Map<string, ServiceCatalogue>();
   const principals = new Principals(ctx.state);
   return ({ service, protocol, operation, input, call }) => {
@@ -33,6 +35,18 @@ export function authorizer(ctx: ControlContext): Authorize {
     }
   };
 }
+
+/** The agent channel's check: holding an instance's channel is ECS's Poll on that container instance. */
+export const pollPolicy =
+  (authorize: (request: AuthorizationCall) => void) =>
+  (call: CallContext, instance: ContainerInstanceRecord): void =>
+    authorize({
+      service: 'ecs',
+      protocol: 'json',
+      operation: 'Poll',
+      input: { cluster: instance.clusterArn, containerInstance: instance.containerInstanceArn },
+      call,
+    });
 
 /** Root (and Wharf's own calls, which carry no principal type) is never refused by policy. */
 const isRoot = (caller: Caller) => caller.type === undefined || caller.type === 'root';
