@@ -300,3 +300,23 @@ export class RuntimeError extends Error {
 
 export const isRuntimeError = (err: unknown, code?: RuntimeErrorCode): err is RuntimeError =>
   err instanceof RuntimeError && (code === undefined || err.code === code);
+
+/** The ECS credentials endpoint's address, which the SDKs in a task ask (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI is a path on it). */
+export const CREDENTIALS_ENDPOINT = { address: '169.254.170.2', port: 80 } as const;
+
+/** Traffic from one task address to the credentials endpoint, sent to the agent at the host's address on the task's network. */
+export interface CredentialsRoute {
+  source: string;
+  /** The host's address on the task's network, where the agent's credentials server listens. */
+  gateway: string;
+}
+
+/**
+ * Sends the credentials endpoint's traffic to an agent's credentials server, as ECS's agent has the host
+ * do: from each listed task address to its network's gateway, and (`hostTasks`) from the host itself to
+ * its loopback, for host-network tasks.
+ */
+export interface CredentialsRouting {
+  /** Replaces the routes kept under `scope` (one agent's) with these; none at all removes them. */
+  apply(scope: string, routes: { port: number; tasks: CredentialsRoute[]; hostTasks: boolean }): Promise<void>;
+}

@@ -1,0 +1,170 @@
+// The ECS credentials endpoint, served by the agent of the host a task runs on, as ECS's agent serves it:
+// a task whose definition names a `taskRoleArn` gets AWS_CONTAINER_CREDENTIALS_RELATIVE_URI
+// (`/v2/credentials/<id>`), and the unchanged SDKs in it ask http://169.254.170.2 for that path, which the
+// host routes here (CredentialsRouting). The id is an HMAC of the task under a key kept in the agent's data
+// dir: unguessable from the task's ARN, and the same after an agent restart (containers keep their
+// environment). The credentials are those the control plane pushed with the assignment, the latest ones;
+// a task no longer assigned (stopped) is forgotten. A request is answered only from the task's own
+// addresses: its awsvpc address, its containers' bridge addresses, or the host itself for host-network
+// tasks; any other, or an unknown id, is refused the same way, saying nothing.
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RoleCredentials, TaskAssignment } from '../core/agent-protocol.js';
+import type { Logger } from '../core/ports.js';
+import type { CredentialsRoute } from '../core/runtime.js';
+
+const PATH = /^\/v2\/credentials\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/** What the server needs to know of where tasks run. */
+export interface TaskAddresses {
+  /** The addresses the task's containers have on the engine's networks (bridge tasks). */
+  containerAddresses(taskArn: string): Promise<string[]>;
+  /** Whether an address is one of this host's own (a host-network task asks from it). */
+  isHostAddress(address: string): boolean;
+}
+
+export interface CredentialsServerOptions {
+  /** The secret the ids are derived with. */
+  key: Buffer;
+  addresses: TaskAddresses;
+  log: Logger;
+  now(): Date;
+}
+
+interface HeldTask {
+  assignment: TaskAssignment;
+  id: string;
+}
+
+/** The body ECS's endpoint answers with, which the SDKs read. */
+export interface CredentialsResponse {
+  AccessKeyId: string;
+  SecretAccessKey: string;
+  Token: string;
+  Expiration: string;
+  RoleArn: string;
+}
+
+export class CredentialsServer {
+  private readonly server: Server;
+  private readonly tasks = new Map<string, HeldTask>();
+  private readonly byId = new Map<string, HeldTask>();
+  private port = 0;
+
+  constructor(private readonly options: CredentialsServerOptions) {
+    this.server = createServer((req, res) => {
+      this.handle(req).then(
+        ({ status, body }) => respond(res, status, body),
+        (err: unknown) => {
+          options.log.error('credentials request failed', { error: err instanceof Error ? err.message : String(err) });
+          respond(res, 500, { code: 'InternalServerError', message: 'internal error' });
+        },
+      );
+    });
+  }
+
+  /** Listens on every address (requests arrive at the host's address on each task network); answers the port. */
+  async listen(port = 0): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '0.0.0.0', () => resolve());
+    });
+    this.port = (this.server.address() as AddressInfo).port;
+    return this.port;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** The relative URI of a task's role credentials: the same for every container of the task. */
+  relativeUri(taskArn: string): string {
+    const h = createHmac('sha256', this.options.key).update(taskArn).digest('hex');
+    return `/v2/credentials/${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  }
+
+  /** The variable a container of a task with a task role gets. */
+  environment(task: TaskAssignment): Record<string, string> {
+    return task.taskDefinition.taskRoleArn ? { AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: this.relativeUri(task.taskArn) } : {};
+  }
+
+  /** Whether the task's containers may start: every role it names has its credentials here. */
+  ready(taskArn: string): boolean {
+    const held = this.tasks.get(taskArn);
+    if (!held) return true;
+    const { taskDefinition, roleCredentials } = held.assignment;
+    return (!taskDefinition.taskRoleArn || roleCredentials?.task !== undefined) && (!taskDefinition.executionRoleArn || roleCredentials?.execution !== undefined);
+  }
+
+  /** The execution role's credentials, for what the agent does on the task's behalf (image pulls, logs). */
+  executionCredentials(taskArn: string): RoleCredentials | undefined {
+    return this.tasks.get(taskArn)?.assignment.roleCredentials?.execution;
+  }
+
+  /** Takes the control plane's whole assignment: the latest credentials of each task; tasks not in it are forgotten. */
+  update(assignments: readonly TaskAssignment[]): void {
+    const wanted = new Set(assignments.map((a) => a.taskArn));
+    for (const [arn, held] of this.tasks) {
+      if (wanted.has(arn)) continue;
+      this.tasks.delete(arn);
+      this.byId.delete(held.id);
+    }
+    for (const assignment of assignments) {
+      const held = { assignment, id: this.relativeUri(assignment.taskArn) };
+      this.tasks.set(assignment.taskArn, held);
+      this.byId.set(held.id, held);
+    }
+  }
+
+  /** Where the host must send the credentials endpoint's traffic: each task with a task role, from its addresses. */
+  async routes(bridgeGateway: string): Promise<{ port: number; tasks: CredentialsRoute[]; hostTasks: boolean }> {
+    const tasks: CredentialsRoute[] = [];
+    let hostTasks = false;
+    for (const { assignment } of this.tasks.values()) {
+      if (!assignment.roleCredentials?.task) continue;
+      const mode = assignment.taskDefinition.networkMode;
+      if (assignment.network) tasks.push({ source: assignment.network.privateIpv4Address, gateway: assignment.network.gateway });
+      else if (mode === 'host') hostTasks = true;
+      else for (const source of await this.options.addresses.containerAddresses(assignment.taskArn)) tasks.push({ source, gateway: bridgeGateway });
+    }
+    return { port: this.port, tasks, hostTasks };
+  }
+
+  /** Answers a request: the credentials, or a refusal that says nothing of why. */
+  async handle(req: Pick<IncomingMessage, 'method' | 'url' | 'socket'>): Promise<{ status: number; body: unknown }> {
+    const refused = { status: 400, body: { code: 'InvalidIdInRequest', message: 'CredentialsV2Request: Credentials not found' } };
+    const match = req.method === 'GET' ? PATH.exec(new URL(req.url ?? '/', 'http://credentials').pathname) : null;
+    const held = match ? this.byId.get(match[0]) : undefined;
+    const credentials = held?.assignment.roleCredentials?.task;
+    if (!held || !credentials) return refused;
+    const from = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    if (!(await this.fromTask(held.assignment, from))) {
+      this.options.log.warn('credentials refused to another address', { taskArn: held.assignment.taskArn, from });
+      return refused;
+    }
+    if (Date.parse(credentials.expiration) <= this.options.now().getTime()) {
+      // The control plane renews long before this: it is unreachable. Expired keys would only be refused by STS.
+      this.options.log.warn('task credentials expired', { taskArn: held.assignment.taskArn });
+      return refused;
+    }
+    const body: CredentialsResponse = {
+      AccessKeyId: credentials.accessKeyId,
+      SecretAccessKey: credentials.secretAccessKey,
+      Token: credentials.sessionToken,
+      Expiration: credentials.expiration,
+      RoleArn: credentials.roleArn,
+    };
+    return { status: 200, body };
+  }
+
+  private async fromTask(task: TaskAssignment, from: string): Promise<boolean> {
+    if (task.network) return from === task.network.privateIpv4Address;
+    if (task.taskDefinition.networkMode === 'host') return this.options.addresses.isHostAddress(from);
+    return (await this.options.addresses.containerAddresses(task.taskArn)).includes(from);
+  }
+}
+
+function respond(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
