@@ -16,6 +16,7 @@ import { clusterArn as makeClusterArn, parseArn } from '../core/arn.js';
 import type { Logger } from '../core/ports.js';
 import type { ContainerRuntime, HostFirewall, NamespaceInterfaces, TaskCgroups } from '../core/runtime.js';
 import { AgentChannel, type Credentials } from './channel.js';
+import { InstanceRoleCredentials, type JoinedInstance } from './instance-credentials.js';
 import {
   DEFAULT_INSTANCE_TYPE,
   ec2InstanceId,
@@ -48,7 +49,14 @@ export interface AgentOptions {
   /** Cluster name or ARN. */
   cluster: string;
   region: string;
-  credentials: Credentials;
+  /** Credentials used as they are (root's or an IAM user's), for an agent that did not join with an instance profile. */
+  credentials?: Credentials;
+  /**
+   * The instance the join step made (instance-credentials.ts): the agent signs with its role session only,
+   * registers as that instance, keeps the session in its data dir and renews it. `fresh` when just joined;
+   * otherwise it was kept by a previous run and is renewed at once.
+   */
+  instance?: { joined: JoinedInstance; fresh: boolean };
   /** Where the agent keeps its registration, so a restart re-registers as the same instance. */
   dataDir: string;
   runtime: ContainerRuntime;
@@ -111,12 +119,16 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
   if (options.signal?.aborted) abort();
 
   const log = options.log.child({ component: 'agent', cluster: options.cluster });
-  const ecs = new ECSClient({ endpoint: options.endpoint, region: options.region, credentials: options.credentials });
+  const dataDir = resolve(options.dataDir);
+  const role = options.instance && new InstanceRoleCredentials({ endpoint: options.endpoint, region: options.region, dataDir, log }, options.instance.joined);
+  const credentials = role?.provide ?? options.credentials;
+  if (!credentials) throw new Error('the agent needs credentials or an instance from the join step');
+  const ecs = new ECSClient({ endpoint: options.endpoint, region: options.region, credentials });
   try {
-    const dataDir = resolve(options.dataDir);
+    await role?.start(options.instance!.fresh);
     const info = await options.runtime.info();
     const identity: InstanceIdentity = {
-      instanceId: ec2InstanceId(hostname(), dataDir),
+      instanceId: role?.instanceId ?? ec2InstanceId(hostname(), dataDir),
       region: options.region,
       instanceType: options.instanceType ?? DEFAULT_INSTANCE_TYPE,
       privateIp: privateIp(networkInterfaces()),
@@ -170,6 +182,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     await saveRegistration(dataDir, { cluster: options.cluster, containerInstanceArn });
     const clusterArn = clusterArnOf(containerInstanceArn);
     const agentLog = log.child({ containerInstanceArn });
+    const renewing = role?.run(signal);
     agentLog.info('container instance registered', { ec2InstanceId: identity.instanceId, reused: containerInstanceArn === previous });
 
     const reporter = new EcsStateReporter(ecs, agentLog, signal);
@@ -214,7 +227,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       (stopped ??= (async () => {
         abort();
         options.signal?.removeEventListener('abort', abort);
-        await Promise.all([channel.done, engine.close(), metadata.close()]);
+        await Promise.all([channel.done, engine.close(), metadata.close(), renewing]);
         await resources.close();
         ecs.destroy();
         agentLog.info('agent stopped', { how });
@@ -239,7 +252,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       containerInstanceArn,
       managedCapacity: options.managedCapacity,
       region: options.region,
-      credentials: options.credentials,
+      credentials,
       log: agentLog,
       signal,
       onMessage: (message) => engine.setAssignment(message.tasks),

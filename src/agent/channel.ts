@@ -22,6 +22,9 @@ export interface Credentials {
   sessionToken?: string;
 }
 
+/** Credentials as they are, or a provider of the current ones (an instance's renewed session). */
+export type CredentialSource = Credentials | (() => Promise<Credentials>);
+
 export interface AgentChannelOptions {
   /** Asks the control plane where to connect (DiscoverPollEndpoint); called before every connection. */
   discover(): Promise<string>;
@@ -30,7 +33,7 @@ export interface AgentChannelOptions {
   /** Offer the host as Wharf-managed capacity (Fargate tasks may run on it). */
   managedCapacity?: boolean;
   region: string;
-  credentials: Credentials;
+  credentials: CredentialSource;
   log: Logger;
   signal: AbortSignal;
   onMessage(message: ControlMessage): void;
@@ -49,7 +52,7 @@ const RECONNECT_MAX_MS = 30_000;
 /** The channel's URL and the signed headers of its upgrade request. */
 export async function signedChannelRequest(
   endpoint: string,
-  params: { clusterArn: string; containerInstanceArn: string; managedCapacity?: boolean; region: string; credentials: Credentials },
+  params: { clusterArn: string; containerInstanceArn: string; managedCapacity?: boolean; region: string; credentials: CredentialSource },
 ): Promise<{ url: string; headers: Record<string, string> }> {
   const url = new URL(endpoint.replace(/\/+$/, '') + AGENT_CHANNEL_PATH);
   const query: Record<string, string> = {
@@ -132,6 +135,16 @@ export class AgentChannel {
         log.info('agent channel connected', { endpoint });
         this.options.onOpen?.();
       });
+      // A refused upgrade (AccessDeniedException when the identity may not poll this instance) says why in its body.
+      ws.on('unexpected-response', (_req, res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => {
+          const body = parseError(text);
+          failure = new Error(`agent channel refused (HTTP ${res.statusCode}): ${body.code}: ${body.message}`);
+          ws.terminate();
+        });
+      });
       ws.on('pong', () => (alive = true));
       ws.on('message', (data) => {
         alive = true;
@@ -158,5 +171,15 @@ export class AgentChannel {
         } else reject(failure ?? new Error(`agent channel closed before opening (${code})`));
       });
     });
+  }
+}
+
+/** The code and message of an error the gateway answered (AWS's JSON error form). */
+function parseError(text: string): { code: string; message: string } {
+  try {
+    const body = JSON.parse(text) as { __type?: string; message?: string; Message?: string };
+    return { code: (body.__type ?? 'Unknown').replace(/^.*#/, ''), message: body.message ?? body.Message ?? '' };
+  } catch {
+    return { code: 'Unknown', message: text.slice(0, 200) };
   }
 }

@@ -1,7 +1,13 @@
-// `wharf agent`: a container-instance agent in its own process, on any host with Docker. Credentials come
-// from the usual AWS variables (as the real agent takes its instance profile's).
+// `wharf agent`: a container-instance agent in its own process, on any host with Docker. With
+// --instance-profile it joins as an instance of that profile (core/instance-join.ts): the AWS variables
+// hold an operator's credentials for that one request only, and the agent runs on the profile's role
+// session, kept in its data dir; a restart goes on with what it kept, needing no operator. Without it
+// (and with nothing kept), it signs with the AWS variables' credentials as they are.
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startAgent, type AgentEnd } from '../agent/agent.js';
+import { startAgent, type AgentEnd, type AgentOptions } from '../agent/agent.js';
+import { joinInstance, readJoinedInstance } from '../agent/instance-credentials.js';
+import type { Logger } from '../core/ports.js';
 import { DEFAULTS } from './config.js';
 import { hostAdapters } from './host-adapters.js';
 import { createLogger } from './logger.js';
@@ -19,19 +25,21 @@ export async function agentCommand(argv: string[]): Promise<void> {
       region: { type: 'string' },
       // Join the pool of managed hosts that run Fargate tasks.
       'managed-capacity': { type: 'boolean' },
+      // Join as an instance of this instance profile (name or ARN), as EC2 launches an instance with one.
+      'instance-profile': { type: 'string' },
     },
   });
   const endpoint = values.endpoint ?? process.env.AWS_ENDPOINT_URL;
   if (!endpoint) throw new Error('--endpoint (or AWS_ENDPOINT_URL) is required');
-  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = process.env;
-  if (!accessKeyId || !secretAccessKey) throw new Error('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are required (see `wharf env`)');
+  const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? DEFAULTS.region;
+  const dataDir = resolve(values['data-dir'] ?? `${DEFAULTS.dataDir}/agent`);
   const log = createLogger();
   const agent = await startAgent({
     endpoint,
     cluster: values.cluster ?? 'default',
-    credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
-    region: values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? DEFAULTS.region,
-    dataDir: values['data-dir'] ?? `${DEFAULTS.dataDir}/agent`,
+    ...(await identity({ endpoint, region, dataDir, instanceProfile: values['instance-profile'], log })),
+    region,
+    dataDir,
     log,
     ...hostAdapters(),
     managedCapacity: values['managed-capacity'] ?? false,
@@ -44,4 +52,37 @@ export async function agentCommand(argv: string[]): Promise<void> {
   await agent.stop();
   // Like the ECS agent's terminal exit: the instance is gone, so a supervisor should not restart it as is.
   if (how === 'deregistered') process.exit(EXIT_DEREGISTERED);
+}
+
+/** The AWS variables' credentials, if set. */
+function environmentCredentials() {
+  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = process.env;
+  return accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } : undefined;
+}
+
+/** Who the agent is: the instance it joined before (while its session lasts), a new instance of the profile, or the AWS variables' identity. */
+async function identity(options: {
+  endpoint: string;
+  region: string;
+  dataDir: string;
+  instanceProfile?: string;
+  log: Logger;
+}): Promise<Pick<AgentOptions, 'credentials' | 'instance'>> {
+  const { endpoint, region, dataDir, instanceProfile, log } = options;
+  const kept = await readJoinedInstance(dataDir);
+  if (kept && kept.credentials.expiration.getTime() > Date.now()) {
+    log.info('resuming as the instance joined before', { instanceId: kept.instanceId, instanceProfileArn: kept.instanceProfileArn });
+    return { instance: { joined: kept, fresh: false } };
+  }
+  const env = environmentCredentials();
+  if (instanceProfile) {
+    if (!env) throw new Error('joining with --instance-profile needs an operator\'s AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, once');
+    if (kept) log.warn('the kept instance session expired: joining as a new instance', { instanceId: kept.instanceId });
+    const joined = await joinInstance(endpoint, region, env, instanceProfile);
+    log.info('joined as a new instance', { instanceId: joined.instanceId, instanceProfileArn: joined.instanceProfileArn });
+    return { instance: { joined, fresh: true } };
+  }
+  if (kept) throw new Error(`the instance session kept in ${dataDir} expired: join again with --instance-profile and an operator's credentials`);
+  if (!env) throw new Error('--instance-profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, is required (see `wharf env`)');
+  return { credentials: env };
 }

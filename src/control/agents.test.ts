@@ -223,15 +223,15 @@ describe('agent channel: who may hold it', () => {
   test('an open channel is closed when IAM changes and policy no longer lets it poll', async () => {
     let allowed = true;
     const polled: string[] = [];
-    channel = new AgentChannel(f.ctx, undefined, (call, target) => {
-      polled.push(target.containerInstanceArn);
-      if (!allowed) throw new AccessDeniedException(`User: ${call.caller.arn} is not authorized to perform: ecs:Poll`);
+    channel = new AgentChannel(f.ctx, undefined, (call, action, resource, keys) => {
+      polled.push(`${action} ${resource} ${keys?.['ecs:cluster']}`);
+      if (!allowed) throw new AccessDeniedException(`User: ${call.caller.arn} is not authorized to perform: ${action}`);
     });
     signedAs = instanceCall(f, 'i-i1');
     const agent = await connect();
     await agent.next();
     await until(connected);
-    assert.deepEqual(polled, [instance.containerInstanceArn]);
+    assert.deepEqual(polled, [`ecs:Poll ${instance.containerInstanceArn} ${cluster.clusterArn}`]);
 
     allowed = false;
     await runTask(f.ctx, { taskDefinition: 'web' }); // not an IAM change: no re-check

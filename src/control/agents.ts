@@ -20,6 +20,7 @@ import {
 import { taskHost, type ContainerInstanceRecord, type TaskRecord } from '../core/ecs.js';
 import { applyHealth, applyTaskReport, neverStarted } from '../core/task-lifecycle.js';
 import { assignmentsFor, changesAssignment } from './assignments.js';
+import type { Permit } from './authorization/permit.js';
 import type { TaskCredentials } from './ecs/task-credentials.js';
 import type { ControlContext } from './context.js';
 import { notOwnInstance, speaksFor } from './ecs/instance-binding.js';
@@ -41,12 +42,6 @@ export interface AgentChannelOptions {
   /** How often lost agents are looked for and records brought in line with the live connections. */
   sweepIntervalMs: number;
 }
-
-/**
- * Whether policy lets `call` poll `instance`: returns when it may, throws the AccessDeniedException when
- * it may not (`ecs:Poll` on the container instance, with `ecs:cluster`). Absent, policies are not enforced.
- */
-export type PollPolicy = (call: CallContext, instance: ContainerInstanceRecord) => void;
 
 /** RFC 6455's "policy violation": the channel's identity may no longer hold it. The agent reconnects, and is refused if still denied. */
 const CLOSE_POLICY_VIOLATION = 1008;
@@ -96,7 +91,8 @@ export class AgentChannel {
     private readonly ctx: ControlContext,
     // Silence plus the sweep's period stays within ECS's 30 s to mark an agent disconnected; agents ping every ~10 s.
     private readonly options: AgentChannelOptions = { heartbeatTimeoutMs: 25_000, sweepIntervalMs: 5_000 },
-    private readonly policy?: PollPolicy,
+    /** Asks policy whether a caller may `ecs:Poll` an instance; absent, policies are not enforced (--auth permissive). */
+    private readonly permit?: Permit,
     /** Task roles' credentials, pushed with the assignments (again whenever they are issued or renewed). */
     private readonly credentials?: Pick<TaskCredentials, 'of' | 'onIssued'>,
   ) {
@@ -193,7 +189,7 @@ export class AgentChannel {
   /** Throws the AccessDeniedException that keeps `call` from `instance`'s channel, if any. */
   private check(call: CallContext, instance: ContainerInstanceRecord): void {
     if (!speaksFor(call, instance)) throw notOwnInstance(call, 'ecs:Poll', instance.containerInstanceArn);
-    this.policy?.(call, instance);
+    this.permit?.(call, 'ecs:Poll', instance.containerInstanceArn, { 'ecs:cluster': instance.clusterArn });
   }
 
   /** Why `call` may not hold `instance`'s channel (the denial as a close reason), or undefined when it may. */
@@ -255,7 +251,7 @@ export class AgentChannel {
       const agent = this.agents.get(arn);
       if (agent) this.push(agent);
     }
-    if (iamChanged && this.policy) this.recheck();
+    if (iamChanged && this.permit) this.recheck();
   }
 
   private receive(agent: Agent, data: RawData): void {

@@ -1,0 +1,157 @@
+// The agent's own identity: its instance profile's role session, from the join step (core/instance-join.ts).
+// Kept in the data dir (0600) so a restarted agent goes on as the same instance, and renewed well before it
+// expires through the refresh endpoint, signed by the session itself, as EC2 rotates an instance's
+// credentials in its metadata service. Nothing here ever holds the operator's credentials after the join.
+import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Sha256 } from '@smithy/core/checksum';
+import { SignatureV4 } from '@smithy/signature-v4';
+import {
+  INSTANCE_CREDENTIALS_PATH,
+  INSTANCE_JOIN_PATH,
+  INSTANCE_JOIN_SIGNING_NAME,
+  type InstanceCredentialsDocument,
+  type InstanceJoinDocument,
+  type InstanceJoinRequest,
+} from '../core/instance-join.js';
+import type { Logger } from '../core/ports.js';
+import type { Credentials } from './channel.js';
+
+export interface SessionCredentials extends Credentials {
+  sessionToken: string;
+  expiration: Date;
+}
+
+/** An instance as the join step made it: what the agent keeps. */
+export interface JoinedInstance {
+  instanceId: string;
+  instanceProfileArn: string;
+  credentials: SessionCredentials;
+}
+
+const FILE = 'instance-credentials.json';
+/** Renewed this long before expiry (IMDS makes new credentials available at least 5 minutes ahead). */
+const REFRESH_AHEAD_MS = 15 * 60 * 1000;
+const RETRY_MS = 30_000;
+
+/** The endpoint's refusal, named by its AWS error code (e.g. AccessDeniedException). */
+export class JoinRefused extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(`${code}: ${message}`);
+    this.name = 'JoinRefused';
+  }
+}
+
+/** Joins `instanceProfile` (name or ARN) as the operator whose credentials are given: a new instance and its first session. */
+export async function joinInstance(endpoint: string, region: string, operator: Credentials, instanceProfile: string): Promise<JoinedInstance> {
+  const body: InstanceJoinRequest = { IamInstanceProfile: instanceProfile.startsWith('arn:') ? { Arn: instanceProfile } : { Name: instanceProfile } };
+  const joined = (await signedPost(endpoint, INSTANCE_JOIN_PATH, region, operator, body)) as InstanceJoinDocument;
+  return { instanceId: joined.InstanceId, instanceProfileArn: joined.InstanceProfileArn, credentials: sessionOf(joined) };
+}
+
+/** What a previous run kept, if anything. */
+export async function readJoinedInstance(dataDir: string): Promise<JoinedInstance | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(dataDir, FILE), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+  const saved = JSON.parse(text) as JoinedInstance;
+  return { ...saved, credentials: { ...saved.credentials, expiration: new Date(saved.credentials.expiration) } };
+}
+
+async function saveJoinedInstance(dataDir: string, joined: JoinedInstance): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  // Secret: readable by the agent's user only, from the moment it exists; write then rename, never half a file.
+  const tmp = join(dataDir, `${FILE}.tmp`);
+  await writeFile(tmp, JSON.stringify(joined, null, 2) + '\n', { mode: 0o600 });
+  await chmod(tmp, 0o600);
+  await rename(tmp, join(dataDir, FILE));
+}
+
+/** The instance's credentials, current at every call, renewed by run(). */
+export class InstanceRoleCredentials {
+  private joined: JoinedInstance;
+
+  constructor(
+    private readonly options: { endpoint: string; region: string; dataDir: string; log: Logger },
+    joined: JoinedInstance,
+  ) {
+    this.joined = joined;
+  }
+
+  get instanceId(): string {
+    return this.joined.instanceId;
+  }
+
+  /** A credentials provider for the SDK and the channel's signer. */
+  readonly provide = async (): Promise<SessionCredentials> => this.joined.credentials;
+
+  /** Keeps what it was given (a new join) or renews it at once (a restart: proves the kept session still works). */
+  async start(fresh: boolean): Promise<void> {
+    if (fresh) await saveJoinedInstance(this.options.dataDir, this.joined);
+    else await this.refresh();
+  }
+
+  /** Renews the session ahead of its expiry until `signal` aborts; a failure is retried while the session lasts. */
+  async run(signal: AbortSignal, now: () => number = Date.now): Promise<void> {
+    while (!signal.aborted) {
+      const due = this.joined.credentials.expiration.getTime() - REFRESH_AHEAD_MS - now();
+      await sleep(Math.max(0, due), undefined, { signal }).catch(() => undefined);
+      if (signal.aborted) return;
+      try {
+        await this.refresh();
+      } catch (err) {
+        this.options.log.error('instance credentials not renewed', {
+          instanceId: this.instanceId,
+          error: err instanceof Error ? err.message : String(err),
+          expiration: this.joined.credentials.expiration.toISOString(),
+        });
+        await sleep(RETRY_MS, undefined, { signal }).catch(() => undefined);
+      }
+    }
+  }
+
+  private async refresh(): Promise<void> {
+    const { endpoint, region, dataDir, log } = this.options;
+    const document = (await signedPost(endpoint, INSTANCE_CREDENTIALS_PATH, region, this.joined.credentials, {})) as InstanceCredentialsDocument;
+    this.joined = { ...this.joined, credentials: sessionOf(document) };
+    await saveJoinedInstance(dataDir, this.joined);
+    log.info('instance credentials renewed', { instanceId: this.instanceId, expiration: document.Expiration });
+  }
+}
+
+function sessionOf(document: InstanceCredentialsDocument): SessionCredentials {
+  return {
+    accessKeyId: document.AccessKeyId,
+    secretAccessKey: document.SecretAccessKey,
+    sessionToken: document.Token,
+    expiration: new Date(document.Expiration),
+  };
+}
+
+/** A SigV4-signed JSON POST to one of the join step's endpoints; its answer, or its refusal as JoinRefused. */
+async function signedPost(endpoint: string, path: string, region: string, credentials: Credentials, body: unknown): Promise<unknown> {
+  const url = new URL(endpoint.replace(/\/+$/, '') + path);
+  const text = JSON.stringify(body);
+  const signer = new SignatureV4({ service: INSTANCE_JOIN_SIGNING_NAME, region, credentials, sha256: Sha256 });
+  const signed = await signer.sign({
+    method: 'POST',
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port ? Number(url.port) : undefined,
+    path: url.pathname,
+    headers: { host: url.host, 'content-type': 'application/json' },
+    body: text,
+  });
+  const response = await fetch(url, { method: 'POST', headers: signed.headers, body: text });
+  const answer = (await response.json().catch(() => ({}))) as { __type?: string; message?: string; Message?: string };
+  if (!response.ok) throw new JoinRefused(answer.__type ?? `HTTP ${response.status}`, answer.message ?? answer.Message ?? response.statusText);
+  return answer;
+}

@@ -1,0 +1,57 @@
+// The join step's two internal endpoints on the gateway (core/instance-join.ts): JSON in, JSON out, each
+// request SigV4-signed over its body; refusals in the gateway's JSON error form.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SerializationException } from '../core/errors.js';
+import { INSTANCE_CREDENTIALS_PATH, INSTANCE_JOIN_PATH, type InstanceJoinRequest } from '../core/instance-join.js';
+import type { ControlContext } from '../control/context.js';
+import type { Permit } from '../control/authorization/permit.js';
+import { joinInstance, refreshInstanceCredentials } from '../control/iam/instance-join.js';
+import type { Authenticate } from '../protocol/gateway.js';
+
+/** Both requests are a few hundred bytes. */
+const MAX_BODY_BYTES = 16 * 1024;
+
+/** Serves JOIN and REFRESH (returning true), or leaves the request to the other routes (false). */
+export async function serveInstanceJoin(
+  ctx: ControlContext,
+  permit: Permit | undefined,
+  req: IncomingMessage,
+  res: ServerResponse,
+  authenticate: Authenticate,
+): Promise<boolean> {
+  if (req.method !== 'POST' || (req.url !== INSTANCE_JOIN_PATH && req.url !== INSTANCE_CREDENTIALS_PATH)) return false;
+  const body = await readSmallBody(req);
+  const call = authenticate(body);
+  const answer =
+    req.url === INSTANCE_JOIN_PATH
+      ? await joinInstance(ctx, call, parseJoin(body), permit)
+      : await refreshInstanceCredentials(ctx, call);
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+  return true;
+}
+
+function parseJoin(body: Buffer): InstanceJoinRequest {
+  try {
+    const request = JSON.parse(body.toString('utf8')) as InstanceJoinRequest;
+    if (typeof request?.IamInstanceProfile === 'object' && request.IamInstanceProfile !== null) return request;
+  } catch {
+    // answered below
+  }
+  throw new SerializationException('The join request must be {"IamInstanceProfile":{"Name":"..."}} or {"IamInstanceProfile":{"Arn":"..."}}');
+}
+
+function readSmallBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        req.destroy();
+        reject(new SerializationException(`The request body is larger than ${MAX_BODY_BYTES} bytes`));
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
