@@ -73,7 +73,7 @@ interface WrkResult {
 }
 
 /** wrk at concurrency 16 replaying one signed request; latencies in ms. */
-async function wrk(url: string, credentials: { accessKeyId: string; secretAccessKey: string }, operation: string, body: string): Promise<WrkResult> {
+export async function wrk(url: string, credentials: { accessKeyId: string; secretAccessKey: string }, operation: string, body: string): Promise<WrkResult> {
   const { hostname, port } = new URL(url);
   const headers = {
     host: `${hostname}:${port}`,

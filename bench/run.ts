@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, each running Wharf beside its peer in the same run and printing ratios.
 import { apiBenchmark } from './api.js';
+import { authzThroughputBenchmark } from './authz-throughput.js';
 import { describeServicesBenchmark } from './describe-services.js';
 import { fargateStartBenchmark } from './fargate-start.js';
 import { lbBenchmark } from './lb.js';
@@ -14,6 +15,7 @@ const all: Record<string, () => Promise<unknown>> = {
   'task-start': taskStartBenchmark,
   'fargate-start': fargateStartBenchmark,
   api: apiBenchmark,
+  'authz-throughput': authzThroughputBenchmark,
   placement: placementBenchmark,
   memory: memoryBenchmark,
   'service-recovery': serviceRecoveryBenchmark,

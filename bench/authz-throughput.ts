@@ -1,0 +1,169 @@
+// Authorisation's cost, two ways, in one run:
+// - the step alone, in process: the authorizer deciding DescribeTasks/RunTask for a user holding 50
+//   policies (10 attached, 5 inline, 35 through 4 groups: AWS managed and customer policies with
+//   conditions); goal p99 < 0.2 ms per call;
+// - over the wire: wrk replaying one signed ListTasks and DescribeTasks as that user against `wharf up`
+//   with policies enforced, then against `wharf up --auth permissive`; goal >= 0.9x permissive's throughput.
+import { CreateClusterCommand } from '@aws-sdk/client-ecs';
+import {
+  AddUserToGroupCommand,
+  AttachGroupPolicyCommand,
+  AttachUserPolicyCommand,
+  CreateAccessKeyCommand,
+  CreateGroupCommand,
+  CreatePolicyCommand,
+  CreateUserCommand,
+  IAMClient,
+  PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
+import type { CallContext } from '../src/core/caller.js';
+import type { IamGroupRecord, IamPolicyRecord, IamUserRecord } from '../src/core/iam.js';
+import { authorizer } from '../src/control/authorization/authorizer.js';
+import { fixture } from '../src/control/ecs/fixtures.js';
+import { AWS_MANAGED_POLICIES } from '../src/control/iam/managed-policies.js';
+import { wrk } from './api.js';
+import { percentile, table } from './lib.js';
+import { startWharf, type WharfProcess } from '../test/wharf-process.js';
+
+const ACCOUNT = '123456789012';
+const MANAGED = ['ReadOnlyAccess', 'AmazonECS_FullAccess', 'AmazonEC2ContainerServiceforEC2Role', 'AmazonECSTaskExecutionRolePolicy', 'IAMReadOnlyAccess']
+  .map((name) => `arn:aws:iam::aws:policy/${name}`)
+  .filter((arn) => AWS_MANAGED_POLICIES.has(arn));
+
+/** Customer policy `i`: an allow scoped by cluster, tag and source address, or a deny elsewhere. */
+function customerPolicy(i: number): string {
+  const statements = [
+    {
+      Sid: `Cluster${i}`,
+      Effect: 'Allow',
+      Action: ['ecs:Describe*', 'ecs:List*', `ecs:RunTask`],
+      Resource: '*',
+      Condition: { ArnEquals: { 'ecs:cluster': `arn:aws:ecs:*:${ACCOUNT}:cluster/team-${i}` }, IpAddress: { 'aws:SourceIp': ['10.0.0.0/8', '127.0.0.0/8'] } },
+    },
+    { Sid: `Tagged${i}`, Effect: 'Allow', Action: 'ecs:StopTask', Resource: `arn:aws:ecs:*:${ACCOUNT}:task/*`, Condition: { StringEquals: { 'aws:ResourceTag/team': `team-${i}` } } },
+    { Sid: `Deny${i}`, Effect: 'Deny', Action: ['iam:*', 's3:Delete*'], Resource: `arn:aws:iam::${ACCOUNT}:role/admin-${i}*` },
+  ];
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+// 10 attached (AWS managed first), 5 inline, 4 groups of 10 attached minus the 5 shared managed ones: 50.
+const LAYOUT = { userAttached: 10, inline: 5, groups: 4, groupAttached: 10 };
+
+/** The in-process figure: p50/p99 of the authorisation step for one user with 50 policies. */
+async function stepAlone() {
+  const { ctx, call } = await fixture();
+  const customer: IamPolicyRecord[] = [];
+  const policyArns: string[] = [];
+  let n = 0;
+  const newPolicy = () => {
+    const arn = `arn:aws:iam::${ACCOUNT}:policy/bench-${n}`;
+    const text = customerPolicy(n++);
+    const date = new Date(0);
+    customer.push({ PolicyName: `bench-${n}`, PolicyId: `ANPA${n}`, Arn: arn, Path: '/', CreateDate: date, UpdateDate: date, DefaultVersionId: 'v1', versions: [{ VersionId: 'v1', Document: text, CreateDate: date }], nextVersion: 2, Tags: [] });
+    return arn;
+  };
+  const userAttached = [...MANAGED, ...Array.from({ length: LAYOUT.userAttached - MANAGED.length }, newPolicy)];
+  policyArns.push(...userAttached);
+  const groups: IamGroupRecord[] = Array.from({ length: LAYOUT.groups }, (_, g) => ({
+    GroupName: `g${g}`, GroupId: `AGPA${g}`, Arn: `arn:aws:iam::${ACCOUNT}:group/g${g}`, Path: '/', CreateDate: new Date(0), inlinePolicies: {},
+    attachedPolicies: Array.from({ length: g === 0 ? LAYOUT.groupAttached - MANAGED.length : LAYOUT.groupAttached }, newPolicy),
+    members: ['bench'],
+  }));
+  const user: IamUserRecord = {
+    UserName: 'bench', UserId: 'AIDABENCH', Arn: `arn:aws:iam::${ACCOUNT}:user/bench`, Path: '/', CreateDate: new Date(0), Tags: [{ Key: 'team', Value: 'team-3' }],
+    inlinePolicies: Object.fromEntries(Array.from({ length: LAYOUT.inline }, (_, i) => [`inline-${i}`, customerPolicy(100 + i)])),
+    attachedPolicies: userAttached,
+  };
+  await ctx.state.mutate((tx) => {
+    for (const policy of customer) tx.put('iamPolicy', policy.Arn, policy);
+    for (const group of groups) tx.put('iamGroup', group.GroupName, group);
+    tx.put('iamUser', user.UserName, user);
+  });
+  const authorize = authorizer(ctx);
+  const userCall: CallContext = {
+    ...call,
+    sourceIp: '127.0.0.1',
+    secureTransport: false,
+    caller: { accessKeyId: 'AKIABENCH', accountId: ACCOUNT, arn: user.Arn, type: 'user', userId: user.UserId, identityArn: user.Arn },
+  };
+  const calls = [
+    { operation: 'DescribeTasks', input: { cluster: 'team-3', tasks: ['0123456789abcdef0123456789abcdef'] } },
+    { operation: 'ListTasks', input: { cluster: 'team-7' } },
+    { operation: 'RunTask', input: { cluster: 'team-3', taskDefinition: 'web:1' } },
+    { operation: 'DeleteCluster', input: { cluster: 'team-9' } },
+  ];
+  const timings: number[] = [];
+  for (let round = 0; round < 20_000; round++) {
+    const { operation, input } = calls[round % calls.length]!;
+    const started = performance.now();
+    try {
+      authorize({ service: 'ecs', protocol: 'json', operation, input, call: userCall });
+    } catch {
+      // A denial costs the same decision; DeleteCluster is denied by design.
+    }
+    if (round >= 2_000) timings.push(performance.now() - started); // the first rounds warm caches and the JIT
+  }
+  timings.sort((a, b) => a - b);
+  return { policies: LAYOUT.userAttached + LAYOUT.inline + LAYOUT.groups * LAYOUT.groupAttached - MANAGED.length, p50: percentile(timings, 50), p99: percentile(timings, 99) };
+}
+
+/** A user of `wharf` with the same 50 policies, made through the IAM API; its access key. */
+async function benchUser(wharf: WharfProcess) {
+  const iam = new IAMClient({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials, maxAttempts: 1 });
+  await iam.send(new CreateUserCommand({ UserName: 'bench', Tags: [{ Key: 'team', Value: 'team-3' }] }));
+  let n = 0;
+  const newPolicy = async () => (await iam.send(new CreatePolicyCommand({ PolicyName: `bench-${n}`, PolicyDocument: customerPolicy(n++) }))).Policy!.Arn!;
+  for (const arn of MANAGED) await iam.send(new AttachUserPolicyCommand({ UserName: 'bench', PolicyArn: arn }));
+  for (let i = MANAGED.length; i < LAYOUT.userAttached; i++) await iam.send(new AttachUserPolicyCommand({ UserName: 'bench', PolicyArn: await newPolicy() }));
+  for (let i = 0; i < LAYOUT.inline; i++) await iam.send(new PutUserPolicyCommand({ UserName: 'bench', PolicyName: `inline-${i}`, PolicyDocument: customerPolicy(100 + i) }));
+  for (let g = 0; g < LAYOUT.groups; g++) {
+    await iam.send(new CreateGroupCommand({ GroupName: `g${g}` }));
+    await iam.send(new AddUserToGroupCommand({ GroupName: `g${g}`, UserName: 'bench' }));
+    for (let i = g === 0 ? MANAGED.length : 0; i < LAYOUT.groupAttached; i++) await iam.send(new AttachGroupPolicyCommand({ GroupName: `g${g}`, PolicyArn: await newPolicy() }));
+  }
+  const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'bench' }));
+  return { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! };
+}
+
+/** wrk's figures for the calls the user may make, against one Wharf. */
+async function overTheWire(args: string[]) {
+  const wharf = await startWharf({ args, env: { WHARF_LOG_LEVEL: 'info' } });
+  try {
+    await wharf.ecs().send(new CreateClusterCommand({ clusterName: 'team-3' }));
+    const user = await benchUser(wharf);
+    const url = `${wharf.endpoint}/`;
+    return {
+      ListTasks: await wrk(url, user, 'ListTasks', JSON.stringify({ cluster: 'team-3' })),
+      DescribeClusters: await wrk(url, user, 'DescribeClusters', JSON.stringify({ clusters: ['team-3'] })),
+    };
+  } finally {
+    await wharf.stop();
+  }
+}
+
+export async function authzThroughputBenchmark() {
+  const alone = await stepAlone();
+  console.log(`\nThe authorisation step alone, ${alone.policies} policies (ecs:DescribeTasks, ListTasks, RunTask, DeleteCluster)`);
+  table([{ 'p50 ms': Number(alone.p50.toFixed(4)), 'p99 ms (goal < 0.2)': Number(alone.p99.toFixed(4)) }]);
+
+  const enforced = await overTheWire([]);
+  const permissive = await overTheWire(['--auth', 'permissive']);
+  console.log('\nSigned API throughput as a user with 50 policies, wrk concurrency 16: enforced vs --auth permissive');
+  table(
+    Object.keys(enforced).map((op) => {
+      const a = enforced[op as keyof typeof enforced];
+      const b = permissive[op as keyof typeof permissive];
+      return {
+        operation: op,
+        'enforced req/s': Math.round(a.perSecond),
+        'enforced p99 ms': a.p99,
+        'permissive req/s': Math.round(b.perSecond),
+        'permissive p99 ms': b.p99,
+        'ratio (goal >= 0.9x)': `${(a.perSecond / b.perSecond).toFixed(2)}x`,
+        failures: `${a.non2xx}/${b.non2xx}`,
+      };
+    }),
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await authzThroughputBenchmark();
