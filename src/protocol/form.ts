@@ -4,7 +4,7 @@
 // scalar from its string, so the model's readers (model.ts) check constraints as for any other protocol.
 // Parameters the shape does not name are ignored, as AWS ignores them.
 import { InvalidParameterValue, type AwsError } from '../core/errors.js';
-import { shapeOf } from './model.js';
+import { compileShapes, shapeOf, type Compile } from './shapes.js';
 import type { MemberRef, ServiceModel, Shape } from './service.js';
 
 /** A request's form parameters, with a fast answer to "is anything under this name?". */
@@ -62,30 +62,18 @@ const capitalise = (name: string) => name.charAt(0).toUpperCase() + name.slice(1
 export type FormReader = (params: FormParams, name: string) => unknown;
 
 /** Compiles form readers for a model, one per shape, as the naming of its protocol has them. */
-export function formReaders(model: ServiceModel, naming: FormNaming): (shapeName: string) => FormReader {
-  const readers = new Map<string, FormReader>();
-  const read = (name: string, flattened = false): FormReader => {
-    const id = flattened ? `${name} flattened` : name;
-    const known = readers.get(id);
-    if (known) return known;
-    // A recursive shape reaches itself while compiling: until then it is read through this forwarder.
-    let compiled: FormReader | undefined;
-    readers.set(id, (params, key) => compiled!(params, key));
-    compiled = compile(shapeOf(model, name), flattened, read, naming);
-    readers.set(id, compiled);
-    return compiled;
-  };
-  return (name) => read(name);
-}
-
-const join = (prefix: string, name: string) => (prefix === '' ? name : `${prefix}.${name}`);
-
-function compile(shape: Shape, flattened: boolean, read: (name: string, flattened?: boolean) => FormReader, naming: FormNaming): FormReader {
-  switch (shape.type) {
-    case 'structure': {
-      const members = Object.entries(shape.members ?? {}).map(
-        ([name, ref]) => [name, naming.member(name, ref), read(ref.shape, ref.flattened)] as const,
-      );
+export function formReaders(model: ServiceModel, naming: FormNaming): Compile<FormReader> {
+  return compileShapes<FormReader>(model, {
+    structure(shape, read) {
+      const members = Object.entries(shape.members ?? {}).map(([name, ref]) => {
+        // A member may flatten its list or map (its items straight under the member's name).
+        const target = shapeOf(model, ref.shape);
+        const reader =
+          ref.flattened && target.type === 'list' ? listReader(target, read, naming, true)
+          : ref.flattened && target.type === 'map' ? mapReader(target, read, true)
+          : read(ref.shape);
+        return [name, naming.member(name, ref), reader] as const;
+      });
       return (params, key) => {
         // Most members of most requests are absent: their whole subtree is skipped at once.
         if (key !== '' && !params.has(key)) return undefined;
@@ -96,48 +84,52 @@ function compile(shape: Shape, flattened: boolean, read: (name: string, flattene
         }
         return out;
       };
-    }
-    case 'list': {
-      const item = read(shape.member!.shape);
-      const flat = flattened || shape.flattened === true;
-      return (params, key) => {
-        if (!params.has(key)) return undefined;
-        // awsQuery sends an empty list as the bare name (`Names=`): no items.
-        const prefix = naming.items(key, shape, flat);
-        const out: unknown[] = [];
-        for (let i = 1; params.has(`${prefix}.${i}`); i++) {
-          const value = item(params, `${prefix}.${i}`);
-          if (value !== undefined) out.push(value);
-        }
-        return out;
-      };
-    }
-    case 'map': {
-      const keyName = shape.key!.locationName ?? 'key';
-      const valueName = shape.value!.locationName ?? 'value';
-      const value = read(shape.value!.shape);
-      const flat = flattened || shape.flattened === true;
-      return (params, key) => {
-        if (!params.has(key)) return undefined;
-        const prefix = flat ? key : `${key}.entry`;
-        // No prototype: a key named __proto__ is just a key.
-        const out: Record<string, unknown> = Object.create(null);
-        for (let i = 1; params.has(`${prefix}.${i}`); i++) {
-          const entryKey = params.get(`${prefix}.${i}.${keyName}`);
-          const entryValue = value(params, `${prefix}.${i}.${valueName}`);
-          if (entryKey !== undefined && entryValue !== undefined) out[entryKey] = entryValue;
-        }
-        return out;
-      };
-    }
-    default: {
+    },
+    list: (shape, read) => listReader(shape, read, naming, shape.flattened === true),
+    map: (shape, read) => mapReader(shape, read, shape.flattened === true),
+    scalar(shape) {
       const convert = scalar(shape);
       return (params, key) => {
         const value = params.get(key);
         return value === undefined ? undefined : convert(value, key);
       };
+    },
+  });
+}
+
+const join = (prefix: string, name: string) => (prefix === '' ? name : `${prefix}.${name}`);
+
+function listReader(shape: Shape, read: Compile<FormReader>, naming: FormNaming, flat: boolean): FormReader {
+  const item = read(shape.member!.shape);
+  return (params, key) => {
+    if (!params.has(key)) return undefined;
+    // awsQuery sends an empty list as the bare name (`Names=`): no items.
+    const prefix = naming.items(key, shape, flat);
+    const out: unknown[] = [];
+    for (let i = 1; params.has(`${prefix}.${i}`); i++) {
+      const value = item(params, `${prefix}.${i}`);
+      if (value !== undefined) out.push(value);
     }
-  }
+    return out;
+  };
+}
+
+function mapReader(shape: Shape, read: Compile<FormReader>, flat: boolean): FormReader {
+  const keyName = shape.key!.locationName ?? 'key';
+  const valueName = shape.value!.locationName ?? 'value';
+  const value = read(shape.value!.shape);
+  return (params, key) => {
+    if (!params.has(key)) return undefined;
+    const prefix = flat ? key : `${key}.entry`;
+    // No prototype: a key named __proto__ is just a key.
+    const out: Record<string, unknown> = Object.create(null);
+    for (let i = 1; params.has(`${prefix}.${i}`); i++) {
+      const entryKey = params.get(`${prefix}.${i}.${keyName}`);
+      const entryValue = value(params, `${prefix}.${i}.${valueName}`);
+      if (entryKey !== undefined && entryValue !== undefined) out[entryKey] = entryValue;
+    }
+    return out;
+  };
 }
 
 const INTEGER = /^[+-]?\d+$/;

@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AwsError } from '../core/errors.js';
 import type { ServiceModel, Shape } from './service.js';
+import { compileShapes, type Compile, type ScalarShape } from './shapes.js';
 
 const models = new Map<string, ServiceModel>();
 
@@ -74,19 +75,17 @@ export function renderValue(value: unknown): string {
   return String(value);
 }
 
-export type ScalarType = 'string' | 'integer' | 'long' | 'double' | 'float' | 'boolean' | 'timestamp' | 'blob';
-
 /** How one protocol's decoded input values become shape values. */
 export interface InputDialect {
   /** The converter for a scalar shape: wire value -> JS value, throwing the protocol's serialization error. */
-  scalar(shape: Shape & { type: ScalarType }): (value: unknown) => unknown;
+  scalar(shape: ScalarShape): (value: unknown) => unknown;
   /** The protocol's serialization error for a value of the wrong kind where a structure, list or map belongs. */
   notA(kind: 'structure' | 'list' | 'map', value: unknown): AwsError;
 }
 
 /** How one protocol writes scalar output values; `undefined` means the value goes out as it is. */
 export interface OutputDialect {
-  scalar(shape: Shape & { type: ScalarType }): ((value: unknown) => unknown) | undefined;
+  scalar(shape: ScalarShape): ((value: unknown) => unknown) | undefined;
 }
 
 export type Reader = (value: unknown, cursor: Cursor) => unknown;
@@ -99,25 +98,10 @@ const same: Writer = (value) => value;
  * Compiles the input side of a model for one protocol: `read(shapeName)` gives a function that converts and
  * checks a decoded value (never null) and returns it with only the modelled members.
  */
-export function inputReaders(model: ServiceModel, dialect: InputDialect): (shapeName: string) => Reader {
-  const readers = new Map<string, Reader>();
-  const read = (name: string): Reader => {
-    const known = readers.get(name);
-    if (known) return known;
-    // A recursive shape reaches itself while compiling: until then it is read through this forwarder.
-    let compiled: Reader | undefined;
-    readers.set(name, (value, cursor) => compiled!(value, cursor));
-    compiled = compileReader(shapeOf(model, name), read, dialect);
-    readers.set(name, compiled);
-    return compiled;
-  };
-  return read;
-}
-
-function compileReader(shape: Shape, read: (name: string) => Reader, dialect: InputDialect): Reader {
-  if (shape.document) return same;
-  switch (shape.type) {
-    case 'structure': {
+export function inputReaders(model: ServiceModel, dialect: InputDialect): Compile<Reader> {
+  return compileShapes<Reader>(model, {
+    document: () => same,
+    structure(shape, read) {
       const members = new Map<string, Reader>();
       for (const [name, member] of Object.entries(shape.members ?? {})) members.set(name, read(member.shape));
       const required = shape.required ?? [];
@@ -135,8 +119,8 @@ function compileReader(shape: Shape, read: (name: string) => Reader, dialect: In
         for (const name of required) if (out[name] === undefined) cursor.missing(name);
         return out;
       };
-    }
-    case 'list': {
+    },
+    list(shape, read) {
       const member = read(shape.member!.shape);
       const check = lengthCheck(shape);
       return (value, cursor) => {
@@ -151,8 +135,8 @@ function compileReader(shape: Shape, read: (name: string) => Reader, dialect: In
         check?.(out.length, out, cursor);
         return out;
       };
-    }
-    case 'map': {
+    },
+    map(shape, read) {
       const key = read(shape.key!.shape);
       const entry = read(shape.value!.shape);
       const check = lengthCheck(shape);
@@ -172,13 +156,13 @@ function compileReader(shape: Shape, read: (name: string) => Reader, dialect: In
         check?.(size, out, cursor);
         return out;
       };
-    }
-    default: {
-      const convert = dialect.scalar(shape as Shape & { type: ScalarType });
+    },
+    scalar(shape) {
+      const convert = dialect.scalar(shape);
       const check = scalarCheck(shape);
       return check ? (value, cursor) => check(convert(value), cursor) : (value) => convert(value);
-    }
-  }
+    },
+  });
 }
 
 type Check = (size: number, value: unknown, cursor: Cursor) => void;
@@ -280,24 +264,10 @@ export function serverFaultCode(model: ServiceModel): string | undefined {
  * Compiles the output side of a model for one protocol: `write(shapeName)` gives a function that keeps only
  * the modelled members of a value and formats its scalars; it returns undefined for nothing to write.
  */
-export function outputWriters(model: ServiceModel, dialect: OutputDialect): (shapeName: string) => Writer {
-  const writers = new Map<string, Writer>();
-  const write = (name: string): Writer => {
-    const known = writers.get(name);
-    if (known) return known;
-    let compiled: Writer | undefined;
-    writers.set(name, (value) => compiled!(value));
-    compiled = compileWriter(shapeOf(model, name), write, dialect);
-    writers.set(name, compiled);
-    return compiled;
-  };
-  return write;
-}
-
-function compileWriter(shape: Shape, write: (name: string) => Writer, dialect: OutputDialect): Writer {
-  if (shape.document) return same;
-  switch (shape.type) {
-    case 'structure': {
+export function outputWriters(model: ServiceModel, dialect: OutputDialect): Compile<Writer> {
+  return compileShapes<Writer>(model, {
+    document: () => same,
+    structure(shape, write) {
       const members = new Map<string, Writer>();
       for (const [name, member] of Object.entries(shape.members ?? {})) members.set(name, write(member.shape));
       return (value) => {
@@ -312,8 +282,8 @@ function compileWriter(shape: Shape, write: (name: string) => Writer, dialect: O
         }
         return out;
       };
-    }
-    case 'list': {
+    },
+    list(shape, write) {
       const member = write(shape.member!.shape);
       return (value) => {
         if (!Array.isArray(value)) return undefined;
@@ -327,8 +297,8 @@ function compileWriter(shape: Shape, write: (name: string) => Writer, dialect: O
         }
         return out;
       };
-    }
-    case 'map': {
+    },
+    map(shape, write) {
       const entry = write(shape.value!.shape);
       return (value) => {
         if (typeof value !== 'object' || value === null) return undefined;
@@ -342,14 +312,7 @@ function compileWriter(shape: Shape, write: (name: string) => Writer, dialect: O
         }
         return out;
       };
-    }
-    default:
-      return dialect.scalar(shape as Shape & { type: ScalarType }) ?? same;
-  }
-}
-
-export function shapeOf(model: ServiceModel, name: string): Shape {
-  const shape = model.shapes[name];
-  if (!shape) throw new Error(`shape ${name} is not in the ${model.metadata.serviceId} model`);
-  return shape;
+    },
+    scalar: (shape) => dialect.scalar(shape) ?? same,
+  });
 }

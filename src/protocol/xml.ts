@@ -2,7 +2,7 @@
 // the output shape: elements named by the member's `locationName` (else its name), list items as `<member>`
 // (or the list member's `locationName`: EC2's models say `item`), maps as `<entry><key/><value/></entry>`,
 // timestamps in ISO 8601, blobs in Base64. As with JSON, only modelled members leave, null ones not at all.
-import { shapeOf } from './model.js';
+import { compileShapes, shapeOf, type Compile } from './shapes.js';
 import type { ServiceModel, Shape } from './service.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '\r': '&#xD;' };
@@ -16,23 +16,9 @@ export const element = (name: string, content: string): string => (content === '
 export type XmlWriter = (value: unknown) => string | undefined;
 
 /** Compiles XML writers for a model's output shapes, one per shape. */
-export function xmlWriters(model: ServiceModel): (shapeName: string) => XmlWriter {
-  const writers = new Map<string, XmlWriter>();
-  const write = (name: string): XmlWriter => {
-    const known = writers.get(name);
-    if (known) return known;
-    let compiled: XmlWriter | undefined;
-    writers.set(name, (value) => compiled!(value));
-    compiled = compile(model, shapeOf(model, name), write);
-    writers.set(name, compiled);
-    return compiled;
-  };
-  return write;
-}
-
-function compile(model: ServiceModel, shape: Shape, write: (name: string) => XmlWriter): XmlWriter {
-  switch (shape.type) {
-    case 'structure': {
+export function xmlWriters(model: ServiceModel): Compile<XmlWriter> {
+  return compileShapes<XmlWriter>(model, {
+    structure(shape, write) {
       const members = Object.entries(shape.members ?? {}).map(([name, ref]) => {
         const target = shapeOf(model, ref.shape);
         const tag = ref.locationName ?? name;
@@ -53,18 +39,20 @@ function compile(model: ServiceModel, shape: Shape, write: (name: string) => Xml
         }
         return xml;
       };
-    }
-    case 'list':
-      return items(shape.member!.locationName ?? 'member', write(shape.member!.shape));
-    case 'map':
-      return entries('entry', shape, write);
-    case 'timestamp':
-      return (value) => isoTimestamp(value);
-    case 'blob':
-      return (value) => (value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') : text(value));
-    default:
-      return text;
-  }
+    },
+    list: (shape, write) => items(shape.member!.locationName ?? 'member', write(shape.member!.shape)),
+    map: (shape, write) => entries('entry', shape, write),
+    scalar(shape) {
+      switch (shape.type) {
+        case 'timestamp':
+          return (value) => isoTimestamp(value);
+        case 'blob':
+          return (value) => (value instanceof Uint8Array ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64') : text(value));
+        default:
+          return text;
+      }
+    },
+  });
 }
 
 const text: XmlWriter = (value) => (typeof value === 'object' ? undefined : escapeXml(String(value)));
@@ -82,7 +70,7 @@ function items(tag: string, item: XmlWriter): XmlWriter {
 }
 
 /** A map's entries, each in an element of its own holding its key and value. */
-function entries(tag: string, map: Shape, write: (name: string) => XmlWriter): XmlWriter {
+function entries(tag: string, map: Shape, write: Compile<XmlWriter>): XmlWriter {
   const key = map.key!.locationName ?? 'key';
   const entry = map.value!.locationName ?? 'value';
   const value = write(map.value!.shape);
