@@ -3,6 +3,7 @@ import { acm } from './acm.js';
 import { ec2 } from './ec2.js';
 import { ecs } from './ecs.js';
 import { elbv2 } from './elbv2.js';
+import { iam } from './iam.js';
 import type { ServiceModule } from './module.js';
 
-export const SERVICES: readonly ServiceModule[] = [ecs, elbv2, acm, ec2];
+export const SERVICES: readonly ServiceModule[] = [ecs, elbv2, acm, ec2, iam];
