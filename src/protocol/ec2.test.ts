@@ -25,6 +25,7 @@ describe('ec2Dialect', () => {
       expired: ['RequestExpired', 400],
       'unknown-key': ['AuthFailure', 401],
       'invalid-token': ['AuthFailure', 401],
+      'expired-token': ['RequestExpired', 400],
       mismatch: ['SignatureDoesNotMatch', 403],
     };
     for (const [kind, [code, status]] of Object.entries(answers)) {

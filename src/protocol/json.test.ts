@@ -93,7 +93,7 @@ describe('awsJson', () => {
       headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-RequestId': 'req-2', 'x-amzn-ErrorType': 'ValidationException' },
       body: '{"__type":"ValidationException","message":"no"}',
     });
-    const codes = (['missing', 'incomplete', 'invalid', 'expired', 'unknown-key', 'invalid-token', 'mismatch'] as const).map((kind) => {
+    const codes = (['missing', 'incomplete', 'invalid', 'expired', 'unknown-key', 'invalid-token', 'expired-token', 'mismatch'] as const).map((kind) => {
       const error = route.authError(new SignatureFailure(kind, 'm'));
       assert.equal(error.status, 400);
       return error.code;
@@ -105,6 +105,7 @@ describe('awsJson', () => {
       'InvalidSignatureException',
       'UnrecognizedClientException',
       'UnrecognizedClientException',
+      'ExpiredTokenException',
       'InvalidSignatureException',
     ]);
   });

@@ -401,6 +401,7 @@ describe('awsQuery signature failures', () => {
       expired: ['RequestExpired', 400],
       'unknown-key': ['InvalidClientTokenId', 403],
       'invalid-token': ['InvalidClientTokenId', 403],
+      'expired-token': ['ExpiredToken', 403],
       mismatch: ['SignatureDoesNotMatch', 403],
     };
     for (const [kind, [code, status]] of Object.entries(answers)) {
