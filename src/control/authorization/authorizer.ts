@@ -2,8 +2,7 @@
 // without evaluation, as in AWS; any other caller's requests are evaluated against its policies, and the
 // first that is not allowed refuses the call with its protocol's denial and AWS's message.
 import type { AuthorizationCall } from '../../core/authorization.js';
-import type { Caller, CallContext } from '../../core/caller.js';
-import type { ContainerInstanceRecord } from '../../core/ecs.js';
+import type { Caller } from '../../core/caller.js';
 import { AccessDeniedException, type AwsError } from '../../core/errors.js';
 import { AccessDenied, UnauthorizedOperation } from '../../core/iam-errors.js';
 import { denialMessage, evaluate } from '../../core/policy/evaluate.js';
@@ -16,7 +15,7 @@ import { SERVICE_RULES } from './services.js';
 
 const NO_RULES: ServiceRules = {};
 
-/** The gateway's `authorize` hook; synchronous, so the agent channel can use it too (see `pollPolicy`). */
+/** The gateway's `authorize` hook. Synchronous: every decision reads memory only. */
 export function authorizer(ctx: ControlContext): (request: AuthorizationCall) => void {
   const catalogues = new Map<string, ServiceCatalogue>();
   const principals = new Principals(ctx.state);
@@ -35,18 +34,6 @@ export function authorizer(ctx: ControlContext): (request: AuthorizationCall) =>
     }
   };
 }
-
-/** The agent channel's check: holding an instance's channel is ECS's Poll on that container instance. */
-export const pollPolicy =
-  (authorize: (request: AuthorizationCall) => void) =>
-  (call: CallContext, instance: ContainerInstanceRecord): void =>
-    authorize({
-      service: 'ecs',
-      protocol: 'json',
-      operation: 'Poll',
-      input: { cluster: instance.clusterArn, containerInstance: instance.containerInstanceArn },
-      call,
-    });
 
 /** Root (and Wharf's own calls, which carry no principal type) is never refused by policy. */
 const isRoot = (caller: Caller) => caller.type === undefined || caller.type === 'root';
