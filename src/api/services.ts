@@ -5,5 +5,6 @@ import { ecs } from './ecs.js';
 import { elbv2 } from './elbv2.js';
 import { iam } from './iam.js';
 import type { ServiceModule } from './module.js';
+import { sts } from './sts.js';
 
-export const SERVICES: readonly ServiceModule[] = [ecs, elbv2, acm, ec2, iam];
+export const SERVICES: readonly ServiceModule[] = [ecs, elbv2, acm, ec2, iam, sts];

@@ -6,11 +6,13 @@ import { startAgent, type AgentHandle } from '../agent/agent.js';
 import { SERVICES } from '../api/services.js';
 import { AGENT_CHANNEL_PATH } from '../core/agent-protocol.js';
 import { AccessDeniedException } from '../core/errors.js';
-import type { Logger } from '../core/ports.js';
+import type { Logger, Timer } from '../core/ports.js';
 import { AgentChannel } from '../control/agents.js';
 import type { ControlContext } from '../control/context.js';
+import { resolveCredentials } from '../control/iam/credentials.js';
 import { resetState } from '../control/reset.js';
 import { State } from '../control/state.js';
+import { SessionKeys } from '../control/sts/session-keys.js';
 import { HaproxyDataPlane } from '../lb/haproxy-data-plane.js';
 import { createGateway, type InternalRoutes } from '../protocol/gateway.js';
 import type { AuthMode, CredentialResolver } from '../protocol/sigv4.js';
@@ -20,6 +22,7 @@ import {
   dataDirPath,
   rootCredentials,
   saveSettings,
+  serverSecret,
   type Credentials,
 } from './config.js';
 import { hostAdapters } from './host-adapters.js';
@@ -36,6 +39,8 @@ export interface ServerOptions {
   lbAddress?: string;
   /** Run the local agent registered to cluster `default` (default true). */
   localAgent?: boolean;
+  /** The control plane's clock (default the system's); tests move it to expire sessions without waiting. */
+  clock?: Timer;
 }
 
 export interface Server {
@@ -55,11 +60,12 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
   const ctx: ControlContext = {
     state,
-    clock: systemClock,
+    clock: options.clock ?? systemClock,
     ids: randomIds,
     log,
     partition: { region, accountId },
     endpoint: `http://${host}:${options.port}`,
+    sessionKeys: new SessionKeys(serverSecret(dataDir)),
   };
 
   // Wharf's own calls at start and reset act as the account's root.
@@ -68,12 +74,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     for (const service of SERVICES) await service.ensureDefaults?.(ctx, internalCall);
   };
 
-  const credentials: CredentialResolver = {
-    resolve: (accessKeyId) =>
-      accessKeyId === root.accessKeyId
-        ? { secretAccessKey: root.secretAccessKey, caller: { accessKeyId, accountId, arn: rootArn } }
-        : undefined,
-  };
+  const credentials: CredentialResolver = { resolve: (accessKeyId, token) => resolveCredentials(ctx, root, accessKeyId, token) };
 
   const agents = new AgentChannel(ctx);
   const sockets = new WebSocketServer({ noServer: true });

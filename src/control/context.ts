@@ -2,6 +2,7 @@ import type { Partition } from '../core/arn.js';
 import type { LoadBalancerDataPlane } from '../core/load-balancer.js';
 import type { Ids, Logger, Timer } from '../core/ports.js';
 import type { State } from './state.js';
+import type { SessionKeys } from './sts/session-keys.js';
 
 /** What every control-plane operation and controller is given: state and the ports, nothing concrete. */
 export interface ControlContext {
@@ -12,6 +13,8 @@ export interface ControlContext {
   partition: Partition;
   /** Where agents reach the control plane (DiscoverPollEndpoint answers with it). */
   endpoint: string;
+  /** Seals STS session tokens and derives temporary credentials' secrets, from the server's own secret. */
+  sessionKeys: SessionKeys;
   /**
    * The load balancers' data plane, when this control plane runs one, and the address its listeners bind
    * (CreateListener asks it for ports; ELBv2's controller keeps it serving the records).

@@ -32,6 +32,8 @@ export interface CallerSession {
   policyArns?: string[];
   /** Session tags: aws:PrincipalTag/<key> during the session. */
   tags?: Record<string, string>;
+  /** The tag keys that pass on to sessions this one assumes (role chaining). */
+  transitiveTagKeys?: string[];
   /** The source identity (sts:SourceIdentity). */
   sourceIdentity?: string;
   /** The ECS task this session's credentials were issued to (task roles): revoked when it stops. */

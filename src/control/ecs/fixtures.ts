@@ -12,6 +12,7 @@ import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import type { ControlContext } from '../context.js';
 import { ManualClock } from '../manual-clock.js';
 import { State } from '../state.js';
+import { SessionKeys } from '../sts/session-keys.js';
 import { createCluster } from './create-cluster.js';
 import { registerContainerInstance } from './register-container-instance.js';
 import { registerTaskDefinition } from './register-task-definition.js';
@@ -39,6 +40,7 @@ export async function fixture(): Promise<Fixture> {
     log: quiet,
     partition,
     endpoint: 'http://127.0.0.1:0',
+    sessionKeys: new SessionKeys(Buffer.alloc(32, 1)),
   };
   const call: CallContext = {
     requestId: 'request-1',
