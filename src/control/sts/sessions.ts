@@ -10,7 +10,7 @@ import type { IamRoleRecord } from '../../core/iam.js';
 import { AccessDenied, MalformedPolicyDocument, PackedPolicyTooLarge } from '../../core/iam-errors.js';
 import { compilePolicy } from '../../core/policy/compile.js';
 import { evaluate, type EvaluationInput } from '../../core/policy/evaluate.js';
-import type { ConditionContext } from '../../core/policy/types.js';
+import type { AuthorizationRequest, ConditionContext } from '../../core/policy/types.js';
 import { PolicyCompiler, Principals } from '../authorization/principals.js';
 import { globalKeys } from '../authorization/requests.js';
 import type { ControlContext } from '../context.js';
@@ -92,7 +92,10 @@ export function assumeRole(ctx: ControlContext, request: RoleSessionRequest): Ro
 
   const input = evaluationInput(ctx, role, caller, servicePrincipal);
   const context = trustContext(ctx, request, input.tags, tags.requested);
-  const allows = (action: string) => evaluate(input, { action, resource: role.Arn, context }).decision === 'Allow';
+  const allows = (action: string) => {
+    const request = { action, resource: role.Arn, context };
+    return trusts(input, request) && evaluate(input, request).decision === 'Allow';
+  };
   if (!allows('sts:AssumeRole')) throw denied();
   if (Object.keys(tags.requested).length > 0 && !allows('sts:TagSession'))
     throw new AccessDenied(`User: ${who} is not authorized to perform: sts:TagSession on resource: ${role.Arn}`);
@@ -238,6 +241,17 @@ function evaluationInput(ctx: ControlContext, role: IamRoleRecord, caller: Calle
     return { principal: { arn: service, accountId: ctx.partition.accountId, service }, identityPolicies: [], resourcePolicy, tags: {} };
   }
   return { ...principals.evaluationInput(caller), resourcePolicy };
+}
+
+const ALLOW_ALL = compilePolicy(JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }), 'identity');
+
+// Unlike other resource policies within an account, a role's trust policy is a gate: it must name the
+// caller, its role or its account whatever the caller's own policies say. Evaluated as across accounts,
+// with an identity side that allows everything, it allows only if it does so itself.
+function trusts(input: EvaluationInput, request: AuthorizationRequest): boolean {
+  if (input.principal.service !== undefined) return true;
+  const gate = { principal: input.principal, identityPolicies: [ALLOW_ALL], resourcePolicy: input.resourcePolicy, resourceAccountId: '' };
+  return evaluate(gate, request).decision === 'Allow';
 }
 
 /** The session policies' and tags' share of the packed space, in percent; PackedPolicyTooLarge past it. */
