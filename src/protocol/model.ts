@@ -1,13 +1,14 @@
 // AWS service models (botocore format, models/<name>.json) and what every wire protocol does with them:
 // read a request's input through the operation's input shape and write a handler's output through the
-// output shape. Shapes are compiled once into functions so a request only walks the values it carries.
+// output shape. Both are compilations of the shapes (shapes.ts), so a request only walks the values it carries.
 //
 // Reading follows AWS's front end: first the types (a wrong type fails the whole request at once with the
 // protocol's SerializationException), then the constraints (required, enum, length, range, pattern), all
 // reported together as "N validation errors detected: ...". Members the shape does not name are ignored, as
 // AWS ignores them. Writing keeps only members the output shape names (records carry internal fields that
 // must never leak) and omits null/undefined ones. What differs between protocols (how a scalar looks on
-// the wire) comes in as a dialect, so JSON, query and REST-XML share this walk.
+// the wire) comes in as a dialect: JSON reads raw values through it, the query protocols only check what
+// their form readers (form.ts) built; JSON writes its output through it, the query protocols write XML (xml.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -1,6 +1,6 @@
-// The contract between the gateway and a wire protocol (awsJson, query and EC2 now; REST-XML next). The gateway
-// owns HTTP, body limits, SigV4 and dispatch; a protocol only recognises its requests, decodes them and
-// encodes results and errors. Everything a protocol returns is long-lived except the per-request Call.
+// The contract between the gateway and a wire protocol (awsJson, awsQuery and EC2; REST-XML when S3 arrives).
+// The gateway owns HTTP, body limits, SigV4 and dispatch; a protocol only recognises its requests, decodes
+// them and encodes results and errors. Everything a protocol returns is long-lived except the per-request Call.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AwsError } from '../core/errors.js';
 import type { Handler } from './service.js';
