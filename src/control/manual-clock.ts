@@ -40,9 +40,4 @@ export class ManualClock implements Timer {
     const due = this.sleepers.filter((s) => s.at <= this.ms).sort((a, b) => a.at - b.at);
     for (const sleeper of due) sleeper.wake();
   }
-
-  /** How many sleeps are pending (tests wait for a loop to reach its next sleep). */
-  get sleeping(): number {
-    return this.sleepers.length;
-  }
 }
