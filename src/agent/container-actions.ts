@@ -29,6 +29,7 @@ export interface ContainerActionsOptions {
   signal: AbortSignal;
   /** A container was created: the engine maps its runtime id to it. */
   created(task: LocalTask, container: LocalContainer): void;
+  started(task: LocalTask, container: LocalContainer): void;
   /** Folds an inspection into the container's record. */
   observe(task: LocalTask, container: LocalContainer, state: ContainerState): void;
   /** Inspects the container and folds what it finds (a vanished one is STOPPED). */
@@ -94,6 +95,7 @@ export class ContainerActions {
     container.startedAt = Date.now();
     if (container.phase === 'PENDING' || container.phase === 'PULLED') container.phase = 'RUNNING';
     this.options.log.info('container started', { taskArn: task.arn, containerName: container.name, runtimeId: container.runtimeId });
+    this.options.started(task, container);
     const ports = container.def!.portMappings ?? [];
     if (assignment.taskDefinition.networkMode === 'host') {
       // Host networking binds container ports on the host as they are.

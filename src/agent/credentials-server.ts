@@ -7,9 +7,11 @@
 // a task no longer assigned (stopped) is forgotten. A request is answered only from the task's own
 // addresses: its awsvpc address, its containers' bridge addresses, or the host itself for host-network
 // tasks; any other, or an unknown id, is refused the same way, saying nothing.
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { RoleCredentials, TaskAssignment } from '../core/agent-protocol.js';
 import type { Logger } from '../core/ports.js';
 import type { CredentialsRoute } from '../core/runtime.js';
@@ -167,4 +169,17 @@ export class CredentialsServer {
 
 function respond(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+const SETTINGS_FILE = 'credentials.json';
+
+/** Starts the endpoint with the key and port of earlier runs (containers keep their URIs across agent restarts). */
+export async function startCredentialsServer(dataDir: string, options: Omit<CredentialsServerOptions, 'key'>): Promise<CredentialsServer> {
+  const file = join(dataDir, SETTINGS_FILE);
+  const saved = await readFile(file, 'utf8').then((s) => JSON.parse(s) as { key: string; port: number }, () => undefined);
+  const key = saved ? Buffer.from(saved.key, 'base64') : randomBytes(32);
+  const server = new CredentialsServer({ ...options, key });
+  const port = await server.listen(saved?.port ?? 0).catch(() => server.listen(0));
+  await writeFile(file, JSON.stringify({ key: key.toString('base64'), port }) + '\n', { mode: 0o600 });
+  return server;
 }

@@ -45,6 +45,10 @@ export interface TaskEngineOptions {
   containerEnvironment?: ContainerEnvironmentHook;
   /** What tasks hold on the host besides containers (awsvpc networks, task cgroups). */
   resources?: TaskResources;
+  /** Whether a task's containers may start yet (a task with roles waits for their credentials). */
+  startable?: (taskArn: string) => boolean;
+  /** A container of the task has started (its addresses are known now). */
+  containerStarted?: (taskArn: string) => void;
 }
 
 export class TaskEngine {
@@ -75,6 +79,7 @@ export class TaskEngine {
       containerEnvironment: options.containerEnvironment,
       signal: this.controller.signal,
       created: (task, container) => this.byRuntimeId.set(container.runtimeId!, { task, container }),
+      started: (task) => options.containerStarted?.(task.arn),
       observe: (task, container, state) => this.observe(task, container, state),
       inspect: (task, container) => this.inspect(task, container),
     });
@@ -292,7 +297,9 @@ export class TaskEngine {
     }
     const container = (name: string) => task.containers.get(name)!;
     for (const name of plan.pull) this.act(task, container(name), () => this.actions.pull(task, container(name)));
-    for (const name of plan.start) this.act(task, container(name), () => this.actions.start(task, container(name)));
+    if (this.options.startable?.(task.arn) ?? true) {
+      for (const name of plan.start) this.act(task, container(name), () => this.actions.start(task, container(name)));
+    }
     for (const name of plan.stop) this.act(task, container(name), () => this.actions.stop(task, container(name)));
     const status = this.unlessHolding(task, plan.status);
     reportTask(this.options.reporter, this.log, this.options.cluster, task, status);

@@ -15,6 +15,8 @@ export async function upCommand(argv: string[]): Promise<void> {
       auth: { type: 'string' },
       // Where load balancer listeners bind (default 127.0.0.1).
       'lb-address': { type: 'string' },
+      // Task containers get no AWS_ENDPOINT_URL (their SDKs then call AWS's own endpoints).
+      'no-task-endpoint-url': { type: 'boolean' },
     },
   });
   const auth = values.auth ?? 'sigv4';
@@ -30,6 +32,7 @@ export async function upCommand(argv: string[]): Promise<void> {
     auth,
     log,
     ...(values['lb-address'] !== undefined && { lbAddress: values['lb-address'] }),
+    ...(values['no-task-endpoint-url'] && { endpointEnvironment: false }),
   });
   log.info('wharf is up', { endpoint: server.endpoint });
   await new Promise<void>((resolve) => {

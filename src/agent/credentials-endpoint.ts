@@ -1,0 +1,110 @@
+// What a task's containers get to reach AWS from inside: the task role's credentials endpoint (the server
+// in credentials-server.ts, with the host's routing kept in line with the tasks that have a role), and
+// the variables that point the unchanged SDKs and CLI at Wharf (AWS_ENDPOINT_URL, unless turned off) and
+// at its region.
+import { networkInterfaces } from 'node:os';
+import type { TaskAssignment } from '../core/agent-protocol.js';
+import type { Logger } from '../core/ports.js';
+import { isRuntimeError, type ContainerRuntime, type CredentialsRouting } from '../core/runtime.js';
+import { startCredentialsServer, type CredentialsServer } from './credentials-server.js';
+import { errorMessage } from './local-task.js';
+import type { TaskEngine } from './task-engine.js';
+
+export interface CredentialsEndpointOptions {
+  dataDir: string;
+  runtime: ContainerRuntime;
+  log: Logger;
+  region: string;
+  /** The control plane's endpoint, as this agent reaches it. */
+  endpoint: string;
+  /** Inject AWS_ENDPOINT_URL (default true). */
+  endpointEnvironment?: boolean;
+  /** Where containers on the engine's default bridge reach the host. */
+  bridgeGateway: string;
+  /** Routes 169.254.170.2 to the server; without it, only tasks that reach the server otherwise get credentials. */
+  routing?: CredentialsRouting;
+  /** The agent's scope for the routing (its container instance). */
+  scope: string;
+  /** Set once the engine exists (the server asks it which containers a task has). */
+  engine: () => Pick<TaskEngine, 'snapshot'> | undefined;
+}
+
+const isLoopback = (host: string) => host === 'localhost' || host.startsWith('127.') || host === '[::1]';
+
+export class CredentialsEndpoint {
+  private routing: Promise<void> = Promise.resolve();
+  private applied?: string;
+
+  private constructor(
+    private readonly options: CredentialsEndpointOptions,
+    readonly server: CredentialsServer,
+  ) {}
+
+  static async start(options: CredentialsEndpointOptions): Promise<CredentialsEndpoint> {
+    const { runtime } = options;
+    const server = await startCredentialsServer(options.dataDir, {
+      log: options.log,
+      now: () => new Date(),
+      addresses: {
+        containerAddresses: async (taskArn) => {
+          const ids = (options.engine()?.snapshot(taskArn)?.containers ?? []).flatMap((c) => (c.runtimeId ? [c.runtimeId] : []));
+          const states = await Promise.all(
+            ids.map((id) =>
+              runtime.inspectContainer(id).catch((err: unknown) => {
+                if (isRuntimeError(err, 'ContainerNotFound')) return undefined;
+                throw err;
+              }),
+            ),
+          );
+          return states.flatMap((s) => (s?.status === 'running' ? (s.ipv4Addresses ?? []) : []));
+        },
+        isHostAddress: (address) =>
+          Object.values(networkInterfaces()).some((list) => list?.some((i) => i.family === 'IPv4' && i.address === address)),
+      },
+    });
+    return new CredentialsEndpoint(options, server);
+  }
+
+  /** The variables a container gets: the credentials URI (tasks with a task role), Wharf's endpoint, the region. */
+  environment(task: TaskAssignment): Record<string, string> {
+    const { region, endpointEnvironment = true } = this.options;
+    return {
+      ...this.server.environment(task),
+      AWS_REGION: region,
+      AWS_DEFAULT_REGION: region,
+      ...(endpointEnvironment && { AWS_ENDPOINT_URL: this.endpointFor(task) }),
+    };
+  }
+
+  /** Takes the control plane's assignment (the latest credentials) and routes the tasks that have them. */
+  update(assignments: readonly TaskAssignment[]): void {
+    this.server.update(assignments);
+    this.reroute();
+  }
+
+  /** Brings the host's routing in line with the tasks holding credentials (a bridge container's address is known once it runs). */
+  reroute(): void {
+    const { routing, scope, bridgeGateway, log } = this.options;
+    if (!routing) return;
+    this.routing = this.routing.then(async () => {
+      const routes = await this.server.routes(bridgeGateway);
+      const wanted = JSON.stringify(routes);
+      if (wanted === this.applied) return;
+      await routing.apply(scope, routes);
+      this.applied = wanted;
+    }).catch((err: unknown) => log.error('credentials routes not applied', { error: errorMessage(err) }));
+  }
+
+  async close(): Promise<void> {
+    await this.routing;
+    await this.server.close();
+  }
+
+  /** Where the task reaches Wharf: a loopback endpoint is the host's address on the task's network. */
+  private endpointFor(task: TaskAssignment): string {
+    const url = new URL(this.options.endpoint);
+    const mode = task.taskDefinition.networkMode;
+    if (mode !== 'host' && isLoopback(url.hostname)) url.hostname = task.network?.gateway ?? this.options.bridgeGateway;
+    return url.origin;
+  }
+}
