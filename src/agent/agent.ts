@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { clusterArn as makeClusterArn, parseArn } from '../core/arn.js';
 import type { Logger } from '../core/ports.js';
-import type { ContainerRuntime, HostFirewall, NamespaceInterfaces, TaskCgroups } from '../core/runtime.js';
+import type { ContainerRuntime, CredentialsRouting, HostFirewall, NamespaceInterfaces, TaskCgroups } from '../core/runtime.js';
 import { AgentChannel, type Credentials } from './channel.js';
 import { InstanceRoleCredentials, type JoinedInstance } from './instance-credentials.js';
 import {
@@ -31,6 +31,7 @@ import { EcsStateReporter } from './reporter.js';
 import { TaskEngine, type ContainerEnvironmentHook } from './task-engine.js';
 import { TaskResources } from './task-resources.js';
 import { startMetadataServer } from './metadata-server.js';
+import { CredentialsEndpoint } from './credentials-endpoint.js';
 
 export const AGENT_VERSION = '0.1.0';
 /** The ECS agent's default wait before a stopped task's containers are removed (ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION). */
@@ -81,6 +82,10 @@ export interface AgentOptions {
   firewall?: HostFirewall;
   /** awsvpc interfaces plumbed by the agent itself (it runs on the engine's host), so pause containers start ahead. */
   interfaces?: NamespaceInterfaces;
+  /** Routes the task credentials endpoint (169.254.170.2) to this agent. */
+  credentialsRouting?: CredentialsRouting;
+  /** Give containers AWS_ENDPOINT_URL, the address at which they reach Wharf (default true). */
+  endpointEnvironment?: boolean;
 }
 
 /** How an agent ended: stopped (stop() or its signal), or by itself because its instance was deregistered. */
@@ -199,6 +204,19 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       firewall: options.firewall,
       interfaces: options.interfaces,
     });
+    const bridgeGateway = (await options.runtime.networkGateway('bridge').catch(() => undefined)) ?? DEFAULT_BRIDGE_GATEWAY;
+    const taskEndpoint = await CredentialsEndpoint.start({
+      dataDir,
+      runtime: options.runtime,
+      log: agentLog,
+      region: options.region,
+      endpoint: options.endpoint,
+      endpointEnvironment: options.endpointEnvironment,
+      bridgeGateway,
+      routing: options.credentialsRouting,
+      scope: containerInstanceArn,
+      engine: () => engine,
+    });
     const engine: TaskEngine = new TaskEngine({
       runtime: options.runtime,
       reporter,
@@ -209,7 +227,9 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       previousContainerInstanceArns: saved && saved.containerInstanceArn !== containerInstanceArn ? [saved.containerInstanceArn] : [],
       cleanupWaitMs: options.cleanupWaitMs ?? DEFAULT_CLEANUP_WAIT_MS,
       // No container is made before the first assignment, by which time the endpoint is listening.
-      containerEnvironment: (task, name) => ({ ...metadata.environment(task, name), ...options.containerEnvironment?.(task, name) }),
+      containerEnvironment: (task, name) => ({ ...taskEndpoint.environment(task), ...metadata.environment(task, name), ...options.containerEnvironment?.(task, name) }),
+      startable: (taskArn) => taskEndpoint.server.ready(taskArn),
+      containerStarted: () => taskEndpoint.reroute(),
     });
     await engine.start();
     const metadata = await startMetadataServer(dataDir, {
@@ -217,7 +237,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       runtime: options.runtime,
       log: agentLog,
       region: options.region,
-      bridgeGateway: (await options.runtime.networkGateway('bridge').catch(() => undefined)) ?? DEFAULT_BRIDGE_GATEWAY,
+      bridgeGateway,
     });
 
     let end!: (how: AgentEnd) => void;
@@ -227,7 +247,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       (stopped ??= (async () => {
         abort();
         options.signal?.removeEventListener('abort', abort);
-        await Promise.all([channel.done, engine.close(), metadata.close(), renewing]);
+        await Promise.all([channel.done, engine.close(), metadata.close(), taskEndpoint.close(), renewing]);
         await resources.close();
         ecs.destroy();
         agentLog.info('agent stopped', { how });
@@ -255,7 +275,10 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       credentials,
       log: agentLog,
       signal,
-      onMessage: (message) => engine.setAssignment(message.tasks),
+      onMessage: (message) => {
+        taskEndpoint.update(message.tasks);
+        engine.setAssignment(message.tasks);
+      },
       onOpen: () => {
         const health = engine.health();
         if (health.length) channel.send({ type: 'health', health });
