@@ -82,7 +82,7 @@ export class Principals {
     return {
       identityPolicies: policies.identity.map((text) => this.compiler.compile(text, 'identity')),
       ...(policies.boundary !== undefined && { permissionsBoundary: this.compiler.compile(policies.boundary, 'boundary') }),
-      tags: Object.fromEntries((holder?.Tags ?? []).map((tag) => [tag.Key, tag.Value])),
+      tags: Object.fromEntries((holder && 'Tags' in holder ? holder.Tags : []).map((tag) => [tag.Key, tag.Value])),
     };
   }
 
