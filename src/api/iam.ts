@@ -21,6 +21,7 @@ import { deleteRole } from '../control/iam/delete-role.js';
 import { deleteServiceLinkedRole } from '../control/iam/delete-service-linked-role.js';
 import { deleteUser } from '../control/iam/delete-user.js';
 import { getAccessKeyLastUsed } from '../control/iam/get-access-key-last-used.js';
+import { getAccountAuthorizationDetails } from '../control/iam/get-account-authorization-details.js';
 import { getGroup } from '../control/iam/get-group.js';
 import { getInstanceProfile } from '../control/iam/get-instance-profile.js';
 import { getPolicy } from '../control/iam/get-policy.js';
@@ -43,6 +44,8 @@ import * as boundaries from '../control/iam/permissions-boundaries.js';
 import { removeRoleFromInstanceProfile } from '../control/iam/remove-role-from-instance-profile.js';
 import { removeUserFromGroup } from '../control/iam/remove-user-from-group.js';
 import { setDefaultPolicyVersion } from '../control/iam/set-default-policy-version.js';
+import { simulateCustomPolicy } from '../control/iam/simulate-custom-policy.js';
+import { simulatePrincipalPolicy } from '../control/iam/simulate-principal-policy.js';
 import * as tags from '../control/iam/tags.js';
 import { updateAccessKey } from '../control/iam/update-access-key.js';
 import { updateAssumeRolePolicy } from '../control/iam/update-assume-role-policy.js';
@@ -139,6 +142,9 @@ export const iam: ServiceModule = {
       TagInstanceProfile: (input) => tags.tagInstanceProfile(ctx, input),
       UntagInstanceProfile: (input) => tags.untagInstanceProfile(ctx, input),
       ListInstanceProfileTags: (input) => tags.listInstanceProfileTags(ctx, input),
+      GetAccountAuthorizationDetails: (input) => getAccountAuthorizationDetails(ctx, input),
+      SimulatePrincipalPolicy: (input) => simulatePrincipalPolicy(ctx, input),
+      SimulateCustomPolicy: (input) => simulateCustomPolicy(ctx, input),
     },
   }),
 };

@@ -124,11 +124,11 @@ export function validateArn(arn: string): void {
   if (!/^arn:aws[\w-]*:iam::(\d{12}|aws):[\w+=,.@/-]+$/.test(arn)) throw new InvalidInput(`ARN ${arn} is not valid.`);
 }
 
-/** A user or role ARN (with its path), as STS sessions and the authorizer name identities, to its record. */
-export function holderOfArn(state: State, arn: string): IamUserRecord | IamRoleRecord | undefined {
-  const match = /^arn:aws[\w-]*:iam::\d{12}:(user|role)(\/(?:.*\/)?)([^/]+)$/.exec(arn);
+/** A user, group or role ARN (with its path), as STS sessions and the authorizer name identities, to its record. */
+export function holderOfArn(state: State, arn: string): HolderRecord | undefined {
+  const match = /^arn:aws[\w-]*:iam::\d{12}:(user|group|role)(\/(?:.*\/)?)([^/]+)$/.exec(arn);
   if (!match) return undefined;
-  const record = state.get(match[1] === 'user' ? 'iamUser' : 'iamRole', match[3]!);
+  const record = state.get(HOLDERS[match[1] as keyof typeof HOLDERS].kind, match[3]!) as HolderRecord | undefined;
   return record?.Arn === arn ? record : undefined;
 }
 
