@@ -4,7 +4,7 @@
 
 import { MalformedPolicyDocument } from '../iam-errors.js';
 import { compileCondition, ConditionSyntaxError, isObject, VENDOR_MESSAGE, type ConditionTest } from './conditions.js';
-import { actionMatcher, anyOf, globMatcher, type ValueMatcher } from './matchers.js';
+import { actionMatcher, anyOf, globMatcher, not, type ValueMatcher } from './matchers.js';
 import { compileNotPrincipal, compilePrincipal, PrincipalSyntaxError, type PrincipalTest } from './principal.js';
 import type { PolicyDocument } from './types.js';
 
@@ -98,7 +98,7 @@ function compileStatement(raw: unknown, kind: PolicyKind, variables: boolean, le
   let resource: ValueMatcher | undefined;
   if (resources) {
     const covered = anyOf(resources.map((r) => globMatcher(r, variables, { arnSegments: true })));
-    resource = NotResource !== undefined ? (r, c) => !covered(r, c) : covered;
+    resource = NotResource !== undefined ? not(covered) : covered;
   }
   let principal: PrincipalTest | undefined;
   let condition: ConditionTest | undefined;

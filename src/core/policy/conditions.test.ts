@@ -234,7 +234,10 @@ table('s3:prefix', [
   ['StringEquals', '${aws:PrincipalTag/Team}', 'blue', false],
   ['StringEquals', "${aws:PrincipalTag/missing, 'none'}", 'none', true],
   ['StringEquals', '${aws:PrincipalTag/missing}', '', false],
-  ['StringNotEquals', '${aws:PrincipalTag/missing}', 'x', true],
+  // A variable without a value makes the statement not match, under a negated operator too.
+  ['StringNotEquals', '${aws:PrincipalTag/missing}', 'x', false],
+  ['StringNotLike', 'home/${aws:PrincipalTag/missing}/*', 'x', false],
+  ['StringLike', ['home/${aws:PrincipalTag/missing}/*', 'x'], 'x', true],
   ['StringEqualsIgnoreCase', '${AWS:USERNAME}', 'BOB', true],
   ['ArnLike', 'arn:aws:iam::*:user/${aws:username}', 'arn:aws:iam::1:user/bob', true],
 ], { 'aws:username': 'bob', 'aws:PrincipalTag/team': 'blue' });

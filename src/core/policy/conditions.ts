@@ -4,7 +4,7 @@
 
 import type { RequestContext } from './context.js';
 import { inCidr, parseCidr, parseIp, type Cidr } from './ip.js';
-import { anyOf, globMatcher } from './matchers.js';
+import { anyOf, globMatcher, not, type ValueMatcher } from './matchers.js';
 import { normalizeKey, parseTemplate, resolve } from './template.js';
 
 export type ConditionTest = (context: RequestContext) => boolean;
@@ -70,10 +70,8 @@ function compareWith(compare: Compare): (a: number, b: number) => boolean {
   }
 }
 
-type ValueTest = (value: string, context: RequestContext) => boolean;
-
 /** Whether one request value matches any of the policy's values, for the operator's kind. */
-function valueTest(o: Operator, values: string[], variables: boolean): ValueTest {
+function valueTest(o: Operator, values: string[], variables: boolean): ValueMatcher {
   switch (o.kind) {
     case 'String':
     case 'StringIgnoreCase': {
@@ -86,11 +84,13 @@ function valueTest(o: Operator, values: string[], variables: boolean): ValueTest
       }
       return (value, context) => {
         const folded = fold(value);
+        let unresolved = false;
         for (const t of templates) {
           const expected = resolve(t, context);
-          if (expected !== undefined && fold(expected) === folded) return true;
+          if (expected === undefined) unresolved = true;
+          else if (fold(expected) === folded) return true;
         }
-        return false;
+        return unresolved ? undefined : false;
       };
     }
     case 'StringLike':
@@ -140,7 +140,8 @@ function keyTest(o: Operator, set: SetOperator, ifExists: boolean, key: string, 
     };
   }
   const matchesAny = valueTest(o, values, variables);
-  const test: ValueTest = o.negated ? (v, c) => !matchesAny(v, c) : matchesAny;
+  const test = o.negated ? not(matchesAny) : matchesAny;
+  // An unresolved policy variable (undefined) makes the condition, and so the statement, not match.
   return (context) => {
     const v = context.get(key);
     const absent = v === undefined || (Array.isArray(v) && v.length === 0);
@@ -152,18 +153,26 @@ function keyTest(o: Operator, set: SetOperator, ifExists: boolean, key: string, 
       if (set === 'ForAnyValue') return false;
       return o.negated;
     }
-    if (typeof v === 'string') return test(v, context);
+    if (typeof v === 'string') return test(v, context) === true;
     if (set === 'ForAllValues') {
-      for (const x of v!) if (!test(x, context)) return false;
+      for (const x of v!) if (test(x, context) !== true) return false;
       return true;
     }
     if (set === 'ForAnyValue') {
-      for (const x of v!) if (test(x, context)) return true;
+      for (const x of v!) {
+        const result = test(x, context);
+        if (result === undefined) return false;
+        if (result) return true;
+      }
       return false;
     }
     // A single-valued operator on a multivalued key: a positive one matches when any value does, a negated
     // one when none does.
-    for (const x of v!) if (matchesAny(x, context)) return !o.negated;
+    for (const x of v!) {
+      const result = matchesAny(x, context);
+      if (result === undefined) return false;
+      if (result) return !o.negated;
+    }
     return o.negated;
   };
 }

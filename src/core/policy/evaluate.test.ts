@@ -163,6 +163,8 @@ const rows: Row[] = [
   ['default value', { identity: [allow('s3:*', `${BUCKET}/\${aws:PrincipalTag/team, 'shared'}/*`)] }, 's3:GetObject', `${BUCKET}/shared/x`, 'Allow'],
   ['${*} is a literal asterisk', { identity: [allow('s3:*', `${BUCKET}/\${*}`)] }, 's3:GetObject', `${BUCKET}/x`, 'ImplicitDeny'],
   ['${*} matches an asterisk', { identity: [allow('s3:*', `${BUCKET}/\${*}`)] }, 's3:GetObject', `${BUCKET}/*`, 'Allow'],
+  ['variable in NotResource, absent: the statement does not match', { identity: [{ Effect: 'Allow', Action: 's3:*', NotResource: `${BUCKET}/\${aws:username}/*` }] }, 's3:GetObject', 'arn:aws:s3:::other/x', 'ImplicitDeny'],
+  ['an unresolved pattern does not stop another from matching', { identity: [allow('s3:*', [`${BUCKET}/\${aws:username}/*`, `${BUCKET}/public/*`])] }, 's3:GetObject', `${BUCKET}/public/x`, 'Allow'],
   ['variable in a Deny resource, absent: the deny does not apply', { identity: [allow('s3:*'), deny('s3:*', `${BUCKET}/\${aws:username}`)] }, 's3:GetObject', `${BUCKET}/bob`, 'Allow'],
   // Global condition keys on the usual patterns.
   ['region restriction', { identity: [allow('*', '*', { Condition: { StringEquals: { 'aws:RequestedRegion': ['us-east-1', 'us-west-2'] } } })], context: { 'aws:RequestedRegion': 'us-west-2' } }, 'ecs:RunTask', TD, 'Allow'],

@@ -58,7 +58,7 @@ interface Request {
 }
 
 function applies(s: CompiledStatement, r: Request): boolean {
-  return s.action(r.action) && (s.resource === undefined || s.resource(r.resource, r.context)) && (s.condition === undefined || s.condition(r.context));
+  return s.action(r.action) && (s.resource === undefined || s.resource(r.resource, r.context) === true) && (s.condition === undefined || s.condition(r.context));
 }
 
 /** Identity policies, a boundary, session policies: no principal to match. */

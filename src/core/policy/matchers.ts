@@ -5,7 +5,12 @@
 import type { RequestContext } from './context.js';
 import { globSource, parseTemplate, regexSource, type Template } from './template.js';
 
-export type ValueMatcher = (value: string, context: RequestContext) => boolean;
+/**
+ * Whether a value matches; undefined when the pattern names a policy variable the request has no value
+ * for, which makes the whole statement not match (reference_policies_variables), even under NotResource or
+ * a negated operator.
+ */
+export type ValueMatcher = (value: string, context: RequestContext) => boolean | undefined;
 
 const hasWildcard = (s: string) => s.includes('*') || s.includes('?');
 
@@ -76,18 +81,31 @@ export function globMatcher(pattern: string, variables: boolean, options: GlobOp
   }
   return (value, context) => {
     const source = patternSource(t, arn, context);
-    return source !== undefined && dynamic.get(source, flags).test(value);
+    return source === undefined ? undefined : dynamic.get(source, flags).test(value);
   };
 }
 
-/** Any of several patterns. */
+/** Any of several patterns: a pattern that cannot be resolved does not stop another from matching. */
 export function anyOf(matchers: ValueMatcher[]): ValueMatcher {
   if (matchers.length === 1) return matchers[0]!;
   return (value, context) => {
-    for (const m of matchers) if (m(value, context)) return true;
-    return false;
+    let unresolved = false;
+    for (const m of matchers) {
+      const result = m(value, context);
+      if (result) return true;
+      if (result === undefined) unresolved = true;
+    }
+    return unresolved ? undefined : false;
   };
 }
+
+/** NotResource, negated operators: the complement, still undefined when unresolved. */
+export const not =
+  (m: ValueMatcher): ValueMatcher =>
+  (value, context) => {
+    const result = m(value, context);
+    return result === undefined ? undefined : !result;
+  };
 
 /**
  * Actions: case-insensitive globs over `service:Action`. Exact names go into a set; the service prefixes
