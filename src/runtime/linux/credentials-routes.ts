@@ -4,13 +4,10 @@
 // host's address on that task's network, where the server listens, so no route_localnet is needed; the
 // host's own goes to its loopback. Per source address, so that several agents on one host each get their
 // own tasks' requests. Rewritten whole and atomically (iptables-restore) on every change.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { promisify } from 'node:util';
 import { parseIpv4 } from '../../core/ipv4.js';
 import { CREDENTIALS_ENDPOINT, type CredentialsRoute, type CredentialsRouting } from '../../core/runtime.js';
-
-const run = promisify(execFile);
+import { Iptables } from './iptables.js';
 const HOOKS = ['PREROUTING', 'OUTPUT'];
 
 /** A nat chain name of at most 28 characters, the same for a scope every time. */
@@ -43,7 +40,11 @@ export class IptablesCredentialsRoutes implements CredentialsRouting {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly hooked = new Set<string>();
 
-  constructor(private readonly iptables = 'iptables') {}
+  private readonly iptables: Iptables;
+
+  constructor(command = 'iptables') {
+    this.iptables = new Iptables(command);
+  }
 
   /** Applies run one at a time: each replaces what the last one wrote. */
   apply(scope: string, routes: { port: number; tasks: CredentialsRoute[]; hostTasks: boolean }): Promise<void> {
@@ -55,37 +56,19 @@ export class IptablesCredentialsRoutes implements CredentialsRouting {
   private async write(chain: string, routes: { port: number; tasks: CredentialsRoute[]; hostTasks: boolean }): Promise<void> {
     if (routes.tasks.length === 0 && !routes.hostTasks) {
       this.hooked.delete(chain);
-      for (const hook of HOOKS) while (await this.succeeds(['-t', 'nat', '-D', hook, '-j', chain]));
-      if (await this.succeeds(['-t', 'nat', '-n', '-L', chain])) {
-        await this.exec(['-t', 'nat', '-F', chain]);
-        await this.exec(['-t', 'nat', '-X', chain]);
+      for (const hook of HOOKS) while (await this.iptables.succeeds(['-t', 'nat', '-D', hook, '-j', chain]));
+      if (await this.iptables.succeeds(['-t', 'nat', '-n', '-L', chain])) {
+        await this.iptables.exec(['-t', 'nat', '-F', chain]);
+        await this.iptables.exec(['-t', 'nat', '-X', chain]);
       }
       return;
     }
-    await this.restore(natRuleset(chain, routes));
+    await this.iptables.restore(natRuleset(chain, routes));
     if (this.hooked.has(chain)) return;
     // First in each hook: Docker's own DNAT rules (published ports) must not see these packets first.
     for (const hook of HOOKS) {
-      if (!(await this.succeeds(['-t', 'nat', '-C', hook, '-j', chain]))) await this.exec(['-t', 'nat', '-I', hook, '1', '-j', chain]);
+      if (!(await this.iptables.succeeds(['-t', 'nat', '-C', hook, '-j', chain]))) await this.iptables.exec(['-t', 'nat', '-I', hook, '1', '-j', chain]);
     }
     this.hooked.add(chain);
-  }
-
-  private async exec(args: string[]): Promise<void> {
-    await run(this.iptables, ['-w', ...args]);
-  }
-
-  private succeeds(args: string[]): Promise<boolean> {
-    return this.exec(args).then(
-      () => true,
-      () => false,
-    );
-  }
-
-  private restore(input: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const child = execFile(`${this.iptables}-restore`, ['-w', '--noflush'], (err) => (err ? reject(err) : resolve()));
-      child.stdin!.end(input);
-    });
   }
 }

@@ -3,12 +3,9 @@
 // host itself). For each task address the chain lets in what its rules allow and drops the rest; replies
 // to connections a task made pass. The chain is rewritten whole and atomically (iptables-restore) on every
 // change, so it never shows a half-applied state.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { promisify } from 'node:util';
 import type { FirewalledAddress, HostFirewall } from '../../core/runtime.js';
-
-const run = promisify(execFile);
+import { Iptables } from './iptables.js';
 
 /** A chain name of at most 28 characters, the same for a scope every time. */
 export const chainName = (scope: string) => `WHARF-${createHash('sha256').update(scope).digest('hex').slice(0, 12).toUpperCase()}`;
@@ -46,7 +43,11 @@ export class IptablesFirewall implements HostFirewall {
   /** Chains known to be hooked in (checked once: each check is a process to run). */
   private readonly hooked = new Set<string>();
 
-  constructor(private readonly iptables = 'iptables') {}
+  private readonly iptables: Iptables;
+
+  constructor(command = 'iptables') {
+    this.iptables = new Iptables(command);
+  }
 
   /** Applies run one at a time: each replaces what the last one wrote. */
   apply(scope: string, addresses: FirewalledAddress[]): Promise<void> {
@@ -58,41 +59,23 @@ export class IptablesFirewall implements HostFirewall {
   private async write(chain: string, addresses: FirewalledAddress[]): Promise<void> {
     if (addresses.length === 0) {
       this.hooked.delete(chain);
-      for (const hook of await this.hooks()) while (await this.succeeds(['-D', hook, '-j', chain]));
-      if (await this.succeeds(['-n', '-L', chain])) {
-        await this.exec(['-F', chain]);
-        await this.exec(['-X', chain]);
+      for (const hook of await this.hooks()) while (await this.iptables.succeeds(['-D', hook, '-j', chain]));
+      if (await this.iptables.succeeds(['-n', '-L', chain])) {
+        await this.iptables.exec(['-F', chain]);
+        await this.iptables.exec(['-X', chain]);
       }
       return;
     }
-    await this.restore(ruleset(chain, addresses));
+    await this.iptables.restore(ruleset(chain, addresses));
     if (this.hooked.has(chain)) return;
     for (const hook of await this.hooks()) {
-      if (!(await this.succeeds(['-C', hook, '-j', chain]))) await this.exec(['-I', hook, '1', '-j', chain]);
+      if (!(await this.iptables.succeeds(['-C', hook, '-j', chain]))) await this.iptables.exec(['-I', hook, '1', '-j', chain]);
     }
     this.hooked.add(chain);
   }
 
   /** Where the chain is hooked in: Docker's DOCKER-USER (or FORWARD without it), and OUTPUT for the host's own traffic. */
   private async hooks(): Promise<string[]> {
-    return [(await this.succeeds(['-n', '-L', 'DOCKER-USER'])) ? 'DOCKER-USER' : 'FORWARD', 'OUTPUT'];
-  }
-
-  private async exec(args: string[]): Promise<void> {
-    await run(this.iptables, ['-w', ...args]);
-  }
-
-  private succeeds(args: string[]): Promise<boolean> {
-    return this.exec(args).then(
-      () => true,
-      () => false,
-    );
-  }
-
-  private restore(input: string): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const child = execFile(`${this.iptables}-restore`, ['-w', '--noflush'], (err) => (err ? reject(err) : resolve()));
-      child.stdin!.end(input);
-    });
+    return [(await this.iptables.succeeds(['-n', '-L', 'DOCKER-USER'])) ? 'DOCKER-USER' : 'FORWARD', 'OUTPUT'];
   }
 }
