@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark, each running Wharf beside its peer in the same run and printing ratios.
 import { apiBenchmark } from './api.js';
+import { authzBenchmark } from './authz.js';
 import { authzThroughputBenchmark } from './authz-throughput.js';
 import { describeServicesBenchmark } from './describe-services.js';
 import { fargateStartBenchmark } from './fargate-start.js';
@@ -22,5 +23,6 @@ const all: Record<string, () => Promise<unknown>> = {
   'service-scale': serviceScaleBenchmark,
   'describe-services': describeServicesBenchmark,
   lb: lbBenchmark,
+  authz: authzBenchmark,
 };
 for (const [name, bench] of Object.entries(all)) if (!only || only === name) await bench();
