@@ -74,15 +74,21 @@ export type TargetHealthReport = Map<string, TargetHealthObservation>;
 export interface LoadBalancerDataPlane {
   /**
    * Converges on `config`. Target changes apply without a reload; listener and rule changes with a
-   * seamless one. A configuration the engine refuses is not applied (the last valid one keeps serving):
-   * it rejects with the engine's complaint.
+   * seamless one. A listener the engine refuses keeps its last accepted version (or is left out), without
+   * holding back the others: it is answered among the refusals. Rejects only when nothing could be applied.
    */
-  apply(config: DataPlaneConfig): Promise<void>;
+  apply(config: DataPlaneConfig): Promise<DataPlaneRefusal[]>;
   /** Whether a listener could bind `port` on this host (free, or already one of its own listeners'). */
   portAvailable(port: number): Promise<boolean>;
   /** What the health checks currently observe of every target of `apply`'s last configuration. */
   targetHealth(): Promise<TargetHealthReport>;
   close(): Promise<void>;
+}
+
+/** A listener whose new configuration the engine refused, and the engine's reason. */
+export interface DataPlaneRefusal {
+  frontendId: string;
+  reason: string;
 }
 
 export const targetHealthKey = (backendId: string, targetKey: string) => `${backendId}/${targetKey}`;

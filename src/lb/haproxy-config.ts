@@ -11,6 +11,7 @@
 //   declarations of one name, and ANDs the ACLs of one `if`, as ELBv2 ORs values and ANDs conditions.
 import type { RuleCondition } from '../core/elbv2.js';
 import type { DataPlaneAction, DataPlaneBackend, DataPlaneConfig, DataPlaneFrontend, DataPlaneTarget } from '../core/load-balancer.js';
+import { configName, configWord as word, headerNameArg, logFormatText, port, serverAddress } from './haproxy-encoding.js';
 
 export interface HaproxyPaths {
   adminSocket: string;
@@ -26,10 +27,12 @@ export interface HaproxyConfigInput {
   paths: HaproxyPaths;
   /** Where the PEM bundle of a listener certificate has been written. */
   certificateFile(pem: string): string;
+  /** The unprivileged user (and group of that name) workers run as; absent: as whoever started HAProxy. */
+  user?: string;
 }
 
-export const backendName = (id: string) => `tg_${id}`;
-export const frontendName = (id: string) => `listener_${id}`;
+export const backendName = (id: string) => configName(`tg_${id}`);
+export const frontendName = (id: string) => configName(`listener_${id}`);
 export const slotName = (index: number) => `t${index + 1}`;
 
 export function renderHaproxyConfig(input: HaproxyConfigInput): string {
@@ -38,8 +41,10 @@ export function renderHaproxyConfig(input: HaproxyConfigInput): string {
     'global',
     // The runtime API; `expose-fd listeners` lets a reloading process take the listening sockets over,
     // so no connection is refused while the old worker hands over.
-    `  stats socket ${paths.adminSocket} mode 600 level admin expose-fd listeners`,
-    `  server-state-file ${paths.serverStateFile}`,
+    `  stats socket ${word(paths.adminSocket)} mode 600 level admin expose-fd listeners`,
+    `  server-state-file ${word(paths.serverStateFile)}`,
+    // Workers drop root once their sockets are bound (the master keeps it, to read this file at a reload).
+    ...(input.user ? [`  user ${word(input.user)}`, `  group ${word(input.user)}`] : []),
     // An old worker keeps serving the connections it has after a reload, but not forever.
     '  hard-stop-after 15m',
     '',
@@ -61,8 +66,8 @@ export function renderHaproxyConfig(input: HaproxyConfigInput): string {
 }
 
 function renderFrontend(f: DataPlaneFrontend, input: HaproxyConfigInput): string[] {
-  const tls = f.certificates.length > 0 ? ` ssl ${f.certificates.map((pem) => `crt ${input.certificateFile(pem)}`).join(' ')}` : '';
-  const lines = [`frontend ${frontendName(f.id)}`, `  mode ${f.mode}`, `  bind ${f.address}:${f.port}${tls}`, `  timeout client ${f.idleTimeoutSeconds}s`];
+  const tls = f.certificates.length > 0 ? ` ssl ${f.certificates.map((pem) => `crt ${word(input.certificateFile(pem))}`).join(' ')}` : '';
+  const lines = [`frontend ${frontendName(f.id)}`, `  mode ${f.mode}`, `  bind ${serverAddress(f.address)}:${port(f.port)}${tls}`, `  timeout client ${seconds(f.idleTimeoutSeconds)}`];
   if (f.mode === 'tcp') {
     // NLB listeners have a default action only: forward to one target group.
     const forward = f.rules.at(-1)?.action;
@@ -111,17 +116,17 @@ function renderAction(action: DataPlaneAction, when: string, listener: { scheme:
       const code = ` code ${action.statusCode}`;
       const base = redirectBase(action, listener);
       const query = substitute(action.query, listener);
-      if (query === '') return [`  http-request redirect location ${logFormat(base)}${code} if ${when}`];
+      if (query === '') return [`  http-request redirect location ${word(base)}${code} if ${when}`];
       // `?` only when there is a query to put after it.
       return [
-        `  http-request redirect location ${logFormat(`${base}?${query}`)}${code} if ${when} { ${queryNonEmpty(action.query)} }`,
-        `  http-request redirect location ${logFormat(base)}${code} if ${when}`,
+        `  http-request redirect location ${word(`${base}?${query}`)}${code} if ${when} { ${queryNonEmpty(action.query)} }`,
+        `  http-request redirect location ${word(base)}${code} if ${when}`,
       ];
     }
     case 'fixed-response': {
       // HAProxy wants a content type with a body; ELBv2's default is text/plain.
-      const body = action.messageBody ? ` content-type ${quote(action.contentType ?? 'text/plain')} string ${quote(action.messageBody)}` : '';
-      const type = !action.messageBody && action.contentType ? ` content-type ${quote(action.contentType)}` : '';
+      const body = action.messageBody ? ` content-type ${word(action.contentType ?? 'text/plain')} string ${word(action.messageBody)}` : '';
+      const type = !action.messageBody && action.contentType ? ` content-type ${word(action.contentType)}` : '';
       return [`  http-request return status ${action.statusCode}${type}${body} if ${when}`];
     }
   }
@@ -132,7 +137,7 @@ function renderAction(action: DataPlaneAction, when: string, listener: { scheme:
 const PLACEHOLDER = /#\{(protocol|host|port|path|query)\}/g;
 
 function substitute(template: string, listener: { scheme: string; port: number }): string {
-  return escapeLogFormat(template).replace(PLACEHOLDER, (_, name: string) => {
+  return logFormatText(template).replace(PLACEHOLDER, (_, name: string) => {
     if (name === 'protocol') return listener.scheme;
     if (name === 'port') return String(listener.port);
     if (name === 'host') return '%[req.hdr(host),field(1,:)]';
@@ -159,38 +164,43 @@ export function conditionTests(condition: RuleCondition): string[] {
     case 'host-header':
       return [`req.hdr(host),field(1,:) -m reg -i ${patterns(values(condition.HostHeaderConfig))}`];
     case 'http-header': {
-      const header = condition.HttpHeaderConfig?.HttpHeaderName ?? '';
-      return [`req.hdr(${header}) -m reg -i ${patterns(condition.HttpHeaderConfig?.Values ?? [])}`];
+      const header = headerNameArg(condition.HttpHeaderConfig?.HttpHeaderName ?? '');
+      return [`${word(`req.hdr(${header})`)} -m reg -i ${patterns(condition.HttpHeaderConfig?.Values ?? [])}`];
     }
     case 'http-request-method':
-      return [`method ${(condition.HttpRequestMethodConfig?.Values ?? []).join(' ')}`];
+      return [`method ${(condition.HttpRequestMethodConfig?.Values ?? []).map(word).join(' ')}`];
     case 'source-ip':
-      return [`src ${(condition.SourceIpConfig?.Values ?? []).join(' ')}`];
+      return [`src ${(condition.SourceIpConfig?.Values ?? []).map(word).join(' ')}`];
     case 'query-string':
-      return (condition.QueryStringConfig?.Values ?? []).map(({ Key, Value }) =>
-        Key === undefined
-          ? `query -m reg -i ${single(`(^|&)[^=&]*=${wildcard(Value ?? '')}(&|$)`)}`
-          : `url_param(${Key}) -m reg -i ${single(`^${wildcard(Value ?? '')}$`)}`,
-      );
+      // Matched in the raw query string, one `key=value` pair between `&`s; no key: any key.
+      return (condition.QueryStringConfig?.Values ?? []).map(({ Key, Value }) => {
+        const key = Key === undefined ? '[^=&]*' : wildcard(Key, '[^=&]');
+        return `query -m reg -i ${word(`(^|&)${key}=${wildcard(Value ?? '', '[^&]')}(&|$)`)}`;
+      });
     default:
       throw new Error(`unsupported rule condition ${condition.Field}`);
   }
 }
 
-/** ELBv2 wildcards (`*` any run, `?` one character) as an anchored regular expression. */
-const wildcard = (value: string) => value.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+/**
+ * ELBv2 wildcards (`*` any run, `?` one character, `\*` and `\?` themselves) as a regular expression;
+ * `any` is what one character may be.
+ */
+function wildcard(value: string, any = '.'): string {
+  return value.replace(/\\[*?]|[*?]|[.+^${}()|[\]\\]/g, (token) => {
+    if (token === '*') return `${any}*`;
+    if (token === '?') return any;
+    return token.length === 2 ? token : `\\${token}`;
+  });
+}
 
-const patterns = (values: string[]) => values.map((v) => single(`^${wildcard(v)}$`)).join(' ');
+const patterns = (values: string[]) => values.map((v) => word(`^${wildcard(v)}$`)).join(' ');
 
-/** A single-quoted HAProxy word: nothing inside is interpreted; a quote closes, is escaped, and reopens. */
-const single = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
-
-/** A double-quoted HAProxy word (escapes and environment variables are interpreted inside). */
-const quote = (value: string) => `"${value.replace(/[\\"$]/g, '\\$&').replace(/\n/g, '\\n').replace(/\r/g, '\\r')}"`;
-
-/** A log-format string as one double-quoted word; `%` in literal text is doubled by escapeLogFormat. */
-const logFormat = (value: string) => `"${value.replace(/[\\"$]/g, '\\$&')}"`;
-const escapeLogFormat = (value: string) => value.replace(/%/g, '%%');
+/** Seconds for a timeout or an interval. */
+function seconds(value: number): string {
+  if (!Number.isInteger(value) || value < 0) throw new Error(`'${value}' is not a number of seconds`);
+  return `${value}s`;
+}
 
 function renderBackend(b: DataPlaneBackend, slots: readonly (DataPlaneTarget | undefined)[]): string[] {
   const lines = [`backend ${backendName(b.id)}`, `  mode ${b.mode}`, `  balance ${b.algorithm}`];
@@ -198,40 +208,60 @@ function renderBackend(b: DataPlaneBackend, slots: readonly (DataPlaneTarget | u
   const server: string[] = [];
   if (hc) {
     if (hc.protocol !== 'TCP') {
-      lines.push('  option httpchk', `  http-check send meth GET uri ${single(hc.path)} ver HTTP/1.1 hdr Host localhost`);
-      lines.push(`  http-check expect ${statusMatcher(hc.matcher)}`);
+      lines.push('  option httpchk', `  http-check send meth GET uri ${word(hc.path)} ver HTTP/1.1 hdr Host localhost`);
+      lines.push(`  http-check expect status ${statusRanges(hc.matcher)}`);
     }
-    lines.push(`  timeout check ${hc.timeoutSeconds}s`);
+    lines.push(`  timeout check ${seconds(hc.timeoutSeconds)}`);
     // A target whose health is changing (between its thresholds) or down is checked every second; a steady
     // healthy one at the interval, as ELBv2 checks. A new target then serves within about one interval of
     // registering (its first check comes on the interval's schedule, the rest a second apart), not after
     // HealthyThresholdCount intervals; a failing target leaves rotation as quickly.
-    const fast = `${Math.min(1, hc.intervalSeconds)}s`;
-    server.push('check', `inter ${hc.intervalSeconds}s`, `fastinter ${fast}`, `downinter ${fast}`, `fall ${hc.unhealthyThreshold}`, `rise ${hc.healthyThreshold}`);
-    if (hc.port !== undefined) server.push(`port ${hc.port}`);
+    const fast = seconds(Math.min(1, hc.intervalSeconds));
+    server.push('check', `inter ${seconds(hc.intervalSeconds)}`, `fastinter ${fast}`, `downinter ${fast}`, `fall ${count(hc.unhealthyThreshold)}`, `rise ${count(hc.healthyThreshold)}`);
+    if (hc.port !== undefined) server.push(`port ${port(hc.port)}`);
     if (hc.protocol === 'HTTPS') server.push('check-ssl');
   }
   if (b.tls) server.push('ssl verify none');
-  if (b.slowStartSeconds > 0) server.push(`slowstart ${b.slowStartSeconds}s`);
-  if (b.stickiness?.type === 'lb_cookie') lines.push(`  cookie AWSALB insert indirect nocache maxlife ${b.stickiness.durationSeconds}s`);
+  if (b.slowStartSeconds > 0) server.push(`slowstart ${seconds(b.slowStartSeconds)}`);
+  if (b.stickiness?.type === 'lb_cookie') lines.push(`  cookie AWSALB insert indirect nocache maxlife ${seconds(b.stickiness.durationSeconds)}`);
   if (b.stickiness?.type === 'source_ip') lines.push('  stick-table type ip size 100k expire 30m', '  stick on src');
   if (server.length > 0) lines.push(`  default-server ${server.join(' ')}`);
   slots.forEach((target, i) => {
     const cookie = b.stickiness?.type === 'lb_cookie' ? ` cookie ${slotName(i)}` : '';
     if (!target) lines.push(`  server ${slotName(i)} 0.0.0.0:0 disabled${cookie}`);
-    else lines.push(`  server ${slotName(i)} ${target.address}:${target.port}${target.draining ? ' weight 0' : ''}${cookie}`);
+    else lines.push(`  server ${slotName(i)} ${serverAddress(target.address)}:${port(target.port)}${target.draining ? ' weight 0' : ''}${cookie}`);
   });
   return lines;
 }
 
-/** An ELBv2 matcher (`200`, `200,202`, `200-299`) as an HAProxy expectation. */
-export function statusMatcher(matcher: string): string {
-  const parts = matcher.split(',').map((p) => p.trim());
-  if (parts.length === 1 && /^\d+$/.test(parts[0]!)) return `status ${parts[0]}`;
-  const alternatives = parts.flatMap((part) => {
-    const [low, high] = part.split('-').map(Number);
-    if (high === undefined) return [String(low)];
-    return Array.from({ length: high - low! + 1 }, (_, i) => String(low! + i));
-  });
-  return `rstatus ^(${alternatives.join('|')})$`;
+function count(value: number): string {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`'${value}' is not a count`);
+  return String(value);
+}
+
+/** The largest HTTP status code a matcher can name. */
+const MAX_STATUS = 599;
+
+/**
+ * An ELBv2 matcher (`200`, `200,202`, `200-299`) as HAProxy's list of codes and ranges, merged: however many
+ * parts the matcher has, the result has at most one range per run of codes between 100 and 599.
+ */
+export function statusRanges(matcher: string): string {
+  const matched = new Uint8Array(MAX_STATUS + 2);
+  for (const part of matcher.split(',')) {
+    const bounds = /^\s*(\d{3})(?:-(\d{3}))?\s*$/.exec(part);
+    if (!bounds) throw new Error(`'${part}' is not an HTTP code or range of codes`);
+    const low = Math.max(100, Number(bounds[1]));
+    const high = Math.min(MAX_STATUS, Number(bounds[2] ?? bounds[1]));
+    for (let code = low; code <= high; code++) matched[code] = 1;
+  }
+  const ranges: string[] = [];
+  for (let code = 100; code <= MAX_STATUS; code++) {
+    if (!matched[code] || matched[code - 1]) continue;
+    let end = code;
+    while (matched[end + 1]) end++;
+    ranges.push(end === code ? String(code) : `${code}-${end}`);
+  }
+  if (ranges.length === 0) throw new Error(`matcher '${matcher}' names no HTTP code`);
+  return ranges.join(',');
 }

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataPlaneBackend, DataPlaneConfig } from '../core/load-balancer.js';
 import type { Logger } from '../core/ports.js';
-import { HaproxyConfigError, HaproxyDataPlane } from './haproxy-data-plane.js';
+import { HaproxyDataPlane } from './haproxy-data-plane.js';
 
 const hasHaproxy = spawnSync('haproxy', ['-v']).status === 0;
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
@@ -54,6 +54,7 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 describe('HaproxyDataPlane', { skip: !hasHaproxy && 'haproxy is not installed' }, () => {
   let plane: HaproxyDataPlane;
   let listenerPort: number;
+  let otherPort: number;
   const servers: Server[] = [];
   let a: { server: Server; port: number };
   let b: { server: Server; port: number };
@@ -68,8 +69,18 @@ describe('HaproxyDataPlane', { skip: !hasHaproxy && 'haproxy is not installed' }
     slowStartSeconds: 0,
     targets: ports.map((port) => ({ key: `i-local:${port}`, address: '127.0.0.1', port, draining: draining.includes(port) })),
   });
-  const config = (backend: DataPlaneBackend, fixedPath = '/fixed'): DataPlaneConfig => ({
+  /** Listener l1 forwards to the target group; l2, another load balancer's, answers by itself. */
+  const config = (backend: DataPlaneBackend, fixedPath = '/fixed', other: { certificates?: string[]; body?: string } = {}): DataPlaneConfig => ({
     frontends: [
+      {
+        id: 'l2',
+        address: '127.0.0.1',
+        port: otherPort,
+        mode: 'http',
+        certificates: other.certificates ?? [],
+        idleTimeoutSeconds: 60,
+        rules: [{ conditions: [], action: { type: 'fixed-response', statusCode: 200, contentType: 'text/plain', messageBody: other.body ?? 'other' } }],
+      },
       {
         id: 'l1',
         address: '127.0.0.1',
@@ -89,6 +100,7 @@ describe('HaproxyDataPlane', { skip: !hasHaproxy && 'haproxy is not installed' }
 
   before(async () => {
     listenerPort = await freePort();
+    otherPort = await freePort();
     a = await backendServer('a');
     b = await backendServer('b', () => (bHealthy ? 200 : 500));
     servers.push(a.server, b.server);
@@ -134,9 +146,32 @@ describe('HaproxyDataPlane', { skip: !hasHaproxy && 'haproxy is not installed' }
     for (let i = 0; i < 4; i++) assert.equal((await get(listenerPort)).body, 'a');
   });
 
-  it('refuses a configuration HAProxy rejects and keeps serving the last valid one', async () => {
-    await assert.rejects(plane.apply(config(group([a.port]), '/bad\nline')), HaproxyConfigError);
-    assert.deepEqual(await get(listenerPort, '/fixed'), { status: 200, body: 'fixed' });
+  it('writes any value as one word: a newline in a rule is matched, not a new line', async () => {
+    await plane.apply(config(group([a.port, b.port], [b.port]), '/bad\nline'));
+    assert.deepEqual(await get(listenerPort, '/fixed'), { status: 200, body: 'a' });
+    await plane.apply(config(group([a.port, b.port], [b.port])));
+  });
+
+  it('keeps serving the other load balancers when one listener is refused, which keeps its last accepted version', async () => {
+    const refused = await plane.apply(config(group([a.port]), '/moved', { certificates: ['not a certificate'], body: 'changed' }));
+    assert.deepEqual(refused.map((r) => r.frontendId), ['l2']);
+    assert.match(refused[0]!.reason, /ALERT/);
+    // l1's change is in force (after the seamless reload), l2 serves as it did.
+    await until('l1 changed', async () => ((await get(listenerPort, '/moved')).body === 'fixed' ? true : undefined));
+    assert.deepEqual(await get(otherPort), { status: 200, body: 'other' });
+    // l2 fixed: served at once.
+    assert.deepEqual(await plane.apply(config(group([a.port]), '/fixed', { body: 'changed' })), []);
+    await until('l2 changed', async () => ((await get(otherPort)).body === 'changed' ? true : undefined));
+  });
+
+  it('leaves out a listener refused at its first apply, and says why', async () => {
+    const alone = new HaproxyDataPlane({ dir: mkdtempSync(join(tmpdir(), 'wharf-lb-')), log: quiet });
+    const broken = config(group([a.port]));
+    broken.frontends = broken.frontends.filter((f) => f.id === 'l1').map((f) => ({ ...f, address: 'not an address' }));
+    const refused = await alone.apply(broken);
+    await alone.close();
+    assert.deepEqual(refused.map((r) => r.frontendId), ['l1']);
+    assert.match(refused[0]!.reason, /not an IPv4 address/);
   });
 
   it('reloads for a rule change and keeps the targets it has', async () => {

@@ -10,10 +10,11 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import type { DataPlaneConfig, LoadBalancerDataPlane, TargetHealthReport } from '../core/load-balancer.js';
+import type { DataPlaneBackend, DataPlaneConfig, DataPlaneFrontend, DataPlaneRefusal, LoadBalancerDataPlane, TargetHealthReport } from '../core/load-balancer.js';
 import { targetHealthKey } from '../core/load-balancer.js';
 import type { Logger } from '../core/ports.js';
 import { backendName, renderHaproxyConfig, slotName, type HaproxyPaths, type SlotTable } from './haproxy-config.js';
+import { HaproxyEncodingError, port, runtimeCommand as command, serverAddress } from './haproxy-encoding.js';
 import { targetHealth } from './haproxy-health.js';
 import { parseShowStat, runtimeCommand } from './haproxy-runtime.js';
 import { assignSlots, commonSlots, emptySlots, slotChanges, type SlotChange } from './slots.js';
@@ -30,6 +31,11 @@ export interface HaproxyOptions {
   address?: string;
   /** How long to wait before starting HAProxy again after it died. */
   restartDelayMs?: number;
+  /**
+   * The unprivileged user HAProxy's workers run as. Default: Debian's `haproxy` user when Wharf runs as
+   * root and that user exists; otherwise HAProxy runs as Wharf does.
+   */
+  user?: string;
 }
 
 /** HAProxy refused a configuration: the previous one keeps serving. */
@@ -37,11 +43,28 @@ export class HaproxyConfigError extends Error {}
 
 const SETPRIV = existsSync('/usr/bin/setpriv');
 
+/** Debian's `haproxy` user, when Wharf runs as root (only root can switch users). */
+function defaultUser(): string | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  try {
+    return readFileSync('/etc/passwd', 'utf8').split('\n').some((line) => line.startsWith('haproxy:')) ? 'haproxy' : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One listener and the target groups it forwards to: what is checked alone. */
+function section(config: DataPlaneConfig, frontend: DataPlaneFrontend): DataPlaneConfig {
+  const used = new Set(frontend.rules.flatMap((r) => (r.action.type === 'forward' ? r.action.targetGroups.map((g) => g.backendId) : [])));
+  return { frontends: [frontend], backends: config.backends.filter((b) => used.has(b.id)) };
+}
+
 const EMPTY: DataPlaneConfig = { frontends: [], backends: [] };
 
 export class HaproxyDataPlane implements LoadBalancerDataPlane {
   private readonly paths: HaproxyPaths & { config: string; candidate: string; certs: string; pidFile: string };
   private readonly binary: string;
+  private readonly user: string | undefined;
   private master: ChildProcess | undefined;
   private closed = false;
   /** The configuration and slots the running process serves. */
@@ -66,10 +89,11 @@ export class HaproxyDataPlane implements LoadBalancerDataPlane {
       pidFile: join(dir, 'haproxy.pid'),
     };
     this.binary = options.binary ?? 'haproxy';
+    this.user = options.user ?? defaultUser();
   }
 
   /** Serialized: each apply starts from what the previous one left running. */
-  apply(config: DataPlaneConfig): Promise<void> {
+  apply(config: DataPlaneConfig): Promise<DataPlaneRefusal[]> {
     const next = this.queue.then(() => this.converge(config));
     this.queue = next.catch(() => undefined);
     return next;
@@ -110,21 +134,29 @@ export class HaproxyDataPlane implements LoadBalancerDataPlane {
     }
   }
 
-  private async converge(config: DataPlaneConfig): Promise<void> {
-    const slots = assignSlots(this.current.slots, config.backends);
-    const structure = this.render(config, emptySlots(slots));
+  private async converge(wanted: DataPlaneConfig): Promise<DataPlaneRefusal[]> {
+    let config = this.servable(wanted);
     // Nothing to serve: HAProxy is started only once a listener exists (most Wharfs never need one).
     if (!this.master && config.frontends.length === 0) {
       this.current = { config, structure: '', slots: new Map() };
-      return;
+      return [];
     }
+    for (const pem of new Set(config.frontends.flatMap((f) => f.certificates))) writeFileSync(this.certificateFile(pem), pem, { mode: 0o600 });
+    let refused: DataPlaneRefusal[] = [];
+    let plan = this.plan(config);
+    if (!this.master || plan.structure !== this.current.structure) {
+      if ((await this.problem(plan.text)) !== undefined) {
+        ({ config, refused } = await this.admit(config));
+        plan = this.plan(config);
+        const problem = await this.problem(plan.text);
+        if (problem !== undefined) throw new HaproxyConfigError(problem);
+      }
+    }
+    const { slots, structure, kept } = plan;
     if (!this.master || structure !== this.current.structure) {
       // A reload starts with the targets that stay where they are; the rest join through the runtime API
       // below, exactly as without a reload. A fresh start (first, or after a crash) serves every target at
       // once, as HAProxy starts servers up: they were serving before.
-      const kept = this.master ? commonSlots(slots, this.current.slots) : slots;
-      for (const pem of new Set(config.frontends.flatMap((f) => f.certificates))) writeFileSync(this.certificateFile(pem), pem, { mode: 0o600 });
-      await this.check(this.render(config, kept));
       if (this.master) await this.saveServerState();
       else rmSync(this.paths.serverStateFile, { force: true });
       renameSync(this.paths.candidate, this.paths.config);
@@ -134,25 +166,94 @@ export class HaproxyDataPlane implements LoadBalancerDataPlane {
     await this.changeTargets(config, slotChanges(this.current.slots, slots));
     this.current = { config, structure, slots };
     // What a restart after a crash starts from: every target in its slot.
-    writeFileSync(this.paths.config, this.render(config, slots));
+    writeFileSync(this.paths.config, this.render(config, slots), { mode: 0o600 });
+    return refused;
+  }
+
+  /**
+   * The slots of `config`, its structure (every slot free: what decides a reload), and the text a reload
+   * starts from (the targets that stay where they are; all of them at a fresh start). A text of undefined:
+   * the configuration cannot be written (a value no quoting carries).
+   */
+  private plan(config: DataPlaneConfig) {
+    const slots = assignSlots(this.current.slots, config.backends);
+    const kept = this.master ? commonSlots(slots, this.current.slots) : slots;
+    try {
+      return { slots, kept, structure: this.render(config, emptySlots(slots)), text: this.render(config, kept) as string | Error };
+    } catch (error) {
+      if (!(error instanceof HaproxyEncodingError)) throw error;
+      return { slots, kept, structure: `refused: ${error.message}`, text: error as string | Error };
+    }
+  }
+
+  /**
+   * What of `config` HAProxy accepts, listener by listener: each is checked alone with its target groups, and
+   * one refused keeps its last accepted version (or stays out), so that one broken load balancer never holds
+   * back changes to the others. The refused are logged and answered.
+   */
+  private async admit(config: DataPlaneConfig): Promise<{ config: DataPlaneConfig; refused: DataPlaneRefusal[] }> {
+    const refused: DataPlaneRefusal[] = [];
+    const chosen = new Map<string, { frontend: DataPlaneFrontend; from: DataPlaneConfig }>();
+    for (const frontend of config.frontends) {
+      const alone = section(config, frontend);
+      const reason = await this.problem(this.plan(alone).text);
+      if (reason === undefined) {
+        chosen.set(frontend.id, { frontend, from: config });
+        continue;
+      }
+      refused.push({ frontendId: frontend.id, reason });
+      this.options.log.error('haproxy refused a listener: it keeps its last accepted configuration', { listener: frontend.id, reason });
+      const last = this.current.config.frontends.find((f) => f.id === frontend.id);
+      // The last accepted version, with the targets registered now (registrations go on).
+      if (last) chosen.set(frontend.id, { frontend: last, from: { frontends: [], backends: section(this.current.config, last).backends.map((b) => ({ ...b, targets: config.backends.find((n) => n.id === b.id)?.targets ?? b.targets })) } });
+    }
+    const frontends: DataPlaneFrontend[] = [];
+    const backends = new Map<string, DataPlaneBackend>();
+    // Accepted listeners first: a target group they share with a refused one is theirs as it is now.
+    const ordered = [...chosen.values()].sort((a, b) => Number(a.from !== config) - Number(b.from !== config));
+    for (const { frontend, from } of ordered) {
+      for (const backend of section(from, frontend).backends) if (!backends.has(backend.id)) backends.set(backend.id, backend);
+    }
+    for (const frontend of config.frontends) if (chosen.has(frontend.id)) frontends.push(chosen.get(frontend.id)!.frontend);
+    return { config: { frontends, backends: [...backends.values()] }, refused };
+  }
+
+  /** Leaves out targets whose address HAProxy could not be given (logged): the rest are served. */
+  private servable(config: DataPlaneConfig): DataPlaneConfig {
+    const backends = config.backends.map((b) => {
+      const targets = b.targets.filter((t) => {
+        try {
+          serverAddress(t.address);
+          port(t.port);
+          return true;
+        } catch (error) {
+          this.options.log.warn('target left out: not an address HAProxy can reach', { backend: b.id, target: t.key, error: (error as Error).message });
+          return false;
+        }
+      });
+      return targets.length === b.targets.length ? b : { ...b, targets };
+    });
+    return { ...config, backends };
   }
 
   private render(config: DataPlaneConfig, slots: SlotTable): string {
-    return renderHaproxyConfig({ config, slots, paths: this.paths, certificateFile: (pem) => this.certificateFile(pem) });
+    return renderHaproxyConfig({ config, slots, paths: this.paths, user: this.user, certificateFile: (pem) => this.certificateFile(pem) });
   }
 
   private certificateFile(pem: string): string {
     return join(this.paths.certs, `${createHash('sha256').update(pem).digest('hex').slice(0, 32)}.pem`);
   }
 
-  /** Writes the candidate configuration (and its certificates) and has HAProxy check it. */
-  private async check(text: string): Promise<void> {
-    writeFileSync(this.paths.candidate, text);
+  /** Writes `text` as the candidate configuration and has HAProxy check it: why it is refused, or undefined. */
+  private async problem(text: string | Error): Promise<string | undefined> {
+    if (text instanceof Error) return text.message;
+    writeFileSync(this.paths.candidate, text, { mode: 0o600 });
     try {
       await run(this.binary, ['-c', '-f', this.paths.candidate]);
+      return undefined;
     } catch (error) {
       const stderr = String((error as { stderr?: string }).stderr ?? error);
-      throw new HaproxyConfigError(stderr.split('\n').filter((l) => l.includes('ALERT')).join('\n') || stderr);
+      return stderr.split('\n').filter((l) => l.includes('ALERT')).join('\n') || stderr;
     }
   }
 
@@ -179,7 +280,7 @@ export class HaproxyDataPlane implements LoadBalancerDataPlane {
     const [command, argv] = SETPRIV ? ['setpriv', ['--pdeathsig', 'TERM', '--', this.binary, ...args]] : [this.binary, args];
     const master = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.master = master;
-    if (master.pid) writeFileSync(this.paths.pidFile, String(master.pid));
+    if (master.pid) writeFileSync(this.paths.pidFile, String(master.pid), { mode: 0o600 });
     const { log } = this.options;
     let buffered = '';
     const onOutput = (chunk: Buffer) => {
@@ -256,7 +357,7 @@ export class HaproxyDataPlane implements LoadBalancerDataPlane {
 
   private async saveServerState(): Promise<void> {
     const state = await runtimeCommand(this.paths.adminSocket, ['show servers state']);
-    writeFileSync(this.paths.serverStateFile, state);
+    writeFileSync(this.paths.serverStateFile, state, { mode: 0o600 });
   }
 
   private async showStat(): Promise<Map<string, Record<string, string>>> {
@@ -270,14 +371,15 @@ export class HaproxyDataPlane implements LoadBalancerDataPlane {
     for (const { backendId, slot, before, after } of changes) {
       const server = `${backendName(backendId)}/${slotName(slot)}`;
       this.everUp.delete(`${backendId}/${slot}/${before?.key}`);
-      if (!after) commands.push(`set server ${server} state maint`);
+      if (!after) commands.push(command('set', 'server', server, 'state', 'maint'));
       else if (before?.key === after.key && before.address === after.address && before.port === after.port)
-        commands.push(`set server ${server} state ${after.draining ? 'drain' : 'ready'}`);
+        commands.push(command('set', 'server', server, 'state', after.draining ? 'drain' : 'ready'));
       else {
         // A new target is down until its health checks pass, as ELBv2 routes to a target only once healthy.
-        commands.push(`set server ${server} state maint`, `set server ${server} addr ${after.address} port ${after.port}`, `set weight ${server} 1`);
-        commands.push(`set server ${server} state ${after.draining ? 'drain' : 'ready'}`);
-        if (checked.has(backendId)) commands.push(`set server ${server} health down`);
+        commands.push(command('set', 'server', server, 'state', 'maint'));
+        commands.push(command('set', 'server', server, 'addr', serverAddress(after.address), 'port', port(after.port)), command('set', 'weight', server, '1'));
+        commands.push(command('set', 'server', server, 'state', after.draining ? 'drain' : 'ready'));
+        if (checked.has(backendId)) commands.push(command('set', 'server', server, 'health', 'down'));
       }
     }
     if (commands.length === 0) return;

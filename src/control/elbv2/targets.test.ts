@@ -29,6 +29,7 @@ class FakeDataPlane implements LoadBalancerDataPlane {
   report: TargetHealthReport = new Map();
   async apply(config: DataPlaneConfig) {
     this.applied.push(config);
+    return [];
   }
   async portAvailable() {
     return true;
