@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runUnsafeSimulation } from '@cloud-copilot/iam-simulate';
+import { seeded } from '../../scheduler/fixtures.test-support.js';
 import { compilePolicy } from './compile.js';
 import { evaluate } from './evaluate.js';
 import { ACCOUNT, generatedCases, type GeneratedCase } from './policy-fixtures.js';
@@ -10,7 +11,7 @@ import type { Decision } from './types.js';
 
 const PEER: Record<string, Decision> = { Allowed: 'Allow', ExplicitlyDenied: 'ExplicitDeny', ImplicitlyDenied: 'ImplicitDeny' };
 
-export function peerDecision(c: GeneratedCase): Decision {
+function peerDecision(c: GeneratedCase): Decision {
   const result = runUnsafeSimulation(
     {
       request: {
@@ -32,7 +33,7 @@ export function peerDecision(c: GeneratedCase): Decision {
   return PEER[result]!;
 }
 
-export function wharfDecision(c: GeneratedCase): Decision {
+function wharfDecision(c: GeneratedCase): Decision {
   const compile = (d: object, kind: 'identity' | 'resource' | 'boundary') => compilePolicy(JSON.stringify(d), kind);
   return evaluate(
     {
@@ -71,7 +72,7 @@ const EXPLAINED: { why: string; applies: (c: GeneratedCase, wharf: Decision, pee
 ];
 
 test('Wharf decides as iam-simulate does on 2,000 generated cases, or the difference is explained', () => {
-  const cases = generatedCases(20261205, 2000);
+  const cases = generatedCases(seeded(20261205), 2000);
   const unexplained: string[] = [];
   let explained = 0;
   for (const c of cases) {

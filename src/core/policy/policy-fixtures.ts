@@ -1,6 +1,6 @@
 // Policies and requests for the authorisation benchmark and the differential test against
 // @cloud-copilot/iam-simulate: a realistic set of 50 attached policies (shapes of AWS managed policies and
-// customer policies with conditions), and policies/requests generated from a fixed seed.
+// customer policies with conditions), and policies/requests generated from a seeded random source.
 import type { AuthorizationRequest, PolicyDocument, PolicyStatement } from './types.js';
 
 export const ACCOUNT = '111111111111';
@@ -114,18 +114,6 @@ export function benchRequests(): AuthorizationRequest[] {
   ];
 }
 
-/** A seeded uniform generator (mulberry32), so generated cases are the same on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const ACTIONS = ['ecs:RunTask', 'ecs:*', 'ecs:Run*', 'ecs:Describe*', '*', 'iam:PassRole', 's3:GetObject', 's3:*', 'ec2:Describe*', 'ecs:?topTask', 'ECS:runtask'];
 const RESOURCES = ['*', ecs('task-definition/web:3'), ecs('task-definition/web:*'), `arn:aws:ecs:*:${ACCOUNT}:*`, 'arn:aws:ecs:*:*:cluster/*', 'arn:aws:s3:::bucket/*', 'arn:aws:s3:::bucket/${aws:username}/*', `arn:aws:iam::${ACCOUNT}:role/*`, 'arn:aws:ecs:us-*:*:task-definition/*'];
 const CONDITIONS: Record<string, Record<string, string | string[]>>[] = [
@@ -177,9 +165,8 @@ export interface GeneratedCase {
   request: AuthorizationRequest;
 }
 
-/** `count` policy sets and requests from `seed`: identity policies, sometimes a boundary or a resource policy. */
-export function generatedCases(seed: number, count: number): GeneratedCase[] {
-  const random = seeded(seed);
+/** `count` policy sets and requests drawn from `random` (seeded by the caller, so every run is the same). */
+export function generatedCases(random: () => number, count: number): GeneratedCase[] {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
   const some = <T>(list: readonly T[], max: number): T[] => Array.from({ length: 1 + Math.floor(random() * max) }, () => pick(list));
   const statement = (principal: boolean): PolicyStatement => {
