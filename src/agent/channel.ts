@@ -100,7 +100,8 @@ export class AgentChannel {
         const code = await this.session(endpoint, () => (heard = true));
         if (code === CLOSE_UNKNOWN_INSTANCE || code === CLOSE_DEREGISTERED) return this.options.onInstanceGone(code);
       } catch (err) {
-        log.warn('agent channel failed', { error: err instanceof Error ? err.message : String(err), attempt });
+        // The error's name carries AWS's code (AccessDeniedException once the identity may no longer poll).
+        log.warn('agent channel failed', { error: err instanceof Error ? err.message : String(err), code: err instanceof Error ? err.name : undefined, attempt });
       }
       if (signal.aborted) break;
       // A session that got as far as hearing from the control plane resets the backoff.
@@ -141,7 +142,7 @@ export class AgentChannel {
         res.on('data', (chunk: Buffer) => (text += chunk.toString()));
         res.on('end', () => {
           const body = parseError(text);
-          failure = new Error(`agent channel refused (HTTP ${res.statusCode}): ${body.code}: ${body.message}`);
+          failure = Object.assign(new Error(`agent channel refused (HTTP ${res.statusCode}): ${body.message}`), { name: body.code });
           ws.terminate();
         });
       });

@@ -49,8 +49,12 @@ export class JoinRefused extends Error {
 /** Joins `instanceProfile` (name or ARN) as the operator whose credentials are given: a new instance and its first session. */
 export async function joinInstance(endpoint: string, region: string, operator: Credentials, instanceProfile: string): Promise<JoinedInstance> {
   const body: InstanceJoinRequest = { IamInstanceProfile: instanceProfile.startsWith('arn:') ? { Arn: instanceProfile } : { Name: instanceProfile } };
-  const joined = (await signedPost(endpoint, INSTANCE_JOIN_PATH, region, operator, body)) as InstanceJoinDocument;
-  return { instanceId: joined.InstanceId, instanceProfileArn: joined.InstanceProfileArn, credentials: sessionOf(joined) };
+  return joinedFrom((await signedPost(endpoint, INSTANCE_JOIN_PATH, region, operator, body)) as InstanceJoinDocument);
+}
+
+/** What the agent keeps of the join step's answer. */
+export function joinedFrom(document: InstanceJoinDocument): JoinedInstance {
+  return { instanceId: document.InstanceId, instanceProfileArn: document.InstanceProfileArn, credentials: sessionOf(document) };
 }
 
 /** What a previous run kept, if anything. */

@@ -7,9 +7,11 @@ import { SERVICES } from '../api/services.js';
 import { AGENT_CHANNEL_PATH } from '../core/agent-protocol.js';
 import { AccessDeniedException } from '../core/errors.js';
 import type { Logger, Timer } from '../core/ports.js';
-import { AgentChannel } from '../control/agents.js';
+import { AgentChannel, type AgentParams } from '../control/agents.js';
+import { permitter } from '../control/authorization/permit.js';
 import type { ControlContext } from '../control/context.js';
 import { resolveCredentials } from '../control/iam/credentials.js';
+import { ensureEcsInstanceRole } from '../control/iam/instance-join.js';
 import { resetState } from '../control/reset.js';
 import { State } from '../control/state.js';
 import { SessionKeys } from '../control/sts/session-keys.js';
@@ -23,9 +25,9 @@ import {
   rootCredentials,
   saveSettings,
   serverSecret,
-  type Credentials,
 } from './config.js';
 import { hostAdapters } from './host-adapters.js';
+import { joinLocalInstance, serveInstanceJoin } from './instance-join.js';
 import { randomIds, systemClock } from './system.js';
 
 export interface ServerOptions {
@@ -72,11 +74,15 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   const internalCall = { requestId: 'startup', region, caller: { accessKeyId: root.accessKeyId, accountId, arn: rootArn } };
   const ensureDefaults = async () => {
     for (const service of SERVICES) await service.ensureDefaults?.(ctx, internalCall);
+    // The local agent's instance profile.
+    await ensureEcsInstanceRole(ctx);
   };
 
   const credentials: CredentialResolver = { resolve: (accessKeyId, token) => resolveCredentials(ctx, root, accessKeyId, token) };
 
-  const agents = new AgentChannel(ctx);
+  // Permissions asked outside API operations (the agent channel's ecs:Poll, the join step's); none when permissive.
+  const permit = auth === 'sigv4' ? permitter(ctx) : undefined;
+  const agents = new AgentChannel(ctx, undefined, permit);
   const sockets = new WebSocketServer({ noServer: true });
   let ready = false;
   const internal: InternalRoutes = async (req, res, authenticate) => {
@@ -91,7 +97,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"reset"}');
       return true;
     }
-    return false;
+    return serveInstanceJoin(ctx, permit, req, res, authenticate);
   };
 
   const gateway = createGateway({
@@ -102,16 +108,16 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     region,
     log,
     internal,
-    upgrade: (req, socket, head) => {
+    upgrade: (req, socket, head, call) => {
       const url = new URL(req.url ?? '/', 'http://wharf');
       if (url.pathname !== AGENT_CHANNEL_PATH) return void socket.destroy();
-      sockets.handleUpgrade(req, socket, head, (ws) => {
-        void agents.attach(ws, {
-          cluster: url.searchParams.get('cluster') ?? '',
-          containerInstance: url.searchParams.get('containerInstance') ?? '',
-          managedCapacity: url.searchParams.get('managedCapacity') === 'true',
-        });
-      });
+      const params: AgentParams = {
+        cluster: url.searchParams.get('cluster') ?? '',
+        containerInstance: url.searchParams.get('containerInstance') ?? '',
+        managedCapacity: url.searchParams.get('managedCapacity') === 'true',
+      };
+      agents.admit(call, params);
+      sockets.handleUpgrade(req, socket, head, (ws) => void agents.attach(ws, params, call));
     },
   });
   const address = await gateway.listen(options.port, options.host);
@@ -129,12 +135,14 @@ export async function startServer(options: ServerOptions): Promise<Server> {
 
   let agent: AgentHandle | undefined;
   if (options.localAgent !== false) {
+    const agentDataDir = join(dataDir, 'agent');
     agent = await startAgent({
       endpoint: ctx.endpoint,
       cluster: 'default',
-      credentials: root as Credentials,
+      // Never root: the local instance's ecsInstanceRole session, as any agent's.
+      instance: { joined: await joinLocalInstance(ctx, internalCall, agentDataDir), fresh: true },
       region,
-      dataDir: join(dataDir, 'agent'),
+      dataDir: agentDataDir,
       log,
       ...hostAdapters(),
       // The local host is the first managed host: Fargate tasks run on the local engine too.

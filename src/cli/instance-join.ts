@@ -1,11 +1,15 @@
-// The join step's two internal endpoints on the gateway (core/instance-join.ts): JSON in, JSON out, each
-// request SigV4-signed over its body; refusals in the gateway's JSON error form.
+// The join step on the server (core/instance-join.ts): its two internal endpoints on the gateway (JSON in,
+// JSON out, each request SigV4-signed over its body; refusals in the gateway's JSON error form), and the
+// local agent's own join, made in-process as the root of the account.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { joinedFrom, type JoinedInstance } from '../agent/instance-credentials.js';
+import { readRegistration } from '../agent/registration.js';
+import type { CallContext } from '../core/caller.js';
 import { SerializationException } from '../core/errors.js';
 import { INSTANCE_CREDENTIALS_PATH, INSTANCE_JOIN_PATH, type InstanceJoinRequest } from '../core/instance-join.js';
 import type { ControlContext } from '../control/context.js';
 import type { Permit } from '../control/authorization/permit.js';
-import { joinInstance, refreshInstanceCredentials } from '../control/iam/instance-join.js';
+import { ECS_INSTANCE_ROLE, joinInstance, refreshInstanceCredentials } from '../control/iam/instance-join.js';
 import type { Authenticate } from '../protocol/gateway.js';
 
 /** Both requests are a few hundred bytes. */
@@ -28,6 +32,17 @@ export async function serveInstanceJoin(
       : await refreshInstanceCredentials(ctx, call);
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
   return true;
+}
+
+/**
+ * The local agent's instance of `ecsInstanceRole`: the EC2 instance id its container instance already has
+ * (so a restart re-registers the same instance), or a new one; a fresh session either way.
+ */
+export async function joinLocalInstance(ctx: ControlContext, call: CallContext, agentDataDir: string): Promise<JoinedInstance> {
+  const registered = await readRegistration(agentDataDir);
+  const previous = registered && ctx.state.get('containerInstance', registered.containerInstanceArn);
+  const request = { IamInstanceProfile: { Name: ECS_INSTANCE_ROLE } };
+  return joinedFrom(await joinInstance(ctx, call, request, undefined, previous?.ec2InstanceId));
 }
 
 function parseJoin(body: Buffer): InstanceJoinRequest {
