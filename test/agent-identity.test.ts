@@ -188,3 +188,22 @@ test('detaching the policy from the role stops the agent: its channel closes and
     await iam.send(new AttachRolePolicyCommand({ RoleName: 'agents', PolicyArn: EC2_ROLE_POLICY }));
   }
 });
+
+test('restarted with no operator keys, the agent renews the session it kept and comes back as the same instance', async () => {
+  const [before] = await instancesOf('joined');
+  const kept = (await readJoinedInstance(agentDir))!;
+  const exited = new Promise((resolve) => agent!.once('exit', resolve));
+  agent!.kill('SIGTERM');
+  await exited;
+  const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...env } = wharf.env;
+  agent = spawn(process.execPath, [WHARF_BIN, 'agent', '--endpoint', wharf.endpoint, '--cluster', 'joined', '--data-dir', agentDir], { env, stdio: 'ignore' });
+  // Its going away, re-registration and reconnection each make a new version.
+  const again = await eventually(async () => {
+    const [now] = await instancesOf('joined');
+    return now?.agentConnected && now.version! > before!.version! ? now : undefined;
+  }, 'the restarted agent connected');
+  assert.equal(again?.containerInstanceArn, before?.containerInstanceArn);
+  const renewed = (await readJoinedInstance(agentDir))!;
+  assert.equal(renewed.instanceId, kept.instanceId);
+  assert.notEqual(renewed.credentials.accessKeyId, kept.credentials.accessKeyId, 'renewed at start');
+});
