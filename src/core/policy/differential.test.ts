@@ -37,7 +37,7 @@ function wharfDecision(c: GeneratedCase): Decision {
   const compile = (d: object, kind: 'identity' | 'resource' | 'boundary') => compilePolicy(JSON.stringify(d), kind);
   return evaluate(
     {
-      principal: { arn: c.principalArn, identityArn: c.principalArn, accountId: c.principalAccount },
+      principal: { arn: c.principalArn, identityArn: c.identityArn, accountId: c.principalAccount },
       identityPolicies: c.identityPolicies.map((d) => compile(d, 'identity')),
       permissionsBoundary: c.permissionsBoundary && compile(c.permissionsBoundary, 'boundary'),
       resourcePolicy: c.resourcePolicy && compile(c.resourcePolicy, 'resource'),

@@ -155,12 +155,19 @@ const CONTEXT_OPTIONS: Record<string, string[] | string[][]> = {
 const REQUEST_ACTIONS = ['ecs:RunTask', 'ecs:StopTask', 'ecs:DescribeClusters', 'iam:PassRole', 's3:GetObject', 'ec2:DescribeInstances'];
 const REQUEST_RESOURCES = [ecs('task-definition/web:3'), ecs('task-definition/api:1'), ecs('cluster/dev'), 'arn:aws:s3:::bucket/bob/x', 'arn:aws:s3:::bucket/carol/x', `arn:aws:iam::${ACCOUNT}:role/app`, `arn:aws:ecs:eu-west-1:${ACCOUNT}:task-definition/web:3`];
 
+const BOB = `arn:aws:iam::${ACCOUNT}:user/bob`;
+const CAROL = `arn:aws:iam::${OTHER_ACCOUNT}:user/carol`;
+const APP_ROLE = `arn:aws:iam::${ACCOUNT}:role/app`;
+const APP_SESSION = `arn:aws:sts::${ACCOUNT}:assumed-role/app/s1`;
+
 export interface GeneratedCase {
   identityPolicies: PolicyDocument[];
   permissionsBoundary?: PolicyDocument;
   resourcePolicy?: PolicyDocument;
-  /** The caller: bob in ACCOUNT, or carol in OTHER_ACCOUNT for cross-account cases. */
+  /** The caller: bob or a session of role `app` in ACCOUNT, or carol in OTHER_ACCOUNT for cross-account cases. */
   principalArn: string;
+  /** A session's role (aws:PrincipalArn); for a user, its own ARN. */
+  identityArn: string;
   principalAccount: string;
   request: AuthorizationRequest;
 }
@@ -177,7 +184,7 @@ export function generatedCases(random: () => number, count: number): GeneratedCa
     else s.Resource = some(RESOURCES, 2);
     if (random() < 0.5) s.Condition = { ...pick(CONDITIONS), ...(random() < 0.3 ? pick(CONDITIONS) : {}) };
     if (principal) {
-      s.Principal = pick<PolicyStatement['Principal']>(['*', { AWS: ACCOUNT }, { AWS: `arn:aws:iam::${ACCOUNT}:user/bob` }, { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:user/carol` }, { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:root` }, { AWS: `arn:aws:iam::${ACCOUNT}:user/eve` }]);
+      s.Principal = pick<PolicyStatement['Principal']>(['*', { AWS: ACCOUNT }, { AWS: BOB }, { AWS: CAROL }, { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:root` }, { AWS: `arn:aws:iam::${ACCOUNT}:user/eve` }, { AWS: APP_ROLE }, { AWS: APP_SESSION }]);
     }
     return s;
   };
@@ -185,13 +192,15 @@ export function generatedCases(random: () => number, count: number): GeneratedCa
   const cases: GeneratedCase[] = [];
   for (let i = 0; i < count; i++) {
     const cross = random() < 0.2;
+    const asSession = !cross && random() < 0.3;
     const context: Record<string, string | string[]> = {};
     for (const [key, options] of Object.entries(CONTEXT_OPTIONS)) if (random() < 0.6) context[key] = pick(options as (string | string[])[]);
     cases.push({
       identityPolicies: Array.from({ length: Math.floor(random() * 4) }, () => policy(false)),
       permissionsBoundary: random() < 0.25 ? policy(false) : undefined,
       resourcePolicy: cross || random() < 0.3 ? policy(true) : undefined,
-      principalArn: cross ? `arn:aws:iam::${OTHER_ACCOUNT}:user/carol` : `arn:aws:iam::${ACCOUNT}:user/bob`,
+      principalArn: cross ? CAROL : asSession ? APP_SESSION : BOB,
+      identityArn: cross ? CAROL : asSession ? APP_ROLE : BOB,
       principalAccount: cross ? OTHER_ACCOUNT : ACCOUNT,
       request: { action: pick(REQUEST_ACTIONS), resource: pick(REQUEST_RESOURCES), context },
     });
