@@ -8,6 +8,7 @@ import { AGENT_CHANNEL_PATH } from '../core/agent-protocol.js';
 import { AccessDeniedException } from '../core/errors.js';
 import type { Logger, Timer } from '../core/ports.js';
 import { AgentChannel, type AgentParams } from '../control/agents.js';
+import { authorizer } from '../control/authorization/authorizer.js';
 import { permitter } from '../control/authorization/permit.js';
 import type { ControlContext } from '../control/context.js';
 import { resolveCredentials } from '../control/iam/credentials.js';
@@ -82,6 +83,8 @@ export async function startServer(options: ServerOptions): Promise<Server> {
 
   // Permissions asked outside API operations (the agent channel's ecs:Poll, the join step's); none when permissive.
   const permit = auth === 'sigv4' ? permitter(ctx) : undefined;
+  // Every API call's authorisation step; `--auth permissive` skips policies.
+  const authorize = auth === 'sigv4' ? authorizer(ctx) : undefined;
   const agents = new AgentChannel(ctx, undefined, permit);
   const sockets = new WebSocketServer({ noServer: true });
   let ready = false;
@@ -104,6 +107,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     services: SERVICES.map((service) => service.binding(ctx)),
     credentials,
     auth,
+    authorize,
     accountId,
     region,
     log,
