@@ -85,21 +85,26 @@ const ATTRIBUTE_NAME = /^[a-zA-Z0-9_./\\-]{1,128}$/;
 const ATTRIBUTE_VALUE = /^[a-zA-Z0-9_.@/\\: -]{1,128}$/;
 
 function validateCustomAttribute(a: Attribute): void {
+  validateAttribute(a);
+  if (isEcsAttribute(a.name!)) throw new InvalidParameterException(`Attribute name '${a.name}' is reserved for Amazon ECS.`);
+  if (a.targetType !== undefined && a.targetType !== 'container-instance') {
+    throw new InvalidParameterException('targetType should be one of [container-instance]');
+  }
+  if (!a.targetId) throw new InvalidParameterException(`The attribute '${a.name}' needs a targetId.`);
+}
+
+/** An attribute's name and value as ECS accepts them, from PutAttributes or from an agent's registration. */
+export function validateAttribute(a: Attribute): void {
   if (!a.name || !ATTRIBUTE_NAME.test(a.name)) {
     throw new InvalidParameterException(
       `Invalid attribute name '${a.name ?? ''}'. Names are 1-128 letters, numbers, hyphens, underscores, slashes, back slashes or periods.`,
     );
   }
-  if (isEcsAttribute(a.name)) throw new InvalidParameterException(`Attribute name '${a.name}' is reserved for Amazon ECS.`);
   if (a.value !== undefined && (!ATTRIBUTE_VALUE.test(a.value) || a.value.startsWith(' ') || a.value.endsWith(' '))) {
     throw new InvalidParameterException(
       `Invalid value for attribute '${a.name}'. Values are 1-128 letters, numbers, hyphens, underscores, periods, at signs, slashes, back slashes, colons or spaces, and neither start nor end with a space.`,
     );
   }
-  if (a.targetType !== undefined && a.targetType !== 'container-instance') {
-    throw new InvalidParameterException('targetType should be one of [container-instance]');
-  }
-  if (!a.targetId) throw new InvalidParameterException(`The attribute '${a.name}' needs a targetId.`);
 }
 
 /**

@@ -4,7 +4,7 @@ import type { CallContext } from '../../core/caller.js';
 import type { ContainerInstanceRecord } from '../../core/ecs.js';
 import { InvalidParameterException } from '../../core/ecs-errors.js';
 import type { ControlContext } from '../context.js';
-import { describeContainerInstance, identityAttributes, isEcsAttribute, mergeAttributes, parseIdentityDocument } from './container-instances.js';
+import { describeContainerInstance, identityAttributes, isEcsAttribute, mergeAttributes, parseIdentityDocument, validateAttribute } from './container-instances.js';
 import { containerInstancesByCluster } from './indexes.js';
 import { callerInstanceId, notOwnInstance } from './instance-binding.js';
 import { resolveCluster } from './lookups.js';
@@ -29,6 +29,7 @@ export async function registerContainerInstance(
   const tags = input.tags ?? [];
   validateTags(tags);
   const sent = input.attributes ?? [];
+  sent.forEach(validateAttribute);
   const { record, returning } = await ctx.state.mutate((tx) => {
     const cluster = resolveCluster(ctx, input.cluster, tx);
     const previous = input.containerInstanceArn ? tx.get('containerInstance', input.containerInstanceArn) : undefined;

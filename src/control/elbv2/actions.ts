@@ -37,7 +37,13 @@ export function checkActions(state: Pick<State, 'get' | 'all'>, lb: LoadBalancer
       if (!c?.StatusCode) throw new ValidationError('A redirect action must have a redirect config with a status code');
       const redirect = { Protocol: c.Protocol ?? '#{protocol}', Port: c.Port ?? '#{port}', Host: c.Host ?? '#{host}', Path: c.Path ?? '/#{path}', Query: c.Query ?? '#{query}', StatusCode: c.StatusCode };
       if (!['#{protocol}', 'HTTP', 'HTTPS'].includes(redirect.Protocol)) throw new ValidationError(`Redirect protocol '${redirect.Protocol}' must be one of '#{protocol}, HTTP, HTTPS'`);
-      if (!redirect.Path.startsWith('/')) throw new ValidationError(`Redirect path '${redirect.Path}' must start with a '/'`);
+      if (!redirect.Path.startsWith('/')) throw new ValidationError(`Redirect path '${shown(redirect.Path)}' must start with a '/'`);
+      if (redirect.Port !== '#{port}' && !(/^\d{1,5}$/.test(redirect.Port) && Number(redirect.Port) >= 1 && Number(redirect.Port) <= 65535))
+        throw new ValidationError(`Redirect port '${shown(redirect.Port)}' must be '#{port}' or a port between 1 and 65535`);
+      // Host, path and query go into the Location header as they are (not percent-encoded): no spaces or controls.
+      for (const [name, value] of [['host', redirect.Host], ['path', redirect.Path], ['query', redirect.Query]] as const) {
+        if (/[\x00-\x20\x7f]/.test(value)) throw new ValidationError(`Redirect ${name} '${shown(value)}' cannot contain spaces or control characters`);
+      }
       if (Object.entries(redirect).every(([k, v]) => k === 'StatusCode' || v === DEFAULT_REDIRECT[k]))
         throw new InvalidLoadBalancerAction('The redirect action would redirect to the same URL: change at least one of protocol, port, host, path or query');
       return [{ Type: 'redirect', ...order, RedirectConfig: redirect }];
@@ -45,10 +51,15 @@ export function checkActions(state: Pick<State, 'get' | 'all'>, lb: LoadBalancer
     default: {
       const c = action.FixedResponseConfig;
       if (!c?.StatusCode) throw new ValidationError('A fixed-response action must have a fixed response config with a status code');
+      if (c.ContentType !== undefined && !CONTENT_TYPES.includes(c.ContentType))
+        throw new ValidationError(`Content type '${shown(c.ContentType)}' must be one of '${CONTENT_TYPES.join(', ')}'`);
       return [{ Type: 'fixed-response', ...order, FixedResponseConfig: { StatusCode: c.StatusCode, ...(c.ContentType ? { ContentType: c.ContentType } : {}), ...(c.MessageBody !== undefined ? { MessageBody: c.MessageBody } : {}) } }];
     }
   }
 }
+
+/** The content types a fixed response may have (FixedResponseActionConfig). */
+const CONTENT_TYPES: readonly string[] = ['text/plain', 'text/css', 'text/html', 'application/javascript', 'application/json'];
 
 const DEFAULT_REDIRECT: Record<string, string> = { Protocol: '#{protocol}', Port: '#{port}', Host: '#{host}', Path: '/#{path}', Query: '#{query}' };
 
@@ -86,15 +97,54 @@ export function checkConditions(conditions: readonly RuleCondition[]): RuleCondi
     const config = c[key] as { Values?: unknown[]; HttpHeaderName?: string } | undefined;
     const values = config?.Values ?? c.Values;
     if (!values?.length) throw new ValidationError(`A '${field}' condition must have at least one value`);
+    checkConditionValues(field, config?.HttpHeaderName, values);
     if (field === 'path-pattern' || field === 'host-header') return { Field: field, Values: values as string[], [key]: { Values: values } };
-    if (field === 'http-header' && !config?.HttpHeaderName) throw new ValidationError('An http-header condition must name its header');
-    if (field === 'source-ip' && (values as string[]).some((v) => !/^[\d.]+\/\d+$|^[0-9a-fA-F:]+\/\d+$/.test(v))) throw new ValidationError('Source IP values must be CIDR blocks');
     return { Field: field, [key]: config };
   });
   const count = checked.reduce((n, c) => n + conditionValueCount(c), 0);
   if (count > 5) throw new ValidationError('A rule can have at most 5 condition values');
   return checked;
 }
+
+/** What ELBv2 accepts in each kind of condition (the API reference's RuleCondition and *ConditionConfig). */
+const CONDITION_VALUES: Record<string, { pattern: RegExp; what: string }> = {
+  'host-header': { pattern: /^[A-Za-z0-9.*?-]{1,128}$/, what: 'up to 128 characters: A-Z, a-z, 0-9, - . * ?' },
+  'path-pattern': { pattern: /^[A-Za-z0-9_\-.$/~"'@:+&*?]{1,128}$/, what: `up to 128 characters: A-Z, a-z, 0-9, _ - . $ / ~ " ' @ : + & * ?` },
+  'http-header': { pattern: withoutControls(128), what: 'up to 128 characters, without control characters' },
+  'http-request-method': { pattern: /^[A-Z_-]{1,40}$/, what: 'up to 40 characters: A-Z, - _' },
+  'source-ip': { pattern: /^[\d.]+\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/, what: 'a CIDR block' },
+};
+
+function withoutControls(max: number): RegExp {
+  return new RegExp(`^[^\\x00-\\x1f\\x7f]{1,${max}}$`);
+}
+
+/** An HTTP header name: an RFC 7230 token of up to 40 characters. */
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,40}$/;
+const QUERY_PART = withoutControls(128);
+
+function checkConditionValues(field: string, headerName: string | undefined, values: readonly unknown[]): void {
+  if (field === 'http-header') {
+    if (!headerName) throw new ValidationError('An http-header condition must name its header');
+    if (!HEADER_NAME.test(headerName)) throw new ValidationError(`HTTP header name '${shown(headerName)}' must be up to 40 characters allowed by RFC 7230`);
+    if (headerName.toLowerCase() === 'host') throw new ValidationError("An http-header condition cannot match the 'Host' header: use a host-header condition");
+  }
+  if (field === 'query-string') {
+    for (const pair of values as { Key?: string; Value?: string }[]) {
+      if (pair.Value === undefined) throw new ValidationError('A query-string condition value must have a value');
+      for (const part of [pair.Key, pair.Value]) {
+        if (part !== undefined && !QUERY_PART.test(part)) throw new ValidationError(`Query string key or value '${shown(part)}' must be up to 128 characters, without control characters`);
+      }
+    }
+    return;
+  }
+  const rule = CONDITION_VALUES[field]!;
+  const bad = (values as string[]).find((v) => typeof v !== 'string' || !rule.pattern.test(v));
+  if (bad !== undefined) throw new ValidationError(`Condition value '${shown(String(bad))}' for '${field}' must be ${rule.what}`);
+}
+
+/** A value in a message: control characters escaped, long values cut. */
+export const shown = (value: string) => JSON.stringify(value.slice(0, 64)).slice(1, -1);
 
 const conditionValueCount = (c: RuleCondition) => (c.Values ?? (c[CONFIG_OF[c.Field!]!] as { Values?: unknown[] } | undefined)?.Values ?? []).length;
 

@@ -5,6 +5,7 @@
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { lastSegment } from '../../core/arn.js';
 import { isHttpProtocol, type ListenerRecord, type TargetGroupRecord } from '../../core/elbv2.js';
+import { parseIpv4 } from '../../core/ipv4.js';
 import type { DataPlaneAction, DataPlaneBackend, DataPlaneConfig, DataPlaneFrontend } from '../../core/load-balancer.js';
 import type { State } from '../state.js';
 import { forwardedGroups } from './lookups.js';
@@ -14,7 +15,7 @@ import { targetKey } from './targets.js';
 export interface DataPlaneOptions {
   /** The address listeners bind on this host. */
   address: string;
-  /** Where an instance target (an EC2 instance id) is reached; undefined: not reachable (left out). */
+  /** Where an instance target (an EC2 instance id) is reached; undefined or not an IPv4 address: not reachable (left out). */
   instanceAddress(instanceId: string): string | undefined;
 }
 
@@ -100,7 +101,9 @@ function backend(tg: TargetGroupRecord, options: DataPlaneOptions): DataPlaneBac
     slowStartSeconds: Number(a['slow_start.duration_seconds'] ?? 0),
     targets: tg.targets.flatMap((t) => {
       const address = tg.TargetType === 'ip' ? t.Id : options.instanceAddress(t.Id);
-      return address === undefined ? [] : [{ key: targetKey(t), address, port: t.Port, draining: t.drainingUntil !== undefined }];
+      // An instance's address comes from an attribute its agent (or anyone allowed PutAttributes) set: only
+      // an IPv4 address is one.
+      return address === undefined || parseIpv4(address) === undefined ? [] : [{ key: targetKey(t), address, port: t.Port, draining: t.drainingUntil !== undefined }];
     }),
   };
 }

@@ -9,6 +9,7 @@ import type { ControlContext } from '../context.js';
 import { ControllerRunner } from '../runner.js';
 import type { Change } from '../state.js';
 import { dataPlaneConfig } from './data-plane-config.js';
+import { recordRefusals } from './data-plane-refusals.js';
 import { targetKey } from './targets.js';
 
 export interface LoadBalancerControllerOptions {
@@ -64,7 +65,7 @@ export class LoadBalancerController {
     const text = JSON.stringify(config);
     if (text === this.applied) return;
     try {
-      await this.dataPlane.apply(config);
+      await recordRefusals(this.ctx, await this.dataPlane.apply(config));
       this.applied = text;
       this.ctx.log.debug('load balancers applied', { listeners: config.frontends.length, targetGroups: config.backends.length });
     } catch (err) {

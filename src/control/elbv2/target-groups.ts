@@ -4,6 +4,7 @@ import type { Matcher, TargetGroup } from '@aws-sdk/client-elastic-load-balancin
 import { isHttpProtocol, type TargetGroupRecord } from '../../core/elbv2.js';
 import { ValidationError } from '../../core/errors.js';
 import type { State } from '../state.js';
+import { shown } from './actions.js';
 import { loadBalancersOf } from './lookups.js';
 
 export function describeTargetGroup(state: Pick<State, 'all' | 'get'>, tg: TargetGroupRecord): TargetGroup {
@@ -61,11 +62,26 @@ export function healthCheck(protocol: string | undefined, input: HealthCheckInpu
     throw new ValidationError(`Health check port '${port}' must be 'traffic-port' or a port between 1 and 65535`);
   if (result.HealthCheckTimeoutSeconds >= result.HealthCheckIntervalSeconds)
     throw new ValidationError(`Health check timeout '${result.HealthCheckTimeoutSeconds}' must be smaller than the interval '${result.HealthCheckIntervalSeconds}'`);
-  if (result.Matcher?.HttpCode !== undefined && !/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/.test(result.Matcher.HttpCode))
-    throw new ValidationError(`Health check matcher HTTP code '${result.Matcher.HttpCode}' must be a code, a list of codes or a range such as 200-299`);
+  if (result.Matcher?.HttpCode !== undefined) checkMatcher(result.Matcher.HttpCode, http ? 499 : 599);
   if (result.HealthCheckPath !== undefined && !result.HealthCheckPath.startsWith('/'))
-    throw new ValidationError(`Health check path '${result.HealthCheckPath}' must begin with a '/' character`);
+    throw new ValidationError(`Health check path '${shown(result.HealthCheckPath)}' must begin with a '/' character`);
+  // The path is sent as the request line's target: no spaces or control characters.
+  if (result.HealthCheckPath !== undefined && /[\x00-\x20\x7f]/.test(result.HealthCheckPath))
+    throw new ValidationError(`Health check path '${shown(result.HealthCheckPath)}' cannot contain spaces or control characters`);
   return result;
+}
+
+/**
+ * A matcher's HTTP codes: a code, a list of codes or a range (`200`, `200,202`, `200-299`), each between 200
+ * and 499 for an application load balancer's target group and 599 for a network load balancer's.
+ */
+function checkMatcher(httpCode: string, highest: number): void {
+  for (const part of httpCode.split(',')) {
+    const bounds = /^(\d{3})(?:-(\d{3}))?$/.exec(part);
+    const [low, high] = bounds ? [Number(bounds[1]), Number(bounds[2] ?? bounds[1])] : [0, 0];
+    if (!bounds) throw new ValidationError(`Health check matcher HTTP code '${shown(httpCode)}' must be a code, a list of codes or a range such as 200-299`);
+    if (low < 200 || high > highest || low > high) throw new ValidationError(`Health check matcher HTTP code '${part}' must be between 200 and ${highest}`);
+  }
 }
 
 export const TARGET_GROUP_RANGES: Record<string, [number, number]> = {
