@@ -8,6 +8,8 @@ import { AGENT_CHANNEL_PATH } from '../core/agent-protocol.js';
 import { AccessDeniedException } from '../core/errors.js';
 import type { Logger, Timer } from '../core/ports.js';
 import { AgentChannel, type AgentParams } from '../control/agents.js';
+import { TaskCredentials } from '../control/ecs/task-credentials.js';
+import { assumeRole } from '../control/sts/sessions.js';
 import { authorizer } from '../control/authorization/authorizer.js';
 import { permitter } from '../control/authorization/permit.js';
 import type { ControlContext } from '../control/context.js';
@@ -42,6 +44,8 @@ export interface ServerOptions {
   lbAddress?: string;
   /** Run the local agent registered to cluster `default` (default true). */
   localAgent?: boolean;
+  /** Give task containers AWS_ENDPOINT_URL, the address at which they reach Wharf (default true). */
+  endpointEnvironment?: boolean;
   /** The control plane's clock (default the system's); tests move it to expire sessions without waiting. */
   clock?: Timer;
 }
@@ -85,7 +89,12 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   const permit = auth === 'sigv4' ? permitter(ctx) : undefined;
   // Every API call's authorisation step; `--auth permissive` skips policies.
   const authorize = auth === 'sigv4' ? authorizer(ctx) : undefined;
-  const agents = new AgentChannel(ctx, undefined, permit);
+  // Task roles: STS assumes them for ECS tasks; the agent channel pushes the credentials to the tasks' agents.
+  const taskCredentials = new TaskCredentials(ctx, async ({ roleArn, sessionName, taskArn }) => {
+    const { credentials: issued } = assumeRole(ctx, { roleArn, sessionName, taskArn, servicePrincipal: 'ecs-tasks.amazonaws.com' });
+    return { accessKeyId: issued.AccessKeyId, secretAccessKey: issued.SecretAccessKey, sessionToken: issued.SessionToken, expiration: issued.Expiration };
+  });
+  const agents = new AgentChannel(ctx, undefined, permit, taskCredentials);
   const sockets = new WebSocketServer({ noServer: true });
   let ready = false;
   const internal: InternalRoutes = async (req, res, authenticate) => {
@@ -135,7 +144,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   const lbAddress = options.lbAddress ?? '127.0.0.1';
   const dataPlane = new HaproxyDataPlane({ dir: join(dataDir, 'haproxy'), log: log.child({ component: 'haproxy' }), address: lbAddress });
   ctx.loadBalancers = { dataPlane, address: lbAddress };
-  const loops = [agents.run(stopping.signal), ...SERVICES.flatMap((service) => service.controllers?.(ctx, stopping.signal) ?? [])];
+  const loops = [agents.run(stopping.signal), taskCredentials.run(stopping.signal), ...SERVICES.flatMap((service) => service.controllers?.(ctx, stopping.signal) ?? [])];
 
   let agent: AgentHandle | undefined;
   if (options.localAgent !== false) {
@@ -151,6 +160,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       ...hostAdapters(),
       // The local host is the first managed host: Fargate tasks run on the local engine too.
       managedCapacity: true,
+      endpointEnvironment: options.endpointEnvironment,
     });
     // Ready means RunTask can place on the local instance (and Fargate on its managed capacity): wait until its agent's channel is up.
     const instanceArn = agent.containerInstanceArn;
