@@ -5,6 +5,7 @@
 // change, so it never shows a half-applied state.
 import { createHash } from 'node:crypto';
 import type { FirewalledAddress, HostFirewall } from '../../core/runtime.js';
+import { chain, icmpType, ipv4, ipv4Cidr, portRange, protocol } from './iptables-args.js';
 import { Iptables } from './iptables.js';
 
 /** A chain name of at most 28 characters, the same for a scope every time. */
@@ -12,27 +13,31 @@ export const chainName = (scope: string) => `WHARF-${createHash('sha256').update
 
 /** iptables' match for one rule's protocol and ports. */
 function match(rule: FirewalledAddress['ingress'][number]): string {
-  const { protocol, fromPort, toPort } = rule;
-  if (protocol === 'all' || protocol === '-1') return '';
-  if (protocol === 'tcp' || protocol === 'udp') {
-    return fromPort === undefined ? `-p ${protocol}` : `-p ${protocol} --dport ${fromPort}:${toPort ?? fromPort}`;
-  }
-  if (protocol === 'icmp') {
+  const { fromPort, toPort } = rule;
+  if (rule.protocol === 'all' || rule.protocol === '-1') return '';
+  const p = protocol(rule.protocol);
+  if (p === 'tcp' || p === 'udp') return fromPort === undefined ? `-p ${p}` : `-p ${p} --dport ${portRange(fromPort, toPort ?? fromPort)}`;
+  if (p === 'icmp') {
     // EC2's -1 is any type (or any code of the type).
     if (fromPort === undefined || fromPort < 0) return '-p icmp';
-    return `-p icmp --icmp-type ${toPort === undefined || toPort < 0 ? fromPort : `${fromPort}/${toPort}`}`;
+    return `-p icmp --icmp-type ${icmpType(fromPort, toPort === undefined || toPort < 0 ? undefined : toPort)}`;
   }
-  return `-p ${protocol}`;
+  return `-p ${p}`;
 }
 
-/** The chain's content, in iptables-restore's format (declaring the chain flushes it). */
-export function ruleset(chain: string, addresses: readonly FirewalledAddress[]): string {
-  const lines = ['*filter', `:${chain} - [0:0]`, `-A ${chain} -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN`];
+/**
+ * The chain's content, in iptables-restore's format (declaring the chain flushes it). Every value is
+ * checked for its option (iptables-args.ts): a rule is one line, whatever a security group holds.
+ */
+export function ruleset(name: string, addresses: readonly FirewalledAddress[]): string {
+  const target = chain(name);
+  const lines = ['*filter', `:${target} - [0:0]`, `-A ${target} -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN`];
   for (const { address, ingress } of addresses) {
+    const destination = ipv4(address);
     for (const rule of ingress) {
-      for (const source of rule.sources) lines.push(`-A ${chain} -d ${address}/32 -s ${source} ${match(rule)} -j RETURN`.replace(/ +/g, ' '));
+      for (const source of rule.sources) lines.push(`-A ${target} -d ${destination}/32 -s ${ipv4Cidr(source)} ${match(rule)} -j RETURN`.replace(/ +/g, ' '));
     }
-    lines.push(`-A ${chain} -d ${address}/32 -j DROP`);
+    lines.push(`-A ${target} -d ${destination}/32 -j DROP`);
   }
   lines.push('COMMIT', '');
   return lines.join('\n');
