@@ -20,7 +20,8 @@ import {
 } from '@aws-sdk/client-iam';
 import type { CallContext } from '../src/core/caller.js';
 import type { IamGroupRecord, IamPolicyRecord, IamUserRecord } from '../src/core/iam.js';
-import { authorizer } from '../src/control/authorization/authorizer.js';
+import { bindServices } from '../src/api/services.js';
+import { authorization } from '../src/control/authorization/authorizer.js';
 import { fixture } from '../src/control/ecs/fixtures.js';
 import { AWS_MANAGED_POLICIES } from '../src/control/iam/managed-policies.js';
 import { wrk } from './api.js';
@@ -84,7 +85,7 @@ async function stepAlone() {
     for (const group of groups) tx.put('iamGroup', group.GroupName, group);
     tx.put('iamUser', user.UserName, user);
   });
-  const authorize = authorizer(ctx);
+  const { authorize } = authorization(ctx, bindServices(ctx).rules);
   const userCall: CallContext = {
     ...call,
     sourceIp: '127.0.0.1',

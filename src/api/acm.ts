@@ -23,4 +23,5 @@ export const acm: ServiceModule = {
       ListTagsForCertificate: (input) => listTagsForCertificate(ctx, input),
     },
   }),
+  authorization: { taggedKinds: ['certificate'] },
 };

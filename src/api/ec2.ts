@@ -37,6 +37,7 @@ export const ec2: ServiceModule = {
       DescribeAvailabilityZones: (input) => describeAvailabilityZones(ctx, input),
     },
   }),
+  authorization: { taggedKinds: ['vpc', 'subnet', 'securityGroup', 'networkInterface'] },
   ensureDefaults: async (ctx) => {
     await ensureDefaultVpc(ctx);
   },

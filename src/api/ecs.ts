@@ -51,6 +51,7 @@ import { runRetention } from '../control/ecs/retention.js';
 import { runServiceController } from '../control/ecs/service-controller.js';
 import { recordTaskEvents } from '../control/ecs/task-events.js';
 import { runTaskSettlement } from '../control/ecs/task-settlement.js';
+import { ecsRules } from '../control/ecs/authorization.js';
 
 export const ecs: ServiceModule = {
   binding: (ctx) => ({
@@ -103,6 +104,7 @@ export const ecs: ServiceModule = {
       DescribeServiceRevisions: (input) => describeServiceRevisions(ctx, input),
     },
   }),
+  authorization: ecsRules,
   controllers: (ctx, signal) => {
     // Task state change events, kept for EventBridge (not yet delivered anywhere).
     recordTaskEvents(ctx, signal);

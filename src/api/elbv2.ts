@@ -71,6 +71,7 @@ export const elbv2: ServiceModule = {
       DescribeTags: (input) => describeTags(ctx, input),
     },
   }),
+  authorization: { taggedKinds: ['loadBalancer', 'targetGroup', 'listener', 'rule'] },
   // The data plane's manager runs where a data plane is (ctx.loadBalancers); targets follow ECS services.
   controllers: (ctx, signal) => [
     ...(ctx.loadBalancers ? [new LoadBalancerController(ctx, ctx.loadBalancers.dataPlane, { address: ctx.loadBalancers.address }).run(signal)] : []),

@@ -55,6 +55,7 @@ import { updateRoleDescription } from '../control/iam/update-role-description.js
 import { updateUser } from '../control/iam/update-user.js';
 import { loadModel } from '../protocol/model.js';
 import type { ServiceModule } from './module.js';
+import { iamRules } from '../control/iam/authorization.js';
 
 export const iam: ServiceModule = {
   binding: (ctx) => ({
@@ -147,4 +148,5 @@ export const iam: ServiceModule = {
       SimulateCustomPolicy: (input) => simulateCustomPolicy(ctx, input),
     },
   }),
+  authorization: iamRules,
 };

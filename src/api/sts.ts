@@ -5,6 +5,7 @@ import { getCallerIdentity } from '../control/sts/get-caller-identity.js';
 import { getSessionToken } from '../control/sts/get-session-token.js';
 import { loadModel } from '../protocol/model.js';
 import type { ServiceModule } from './module.js';
+import { stsRules } from '../control/sts/authorization.js';
 
 export const sts: ServiceModule = {
   binding: (ctx) => ({
@@ -17,4 +18,5 @@ export const sts: ServiceModule = {
       GetSessionToken: (input, call) => getSessionToken(ctx, input, call),
     },
   }),
+  authorization: stsRules,
 };

@@ -8,7 +8,7 @@ import type { CallContext } from '../core/caller.js';
 import { SerializationException } from '../core/errors.js';
 import { INSTANCE_CREDENTIALS_PATH, INSTANCE_JOIN_PATH, type InstanceJoinRequest } from '../core/instance-join.js';
 import type { ControlContext } from '../control/context.js';
-import type { Permit } from '../control/authorization/permit.js';
+import type { Permit } from '../control/authorization/authorizer.js';
 import { ECS_INSTANCE_ROLE, joinInstance, refreshInstanceCredentials } from '../control/iam/instance-join.js';
 import type { Authenticate } from '../protocol/gateway.js';
 

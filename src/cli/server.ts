@@ -3,15 +3,14 @@
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { startAgent, type AgentHandle } from '../agent/agent.js';
-import { SERVICES } from '../api/services.js';
+import { bindServices, SERVICES } from '../api/services.js';
 import { AGENT_CHANNEL_PATH } from '../core/agent-protocol.js';
 import { AccessDeniedException } from '../core/errors.js';
 import type { Logger, Timer } from '../core/ports.js';
 import { AgentChannel, type AgentParams } from '../control/agents.js';
 import { TaskCredentials } from '../control/ecs/task-credentials.js';
 import { assumeRole } from '../control/sts/sessions.js';
-import { authorizer } from '../control/authorization/authorizer.js';
-import { permitter } from '../control/authorization/permit.js';
+import { authorization } from '../control/authorization/authorizer.js';
 import type { ControlContext } from '../control/context.js';
 import { resolveCredentials } from '../control/iam/credentials.js';
 import { ensureEcsInstanceRole } from '../control/iam/instance-join.js';
@@ -85,10 +84,12 @@ export async function startServer(options: ServerOptions): Promise<Server> {
 
   const credentials: CredentialResolver = { resolve: (accessKeyId, token) => resolveCredentials(ctx, root, accessKeyId, token) };
 
-  // Permissions asked outside API operations (the agent channel's ecs:Poll, the join step's); none when permissive.
-  const permit = auth === 'sigv4' ? permitter(ctx) : undefined;
-  // Every API call's authorisation step; `--auth permissive` skips policies.
-  const authorize = auth === 'sigv4' ? authorizer(ctx) : undefined;
+  const { bindings, rules } = bindServices(ctx);
+  // Every API call's authorisation step, and the permissions asked outside operations (the agent channel's
+  // ecs:Poll, the join step's); `--auth permissive` skips policies.
+  const policies = auth === 'sigv4' ? authorization(ctx, rules) : undefined;
+  const permit = policies?.permit;
+  const authorize = policies?.authorize;
   // Task roles: STS assumes them for ECS tasks; the agent channel pushes the credentials to the tasks' agents.
   const taskCredentials = new TaskCredentials(ctx, async ({ roleArn, sessionName, taskArn }) => {
     const { credentials: issued } = assumeRole(ctx, { roleArn, sessionName, taskArn, servicePrincipal: 'ecs-tasks.amazonaws.com' });
@@ -113,7 +114,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   };
 
   const gateway = createGateway({
-    services: SERVICES.map((service) => service.binding(ctx)),
+    services: bindings,
     credentials,
     auth,
     authorize,

@@ -20,7 +20,7 @@ import {
 import { taskHost, type ContainerInstanceRecord, type TaskRecord } from '../core/ecs.js';
 import { applyHealth, applyTaskReport, neverStarted } from '../core/task-lifecycle.js';
 import { assignmentsFor, changesAssignment } from './assignments.js';
-import type { Permit } from './authorization/permit.js';
+import type { Permit } from './authorization/authorizer.js';
 import type { TaskCredentials } from './ecs/task-credentials.js';
 import type { ControlContext } from './context.js';
 import { notOwnInstance, speaksFor } from './ecs/instance-binding.js';

@@ -7,7 +7,8 @@ import type { AuthorizationCall } from '../../core/authorization.js';
 import type { Caller, CallContext } from '../../core/caller.js';
 import type { IamRoleRecord, IamUserRecord } from '../../core/iam.js';
 import { fixture, putCluster, putTaskDefinition, type Fixture } from '../ecs/fixtures.js';
-import { authorizer } from './authorizer.js';
+import { bindServices } from '../../api/services.js';
+import { authorization, type Authorization } from './authorizer.js';
 
 const ACCOUNT = '123456789012';
 const doc = (...Statement: object[]) => JSON.stringify({ Version: '2012-10-17', Statement });
@@ -15,7 +16,7 @@ const allow = (Action: string | string[], Resource: string | string[] = '*', Con
 const deny = (Action: string | string[], Resource: string | string[] = '*', Condition?: object) => ({ Effect: 'Deny', Action, Resource, ...(Condition && { Condition }) });
 
 let world: Fixture;
-let authorize: ReturnType<typeof authorizer>;
+let authorize: Authorization['authorize'];
 
 const user = (name: string, extra: Partial<IamUserRecord> = {}): IamUserRecord => ({
   UserName: name, UserId: `AIDA${name.toUpperCase()}`, Arn: `arn:aws:iam::${ACCOUNT}:user/${name}`, Path: '/', CreateDate: new Date(0),
@@ -42,7 +43,7 @@ function refusal(request: AuthorizationCall): (Error & { code: string; status: n
 
 before(async () => {
   world = await fixture();
-  authorize = authorizer(world.ctx);
+  authorize = authorization(world.ctx, bindServices(world.ctx).rules).authorize;
   await putCluster(world.ctx, 'default');
   await putCluster(world.ctx, 'prod');
   await putTaskDefinition(world.ctx, 'web');

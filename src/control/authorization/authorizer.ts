@@ -1,37 +1,58 @@
-// The authorisation step of every call (the gateway's `authorize` hook): root is allowed everything
-// without evaluation, as in AWS; any other caller's requests are evaluated against its policies, and the
-// first that is not allowed refuses the call with its protocol's denial and AWS's message.
+// The authorisation step of every call (the gateway's `authorize` hook), and the same decision for
+// permissions asked outside API operations (`permit`: the agent channel's ecs:Poll, the join step's): root
+// is allowed everything without evaluation, as in AWS; any other caller's requests are evaluated against its
+// policies, and the first that is not allowed refuses the call with its protocol's denial and AWS's message.
 import type { AuthorizationCall } from '../../core/authorization.js';
-import type { Caller } from '../../core/caller.js';
+import type { CallContext, Caller } from '../../core/caller.js';
 import { AccessDeniedException, type AwsError } from '../../core/errors.js';
 import { AccessDenied, UnauthorizedOperation } from '../../core/iam-errors.js';
 import { denialMessage, evaluate } from '../../core/policy/evaluate.js';
+import type { ConditionContext } from '../../core/policy/types.js';
 import type { ControlContext } from '../context.js';
 import { loadServiceCatalogue, iamPrefixOf, type ServiceCatalogue } from './catalogue.js';
 import { Principals } from './principals.js';
-import { requestsFor } from './requests.js';
+import { globalKeys, requestsFor } from './requests.js';
 import type { ServiceRules } from './rules.js';
-import { SERVICE_RULES } from './services.js';
 
 const NO_RULES: ServiceRules = {};
 
-/** The gateway's `authorize` hook. Synchronous: every decision reads memory only. */
-export function authorizer(ctx: ControlContext): (request: AuthorizationCall) => void {
+/** Returns when policy lets `call` perform `action` on `resource`; throws AccessDeniedException with AWS's message when not. */
+export type Permit = (call: CallContext, action: string, resource: string, keys?: ConditionContext) => void;
+
+export interface Authorization {
+  /** The gateway's `authorize` hook. Synchronous: every decision reads memory only. */
+  authorize(request: AuthorizationCall): void;
+  permit: Permit;
+}
+
+/** Each served service's additions to the generic rule, by its signing name (from the service modules). */
+export type RulesBySigningName = Readonly<Record<string, ServiceRules>>;
+
+export function authorization(ctx: ControlContext, rules: RulesBySigningName): Authorization {
   const catalogues = new Map<string, ServiceCatalogue>();
   const principals = new Principals(ctx.state);
-  return ({ service, protocol, operation, input, call }) => {
-    const { caller } = call;
-    if (isRoot(caller)) return;
-    const prefix = iamPrefixOf(service);
-    const rules = SERVICE_RULES[prefix] ?? NO_RULES;
-    if (rules.unauthorized?.includes(operation)) return;
-    let catalogue = catalogues.get(service);
-    if (!catalogue) catalogues.set(service, (catalogue = loadServiceCatalogue(service)));
-    const evaluation = principals.evaluationInput(caller);
-    for (const request of requestsFor(ctx, catalogue, rules, operation, input, call, evaluation.tags)) {
+  return {
+    authorize: ({ service, protocol, operation, input, call }) => {
+      const { caller } = call;
+      if (isRoot(caller)) return;
+      const serviceRules = rules[service] ?? NO_RULES;
+      if (serviceRules.unauthorized?.includes(operation)) return;
+      let catalogue = catalogues.get(service);
+      if (!catalogue) catalogues.set(service, (catalogue = loadServiceCatalogue(service)));
+      const evaluation = principals.evaluationInput(caller);
+      for (const request of requestsFor(ctx, catalogue, serviceRules, operation, input, call, evaluation.tags)) {
+        const result = evaluate(evaluation, request);
+        if (result.decision !== 'Allow') throw denial(protocol, denialMessage(caller.arn, request, result));
+      }
+    },
+    permit: (call, action, resource, keys = {}) => {
+      const { caller } = call;
+      if (isRoot(caller)) return;
+      const evaluation = principals.evaluationInput(caller);
+      const request = { action, resource, context: { ...globalKeys(ctx, call, evaluation.tags), ...keys } };
       const result = evaluate(evaluation, request);
-      if (result.decision !== 'Allow') throw denial(protocol, denialMessage(caller.arn, request, result));
-    }
+      if (result.decision !== 'Allow') throw new AccessDeniedException(denialMessage(caller.arn, request, result));
+    },
   };
 }
 

@@ -6,7 +6,7 @@ import type { CallContext } from '../../core/caller.js';
 import { fixture, putCluster, putTaskDefinition, type Fixture } from '../ecs/fixtures.js';
 import { compileTemplate, loadServiceCatalogue } from './catalogue.js';
 import { requestsFor } from './requests.js';
-import { SERVICE_RULES } from './services.js';
+import { bindServices } from '../../api/services.js';
 
 const ACCOUNT = '123456789012';
 const ecs = loadServiceCatalogue('ecs');
@@ -31,7 +31,7 @@ before(async () => {
 });
 
 const requests = (catalogue: ReturnType<typeof loadServiceCatalogue>, operation: string, input: unknown, tags: Record<string, string> = {}) =>
-  requestsFor(world.ctx, catalogue, SERVICE_RULES[catalogue.prefix] ?? {}, operation, input, call, tags);
+  requestsFor(world.ctx, catalogue, bindServices(world.ctx).rules[catalogue.prefix] ?? {}, operation, input, call, tags);
 const summary = (list: ReturnType<typeof requests>) => list.map((r) => `${r.action} ${r.resource}`);
 
 describe('the catalogue', () => {

@@ -8,7 +8,7 @@ import type { CallContext } from '../../core/caller.js';
 import { AccessDeniedException, InvalidParameterValue } from '../../core/errors.js';
 import type { IamInstanceProfileRecord, IamRoleRecord } from '../../core/iam.js';
 import type { InstanceCredentialsDocument, InstanceJoinDocument, InstanceJoinRequest } from '../../core/instance-join.js';
-import type { Permit } from '../authorization/permit.js';
+import type { Permit } from '../authorization/authorizer.js';
 import type { ControlContext } from '../context.js';
 import { iamArn, iamId } from './entities.js';
 import { assumeRole } from '../sts/sessions.js';

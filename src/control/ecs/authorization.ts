@@ -7,9 +7,9 @@
 import { clusterArn, parseArn, taskDefinitionArn } from '../../core/arn.js';
 import type { ConditionContext } from '../../core/policy/types.js';
 import type { ControlContext } from '../context.js';
-import { clusterArnOf, parseTaskDefinitionRef, resolveTaskDefinition } from '../ecs/lookups.js';
-import { variablesIn, type Variables } from './resources.js';
-import type { ImpliedAction, ServiceRules } from './rules.js';
+import { variablesIn, type Variables } from '../authorization/resources.js';
+import type { ImpliedAction, ServiceRules } from '../authorization/rules.js';
+import { clusterArnOf, parseTaskDefinitionRef, resolveTaskDefinition } from './lookups.js';
 
 const TASK_ROLE_PRINCIPAL = 'ecs-tasks.amazonaws.com';
 const SERVICE_ROLE_PRINCIPAL = 'ecs.amazonaws.com';

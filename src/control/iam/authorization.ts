@@ -1,12 +1,10 @@
-// IAM's and STS's additions to the generic rule. IAM ARNs carry the entity's path
+// IAM's additions to the generic rule. IAM ARNs carry the entity's path
 // (`user/${UserNameWithPath}`), which the input's bare name does not: it comes from the entity's record
-// (or, for Create*, the input's `Path`). STS: GetCallerIdentity and GetSessionToken need no permission
-// (AWS: "No permissions are required to perform this operation"), and AssumeRole authorises itself, since
-// its decision joins the role's trust policy with the caller's identity policies (control/sts).
+// (or, for Create*, the input's `Path`).
 import type { Kind } from '../../core/records.js';
 import type { ConditionContext } from '../../core/policy/types.js';
-import type { Variables } from './resources.js';
-import type { ServiceRules } from './rules.js';
+import type { Variables } from '../authorization/resources.js';
+import type { ServiceRules } from '../authorization/rules.js';
 
 // Template variable, the input member naming the entity, and the kind its record is stored as (by name).
 const ENTITIES: [variable: string, member: string, kind: Kind | undefined][] = [
@@ -39,8 +37,4 @@ export const iamRules: ServiceRules = {
     }
     return keys;
   },
-};
-
-export const stsRules: ServiceRules = {
-  unauthorized: ['GetCallerIdentity', 'GetSessionToken', 'AssumeRole'],
 };
