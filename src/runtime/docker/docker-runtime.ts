@@ -3,6 +3,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import Docker from 'dockerode';
+import { bindEntry, dockerName, environmentEntry, extraHostEntry, linkEntry, tmpfsOptions, volumesFromEntry } from './docker-encoding.js';
 import { PAUSE_IMAGE, PAUSE_PATH, pauseRootfs } from './pause-image.js';
 import {
   RuntimeError,
@@ -88,12 +89,12 @@ function dockerCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOptions
   const attachment = spec.networkAttachment;
   const seconds = (s: number) => s * NANOS_PER_SECOND;
   return {
-    name: spec.name,
+    name: dockerName(spec.name),
     Image: spec.image,
     Labels: spec.labels,
     Cmd: spec.command,
     Entrypoint: spec.entryPoint,
-    Env: spec.environment && Object.entries(spec.environment).map(([k, v]) => `${k}=${v}`),
+    Env: spec.environment && Object.entries(spec.environment).map(([k, v]) => environmentEntry(k, v)),
     WorkingDir: spec.workingDirectory,
     User: spec.user,
     Hostname: spec.hostname,
@@ -120,7 +121,7 @@ function dockerCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOptions
             ports.map((p) => [`${p.containerPort}/${p.protocol}`, [{ HostPort: p.hostPort ? String(p.hostPort) : '' }]]),
           )
         : undefined,
-      Links: bridged ? spec.links?.map((l) => `${l.container}:${l.alias}`) : undefined,
+      Links: bridged ? spec.links?.map((l) => linkEntry(l.container, l.alias)) : undefined,
       CpuShares: spec.cpuShares,
       Memory: spec.memoryBytes,
       MemoryReservation: spec.memoryReservationBytes,
@@ -128,9 +129,9 @@ function dockerCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOptions
       CgroupParent: spec.cgroupParent,
       Ulimits: spec.ulimits?.map((u) => ({ Name: u.name, Soft: u.soft, Hard: u.hard })),
       ReadonlyRootfs: spec.readonlyRootFilesystem,
-      Binds: spec.mounts?.map((m) => `${m.source}:${m.containerPath}${m.readOnly ? ':ro' : ''}`),
-      VolumesFrom: spec.volumesFrom?.map((v) => `${v.container}:${v.readOnly ? 'ro' : 'rw'}`),
-      ExtraHosts: spec.extraHosts?.map((h) => `${h.hostname}:${h.ipAddress}`),
+      Binds: spec.mounts?.map(bindEntry),
+      VolumesFrom: spec.volumesFrom?.map((v) => volumesFromEntry(v.container, v.readOnly)),
+      ExtraHosts: spec.extraHosts?.map((h) => extraHostEntry(h.hostname, h.ipAddress)),
       Dns: spec.dnsServers,
       DnsSearch: spec.dnsSearchDomains,
       Privileged: spec.privileged,
@@ -139,7 +140,7 @@ function dockerCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOptions
       Init: spec.init,
       ShmSize: spec.shmSizeBytes,
       Tmpfs: spec.tmpfs && Object.fromEntries(
-        spec.tmpfs.map((t) => [t.containerPath, [`size=${t.sizeMiB}m`, ...t.mountOptions].join(',')]),
+        spec.tmpfs.map((t) => [t.containerPath, tmpfsOptions(t.sizeMiB, t.mountOptions)]),
       ),
       Devices: spec.devices?.map((d) => ({
         PathOnHost: d.hostPath,

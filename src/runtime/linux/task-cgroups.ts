@@ -6,6 +6,7 @@
 import { mkdir, readFile, readdir, rmdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TaskCgroups, TaskLimits } from '../../core/runtime.js';
+import { pathSegment } from '../../core/path-segment.js';
 
 /** The CFS period the quota is a share of, in microseconds (the kernel's default). */
 const CFS_PERIOD_US = 100_000;
@@ -39,6 +40,7 @@ export class LinuxTaskCgroups implements TaskCgroups {
   ) {}
 
   async create(taskId: string, limits: TaskLimits): Promise<string> {
+    pathSegment(taskId);
     const mounts = await this.mounts();
     const v1 = (controller: string) => mounts.find((m) => m.version === 1 && m.controllers.includes(controller));
     const quota = limits.cpuUnits === undefined ? undefined : Math.max(1000, Math.round((limits.cpuUnits / 1024) * CFS_PERIOD_US));
@@ -77,7 +79,7 @@ export class LinuxTaskCgroups implements TaskCgroups {
 
   async remove(taskId: string): Promise<void> {
     // The engine makes the task's cgroup in every hierarchy (not only those with limits): remove it from all.
-    for (const mount of await this.mounts()) await removeTree(join(mount.path, this.parent, taskId));
+    for (const mount of await this.mounts()) await removeTree(join(mount.path, this.parent, pathSegment(taskId)));
   }
 
   private async mounts(): Promise<CgroupMount[]> {
