@@ -7,7 +7,7 @@ import { bindServices, SERVICES } from '../api/services.js';
 import { AGENT_CHANNEL_PATH } from '../core/agent-protocol.js';
 import { AccessDeniedException } from '../core/errors.js';
 import type { Logger, Timer } from '../core/ports.js';
-import { AgentChannel, type AgentParams } from '../control/agents.js';
+import { AgentChannel, type AgentParams } from '../control/ecs/agents.js';
 import { TaskCredentials } from '../control/ecs/task-credentials.js';
 import { assumeRole } from '../control/sts/sessions.js';
 import { authorization } from '../control/authorization/authorizer.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, test } from 'node:test';
 import type { ClusterRecord, ContainerInstanceRecord } from '../../core/ecs.js';
 import { registeredResources } from '../../scheduler/resources.js';
-import { assignmentsFor } from '../assignments.js';
+import { assignmentsFor } from './assignments.js';
 import { ensureDefaultVpc } from '../ec2/vpcs.js';
 import { settleTasks } from './task-settlement.js';
 import { describeClusters } from './describe-clusters.js';

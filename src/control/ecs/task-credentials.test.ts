@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
-import { assignmentsFor } from '../assignments.js';
+import { assignmentsFor } from './assignments.js';
 import { IMAGE, fixture, putCluster, putInstance, putTaskDefinition } from './fixtures.js';
 import { runTask } from './run-task.js';
 import { submitTaskStateChange } from './submit-task-state-change.js';

@@ -8,7 +8,7 @@ import { TARGET_HEALTH } from '../../core/elbv2.js';
 import type { AwsError } from '../../core/errors.js';
 import { targetHealthKey, type DataPlaneConfig, type LoadBalancerDataPlane, type TargetHealthReport } from '../../core/load-balancer.js';
 import { requestStop } from '../../core/task-lifecycle.js';
-import { assignmentsFor } from '../assignments.js';
+import { assignmentsFor } from '../ecs/assignments.js';
 import { fixture, putCluster, putInstance, putTask, putTaskDefinition, type Fixture } from '../ecs/fixtures.js';
 import { createListener } from './create-listener.js';
 import { createLoadBalancer } from './create-load-balancer.js';

@@ -7,7 +7,7 @@
 // an agent on its instance profile's session only its own instance's, and any caller only while policy
 // lets it `ecs:Poll` that instance (AmazonEC2ContainerServiceforEC2Role does).
 import type { RawData, WebSocket } from 'ws';
-import type { CallContext } from '../core/caller.js';
+import type { CallContext } from '../../core/caller.js';
 import {
   CLOSE_DEREGISTERED,
   CLOSE_GOING_AWAY,
@@ -16,17 +16,17 @@ import {
   type AgentMessage,
   type ContainerHealth,
   type ControlMessage,
-} from '../core/agent-protocol.js';
-import { taskHost, type ContainerInstanceRecord, type TaskRecord } from '../core/ecs.js';
-import { applyHealth, applyTaskReport, neverStarted } from '../core/task-lifecycle.js';
+} from '../../core/agent-protocol.js';
+import { taskHost, type ContainerInstanceRecord, type TaskRecord } from '../../core/ecs.js';
+import { applyHealth, applyTaskReport, neverStarted } from '../../core/task-lifecycle.js';
 import { assignmentsFor, changesAssignment } from './assignments.js';
-import type { Permit } from './authorization/authorizer.js';
-import type { TaskCredentials } from './ecs/task-credentials.js';
-import type { ControlContext } from './context.js';
-import { notOwnInstance, speaksFor } from './ecs/instance-binding.js';
-import { clusterArnOf, findContainerInstance } from './ecs/lookups.js';
-import { every } from './runner.js';
-import type { Change, State, Transaction } from './state.js';
+import type { Permit } from '../authorization/authorizer.js';
+import type { TaskCredentials } from './task-credentials.js';
+import type { ControlContext } from '../context.js';
+import { notOwnInstance, speaksFor } from './instance-binding.js';
+import { clusterArnOf, findContainerInstance } from './lookups.js';
+import { every } from '../runner.js';
+import type { Change, State, Transaction } from '../state.js';
 
 /** The query of the agent channel's URL: `/_wharf/agent?cluster=<arn>&containerInstance=<arn>[&managedCapacity=true]`. */
 export interface AgentParams {

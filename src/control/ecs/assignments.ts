@@ -1,11 +1,11 @@
 // The assignment of a container instance: every task the control plane wants its agent to converge on.
-import type { TaskAssignment, TaskNetwork, TaskRoleCredentials } from '../core/agent-protocol.js';
-import { taskHost, type TaskRecord } from '../core/ecs.js';
-import { withOverrides } from '../core/task-overrides.js';
-import { taskNetwork } from './ecs/task-networking.js';
-import type { State } from './state.js';
-import { tasksByHost } from './ecs/indexes.js';
-import type { TaskCredentials } from './ecs/task-credentials.js';
+import type { TaskAssignment, TaskNetwork, TaskRoleCredentials } from '../../core/agent-protocol.js';
+import { taskHost, type TaskRecord } from '../../core/ecs.js';
+import { withOverrides } from '../../core/task-overrides.js';
+import { taskNetwork } from './task-networking.js';
+import type { State } from '../state.js';
+import { tasksByHost } from './indexes.js';
+import type { TaskCredentials } from './task-credentials.js';
 
 /** Where assignments get the credentials of tasks' roles. */
 export type AssignmentCredentials = Pick<TaskCredentials, 'of'>;

@@ -3,17 +3,17 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { WebSocket, WebSocketServer } from 'ws';
-import { CLOSE_REPLACED, CLOSE_UNKNOWN_INSTANCE, type ControlMessage } from '../core/agent-protocol.js';
-import type { CallContext } from '../core/caller.js';
-import type { ClusterRecord, ContainerInstanceRecord } from '../core/ecs.js';
-import { AccessDeniedException } from '../core/errors.js';
-import type { IamRoleRecord } from '../core/iam.js';
+import { CLOSE_REPLACED, CLOSE_UNKNOWN_INSTANCE, type ControlMessage } from '../../core/agent-protocol.js';
+import type { CallContext } from '../../core/caller.js';
+import type { ClusterRecord, ContainerInstanceRecord } from '../../core/ecs.js';
+import { AccessDeniedException } from '../../core/errors.js';
+import type { IamRoleRecord } from '../../core/iam.js';
 import { AgentChannel, planAgentSweep } from './agents.js';
-import { instanceCall } from './ecs/instance-fixtures.js';
-import { IMAGE, fixture, type Fixture, putCluster, putInstance, putTaskDefinition } from './ecs/fixtures.js';
-import { runTask } from './ecs/run-task.js';
-import { stopTask } from './ecs/stop-task.js';
-import { submitTaskStateChange } from './ecs/submit-task-state-change.js';
+import { instanceCall } from './instance-fixtures.js';
+import { IMAGE, fixture, type Fixture, putCluster, putInstance, putTaskDefinition } from './fixtures.js';
+import { runTask } from './run-task.js';
+import { stopTask } from './stop-task.js';
+import { submitTaskStateChange } from './submit-task-state-change.js';
 
 /** A test agent: the client end of the channel, its pushes in arrival order. */
 class Agent {

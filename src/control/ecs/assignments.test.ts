@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assignmentsFor, changesAssignment } from './assignments.js';
-import { IMAGE, fixture, putCluster, putInstance, putTaskDefinition } from './ecs/fixtures.js';
-import { runTask } from './ecs/run-task.js';
-import { stopTask } from './ecs/stop-task.js';
-import { submitTaskStateChange } from './ecs/submit-task-state-change.js';
+import { IMAGE, fixture, putCluster, putInstance, putTaskDefinition } from './fixtures.js';
+import { runTask } from './run-task.js';
+import { stopTask } from './stop-task.js';
+import { submitTaskStateChange } from './submit-task-state-change.js';
 
 test('the assignment: tasks not yet STOPPED, definitions with overrides applied', async () => {
   const f = await fixture();
