@@ -69,8 +69,9 @@ await docker();
 // HAProxy is the load balancers' data plane (Wharf runs it; nothing else does); iproute2 and iptables give
 // awsvpc tasks their interfaces and security groups.
 aptInstall(['haproxy', 'iproute2', 'iptables']);
-// A local busybox image (no public registry is reachable): the README's examples and the tests run it.
-aptInstall(['busybox-static']);
+// Local images (no public registry is reachable): busybox for the README's examples and the tests, a
+// minimal Debian with the AWS CLI (made by debootstrap) for the task-role tests.
+aptInstall(['busybox-static', 'debootstrap']);
 run('bash', [join(root, 'scripts', 'test-images.sh')]);
 say('building');
 run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json']);

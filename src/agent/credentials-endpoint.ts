@@ -1,12 +1,14 @@
 // What a task's containers get to reach AWS from inside: the task role's credentials endpoint (the server
 // in credentials-server.ts, with the host's routing kept in line with the tasks that have a role), and
 // the variables that point the unchanged SDKs and CLI at Wharf (AWS_ENDPOINT_URL, unless turned off) and
-// at its region.
+// at its region. When Wharf listens on the host's loopback, which only host-network tasks reach, the
+// other tasks' AWS_ENDPOINT_URL is the credentials server, which relays their calls (endpoint-relay.ts).
 import { networkInterfaces } from 'node:os';
 import type { TaskAssignment } from '../core/agent-protocol.js';
 import type { Logger } from '../core/ports.js';
 import { isRuntimeError, type ContainerRuntime, type CredentialsRouting } from '../core/runtime.js';
 import { startCredentialsServer, type CredentialsServer } from './credentials-server.js';
+import { EndpointRelay } from './endpoint-relay.js';
 import { errorMessage } from './local-task.js';
 import type { TaskEngine } from './task-engine.js';
 
@@ -41,10 +43,12 @@ export class CredentialsEndpoint {
   ) {}
 
   static async start(options: CredentialsEndpointOptions): Promise<CredentialsEndpoint> {
-    const { runtime } = options;
+    const { runtime, endpointEnvironment = true } = options;
+    const endpoint = new URL(options.endpoint);
     const server = await startCredentialsServer(options.dataDir, {
       log: options.log,
       now: () => new Date(),
+      ...(endpointEnvironment && isLoopback(endpoint.hostname) && { relay: new EndpointRelay(endpoint) }),
       addresses: {
         containerAddresses: async (taskArn) => {
           const ids = (options.engine()?.snapshot(taskArn)?.containers ?? []).flatMap((c) => (c.runtimeId ? [c.runtimeId] : []));
@@ -100,11 +104,10 @@ export class CredentialsEndpoint {
     await this.server.close();
   }
 
-  /** Where the task reaches Wharf: a loopback endpoint is the host's address on the task's network. */
+  /** Where the task reaches Wharf: for a loopback endpoint, the relay at the host's address on the task's network. */
   private endpointFor(task: TaskAssignment): string {
     const url = new URL(this.options.endpoint);
-    const mode = task.taskDefinition.networkMode;
-    if (mode !== 'host' && isLoopback(url.hostname)) url.hostname = task.network?.gateway ?? this.options.bridgeGateway;
-    return url.origin;
+    if (task.taskDefinition.networkMode === 'host' || !isLoopback(url.hostname)) return url.origin;
+    return `http://${task.network?.gateway ?? this.options.bridgeGateway}:${this.server.listeningPort}`;
   }
 }

@@ -6,7 +6,9 @@
 // environment). The credentials are those the control plane pushed with the assignment, the latest ones;
 // a task no longer assigned (stopped) is forgotten. A request is answered only from the task's own
 // addresses: its awsvpc address, its containers' bridge addresses, or the host itself for host-network
-// tasks; any other, or an unknown id, is refused the same way, saying nothing.
+// tasks; any other, or an unknown id, is refused the same way, saying nothing. Any other path, asked from
+// one of this agent's tasks, is relayed to Wharf's API when the tasks cannot reach it directly
+// (endpoint-relay.ts).
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -15,6 +17,7 @@ import { join } from 'node:path';
 import type { RoleCredentials, TaskAssignment } from '../core/agent-protocol.js';
 import type { Logger } from '../core/ports.js';
 import type { CredentialsRoute } from '../core/runtime.js';
+import type { EndpointRelay } from './endpoint-relay.js';
 
 const PATH = /^\/v2\/credentials\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
@@ -32,6 +35,8 @@ export interface CredentialsServerOptions {
   addresses: TaskAddresses;
   log: Logger;
   now(): Date;
+  /** Relays every other path to Wharf's API (for tasks that cannot reach it). */
+  relay?: EndpointRelay;
 }
 
 interface HeldTask {
@@ -52,17 +57,19 @@ export class CredentialsServer {
   private readonly server: Server;
   private readonly tasks = new Map<string, HeldTask>();
   private readonly byId = new Map<string, HeldTask>();
+  /** The addresses the held tasks ask from (host-network tasks aside): whom the relay serves. */
+  private taskAddresses: Promise<Set<string>> = Promise.resolve(new Set());
   private port = 0;
 
   constructor(private readonly options: CredentialsServerOptions) {
     this.server = createServer((req, res) => {
-      this.handle(req).then(
-        ({ status, body }) => respond(res, status, body),
-        (err: unknown) => {
-          options.log.error('credentials request failed', { error: err instanceof Error ? err.message : String(err) });
-          respond(res, 500, { code: 'InternalServerError', message: 'internal error' });
-        },
-      );
+      const fail = (err: unknown) => {
+        options.log.error('credentials request failed', { url: req.url, error: err instanceof Error ? err.message : String(err) });
+        if (res.headersSent) res.destroy();
+        else respond(res, 500, { code: 'InternalServerError', message: 'internal error' });
+      };
+      if (options.relay && !isCredentialsPath(req.url)) return void this.relay(req, res, options.relay).catch(fail);
+      this.handle(req).then(({ status, body }) => respond(res, status, body), fail);
     });
   }
 
@@ -76,7 +83,13 @@ export class CredentialsServer {
     return this.port;
   }
 
+  /** The port it listens on: where the host routes 169.254.170.2, and the relay's. */
+  get listeningPort(): number {
+    return this.port;
+  }
+
   close(): Promise<void> {
+    this.options.relay?.close();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
@@ -160,12 +173,43 @@ export class CredentialsServer {
     return { status: 200, body };
   }
 
+  /** Relays a request from one of the tasks; anyone else is refused (Wharf may listen on loopback so as not to be reached from elsewhere). */
+  private async relay(req: IncomingMessage, res: ServerResponse, relay: EndpointRelay): Promise<void> {
+    const from = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    if (!(await this.isTaskAddress(from))) {
+      this.options.log.warn('API relay refused to an address that is no task of this agent', { from });
+      return respond(res, 403, { code: 'AccessDenied', message: 'not a task of this container instance' });
+    }
+    await relay.forward(req, res);
+  }
+
+  /** Whether an address is one a held task asks from; looked up again on a miss (a container that just started). */
+  private async isTaskAddress(from: string): Promise<boolean> {
+    if ((await this.taskAddresses).has(from)) return true;
+    const collected = this.collectTaskAddresses();
+    this.taskAddresses = collected.catch(() => new Set());
+    return (await collected).has(from);
+  }
+
+  private async collectTaskAddresses(): Promise<Set<string>> {
+    const addresses = new Set<string>();
+    for (const { assignment } of this.tasks.values()) {
+      if (assignment.network) addresses.add(assignment.network.privateIpv4Address);
+      else if (assignment.taskDefinition.networkMode !== 'host') {
+        for (const address of await this.options.addresses.containerAddresses(assignment.taskArn)) addresses.add(address);
+      }
+    }
+    return addresses;
+  }
+
   private async fromTask(task: TaskAssignment, from: string): Promise<boolean> {
     if (task.network) return from === task.network.privateIpv4Address;
     if (task.taskDefinition.networkMode === 'host') return this.options.addresses.isHostAddress(from);
     return (await this.options.addresses.containerAddresses(task.taskArn)).includes(from);
   }
 }
+
+const isCredentialsPath = (url: string | undefined) => (url ?? '').startsWith('/v2/credentials/');
 
 function respond(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));

@@ -5,11 +5,19 @@
 // has stopped). Credentials are renewed once half their lifetime has passed: the agent then serves a fresh
 // set long before the SDKs' own refresh windows (botocore refreshes 15 minutes ahead, EC2's instance
 // metadata documents at least 5). Nothing here is persisted: after a restart the control plane issues anew.
+// A role STS will not let ECS assume (its trust policy does not allow ecs-tasks.amazonaws.com, or it is gone)
+// fails the task before it starts, with ECS's words; RunTask and StartTask refuse such a role outright.
 import type { RoleCredentials, TaskRoleCredentials } from '../../core/agent-protocol.js';
+import type { TaskOverride } from '@aws-sdk/client-ecs';
 import { lastSegment } from '../../core/arn.js';
-import type { TaskRecord } from '../../core/ecs.js';
+import type { TaskDefinitionRecord, TaskRecord } from '../../core/ecs.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
+import { AwsError } from '../../core/errors.js';
+import { requestStop } from '../../core/task-lifecycle.js';
 import { withOverrides } from '../../core/task-overrides.js';
+import type { ControlContext } from '../context.js';
 import { ControllerRunner, type RunnerContext } from '../runner.js';
+import { assumeRole } from '../sts/sessions.js';
 import type { Change, State } from '../state.js';
 
 /** What STS answers for one assumed role. */
@@ -36,6 +44,31 @@ export function taskRoles(state: Pick<State, 'get'>, task: TaskRecord): Partial<
   if (!definition) return {};
   const { taskRoleArn, executionRoleArn } = withOverrides(definition, task.overrides);
   return { ...(taskRoleArn && { task: taskRoleArn }), ...(executionRoleArn && { execution: executionRoleArn }) };
+}
+
+/** ECS's words for a role it cannot assume: RunTask's error, and the stopped reason of a task that could not start. */
+export const unableToAssume = (roleArn: string) =>
+  `ECS was unable to assume the role '${roleArn}' that was provided for this task. Please verify that the role being passed has the proper trust relationship and permissions and that your IAM user has permissions to pass this role.`;
+
+/** STS refused (a client error), as opposed to failing. */
+const refused = (err: unknown) => err instanceof AwsError && err.fault === 'client';
+
+/** The principal ECS assumes task roles as. */
+export const ECS_TASKS_PRINCIPAL = 'ecs-tasks.amazonaws.com';
+
+/** RunTask's and StartTask's check: ECS can assume every role the task would run with, or InvalidParameterException. */
+export function checkTaskRoles(ctx: ControlContext, definition: TaskDefinitionRecord, overrides?: TaskOverride): void {
+  const { taskRoleArn, executionRoleArn } = withOverrides(definition, overrides);
+  for (const roleArn of [taskRoleArn, executionRoleArn]) {
+    if (!roleArn) continue;
+    try {
+      // STS's own decision; the credentials are dropped (nothing is kept: the session is sealed in the token).
+      assumeRole(ctx, { roleArn, sessionName: 'ecs-task-role-check', servicePrincipal: ECS_TASKS_PRINCIPAL });
+    } catch (err) {
+      if (refused(err)) throw new InvalidParameterException(unableToAssume(roleArn));
+      throw err;
+    }
+  }
 }
 
 /** Whether a held set is still good at `now`: the same role, and less than half its lifetime gone. */
@@ -103,7 +136,14 @@ export class TaskCredentials {
     for (const kind of Object.keys(roles) as RoleKind[]) {
       const roleArn = roles[kind]!;
       const held = before[kind];
-      after[kind] = current(held, roleArn, now) ? held : await this.issue(roleArn, task, now);
+      try {
+        after[kind] = current(held, roleArn, now) ? held : await this.issue(roleArn, task, now);
+      } catch (err) {
+        // A renewal refused is tried again (the task keeps its credentials until they expire); a first issue
+        // refused means the task cannot start.
+        if (held || !refused(err)) throw err;
+        return this.failToStart(taskArn, roleArn, err);
+      }
     }
     // The task may have stopped while STS answered: then nothing is kept.
     if (this.ctx.state.get('task', taskArn)?.lastStatus === 'STOPPED') return void this.held.delete(taskArn);
@@ -114,6 +154,17 @@ export class TaskCredentials {
     }
     const renewals = Object.values(after).map((h) => h.renewAt - now);
     return renewals.length ? { requeueAfterMs: Math.max(0, Math.min(...renewals)) } : undefined;
+  }
+
+  private async failToStart(taskArn: string, roleArn: string, err: unknown): Promise<void> {
+    this.held.delete(taskArn);
+    const stoppedReason = unableToAssume(roleArn);
+    await this.ctx.state.mutate((tx) => {
+      const task = tx.get('task', taskArn);
+      const stopping = task && requestStop(task, { stopCode: 'TaskFailedToStart', stoppedReason }, this.ctx.clock.now());
+      if (stopping && stopping !== task) tx.put('task', taskArn, stopping);
+    });
+    this.ctx.log.warn('task role not assumed; task stopped', { taskArn, roleArn, error: (err as Error).message });
   }
 
   private async issue(roleArn: string, task: TaskRecord, now: number): Promise<HeldCredentials> {
