@@ -71,3 +71,51 @@ test('mutations run one at a time, in order', async () => {
   );
   assert.equal(state.get('task', 'arn:t/n')?.version, 50);
 });
+
+test('regions: each view sees its own region and the global kinds; subscribers hear theirs', async () => {
+  const store = new SqliteStore(':memory:');
+  const east1 = await State.open(store, { region: 'us-east-1', globalKinds: ['iamUser'] });
+  const east2 = east1.inRegion('us-east-2');
+  assert.equal(east2.inRegion('us-east-2'), east2, 'one view per region');
+  const heard1: Change[][] = [];
+  const heard2: Change[][] = [];
+  east1.subscribe((changes) => heard1.push(changes));
+  east2.subscribe((changes) => heard2.push(changes));
+  const opened: string[] = [];
+  east1.onNewRegion((region) => opened.push(region));
+
+  await east2.mutate((tx) => {
+    tx.put('cluster', 'arn:c/a', cluster('a'));
+    tx.put('task', 'arn:t/1', task('1', 'i1'));
+    tx.put('iamUser', 'alice', { UserName: 'alice' } as never);
+  });
+  assert.deepEqual(opened, ['us-east-2']);
+  assert.equal(east2.count('cluster'), 1);
+  assert.equal(east1.count('cluster'), 0, 'another region does not see it');
+  assert.equal(east1.where(tasksByContainerInstance, 'i1').length, 0);
+  assert.equal(east2.where(tasksByContainerInstance, 'i1').length, 1);
+  assert.ok(east1.get('iamUser', 'alice'), 'global kinds are seen from every region');
+  assert.deepEqual(heard2[0]!.map((c) => c.kind), ['cluster', 'task', 'iamUser']);
+  assert.deepEqual(heard1[0]!.map((c) => c.kind), ['iamUser'], 'other regions hear the global changes only');
+  assert.deepEqual(east1.regions(), ['us-east-2']);
+
+  const reopened = await State.open(store, { region: 'us-east-1', globalKinds: ['iamUser'] });
+  assert.equal(reopened.inRegion('us-east-2').count('cluster'), 1, 'the region survives a reload');
+  assert.equal(reopened.count('cluster'), 0);
+});
+
+test('records stored before regions move to the region the state opens with, once', async () => {
+  const store = new SqliteStore(':memory:');
+  await store.commit([
+    { kind: 'cluster', id: 'arn:c/old', doc: cluster('old') },
+    { kind: 'iamUser', id: 'alice', doc: { UserName: 'alice' } },
+  ]);
+  const state = await State.open(store, { region: 'eu-west-1', globalKinds: ['iamUser'] });
+  assert.equal(state.get('cluster', 'arn:c/old')?.clusterName, 'old');
+  assert.ok(state.get('iamUser', 'alice'));
+  const kinds = (await store.load()).map((r) => r.kind).sort();
+  assert.deepEqual(kinds, ['cluster@eu-west-1', 'iamUser'], 'moved in the store, global kinds left as they were');
+  const later = await State.open(store, { region: 'us-east-1', globalKinds: ['iamUser'] });
+  assert.equal(later.count('cluster'), 0, 'a later default region does not take them');
+  assert.equal(later.inRegion('eu-west-1').count('cluster'), 1);
+});

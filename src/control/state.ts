@@ -1,7 +1,12 @@
 // The control plane's state: every record in memory for fast reads, written through the Store port.
 // Mutations run one at a time (a queue), so a mutation's reads and writes are consistent without locks;
 // each commits atomically to the store before memory changes and listeners hear of it.
-import type { Store, StoredChange } from '../core/ports.js';
+//
+// Records are regional, as on AWS: a `State` is one region's view (`inRegion` gives another's), and reads,
+// writes, indexes and subscriptions see that region's records and the global ones (IAM's kinds, named at
+// open) alone. The store files a regional record under `<kind>@<region>`; a record stored before regions
+// (a bare regional kind) belongs to the region the state is opened with, and moves there once at open.
+import type { Store, StoredChange, StoredRecord } from '../core/ports.js';
 import type { Kind, RecordKinds } from '../core/records.js';
 
 export type Change<K extends Kind = Kind> = {
@@ -25,6 +30,16 @@ export interface Index<K extends Kind = Kind> {
 
 export const defineIndex = <K extends Kind>(kind: K, key: (record: RecordKinds[K]) => string | undefined): Index<K> => ({ kind, key });
 
+export interface StateOptions {
+  /** The region of the view `open` answers, and of records stored before regions (default us-east-1). */
+  region?: string;
+  /** Kinds that are global (IAM's): one set of records whatever the region. */
+  globalKinds?: Iterable<Kind>;
+}
+
+/** The namespace of global kinds. */
+const GLOBAL = '';
+
 /** A mutation's view: reads see its own staged writes; writes are staged until the mutation returns. */
 export class Transaction {
   readonly staged = new Map<string, { kind: Kind; id: string; doc: unknown | undefined }>();
@@ -45,92 +60,13 @@ export class Transaction {
   }
 }
 
-export class State {
-  private readonly tables = new Map<Kind, Map<string, unknown>>();
+/** One namespace's records (a region's, or the global ones) and the indexes built over them. */
+class Namespace {
+  readonly tables = new Map<Kind, Map<string, unknown>>();
   /** The indexes in use, by kind, each with its values -> ids. */
-  private readonly indexes = new Map<Kind, Map<Index, Map<string, Set<string>>>>();
-  private readonly listeners = new Set<Listener>();
-  private queue: Promise<unknown> = Promise.resolve();
+  readonly indexes = new Map<Kind, Map<Index, Map<string, Set<string>>>>();
 
-  private constructor(private readonly store: Store) {}
-
-  static async open(store: Store): Promise<State> {
-    const state = new State(store);
-    for (const { kind, id, doc } of await store.load()) state.apply(kind as Kind, id, doc);
-    return state;
-  }
-
-  get<K extends Kind>(kind: K, id: string): RecordKinds[K] | undefined {
-    return this.tables.get(kind)?.get(id) as RecordKinds[K] | undefined;
-  }
-
-  all<K extends Kind>(kind: K): IterableIterator<RecordKinds[K]> {
-    return ((this.tables.get(kind) ?? new Map()).values() as IterableIterator<RecordKinds[K]>);
-  }
-
-  /** Every record of `kind` with the id it is stored under. */
-  entries<K extends Kind>(kind: K): IterableIterator<[string, RecordKinds[K]]> {
-    return ((this.tables.get(kind) ?? new Map()).entries() as IterableIterator<[string, RecordKinds[K]]>);
-  }
-
-  kinds(): Kind[] {
-    return [...this.tables.keys()];
-  }
-
-  count(kind: Kind): number {
-    return this.tables.get(kind)?.size ?? 0;
-  }
-
-  /** Records filed under `value` in `index`. */
-  where<K extends Kind>(index: Index<K>, value: string): RecordKinds[K][] {
-    const ids = this.built(index).get(value);
-    if (!ids) return [];
-    const table = this.tables.get(index.kind)!;
-    return [...ids].map((id) => table.get(id) as RecordKinds[K]);
-  }
-
-  private built(index: Index<any>): Map<string, Set<string>> {
-    let byKind = this.indexes.get(index.kind);
-    if (!byKind) this.indexes.set(index.kind, (byKind = new Map()));
-    let values = byKind.get(index);
-    if (values) return values;
-    byKind.set(index, (values = new Map()));
-    for (const [id, record] of this.tables.get(index.kind) ?? []) file(values, index.key(record as never), id);
-    return values;
-  }
-
-  /** Hear of every committed change, after memory reflects it. Returns the unsubscribe function. */
-  subscribe(listener: Listener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  /**
-   * Runs `fn` alone against the current state, then commits what it staged. `fn` must not await: it
-   * decides from what it reads, so nothing can change between its reads and the commit.
-   */
-  mutate<T>(fn: (tx: Transaction) => T): Promise<T> {
-    const run = async () => {
-      const tx = new Transaction(this);
-      const result = fn(tx);
-      if (tx.staged.size === 0) return result;
-      const writes = [...tx.staged.values()];
-      const stored: StoredChange[] = writes.map(({ kind, id, doc }) => ({ kind, id, doc: doc ?? null }));
-      await this.store.commit(stored);
-      const changes = writes.map(({ kind, id, doc }) => {
-        const before = this.get(kind, id);
-        this.apply(kind, id, doc);
-        return { kind, id, before, after: doc } as Change;
-      });
-      for (const listener of this.listeners) listener(changes);
-      return result;
-    };
-    const next = this.queue.then(run, run);
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-
-  private apply(kind: Kind, id: string, doc: unknown | undefined): void {
+  apply(kind: Kind, id: string, doc: unknown | undefined): void {
     let table = this.tables.get(kind);
     if (!table) this.tables.set(kind, (table = new Map()));
     const before = table.get(id);
@@ -148,6 +84,176 @@ export class State {
     if (doc === undefined) table.delete(id);
     else table.set(id, doc);
   }
+
+  built(index: Index<any>): Map<string, Set<string>> {
+    let byKind = this.indexes.get(index.kind);
+    if (!byKind) this.indexes.set(index.kind, (byKind = new Map()));
+    let values = byKind.get(index);
+    if (values) return values;
+    byKind.set(index, (values = new Map()));
+    for (const [id, record] of this.tables.get(index.kind) ?? []) file(values, index.key(record as never), id);
+    return values;
+  }
+
+  get empty(): boolean {
+    for (const table of this.tables.values()) if (table.size > 0) return false;
+    return true;
+  }
+}
+
+/** What every region's view shares: the store, the one mutation queue, the namespaces and the listeners. */
+class Records {
+  readonly namespaces = new Map<string, Namespace>();
+  readonly listeners = new Set<{ region: string; listener: Listener }>();
+  readonly regionListeners = new Set<(region: string) => void>();
+  readonly views = new Map<string, State>();
+  queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly store: Store,
+    readonly globalKinds: ReadonlySet<Kind>,
+  ) {}
+
+  namespaceOf(kind: Kind, region: string): string {
+    return this.globalKinds.has(kind) ? GLOBAL : region;
+  }
+
+  namespace(name: string): Namespace {
+    let namespace = this.namespaces.get(name);
+    if (!namespace) {
+      this.namespaces.set(name, (namespace = new Namespace()));
+      if (name !== GLOBAL) for (const listener of this.regionListeners) listener(name);
+    }
+    return namespace;
+  }
+
+  storedKind(kind: Kind, region: string): string {
+    const namespace = this.namespaceOf(kind, region);
+    return namespace === GLOBAL ? kind : `${kind}@${namespace}`;
+  }
+}
+
+export class State {
+  private constructor(
+    private readonly records: Records,
+    /** The region this view reads and writes. */
+    readonly region: string,
+  ) {}
+
+  static async open(store: Store, options: StateOptions = {}): Promise<State> {
+    const region = options.region ?? 'us-east-1';
+    const records = new Records(store, new Set(options.globalKinds ?? []));
+    const moves: StoredChange[] = [];
+    for (const record of await store.load()) {
+      const { kind, region: stored } = splitKind(record);
+      const namespace = stored ?? records.namespaceOf(kind, region);
+      // A regional record stored before regions: it moves to the region the state opens with.
+      if (stored === undefined && namespace !== GLOBAL)
+        moves.push({ kind: record.kind, id: record.id, doc: null }, { kind: records.storedKind(kind, namespace), id: record.id, doc: record.doc });
+      records.namespace(namespace).apply(kind, record.id, record.doc);
+    }
+    if (moves.length > 0) await store.commit(moves);
+    return new State(records, region).inRegion(region);
+  }
+
+  /** The same records as seen from `region`. */
+  inRegion(region: string): State {
+    let view = this.records.views.get(region);
+    if (!view) this.records.views.set(region, (view = new State(this.records, region)));
+    return view;
+  }
+
+  /** The regions that have records. */
+  regions(): string[] {
+    return [...this.records.namespaces].filter(([name, namespace]) => name !== GLOBAL && !namespace.empty).map(([name]) => name);
+  }
+
+  /** Hear of every region the moment its first record is committed. Returns the unsubscribe function. */
+  onNewRegion(listener: (region: string) => void): () => void {
+    this.records.regionListeners.add(listener);
+    return () => this.records.regionListeners.delete(listener);
+  }
+
+  private namespace(kind: Kind): Namespace | undefined {
+    return this.records.namespaces.get(this.records.namespaceOf(kind, this.region));
+  }
+
+  get<K extends Kind>(kind: K, id: string): RecordKinds[K] | undefined {
+    return this.namespace(kind)?.tables.get(kind)?.get(id) as RecordKinds[K] | undefined;
+  }
+
+  all<K extends Kind>(kind: K): IterableIterator<RecordKinds[K]> {
+    return ((this.namespace(kind)?.tables.get(kind) ?? new Map()).values() as IterableIterator<RecordKinds[K]>);
+  }
+
+  /** Every record of `kind` with the id it is stored under. */
+  entries<K extends Kind>(kind: K): IterableIterator<[string, RecordKinds[K]]> {
+    return ((this.namespace(kind)?.tables.get(kind) ?? new Map()).entries() as IterableIterator<[string, RecordKinds[K]]>);
+  }
+
+  /** The kinds this view sees records of: its region's and the global ones. */
+  kinds(): Kind[] {
+    const kinds = new Set<Kind>();
+    for (const name of [this.region, GLOBAL]) for (const kind of this.records.namespaces.get(name)?.tables.keys() ?? []) kinds.add(kind);
+    return [...kinds];
+  }
+
+  count(kind: Kind): number {
+    return this.namespace(kind)?.tables.get(kind)?.size ?? 0;
+  }
+
+  /** Records filed under `value` in `index`. */
+  where<K extends Kind>(index: Index<K>, value: string): RecordKinds[K][] {
+    const namespace = this.namespace(index.kind);
+    const ids = namespace?.built(index).get(value);
+    if (!ids) return [];
+    const table = namespace!.tables.get(index.kind)!;
+    return [...ids].map((id) => table.get(id) as RecordKinds[K]);
+  }
+
+  /** Hear of every committed change this view sees, after memory reflects it. Returns the unsubscribe function. */
+  subscribe(listener: Listener): () => void {
+    const entry = { region: this.region, listener };
+    this.records.listeners.add(entry);
+    return () => this.records.listeners.delete(entry);
+  }
+
+  /**
+   * Runs `fn` alone against the current state, then commits what it staged. `fn` must not await: it
+   * decides from what it reads, so nothing can change between its reads and the commit.
+   */
+  mutate<T>(fn: (tx: Transaction) => T): Promise<T> {
+    const { records, region } = this;
+    const run = async () => {
+      const tx = new Transaction(this);
+      const result = fn(tx);
+      if (tx.staged.size === 0) return result;
+      const writes = [...tx.staged.values()];
+      const stored: StoredChange[] = writes.map(({ kind, id, doc }) => ({ kind: records.storedKind(kind, region), id, doc: doc ?? null }));
+      await records.store.commit(stored);
+      const changes = writes.map(({ kind, id, doc }) => {
+        const before = this.get(kind, id);
+        records.namespace(records.namespaceOf(kind, region)).apply(kind, id, doc);
+        return { kind, id, before, after: doc } as Change;
+      });
+      // Other regions' views hear only the global changes.
+      const global = changes.filter((change) => records.globalKinds.has(change.kind));
+      for (const { region: heard, listener } of records.listeners) {
+        const seen = heard === region ? changes : global;
+        if (seen.length > 0) listener(seen);
+      }
+      return result;
+    };
+    const next = records.queue.then(run, run);
+    records.queue = next.catch(() => undefined);
+    return next;
+  }
+}
+
+/** A stored record's kind and, for a regional one stored since regions, its region. */
+function splitKind(record: StoredRecord): { kind: Kind; region?: string } {
+  const at = record.kind.indexOf('@');
+  return at < 0 ? { kind: record.kind as Kind } : { kind: record.kind.slice(0, at) as Kind, region: record.kind.slice(at + 1) };
 }
 
 function file(values: Map<string, Set<string>>, value: string | undefined, id: string): void {
