@@ -7,6 +7,23 @@ import { InvalidParameterValue, type AwsError } from '../core/errors.js';
 import { compileShapes, shapeOf, type Compile } from './shapes.js';
 import type { MemberRef, ServiceModel, Shape } from './service.js';
 
+/**
+ * The parameters of a form or query string, decoded as browsers and AWS decode them (`+` is a space). The
+ * one decoding of the query protocols: SigV4's canonical query (sigv4.ts) uses it too, so two wire forms that
+ * read differently are also signed differently.
+ */
+export function formPairs(source: string): Iterable<[string, string]> {
+  return new URLSearchParams(source);
+}
+
+// Bounds on what a form may cost to read. No model names a parameter this long or this deep (the deepest,
+// EC2's launch template overrides, have about 80 characters and 6 dots), so longer ones are ignored as AWS
+// ignores every parameter its model does not name; and no operation takes this many parameters (ELBv2's
+// RegisterTargets, among the widest, about 3,000).
+const MAX_NAME_LENGTH = 512;
+const MAX_NAME_DOTS = 32;
+const MAX_PARAMETERS = 20_000;
+
 /** A request's form parameters, with a fast answer to "is anything under this name?". */
 export class FormParams {
   private readonly prefixes = new Set<string>();
@@ -21,8 +38,12 @@ export class FormParams {
   /** The parameters of a request: its query string, and its body when that is a form. */
   static of(query: string, body?: string): FormParams {
     const params = new Map<string, string>();
-    // URLSearchParams decodes a form as browsers and AWS do: `+` is a space.
-    for (const source of body === undefined ? [query] : [query, body]) for (const [name, value] of new URLSearchParams(source)) params.set(name, value);
+    let count = 0;
+    for (const source of body === undefined ? [query] : [query, body])
+      for (const [name, value] of formPairs(source)) {
+        if (++count > MAX_PARAMETERS) throw new InvalidParameterValue(`The request has more than ${MAX_PARAMETERS} parameters.`);
+        if (name.length <= MAX_NAME_LENGTH && dots(name) <= MAX_NAME_DOTS) params.set(name, value);
+      }
     return new FormParams(params);
   }
 
@@ -34,6 +55,12 @@ export class FormParams {
   has(name: string): boolean {
     return this.prefixes.has(name);
   }
+}
+
+function dots(name: string): number {
+  let count = 0;
+  for (let dot = name.indexOf('.'); dot >= 0 && count <= MAX_NAME_DOTS; dot = name.indexOf('.', dot + 1)) count++;
+  return count;
 }
 
 /** How a query protocol names members, list items and map entries in its parameters. */

@@ -154,9 +154,50 @@ describe('the Authorization header form', () => {
     assert.equal(verifier('permissive').verify(expired, expectation).caller.arn, 'arn:aws:iam::000000000000:root');
   });
 
-  test('UNSIGNED-PAYLOAD is signed as written', async () => {
+  test('UNSIGNED-PAYLOAD is a payload mode of S3 alone: elsewhere the body is signed, whatever the header says', async () => {
     const request = await signed({ headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' }, body: 'anything' });
-    assert.equal(verifier().verify({ ...request, body: Buffer.from('something else') }, expectation).region, 'us-east-1');
+    const other = { ...request, body: Buffer.from('something else') };
+    assert.equal(verifier().verify(other, { ...expectation, unsignedPayload: true }).region, 'us-east-1');
+    refused(other, 'mismatch', /host;x-amz-content-sha256;x-amz-date\n[0-9a-f]{64}'/);
+    refused(request, 'mismatch');
+  });
+
+  test('a signed x-amz-content-sha256 is checked before the body: the body must then hash to it', async () => {
+    const body = '{"cluster":"c"}';
+    const hash = createHash('sha256').update(body).digest('hex');
+    const request = await signed({ headers: { 'x-amz-content-sha256': hash }, body });
+    const pending = verifier().begin(request, expectation);
+    assert.equal(pending.claimedPayloadHash, hash);
+    assert.equal(pending.complete(hash).region, 'us-east-1');
+    assert.throws(() => pending.complete(createHash('sha256').update('{}').digest('hex')), { kind: 'mismatch' });
+    // Without the header (botocore sends none), nothing is claimed: the body is hashed as it is read.
+    const { 'x-amz-content-sha256': _, ...headers } = request.headers;
+    assert.equal(verifier().begin({ ...request, headers }, expectation).claimedPayloadHash, undefined);
+  });
+
+  test('a signature that is not exactly 64 hex digits does not match, even if its first 64 do', async () => {
+    const request = await signed({});
+    const authorization = request.headers.authorization!;
+    refused({ ...request, headers: { ...request.headers, authorization: `${authorization}zz` } }, 'mismatch');
+    refused({ ...request, headers: { ...request.headers, authorization: authorization.replace(/Signature=(\w+)/, (_, hex: string) => `Signature=${hex.toUpperCase()}`) } }, 'mismatch');
+  });
+
+  test('the query is decoded once, as the call reads it: `+` (a space) and %2B (a plus) are not one signature', async () => {
+    const request = await signed({ method: 'GET', query: { Action: 'ListUsers', PathPrefix: '/a+b/' } });
+    assert.match(request.query, /PathPrefix=%2Fa%2Bb%2F/);
+    assert.ok(verifier().verify(request, expectation));
+    refused({ ...request, query: request.query.replace('%2B', '+') }, 'mismatch');
+    const spaced = await signed({ method: 'GET', query: { Action: 'ListUsers', PathPrefix: '/a b/' } });
+    assert.ok(verifier().verify({ ...spaced, query: spaced.query.replace('%20', '+') }, expectation), 'a + is a space, as the call reads it');
+  });
+
+  test('a region AWS does not have is refused; every region it has is served', async () => {
+    const request = await signed({});
+    const authorization = request.headers.authorization!;
+    for (const region of ['us-east-9', 'aws-global'])
+      refused({ ...request, headers: { ...request.headers, authorization: authorization.replace('/us-east-1/', `/${region}/`) } }, 'invalid', new RegExp(`^Credential should be scoped to a valid region, not '${region}'\\.$`));
+    const ohio = await testSigner(KEY, 'ecs', 'us-east-2').sign(toSmithy({}), { signingDate: NOW });
+    assert.equal(verifier().verify(wire(ohio as never), expectation).region, 'us-east-2');
   });
 
   test('a tampered body, header, path or query does not match', async () => {

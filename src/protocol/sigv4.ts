@@ -5,6 +5,8 @@
 // AWS's front end runs them, with its messages.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { formPairs } from './form.js';
+import { isRegion } from './regions.js';
 import type { Caller } from './service.js';
 
 export interface ResolvedCredentials {
@@ -64,8 +66,8 @@ export class SignatureFailure extends Error {
   }
 }
 
-/** A request as it came off the wire: what a signature covers. */
-export interface SignedRequest {
+/** A request's head as it came off the wire: what a signature covers, but the body. */
+export interface SignedHead {
   method: string;
   /** The path as sent (still percent-encoded), without the query. */
   path: string;
@@ -74,7 +76,30 @@ export interface SignedRequest {
   headers: IncomingHttpHeaders;
   /** node's rawHeaders: repeated headers stay apart, so their values join as AWS joins them. */
   rawHeaders: readonly string[];
+}
+
+/** A whole request: what a signature covers. */
+export interface SignedRequest extends SignedHead {
   body: Buffer;
+}
+
+/**
+ * A signature whose head checked out (form, time, scope, credentials): only the payload is left to check, so a
+ * request that cannot be authentic is refused before its body is read.
+ */
+export interface PendingSignature {
+  /** The signing name in the credential scope. */
+  readonly service: string;
+  /**
+   * The body's SHA-256 (hex) as a signed `x-amz-content-sha256` header claims it: when there is one, the
+   * signature can be checked against it before the body is read, and the body against it while it is.
+   */
+  readonly claimedPayloadHash?: string;
+  /**
+   * The caller and region, given the body's SHA-256 (hex); throws SignatureFailure. `service`: the signing name
+   * the called operation needs, when only the body told which (query services share a path).
+   */
+  complete(payloadHash: string, service?: string): Signer;
 }
 
 export interface Expectation {
@@ -85,6 +110,11 @@ export interface Expectation {
   now: Date;
   /** S3 signs the path as sent; every other service normalises it and encodes it again. */
   pathAsSent?: boolean;
+  /**
+   * S3 alone lets the signer leave the payload out (`UNSIGNED-PAYLOAD`, `STREAMING-*` in x-amz-content-sha256);
+   * every other service signs the body's own hash, whatever the header says.
+   */
+  unsignedPayload?: boolean;
 }
 
 /** Who signed, and for which region. */
@@ -107,7 +137,7 @@ export const DEFAULT_CLOCK_SKEW_MINUTES = 5;
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
-const REGION = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+const HEX_SHA256 = /^[0-9a-f]{64}$/;
 const MAX_PRESIGNED_SECONDS = 7 * 24 * 3600;
 const SIGNING_KEY_CACHE_SIZE = 1024;
 const INVALID_TOKEN = 'The security token included in the request is invalid.';
@@ -136,14 +166,22 @@ export class SigV4Verifier {
 
   /** The caller and region of a signed request; throws SignatureFailure. */
   verify(request: SignedRequest, expect: Expectation): Signer {
-    const signature = parse(request);
+    return this.begin(request, expect).complete(request.body.length === 0 ? EMPTY_SHA256 : sha256(request.body));
+  }
+
+  /** Checks all a signature's head can tell (everything but the payload); throws SignatureFailure. */
+  begin(head: SignedHead, expect: Expectation): PendingSignature {
+    const signature = parse(head);
     const [accessKeyId, date, region, service, terminator, ...rest] = signature.credential.split('/');
     if (rest.length > 0 || terminator === undefined)
       throw new SignatureFailure(
         'incomplete',
         `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${signature.credential}'`,
       );
-    if (this.options.mode === 'permissive') return this.permissive(accessKeyId!, region!, signature.sessionToken);
+    if (this.options.mode === 'permissive') {
+      const signer = this.permissive(accessKeyId!, region!, signature.sessionToken);
+      return { service: service!, complete: () => signer };
+    }
 
     checkTime(signature, expect);
     if (!signature.signedHeaders.split(';').includes('host'))
@@ -151,9 +189,10 @@ export class SigV4Verifier {
     if (signature.algorithm !== ALGORITHM)
       throw new SignatureFailure('incomplete', `Unsupported AWS 'algorithm': '${signature.algorithm}' (only ${ALGORITHM} for now). `);
     const scope: string[] = [];
-    if (!REGION.test(region!)) scope.push(`Credential should be scoped to a valid region, not '${region}'. `);
-    if (expect.service !== undefined && service !== expect.service)
-      scope.push(`Credential should be scoped to correct service: '${expect.service}'. `);
+    // The region a request is served in is the one its signature names (Wharf serves every region), so the
+    // only wrong region is one AWS does not have.
+    if (!isRegion(region!)) scope.push(`Credential should be scoped to a valid region, not '${region}'. `);
+    if (expect.service !== undefined && service !== expect.service) scope.push(wrongService(expect.service));
     if (terminator !== 'aws4_request')
       scope.push(`Credential should be scoped with a valid terminator: 'aws4_request', not '${terminator}'. `);
     if (date !== signature.amzDate.slice(0, 8))
@@ -170,19 +209,30 @@ export class SigV4Verifier {
         ? new SignatureFailure('expired-token', 'The security token included in the request is expired')
         : new SignatureFailure('invalid-token', INVALID_TOKEN);
 
-    const canonical = canonicalRequest(request, signature, expect.pathAsSent ?? false);
-    const scopeString = `${date}/${region}/${service}/${terminator}`;
-    const stringToSign = `${ALGORITHM}\n${signature.amzDate}\n${scopeString}\n${sha256(canonical)}`;
+    const claimed = claimedPayload(head, signature);
     const key = this.signingKey(credentials.secretAccessKey, date!, region!, service!);
-    const expected = createHmac('sha256', key).update(stringToSign).digest();
-    const given = Buffer.from(signature.signature, 'hex');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected))
-      throw new SignatureFailure(
-        'mismatch',
-        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.' +
-          `\n\nThe Canonical String for this request should have been\n'${canonical}'\n\nThe String-to-Sign should have been\n'${stringToSign}'\n`,
-      );
-    return { caller: credentials.caller, region: region! };
+    const signer = { caller: credentials.caller, region: region! };
+    return {
+      service: service!,
+      claimedPayloadHash: claimed !== undefined && HEX_SHA256.test(claimed) && !signature.presigned ? claimed : undefined,
+      complete(payloadHash, expected) {
+        if (expected !== undefined && service !== expected) throw new SignatureFailure('invalid', wrongService(expected).trim());
+        // Only S3 signs a payload mode instead of the payload; elsewhere the header's value is just a header.
+        const payload = expect.unsignedPayload && claimed !== undefined && !HEX_SHA256.test(claimed) ? claimed : payloadHash;
+        const canonical = canonicalRequest(head, signature, payload, expect.pathAsSent ?? false);
+        const stringToSign = `${ALGORITHM}\n${signature.amzDate}\n${date}/${region}/${service}/${terminator}\n${sha256(canonical)}`;
+        const expectedSignature = createHmac('sha256', key).update(stringToSign).digest();
+        // Exactly the 64 hex digits of a signature: hex decoding would stop at the first other character.
+        const given = HEX_SHA256.test(signature.signature) ? Buffer.from(signature.signature, 'hex') : undefined;
+        if (!given || !timingSafeEqual(given, expectedSignature))
+          throw new SignatureFailure(
+            'mismatch',
+            'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.' +
+              `\n\nThe Canonical String for this request should have been\n'${canonical}'\n\nThe String-to-Sign should have been\n'${stringToSign}'\n`,
+          );
+        return signer;
+      },
+    };
   }
 
   private permissive(accessKeyId: string, region: string, sessionToken: string | undefined): Signer {
@@ -190,7 +240,7 @@ export class SigV4Verifier {
     // As LocalStack does, a key id that is an account id names the account.
     const accountId = /^\d{12}$/.test(accessKeyId) ? accessKeyId : this.options.accountId;
     const caller = (known && 'caller' in known ? known.caller : undefined) ?? { accessKeyId, accountId, arn: `arn:aws:iam::${accountId}:root` };
-    return { caller, region: REGION.test(region) ? region : this.options.region };
+    return { caller, region: isRegion(region) ? region : this.options.region };
   }
 
   private signingKey(secret: string, date: string, region: string, service: string): Buffer {
@@ -205,15 +255,18 @@ export class SigV4Verifier {
   }
 }
 
-function parse(request: SignedRequest): Signature {
-  const params = request.query === '' ? [] : parseQuery(request.query);
+const wrongService = (service: string) => `Credential should be scoped to correct service: '${service}'. `;
+
+function parse(request: SignedHead): Signature {
+  // Decoded as the query's parameters are decoded for the call (form.ts), so one wire form means one thing.
+  const params = request.query === '' ? [] : [...formPairs(request.query)];
   const authorization = request.headers.authorization;
   if (authorization !== undefined) return parseHeader(authorization, request, params);
   if (params.some(([name]) => name === 'X-Amz-Algorithm' || name === 'X-Amz-Credential')) return parsePresigned(params);
   throw new SignatureFailure('missing', 'Request is missing Authentication Token');
 }
 
-function parseHeader(authorization: string, request: SignedRequest, params: [string, string][]): Signature {
+function parseHeader(authorization: string, request: SignedHead, params: [string, string][]): Signature {
   const header = authorization.trim();
   if (!header.startsWith('AWS4-')) throw new SignatureFailure('missing', 'Request is missing Authentication Token');
   const space = header.indexOf(' ');
@@ -319,7 +372,7 @@ function checkTime(signature: Signature, expect: Expectation): void {
   }
 }
 
-function canonicalRequest(request: SignedRequest, signature: Signature, pathAsSent: boolean): string {
+function canonicalRequest(request: SignedHead, signature: Signature, payloadHash: string, pathAsSent: boolean): string {
   const names = signature.signedHeaders.split(';');
   return [
     request.method,
@@ -327,7 +380,7 @@ function canonicalRequest(request: SignedRequest, signature: Signature, pathAsSe
     canonicalQuery(signature.params, signature.presigned),
     canonicalHeaders(request.rawHeaders, names),
     signature.signedHeaders,
-    payloadHash(request, signature),
+    payloadHash,
   ].join('\n');
 }
 
@@ -347,25 +400,6 @@ function canonicalPath(path: string): string {
   }
   const trailing = segments.length > 0 && path.endsWith('/') ? '/' : '';
   return `${path.startsWith('/') ? '/' : ''}${segments.map(uriEncode).join('/')}${trailing}`;
-}
-
-function parseQuery(query: string): [string, string][] {
-  const params: [string, string][] = [];
-  for (const pair of query.split('&')) {
-    if (pair === '') continue;
-    const eq = pair.indexOf('=');
-    params.push(eq < 0 ? [decode(pair), ''] : [decode(pair.slice(0, eq)), decode(pair.slice(eq + 1))]);
-  }
-  return params;
-}
-
-// A `+` is a plus here, not a space: signers encode a space as %20.
-function decode(value: string): string {
-  try {
-    return decodeURIComponent(value);
-  } catch {
-    return value;
-  }
 }
 
 // Each name and value encoded, sorted by name then value; a presigned URL's own signature is left out.
@@ -393,14 +427,10 @@ function canonicalHeaders(rawHeaders: readonly string[], names: string[]): strin
   return out;
 }
 
-// UNSIGNED-PAYLOAD and STREAMING-* (S3) are signed as written; otherwise the body's own hash, so a body that
-// does not match a claimed x-amz-content-sha256 fails the signature.
-function payloadHash(request: SignedRequest, signature: Signature): string {
-  const claimed =
-    headerValue(request.headers['x-amz-content-sha256']) ??
-    (signature.presigned ? signature.params.find(([name]) => name === 'X-Amz-Content-Sha256')?.[1] : undefined);
-  if (claimed === 'UNSIGNED-PAYLOAD' || claimed?.startsWith('STREAMING-')) return claimed!;
-  return request.body.length === 0 ? EMPTY_SHA256 : sha256(request.body);
+/** The payload hash the signer says it signed: x-amz-content-sha256 (a query parameter when presigned). */
+function claimedPayload(request: SignedHead, signature: Signature): string | undefined {
+  if (signature.presigned) return signature.params.find(([name]) => name === 'X-Amz-Content-Sha256')?.[1];
+  return signature.signedHeaders.split(';').includes('x-amz-content-sha256') ? headerValue(request.headers['x-amz-content-sha256']) : undefined;
 }
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
