@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -150,6 +150,29 @@ describe('hardening', { skip: !hasHaproxy && 'haproxy is not installed' }, () =>
     // Without the refused listener, the load balancer is active again.
     await elb.send(new DeleteListenerCommand({ ListenerArn: weak.ListenerArn }));
     await eventually(async () => ((await state(b.lbArn)).Code === 'active' ? true : undefined), 'the load balancer active again');
+  });
+
+  test('the data directory is its owner\'s alone: 0700, and every file in it 0600 from the next start on, whatever made it', async () => {
+    const mode = (path: string) => statSync(path).mode & 0o777;
+    assert.equal(mode(wharf.dataDir), 0o700);
+    for (const file of ['wharf.db', 'wharf.db-wal', 'credentials.json', 'server-secret', 'settings.json']) {
+      if (existsSync(join(wharf.dataDir, file))) assert.equal(mode(join(wharf.dataDir, file)), 0o600, file);
+    }
+    // Whoever loosened them (an operator's cp, another umask), the next start takes them back.
+    chmodSync(wharf.dataDir, 0o755);
+    chmodSync(join(wharf.dataDir, 'wharf.db'), 0o644);
+    await wharf.restart();
+    const loose: string[] = [];
+    const walk = (dir: string): void => {
+      if (mode(dir) !== 0o700) loose.push(`${dir} ${mode(dir).toString(8)}`);
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (!entry.isSymbolicLink() && (mode(path) & 0o077) !== 0) loose.push(`${path} ${mode(path).toString(8)}`);
+      }
+    };
+    walk(wharf.dataDir);
+    assert.deepEqual(loose, []);
   });
 
   test('HAProxy workers run as the unprivileged haproxy user', { skip: (process.getuid?.() !== 0 || spawnSync('id', ['haproxy']).status !== 0) && 'not root, or no haproxy user' }, () => {

@@ -141,10 +141,10 @@ export async function readRegistration(dataDir: string): Promise<SavedRegistrati
 }
 
 export async function saveRegistration(dataDir: string, saved: SavedRegistration): Promise<void> {
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   // Write then rename, so a crash never leaves half a file.
   const tmp = join(dataDir, `${STATE_FILE}.tmp`);
-  await writeFile(tmp, JSON.stringify(saved, null, 2) + '\n');
+  await writeFile(tmp, JSON.stringify(saved, null, 2) + '\n', { mode: 0o600 });
   await rename(tmp, join(dataDir, STATE_FILE));
 }
 
