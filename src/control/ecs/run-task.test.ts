@@ -3,6 +3,7 @@ import { beforeEach, describe, test } from 'node:test';
 import type { ClusterRecord } from '../../core/ecs.js';
 import { IMAGE, fixture, type Fixture, putCluster, putInstance, putTaskDefinition } from './fixtures.js';
 import { ensureDefaultVpc } from '../ec2/vpcs.js';
+import { putRole, trust } from '../sts/sts-fixtures.js';
 import { runTask } from './run-task.js';
 import { startTask } from './start-task.js';
 
@@ -75,6 +76,7 @@ describe('RunTask', () => {
   test('overrides are echoed per container and change the resources shown', async () => {
     await putInstance(f.ctx, cluster, 'i1');
     await putTaskDefinition(f.ctx, 'web', undefined, { cpu: '512', memory: '256' });
+    await putRole(f.ctx, 'r', trust({ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }));
     const overrides = {
       containerOverrides: [{ name: 'app', command: ['echo', 'hi'], environment: [{ name: 'A', value: '1' }], memory: 64, cpu: 128 }],
       memory: '200',
@@ -90,6 +92,21 @@ describe('RunTask', () => {
       'InvalidParameterException',
       'Override for container named nope is not a container in the TaskDefinition.',
     );
+  });
+
+  test("a role ECS cannot assume (its trust policy does not allow ecs-tasks.amazonaws.com, or it is gone) is refused with ECS's words", async () => {
+    await putInstance(f.ctx, cluster, 'i1');
+    await putTaskDefinition(f.ctx, 'web');
+    await putRole(f.ctx, 'ec2-only', trust({ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }));
+    const unable = (arn: string) =>
+      `ECS was unable to assume the role '${arn}' that was provided for this task. Please verify that the role being passed has the proper trust relationship and permissions and that your IAM user has permissions to pass this role.`;
+    for (const name of ['ec2-only', 'gone']) {
+      const arn = `arn:aws:iam::${f.ctx.partition.accountId}:role/${name}`;
+      await putTaskDefinition(f.ctx, name, undefined, { taskRoleArn: arn });
+      await rejects(runTask(f.ctx, { taskDefinition: name }), 'InvalidParameterException', unable(arn));
+      await rejects(runTask(f.ctx, { taskDefinition: 'web', overrides: { executionRoleArn: arn } }), 'InvalidParameterException', unable(arn));
+    }
+    assert.equal([...f.ctx.state.all('task')].length, 0, 'nothing launched');
   });
 
   test('resolves family, family:revision and ARN; INACTIVE revisions cannot run', async () => {

@@ -7,6 +7,7 @@ import type { ControlContext } from '../context.js';
 import { validateCapacityProviders } from './clusters.js';
 import { resolveCluster } from './lookups.js';
 import { checkFargateLaunch, fargatePlatformVersion, fargateProvider, launchFargateTasks } from './fargate.js';
+import { checkTaskRoles } from './task-credentials.js';
 import { launchableDefinition, launchTasks } from './task-launch.js';
 import { tasksByCluster } from './indexes.js';
 
@@ -46,6 +47,7 @@ export async function runTask(ctx: ControlContext, input: RunTaskRequest): Promi
     if (input.launchType === 'FARGATE' || provider) {
       const definition = launchableDefinition(ctx, input, tx);
       checkFargateLaunch(definition, input.overrides);
+      checkTaskRoles(ctx, definition, input.overrides);
       if (input.placementConstraints?.length || input.placementStrategy?.length) {
         throw new InvalidParameterException('Task placement constraints and strategies are not supported with the FARGATE launch type.');
       }
@@ -59,6 +61,7 @@ export async function runTask(ctx: ControlContext, input: RunTaskRequest): Promi
     if (input.launchType !== undefined && input.launchType !== 'EC2') throw new InvalidParameterException(NO_CAPACITY);
 
     const definition = launchableDefinition(ctx, input, tx);
+    checkTaskRoles(ctx, definition, input.overrides);
     const plan = placeTasks(clusterSnapshots(ctx.state).of(cluster.clusterArn), {
       taskDefinition: definition,
       overrides: input.overrides,

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
 import { assignmentsFor } from './assignments.js';
+import { AccessDenied } from '../../core/iam-errors.js';
+import { putRole, trust } from '../sts/sts-fixtures.js';
 import { IMAGE, fixture, putCluster, putInstance, putTaskDefinition } from './fixtures.js';
 import { runTask } from './run-task.js';
 import { submitTaskStateChange } from './submit-task-state-change.js';
@@ -29,6 +31,9 @@ async function until(condition: () => boolean): Promise<void> {
 async function world() {
   const f = await fixture();
   const instance = await putInstance(f.ctx, await putCluster(f.ctx), 'i1', { memoryMiB: 4096 });
+  // RunTask asks STS whether ECS may assume the roles; the controller below gets its credentials from the stand-in.
+  const trusted = trust({ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' });
+  for (const arn of [TASK_ROLE, EXECUTION_ROLE]) await putRole(f.ctx, arn.split('/').at(-1)!, trusted);
   await putTaskDefinition(f.ctx, 'web', [{ name: 'app', image: IMAGE, memory: 64 }], { taskRoleArn: TASK_ROLE });
   const fake = sts(() => f.ctx.clock.now());
   const credentials = new TaskCredentials(f.ctx, fake.assume);
@@ -87,6 +92,28 @@ test('a task without roles gets no credentials; a failed issue is tried again', 
   refuse = false;
   w.f.advance(5_000);
   await until(() => flaky.of(tasks[0]!.taskArn!) !== undefined);
+  stop.abort();
+  await running;
+  await w.stop();
+});
+
+test("a task whose role STS refuses to ECS (trust changed since RunTask) stops before it starts, with ECS's reason", async () => {
+  const w = await world();
+  const refusing = new TaskCredentials(w.f.ctx, async ({ roleArn }) => {
+    throw new AccessDenied(`User: ecs-tasks.amazonaws.com is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+  });
+  const stop = new AbortController();
+  const running = refusing.run(stop.signal);
+  const { tasks = [] } = await runTask(w.f.ctx, { taskDefinition: 'web' });
+  const taskArn = tasks[0]!.taskArn!;
+  await until(() => w.f.ctx.state.get('task', taskArn)?.desiredStatus === 'STOPPED');
+  const task = w.f.ctx.state.get('task', taskArn)!;
+  assert.equal(task.stopCode, 'TaskFailedToStart');
+  assert.equal(
+    task.stoppedReason,
+    `ECS was unable to assume the role '${TASK_ROLE}' that was provided for this task. Please verify that the role being passed has the proper trust relationship and permissions and that your IAM user has permissions to pass this role.`,
+  );
+  assert.equal(refusing.of(taskArn), undefined);
   stop.abort();
   await running;
   await w.stop();

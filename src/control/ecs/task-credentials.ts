@@ -54,7 +54,7 @@ export const unableToAssume = (roleArn: string) =>
 const refused = (err: unknown) => err instanceof AwsError && err.fault === 'client';
 
 /** The principal ECS assumes task roles as. */
-export const ECS_TASKS_PRINCIPAL = 'ecs-tasks.amazonaws.com';
+const ECS_TASKS_PRINCIPAL = 'ecs-tasks.amazonaws.com';
 
 /** RunTask's and StartTask's check: ECS can assume every role the task would run with, or InvalidParameterException. */
 export function checkTaskRoles(ctx: ControlContext, definition: TaskDefinitionRecord, overrides?: TaskOverride): void {
