@@ -72,9 +72,9 @@ export const elbv2: ServiceModule = {
     },
   }),
   authorization: { taggedKinds: ['loadBalancer', 'targetGroup', 'listener', 'rule'] },
-  // The data plane's manager runs where a data plane is (ctx.loadBalancers); targets follow ECS services.
-  controllers: (ctx, signal) => [
-    ...(ctx.loadBalancers ? [new LoadBalancerController(ctx, ctx.loadBalancers.dataPlane, { address: ctx.loadBalancers.address }).run(signal)] : []),
-    new ServiceTargetsController(ctx).run(signal),
-  ],
+  // Targets follow each region's ECS services.
+  controllers: (ctx, signal) => [new ServiceTargetsController(ctx).run(signal)],
+  // The data plane's manager runs where a data plane is (ctx.loadBalancers), once for every region.
+  hostControllers: (ctx, signal) =>
+    ctx.loadBalancers ? [new LoadBalancerController(ctx, ctx.loadBalancers.dataPlane, { address: ctx.loadBalancers.address }).run(signal)] : [],
 };

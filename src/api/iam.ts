@@ -58,6 +58,7 @@ import type { ServiceModule } from './module.js';
 import { iamRules } from '../control/iam/authorization.js';
 
 export const iam: ServiceModule = {
+  global: { kinds: ['iamUser', 'iamGroup', 'iamRole', 'iamPolicy', 'iamAccessKey', 'iamInstanceProfile'] },
   binding: (ctx) => ({
     model: loadModel('iam'),
     handlers: {

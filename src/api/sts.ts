@@ -8,6 +8,8 @@ import type { ServiceModule } from './module.js';
 import { stsRules } from '../control/sts/authorization.js';
 
 export const sts: ServiceModule = {
+  // Global, with no records of its own: sessions live in their sealed tokens.
+  global: { kinds: [] },
   binding: (ctx) => ({
     model: loadModel('sts'),
     // STS answers input that breaks the model's constraints with ValidationError.

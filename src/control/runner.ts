@@ -19,6 +19,8 @@ export interface RunnerOptions<K> {
   name: string;
   /** The keys a commit concerns; none when the controller does not watch the state. */
   triggers?: (changes: Change[]) => Iterable<K>;
+  /** Hear every region's commits, not only those of the context's region (what serves all regions at once). */
+  everyRegion?: boolean;
   /** How long triggers gather before they are reconciled (0: as soon as their commit's listeners are done). */
   debounceMs?: number;
   /** The keys reconciled at start, and again every `everyMs` whatever happens. */
@@ -60,7 +62,7 @@ export class ControllerRunner<K> {
     const { triggers } = this.options;
     const unsubscribe = triggers && this.ctx.state.subscribe((changes) => {
       for (const key of triggers(changes)) this.trigger(key);
-    });
+    }, { everyRegion: this.options.everyRegion });
     const stop = () => {
       this.stopped = true;
       unsubscribe?.();

@@ -104,7 +104,8 @@ class Namespace {
 /** What every region's view shares: the store, the one mutation queue, the namespaces and the listeners. */
 class Records {
   readonly namespaces = new Map<string, Namespace>();
-  readonly listeners = new Set<{ region: string; listener: Listener }>();
+  /** Each listener with the region it hears (undefined: every region). */
+  readonly listeners = new Set<{ region: string | undefined; listener: Listener }>();
   readonly regionListeners = new Set<(region: string) => void>();
   readonly views = new Map<string, State>();
   queue: Promise<unknown> = Promise.resolve();
@@ -211,9 +212,12 @@ export class State {
     return [...ids].map((id) => table.get(id) as RecordKinds[K]);
   }
 
-  /** Hear of every committed change this view sees, after memory reflects it. Returns the unsubscribe function. */
-  subscribe(listener: Listener): () => void {
-    const entry = { region: this.region, listener };
+  /**
+   * Hear of every committed change this view sees, after memory reflects it (with `everyRegion`, every
+   * region's: for what serves all regions at once). Returns the unsubscribe function.
+   */
+  subscribe(listener: Listener, options: { everyRegion?: boolean } = {}): () => void {
+    const entry = { region: options.everyRegion ? undefined : this.region, listener };
     this.records.listeners.add(entry);
     return () => this.records.listeners.delete(entry);
   }
@@ -239,7 +243,7 @@ export class State {
       // Other regions' views hear only the global changes.
       const global = changes.filter((change) => records.globalKinds.has(change.kind));
       for (const { region: heard, listener } of records.listeners) {
-        const seen = heard === region ? changes : global;
+        const seen = heard === region || heard === undefined ? changes : global;
         if (seen.length > 0) listener(seen);
       }
       return result;

@@ -9,6 +9,7 @@ import { AccessDenied, UnauthorizedOperation } from '../../core/iam-errors.js';
 import { denialMessage, evaluate } from '../../core/policy/evaluate.js';
 import type { ConditionContext } from '../../core/policy/types.js';
 import type { ControlContext } from '../context.js';
+import { inRegion } from '../regions.js';
 import { loadServiceCatalogue, iamPrefixOf, type ServiceCatalogue } from './catalogue.js';
 import { Principals } from './principals.js';
 import { globalKeys, requestsFor } from './requests.js';
@@ -40,7 +41,8 @@ export function authorization(ctx: ControlContext, rules: RulesBySigningName): A
       let catalogue = catalogues.get(service);
       if (!catalogue) catalogues.set(service, (catalogue = loadServiceCatalogue(service)));
       const evaluation = principals.evaluationInput(caller);
-      for (const request of requestsFor(ctx, catalogue, serviceRules, operation, input, call, evaluation.tags)) {
+      // Names resolve to the resources of the call's region.
+      for (const request of requestsFor(inRegion(ctx, call.region), catalogue, serviceRules, operation, input, call, evaluation.tags)) {
         const result = evaluate(evaluation, request);
         if (result.decision !== 'Allow') throw denial(protocol, denialMessage(caller.arn, request, result));
       }

@@ -2,12 +2,14 @@
 // data plane's health checks observe, and forgets deregistered targets once they have drained.
 // Level-based: every pass derives the whole configuration from the state; the data plane is only handed
 // a configuration that differs from the one it serves (it applies target changes without a reload).
+// One data plane serves every region's load balancers, so the controller runs once, over every region.
 import { lastSegment } from '../../core/arn.js';
 import type { TargetHealthObservation, TargetRecord } from '../../core/elbv2.js';
 import { targetHealthKey, type LoadBalancerDataPlane, type TargetHealthReport } from '../../core/load-balancer.js';
 import type { ControlContext } from '../context.js';
 import { ControllerRunner } from '../runner.js';
 import type { Change } from '../state.js';
+import { inRegion } from '../regions.js';
 import { dataPlaneConfig } from './data-plane-config.js';
 import { recordRefusals } from './data-plane-refusals.js';
 import { targetKey } from './targets.js';
@@ -44,6 +46,7 @@ export class LoadBalancerController {
     this.runner = new ControllerRunner<Concern>(ctx, (concern) => (concern === 'config' ? this.sync() : this.recordHealth()), {
       name: 'load balancer',
       triggers: (changes: Change[]) => (changes.some((c) => SERVED.has(c.kind)) ? ['config'] : []),
+      everyRegion: true,
       resync: { everyMs: this.options.pollMs, keys: () => ['config', 'health'] },
       retryMs: this.options.pollMs,
     });
@@ -59,13 +62,22 @@ export class LoadBalancerController {
     await this.recordHealth();
   }
 
+  /** The contexts of the regions that have state (the default one always). */
+  private regions(): ControlContext[] {
+    return [...new Set([this.ctx.partition.region, ...this.ctx.state.regions()])].map((region) => inRegion(this.ctx, region));
+  }
+
   /** Hands the data plane the configuration the state asks for, when it differs. */
   private async sync(): Promise<void> {
-    const config = dataPlaneConfig(this.ctx.state, { address: this.options.address, instanceAddress: (id) => this.instanceAddress(id) });
+    const regions = this.regions();
+    // Listener and target group ids are unique across regions: the regions' configurations side by side are one.
+    const configs = regions.map((ctx) => dataPlaneConfig(ctx.state, { address: this.options.address, instanceAddress: (id) => this.instanceAddress(ctx, id) }));
+    const config = { frontends: configs.flatMap((c) => c.frontends), backends: configs.flatMap((c) => c.backends) };
     const text = JSON.stringify(config);
     if (text === this.applied) return;
     try {
-      await recordRefusals(this.ctx, await this.dataPlane.apply(config));
+      const refusals = await this.dataPlane.apply(config);
+      for (const ctx of regions) await recordRefusals(ctx, refusals);
       this.applied = text;
       this.ctx.log.debug('load balancers applied', { listeners: config.frontends.length, targetGroups: config.backends.length });
     } catch (err) {
@@ -76,11 +88,13 @@ export class LoadBalancerController {
   }
 
   private async recordHealth(): Promise<void> {
-    await this.observe(await this.dataPlane.targetHealth());
+    const report = await this.dataPlane.targetHealth();
+    for (const ctx of this.regions()) await this.observe(ctx, report);
   }
 
-  private instanceAddress(instanceId: string): string | undefined {
-    for (const instance of this.ctx.state.all('containerInstance')) {
+  /** Where the data plane reaches the instance `instanceId` of the region of `ctx`. */
+  private instanceAddress(ctx: ControlContext, instanceId: string): string | undefined {
+    for (const instance of ctx.state.all('containerInstance')) {
       if (instance.ec2InstanceId !== instanceId || instance.status === 'INACTIVE') continue;
       return instance.attributes.find((a) => a.name === ADDRESS_ATTRIBUTE)?.value ?? this.options.address;
     }
@@ -88,13 +102,13 @@ export class LoadBalancerController {
   }
 
   /** Records health that changed (on targets and on the tasks they stand for) and forgets targets done draining. */
-  private async observe(report: TargetHealthReport): Promise<void> {
-    const now = this.ctx.clock.now().getTime();
+  private async observe(ctx: ControlContext, report: TargetHealthReport): Promise<void> {
+    const now = ctx.clock.now().getTime();
     const stale = (tg: { TargetGroupArn: string; targets: TargetRecord[] }) =>
       tg.targets.some((t) => drained(t, now) || (!t.drainingUntil && differs(t.health, report.get(targetHealthKey(lastSegment(tg.TargetGroupArn), targetKey(t))))));
-    if (![...this.ctx.state.all('targetGroup')].some(stale)) return;
-    await this.ctx.state.mutate((tx) => {
-      for (const tg of this.ctx.state.all('targetGroup')) {
+    if (![...ctx.state.all('targetGroup')].some(stale)) return;
+    await ctx.state.mutate((tx) => {
+      for (const tg of ctx.state.all('targetGroup')) {
         if (!stale(tg)) continue;
         const id = lastSegment(tg.TargetGroupArn);
         const targets = tg.targets
@@ -104,7 +118,7 @@ export class LoadBalancerController {
             return t.drainingUntil || !differs(t.health, observed) ? t : { ...t, health: observed! };
           });
         tx.put('targetGroup', tg.TargetGroupArn, { ...tg, targets });
-        for (const t of tg.targets) if (drained(t, now)) this.ctx.log.info('target drained', { targetGroupArn: tg.TargetGroupArn, target: targetKey(t) });
+        for (const t of tg.targets) if (drained(t, now)) ctx.log.info('target drained', { targetGroupArn: tg.TargetGroupArn, target: targetKey(t) });
       }
     });
   }
