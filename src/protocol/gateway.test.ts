@@ -248,10 +248,28 @@ describe('errors as AWS answers them', () => {
     assert.equal(body.__type, 'SerializationException');
   });
 
-  test('malformed JSON is a SerializationException, answered before authentication', async () => {
-    const { status, body } = await raw('ListClusters', '{"maxResults": ', { sign: false });
+  test('malformed JSON is a SerializationException, once the signature is checked: the body is not parsed before', async () => {
+    const { status, body } = await raw('ListClusters', '{"maxResults": ');
     assert.equal(status, 400);
     assert.equal(body.__type, 'SerializationException');
+    const unsigned = await raw('ListClusters', '{"maxResults": ', { sign: false });
+    assert.equal(unsigned.body.__type, 'MissingAuthenticationTokenException');
+  });
+
+  test('JSON nested deeper than any model, or with too many values, is refused before it is parsed', async () => {
+    const big = await start({ maxBodyBytes: 1024 * 1024 });
+    try {
+      const nested = await raw('ListClusters', '['.repeat(200_000) + ']'.repeat(200_000), { endpoint: big.endpoint });
+      assert.equal(nested.body.__type, 'SerializationException');
+      assert.match(nested.body.message, /nested deeper than 100 levels/);
+      const wide = await raw('ListClusters', `[${'0,'.repeat(150_000)}0]`, { endpoint: big.endpoint });
+      assert.match(wide.body.message, /more than 100000 values/);
+      // Brackets and commas inside strings are text.
+      const quoted = await raw('ListClusters', JSON.stringify({ nextToken: '[{,'.repeat(1000) + '\\"[' }), { endpoint: big.endpoint });
+      assert.equal(quoted.status, 200, JSON.stringify(quoted.body));
+    } finally {
+      await big.gateway.close();
+    }
   });
 
   test('an unknown operation or target prefix is an UnknownOperationException', async () => {
@@ -269,6 +287,15 @@ describe('errors as AWS answers them', () => {
     assert.equal((await response.json()).__type, 'UnknownOperationException');
   });
 });
+
+/** The headers of a ListClusters call signed with its payload hash claimed (as the JS SDK does), for a body sent apart. */
+async function signedHead(credentials = ROOT, payloadHash = 'a'.repeat(64)) {
+  const url = new URL(server.endpoint);
+  const headers = { host: url.host, 'x-amz-target': `${TARGET}.ListClusters`, 'x-amz-content-sha256': payloadHash };
+  const signed = await testSigner(credentials).sign({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', headers });
+  const { host: _, ...rest } = signed.headers;
+  return rest;
+}
 
 describe('bodies over the limit', () => {
   /** Starts an oversize request and returns the response that comes while it is still being sent. */
@@ -301,9 +328,26 @@ describe('bodies over the limit', () => {
   });
 
   test('a chunked body that grows over the limit: 413 as soon as it does', async () => {
-    const { status, body } = await oversize({ 'transfer-encoding': 'chunked' });
+    const { status, body } = await oversize({ 'transfer-encoding': 'chunked', ...(await signedHead()) });
     assert.equal(status, 413);
     assert.equal(JSON.parse(body).__type, 'RequestEntityTooLargeException');
+  });
+
+  test('an unsigned body, or one whose signature fails on its head, is refused without reading it', async () => {
+    const unsigned = await oversize({ 'transfer-encoding': 'chunked' });
+    assert.equal(JSON.parse(unsigned.body).__type, 'MissingAuthenticationTokenException');
+    assert.equal(unsigned.connection, 'close');
+    const forged = await oversize({ 'transfer-encoding': 'chunked', ...(await signedHead({ ...ROOT, secretAccessKey: 'wrong' })) });
+    assert.equal(JSON.parse(forged.body).__type, 'InvalidSignatureException');
+  });
+
+  test('a body that does not hash to the signed x-amz-content-sha256 is refused', async () => {
+    const response = await fetch(server.endpoint, { method: 'POST', headers: await signedHead(), body: '{}' });
+    assert.equal(response.status, 400);
+    assert.deepEqual(await response.json(), {
+      __type: 'InvalidSignatureException',
+      message: "The provided 'x-amz-content-sha256' header does not match what was computed.",
+    });
   });
 });
 

@@ -6,7 +6,7 @@
 // root) may refuse the call, as AWS authorises after authenticating and validating. Internal routes
 // (/_wharf/...) and WebSocket upgrades (the agent channel) are hooks the composition root supplies; both can
 // authenticate with the same SigV4 verification.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -22,6 +22,7 @@ import {
   SigV4Verifier,
   type AuthMode,
   type CredentialResolver,
+  type PendingSignature,
   type Signer,
 } from './sigv4.js';
 import type { Failures, RequestHead, Route, SigningService, WireProtocol, WireResponse } from './wire.js';
@@ -61,9 +62,15 @@ export interface Gateway {
 
 const INTERNAL_PREFIX = '/_wharf/';
 const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+// The most of a refused request's body read to tell whose envelope answers it (query services): more than any
+// unsigned call a client makes (STS's AssumeRoleWithWebIdentity, with its token, is a few KiB).
+const REFUSED_BODY_BYTES = 64 * 1024;
 const EMPTY = Buffer.alloc(0);
 // Longer than the idle time of SDK connection pools and load balancers, so the client closes first.
 const KEEP_ALIVE_MS = 65_000;
+// Time limits on one request: its head, and the whole of it (10 MiB at a slow 1 Mbit/s take 90 s).
+const HEADERS_TIMEOUT_MS = 20_000;
+const REQUEST_TIMEOUT_MS = 120_000;
 
 type ProtocolFactory = (bindings: ServiceBinding[]) => WireProtocol;
 
@@ -88,13 +95,17 @@ export function createGateway(options: GatewayOptions): Gateway {
     region: options.region,
   });
 
-  // Without a service (internal routes, upgrades): any service in the scope, the default skew.
-  const verify = (req: IncomingMessage, head: RequestHead, body: Buffer, failures: Pick<Failures, 'authError'>, service?: SigningService): Signer => {
+  // Without a service (internal routes, upgrades, query requests before their body): any service in the
+  // scope, the default skew.
+  const begin = (req: IncomingMessage, head: RequestHead, service?: SigningService): PendingSignature =>
+    verifier.begin(
+      { method: head.method, path: head.path, query: head.query, headers: head.headers, rawHeaders: req.rawHeaders },
+      { service: service?.signingName, clockSkewMinutes: service?.clockSkewMinutes ?? DEFAULT_CLOCK_SKEW_MINUTES, now: clock.now() },
+    );
+
+  const verify = (req: IncomingMessage, head: RequestHead, body: Buffer, failures: Pick<Failures, 'authError'>): Signer => {
     try {
-      return verifier.verify(
-        { method: head.method, path: head.path, query: head.query, headers: head.headers, rawHeaders: req.rawHeaders, body },
-        { service: service?.signingName, clockSkewMinutes: service?.clockSkewMinutes ?? DEFAULT_CLOCK_SKEW_MINUTES, now: clock.now() },
-      );
+      return begin(req, head).complete(sha256(body));
     } catch (error) {
       throw error instanceof SignatureFailure ? failures.authError(error) : error;
     }
@@ -141,11 +152,29 @@ export function createGateway(options: GatewayOptions): Gateway {
     // Until the body names the service (query protocols share a path), the route answers failures.
     let failures: Failures = route;
     try {
-      const body = await readBody(req, head, maxBodyBytes);
+      const limit = route.maxBodyBytes ?? maxBodyBytes;
+      const declared = Number(head.headers['content-length'] ?? 0);
+      if (declared > limit) throw tooLarge(limit);
+      // The signature first, on the head alone: a request that cannot be authentic costs no more than its head.
+      let signature: PendingSignature;
+      try {
+        signature = begin(req, head, route.signing);
+      } catch (error) {
+        // Only a small body is read, to answer in the envelope of the service it names.
+        if (error instanceof SignatureFailure && route.refusedBy && declared <= REFUSED_BODY_BYTES)
+          failures = await readBody(req, REFUSED_BODY_BYTES).then(({ body }) => route.refusedBy!(head, body), () => route);
+        throw error;
+      }
+      const claimed = signature.claimedPayloadHash;
+      // A signed x-amz-content-sha256 (every AWS SDK for JavaScript sends one): the signature is checked before
+      // the body is read, and the body against the hash as it is.
+      if (claimed) signature.complete(claimed, route.signing?.signingName);
+      const { body, hash } = await readBody(req, limit);
+      if (claimed && hash !== claimed) throw new SignatureFailure('mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
       const call = route.decode(head, body);
       failures = call.service;
       operation = call.operation.name;
-      const { caller, region } = verify(req, head, body, call.service, call.service);
+      const { caller, region } = signature.complete(hash, call.service.signingName);
       const input = call.operation.readInput(call.raw);
       const handler = call.operation.handler;
       if (!handler) throw new UnknownOperationException(`Wharf does not implement ${operation} yet`);
@@ -157,9 +186,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       const output = await handler(input, context);
       send(res, call.operation.encodeOutput(output, requestId));
     } catch (error) {
-      const failure = asAwsError(error, requestId, failures, operation);
-      // The rest of an oversize body is never read: the connection cannot carry another request.
-      send(res, failures.encodeError(failure, requestId), failure instanceof RequestEntityTooLarge);
+      const failure = asAwsError(error instanceof SignatureFailure ? failures.authError(error) : error, requestId, failures, operation);
+      // A body left unread (refused before it, or oversize) is not drained: the connection cannot carry another request.
+      send(res, failures.encodeError(failure, requestId), !req.complete);
     }
   };
 
@@ -167,6 +196,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     serve(req, res).catch((error: unknown) => log.error('request handling failed', { error: (error as Error).stack }));
   });
   server.keepAliveTimeout = KEEP_ALIVE_MS;
+  // A slow client holds a connection no longer than this (a head trickled byte by byte, a body never finished).
+  server.headersTimeout = HEADERS_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, upgradeHead: Buffer) => {
     const requestId = randomUUID();
@@ -233,25 +265,32 @@ function headOf(req: IncomingMessage): RequestHead {
   };
 }
 
-function readBody(req: IncomingMessage, head: RequestHead, limit: number): Promise<Buffer> {
-  const tooLarge = () => new RequestEntityTooLarge(`Request body is larger than ${limit} bytes`);
-  if (Number(head.headers['content-length']) > limit) return Promise.reject(tooLarge());
+/** The body, hashed (SHA-256, hex) as it arrives, up to `limit` bytes: larger is refused as soon as it is. */
+function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; hash: string }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    const digest = createHash('sha256');
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
         req.removeAllListeners('data');
         req.pause();
-        reject(tooLarge());
-      } else chunks.push(chunk);
+        reject(tooLarge(limit));
+      } else {
+        chunks.push(chunk);
+        digest.update(chunk);
+      }
     });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.on('end', () => resolve({ body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size), hash: digest.digest('hex') }));
     req.on('error', reject);
     req.on('close', () => req.complete || reject(new AwsError('RequestAbortedException', 'The client closed the request', 400)));
   });
 }
+
+const tooLarge = (limit: number) => new RequestEntityTooLarge(`Request body is larger than ${limit} bytes`);
+
+const sha256 = (body: Buffer) => createHash('sha256').update(body).digest('hex');
 
 function send(res: ServerResponse, response: WireResponse, close = false): void {
   if (res.headersSent || res.destroyed) return;

@@ -28,17 +28,21 @@ class JsonService implements Route, SigningService {
   readonly targetPrefix: string;
   readonly signingName: string;
   readonly clockSkewMinutes: number;
+  readonly maxBodyBytes: number | undefined;
+  /** The target prefix names the service: a signature is checked against it before the body is read. */
+  readonly signing: SigningService = this;
   private readonly contentType: string;
   private readonly operations = new Map<string, Operation>();
   private readonly errorWriters = new Map<string, Writer>();
   private readonly faultCode: string;
 
-  constructor({ model, handlers, validationErrorCode, clockSkewMinutes }: ServiceBinding) {
+  constructor({ model, handlers, validationErrorCode, clockSkewMinutes, maxBodyBytes }: ServiceBinding) {
     const { metadata } = model;
     if (!metadata.targetPrefix) throw new Error(`${metadata.serviceId} has no targetPrefix: not an awsJson service`);
     this.targetPrefix = metadata.targetPrefix;
     this.signingName = metadata.signingName ?? metadata.endpointPrefix;
     this.clockSkewMinutes = clockSkewMinutes ?? DEFAULT_CLOCK_SKEW_MINUTES;
+    this.maxBodyBytes = maxBodyBytes;
     this.contentType = `application/x-amz-json-${metadata.jsonVersion ?? '1.0'}`;
     // The service's own server-fault error (ECS: ServerException), else AWS's common InternalFailure.
     this.faultCode = serverFaultCode(model) ?? 'InternalFailure';
@@ -145,10 +149,37 @@ function jsonAuthError(failure: SignatureFailure): AwsError {
 function parseBody(body: Buffer): unknown {
   // AWS needs a body: SDKs send `{}` for an operation without input.
   if (body.length === 0) throw new SerializationException('Request body is empty: expected a JSON object');
+  checkJsonBounds(body);
   try {
     return JSON.parse(body.toString('utf8'));
   } catch (error) {
     throw new SerializationException(`Request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+// Bounds on what a body may cost to parse, as AWS's Java front end (Jackson's read constraints) has them:
+// JSON.parse takes seconds over a few MiB of nested brackets, and every value costs memory. No model nests
+// anywhere near this deep; no request of a served service carries this many values (a 64 KiB task definition
+// has a few thousand).
+const MAX_DEPTH = 100;
+const MAX_VALUES = 100_000;
+const [QUOTE, BACKSLASH, OPEN_ARRAY, CLOSE_ARRAY, OPEN_OBJECT, CLOSE_OBJECT, COMMA] = [0x22, 0x5c, 0x5b, 0x5d, 0x7b, 0x7d, 0x2c];
+
+/** One pass over the bytes, strings skipped: refuses a body nested deeper, or with more values, than the bounds. */
+export function checkJsonBounds(body: Uint8Array): void {
+  let depth = 0;
+  let values = 1;
+  for (let i = 0; i < body.length; i++) {
+    const byte = body[i];
+    if (byte === QUOTE) {
+      for (i++; i < body.length && body[i] !== QUOTE; i++) if (body[i] === BACKSLASH) i++;
+    } else if (byte === OPEN_ARRAY || byte === OPEN_OBJECT) {
+      if (++depth > MAX_DEPTH) throw new SerializationException(`Request body is nested deeper than ${MAX_DEPTH} levels`);
+    } else if (byte === CLOSE_ARRAY || byte === CLOSE_OBJECT) {
+      depth--;
+    } else if (byte === COMMA && ++values > MAX_VALUES) {
+      throw new SerializationException(`Request body has more than ${MAX_VALUES} values`);
+    }
   }
 }
 

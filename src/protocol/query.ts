@@ -8,7 +8,7 @@
 // scope of its signature names one signing name (`elasticloadbalancing`, `ec2`, `iam`, `sts`); the body's
 // `Version` and `Action` pick the service among those (ELB and ELBv2 share a signing name; an unsigned request
 // names none). Adding a service is adding its binding.
-import { AwsError, IncompleteSignature, InvalidAction, InvalidClientTokenId, InvalidParameterValue, MissingAction, MissingAuthenticationToken, NoSuchVersion, RequestExpired, SignatureDoesNotMatch } from '../core/errors.js';
+import { AwsError, IncompleteSignature, RequestEntityTooLarge, InvalidAction, InvalidClientTokenId, InvalidParameterValue, MissingAction, MissingAuthenticationToken, NoSuchVersion, RequestExpired, SignatureDoesNotMatch } from '../core/errors.js';
 import { ExpiredToken } from '../core/iam-errors.js';
 import { ec2Dialect } from './ec2.js';
 import { FormParams, formReaders, queryNaming, type FormNaming, type FormReader } from './form.js';
@@ -91,9 +91,9 @@ export function queryProtocol(bindings: ServiceBinding[]): WireProtocol {
   const services = bindings.map((binding) => new QueryService(binding));
   const routes = new Map<string, QueryRoute>();
   for (const signingName of new Set(services.map((service) => service.signingName)))
-    routes.set(signingName, new QueryRoute(services.filter((service) => service.signingName === signingName)));
+    routes.set(signingName, new QueryRoute(services.filter((service) => service.signingName === signingName), true));
   // Unsigned requests, and those scoped to a service nobody serves, are routed by their body alone.
-  const anyService = new QueryRoute(services);
+  const anyService = new QueryRoute(services, false);
   return {
     route(head) {
       if (!isQueryRequest(head)) return undefined;
@@ -125,13 +125,36 @@ function scopedService(head: RequestHead): string | undefined {
 class QueryRoute implements Route {
   // Before a service is picked, the first answers failures: all of a route's services usually speak alike.
   private readonly first: QueryService;
+  readonly signing: SigningService | undefined;
+  readonly maxBodyBytes: number | undefined;
 
-  constructor(private readonly services: QueryService[]) {
+  /** `scoped`: the services of one signing name, which the signature's scope named. */
+  constructor(
+    private readonly services: QueryService[],
+    scoped: boolean,
+  ) {
     this.first = services[0]!;
+    this.signing = scoped ? this.first : undefined;
+    const limits = services.map((service) => service.maxBodyBytes);
+    this.maxBodyBytes = limits.includes(undefined) ? undefined : Math.max(...(limits as number[]));
   }
 
   decode(head: RequestHead, body: Buffer): Call {
-    const params = FormParams.of(head.query, isForm(head) ? body.toString('utf8') : undefined);
+    const call = this.pick(FormParams.of(head.query, isForm(head) ? body.toString('utf8') : undefined));
+    const limit = call.service.maxBodyBytes;
+    if (limit !== undefined && body.length > limit) throw new RequestEntityTooLarge(`Request body is larger than ${limit} bytes`);
+    return call;
+  }
+
+  refusedBy(head: RequestHead, body: Buffer): Failures {
+    try {
+      return this.pick(FormParams.of(head.query, isForm(head) ? body.toString('utf8') : undefined)).service;
+    } catch {
+      return this;
+    }
+  }
+
+  private pick(params: FormParams): Call {
     const action = params.get('Action');
     if (!action) throw new MissingAction('No action was supplied with this request.');
     const version = params.get('Version');
@@ -167,6 +190,7 @@ const formInput: InputDialect = {
 class QueryService implements SigningService, Failures {
   readonly signingName: string;
   readonly clockSkewMinutes: number;
+  readonly maxBodyBytes: number | undefined;
   readonly apiVersion: string;
   readonly serviceId: string;
   private readonly dialect: QueryDialect;
@@ -188,6 +212,7 @@ class QueryService implements SigningService, Failures {
     this.dialect = dialect;
     this.signingName = metadata.signingName ?? metadata.endpointPrefix;
     this.clockSkewMinutes = clockSkewMinutes ?? DEFAULT_CLOCK_SKEW_MINUTES;
+    this.maxBodyBytes = binding.maxBodyBytes;
     this.apiVersion = metadata.apiVersion;
     this.serviceId = metadata.serviceId;
     this.namespace = dialect.namespace(model);

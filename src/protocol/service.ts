@@ -77,4 +77,6 @@ export interface ServiceBinding {
   validationErrorCode?: string;
   /** How far a signature's time may be from the server's, in minutes: 5 for ECS (the default), 15 for DynamoDB. */
   clockSkewMinutes?: number;
+  /** The largest request body the service takes, as AWS documents it; larger ones are refused (413) unread. */
+  maxBodyBytes?: number;
 }

@@ -42,8 +42,17 @@ export interface Failures {
  * head admits, one of which its body picks; or the protocol's answer for an unknown one.
  */
 export interface Route extends Failures {
+  /** The service a signature must be scoped to, when the head alone names it (undefined: the body will tell). */
+  signing?: SigningService;
+  /** The largest body this route's services take (undefined: the gateway's limit). */
+  maxBodyBytes?: number;
   /** The operation called and its undecoded input; throws AwsError (malformed body, unknown operation). */
   decode(head: RequestHead, body: Buffer): Call;
+  /**
+   * Who answers a request refused before it was authenticated, when only its (small) body names the service:
+   * query services share a path, and each answers in its own envelope. Parses no more than that.
+   */
+  refusedBy?(head: RequestHead, body: Buffer): Failures;
 }
 
 export interface Call {
@@ -58,6 +67,8 @@ export interface SigningService {
   /** The service name in the SigV4 credential scope (`ecs`). */
   signingName: string;
   clockSkewMinutes: number;
+  /** The largest request body the service takes, as AWS documents it (undefined: the gateway's limit). */
+  maxBodyBytes?: number;
 }
 
 export interface Operation {
