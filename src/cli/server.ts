@@ -96,7 +96,8 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     return { accessKeyId: issued.AccessKeyId, secretAccessKey: issued.SecretAccessKey, sessionToken: issued.SessionToken, expiration: issued.Expiration };
   });
   const agents = new AgentChannel(ctx, undefined, permit, taskCredentials);
-  const sockets = new WebSocketServer({ noServer: true });
+  // Agents' messages are task and container states, a few KiB: ws's 100 MiB default would let one message hold that much memory.
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   let ready = false;
   const internal: InternalRoutes = async (req, res, authenticate) => {
     if (req.url === '/_wharf/health' && req.method === 'GET') {
