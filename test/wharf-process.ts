@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { Agent as HttpsAgent, get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -39,6 +40,8 @@ export async function freePort(): Promise<number> {
 
 export interface WharfProcess {
   endpoint: string;
+  /** With `tls`: the self-signed certificate the server made (PEM), which verifies it. */
+  ca?: string;
   dataDir: string;
   port: number;
   credentials: { accessKeyId: string; secretAccessKey: string };
@@ -59,15 +62,26 @@ export interface WharfProcess {
   pid(): number;
 }
 
-export async function startWharf(options: { args?: string[]; dataDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<WharfProcess> {
+/** `tls`: `wharf up --tls`, HTTPS with a self-signed pair made in the data dir, which the clients here trust. */
+export async function startWharf(options: { args?: string[]; dataDir?: string; env?: NodeJS.ProcessEnv; tls?: boolean } = {}): Promise<WharfProcess> {
   const port = await freePort();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wharf-test-'));
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const caFile = join(dataDir, 'tls', 'cert.pem');
+  // Node 20's fetch takes no CA: over TLS, the health probe goes through node:https.
+  const healthy = (): Promise<boolean> =>
+    options.tls
+      ? new Promise((resolve) => {
+          if (!existsSync(caFile)) return resolve(false);
+          httpsGet(`${endpoint}/_wharf/health`, { ca: readFileSync(caFile) }, (res) => resolve(res.resume().statusCode === 200)).on('error', () => resolve(false));
+        })
+      : fetch(`${endpoint}/_wharf/health`).then((r) => r.ok, () => false);
   let child: ChildProcess;
   let output = '';
 
   const launch = async () => {
-    child = spawn(process.execPath, [WHARF_BIN, 'up', '--port', String(port), '--data-dir', dataDir, ...(options.args ?? [])], {
+    const tls = options.tls ? ['--tls'] : [];
+    child = spawn(process.execPath, [WHARF_BIN, 'up', '--port', String(port), '--data-dir', dataDir, ...tls, ...(options.args ?? [])], {
       env: { ...process.env, WHARF_LOG_LEVEL: 'debug', WHARF_TASK_CLEANUP_WAIT: TASK_CLEANUP_WAIT, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -76,8 +90,7 @@ export async function startWharf(options: { args?: string[]; dataDir?: string; e
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`wharf up exited ${child.exitCode}:\n${output}`);
-      const ready = await fetch(`${endpoint}/_wharf/health`).then((r) => r.ok, () => false);
-      if (ready) return;
+      if (await healthy()) return;
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`wharf up did not become healthy:\n${output}`);
@@ -88,6 +101,7 @@ export async function startWharf(options: { args?: string[]; dataDir?: string; e
   const credentials = fromEnv
     ? { accessKeyId: fromEnv, secretAccessKey: options.env!.WHARF_ROOT_SECRET_ACCESS_KEY! }
     : JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8'));
+  const ca = options.tls ? readFileSync(caFile, 'utf8') : undefined;
   const env = {
     ...process.env,
     WHARF_TASK_CLEANUP_WAIT: TASK_CLEANUP_WAIT,
@@ -97,8 +111,9 @@ export async function startWharf(options: { args?: string[]; dataDir?: string; e
     AWS_DEFAULT_REGION: 'us-east-1',
     AWS_REGION: 'us-east-1',
     AWS_PAGER: '',
+    ...(ca && { AWS_CA_BUNDLE: caFile, NODE_EXTRA_CA_CERTS: caFile }),
   };
-  const ecs = () => new ECSClient({ endpoint, region: 'us-east-1', credentials });
+  const ecs = () => new ECSClient({ endpoint, region: 'us-east-1', credentials, ...(ca && { requestHandler: { httpsAgent: new HttpsAgent({ ca }) } }) });
   const running = () => child.exitCode === null && child.signalCode === null;
   const kill = async (signal: NodeJS.Signals) => {
     if (!running()) return child.exitCode;
@@ -108,6 +123,7 @@ export async function startWharf(options: { args?: string[]; dataDir?: string; e
   };
   return {
     endpoint,
+    ...(ca && { ca }),
     dataDir,
     port,
     credentials,

@@ -1,6 +1,7 @@
 // The container-instance agent, like ECS's: registers its host with the control plane through the ECS API,
 // adopts the containers it already runs, opens the agent channel, and converges on the tasks assigned to
 // it. `wharf agent` runs it in its own process; `wharf up` runs one in-process for the local instance.
+import { Agent as HttpsAgent } from 'node:https';
 import { hostname, networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -86,6 +87,8 @@ export interface AgentOptions {
   credentialsRouting?: CredentialsRouting;
   /** Give containers AWS_ENDPOINT_URL, the address at which they reach Wharf (default true). */
   endpointEnvironment?: boolean;
+  /** The PEM bundle that verifies an HTTPS endpoint (`wharf agent --ca-cert`), for every call the agent makes to it. */
+  ca?: string;
 }
 
 /** How an agent ended: stopped (stop() or its signal), or by itself because its instance was deregistered. */
@@ -125,10 +128,16 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
 
   const log = options.log.child({ component: 'agent', cluster: options.cluster });
   const dataDir = resolve(options.dataDir);
-  const role = options.instance && new InstanceRoleCredentials({ endpoint: options.endpoint, region: options.region, dataDir, log }, options.instance.joined);
+  const { ca } = options;
+  const role = options.instance && new InstanceRoleCredentials({ endpoint: options.endpoint, region: options.region, dataDir, log, ca }, options.instance.joined);
   const credentials = role?.provide ?? options.credentials;
   if (!credentials) throw new Error('the agent needs credentials or an instance from the join step');
-  const ecs = new ECSClient({ endpoint: options.endpoint, region: options.region, credentials });
+  const ecs = new ECSClient({
+    endpoint: options.endpoint,
+    region: options.region,
+    credentials,
+    ...(ca && { requestHandler: { httpsAgent: new HttpsAgent({ ca, keepAlive: true }) } }),
+  });
   try {
     await role?.start(options.instance!.fresh);
     const info = await options.runtime.info();
@@ -273,6 +282,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       managedCapacity: options.managedCapacity,
       region: options.region,
       credentials,
+      ca,
       log: agentLog,
       signal,
       onMessage: (message) => {

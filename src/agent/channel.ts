@@ -42,6 +42,8 @@ export interface AgentChannelOptions {
   /** The control plane no longer knows the instance (deregistered, or never known): the channel has ended. */
   onInstanceGone(closeCode: number): void;
   pingIntervalMs?: number;
+  /** The PEM bundle that verifies a WSS endpoint's certificate, when Node's own roots do not. */
+  ca?: string;
 }
 
 const DEFAULT_PING_MS = 10_000;
@@ -116,7 +118,7 @@ export class AgentChannel {
     const { signal, log } = this.options;
     const { url, headers } = await signedChannelRequest(endpoint, this.options);
     if (signal.aborted) return undefined;
-    const ws = new WebSocket(url, { headers, handshakeTimeout: HANDSHAKE_TIMEOUT_MS });
+    const ws = new WebSocket(url, { headers, handshakeTimeout: HANDSHAKE_TIMEOUT_MS, ...(this.options.ca && { ca: this.options.ca }) });
     return new Promise<number>((resolve, reject) => {
       let opened = false;
       let alive = true;

@@ -3,6 +3,8 @@
 // expires through the refresh endpoint, signed by the session itself, as EC2 rotates an instance's
 // credentials in its metadata service. Nothing here ever holds the operator's credentials after the join.
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Sha256 } from '@smithy/core/checksum';
@@ -46,10 +48,13 @@ export class JoinRefused extends Error {
   }
 }
 
-/** Joins `instanceProfile` (name or ARN) as the operator whose credentials are given: a new instance and its first session. */
-export async function joinInstance(endpoint: string, region: string, operator: Credentials, instanceProfile: string): Promise<JoinedInstance> {
+/**
+ * Joins `instanceProfile` (name or ARN) as the operator whose credentials are given: a new instance and its
+ * first session. `ca`: the PEM bundle that verifies an HTTPS endpoint, when Node's own roots do not.
+ */
+export async function joinInstance(endpoint: string, region: string, operator: Credentials, instanceProfile: string, ca?: string): Promise<JoinedInstance> {
   const body: InstanceJoinRequest = { IamInstanceProfile: instanceProfile.startsWith('arn:') ? { Arn: instanceProfile } : { Name: instanceProfile } };
-  return joinedFrom((await signedPost(endpoint, INSTANCE_JOIN_PATH, region, operator, body)) as InstanceJoinDocument);
+  return joinedFrom((await signedPost(endpoint, INSTANCE_JOIN_PATH, region, operator, body, ca)) as InstanceJoinDocument);
 }
 
 /** What the agent keeps of the join step's answer. */
@@ -84,7 +89,7 @@ export class InstanceRoleCredentials {
   private joined: JoinedInstance;
 
   constructor(
-    private readonly options: { endpoint: string; region: string; dataDir: string; log: Logger },
+    private readonly options: { endpoint: string; region: string; dataDir: string; log: Logger; ca?: string },
     joined: JoinedInstance,
   ) {
     this.joined = joined;
@@ -123,8 +128,8 @@ export class InstanceRoleCredentials {
   }
 
   private async refresh(): Promise<void> {
-    const { endpoint, region, dataDir, log } = this.options;
-    const document = (await signedPost(endpoint, INSTANCE_CREDENTIALS_PATH, region, this.joined.credentials, {})) as InstanceCredentialsDocument;
+    const { endpoint, region, dataDir, log, ca } = this.options;
+    const document = (await signedPost(endpoint, INSTANCE_CREDENTIALS_PATH, region, this.joined.credentials, {}, ca)) as InstanceCredentialsDocument;
     this.joined = { ...this.joined, credentials: sessionOf(document) };
     await saveJoinedInstance(dataDir, this.joined);
     log.info('instance credentials renewed', { instanceId: this.instanceId, expiration: document.Expiration });
@@ -141,7 +146,7 @@ function sessionOf(document: InstanceCredentialsDocument): SessionCredentials {
 }
 
 /** A SigV4-signed JSON POST to one of the join step's endpoints; its answer, or its refusal as JoinRefused. */
-async function signedPost(endpoint: string, path: string, region: string, credentials: Credentials, body: unknown): Promise<unknown> {
+async function signedPost(endpoint: string, path: string, region: string, credentials: Credentials, body: unknown, ca?: string): Promise<unknown> {
   const url = new URL(endpoint.replace(/\/+$/, '') + path);
   const text = JSON.stringify(body);
   const signer = new SignatureV4({ service: INSTANCE_JOIN_SIGNING_NAME, region, credentials, sha256: Sha256 });
@@ -154,8 +159,29 @@ async function signedPost(endpoint: string, path: string, region: string, creden
     headers: { host: url.host, 'content-type': 'application/json' },
     body: text,
   });
-  const response = await fetch(url, { method: 'POST', headers: signed.headers, body: text });
-  const answer = (await response.json().catch(() => ({}))) as { __type?: string; message?: string; Message?: string };
-  if (!response.ok) throw new JoinRefused(answer.__type ?? `HTTP ${response.status}`, answer.message ?? answer.Message ?? response.statusText);
+  const response = await post(url, signed.headers, text, ca);
+  let answer: { __type?: string; message?: string; Message?: string } = {};
+  try {
+    answer = JSON.parse(response.body) as typeof answer;
+  } catch {
+    // An answer that is not JSON is refused below by its status alone.
+  }
+  if (response.status < 200 || response.status > 299) throw new JoinRefused(answer.__type ?? `HTTP ${response.status}`, answer.message ?? answer.Message ?? '');
   return answer;
+}
+
+/** node:http(s) rather than fetch, whose TLS trust Node 20 does not let a caller extend with `ca`. */
+function post(url: URL, headers: Record<string, string>, body: string, ca?: string): Promise<{ status: number; body: string }> {
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(url, { method: 'POST', headers, ...(ca && { ca }) }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

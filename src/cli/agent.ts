@@ -3,6 +3,7 @@
 // hold an operator's credentials for that one request only, and the agent runs on the profile's role
 // session, kept in its data dir; a restart goes on with what it kept, needing no operator. Without it
 // (and with nothing kept), it signs with the AWS variables' credentials as they are.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startAgent, type AgentEnd, type AgentOptions } from '../agent/agent.js';
@@ -27,6 +28,8 @@ export async function agentCommand(argv: string[]): Promise<void> {
       'managed-capacity': { type: 'boolean' },
       // Join as an instance of this instance profile (name or ARN), as EC2 launches an instance with one.
       'instance-profile': { type: 'string' },
+      // The PEM bundle that verifies an HTTPS endpoint (`wharf up --tls`'s cert.pem); NODE_EXTRA_CA_CERTS works too.
+      'ca-cert': { type: 'string' },
     },
   });
   const endpoint = values.endpoint ?? process.env.AWS_ENDPOINT_URL;
@@ -34,10 +37,12 @@ export async function agentCommand(argv: string[]): Promise<void> {
   const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? DEFAULTS.region;
   const dataDir = resolve(values['data-dir'] ?? `${DEFAULTS.dataDir}/agent`);
   const log = createLogger();
+  const ca = values['ca-cert'] === undefined ? undefined : readFileSync(values['ca-cert'], 'utf8');
   const agent = await startAgent({
     endpoint,
     cluster: values.cluster ?? 'default',
-    ...(await identity({ endpoint, region, dataDir, instanceProfile: values['instance-profile'], log })),
+    ...(await identity({ endpoint, region, dataDir, instanceProfile: values['instance-profile'], log, ca })),
+    ...(ca && { ca }),
     region,
     dataDir,
     log,
@@ -67,8 +72,9 @@ async function identity(options: {
   dataDir: string;
   instanceProfile?: string;
   log: Logger;
+  ca?: string;
 }): Promise<Pick<AgentOptions, 'credentials' | 'instance'>> {
-  const { endpoint, region, dataDir, instanceProfile, log } = options;
+  const { endpoint, region, dataDir, instanceProfile, log, ca } = options;
   const kept = await readJoinedInstance(dataDir);
   if (kept && kept.credentials.expiration.getTime() > Date.now()) {
     log.info('resuming as the instance joined before', { instanceId: kept.instanceId, instanceProfileArn: kept.instanceProfileArn });
@@ -78,7 +84,7 @@ async function identity(options: {
   if (instanceProfile) {
     if (!env) throw new Error('joining with --instance-profile needs an operator\'s AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, once');
     if (kept) log.warn('the kept instance session expired: joining as a new instance', { instanceId: kept.instanceId });
-    const joined = await joinInstance(endpoint, region, env, instanceProfile);
+    const joined = await joinInstance(endpoint, region, env, instanceProfile, ca);
     log.info('joined as a new instance', { instanceId: joined.instanceId, instanceProfileArn: joined.instanceProfileArn });
     return { instance: { joined, fresh: true } };
   }

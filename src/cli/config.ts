@@ -13,6 +13,8 @@ export interface ServerSettings {
   host: string;
   port: number;
   region: string;
+  /** Served over TLS: the PEM bundle that verifies the server's certificate. */
+  caBundle?: string;
 }
 
 export const DEFAULTS: ServerSettings & { dataDir: string } = {

@@ -30,6 +30,7 @@ import {
 } from './config.js';
 import { hostAdapters } from './host-adapters.js';
 import { joinLocalInstance, serveInstanceJoin } from './instance-join.js';
+import type { ServerTls } from './tls.js';
 import { randomIds, systemClock } from './system.js';
 
 export interface ServerOptions {
@@ -47,6 +48,8 @@ export interface ServerOptions {
   endpointEnvironment?: boolean;
   /** The control plane's clock (default the system's); tests move it to expire sessions without waiting. */
   clock?: Timer;
+  /** Serve HTTPS and WSS with this key pair; the local agent trusts `cert` (a self-signed pair's, or its CA's bundle). */
+  tls?: ServerTls;
 }
 
 export interface Server {
@@ -64,13 +67,14 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   const store = new SqliteStore(join(dataDir, 'wharf.db'));
   const state = await State.open(store);
   const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
+  const scheme = options.tls ? 'https' : 'http';
   const ctx: ControlContext = {
     state,
     clock: options.clock ?? systemClock,
     ids: randomIds,
     log,
     partition: { region, accountId },
-    endpoint: `http://${host}:${options.port}`,
+    endpoint: `${scheme}://${host}:${options.port}`,
     sessionKeys: new SessionKeys(serverSecret(dataDir)),
   };
 
@@ -123,6 +127,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     region,
     log,
     internal,
+    ...(options.tls && { tls: options.tls }),
     upgrade: (req, socket, head, call) => {
       const url = new URL(req.url ?? '/', 'http://wharf');
       if (url.pathname !== AGENT_CHANNEL_PATH) return void socket.destroy();
@@ -136,8 +141,9 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     },
   });
   const address = await gateway.listen(options.port, options.host);
-  ctx.endpoint = `http://${host}:${address.port}`;
-  saveSettings(dataDir, { host: options.host, port: address.port, region });
+  ctx.endpoint = `${scheme}://${host}:${address.port}`;
+  // `wharf env` prints the bundle that verifies this server for the CLI and SDKs.
+  saveSettings(dataDir, { host: options.host, port: address.port, region, ...(options.tls && { caBundle: options.tls.certFile }) });
 
   await ensureDefaults();
 
@@ -163,6 +169,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       // The local host is the first managed host: Fargate tasks run on the local engine too.
       managedCapacity: true,
       endpointEnvironment: options.endpointEnvironment,
+      ...(options.tls && { ca: options.tls.cert }),
     });
     // Ready means RunTask can place on the local instance (and Fargate on its managed capacity): wait until its agent's channel is up.
     const instanceArn = agent.containerInstanceArn;

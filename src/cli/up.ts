@@ -1,8 +1,9 @@
 // `wharf up`: the control plane and one local agent, in the foreground, until SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
-import { DEFAULTS } from './config.js';
+import { DEFAULTS, dataDirPath } from './config.js';
 import { createLogger } from './logger.js';
 import { startServer } from './server.js';
+import { serverTls } from './tls.js';
 
 export async function upCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -17,6 +18,10 @@ export async function upCommand(argv: string[]): Promise<void> {
       'lb-address': { type: 'string' },
       // Task containers get no AWS_ENDPOINT_URL (their SDKs then call AWS's own endpoints).
       'no-task-endpoint-url': { type: 'boolean' },
+      // HTTPS and WSS with this key pair (PEM files), or with a self-signed pair kept in the data dir (--tls).
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      tls: { type: 'boolean' },
     },
   });
   const auth = values.auth ?? 'sigv4';
@@ -24,15 +29,19 @@ export async function upCommand(argv: string[]): Promise<void> {
   const port = Number(values.port ?? DEFAULTS.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not ${values.port}`);
   const log = createLogger();
+  const host = values.host ?? DEFAULTS.host;
+  const dataDir = dataDirPath(values['data-dir'] ?? DEFAULTS.dataDir);
+  const tls = serverTls(dataDir, { files: { certFile: values['tls-cert'], keyFile: values['tls-key'] }, generate: values.tls, host });
   const server = await startServer({
-    host: values.host ?? DEFAULTS.host,
+    host,
     port,
-    dataDir: values['data-dir'] ?? DEFAULTS.dataDir,
+    dataDir,
     region: values.region ?? DEFAULTS.region,
     auth,
     log,
     ...(values['lb-address'] !== undefined && { lbAddress: values['lb-address'] }),
     ...(values['no-task-endpoint-url'] && { endpointEnvironment: false }),
+    ...(tls && { tls }),
   });
   log.info('wharf is up', { endpoint: server.endpoint });
   await new Promise<void>((resolve) => {

@@ -8,7 +8,9 @@
 // authenticate with the same SigV4 verification.
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import type { Authorize } from '../core/authorization.js';
 import { AwsError, RequestEntityTooLarge, UnknownOperationException } from '../core/errors.js';
@@ -52,6 +54,8 @@ export interface GatewayOptions {
   upgrade?: UpgradeHandler;
   /** Authorises each API call after its input is read (absent: every authenticated call is allowed). */
   authorize?: Authorize;
+  /** A key pair (PEM): the APIs and the upgrades are served over HTTPS and WSS only. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export interface Gateway {
@@ -192,9 +196,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
   };
 
-  const server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     serve(req, res).catch((error: unknown) => log.error('request handling failed', { error: (error as Error).stack }));
-  });
+  };
+  const server = options.tls ? createTlsServer({ cert: options.tls.cert, key: options.tls.key }, listener) : createServer(listener);
   server.keepAliveTimeout = KEEP_ALIVE_MS;
   // A slow client holds a connection no longer than this (a head trickled byte by byte, a body never finished).
   server.headersTimeout = HEADERS_TIMEOUT_MS;
@@ -247,11 +252,11 @@ function protocolsBySigningName(services: ServiceBinding[]): Map<string, string>
   return new Map(services.map(({ model: { metadata } }) => [metadata.signingName ?? metadata.endpointPrefix, metadata.protocol]));
 }
 
-/** Where the call came from, for aws:SourceIp and aws:SecureTransport. Wharf serves plain HTTP. */
+/** Where the call came from, for aws:SourceIp and aws:SecureTransport (a TLS socket: the gateway serves HTTPS). */
 function origin(socket: Socket): { sourceIp?: string; secureTransport: boolean } {
   const address = socket.remoteAddress;
   // A dual-stack socket reports IPv4 peers as IPv4-mapped IPv6; AWS's aws:SourceIp is the IPv4 address.
-  return { sourceIp: address?.startsWith('::ffff:') ? address.slice(7) : address, secureTransport: false };
+  return { sourceIp: address?.startsWith('::ffff:') ? address.slice(7) : address, secureTransport: (socket as TLSSocket).encrypted === true };
 }
 
 function headOf(req: IncomingMessage): RequestHead {
