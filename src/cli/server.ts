@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { startAgent, type AgentHandle } from '../agent/agent.js';
-import { bindServices, SERVICES } from '../api/services.js';
+import { bindServices, GLOBAL_KINDS, SERVICES } from '../api/services.js';
 import { AGENT_CHANNEL_PATH } from '../core/agent-protocol.js';
 import { AccessDeniedException } from '../core/errors.js';
 import type { Logger, Timer } from '../core/ports.js';
@@ -14,6 +14,7 @@ import { authorization } from '../control/authorization/authorizer.js';
 import type { ControlContext } from '../control/context.js';
 import { resolveCredentials } from '../control/iam/credentials.js';
 import { ensureEcsInstanceRole } from '../control/iam/instance-join.js';
+import { Regions } from '../control/regions.js';
 import { resetState } from '../control/reset.js';
 import { State } from '../control/state.js';
 import { SessionKeys } from '../control/sts/session-keys.js';
@@ -65,7 +66,8 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   const rootArn = `arn:aws:iam::${accountId}:root`;
 
   const store = new SqliteStore(join(dataDir, 'wharf.db'));
-  const state = await State.open(store);
+  // Records are per region; `region` is the default one (and that of records stored before regions).
+  const state = await State.open(store, { region, globalKinds: GLOBAL_KINDS });
   const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
   const scheme = options.tls ? 'https' : 'http';
   const ctx: ControlContext = {
@@ -80,26 +82,38 @@ export async function startServer(options: ServerOptions): Promise<Server> {
 
   // Wharf's own calls at start and reset act as the account's root.
   const internalCall = { requestId: 'startup', region, caller: { accessKeyId: root.accessKeyId, accountId, arn: rootArn } };
+  // What each region needs is made on its first use; the default region's at every start and reset.
+  const regions = new Regions(ctx, async (regionCtx, call) => {
+    for (const service of SERVICES) await service.ensureDefaults?.(regionCtx, call);
+  }, internalCall);
   const ensureDefaults = async () => {
-    for (const service of SERVICES) await service.ensureDefaults?.(ctx, internalCall);
+    await regions.ready(region);
     // The local agent's instance profile.
     await ensureEcsInstanceRole(ctx);
   };
 
   const credentials: CredentialResolver = { resolve: (accessKeyId, token) => resolveCredentials(ctx, root, accessKeyId, token) };
 
-  const { bindings, rules } = bindServices(ctx);
+  const { bindings, rules } = bindServices(ctx, regions);
   // Every API call's authorisation step, and the permissions asked outside operations (the agent channel's
   // ecs:Poll, the join step's); `--auth permissive` skips policies.
   const policies = auth === 'sigv4' ? authorization(ctx, rules) : undefined;
   const permit = policies?.permit;
   const authorize = policies?.authorize;
-  // Task roles: STS assumes them for ECS tasks; the agent channel pushes the credentials to the tasks' agents.
-  const taskCredentials = new TaskCredentials(ctx, async ({ roleArn, sessionName, taskArn }) => {
-    const { credentials: issued } = assumeRole(ctx, { roleArn, sessionName, taskArn, servicePrincipal: 'ecs-tasks.amazonaws.com' });
-    return { accessKeyId: issued.AccessKeyId, secretAccessKey: issued.SecretAccessKey, sessionToken: issued.SessionToken, expiration: issued.Expiration };
-  });
-  const agents = new AgentChannel(ctx, undefined, permit, taskCredentials);
+  // Each region's agents join its channel. Task roles: STS assumes them for ECS tasks; the agent channel
+  // pushes the credentials to the tasks' agents.
+  const channels = new Map<string, { agents: AgentChannel; taskCredentials: TaskCredentials }>();
+  const channelIn = (regionCtx: ControlContext) => {
+    let channel = channels.get(regionCtx.partition.region);
+    if (channel) return channel;
+    const taskCredentials = new TaskCredentials(regionCtx, async ({ roleArn, sessionName, taskArn }) => {
+      const { credentials: issued } = assumeRole(regionCtx, { roleArn, sessionName, taskArn, servicePrincipal: 'ecs-tasks.amazonaws.com' });
+      return { accessKeyId: issued.AccessKeyId, secretAccessKey: issued.SecretAccessKey, sessionToken: issued.SessionToken, expiration: issued.Expiration };
+    });
+    channel = { agents: new AgentChannel(regionCtx, undefined, permit, taskCredentials), taskCredentials };
+    channels.set(regionCtx.partition.region, channel);
+    return channel;
+  };
   // Agents' messages are task and container states, a few KiB: ws's 100 MiB default would let one message hold that much memory.
   const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
   let ready = false;
@@ -111,6 +125,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     if (req.url === '/_wharf/reset' && req.method === 'POST') {
       if (auth === 'sigv4' && authenticate().caller.arn !== rootArn) throw new AccessDeniedException('Only the root user may reset Wharf');
       await resetState(ctx);
+      regions.forget();
       await ensureDefaults();
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"reset"}');
       return true;
@@ -136,6 +151,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
         containerInstance: url.searchParams.get('containerInstance') ?? '',
         managedCapacity: url.searchParams.get('managedCapacity') === 'true',
       };
+      const { agents } = channelIn(regions.context(call.region));
       agents.admit(call, params);
       sockets.handleUpgrade(req, socket, head, (ws) => void agents.attach(ws, params, call));
     },
@@ -152,7 +168,13 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   const lbAddress = options.lbAddress ?? '127.0.0.1';
   const dataPlane = new HaproxyDataPlane({ dir: join(dataDir, 'haproxy'), log: log.child({ component: 'haproxy' }), address: lbAddress });
   ctx.loadBalancers = { dataPlane, address: lbAddress };
-  const loops = [agents.run(stopping.signal), taskCredentials.run(stopping.signal), ...SERVICES.flatMap((service) => service.controllers?.(ctx, stopping.signal) ?? [])];
+  const loops = [
+    regions.run(stopping.signal, (regionCtx, signal) => {
+      const { agents, taskCredentials } = channelIn(regionCtx);
+      return [agents.run(signal), taskCredentials.run(signal), ...SERVICES.flatMap((service) => service.controllers?.(regionCtx, signal) ?? [])];
+    }),
+    ...SERVICES.flatMap((service) => service.hostControllers?.(ctx, stopping.signal) ?? []),
+  ];
 
   let agent: AgentHandle | undefined;
   if (options.localAgent !== false) {
