@@ -338,7 +338,7 @@ describe('Fargate tasks on real containers', () => {
     await refused(ecs.send(new RegisterTaskDefinitionCommand({ family: 'bad', requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '4096', containerDefinitions: [{ name: 'a', image: IMAGE }] })),
       'ClientException', /^No Fargate configuration exists for given values: 256 CPU, 4096 memory/);
     await refused(ecs.send(new RegisterTaskDefinitionCommand({ family: 'bad', requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512', containerDefinitions: [{ name: 'a', image: IMAGE, privileged: true }] })),
-      'ClientException', /Fargate does not support privileged containers/);
+      'ClientException', /Fargate compatible task definitions do not support privileged/);
   });
 });
 

@@ -2,7 +2,7 @@
 // and runtime API) are refused as AWS refuses them; a listener HAProxy refuses is reported and holds back no
 // other load balancer; Fargate refuses what AWS Fargate refuses; the data directory keeps its secrets to
 // its owner. The real `wharf up`, the real SDK clients and AWS CLI, the real HAProxy.
-import { ListContainerInstancesCommand, PutAttributesCommand, RegisterContainerInstanceCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { ListContainerInstancesCommand, PutAttributesCommand, RegisterContainerInstanceCommand, RegisterTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
@@ -150,6 +150,23 @@ describe('hardening', { skip: !hasHaproxy && 'haproxy is not installed' }, () =>
     // Without the refused listener, the load balancer is active again.
     await elb.send(new DeleteListenerCommand({ ListenerArn: weak.ListenerArn }));
     await eventually(async () => ((await state(b.lbArn)).Code === 'active' ? true : undefined), 'the load balancer active again');
+  });
+
+  test('Fargate refuses what AWS Fargate refuses: added capabilities but SYS_PTRACE, devices, tmpfs, shared memory, security options', async () => {
+    const fargate = (extra: object) =>
+      ecs.send(new RegisterTaskDefinitionCommand({ family: 'isolated', requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '512', containerDefinitions: [{ name: 'app', image: 'wharf-test/busybox:latest', ...extra }] }));
+    for (const extra of [
+      { linuxParameters: { capabilities: { add: ['SYS_ADMIN'] } } },
+      { linuxParameters: { devices: [{ hostPath: '/dev/kmsg' }] } },
+      { linuxParameters: { tmpfs: [{ containerPath: '/scratch', size: 64 }] } },
+      { linuxParameters: { sharedMemorySize: 1024 } },
+      { dockerSecurityOptions: ['seccomp:unconfined'] },
+      { privileged: true },
+    ]) {
+      await assert.rejects(fargate(extra), (e: Error) => e.name === 'ClientException' && /Fargate compatible task definitions/.test(e.message));
+    }
+    const { taskDefinition } = await fargate({ linuxParameters: { capabilities: { add: ['SYS_PTRACE'] } } });
+    assert.deepEqual(taskDefinition!.compatibilities, ['EC2', 'FARGATE']);
   });
 
   test('the data directory is its owner\'s alone: 0700, and every file in it 0600 from the next start on, whatever made it', async () => {

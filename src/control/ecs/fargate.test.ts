@@ -196,10 +196,22 @@ describe('RegisterTaskDefinition for Fargate', () => {
     for (const [cpu, memory] of [['256', '2048'], ['512', '4096'], ['2048', '16384'], ['4096', '30720'], ['8192', '20480'], ['16384', '122880'], ['1 vCPU', '2 GB']]) {
       await register({ cpu, memory });
     }
-    await rejects(register({ containerDefinitions: [{ name: 'app', image: IMAGE, privileged: true }] }), 'ClientException', /Fargate does not support privileged containers/);
+    await rejects(register({ containerDefinitions: [{ name: 'app', image: IMAGE, privileged: true }] }), 'ClientException', 'Fargate compatible task definitions do not support privileged');
+    // Nothing that reaches the host or widens the kernel's reach: Fargate refuses each, ECS says which.
+    const app = (extra: object) => ({ containerDefinitions: [{ name: 'app', image: IMAGE, ...extra }] });
+    for (const [extra, parameter] of [
+      [{ linuxParameters: { devices: [{ hostPath: '/dev/mem' }] } }, 'devices'],
+      [{ linuxParameters: { sharedMemorySize: 64 } }, 'sharedMemorySize'],
+      [{ linuxParameters: { tmpfs: [{ containerPath: '/t', size: 64 }] } }, 'tmpfs'],
+      [{ dockerSecurityOptions: ['apparmor:unconfined'] }, 'dockerSecurityOptions'],
+    ] as const) {
+      await rejects(register(app(extra)), 'ClientException', `Fargate compatible task definitions do not support ${parameter}`);
+    }
+    await rejects(register(app({ linuxParameters: { capabilities: { add: ['SYS_PTRACE', 'SYS_ADMIN'] } } })), 'ClientException', /only support adding the SYS_PTRACE capability, not 'SYS_ADMIN'/);
+    await register(app({ linuxParameters: { capabilities: { add: ['SYS_PTRACE'], drop: ['NET_RAW'] }, initProcessEnabled: true } }));
     await rejects(register({ containerDefinitions: [{ name: 'app', image: IMAGE, stopTimeout: 121 }] }), 'ClientException', /'stopTimeout' cannot be greater than 120 seconds/);
     await register({ containerDefinitions: [{ name: 'app', image: IMAGE, stopTimeout: 120 }] });
-    await rejects(register({ volumes: [{ name: 'v', host: { sourcePath: '/tmp' } }] }), 'ClientException', 'Fargate does not support host volumes with a sourcePath.');
+    await rejects(register({ volumes: [{ name: 'v', host: { sourcePath: '/tmp' } }] }), 'ClientException', 'Fargate compatible task definitions do not support sourcePath');
     await rejects(register({ ephemeralStorage: { sizeInGiB: 20 } }), 'ClientException', /between 21 and 200 GiB/);
     await rejects(register({ ephemeralStorage: { sizeInGiB: 201 } }), 'ClientException', /between 21 and 200 GiB/);
     const { taskDefinition } = await register({ ephemeralStorage: { sizeInGiB: 21 } });

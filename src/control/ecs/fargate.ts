@@ -9,7 +9,7 @@ import { parseTaskCpu, parseTaskMemory } from '../../scheduler/resources.js';
 import type { ControlContext } from '../context.js';
 import { managedHosts } from './managed-capacity.js';
 import type { Transaction } from '../state.js';
-import { isFargateSize, noFargateSize } from './task-definitions.js';
+import { fargateProblem, isFargateSize, noFargateSize } from './task-definitions.js';
 import { withOverrides } from '../../core/task-overrides.js';
 import { launchTasks, type LaunchRequest, type TaskLaunch } from './task-launch.js';
 
@@ -34,7 +34,8 @@ export function fargateProvider(strategy: readonly CapacityProviderStrategyItem[
 
 /** Whether a definition, run with `overrides`, can launch on Fargate: ECS's InvalidParameterException if not. */
 export function checkFargateLaunch(definition: TaskDefinitionRecord, overrides?: TaskOverride): void {
-  if (!definition.compatibilities?.includes('FARGATE')) {
+  // Checked again, not only read from the record: a definition registered before a rule existed is held to it.
+  if (!definition.compatibilities?.includes('FARGATE') || fargateProblem(definition) !== undefined) {
     throw new InvalidParameterException('Task definition does not support launch_type FARGATE.');
   }
   const cpu = overrides?.cpu ?? definition.cpu;

@@ -220,10 +220,21 @@ function fargateIncompatibility(d: NormalisedDefinition): string | undefined {
     return `Tasks using the Fargate launch type do not support pidMode '${d.pidMode}'. The supported value for pidMode is 'task'.`;
   }
   if (d.ipcMode !== undefined) return 'Tasks using the Fargate launch type do not support ipcMode.';
-  if (d.volumes.some((v) => v.host?.sourcePath !== undefined)) return 'Fargate does not support host volumes with a sourcePath.';
+  if (d.volumes.some((v) => v.host?.sourcePath !== undefined)) return unsupported('sourcePath');
   if (d.volumes.some((v) => v.dockerVolumeConfiguration)) return 'Fargate does not support Docker volumes.';
   for (const c of d.containerDefinitions) {
-    if (c.privileged) return `Invalid setting for container '${c.name}'. Fargate does not support privileged containers.`;
+    // Fargate isolates each task as its own machine: nothing that reaches the host or widens the kernel's
+    // reach is allowed (the developer guide's "Amazon ECS task definition differences for Fargate").
+    if (c.privileged) return unsupported('privileged');
+    if (c.dockerSecurityOptions?.length) return unsupported('dockerSecurityOptions');
+    const linux = c.linuxParameters;
+    const added = (linux?.capabilities?.add ?? []).find((capability) => capability !== 'SYS_PTRACE');
+    if (added !== undefined) return `Invalid setting for container '${c.name}'. Fargate compatible task definitions only support adding the SYS_PTRACE capability, not '${added}'.`;
+    if (linux?.devices?.length) return unsupported('devices');
+    if (linux?.sharedMemorySize !== undefined) return unsupported('sharedMemorySize');
+    if (linux?.tmpfs?.length) return unsupported('tmpfs');
+    if (linux?.maxSwap !== undefined || linux?.swappiness !== undefined) return unsupported('maxSwap or swappiness');
+    if (c.systemControls?.some((s) => !s.namespace?.startsWith('net.'))) return unsupported('systemControls outside the net namespace');
     if (c.stopTimeout !== undefined && c.stopTimeout > FARGATE_MAX_STOP_TIMEOUT) {
       return `Invalid setting for container '${c.name}'. 'stopTimeout' cannot be greater than ${FARGATE_MAX_STOP_TIMEOUT} seconds on Fargate.`;
     }
@@ -234,6 +245,12 @@ function fargateIncompatibility(d: NormalisedDefinition): string | undefined {
   }
   return undefined;
 }
+
+/** ECS's message for a task-definition parameter Fargate does not have. */
+const unsupported = (parameter: string) => `Fargate compatible task definitions do not support ${parameter}`;
+
+/** Why a definition cannot run on Fargate (ECS's ClientException message), or undefined when it can. */
+export const fargateProblem = (d: TaskDefinitionRecord | NormalisedDefinition): string | undefined => fargateIncompatibility(d as NormalisedDefinition);
 
 /** The launch types a definition can run on, in the order ECS lists them. */
 export function compatibilities(d: NormalisedDefinition): Compatibility[] {
