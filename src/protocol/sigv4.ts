@@ -3,7 +3,7 @@
 // it). Failures carry a protocol-neutral kind; each wire protocol turns a kind into its own AWS error code
 // (awsJson: InvalidSignatureException..., query: SignatureDoesNotMatch...). The checks run in the order
 // AWS's front end runs them, with its messages.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import crypto, { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { formPairs } from './form.js';
 import { isRegion } from './regions.js';
@@ -212,11 +212,15 @@ export class SigV4Verifier {
     const claimed = claimedPayload(head, signature);
     const key = this.signingKey(credentials.secretAccessKey, date!, region!, service!);
     const signer = { caller: credentials.caller, region: region! };
+    // The payload hash the signature was found good for: checked against a claimed hash before the body, then
+    // given the body's own, the same signature is not computed twice.
+    let verified: string | undefined;
     return {
       service: service!,
       claimedPayloadHash: claimed !== undefined && HEX_SHA256.test(claimed) && !signature.presigned ? claimed : undefined,
       complete(payloadHash, expected) {
         if (expected !== undefined && service !== expected) throw new SignatureFailure('invalid', wrongService(expected).trim());
+        if (payloadHash === verified) return signer;
         // Only S3 signs a payload mode instead of the payload; elsewhere the header's value is just a header.
         const payload = expect.unsignedPayload && claimed !== undefined && !HEX_SHA256.test(claimed) ? claimed : payloadHash;
         const canonical = canonicalRequest(head, signature, payload, expect.pathAsSent ?? false);
@@ -230,6 +234,7 @@ export class SigV4Verifier {
             'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.' +
               `\n\nThe Canonical String for this request should have been\n'${canonical}'\n\nThe String-to-Sign should have been\n'${stringToSign}'\n`,
           );
+        verified = payloadHash;
         return signer;
       },
     };
@@ -433,5 +438,7 @@ function claimedPayload(request: SignedHead, signature: Signature): string | und
   return signature.signedHeaders.split(';').includes('x-amz-content-sha256') ? headerValue(request.headers['x-amz-content-sha256']) : undefined;
 }
 
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+// The one-shot crypto.hash (Node 20.12 on) spares a Hash object per call; older Node 20 builds the object.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string | Buffer, encoding: 'hex') => string }).hash;
+const sha256 = oneShot ? (data: string | Buffer) => oneShot('sha256', data, 'hex') : (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
