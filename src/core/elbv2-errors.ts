@@ -22,3 +22,5 @@ export const UnsupportedProtocol = define('UnsupportedProtocol');
 export const TooManyTags = define('TooManyTags');
 export const TargetGroupAssociationLimit = define('TargetGroupAssociationLimit');
 export const TooManyActions = define('TooManyActions');
+export const TooManyRules = define('TooManyRules');
+export const TooManyTargets = define('TooManyTargets');

@@ -164,3 +164,14 @@ test('RegisterTaskDefinition accepts containers without memory when the task set
   assert.equal(d?.memory, '512');
   assert.deepEqual(d?.requiresCompatibilities, ['EC2']);
 });
+
+test("AWS's quotas: a definition over 64 KiB as sent, a family past 1,000,000 revisions", async () => {
+  const f = await fixture();
+  const environment = Array.from({ length: 700 }, (_, i) => ({ name: `VARIABLE_${i}`, value: 'x'.repeat(64) }));
+  await assert.rejects(registerTaskDefinition(f.ctx, webDefinition({ containerDefinitions: [container({ environment })] }), f.call), {
+    name: 'ClientException',
+    message: /^Actual length: '\d+'\. Max allowed length is '65536' bytes\.$/,
+  });
+  await f.ctx.state.mutate((tx) => tx.put('taskDefinitionFamily', 'web', { family: 'web', latestRevision: 1_000_000 }));
+  await assert.rejects(registerTaskDefinition(f.ctx, webDefinition(), f.call), { name: 'ClientException', message: /limit of 1000000 revisions/ });
+});

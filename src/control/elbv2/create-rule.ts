@@ -3,7 +3,7 @@ import { ruleArn, type RuleRecord } from '../../core/elbv2.js';
 import type { ControlContext } from '../context.js';
 import { checkActions, checkConditions, checkRulesAllowed } from './actions.js';
 import { elbId, resolveListener, resolveLoadBalancer } from './lookups.js';
-import { checkPriority, checkPriorityFree } from './rules.js';
+import { checkPriority, checkPriorityFree, checkRuleQuota } from './rules.js';
 import { validateTags } from './tags.js';
 
 export async function createRule(ctx: ControlContext, input: CreateRuleInput): Promise<CreateRuleOutput> {
@@ -16,6 +16,7 @@ export async function createRule(ctx: ControlContext, input: CreateRuleInput): P
     const lb = resolveLoadBalancer(tx, listener.LoadBalancerArn);
     checkRulesAllowed(lb, listener);
     checkPriorityFree(ctx.state, listener.ListenerArn, priority);
+    checkRuleQuota(ctx.state, lb.LoadBalancerArn);
     const arn = ruleArn(listener.ListenerArn, elbId(ctx.ids));
     const fresh: RuleRecord = {
       RuleArn: arn,

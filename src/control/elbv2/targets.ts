@@ -3,11 +3,14 @@
 // it is forgotten; the load-balancer controller forgets it when that time has come.
 import type { TargetDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { TargetGroupRecord, TargetRecord } from '../../core/elbv2.js';
-import { InvalidTarget } from '../../core/elbv2-errors.js';
+import { InvalidTarget, TooManyTargets } from '../../core/elbv2-errors.js';
 import { parseIpv4 } from '../../core/ipv4.js';
 import type { State, Transaction } from '../state.js';
 import { loadBalancersOf } from './lookups.js';
 import { deregistrationDelayMs } from './target-groups.js';
+
+// AWS's quota: 1,000 instance or IP targets per target group (draining ones included: they are still held).
+const MAX_TARGETS_PER_TARGET_GROUP = 1000;
 
 export const targetKey = (t: { Id: string; Port: number }) => `${t.Id}:${t.Port}`;
 
@@ -33,6 +36,8 @@ export function register(tx: Transaction, tg: TargetGroupRecord, targets: readon
     if (existing && !existing.drainingUntil) continue;
     byKey.set(targetKey(t), { ...t, registeredAt: now, ...(taskArn ? { taskArn } : {}) });
   }
+  if (byKey.size > MAX_TARGETS_PER_TARGET_GROUP)
+    throw new TooManyTargets(`You've reached the limit on the number of targets per target group (${MAX_TARGETS_PER_TARGET_GROUP})`);
   return tx.put('targetGroup', tg.TargetGroupArn, { ...tg, targets: [...byKey.values()] });
 }
 
