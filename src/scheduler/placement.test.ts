@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { PlacementStrategy } from '@aws-sdk/client-ecs';
 import { AwsError } from '../core/errors.js';
 import { instance, instanceArn, seeded, sequence, task, taskDefinition, type InstanceOptions } from './fixtures.test-support.js';
-import { DISTINCT_INSTANCE_UNSATISFIED, MEMBER_OF_UNSATISFIED, placeOnInstances, placeTasks, type PlacementRequest } from './placement.js';
+import { DISTINCT_INSTANCE_UNSATISFIED, MEMBER_OF_UNSATISFIED, MISSING_ATTRIBUTE, placeOnInstances, placeTasks, type PlacementRequest } from './placement.js';
 import { taskRequirement as taskRequirementOf } from './resources.js';
 import { CANDIDATE, ClusterSnapshot } from './snapshot.js';
 
@@ -307,6 +307,25 @@ test('binpack and spread pick what a full scan of the cluster would, whatever th
     const fewest = Math.min(...feasible.map((slot) => tasksIn(zoneOf(slot))));
     assert.equal(tasksIn(zoneOf(snapshot.slotOf(spread.placements[0]!.containerInstanceArn))), fewest);
   }
+});
+
+test('requiresAttributes: only instances with every required attribute (and value, when given); ATTRIBUTE for the others', () => {
+  const privileged = 'com.amazonaws.ecs.capability.privileged-container';
+  const snapshot = cluster(['locked'], ['open', { attributes: { [privileged]: '' } }], ['small', { memoryMiB: 100 }], ['arm', { attributes: { [privileged]: '', 'ecs.cpu-architecture': 'arm64' } }]);
+  const needs = (...requiresAttributes: { name: string; value?: string }[]) => ({ ...taskDefinition(), requiresAttributes });
+  const plan = placeTasks(snapshot, request({ taskDefinition: needs({ name: privileged }), count: 3 }));
+  assert.equal(plan.placements.length, 3);
+  assert.ok(placedOn(plan).every((id) => id === 'open' || id === 'arm'));
+  const none = placeTasks(snapshot, request({ taskDefinition: needs({ name: privileged }, { name: 'ecs.cpu-architecture', value: 'x86_64' }) }));
+  assert.deepEqual(none.failures, [
+    { arn: instanceArn('locked'), reason: MISSING_ATTRIBUTE },
+    { arn: instanceArn('open'), reason: MISSING_ATTRIBUTE },
+    { arn: instanceArn('small'), reason: 'RESOURCE:MEMORY' },
+    { arn: instanceArn('arm'), reason: MISSING_ATTRIBUTE },
+  ]);
+  const started = placeOnInstances(snapshot, { taskDefinition: needs({ name: privileged }) }, ['locked', 'open']);
+  assert.deepEqual(placedOn(started), ['open']);
+  assert.deepEqual(started.failures, [{ arn: instanceArn('locked'), reason: MISSING_ATTRIBUTE }]);
 });
 
 test('placeOnInstances (StartTask): each named instance, by ARN or id, if it can take the task', () => {

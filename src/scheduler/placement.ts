@@ -1,6 +1,8 @@
 // Task placement, as ECS does it for the EC2 launch type: of the cluster's ACTIVE instances whose agent is
-// connected, keep those with the task's CPU, memory and static host ports free, then those that satisfy
-// the placement constraints (the task definition's and the request's); then let the placement strategies,
+// connected, keep those with the task's CPU, memory and static host ports free, then those with every
+// attribute the task definition requires (its requiresAttributes: the agent capabilities its features
+// need, refused as ATTRIBUTE), then those that satisfy the placement constraints (the task definition's
+// and the request's); then let the placement strategies,
 // in order, narrow the choice (each one keeps the instances it ranks best, the next breaks their tie), and
 // pick among the last ties at random. Tasks placed earlier in a request count for the later ones.
 //
@@ -45,6 +47,8 @@ export const MAX_PLACEMENT_STRATEGIES = 5;
 
 export const MEMBER_OF_UNSATISFIED = 'MemberOf placement constraint unsatisfied.';
 export const DISTINCT_INSTANCE_UNSATISFIED = 'DistinctInstance placement constraint unsatisfied.';
+/** ECS's failure reason for an instance without an attribute the task definition requires. */
+export const MISSING_ATTRIBUTE = 'ATTRIBUTE';
 
 export const taskGroup = (task: TaskToPlace): string => task.group ?? `family:${task.taskDefinition.family}`;
 
@@ -67,7 +71,7 @@ export function placeTasks(snapshot: ClusterSnapshot, request: PlacementRequest)
   if (snapshot.activeInstances === 0) throw new InvalidParameterException('No Container Instances were found in your cluster.');
 
   const plan = newPlan(request);
-  const placer = new Placer(snapshot, plan.requirement, plan.group, constraints, strategies, request.random);
+  const placer = new Placer(snapshot, plan.requirement, plan.group, requiredAttributes(snapshot, request), constraints, strategies, request.random);
   try {
     for (let k = 0; k < count; k++) {
       const slot = placer.choose();
@@ -86,13 +90,15 @@ export function placeTasks(snapshot: ClusterSnapshot, request: PlacementRequest)
 
 /**
  * StartTask's placement: one task on each named instance (ARN or id), if it is there, ACTIVE or
- * DRAINING, connected, and has the resources; no constraints or strategies apply.
+ * DRAINING, connected, and has the resources and the attributes the task definition requires; no
+ * constraints or strategies apply.
  */
 export function placeOnInstances(snapshot: ClusterSnapshot, task: TaskToPlace, containerInstances: readonly string[]): PlacementPlan {
   if (containerInstances.length < 1 || containerInstances.length > MAX_TASKS_PER_REQUEST) {
     throw new InvalidParameterException(`containerInstances must list between 1 and ${MAX_TASKS_PER_REQUEST} container instances.`);
   }
   const plan = newPlan(task);
+  const attributes = requiredAttributes(snapshot, task);
   const booked: number[] = [];
   const failures = new FailureList();
   try {
@@ -105,7 +111,7 @@ export function placeOnInstances(snapshot: ClusterSnapshot, task: TaskToPlace, c
           ? 'INACTIVE'
           : !instance.agentConnected
             ? 'AGENT'
-            : snapshot.shortfall(slot, plan.requirement);
+            : (snapshot.shortfall(slot, plan.requirement) ?? (attributes?.[slot] === 0 ? MISSING_ATTRIBUTE : undefined));
       if (reason) {
         failures.add(instance?.record.containerInstanceArn ?? ref, reason);
         continue;
@@ -129,6 +135,12 @@ export function validatePlacement(
 ): void {
   compileConstraints([...(task.taskDefinition.placementConstraints ?? []), ...placementConstraints]);
   compileStrategies(placementStrategy);
+}
+
+/** Per slot, 1 where the instance has the attributes the task definition requires; undefined when it requires none. */
+function requiredAttributes(snapshot: ClusterSnapshot, task: TaskToPlace): Uint8Array | undefined {
+  const required = task.taskDefinition.requiresAttributes ?? [];
+  return required.length ? snapshot.requiredAttributesMask(required) : undefined;
 }
 
 function newPlan(task: TaskToPlace): PlacementPlan {
@@ -218,6 +230,8 @@ class Placer {
     private readonly snapshot: ClusterSnapshot,
     private readonly requirement: TaskRequirement,
     private readonly group: string,
+    /** Per slot, 1 where the instance has the attributes the task definition requires (undefined: it requires none). */
+    private readonly attributes: Uint8Array | undefined,
     private readonly constraints: Constraint[],
     private readonly strategies: Strategy[],
     private readonly random: () => number,
@@ -229,7 +243,7 @@ class Placer {
       else this.memberOfMasks.push(snapshot.memberOfMask(c.query));
     }
     this.distinct = constraints.some((c) => c.kind === 'distinctInstance');
-    this.detailed = constraints.length > 0 || requirement.ports.length > 0 || requirement.udpPorts.length > 0;
+    this.detailed = attributes !== undefined || constraints.length > 0 || requirement.ports.length > 0 || requirement.udpPorts.length > 0;
     if (snapshot.size > scratch.candidates.length) {
       scratch.candidates = new Int32Array(snapshot.size * 2);
       scratch.keys = new Float64Array(snapshot.size * 2);
@@ -264,7 +278,7 @@ class Placer {
     this.booked.length = 0;
   }
 
-  /** Why each instance refused the task, checked in ECS's order: agent, resources, then constraints. */
+  /** Why each instance refused the task, checked in ECS's order: agent, resources, required attributes, then constraints. */
   failures(): Failure[] {
     const { snapshot } = this;
     const failures = new FailureList();
@@ -272,7 +286,7 @@ class Placer {
       const eligibility = snapshot.eligibility[slot];
       if (eligibility === AGENT_DISCONNECTED) failures.add(snapshot.slots[slot]!.record.containerInstanceArn, 'AGENT');
       if (eligibility !== CANDIDATE) continue;
-      const reason = snapshot.shortfall(slot, this.requirement) ?? this.unsatisfiedConstraint(slot);
+      const reason = snapshot.shortfall(slot, this.requirement) ?? (this.attributes?.[slot] === 0 ? MISSING_ATTRIBUTE : this.unsatisfiedConstraint(slot));
       if (reason) failures.add(snapshot.slots[slot]!.record.containerInstanceArn, reason);
     }
     return failures.list;
@@ -377,10 +391,11 @@ class Placer {
     return snapshot.eligibility[slot] === CANDIDATE && snapshot.cpuFree[slot]! >= requirement.cpu && snapshot.memoryFree[slot]! >= requirement.memory;
   }
 
-  /** Static host ports free, and every constraint satisfied. */
+  /** Static host ports free, the required attributes present, and every constraint satisfied. */
   private satisfies(slot: number): boolean {
     const { snapshot, memberOfMasks, memberOfQueries } = this;
     if (snapshot.portsTaken(slot, this.requirement)) return false;
+    if (this.attributes?.[slot] === 0) return false;
     if (this.distinct && (snapshot.groupCounts(this.group)?.[slot] ?? 0) > 0) return false;
     for (let m = 0; m < memberOfMasks.length; m++) if (memberOfMasks[m]![slot] === 0) return false;
     for (let q = 0; q < memberOfQueries.length; q++) if (!memberOfQueries[q]!.matches(snapshot.slots[slot]!)) return false;

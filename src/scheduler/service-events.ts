@@ -45,6 +45,7 @@ const CLOSEST: Record<string, string> = {
   'RESOURCE:MEMORY': 'has insufficient memory available',
   'RESOURCE:PORTS': 'is already using a port required by your task',
   'RESOURCE:PORTS_UDP': 'is already using a port required by your task',
+  ATTRIBUTE: 'is missing an attribute required by your task',
 };
 
 /**

@@ -3,6 +3,7 @@
 // control plane keeps one per cluster and updates it as records change (putInstance, putTask, ...), so a
 // placement never re-derives the cluster from scratch. Placement only reads it: the tentative occupations
 // it makes while planning several tasks are undone before it returns.
+import type { Attribute } from '@aws-sdk/client-ecs';
 import type { ContainerInstanceRecord, Resource, TaskRecord } from '../core/ecs.js';
 import { attributeMap, type ClusterQuery, type ContainerInstanceView } from './cluster-query.js';
 import { describeResources, HostPorts, readRegisteredResources, resourceShortfall, type ResourceShortfall, type TaskRequirement } from './resources.js';
@@ -144,6 +145,7 @@ export class ClusterSnapshot {
   // Derived from instances only, so rebuilt lazily after any instance changes.
   private readonly attributeColumns = new Map<string, AttributeColumn>();
   private readonly memberOfMasks = new Map<string, Uint8Array>();
+  private readonly attributeMasks = new Map<string, Uint8Array>();
   private everySlot: Int32Array | undefined;
   /** Per group, for each attribute a spread asked about: the group's tasks under each value (kept up to date). */
   private readonly valueCounts = new Map<string, { attribute: string; ids: Int32Array; counts: Float64Array }[]>();
@@ -346,6 +348,23 @@ export class ClusterSnapshot {
     return mask;
   }
 
+  /**
+   * Per slot, 1 where the instance has every attribute a task definition requires (its
+   * `requiresAttributes`: the name, and the value when one is given), as ECS matches them.
+   */
+  requiredAttributesMask(required: readonly Attribute[]): Uint8Array {
+    const key = required.map((a) => `${a.name}\0${a.value ?? ''}`).sort().join('\n');
+    let mask = this.attributeMasks.get(key);
+    if (mask) return mask;
+    mask = new Uint8Array(this.eligibility.length);
+    for (let slot = 0; slot < this.slots.length; slot++) {
+      const s = this.slots[slot];
+      if (s && required.every((a) => s.attributes.has(a.name!) && (a.value === undefined || s.attributes.get(a.name!) === a.value))) mask[slot] = 1;
+    }
+    this.attributeMasks.set(key, mask);
+    return mask;
+  }
+
   private book(entry: TaskEntry, slot: number, sign: 1 | -1): void {
     this.adjust(slot, entry.requirement, entry.group, entry.holds, entry.running, sign);
     entry.slot = sign > 0 ? slot : -1;
@@ -397,6 +416,7 @@ export class ClusterSnapshot {
   private instancesChanged(): void {
     this.attributeColumns.clear();
     this.memberOfMasks.clear();
+    this.attributeMasks.clear();
     this.valueCounts.clear();
   }
 
