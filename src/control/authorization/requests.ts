@@ -22,16 +22,19 @@ export function requestsFor(
   const spec = catalogue.action(operation);
   const action = spec?.action ?? `${catalogue.prefix}:${operation}`;
   const scope = { partition: 'aws', region: call.region, accountId: call.caller.accountId };
-  const global = globalKeys(ctx, call, principalTags);
-  const requestContext = { ...global, ...requestTags(input) };
+  const requestContext = globalKeys(ctx, call, principalTags);
+  addRequestTags(input, requestContext);
   const requests: AuthorizationRequest[] = [];
-  for (const resource of resourcesOf(spec, input, scope, rules.variables?.(ctx, operation, input))) {
-    const context: ConditionContext = { ...requestContext, ...rules.conditionKeys?.(ctx, spec, resource, input) };
+  const resources = resourcesOf(spec, input, scope, rules.variables?.(ctx, operation, input));
+  for (const resource of resources) {
+    // Most calls name one resource: its request takes the call's keys as they are, without a copy.
+    const context: ConditionContext = resources.length === 1 ? requestContext : { ...requestContext };
+    if (rules.conditionKeys) Object.assign(context, rules.conditionKeys(ctx, spec, resource, input));
     if (resource.arn !== '*') addResourceTags(ctx, rules, catalogue.prefix, resource.arn, context);
     requests.push({ action, resource: resource.arn, context });
   }
   for (const implied of rules.implied?.(ctx, operation, input) ?? []) {
-    requests.push({ action: implied.action, resource: implied.resource, context: { ...global, ...implied.context } });
+    requests.push({ action: implied.action, resource: implied.resource, context: Object.assign(globalKeys(ctx, call, principalTags), implied.context) });
   }
   return requests;
 }
@@ -59,16 +62,16 @@ export function globalKeys(ctx: ControlContext, call: CallContext, principalTags
   return keys;
 }
 
-/** aws:RequestTag/* and aws:TagKeys from the tags the input sets (`tags`, `Tags`, or EC2's `TagSpecifications`). */
-function requestTags(input: unknown): ConditionContext {
-  if (!input || typeof input !== 'object') return {};
+/** aws:RequestTag/* and aws:TagKeys from the tags the input sets (`tags`, `Tags`, or EC2's `TagSpecifications`), into `context`. */
+function addRequestTags(input: unknown, context: ConditionContext): void {
+  if (!input || typeof input !== 'object') return;
   const { tags, Tags, TagSpecifications } = input as Record<string, unknown>;
+  if (tags === undefined && Tags === undefined && TagSpecifications === undefined) return;
   const all = [...tagList(tags), ...tagList(Tags)];
   if (Array.isArray(TagSpecifications)) for (const spec of TagSpecifications) all.push(...tagList((spec as { Tags?: unknown })?.Tags));
-  if (all.length === 0) return {};
-  const keys: ConditionContext = { 'aws:TagKeys': [...new Set(all.map(([key]) => key))] };
-  for (const [key, value] of all) keys[`aws:RequestTag/${key}`] = value;
-  return keys;
+  if (all.length === 0) return;
+  context['aws:TagKeys'] = [...new Set(all.map(([key]) => key))];
+  for (const [key, value] of all) context[`aws:RequestTag/${key}`] = value;
 }
 
 /** aws:ResourceTag/* and <prefix>:ResourceTag/* from the resource's record, wherever the service keeps it. */

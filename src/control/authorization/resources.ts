@@ -56,13 +56,25 @@ export function variablesIn(type: ResourceType, arn: string): Record<string, str
 
 /** The template filled once per combination of its variables' values (lists multiply, scalars don't). */
 function fill(type: ResourceType, members: Map<string, string[]>, consumed: Set<string>, scope: ArnScope, resolved: Variables): string[] {
-  let arns = [type.template.replace('${Partition}', scope.partition).replace('${Region}', scope.region).replace('${Account}', scope.accountId)];
+  let arns = [inScope(type, scope)];
   for (const variable of type.variables) {
     const values = valuesFor(variable, members, consumed, resolved);
     if (!values || values.length === 0) return [];
     arns = arns.flatMap((arn) => values.map((value) => arn.replace(`\${${variable}}`, value)));
   }
   return arns;
+}
+
+// The template with the call's partition, region and account, kept per type for the scope it was last filled
+// for (calls come from one account, mostly in one region).
+const scoped = new WeakMap<ResourceType, { scope: ArnScope; text: string }>();
+
+function inScope(type: ResourceType, scope: ArnScope): string {
+  const last = scoped.get(type);
+  if (last && last.scope.region === scope.region && last.scope.accountId === scope.accountId && last.scope.partition === scope.partition) return last.text;
+  const text = type.template.replace('${Partition}', scope.partition).replace('${Region}', scope.region).replace('${Account}', scope.accountId);
+  scoped.set(type, { scope, text });
+  return text;
 }
 
 function valuesFor(variable: string, members: Map<string, string[]>, consumed: Set<string>, resolved: Variables): readonly string[] | undefined {
@@ -76,11 +88,18 @@ function valuesFor(variable: string, members: Map<string, string[]>, consumed: S
   return undefined;
 }
 
+// Per variable (the reference's few hundred), computed once.
+const memberNames = new Map<string, readonly string[]>();
+
 /** The (lower-cased) input member names that can carry a template variable. */
-function memberNamesFor(variable: string): string[] {
-  const bare = variable.replace(/WithPath$/, '').toLowerCase();
-  const stem = bare.replace(/(name|id|arn)$/, '');
-  return [...new Set([bare, stem, `${stem}s`, `${bare}s`, `${stem}name`, `${stem}id`])];
+function memberNamesFor(variable: string): readonly string[] {
+  let names = memberNames.get(variable);
+  if (!names) {
+    const bare = variable.replace(/WithPath$/, '').toLowerCase();
+    const stem = bare.replace(/(name|id|arn)$/, '');
+    memberNames.set(variable, (names = [...new Set([bare, stem, `${stem}s`, `${bare}s`, `${stem}name`, `${stem}id`])]));
+  }
+  return names;
 }
 
 /** The input's top-level string members (lists of strings as their elements), by lower-cased name. */

@@ -4,13 +4,27 @@
 import { normalizeKey } from './template.js';
 import type { ConditionContext } from './types.js';
 
+// Requests carry the same few dozen keys again and again (aws:CurrentTime, aws:PrincipalTag/team...): each is
+// normalised once. Bounded, as tag keys come from users.
+const NORMALIZED_MAX = 10_000;
+const normalized = new Map<string, string>();
+
+function normalizedKey(key: string): string {
+  let n = normalized.get(key);
+  if (n === undefined) {
+    if (normalized.size >= NORMALIZED_MAX) normalized.clear();
+    normalized.set(key, (n = normalizeKey(key)));
+  }
+  return n;
+}
+
 export class RequestContext {
   private readonly values = new Map<string, string | string[]>();
 
   constructor(context: ConditionContext) {
     for (const key in context) {
       const value = context[key];
-      if (value !== undefined) this.values.set(normalizeKey(key), value);
+      if (value !== undefined) this.values.set(normalizedKey(key), value);
     }
   }
 
