@@ -390,6 +390,28 @@ describe('agent', () => {
     assert.equal((await taskContainers(task.taskArn)).length, 0);
   });
 
+  it('refuses a task its settings do not allow, before any container is made: privileged, SELinux, host paths', async () => {
+    const { fake } = await setup({ security: { privileged: false, selinux: false, apparmor: false, allowedHostPaths: ['/srv/wharf-allowed'] } });
+    const privileged = assignment([{ name: 'app', image: IMAGE, command: ['sleep', '30'], privileged: true }]);
+    const selinux = assignment([{ name: 'app', image: IMAGE, command: ['sleep', '30'], dockerSecurityOptions: ['label:type:container_t'] }]);
+    const hostPath = assignment([{ name: 'app', image: IMAGE, command: ['sleep', '30'], mountPoints: [{ sourceVolume: 'etc', containerPath: '/host' }] }], {
+      volumes: [{ name: 'etc', host: { sourcePath: '/etc' } }],
+    });
+    fake.assign([privileged, selinux, hostPath]);
+    const reasons = await Promise.all(
+      [privileged, selinux, hostPath].map((t) => until(() => fake.taskChanges(t.taskArn, 'STOPPED')[0]?.reason, 'STOPPED')),
+    );
+    assert.match(reasons[0], /^CannotCreateContainerError: container app is privileged, and this container instance does not allow privileged containers$/);
+    assert.match(reasons[1], /^CannotCreateContainerError: .*not SELinux-capable$/);
+    assert.match(reasons[2], /^CannotCreateContainerError: volume etc's host path \/etc is outside the host paths this container instance allows \(\/srv\/wharf-allowed\)$/);
+    for (const t of [privileged, selinux, hostPath]) {
+      assert.equal(fake.taskChanges(t.taskArn, 'RUNNING').length, 0);
+      assert.equal((await taskContainers(t.taskArn)).length, 0);
+    }
+    const register = fake.calls.find((c) => c.op === 'RegisterContainerInstance')!.input;
+    assert.ok(!register.attributes.some((a: any) => a.name === 'com.amazonaws.ecs.capability.privileged-container'));
+  });
+
   it('starts containers in dependsOn order and shares a task-scoped volume', async () => {
     const { fake } = await setup({ cleanupWaitMs: 100 });
     const task = assignment(

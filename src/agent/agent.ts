@@ -29,6 +29,7 @@ import {
   type InstanceIdentity,
 } from './registration.js';
 import { EcsStateReporter } from './reporter.js';
+import { DEFAULT_SECURITY_SETTINGS, type SecuritySettings } from './security-settings.js';
 import { TaskEngine, type ContainerEnvironmentHook } from './task-engine.js';
 import { TaskResources } from './task-resources.js';
 import { startMetadataServer } from './metadata-server.js';
@@ -89,6 +90,8 @@ export interface AgentOptions {
   endpointEnvironment?: boolean;
   /** The PEM bundle that verifies an HTTPS endpoint (`wharf agent --ca-cert`), for every call the agent makes to it. */
   ca?: string;
+  /** What tasks may do here (privileged, SELinux, AppArmor, host paths); default the ECS agent's defaults. */
+  security?: SecuritySettings;
 }
 
 /** How an agent ended: stopped (stop() or its signal), or by itself because its instance was deregistered. */
@@ -129,6 +132,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
   const log = options.log.child({ component: 'agent', cluster: options.cluster });
   const dataDir = resolve(options.dataDir);
   const { ca } = options;
+  const security = options.security ?? DEFAULT_SECURITY_SETTINGS;
   const role = options.instance && new InstanceRoleCredentials({ endpoint: options.endpoint, region: options.region, dataDir, log, ca }, options.instance.joined);
   const credentials = role?.provide ?? options.credentials;
   if (!credentials) throw new Error('the agent needs credentials or an instance from the join step');
@@ -161,6 +165,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
             agentVersion: options.agentVersion ?? AGENT_VERSION,
             reservedMemoryMiB: options.reservedMemoryMiB ?? DEFAULT_RESERVED_MEMORY_MIB,
             customAttributes: options.attributes,
+            security,
             containerInstanceArn,
           }),
         ),
@@ -235,6 +240,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       resources,
       previousContainerInstanceArns: saved && saved.containerInstanceArn !== containerInstanceArn ? [saved.containerInstanceArn] : [],
       cleanupWaitMs: options.cleanupWaitMs ?? DEFAULT_CLEANUP_WAIT_MS,
+      security,
       // No container is made before the first assignment, by which time the endpoint is listening.
       containerEnvironment: (task, name) => ({ ...taskEndpoint.environment(task), ...metadata.environment(task, name), ...options.containerEnvironment?.(task, name) }),
       startable: (taskArn) => taskEndpoint.server.ready(taskArn),

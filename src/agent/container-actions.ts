@@ -8,6 +8,7 @@ import type { Logger } from '../core/ports.js';
 import { isRuntimeError, type ContainerRuntime, type ContainerSpec, type ContainerState } from '../core/runtime.js';
 import { LABELS, containerEngineName, containerSpec, taskVolumes, type TaskHostResources, type TaskVolume } from './container-config.js';
 import { errorMessage, type LocalContainer, type LocalTask } from './local-task.js';
+import { resolveHostPaths, taskRefusal, type SecuritySettings } from './security-settings.js';
 import type { TaskResources } from './task-resources.js';
 
 /** Extra environment for a container (e.g. ECS_CONTAINER_METADATA_URI_V4 once the metadata endpoint exists). */
@@ -26,6 +27,8 @@ export interface ContainerActionsOptions {
   containerInstanceArn: string;
   resources?: TaskResources;
   containerEnvironment?: ContainerEnvironmentHook;
+  /** What tasks may do here: a task the settings refuse fails before any of its containers is made. */
+  security?: SecuritySettings;
   signal: AbortSignal;
   /** A container was created: the engine maps its runtime id to it. */
   created(task: LocalTask, container: LocalContainer): void;
@@ -37,6 +40,9 @@ export interface ContainerActionsOptions {
 }
 
 export class ContainerActions {
+  /** Per task, why the settings refuse it (undefined: allowed); checked once, before its first container. */
+  private readonly refusals = new WeakMap<LocalTask, Promise<string | undefined>>();
+
   constructor(private readonly options: ContainerActionsOptions) {}
 
   private get runtime() {
@@ -56,6 +62,10 @@ export class ContainerActions {
 
   async start(task: LocalTask, container: LocalContainer): Promise<void> {
     const assignment = task.assignment!;
+    if (!container.runtimeId) {
+      const refused = await this.refusal(task).catch((err: unknown) => errorMessage(err));
+      if (refused) return this.fail(task, container, 'CannotCreateContainerError', new Error(refused));
+    }
     const volumes = this.volumes(task);
     let host: TaskHostResources | undefined;
     try {
@@ -161,6 +171,19 @@ export class ContainerActions {
     container.phase = 'STOPPED';
     container.reason = `${reason}: ${errorMessage(err)}`;
     this.options.log.warn('container failed', { taskArn: task.arn, containerName: container.name, reason: container.reason });
+  }
+
+  /** Why this instance's settings do not let the task run, or undefined; looked at once per task. */
+  private refusal(task: LocalTask): Promise<string | undefined> {
+    const security = this.options.security;
+    if (!security) return Promise.resolve(undefined);
+    let refusal = this.refusals.get(task);
+    if (!refusal) {
+      const definition = task.assignment!.taskDefinition;
+      refusal = resolveHostPaths(definition).then((real) => taskRefusal(definition, security, (p) => real.get(p) ?? p));
+      this.refusals.set(task, refusal);
+    }
+    return refusal;
   }
 
   /** Creates the task's volumes once, before its first container. */

@@ -89,6 +89,17 @@ describe('registration', () => {
     assert.deepEqual(attributes.find((a) => a.name === 'stack'), { name: 'stack', value: 'blue' });
   });
 
+  it('advertises privileged containers, SELinux and AppArmor as the settings allow, as the ECS agent does', () => {
+    const capabilities = (security?: RegistrationInput['security']) =>
+      registrationRequest({ ...input, security }).attributes!.map((a) => a.name!).filter((n) => /privileged|selinux|apparmor/.test(n));
+    assert.deepEqual(capabilities(), ['com.amazonaws.ecs.capability.privileged-container']);
+    assert.deepEqual(capabilities({ privileged: false, selinux: false, apparmor: false }), []);
+    assert.deepEqual(capabilities({ privileged: false, selinux: true, apparmor: true }), [
+      'com.amazonaws.ecs.capability.selinux',
+      'com.amazonaws.ecs.capability.apparmor',
+    ]);
+  });
+
   it('re-registers as a known instance when given its ARN', () => {
     const arn = 'arn:aws:ecs:eu-west-1:000000000000:container-instance/prod/0123';
     assert.equal(registrationRequest({ ...input, containerInstanceArn: arn }).containerInstanceArn, arn);

@@ -6,6 +6,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Attribute, RegisterContainerInstanceRequest, Resource } from '@aws-sdk/client-ecs';
 import type { RuntimeInfo } from '../core/runtime.js';
+import { DEFAULT_SECURITY_SETTINGS, securityCapabilities, type SecuritySettings } from './security-settings.js';
 
 /** Ports the ECS agent always reserves: SSH, the Docker daemon, and the agent's own introspection ports. */
 export const RESERVED_PORTS = ['22', '2375', '2376', '51678', '51679'];
@@ -63,15 +64,16 @@ function dockerApiVersions(apiVersion: string): string[] {
 /**
  * The attributes the ECS agent registers for what this agent honours, so that placement matches a task
  * definition's requiresAttributes. Log drivers that need AWS (awslogs) are accepted and fall back to
- * Docker's default driver; awsvpc tasks run on the bridge network.
+ * Docker's default driver; awsvpc tasks run on the bridge network. Privileged containers, SELinux and
+ * AppArmor as the settings allow.
  */
-export function capabilityAttributes(info: RuntimeInfo): Attribute[] {
+export function capabilityAttributes(info: RuntimeInfo, security: SecuritySettings = DEFAULT_SECURITY_SETTINGS): Attribute[] {
   const names = [
     ...dockerApiVersions(info.apiVersion).map((v) => `com.amazonaws.ecs.capability.docker-remote-api.${v}`),
     ...['json-file', 'syslog', 'journald', 'gelf', 'fluentd', 'awslogs', 'none'].map(
       (d) => `com.amazonaws.ecs.capability.logging-driver.${d}`,
     ),
-    'com.amazonaws.ecs.capability.privileged-container',
+    ...securityCapabilities(security),
     'com.amazonaws.ecs.capability.ecr-auth',
     'com.amazonaws.ecs.capability.task-iam-role',
     'com.amazonaws.ecs.capability.task-iam-role-network-host',
@@ -100,6 +102,8 @@ export interface RegistrationInput {
   /** Memory (MiB) kept back for the host and the engine, as ECS_RESERVED_MEMORY does. */
   reservedMemoryMiB: number;
   customAttributes?: Record<string, string>;
+  /** What the instance lets tasks do (default: the ECS agent's defaults). */
+  security?: SecuritySettings;
   /** Set when re-registering as a known instance. */
   containerInstanceArn?: string;
 }
@@ -119,7 +123,7 @@ export function registrationRequest(input: RegistrationInput): RegisterContainer
     instanceIdentityDocument: instanceIdentityDocument(input.identity),
     totalResources: resources,
     versionInfo: { agentVersion: input.agentVersion, dockerVersion: `DockerVersion: ${input.info.version}` },
-    attributes: [...capabilityAttributes(input.info), ...custom],
+    attributes: [...capabilityAttributes(input.info, input.security), ...custom],
   };
 }
 

@@ -25,6 +25,7 @@ import {
 } from './local-task.js';
 import type { StateReporter } from './reporter.js';
 import { labelledContainers, watchRuntimeEvents } from './runtime-watch.js';
+import type { SecuritySettings } from './security-settings.js';
 import { reportTask } from './state-reports.js';
 import type { TaskResources } from './task-resources.js';
 
@@ -43,6 +44,8 @@ export interface TaskEngineOptions {
   /** How long a STOPPED task's containers stay before they are removed. */
   cleanupWaitMs: number;
   containerEnvironment?: ContainerEnvironmentHook;
+  /** What tasks may do on this instance: a task it does not allow stops before its first container is made. */
+  security?: SecuritySettings;
   /** What tasks hold on the host besides containers (awsvpc networks, task cgroups). */
   resources?: TaskResources;
   /** Whether a task's containers may start yet (a task with roles waits for their credentials). */
@@ -77,6 +80,7 @@ export class TaskEngine {
       containerInstanceArn: options.containerInstanceArn,
       resources: options.resources,
       containerEnvironment: options.containerEnvironment,
+      security: options.security,
       signal: this.controller.signal,
       created: (task, container) => this.byRuntimeId.set(container.runtimeId!, { task, container }),
       started: (task) => options.containerStarted?.(task.arn),
