@@ -29,8 +29,8 @@ export async function joinInstance(
   const profile = findProfile(ctx, request);
   const role = profile.roles[0] === undefined ? undefined : ctx.state.get('iamRole', profile.roles[0]);
   if (!role) throw new InvalidParameterValue(`Instance profile ${profile.Arn} has no role: add one with AddRoleToInstanceProfile.`);
-  const { region, accountId } = ctx.partition;
-  permit?.(call, 'ec2:RunInstances', `arn:aws:ec2:${region}:${accountId}:instance/*`);
+  // The instance is launched in the region the join is signed for (an agent's --region).
+  permit?.(call, 'ec2:RunInstances', `arn:aws:ec2:${call.region}:${ctx.partition.accountId}:instance/*`);
   permit?.(call, 'iam:PassRole', role.Arn, { 'iam:PassedToService': EC2_SERVICE_PRINCIPAL });
   const credentials = issue(ctx, role.Arn, instanceId);
   ctx.log.info('instance joined', { instanceId, instanceProfileArn: profile.Arn, roleArn: role.Arn, by: call.caller.arn });
