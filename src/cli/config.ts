@@ -1,8 +1,9 @@
 // Configuration shared by the verbs: the data dir holds the database, the root credentials (0600) and the
 // settings `wharf up` last ran with, so `wharf env` can print matching exports.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { securePrivateDir } from './data-dir.js';
 
 export interface Credentials {
   accessKeyId: string;
@@ -54,7 +55,7 @@ export function taskCleanupWaitMs(): number | undefined {
 
 export function dataDirPath(dir: string): string {
   const path = resolve(dir);
-  mkdirSync(path, { recursive: true, mode: 0o700 });
+  securePrivateDir(path);
   return path;
 }
 
@@ -89,7 +90,7 @@ export function serverSecret(dataDir: string): Buffer {
 }
 
 export function saveSettings(dataDir: string, settings: ServerSettings): void {
-  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify(settings, null, 2) + '\n');
+  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify(settings, null, 2) + '\n', { mode: 0o600 });
 }
 
 export function loadSettings(dataDir: string): Partial<ServerSettings> {
