@@ -126,7 +126,7 @@ const ingress = (groupId: string, rule: { port: number; cidr?: string; group?: s
   }));
 
 before(async () => {
-  wharf = await startWharf({ env: { WHARF_TASK_CLEANUP_WAIT: '1s' } });
+  wharf = await startWharf({ env: { WHARF_TASK_CLEANUP_WAIT: '1s' }, hostWide: true });
   ecs = wharf.ecs();
   ec2 = new EC2Client({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
   const { Subnets = [] } = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'availability-zone', Values: ['us-east-1a'] }] }));

@@ -12,7 +12,7 @@ import {
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Agent as HttpsAgent, get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -62,8 +62,16 @@ export interface WharfProcess {
   pid(): number;
 }
 
-/** `tls`: `wharf up --tls`, HTTPS with a self-signed pair made in the data dir, which the clients here trust. */
-export async function startWharf(options: { args?: string[]; dataDir?: string; env?: NodeJS.ProcessEnv; tls?: boolean } = {}): Promise<WharfProcess> {
+/**
+ * `tls`: `wharf up --tls`, HTTPS with a self-signed pair made in the data dir, which the clients here trust.
+ * `hostWide`: the suite uses what one host has once (load-balancer listener ports, awsvpc networks in the
+ * default VPC's ranges), so it holds the host lock from start to stop and such suites run one at a time
+ * while the others run beside them.
+ */
+export async function startWharf(
+  options: { args?: string[]; dataDir?: string; env?: NodeJS.ProcessEnv; tls?: boolean; hostWide?: boolean } = {},
+): Promise<WharfProcess> {
+  const release = options.hostWide ? await hostLock() : () => undefined;
   const port = await freePort();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wharf-test-'));
   const endpoint = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
@@ -131,8 +139,12 @@ export async function startWharf(options: { args?: string[]; dataDir?: string; e
     ecs,
     drain: () => drain(ecs()),
     stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
-      if (signal !== 'SIGKILL' && running()) await drain(ecs());
-      return kill(signal);
+      try {
+        if (signal !== 'SIGKILL' && running()) await drain(ecs());
+        return await kill(signal);
+      } finally {
+        release();
+      }
     },
     restart: async () => {
       await kill('SIGTERM');
@@ -141,6 +153,35 @@ export async function startWharf(options: { args?: string[]; dataDir?: string; e
     logs: () => output,
     pid: () => child.pid!,
   };
+}
+
+const HOST_LOCK = join(tmpdir(), 'wharf-test-host.lock');
+
+/** Waits for the host lock (a directory made atomically, with its holder's pid); a dead holder's lock is taken over. */
+async function hostLock(): Promise<() => void> {
+  const pidFile = join(HOST_LOCK, 'pid');
+  for (;;) {
+    try {
+      mkdirSync(HOST_LOCK);
+      writeFileSync(pidFile, String(process.pid));
+      return () => rmSync(HOST_LOCK, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    if (lockHolderGone(pidFile)) rmSync(HOST_LOCK, { recursive: true, force: true });
+    else await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function lockHolderGone(pidFile: string): boolean {
+  try {
+    process.kill(Number(readFileSync(pidFile, 'utf8')), 0);
+    return false;
+  } catch (error) {
+    // No pid yet: the holder is between mkdir and write, unless that was long ago.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Date.now() - (statSync(HOST_LOCK, { throwIfNoEntry: false })?.mtimeMs ?? 0) > 10_000;
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 async function drain(ecs: ECSClient): Promise<void> {
