@@ -44,6 +44,8 @@ import { listServicesByNamespace } from '../control/ecs/list-services-by-namespa
 import { describeServiceDeployments } from '../control/ecs/describe-service-deployments.js';
 import { listServiceDeployments } from '../control/ecs/list-service-deployments.js';
 import { describeServiceRevisions } from '../control/ecs/describe-service-revisions.js';
+import { getTaskProtection } from '../control/ecs/get-task-protection.js';
+import { updateTaskProtection } from '../control/ecs/update-task-protection.js';
 import { loadModel } from '../protocol/model.js';
 import type { ServiceModule } from './module.js';
 import { clusterArn } from '../core/arn.js';
@@ -102,6 +104,8 @@ export const ecs: ServiceModule = {
       DescribeServiceDeployments: (input) => describeServiceDeployments(ctx, input),
       ListServiceDeployments: (input) => listServiceDeployments(ctx, input),
       DescribeServiceRevisions: (input) => describeServiceRevisions(ctx, input),
+      GetTaskProtection: (input) => getTaskProtection(ctx, input),
+      UpdateTaskProtection: (input) => updateTaskProtection(ctx, input),
     },
   }),
   authorization: ecsRules,

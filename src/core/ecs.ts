@@ -98,7 +98,16 @@ export interface TaskRecord extends Task {
    * observed it (not an ECS member): the service scheduler counts the task healthy only when they all are.
    */
   loadBalancerTargets?: TaskTarget[];
+  /**
+   * Until when task scale-in protection holds (UpdateTaskProtection; not an ECS member of Task): until then
+   * neither scale-in nor a deployment stops the task. Past it, the task is unprotected again.
+   */
+  protectedUntil?: Date;
 }
+
+/** Whether a task's scale-in protection still holds at `now`. */
+export const isProtected = (task: Pick<TaskRecord, 'protectedUntil'>, now: number): boolean =>
+  task.protectedUntil !== undefined && new Date(task.protectedUntil).getTime() > now;
 
 /** One load balancer target a task stands for. */
 export interface TaskTarget {
