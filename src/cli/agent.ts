@@ -12,6 +12,7 @@ import type { Logger } from '../core/ports.js';
 import { DEFAULTS } from './config.js';
 import { hostAdapters } from './host-adapters.js';
 import { createLogger } from './logger.js';
+import { SECURITY_OPTIONS, securitySettings } from './security-options.js';
 
 /** The ECS agent's exit status for "do not restart me" (its instance was deregistered). */
 const EXIT_DEREGISTERED = 5;
@@ -30,6 +31,9 @@ export async function agentCommand(argv: string[]): Promise<void> {
       'instance-profile': { type: 'string' },
       // The PEM bundle that verifies an HTTPS endpoint (`wharf up --tls`'s cert.pem); NODE_EXTRA_CA_CERTS works too.
       'ca-cert': { type: 'string' },
+      // ECS_DISABLE_PRIVILEGED: no privileged containers here (the capability is not advertised).
+      'disable-privileged': { type: 'boolean' },
+      ...SECURITY_OPTIONS,
     },
   });
   const endpoint = values.endpoint ?? process.env.AWS_ENDPOINT_URL;
@@ -48,6 +52,7 @@ export async function agentCommand(argv: string[]): Promise<void> {
     log,
     ...hostAdapters(),
     managedCapacity: values['managed-capacity'] ?? false,
+    security: securitySettings(values, !values['disable-privileged']),
   });
   const signalled = new Promise<AgentEnd>((resolve) => {
     process.once('SIGINT', () => resolve('stopped'));

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { startAgent, type AgentHandle } from '../agent/agent.js';
+import { DEFAULT_SECURITY_SETTINGS, type SecuritySettings } from '../agent/security-settings.js';
 import { bindServices, GLOBAL_KINDS, SERVICES } from '../api/services.js';
 import { AGENT_CHANNEL_PATH } from '../core/agent-protocol.js';
 import { AccessDeniedException } from '../core/errors.js';
@@ -51,6 +52,8 @@ export interface ServerOptions {
   clock?: Timer;
   /** Serve HTTPS and WSS with this key pair; the local agent trusts `cert` (a self-signed pair's, or its CA's bundle). */
   tls?: ServerTls;
+  /** What the local agent lets tasks do; by default the ECS agent's defaults but no privileged containers. */
+  agentSecurity?: SecuritySettings;
 }
 
 export interface Server {
@@ -192,6 +195,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       managedCapacity: true,
       endpointEnvironment: options.endpointEnvironment,
       ...(options.tls && { ca: options.tls.cert }),
+      security: options.agentSecurity ?? { ...DEFAULT_SECURITY_SETTINGS, privileged: false },
     });
     // Ready means RunTask can place on the local instance (and Fargate on its managed capacity): wait until its agent's channel is up.
     const instanceArn = agent.containerInstanceArn;

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULTS, dataDirPath } from './config.js';
 import { createLogger } from './logger.js';
+import { SECURITY_OPTIONS, securitySettings } from './security-options.js';
 import { startServer } from './server.js';
 import { serverTls } from './tls.js';
 
@@ -22,6 +23,9 @@ export async function upCommand(argv: string[]): Promise<void> {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       tls: { type: 'boolean' },
+      // The local agent runs privileged containers (refused by default: they are root on this machine).
+      'allow-privileged': { type: 'boolean' },
+      ...SECURITY_OPTIONS,
     },
   });
   const auth = values.auth ?? 'sigv4';
@@ -42,6 +46,7 @@ export async function upCommand(argv: string[]): Promise<void> {
     ...(values['lb-address'] !== undefined && { lbAddress: values['lb-address'] }),
     ...(values['no-task-endpoint-url'] && { endpointEnvironment: false }),
     ...(tls && { tls }),
+    agentSecurity: securitySettings(values, values['allow-privileged'] ?? false),
   });
   log.info('wharf is up', { endpoint: server.endpoint });
   await new Promise<void>((resolve) => {
