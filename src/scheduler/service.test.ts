@@ -432,3 +432,35 @@ describe('DeleteService', () => {
     assert.equal(plan(done.service, []).service, done.service, 'an INACTIVE service is left alone');
   });
 });
+
+describe('task scale-in protection', () => {
+  const until = (ms: number) => ({ protectedUntil: new Date(NOW.getTime() + ms) });
+
+  test('scale-in passes over protected tasks, keeps more than desired while it must, and plans again at expiry', () => {
+    const [a, b, c] = [task(until(60_000)), task(until(120_000)), task()];
+    const p = plan(service({ desiredCount: 1 }), [a, b, c]);
+    assert.deepEqual(stopped(p), [c.taskArn]);
+    assert.equal(launched(p), 0);
+    assert.equal(p.service.deployments[0]!.rolloutState, 'IN_PROGRESS', 'not steady while protected extras run');
+    assert.equal(p.requeueAfterMs, 60_000);
+    const expired = plan(service({ desiredCount: 1 }), [a, b], { now: new Date(NOW.getTime() + 60_000) });
+    assert.deepEqual(stopped(expired), [a.taskArn]);
+  });
+
+  test('a deployment does not replace a protected task until its protection ends; unprotected ones go as usual', () => {
+    const rolling = service({ desiredCount: 2 }, [deployment(NEW, { desiredCount: 2 }), deployment(OLD, { status: 'ACTIVE', rolloutState: 'COMPLETED', launched: true })]);
+    const [kept, free] = [task({ startedBy: OLD, ...until(30_000) }), task({ startedBy: OLD })];
+    const p = plan(rolling, [kept, free, task(), task()]);
+    assert.deepEqual(stopped(p), [free.taskArn]);
+    assert.equal(p.requeueAfterMs, 30_000);
+    assert.deepEqual(p.service.deployments.map((d) => d.id), [NEW, OLD], 'the old deployment stays while its protected task runs');
+    const removed = plan(rolling, [{ ...kept, protectedUntil: undefined }, task(), task()]);
+    assert.deepEqual(stopped(removed), [kept.taskArn]);
+  });
+
+  test('protection does not keep a task that fails its health checks', () => {
+    const sick = task({ ...until(60_000), checked: true, healthStatus: 'UNHEALTHY' });
+    const p = plan(service({ desiredCount: 1 }), [sick]);
+    assert.deepEqual(stopped(p), [sick.taskArn]);
+  });
+});

@@ -15,7 +15,11 @@
 //   the threshold (half the desired count, at least 3, at most 200) the deployment FAILS and, with
 //   rollback, the last COMPLETED deployment becomes PRIMARY again.
 // - Tasks that keep failing to start are launched less and less often, up to every 27 minutes.
-import { TASK_STATUS_ORDER, taskHost, type ContainerInstanceRecord, type DeploymentRecord, type ServiceRecord, type TaskRecord } from '../core/ecs.js';
+// - Task scale-in protection ("Protect your Amazon ECS tasks from being terminated by scale-in events"): a
+//   protected task is not stopped by scale-in nor replaced by a deployment until its protection expires or
+//   is removed; the service then runs more than its desired count, or its deployment stays IN_PROGRESS.
+//   Failed health checks and lost instances still end it: protection guards against scale-in only.
+import { isProtected, TASK_STATUS_ORDER, taskHost, type ContainerInstanceRecord, type DeploymentRecord, type ServiceRecord, type TaskRecord } from '../core/ecs.js';
 import type { StopCause } from '../core/task-lifecycle.js';
 import * as events from './service-events.js';
 
@@ -412,7 +416,8 @@ class Reconciliation {
    */
   private scaleIn(keep: TaskRecord[], desired: number): TaskRecord[] {
     const newestFirst = (a: TaskRecord, b: TaskRecord) => (time(b.createdAt) ?? 0) - (time(a.createdAt) ?? 0);
-    const healthy = keep.filter((t) => this.healthy(t)).sort(newestFirst);
+    const candidates = keep.filter((t) => !this.protectedNow(t));
+    const healthy = candidates.filter((t) => this.healthy(t)).sort(newestFirst);
     const onInstance = new Map<string | undefined, number>();
     for (const t of healthy) onInstance.set(t.containerInstanceArn, (onInstance.get(t.containerInstanceArn) ?? 0) + 1);
     // Taking from the busiest instance each time takes its k-th newest task when it holds count - k + 1.
@@ -423,7 +428,7 @@ class Reconciliation {
       seen.set(t.containerInstanceArn, k + 1);
       rank.set(t, onInstance.get(t.containerInstanceArn)! - k);
     }
-    const order = [...keep.filter((t) => !this.healthy(t)).sort(newestFirst), ...healthy.sort((a, b) => rank.get(b)! - rank.get(a)! || newestFirst(a, b))];
+    const order = [...candidates.filter((t) => !this.healthy(t)).sort(newestFirst), ...healthy.sort((a, b) => rank.get(b)! - rank.get(a)! || newestFirst(a, b))];
     const extra = order.slice(0, keep.length - desired);
     this.stop(extra, scaling(this.primary.id));
     const gone = new Set(extra);
@@ -445,13 +450,21 @@ class Reconciliation {
         this.plan.events.push(events.failedHealthChecks(this.name, task.taskArn));
         const d = this.deployment(task.startedBy);
         if (d && !d.launched && d.rolloutState === 'IN_PROGRESS') d.failedTasks++;
-      } else if (!this.healthy(task)) stops.push(task);
+      } else if (this.protectedNow(task)) continue;
+      else if (!this.healthy(task)) stops.push(task);
       else if (healthy - 1 >= minHealthy) {
         stops.push(task);
         healthy--;
       }
     }
     this.stop(stops, scaling(this.primary.id));
+  }
+
+  /** Whether the task's scale-in protection holds now; the plan is made again when it expires. */
+  private protectedNow(t: TaskRecord): boolean {
+    if (!isProtected(t, this.now)) return false;
+    this.wakeAt.push(time(t.protectedUntil)!);
+    return true;
   }
 
   private stop(tasks: TaskRecord[], cause: StopCause): void {
