@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RoleCredentials, TaskAssignment } from '../core/agent-protocol.js';
 import type { Logger } from '../core/ports.js';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { CredentialsServer } from './credentials-server.js';
+import { EndpointRelay } from './endpoint-relay.js';
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
 const NOW = Date.parse('2026-01-01T00:00:00Z');
@@ -67,7 +71,7 @@ test("a task's URI answers its role's credentials as ECS's endpoint does, from t
   assert.equal((await ask(s.relativeUri(host.taskArn), '192.168.1.5')).status, 200);
   assert.equal((await ask(s.relativeUri(host.taskArn), '172.17.0.3')).status, 400);
 
-  assert.deepEqual(await s.routes('172.17.0.1'), {
+  assert.deepEqual(await s.routes({ interface: 'docker0', gateway: '172.17.0.1' }), {
     port: 0,
     tasks: [
       { source: '172.17.0.3', gateway: '172.17.0.1' },
@@ -75,7 +79,11 @@ test("a task's URI answers its role's credentials as ECS's endpoint does, from t
       { source: '10.0.1.9', gateway: '10.0.1.1' },
     ],
     hostTasks: true,
+    bridge: { interface: 'docker0', gateway: '172.17.0.1' },
   });
+  s.update([vpc]);
+  assert.equal((await s.routes({ interface: 'docker0', gateway: '172.17.0.1' })).bridge, undefined, 'no bridge task, no bridge route');
+  s.update([a, b, vpc, host]);
 
   // Renewed credentials replace the old; a task no longer assigned (stopped) is forgotten.
   s.update([{ ...a, roleCredentials: { task: credentials('ASIANEW') } }]);
@@ -103,4 +111,37 @@ test('expired credentials are not served; a task waits for the credentials of th
   assert.equal(s.executionCredentials(waiting.taskArn)?.accessKeyId, 'E');
   assert.equal(s.ready('arn:aws:ecs:us-east-1:123456789012:task/default/unknown'), true);
   assert.deepEqual(s.environment({ ...a, taskDefinition: { ...a.taskDefinition, taskRoleArn: undefined } }), {});
+});
+
+test("other paths are relayed unchanged to Wharf's API for the agent's tasks only", async () => {
+  const upstream = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d)).on('end', () => res.writeHead(201, { 'x-seen': 'yes' }).end(JSON.stringify({ method: req.method, url: req.url, host: req.headers.host, auth: req.headers.authorization, body })));
+  }).listen(0, '127.0.0.1');
+  await once(upstream, 'listening');
+  const bridge: Record<string, string[]> = {};
+  const s = new CredentialsServer({
+    key: Buffer.alloc(32, 7),
+    log: quiet,
+    now: () => new Date(NOW),
+    addresses: { containerAddresses: async (arn) => bridge[arn] ?? [], isHostAddress: () => false },
+    relay: new EndpointRelay(new URL(`http://127.0.0.1:${(upstream.address() as AddressInfo).port}`)),
+  });
+  const port = await s.listen();
+  const call = () =>
+    fetch(`http://127.0.0.1:${port}/some/path?x=1`, { method: 'POST', headers: { authorization: 'AWS4-HMAC-SHA256 sig' }, body: 'Action=GetCallerIdentity' });
+  const a = task('aaaa');
+  s.update([a]);
+  const refused = await call();
+  assert.equal(refused.status, 403, 'from no task of this agent');
+
+  bridge[a.taskArn] = ['127.0.0.1']; // the container has just started: found on the miss
+  const relayed = await call();
+  assert.equal(relayed.status, 201);
+  assert.equal(relayed.headers.get('x-seen'), 'yes');
+  // The Host the caller signed for (the relay's address), not the upstream's.
+  assert.deepEqual(await relayed.json(), { method: 'POST', url: '/some/path?x=1', host: `127.0.0.1:${port}`, auth: 'AWS4-HMAC-SHA256 sig', body: 'Action=GetCallerIdentity' });
+  assert.equal((await fetch(`http://127.0.0.1:${port}${s.relativeUri(a.taskArn)}`)).status, 200, 'credentials are still served here');
+  await s.close();
+  upstream.close();
 });

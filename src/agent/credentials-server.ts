@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { RoleCredentials, TaskAssignment } from '../core/agent-protocol.js';
 import type { Logger } from '../core/ports.js';
-import type { CredentialsRoute } from '../core/runtime.js';
+import type { CredentialsRoute, CredentialsRoutes } from '../core/runtime.js';
 import type { EndpointRelay } from './endpoint-relay.js';
 
 const PATH = /^\/v2\/credentials\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
@@ -132,18 +132,26 @@ export class CredentialsServer {
     }
   }
 
-  /** Where the host must send the credentials endpoint's traffic: each task with a task role, from its addresses. */
-  async routes(bridgeGateway: string): Promise<{ port: number; tasks: CredentialsRoute[]; hostTasks: boolean }> {
+  /**
+   * Where the host must send the credentials endpoint's traffic: each task with a task role, from its
+   * addresses, and the whole bridge (`bridge`: its interface and gateway) while bridge tasks have one.
+   */
+  async routes(bridge: { interface?: string; gateway: string }): Promise<CredentialsRoutes> {
     const tasks: CredentialsRoute[] = [];
     let hostTasks = false;
+    let bridgeTasks = false;
     for (const { assignment } of this.tasks.values()) {
       if (!assignment.roleCredentials?.task) continue;
       const mode = assignment.taskDefinition.networkMode;
       if (assignment.network) tasks.push({ source: assignment.network.privateIpv4Address, gateway: assignment.network.gateway });
       else if (mode === 'host') hostTasks = true;
-      else for (const source of await this.options.addresses.containerAddresses(assignment.taskArn)) tasks.push({ source, gateway: bridgeGateway });
+      else {
+        bridgeTasks = true;
+        for (const source of await this.options.addresses.containerAddresses(assignment.taskArn)) tasks.push({ source, gateway: bridge.gateway });
+      }
     }
-    return { port: this.port, tasks, hostTasks };
+    const whole = bridgeTasks && bridge.interface !== undefined ? { interface: bridge.interface, gateway: bridge.gateway } : undefined;
+    return { port: this.port, tasks, hostTasks, ...(whole && { bridge: whole }) };
   }
 
   /** Answers a request: the credentials, or a refusal that says nothing of why. */

@@ -311,12 +311,21 @@ export interface CredentialsRoute {
   gateway: string;
 }
 
-/**
- * Sends the credentials endpoint's traffic to an agent's credentials server, as ECS's agent has the host
- * do: from each listed task address to its network's gateway, and (`hostTasks`) from the host itself to
- * its loopback, for host-network tasks.
- */
+/** One agent's routes to its credentials server (listening on `port` at every address). */
+export interface CredentialsRoutes {
+  port: number;
+  tasks: CredentialsRoute[];
+  /** From the host itself to its loopback, for host-network tasks. */
+  hostTasks: boolean;
+  /**
+   * The engine's default bridge as a whole, after every task's own route: a bridge container may ask as
+   * soon as it starts, before its address is known here and routed.
+   */
+  bridge?: { interface: string; gateway: string };
+}
+
+/** Sends the credentials endpoint's traffic to an agent's credentials server, as ECS's agent has the host do. */
 export interface CredentialsRouting {
   /** Replaces the routes kept under `scope` (one agent's) with these; none at all removes them. */
-  apply(scope: string, routes: { port: number; tasks: CredentialsRoute[]; hostTasks: boolean }): Promise<void>;
+  apply(scope: string, routes: CredentialsRoutes): Promise<void>;
 }

@@ -1,19 +1,24 @@
 // The credentials endpoint (169.254.170.2:80) routed to an agent's credentials server, as ECS's agent
-// routes it, with iptables' nat table: one chain per scope (an agent), hooked into PREROUTING (traffic from
-// containers) and OUTPUT (the host's own, for host-network tasks). A task address's traffic is sent to the
-// host's address on that task's network, where the server listens, so no route_localnet is needed; the
-// host's own goes to its loopback. Per source address, so that several agents on one host each get their
-// own tasks' requests. Rewritten whole and atomically (iptables-restore) on every change.
+// routes it, with iptables' nat table. Per scope (an agent), two chains: its tasks' own routes, first in
+// PREROUTING (traffic from containers) and OUTPUT (the host's own, for host-network tasks), and its bridge's,
+// last in PREROUTING. A task address's traffic is sent to the host's address on that task's network, where
+// the server listens, so no route_localnet is needed; the host's own goes to its loopback. Per source address,
+// so that several agents on one host each get their own tasks' requests; and the engine's default bridge as a
+// whole after all of those, because a bridge container may ask the moment it starts, before its agent has
+// learnt its address (the server still answers only a task's own containers). Rewritten whole and atomically
+// (iptables-restore) on every change.
 import { createHash } from 'node:crypto';
 import { parseIpv4 } from '../../core/ipv4.js';
-import { CREDENTIALS_ENDPOINT, type CredentialsRoute, type CredentialsRouting } from '../../core/runtime.js';
+import { CREDENTIALS_ENDPOINT, type CredentialsRoutes, type CredentialsRouting } from '../../core/runtime.js';
 import { Iptables } from './iptables.js';
-const HOOKS = ['PREROUTING', 'OUTPUT'];
 
-/** A nat chain name of at most 28 characters, the same for a scope every time. */
-export const natChainName = (scope: string) => `WHARF-CRED-${createHash('sha256').update(scope).digest('hex').slice(0, 12).toUpperCase()}`;
+/** A scope's nat chains, each name at most 28 characters, the same for a scope every time. */
+export function natChains(scope: string): { tasks: string; bridge: string } {
+  const tasks = `WHARF-CRED-${createHash('sha256').update(scope).digest('hex').slice(0, 12).toUpperCase()}`;
+  return { tasks, bridge: `${tasks}-BR` };
+}
 
-/** The one way a value reaches iptables here: a dotted IPv4 address or a port, checked, or an error. */
+/** The one way a value reaches iptables here: a dotted IPv4 address, a port or an interface name, checked, or an error. */
 export function address(value: string): string {
   if (parseIpv4(value) === undefined || !/^\d{1,3}(\.\d{1,3}){3}$/.test(value)) throw new Error(`not an IPv4 address: ${JSON.stringify(value)}`);
   return value;
@@ -24,17 +29,33 @@ export function port(value: number): string {
   return String(value);
 }
 
-/** The chain's content, in iptables-restore's format (declaring the chain flushes it). */
-export function natRuleset(chain: string, routes: { port: number; tasks: readonly CredentialsRoute[]; hostTasks: boolean }): string {
+export function interfaceName(value: string): string {
+  if (!/^[a-zA-Z0-9_.][a-zA-Z0-9_.-]{0,14}$/.test(value)) throw new Error(`not an interface name: ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** The chains' content, in iptables-restore's format (declaring a chain flushes it). */
+export function natRuleset(chains: { tasks: string; bridge: string }, routes: CredentialsRoutes): string {
   const to = `-d ${CREDENTIALS_ENDPOINT.address}/32 -p tcp --dport ${CREDENTIALS_ENDPOINT.port}`;
-  const lines = ['*nat', `:${chain} - [0:0]`];
+  const { tasks, bridge } = chains;
+  const lines = ['*nat', `:${tasks} - [0:0]`, `:${bridge} - [0:0]`];
   for (const route of routes.tasks) {
-    lines.push(`-A ${chain} -s ${address(route.source)}/32 ${to} -j DNAT --to-destination ${address(route.gateway)}:${port(routes.port)}`);
+    lines.push(`-A ${tasks} -s ${address(route.source)}/32 ${to} -j DNAT --to-destination ${address(route.gateway)}:${port(routes.port)}`);
   }
-  if (routes.hostTasks) lines.push(`-A ${chain} -m addrtype --src-type LOCAL ${to} -j DNAT --to-destination 127.0.0.1:${port(routes.port)}`);
+  if (routes.hostTasks) lines.push(`-A ${tasks} -m addrtype --src-type LOCAL ${to} -j DNAT --to-destination 127.0.0.1:${port(routes.port)}`);
+  if (routes.bridge) {
+    lines.push(`-A ${bridge} -i ${interfaceName(routes.bridge.interface)} ${to} -j DNAT --to-destination ${address(routes.bridge.gateway)}:${port(routes.port)}`);
+  }
   lines.push('COMMIT', '');
   return lines.join('\n');
 }
+
+/** Where each chain is hooked: the tasks' first in both hooks, the bridge's last in PREROUTING. */
+const hooks = (chains: { tasks: string; bridge: string }) => [
+  { hook: 'PREROUTING', chain: chains.tasks, first: true },
+  { hook: 'OUTPUT', chain: chains.tasks, first: true },
+  { hook: 'PREROUTING', chain: chains.bridge, first: false },
+];
 
 export class IptablesCredentialsRoutes implements CredentialsRouting {
   private queue: Promise<unknown> = Promise.resolve();
@@ -47,28 +68,30 @@ export class IptablesCredentialsRoutes implements CredentialsRouting {
   }
 
   /** Applies run one at a time: each replaces what the last one wrote. */
-  apply(scope: string, routes: { port: number; tasks: CredentialsRoute[]; hostTasks: boolean }): Promise<void> {
-    const next = this.queue.then(() => this.write(natChainName(scope), routes));
+  apply(scope: string, routes: CredentialsRoutes): Promise<void> {
+    const next = this.queue.then(() => this.write(natChains(scope), routes));
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private async write(chain: string, routes: { port: number; tasks: CredentialsRoute[]; hostTasks: boolean }): Promise<void> {
-    if (routes.tasks.length === 0 && !routes.hostTasks) {
-      this.hooked.delete(chain);
-      for (const hook of HOOKS) while (await this.iptables.succeeds(['-t', 'nat', '-D', hook, '-j', chain]));
-      if (await this.iptables.succeeds(['-t', 'nat', '-n', '-L', chain])) {
+  private async write(chains: { tasks: string; bridge: string }, routes: CredentialsRoutes): Promise<void> {
+    if (routes.tasks.length === 0 && !routes.hostTasks && !routes.bridge) {
+      this.hooked.delete(chains.tasks);
+      for (const { hook, chain } of hooks(chains)) while (await this.iptables.succeeds(['-t', 'nat', '-D', hook, '-j', chain]));
+      for (const chain of [chains.tasks, chains.bridge]) {
+        if (!(await this.iptables.succeeds(['-t', 'nat', '-n', '-L', chain]))) continue;
         await this.iptables.exec(['-t', 'nat', '-F', chain]);
         await this.iptables.exec(['-t', 'nat', '-X', chain]);
       }
       return;
     }
-    await this.iptables.restore(natRuleset(chain, routes));
-    if (this.hooked.has(chain)) return;
-    // First in each hook: Docker's own DNAT rules (published ports) must not see these packets first.
-    for (const hook of HOOKS) {
-      if (!(await this.iptables.succeeds(['-t', 'nat', '-C', hook, '-j', chain]))) await this.iptables.exec(['-t', 'nat', '-I', hook, '1', '-j', chain]);
+    await this.iptables.restore(natRuleset(chains, routes));
+    if (this.hooked.has(chains.tasks)) return;
+    // The tasks' routes come before Docker's own DNAT rules (published ports) and every bridge route.
+    for (const { hook, chain, first } of hooks(chains)) {
+      if (await this.iptables.succeeds(['-t', 'nat', '-C', hook, '-j', chain])) continue;
+      await this.iptables.exec(['-t', 'nat', ...(first ? ['-I', hook, '1'] : ['-A', hook]), '-j', chain]);
     }
-    this.hooked.add(chain);
+    this.hooked.add(chains.tasks);
   }
 }
