@@ -16,7 +16,7 @@ export interface SecuritySettings {
   selinux: boolean;
   /** The host has AppArmor, for `apparmor:` dockerSecurityOptions (ECS_APPARMOR_CAPABLE; off by default). */
   apparmor: boolean;
-  /** Absolute paths a host volume's sourcePath must be or be under, symlinks followed; undefined allows any. */
+  /** Absolute paths, symlinks resolved, a host volume's sourcePath must be or be under, its own symlinks followed; undefined allows any. */
   allowedHostPaths?: string[];
 }
 
@@ -53,8 +53,8 @@ const hostVolumes = (d: TaskDefinition) => (d.volumes ?? []).flatMap((v) => (v.h
 
 /**
  * Why an instance with these settings may not run the task (the failure to give it), or undefined when
- * it may. `hostPath` gives a path as the host resolves it (symlinks followed); both it and the path as
- * written must be allowed.
+ * it may. `hostPath` gives a normalised path as the host resolves it (symlinks followed): that is the
+ * path that must be allowed.
  */
 export function taskRefusal(d: TaskDefinition, settings: SecuritySettings, hostPath: (path: string) => string = (p) => p): string | undefined {
   for (const c of d.containerDefinitions ?? []) {
@@ -67,8 +67,7 @@ export function taskRefusal(d: TaskDefinition, settings: SecuritySettings, hostP
   const allowed = settings.allowedHostPaths;
   if (!allowed) return undefined;
   for (const { name, sourcePath } of hostVolumes(d)) {
-    const written = posix.isAbsolute(sourcePath) ? posix.normalize(sourcePath) : undefined;
-    if (!written || !within(written, allowed) || !within(hostPath(written), allowed)) {
+    if (!posix.isAbsolute(sourcePath) || !within(hostPath(posix.normalize(sourcePath)), allowed)) {
       return `volume ${name}'s host path ${sourcePath} is outside the host paths this container instance allows (${allowed.join(', ')})`;
     }
   }
