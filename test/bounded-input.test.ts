@@ -93,7 +93,7 @@ test('`+` and %2B in a query string are two signatures: a signed %2B altered to 
   const url = new URL(wharf.endpoint);
   const query = { Action: 'ListUsers', Version: '2010-05-08', PathPrefix: '/a+b/' };
   const signed = await testSigner(wharf.credentials, 'iam').sign({ method: 'GET', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: '/', query, headers: { host: url.host } });
-  const encoded = new URLSearchParams(query).toString().replace('%2Fa%2Bb%2F', '%2Fa%2Bb%2F');
+  const encoded = new URLSearchParams(query).toString();
   assert.match(encoded, /PathPrefix=%2Fa%2Bb%2F/);
   const good = await fetch(`${wharf.endpoint}/?${encoded}`, { headers: signed.headers });
   assert.equal(good.status, 200, await good.clone().text());
