@@ -33,6 +33,7 @@ import { DEFAULT_SECURITY_SETTINGS, type SecuritySettings } from './security-set
 import { TaskEngine, type ContainerEnvironmentHook } from './task-engine.js';
 import { TaskResources } from './task-resources.js';
 import { startMetadataServer } from './metadata-server.js';
+import { ecsTaskProtectionClient } from './task-protection.js';
 import { CredentialsEndpoint } from './credentials-endpoint.js';
 
 export const AGENT_VERSION = '0.1.0';
@@ -253,6 +254,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       log: agentLog,
       region: options.region,
       bridgeGateway,
+      taskProtection: ecsTaskProtectionClient({ endpoint: options.endpoint, region: options.region, ca }),
     });
 
     let end!: (how: AgentEnd) => void;

@@ -5,6 +5,8 @@
 // gateway otherwise) and a path of its own: `/v4/<task id>-<10 digits>`, the digits an HMAC of the task and
 // container under a key kept in the agent's data dir, so the path names one container, cannot be guessed
 // from the task's ARN, and survives agent restarts. An awsvpc task is answered only from its own address.
+// The same server is the agent API ECS gives containers as ECS_AGENT_URI (`/api/<same id>`), where the
+// task scale-in protection endpoint lives (task-protection.ts).
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -16,6 +18,7 @@ import type { Logger } from '../core/ports.js';
 import { isRuntimeError, type ContainerRuntime, type ContainerState } from '../core/runtime.js';
 import type { TaskEngine, TaskSnapshot } from './task-engine.js';
 import { containerMetadata, taskMetadata } from './task-metadata.js';
+import { answerTaskProtection, type TaskProtectionClient } from './task-protection.js';
 
 export interface MetadataServerOptions {
   engine: Pick<TaskEngine, 'snapshot' | 'taskArns'>;
@@ -26,9 +29,14 @@ export interface MetadataServerOptions {
   region: string;
   /** Where containers on the engine's default bridge reach the host. */
   bridgeGateway: string;
+  /** How the task-protection endpoint calls ECS. */
+  taskProtection: TaskProtectionClient;
 }
 
 const PATH = /^\/v4\/([0-9a-f]{32})-(\d{10})(\/task)?(\/stats)?\/?$/;
+const AGENT_API_PATH = /^\/api\/([0-9a-f]{32})-(\d{10})\/task-protection\/v1\/state\/?$/;
+/** A PUT body of the protection endpoint is a few dozen bytes. */
+const MAX_BODY_BYTES = 4096;
 
 export class MetadataServer {
   private readonly server: Server;
@@ -61,8 +69,10 @@ export class MetadataServer {
   environment(task: TaskAssignment, containerName: string): Record<string, string> {
     const mode = task.taskDefinition.networkMode;
     const host = task.network?.gateway ?? (mode === 'host' ? '127.0.0.1' : this.options.bridgeGateway);
+    const id = this.pathId(task.taskArn, containerName);
     return {
-      ECS_CONTAINER_METADATA_URI_V4: `http://${host}:${this.port}/v4/${this.pathId(task.taskArn, containerName)}`,
+      ECS_CONTAINER_METADATA_URI_V4: `http://${host}:${this.port}/v4/${id}`,
+      ECS_AGENT_URI: `http://${host}:${this.port}/api/${id}`,
       ...(task.launchType === 'FARGATE' && { AWS_EXECUTION_ENV: 'AWS_ECS_FARGATE' }),
     };
   }
@@ -84,13 +94,21 @@ export class MetadataServer {
     return undefined;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const match = req.method === 'GET' ? PATH.exec(new URL(req.url ?? '/', 'http://metadata').pathname) : null;
-    const found = match && this.resolve(match[1]!, match[2]!);
-    // A task in its own namespace asks from its own address; anyone else is told nothing.
+  /** The task and container a path names, if the caller may ask: a task in its own namespace asks from its own address. */
+  private caller(req: IncomingMessage, match: RegExpExecArray | null): ReturnType<MetadataServer['resolve']> {
+    const found = match ? this.resolve(match[1]!, match[2]!) : undefined;
     const from = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     const address = found?.snapshot.assignment!.network?.privateIpv4Address;
-    if (!match || !found || (address !== undefined && from !== address)) return respond(res, 404, { message: 'Unable to find task metadata for this request' });
+    return address !== undefined && from !== address ? undefined : found;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://metadata').pathname;
+    const agentApi = AGENT_API_PATH.exec(path);
+    if (agentApi) return this.handleTaskProtection(req, res, agentApi);
+    const match = req.method === 'GET' ? PATH.exec(path) : null;
+    const found = this.caller(req, match);
+    if (!match || !found) return respond(res, 404, { message: 'Unable to find task metadata for this request' });
     const { snapshot, containerName } = found;
     const [, , , task, stats] = match;
     const ids = (task ? snapshot.containers : snapshot.containers.filter((c) => c.name === containerName)).flatMap((c) => (c.runtimeId ? [c.runtimeId] : []));
@@ -104,6 +122,17 @@ export class MetadataServer {
     return respond(res, 200, containerMetadata(snapshot, containerName, own.runtimeId ? states.get(own.runtimeId) : undefined, this.options.region));
   }
 
+  private async handleTaskProtection(req: IncomingMessage, res: ServerResponse, match: RegExpExecArray): Promise<void> {
+    const found = this.caller(req, match);
+    if (!found) return respond(res, 404, { error: { Code: 'ResourceNotFoundException', Message: 'Unable to find task for this request' } });
+    if (req.method !== 'GET' && req.method !== 'PUT') return respond(res, 405, { error: { Code: 'InvalidParameterException', Message: `Method ${req.method} not allowed` } });
+    const body = req.method === 'PUT' ? await readBody(req) : '';
+    if (body === undefined) return respond(res, 413, { error: { Code: 'InvalidParameterException', Message: 'Request body too large' } });
+    const answer = await answerTaskProtection(this.options.taskProtection, found.snapshot.assignment!, req.method, body);
+    this.options.log.info('task protection request', { taskArn: found.snapshot.assignment!.taskArn, method: req.method, status: answer.status });
+    respond(res, answer.status, answer.body);
+  }
+
   private inspect(id: string): Promise<ContainerState | undefined> {
     return this.options.runtime.inspectContainer(id).catch((err: unknown) => {
       if (isRuntimeError(err, 'ContainerNotFound')) return undefined;
@@ -115,6 +144,18 @@ export class MetadataServer {
   private stats(id: string): Promise<Record<string, unknown> | null> {
     return this.options.runtime.containerStats(id).catch(() => null);
   }
+}
+
+/** The request's body, or undefined past MAX_BODY_BYTES. */
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function respond(res: ServerResponse, status: number, body: unknown): void {
