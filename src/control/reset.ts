@@ -1,9 +1,11 @@
 // POST /_wharf/reset, for test suites: every task stops (agents converge on an empty assignment) and all
 // state is wiped, in every region, except what keeps Wharf usable at once: each region's `default` cluster
-// with the container instances registered to it, whose agents stay connected.
+// with the container instances registered to it, and the instance profile and role their agents run as
+// (`ecsInstanceRole`), so those agents stay connected.
 import { clusterArn } from '../core/arn.js';
 import type { ClusterRecord } from '../core/ecs.js';
 import type { ControlContext } from './context.js';
+import { ECS_INSTANCE_ROLE } from './iam/instance-join.js';
 import { inRegion } from './regions.js';
 
 export async function resetState(ctx: ControlContext): Promise<void> {
@@ -19,6 +21,8 @@ async function resetRegion(ctx: ControlContext): Promise<void> {
       for (const [id, record] of ctx.state.entries(kind)) {
         const keep = kind === 'containerInstance' && (record as { clusterArn: string }).clusterArn === defaultCluster;
         kept ||= keep;
+        // A recreated role has a new RoleId, which ends every session of the old one: the agents' too.
+        if ((kind === 'iamRole' || kind === 'iamInstanceProfile') && id === ECS_INSTANCE_ROLE) continue;
         if (!keep) tx.delete(kind, id);
       }
     }
