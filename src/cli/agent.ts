@@ -13,6 +13,7 @@ import { DEFAULTS } from './config.js';
 import { hostAdapters } from './host-adapters.js';
 import { createLogger } from './logger.js';
 import { SECURITY_OPTIONS, securitySettings } from './security-options.js';
+import { securePrivateDir } from './data-dir.js';
 
 /** The ECS agent's exit status for "do not restart me" (its instance was deregistered). */
 const EXIT_DEREGISTERED = 5;
@@ -40,6 +41,7 @@ export async function agentCommand(argv: string[]): Promise<void> {
   if (!endpoint) throw new Error('--endpoint (or AWS_ENDPOINT_URL) is required');
   const region = values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? DEFAULTS.region;
   const dataDir = resolve(values['data-dir'] ?? `${DEFAULTS.dataDir}/agent`);
+  securePrivateDir(dataDir);
   const log = createLogger();
   const ca = values['ca-cert'] === undefined ? undefined : readFileSync(values['ca-cert'], 'utf8');
   const agent = await startAgent({
