@@ -135,6 +135,30 @@ describe('gathering a caller\'s policies', () => {
     assert.match(denied?.message ?? '', new RegExp(`^User: arn:aws:sts::${ACCOUNT}:assumed-role/app/s1 is not authorized to perform: ecs:DeleteCluster`));
   });
 
+  test('decisions kept for a role are not those of its other sessions: the session tags a policy variable reads', async () => {
+    await world.ctx.state.mutate((tx) => tx.put('iamRole', 'teams', {
+      RoleName: 'teams', RoleId: 'AROATEAMS', Arn: `arn:aws:iam::${ACCOUNT}:role/teams`, Path: '/', CreateDate: new Date(0),
+      AssumeRolePolicyDocument: doc({ Effect: 'Allow', Principal: { AWS: ACCOUNT }, Action: 'sts:AssumeRole' }),
+      MaxSessionDuration: 3600, Tags: [], attachedPolicies: [],
+      inlinePolicies: { own: doc(allow('ecs:DescribeClusters', 'arn:aws:ecs:*:*:cluster/${aws:PrincipalTag/team}')) },
+    }));
+    const session = (team: string): Caller => ({
+      accessKeyId: `ASIA${team}`, accountId: ACCOUNT, arn: `arn:aws:sts::${ACCOUNT}:assumed-role/teams/${team}`, type: 'assumed-role', userId: `AROATEAMS:${team}`,
+      identityArn: `arn:aws:iam::${ACCOUNT}:role/teams`, session: { expiration: new Date(Date.parse('2030-01-01T00:00:00Z')), tags: { team } },
+    });
+    for (let i = 0; i < 2; i++) {
+      assert.equal(refusal(ecsCall(session('prod'), 'DescribeClusters', { clusters: ['prod'] })), undefined);
+      assert.equal(refusal(ecsCall(session('default'), 'DescribeClusters', { clusters: ['prod'] }))?.code, 'AccessDeniedException');
+    }
+  });
+  test('decisions follow the resources\' state: a tag added to a cluster', async () => {
+    await world.ctx.state.mutate((tx) => tx.put('iamUser', 'red', user('red', { inlinePolicies: { red: doc(allow('ecs:DescribeClusters', '*', { StringEquals: { 'aws:ResourceTag/team': 'red' } })) } })));
+    const describe = () => refusal(ecsCall(userCaller('red'), 'DescribeClusters', { clusters: ['tagged'] }));
+    const cluster = await putCluster(world.ctx, 'tagged');
+    assert.equal(describe()?.code, 'AccessDeniedException');
+    await world.ctx.state.mutate((tx) => tx.put('cluster', cluster.clusterArn, { ...cluster, tags: [{ key: 'team', value: 'red' }] }));
+    assert.equal(describe(), undefined);
+  });
   test('an identity that no longer exists is allowed nothing', () => {
     assert.equal(refusal(ecsCall(userCaller('ghost'), 'ListClusters'))?.code, 'AccessDeniedException');
   });

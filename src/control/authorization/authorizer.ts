@@ -7,12 +7,13 @@ import type { CallContext, Caller } from '../../core/caller.js';
 import { AccessDeniedException, type AwsError } from '../../core/errors.js';
 import { AccessDenied, UnauthorizedOperation } from '../../core/iam-errors.js';
 import { denialMessage, evaluate } from '../../core/policy/evaluate.js';
-import type { ConditionContext } from '../../core/policy/types.js';
+import type { AuthorizationRequest, ConditionContext } from '../../core/policy/types.js';
 import type { ControlContext } from '../context.js';
 import { inRegion } from '../regions.js';
 import { loadServiceCatalogue, iamPrefixOf, type ServiceCatalogue } from './catalogue.js';
 import { Principals } from './principals.js';
-import { globalKeys, requestsFor } from './requests.js';
+import { globalKeys, requestsOf, scopeOf } from './requests.js';
+import { CallShapes } from './shapes.js';
 import type { ServiceRules } from './rules.js';
 
 const NO_RULES: ServiceRules = {};
@@ -32,6 +33,7 @@ export type RulesBySigningName = Readonly<Record<string, ServiceRules>>;
 export function authorization(ctx: ControlContext, rules: RulesBySigningName): Authorization {
   const catalogues = new Map<string, ServiceCatalogue>();
   const principals = new Principals(ctx.state);
+  const shapes = new CallShapes();
   return {
     authorize: ({ service, protocol, operation, input, call }) => {
       const { caller } = call;
@@ -42,8 +44,10 @@ export function authorization(ctx: ControlContext, rules: RulesBySigningName): A
       if (!catalogue) catalogues.set(service, (catalogue = loadServiceCatalogue(service)));
       const evaluation = principals.evaluationInput(caller);
       // Names resolve to the resources of the call's region.
-      for (const request of requestsFor(inRegion(ctx, call.region), catalogue, serviceRules, operation, input, call, evaluation.tags)) {
-        const result = evaluate(evaluation, request);
+      const regional = inRegion(ctx, call.region);
+      const shape = shapes.of(regional, catalogue, serviceRules, operation, input, scopeOf(call));
+      for (const request of requestsOf(shape, regional, call, evaluation.tags)) {
+        const result = decide(evaluation, request);
         if (result.decision !== 'Allow') throw denial(protocol, denialMessage(caller.arn, request, result));
       }
     },
@@ -52,11 +56,15 @@ export function authorization(ctx: ControlContext, rules: RulesBySigningName): A
       if (isRoot(caller)) return;
       const evaluation = principals.evaluationInput(caller);
       const request = { action, resource, context: { ...globalKeys(ctx, call, evaluation.tags), ...keys } };
-      const result = evaluate(evaluation, request);
+      const result = decide(evaluation, request);
       if (result.decision !== 'Allow') throw new AccessDeniedException(denialMessage(caller.arn, request, result));
     },
   };
 }
+
+/** The identity's kept decision when there is one to keep (no session policies), else a fresh evaluation. */
+const decide = (evaluation: ReturnType<Principals['evaluationInput']>, request: AuthorizationRequest) =>
+  evaluation.decisions ? evaluation.decisions.decide(evaluation, request) : evaluate(evaluation, request);
 
 /** Root (and Wharf's own calls, which carry no principal type) is never refused by policy. */
 const isRoot = (caller: Caller) => caller.type === undefined || caller.type === 'root';

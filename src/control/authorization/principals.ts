@@ -6,10 +6,12 @@
 import type { Caller } from '../../core/caller.js';
 import { compilePolicy, type CompiledPolicy, type PolicyKind } from '../../core/policy/compile.js';
 import type { EvaluationInput } from '../../core/policy/evaluate.js';
+import { referencedKeys } from '../../core/policy/keys.js';
 import { holderOfArn } from '../iam/entities.js';
 import { defaultDocument, findPolicy } from '../iam/managed-policies.js';
 import { policiesOf } from '../iam/principal-policies.js';
 import type { State } from '../state.js';
+import { Decisions } from './decisions.js';
 
 // Past this many distinct documents the cache starts over (documents edited many times leave old texts).
 const MAX_COMPILED = 10_000;
@@ -35,9 +37,11 @@ export interface Identity {
   permissionsBoundary?: CompiledPolicy;
   /** The user's or role's tags: aws:PrincipalTag/* (a session's tags override the role's). */
   tags: Record<string, string>;
+  /** Its decisions, for calls without session policies. */
+  decisions: Decisions;
 }
 
-const NOBODY: Identity = { identityPolicies: [], tags: {} };
+const NOBODY: Identity = { identityPolicies: [], tags: {}, decisions: new Decisions(new Set()) };
 
 export class Principals {
   private readonly identities = new Map<string, Identity>();
@@ -60,7 +64,7 @@ export class Principals {
   }
 
   /** What the evaluator needs for a caller other than root. */
-  evaluationInput(caller: Caller): EvaluationInput & { tags: Record<string, string> } {
+  evaluationInput(caller: Caller): EvaluationInput & { tags: Record<string, string>; decisions?: Decisions } {
     const identityArn = caller.identityArn ?? caller.arn;
     const identity = this.identity(identityArn);
     const session = caller.session;
@@ -72,6 +76,8 @@ export class Principals {
       ...(sessionPolicies && { sessionPolicies }),
       resourceAccountId: caller.accountId,
       tags: session?.tags ? { ...identity.tags, ...session.tags } : identity.tags,
+      // A session's policies are its own: decisions are kept for the identity's policies alone.
+      ...(!sessionPolicies && { decisions: identity.decisions }),
     };
   }
 
@@ -79,10 +85,15 @@ export class Principals {
     const policies = policiesOf(this.state, identityArn);
     if (!policies) return NOBODY;
     const holder = holderOfArn(this.state, identityArn);
+    const identityPolicies = policies.identity.map((text) => this.compiler.compile(text, 'identity'));
+    const permissionsBoundary = policies.boundary === undefined ? undefined : this.compiler.compile(policies.boundary, 'boundary');
+    const keys = new Set<string>();
+    for (const policy of permissionsBoundary ? [...identityPolicies, permissionsBoundary] : identityPolicies) for (const key of referencedKeys(policy)) keys.add(key);
     return {
-      identityPolicies: policies.identity.map((text) => this.compiler.compile(text, 'identity')),
-      ...(policies.boundary !== undefined && { permissionsBoundary: this.compiler.compile(policies.boundary, 'boundary') }),
+      identityPolicies,
+      ...(permissionsBoundary && { permissionsBoundary }),
       tags: Object.fromEntries((holder && 'Tags' in holder ? holder.Tags : []).map((tag) => [tag.Key, tag.Value])),
+      decisions: new Decisions(keys),
     };
   }
 

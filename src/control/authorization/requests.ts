@@ -5,10 +5,20 @@ import type { CallContext } from '../../core/caller.js';
 import type { AuthorizationRequest, ConditionContext } from '../../core/policy/types.js';
 import type { ControlContext } from '../context.js';
 import type { ServiceCatalogue } from './catalogue.js';
-import { resourcesOf } from './resources.js';
-import type { ServiceRules } from './rules.js';
+import { resourcesOf, type ArnScope } from './resources.js';
+import type { ImpliedAction, ServiceRules } from './rules.js';
 
 const PRINCIPAL_TYPES = { root: 'Account', user: 'User', 'assumed-role': 'AssumedRole' } as const;
+
+/** What a call asks before the keys of the request itself: read from state and the input alone. */
+export interface CallShape {
+  action: string;
+  /** Each resource the call acts on, with its own keys (the service's, its tags). */
+  resources: { arn: string; keys: ConditionContext }[];
+  /** aws:RequestTag/* and aws:TagKeys, when the call sets tags. */
+  requestTags: ConditionContext | undefined;
+  implied: ImpliedAction[];
+}
 
 export function requestsFor(
   ctx: ControlContext,
@@ -19,21 +29,40 @@ export function requestsFor(
   call: CallContext,
   principalTags: Record<string, string>,
 ): AuthorizationRequest[] {
+  return requestsOf(shapeOf(ctx, catalogue, rules, operation, input, scopeOf(call)), ctx, call, principalTags);
+}
+
+/** What ARNs take from the call: its region and the caller's account. */
+export const scopeOf = (call: CallContext): ArnScope => ({ partition: 'aws', region: call.region, accountId: call.caller.accountId });
+
+export function shapeOf(ctx: ControlContext, catalogue: ServiceCatalogue, rules: ServiceRules, operation: string, input: unknown, scope: ArnScope): CallShape {
   const spec = catalogue.action(operation);
-  const action = spec?.action ?? `${catalogue.prefix}:${operation}`;
-  const scope = { partition: 'aws', region: call.region, accountId: call.caller.accountId };
+  const resources = resourcesOf(spec, input, scope, rules.variables?.(ctx, operation, input)).map((resource) => {
+    const keys: ConditionContext = { ...rules.conditionKeys?.(ctx, spec, resource, input) };
+    if (resource.arn !== '*') addResourceTags(ctx, rules, catalogue.prefix, resource.arn, keys);
+    return { arn: resource.arn, keys };
+  });
+  const tags: ConditionContext = {};
+  addRequestTags(input, tags);
+  return {
+    action: spec?.action ?? `${catalogue.prefix}:${operation}`,
+    resources,
+    requestTags: Object.keys(tags).length > 0 ? tags : undefined,
+    implied: rules.implied?.(ctx, operation, input) ?? [],
+  };
+}
+
+/** The call's requests: its shape with the keys of this request (global keys: caller, time, origin). */
+export function requestsOf(shape: CallShape, ctx: ControlContext, call: CallContext, principalTags: Record<string, string>): AuthorizationRequest[] {
   const requestContext = globalKeys(ctx, call, principalTags);
-  addRequestTags(input, requestContext);
+  if (shape.requestTags) Object.assign(requestContext, shape.requestTags);
   const requests: AuthorizationRequest[] = [];
-  const resources = resourcesOf(spec, input, scope, rules.variables?.(ctx, operation, input));
-  for (const resource of resources) {
+  for (const resource of shape.resources) {
     // Most calls name one resource: its request takes the call's keys as they are, without a copy.
-    const context: ConditionContext = resources.length === 1 ? requestContext : { ...requestContext };
-    if (rules.conditionKeys) Object.assign(context, rules.conditionKeys(ctx, spec, resource, input));
-    if (resource.arn !== '*') addResourceTags(ctx, rules, catalogue.prefix, resource.arn, context);
-    requests.push({ action, resource: resource.arn, context });
+    const context = shape.resources.length === 1 ? requestContext : { ...requestContext };
+    requests.push({ action: shape.action, resource: resource.arn, context: Object.assign(context, resource.keys) });
   }
-  for (const implied of rules.implied?.(ctx, operation, input) ?? []) {
+  for (const implied of shape.implied) {
     requests.push({ action: implied.action, resource: implied.resource, context: Object.assign(globalKeys(ctx, call, principalTags), implied.context) });
   }
   return requests;

@@ -9,7 +9,8 @@ import type { ConditionContext } from './types.js';
 const NORMALIZED_MAX = 10_000;
 const normalized = new Map<string, string>();
 
-function normalizedKey(key: string): string {
+/** normalizeKey, remembered per distinct key. */
+export function normalizedKey(key: string): string {
   let n = normalized.get(key);
   if (n === undefined) {
     if (normalized.size >= NORMALIZED_MAX) normalized.clear();
