@@ -4,6 +4,7 @@ import { authzBenchmark } from './authz.js';
 import { authzThroughputBenchmark } from './authz-throughput.js';
 import { describeServicesBenchmark } from './describe-services.js';
 import { fargateStartBenchmark } from './fargate-start.js';
+import { floodBenchmark } from './flood.js';
 import { lbBenchmark } from './lb.js';
 import { memoryBenchmark } from './memory.js';
 import { placementBenchmark } from './placement.js';
@@ -24,5 +25,6 @@ const all: Record<string, () => Promise<unknown>> = {
   'describe-services': describeServicesBenchmark,
   lb: lbBenchmark,
   authz: authzBenchmark,
+  flood: floodBenchmark,
 };
 for (const [name, bench] of Object.entries(all)) if (!only || only === name) await bench();
