@@ -112,6 +112,16 @@ describe('ELBv2 control functions', () => {
     );
   });
 
+  it("holds AWS's quota of 100 rules per load balancer, over all its listeners", async () => {
+    const listeners = await Promise.all(
+      [8080, 8081].map(async (Port) => (await createListener(f.ctx, { LoadBalancerArn: lbArn, Port, DefaultActions: forward(tgArn) })).Listeners![0]!.ListenerArn!),
+    );
+    const rule = (i: number) =>
+      createRule(f.ctx, { ListenerArn: listeners[i % 2]!, Priority: i + 1, Conditions: [{ Field: 'path-pattern', Values: [`/${i}`] }], Actions: forward(tgArn) });
+    for (let i = 0; i < 100; i++) await rule(i);
+    await assert.rejects(rule(100), code('TooManyRules'));
+  });
+
   it('tags, attributes and deletion protection', async () => {
     await addTags(f.ctx, { ResourceArns: [lbArn, tgArn], Tags: [{ Key: 'team', Value: 'web' }] });
     assert.deepEqual(describeTags(f.ctx, { ResourceArns: [tgArn] }).TagDescriptions![0]!.Tags, [{ Key: 'team', Value: 'web' }]);

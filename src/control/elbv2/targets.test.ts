@@ -72,6 +72,15 @@ describe('targets', () => {
     assert.equal(asked[0]!.TargetHealth!.Reason, 'Target.NotRegistered');
   });
 
+  it("holds AWS's quota of 1,000 targets per target group", async () => {
+    const ip = (await createTargetGroup(f.ctx, { Name: 'ips', Protocol: 'HTTP', Port: 80, TargetType: 'ip' })).TargetGroups![0]!.TargetGroupArn!;
+    const targets = (from: number, count: number) => Array.from({ length: count }, (_, i) => ({ Id: `10.0.${(from + i) >> 8}.${(from + i) & 255}` }));
+    await registerTargets(f.ctx, { TargetGroupArn: ip, Targets: targets(0, 1000) });
+    await assert.rejects(registerTargets(f.ctx, { TargetGroupArn: ip, Targets: targets(1000, 1) }), code('TooManyTargets'));
+    // Registering one already there again is no new target.
+    await registerTargets(f.ctx, { TargetGroupArn: ip, Targets: targets(999, 1) });
+  });
+
   it('serves used target groups with their targets at their hosts, and records the health the data plane reports', async () => {
     await registerTargets(f.ctx, { TargetGroupArn: tgArn, Targets: [{ Id: instance.ec2InstanceId, Port: 32768 }] });
     await attach();
