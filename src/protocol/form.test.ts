@@ -152,3 +152,16 @@ describe('scalars', () => {
     rejects(() => query({ 'Tags.member.1.Key': 'k', 'Node.Child.Label': 'x', 'Names.member.1': 'a', Count: '' }), /Value \(\) for parameter Count/);
   });
 });
+
+describe('bounds', () => {
+  test('a name longer or deeper than any model names is ignored, at no cost beyond reading it', () => {
+    const params = FormParams.of('', `Action=ListUsers&${'.'.repeat(5_000_000)}=x&${'a.'.repeat(40)}b=y&Tags.member.1.Key=k`);
+    assert.equal(params.get('Action'), 'ListUsers');
+    assert.equal(params.has('a'), false);
+    assert.equal(params.get('Tags.member.1.Key'), 'k');
+  });
+
+  test('more than 20,000 parameters is refused', () => {
+    assert.throws(() => FormParams.of('', Array.from({ length: 20_001 }, (_, i) => `p${i}=v`).join('&')), { code: 'InvalidParameterValue' });
+  });
+});
