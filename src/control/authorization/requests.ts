@@ -71,10 +71,10 @@ export function requestsOf(shape: CallShape, ctx: ControlContext, call: CallCont
 /** The keys AWS puts in every request's context (IAM User Guide, "AWS global condition context keys"). */
 export function globalKeys(ctx: ControlContext, call: CallContext, principalTags: Record<string, string>): ConditionContext {
   const { caller } = call;
-  const now = ctx.clock.now();
+  const { iso, epoch } = timeKeys(ctx.clock.now().getTime());
   const keys: ConditionContext = {
-    'aws:CurrentTime': now.toISOString(),
-    'aws:EpochTime': String(Math.floor(now.getTime() / 1000)),
+    'aws:CurrentTime': iso,
+    'aws:EpochTime': epoch,
     // A role session's aws:PrincipalArn is its role's ARN, not the assumed-role ARN.
     'aws:PrincipalArn': caller.type === 'assumed-role' ? (caller.identityArn ?? caller.arn) : caller.arn,
     'aws:PrincipalAccount': caller.accountId,
@@ -89,6 +89,14 @@ export function globalKeys(ctx: ControlContext, call: CallContext, principalTags
   if (caller.type === 'user') keys['aws:username'] = caller.arn.slice(caller.arn.lastIndexOf('/') + 1);
   for (const key in principalTags) keys[`aws:PrincipalTag/${key}`] = principalTags[key];
   return keys;
+}
+
+// aws:CurrentTime and aws:EpochTime as text, made once per millisecond (calls come faster than that).
+let lastTime = { ms: NaN, iso: '', epoch: '' };
+
+function timeKeys(ms: number): { iso: string; epoch: string } {
+  if (lastTime.ms !== ms) lastTime = { ms, iso: new Date(ms).toISOString(), epoch: String(Math.floor(ms / 1000)) };
+  return lastTime;
 }
 
 /** aws:RequestTag/* and aws:TagKeys from the tags the input sets (`tags`, `Tags`, or EC2's `TagSpecifications`), into `context`. */
