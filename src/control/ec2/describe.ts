@@ -14,8 +14,23 @@ export interface Filter {
 /** A resource's filterable fields: each answers the value(s) a filter compares, or undefined. */
 export type FilterFields<T> = Record<string, (item: T) => string | boolean | number | (string | undefined)[] | undefined>;
 
-const wildcard = (pattern: string) =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+/**
+ * A filter value as EC2 reads it: `*` matches any run of characters, `?` exactly one, and a backslash makes
+ * the next character literal (`\*` is a star, `\\` a backslash).
+ */
+export function wildcard(pattern: string): RegExp {
+  let source = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i]!;
+    if (c === '\\' && i + 1 < pattern.length) source += escape(pattern[++i]!);
+    else if (c === '*') source += '[\\s\\S]*';
+    else if (c === '?') source += '[\\s\\S]';
+    else source += escape(c);
+  }
+  return new RegExp(`^${source}$`);
+}
+
+const escape = (c: string) => c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Whether an item passes every filter (one of its values matching), as EC2 applies them. */
 function passes<T extends object>(item: T, filters: readonly Filter[], fields: FilterFields<T>): boolean {

@@ -48,3 +48,5 @@ export function findSecurityGroup(
 export const subnetArn = (ctx: Pick<ControlContext, 'partition'>, subnetId: string) => arn(ctx.partition, 'ec2', `subnet/${subnetId}`);
 export const securityGroupArn = (ctx: Pick<ControlContext, 'partition'>, groupId: string) =>
   arn(ctx.partition, 'ec2', `security-group/${groupId}`);
+export const securityGroupRuleArn = (ctx: Pick<ControlContext, 'partition'>, ruleId: string) =>
+  arn(ctx.partition, 'ec2', `security-group-rule/${ruleId}`);

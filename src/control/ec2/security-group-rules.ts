@@ -2,15 +2,15 @@
 // sources (CIDR ranges, other groups). Authorize adds sources (a rule already there is refused), revoke
 // removes them (a rule not there is refused). What a task's interface lets in is resolved here too, for the
 // agent that enforces it: each rule's source groups become the addresses of the interfaces in them.
-import type { IpPermission, SecurityGroupRecord } from '../../core/ec2.js';
+import type { Ec2Tag, IpPermission, SecurityGroupRecord, SecurityGroupRuleRecord } from '../../core/ec2.js';
 import type { IngressRule } from '../../core/agent-protocol.js';
 import { InvalidParameterValue, MissingParameter } from '../../core/errors.js';
-import { InvalidPermissionDuplicate, InvalidPermissionNotFound } from '../../core/ec2-errors.js';
+import { InvalidPermissionDuplicate, InvalidPermissionNotFound, InvalidSecurityGroupRuleIdNotFound } from '../../core/ec2-errors.js';
 import { parseCidr } from '../../core/ipv4.js';
 import type { State } from '../state.js';
 
 /** One rule: a protocol, a port range (or ICMP type and code) and one source. */
-interface RuleEntry {
+export interface RuleEntry {
   protocol: string;
   fromPort?: number;
   toPort?: number;
@@ -77,12 +77,47 @@ function portRange(protocol: string, from: number | undefined, to: number | unde
   return {};
 }
 
-const sameSource = (a: RuleEntry['source'], b: RuleEntry['source']) =>
-  'cidr' in a ? 'cidr' in b && a.cidr === b.cidr : 'groupId' in b && a.groupId === b.groupId;
-const sameRule = (a: RuleEntry, b: RuleEntry) =>
-  a.protocol === b.protocol && a.fromPort === b.fromPort && a.toPort === b.toPort && sameSource(a.source, b.source);
+/** Rules are the same when protocol, ports and source are: descriptions and tags do not count. */
+export const sameRule = (a: RuleEntry, b: RuleEntry) =>
+  a.protocol === b.protocol &&
+  (a.fromPort ?? -1) === (b.fromPort ?? -1) &&
+  (a.toPort ?? -1) === (b.toPort ?? -1) &&
+  ('cidr' in a.source ? 'cidr' in b.source && a.source.cidr === b.source.cidr : 'groupId' in b.source && a.source.groupId === b.source.groupId);
 
-function entriesOf(permissions: readonly IpPermission[]): RuleEntry[] {
+/** Protocols whose permissions carry ports (or ICMP type and code); the others cover every port. */
+const HAS_PORTS = new Set(['tcp', 'udp', 'icmp', '58']);
+
+/** A stored rule as the entry it is. */
+export function entryOf(rule: SecurityGroupRuleRecord): RuleEntry {
+  const ports = HAS_PORTS.has(rule.IpProtocol) ? { fromPort: rule.FromPort, toPort: rule.ToPort } : {};
+  const description = rule.Description !== undefined ? { description: rule.Description } : {};
+  return {
+    protocol: rule.IpProtocol,
+    ...ports,
+    source: rule.CidrIpv4 !== undefined ? { cidr: rule.CidrIpv4, ...description } : { groupId: rule.ReferencedGroupInfo!.GroupId!, userId: rule.ReferencedGroupInfo!.UserId, ...description },
+  };
+}
+
+/** A rule of `group` for an entry, with its id and tags. */
+export function ruleOf(group: Pick<SecurityGroupRecord, 'GroupId' | 'OwnerId'>, entry: RuleEntry, isEgress: boolean, id: string, tags: Ec2Tag[] = [], arn?: string): SecurityGroupRuleRecord {
+  const s = entry.source;
+  return {
+    SecurityGroupRuleId: id,
+    GroupId: group.GroupId,
+    GroupOwnerId: group.OwnerId,
+    IsEgress: isEgress,
+    IpProtocol: entry.protocol,
+    FromPort: entry.fromPort ?? -1,
+    ToPort: entry.toPort ?? -1,
+    ...('cidr' in s ? { CidrIpv4: s.cidr } : { ReferencedGroupInfo: { GroupId: s.groupId, UserId: s.userId ?? group.OwnerId } }),
+    ...(s.description !== undefined && { Description: s.description }),
+    Tags: tags,
+    ...(arn !== undefined && { SecurityGroupRuleArn: arn }),
+  };
+}
+
+/** The entries EC2's grouped permissions hold, one per source. */
+export function entriesOf(permissions: readonly IpPermission[]): RuleEntry[] {
   return permissions.flatMap((p) => {
     const base = { protocol: p.IpProtocol!, ...(p.FromPort !== undefined && { fromPort: p.FromPort }), ...(p.ToPort !== undefined && { toPort: p.ToPort }) };
     return [
@@ -95,10 +130,11 @@ function entriesOf(permissions: readonly IpPermission[]): RuleEntry[] {
   });
 }
 
-/** Entries grouped back into EC2's permissions, one per protocol and port range, in first-seen order. */
-function permissionsOf(entries: readonly RuleEntry[]): IpPermission[] {
+/** Rules grouped into EC2's permissions, one per protocol and port range, in first-seen order. */
+export function permissionsOf(rules: readonly SecurityGroupRuleRecord[]): IpPermission[] {
   const byKey = new Map<string, IpPermission>();
-  for (const e of entries) {
+  for (const rule of rules) {
+    const e = entryOf(rule);
     const key = `${e.protocol}:${e.fromPort}:${e.toPort}`;
     let p = byKey.get(key);
     if (!p) {
@@ -120,6 +156,11 @@ function permissionsOf(entries: readonly RuleEntry[]): IpPermission[] {
   return [...byKey.values()];
 }
 
+/** The group with these rules, its permissions derived from them. */
+export function withRules(group: SecurityGroupRecord, rules: SecurityGroupRuleRecord[]): SecurityGroupRecord {
+  return { ...group, rules, IpPermissions: permissionsOf(rules.filter((r) => !r.IsEgress)), IpPermissionsEgress: permissionsOf(rules.filter((r) => r.IsEgress)) };
+}
+
 /** How EC2 names a rule in its duplicate error: `peer: 0.0.0.0/0, TCP, from port: 80, to port: 80, ALLOW`. */
 function describeRule(e: RuleEntry): string {
   const peer = 'cidr' in e.source ? e.source.cidr : e.source.groupId;
@@ -128,40 +169,43 @@ function describeRule(e: RuleEntry): string {
   return `peer: ${peer}, ${protocol}${ports}, ALLOW`;
 }
 
-/** The group's permissions with `added` authorized. */
-export function authorize(permissions: readonly IpPermission[], added: readonly RuleEntry[]): IpPermission[] {
-  const entries = entriesOf(permissions);
+/** The rules with `added` authorized in one direction (a rule already there is refused); answers the new rules too. */
+export function authorize(
+  group: SecurityGroupRecord,
+  added: readonly RuleEntry[],
+  isEgress: boolean,
+  newRule: (entry: RuleEntry) => SecurityGroupRuleRecord,
+): { group: SecurityGroupRecord; rules: SecurityGroupRuleRecord[] } {
+  const rules = [...group.rules];
+  const created: SecurityGroupRuleRecord[] = [];
   for (const e of added) {
-    if (entries.some((x) => sameRule(x, e))) throw new InvalidPermissionDuplicate(`the specified rule "${describeRule(e)}" already exists`);
-    entries.push(e);
+    if (rules.some((r) => r.IsEgress === isEgress && sameRule(entryOf(r), e))) {
+      throw new InvalidPermissionDuplicate(`the specified rule "${describeRule(e)}" already exists`);
+    }
+    const rule = newRule(e);
+    rules.push(rule);
+    created.push(rule);
   }
-  return permissionsOf(entries);
+  return { group: withRules(group, rules), rules: created };
 }
 
-/** The group's permissions with `removed` revoked. */
-export function revoke(permissions: readonly IpPermission[], removed: readonly RuleEntry[]): IpPermission[] {
-  let entries = entriesOf(permissions);
-  for (const e of removed) {
-    if (!entries.some((x) => sameRule(x, e))) throw new InvalidPermissionNotFound('The specified rule does not exist in this security group.');
-    entries = entries.filter((x) => !sameRule(x, e));
-  }
-  return permissionsOf(entries);
+/** The rules with `removed` revoked in one direction (each must be there); answers the revoked rules too. */
+export function revoke(group: SecurityGroupRecord, removed: readonly RuleEntry[], isEgress: boolean): { group: SecurityGroupRecord; rules: SecurityGroupRuleRecord[] } {
+  const gone = removed.map((e) => {
+    const rule = group.rules.find((r) => r.IsEgress === isEgress && sameRule(entryOf(r), e));
+    if (!rule) throw new InvalidPermissionNotFound('The specified rule does not exist in this security group.');
+    return rule;
+  });
+  return { group: withRules(group, group.rules.filter((r) => !gone.includes(r))), rules: gone };
 }
 
-/** The rules as AuthorizeSecurityGroupIngress answers them (SecurityGroupRules), one per entry. */
-export function ruleDescriptions(group: SecurityGroupRecord, entries: readonly RuleEntry[], ruleId: () => string, isEgress: boolean) {
-  return entries.map((e) => ({
-    SecurityGroupRuleId: ruleId(),
-    GroupId: group.GroupId,
-    GroupOwnerId: group.OwnerId,
-    IsEgress: isEgress,
-    IpProtocol: e.protocol,
-    FromPort: e.fromPort ?? -1,
-    ToPort: e.toPort ?? -1,
-    ...('cidr' in e.source ? { CidrIpv4: e.source.cidr } : { ReferencedGroupInfo: { GroupId: e.source.groupId, UserId: e.source.userId ?? group.OwnerId } }),
-    ...(e.source.description !== undefined && { Description: e.source.description }),
-    Tags: [],
-  }));
+/** The group's rules of one direction named by id; an id the group does not have in that direction is refused. */
+export function rulesById(group: SecurityGroupRecord, ids: readonly string[], isEgress: boolean): RuleEntry[] {
+  return ids.map((id) => {
+    const rule = group.rules.find((r) => r.SecurityGroupRuleId === id && r.IsEgress === isEgress);
+    if (!rule) throw new InvalidSecurityGroupRuleIdNotFound(`The security group rule ID '${id}' does not exist`);
+    return entryOf(rule);
+  });
 }
 
 /**
