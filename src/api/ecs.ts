@@ -46,6 +46,8 @@ import { listServiceDeployments } from '../control/ecs/list-service-deployments.
 import { describeServiceRevisions } from '../control/ecs/describe-service-revisions.js';
 import { getTaskProtection } from '../control/ecs/get-task-protection.js';
 import { updateTaskProtection } from '../control/ecs/update-task-protection.js';
+import { describeCapacityProviders } from '../control/ecs/describe-capacity-providers.js';
+import { featureOffAnswers } from '../control/ecs/features-off.js';
 import { loadModel } from '../protocol/model.js';
 import type { ServiceModule } from './module.js';
 import { clusterArn } from '../core/arn.js';
@@ -106,6 +108,8 @@ export const ecs: ServiceModule = {
       DescribeServiceRevisions: (input) => describeServiceRevisions(ctx, input),
       GetTaskProtection: (input) => getTaskProtection(ctx, input),
       UpdateTaskProtection: (input) => updateTaskProtection(ctx, input),
+      DescribeCapacityProviders: (input) => describeCapacityProviders(ctx, input),
+      ...Object.fromEntries(Object.entries(featureOffAnswers).map(([operation, answer]) => [operation, (input: never) => answer(ctx, input)])),
     },
   }),
   authorization: ecsRules,

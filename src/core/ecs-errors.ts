@@ -22,3 +22,8 @@ export class ConflictException extends AwsError {
     super('ConflictException', message);
   }
 }
+export const UnsupportedFeatureException = define('UnsupportedFeatureException');
+export const NamespaceNotFoundException = define('NamespaceNotFoundException');
+export const ServiceDeploymentNotFoundException = define('ServiceDeploymentNotFoundException');
+export const DaemonNotFoundException = define('DaemonNotFoundException');
+export const NoUpdateAvailableException = define('NoUpdateAvailableException');

@@ -1,0 +1,181 @@
+// The ECS operations whose feature rests on a service Wharf does not have (Auto Scaling groups, ECS
+// Managed Instances, Express gateways' managed load balancers, external deployment controllers, SSM
+// sessions, lifecycle hooks), answered as ECS answers an account where the feature is off: parents are
+// resolved first (a missing cluster is ClusterNotFoundException, a missing service ServiceNotFoundException,
+// as for every other operation); reads answer that nothing of the feature exists; creating answers
+// UnsupportedFeatureException ("isn't supported in this Region"), or the operation's own refusal where its
+// model has no such error. Gathered in one file because none of them does anything of its own: each
+// operation that comes to work moves to a file of its own.
+import type {
+  ContinueServiceDeploymentRequest,
+  CreateCapacityProviderRequest,
+  CreateDaemonRequest,
+  CreateExpressGatewayServiceRequest,
+  CreateTaskSetRequest,
+  DeleteCapacityProviderRequest,
+  DeleteDaemonRequest,
+  DeleteDaemonTaskDefinitionRequest,
+  DeleteExpressGatewayServiceRequest,
+  DeleteTaskSetRequest,
+  DescribeDaemonDeploymentsRequest,
+  DescribeDaemonRequest,
+  DescribeDaemonRevisionsRequest,
+  DescribeDaemonTaskDefinitionRequest,
+  DescribeExpressGatewayServiceRequest,
+  DescribeTaskSetsRequest,
+  ExecuteCommandRequest,
+  ListDaemonDeploymentsRequest,
+  ListDaemonsRequest,
+  ListDaemonTaskDefinitionsRequest,
+  RegisterDaemonTaskDefinitionRequest,
+  SubmitAttachmentStateChangesRequest,
+  UpdateCapacityProviderRequest,
+  UpdateContainerAgentRequest,
+  UpdateDaemonRequest,
+  UpdateExpressGatewayServiceRequest,
+  UpdateServicePrimaryTaskSetRequest,
+  UpdateTaskSetRequest,
+} from '@aws-sdk/client-ecs';
+import { ResourceNotFoundException } from '../../core/errors.js';
+import {
+  ClientException,
+  DaemonNotFoundException,
+  InvalidParameterException,
+  NoUpdateAvailableException,
+  ServiceDeploymentNotFoundException,
+  ServiceNotFoundException,
+  UnsupportedFeatureException,
+} from '../../core/ecs-errors.js';
+import type { ControlContext } from '../context.js';
+import { FARGATE_CAPACITY_PROVIDERS } from './fargate.js';
+import { findContainerInstance, resolveCluster, resolveTask } from './lookups.js';
+import { resolveService } from './services.js';
+
+const notInRegion = (feature: string) => new UnsupportedFeatureException(`${feature} isn't supported in this Region.`);
+
+/** Services here all use the ECS deployment controller (CreateService refuses the others). */
+const TASK_SETS_NEED_EXTERNAL = 'Amazon ECS only supports task set management on services configured to use external deployment controllers.';
+
+/** Task sets live in a service: the cluster and the service must exist before ECS looks further. */
+function taskSetService(ctx: ControlContext, input: { cluster?: string; service?: string }) {
+  return resolveService(ctx, resolveCluster(ctx, input.cluster), input.service ?? '');
+}
+
+function refuseTaskSets(ctx: ControlContext, input: { cluster?: string; service?: string }): never {
+  taskSetService(ctx, input);
+  throw new InvalidParameterException(TASK_SETS_NEED_EXTERNAL);
+}
+
+/** Fargate's providers are ECS's own: they cannot be changed; no other provider exists. */
+function refuseProviderChange(ctx: ControlContext, name: string | undefined, cluster: string | undefined, verb: string): never {
+  if (cluster !== undefined) resolveCluster(ctx, cluster);
+  if (FARGATE_CAPACITY_PROVIDERS.includes(lastPart(name))) throw new InvalidParameterException(`The ${lastPart(name)} capacity provider is reserved and cannot be ${verb}.`);
+  throw new ClientException('The specified capacity provider does not exist.');
+}
+
+const lastPart = (ref: string | undefined) => (ref ?? '').split('/').at(-1)!;
+
+/** A daemon is found by its ARN, which names its cluster: a missing cluster is reported first. */
+function missingDaemon(ctx: ControlContext, daemonArn: string | undefined): never {
+  const cluster = /:daemon\/([^/]+)\//.exec(daemonArn ?? '')?.[1];
+  if (cluster) resolveCluster(ctx, cluster);
+  throw new DaemonNotFoundException('Daemon not found.');
+}
+
+/** The answers, by operation; each takes its request as the model validated it. */
+export const featureOffAnswers: Record<string, (ctx: ControlContext, input: never) => Promise<unknown>> = {
+  // Task sets: only for services with the EXTERNAL or CODE_DEPLOY deployment controller.
+  CreateTaskSet: async (ctx, input: CreateTaskSetRequest) => refuseTaskSets(ctx, input),
+  UpdateTaskSet: async (ctx, input: UpdateTaskSetRequest) => refuseTaskSets(ctx, input),
+  DeleteTaskSet: async (ctx, input: DeleteTaskSetRequest) => refuseTaskSets(ctx, input),
+  UpdateServicePrimaryTaskSet: async (ctx, input: UpdateServicePrimaryTaskSetRequest) => refuseTaskSets(ctx, input),
+  DescribeTaskSets: async (ctx, input: DescribeTaskSetsRequest) => {
+    taskSetService(ctx, input);
+    return { taskSets: [], failures: (input.taskSets ?? []).map((arn) => ({ arn, reason: 'MISSING' })) };
+  },
+
+  // Capacity providers other than Fargate's are made from Auto Scaling groups or ECS Managed Instances.
+  CreateCapacityProvider: async (ctx, input: CreateCapacityProviderRequest) => {
+    if (input.cluster !== undefined) resolveCluster(ctx, input.cluster);
+    if (/^(aws|ecs|fargate)/i.test(input.name ?? '')) {
+      throw new InvalidParameterException('The specified capacity provider name is invalid. Capacity provider names cannot begin with "aws", "ecs", or "fargate".');
+    }
+    throw notInRegion(input.managedInstancesProvider ? 'Amazon ECS Managed Instances' : 'Auto Scaling group capacity providers');
+  },
+  UpdateCapacityProvider: async (ctx, input: UpdateCapacityProviderRequest) => refuseProviderChange(ctx, input.name, input.cluster, 'updated'),
+  DeleteCapacityProvider: async (ctx, input: DeleteCapacityProviderRequest) => refuseProviderChange(ctx, input.capacityProvider, input.cluster, 'deleted'),
+
+  // Daemons run on ECS Managed Instances only.
+  CreateDaemon: async (ctx, input: CreateDaemonRequest) => {
+    resolveCluster(ctx, input.clusterArn);
+    throw notInRegion('Amazon ECS Managed Instances');
+  },
+  UpdateDaemon: async (ctx, input: UpdateDaemonRequest) => missingDaemon(ctx, input.daemonArn),
+  DeleteDaemon: async (ctx, input: DeleteDaemonRequest) => missingDaemon(ctx, input.daemonArn),
+  DescribeDaemon: async (ctx, input: DescribeDaemonRequest) => missingDaemon(ctx, input.daemonArn),
+  ListDaemons: async (ctx, input: ListDaemonsRequest) => {
+    if (input.clusterArn !== undefined) resolveCluster(ctx, input.clusterArn);
+    return { daemonSummariesList: [] };
+  },
+  ListDaemonDeployments: async (ctx, input: ListDaemonDeploymentsRequest) => missingDaemon(ctx, input.daemonArn),
+  DescribeDaemonDeployments: async (_ctx, input: DescribeDaemonDeploymentsRequest) => ({
+    daemonDeployments: [],
+    failures: (input.daemonDeploymentArns ?? []).map((arn) => ({ arn, reason: 'MISSING' })),
+  }),
+  DescribeDaemonRevisions: async (_ctx, input: DescribeDaemonRevisionsRequest) => ({
+    daemonRevisions: [],
+    failures: (input.daemonRevisionArns ?? []).map((arn) => ({ arn, reason: 'MISSING' })),
+  }),
+  RegisterDaemonTaskDefinition: async (_ctx, _input: RegisterDaemonTaskDefinitionRequest) => {
+    throw new ClientException('Daemon task definitions are not supported in this Region.');
+  },
+  ListDaemonTaskDefinitions: async (_ctx, _input: ListDaemonTaskDefinitionsRequest) => ({ daemonTaskDefinitions: [] }),
+  DescribeDaemonTaskDefinition: async (_ctx, _input: DescribeDaemonTaskDefinitionRequest) => {
+    throw new ClientException('Unable to describe task definition.');
+  },
+  DeleteDaemonTaskDefinition: async (_ctx, _input: DeleteDaemonTaskDefinitionRequest) => {
+    throw new ClientException('Unable to describe task definition.');
+  },
+
+  // Express gateway services come with a load balancer and scaling ECS manages: none can exist here.
+  CreateExpressGatewayService: async (ctx, input: CreateExpressGatewayServiceRequest) => {
+    if (input.cluster !== undefined) resolveCluster(ctx, input.cluster);
+    throw notInRegion('Amazon ECS Express Mode');
+  },
+  DescribeExpressGatewayService: async (_ctx, _input: DescribeExpressGatewayServiceRequest) => {
+    throw new ResourceNotFoundException('The specified Express gateway service does not exist.');
+  },
+  UpdateExpressGatewayService: async (_ctx, _input: UpdateExpressGatewayServiceRequest) => {
+    throw new ServiceNotFoundException('Service not found.');
+  },
+  DeleteExpressGatewayService: async (_ctx, _input: DeleteExpressGatewayServiceRequest) => {
+    throw new ServiceNotFoundException('Service not found.');
+  },
+
+  // Deployments here have no lifecycle hooks to continue.
+  ContinueServiceDeployment: async (ctx, input: ContinueServiceDeploymentRequest) => {
+    if (!ctx.state.get('serviceDeployment', input.serviceDeploymentArn ?? '')) throw new ServiceDeploymentNotFoundException('Service deployment not found.');
+    throw new InvalidParameterException(`The service deployment has no lifecycle hook ${input.hookId} waiting.`);
+  },
+
+  // ECS Exec opens an SSM session to the managed agent in the task; no such agent runs here.
+  ExecuteCommand: async (ctx, input: ExecuteCommandRequest) => {
+    resolveTask(ctx, resolveCluster(ctx, input.cluster), input.task ?? '');
+    throw new InvalidParameterException(
+      "The execute command failed because execute command was not enabled when the task was run or the execute command agent isn't running. Wait and try again or run a new task with execute command enabled and try again.",
+    );
+  },
+
+  // Wharf's agent is the one this control plane ships with: there is never a newer one to update to.
+  UpdateContainerAgent: async (ctx, input: UpdateContainerAgentRequest) => {
+    const cluster = resolveCluster(ctx, input.cluster);
+    if (!findContainerInstance(ctx, cluster, input.containerInstance ?? '')) throw new InvalidParameterException('Container instance not found.');
+    throw new NoUpdateAvailableException('There is no update available for your container agent.');
+  },
+
+  // Attachments (ENIs) are reported through the agent channel here; a report through the API is acknowledged.
+  SubmitAttachmentStateChanges: async (ctx, input: SubmitAttachmentStateChangesRequest) => {
+    resolveCluster(ctx, input.cluster);
+    return { acknowledgment: 'ACK' };
+  },
+};
