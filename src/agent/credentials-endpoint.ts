@@ -48,11 +48,11 @@ export class CredentialsEndpoint {
 
   static async start(options: CredentialsEndpointOptions): Promise<CredentialsEndpoint> {
     const { runtime, endpointEnvironment = true } = options;
-    const endpoint = new URL(options.endpoint);
+    const wharf = new URL(options.endpoint);
     const server = await startCredentialsServer(options.dataDir, {
       log: options.log,
       now: () => new Date(),
-      ...(endpointEnvironment && isLoopback(endpoint.hostname) && { relay: new EndpointRelay(endpoint) }),
+      ...(endpointEnvironment && isLoopback(wharf.hostname) && { relay: new EndpointRelay(wharf) }),
       addresses: {
         containerAddresses: async (taskArn) => {
           const ids = (options.engine()?.snapshot(taskArn)?.containers ?? []).flatMap((c) => (c.runtimeId ? [c.runtimeId] : []));
@@ -69,7 +69,11 @@ export class CredentialsEndpoint {
         isHostAddress: (address) => interfaceWith(address) !== undefined,
       },
     });
-    return new CredentialsEndpoint(options, server);
+    const endpoint = new CredentialsEndpoint(options, server);
+    // The bridge is routed before the first task can start.
+    endpoint.reroute();
+    await endpoint.routing;
+    return endpoint;
   }
 
   /** The variables a container gets: the credentials URI (tasks with a task role), Wharf's endpoint, the region. */

@@ -81,8 +81,8 @@ test("a task's URI answers its role's credentials as ECS's endpoint does, from t
     hostTasks: true,
     bridge: { interface: 'docker0', gateway: '172.17.0.1' },
   });
-  s.update([vpc]);
-  assert.equal((await s.routes({ interface: 'docker0', gateway: '172.17.0.1' })).bridge, undefined, 'no bridge task, no bridge route');
+  s.update([]);
+  assert.deepEqual(await s.routes({ interface: 'docker0', gateway: '172.17.0.1' }), { port: 0, tasks: [], hostTasks: false, bridge: { interface: 'docker0', gateway: '172.17.0.1' } }, 'the bridge before any task');
   s.update([a, b, vpc, host]);
 
   // Renewed credentials replace the old; a task no longer assigned (stopped) is forgotten.

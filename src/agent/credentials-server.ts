@@ -134,23 +134,20 @@ export class CredentialsServer {
 
   /**
    * Where the host must send the credentials endpoint's traffic: each task with a task role, from its
-   * addresses, and the whole bridge (`bridge`: its interface and gateway) while bridge tasks have one.
+   * addresses, and the whole bridge (`bridge`: its interface and gateway), always, so that it is routed
+   * before any bridge container starts.
    */
   async routes(bridge: { interface?: string; gateway: string }): Promise<CredentialsRoutes> {
     const tasks: CredentialsRoute[] = [];
     let hostTasks = false;
-    let bridgeTasks = false;
     for (const { assignment } of this.tasks.values()) {
       if (!assignment.roleCredentials?.task) continue;
       const mode = assignment.taskDefinition.networkMode;
       if (assignment.network) tasks.push({ source: assignment.network.privateIpv4Address, gateway: assignment.network.gateway });
       else if (mode === 'host') hostTasks = true;
-      else {
-        bridgeTasks = true;
-        for (const source of await this.options.addresses.containerAddresses(assignment.taskArn)) tasks.push({ source, gateway: bridge.gateway });
-      }
+      else for (const source of await this.options.addresses.containerAddresses(assignment.taskArn)) tasks.push({ source, gateway: bridge.gateway });
     }
-    const whole = bridgeTasks && bridge.interface !== undefined ? { interface: bridge.interface, gateway: bridge.gateway } : undefined;
+    const whole = bridge.interface !== undefined ? { interface: bridge.interface, gateway: bridge.gateway } : undefined;
     return { port: this.port, tasks, hostTasks, ...(whole && { bridge: whole }) };
   }
 
