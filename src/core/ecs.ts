@@ -11,6 +11,7 @@ import type {
   DeploymentRolloutState,
   Resource,
   Service,
+  ServiceConnectConfiguration,
   ServiceDeployment,
   ServiceEvent,
   ServiceRevision,
@@ -189,6 +190,8 @@ export interface ServiceRecord extends Service {
   completedDeployment?: DeploymentRecord;
   /** When the service became INACTIVE (not an ECS member): it stays describable for a while after. */
   deletedAt?: Date;
+  /** As CreateService or UpdateService last set it (ECS shows it on deployments and service revisions, not here). */
+  serviceConnectConfiguration?: ServiceConnectConfiguration;
 }
 
 /** A service deployment (DescribeServiceDeployments): the history of a service's deployments, one per Deployment. */

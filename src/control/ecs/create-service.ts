@@ -67,6 +67,7 @@ export async function createService(ctx: ControlContext, input: CreateServiceReq
       ...(input.networkConfiguration && { networkConfiguration: input.networkConfiguration }),
       ...(input.healthCheckGracePeriodSeconds !== undefined && { healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds }),
       ...(input.role !== undefined && { roleArn: input.role }),
+      ...(input.serviceConnectConfiguration && { serviceConnectConfiguration: input.serviceConnectConfiguration }),
       deploymentController: { type: 'ECS' },
       enableECSManagedTags: input.enableECSManagedTags ?? false,
       propagateTags: input.propagateTags ?? 'NONE',

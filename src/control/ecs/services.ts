@@ -21,13 +21,13 @@ import type {
   TaskDefinitionRecord,
   TaskRecord,
 } from '../../core/ecs.js';
-import { InvalidParameterException, ServiceNotActiveException, ServiceNotFoundException } from '../../core/ecs-errors.js';
+import { InvalidParameterException, NamespaceNotFoundException, ServiceNotActiveException, ServiceNotFoundException, UnsupportedFeatureException } from '../../core/ecs-errors.js';
 import { failureThreshold, taskCounts } from '../../scheduler/service.js';
 import type { ControlContext } from '../context.js';
 import type { State, Transaction } from '../state.js';
 import { checkFargateLaunch, fargatePlatformVersion } from './fargate.js';
 import type { Reader } from './lookups.js';
-import { launchableDefinition } from './task-launch.js';
+import { launchableDefinition, refuseManagedVolumes } from './task-launch.js';
 import { serviceDeploymentsByService, serviceRevisionsByService, tasksByService } from './indexes.js';
 
 const SERVICE_NAME = /^[a-zA-Z0-9_-]{1,255}$/;
@@ -42,7 +42,17 @@ export function validateServiceName(name: string): void {
 
 type ServiceRequest = Pick<
   CreateServiceRequest & UpdateServiceRequest,
-  'desiredCount' | 'placementStrategy' | 'launchType' | 'capacityProviderStrategy' | 'deploymentController' | 'taskDefinition' | 'networkConfiguration' | 'platformVersion'
+  | 'desiredCount'
+  | 'placementStrategy'
+  | 'launchType'
+  | 'capacityProviderStrategy'
+  | 'deploymentController'
+  | 'taskDefinition'
+  | 'networkConfiguration'
+  | 'platformVersion'
+  | 'serviceConnectConfiguration'
+  | 'volumeConfigurations'
+  | 'vpcLatticeConfigurations'
 >;
 
 /** What CreateService and UpdateService refuse before looking at any record. */
@@ -63,6 +73,12 @@ export function checkServiceRequest(input: ServiceRequest, strategy: ServiceReco
     if ((input.placementStrategy?.length ?? 0) > 0) throw new InvalidParameterException('Task placement strategies are not supported with the FARGATE launch type.');
     fargatePlatformVersion(input.platformVersion);
   }
+  // Features that rest on services Wharf lacks are refused as in a Region without them, never dropped:
+  // Service Connect needs a Cloud Map namespace (none exists here; a disabled configuration is kept),
+  // configured-at-launch volumes need EBS, VPC Lattice its target groups.
+  if (input.serviceConnectConfiguration?.enabled) throw new NamespaceNotFoundException('Namespace not found.');
+  refuseManagedVolumes(input.volumeConfigurations);
+  if (input.vpcLatticeConfigurations?.length) throw new UnsupportedFeatureException("Amazon VPC Lattice isn't supported in this Region.");
   const controller = input.deploymentController?.type;
   if (controller !== undefined && controller !== 'ECS') {
     throw new InvalidParameterException(`The ${controller} deployment controller is not supported: Wharf deploys with the ECS controller.`);
@@ -171,6 +187,7 @@ export function newDeployment(ctx: ControlContext, service: ServiceRecord, defin
     rolloutState: 'IN_PROGRESS',
     rolloutStateReason: `ECS deployment ${id} in progress.`,
     ...(service.networkConfiguration && { networkConfiguration: service.networkConfiguration }),
+    ...(service.serviceConnectConfiguration && { serviceConnectConfiguration: service.serviceConnectConfiguration }),
     serviceDeploymentArn: sdArn,
     serviceRevisionArn: revisionArn,
   };
@@ -199,6 +216,7 @@ export function newDeployment(ctx: ControlContext, service: ServiceRecord, defin
     loadBalancers: service.loadBalancers ?? [],
     serviceRegistries: service.serviceRegistries ?? [],
     ...(service.networkConfiguration && { networkConfiguration: service.networkConfiguration }),
+    ...(service.serviceConnectConfiguration && { serviceConnectConfiguration: service.serviceConnectConfiguration }),
     containerImages: (definition.containerDefinitions ?? []).map((c): ContainerImage => ({ containerName: c.name, image: c.image })),
     guardDutyEnabled: false,
     createdAt: now,

@@ -11,7 +11,7 @@ import type {
   TaskDefinitionRecord,
   TaskRecord,
 } from '../../core/ecs.js';
-import { InvalidParameterException } from '../../core/ecs-errors.js';
+import { InvalidParameterException, UnsupportedFeatureException } from '../../core/ecs-errors.js';
 import { taskHealth } from '../../core/task-lifecycle.js';
 import { withOverrides } from '../../core/task-overrides.js';
 import type { ControlContext } from '../context.js';
@@ -40,10 +40,20 @@ export type LaunchRequest = Pick<
   | 'enableECSManagedTags'
   | 'enableExecuteCommand'
   | 'networkConfiguration'
+  | 'volumeConfigurations'
 >;
+
+/**
+ * Volumes configured at launch are Amazon EBS volumes ECS creates and attaches: Wharf has no EBS, so a
+ * request that configures one is refused as in a Region without the feature, never launched without it.
+ */
+export function refuseManagedVolumes(volumeConfigurations: readonly unknown[] | undefined): void {
+  if (volumeConfigurations?.length) throw new UnsupportedFeatureException("Amazon EBS volumes configured at launch aren't supported in this Region.");
+}
 
 /** The task definition a launch request names, once ECS would launch it: ACTIVE, with overrides and network settings that fit it. */
 export function launchableDefinition(ctx: ControlContext, request: LaunchRequest, reader?: Reader): TaskDefinitionRecord {
+  refuseManagedVolumes(request.volumeConfigurations);
   const definition = resolveTaskDefinition(ctx, request.taskDefinition ?? '', reader);
   if (definition.status !== 'ACTIVE') throw new InvalidParameterException('TaskDefinition is inactive');
   const names = new Set(definition.containerDefinitions?.map((c) => c.name));

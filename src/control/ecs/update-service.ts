@@ -7,7 +7,7 @@ import { resolveCluster } from './lookups.js';
 import { activeService, checkServiceRequest, deploymentConfiguration, describeService, newDeployment, serviceDefinition, startDeployment } from './services.js';
 
 /**
- * Changes a service. A new task definition, a new network configuration or `forceNewDeployment` starts a
+ * Changes a service. A new task definition, a new network or Service Connect configuration or `forceNewDeployment` starts a
  * new PRIMARY deployment (the previous one turns ACTIVE and drains); a new desired count changes the
  * PRIMARY's; placement, health check grace period and tag settings apply to the tasks started from then on.
  */
@@ -44,13 +44,15 @@ export async function updateService(ctx: ControlContext, input: UpdateServiceReq
         loadBalancers: input.loadBalancers,
         serviceRegistries: input.serviceRegistries,
         availabilityZoneRebalancing: input.availabilityZoneRebalancing,
+        serviceConnectConfiguration: input.serviceConnectConfiguration,
         platformVersion: service.launchType === 'FARGATE' ? input.platformVersion : undefined,
       }),
     };
     const redeploy =
       input.forceNewDeployment === true ||
       definition.taskDefinitionArn !== service.taskDefinition ||
-      (input.networkConfiguration !== undefined && JSON.stringify(input.networkConfiguration) !== JSON.stringify(service.networkConfiguration));
+      changed(input.networkConfiguration, service.networkConfiguration) ||
+      changed(input.serviceConnectConfiguration, service.serviceConnectConfiguration);
     if (redeploy) {
       const now = ctx.clock.now();
       next = startDeployment(tx, next, newDeployment(ctx, next, definition, now), now);
@@ -60,6 +62,9 @@ export async function updateService(ctx: ControlContext, input: UpdateServiceReq
   ctx.log.info('service updated', { serviceArn: record.serviceArn, desiredCount: record.desiredCount, ...(deployed && { deploymentId: record.deployments[0]!.id }) });
   return { service: describeService(ctx.state, record) };
 }
+
+/** A member given and different from what the service has: ECS rolls it out in a new deployment. */
+const changed = (given: object | undefined, current: object | undefined) => given !== undefined && JSON.stringify(given) !== JSON.stringify(current);
 
 function definedOnly<T extends object>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
