@@ -49,8 +49,11 @@ export async function floodBenchmark({ count = 400, concurrency = 16, agents = 1
   try {
     const describe = () => ecs.send(new DescribeTasksCommand({ cluster, tasks: ['0123456789abcdef0123456789abcdef'] }));
     await load(describe, { concurrency: 1, seconds: 1 });
+    const quietCpuBefore = await cpuMs(wharf.pid());
     const quiet = await load(describe, { concurrency: 1, seconds: 3 });
+    const quietCpu = (await cpuMs(wharf.pid())) - quietCpuBefore;
 
+    const cpuBefore = await cpuMs(wharf.pid());
     const flood = new Worker(FLOOD, { eval: true, workerData: { endpoint: wharf.endpoint, count, concurrency, bytes: FLOOD_BODY_BYTES } });
     const flooded = new Promise<{ answers: Record<string, number>; seconds: number }>((resolve, reject) => flood.once('message', resolve).once('error', reject));
     let done = false;
@@ -69,6 +72,7 @@ export async function floodBenchmark({ count = 400, concurrency = 16, agents = 1
       }
     }
     const { answers, seconds } = await flooded;
+    const cpu = (await cpuMs(wharf.pid())) - cpuBefore;
     await flood.terminate();
     latencies.sort((a, b) => a - b);
     const during = { requests: latencies.length, errors, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
@@ -81,11 +85,23 @@ export async function floodBenchmark({ count = 400, concurrency = 16, agents = 1
     ]);
     const answered = Object.entries(answers).map(([status, n]) => `${status}: ${n}`).join(', ');
     console.log(`flood: ${count} bodies in ${seconds.toFixed(1)} s (${Math.round(count / seconds)}/s, ${Math.round((count * FLOOD_BODY_BYTES) / seconds / 1024 / 1024)} MiB/s offered); answers ${answered}`);
+    // The server's own CPU, which the machine's other load does not inflate (the measuring caller's calls included).
+    console.log(
+      `server CPU: ${Math.round(quietCpu / quiet.seconds)} ms/s quiet, ${Math.round(cpu / seconds)} ms/s during the flood ` +
+        `(${((cpu - (quietCpu / quiet.seconds) * seconds) / count).toFixed(2)} ms per body beyond the quiet rate)`,
+    );
     console.log(`agents connected after the flood: ${stillConnected} of ${agents} (goal: all)`);
   } finally {
     await fleet.stop();
     await wharf.stop('SIGKILL');
   }
+}
+
+/** A process's user and system CPU time so far, in ms (Linux: clock ticks of 10 ms in /proc/<pid>/stat). */
+async function cpuMs(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
