@@ -29,6 +29,16 @@ import { registerTargets } from '../control/elbv2/register-targets.js';
 import { removeListenerCertificates } from '../control/elbv2/remove-listener-certificates.js';
 import { removeTags } from '../control/elbv2/remove-tags.js';
 import { setRulePriorities } from '../control/elbv2/set-rule-priorities.js';
+import { describeCapacityReservation } from '../control/elbv2/describe-capacity-reservation.js';
+import { modifyCapacityReservation } from '../control/elbv2/modify-capacity-reservation.js';
+import { describeListenerAttributes } from '../control/elbv2/describe-listener-attributes.js';
+import { modifyListenerAttributes } from '../control/elbv2/modify-listener-attributes.js';
+import { setSubnets } from '../control/elbv2/set-subnets.js';
+import { setSecurityGroups } from '../control/elbv2/set-security-groups.js';
+import { setIpAddressType } from '../control/elbv2/set-ip-address-type.js';
+import { describeAccountLimits } from '../control/elbv2/describe-account-limits.js';
+import { modifyIpPools } from '../control/elbv2/modify-ip-pools.js';
+import { getResourcePolicy } from '../control/elbv2/get-resource-policy.js';
 import { loadModel } from '../protocol/model.js';
 import type { ServiceModule } from './module.js';
 import { LoadBalancerController } from '../control/elbv2/load-balancer-controller.js';
@@ -69,6 +79,16 @@ export const elbv2: ServiceModule = {
       AddTags: (input) => addTags(ctx, input),
       RemoveTags: (input) => removeTags(ctx, input),
       DescribeTags: (input) => describeTags(ctx, input),
+      DescribeCapacityReservation: (input) => describeCapacityReservation(ctx, input),
+      ModifyCapacityReservation: (input) => modifyCapacityReservation(ctx, input),
+      DescribeListenerAttributes: (input) => describeListenerAttributes(ctx, input),
+      ModifyListenerAttributes: (input) => modifyListenerAttributes(ctx, input),
+      SetSubnets: (input) => setSubnets(ctx, input),
+      SetSecurityGroups: (input) => setSecurityGroups(ctx, input),
+      SetIpAddressType: (input) => setIpAddressType(ctx, input),
+      DescribeAccountLimits: (input) => describeAccountLimits(ctx, input),
+      ModifyIpPools: (input) => modifyIpPools(ctx, input),
+      GetResourcePolicy: (input) => getResourcePolicy(ctx, input),
     },
   }),
   authorization: { taggedKinds: ['loadBalancer', 'targetGroup', 'listener', 'rule'] },

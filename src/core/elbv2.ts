@@ -1,7 +1,7 @@
 // Elastic Load Balancing v2 records as Wharf keeps them. The shapes are ELBv2's own (types generated from
 // AWS's model in @aws-sdk/client-elastic-load-balancing-v2, PascalCase as the model names them); a record
 // narrows the members Wharf always fills and may add internal members, which never reach the wire.
-import type { Action, Listener, LoadBalancer, Matcher, Rule, RuleCondition, Tag, TargetGroup, TargetHealthReasonEnum } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { Action, Listener, LoadBalancer, Matcher, Rule, RuleCondition, Tag, TargetGroup, TargetHealthReasonEnum, TrustStore } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Partition } from './arn.js';
 import { arn } from './arn.js';
 
@@ -22,6 +22,16 @@ export interface LoadBalancerRecord extends LoadBalancer {
   /** Every attribute, defaults included (DescribeLoadBalancerAttributes lists them all). */
   attributes: Record<string, string>;
   tags: Tag[];
+  /** The LCU reservation ModifyCapacityReservation set (not a member of LoadBalancer). */
+  capacity?: CapacityReservation;
+}
+
+export interface CapacityReservation {
+  /** Absent once reset (the decreases are still counted). */
+  CapacityUnits?: number;
+  LastModifiedTime: Date;
+  /** When each decrease was asked: ELBv2 allows two a day. */
+  decreases: Date[];
 }
 
 export interface TargetGroupRecord extends TargetGroup {
@@ -69,6 +79,30 @@ export interface ListenerRecord extends Listener {
   defaultRuleArn: string;
   /** Certificates added with AddListenerCertificates, served by SNI beside the default one (not a member of Listener). */
   extraCertificates?: string[];
+  /** DescribeListenerAttributes' attributes that differ from their defaults (records from before have none). */
+  attributes?: Record<string, string>;
+}
+
+/** A trust store: CA certificates that verify clients of mutual-TLS listeners, and revoked serials. */
+export interface TrustStoreRecord extends TrustStore {
+  TrustStoreArn: string;
+  Name: string;
+  Status: 'ACTIVE' | 'CREATING';
+  NumberOfCaCertificates: number;
+  TotalRevokedEntries: number;
+  /** The CA bundle as read (PEM), served by GetTrustStoreCaCertificatesBundle and given to the data plane. */
+  caCertificates: string;
+  revocations: TrustStoreRevocationRecord[];
+  tags: Tag[];
+}
+
+/** One revocation list added with AddTrustStoreRevocations. */
+export interface TrustStoreRevocationRecord {
+  RevocationId: number;
+  RevocationType: 'CRL';
+  NumberOfRevokedEntries: number;
+  /** The CRL as read (PEM). */
+  content: string;
 }
 
 export interface RuleRecord extends Rule {
@@ -88,6 +122,7 @@ declare module './records.js' {
     targetGroup: TargetGroupRecord;
     listener: ListenerRecord;
     rule: RuleRecord;
+    trustStore: TrustStoreRecord;
   }
 }
 
@@ -99,6 +134,7 @@ export const loadBalancerArn = (p: Partition, type: LoadBalancerType, name: stri
 export const targetGroupArn = (p: Partition, name: string, id: string) => arn(p, 'elasticloadbalancing', `targetgroup/${name}/${id}`);
 export const listenerArn = (lbArn: string, id: string) => `${lbArn.replace(':loadbalancer/', ':listener/')}/${id}`;
 export const ruleArn = (listener: string, id: string) => `${listener.replace(':listener/', ':listener-rule/')}/${id}`;
+export const trustStoreArn = (p: Partition, name: string, id: string) => arn(p, 'elasticloadbalancing', `truststore/${name}/${id}`);
 
 /** The DNS name a load balancer answers on: a `*.localhost` name, which resolves to loopback on its own. */
 export const loadBalancerDnsName = (name: string, id: string, region: string) => `${name}-${id}.${region}.elb.localhost`;

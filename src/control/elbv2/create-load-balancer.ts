@@ -1,11 +1,10 @@
 import type { CreateLoadBalancerInput, CreateLoadBalancerOutput } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { SubnetRecord } from '../../core/ec2.js';
 import { loadBalancerArn, loadBalancerDnsName, type LoadBalancerRecord, type LoadBalancerType } from '../../core/elbv2.js';
-import { DuplicateLoadBalancerName, SubnetNotFound } from '../../core/elbv2-errors.js';
+import { DuplicateLoadBalancerName } from '../../core/elbv2-errors.js';
 import { ValidationError } from '../../core/errors.js';
 import type { ControlContext } from '../context.js';
 import { ensureDefaultVpc } from '../ec2/vpcs.js';
-import { attributeDefaults, HOSTED_ZONE_ID } from './load-balancers.js';
+import { attributeDefaults, availabilityZones, checkSecurityGroups, checkSubnets, HOSTED_ZONE_ID } from './load-balancers.js';
 import { elbId, validateName } from './lookups.js';
 import { validateTags } from './tags.js';
 import { securityGroupsByVpc, subnetsByVpc } from '../ec2/indexes.js';
@@ -29,20 +28,10 @@ export async function createLoadBalancer(ctx: ControlContext, input: CreateLoadB
   const defaultVpc = requested.length === 0 ? await ensureDefaultVpc(ctx) : undefined;
 
   const { record, created } = await ctx.state.mutate((tx) => {
-    const subnets: SubnetRecord[] = defaultVpc
-      ? ctx.state.where(subnetsByVpc, defaultVpc.VpcId)
-      : requested.map((id) => {
-          const subnet = tx.get('subnet', id);
-          if (!subnet) throw new SubnetNotFound(`The subnet ID '${id}' is not valid`);
-          return subnet;
-        });
-    const vpcs = new Set(subnets.map((s) => s.VpcId));
-    if (vpcs.size > 1) throw new ValidationError('The subnets must all belong to the same VPC');
-    const zones = new Set(subnets.map((s) => s.AvailabilityZone));
-    if (type === 'application' && zones.size < 2) throw new ValidationError('At least two subnets in two different Availability Zones must be specified');
-    if (zones.size !== subnets.length) throw new ValidationError('You can specify only one subnet per Availability Zone');
-    const vpcId = [...vpcs][0]!;
-    const securityGroups = type === 'application' ? (input.SecurityGroups?.length ? input.SecurityGroups : ctx.state.where(securityGroupsByVpc, vpcId).filter((g) => g.GroupName === 'default').map((g) => g.GroupId)) : input.SecurityGroups;
+    const subnets = checkSubnets(tx, type, defaultVpc ? ctx.state.where(subnetsByVpc, defaultVpc.VpcId).map((s) => s.SubnetId) : requested);
+    const vpcId = subnets[0]!.VpcId;
+    const given = input.SecurityGroups?.length ? checkSecurityGroups(tx, vpcId, input.SecurityGroups) : undefined;
+    const securityGroups = type === 'application' ? (given ?? ctx.state.where(securityGroupsByVpc, vpcId).filter((g) => g.GroupName === 'default').map((g) => g.GroupId)) : given;
 
     const existing = [...ctx.state.all('loadBalancer')].find((lb) => lb.LoadBalancerName === name);
     if (existing) {
@@ -62,7 +51,7 @@ export async function createLoadBalancer(ctx: ControlContext, input: CreateLoadB
       VpcId: vpcId,
       State: { Code: 'active' },
       Type: type,
-      AvailabilityZones: subnets.map((s) => ({ ZoneName: s.AvailabilityZone, SubnetId: s.SubnetId, LoadBalancerAddresses: [] })),
+      AvailabilityZones: availabilityZones(subnets),
       ...(securityGroups ? { SecurityGroups: securityGroups } : {}),
       IpAddressType: input.IpAddressType ?? 'ipv4',
       attributes: attributeDefaults(type),
