@@ -46,5 +46,6 @@ export async function registerTaskDefinition(
     return tx.put('taskDefinition', arn, registered);
   });
   ctx.log.info('task definition registered', { taskDefinitionArn: record.taskDefinitionArn });
-  return { taskDefinition: taskDefinitionOf(record), tags };
+  // ECS answers the tags only when the request gave some.
+  return { taskDefinition: taskDefinitionOf(record), ...(tags.length > 0 && { tags }) };
 }

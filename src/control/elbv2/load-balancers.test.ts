@@ -55,7 +55,7 @@ describe('ELBv2 control functions', () => {
     const groups = describeTargetGroups(f.ctx, { TargetGroupArns: [tgArn, tcpArn] }).TargetGroups!;
     const http = groups.find((g) => g.TargetGroupArn === tgArn);
     const tcp = groups.find((g) => g.TargetGroupArn === tcpArn);
-    assert.deepEqual([http!.HealthCheckPath, http!.Matcher?.HttpCode, http!.HealthCheckTimeoutSeconds, http!.HealthyThresholdCount], ['/', '200', 5, 5]);
+    assert.deepEqual([http!.HealthCheckPath, http!.Matcher?.HttpCode, http!.HealthCheckTimeoutSeconds, http!.HealthyThresholdCount], ['/', '200', 6, 5]);
     assert.deepEqual([tcp!.HealthCheckProtocol, tcp!.HealthCheckTimeoutSeconds, tcp!.HealthCheckPath], ['TCP', 10, undefined]);
     await assert.rejects(createTargetGroup(f.ctx, { Name: 'x', Protocol: 'HTTP', Port: 80, HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 5 }), code('ValidationError'));
     await assert.rejects(createTargetGroup(f.ctx, { Name: 'web', Protocol: 'HTTP', Port: 8080 }), code('DuplicateTargetGroupName'));

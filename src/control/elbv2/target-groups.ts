@@ -48,7 +48,8 @@ export function healthCheck(protocol: string | undefined, input: HealthCheckInpu
     HealthCheckPort: input.HealthCheckPort ?? base?.HealthCheckPort ?? 'traffic-port',
     HealthCheckEnabled: input.HealthCheckEnabled ?? base?.HealthCheckEnabled ?? true,
     HealthCheckIntervalSeconds: input.HealthCheckIntervalSeconds ?? base?.HealthCheckIntervalSeconds ?? 30,
-    HealthCheckTimeoutSeconds: input.HealthCheckTimeoutSeconds ?? (keepOwn ? base.HealthCheckTimeoutSeconds : http ? 5 : httpCheck ? 6 : 10),
+    // CreateTargetGroup's documented defaults go by the target group's protocol: HTTP 6 s, GENEVE 5 s, others 10 s.
+    HealthCheckTimeoutSeconds: input.HealthCheckTimeoutSeconds ?? (keepOwn ? base.HealthCheckTimeoutSeconds : protocol === 'HTTP' ? 6 : protocol === 'GENEVE' ? 5 : 10),
     HealthyThresholdCount: input.HealthyThresholdCount ?? base?.HealthyThresholdCount ?? 5,
     UnhealthyThresholdCount: input.UnhealthyThresholdCount ?? base?.UnhealthyThresholdCount ?? 2,
   };
