@@ -106,8 +106,11 @@ export class CredentialsEndpoint {
     }).catch((err: unknown) => log.error('credentials routes not applied', { error: errorMessage(err) }));
   }
 
+  /** Stops serving; the host's routes to this agent go with it (a restarted agent routes its tasks again). */
   async close(): Promise<void> {
+    const { routing, scope, log } = this.options;
     await this.routing;
+    await routing?.apply(scope, { port: this.server.listeningPort, tasks: [], hostTasks: false }).catch((err: unknown) => log.error('credentials routes not removed', { error: errorMessage(err) }));
     await this.server.close();
   }
 
