@@ -5,6 +5,7 @@
 // fresh working directory beside the provider block a user would write (only `endpoints` point at the
 // endpoint; no skip_credentials_validation), so the stacks carry no endpoint of their own.
 import { execFile } from 'node:child_process';
+import { request } from 'node:http';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -25,6 +26,17 @@ function terraformBinary(): string | undefined {
 
 const mirror = providerMirror();
 const binary = terraformBinary();
+
+/** The highest of the mirror's versions, compared number by number (5.100.0 is after 5.9.1). */
+function newest(versions: string[]): string {
+  const parts = (version: string) => version.split('.').map(Number);
+  const compare = (a: string, b: string) => {
+    const [x, y] = [parts(a), parts(b)];
+    for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+    return 0;
+  };
+  return versions.sort(compare).at(-1)!;
+}
 
 /** Why the Terraform suites cannot run here, or false when they can. */
 export const skipReason: string | false = !binary
@@ -101,7 +113,7 @@ export class TerraformWorkspace {
     const dir = mkdtempSync(join(tmpdir(), `wharf-tf-${stack}-`));
     const source = join(STACKS_DIR, stack);
     for (const file of readdirSync(source)) if (file.endsWith('.tf')) copyFileSync(join(source, file), join(dir, file));
-    const version = readdirSync(join(mirror!, 'registry.terraform.io', 'hashicorp', 'aws')).sort().at(-1)!;
+    const version = newest(readdirSync(join(mirror!, 'registry.terraform.io', 'hashicorp', 'aws')));
     writeFileSync(join(dir, 'provider.tf'), providerConfig(options.endpoint, options.region ?? 'us-east-1', version));
     writeFileSync(
       join(dir, 'cli.tfrc'),
@@ -136,8 +148,14 @@ export class TerraformWorkspace {
     return this.run('init', '-input=false', '-no-color');
   }
 
-  apply(): Promise<TerraformOutput> {
-    return this.run('apply', '-auto-approve', '-input=false', '-no-color', ...this.vars);
+  /** `apply`, with the stack's variables and any further arguments (`-target`, ...). */
+  apply(...args: string[]): Promise<TerraformOutput> {
+    return this.run('apply', '-auto-approve', '-input=false', '-no-color', ...this.vars, ...args);
+  }
+
+  /** `plan`, with the stack's variables and any further arguments. */
+  plan(...args: string[]): Promise<TerraformOutput> {
+    return this.run('plan', '-input=false', '-no-color', ...this.vars, ...args);
   }
 
   /**
@@ -146,7 +164,7 @@ export class TerraformWorkspace {
    */
   async planChanges(): Promise<string | undefined> {
     try {
-      await this.run('plan', '-detailed-exitcode', '-input=false', '-no-color', ...this.vars);
+      await this.plan('-detailed-exitcode');
       return undefined;
     } catch (error) {
       if (error instanceof TerraformError && error.code === 2) return error.stdout;
@@ -170,4 +188,21 @@ export class TerraformWorkspace {
     const { stdout } = await this.run('state', 'list');
     return stdout.split('\n').filter(Boolean);
   }
+}
+
+/**
+ * One HTTP GET of / through a load balancer's listener, which Wharf binds on loopback, with the Host header
+ * a client of its DNS name sends.
+ */
+export function getThroughListener(port: number, dnsName: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', agent: false, headers: { host: dnsName }, timeout: 5_000 }, (res) => {
+      let body = '';
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, body: body.trim() }));
+    });
+    req.on('timeout', () => req.destroy(new Error('request timed out')));
+    req.on('error', reject);
+    req.end();
+  });
 }

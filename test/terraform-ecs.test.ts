@@ -1,0 +1,108 @@
+// The Terraform acceptance suite: each stack in test/terraform/ (ECS on EC2 and on Fargate, behind an ALB and
+// an NLB, in the default VPC and in a VPC Terraform makes) applied with the machine's Terraform and AWS
+// provider against its own `wharf up`, as a user would (test/terraform-harness.ts). For each: `apply`; an
+// HTTP GET through the listener reaches a task; `plan -detailed-exitcode` shows no changes; `destroy`
+// leaves nothing, checked with the SDKs (clusters, services, task definitions, load balancers, target
+// groups, VPCs, subnets, security groups). Without Terraform or its provider mirror the suite skips.
+import { EC2Client, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
+import { ListClustersCommand, ListServicesCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
+import { DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { getThroughListener, skipReason as skip, TerraformWorkspace } from './terraform-harness.js';
+import { eventually, freePort, startWharf, type WharfProcess } from './wharf-process.js';
+
+interface Stack {
+  /** The folder under test/terraform/. */
+  name: string;
+  /** What the stack's web task answers on /. */
+  body: string;
+}
+
+const STACKS: Stack[] = [
+  { name: 'ec2-alb-default-vpc', body: 'web-ec2' },
+  { name: 'fargate-nlb-default-vpc', body: 'app-fargate' },
+  { name: 'fargate-alb-vpc', body: 'shop' },
+];
+
+/** What a fresh Wharf holds before any stack: the cluster `default` and the default VPC's records. */
+async function inventory(wharf: WharfProcess) {
+  const clientConfig = { endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials };
+  const ecs = wharf.ecs();
+  const elb = new ElasticLoadBalancingV2Client(clientConfig);
+  const ec2 = new EC2Client(clientConfig);
+  const { clusterArns = [] } = await ecs.send(new ListClustersCommand({}));
+  const services = await Promise.all(clusterArns.map((cluster) => ecs.send(new ListServicesCommand({ cluster }))));
+  const { taskDefinitionArns = [] } = await ecs.send(new ListTaskDefinitionsCommand({ status: 'ACTIVE' }));
+  const { LoadBalancers = [] } = await elb.send(new DescribeLoadBalancersCommand({}));
+  const { TargetGroups = [] } = await elb.send(new DescribeTargetGroupsCommand({}));
+  const { Vpcs = [] } = await ec2.send(new DescribeVpcsCommand({}));
+  const { Subnets = [] } = await ec2.send(new DescribeSubnetsCommand({}));
+  const { SecurityGroups = [] } = await ec2.send(new DescribeSecurityGroupsCommand({}));
+  return {
+    clusters: clusterArns.sort(),
+    services: services.flatMap(({ serviceArns = [] }) => serviceArns).sort(),
+    taskDefinitions: taskDefinitionArns.sort(),
+    loadBalancers: LoadBalancers.map((lb) => lb.LoadBalancerArn).sort(),
+    targetGroups: TargetGroups.map((group) => group.TargetGroupArn).sort(),
+    vpcs: Vpcs.map((vpc) => vpc.VpcId).sort(),
+    subnets: Subnets.map((subnet) => subnet.SubnetId).sort(),
+    securityGroups: SecurityGroups.map((group) => group.GroupId).sort(),
+  };
+}
+
+for (const stack of STACKS) {
+  describe(`Terraform stack ${stack.name}`, { skip, timeout: 900_000 }, () => {
+    let wharf: WharfProcess;
+    let workspace: TerraformWorkspace;
+    let before_: Awaited<ReturnType<typeof inventory>>;
+    let applied = false;
+    let destroyed = false;
+
+    before(async () => {
+      wharf = await startWharf({ hostWide: true });
+      before_ = await inventory(wharf);
+      workspace = TerraformWorkspace.create(stack.name, {
+        endpoint: wharf.endpoint,
+        credentials: wharf.credentials,
+        // Listeners bind their port on the host: one no other test holds.
+        vars: { listener_port: await freePort() },
+      });
+      await workspace.init();
+    });
+
+    // Whatever failed, what was applied is destroyed (its tasks are real containers), then Wharf drained.
+    after(async () => {
+      if (workspace && !destroyed) await workspace.destroy().catch((error: Error) => console.error(`destroy after failure: ${error.message}`));
+      await wharf?.stop();
+    });
+
+    test('apply', async () => {
+      await workspace.apply();
+      applied = true;
+    });
+
+    test('an HTTP GET through the listener reaches a task', async (t) => {
+      if (!applied) return t.skip('the stack did not apply');
+      const { dns_name, listener_port } = (await workspace.outputs()) as { dns_name: string; listener_port: number };
+      const reply = await eventually(
+        () => getThroughListener(listener_port, dns_name).then((r) => (r.status === 200 ? r : undefined), () => undefined),
+        `${dns_name}:${listener_port} to answer 200`,
+        120_000,
+      );
+      assert.equal(reply.body, stack.body);
+    });
+
+    test('plan -detailed-exitcode shows no changes', async (t) => {
+      if (!applied) return t.skip('the stack did not apply');
+      assert.equal(await workspace.planChanges(), undefined, 'the plan shows changes');
+    });
+
+    test('destroy leaves nothing', async () => {
+      await workspace.destroy();
+      destroyed = true;
+      assert.deepEqual(await workspace.stateList(), []);
+      assert.deepEqual(await inventory(wharf), before_);
+    });
+  });
+}
