@@ -119,3 +119,136 @@ test('records stored before regions move to the region the state opens with, onc
   assert.equal(later.count('cluster'), 0, 'a later default region does not take them');
   assert.equal(later.inRegion('eu-west-1').count('cluster'), 1);
 });
+
+/** A store that counts its commits and can be told to fail or to hold the next one until released. */
+class WatchedStore extends SqliteStore {
+  commits: number[] = [];
+  failNext = false;
+  hold: Promise<void> | undefined;
+  /** Called as a commit begins (before it waits for `hold`). */
+  began = () => {};
+  constructor() {
+    super(':memory:');
+  }
+  override async commit(changes: Parameters<SqliteStore['commit']>[0]): Promise<void> {
+    this.began();
+    await this.hold;
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('disk full');
+    }
+    this.commits.push(changes.length);
+    return super.commit(changes);
+  }
+}
+
+test('group commit: mutations that arrive together share one commit, each seeing the ones before it', async () => {
+  const store = new WatchedStore();
+  const state = await State.open(store);
+  const seen: number[] = [];
+  const revisions = await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      state.mutate((tx) => {
+        // Through the transaction and through the state's own reads and indexes alike.
+        seen.push(state.where(tasksByCluster, 'arn:c/a').length);
+        const revision = (tx.get('task', 'arn:t/n')?.version ?? 0) + 1;
+        tx.put('task', 'arn:t/n', { ...task('n'), version: revision });
+        tx.put('task', `arn:t/${i}`, task(String(i)));
+        return revision;
+      }),
+    ),
+  );
+  assert.deepEqual(revisions, Array.from({ length: 20 }, (_, i) => i + 1));
+  assert.deepEqual(seen, Array.from({ length: 20 }, (_, i) => (i === 0 ? 0 : i + 1)));
+  assert.deepEqual(store.commits, [21], 'one commit, each record written once');
+  assert.equal((await State.open(store)).get('task', 'arn:t/n')?.version, 20);
+});
+
+test('group commit: nothing is visible or heard, and nothing settles, before the commit is done', async () => {
+  const store = new WatchedStore();
+  const state = await State.open(store);
+  const heard: Change[][] = [];
+  state.subscribe((changes) => heard.push(changes));
+  let release!: () => void;
+  store.hold = new Promise((resolve) => (release = resolve));
+  let settled = 0;
+  const began = new Promise<void>((resolve) => (store.began = resolve));
+  const mutations = [1, 2].map((n) => state.mutate((tx) => tx.put('cluster', `arn:c/${n}`, cluster(String(n)))).then(() => settled++));
+  await began;
+  assert.equal(state.count('cluster'), 0, 'memory shows only what is committed');
+  assert.deepEqual([heard.length, settled], [0, 0]);
+  const later = state.mutate((tx) => tx.put('cluster', 'arn:c/3', cluster('3')));
+  store.hold = undefined;
+  release();
+  await Promise.all([...mutations, later]);
+  assert.equal(state.count('cluster'), 3);
+  assert.deepEqual(heard.map((changes) => changes.map((c) => c.id)), [['arn:c/1'], ['arn:c/2'], ['arn:c/3']], 'one notice per mutation, in order');
+  assert.deepEqual(store.commits, [2, 1], 'a mutation that arrives during a commit waits for the next batch');
+});
+
+test('group commit: a failed commit fails its whole batch and leaves memory as it was; a throwing mutation stages nothing', async () => {
+  const store = new WatchedStore();
+  const state = await State.open(store);
+  await state.mutate((tx) => tx.put('cluster', 'arn:c/a', cluster('a')));
+  const heard: Change[][] = [];
+  state.subscribe((changes) => heard.push(changes));
+  store.failNext = true;
+  const results = await Promise.allSettled([
+    state.mutate((tx) => tx.put('cluster', 'arn:c/b', cluster('b'))),
+    state.mutate((tx) => tx.delete('cluster', 'arn:c/a')),
+    state.mutate((tx) => {
+      tx.put('cluster', 'arn:c/c', cluster('c'));
+      throw new Error('refused');
+    }),
+  ]);
+  assert.deepEqual(
+    results.map((r) => (r.status === 'rejected' ? (r.reason as Error).message : r.status)),
+    ['disk full', 'disk full', 'refused'],
+  );
+  assert.deepEqual([...state.all('cluster')].map((c) => c.clusterName), ['a'], 'memory untouched');
+  assert.equal(heard.length, 0);
+
+  const after = await Promise.allSettled([
+    state.mutate((tx) => tx.put('cluster', 'arn:c/b', cluster('b'))),
+    state.mutate((tx) => {
+      tx.put('cluster', 'arn:c/c', cluster('c'));
+      throw new Error('refused');
+    }),
+    state.mutate((tx) => tx.get('cluster', 'arn:c/c')),
+  ]);
+  assert.deepEqual(after.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+  assert.equal((after[2] as PromiseFulfilledResult<unknown>).value, undefined, 'a later mutation does not see what a failed one staged');
+  assert.deepEqual([...state.all('cluster')].map((c) => c.clusterName).sort(), ['a', 'b']);
+  assert.deepEqual((await State.open(store)).count('cluster'), 2);
+});
+
+test('group commit: a listener that follows uncommitted memory stays exact through a batch and its failure', async () => {
+  const store = new WatchedStore();
+  const state = await State.open(store);
+  // What the listener derives: the clusters it believes exist, checked against memory as each mutation runs.
+  const derived = new Set<string>();
+  state.subscribe(
+    (changes) => {
+      for (const { id, after } of changes) after ? derived.add(id) : derived.delete(id);
+    },
+    { uncommitted: true },
+  );
+  const committedHeard: string[] = [];
+  state.subscribe((changes) => committedHeard.push(...changes.map((c) => c.id)));
+  const check = () => assert.deepEqual([...derived].sort(), [...state.all('cluster')].map((c) => c.clusterArn).sort());
+  const batch = () =>
+    Promise.allSettled(
+      ['a', 'b'].map((name) =>
+        state.mutate((tx) => {
+          check();
+          tx.put('cluster', `arn:c/${name}`, cluster(name));
+        }),
+      ),
+    );
+  store.failNext = true;
+  await batch();
+  assert.deepEqual([derived.size, committedHeard.length], [0, 0], 'undone with the failed batch');
+  await batch();
+  check();
+  assert.deepEqual(committedHeard, ['arn:c/a', 'arn:c/b']);
+});

@@ -51,9 +51,14 @@ export class Principals {
     private readonly compiler = new PolicyCompiler(),
   ) {
     // Any IAM change may change anyone's policies (a managed policy's default version, a group's members).
-    state.subscribe((changes) => {
-      if (changes.some((change) => change.kind.startsWith('iam'))) this.identities.clear();
-    });
+    // Following uncommitted memory, so that a policy checked within a mutation (RunTask's check that ECS can
+    // assume the task's roles) reads the IAM writes of the mutations before it in its batch.
+    state.subscribe(
+      (changes) => {
+        if (changes.some((change) => change.kind.startsWith('iam'))) this.identities.clear();
+      },
+      { uncommitted: true },
+    );
   }
 
   /** The identity's policies and tags; an identity that no longer exists has none (so it is denied everything). */

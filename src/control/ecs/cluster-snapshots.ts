@@ -14,10 +14,11 @@ export class ClusterSnapshots {
   private readonly byCluster = new Map<string, ClusterSnapshot>();
 
   constructor(private readonly state: State) {
-    state.subscribe((changes) => this.apply(changes));
+    // Following uncommitted memory: a mutation places against the writes of those before it in its batch.
+    state.subscribe((changes) => this.apply(changes), { uncommitted: true });
   }
 
-  /** The cluster's snapshot as of the last commit. */
+  /** The cluster's snapshot as memory stands (with the writes of earlier mutations in a batch). */
   of(clusterArn: string): ClusterSnapshot {
     let snapshot = this.byCluster.get(clusterArn);
     if (!snapshot) {
