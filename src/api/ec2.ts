@@ -1,22 +1,49 @@
-// EC2's VPC basics on the gateway (the EC2 query protocol, XML answers): each operation of models/ec2.json
-// Wharf serves, bound to its control-plane function. Task network interfaces show in
-// DescribeNetworkInterfaces; the rest of EC2 is not served.
+// EC2's networking surface on the gateway (the EC2 query protocol, XML answers): each operation of
+// models/ec2.json Wharf serves, bound to its control-plane function. VPCs, subnets and security groups are
+// enforced for awsvpc tasks; route tables, gateways, NAT gateways, Elastic IPs and endpoints are records
+// the tools that manage VPCs read back. The rest of EC2 is not served.
+import { associateRouteTable } from '../control/ec2/associate-route-table.js';
+import { attachInternetGateway } from '../control/ec2/attach-internet-gateway.js';
+import { authorizeSecurityGroupEgress } from '../control/ec2/authorize-security-group-egress.js';
 import { authorizeSecurityGroupIngress } from '../control/ec2/authorize-security-group-ingress.js';
+import { createInternetGateway } from '../control/ec2/create-internet-gateway.js';
+import { createRoute } from '../control/ec2/create-route.js';
+import { createRouteTable } from '../control/ec2/create-route-table.js';
 import { createSecurityGroup } from '../control/ec2/create-security-group.js';
 import { createSubnet } from '../control/ec2/create-subnet.js';
+import { createTags } from '../control/ec2/create-tags.js';
 import { createVpc } from '../control/ec2/create-vpc.js';
+import { deleteInternetGateway } from '../control/ec2/delete-internet-gateway.js';
+import { deleteRoute } from '../control/ec2/delete-route.js';
+import { deleteRouteTable } from '../control/ec2/delete-route-table.js';
 import { deleteSecurityGroup } from '../control/ec2/delete-security-group.js';
 import { deleteSubnet } from '../control/ec2/delete-subnet.js';
+import { deleteTags } from '../control/ec2/delete-tags.js';
 import { deleteVpc } from '../control/ec2/delete-vpc.js';
+import { describeAccountAttributes } from '../control/ec2/describe-account-attributes.js';
 import { describeAvailabilityZones } from '../control/ec2/describe-availability-zones.js';
+import { describeInternetGateways } from '../control/ec2/describe-internet-gateways.js';
+import { describeNetworkAcls } from '../control/ec2/describe-network-acls.js';
 import { describeNetworkInterfaces } from '../control/ec2/describe-network-interfaces.js';
+import { describeRouteTables } from '../control/ec2/describe-route-tables.js';
+import { describeSecurityGroupRules } from '../control/ec2/describe-security-group-rules.js';
 import { describeSecurityGroups } from '../control/ec2/describe-security-groups.js';
 import { describeSubnets } from '../control/ec2/describe-subnets.js';
+import { describeTags } from '../control/ec2/describe-tags.js';
+import { describeVpcAttribute } from '../control/ec2/describe-vpc-attribute.js';
 import { describeVpcs } from '../control/ec2/describe-vpcs.js';
+import { detachInternetGateway } from '../control/ec2/detach-internet-gateway.js';
+import { disassociateRouteTable } from '../control/ec2/disassociate-route-table.js';
+import { modifySecurityGroupRules } from '../control/ec2/modify-security-group-rules.js';
+import { modifySubnetAttribute } from '../control/ec2/modify-subnet-attribute.js';
+import { modifyVpcAttribute } from '../control/ec2/modify-vpc-attribute.js';
+import { replaceRoute } from '../control/ec2/replace-route.js';
+import { replaceRouteTableAssociation } from '../control/ec2/replace-route-table-association.js';
+import { revokeSecurityGroupEgress } from '../control/ec2/revoke-security-group-egress.js';
 import { revokeSecurityGroupIngress } from '../control/ec2/revoke-security-group-ingress.js';
+import { ensureDefaultVpc, upgradeRecords } from '../control/ec2/vpcs.js';
 import { loadModel } from '../protocol/model.js';
 import type { ServiceModule } from './module.js';
-import { ensureDefaultVpc } from '../control/ec2/vpcs.js';
 
 export const ec2: ServiceModule = {
   binding: (ctx) => ({
@@ -25,20 +52,47 @@ export const ec2: ServiceModule = {
       CreateVpc: (input) => createVpc(ctx, input),
       DescribeVpcs: (input) => describeVpcs(ctx, input),
       DeleteVpc: (input) => deleteVpc(ctx, input),
+      DescribeVpcAttribute: (input) => describeVpcAttribute(ctx, input),
+      ModifyVpcAttribute: (input) => modifyVpcAttribute(ctx, input),
       CreateSubnet: (input) => createSubnet(ctx, input),
       DescribeSubnets: (input) => describeSubnets(ctx, input),
       DeleteSubnet: (input) => deleteSubnet(ctx, input),
+      ModifySubnetAttribute: (input) => modifySubnetAttribute(ctx, input),
       CreateSecurityGroup: (input) => createSecurityGroup(ctx, input),
       DescribeSecurityGroups: (input) => describeSecurityGroups(ctx, input),
       DeleteSecurityGroup: (input) => deleteSecurityGroup(ctx, input),
       AuthorizeSecurityGroupIngress: (input) => authorizeSecurityGroupIngress(ctx, input),
       RevokeSecurityGroupIngress: (input) => revokeSecurityGroupIngress(ctx, input),
+      AuthorizeSecurityGroupEgress: (input) => authorizeSecurityGroupEgress(ctx, input),
+      RevokeSecurityGroupEgress: (input) => revokeSecurityGroupEgress(ctx, input),
+      DescribeSecurityGroupRules: (input) => describeSecurityGroupRules(ctx, input),
+      ModifySecurityGroupRules: (input) => modifySecurityGroupRules(ctx, input),
+      CreateTags: (input) => createTags(ctx, input),
+      DeleteTags: (input) => deleteTags(ctx, input),
+      DescribeTags: (input) => describeTags(ctx, input),
+      CreateInternetGateway: (input) => createInternetGateway(ctx, input),
+      AttachInternetGateway: (input) => attachInternetGateway(ctx, input),
+      DetachInternetGateway: (input) => detachInternetGateway(ctx, input),
+      DeleteInternetGateway: (input) => deleteInternetGateway(ctx, input),
+      DescribeInternetGateways: (input) => describeInternetGateways(ctx, input),
+      CreateRouteTable: (input) => createRouteTable(ctx, input),
+      DeleteRouteTable: (input) => deleteRouteTable(ctx, input),
+      DescribeRouteTables: (input) => describeRouteTables(ctx, input),
+      CreateRoute: (input) => createRoute(ctx, input),
+      ReplaceRoute: (input) => replaceRoute(ctx, input),
+      DeleteRoute: (input) => deleteRoute(ctx, input),
+      AssociateRouteTable: (input) => associateRouteTable(ctx, input),
+      DisassociateRouteTable: (input) => disassociateRouteTable(ctx, input),
+      ReplaceRouteTableAssociation: (input) => replaceRouteTableAssociation(ctx, input),
+      DescribeNetworkAcls: (input) => describeNetworkAcls(ctx, input),
       DescribeNetworkInterfaces: (input) => describeNetworkInterfaces(ctx, input),
       DescribeAvailabilityZones: (input) => describeAvailabilityZones(ctx, input),
+      DescribeAccountAttributes: (input) => describeAccountAttributes(ctx, input),
     },
   }),
-  authorization: { taggedKinds: ['vpc', 'subnet', 'securityGroup', 'networkInterface'] },
+  authorization: { taggedKinds: ['vpc', 'subnet', 'securityGroup', 'networkInterface', 'internetGateway', 'routeTable', 'networkAcl', 'natGateway', 'elasticIp', 'vpcEndpoint'] },
   ensureDefaults: async (ctx) => {
+    await upgradeRecords(ctx);
     await ensureDefaultVpc(ctx);
   },
 };

@@ -3,17 +3,29 @@ import { DEFAULT_SECURITY_GROUP } from '../../core/ec2.js';
 import { DependencyViolation } from '../../core/ec2-errors.js';
 import type { ControlContext } from '../context.js';
 import { resolveVpc } from './lookups.js';
-import { securityGroupsByVpc, subnetsByVpc } from './indexes.js';
+import { networkAclsByVpc, routeTablesByVpc, securityGroupsByVpc, subnetsByVpc } from './indexes.js';
 
-/** A VPC goes once it has no subnets and no security groups but its default one, which goes with it. */
+/**
+ * A VPC goes once it has no subnets, no security groups but its default one, no route tables but its main
+ * one and no internet gateway attached; its default group, main table and default ACL go with it.
+ */
 export async function deleteVpc(ctx: ControlContext, input: DeleteVpcRequest): Promise<void> {
   await ctx.state.mutate((tx) => {
     const vpc = resolveVpc(tx, input.VpcId!);
     const groups = ctx.state.where(securityGroupsByVpc, vpc.VpcId);
-    if (ctx.state.where(subnetsByVpc, vpc.VpcId).length > 0 || groups.some((g) => g.GroupName !== DEFAULT_SECURITY_GROUP)) {
+    const tables = ctx.state.where(routeTablesByVpc, vpc.VpcId);
+    const gateway = [...ctx.state.all('internetGateway')].some((g) => g.Attachments.some((a) => a.VpcId === vpc.VpcId));
+    if (
+      ctx.state.where(subnetsByVpc, vpc.VpcId).length > 0 ||
+      groups.some((g) => g.GroupName !== DEFAULT_SECURITY_GROUP) ||
+      tables.some((t) => !t.Associations.some((a) => a.Main)) ||
+      gateway
+    ) {
       throw new DependencyViolation(`The vpc '${vpc.VpcId}' has dependencies and cannot be deleted.`);
     }
     for (const g of groups) tx.delete('securityGroup', g.GroupId);
+    for (const t of tables) tx.delete('routeTable', t.RouteTableId);
+    for (const a of ctx.state.where(networkAclsByVpc, vpc.VpcId)) tx.delete('networkAcl', a.NetworkAclId);
     tx.delete('vpc', vpc.VpcId);
   });
   ctx.log.info('vpc deleted', { vpcId: input.VpcId });

@@ -6,6 +6,7 @@ import { describe, type FilterFields } from './describe.js';
 import { availableAddressCount } from './network-interfaces.js';
 
 const FIELDS: FilterFields<SubnetRecord> = {
+  'available-ip-address-count': (s) => s.AvailableIpAddressCount,
   'subnet-id': (s) => s.SubnetId,
   'vpc-id': (s) => s.VpcId,
   'cidr-block': (s) => s.CidrBlock,
@@ -17,15 +18,28 @@ const FIELDS: FilterFields<SubnetRecord> = {
   'default-for-az': (s) => s.DefaultForAz,
   defaultForAz: (s) => s.DefaultForAz,
   'map-public-ip-on-launch': (s) => s.MapPublicIpOnLaunch,
+  'map-customer-owned-ip-on-launch': (s) => s.MapCustomerOwnedIpOnLaunch,
+  'customer-owned-ipv4-pool': (s) => s.CustomerOwnedIpv4Pool,
+  'enable-dns64': (s) => s.EnableDns64,
+  'enable-lni-at-device-index': (s) => s.EnableLniAtDeviceIndex,
+  'ipv6-cidr-block-association.ipv6-cidr-block': (s) => (s.Ipv6CidrBlockAssociationSet ?? []).map((a) => a.Ipv6CidrBlock),
+  'ipv6-cidr-block-association.association-id': (s) => (s.Ipv6CidrBlockAssociationSet ?? []).map((a) => a.AssociationId),
+  'ipv6-cidr-block-association.state': (s) => (s.Ipv6CidrBlockAssociationSet ?? []).map((a) => a.Ipv6CidrBlockState?.State),
+  'ipv6-native': (s) => s.Ipv6Native,
+  'outpost-arn': (s) => s.OutpostArn,
+  'private-dns-name-options-on-launch.hostname-type': (s) => s.PrivateDnsNameOptionsOnLaunch?.HostnameType,
   state: (s) => s.State,
   'owner-id': (s) => s.OwnerId,
   'subnet-arn': (s) => s.SubnetArn,
+  subnetId: (s) => s.SubnetId,
+  vpcId: (s) => s.VpcId,
 };
 
 /** Subnets with how many addresses they have left (those task interfaces do not hold). */
 export async function describeSubnets(ctx: ControlContext, input: DescribeSubnetsRequest): Promise<DescribeSubnetsResult> {
-  const { items, NextToken } = describe(ctx.state.all('subnet'), (s) => s.SubnetId, { ...input, ids: input.SubnetIds }, FIELDS, (id) =>
+  const counted = [...ctx.state.all('subnet')].map((s) => ({ ...s, AvailableIpAddressCount: availableAddressCount(ctx.state, s) }));
+  const { items, NextToken } = describe(counted, (s) => s.SubnetId, { ...input, ids: input.SubnetIds }, FIELDS, (id) =>
     new InvalidSubnetIDNotFound(`The subnet ID '${id}' does not exist`),
   );
-  return { Subnets: items.map((s) => ({ ...s, AvailableIpAddressCount: availableAddressCount(ctx.state, s) })), ...(NextToken !== undefined && { NextToken }) };
+  return { Subnets: items, ...(NextToken !== undefined && { NextToken }) };
 }

@@ -1,10 +1,15 @@
 // How EC2 resolves the ids callers pass for VPCs, subnets and security groups, with EC2's not-found errors.
 import { arn } from '../../core/arn.js';
-import type { SecurityGroupRecord, SubnetRecord, VpcRecord } from '../../core/ec2.js';
-import { InvalidGroupNotFound, InvalidSubnetIDNotFound, InvalidVpcIDNotFound } from '../../core/ec2-errors.js';
+import type { InternetGatewayRecord, RouteTableRecord, SecurityGroupRecord, SubnetRecord, VpcRecord } from '../../core/ec2.js';
+import {
+  InvalidGroupNotFound,
+  InvalidSubnetIDNotFound,
+  InvalidVpcIDNotFound,
+} from '../../core/ec2-errors.js';
 import type { ControlContext } from '../context.js';
 import type { Reader } from '../ecs/lookups.js';
 import { securityGroupsByVpc } from './indexes.js';
+import { EC2_RESOURCES } from './resources.js';
 
 export function resolveVpc(reader: Reader, vpcId: string): VpcRecord {
   const vpc = reader.get('vpc', vpcId);
@@ -50,3 +55,15 @@ export const securityGroupArn = (ctx: Pick<ControlContext, 'partition'>, groupId
   arn(ctx.partition, 'ec2', `security-group/${groupId}`);
 export const securityGroupRuleArn = (ctx: Pick<ControlContext, 'partition'>, ruleId: string) =>
   arn(ctx.partition, 'ec2', `security-group-rule/${ruleId}`);
+
+export function resolveInternetGateway(reader: Reader, id: string): InternetGatewayRecord {
+  const gateway = reader.get('internetGateway', id);
+  if (!gateway) throw EC2_RESOURCES.igw!.notFound(id);
+  return gateway;
+}
+
+export function resolveRouteTable(reader: Reader, id: string): RouteTableRecord {
+  const table = reader.get('routeTable', id);
+  if (!table) throw EC2_RESOURCES.rtb!.notFound(id);
+  return table;
+}
