@@ -11,6 +11,7 @@ import { placementBenchmark } from './placement.js';
 import { serviceRecoveryBenchmark } from './service-recovery.js';
 import { serviceScaleBenchmark } from './service-scale.js';
 import { taskStartBenchmark } from './task-start.js';
+import { terraformBenchmark } from './terraform.js';
 
 const only = process.argv[2];
 const all: Record<string, () => Promise<unknown>> = {
@@ -26,5 +27,6 @@ const all: Record<string, () => Promise<unknown>> = {
   lb: lbBenchmark,
   authz: authzBenchmark,
   flood: floodBenchmark,
+  terraform: terraformBenchmark,
 };
 for (const [name, bench] of Object.entries(all)) if (!only || only === name) await bench();
