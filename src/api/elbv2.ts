@@ -39,6 +39,7 @@ import { setIpAddressType } from '../control/elbv2/set-ip-address-type.js';
 import { describeAccountLimits } from '../control/elbv2/describe-account-limits.js';
 import { modifyIpPools } from '../control/elbv2/modify-ip-pools.js';
 import { getResourcePolicy } from '../control/elbv2/get-resource-policy.js';
+import { describeSSLPolicies } from '../control/elbv2/describe-ssl-policies.js';
 import { loadModel } from '../protocol/model.js';
 import type { ServiceModule } from './module.js';
 import { LoadBalancerController } from '../control/elbv2/load-balancer-controller.js';
@@ -89,6 +90,7 @@ export const elbv2: ServiceModule = {
       DescribeAccountLimits: (input) => describeAccountLimits(ctx, input),
       ModifyIpPools: (input) => modifyIpPools(ctx, input),
       GetResourcePolicy: (input) => getResourcePolicy(ctx, input),
+      DescribeSSLPolicies: (input) => describeSSLPolicies(ctx, input),
     },
   }),
   authorization: { taggedKinds: ['loadBalancer', 'targetGroup', 'listener', 'rule'] },

@@ -3,6 +3,7 @@
 // derives a DataPlaneConfig from the ELBv2 records and hands the whole of it over every time (level-based);
 // the data plane converges on it and reports what its health checks observe.
 import type { RuleCondition, TargetHealthObservation } from './elbv2.js';
+import type { TlsVersion } from './elbv2-ssl-policies.js';
 
 export interface DataPlaneConfig {
   frontends: DataPlaneFrontend[];
@@ -22,6 +23,11 @@ export interface DataPlaneFrontend {
   /** In priority order; the listener's default action last, with no conditions. */
   rules: DataPlaneRule[];
   idleTimeoutSeconds: number;
+  /** TLS listeners: the versions and ciphers of their security policy (core/elbv2-ssl-policies.ts). */
+  tls?: { protocols: TlsVersion[]; ciphers: string[]; suites: string[] };
+  /** HTTP listeners: headers set on every response, and whether the Server header is taken out (listener attributes). */
+  responseHeaders?: { name: string; value: string }[];
+  removeServerHeader?: boolean;
 }
 
 export interface DataPlaneRule {

@@ -11,7 +11,8 @@
 //   declarations of one name, and ANDs the ACLs of one `if`, as ELBv2 ORs values and ANDs conditions.
 import type { RuleCondition } from '../core/elbv2.js';
 import type { DataPlaneAction, DataPlaneBackend, DataPlaneConfig, DataPlaneFrontend, DataPlaneTarget } from '../core/load-balancer.js';
-import { configName, configWord as word, headerNameArg, logFormatText, port, serverAddress } from './haproxy-encoding.js';
+import type { TlsVersion } from '../core/elbv2-ssl-policies.js';
+import { cipherList, configName, configWord as word, headerName, headerNameArg, logFormatText, port, serverAddress } from './haproxy-encoding.js';
 
 export interface HaproxyPaths {
   adminSocket: string;
@@ -66,7 +67,7 @@ export function renderHaproxyConfig(input: HaproxyConfigInput): string {
 }
 
 function renderFrontend(f: DataPlaneFrontend, input: HaproxyConfigInput): string[] {
-  const tls = f.certificates.length > 0 ? ` ssl ${f.certificates.map((pem) => `crt ${word(input.certificateFile(pem))}`).join(' ')}` : '';
+  const tls = f.certificates.length > 0 ? ` ssl ${f.certificates.map((pem) => `crt ${word(input.certificateFile(pem))}`).join(' ')}${tlsPolicy(f.tls)}` : '';
   const lines = [`frontend ${frontendName(f.id)}`, `  mode ${f.mode}`, `  bind ${serverAddress(f.address)}:${port(f.port)}${tls}`, `  timeout client ${seconds(f.idleTimeoutSeconds)}`];
   if (f.mode === 'tcp') {
     // NLB listeners have a default action only: forward to one target group.
@@ -76,6 +77,8 @@ function renderFrontend(f: DataPlaneFrontend, input: HaproxyConfigInput): string
   }
   const scheme = tls ? 'https' : 'http';
   lines.push('  option forwardfor', `  http-request set-header X-Forwarded-Proto ${scheme}`, `  http-request set-header X-Forwarded-Port ${f.port}`);
+  if (f.removeServerHeader) lines.push('  http-response del-header server');
+  for (const header of f.responseHeaders ?? []) lines.push(`  http-response set-header ${headerName(header.name)} ${word(logFormatText(header.value))}`);
   const only = f.rules.length === 1 ? f.rules[0]!.action : undefined;
   if (only?.type === 'forward' && only.targetGroups.filter((g) => g.weight > 0).length === 1) {
     // A listener with its default action only: nothing to evaluate per request.
@@ -93,6 +96,21 @@ function renderFrontend(f: DataPlaneFrontend, input: HaproxyConfigInput): string
   });
   f.rules.forEach((rule, n) => lines.push(...renderAction(rule.action, matched(n), { scheme, port: f.port })));
   return lines;
+}
+
+const HAPROXY_TLS_VERSIONS: Record<TlsVersion, string> = { TLSv1: 'TLSv1.0', 'TLSv1.1': 'TLSv1.1', 'TLSv1.2': 'TLSv1.2', 'TLSv1.3': 'TLSv1.3' };
+const TLS_ORDER: readonly TlsVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+
+/** A listener's security policy on its bind line: the versions it allows (a contiguous range, as in every ELBv2 policy) and its ciphers. */
+function tlsPolicy(policy: DataPlaneFrontend['tls']): string {
+  if (!policy) return '';
+  const versions = TLS_ORDER.filter((v) => policy.protocols.includes(v));
+  if (versions.length === 0) throw new Error('a TLS policy allows no TLS version');
+  const legacy = versions[0] === 'TLSv1' || versions[0] === 'TLSv1.1';
+  const options = [`ssl-min-ver ${HAPROXY_TLS_VERSIONS[versions[0]!]}`, `ssl-max-ver ${HAPROXY_TLS_VERSIONS[versions.at(-1)!]}`];
+  if (policy.ciphers.length) options.push(`ciphers ${cipherList(policy.ciphers, legacy ? 0 : undefined)}`);
+  if (policy.suites.length) options.push(`ciphersuites ${cipherList(policy.suites)}`);
+  return ` ${options.join(' ')}`;
 }
 
 function renderAction(action: DataPlaneAction, when: string, listener: { scheme: string; port: number }): string[] {

@@ -62,3 +62,18 @@ export function runtimeCommand(...words: string[]): string {
 
 /** A value for an error message: control characters shown as escapes, at most 64 characters. */
 const printable = (value: string) => JSON.stringify(value.slice(0, 64)).slice(1, -1);
+
+/**
+ * An OpenSSL cipher or TLS 1.3 suite list (`ciphers`, `ciphersuites`): names joined by `:`, one word.
+ * `securityLevel`: OpenSSL's level for this list (0 lets TLS 1.0 and 1.1 be served, which level 1 and up refuse).
+ */
+export function cipherList(names: readonly string[], securityLevel?: number): string {
+  for (const name of names) if (!/^[A-Za-z0-9_-]{1,64}$/.test(name)) throw new HaproxyEncodingError(`'${printable(name)}' is not a cipher name`);
+  return configWord([...names, ...(securityLevel === undefined ? [] : [`@SECLEVEL=${securityLevel}`])].join(':'));
+}
+
+/** An HTTP header name as one word of the configuration (an RFC 7230 token). */
+export function headerName(name: string): string {
+  headerNameArg(name);
+  return configWord(name);
+}

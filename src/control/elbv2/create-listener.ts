@@ -4,7 +4,7 @@ import { DuplicateListener } from '../../core/elbv2-errors.js';
 import { ValidationError } from '../../core/errors.js';
 import type { ControlContext } from '../context.js';
 import { checkActions } from './actions.js';
-import { checkCertificates, checkPortFree, checkProtocol, DEFAULT_SSL_POLICY } from './listeners.js';
+import { checkCertificates, checkPortFree, checkProtocol, checkSslPolicy } from './listeners.js';
 import { elbId, resolveLoadBalancer } from './lookups.js';
 import { validateTags } from './tags.js';
 import { listenersByLoadBalancer } from './indexes.js';
@@ -41,7 +41,7 @@ export async function createListener(ctx: ControlContext, input: CreateListenerI
       LoadBalancerArn: lbArn,
       Port: port,
       Protocol: protocol,
-      ...(tls ? { Certificates: certificates, SslPolicy: input.SslPolicy ?? DEFAULT_SSL_POLICY } : {}),
+      ...(tls ? { Certificates: certificates, SslPolicy: checkSslPolicy(input.SslPolicy) } : {}),
       DefaultActions: actions,
       tags,
       defaultRuleArn: ruleArn(arn, elbId(ctx.ids)),

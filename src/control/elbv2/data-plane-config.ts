@@ -5,9 +5,11 @@
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { lastSegment } from '../../core/arn.js';
 import { isHttpProtocol, type ListenerRecord, type TargetGroupRecord } from '../../core/elbv2.js';
+import { sslPolicy } from '../../core/elbv2-ssl-policies.js';
 import { parseIpv4 } from '../../core/ipv4.js';
 import type { DataPlaneAction, DataPlaneBackend, DataPlaneConfig, DataPlaneFrontend } from '../../core/load-balancer.js';
 import type { State } from '../state.js';
+import { listenerAttributes, responseHeaders, SERVER_HEADER, TCP_IDLE_TIMEOUT } from './listeners.js';
 import { forwardedGroups } from './lookups.js';
 import { listenerRules } from './rules.js';
 import { targetKey } from './targets.js';
@@ -28,6 +30,8 @@ export function dataPlaneConfig(state: Reader, options: DataPlaneOptions): DataP
     const lb = state.get('loadBalancer', listener.LoadBalancerArn);
     if (!lb) continue;
     const rules = listenerRules(state, listener);
+    const attributes = listenerAttributes(listener);
+    const policy = listener.SslPolicy === undefined ? undefined : sslPolicy(listener.SslPolicy);
     for (const rule of rules) for (const arn of forwardedGroups(rule.Actions ?? [])) used.add(arn);
     frontends.push({
       id: lastSegment(listener.ListenerArn),
@@ -36,7 +40,12 @@ export function dataPlaneConfig(state: Reader, options: DataPlaneOptions): DataP
       mode: lb.Type === 'application' ? 'http' : 'tcp',
       certificates: certificates(state, listener),
       rules: rules.map((rule) => ({ conditions: rule.Conditions ?? [], action: action(rule.Actions![0]!) })),
-      idleTimeoutSeconds: lb.Type === 'application' ? Number(lb.attributes['idle_timeout.timeout_seconds'] ?? 60) : 350,
+      idleTimeoutSeconds: Number(lb.Type === 'application' ? (lb.attributes['idle_timeout.timeout_seconds'] ?? 60) : (attributes[TCP_IDLE_TIMEOUT] ?? 350)),
+      ...(policy && { tls: { protocols: policy.protocols, ciphers: policy.ciphers, suites: policy.suites } }),
+      ...(lb.Type === 'application' && {
+        responseHeaders: responseHeaders(attributes),
+        removeServerHeader: attributes[SERVER_HEADER] === 'false',
+      }),
     });
   }
   const backends = [...used]

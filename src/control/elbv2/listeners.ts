@@ -2,13 +2,21 @@
 // listener binds its port on this host, so two load balancers cannot both listen on one port).
 import type { Certificate } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ListenerRecord, LoadBalancerRecord } from '../../core/elbv2.js';
-import { CertificateNotFound, InvalidConfigurationRequest } from '../../core/elbv2-errors.js';
+import { sslPolicy } from '../../core/elbv2-ssl-policies.js';
+import { CertificateNotFound, InvalidConfigurationRequest, SSLPolicyNotFound } from '../../core/elbv2-errors.js';
 import { ValidationError } from '../../core/errors.js';
 import type { ControlContext } from '../context.js';
 import type { State } from '../state.js';
 
 const PROTOCOLS = { application: ['HTTP', 'HTTPS'], network: ['TCP', 'TLS'] };
 export const DEFAULT_SSL_POLICY = 'ELBSecurityPolicy-2016-08';
+
+/** The security policy of a TLS listener: one of ELBv2's predefined ones (SSLPolicyNotFound otherwise). */
+export function checkSslPolicy(name: string | undefined): string {
+  const chosen = name ?? DEFAULT_SSL_POLICY;
+  if (!sslPolicy(chosen)) throw new SSLPolicyNotFound(`SSL policy '${chosen}' not found`);
+  return chosen;
+}
 
 export function checkProtocol(lb: LoadBalancerRecord, protocol: string): void {
   const allowed = PROTOCOLS[lb.Type];

@@ -3,7 +3,7 @@ import type { ListenerProtocol, ListenerRecord } from '../../core/elbv2.js';
 import { DuplicateListener } from '../../core/elbv2-errors.js';
 import type { ControlContext } from '../context.js';
 import { checkActions } from './actions.js';
-import { checkCertificates, checkPortFree, checkProtocol, DEFAULT_SSL_POLICY } from './listeners.js';
+import { checkCertificates, checkPortFree, checkProtocol, checkSslPolicy } from './listeners.js';
 import { resolveListener, resolveLoadBalancer } from './lookups.js';
 import { listenersByLoadBalancer } from './indexes.js';
 
@@ -26,7 +26,7 @@ export async function modifyListener(ctx: ControlContext, input: ModifyListenerI
       ...rest,
       Port: port,
       Protocol: protocol,
-      ...(tls ? { Certificates: certificates, SslPolicy: input.SslPolicy ?? listener.SslPolicy ?? DEFAULT_SSL_POLICY, ...(extraCertificates && { extraCertificates }) } : {}),
+      ...(tls ? { Certificates: certificates, SslPolicy: checkSslPolicy(input.SslPolicy ?? listener.SslPolicy), ...(extraCertificates && { extraCertificates }) } : {}),
       DefaultActions: input.DefaultActions ? checkActions(ctx.state, lb, protocol, input.DefaultActions) : listener.DefaultActions,
     };
     return tx.put('listener', listener.ListenerArn, next);
