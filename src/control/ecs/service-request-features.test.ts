@@ -23,7 +23,8 @@ test('a disabled Service Connect configuration is kept and shown on the deployme
   const { service } = await createService(f.ctx, { serviceName: 'svc', taskDefinition: 'web', desiredCount: 0, serviceConnectConfiguration: disabled }, f.call);
   const deployment = service!.deployments![0]!;
   assert.deepEqual(deployment.serviceConnectConfiguration, disabled);
-  const { serviceRevisions } = await describeServiceRevisions(f.ctx, { serviceRevisionArns: [deployment.serviceRevisionArn!] });
+  const revisionArn = f.ctx.state.get('service', service!.serviceArn!)!.deployments[0]!.serviceRevisionArn;
+  const { serviceRevisions } = await describeServiceRevisions(f.ctx, { serviceRevisionArns: [revisionArn] });
   assert.deepEqual(serviceRevisions![0]!.serviceConnectConfiguration, disabled);
 });
 
