@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assignmentsFor, changesAssignment } from './assignments.js';
+import { putRole, trust } from '../sts/sts-fixtures.js';
 import { IMAGE, fixture, putCluster, putInstance, putTaskDefinition } from './fixtures.js';
 import { runTask } from './run-task.js';
 import { stopTask } from './stop-task.js';
@@ -13,6 +14,8 @@ test('the assignment: tasks not yet STOPPED, definitions with overrides applied'
     cpu: '256',
     memory: '512',
   });
+  // Roles ECS can assume, as RunTask requires of the roles it is given.
+  for (const role of ['task', 'exec']) await putRole(f.ctx, role, trust({ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }));
   const overrides = {
     containerOverrides: [{ name: 'app', command: ['b'], environment: [{ name: 'X', value: '2' }, { name: 'Y', value: '3' }], cpu: 20, memory: 32, memoryReservation: 16 }],
     cpu: '128',
