@@ -8,6 +8,7 @@ import { ensureDefaultVpc } from '../ec2/vpcs.js';
 import { elbId, validateName } from './lookups.js';
 import { validateTags } from './tags.js';
 import { describeTargetGroup, healthCheck } from './target-groups.js';
+import { UNSERVED_PROTOCOLS, unservedProtocol } from './listeners.js';
 
 const PROTOCOLS: readonly string[] = ['HTTP', 'HTTPS', 'TCP', 'TLS'];
 const TARGET_TYPES: readonly string[] = ['instance', 'ip'];
@@ -20,9 +21,11 @@ export async function createTargetGroup(ctx: ControlContext, input: CreateTarget
   const name = input.Name!;
   validateName('Target group', name);
   const targetType = (input.TargetType ?? 'instance') as TargetType;
-  if (!TARGET_TYPES.includes(targetType)) throw new ValidationError(`Target type '${targetType}' is not supported by Wharf: use 'instance' or 'ip'`);
+  if (!TARGET_TYPES.includes(targetType))
+    throw new ValidationError(`Target type '${targetType}' is not supported by Wharf: use 'instance' or 'ip' (an 'alb' target is an ALB's listener, which Wharf's NLB cannot forward to; 'lambda' needs Lambda)`);
   const protocol = input.Protocol as ListenerProtocol | undefined;
   if (protocol === undefined) throw new ValidationError('A protocol must be specified');
+  if (UNSERVED_PROTOCOLS.includes(protocol)) throw unservedProtocol(protocol);
   if (!PROTOCOLS.includes(protocol)) throw new ValidationError(`Protocol '${protocol}' is not supported by Wharf: use one of 'HTTP, HTTPS, TCP, TLS'`);
   if (input.Port === undefined) throw new ValidationError('A port must be specified');
   const tags = input.Tags ?? [];

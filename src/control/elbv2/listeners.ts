@@ -3,7 +3,7 @@
 import type { Certificate } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ListenerRecord, LoadBalancerRecord } from '../../core/elbv2.js';
 import { sslPolicy } from '../../core/elbv2-ssl-policies.js';
-import { CertificateNotFound, InvalidConfigurationRequest, SSLPolicyNotFound } from '../../core/elbv2-errors.js';
+import { CertificateNotFound, InvalidConfigurationRequest, SSLPolicyNotFound, UnsupportedProtocol } from '../../core/elbv2-errors.js';
 import { ValidationError } from '../../core/errors.js';
 import type { ControlContext } from '../context.js';
 import type { State } from '../state.js';
@@ -18,7 +18,13 @@ export function checkSslPolicy(name: string | undefined): string {
   return chosen;
 }
 
+/** ELBv2 protocols Wharf's data plane cannot serve: HAProxy proxies TCP only, so UDP listeners and target groups are refused. */
+export const UNSERVED_PROTOCOLS: readonly string[] = ['UDP', 'TCP_UDP'];
+export const unservedProtocol = (protocol: string) =>
+  new UnsupportedProtocol(`Protocol '${protocol}' is not supported by Wharf: its data plane (HAProxy) proxies TCP only, not UDP`);
+
 export function checkProtocol(lb: LoadBalancerRecord, protocol: string): void {
+  if (lb.Type === 'network' && UNSERVED_PROTOCOLS.includes(protocol)) throw unservedProtocol(protocol);
   const allowed = PROTOCOLS[lb.Type];
   if (!allowed.includes(protocol)) throw new ValidationError(`Listener protocol '${protocol}' must be one of '${allowed.join(', ')}'`);
 }

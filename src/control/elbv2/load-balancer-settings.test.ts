@@ -10,6 +10,7 @@ import { createLoadBalancer } from './create-load-balancer.js';
 import { createTargetGroup } from './create-target-group.js';
 import { describeAccountLimits } from './describe-account-limits.js';
 import { describeCapacityReservation } from './describe-capacity-reservation.js';
+import { describeSSLPolicies } from './describe-ssl-policies.js';
 import { describeListenerAttributes } from './describe-listener-attributes.js';
 import { describeLoadBalancers } from './describe-load-balancers.js';
 import { getResourcePolicy } from './get-resource-policy.js';
@@ -100,5 +101,22 @@ describe('ELBv2 settings after creation', () => {
     const rest = describeAccountLimits(f.ctx, { Marker: first.NextMarker! });
     assert.ok(rest.Limits!.some((l) => l.Name === 'targets-per-target-group' && l.Max === '1000'));
     assert.throws(() => getResourcePolicy(f.ctx, { ResourceArn: alb }), code('ResourceNotFound'));
+  });
+
+  it('describes the predefined SSL policies and refuses unknown ones, in DescribeSSLPolicies and on listeners', async () => {
+    const [policy] = describeSSLPolicies(f.ctx, { Names: ['ELBSecurityPolicy-TLS13-1-2-2021-06'] }).SslPolicies!;
+    assert.deepEqual(policy!.SslProtocols, ['TLSv1.2', 'TLSv1.3']);
+    assert.deepEqual(policy!.Ciphers![0], { Name: 'TLS_AES_128_GCM_SHA256', Priority: 1 });
+    assert.throws(() => describeSSLPolicies(f.ctx, { Names: ['ELBSecurityPolicy-Nope'] }), code('SSLPolicyNotFound'));
+    const cert = [{ CertificateArn: 'arn:aws:acm:us-east-1:000000000000:certificate/none' }];
+    await assert.rejects(createListener(f.ctx, { LoadBalancerArn: alb, Port: 8443, Protocol: 'HTTPS', SslPolicy: 'ELBSecurityPolicy-Nope', Certificates: cert, DefaultActions: fixed }));
+  });
+
+  it('refuses UDP and TCP_UDP, and alb targets, naming the value', async () => {
+    const udp = (error: unknown) => (error as AwsError).code === 'UnsupportedProtocol' && /'UDP'.*UDP/.test((error as Error).message);
+    await assert.rejects(createTargetGroup(f.ctx, { Name: 'dns', Protocol: 'UDP', Port: 53 }), udp);
+    await assert.rejects(createTargetGroup(f.ctx, { Name: 'dns', Protocol: 'TCP_UDP', Port: 53 }), code('UnsupportedProtocol'));
+    await assert.rejects(createListener(f.ctx, { LoadBalancerArn: nlb, Port: 53, Protocol: 'UDP', DefaultActions: [] }), udp);
+    await assert.rejects(createTargetGroup(f.ctx, { Name: 'alb', Protocol: 'TCP', Port: 80, TargetType: 'alb' }), (e: Error) => e.message.includes("'alb'"));
   });
 });
