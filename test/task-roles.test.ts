@@ -71,7 +71,11 @@ async function outputOf(taskArn: string): Promise<string> {
 /** The credentials a READ_OWN task printed, once it has. */
 async function printedCredentials(taskArn: string): Promise<{ AccessKeyId: string; SecretAccessKey: string; Token: string; RoleArn: string; Expiration: string }> {
   const task = await taskWhen(taskArn, 'RUNNING');
-  const line = await eventually(async () => logs(task).split('\n').find((l) => l.startsWith('{')), `credentials printed by ${taskArn}`);
+  const line = await eventually(async () => {
+    const output = logs(task);
+    if (/wget: /.test(output)) assert.fail(`${taskArn} was refused its credentials:\n${output}`);
+    return output.split('\n').find((l) => l.startsWith('{'));
+  }, `credentials printed by ${taskArn}`);
   return JSON.parse(line);
 }
 

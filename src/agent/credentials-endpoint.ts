@@ -31,10 +31,6 @@ export interface CredentialsEndpointOptions {
   engine: () => Pick<TaskEngine, 'snapshot'> | undefined;
 }
 
-/** The name of this host's interface that has the address (the bridge's, by its gateway). */
-const interfaceWith = (address: string) =>
-  Object.entries(networkInterfaces()).find(([, list]) => list?.some((i) => i.family === 'IPv4' && i.address === address))?.[0];
-
 const isLoopback = (host: string) => host === 'localhost' || host.startsWith('127.') || host === '[::1]';
 
 export class CredentialsEndpoint {
@@ -66,7 +62,8 @@ export class CredentialsEndpoint {
           );
           return states.flatMap((s) => (s?.status === 'running' ? (s.ipv4Addresses ?? []) : []));
         },
-        isHostAddress: (address) => interfaceWith(address) !== undefined,
+        isHostAddress: (address) =>
+          Object.values(networkInterfaces()).some((list) => list?.some((i) => i.family === 'IPv4' && i.address === address)),
       },
     });
     const endpoint = new CredentialsEndpoint(options, server);
@@ -98,7 +95,7 @@ export class CredentialsEndpoint {
     const { routing, scope, bridgeGateway, log } = this.options;
     if (!routing) return;
     this.routing = this.routing.then(async () => {
-      const routes = await this.server.routes({ interface: interfaceWith(bridgeGateway), gateway: bridgeGateway });
+      const routes = await this.server.routes(bridgeGateway);
       const wanted = JSON.stringify(routes);
       if (wanted === this.applied) return;
       await routing.apply(scope, routes);

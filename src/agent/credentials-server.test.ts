@@ -71,7 +71,7 @@ test("a task's URI answers its role's credentials as ECS's endpoint does, from t
   assert.equal((await ask(s.relativeUri(host.taskArn), '192.168.1.5')).status, 200);
   assert.equal((await ask(s.relativeUri(host.taskArn), '172.17.0.3')).status, 400);
 
-  assert.deepEqual(await s.routes({ interface: 'docker0', gateway: '172.17.0.1' }), {
+  assert.deepEqual(await s.routes('172.17.0.1'), {
     port: 0,
     tasks: [
       { source: '172.17.0.3', gateway: '172.17.0.1' },
@@ -79,10 +79,10 @@ test("a task's URI answers its role's credentials as ECS's endpoint does, from t
       { source: '10.0.1.9', gateway: '10.0.1.1' },
     ],
     hostTasks: true,
-    bridge: { interface: 'docker0', gateway: '172.17.0.1' },
+    bridge: { gateway: '172.17.0.1' },
   });
   s.update([]);
-  assert.deepEqual(await s.routes({ interface: 'docker0', gateway: '172.17.0.1' }), { port: 0, tasks: [], hostTasks: false, bridge: { interface: 'docker0', gateway: '172.17.0.1' } }, 'the bridge before any task');
+  assert.deepEqual(await s.routes('172.17.0.1'), { port: 0, tasks: [], hostTasks: false, bridge: { gateway: '172.17.0.1' } }, 'the bridge before any task');
   s.update([a, b, vpc, host]);
 
   // Renewed credentials replace the old; a task no longer assigned (stopped) is forgotten.

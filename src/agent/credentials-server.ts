@@ -134,10 +134,10 @@ export class CredentialsServer {
 
   /**
    * Where the host must send the credentials endpoint's traffic: each task with a task role, from its
-   * addresses, and the whole bridge (`bridge`: its interface and gateway), always, so that it is routed
+   * addresses, and the whole bridge (by its gateway), always, so that it is routed
    * before any bridge container starts.
    */
-  async routes(bridge: { interface?: string; gateway: string }): Promise<CredentialsRoutes> {
+  async routes(bridgeGateway: string): Promise<CredentialsRoutes> {
     const tasks: CredentialsRoute[] = [];
     let hostTasks = false;
     for (const { assignment } of this.tasks.values()) {
@@ -145,10 +145,9 @@ export class CredentialsServer {
       const mode = assignment.taskDefinition.networkMode;
       if (assignment.network) tasks.push({ source: assignment.network.privateIpv4Address, gateway: assignment.network.gateway });
       else if (mode === 'host') hostTasks = true;
-      else for (const source of await this.options.addresses.containerAddresses(assignment.taskArn)) tasks.push({ source, gateway: bridge.gateway });
+      else for (const source of await this.options.addresses.containerAddresses(assignment.taskArn)) tasks.push({ source, gateway: bridgeGateway });
     }
-    const whole = bridge.interface !== undefined ? { interface: bridge.interface, gateway: bridge.gateway } : undefined;
-    return { port: this.port, tasks, hostTasks, ...(whole && { bridge: whole }) };
+    return { port: this.port, tasks, hostTasks, bridge: { gateway: bridgeGateway } };
   }
 
   /** Answers a request: the credentials, or a refusal that says nothing of why. */

@@ -321,7 +321,7 @@ export interface CredentialsRoutes {
    * The engine's default bridge as a whole, after every task's own route: a bridge container may ask as
    * soon as it starts, before its address is known here and routed.
    */
-  bridge?: { interface: string; gateway: string };
+  bridge?: { gateway: string };
 }
 
 /** Sends the credentials endpoint's traffic to an agent's credentials server, as ECS's agent has the host do. */

@@ -15,8 +15,8 @@ test("the tasks' chain sends each task address to its gateway and the host to it
       { source: '10.0.1.9', gateway: '10.0.1.1' },
     ],
     hostTasks: true,
-    bridge: { interface: 'docker0', gateway: '172.17.0.1' },
-  });
+    bridge: { gateway: '172.17.0.1' },
+  }, 'docker0');
   assert.equal(
     rules,
     [
@@ -45,5 +45,5 @@ test('nothing but an address or a port reaches iptables', () => {
   for (const bad of ['', '-j', 'docker0 -j ACCEPT', 'a'.repeat(16), 'br\n0']) assert.throws(() => interfaceName(bad), /not an interface name/);
   const chains = { tasks: 'C', bridge: 'B' };
   assert.throws(() => natRuleset(chains, { port: 80, tasks: [{ source: '1.2.3.4 -j ACCEPT', gateway: '1.1.1.1' }], hostTasks: false }));
-  assert.throws(() => natRuleset(chains, { port: 80, tasks: [], hostTasks: false, bridge: { interface: 'docker0 -j ACCEPT', gateway: '1.1.1.1' } }));
+  assert.throws(() => natRuleset(chains, { port: 80, tasks: [], hostTasks: false, bridge: { gateway: '1.1.1.1' } }, 'docker0 -j ACCEPT'));
 });

@@ -7,10 +7,14 @@
 // whole after all of those, because a bridge container may ask the moment it starts, before its agent has
 // learnt its address (the server still answers only a task's own containers). Rewritten whole and atomically
 // (iptables-restore) on every change.
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
 import { parseIpv4 } from '../../core/ipv4.js';
 import { CREDENTIALS_ENDPOINT, type CredentialsRoutes, type CredentialsRouting } from '../../core/runtime.js';
 import { Iptables } from './iptables.js';
+
+const run = promisify(execFile);
 
 /** A scope's nat chains, each name at most 28 characters, the same for a scope every time. */
 export function natChains(scope: string): { tasks: string; bridge: string } {
@@ -34,8 +38,8 @@ export function interfaceName(value: string): string {
   return value;
 }
 
-/** The chains' content, in iptables-restore's format (declaring a chain flushes it). */
-export function natRuleset(chains: { tasks: string; bridge: string }, routes: CredentialsRoutes): string {
+/** The chains' content, in iptables-restore's format (declaring a chain flushes it); the bridge by its interface, when found. */
+export function natRuleset(chains: { tasks: string; bridge: string }, routes: CredentialsRoutes, bridgeInterface?: string): string {
   const to = `-d ${CREDENTIALS_ENDPOINT.address}/32 -p tcp --dport ${CREDENTIALS_ENDPOINT.port}`;
   const { tasks, bridge } = chains;
   const lines = ['*nat', `:${tasks} - [0:0]`, `:${bridge} - [0:0]`];
@@ -43,11 +47,21 @@ export function natRuleset(chains: { tasks: string; bridge: string }, routes: Cr
     lines.push(`-A ${tasks} -s ${address(route.source)}/32 ${to} -j DNAT --to-destination ${address(route.gateway)}:${port(routes.port)}`);
   }
   if (routes.hostTasks) lines.push(`-A ${tasks} -m addrtype --src-type LOCAL ${to} -j DNAT --to-destination 127.0.0.1:${port(routes.port)}`);
-  if (routes.bridge) {
-    lines.push(`-A ${bridge} -i ${interfaceName(routes.bridge.interface)} ${to} -j DNAT --to-destination ${address(routes.bridge.gateway)}:${port(routes.port)}`);
+  if (routes.bridge && bridgeInterface) {
+    lines.push(`-A ${bridge} -i ${interfaceName(bridgeInterface)} ${to} -j DNAT --to-destination ${address(routes.bridge.gateway)}:${port(routes.port)}`);
   }
   lines.push('COMMIT', '');
   return lines.join('\n');
+}
+
+/**
+ * The interface that has the address (the bridge's, by its gateway), as iproute2 lists it: Node's own list
+ * leaves out interfaces that are not running, as the engine's bridge is while no container uses it.
+ */
+async function interfaceWith(address: string): Promise<string | undefined> {
+  const { stdout } = await run('ip', ['-4', '-o', 'addr', 'show']);
+  const lines = stdout.split('\n').map((line) => /^\d+:\s+([^\s@]+)\S*\s+inet\s+([\d.]+)\//.exec(line));
+  return lines.find((m) => m?.[2] === address)?.[1];
 }
 
 /** Where each chain is hooked: the tasks' first in both hooks, the bridge's last in PREROUTING. */
@@ -85,7 +99,7 @@ export class IptablesCredentialsRoutes implements CredentialsRouting {
       }
       return;
     }
-    await this.iptables.restore(natRuleset(chains, routes));
+    await this.iptables.restore(natRuleset(chains, routes, routes.bridge && (await interfaceWith(routes.bridge.gateway))));
     if (this.hooked.has(chains.tasks)) return;
     // The tasks' routes come before Docker's own DNAT rules (published ports) and every bridge route.
     for (const { hook, chain, first } of hooks(chains)) {
