@@ -14,6 +14,7 @@ import {
   RegisterContainerInstanceCommand,
 } from '@aws-sdk/client-ecs';
 import { clusterArn as makeClusterArn, parseArn } from '../core/arn.js';
+import type { RoleCredentials } from '../core/agent-protocol.js';
 import type { Logger } from '../core/ports.js';
 import type { ContainerRuntime, CredentialsRouting, HostFirewall, NamespaceInterfaces, TaskCgroups } from '../core/runtime.js';
 import { AgentChannel, type Credentials } from './channel.js';
@@ -255,7 +256,10 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       region: options.region,
       bridgeGateway,
       taskProtection: ecsTaskProtectionClient({ endpoint: options.endpoint, region: options.region, ca }),
+      taskCredentials: (taskArn) => taskRoleCredentials.get(taskArn),
     });
+    // Each task role's latest credentials, for the calls the agent makes on a task's behalf (task protection).
+    let taskRoleCredentials = new Map<string, RoleCredentials>();
 
     let end!: (how: AgentEnd) => void;
     const ended = new Promise<AgentEnd>((resolve) => (end = resolve));
@@ -294,6 +298,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       log: agentLog,
       signal,
       onMessage: (message) => {
+        taskRoleCredentials = new Map(message.tasks.flatMap((t) => (t.roleCredentials?.task ? [[t.taskArn, t.roleCredentials.task] as const] : [])));
         taskEndpoint.update(message.tasks);
         engine.setAssignment(message.tasks);
       },

@@ -12,7 +12,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { TaskAssignment } from '../core/agent-protocol.js';
+import type { RoleCredentials, TaskAssignment } from '../core/agent-protocol.js';
 import { lastSegment } from '../core/arn.js';
 import type { Logger } from '../core/ports.js';
 import { isRuntimeError, type ContainerRuntime, type ContainerState } from '../core/runtime.js';
@@ -29,8 +29,9 @@ export interface MetadataServerOptions {
   region: string;
   /** Where containers on the engine's default bridge reach the host. */
   bridgeGateway: string;
-  /** How the task-protection endpoint calls ECS. */
+  /** How the task-protection endpoint calls ECS, and with what: the task role's latest credentials. */
   taskProtection: TaskProtectionClient;
+  taskCredentials: (taskArn: string) => RoleCredentials | undefined;
 }
 
 const PATH = /^\/v4\/([0-9a-f]{32})-(\d{10})(\/task)?(\/stats)?\/?$/;
@@ -128,8 +129,9 @@ export class MetadataServer {
     if (req.method !== 'GET' && req.method !== 'PUT') return respond(res, 405, { error: { Code: 'InvalidParameterException', Message: `Method ${req.method} not allowed` } });
     const body = req.method === 'PUT' ? await readBody(req) : '';
     if (body === undefined) return respond(res, 413, { error: { Code: 'InvalidParameterException', Message: 'Request body too large' } });
-    const answer = await answerTaskProtection(this.options.taskProtection, found.snapshot.assignment!, req.method, body);
-    this.options.log.info('task protection request', { taskArn: found.snapshot.assignment!.taskArn, method: req.method, status: answer.status });
+    const task = found.snapshot.assignment!;
+    const answer = await answerTaskProtection(this.options.taskProtection, task, this.options.taskCredentials(task.taskArn), req.method, body);
+    this.options.log.info('task protection request', { taskArn: task.taskArn, method: req.method, status: answer.status });
     respond(res, answer.status, answer.body);
   }
 

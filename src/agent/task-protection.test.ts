@@ -11,7 +11,7 @@ import { answerTaskProtection, type TaskProtectionClient } from './task-protecti
 const taskArn = 'arn:aws:ecs:us-east-1:123456789012:task/default/0123456789abcdef0123456789abcdef';
 const clusterArn = 'arn:aws:ecs:us-east-1:123456789012:cluster/default';
 const role: RoleCredentials = { roleArn: 'arn:aws:iam::123456789012:role/app', accessKeyId: 'ASIA1', secretAccessKey: 's', sessionToken: 't', expiration: '2026-01-01T06:00:00Z' };
-const task = (withRole = true): TaskAssignment =>
+const task = (): TaskAssignment =>
   ({
     taskArn,
     clusterArn,
@@ -20,7 +20,6 @@ const task = (withRole = true): TaskAssignment =>
     taskDefinition: { family: 'web', revision: 1, networkMode: 'bridge', taskRoleArn: role.roleArn, containerDefinitions: [{ name: 'app', image: 'busybox' }] },
     containerArns: { app: `${taskArn}/app` },
     group: 'service:web',
-    ...(withRole && { roleCredentials: { task: role } }),
   }) as TaskAssignment;
 
 /** A client that records its calls and answers as ECS would for a protected service task. */
@@ -43,14 +42,14 @@ function recording(fail?: Error) {
 
 test('PUT sets protection through UpdateTaskProtection with the task role; the answer is the agent endpoint\'s', async () => {
   const { client, calls } = recording();
-  const out = await answerTaskProtection(client, task(), 'PUT', '{"ProtectionEnabled":true,"ExpiresInMinutes":60}');
+  const out = await answerTaskProtection(client, task(), role, 'PUT', '{"ProtectionEnabled":true,"ExpiresInMinutes":60}');
   assert.deepEqual(calls, [{ credentials: role, input: { cluster: clusterArn, tasks: [taskArn], protectionEnabled: true, expiresInMinutes: 60 } }]);
   assert.deepEqual(out, { status: 200, body: { protection: { ExpirationDate: '2026-01-01T02:00:00.000Z', ProtectionEnabled: true, TaskArn: taskArn } } });
 });
 
 test('GET reads it through GetTaskProtection', async () => {
   const { client, calls } = recording();
-  const out = await answerTaskProtection(client, task(), 'GET', '');
+  const out = await answerTaskProtection(client, task(), role, 'GET', '');
   assert.deepEqual(calls[0]!.input, { cluster: clusterArn, tasks: [taskArn] });
   assert.deepEqual(out.body, { protection: { ExpirationDate: null, ProtectionEnabled: false, TaskArn: taskArn } });
 });
@@ -60,17 +59,17 @@ test('a failure ECS reports is a `failure`; an ECS error an `error` with its sta
     getTaskProtection: async () => ({ protectedTasks: [], failures: [{ arn: taskArn, reason: 'TASK_NOT_VALID' }] }),
     updateTaskProtection: async () => ({}),
   };
-  assert.deepEqual((await answerTaskProtection(failing, task(), 'GET', '')).body, { failure: { Arn: taskArn, Reason: 'TASK_NOT_VALID', Detail: null } });
+  assert.deepEqual((await answerTaskProtection(failing, task(), role, 'GET', '')).body, { failure: { Arn: taskArn, Reason: 'TASK_NOT_VALID', Detail: null } });
   const refused = new ClusterNotFoundException({ message: 'Cluster not found.', $metadata: { httpStatusCode: 400 } });
-  const out = await answerTaskProtection(recording(refused).client, task(), 'GET', '');
+  const out = await answerTaskProtection(recording(refused).client, task(), role, 'GET', '');
   assert.deepEqual(out, { status: 400, body: { error: { Arn: taskArn, Code: 'ClusterNotFoundException', Message: 'Cluster not found.' } } });
 });
 
 test('refused before any call: a task without a role, a body without a boolean ProtectionEnabled', async () => {
   const { client, calls } = recording();
-  assert.equal((await answerTaskProtection(client, task(false), 'GET', '')).status, 403);
+  assert.equal((await answerTaskProtection(client, task(), undefined, 'GET', '')).status, 403);
   for (const body of ['', '{}', '{"ProtectionEnabled":"yes"}', '{"ProtectionEnabled":true,"ExpiresInMinutes":1.5}', '[]']) {
-    const out = await answerTaskProtection(client, task(), 'PUT', body);
+    const out = await answerTaskProtection(client, task(), role, 'PUT', body);
     assert.equal(out.status, 400, body);
     assert.equal((out.body.error as { Code: string }).Code, 'InvalidParameterException');
   }
@@ -89,6 +88,7 @@ test('the metadata server gives ECS_AGENT_URI and serves the state path under it
     region: 'us-east-1',
     bridgeGateway: '127.0.0.1',
     taskProtection: client,
+    taskCredentials: () => role,
   });
   await server.listen();
   try {

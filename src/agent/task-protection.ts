@@ -54,10 +54,15 @@ export interface EndpointAnswer {
 
 const error = (status: number, arn: string, code: string, message: string): EndpointAnswer => ({ status, body: { error: { Arn: arn, Code: code, Message: message } } });
 
-/** GET or PUT of the state path for `task`, `body` being PUT's raw body. */
-export async function answerTaskProtection(client: TaskProtectionClient, task: TaskAssignment, method: string, body: string): Promise<EndpointAnswer> {
+/** GET or PUT of the state path for `task`, `body` being PUT's raw body; `credentials` its task role's latest. */
+export async function answerTaskProtection(
+  client: TaskProtectionClient,
+  task: Pick<TaskAssignment, 'taskArn' | 'clusterArn'>,
+  credentials: RoleCredentials | undefined,
+  method: string,
+  body: string,
+): Promise<EndpointAnswer> {
   const arn = task.taskArn;
-  const credentials = task.roleCredentials?.task;
   if (!credentials) return error(403, arn, 'AccessDeniedException', 'Invalid Request: no task IAM role credentials available for task');
   let request: UpdateTaskProtectionRequest | undefined;
   if (method === 'PUT') {
