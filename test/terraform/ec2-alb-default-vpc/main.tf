@@ -57,9 +57,12 @@ resource "aws_lb_target_group" "web" {
   target_type          = "instance"
   deregistration_delay = 0
 
+  # A short interval, so a new task serves soon; the timeout must be below it (the default, 6 s for HTTP
+  # and 10 s for TCP, is not).
   health_check {
     path                = "/"
     interval            = 5
+    timeout             = 4
     healthy_threshold   = 2
     unhealthy_threshold = 2
   }

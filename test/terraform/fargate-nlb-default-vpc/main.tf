@@ -56,9 +56,12 @@ resource "aws_lb_target_group" "app" {
   target_type          = "ip"
   deregistration_delay = 0
 
+  # A short interval, so a new task serves soon; the timeout must be below it (the default, 6 s for HTTP
+  # and 10 s for TCP, is not).
   health_check {
     protocol            = "TCP"
     interval            = 10
+    timeout             = 5
     healthy_threshold   = 2
     unhealthy_threshold = 2
   }
