@@ -1,12 +1,13 @@
 // DescribeServices with 1,000 services in a cluster (one task each, on 100 hollow container instances):
 // latency of describing ten of them at a time through the SDK, one caller and sixteen. Goal: p99 under 20 ms.
 import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { load, table } from './lib.js';
+import { benchWharf, benchmark, load, table } from './lib.js';
 import { hollowFleet } from './hollow-fleet.js';
-import { eventually, startWharf } from '../test/wharf-process.js';
+import { eventually } from '../test/wharf-process.js';
 
 export async function describeServicesBenchmark(services = 1_000, instances = 100) {
-  const wharf = await startWharf({ env: { WHARF_LOG_LEVEL: 'warn' } });
+  // No drain at the end: its services would only replace what a drain stops, and nothing real runs.
+  const wharf = await benchWharf({ env: { WHARF_LOG_LEVEL: 'warn' } }, { drain: false });
   const ecs = wharf.ecs();
   const cluster = 'describe';
   await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
@@ -38,9 +39,7 @@ export async function describeServicesBenchmark(services = 1_000, instances = 10
     table(rows);
   } finally {
     await fleet.stop();
-    // No drain: its services would only replace what a drain stops, and nothing real runs.
-    await wharf.stop('SIGKILL');
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await describeServicesBenchmark();
+if (import.meta.url === `file://${process.argv[1]}`) await benchmark(describeServicesBenchmark);

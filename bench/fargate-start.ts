@@ -4,60 +4,53 @@
 // interleaved in the same run. Goal: ratio <= 1.3x. (Amazon's own Fargate takes 30-60 s.)
 import { DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { exec, percentile, table } from './lib.js';
-import { startWharf } from '../test/wharf-process.js';
+import { benchWharf, benchmark, dockerRun, percentile, table } from './lib.js';
 
 const IMAGE = 'wharf-test/busybox:latest';
 // Exits on SIGTERM (sh as PID 1 would otherwise ignore it), so clean-up is quick on both paths.
 const COMMAND = ['sh', '-c', "trap 'exit 143' TERM; sleep 600 & wait"];
 
 export async function fargateStartBenchmark(runs = 20) {
-  const wharf = await startWharf({ env: { WHARF_LOG_LEVEL: 'info', WHARF_TASK_CLEANUP_WAIT: '1s' } });
+  // Host-wide: its awsvpc networks take the default VPC's ranges, which the tests' Wharfs use too.
+  const wharf = await benchWharf({ env: { WHARF_LOG_LEVEL: 'info', WHARF_TASK_CLEANUP_WAIT: '1s' }, hostWide: true });
   const ecs = wharf.ecs();
   const ec2 = new EC2Client({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
   const wharfMs: number[] = [];
   const dockerMs: number[] = [];
-  const dockerIds: string[] = [];
-  try {
-    const { Subnets = [] } = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'default-for-az', Values: ['true'] }] }));
-    const subnets = Subnets.map((s) => s.SubnetId!);
-    await ecs.send(new RegisterTaskDefinitionCommand({
-      family: 'bench-fargate',
-      requiresCompatibilities: ['FARGATE'],
-      networkMode: 'awsvpc',
-      cpu: '256',
-      memory: '512',
-      containerDefinitions: [{ name: 'app', image: IMAGE, command: COMMAND }],
+  const { Subnets = [] } = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'default-for-az', Values: ['true'] }] }));
+  const subnets = Subnets.map((s) => s.SubnetId!);
+  await ecs.send(new RegisterTaskDefinitionCommand({
+    family: 'bench-fargate',
+    requiresCompatibilities: ['FARGATE'],
+    networkMode: 'awsvpc',
+    cpu: '256',
+    memory: '512',
+    containerDefinitions: [{ name: 'app', image: IMAGE, command: COMMAND }],
+  }));
+  for (let i = 0; i < runs + 2; i++) {
+    let t = performance.now();
+    const { tasks = [], failures = [] } = await ecs.send(new RunTaskCommand({
+      taskDefinition: 'bench-fargate',
+      launchType: 'FARGATE',
+      networkConfiguration: { awsvpcConfiguration: { subnets } },
     }));
-    for (let i = 0; i < runs + 2; i++) {
-      let t = performance.now();
-      const { tasks = [], failures = [] } = await ecs.send(new RunTaskCommand({
-        taskDefinition: 'bench-fargate',
-        launchType: 'FARGATE',
-        networkConfiguration: { awsvpcConfiguration: { subnets } },
-      }));
-      if (!tasks[0]) throw new Error(`RunTask failed: ${JSON.stringify(failures)}`);
-      const taskArn = tasks[0].taskArn!;
-      for (;;) {
-        const { tasks: [task] = [] } = await ecs.send(new DescribeTasksCommand({ tasks: [taskArn] }));
-        if (task?.lastStatus === 'RUNNING') break;
-        if (task?.lastStatus === 'STOPPED') throw new Error(`task stopped: ${task.stoppedReason}`);
-        await new Promise((r) => setTimeout(r, 5));
-      }
-      if (i >= 2) wharfMs.push(performance.now() - t); // the first two warm up both paths (and import the pause image)
-
-      t = performance.now();
-      dockerIds.push((await exec('docker', ['run', '-d', '--memory', '512m', '--cpus', '0.25', IMAGE, ...COMMAND])).trim());
-      if (i >= 2) dockerMs.push(performance.now() - t);
-      // A small host holds few tasks at once: each goes before the next, unmeasured.
-      await ecs.send(new StopTaskCommand({ task: taskArn }));
+    if (!tasks[0]) throw new Error(`RunTask failed: ${JSON.stringify(failures)}`);
+    const taskArn = tasks[0].taskArn!;
+    for (;;) {
+      const { tasks: [task] = [] } = await ecs.send(new DescribeTasksCommand({ tasks: [taskArn] }));
+      if (task?.lastStatus === 'RUNNING') break;
+      if (task?.lastStatus === 'STOPPED') throw new Error(`task stopped: ${task.stoppedReason}`);
+      await new Promise((r) => setTimeout(r, 5));
     }
-  } finally {
-    if (dockerIds.length) await exec('docker', ['rm', '-f', ...dockerIds]).catch(() => undefined);
-    ec2.destroy();
-    // Stops the tasks and waits for the agent to remove their containers.
-    await wharf.stop();
+    if (i >= 2) wharfMs.push(performance.now() - t); // the first two warm up both paths (and import the pause image)
+
+    t = performance.now();
+    await dockerRun(['--memory', '512m', '--cpus', '0.25', IMAGE, ...COMMAND]);
+    if (i >= 2) dockerMs.push(performance.now() - t);
+    // A small host holds few tasks at once: each goes before the next, unmeasured.
+    await ecs.send(new StopTaskCommand({ task: taskArn }));
   }
+  ec2.destroy();
   wharfMs.sort((a, b) => a - b);
   dockerMs.sort((a, b) => a - b);
   console.log(`\nFargate task start (awsvpc, pause container included), ${runs} runs each, interleaved`);
@@ -72,4 +65,4 @@ export async function fargateStartBenchmark(runs = 20) {
   ]);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await fargateStartBenchmark();
+if (import.meta.url === `file://${process.argv[1]}`) await benchmark(fargateStartBenchmark);

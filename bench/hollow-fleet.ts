@@ -1,8 +1,8 @@
 // Hollow container instances for the service benchmarks: `wharf hollow` in its own process (the real agent
 // on a runtime that only pretends to run containers), so the control plane's own cost is what is measured.
 import { DescribeContainerInstancesCommand, ListContainerInstancesCommand, type ECSClient } from '@aws-sdk/client-ecs';
-import { spawn } from 'node:child_process';
 import { WHARF_BIN, eventually, type WharfProcess } from '../test/wharf-process.js';
+import { startProcess } from './lib.js';
 
 export interface HollowFleet {
   stop(): Promise<void>;
@@ -10,7 +10,7 @@ export interface HollowFleet {
 
 /** Starts `count` hollow agents in `cluster` and waits until every one is registered with its agent connected. */
 export async function hollowFleet(wharf: WharfProcess, cluster: string, count: number): Promise<HollowFleet> {
-  const child = spawn(process.execPath, ['--max-old-space-size=8192', WHARF_BIN, 'hollow', '--endpoint', wharf.endpoint, '--cluster', cluster, '--count', String(count)], {
+  const child = startProcess(process.execPath, ['--max-old-space-size=8192', WHARF_BIN, 'hollow', '--endpoint', wharf.endpoint, '--cluster', cluster, '--count', String(count)], {
     env: { ...wharf.env, WHARF_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -24,12 +24,11 @@ import {
   ModifyTargetGroupAttributesCommand,
   RegisterTargetsCommand,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventually, freePort, startWharf, type WharfProcess } from '../test/wharf-process.js';
-import { exec, table } from './lib.js';
+import { eventually, freePort, type WharfProcess } from '../test/wharf-process.js';
+import { benchWharf, benchmark, exec, requireTools, startProcess, table, tempDir } from './lib.js';
 
 interface WrkResult {
   perSecond: number;
@@ -42,75 +41,67 @@ const SECONDS = 4;
 const CONNECTIONS = 16;
 const ROUNDS = 3;
 
+/** What this benchmark needs besides Wharf (`npm run bench` installs them), each with where it comes from. */
+export const LB_TOOLS = {
+  haproxy: 'node scripts/setup.mjs installs it',
+  wrk: 'npm run bench installs it; or apt-get install wrk',
+  nginx: 'npm run bench installs it; or apt-get install nginx',
+};
+
 export async function lbBenchmark(): Promise<void> {
-  if (!installed('haproxy') || !installed('wrk')) {
-    console.log('\nLoad balancers: skipped (haproxy and wrk are needed: node scripts/setup.mjs installs haproxy, apt-get install wrk)');
-    return;
-  }
-  // nginx is a peer for comparison only: installed here, never by Wharf's own setup.
-  const hasNginx = installed('nginx') || aptInstall('nginx');
-  const dir = mkdtempSync(join(tmpdir(), 'wharf-bench-lb-'));
-  const processes: ChildProcess[] = [];
-  let wharf: WharfProcess | undefined;
-  try {
-    const backendPort = await freePort();
-    processes.push(haproxy(dir, 'backend', backendConfig(backendPort)));
-    await until(() => reachable(backendPort));
+  requireTools(LB_TOOLS);
+  const dir = tempDir('wharf-bench-lb-');
+  const backendPort = await freePort();
+  haproxy(dir, 'backend', backendConfig(backendPort));
+  await until(() => reachable(backendPort));
 
-    const handPort = await freePort();
-    const handTcpPort = await freePort();
-    processes.push(haproxy(dir, 'hand', handConfig(handPort, handTcpPort, backendPort)));
-    let nginxPort: number | undefined;
-    if (hasNginx) {
-      nginxPort = await freePort();
-      processes.push(nginx(dir, nginxPort, backendPort));
-    }
+  const handPort = await freePort();
+  const handTcpPort = await freePort();
+  haproxy(dir, 'hand', handConfig(handPort, handTcpPort, backendPort));
+  const nginxPort = await freePort();
+  nginx(dir, nginxPort, backendPort);
 
-    wharf = await startWharf();
-    const elb = new ElasticLoadBalancingV2Client({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
-    const instanceId = await localInstanceId(wharf);
-    const albPort = await freePort();
-    const nlbPort = await freePort();
-    await loadBalancer(elb, 'bench-alb', 'application', 'HTTP', albPort, instanceId, backendPort);
-    await loadBalancer(elb, 'bench-nlb', 'network', 'TCP', nlbPort, instanceId, backendPort);
-    for (const port of [handPort, handTcpPort, albPort, nlbPort, ...(nginxPort ? [nginxPort] : [])]) await until(() => reachable(port));
+  const wharf = await benchWharf();
+  const elb = new ElasticLoadBalancingV2Client({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
+  const instanceId = await localInstanceId(wharf);
+  const albPort = await freePort();
+  const nlbPort = await freePort();
+  await loadBalancer(elb, 'bench-alb', 'application', 'HTTP', albPort, instanceId, backendPort);
+  await loadBalancer(elb, 'bench-nlb', 'network', 'TCP', nlbPort, instanceId, backendPort);
+  for (const port of [handPort, handTcpPort, albPort, nlbPort, nginxPort]) await until(() => reachable(port));
 
-    // Rounds interleave the routes, and each figure is the median of its rounds: on a small shared machine a
-    // single run of one route says more about its neighbours than about it.
-    const routes: { name: string; port: number; peer?: string }[] = [
-      { name: 'direct to the backend', port: backendPort },
-      { name: 'hand-written HAProxy (http)', port: handPort, peer: 'hand-written HAProxy (http)' },
-      ...(nginxPort ? [{ name: 'nginx (http)', port: nginxPort, peer: 'hand-written HAProxy (http)' }] : []),
-      { name: "Wharf's ALB", port: albPort, peer: 'hand-written HAProxy (http)' },
-      { name: 'hand-written HAProxy (tcp)', port: handTcpPort, peer: 'hand-written HAProxy (tcp)' },
-      { name: "Wharf's NLB", port: nlbPort, peer: 'hand-written HAProxy (tcp)' },
-    ];
-    const runs = new Map<string, WrkResult[]>(routes.map((r) => [r.name, []]));
-    for (let round = 0; round < ROUNDS; round++) for (const r of routes) runs.get(r.name)!.push(await wrk(r.port));
-    const result = new Map([...runs].map(([name, rs]) => [name, medianOf(rs)]));
-    const direct = result.get('direct to the backend')!;
-    const rows = routes.map(({ name, peer }) => {
-      const r = result.get(name)!;
-      return {
-        route: name,
-        'req/s': Math.round(r.perSecond),
-        'p50 ms': r.p50,
-        'p99 ms': r.p99,
-        'added p50 ms': name === routes[0]!.name ? '' : r.p50 - direct.p50,
-        'added p99 ms': name === routes[0]!.name ? '' : r.p99 - direct.p99,
-        'x hand HAProxy': peer ? r.perSecond / result.get(peer)!.perSecond : '',
-        errors: r.errors,
-      };
-    });
-    console.log(`\nLoad balancers: wrk -t2 -c${CONNECTIONS} -d${SECONDS}s on loopback, one backend, median of ${ROUNDS} interleaved rounds (goal: ALB/NLB >= 0.95x hand HAProxy, added p99 < 1 ms)`);
-    table(rows);
+  // Rounds interleave the routes, and each figure is the median of its rounds: on a small shared machine a
+  // single run of one route says more about its neighbours than about it.
+  const routes: { name: string; port: number; peer?: string }[] = [
+    { name: 'direct to the backend', port: backendPort },
+    { name: 'hand-written HAProxy (http)', port: handPort, peer: 'hand-written HAProxy (http)' },
+    { name: 'nginx (http)', port: nginxPort, peer: 'hand-written HAProxy (http)' },
+    { name: "Wharf's ALB", port: albPort, peer: 'hand-written HAProxy (http)' },
+    { name: 'hand-written HAProxy (tcp)', port: handTcpPort, peer: 'hand-written HAProxy (tcp)' },
+    { name: "Wharf's NLB", port: nlbPort, peer: 'hand-written HAProxy (tcp)' },
+  ];
+  const runs = new Map<string, WrkResult[]>(routes.map((r) => [r.name, []]));
+  for (let round = 0; round < ROUNDS; round++) for (const r of routes) runs.get(r.name)!.push(await wrk(r.port));
+  const result = new Map([...runs].map(([name, rs]) => [name, medianOf(rs)]));
+  const direct = result.get('direct to the backend')!;
+  const rows = routes.map(({ name, peer }) => {
+    const r = result.get(name)!;
+    return {
+      route: name,
+      'req/s': Math.round(r.perSecond),
+      'p50 ms': r.p50,
+      'p99 ms': r.p99,
+      'added p50 ms': name === routes[0]!.name ? '' : r.p50 - direct.p50,
+      'added p99 ms': name === routes[0]!.name ? '' : r.p99 - direct.p99,
+      'x hand HAProxy': peer ? r.perSecond / result.get(peer)!.perSecond : '',
+      errors: r.errors,
+    };
+  });
+  console.log(`\nLoad balancers: wrk -t2 -c${CONNECTIONS} -d${SECONDS}s on loopback, one backend, median of ${ROUNDS} interleaved rounds (goal: ALB/NLB >= 0.95x hand HAProxy, added p99 < 1 ms)`);
+  table(rows);
 
-    const toServe = await runningToServing(wharf, elb);
-    console.log(`\nTask RUNNING -> its target serving: ${toServe.ms.toFixed(0)} ms (health check every ${toServe.intervalSeconds} s, ${toServe.threshold} passes to be healthy; goal < 1 s + the interval)`);
-  } finally {
-    await wharf?.stop();
-    for (const p of processes) p.kill('SIGTERM');
-  }
+  const toServe = await runningToServing(wharf, elb);
+  console.log(`\nTask RUNNING -> its target serving: ${toServe.ms.toFixed(0)} ms (health check every ${toServe.intervalSeconds} s, ${toServe.threshold} passes to be healthy; goal < 1 s + the interval)`);
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -124,22 +115,10 @@ function medianOf(runs: WrkResult[]): WrkResult {
   };
 }
 
-function installed(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0 || spawnSync('sh', ['-c', `test -x /usr/sbin/${cmd}`]).status === 0;
-}
-
-function aptInstall(pkg: string): boolean {
-  if (process.getuid?.() !== 0) return false;
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  if (spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', pkg], { env, stdio: 'ignore' }).status === 0) return true;
-  spawnSync('apt-get', ['update', '-qq'], { env, stdio: 'ignore' });
-  return spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', pkg], { env, stdio: 'ignore' }).status === 0;
-}
-
 function haproxy(dir: string, name: string, config: string): ChildProcess {
   const file = join(dir, `${name}.cfg`);
   writeFileSync(file, config);
-  return spawn('haproxy', ['-db', '-f', file], { stdio: 'ignore' });
+  return startProcess('haproxy', ['-db', '-f', file]);
 }
 
 const DEFAULTS = ['defaults', '  timeout connect 5s', '  timeout client 60s', '  timeout server 60s'];
@@ -182,7 +161,7 @@ http {
 }
 `,
   );
-  return spawn('nginx', ['-c', file, '-p', dir], { stdio: 'ignore' });
+  return startProcess('nginx', ['-c', file, '-p', dir]);
 }
 
 async function wrk(port: number): Promise<WrkResult> {
@@ -250,3 +229,5 @@ async function runningToServing(wharf: WharfProcess, elb: ElasticLoadBalancingV2
   await ecs.send(new DeleteServiceCommand({ service: 'bench-start', force: true }));
   return { ms: served - new Date(tasks[0]!.startedAt!).getTime(), intervalSeconds, threshold };
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchmark(lbBenchmark);

@@ -1,6 +1,141 @@
-// Small shared pieces of the benchmarks: percentiles, a bounded concurrent load loop, a result table.
-import { spawn } from 'node:child_process';
+// Small shared pieces of the benchmarks: percentiles, a bounded concurrent load loop, a result table, and
+// the one cleanup registry through which every benchmark stops what it started (processes, containers,
+// networks, temp dirs, Wharf itself) on success, on failure and on Ctrl-C.
+import { ListClustersCommand, ListContainerInstancesCommand } from '@aws-sdk/client-ecs';
+import { spawn, spawnSync, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LABELS } from '../src/agent/container-config.js';
 import { testSigner } from '../src/protocol/test-signer.js';
+import { eventually, startWharf, type WharfProcess } from '../test/wharf-process.js';
+
+/**
+ * What the benchmarks started, each with how to stop it: stopped last-first by `stopAll`, which `benchmark`
+ * calls whatever the outcome, and which Ctrl-C (SIGINT) and SIGTERM call before the process exits.
+ */
+const started: { what: string; stop: () => unknown }[] = [];
+
+/** Registers how to stop something just started; returns a function that stops it now (once). */
+export function onCleanup(what: string, stop: () => unknown): () => Promise<void> {
+  const entry = { what, stop };
+  started.push(entry);
+  return async () => {
+    const at = started.indexOf(entry);
+    if (at < 0) return;
+    started.splice(at, 1);
+    await entry.stop();
+  };
+}
+
+/** Stops everything registered, newest first; a step that fails is reported and the others still run. */
+export async function stopAll(): Promise<void> {
+  for (let entry = started.pop(); entry; entry = started.pop()) {
+    try {
+      await entry.stop();
+    } catch (error) {
+      console.error(`[bench] could not stop ${entry.what}: ${(error as Error).message}`);
+    }
+  }
+}
+
+let signalled = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.on(signal, () => {
+    if (signalled) return; // a second Ctrl-C while stopping: let the clean-up finish
+    signalled = true;
+    console.error(`[bench] ${signal}: stopping what was started`);
+    void stopAll().finally(() => process.exit(130));
+  });
+
+/** Runs one benchmark, then stops what it started, whether it succeeded or failed. */
+export async function benchmark<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } finally {
+    await stopAll();
+  }
+}
+
+/** Fails with one clear line when a command the benchmark needs is missing (before anything is started). */
+export function requireTools(tools: Record<string, string>): void {
+  const missing = Object.entries(tools).filter(([tool]) => !installed(tool));
+  if (missing.length > 0) throw new MissingToolError(missing.map(([tool, hint]) => `${tool} (${hint})`).join(', '));
+}
+
+export class MissingToolError extends Error {
+  constructor(missing: string) {
+    super(`missing: ${missing}`);
+  }
+}
+
+export function installed(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd} || test -x /usr/sbin/${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** A temporary directory, removed at clean-up. */
+export function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  onCleanup(`temp dir ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A long-running process, stopped (SIGTERM, then SIGKILL after 5 s) and waited for at clean-up. */
+export function startProcess(cmd: string, args: string[], options: SpawnOptions = {}): ChildProcess {
+  const child = spawn(cmd, args, { stdio: 'ignore', ...options });
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', () => resolve());
+  });
+  onCleanup(`${cmd} (pid ${child.pid})`, async () => {
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(killer);
+  });
+  return child;
+}
+
+/** `docker run -d ...`, its container removed at clean-up; resolves with the container's id. */
+export async function dockerRun(args: string[]): Promise<string> {
+  const id = (await exec('docker', ['run', '-d', ...args])).trim();
+  onCleanup(`container ${id.slice(0, 12)}`, () => exec('docker', ['rm', '-f', id]));
+  return id;
+}
+
+/**
+ * `wharf up` (test/wharf-process.ts), stopped at clean-up: drained (its tasks stopped, their containers
+ * removed), then whatever its agents still left in Docker (containers, awsvpc networks, found by the label
+ * naming their container instance) is removed, and its data dir with it. Without `drain`, it is killed
+ * at once (for hollow fleets, whose services would only replace what a drain stops).
+ */
+export async function benchWharf(options: Parameters<typeof startWharf>[0] = {}, { drain = true } = {}): Promise<WharfProcess> {
+  const wharf = await startWharf(options);
+  const instances = new Set<string>();
+  // The instances are learnt while Wharf answers, so that what they made can be found even if it dies first.
+  const learn = async () => {
+    const ecs = wharf.ecs();
+    const { clusterArns = [] } = await ecs.send(new ListClustersCommand({}));
+    for (const cluster of clusterArns)
+      for (const arn of (await ecs.send(new ListContainerInstancesCommand({ cluster }))).containerInstanceArns ?? []) instances.add(arn);
+    ecs.destroy();
+  };
+  await eventually(async () => (await learn().then(() => instances.size > 0, () => false)) || undefined, 'the local agent to join', 30_000).catch(() => undefined);
+  onCleanup(`wharf up (pid ${wharf.pid()})`, async () => {
+    await learn().catch(() => undefined);
+    await (drain ? wharf.stop() : Promise.reject(new Error('no drain'))).catch(() => wharf.stop('SIGKILL'));
+    for (const arn of instances) {
+      const label = `label=${LABELS.containerInstanceArn}=${arn}`;
+      const containers = (await exec('docker', ['ps', '-aq', '--filter', label])).split('\n').filter(Boolean);
+      if (containers.length) await exec('docker', ['rm', '-f', ...containers]);
+      const networks = (await exec('docker', ['network', 'ls', '-q', '--filter', label])).split('\n').filter(Boolean);
+      if (networks.length) await exec('docker', ['network', 'rm', ...networks]);
+    }
+    if (!options.dataDir) rmSync(wharf.dataDir, { recursive: true, force: true });
+  });
+  return wharf;
+}
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -64,6 +199,8 @@ export function exec(cmd: string, args: string[]): Promise<string> {
     let err = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (err += d));
+    // A missing command is an 'error' event, not an exit: unhandled, it would crash the process.
+    child.on('error', (error) => reject(new Error(`${cmd}: ${error.message}`)));
     child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')}: ${err}`))));
   });
 }

@@ -1,15 +1,14 @@
 // Idle memory: RSS of `wharf up` (control plane and local agent) a few seconds after it is ready, with
 // nothing running. Goal: under 150 MB. No peer: this is an absolute budget.
 import { readFileSync } from 'node:fs';
-import { startWharf } from '../test/wharf-process.js';
+import { benchWharf, benchmark } from './lib.js';
 
 export async function memoryBenchmark() {
-  const wharf = await startWharf({ env: { WHARF_LOG_LEVEL: 'info' } });
+  const wharf = await benchWharf({ env: { WHARF_LOG_LEVEL: 'info' } });
   await new Promise((r) => setTimeout(r, 5000));
   const status = readFileSync(`/proc/${wharf.pid()}/status`, 'utf8');
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
-  await wharf.stop();
   console.log(`\nIdle RSS of wharf up: ${(rssKb / 1024).toFixed(1)} MB (goal < 150 MB, ${((rssKb / 1024 / 150) * 100).toFixed(0)}% of budget)`);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await memoryBenchmark();
+if (import.meta.url === `file://${process.argv[1]}`) await benchmark(memoryBenchmark);

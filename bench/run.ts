@@ -1,16 +1,17 @@
 // `npm run bench`: every benchmark, each running Wharf beside its peer in the same run and printing ratios.
-import { apiBenchmark } from './api.js';
+import { API_TOOLS, apiBenchmark } from './api.js';
 import { authzBenchmark } from './authz.js';
 import { authzThroughputBenchmark } from './authz-throughput.js';
 import { describeServicesBenchmark } from './describe-services.js';
 import { fargateStartBenchmark } from './fargate-start.js';
 import { floodBenchmark } from './flood.js';
-import { lbBenchmark } from './lb.js';
+import { LB_TOOLS, lbBenchmark } from './lb.js';
 import { memoryBenchmark } from './memory.js';
 import { placementBenchmark } from './placement.js';
 import { serviceRecoveryBenchmark } from './service-recovery.js';
 import { serviceScaleBenchmark } from './service-scale.js';
 import { taskStartBenchmark } from './task-start.js';
+import { MissingToolError, benchmark, requireTools } from './lib.js';
 import { terraformBenchmark } from './terraform.js';
 
 const only = process.argv[2];
@@ -29,4 +30,19 @@ const all: Record<string, () => Promise<unknown>> = {
   flood: floodBenchmark,
   terraform: terraformBenchmark,
 };
-for (const [name, bench] of Object.entries(all)) if (!only || only === name) await bench();
+// The peers' tools, checked for every benchmark chosen before any starts (`npm run bench` installs them).
+const tools: Record<string, Record<string, string>> = { api: API_TOOLS, lb: LB_TOOLS };
+
+const chosen = Object.entries(all).filter(([name]) => !only || only === name);
+if (chosen.length === 0) {
+  console.error(`[bench] no benchmark named ${only}: ${Object.keys(all).join(', ')}`);
+  process.exit(2);
+}
+try {
+  for (const [name] of chosen) requireTools(tools[name] ?? {});
+} catch (error) {
+  if (!(error instanceof MissingToolError)) throw error;
+  console.error(`[bench] ${error.message}`);
+  process.exit(1);
+}
+for (const [, bench] of chosen) await benchmark(bench);

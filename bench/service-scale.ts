@@ -3,12 +3,12 @@
 // control plane's peak RSS. Goal: under 20 s and under 1 GB. For scale: Nomad placed a million containers on
 // 5,000 hosts at 3,750/s; Kubernetes' scheduler tests require 570-810 pods/s on 5,000 nodes.
 import { CreateClusterCommand, CreateServiceCommand, DeleteServiceCommand, DescribeServicesCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { table } from './lib.js';
+import { benchWharf, benchmark, table } from './lib.js';
 import { hollowFleet, peakRssMiB } from './hollow-fleet.js';
-import { eventually, startWharf } from '../test/wharf-process.js';
+import { eventually } from '../test/wharf-process.js';
 
 export async function serviceScaleBenchmark(tasks = 10_000, instances = 1_000) {
-  const wharf = await startWharf({ env: { WHARF_LOG_LEVEL: 'warn' } });
+  const wharf = await benchWharf({ env: { WHARF_LOG_LEVEL: 'warn' } });
   const ecs = wharf.ecs();
   const cluster = 'scale';
   await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
@@ -44,8 +44,7 @@ export async function serviceScaleBenchmark(tasks = 10_000, instances = 1_000) {
     }, 'the service INACTIVE', 300_000);
   } finally {
     await fleet.stop();
-    await wharf.stop();
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await serviceScaleBenchmark();
+if (import.meta.url === `file://${process.argv[1]}`) await benchmark(serviceScaleBenchmark);

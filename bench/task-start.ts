@@ -3,45 +3,37 @@
 // The poll for RUNNING is a plain signed request every 5 ms: the SDK's own CPU per call would otherwise
 // compete with Docker on this 2-core machine, on Wharf's side only.
 import { RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
-import { ecsCall, exec, percentile, table } from './lib.js';
-import { startWharf } from '../test/wharf-process.js';
+import { benchWharf, benchmark, dockerRun, ecsCall, percentile, table } from './lib.js';
 
 const IMAGE = 'wharf-test/busybox:latest';
 // Exits on SIGTERM (sh as PID 1 would otherwise ignore it), so clean-up is quick on both paths.
 const COMMAND = ['sh', '-c', "trap 'exit 143' TERM; sleep 600 & wait"];
 
 export async function taskStartBenchmark(runs = 20) {
-  const wharf = await startWharf({ env: { WHARF_LOG_LEVEL: 'info' } }); // production's level
+  const wharf = await benchWharf({ env: { WHARF_LOG_LEVEL: 'info' } }); // production's level
   const ecs = wharf.ecs();
   const wharfMs: number[] = [];
   const dockerMs: number[] = [];
-  const dockerIds: string[] = [];
-  try {
-    await ecs.send(new RegisterTaskDefinitionCommand({
-      family: 'bench-start',
-      containerDefinitions: [{ name: 'app', image: IMAGE, memory: 32, command: COMMAND }],
-    }));
-    for (let i = 0; i < runs + 2; i++) {
-      let t = performance.now();
-      const { tasks = [], failures = [] } = await ecs.send(new RunTaskCommand({ taskDefinition: 'bench-start' }));
-      if (!tasks[0]) throw new Error(`RunTask failed: ${JSON.stringify(failures)}`);
-      const taskArn = tasks[0].taskArn!;
-      for (;;) {
-        const { tasks: [task] = [] } = await ecsCall(wharf.endpoint, wharf.credentials, 'DescribeTasks', { tasks: [taskArn] });
-        if (task?.lastStatus === 'RUNNING') break;
-        if (task?.lastStatus === 'STOPPED') throw new Error(`task stopped: ${task.stoppedReason}`);
-        await new Promise((r) => setTimeout(r, 5));
-      }
-      if (i >= 2) wharfMs.push(performance.now() - t); // the first two warm up both paths
-
-      t = performance.now();
-      dockerIds.push((await exec('docker', ['run', '-d', '--memory', '32m', IMAGE, ...COMMAND])).trim());
-      if (i >= 2) dockerMs.push(performance.now() - t);
+  await ecs.send(new RegisterTaskDefinitionCommand({
+    family: 'bench-start',
+    containerDefinitions: [{ name: 'app', image: IMAGE, memory: 32, command: COMMAND }],
+  }));
+  for (let i = 0; i < runs + 2; i++) {
+    let t = performance.now();
+    const { tasks = [], failures = [] } = await ecs.send(new RunTaskCommand({ taskDefinition: 'bench-start' }));
+    if (!tasks[0]) throw new Error(`RunTask failed: ${JSON.stringify(failures)}`);
+    const taskArn = tasks[0].taskArn!;
+    for (;;) {
+      const { tasks: [task] = [] } = await ecsCall(wharf.endpoint, wharf.credentials, 'DescribeTasks', { tasks: [taskArn] });
+      if (task?.lastStatus === 'RUNNING') break;
+      if (task?.lastStatus === 'STOPPED') throw new Error(`task stopped: ${task.stoppedReason}`);
+      await new Promise((r) => setTimeout(r, 5));
     }
-  } finally {
-    if (dockerIds.length) await exec('docker', ['rm', '-f', ...dockerIds]).catch(() => undefined);
-    // Stops the tasks and waits for the agent to remove their containers.
-    await wharf.stop();
+    if (i >= 2) wharfMs.push(performance.now() - t); // the first two warm up both paths
+
+    t = performance.now();
+    await dockerRun(['--memory', '32m', IMAGE, ...COMMAND]);
+    if (i >= 2) dockerMs.push(performance.now() - t);
   }
   wharfMs.sort((a, b) => a - b);
   dockerMs.sort((a, b) => a - b);
@@ -57,4 +49,4 @@ export async function taskStartBenchmark(runs = 20) {
   ]);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await taskStartBenchmark();
+if (import.meta.url === `file://${process.argv[1]}`) await benchmark(taskStartBenchmark);
