@@ -47,6 +47,7 @@ import { describeServiceRevisions } from '../control/ecs/describe-service-revisi
 import { getTaskProtection } from '../control/ecs/get-task-protection.js';
 import { updateTaskProtection } from '../control/ecs/update-task-protection.js';
 import { describeCapacityProviders } from '../control/ecs/describe-capacity-providers.js';
+import { stopServiceDeployment } from '../control/ecs/stop-service-deployment.js';
 import { featureOffAnswers } from '../control/ecs/features-off.js';
 import { loadModel } from '../protocol/model.js';
 import type { ServiceModule } from './module.js';
@@ -109,6 +110,7 @@ export const ecs: ServiceModule = {
       GetTaskProtection: (input) => getTaskProtection(ctx, input),
       UpdateTaskProtection: (input) => updateTaskProtection(ctx, input),
       DescribeCapacityProviders: (input) => describeCapacityProviders(ctx, input),
+      StopServiceDeployment: (input) => stopServiceDeployment(ctx, input),
       ...Object.fromEntries(Object.entries(featureOffAnswers).map(([operation, answer]) => [operation, (input: never) => answer(ctx, input)])),
     },
   }),
