@@ -67,7 +67,7 @@ export class CredentialsEndpoint {
       },
     });
     const endpoint = new CredentialsEndpoint(options, server);
-    // The bridge is routed before the first task can start.
+    // The bridge's rule is in place before the first task can start.
     endpoint.reroute();
     await endpoint.routing;
     return endpoint;

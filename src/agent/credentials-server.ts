@@ -134,8 +134,8 @@ export class CredentialsServer {
 
   /**
    * Where the host must send the credentials endpoint's traffic: each task with a task role, from its
-   * addresses, and the whole bridge (by its gateway), always, so that it is routed
-   * before any bridge container starts.
+   * addresses; and the bridge (by its gateway) always, so that what a bridge container asks before its
+   * own route exists is refused at once, from the start.
    */
   async routes(bridgeGateway: string): Promise<CredentialsRoutes> {
     const tasks: CredentialsRoute[] = [];

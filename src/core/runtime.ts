@@ -318,8 +318,9 @@ export interface CredentialsRoutes {
   /** From the host itself to its loopback, for host-network tasks. */
   hostTasks: boolean;
   /**
-   * The engine's default bridge as a whole, after every task's own route: a bridge container may ask as
-   * soon as it starts, before its address is known here and routed.
+   * The engine's default bridge (by its gateway): what it asks before its own route exists (a bridge
+   * container may ask as soon as it starts) is refused at once rather than sent off the host, so the SDKs'
+   * retry is routed.
    */
   bridge?: { gateway: string };
 }

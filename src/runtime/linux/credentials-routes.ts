@@ -1,12 +1,13 @@
 // The credentials endpoint (169.254.170.2:80) routed to an agent's credentials server, as ECS's agent
-// routes it, with iptables' nat table. Per scope (an agent), two chains: its tasks' own routes, first in
-// PREROUTING (traffic from containers) and OUTPUT (the host's own, for host-network tasks), and its bridge's,
-// last in PREROUTING. A task address's traffic is sent to the host's address on that task's network, where
-// the server listens, so no route_localnet is needed; the host's own goes to its loopback. Per source address,
-// so that several agents on one host each get their own tasks' requests; and the engine's default bridge as a
-// whole after all of those, because a bridge container may ask the moment it starts, before its agent has
-// learnt its address (the server still answers only a task's own containers). Rewritten whole and atomically
-// (iptables-restore) on every change.
+// routes it, with iptables. Per scope (an agent), two chains. Its tasks' routes, in the nat table, first in
+// PREROUTING (traffic from containers) and OUTPUT (the host's own, for host-network tasks): a task address's
+// traffic is sent to the host's address on that task's network, where the server listens, so no
+// route_localnet is needed; the host's own goes to its loopback. Per source address, so that several agents
+// on one host each get their own tasks' requests. And the bridge's, in the filter table, first in FORWARD:
+// a bridge container may ask the moment it starts, before its agent has learnt its address and routed it;
+// that connection is reset at once instead of leaving the host, and the SDKs' retry (botocore's container
+// provider tries 3 times, a second apart) is routed. Rewritten whole and atomically (iptables-restore) on
+// every change.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -39,17 +40,16 @@ export function interfaceName(value: string): string {
 }
 
 /** The chains' content, in iptables-restore's format (declaring a chain flushes it); the bridge by its interface, when found. */
-export function natRuleset(chains: { tasks: string; bridge: string }, routes: CredentialsRoutes, bridgeInterface?: string): string {
+export function ruleset(chains: { tasks: string; bridge: string }, routes: CredentialsRoutes, bridgeInterface?: string): string {
   const to = `-d ${CREDENTIALS_ENDPOINT.address}/32 -p tcp --dport ${CREDENTIALS_ENDPOINT.port}`;
   const { tasks, bridge } = chains;
-  const lines = ['*nat', `:${tasks} - [0:0]`, `:${bridge} - [0:0]`];
+  const lines = ['*nat', `:${tasks} - [0:0]`];
   for (const route of routes.tasks) {
     lines.push(`-A ${tasks} -s ${address(route.source)}/32 ${to} -j DNAT --to-destination ${address(route.gateway)}:${port(routes.port)}`);
   }
   if (routes.hostTasks) lines.push(`-A ${tasks} -m addrtype --src-type LOCAL ${to} -j DNAT --to-destination 127.0.0.1:${port(routes.port)}`);
-  if (routes.bridge && bridgeInterface) {
-    lines.push(`-A ${bridge} -i ${interfaceName(bridgeInterface)} ${to} -j DNAT --to-destination ${address(routes.bridge.gateway)}:${port(routes.port)}`);
-  }
+  lines.push('COMMIT', '*filter', `:${bridge} - [0:0]`);
+  if (routes.bridge && bridgeInterface) lines.push(`-A ${bridge} -i ${interfaceName(bridgeInterface)} ${to} -j REJECT --reject-with tcp-reset`);
   lines.push('COMMIT', '');
   return lines.join('\n');
 }
@@ -64,11 +64,11 @@ async function interfaceWith(address: string): Promise<string | undefined> {
   return lines.find((m) => m?.[2] === address)?.[1];
 }
 
-/** Where each chain is hooked: the tasks' first in both hooks, the bridge's last in PREROUTING. */
+/** Where each chain is hooked: first in each hook, before Docker's own rules. */
 const hooks = (chains: { tasks: string; bridge: string }) => [
-  { hook: 'PREROUTING', chain: chains.tasks, first: true },
-  { hook: 'OUTPUT', chain: chains.tasks, first: true },
-  { hook: 'PREROUTING', chain: chains.bridge, first: false },
+  { table: 'nat', hook: 'PREROUTING', chain: chains.tasks },
+  { table: 'nat', hook: 'OUTPUT', chain: chains.tasks },
+  { table: 'filter', hook: 'FORWARD', chain: chains.bridge },
 ];
 
 export class IptablesCredentialsRoutes implements CredentialsRouting {
@@ -91,20 +91,18 @@ export class IptablesCredentialsRoutes implements CredentialsRouting {
   private async write(chains: { tasks: string; bridge: string }, routes: CredentialsRoutes): Promise<void> {
     if (routes.tasks.length === 0 && !routes.hostTasks && !routes.bridge) {
       this.hooked.delete(chains.tasks);
-      for (const { hook, chain } of hooks(chains)) while (await this.iptables.succeeds(['-t', 'nat', '-D', hook, '-j', chain]));
-      for (const chain of [chains.tasks, chains.bridge]) {
-        if (!(await this.iptables.succeeds(['-t', 'nat', '-n', '-L', chain]))) continue;
-        await this.iptables.exec(['-t', 'nat', '-F', chain]);
-        await this.iptables.exec(['-t', 'nat', '-X', chain]);
+      for (const { table, hook, chain } of hooks(chains)) while (await this.iptables.succeeds(['-t', table, '-D', hook, '-j', chain]));
+      for (const [table, chain] of [['nat', chains.tasks], ['filter', chains.bridge]] as const) {
+        if (!(await this.iptables.succeeds(['-t', table, '-n', '-L', chain]))) continue;
+        await this.iptables.exec(['-t', table, '-F', chain]);
+        await this.iptables.exec(['-t', table, '-X', chain]);
       }
       return;
     }
-    await this.iptables.restore(natRuleset(chains, routes, routes.bridge && (await interfaceWith(routes.bridge.gateway))));
+    await this.iptables.restore(ruleset(chains, routes, routes.bridge && (await interfaceWith(routes.bridge.gateway))));
     if (this.hooked.has(chains.tasks)) return;
-    // The tasks' routes come before Docker's own DNAT rules (published ports) and every bridge route.
-    for (const { hook, chain, first } of hooks(chains)) {
-      if (await this.iptables.succeeds(['-t', 'nat', '-C', hook, '-j', chain])) continue;
-      await this.iptables.exec(['-t', 'nat', ...(first ? ['-I', hook, '1'] : ['-A', hook]), '-j', chain]);
+    for (const { table, hook, chain } of hooks(chains)) {
+      if (!(await this.iptables.succeeds(['-t', table, '-C', hook, '-j', chain]))) await this.iptables.exec(['-t', table, '-I', hook, '1', '-j', chain]);
     }
     this.hooked.add(chains.tasks);
   }
