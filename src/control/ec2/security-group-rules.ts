@@ -14,7 +14,7 @@ export interface RuleEntry {
   protocol: string;
   fromPort?: number;
   toPort?: number;
-  source: { cidr: string; description?: string } | { groupId: string; userId?: string; description?: string };
+  source: ({ cidr: string } | { cidrIpv6: string } | { prefixListId: string } | { groupId: string; userId?: string }) & { description?: string };
 }
 
 const PROTOCOL_NAMES: Record<string, string> = { '6': 'tcp', '17': 'udp', '1': 'icmp', all: '-1', '-1': '-1', tcp: 'tcp', udp: 'udp', icmp: 'icmp' };
@@ -53,6 +53,12 @@ export function requestedEntries(
         if (!parseCidr(cidr)) throw new InvalidParameterValue(`CIDR block ${cidr} is malformed`);
         return { cidr, ...(r.Description !== undefined && { description: r.Description }) };
       }),
+      ...(p.Ipv6Ranges ?? []).map((r) => {
+        const cidrIpv6 = r.CidrIpv6 ?? '';
+        if (!IPV6_CIDR.test(cidrIpv6)) throw new InvalidParameterValue(`CIDR block ${cidrIpv6} is malformed`);
+        return { cidrIpv6, ...(r.Description !== undefined && { description: r.Description }) };
+      }),
+      ...(p.PrefixListIds ?? []).map((l) => ({ prefixListId: l.PrefixListId ?? '', ...(l.Description !== undefined && { description: l.Description }) })),
       ...(p.UserIdGroupPairs ?? []).map((g) => ({
         groupId: resolveGroup(g),
         userId: g.UserId ?? owner,
@@ -60,7 +66,7 @@ export function requestedEntries(
       })),
     ];
     if (sources.length === 0) {
-      throw new InvalidParameterValue('The request must contain at least one of: CidrIp, IpRanges, UserIdGroupPairs.');
+      throw new InvalidParameterValue('The request must contain at least one of: CidrIp, IpRanges, Ipv6Ranges, PrefixListIds, UserIdGroupPairs.');
     }
     return sources.map((source) => ({ protocol, ...ports, source }));
   });
@@ -82,7 +88,13 @@ export const sameRule = (a: RuleEntry, b: RuleEntry) =>
   a.protocol === b.protocol &&
   (a.fromPort ?? -1) === (b.fromPort ?? -1) &&
   (a.toPort ?? -1) === (b.toPort ?? -1) &&
-  ('cidr' in a.source ? 'cidr' in b.source && a.source.cidr === b.source.cidr : 'groupId' in b.source && a.source.groupId === b.source.groupId);
+  peerOf(a.source) === peerOf(b.source);
+
+/** What a source names: an IPv4 or IPv6 block, a prefix list or a group (their forms never collide). */
+const peerOf = (s: RuleEntry['source']) => ('cidr' in s ? s.cidr : 'cidrIpv6' in s ? s.cidrIpv6 : 'prefixListId' in s ? s.prefixListId : s.groupId);
+
+/** An IPv6 block as EC2 takes it (hex groups, `::` once, a prefix of 0 to 128); Wharf keeps such rules but enforces IPv4 only. */
+const IPV6_CIDR = /^(?=.*:)[0-9a-fA-F:]{2,39}\/(12[0-8]|1[01]\d|\d?\d)$/;
 
 /** Protocols whose permissions carry ports (or ICMP type and code); the others cover every port. */
 const HAS_PORTS = new Set(['tcp', 'udp', 'icmp', '58']);
@@ -94,7 +106,14 @@ export function entryOf(rule: SecurityGroupRuleRecord): RuleEntry {
   return {
     protocol: rule.IpProtocol,
     ...ports,
-    source: rule.CidrIpv4 !== undefined ? { cidr: rule.CidrIpv4, ...description } : { groupId: rule.ReferencedGroupInfo!.GroupId!, userId: rule.ReferencedGroupInfo!.UserId, ...description },
+    source:
+      rule.CidrIpv4 !== undefined
+        ? { cidr: rule.CidrIpv4, ...description }
+        : rule.CidrIpv6 !== undefined
+          ? { cidrIpv6: rule.CidrIpv6, ...description }
+          : rule.PrefixListId !== undefined
+            ? { prefixListId: rule.PrefixListId, ...description }
+            : { groupId: rule.ReferencedGroupInfo!.GroupId!, userId: rule.ReferencedGroupInfo!.UserId, ...description },
   };
 }
 
@@ -109,7 +128,13 @@ export function ruleOf(group: Pick<SecurityGroupRecord, 'GroupId' | 'OwnerId'>, 
     IpProtocol: entry.protocol,
     FromPort: entry.fromPort ?? -1,
     ToPort: entry.toPort ?? -1,
-    ...('cidr' in s ? { CidrIpv4: s.cidr } : { ReferencedGroupInfo: { GroupId: s.groupId, UserId: s.userId ?? group.OwnerId } }),
+    ...('cidr' in s
+      ? { CidrIpv4: s.cidr }
+      : 'cidrIpv6' in s
+        ? { CidrIpv6: s.cidrIpv6 }
+        : 'prefixListId' in s
+          ? { PrefixListId: s.prefixListId }
+          : { ReferencedGroupInfo: { GroupId: s.groupId, UserId: s.userId ?? group.OwnerId } }),
     ...(s.description !== undefined && { Description: s.description }),
     Tags: tags,
     ...(arn !== undefined && { SecurityGroupRuleArn: arn }),
@@ -122,6 +147,8 @@ export function entriesOf(permissions: readonly IpPermission[]): RuleEntry[] {
     const base = { protocol: p.IpProtocol!, ...(p.FromPort !== undefined && { fromPort: p.FromPort }), ...(p.ToPort !== undefined && { toPort: p.ToPort }) };
     return [
       ...(p.IpRanges ?? []).map((r) => ({ ...base, source: { cidr: r.CidrIp!, ...(r.Description !== undefined && { description: r.Description }) } })),
+      ...(p.Ipv6Ranges ?? []).map((r) => ({ ...base, source: { cidrIpv6: r.CidrIpv6!, ...(r.Description !== undefined && { description: r.Description }) } })),
+      ...(p.PrefixListIds ?? []).map((l) => ({ ...base, source: { prefixListId: l.PrefixListId!, ...(l.Description !== undefined && { description: l.Description }) } })),
       ...(p.UserIdGroupPairs ?? []).map((g) => ({
         ...base,
         source: { groupId: g.GroupId!, ...(g.UserId !== undefined && { userId: g.UserId }), ...(g.Description !== undefined && { description: g.Description }) },
@@ -150,7 +177,10 @@ export function permissionsOf(rules: readonly SecurityGroupRuleRecord[]): IpPerm
       byKey.set(key, p);
     }
     const s = e.source;
-    if ('cidr' in s) p.IpRanges!.push({ CidrIp: s.cidr, ...(s.description !== undefined && { Description: s.description }) });
+    const described = s.description !== undefined ? { Description: s.description } : {};
+    if ('cidr' in s) p.IpRanges!.push({ CidrIp: s.cidr, ...described });
+    else if ('cidrIpv6' in s) p.Ipv6Ranges!.push({ CidrIpv6: s.cidrIpv6, ...described });
+    else if ('prefixListId' in s) p.PrefixListIds!.push({ PrefixListId: s.prefixListId, ...described });
     else p.UserIdGroupPairs!.push({ GroupId: s.groupId, ...(s.userId !== undefined && { UserId: s.userId }), ...(s.description !== undefined && { Description: s.description }) });
   }
   return [...byKey.values()];
@@ -163,7 +193,7 @@ export function withRules(group: SecurityGroupRecord, rules: SecurityGroupRuleRe
 
 /** How EC2 names a rule in its duplicate error: `peer: 0.0.0.0/0, TCP, from port: 80, to port: 80, ALLOW`. */
 function describeRule(e: RuleEntry): string {
-  const peer = 'cidr' in e.source ? e.source.cidr : e.source.groupId;
+  const peer = peerOf(e.source);
   const protocol = e.protocol === '-1' ? 'ALL' : e.protocol.toUpperCase();
   const ports = e.fromPort !== undefined ? `, from port: ${e.fromPort}, to port: ${e.toPort}` : '';
   return `peer: ${peer}, ${protocol}${ports}, ALLOW`;
