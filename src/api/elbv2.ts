@@ -40,6 +40,17 @@ import { describeAccountLimits } from '../control/elbv2/describe-account-limits.
 import { modifyIpPools } from '../control/elbv2/modify-ip-pools.js';
 import { getResourcePolicy } from '../control/elbv2/get-resource-policy.js';
 import { describeSSLPolicies } from '../control/elbv2/describe-ssl-policies.js';
+import { createTrustStore } from '../control/elbv2/create-trust-store.js';
+import { describeTrustStores } from '../control/elbv2/describe-trust-stores.js';
+import { modifyTrustStore } from '../control/elbv2/modify-trust-store.js';
+import { deleteTrustStore } from '../control/elbv2/delete-trust-store.js';
+import { getTrustStoreCaCertificatesBundle } from '../control/elbv2/get-trust-store-ca-certificates-bundle.js';
+import { addTrustStoreRevocations } from '../control/elbv2/add-trust-store-revocations.js';
+import { removeTrustStoreRevocations } from '../control/elbv2/remove-trust-store-revocations.js';
+import { describeTrustStoreRevocations } from '../control/elbv2/describe-trust-store-revocations.js';
+import { getTrustStoreRevocationContent } from '../control/elbv2/get-trust-store-revocation-content.js';
+import { describeTrustStoreAssociations } from '../control/elbv2/describe-trust-store-associations.js';
+import { deleteSharedTrustStoreAssociation } from '../control/elbv2/delete-shared-trust-store-association.js';
 import { loadModel } from '../protocol/model.js';
 import type { ServiceModule } from './module.js';
 import { LoadBalancerController } from '../control/elbv2/load-balancer-controller.js';
@@ -91,9 +102,20 @@ export const elbv2: ServiceModule = {
       ModifyIpPools: (input) => modifyIpPools(ctx, input),
       GetResourcePolicy: (input) => getResourcePolicy(ctx, input),
       DescribeSSLPolicies: (input) => describeSSLPolicies(ctx, input),
+      CreateTrustStore: (input) => createTrustStore(ctx, input),
+      DescribeTrustStores: (input) => describeTrustStores(ctx, input),
+      ModifyTrustStore: (input) => modifyTrustStore(ctx, input),
+      DeleteTrustStore: (input) => deleteTrustStore(ctx, input),
+      GetTrustStoreCaCertificatesBundle: (input) => getTrustStoreCaCertificatesBundle(ctx, input),
+      AddTrustStoreRevocations: (input) => addTrustStoreRevocations(ctx, input),
+      RemoveTrustStoreRevocations: (input) => removeTrustStoreRevocations(ctx, input),
+      DescribeTrustStoreRevocations: (input) => describeTrustStoreRevocations(ctx, input),
+      GetTrustStoreRevocationContent: (input) => getTrustStoreRevocationContent(ctx, input),
+      DescribeTrustStoreAssociations: (input) => describeTrustStoreAssociations(ctx, input),
+      DeleteSharedTrustStoreAssociation: (input) => deleteSharedTrustStoreAssociation(ctx, input),
     },
   }),
-  authorization: { taggedKinds: ['loadBalancer', 'targetGroup', 'listener', 'rule'] },
+  authorization: { taggedKinds: ['loadBalancer', 'targetGroup', 'listener', 'rule', 'trustStore'] },
   // Targets follow each region's ECS services.
   controllers: (ctx, signal) => [new ServiceTargetsController(ctx).run(signal)],
   // The data plane's manager runs where a data plane is (ctx.loadBalancers), once for every region.

@@ -1,4 +1,5 @@
 import type { Partition } from '../core/arn.js';
+import type { S3ObjectReader } from '../core/elbv2.js';
 import type { LoadBalancerDataPlane } from '../core/load-balancer.js';
 import type { Ids, Logger, Timer } from '../core/ports.js';
 import type { State } from './state.js';
@@ -20,4 +21,6 @@ export interface ControlContext {
    * (CreateListener asks it for ports; ELBv2's controller keeps it serving the records).
    */
   loadBalancers?: { dataPlane: LoadBalancerDataPlane; address: string };
+  /** S3 objects, where this control plane serves S3 (ELBv2 trust stores read their CA bundles there). */
+  s3Objects?: S3ObjectReader;
 }

@@ -96,6 +96,14 @@ export interface TrustStoreRecord extends TrustStore {
   tags: Tag[];
 }
 
+/**
+ * Where ELBv2 reads the S3 objects trust stores are made from (CA bundles, revocation lists): an object's
+ * bytes, or undefined when there is no such bucket, key or version. Served by S3 once Wharf has it.
+ */
+export interface S3ObjectReader {
+  read(bucket: string, key: string, version?: string): Promise<Uint8Array | undefined>;
+}
+
 /** One revocation list added with AddTrustStoreRevocations. */
 export interface TrustStoreRevocationRecord {
   RevocationId: number;

@@ -28,7 +28,27 @@ export interface DataPlaneFrontend {
   /** HTTP listeners: headers set on every response, and whether the Server header is taken out (listener attributes). */
   responseHeaders?: { name: string; value: string }[];
   removeServerHeader?: boolean;
+  /** HTTPS listeners with mutual TLS (ELBv2's MutualAuthentication). */
+  mutualTls?: DataPlaneMutualTls;
 }
+
+/**
+ * verify: clients must present a certificate the trust store's CAs issued and its revocation lists do not
+ * revoke; its details reach the targets in headers. passthrough: a client's certificate, if any, is passed on
+ * unverified. Header names are the listener attributes' (`routing.http.request.x_amzn_mtls_*.header_name`).
+ */
+export type DataPlaneMutualTls =
+  | {
+      mode: 'verify';
+      /** PEM CA certificates. */
+      caCertificates: string;
+      /** PEM CRLs, absent when none. */
+      revocations?: string;
+      ignoreExpiry: boolean;
+      advertiseCaNames: boolean;
+      headers: { serialNumber: string; issuer: string; subject: string; validity: string; leaf: string };
+    }
+  | { mode: 'passthrough'; headers: { certificate: string } };
 
 export interface DataPlaneRule {
   conditions: RuleCondition[];

@@ -67,7 +67,7 @@ export function renderHaproxyConfig(input: HaproxyConfigInput): string {
 }
 
 function renderFrontend(f: DataPlaneFrontend, input: HaproxyConfigInput): string[] {
-  const tls = f.certificates.length > 0 ? ` ssl ${f.certificates.map((pem) => `crt ${word(input.certificateFile(pem))}`).join(' ')}${tlsPolicy(f.tls)}` : '';
+  const tls = f.certificates.length > 0 ? ` ssl ${f.certificates.map((pem) => `crt ${word(input.certificateFile(pem))}`).join(' ')}${tlsPolicy(f.tls)}${mutualTlsBind(f, input)}` : '';
   const lines = [`frontend ${frontendName(f.id)}`, `  mode ${f.mode}`, `  bind ${serverAddress(f.address)}:${port(f.port)}${tls}`, `  timeout client ${seconds(f.idleTimeoutSeconds)}`];
   if (f.mode === 'tcp') {
     // NLB listeners have a default action only: forward to one target group.
@@ -77,6 +77,7 @@ function renderFrontend(f: DataPlaneFrontend, input: HaproxyConfigInput): string
   }
   const scheme = tls ? 'https' : 'http';
   lines.push('  option forwardfor', `  http-request set-header X-Forwarded-Proto ${scheme}`, `  http-request set-header X-Forwarded-Port ${f.port}`);
+  if (f.mutualTls && tls) lines.push(...mutualTlsHeaders(f.mutualTls));
   if (f.removeServerHeader) lines.push('  http-response del-header server');
   for (const header of f.responseHeaders ?? []) lines.push(`  http-response set-header ${headerName(header.name)} ${word(logFormatText(header.value))}`);
   const only = f.rules.length === 1 ? f.rules[0]!.action : undefined;
@@ -111,6 +112,46 @@ function tlsPolicy(policy: DataPlaneFrontend['tls']): string {
   if (policy.ciphers.length) options.push(`ciphers ${cipherList(policy.ciphers, legacy ? 0 : undefined)}`);
   if (policy.suites.length) options.push(`ciphersuites ${cipherList(policy.suites)}`);
   return ` ${options.join(' ')}`;
+}
+
+/** The files a frontend's configuration names, by their PEM content: certificates, CA bundles, revocation lists. */
+export const frontendFiles = (f: DataPlaneFrontend): string[] => [
+  ...f.certificates,
+  ...(f.mutualTls?.mode === 'verify' ? [f.mutualTls.caCertificates, ...(f.mutualTls.revocations ? [f.mutualTls.revocations] : [])] : []),
+];
+
+/** X509_V_ERR_CERT_HAS_EXPIRED and X509_V_ERR_CERT_NOT_YET_VALID: what IgnoreClientCertificateExpiry lets through. */
+const EXPIRY_ERRORS = '9,10';
+
+function mutualTlsBind(f: DataPlaneFrontend, input: HaproxyConfigInput): string {
+  const m = f.mutualTls;
+  if (!m) return '';
+  if (m.mode === 'verify') {
+    const crl = m.revocations ? ` crl-file ${word(input.certificateFile(m.revocations))}` : '';
+    return ` verify required ca-file ${word(input.certificateFile(m.caCertificates))}${crl}${m.ignoreExpiry ? ` crt-ignore-err ${EXPIRY_ERRORS}` : ''}${m.advertiseCaNames ? '' : ' no-ca-names'}`;
+  }
+  // Passthrough asks for a certificate and takes any, or none. HAProxy wants a CA file to ask with: the
+  // listener's own certificate serves, as nothing is verified against it.
+  return ` verify optional ca-file ${word(input.certificateFile(f.certificates[0]!))} ca-ignore-err all crt-ignore-err all no-ca-names`;
+}
+
+// The client certificate as ELBv2 passes it: URL-encoded PEM (`%0A` newlines, `%20` spaces; base64 has no
+// other character to encode but `+`, `/` and `=`, which ELBv2 leaves as they are too).
+const LEAF_PEM = '-----BEGIN%20CERTIFICATE-----%0A%[ssl_c_der,base64]%0A-----END%20CERTIFICATE-----%0A';
+
+/** The headers that carry the client's certificate to targets; a client's own headers of those names are dropped first. */
+function mutualTlsHeaders(m: NonNullable<DataPlaneFrontend['mutualTls']>): string[] {
+  const values: [string, string][] =
+    m.mode === 'verify'
+      ? [
+          [m.headers.serialNumber, '%[ssl_c_serial,hex]'],
+          [m.headers.issuer, '%[ssl_c_i_dn(,0,rfc2253)]'],
+          [m.headers.subject, '%[ssl_c_s_dn(,0,rfc2253)]'],
+          [m.headers.validity, 'NotBefore=%[ssl_c_notbefore];NotAfter=%[ssl_c_notafter]'],
+          [m.headers.leaf, LEAF_PEM],
+        ]
+      : [[m.headers.certificate, LEAF_PEM]];
+  return values.flatMap(([name, value]) => [`  http-request del-header ${headerName(name)}`, `  http-request set-header ${headerName(name)} ${word(value)} if { ssl_c_used }`]);
 }
 
 function renderAction(action: DataPlaneAction, when: string, listener: { scheme: string; port: number }): string[] {

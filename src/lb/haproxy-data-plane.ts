@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import type { DataPlaneBackend, DataPlaneConfig, DataPlaneFrontend, DataPlaneRefusal, LoadBalancerDataPlane, TargetHealthReport } from '../core/load-balancer.js';
 import { targetHealthKey } from '../core/load-balancer.js';
 import type { Logger } from '../core/ports.js';
-import { backendName, renderHaproxyConfig, slotName, type HaproxyPaths, type SlotTable } from './haproxy-config.js';
+import { backendName, frontendFiles, renderHaproxyConfig, slotName, type HaproxyPaths, type SlotTable } from './haproxy-config.js';
 import { HaproxyEncodingError, port, runtimeCommand as command, serverAddress } from './haproxy-encoding.js';
 import { targetHealth } from './haproxy-health.js';
 import { parseShowStat, runtimeCommand } from './haproxy-runtime.js';
@@ -141,7 +141,7 @@ export class HaproxyDataPlane implements LoadBalancerDataPlane {
       this.current = { config, structure: '', slots: new Map() };
       return [];
     }
-    for (const pem of new Set(config.frontends.flatMap((f) => f.certificates))) writeFileSync(this.certificateFile(pem), pem, { mode: 0o600 });
+    for (const pem of new Set(config.frontends.flatMap(frontendFiles))) writeFileSync(this.certificateFile(pem), pem, { mode: 0o600 });
     let refused: DataPlaneRefusal[] = [];
     let plan = this.plan(config);
     if (!this.master || plan.structure !== this.current.structure) {

@@ -4,7 +4,7 @@ import { DuplicateListener } from '../../core/elbv2-errors.js';
 import { ValidationError } from '../../core/errors.js';
 import type { ControlContext } from '../context.js';
 import { checkActions } from './actions.js';
-import { checkCertificates, checkPortFree, checkProtocol, checkSslPolicy } from './listeners.js';
+import { checkCertificates, checkMutualAuthentication, checkPortFree, checkProtocol, checkSslPolicy } from './listeners.js';
 import { elbId, resolveLoadBalancer } from './lookups.js';
 import { validateTags } from './tags.js';
 import { listenersByLoadBalancer } from './indexes.js';
@@ -27,6 +27,7 @@ export async function createListener(ctx: ControlContext, input: CreateListenerI
   const { record, created } = await ctx.state.mutate((tx) => {
     resolveLoadBalancer(tx, lbArn);
     const certificates = checkCertificates(tx, protocol, input.Certificates ?? []);
+    const mutual = checkMutualAuthentication(tx, protocol, input.MutualAuthentication);
     const actions = checkActions(ctx.state, lb, protocol, input.DefaultActions ?? []);
     const existing = ctx.state.where(listenersByLoadBalancer, lbArn).find((l) => l.Port === port);
     if (existing) {
@@ -43,6 +44,7 @@ export async function createListener(ctx: ControlContext, input: CreateListenerI
       Protocol: protocol,
       ...(tls ? { Certificates: certificates, SslPolicy: checkSslPolicy(input.SslPolicy) } : {}),
       DefaultActions: actions,
+      ...(mutual && { MutualAuthentication: mutual }),
       tags,
       defaultRuleArn: ruleArn(arn, elbId(ctx.ids)),
     };

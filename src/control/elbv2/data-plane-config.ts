@@ -7,9 +7,9 @@ import { lastSegment } from '../../core/arn.js';
 import { isHttpProtocol, type ListenerRecord, type TargetGroupRecord } from '../../core/elbv2.js';
 import { sslPolicy } from '../../core/elbv2-ssl-policies.js';
 import { parseIpv4 } from '../../core/ipv4.js';
-import type { DataPlaneAction, DataPlaneBackend, DataPlaneConfig, DataPlaneFrontend } from '../../core/load-balancer.js';
+import type { DataPlaneAction, DataPlaneBackend, DataPlaneConfig, DataPlaneFrontend, DataPlaneMutualTls } from '../../core/load-balancer.js';
 import type { State } from '../state.js';
-import { listenerAttributes, responseHeaders, SERVER_HEADER, TCP_IDLE_TIMEOUT } from './listeners.js';
+import { listenerAttributes, requestHeaderAttribute, responseHeaders, SERVER_HEADER, TCP_IDLE_TIMEOUT, TLS_REQUEST_HEADERS } from './listeners.js';
 import { forwardedGroups } from './lookups.js';
 import { listenerRules } from './rules.js';
 import { targetKey } from './targets.js';
@@ -46,6 +46,7 @@ export function dataPlaneConfig(state: Reader, options: DataPlaneOptions): DataP
         responseHeaders: responseHeaders(attributes),
         removeServerHeader: attributes[SERVER_HEADER] === 'false',
       }),
+      ...mutualTls(state, listener, attributes),
     });
   }
   const backends = [...used]
@@ -63,6 +64,33 @@ function certificates(state: Reader, listener: ListenerRecord): string[] {
     const cert = state.get('certificate', arn);
     return cert ? [[cert.certificate, cert.certificateChain, cert.privateKey].filter(Boolean).map((pem) => pem!.trim()).join('\n') + '\n'] : [];
   });
+}
+
+/** The listener's MutualAuthentication for the data plane; a trust store gone (deleted under it) serves none. */
+function mutualTls(state: Reader, listener: ListenerRecord, attributes: Record<string, string>): { mutualTls?: DataPlaneMutualTls } {
+  const m = listener.MutualAuthentication;
+  const header = (key: keyof typeof TLS_REQUEST_HEADERS) => attributes[requestHeaderAttribute(key)] ?? TLS_REQUEST_HEADERS[key];
+  if (m?.Mode === 'passthrough') return { mutualTls: { mode: 'passthrough', headers: { certificate: header('x_amzn_mtls_clientcert') } } };
+  if (m?.Mode !== 'verify') return {};
+  const store = state.get('trustStore', m.TrustStoreArn!);
+  if (!store) return {};
+  const revocations = store.revocations.map((r) => r.content).join('');
+  return {
+    mutualTls: {
+      mode: 'verify',
+      caCertificates: store.caCertificates,
+      ...(revocations && { revocations }),
+      ignoreExpiry: m.IgnoreClientCertificateExpiry === true,
+      advertiseCaNames: m.AdvertiseTrustStoreCaNames === 'on',
+      headers: {
+        serialNumber: header('x_amzn_mtls_clientcert_serial_number'),
+        issuer: header('x_amzn_mtls_clientcert_issuer'),
+        subject: header('x_amzn_mtls_clientcert_subject'),
+        validity: header('x_amzn_mtls_clientcert_validity'),
+        leaf: header('x_amzn_mtls_clientcert_leaf'),
+      },
+    },
+  };
 }
 
 function action(a: Action): DataPlaneAction {

@@ -1,12 +1,13 @@
 // What the listener operations share: protocol and certificate checks, and port conflicts (every
 // listener binds its port on this host, so two load balancers cannot both listen on one port).
-import type { Certificate } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { Certificate, MutualAuthenticationAttributes } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { ListenerRecord, LoadBalancerRecord } from '../../core/elbv2.js';
 import { sslPolicy } from '../../core/elbv2-ssl-policies.js';
 import { CertificateNotFound, InvalidConfigurationRequest, SSLPolicyNotFound, UnsupportedProtocol } from '../../core/elbv2-errors.js';
 import { ValidationError } from '../../core/errors.js';
 import type { ControlContext } from '../context.js';
 import type { State } from '../state.js';
+import { resolveTrustStore } from './trust-stores.js';
 
 const PROTOCOLS = { application: ['HTTP', 'HTTPS'], network: ['TCP', 'TLS'] };
 export const DEFAULT_SSL_POLICY = 'ELBSecurityPolicy-2016-08';
@@ -130,4 +131,29 @@ export function checkListenerAttributes(listener: Pick<ListenerRecord, 'Protocol
     result[Key] = Value;
   }
   return result;
+}
+
+/**
+ * A listener's mutual TLS, as ELBv2 checks it: HTTPS listeners only; `verify` against an existing trust
+ * store; `passthrough` without one (the client's certificate is passed on unverified); `off`.
+ */
+export function checkMutualAuthentication(reader: Pick<State, 'get'>, protocol: string, given: MutualAuthenticationAttributes | undefined): MutualAuthenticationAttributes | undefined {
+  if (!given) return undefined;
+  const mode = given.Mode ?? 'off';
+  if (!['off', 'passthrough', 'verify'].includes(mode)) throw new ValidationError(`Mutual authentication mode '${mode}' must be one of 'off, passthrough, verify'`);
+  if (mode === 'off') return { Mode: 'off' };
+  if (protocol !== 'HTTPS') throw new ValidationError(`Mutual authentication is only supported for HTTPS listeners, not ${protocol}`);
+  if (mode === 'passthrough') {
+    if (given.TrustStoreArn) throw new ValidationError('A trust store cannot be specified in passthrough mode');
+    return { Mode: 'passthrough' };
+  }
+  if (!given.TrustStoreArn) throw new ValidationError('A trust store must be specified in verify mode');
+  resolveTrustStore(reader, given.TrustStoreArn);
+  return {
+    Mode: 'verify',
+    TrustStoreArn: given.TrustStoreArn,
+    IgnoreClientCertificateExpiry: given.IgnoreClientCertificateExpiry ?? false,
+    TrustStoreAssociationStatus: 'active',
+    AdvertiseTrustStoreCaNames: given.AdvertiseTrustStoreCaNames ?? 'off',
+  };
 }

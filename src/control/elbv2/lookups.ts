@@ -70,7 +70,7 @@ export function page<T>(items: Iterable<T>, key: (item: T) => string, request: {
 }
 
 /** Names of load balancers and target groups: 1-32 alphanumerics and hyphens, no hyphen at either end. */
-export function validateName(what: 'Load balancer' | 'Target group', name: string): void {
+export function validateName(what: 'Load balancer' | 'Target group' | 'Trust store', name: string): void {
   if (name.length > 32) throw new ValidationError(`${what} name '${name}' cannot be longer than '32' characters`);
   if (!/^[A-Za-z0-9-]+$/.test(name)) throw new ValidationError(`${what} name '${name}' can only contain characters that are alphanumeric characters or hyphens(-)`);
   if (name.startsWith('-') || name.endsWith('-')) throw new ValidationError(`${what} name '${name}' cannot begin or end with a hyphen(-)`);

@@ -3,7 +3,7 @@ import type { ListenerProtocol, ListenerRecord } from '../../core/elbv2.js';
 import { DuplicateListener } from '../../core/elbv2-errors.js';
 import type { ControlContext } from '../context.js';
 import { checkActions } from './actions.js';
-import { checkCertificates, checkPortFree, checkProtocol, checkSslPolicy } from './listeners.js';
+import { checkCertificates, checkMutualAuthentication, checkPortFree, checkProtocol, checkSslPolicy } from './listeners.js';
 import { resolveListener, resolveLoadBalancer } from './lookups.js';
 import { listenersByLoadBalancer } from './indexes.js';
 
@@ -21,12 +21,14 @@ export async function modifyListener(ctx: ControlContext, input: ModifyListenerI
       throw new DuplicateListener('A listener already exists on this port for this load balancer');
     const tls = protocol === 'HTTPS' || protocol === 'TLS';
     const certificates = checkCertificates(tx, protocol, input.Certificates ?? (tls ? listener.Certificates ?? [] : []));
-    const { Certificates: _c, SslPolicy: _s, extraCertificates, ...rest } = listener;
+    const mutual = checkMutualAuthentication(tx, protocol, input.MutualAuthentication ?? (tls ? listener.MutualAuthentication : undefined));
+    const { Certificates: _c, SslPolicy: _s, MutualAuthentication: _m, extraCertificates, ...rest } = listener;
     const next: ListenerRecord = {
       ...rest,
       Port: port,
       Protocol: protocol,
       ...(tls ? { Certificates: certificates, SslPolicy: checkSslPolicy(input.SslPolicy ?? listener.SslPolicy), ...(extraCertificates && { extraCertificates }) } : {}),
+      ...(mutual && { MutualAuthentication: mutual }),
       DefaultActions: input.DefaultActions ? checkActions(ctx.state, lb, protocol, input.DefaultActions) : listener.DefaultActions,
     };
     return tx.put('listener', listener.ListenerArn, next);

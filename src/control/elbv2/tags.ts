@@ -1,14 +1,14 @@
 // ELBv2 tags (AddTags, RemoveTags, DescribeTags): on load balancers, target groups, listeners and rules,
 // at most 50 per resource, keys unique within a request.
 import type { ElbTag } from '../../core/elbv2.js';
-import { DuplicateTagKeys, ListenerNotFound, LoadBalancerNotFound, RuleNotFound, TargetGroupNotFound, TooManyTags } from '../../core/elbv2-errors.js';
+import { DuplicateTagKeys, ListenerNotFound, LoadBalancerNotFound, RuleNotFound, TargetGroupNotFound, TooManyTags, TrustStoreNotFound } from '../../core/elbv2-errors.js';
 import { ValidationError } from '../../core/errors.js';
 import type { Kind } from '../../core/records.js';
 import type { Transaction } from '../state.js';
 
 export const MAX_TAGS = 50;
 
-type TaggedKind = Extract<Kind, 'loadBalancer' | 'targetGroup' | 'listener' | 'rule'>;
+type TaggedKind = Extract<Kind, 'loadBalancer' | 'targetGroup' | 'listener' | 'rule' | 'trustStore'>;
 
 /** The kind of record an ELBv2 ARN names, from its resource type. */
 export function taggedKind(arn: string): TaggedKind {
@@ -17,6 +17,7 @@ export function taggedKind(arn: string): TaggedKind {
   if (resource.startsWith('targetgroup/')) return 'targetGroup';
   if (resource.startsWith('listener-rule/')) return 'rule';
   if (resource.startsWith('listener/')) return 'listener';
+  if (resource.startsWith('truststore/')) return 'trustStore';
   throw new ValidationError(`'${arn}' is not a valid ELB resource ARN`);
 }
 
@@ -25,6 +26,7 @@ const NOT_FOUND = {
   targetGroup: (arn: string) => new TargetGroupNotFound(`Target groups '${arn}' not found`),
   listener: (arn: string) => new ListenerNotFound(`Listener '${arn}' not found`),
   rule: (_arn: string) => new RuleNotFound('One or more rules not found'),
+  trustStore: (arn: string) => new TrustStoreNotFound(`Trust store '${arn}' not found`),
 };
 
 /** The tagged record an ARN names, or its kind's not-found error. */
