@@ -137,7 +137,7 @@ function mutualTlsBind(f: DataPlaneFrontend, input: HaproxyConfigInput): string 
 
 // The client certificate as ELBv2 passes it: URL-encoded PEM (`%0A` newlines, `%20` spaces; base64 has no
 // other character to encode but `+`, `/` and `=`, which ELBv2 leaves as they are too).
-const LEAF_PEM = '-----BEGIN%20CERTIFICATE-----%0A%[ssl_c_der,base64]%0A-----END%20CERTIFICATE-----%0A';
+const LEAF_PEM = `${logFormatText('-----BEGIN%20CERTIFICATE-----%0A')}%[ssl_c_der,base64]${logFormatText('%0A-----END%20CERTIFICATE-----%0A')}`;
 
 /** The headers that carry the client's certificate to targets; a client's own headers of those names are dropped first. */
 function mutualTlsHeaders(m: NonNullable<DataPlaneFrontend['mutualTls']>): string[] {
