@@ -23,16 +23,22 @@ export function resolveCluster(ctx: ControlContext, cluster: string | undefined,
 
 /**
  * A task definition by `family` (its latest ACTIVE revision), `family:revision` or ARN, whatever its
- * status; callers that launch tasks check the status themselves.
+ * status; callers that launch tasks check the status themselves. ECS words a missing one by operation:
+ * "Unable to describe task definition." (Describe/Deregister), "TaskDefinition not found." (launches).
  */
-export function resolveTaskDefinition(ctx: ControlContext, ref: string, reader: Reader = ctx.state): TaskDefinitionRecord {
+export function resolveTaskDefinition(
+  ctx: ControlContext,
+  ref: string,
+  reader: Reader = ctx.state,
+  notFound = 'Unable to describe task definition.',
+): TaskDefinitionRecord {
   const parsed = parseTaskDefinitionRef(ref);
   const found = !parsed
     ? undefined
     : parsed.revision === undefined
       ? latestActiveRevision(ctx, parsed.family)
       : reader.get('taskDefinition', taskDefinitionArn(ctx.partition, parsed.family, parsed.revision));
-  if (!found) throw new ClientException('Unable to describe task definition.');
+  if (!found) throw new ClientException(notFound);
   return found;
 }
 

@@ -119,8 +119,8 @@ describe('RunTask', () => {
     assert.equal(await run('web:1'), r1.taskDefinitionArn);
     assert.equal(await run(r1.taskDefinitionArn), r1.taskDefinitionArn);
     await rejects(run('web:3'), 'InvalidParameterException', 'TaskDefinition is inactive');
-    await rejects(run('web:9'), 'ClientException', 'Unable to describe task definition.');
-    await rejects(run('nothing'), 'ClientException', 'Unable to describe task definition.');
+    await rejects(run('web:9'), 'ClientException', 'TaskDefinition not found.');
+    await rejects(run('nothing'), 'ClientException', 'TaskDefinition not found.');
   });
 
   test('the cluster must exist', async () => {

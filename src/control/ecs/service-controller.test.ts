@@ -295,7 +295,7 @@ describe('bad input', () => {
 
   test('unknown cluster, service or task definition', async () => {
     await assert.rejects(create({ cluster: 'nope' }), { code: 'ClusterNotFoundException' });
-    await assert.rejects(create({ taskDefinition: 'nope' }), { code: 'ClientException', message: 'Unable to describe task definition.' });
+    await assert.rejects(create({ taskDefinition: 'nope' }), { code: 'ClientException', message: 'TaskDefinition not found.' });
     await assert.rejects(updateService(f.ctx, { service: 'nope', desiredCount: 1 }), { code: 'ServiceNotFoundException', message: 'Service not found.' });
     await assert.rejects(deleteService(f.ctx, { service: 'nope' }), { code: 'ServiceNotFoundException' });
     await assert.rejects(describeServices(f.ctx, { cluster: 'nope', services: ['web'] }), { code: 'ClusterNotFoundException' });

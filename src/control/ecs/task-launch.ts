@@ -54,7 +54,7 @@ export function refuseManagedVolumes(volumeConfigurations: readonly unknown[] | 
 /** The task definition a launch request names, once ECS would launch it: ACTIVE, with overrides and network settings that fit it. */
 export function launchableDefinition(ctx: ControlContext, request: LaunchRequest, reader?: Reader): TaskDefinitionRecord {
   refuseManagedVolumes(request.volumeConfigurations);
-  const definition = resolveTaskDefinition(ctx, request.taskDefinition ?? '', reader);
+  const definition = resolveTaskDefinition(ctx, request.taskDefinition ?? '', reader, 'TaskDefinition not found.');
   if (definition.status !== 'ACTIVE') throw new InvalidParameterException('TaskDefinition is inactive');
   const names = new Set(definition.containerDefinitions?.map((c) => c.name));
   for (const o of request.overrides?.containerOverrides ?? []) {
