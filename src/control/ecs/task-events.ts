@@ -92,7 +92,7 @@ export class TaskEventLog {
 
 /** The ECS members of a task record: Wharf's own bookkeeping and the tags stay out of the event. */
 function taskDetail(task: TaskRecord): Task {
-  const { clientToken: _t, clientRequest: _r, serviceAccounted: _a, tags: _g, containers, ...rest } = task;
+  const { clientToken: _t, clientRequest: _r, serviceAccounted: _a, protectedUntil: _p, tags: _g, containers, ...rest } = task;
   return { ...rest, containers: containers.map(({ essential: _e, healthCheck: _h, ...c }) => c) };
 }
 
