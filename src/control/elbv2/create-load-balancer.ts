@@ -24,7 +24,7 @@ export async function createLoadBalancer(ctx: ControlContext, input: CreateLoadB
   const scheme = input.Scheme ?? 'internet-facing';
   const tags = input.Tags ?? [];
   validateTags(tags);
-  const requested = [...(input.Subnets ?? []), ...(input.SubnetMappings ?? []).map((m) => m.SubnetId!)];
+  const requested = [...(input.Subnets ?? []), ...(input.SubnetMappings ?? []).map((m) => m.SubnetId ?? '')];
   const defaultVpc = requested.length === 0 ? await ensureDefaultVpc(ctx) : undefined;
 
   const { record, created } = await ctx.state.mutate((tx) => {

@@ -11,7 +11,7 @@ import { resolveLoadBalancer } from './lookups.js';
  * balancer, as ELBv2's, can add zones but not leave one.
  */
 export async function setSubnets(ctx: ControlContext, input: SetSubnetsInput): Promise<SetSubnetsOutput> {
-  const requested = [...(input.Subnets ?? []), ...(input.SubnetMappings ?? []).map((m) => m.SubnetId!)];
+  const requested = [...(input.Subnets ?? []), ...(input.SubnetMappings ?? []).map((m) => m.SubnetId ?? '')];
   if (requested.length === 0) throw new ValidationError('At least one subnet must be specified');
   const updated = await ctx.state.mutate((tx) => {
     const lb = resolveLoadBalancer(tx, input.LoadBalancerArn!);
