@@ -3,13 +3,13 @@
 // the variables that point the unchanged SDKs and CLI at Wharf (AWS_ENDPOINT_URL, unless turned off) and
 // at its region. When Wharf listens on the host's loopback, which only host-network tasks reach, the
 // other tasks' AWS_ENDPOINT_URL is the credentials server, which relays their calls (endpoint-relay.ts).
-import { networkInterfaces } from 'node:os';
 import type { TaskAssignment } from '../core/agent-protocol.js';
 import type { Logger } from '../core/ports.js';
-import { isRuntimeError, type ContainerRuntime, type CredentialsRouting } from '../core/runtime.js';
+import type { ContainerRuntime, CredentialsRouting } from '../core/runtime.js';
 import { startCredentialsServer, type CredentialsServer } from './credentials-server.js';
 import { EndpointRelay } from './endpoint-relay.js';
 import { errorMessage } from './local-task.js';
+import { runtimeTaskAddresses } from './task-callers.js';
 import type { TaskEngine } from './task-engine.js';
 
 export interface CredentialsEndpointOptions {
@@ -49,22 +49,7 @@ export class CredentialsEndpoint {
       log: options.log,
       now: () => new Date(),
       ...(endpointEnvironment && isLoopback(wharf.hostname) && { relay: new EndpointRelay(wharf) }),
-      addresses: {
-        containerAddresses: async (taskArn) => {
-          const ids = (options.engine()?.snapshot(taskArn)?.containers ?? []).flatMap((c) => (c.runtimeId ? [c.runtimeId] : []));
-          const states = await Promise.all(
-            ids.map((id) =>
-              runtime.inspectContainer(id).catch((err: unknown) => {
-                if (isRuntimeError(err, 'ContainerNotFound')) return undefined;
-                throw err;
-              }),
-            ),
-          );
-          return states.flatMap((s) => (s?.status === 'running' ? (s.ipv4Addresses ?? []) : []));
-        },
-        isHostAddress: (address) =>
-          Object.values(networkInterfaces()).some((list) => list?.some((i) => i.family === 'IPv4' && i.address === address)),
-      },
+      addresses: runtimeTaskAddresses(runtime, options.engine),
     });
     const endpoint = new CredentialsEndpoint(options, server);
     // The bridge's rule is in place before the first task can start.

@@ -6,28 +6,21 @@
 // environment). The credentials are those the control plane pushed with the assignment, the latest ones;
 // a task no longer assigned (stopped) is forgotten. A request is answered only from the task's own
 // addresses: its awsvpc address, its containers' bridge addresses, or the host itself for host-network
-// tasks; any other, or an unknown id, is refused the same way, saying nothing. Any other path, asked from
-// one of this agent's tasks, is relayed to Wharf's API when the tasks cannot reach it directly
+// tasks; any other, or an unknown id, is refused the same way, saying nothing; each source is throttled
+// as ECS's agent throttles it (task-callers.ts). Any other path, asked from one of this agent's tasks, is
+// relayed to Wharf's API when the tasks cannot reach it directly
 // (endpoint-relay.ts).
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { RoleCredentials, TaskAssignment } from '../core/agent-protocol.js';
 import type { Logger } from '../core/ports.js';
 import type { CredentialsRoute, CredentialsRoutes } from '../core/runtime.js';
 import type { EndpointRelay } from './endpoint-relay.js';
+import { callerAddress, isFromTask, listenForTasks, RequestThrottle, type TaskAddresses } from './task-callers.js';
 
 const PATH = /^\/v2\/credentials\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
-
-/** What the server needs to know of where tasks run. */
-export interface TaskAddresses {
-  /** The addresses the task's containers have on the engine's networks (bridge tasks). */
-  containerAddresses(taskArn: string): Promise<string[]>;
-  /** Whether an address is one of this host's own (a host-network task asks from it). */
-  isHostAddress(address: string): boolean;
-}
 
 export interface CredentialsServerOptions {
   /** The secret the ids are derived with. */
@@ -59,27 +52,27 @@ export class CredentialsServer {
   private readonly byId = new Map<string, HeldTask>();
   /** The addresses the held tasks ask from (host-network tasks aside): whom the relay serves. */
   private taskAddresses: Promise<Set<string>> = Promise.resolve(new Set());
+  private readonly throttle: RequestThrottle;
   private port = 0;
 
   constructor(private readonly options: CredentialsServerOptions) {
+    this.throttle = new RequestThrottle(() => options.now().getTime());
     this.server = createServer((req, res) => {
       const fail = (err: unknown) => {
         options.log.error('credentials request failed', { url: req.url, error: err instanceof Error ? err.message : String(err) });
         if (res.headersSent) res.destroy();
         else respond(res, 500, { code: 'InternalServerError', message: 'internal error' });
       };
+      // Relayed calls are Wharf's API's to limit, as AWS's are.
       if (options.relay && !isCredentialsPath(req.url)) return void this.relay(req, res, options.relay).catch(fail);
+      if (!this.throttle.take(callerAddress(req))) return respond(res, 429, { code: 'TooManyRequests', message: 'Too many requests' });
       this.handle(req).then(({ status, body }) => respond(res, status, body), fail);
     });
   }
 
-  /** Listens on every address (requests arrive at the host's address on each task network); answers the port. */
+  /** Listens where requests arrive (the host's address on each task network, loopback); answers the port. */
   async listen(port = 0): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '0.0.0.0', () => resolve());
-    });
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenForTasks(this.server, port);
     return this.port;
   }
 
@@ -157,8 +150,8 @@ export class CredentialsServer {
     const held = match ? this.byId.get(match[0]) : undefined;
     const credentials = held?.assignment.roleCredentials?.task;
     if (!held || !credentials) return refused;
-    const from = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
-    if (!(await this.fromTask(held.assignment, from))) {
+    const from = callerAddress(req);
+    if (!(await isFromTask(held.assignment, from, this.options.addresses))) {
       this.options.log.warn('credentials refused to another address', { taskArn: held.assignment.taskArn, from });
       return refused;
     }
@@ -179,7 +172,7 @@ export class CredentialsServer {
 
   /** Relays a request from one of the tasks; anyone else is refused (Wharf may listen on loopback so as not to be reached from elsewhere). */
   private async relay(req: IncomingMessage, res: ServerResponse, relay: EndpointRelay): Promise<void> {
-    const from = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    const from = callerAddress(req);
     if (!(await this.isTaskAddress(from))) {
       this.options.log.warn('API relay refused to an address that is no task of this agent', { from });
       return respond(res, 403, { code: 'AccessDenied', message: 'not a task of this container instance' });
@@ -204,12 +197,6 @@ export class CredentialsServer {
       }
     }
     return addresses;
-  }
-
-  private async fromTask(task: TaskAssignment, from: string): Promise<boolean> {
-    if (task.network) return from === task.network.privateIpv4Address;
-    if (task.taskDefinition.networkMode === 'host') return this.options.addresses.isHostAddress(from);
-    return (await this.options.addresses.containerAddresses(task.taskArn)).includes(from);
   }
 }
 

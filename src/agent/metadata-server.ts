@@ -2,21 +2,22 @@
 // it): the agent knows the task's containers, their engine ids and their stats, and keeps answering
 // whatever happens to the control plane. Each container gets ECS_CONTAINER_METADATA_URI_V4, an address
 // of this server (the host as its network reaches it: the subnet's router for awsvpc tasks, the bridge's
-// gateway otherwise) and a path of its own: `/v4/<task id>-<10 digits>`, the digits an HMAC of the task and
-// container under a key kept in the agent's data dir, so the path names one container, cannot be guessed
-// from the task's ARN, and survives agent restarts. An awsvpc task is answered only from its own address.
+// gateway otherwise) and a path of its own: `/v4/<task id>-<32 hex digits>`, 128 bits of an HMAC of the
+// task and container under a key kept in the agent's data dir, so the path names one container, cannot be
+// guessed from the task's ARN, and survives agent restarts. A task is answered only from its own addresses,
+// and each source is throttled as ECS's agent throttles it (task-callers.ts).
 // The same server is the agent API ECS gives containers as ECS_AGENT_URI (`/api/<same id>`), where the
 // task scale-in protection endpoint lives (task-protection.ts).
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { RoleCredentials, TaskAssignment } from '../core/agent-protocol.js';
 import { lastSegment } from '../core/arn.js';
 import type { Logger } from '../core/ports.js';
 import { isRuntimeError, type ContainerRuntime, type ContainerState } from '../core/runtime.js';
 import type { TaskEngine, TaskSnapshot } from './task-engine.js';
+import { callerAddress, isFromTask, listenForTasks, RequestThrottle, runtimeTaskAddresses, type TaskAddresses } from './task-callers.js';
 import { containerMetadata, taskMetadata } from './task-metadata.js';
 import { answerTaskProtection, type TaskProtectionClient } from './task-protection.js';
 
@@ -32,19 +33,26 @@ export interface MetadataServerOptions {
   /** How the task-protection endpoint calls ECS, and with what: the task role's latest credentials. */
   taskProtection: TaskProtectionClient;
   taskCredentials: (taskArn: string) => RoleCredentials | undefined;
+  /** Milliseconds, for the throttle. */
+  now?: () => number;
 }
 
-const PATH = /^\/v4\/([0-9a-f]{32})-(\d{10})(\/task)?(\/stats)?\/?$/;
-const AGENT_API_PATH = /^\/api\/([0-9a-f]{32})-(\d{10})\/task-protection\/v1\/state\/?$/;
+const PATH = /^\/v4\/([0-9a-f]{32})-([0-9a-f]{32})(\/task)?(\/stats)?\/?$/;
+const AGENT_API_PATH = /^\/api\/([0-9a-f]{32})-([0-9a-f]{32})\/task-protection\/v1\/state\/?$/;
 /** A PUT body of the protection endpoint is a few dozen bytes. */
 const MAX_BODY_BYTES = 4096;
 
 export class MetadataServer {
   private readonly server: Server;
+  private readonly addresses: TaskAddresses;
+  private readonly throttle: RequestThrottle;
   private port = 0;
 
   constructor(private readonly options: MetadataServerOptions) {
+    this.addresses = runtimeTaskAddresses(options.runtime, () => options.engine);
+    this.throttle = new RequestThrottle(options.now ?? Date.now);
     this.server = createServer((req, res) => {
+      if (!this.throttle.take(callerAddress(req))) return respond(res, 429, { message: 'Too many requests' });
       this.handle(req, res).catch((err: unknown) => {
         options.log.error('task metadata request failed', { url: req.url, error: err instanceof Error ? err.message : String(err) });
         if (!res.headersSent) respond(res, 500, { message: 'internal error' });
@@ -52,13 +60,9 @@ export class MetadataServer {
     });
   }
 
-  /** Listens on every address (containers reach it through their network's gateway); answers the port. */
+  /** Listens where containers reach it (their network's gateway, loopback); answers the port. */
   async listen(port = 0): Promise<number> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '0.0.0.0', () => resolve());
-    });
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenForTasks(this.server, port);
     return this.port;
   }
 
@@ -80,27 +84,29 @@ export class MetadataServer {
 
   private pathId(taskArn: string, containerName: string): string {
     const digest = createHmac('sha256', this.options.key).update(`${taskArn}\0${containerName}`).digest();
-    return `${lastSegment(taskArn)}-${String(digest.readBigUInt64BE(0) % 10_000_000_000n).padStart(10, '0')}`;
+    return `${lastSegment(taskArn)}-${digest.subarray(0, 16).toString('hex')}`;
   }
 
   /** The task and container a path names, if this agent holds them. */
-  private resolve(taskId: string, digits: string): { snapshot: TaskSnapshot; containerName: string } | undefined {
+  private resolve(taskId: string, secret: string): { snapshot: TaskSnapshot; containerName: string } | undefined {
     for (const arn of this.options.engine.taskArns()) {
       if (lastSegment(arn) !== taskId) continue;
       const snapshot = this.options.engine.snapshot(arn);
       if (!snapshot?.assignment) return undefined;
-      const container = snapshot.containers.find((c) => this.pathId(arn, c.name) === `${taskId}-${digits}`);
+      const container = snapshot.containers.find((c) => this.pathId(arn, c.name) === `${taskId}-${secret}`);
       return container && { snapshot, containerName: container.name };
     }
     return undefined;
   }
 
-  /** The task and container a path names, if the caller may ask: a task in its own namespace asks from its own address. */
-  private caller(req: IncomingMessage, match: RegExpExecArray | null): ReturnType<MetadataServer['resolve']> {
+  /** The task and container a path names, if the caller may ask: the task itself, from its own addresses. */
+  private async caller(req: IncomingMessage, match: RegExpExecArray | null): Promise<ReturnType<MetadataServer['resolve']>> {
     const found = match ? this.resolve(match[1]!, match[2]!) : undefined;
-    const from = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
-    const address = found?.snapshot.assignment!.network?.privateIpv4Address;
-    return address !== undefined && from !== address ? undefined : found;
+    if (!found) return undefined;
+    const from = callerAddress(req);
+    if (await isFromTask(found.snapshot.assignment!, from, this.addresses)) return found;
+    this.options.log.warn('task metadata refused to another address', { taskArn: found.snapshot.taskArn, from });
+    return undefined;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -108,7 +114,7 @@ export class MetadataServer {
     const agentApi = AGENT_API_PATH.exec(path);
     if (agentApi) return this.handleTaskProtection(req, res, agentApi);
     const match = req.method === 'GET' ? PATH.exec(path) : null;
-    const found = this.caller(req, match);
+    const found = await this.caller(req, match);
     if (!match || !found) return respond(res, 404, { message: 'Unable to find task metadata for this request' });
     const { snapshot, containerName } = found;
     const [, , , task, stats] = match;
@@ -124,7 +130,7 @@ export class MetadataServer {
   }
 
   private async handleTaskProtection(req: IncomingMessage, res: ServerResponse, match: RegExpExecArray): Promise<void> {
-    const found = this.caller(req, match);
+    const found = await this.caller(req, match);
     if (!found) return respond(res, 404, { error: { Code: 'ResourceNotFoundException', Message: 'Unable to find task for this request' } });
     if (req.method !== 'GET' && req.method !== 'PUT') return respond(res, 405, { error: { Code: 'InvalidParameterException', Message: `Method ${req.method} not allowed` } });
     const body = req.method === 'PUT' ? await readBody(req) : '';

@@ -78,11 +78,12 @@ test('refused before any call: a task without a role, a body without a boolean P
 
 test('the metadata server gives ECS_AGENT_URI and serves the state path under it, for the task it names only', async () => {
   const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
-  const snapshot = { taskArn, assignment: task(), desiredStatus: 'RUNNING', knownStatus: 'RUNNING', containers: [{ name: 'app', knownStatus: 'RUNNING' }] } as unknown as TaskSnapshot;
+  const snapshot = { taskArn, assignment: task(), desiredStatus: 'RUNNING', knownStatus: 'RUNNING', containers: [{ name: 'app', runtimeId: 'c1', knownStatus: 'RUNNING' }] } as unknown as TaskSnapshot;
   const { client, calls } = recording();
   const server = new MetadataServer({
     engine: { taskArns: () => [taskArn], snapshot: () => snapshot },
-    runtime: {} as ContainerRuntime,
+    // The bridge container asks from loopback here: it is the task's own address.
+    runtime: { inspectContainer: async () => ({ status: 'running', ipv4Addresses: ['127.0.0.1'] }) } as unknown as ContainerRuntime,
     log: quiet,
     key: Buffer.alloc(32, 7),
     region: 'us-east-1',
@@ -93,12 +94,12 @@ test('the metadata server gives ECS_AGENT_URI and serves the state path under it
   await server.listen();
   try {
     const env = server.environment(task(), 'app');
-    assert.match(env.ECS_AGENT_URI!, /^http:\/\/127\.0\.0\.1:\d+\/api\/0123456789abcdef0123456789abcdef-\d{10}$/);
+    assert.match(env.ECS_AGENT_URI!, /^http:\/\/127\.0\.0\.1:\d+\/api\/0123456789abcdef0123456789abcdef-[0-9a-f]{32}$/);
     const put = await fetch(`${env.ECS_AGENT_URI}/task-protection/v1/state`, { method: 'PUT', body: '{"ProtectionEnabled":true}' });
     assert.equal(put.status, 200);
     assert.equal(((await put.json()) as { protection: { ProtectionEnabled: boolean } }).protection.ProtectionEnabled, true);
     assert.equal((calls[0]!.input as UpdateTaskProtectionRequest).expiresInMinutes, undefined, 'ECS applies its default');
-    const guessed = env.ECS_AGENT_URI!.replace(/-\d{10}$/, '-0000000000');
+    const guessed = env.ECS_AGENT_URI!.replace(/-[0-9a-f]{32}$/, `-${'0'.repeat(32)}`);
     assert.equal((await fetch(`${guessed}/task-protection/v1/state`)).status, 404);
     assert.equal((await fetch(`${env.ECS_AGENT_URI}/task-protection/v1/state`, { method: 'DELETE' })).status, 405);
   } finally {
