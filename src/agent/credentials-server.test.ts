@@ -145,3 +145,26 @@ test("other paths are relayed unchanged to Wharf's API for the agent's tasks onl
   await s.close();
   upstream.close();
 });
+
+test("each source is throttled as ECS's agent throttles its task endpoints: 429 past a burst of 60", async () => {
+  let now = NOW;
+  const s = new CredentialsServer({
+    key: Buffer.alloc(32, 7),
+    log: quiet,
+    now: () => new Date(now),
+    addresses: { containerAddresses: async () => ['127.0.0.1'], isHostAddress: () => false },
+  });
+  const port = await s.listen();
+  try {
+    const a = task('aaaa');
+    s.update([a]);
+    const ask = async () => (await fetch(`http://127.0.0.1:${port}${s.relativeUri(a.taskArn)}`)).status;
+    const statuses = [];
+    for (let i = 0; i < 61; i++) statuses.push(await ask());
+    assert.deepEqual(statuses, [...Array(60).fill(200), 429]);
+    now += 1000;
+    assert.equal(await ask(), 200, 'refilled a second later');
+  } finally {
+    await s.close();
+  }
+});
