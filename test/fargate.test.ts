@@ -290,7 +290,7 @@ describe('Fargate tasks on real containers', () => {
     assert.ok(JSON.parse(stats!)[own.DockerId], 'stats by Docker id');
     const [uri, executionEnv] = env!.split(' ');
     assert.equal(executionEnv, 'AWS_ECS_FARGATE');
-    assert.match(uri!, /^http:\/\/172\.31\.0\.1:\d+\/v4\/[0-9a-f]{32}-\d{10}$/);
+    assert.match(uri!, /^http:\/\/172\.31\.0\.1:\d+\/v4\/[0-9a-f]{32}-[0-9a-f]{32}$/);
     assert.equal((await get(uri!)).split(' ')[0], '404', 'not from outside the task');
   });
 
