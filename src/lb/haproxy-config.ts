@@ -78,8 +78,10 @@ function renderFrontend(f: DataPlaneFrontend, input: HaproxyConfigInput): string
   const scheme = tls ? 'https' : 'http';
   lines.push('  option forwardfor', `  http-request set-header X-Forwarded-Proto ${scheme}`, `  http-request set-header X-Forwarded-Port ${f.port}`);
   if (f.mutualTls && tls) lines.push(...mutualTlsHeaders(f.mutualTls));
-  if (f.removeServerHeader) lines.push('  http-response del-header server');
-  for (const header of f.responseHeaders ?? []) lines.push(`  http-response set-header ${headerName(header.name)} ${word(logFormatText(header.value))}`);
+  // http-after-response: on every answer, the targets' and those the listener makes itself (fixed responses,
+  // redirects), which `http-response` rules never see.
+  if (f.removeServerHeader) lines.push('  http-after-response del-header server');
+  for (const header of f.responseHeaders ?? []) lines.push(`  http-after-response set-header ${headerName(header.name)} ${word(logFormatText(header.value))}`);
   const only = f.rules.length === 1 ? f.rules[0]!.action : undefined;
   if (only?.type === 'forward' && only.targetGroups.filter((g) => g.weight > 0).length === 1) {
     // A listener with its default action only: nothing to evaluate per request.

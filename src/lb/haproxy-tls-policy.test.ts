@@ -57,8 +57,8 @@ describe('TLS policies and listener attributes in HAProxy', { skip: !hasTools &&
       backends: [],
     });
     accepts(text);
-    assert.match(text, /http-response del-header server/);
-    assert.match(text, /http-response set-header "X-Frame-Options" "DENY"/);
+    assert.match(text, /http-after-response del-header server/);
+    assert.match(text, /http-after-response set-header "X-Frame-Options" "DENY"/);
     assert.match(text, /"default-src 'self'; 100%%"/);
     assert.throws(() => render({ frontends: [frontend({ certificates: [], responseHeaders: [{ name: 'Bad Name', value: 'x' }] })], backends: [] }));
   });
