@@ -6,7 +6,7 @@ import type { Ec2Tag, IpPermission, SecurityGroupRecord, SecurityGroupRuleRecord
 import type { IngressRule } from '../../core/agent-protocol.js';
 import { InvalidParameterValue, MissingParameter } from '../../core/errors.js';
 import { InvalidPermissionDuplicate, InvalidPermissionNotFound, InvalidSecurityGroupRuleIdNotFound } from '../../core/ec2-errors.js';
-import { parseCidr } from '../../core/ipv4.js';
+import { formatIpv4, parseCidr, subnetGateway } from '../../core/ipv4.js';
 import type { State } from '../state.js';
 
 /** One rule: a protocol, a port range (or ICMP type and code) and one source. */
@@ -247,8 +247,14 @@ export function ingressRules(state: Pick<State, 'get' | 'all'>, groupIds: readon
   const membersOf = (groupId: string) => {
     if (!members) {
       members = new Map();
-      for (const eni of state.all('networkInterface')) {
-        for (const g of eni.Groups) members.set(g.GroupId, [...(members.get(g.GroupId) ?? []), `${eni.PrivateIpAddress}/32`]);
+      const add = (groupId: string, address: string) => members!.set(groupId, [...(members!.get(groupId) ?? []), `${address}/32`]);
+      for (const eni of state.all('networkInterface')) for (const g of eni.Groups) add(g.GroupId, eni.PrivateIpAddress);
+      // A load balancer in a group is a member too. Its data plane (HAProxy on the host) reaches a task from
+      // the gateway of the task's subnet, so each subnet gateway of the load balancer's VPC stands for it.
+      for (const lb of state.all('loadBalancer')) {
+        if (!lb.SecurityGroups?.length) continue;
+        const gateways = [...state.all('subnet')].filter((s) => s.VpcId === lb.VpcId).map((s) => formatIpv4(subnetGateway(parseCidr(s.CidrBlock)!)));
+        for (const groupId of lb.SecurityGroups) for (const gateway of gateways) add(groupId, gateway);
       }
     }
     return members.get(groupId) ?? [];
