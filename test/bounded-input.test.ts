@@ -51,7 +51,14 @@ async function post(headers: Record<string, string>, body: Buffer, options: { si
       let text = '';
       res.on('data', (chunk) => (text += chunk)).on('end', () => resolve({ status: res.statusCode!, body: text }));
     });
-    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+    // A refusal unread may reach the client as a reset before its answer can be read (the kernel drops what it
+    // received once the server closes with the body unread): that is `status: 0`, never a hang.
+    let answered = false;
+    req.on('response', () => (answered = true));
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') return reject(error);
+      setTimeout(() => answered || resolve({ status: 0, body: '' }), 2_000);
+    });
     req.end(body);
   });
 }
@@ -70,8 +77,10 @@ async function stillServing(): Promise<void> {
 test('10 MiB of nested JSON arrays: refused unread when unsigned, before JSON.parse when signed', async () => {
   const nested = Buffer.from('['.repeat(5 * MiB) + ']'.repeat(5 * MiB));
   const unsigned = await ecsCall('ListClusters', nested, false);
-  assert.equal(unsigned.status, 400);
-  assert.equal(JSON.parse(unsigned.body).__type, 'MissingAuthenticationTokenException');
+  if (unsigned.status !== 0) {
+    assert.equal(unsigned.status, 400);
+    assert.equal(JSON.parse(unsigned.body).__type, 'MissingAuthenticationTokenException');
+  }
   const signed = await ecsCall('ListClusters', nested);
   assert.equal(signed.status, 400);
   assert.deepEqual(JSON.parse(signed.body), { __type: 'SerializationException', message: 'Request body is nested deeper than 100 levels' });
@@ -81,8 +90,10 @@ test('10 MiB of nested JSON arrays: refused unread when unsigned, before JSON.pa
 test('a form parameter name of 5 M dots: refused unread when unsigned, ignored (no model names it) when signed', async () => {
   const dots = `Action=ListUsers&Version=2010-05-08&${'.'.repeat(5_000_000)}=x`;
   const unsigned = await form(dots, false);
-  assert.equal(unsigned.status, 403);
-  assert.match(unsigned.body, /<Code>MissingAuthenticationToken<\/Code>/);
+  if (unsigned.status !== 0) {
+    assert.equal(unsigned.status, 403);
+    assert.match(unsigned.body, /<Code>MissingAuthenticationToken<\/Code>/);
+  }
   const signed = await form(dots);
   assert.equal(signed.status, 200, signed.body);
   assert.match(signed.body, /^<ListUsersResponse/);
