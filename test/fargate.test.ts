@@ -381,7 +381,8 @@ describe('after the tasks', () => {
     const db = new Database(join(wharf.dataDir, 'wharf.db'), { readonly: true });
     try {
       const usage = await eventually(async () => {
-        const row = db.prepare("SELECT doc FROM records WHERE kind = 'usage' AND id = ?").get(taskArn) as { doc: string } | undefined;
+        // Regional records are stored as `<kind>@<region>`.
+        const row = db.prepare("SELECT doc FROM records WHERE kind = 'usage@us-east-1' AND id = ?").get(taskArn) as { doc: string } | undefined;
         return row && JSON.parse(row.doc);
       }, 'the usage record');
       assert.deepEqual([usage.launchType, usage.vcpu, usage.memoryGB, usage.billedSeconds], ['FARGATE', 0.25, 0.5, 60], 'an OOM in seconds is billed a minute');
