@@ -126,7 +126,8 @@ const ingress = (groupId: string, rule: { port: number; cidr?: string; group?: s
   }));
 
 before(async () => {
-  wharf = await startWharf({ env: { WHARF_TASK_CLEANUP_WAIT: '1s' }, hostWide: true });
+  // Long enough to read a stopped task's logs after waiting for others, short enough to see the cleanup.
+  wharf = await startWharf({ env: { WHARF_TASK_CLEANUP_WAIT: '15s' }, hostWide: true });
   ecs = wharf.ecs();
   ec2 = new EC2Client({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
   const { Subnets = [] } = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'availability-zone', Values: ['us-east-1a'] }] }));
@@ -412,6 +413,6 @@ describe('after the tasks', () => {
     const { NetworkInterfaces = [] } = await ec2.send(new DescribeNetworkInterfacesCommand({}));
     assert.deepEqual(NetworkInterfaces, []);
     // And the containers themselves, after the cleanup wait.
-    await eventually(async () => (docker('ps', '-aq', '--filter', own) === '' ? true : undefined), 'containers cleaned up', 30_000);
+    await eventually(async () => (docker('ps', '-aq', '--filter', own) === '' ? true : undefined), 'containers cleaned up', 60_000);
   });
 });
