@@ -157,6 +157,8 @@ test('a rolling update of 3 tasks at min 100 / max 200 keeps 3 to 6 tasks runnin
   await ecs.send(new UpdateServiceCommand({ service: 'roll', taskDefinition: next }));
   const done = await completed('roll', undefined, next);
   await eventually(async () => (running('svc-roll').length === 3 ? true : undefined), 'old containers gone');
+  // A quick rollout on a busy machine may take fewer samples: the bounds must hold for a few after it too.
+  await eventually(async () => (seen.docker.length > 10 ? true : undefined), 'ten samples');
   sampling = false;
   await sampler;
 
