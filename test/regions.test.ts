@@ -27,7 +27,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CreateUserCommand, GetUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,8 +125,11 @@ test('a task runs in us-east-2 on an agent registered there', async () => {
     await eventually(async () => ((await status()) === 'RUNNING' ? true : undefined), 'RUNNING in us-east-2');
     await east2.ecs.send(new StopTaskCommand({ cluster: 'ohio', task: task!.taskArn! }));
     await eventually(async () => ((await status()) === 'STOPPED' ? true : undefined), 'STOPPED in us-east-2');
-    // While the agent runs: it removes its containers (the harness makes its cleanup wait short).
+    // While the agent runs: it removes its containers (the harness makes its cleanup wait short). drain()
+    // knows the default region's instances only, so this region's agent is waited for here.
     await wharf.drain();
+    const left = () => execFileSync('docker', ['ps', '-aq', '--filter', `label=com.amazonaws.ecs.task-arn=${task!.taskArn!}`]).toString().trim();
+    await eventually(async () => (left() === '' ? true : undefined), 'the us-east-2 container removed');
   } finally {
     agent.kill('SIGTERM');
   }
