@@ -22,6 +22,7 @@ import { SessionKeys } from '../control/sts/session-keys.js';
 import { HaproxyDataPlane } from '../lb/haproxy-data-plane.js';
 import { createGateway, type InternalRoutes } from '../protocol/gateway.js';
 import type { AuthMode, CredentialResolver } from '../protocol/sigv4.js';
+import { SqliteMetricStore } from '../store/sqlite/metric-store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import {
   accountId as configuredAccountId,
@@ -81,6 +82,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     partition: { region, accountId },
     endpoint: `${scheme}://${host}:${options.port}`,
     sessionKeys: new SessionKeys(serverSecret(dataDir)),
+    metrics: new SqliteMetricStore(join(dataDir, 'metrics.db')),
   };
 
   // Wharf's own calls at start and reset act as the account's root.
@@ -128,6 +130,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     if (req.url === '/_wharf/reset' && req.method === 'POST') {
       if (auth === 'sigv4' && authenticate().caller.arn !== rootArn) throw new AccessDeniedException('Only the root user may reset Wharf');
       await resetState(ctx);
+      await ctx.metrics?.clear();
       regions.forget();
       await ensureDefaults();
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"reset"}');
@@ -217,6 +220,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       await gateway.close();
       await dataPlane.close();
       await store.close();
+      await ctx.metrics?.close();
     },
   };
 }

@@ -1,4 +1,6 @@
 import type { Partition } from '../core/arn.js';
+import type { MetricStore } from '../core/cloudwatch.js';
+import type { BlobStore } from '../core/ecr-registry.js';
 import type { S3ObjectReader } from '../core/elbv2.js';
 import type { LoadBalancerDataPlane } from '../core/load-balancer.js';
 import type { Ids, Logger, Timer } from '../core/ports.js';
@@ -23,4 +25,6 @@ export interface ControlContext {
   loadBalancers?: { dataPlane: LoadBalancerDataPlane; address: string };
   /** S3 objects, where this control plane serves S3 (ELBv2 trust stores read their CA bundles there). */
   s3Objects?: S3ObjectReader;
+  /** CloudWatch metric datapoints and alarm history (every region's: calls pass their partition). */
+  metrics?: MetricStore;
 }
