@@ -51,11 +51,14 @@ while (!existsSync(join(root, 'package.json'))) root = dirname(root);
 export const STACKS_DIR = join(root, 'test', 'terraform');
 
 /** The endpoints every stack may use: each service Wharf serves that the provider has a client for. */
-export const ENDPOINT_SERVICES = ['acm', 'ec2', 'ecs', 'elbv2', 'iam', 'sts'] as const;
+export const ENDPOINT_SERVICES = [
+  'acm', 'appautoscaling', 'autoscaling', 'cloudwatch', 'dynamodb', 'ec2', 'ecr', 'ecs', 'efs', 'elbv2', 'events', 'iam', 'logs', 's3',
+  'scheduler', 'servicediscovery', 'sts',
+] as const;
 
 /** The provider block a user writes to point Terraform at `endpoint` (the README shows the same). */
 export function providerConfig(endpoint: string, region: string, providerVersion: string): string {
-  const endpoints = ENDPOINT_SERVICES.map((service) => `    ${service.padEnd(5)} = "${endpoint}"`).join('\n');
+  const endpoints = ENDPOINT_SERVICES.map((service) => `    ${service.padEnd(16)} = "${endpoint}"`).join('\n');
   return `terraform {
   required_providers {
     aws = { source = "hashicorp/aws", version = "${providerVersion}" }
@@ -65,6 +68,8 @@ export function providerConfig(endpoint: string, region: string, providerVersion
 provider "aws" {
   region                  = "${region}"
   skip_metadata_api_check = true
+  # S3 addressed by path (bucket names in the path), as Wharf's endpoint is one host.
+  s3_use_path_style       = true
   endpoints {
 ${endpoints}
   }

@@ -2,6 +2,7 @@
 // models/ec2.json Wharf serves, bound to its control-plane function. VPCs, subnets and security groups are
 // enforced for awsvpc tasks; route tables, gateways, NAT gateways, Elastic IPs and endpoints are records
 // the tools that manage VPCs read back. The rest of EC2 is not served.
+import { allocateAddress, associateAddress, describeAddresses, describeAddressesAttribute, disassociateAddress, releaseAddress } from '../control/ec2/addresses.js';
 import { associateRouteTable } from '../control/ec2/associate-route-table.js';
 import { attachInternetGateway } from '../control/ec2/attach-internet-gateway.js';
 import { authorizeSecurityGroupEgress } from '../control/ec2/authorize-security-group-egress.js';
@@ -34,6 +35,7 @@ import { describeVpcAttribute } from '../control/ec2/describe-vpc-attribute.js';
 import { describeVpcs } from '../control/ec2/describe-vpcs.js';
 import { detachInternetGateway } from '../control/ec2/detach-internet-gateway.js';
 import { disassociateRouteTable } from '../control/ec2/disassociate-route-table.js';
+import { createNatGateway, deleteNatGateway, describeNatGateways } from '../control/ec2/nat-gateways.js';
 import { modifySecurityGroupRules } from '../control/ec2/modify-security-group-rules.js';
 import { modifySubnetAttribute } from '../control/ec2/modify-subnet-attribute.js';
 import { modifyVpcAttribute } from '../control/ec2/modify-vpc-attribute.js';
@@ -41,6 +43,14 @@ import { replaceRoute } from '../control/ec2/replace-route.js';
 import { replaceRouteTableAssociation } from '../control/ec2/replace-route-table-association.js';
 import { revokeSecurityGroupEgress } from '../control/ec2/revoke-security-group-egress.js';
 import { revokeSecurityGroupIngress } from '../control/ec2/revoke-security-group-ingress.js';
+import {
+  createVpcEndpoint,
+  deleteVpcEndpoints,
+  describePrefixLists,
+  describeVpcEndpoints,
+  describeVpcEndpointServices,
+  modifyVpcEndpoint,
+} from '../control/ec2/vpc-endpoints.js';
 import { ensureDefaultVpc, upgradeRecords } from '../control/ec2/vpcs.js';
 import { loadModel } from '../protocol/model.js';
 import type { ServiceModule } from './module.js';
@@ -88,6 +98,21 @@ export const ec2: ServiceModule = {
       DescribeNetworkInterfaces: (input) => describeNetworkInterfaces(ctx, input),
       DescribeAvailabilityZones: (input) => describeAvailabilityZones(ctx, input),
       DescribeAccountAttributes: (input) => describeAccountAttributes(ctx, input),
+      AllocateAddress: (input) => allocateAddress(ctx, input),
+      ReleaseAddress: (input) => releaseAddress(ctx, input),
+      AssociateAddress: (input) => associateAddress(ctx, input),
+      DisassociateAddress: (input) => disassociateAddress(ctx, input),
+      DescribeAddresses: (input) => describeAddresses(ctx, input),
+      DescribeAddressesAttribute: (input) => describeAddressesAttribute(ctx, input),
+      CreateNatGateway: (input) => createNatGateway(ctx, input),
+      DeleteNatGateway: (input) => deleteNatGateway(ctx, input),
+      DescribeNatGateways: (input) => describeNatGateways(ctx, input),
+      CreateVpcEndpoint: (input) => createVpcEndpoint(ctx, input),
+      ModifyVpcEndpoint: (input) => modifyVpcEndpoint(ctx, input),
+      DeleteVpcEndpoints: (input) => deleteVpcEndpoints(ctx, input),
+      DescribeVpcEndpoints: (input) => describeVpcEndpoints(ctx, input),
+      DescribeVpcEndpointServices: (input) => describeVpcEndpointServices(ctx, input),
+      DescribePrefixLists: (input) => describePrefixLists(ctx, input),
     },
   }),
   authorization: { taggedKinds: ['vpc', 'subnet', 'securityGroup', 'networkInterface', 'internetGateway', 'routeTable', 'networkAcl', 'natGateway', 'elasticIp', 'vpcEndpoint'] },

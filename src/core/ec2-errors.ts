@@ -31,3 +31,6 @@ export const RouteAlreadyExists = define('RouteAlreadyExists');
 export const ResourceAlreadyAssociated = define('Resource.AlreadyAssociated');
 export const GatewayNotAttached = define('Gateway.NotAttached');
 export const InvalidParameter = define('InvalidParameter');
+export const InvalidIPAddressInUse = define('InvalidIPAddress.InUse');
+export const InvalidServiceName = define('InvalidServiceName');
+export const AddressLimitExceeded = define('AddressLimitExceeded');

@@ -7,7 +7,7 @@ import { networkAclsByVpc, routeTablesByVpc, securityGroupsByVpc, subnetsByVpc }
 
 /**
  * A VPC goes once it has no subnets, no security groups but its default one, no route tables but its main
- * one and no internet gateway attached; its default group, main table and default ACL go with it.
+ * one, no internet gateway attached and no endpoint; its default group, main table and default ACL go with it.
  */
 export async function deleteVpc(ctx: ControlContext, input: DeleteVpcRequest): Promise<void> {
   await ctx.state.mutate((tx) => {
@@ -15,11 +15,13 @@ export async function deleteVpc(ctx: ControlContext, input: DeleteVpcRequest): P
     const groups = ctx.state.where(securityGroupsByVpc, vpc.VpcId);
     const tables = ctx.state.where(routeTablesByVpc, vpc.VpcId);
     const gateway = [...ctx.state.all('internetGateway')].some((g) => g.Attachments.some((a) => a.VpcId === vpc.VpcId));
+    const endpoint = [...ctx.state.all('vpcEndpoint')].some((e) => e.VpcId === vpc.VpcId);
     if (
       ctx.state.where(subnetsByVpc, vpc.VpcId).length > 0 ||
       groups.some((g) => g.GroupName !== DEFAULT_SECURITY_GROUP) ||
       tables.some((t) => !t.Associations.some((a) => a.Main)) ||
-      gateway
+      gateway ||
+      endpoint
     ) {
       throw new DependencyViolation(`The vpc '${vpc.VpcId}' has dependencies and cannot be deleted.`);
     }

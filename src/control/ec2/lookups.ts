@@ -1,6 +1,6 @@
 // How EC2 resolves the ids callers pass for VPCs, subnets and security groups, with EC2's not-found errors.
 import { arn } from '../../core/arn.js';
-import type { InternetGatewayRecord, RouteTableRecord, SecurityGroupRecord, SubnetRecord, VpcRecord } from '../../core/ec2.js';
+import type { AddressRecord, InternetGatewayRecord, NatGatewayRecord, RouteTableRecord, SecurityGroupRecord, SubnetRecord, VpcEndpointRecord, VpcRecord } from '../../core/ec2.js';
 import {
   InvalidGroupNotFound,
   InvalidSubnetIDNotFound,
@@ -66,4 +66,22 @@ export function resolveRouteTable(reader: Reader, id: string): RouteTableRecord 
   const table = reader.get('routeTable', id);
   if (!table) throw EC2_RESOURCES.rtb!.notFound(id);
   return table;
+}
+
+export function resolveNatGateway(reader: Reader, id: string): NatGatewayRecord {
+  const gateway = reader.get('natGateway', id);
+  if (!gateway || gateway.State === 'deleted') throw EC2_RESOURCES.nat!.notFound(id);
+  return gateway;
+}
+
+export function resolveAddress(reader: Reader, allocationId: string): AddressRecord {
+  const address = reader.get('elasticIp', allocationId);
+  if (!address) throw EC2_RESOURCES.eipalloc!.notFound(allocationId);
+  return address;
+}
+
+export function resolveVpcEndpoint(reader: Reader, id: string): VpcEndpointRecord {
+  const endpoint = reader.get('vpcEndpoint', id);
+  if (!endpoint) throw EC2_RESOURCES.vpce!.notFound(id);
+  return endpoint;
 }
