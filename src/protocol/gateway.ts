@@ -11,12 +11,14 @@ import { createServer, STATUS_CODES, type IncomingMessage, type Server, type Ser
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import type { Duplex } from 'node:stream';
+import { pipeline, Readable, type Duplex } from 'node:stream';
 import type { Authorize } from '../core/authorization.js';
 import { AwsError, RequestEntityTooLarge, UnknownOperationException } from '../core/errors.js';
 import type { Clock, Logger } from '../core/ports.js';
 import { awsJsonProtocol, jsonErrors } from './json.js';
 import { queryProtocol } from './query.js';
+import { PayloadStream } from './rest-payload.js';
+import { restProtocol } from './rest-protocol.js';
 import type { CallContext, ServiceBinding } from './service.js';
 import {
   DEFAULT_CLOCK_SKEW_MINUTES,
@@ -27,7 +29,7 @@ import {
   type PendingSignature,
   type Signer,
 } from './sigv4.js';
-import type { Failures, RequestHead, Route, SigningService, WireProtocol, WireResponse } from './wire.js';
+import type { Call, Failures, RequestHead, Route, SigningService, WireProtocol, WireResponse } from './wire.js';
 
 /** Verifies the request's signature (any service in its scope): the call's context, or throws an AwsError. */
 export type Authenticate = (body?: Buffer) => CallContext;
@@ -78,9 +80,13 @@ const REQUEST_TIMEOUT_MS = 120_000;
 
 type ProtocolFactory = (bindings: ServiceBinding[]) => WireProtocol;
 
-// The factory of each wire protocol, by the model's metadata.protocol. REST-XML joins here. Query and EC2
-// requests look alike (form parameters, `Action=`, path `/`), so one factory routes between them both.
+// The factory of each wire protocol, by the model's metadata.protocol, in the order they are asked to route:
+// REST first, as its services are picked by the credential scope (an S3 PutObject may well carry a form's
+// content type). Query and EC2 requests look alike (form parameters, `Action=`, path `/`), so one factory
+// routes between them both; REST-XML and REST-JSON share their HTTP bindings and routing, so one factory too.
 const PROTOCOLS: Record<string, ProtocolFactory> = {
+  'rest-xml': restProtocol,
+  'rest-json': restProtocol,
   json: awsJsonProtocol,
   query: queryProtocol,
   ec2: queryProtocol,
@@ -104,7 +110,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   const begin = (req: IncomingMessage, head: RequestHead, service?: SigningService): PendingSignature =>
     verifier.begin(
       { method: head.method, path: head.path, query: head.query, headers: head.headers, rawHeaders: req.rawHeaders },
-      { service: service?.signingName, clockSkewMinutes: service?.clockSkewMinutes ?? DEFAULT_CLOCK_SKEW_MINUTES, now: clock.now() },
+      {
+        service: service?.signingName,
+        clockSkewMinutes: service?.clockSkewMinutes ?? DEFAULT_CLOCK_SKEW_MINUTES,
+        now: clock.now(),
+        pathAsSent: service?.s3Signing,
+        unsignedPayload: service?.s3Signing,
+      },
     );
 
   const verify = (req: IncomingMessage, head: RequestHead, body: Buffer, failures: Pick<Failures, 'authError'>): Signer => {
@@ -158,7 +170,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     try {
       const limit = route.maxBodyBytes ?? maxBodyBytes;
       const declared = Number(head.headers['content-length'] ?? 0);
-      if (declared > limit) throw tooLarge(limit);
+      if (declared > limit && !route.streamsBody?.(head)) throw tooLarge(limit);
       // The signature first, on the head alone: a request that cannot be authentic costs no more than its head.
       let signature: PendingSignature;
       try {
@@ -173,9 +185,23 @@ export function createGateway(options: GatewayOptions): Gateway {
       // A signed x-amz-content-sha256 (every AWS SDK for JavaScript sends one): the signature is checked before
       // the body is read, and the body against the hash as it is.
       if (claimed) signature.complete(claimed, route.signing?.signingName);
-      const { body, hash } = await readBody(req, limit);
-      if (claimed && hash !== claimed) throw new SignatureFailure('mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
-      const call = route.decode(head, body);
+      let call: Call;
+      let hash: string;
+      if (route.signing?.s3Signing) {
+        // S3 checks its payload modes, chunk signatures and checksums as the body passes; a streaming operation
+        // takes the stream, any other the (bounded) body.
+        if (!claimed && !signature.payloadMode) throw new AwsError('InvalidRequest', 'Missing required header for this request: x-amz-content-sha256', 400);
+        hash = claimed ?? signature.payloadMode!;
+        signature.complete(hash, route.signing.signingName);
+        const payload = new PayloadStream({ headers: head.headers, payloadMode: signature.payloadMode, claimedSha256: claimed, chunkSigning: signature.chunkSigning });
+        pipeline(req, payload, () => undefined);
+        call = route.decode(head, route.streamsBody?.(head) ? payload : (await readBody(payload, limit)).body);
+      } else {
+        const read = await readBody(req, limit);
+        hash = read.hash;
+        if (claimed && hash !== claimed) throw new SignatureFailure('mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+        call = route.decode(head, read.body);
+      }
       failures = call.service;
       operation = call.operation.name;
       const { caller, region } = signature.complete(hash, call.service.signingName);
@@ -237,14 +263,14 @@ export function createGateway(options: GatewayOptions): Gateway {
 }
 
 function wireProtocols(services: ServiceBinding[]): WireProtocol[] {
-  const byFactory = new Map<ProtocolFactory, ServiceBinding[]>();
+  const byFactory = new Map<ProtocolFactory, ServiceBinding[]>([...new Set(Object.values(PROTOCOLS))].map((factory) => [factory, []]));
   for (const service of services) {
     const { protocol, serviceId } = service.model.metadata;
     const factory = PROTOCOLS[protocol];
     if (!factory) throw new Error(`${serviceId} speaks the ${protocol} protocol, which the gateway does not serve yet`);
-    byFactory.set(factory, [...(byFactory.get(factory) ?? []), service]);
+    byFactory.get(factory)!.push(service);
   }
-  return [...byFactory].map(([factory, bindings]) => factory(bindings));
+  return [...byFactory].filter(([, bindings]) => bindings.length > 0).map(([factory, bindings]) => factory(bindings));
 }
 
 /** Each service's wire protocol, by the signing name its calls are scoped to. */
@@ -271,7 +297,7 @@ function headOf(req: IncomingMessage): RequestHead {
 }
 
 /** The body, hashed (SHA-256, hex) as it arrives, up to `limit` bytes: larger is refused as soon as it is. */
-function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; hash: string }> {
+function readBody(req: Readable, limit: number): Promise<{ body: Buffer; hash: string }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const digest = createHash('sha256');
@@ -289,7 +315,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<{ body: Buffer; 
     });
     req.on('end', () => resolve({ body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size), hash: digest.digest('hex') }));
     req.on('error', reject);
-    req.on('close', () => req.complete || reject(new AwsError('RequestAbortedException', 'The client closed the request', 400)));
+    req.on('close', () => (req as IncomingMessage).complete === false && reject(new AwsError('RequestAbortedException', 'The client closed the request', 400)));
   });
 }
 
@@ -298,16 +324,28 @@ const tooLarge = (limit: number) => new RequestEntityTooLarge(`Request body is l
 const sha256 = (body: Buffer) => createHash('sha256').update(body).digest('hex');
 
 function send(res: ServerResponse, response: WireResponse, close = false): void {
-  if (res.headersSent || res.destroyed) return;
-  response.headers['content-length'] = String(Buffer.byteLength(response.body));
+  const { body } = response;
+  if (res.headersSent || res.destroyed) {
+    if (body instanceof Readable) body.destroy();
+    return;
+  }
   if (close) response.headers.connection = 'close';
-  res.writeHead(response.status, response.headers).end(response.body);
+  if (body instanceof Readable) {
+    res.writeHead(response.status, response.headers);
+    // A stream that fails half-way cuts the response short: the client sees fewer bytes than content-length.
+    pipeline(body, res, () => undefined);
+    return;
+  }
+  // A HEAD response (S3 HeadObject) says the length of the body it does not carry.
+  if (body !== '' || response.headers['content-length'] === undefined) response.headers['content-length'] = String(Buffer.byteLength(body));
+  res.writeHead(response.status, response.headers).end(body);
 }
 
 /** A response written straight to a socket that never became an HTTP response (a refused upgrade). */
 function rawResponse({ status, headers, body }: WireResponse): string {
   const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}`];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
-  lines.push(`content-length: ${Buffer.byteLength(body)}`, 'connection: close', '', '');
-  return lines.join('\r\n') + body.toString();
+  const text = typeof body === 'string' || Buffer.isBuffer(body) ? body.toString() : '';
+  lines.push(`content-length: ${Buffer.byteLength(text)}`, 'connection: close', '', '');
+  return lines.join('\r\n') + text;
 }

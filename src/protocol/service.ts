@@ -17,6 +17,8 @@ export interface ServiceModel {
     serviceId: string;
     /** The namespace of query and EC2 XML responses. */
     xmlNamespace?: string;
+    /** `v4`; S3's `s3`/`s3v4`: the path signed as sent, payload modes. */
+    signatureVersion?: string;
   };
   operations: Record<string, ModelOperation>;
   shapes: Record<string, Shape>;
@@ -24,7 +26,8 @@ export interface ServiceModel {
 
 export interface ModelOperation {
   name: string;
-  http: { method: string; requestUri: string };
+  http: { method: string; requestUri: string; responseCode?: number };
+  deprecated?: boolean;
   input?: { shape: string };
   output?: { shape: string; resultWrapper?: string };
   errors?: { shape: string }[];
@@ -49,6 +52,10 @@ export interface Shape {
   document?: boolean;
   /** An error that is the server's fault (5xx). */
   fault?: boolean;
+  /** REST protocols: the member that is the whole body. */
+  payload?: string;
+  /** REST-XML: the element a structure is written in. */
+  locationName?: string;
 }
 
 /** A structure's member: its shape, and how the wire names it. */
@@ -59,7 +66,10 @@ export interface MemberRef {
   /** The EC2 protocol's request name for the member, before `locationName`. */
   queryName?: string;
   location?: string;
-  xmlNamespace?: unknown;
+  xmlNamespace?: { uri?: string };
+  timestampFormat?: string;
+  /** A blob or string payload that streams (S3 object bodies). */
+  streaming?: boolean;
   flattened?: boolean;
 }
 
@@ -79,4 +89,10 @@ export interface ServiceBinding {
   clockSkewMinutes?: number;
   /** The largest request body the service takes, as AWS documents it; larger ones are refused (413) unread. */
   maxBodyBytes?: number;
+  /**
+   * REST-XML: the root element of an operation's output document where AWS names it otherwise than
+   * `<Operation>Result` (S3's ListObjectsV2: `ListBucketResult`). A root named as the output's one member is
+   * that member's text alone (S3's GetBucketLocation: `<LocationConstraint>us-west-2</LocationConstraint>`).
+   */
+  xmlRoots?: Record<string, string>;
 }

@@ -100,6 +100,33 @@ export interface PendingSignature {
    * the called operation needs, when only the body told which (query services share a path).
    */
   complete(payloadHash: string, service?: string): Signer;
+  /**
+   * What S3 signs instead of the payload (`UNSIGNED-PAYLOAD`, `STREAMING-*`; a presigned URL without
+   * X-Amz-Content-Sha256 is `UNSIGNED-PAYLOAD`), when the service allows payload modes; else undefined.
+   */
+  readonly payloadMode?: string;
+  /** What `aws-chunked` chunk signatures are checked with, once `complete` has verified the seed signature (permissive mode: none). */
+  readonly chunkSigning?: ChunkSigning;
+}
+
+/** The seed signature and signing key of a request whose body comes in signed chunks (STREAMING-AWS4-HMAC-SHA256-PAYLOAD). */
+export interface ChunkSigning {
+  seed: string;
+  amzDate: string;
+  scope: string;
+  key: Buffer;
+}
+
+/**
+ * The signature of one chunk of an `aws-chunked` body (`kind` PAYLOAD) or of its trailer (`kind` TRAILER), given
+ * the previous signature and the SHA-256 (hex) of the chunk's data (of the trailer's `name:value\n` lines).
+ */
+export function chunkSignature(signing: ChunkSigning, kind: 'PAYLOAD' | 'TRAILER', previous: string, hash: string): string {
+  const stringToSign =
+    kind === 'PAYLOAD'
+      ? `${ALGORITHM}-PAYLOAD\n${signing.amzDate}\n${signing.scope}\n${previous}\n${EMPTY_SHA256}\n${hash}`
+      : `${ALGORITHM}-TRAILER\n${signing.amzDate}\n${signing.scope}\n${previous}\n${hash}`;
+  return createHmac('sha256', signing.key).update(stringToSign).digest('hex');
 }
 
 export interface Expectation {
@@ -178,9 +205,12 @@ export class SigV4Verifier {
         'incomplete',
         `Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term, got '${signature.credential}'`,
       );
+    const claimed = claimedPayload(head, signature, expect.unsignedPayload ?? false);
+    // Only S3 signs a payload mode instead of the payload; elsewhere the header's value is just a header.
+    const payloadMode = expect.unsignedPayload && claimed !== undefined && !HEX_SHA256.test(claimed) ? claimed : undefined;
     if (this.options.mode === 'permissive') {
       const signer = this.permissive(accessKeyId!, region!, signature.sessionToken);
-      return { service: service!, complete: () => signer };
+      return { service: service!, payloadMode, complete: () => signer };
     }
 
     checkTime(signature, expect);
@@ -209,7 +239,6 @@ export class SigV4Verifier {
         ? new SignatureFailure('expired-token', 'The security token included in the request is expired')
         : new SignatureFailure('invalid-token', INVALID_TOKEN);
 
-    const claimed = claimedPayload(head, signature);
     const key = this.signingKey(credentials.secretAccessKey, date!, region!, service!);
     const signer = { caller: credentials.caller, region: region! };
     // The payload hash the signature was found good for: checked against a claimed hash before the body, then
@@ -218,11 +247,12 @@ export class SigV4Verifier {
     return {
       service: service!,
       claimedPayloadHash: claimed !== undefined && HEX_SHA256.test(claimed) && !signature.presigned ? claimed : undefined,
+      payloadMode,
+      chunkSigning: { seed: signature.signature, amzDate: signature.amzDate, scope: `${date}/${region}/${service}/${terminator}`, key },
       complete(payloadHash, expected) {
         if (expected !== undefined && service !== expected) throw new SignatureFailure('invalid', wrongService(expected).trim());
         if (payloadHash === verified) return signer;
-        // Only S3 signs a payload mode instead of the payload; elsewhere the header's value is just a header.
-        const payload = expect.unsignedPayload && claimed !== undefined && !HEX_SHA256.test(claimed) ? claimed : payloadHash;
+        const payload = payloadMode ?? payloadHash;
         const canonical = canonicalRequest(head, signature, payload, expect.pathAsSent ?? false);
         const stringToSign = `${ALGORITHM}\n${signature.amzDate}\n${date}/${region}/${service}/${terminator}\n${sha256(canonical)}`;
         const expectedSignature = createHmac('sha256', key).update(stringToSign).digest();
@@ -433,8 +463,9 @@ function canonicalHeaders(rawHeaders: readonly string[], names: string[]): strin
 }
 
 /** The payload hash the signer says it signed: x-amz-content-sha256 (a query parameter when presigned). */
-function claimedPayload(request: SignedHead, signature: Signature): string | undefined {
-  if (signature.presigned) return signature.params.find(([name]) => name === 'X-Amz-Content-Sha256')?.[1];
+function claimedPayload(request: SignedHead, signature: Signature, payloadModes: boolean): string | undefined {
+  // S3's presigned URLs sign no payload unless they say otherwise.
+  if (signature.presigned) return signature.params.find(([name]) => name === 'X-Amz-Content-Sha256')?.[1] ?? (payloadModes ? 'UNSIGNED-PAYLOAD' : undefined);
   return signature.signedHeaders.split(';').includes('x-amz-content-sha256') ? headerValue(request.headers['x-amz-content-sha256']) : undefined;
 }
 

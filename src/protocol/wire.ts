@@ -1,7 +1,8 @@
-// The contract between the gateway and a wire protocol (awsJson, awsQuery and EC2; REST-XML when S3 arrives).
+// The contract between the gateway and a wire protocol (awsJson, awsQuery and EC2, REST-XML and REST-JSON).
 // The gateway owns HTTP, body limits, SigV4 and dispatch; a protocol only recognises its requests, decodes
 // them and encodes results and errors. Everything a protocol returns is long-lived except the per-request Call.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { AwsError } from '../core/errors.js';
 import type { Handler } from './service.js';
 import type { SignatureFailure } from './sigv4.js';
@@ -19,7 +20,8 @@ export interface RequestHead {
 export interface WireResponse {
   status: number;
   headers: Record<string, string>;
-  body: string | Buffer;
+  /** A stream (S3 GetObject) is piped out; its length is the `content-length` header the protocol set. */
+  body: string | Buffer | Readable;
 }
 
 /** One wire protocol over the services that speak it. */
@@ -46,8 +48,13 @@ export interface Route extends Failures {
   signing?: SigningService;
   /** The largest body this route's services take (undefined: the gateway's limit). */
   maxBodyBytes?: number;
-  /** The operation called and its undecoded input; throws AwsError (malformed body, unknown operation). */
-  decode(head: RequestHead, body: Buffer): Call;
+  /**
+   * The operation called and its undecoded input; throws AwsError (malformed body, unknown operation). `body`
+   * is a stream, unread, when `streamsBody` said so.
+   */
+  decode(head: RequestHead, body: Buffer | Readable): Call;
+  /** Whether the request's operation takes its body as a stream (S3 PutObject): the gateway neither reads nor bounds it. */
+  streamsBody?(head: RequestHead): boolean;
   /**
    * Who answers a request refused before it was authenticated, when only its (small) body names the service:
    * query services share a path, and each answers in its own envelope. Parses no more than that.
@@ -69,6 +76,8 @@ export interface SigningService {
   clockSkewMinutes: number;
   /** The largest request body the service takes, as AWS documents it (undefined: the gateway's limit). */
   maxBodyBytes?: number;
+  /** S3: the path is signed as sent, and the signer may sign a payload mode instead of the payload. */
+  s3Signing?: boolean;
 }
 
 export interface Operation {
