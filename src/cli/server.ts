@@ -19,8 +19,10 @@ import { Regions } from '../control/regions.js';
 import { resetState } from '../control/reset.js';
 import { State } from '../control/state.js';
 import { SessionKeys } from '../control/sts/session-keys.js';
+import { EcrRegistryBackend } from '../control/ecr/registry-backend.js';
 import { HaproxyDataPlane } from '../lb/haproxy-data-plane.js';
 import { createGateway, type InternalRoutes } from '../protocol/gateway.js';
+import { openRegistry } from '../registry/registry.js';
 import type { AuthMode, CredentialResolver } from '../protocol/sigv4.js';
 import { SqliteMetricStore } from '../store/sqlite/metric-store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -45,6 +47,8 @@ export interface ServerOptions {
   log: Logger;
   /** The address load balancer listeners bind (default 127.0.0.1). */
   lbAddress?: string;
+  /** ECR's image registry's port, on `host` (default the API's port + 1; 0: any free port). */
+  registryPort?: number;
   /** Run the local agent registered to cluster `default` (default true). */
   localAgent?: boolean;
   /** Give task containers AWS_ENDPOINT_URL, the address at which they reach Wharf (default true). */
@@ -163,6 +167,10 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     },
   });
   const address = await gateway.listen(options.port, options.host);
+  // ECR's registry: docker trusts a registry on 127.0.0.0/8 without TLS (docs/ecr.md).
+  const registry = await openRegistry(dataDir, log);
+  ctx.registry = registry.ports;
+  await registry.listen(new EcrRegistryBackend(ctx, { permissive: auth === 'permissive' }), options.registryPort ?? (options.port === 0 ? 0 : options.port + 1), options.host);
   ctx.endpoint = `${scheme}://${host}:${address.port}`;
   // `wharf env` prints the bundle that verifies this server for the CLI and SDKs.
   saveSettings(dataDir, { host: options.host, port: address.port, region, ...(options.tls && { caBundle: options.tls.certFile }) });
@@ -218,6 +226,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       await Promise.all(loops);
       sockets.close();
       await gateway.close();
+      await registry.close();
       await dataPlane.close();
       await store.close();
       await ctx.metrics?.close();

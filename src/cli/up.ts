@@ -17,6 +17,8 @@ export async function upCommand(argv: string[]): Promise<void> {
       auth: { type: 'string' },
       // Where load balancer listeners bind (default 127.0.0.1).
       'lb-address': { type: 'string' },
+      // ECR's image registry's port (default --port + 1; 0: any free port).
+      'registry-port': { type: 'string' },
       // Task containers get no AWS_ENDPOINT_URL (their SDKs then call AWS's own endpoints).
       'no-task-endpoint-url': { type: 'boolean' },
       // HTTPS and WSS with this key pair (PEM files), or with a self-signed pair kept in the data dir (--tls).
@@ -32,6 +34,8 @@ export async function upCommand(argv: string[]): Promise<void> {
   if (auth !== 'sigv4' && auth !== 'permissive') throw new Error(`--auth must be sigv4 or permissive, not ${auth}`);
   const port = Number(values.port ?? DEFAULTS.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not ${values.port}`);
+  const registryPort = values['registry-port'] === undefined ? undefined : Number(values['registry-port']);
+  if (registryPort !== undefined && (!Number.isInteger(registryPort) || registryPort < 0 || registryPort > 65535)) throw new Error(`--registry-port must be a port number, not ${values['registry-port']}`);
   const log = createLogger();
   const host = values.host ?? DEFAULTS.host;
   const dataDir = dataDirPath(values['data-dir'] ?? DEFAULTS.dataDir);
@@ -44,6 +48,7 @@ export async function upCommand(argv: string[]): Promise<void> {
     auth,
     log,
     ...(values['lb-address'] !== undefined && { lbAddress: values['lb-address'] }),
+    ...(registryPort !== undefined && { registryPort }),
     ...(values['no-task-endpoint-url'] && { endpointEnvironment: false }),
     ...(tls && { tls }),
     agentSecurity: securitySettings(values, values['allow-privileged'] ?? false),

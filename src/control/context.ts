@@ -1,6 +1,6 @@
 import type { Partition } from '../core/arn.js';
 import type { MetricStore } from '../core/cloudwatch.js';
-import type { BlobStore } from '../core/ecr-registry.js';
+import type { RegistryPorts } from '../core/ecr-registry.js';
 import type { S3ObjectReader } from '../core/elbv2.js';
 import type { LoadBalancerDataPlane } from '../core/load-balancer.js';
 import type { Ids, Logger, Timer } from '../core/ports.js';
@@ -27,4 +27,6 @@ export interface ControlContext {
   s3Objects?: S3ObjectReader;
   /** CloudWatch metric datapoints and alarm history (every region's: calls pass their partition). */
   metrics?: MetricStore;
+  /** ECR's image registry, where this control plane runs one: its address, its blobs, the scanner's advisories. */
+  registry?: RegistryPorts;
 }
