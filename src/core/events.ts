@@ -76,7 +76,7 @@ export interface EcsParameters {
   Tags?: EventsTag[];
 }
 
-/** The CloudWatch metrics EventBridge keeps per rule (AWS/Events), counted here until metrics are served. */
+/** The CloudWatch metrics EventBridge keeps per rule (AWS/Events); counted in memory until metrics are served. */
 export interface RuleInvocations {
   Invocations: number;
   FailedInvocations: number;
@@ -98,7 +98,6 @@ export interface EventRuleRecord {
   scheduledFrom: Date;
   targets: EventTarget[];
   tags: EventsTag[];
-  metrics: RuleInvocations;
 }
 
 /**

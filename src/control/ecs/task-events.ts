@@ -60,12 +60,7 @@ export class TaskEventLog {
   }
 
   private record(changes: Change[]): void {
-    for (const change of changes) {
-      if (change.kind !== 'task' || !change.after) continue;
-      const { before, after } = change as Change<'task'>;
-      if (before && after!.version <= before.version) continue; // the control plane's own bookkeeping, not a state change
-      this.push({ task: after!, at: this.ctx.clock.now() });
-    }
+    for (const change of changes) if (isTaskStateChange(change)) this.push({ task: change.after!, at: this.ctx.clock.now() });
   }
 
   private push(entry: Entry): void {
@@ -75,19 +70,31 @@ export class TaskEventLog {
   }
 
   private event(task: TaskRecord, now: Date): EcsEvent<TaskStateChangeDetail> {
-    const { partition } = this.ctx;
-    return {
-      version: '0',
-      id: this.ctx.ids.id().replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'),
-      'detail-type': 'ECS Task State Change',
-      source: 'aws.ecs',
-      account: partition.accountId,
-      time: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
-      region: partition.region,
-      resources: [task.taskArn],
-      detail: { ...(isoDates(taskDetail(task)) as Record<string, unknown>), updatedAt: now.toISOString() } as TaskStateChangeDetail,
-    };
+    return taskStateChangeEvent(this.ctx, task, now);
   }
+}
+
+/** A change that makes a new task version (not the control plane's own bookkeeping): one event each. */
+export function isTaskStateChange(change: Change): change is Change<'task'> {
+  if (change.kind !== 'task' || !change.after) return false;
+  const { before, after } = change as Change<'task'>;
+  return !before || after!.version > before.version;
+}
+
+/** The `ECS Task State Change` event of a task version, as ECS sends it to EventBridge. */
+export function taskStateChangeEvent(ctx: Pick<ControlContext, 'partition' | 'ids'>, task: TaskRecord, now: Date): EcsEvent<TaskStateChangeDetail> {
+  const { partition } = ctx;
+  return {
+    version: '0',
+    id: ctx.ids.id().replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5'),
+    'detail-type': 'ECS Task State Change',
+    source: 'aws.ecs',
+    account: partition.accountId,
+    time: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: partition.region,
+    resources: [task.taskArn],
+    detail: { ...(isoDates(taskDetail(task)) as Record<string, unknown>), updatedAt: now.toISOString() } as TaskStateChangeDetail,
+  };
 }
 
 /** The ECS members of a task record: Wharf's own bookkeeping and the tags stay out of the event. */
@@ -96,7 +103,8 @@ function taskDetail(task: TaskRecord): Task {
   return { ...rest, containers: containers.map(({ essential: _e, healthCheck: _h, ...c }) => c) };
 }
 
-function isoDates(value: unknown): unknown {
+/** Dates as the ISO strings events carry. */
+export function isoDates(value: unknown): unknown {
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(isoDates);
   if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, isoDates(v)]));
