@@ -21,6 +21,11 @@ export interface ScalingHistory {
 }
 
 export interface ScalableTargetRecord extends ScalableTarget {
+  ServiceNamespace: NonNullable<ScalableTarget['ServiceNamespace']>;
+  ResourceId: string;
+  ScalableDimension: NonNullable<ScalableTarget['ScalableDimension']>;
+  MinCapacity: number;
+  MaxCapacity: number;
   ScalableTargetARN: string;
   CreationTime: Date;
   tags: Tags;

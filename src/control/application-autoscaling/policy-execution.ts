@@ -1,0 +1,88 @@
+// A scaling policy invoked by its alarm: the metric value the alarm saw (its StateReasonData's recent
+// datapoints, as AWS passes them; else read from the metric store), the policy's proposal (target tracking:
+// capacity for the metric to meet its target; step scaling: the step the breach falls in), the decision
+// (cooldowns, suspension, bounds) and, when it scales, the change.
+import type { ScalingPolicyRecord } from '../../core/app-autoscaling.js';
+import { activityText, targetKey } from '../../core/app-autoscaling.js';
+import { adjustedCapacity, aggregate, decide, matchingStep, recordScaling, targetTrackingCapacity, type Proposal } from '../../core/app-autoscaling-decisions.js';
+import type { MetricAlarmRecord, StandardUnit } from '../../core/cloudwatch.js';
+import type { ControlContext } from '../context.js';
+import { setCapacity } from './scaling.js';
+import { serviceOf } from './targets.js';
+
+/** ECS's default cooldowns, in seconds, for either kind of policy. */
+const DEFAULT_COOLDOWN = 300;
+
+export async function executePolicy(ctx: ControlContext, policy: ScalingPolicyRecord, alarm: MetricAlarmRecord): Promise<void> {
+  const target = ctx.state.get('scalableTarget', targetKey(policy));
+  const service = target && serviceOf(ctx, target);
+  if (!target || !service) return;
+  const values = await alarmValues(ctx, alarm);
+  const proposal = values.length ? proposalOf(policy, alarm, values) : undefined;
+  if (!proposal) return;
+  const now = ctx.clock.now().getTime();
+  const current = service.desiredCount;
+  const decision = decide(
+    {
+      current,
+      min: target.MinCapacity,
+      max: target.MaxCapacity,
+      history: target.history,
+      suspendedIn: target.SuspendedState?.DynamicScalingInSuspended,
+      suspendedOut: target.SuspendedState?.DynamicScalingOutSuspended,
+    },
+    proposal,
+    now,
+  );
+  if (!decision.scale) {
+    ctx.log.debug('scaling policy held', { policyArn: policy.PolicyARN, alarm: alarm.AlarmName, why: decision.why });
+    return;
+  }
+  await setCapacity(ctx, target, {
+    capacity: decision.capacity,
+    cause: activityText.alarmCause(alarm.AlarmName, policy.PolicyName!),
+    history: recordScaling(target.history, decision, current, proposal, now),
+  });
+}
+
+function proposalOf(policy: ScalingPolicyRecord, alarm: MetricAlarmRecord, values: number[]): Proposal | undefined {
+  const tracking = policy.TargetTrackingScalingPolicyConfiguration;
+  if (tracking) {
+    const metric = aggregate(values, 'Average')!;
+    return {
+      capacity: (base) => targetTrackingCapacity(base, metric, tracking.TargetValue!),
+      scaleOutCooldownSeconds: tracking.ScaleOutCooldown ?? DEFAULT_COOLDOWN,
+      scaleInCooldownSeconds: tracking.ScaleInCooldown ?? DEFAULT_COOLDOWN,
+      disableScaleIn: tracking.DisableScaleIn ?? false,
+    };
+  }
+  const step = policy.StepScalingPolicyConfiguration;
+  if (!step || alarm.Threshold === undefined) return undefined;
+  const metric = aggregate(values, step.MetricAggregationType)!;
+  const adjustment = matchingStep(step.StepAdjustments ?? [], metric - alarm.Threshold);
+  if (!adjustment) return undefined;
+  const cooldown = step.Cooldown ?? DEFAULT_COOLDOWN;
+  return { capacity: (base) => adjustedCapacity(step, base, adjustment.ScalingAdjustment!), scaleOutCooldownSeconds: cooldown, scaleInCooldownSeconds: cooldown };
+}
+
+/** The datapoints the alarm evaluated: `recentDatapoints` of its StateReasonData, else its metric's latest periods. */
+async function alarmValues(ctx: ControlContext, alarm: MetricAlarmRecord): Promise<number[]> {
+  try {
+    const data = JSON.parse(alarm.StateReasonData ?? '{}') as { recentDatapoints?: unknown };
+    if (Array.isArray(data.recentDatapoints) && data.recentDatapoints.every((v) => typeof v === 'number')) return data.recentDatapoints as number[];
+  } catch {
+    // Not JSON: read the metric instead.
+  }
+  if (!ctx.metrics || !alarm.MetricName || !alarm.Namespace || !alarm.Period || !alarm.Statistic) return [];
+  const end = ctx.clock.now();
+  const span = alarm.Period * alarm.EvaluationPeriods * 1000;
+  const periods = await ctx.metrics.read(ctx.partition, {
+    metric: { Namespace: alarm.Namespace, MetricName: alarm.MetricName, Dimensions: alarm.Dimensions },
+    startTime: new Date(end.getTime() - span),
+    endTime: end,
+    period: alarm.Period,
+    ...(alarm.Unit && { unit: alarm.Unit as StandardUnit }),
+  });
+  const statistic = alarm.Statistic as 'Average' | 'Sum' | 'Minimum' | 'Maximum' | 'SampleCount';
+  return periods.map(({ statistics: s }) => (statistic === 'Average' ? s.Sum / s.SampleCount : s[statistic]));
+}
