@@ -7,6 +7,7 @@ import { ecs } from './ecs.js';
 import { events } from './events.js';
 import { elbv2 } from './elbv2.js';
 import { iam } from './iam.js';
+import { logs } from './logs.js';
 import type { ServiceModule } from './module.js';
 import type { RulesBySigningName } from '../control/authorization/authorizer.js';
 import type { ControlContext } from '../control/context.js';
@@ -15,7 +16,7 @@ import type { Kind } from '../core/records.js';
 import type { Handler, ServiceBinding } from '../protocol/service.js';
 import { sts } from './sts.js';
 
-export const SERVICES: readonly ServiceModule[] = [ecs, elbv2, acm, ec2, iam, sts, ecr, events, applicationAutoScaling];
+export const SERVICES: readonly ServiceModule[] = [ecs, elbv2, acm, ec2, iam, sts, logs, ecr, events, applicationAutoScaling];
 
 /** The kinds of the global services' records: one set whatever the region (State.open). */
 export const GLOBAL_KINDS: readonly Kind[] = SERVICES.flatMap((service) => service.global?.kinds ?? []);

@@ -24,6 +24,7 @@ import { HaproxyDataPlane } from '../lb/haproxy-data-plane.js';
 import { createGateway, type InternalRoutes } from '../protocol/gateway.js';
 import { openRegistry } from '../registry/registry.js';
 import type { AuthMode, CredentialResolver } from '../protocol/sigv4.js';
+import { SqliteLogEventStore } from '../store/sqlite/log-event-store.js';
 import { SqliteMetricStore } from '../store/sqlite/metric-store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
 import {
@@ -87,6 +88,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     endpoint: `${scheme}://${host}:${options.port}`,
     sessionKeys: new SessionKeys(serverSecret(dataDir)),
     metrics: new SqliteMetricStore(join(dataDir, 'metrics.db')),
+    logEvents: new SqliteLogEventStore(join(dataDir, 'logs.db')),
   };
 
   // Wharf's own calls at start and reset act as the account's root.
@@ -135,6 +137,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       if (auth === 'sigv4' && authenticate().caller.arn !== rootArn) throw new AccessDeniedException('Only the root user may reset Wharf');
       await resetState(ctx);
       await ctx.metrics?.clear();
+      await ctx.logEvents?.clear();
       regions.forget();
       await ensureDefaults();
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"reset"}');
@@ -230,6 +233,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       await dataPlane.close();
       await store.close();
       await ctx.metrics?.close();
+      await ctx.logEvents?.close();
     },
   };
 }

@@ -3,6 +3,7 @@ import type { MetricStore } from '../core/cloudwatch.js';
 import type { RegistryPorts } from '../core/ecr-registry.js';
 import type { S3ObjectReader } from '../core/elbv2.js';
 import type { LoadBalancerDataPlane } from '../core/load-balancer.js';
+import type { LogEventStore } from '../core/logs.js';
 import type { Ids, Logger, Timer } from '../core/ports.js';
 import type { State } from './state.js';
 import type { SessionKeys } from './sts/session-keys.js';
@@ -18,6 +19,8 @@ export interface ControlContext {
   endpoint: string;
   /** Seals STS session tokens and derives temporary credentials' secrets, from the server's own secret. */
   sessionKeys: SessionKeys;
+  /** CloudWatch Logs' events (every region's: calls pass their region), where this control plane serves Logs. */
+  logEvents?: LogEventStore;
   /**
    * The load balancers' data plane, when this control plane runs one, and the address its listeners bind
    * (CreateListener asks it for ports; ELBv2's controller keeps it serving the records).

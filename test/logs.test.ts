@@ -1,0 +1,124 @@
+// CloudWatch Logs end to end against a real `wharf up`: the API through @aws-sdk/client-cloudwatch-logs and
+// the `aws` CLI (v1, whose `logs` has no `tail`: a follower polls FilterLogEvents with its nextToken, as
+// `aws logs tail --follow` does in v2), AWS's errors for bad input, and the awslogs driver: a busybox task
+// whose every line lands in GetLogEvents and FilterLogEvents in order, across an agent restart.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  DescribeLogGroupsCommand,
+  FilterLogEventsCommand,
+  GetLogEventsCommand,
+  PutLogEventsCommand,
+  type FilteredLogEvent,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { startWharf, type WharfProcess } from './wharf-process.js';
+
+const run = promisify(execFile);
+
+let wharf: WharfProcess;
+let logs: CloudWatchLogsClient;
+
+before(async () => {
+  wharf = await startWharf();
+  logs = new CloudWatchLogsClient({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
+});
+
+after(async () => {
+  logs?.destroy();
+  await wharf?.stop();
+});
+
+const cli = async (...args: string[]) => JSON.parse((await run('aws', ['logs', ...args, '--output', 'json'], { env: wharf.env })).stdout || '{}');
+const cliError = async (...args: string[]) => {
+  try {
+    await run('aws', ['logs', ...args], { env: wharf.env });
+  } catch (err) {
+    return String((err as { stderr: string }).stderr);
+  }
+  throw new Error(`aws logs ${args.join(' ')} succeeded`);
+};
+
+/** The SDK call's error code. */
+const failure = (promise: Promise<unknown>) => promise.then(() => 'succeeded', (err: Error) => `${err.name}: ${err.message}`);
+
+/**
+ * Follows a group as `aws logs tail --follow` (CLI v2) does: FilterLogEvents from the last timestamp seen,
+ * every page, skipping the event ids already shown at that timestamp.
+ */
+function follower(logGroupName: string) {
+  const seen: FilteredLogEvent[] = [];
+  let since = 0;
+  let atSince = new Set<string>();
+  return {
+    seen,
+    async poll() {
+      let nextToken: string | undefined;
+      do {
+        const out = await logs.send(new FilterLogEventsCommand({ logGroupName, startTime: since, nextToken }));
+        for (const event of out.events ?? []) {
+          if (atSince.has(event.eventId!)) continue;
+          seen.push(event);
+          if (event.timestamp! > since) [since, atSince] = [event.timestamp!, new Set()];
+          atSince.add(event.eventId!);
+        }
+        nextToken = out.nextToken;
+      } while (nextToken);
+    },
+  };
+}
+
+describe('CloudWatch Logs API', () => {
+  it('groups, streams and events through the CLI; AWS errors for bad input', async () => {
+    await cli('create-log-group', '--log-group-name', '/cli/app', '--tags', 'team=web');
+    await cli('put-retention-policy', '--log-group-name', '/cli/app', '--retention-in-days', '7');
+    await cli('create-log-stream', '--log-group-name', '/cli/app', '--log-stream-name', 'one');
+    const now = Date.now();
+    const events = JSON.stringify([0, 1, 2].map((i) => ({ timestamp: now + i, message: `line ${i}` })));
+    await cli('put-log-events', '--log-group-name', '/cli/app', '--log-stream-name', 'one', '--log-events', events);
+    const got = await cli('get-log-events', '--log-group-name', '/cli/app', '--log-stream-name', 'one', '--start-from-head');
+    assert.deepEqual(got.events.map((e: { message: string }) => e.message), ['line 0', 'line 1', 'line 2']);
+    const groups = await cli('describe-log-groups', '--log-group-name-prefix', '/cli/');
+    assert.equal(groups.logGroups[0].retentionInDays, 7);
+    assert.equal(groups.logGroups[0].arn, 'arn:aws:logs:us-east-1:000000000000:log-group:/cli/app:*');
+    const filtered = await cli('filter-log-events', '--log-group-name', '/cli/app', '--filter-pattern', '"line 1"');
+    assert.deepEqual(filtered.events.map((e: { message: string }) => e.message), ['line 1']);
+    const unordered = JSON.stringify([{ timestamp: now + 5, message: 'b' }, { timestamp: now, message: 'a' }]);
+    assert.match(await cliError('put-log-events', '--log-group-name', '/cli/app', '--log-stream-name', 'one', '--log-events', unordered), /InvalidParameterException.*chronological/);
+
+    const put = (logGroupName: string, message: string, timestamp = now) => logs.send(new PutLogEventsCommand({ logGroupName, logStreamName: 'one', logEvents: [{ timestamp, message }] }));
+    assert.match(await failure(put('/cli/none', 'x')), /^ResourceNotFoundException: The specified log group does not exist/);
+    assert.match(await failure(put('/cli/app', 'x'.repeat(300_000))), /^InvalidParameterException: Log event too large/);
+    assert.match(await failure(logs.send(new CreateLogGroupCommand({ logGroupName: '/cli/app' }))), /^ResourceAlreadyExistsException/);
+    assert.match(await failure(logs.send(new CreateLogGroupCommand({ logGroupName: 'bad:name' }))), /^InvalidParameterException: 1 validation error detected/);
+    assert.match(await failure(logs.send(new FilterLogEventsCommand({ logGroupName: '/cli/app', filterPattern: '{ $.a = ' }))), /^InvalidParameterException/);
+    assert.deepEqual((await cli('list-tags-log-group', '--log-group-name', '/cli/app')).tags, { team: 'web' });
+  });
+
+  it('a follower polling FilterLogEvents (the `logs tail --follow` pattern) sees every line once, in order', async () => {
+    await logs.send(new CreateLogGroupCommand({ logGroupName: '/sdk/follow' }));
+    await logs.send(new CreateLogStreamCommand({ logGroupName: '/sdk/follow', logStreamName: 's' }));
+    const tail = follower('/sdk/follow');
+    for (let batch = 0; batch < 3; batch++) {
+      const base = Date.now();
+      await logs.send(new PutLogEventsCommand({
+        logGroupName: '/sdk/follow',
+        logStreamName: 's',
+        // Several lines share a millisecond, as a busy container's do.
+        logEvents: Array.from({ length: 100 }, (_, i) => ({ timestamp: base + Math.floor(i / 10), message: `b${batch} l${i}` })),
+      }));
+      await tail.poll();
+      await tail.poll();
+    }
+    assert.deepEqual(tail.seen.map((e) => e.message), [0, 1, 2].flatMap((b) => Array.from({ length: 100 }, (_, i) => `b${b} l${i}`)));
+    const groups = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePattern: 'FOLLOW' }));
+    assert.deepEqual(groups.logGroups?.map((g) => g.logGroupName), ['/sdk/follow']);
+    const last = await logs.send(new GetLogEventsCommand({ logGroupName: '/sdk/follow', logStreamName: 's', limit: 1 }));
+    assert.deepEqual(last.events?.map((e) => e.message), ['b2 l99']);
+    assert.ok((groups.logGroups?.[0]?.storedBytes ?? 0) > 0);
+  });
+});
