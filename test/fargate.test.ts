@@ -16,6 +16,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import {
+  AuthorizeSecurityGroupEgressCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateSecurityGroupCommand,
   CreateSubnetCommand,
@@ -29,6 +30,7 @@ import {
   DescribeSubnetsCommand,
   DescribeVpcsCommand,
   EC2Client,
+  RevokeSecurityGroupEgressCommand,
   RevokeSecurityGroupIngressCommand,
 } from '@aws-sdk/client-ec2';
 import Database from 'better-sqlite3';
@@ -229,7 +231,7 @@ describe('Fargate tasks on real containers', () => {
     await Promise.all([a, b].map((task) => ecs.send(new StopTaskCommand({ task }))));
   });
 
-  test('security groups: a port not allowed is blocked from the host and from other tasks; a source group lets its members in', async () => {
+  test('security groups: a port not allowed is blocked from the host and from other tasks; a source group lets its members in; egress rules keep tasks in', async () => {
     const clients = await securityGroup('clients');
     const target = await securityGroup('target', { port: 80, cidr: '0.0.0.0/0' }, { port: 8080, group: clients });
     await register('two-ports', [{ name: 'web', image: IMAGE, command: serve(80, 8080) }]);
@@ -244,6 +246,14 @@ describe('Fargate tasks on real containers', () => {
     const stranger = await runFargate('probe');
     assert.equal(await outputOf(member), 'wharf');
     assert.equal(await outputOf(stranger), 'blocked');
+
+    // Egress: with nothing let out, a member cannot reach the server; a rule to the server's group lets it out again.
+    const allOut = { IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] };
+    await ec2.send(new RevokeSecurityGroupEgressCommand({ GroupId: clients, IpPermissions: [allOut] }));
+    assert.equal(await outputOf(await runFargate('probe', [clients])), 'blocked');
+    const toTarget = { IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, UserIdGroupPairs: [{ GroupId: target }] };
+    await ec2.send(new AuthorizeSecurityGroupEgressCommand({ GroupId: clients, IpPermissions: [toTarget] }));
+    assert.equal(await outputOf(await runFargate('probe', [clients])), 'wharf');
 
     // Rules change while the task runs: the host is let in on 8080 at once.
     await ingress(target, { port: 8080, cidr: '0.0.0.0/0' });

@@ -34,6 +34,7 @@ const assignment: TaskAssignment = {
     macAddress: '0a:00:00:00:00:01',
     privateDnsName: 'ip-172-31-16-4.ec2.internal',
     ingress: [],
+    egress: [],
   },
 };
 const snapshot: TaskSnapshot = {

@@ -40,7 +40,8 @@ function task(id: string, address: string, over: Partial<TaskAssignment> = {}): 
       privateIpv4Address: address,
       macAddress: '0a:00:00:00:00:01',
       privateDnsName: 'ip.ec2.internal',
-      ingress: [{ protocol: 'tcp', fromPort: 80, toPort: 80, sources: ['0.0.0.0/0'] }],
+      ingress: [{ protocol: 'tcp', fromPort: 80, toPort: 80, peers: ['0.0.0.0/0'] }],
+      egress: [{ protocol: 'all', peers: ['0.0.0.0/0'] }],
     },
     ...over,
   };
@@ -76,7 +77,7 @@ test('an awsvpc task gets its cgroup, its subnet network, its firewall rules, th
   assert.equal(await resources.prepare(a), prepared, 'set up once');
   assert.deepEqual(cgroups.made.get('1'.padStart(32, '0')), { cpuUnits: 256, memoryMiB: 512 });
   assert.equal(prepared.cgroupParent, `/wharf/${'1'.padStart(32, '0')}`);
-  assert.deepEqual(applied, [[{ address: '172.31.0.4', ingress: a.network!.ingress }]]);
+  assert.deepEqual(applied, [[{ address: '172.31.0.4', ingress: a.network!.ingress, egress: a.network!.egress }]]);
   assert.equal(await runtime.networkGateway(subnetNetworkName('subnet-1')), '172.31.0.1');
   const [pause] = await pauses();
   assert.equal(pause!.id, prepared.networkContainer);
@@ -93,7 +94,7 @@ test('released: pause, rules and cgroup go; the network goes with the last task 
   await resources.prepare(b);
   await resources.release(a.taskArn);
   assert.equal((await pauses()).length, 1);
-  assert.deepEqual(applied.at(-1), [{ address: '172.31.0.5', ingress: b.network!.ingress }]);
+  assert.deepEqual(applied.at(-1), [{ address: '172.31.0.5', ingress: b.network!.ingress, egress: b.network!.egress }]);
   assert.deepEqual(await runtime.listNetworks({ [NETWORK_LABELS.network]: 'awsvpc' }), [subnetNetworkName('subnet-1')]);
   await resources.release(b.taskArn);
   assert.equal((await pauses()).length, 0);
@@ -108,12 +109,12 @@ test('rules that change while a task runs reach the firewall; only changes do', 
   const a = task('1', '172.31.0.4');
   await resources.prepare(a);
   resources.update([a]);
-  const wider = { ...a, network: { ...a.network!, ingress: [...a.network!.ingress, { protocol: 'all', sources: ['172.31.0.9/32'] }] } };
+  const wider = { ...a, network: { ...a.network!, ingress: [...a.network!.ingress, { protocol: 'all', peers: ['172.31.0.9/32'] }] } };
   resources.update([wider]);
   await resources.prepare(a); // lets the queued apply finish
   await new Promise((r) => setImmediate(r));
   assert.equal(applied.length, 2);
-  assert.deepEqual(applied[1], [{ address: '172.31.0.4', ingress: wider.network!.ingress }]);
+  assert.deepEqual(applied[1], [{ address: '172.31.0.4', ingress: wider.network!.ingress, egress: wider.network!.egress }]);
 });
 
 test('nothing leaks when a task fails half-way: a pause container that cannot start is removed', async () => {

@@ -132,7 +132,8 @@ export class TaskResources {
     let changed = false;
     for (const a of assignments) {
       const held = this.held.get(a.taskArn);
-      if (held && a.network && JSON.stringify(a.network.ingress) !== JSON.stringify(held.task.network?.ingress)) {
+      const rules = (n: TaskAssignment['network']) => JSON.stringify([n?.ingress, n?.egress]);
+      if (held && a.network && rules(a.network) !== rules(held.task.network)) {
         held.task = a;
         changed = true;
       }
@@ -359,7 +360,7 @@ export class TaskResources {
     const next = this.firewallQueue.then(async () => {
       const addresses: FirewalledAddress[] = [...this.held.values()]
         .filter((h) => h.task.network)
-        .map((h) => ({ address: h.task.network!.privateIpv4Address, ingress: h.task.network!.ingress }));
+        .map((h) => ({ address: h.task.network!.privateIpv4Address, ingress: h.task.network!.ingress, egress: h.task.network!.egress }));
       const wanted = JSON.stringify(addresses);
       if (wanted === this.applied) return;
       await firewall.apply(containerInstanceArn, addresses);

@@ -73,19 +73,23 @@ export interface TaskNetwork {
   privateIpv4Address: string;
   macAddress: string;
   privateDnsName: string;
-  /** What the interface's security groups let in; the agent enforces it on the host. */
-  ingress: IngressRule[];
+  /** What the interface's security groups let in, and let out; the agent enforces both on the host. */
+  ingress: SecurityGroupRule[];
+  egress: SecurityGroupRule[];
 }
 
-/** One rule of what a task's security groups let in. */
-export interface IngressRule {
+/** One rule of a task's security groups, in one direction. */
+export interface SecurityGroupRule {
   /** `tcp`, `udp`, `icmp`, a protocol number, or `all`. */
   protocol: string;
-  /** The port range (TCP, UDP) or ICMP type and code; absent for all. */
+  /** The port range (TCP, UDP; the destination's ports either way) or ICMP type and code; absent for all. */
   fromPort?: number;
   toPort?: number;
-  /** CIDR blocks let in: the rule's ranges and the addresses of the interfaces in its source groups. */
-  sources: string[];
+  /**
+   * CIDR blocks of the other side (sources let in, destinations let out): the rule's ranges and the
+   * addresses of the interfaces in its referenced groups.
+   */
+  peers: string[];
 }
 
 /** Control plane -> agent. `tasks` is the full desired set: a task not in it is not wanted on the instance. */
@@ -98,5 +102,23 @@ export interface ContainerHealth {
   healthStatus: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
 }
 
+/**
+ * One container's resource use, as the agent samples it from the engine's stats (ECS's agent sends the
+ * same to its telemetry service, TCS): CPU in units (1024 per vCPU) averaged since the previous sample,
+ * memory in use now, and the network and block I/O byte counters since the container started.
+ */
+export interface ContainerStats {
+  taskArn: string;
+  containerName: string;
+  /** When the engine took the sample (ISO 8601). */
+  timestamp: string;
+  cpuUnits: number;
+  memoryBytes: number;
+  networkRxBytes: number;
+  networkTxBytes: number;
+  storageReadBytes: number;
+  storageWriteBytes: number;
+}
+
 /** Agent -> control plane. */
-export type AgentMessage = { type: 'health'; health: ContainerHealth[] };
+export type AgentMessage = { type: 'health'; health: ContainerHealth[] } | { type: 'stats'; stats: ContainerStats[] };

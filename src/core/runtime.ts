@@ -182,12 +182,22 @@ export interface RuntimeEvent {
   kind: 'start' | 'die' | 'oom' | 'health' | 'destroy';
 }
 
+/** Credentials for a registry (docker login's): ECR's are `AWS` and an authorization token's password. */
+export interface RegistryAuth {
+  username: string;
+  password: string;
+  /** The registry's address, `host:port`. */
+  serveraddress: string;
+}
+
 export interface ContainerRuntime {
   info(): Promise<RuntimeInfo>;
   /** Whether the image is present locally. */
   hasImage(image: string): Promise<boolean>;
-  /** Pulls the image from its registry; RuntimeError `ImagePullFailed` when it cannot. */
-  pullImage(image: string, signal?: AbortSignal): Promise<void>;
+  /** Pulls the image from its registry (with `auth` when given); RuntimeError `ImagePullFailed` when it cannot. */
+  pullImage(image: string, signal?: AbortSignal, auth?: RegistryAuth): Promise<void>;
+  /** The registry digest (`sha256:...`) of a pulled image, as its registry named it; undefined for a local one. */
+  imageDigest(image: string): Promise<string | undefined>;
   /** Creates the volume; creating one that exists with the same driver is a no-op. */
   createVolume(volume: VolumeSpec): Promise<void>;
   hasVolume(name: string): Promise<boolean>;
@@ -225,6 +235,21 @@ export interface ContainerRuntime {
    * the engine drops the stream.
    */
   events(labels: Record<string, string>, signal: AbortSignal): Promise<AsyncIterable<RuntimeEvent>>;
+  /**
+   * What the container wrote to stdout and stderr, line by line in the order the engine logged it, from
+   * `sinceNanos` (inclusive) on; the iterable ends once the container has stopped and all of it was read,
+   * or when `signal` aborts. RuntimeError `ContainerNotFound` when it does not exist.
+   */
+  containerLogs(id: string, sinceNanos: bigint | undefined, signal: AbortSignal): Promise<AsyncIterable<ContainerLogLine>>;
+}
+
+/** One line of a container's output, as the engine logged it. */
+export interface ContainerLogLine {
+  /** When the engine received it, in nanoseconds since the epoch. */
+  timeNanos: bigint;
+  stream: 'stdout' | 'stderr';
+  /** Without its newline. */
+  text: string;
 }
 
 /**
@@ -257,10 +282,19 @@ export interface NamespaceInterfaces {
   bridgeInUse(bridge: string): Promise<boolean>;
 }
 
-/** An address on this host and what may reach it: a task's interface and its security groups' ingress. */
+/** An address on this host and what may reach it and leave it: a task's interface and its security groups' rules. */
 export interface FirewalledAddress {
   address: string;
-  ingress: { protocol: string; fromPort?: number; toPort?: number; sources: string[] }[];
+  ingress: FirewallRule[];
+  egress: FirewallRule[];
+}
+
+/** `peers`: the other side's CIDR blocks (sources of ingress, destinations of egress). */
+export interface FirewallRule {
+  protocol: string;
+  fromPort?: number;
+  toPort?: number;
+  peers: string[];
 }
 
 /**

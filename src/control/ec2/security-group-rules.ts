@@ -3,7 +3,7 @@
 // removes them (a rule not there is refused). What a task's interface lets in is resolved here too, for the
 // agent that enforces it: each rule's source groups become the addresses of the interfaces in them.
 import type { Ec2Tag, IpPermission, SecurityGroupRecord, SecurityGroupRuleRecord } from '../../core/ec2.js';
-import type { IngressRule } from '../../core/agent-protocol.js';
+import type { SecurityGroupRule } from '../../core/agent-protocol.js';
 import { InvalidParameterValue, MissingParameter } from '../../core/errors.js';
 import { InvalidPermissionDuplicate, InvalidPermissionNotFound, InvalidSecurityGroupRuleIdNotFound } from '../../core/ec2-errors.js';
 import { formatIpv4, parseCidr, subnetGateway } from '../../core/ipv4.js';
@@ -239,10 +239,10 @@ export function rulesById(group: SecurityGroupRecord, ids: readonly string[], is
 }
 
 /**
- * What the groups let in, as the agent enforces it: one rule per permission, its sources the CIDR ranges
- * and the addresses of every interface now in a source group.
+ * What the groups let in and out, as the agent enforces it: one rule per permission, its peers the CIDR
+ * ranges and the addresses of every interface now in a referenced group.
  */
-export function ingressRules(state: Pick<State, 'get' | 'all'>, groupIds: readonly string[]): IngressRule[] {
+export function firewallRules(state: Pick<State, 'get' | 'all'>, groupIds: readonly string[]): { ingress: SecurityGroupRule[]; egress: SecurityGroupRule[] } {
   let members: Map<string, string[]> | undefined;
   const membersOf = (groupId: string) => {
     if (!members) {
@@ -259,15 +259,17 @@ export function ingressRules(state: Pick<State, 'get' | 'all'>, groupIds: readon
     }
     return members.get(groupId) ?? [];
   };
-  return groupIds.flatMap((id) =>
-    (state.get('securityGroup', id)?.IpPermissions ?? []).map((p): IngressRule => {
-      const protocol = p.IpProtocol === '-1' ? 'all' : p.IpProtocol!;
-      return {
-        protocol,
-        ...(p.FromPort !== undefined && p.FromPort >= 0 && { fromPort: p.FromPort }),
-        ...(p.ToPort !== undefined && p.ToPort >= 0 && { toPort: p.ToPort }),
-        sources: [...(p.IpRanges ?? []).map((r) => r.CidrIp!), ...(p.UserIdGroupPairs ?? []).flatMap((g) => membersOf(g.GroupId!))],
-      };
-    }),
-  );
+  const rules = (direction: 'IpPermissions' | 'IpPermissionsEgress') =>
+    groupIds.flatMap((id) =>
+      (state.get('securityGroup', id)?.[direction] ?? []).map((p): SecurityGroupRule => {
+        const protocol = p.IpProtocol === '-1' ? 'all' : p.IpProtocol!;
+        return {
+          protocol,
+          ...(p.FromPort !== undefined && p.FromPort >= 0 && { fromPort: p.FromPort }),
+          ...(p.ToPort !== undefined && p.ToPort >= 0 && { toPort: p.ToPort }),
+          peers: [...(p.IpRanges ?? []).map((r) => r.CidrIp!), ...(p.UserIdGroupPairs ?? []).flatMap((g) => membersOf(g.GroupId!))],
+        };
+      }),
+    );
+  return { ingress: rules('IpPermissions'), egress: rules('IpPermissionsEgress') };
 }

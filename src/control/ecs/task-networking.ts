@@ -11,7 +11,7 @@ import { formatIpv4, parseCidr, subnetGateway } from '../../core/ipv4.js';
 import { applyTaskReport, requestStop } from '../../core/task-lifecycle.js';
 import type { ControlContext } from '../context.js';
 import { createTaskInterface } from '../ec2/network-interfaces.js';
-import { ingressRules } from '../ec2/security-group-rules.js';
+import { firewallRules } from '../ec2/security-group-rules.js';
 import type { State, Transaction } from '../state.js';
 import type { Reader } from './lookups.js';
 import { networkInterfacesBySubnet, networkInterfacesByTask, securityGroupsByVpc } from '../ec2/indexes.js';
@@ -119,6 +119,6 @@ export function taskNetwork(state: Pick<State, 'where' | 'get' | 'all'>, task: T
     privateIpv4Address: eni.PrivateIpAddress,
     macAddress: eni.MacAddress,
     privateDnsName: eni.PrivateDnsName,
-    ingress: ingressRules(state, eni.Groups.map((g) => g.GroupId)),
+    ...firewallRules(state, eni.Groups.map((g) => g.GroupId)),
   };
 }

@@ -17,6 +17,6 @@ test('each value is exactly what its option takes', () => {
 });
 
 test('a security group source cannot add a rule', () => {
-  assert.throws(() => ruleset('WHARF-X', [{ address: '172.31.0.4', ingress: [{ protocol: 'tcp', fromPort: 80, toPort: 80, sources: ['0.0.0.0/0 -j RETURN\n-A WHARF-X -j ACCEPT'] }] }]), IptablesArgumentError);
-  assert.throws(() => ruleset('WHARF-X', [{ address: '172.31.0.4\n-F', ingress: [] }]), IptablesArgumentError);
+  assert.throws(() => ruleset('WHARF-X', [{ address: '172.31.0.4', ingress: [{ protocol: 'tcp', fromPort: 80, toPort: 80, peers: ['0.0.0.0/0 -j RETURN\n-A WHARF-X -j ACCEPT'] }], egress: [] }]), IptablesArgumentError);
+  assert.throws(() => ruleset('WHARF-X', [{ address: '172.31.0.4\n-F', ingress: [], egress: [] }]), IptablesArgumentError);
 });

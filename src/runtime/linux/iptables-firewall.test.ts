@@ -10,33 +10,42 @@ test('a chain name per scope, short enough for iptables, the same every time', (
   assert.notEqual(chainName('other'), name);
 });
 
-test('replies pass; each address lets in what its rules allow and drops the rest', () => {
+test("replies pass; new traffic passes the sender's egress, then the receiver's ingress, each dropping the rest", () => {
   const text = ruleset('WHARF-X', [
     {
       address: '172.31.0.4',
       ingress: [
-        { protocol: 'tcp', fromPort: 80, toPort: 80, sources: ['0.0.0.0/0'] },
-        { protocol: 'udp', fromPort: 5000, toPort: 5010, sources: ['10.0.0.0/8', '172.31.0.5/32'] },
-        { protocol: 'icmp', fromPort: 8, toPort: -1, sources: ['172.31.0.0/16'] },
-        { protocol: 'all', sources: ['172.31.0.9/32'] },
-        { protocol: 'tcp', fromPort: 22, toPort: 22, sources: [] },
+        { protocol: 'tcp', fromPort: 80, toPort: 80, peers: ['0.0.0.0/0'] },
+        { protocol: 'udp', fromPort: 5000, toPort: 5010, peers: ['10.0.0.0/8', '172.31.0.5/32'] },
+        { protocol: 'icmp', fromPort: 8, toPort: -1, peers: ['172.31.0.0/16'] },
+        { protocol: 'all', peers: ['172.31.0.9/32'] },
+        { protocol: 'tcp', fromPort: 22, toPort: 22, peers: [] },
       ],
+      egress: [{ protocol: 'all', peers: ['0.0.0.0/0'] }],
     },
-    { address: '172.31.0.5', ingress: [] },
+    { address: '172.31.0.5', ingress: [], egress: [{ protocol: 'tcp', fromPort: 443, toPort: 443, peers: ['10.0.0.0/8'] }] },
   ]);
   assert.equal(
     text,
     [
       '*filter',
       ':WHARF-X - [0:0]',
+      ':WHARF-X-O - [0:0]',
+      ':WHARF-X-I - [0:0]',
       '-A WHARF-X -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN',
-      '-A WHARF-X -d 172.31.0.4/32 -s 0.0.0.0/0 -p tcp --dport 80:80 -j RETURN',
-      '-A WHARF-X -d 172.31.0.4/32 -s 10.0.0.0/8 -p udp --dport 5000:5010 -j RETURN',
-      '-A WHARF-X -d 172.31.0.4/32 -s 172.31.0.5/32 -p udp --dport 5000:5010 -j RETURN',
-      '-A WHARF-X -d 172.31.0.4/32 -s 172.31.0.0/16 -p icmp --icmp-type 8 -j RETURN',
-      '-A WHARF-X -d 172.31.0.4/32 -s 172.31.0.9/32 -j RETURN',
-      '-A WHARF-X -d 172.31.0.4/32 -j DROP',
-      '-A WHARF-X -d 172.31.0.5/32 -j DROP',
+      '-A WHARF-X -j WHARF-X-O',
+      '-A WHARF-X -j WHARF-X-I',
+      '-A WHARF-X-O -s 172.31.0.4/32 -d 0.0.0.0/0 -j RETURN',
+      '-A WHARF-X-O -s 172.31.0.4/32 -j DROP',
+      '-A WHARF-X-I -d 172.31.0.4/32 -s 0.0.0.0/0 -p tcp --dport 80:80 -j RETURN',
+      '-A WHARF-X-I -d 172.31.0.4/32 -s 10.0.0.0/8 -p udp --dport 5000:5010 -j RETURN',
+      '-A WHARF-X-I -d 172.31.0.4/32 -s 172.31.0.5/32 -p udp --dport 5000:5010 -j RETURN',
+      '-A WHARF-X-I -d 172.31.0.4/32 -s 172.31.0.0/16 -p icmp --icmp-type 8 -j RETURN',
+      '-A WHARF-X-I -d 172.31.0.4/32 -s 172.31.0.9/32 -j RETURN',
+      '-A WHARF-X-I -d 172.31.0.4/32 -j DROP',
+      '-A WHARF-X-O -s 172.31.0.5/32 -d 10.0.0.0/8 -p tcp --dport 443:443 -j RETURN',
+      '-A WHARF-X-O -s 172.31.0.5/32 -j DROP',
+      '-A WHARF-X-I -d 172.31.0.5/32 -j DROP',
       'COMMIT',
       '',
     ].join('\n'),

@@ -1,10 +1,12 @@
 // Security groups on the host, through iptables: one chain per scope (an agent), hooked first into Docker's
 // DOCKER-USER chain (traffic between containers, bridged traffic included) and into OUTPUT (traffic from the
-// host itself). For each task address the chain lets in what its rules allow and drops the rest; replies
-// to connections a task made pass. The chain is rewritten whole and atomically (iptables-restore) on every
-// change, so it never shows a half-applied state.
+// host itself). Replies to connections made either way pass (security groups are stateful); anything new
+// passes the sender's egress chain, then the receiver's ingress chain: each task address lets out and in
+// what its rules allow and drops the rest. The chains are rewritten whole and atomically (iptables-restore)
+// on every change, so they never show a half-applied state. Traffic to the host itself (INPUT: the
+// credentials endpoint, DNS) is not a task's egress to filter, as AWS keeps those off the interface.
 import { createHash } from 'node:crypto';
-import type { FirewalledAddress, HostFirewall } from '../../core/runtime.js';
+import type { FirewalledAddress, FirewallRule, HostFirewall } from '../../core/runtime.js';
 import { chain, icmpType, ipv4, ipv4Cidr, portRange, protocol } from './iptables-args.js';
 import { Iptables } from './iptables.js';
 
@@ -12,7 +14,7 @@ import { Iptables } from './iptables.js';
 export const chainName = (scope: string) => `WHARF-${createHash('sha256').update(scope).digest('hex').slice(0, 12).toUpperCase()}`;
 
 /** iptables' match for one rule's protocol and ports. */
-function match(rule: FirewalledAddress['ingress'][number]): string {
+function match(rule: FirewallRule): string {
   const { fromPort, toPort } = rule;
   if (rule.protocol === 'all' || rule.protocol === '-1') return '';
   const p = protocol(rule.protocol);
@@ -26,22 +28,26 @@ function match(rule: FirewalledAddress['ingress'][number]): string {
 }
 
 /**
- * The chain's content, in iptables-restore's format (declaring the chain flushes it). Every value is
- * checked for its option (iptables-args.ts): a rule is one line, whatever a security group holds.
+ * The chains' content, in iptables-restore's format (declaring a chain flushes it): `name` sends new traffic
+ * through `name-O` (senders' egress) and `name-I` (receivers' ingress). Every value is checked for its
+ * option (iptables-args.ts): a rule is one line, whatever a security group holds.
  */
 export function ruleset(name: string, addresses: readonly FirewalledAddress[]): string {
-  const target = chain(name);
-  const lines = ['*filter', `:${target} - [0:0]`, `-A ${target} -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN`];
-  for (const { address, ingress } of addresses) {
-    const destination = ipv4(address);
-    for (const rule of ingress) {
-      for (const source of rule.sources) lines.push(`-A ${target} -d ${destination}/32 -s ${ipv4Cidr(source)} ${match(rule)} -j RETURN`.replace(/ +/g, ' '));
-    }
-    lines.push(`-A ${target} -d ${destination}/32 -j DROP`);
+  const [main, egress, ingress] = [chain(name), chain(`${name}-O`), chain(`${name}-I`)];
+  const lines = ['*filter', `:${main} - [0:0]`, `:${egress} - [0:0]`, `:${ingress} - [0:0]`];
+  lines.push(`-A ${main} -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN`, `-A ${main} -j ${egress}`, `-A ${main} -j ${ingress}`);
+  for (const a of addresses) {
+    const address = ipv4(a.address);
+    for (const rule of a.egress) for (const peer of rule.peers) lines.push(line(egress, `-s ${address}/32 -d ${ipv4Cidr(peer)}`, rule));
+    lines.push(`-A ${egress} -s ${address}/32 -j DROP`);
+    for (const rule of a.ingress) for (const peer of rule.peers) lines.push(line(ingress, `-d ${address}/32 -s ${ipv4Cidr(peer)}`, rule));
+    lines.push(`-A ${ingress} -d ${address}/32 -j DROP`);
   }
   lines.push('COMMIT', '');
   return lines.join('\n');
 }
+
+const line = (target: string, addresses: string, rule: FirewallRule) => `-A ${target} ${addresses} ${match(rule)} -j RETURN`.replace(/ +/g, ' ');
 
 export class IptablesFirewall implements HostFirewall {
   private queue: Promise<unknown> = Promise.resolve();
@@ -65,10 +71,12 @@ export class IptablesFirewall implements HostFirewall {
     if (addresses.length === 0) {
       this.hooked.delete(chain);
       for (const hook of await this.hooks()) while (await this.iptables.succeeds(['-D', hook, '-j', chain]));
-      if (await this.iptables.succeeds(['-n', '-L', chain])) {
-        await this.iptables.exec(['-F', chain]);
-        await this.iptables.exec(['-X', chain]);
+      // The main chain first: it jumps to the others, which cannot go while it does.
+      for (const name of [chain, `${chain}-O`, `${chain}-I`]) {
+        if (!(await this.iptables.succeeds(['-n', '-L', name]))) continue;
+        await this.iptables.exec(['-F', name]);
       }
+      for (const name of [chain, `${chain}-O`, `${chain}-I`]) if (await this.iptables.succeeds(['-n', '-L', name])) await this.iptables.exec(['-X', name]);
       return;
     }
     await this.iptables.restore(ruleset(chain, addresses));
