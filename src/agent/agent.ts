@@ -36,6 +36,7 @@ import { TaskResources } from './task-resources.js';
 import { startMetadataServer } from './metadata-server.js';
 import { ecsTaskProtectionClient } from './task-protection.js';
 import { CredentialsEndpoint } from './credentials-endpoint.js';
+import { ImagePulls, imagePullBehavior } from './image-pulls.js';
 
 export const AGENT_VERSION = '0.1.0';
 /** The ECS agent's default wait before a stopped task's containers are removed (ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION). */
@@ -235,6 +236,8 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     });
     const engine: TaskEngine = new TaskEngine({
       runtime: options.runtime,
+      // ECR images: registry auth from GetAuthorizationToken here; ECS_IMAGE_PULL_BEHAVIOR as the ECS agent reads it.
+      images: new ImagePulls({ runtime: options.runtime, ecr: { endpoint: options.endpoint, ca, instanceCredentials: credentials }, behavior: imagePullBehavior(process.env.ECS_IMAGE_PULL_BEHAVIOR), log: agentLog }),
       reporter,
       log: agentLog,
       cluster: options.cluster,

@@ -7,6 +7,8 @@ import type { TaskAssignment } from '../core/agent-protocol.js';
 import type { Logger } from '../core/ports.js';
 import { isRuntimeError, type ContainerRuntime, type ContainerSpec, type ContainerState } from '../core/runtime.js';
 import { LABELS, containerEngineName, containerSpec, taskVolumes, type TaskHostResources, type TaskVolume } from './container-config.js';
+import { parseEcrImageName } from '../core/ecr.js';
+import type { ImagePulls } from './image-pulls.js';
 import { errorMessage, type LocalContainer, type LocalTask } from './local-task.js';
 import { resolveHostPaths, taskRefusal, type SecuritySettings } from './security-settings.js';
 import type { TaskResources } from './task-resources.js';
@@ -22,6 +24,8 @@ const ACTION_RETRY_MS = 1000;
 
 export interface ContainerActionsOptions {
   runtime: ContainerRuntime;
+  /** Gets containers' images (ECR's from Wharf's registry). */
+  images: ImagePulls;
   log: Logger;
   cluster: string;
   containerInstanceArn: string;
@@ -42,6 +46,8 @@ export interface ContainerActionsOptions {
 export class ContainerActions {
   /** Per task, why the settings refuse it (undefined: allowed); checked once, before its first container. */
   private readonly refusals = new WeakMap<LocalTask, Promise<string | undefined>>();
+  /** The name each container's image runs under, once ensured (an ECR image's registry address). */
+  private readonly toRun = new WeakMap<LocalContainer, string>();
 
   constructor(private readonly options: ContainerActionsOptions) {}
 
@@ -51,13 +57,7 @@ export class ContainerActions {
 
   /** Ensures the image of a container that waits for its dependencies, so it starts the moment they resolve. */
   async pull(task: LocalTask, container: LocalContainer): Promise<void> {
-    let present: boolean;
-    try {
-      present = await this.runtime.hasImage(container.def!.image!);
-    } catch (err) {
-      return this.fail(task, container, 'CannotPullContainerError', err);
-    }
-    if ((present || (await this.pullImage(task, container))) && container.phase === 'PENDING') container.phase = 'PULLED';
+    if ((await this.pullImage(task, container)) && container.phase === 'PENDING') container.phase = 'PULLED';
   }
 
   async start(task: LocalTask, container: LocalContainer): Promise<void> {
@@ -75,6 +75,8 @@ export class ContainerActions {
     } catch (err) {
       return this.fail(task, container, 'ResourceInitializationError', err);
     }
+    // An ECR image runs under its registry's name: resolved (and pulled as ECS_IMAGE_PULL_BEHAVIOR says) first.
+    if (!container.runtimeId && !this.toRun.has(container) && parseEcrImageName(container.def!.image!) && !(await this.pullImage(task, container))) return;
     if (!container.runtimeId) {
       const engineName = containerEngineName(assignment, container.name, randomBytes(10).toString('hex'));
       const siblings = Object.fromEntries(
@@ -91,6 +93,7 @@ export class ContainerActions {
         agentEnvironment: { ...AGENT_ENVIRONMENT, ...this.options.containerEnvironment?.(assignment, container.name) },
         host,
       });
+      spec.image = this.toRun.get(container) ?? spec.image;
       container.runtimeId = await this.create(task, container, spec);
       if (!container.runtimeId) return;
       container.engineName = engineName;
@@ -134,18 +137,23 @@ export class ContainerActions {
     await this.options.inspect(task, container);
   }
 
-  /** Pulls the container's image, timing the task's pull; false when it cannot (the container then failed). */
+  /** Ensures the container's image (pulled when needed, the task's pull timed); false when it cannot (the container then failed). */
   private async pullImage(task: LocalTask, container: LocalContainer): Promise<boolean> {
-    task.pullStartedAt ??= new Date();
-    this.options.log.info('pulling image', { taskArn: task.arn, image: container.def!.image });
+    let pulled = false;
     try {
-      await this.runtime.pullImage(container.def!.image!, this.options.signal);
+      const run = await this.options.images.ensure(task.assignment!, container.def!.image!, this.options.signal, () => {
+        pulled = true;
+        task.pullStartedAt ??= new Date();
+        this.options.log.info('pulling image', { taskArn: task.arn, image: container.def!.image });
+      });
+      this.toRun.set(container, run.image);
+      if (run.digest) container.imageDigest = run.digest;
       return true;
     } catch (err) {
       this.fail(task, container, 'CannotPullContainerError', err);
       return false;
     } finally {
-      task.pullStoppedAt = new Date();
+      if (pulled) task.pullStoppedAt = new Date();
     }
   }
 
@@ -159,9 +167,10 @@ export class ContainerActions {
     } catch (err) {
       if (!isRuntimeError(err, 'ImageNotFound')) return void this.fail(task, container, 'CannotCreateContainerError', err);
     }
+    this.toRun.delete(container);
     if (!(await this.pullImage(task, container))) return undefined;
     try {
-      return await this.runtime.createContainer(spec);
+      return await this.runtime.createContainer({ ...spec, image: this.toRun.get(container) ?? spec.image });
     } catch (err) {
       return void this.fail(task, container, 'CannotCreateContainerError', err);
     }

@@ -32,6 +32,8 @@ export interface LocalContainer {
   started: boolean;
   startedAt?: number;
   runtimeId?: string;
+  /** The registry digest of the image it runs (ECR images), reported as the container's imageDigest. */
+  imageDigest?: string;
   engineName?: string;
   exitCode?: number;
   reason?: string;

@@ -40,6 +40,7 @@ function containerChange(c: LocalContainer): ContainerStateChange & { containerN
   return {
     containerName: c.name,
     runtimeId: c.runtimeId,
+    ...(c.imageDigest && { imageDigest: c.imageDigest }),
     status: c.phase,
     exitCode: c.phase === 'STOPPED' ? c.exitCode : undefined,
     reason: c.reason,

@@ -8,6 +8,7 @@
 import type { ContainerHealth, TaskAssignment } from '../core/agent-protocol.js';
 import type { Logger } from '../core/ports.js';
 import { isRuntimeError, type ContainerRuntime, type ContainerState, type RuntimeEvent } from '../core/runtime.js';
+import { ImagePulls } from './image-pulls.js';
 import { ContainerActions, removeTaskContainers, type ContainerEnvironmentHook } from './container-actions.js';
 import { LABELS } from './container-config.js';
 import { planTask, type TaskPhase } from './converge.js';
@@ -34,6 +35,8 @@ export type { TaskSnapshot } from './local-task.js';
 
 export interface TaskEngineOptions {
   runtime: ContainerRuntime;
+  /** How containers' images are got (default: used when present, pulled when not; no ECR login). */
+  images?: ImagePulls;
   reporter: StateReporter;
   log: Logger;
   /** The agent's configured cluster: the value of ECS's cluster label. */
@@ -75,6 +78,7 @@ export class TaskEngine {
   constructor(private readonly options: TaskEngineOptions) {
     this.actions = new ContainerActions({
       runtime: options.runtime,
+      images: options.images ?? new ImagePulls({ runtime: options.runtime, behavior: 'default', log: options.log }),
       log: options.log,
       cluster: options.cluster,
       containerInstanceArn: options.containerInstanceArn,

@@ -15,6 +15,7 @@ import {
   type NetworkBinding,
   type NetworkSpec,
   type RuntimeErrorCode,
+  type RegistryAuth,
   type RuntimeEvent,
   type RuntimeInfo,
   type VolumeSpec,
@@ -189,9 +190,9 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  async pullImage(image: string, signal?: AbortSignal): Promise<void> {
+  async pullImage(image: string, signal?: AbortSignal, auth?: RegistryAuth): Promise<void> {
     const progress = await call('ImagePullFailed', async () => {
-      const stream = (await this.docker.pull(image, signal ? { abortSignal: signal } : {})) as Readable;
+      const stream = (await this.docker.pull(image, { ...(signal && { abortSignal: signal }), ...(auth && { authconfig: auth }) })) as Readable;
       return new Promise<{ error?: string }[]>((resolve, reject) =>
         this.docker.modem.followProgress(stream, (err: unknown, out: { error?: string }[]) =>
           err ? reject(err) : resolve(out),
@@ -204,6 +205,13 @@ export class DockerRuntime implements ContainerRuntime {
     // Docker reports failures met mid-pull in the progress stream, after a 200.
     const failure = progress.find((p) => p.error);
     if (failure) throw new RuntimeError('ImagePullFailed', failure.error!);
+  }
+
+  async imageDigest(image: string): Promise<string | undefined> {
+    const info = await call('ImageNotFound', () => this.docker.getImage(image).inspect());
+    // RepoDigests are `<repository>@sha256:...`, one per repository the image was pulled from.
+    const repository = image.replace(/@.*$/, '').replace(/:[^:/]+$/, '');
+    return (info.RepoDigests ?? []).find((d) => d.startsWith(`${repository}@`))?.slice(repository.length + 1);
   }
 
   async createVolume(volume: VolumeSpec): Promise<void> {

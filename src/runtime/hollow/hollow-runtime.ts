@@ -63,6 +63,10 @@ export class HollowRuntime implements ContainerRuntime {
 
   async pullImage(): Promise<void> {}
 
+  async imageDigest(): Promise<undefined> {
+    return undefined;
+  }
+
   async createVolume(volume: VolumeSpec): Promise<void> {
     this.volumes.add(volume.name);
   }
