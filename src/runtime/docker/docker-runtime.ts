@@ -3,11 +3,13 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import Docker from 'dockerode';
+import { logLines, sinceParam } from './docker-logs.js';
 import { bindEntry, dockerName, environmentEntry, extraHostEntry, linkEntry, tmpfsOptions, volumesFromEntry } from './docker-encoding.js';
 import { PAUSE_IMAGE, PAUSE_PATH, pauseRootfs } from './pause-image.js';
 import {
   RuntimeError,
   type ContainerRuntime,
+  type ContainerLogLine,
   type ContainerSpec,
   type ContainerState,
   type ContainerSummary,
@@ -388,6 +390,23 @@ export class DockerRuntime implements ContainerRuntime {
       } as Docker.GetEventsOptions),
     )) as Readable;
     return readEvents(stream, signal);
+  }
+
+  async containerLogs(id: string, sinceNanos: bigint | undefined, signal: AbortSignal): Promise<AsyncIterable<ContainerLogLine>> {
+    const container = this.docker.getContainer(id);
+    const { Config } = await call('ContainerNotFound', () => container.inspect());
+    const stream = (await call('ContainerNotFound', () =>
+      container.logs({ follow: true, stdout: true, stderr: true, timestamps: true, abortSignal: signal, ...(sinceNanos !== undefined && { since: sinceParam(sinceNanos) }) }),
+    )) as unknown as Readable;
+    return (async function* () {
+      try {
+        yield* logLines(stream, Config.Tty === true);
+      } catch (err) {
+        if (!signal.aborted) throw translate(err, 'RuntimeFailure');
+      } finally {
+        stream.destroy();
+      }
+    })();
   }
 }
 

@@ -5,6 +5,7 @@
 // scale on one machine (as Kubernetes' kubemark runs hollow kubelets).
 import { EventEmitter, on } from 'node:events';
 import type {
+  ContainerLogLine,
   ContainerRuntime,
   ContainerSpec,
   ContainerState,
@@ -179,6 +180,27 @@ export class HollowRuntime implements ContainerRuntime {
     const c = this.containers.get(id);
     if (!c) throw new RuntimeError('ContainerNotFound', `No such container: ${id}`);
     return c;
+  }
+
+  /** A hollow container writes nothing: its output is empty, and ends once it stops. */
+  async containerLogs(id: string, _since: bigint | undefined, signal: AbortSignal): Promise<AsyncIterable<ContainerLogLine>> {
+    this.container(id);
+    const stopped = new Promise<void>((resolve) => {
+      const done = () => {
+        this.emitter.off('event', listener);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const listener = (event: RuntimeEvent) => {
+        if (event.containerId === id && (event.kind === 'die' || event.kind === 'destroy')) done();
+      };
+      if (signal.aborted || this.containers.get(id)?.state.status === 'exited') return resolve();
+      this.emitter.on('event', listener);
+      signal.addEventListener('abort', done, { once: true });
+    });
+    return (async function* () {
+      await stopped;
+    })();
   }
 
   private emit(containerId: string, kind: RuntimeEvent['kind']): void {
