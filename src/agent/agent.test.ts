@@ -459,7 +459,7 @@ describe('agent', () => {
     ]);
     fake.assign([task]);
     const health = await until(
-      () => fake.messages.flatMap((m) => m.health).find((h) => h.taskArn === task.taskArn),
+      () => fake.messages.flatMap((m) => (m.type === 'health' ? m.health : [])).find((h) => h.taskArn === task.taskArn),
       'a health report',
     );
     assert.deepEqual(health, { taskArn: task.taskArn, containerName: 'app', healthStatus: 'HEALTHY' });

@@ -36,6 +36,7 @@ import { TaskResources } from './task-resources.js';
 import { startMetadataServer } from './metadata-server.js';
 import { ecsTaskProtectionClient } from './task-protection.js';
 import { CredentialsEndpoint } from './credentials-endpoint.js';
+import { DEFAULT_METRICS_INTERVAL_MS, sampleContainerMetrics } from './container-metrics.js';
 import { ImagePulls, imagePullBehavior } from './image-pulls.js';
 
 export const AGENT_VERSION = '0.1.0';
@@ -95,6 +96,8 @@ export interface AgentOptions {
   ca?: string;
   /** What tasks may do here (privileged, SELinux, AppArmor, host paths); default the ECS agent's defaults. */
   security?: SecuritySettings;
+  /** How often containers' stats are sampled and sent for CloudWatch (default 10 s; 0: never). */
+  metricsIntervalMs?: number;
 }
 
 /** How an agent ended: stopped (stop() or its signal), or by itself because its instance was deregistered. */
@@ -271,7 +274,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       (stopped ??= (async () => {
         abort();
         options.signal?.removeEventListener('abort', abort);
-        await Promise.all([channel.done, engine.close(), metadata.close(), taskEndpoint.close(), renewing]);
+        await Promise.all([channel.done, engine.close(), metadata.close(), taskEndpoint.close(), renewing, sampling]);
         await resources.close();
         ecs.destroy();
         agentLog.info('agent stopped', { how });
@@ -316,6 +319,18 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       },
     });
     engine.onHealth((health) => channel.send({ type: 'health', health }));
+    const metricsIntervalMs = options.metricsIntervalMs ?? DEFAULT_METRICS_INTERVAL_MS;
+    const sampling =
+      metricsIntervalMs > 0
+        ? sampleContainerMetrics({
+            runtime: options.runtime,
+            log: agentLog,
+            intervalMs: metricsIntervalMs,
+            tasks: () => engine.taskArns().flatMap((arn) => engine.snapshot(arn) ?? []),
+            send: (stats) => channel.send({ type: 'stats', stats }),
+            signal,
+          })
+        : undefined;
 
     return {
       containerInstanceArn,

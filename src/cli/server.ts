@@ -210,6 +210,8 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       endpointEnvironment: options.endpointEnvironment,
       ...(options.tls && { ca: options.tls.cert }),
       security: options.agentSecurity ?? { ...DEFAULT_SECURITY_SETTINGS, privileged: false },
+      // Seconds between container stats samples (CloudWatch's AWS/ECS metrics); 10 by default.
+      ...(process.env.WHARF_METRICS_INTERVAL && { metricsIntervalMs: Number(process.env.WHARF_METRICS_INTERVAL) * 1000 }),
     });
     // Ready means RunTask can place on the local instance (and Fargate on its managed capacity): wait until its agent's channel is up.
     const instanceArn = agent.containerInstanceArn;

@@ -20,6 +20,7 @@ import {
 import { taskHost, type ContainerInstanceRecord, type TaskRecord } from '../../core/ecs.js';
 import { applyHealth, applyTaskReport, neverStarted } from '../../core/task-lifecycle.js';
 import { assignmentsFor, changesAssignment } from './assignments.js';
+import { ContainerMetrics } from './container-metrics.js';
 import type { Permit } from '../authorization/authorizer.js';
 import type { TaskCredentials } from './task-credentials.js';
 import type { ControlContext } from '../context.js';
@@ -85,6 +86,8 @@ export function planAgentSweep(state: Pick<State, 'all'>, live: ReadonlySet<stri
 export class AgentChannel {
   private readonly agents = new Map<string, Agent>();
   private readonly unsubscribe: () => void;
+  /** Agents' container stats, published to CloudWatch (AWS/ECS, Container Insights). */
+  private readonly metrics: ContainerMetrics;
   private closed = false;
 
   constructor(
@@ -96,6 +99,7 @@ export class AgentChannel {
     /** Task roles' credentials, pushed with the assignments (again whenever they are issued or renewed). */
     private readonly credentials?: Pick<TaskCredentials, 'of' | 'onIssued'>,
   ) {
+    this.metrics = new ContainerMetrics(ctx);
     const unsubscribe = ctx.state.subscribe((changes) => this.onChanges(changes));
     const unheard = credentials?.onIssued((taskArn) => {
       const task = ctx.state.get('task', taskArn);
@@ -163,7 +167,7 @@ export class AgentChannel {
 
   /** The channel's loop: drops lost agents and reconciles records until `signal` aborts, then closes every connection. */
   async run(signal: AbortSignal): Promise<void> {
-    await every(this.ctx, 'agent channel', this.options.sweepIntervalMs, signal, () => this.sweep());
+    await Promise.all([every(this.ctx, 'agent channel', this.options.sweepIntervalMs, signal, () => this.sweep()), this.metrics.run(signal)]);
     this.closed = true;
     this.unsubscribe();
     for (const agent of this.agents.values()) agent.socket.close(CLOSE_GOING_AWAY, 'control plane shutting down');
@@ -266,6 +270,8 @@ export class AgentChannel {
       this.recordHealth(agent, message.health).catch((err: Error) =>
         this.ctx.log.error('agent health not recorded', { containerInstanceArn: agent.containerInstanceArn, err: err.message }),
       );
+    } else if (message.type === 'stats') {
+      this.metrics.record(agent.containerInstanceArn, message.stats);
     } else {
       this.ctx.log.warn('agent message unknown', { containerInstanceArn: agent.containerInstanceArn, type: (message as { type?: unknown }).type });
     }
