@@ -3,6 +3,7 @@ import { API_TOOLS, apiBenchmark } from './api.js';
 import { authzBenchmark } from './authz.js';
 import { authzThroughputBenchmark } from './authz-throughput.js';
 import { describeServicesBenchmark } from './describe-services.js';
+import { eventPatternsBenchmark } from './event-patterns.js';
 import { fargateStartBenchmark } from './fargate-start.js';
 import { floodBenchmark } from './flood.js';
 import { LB_TOOLS, lbBenchmark } from './lb.js';
@@ -29,6 +30,7 @@ const all: Record<string, () => Promise<unknown>> = {
   authz: authzBenchmark,
   flood: floodBenchmark,
   terraform: terraformBenchmark,
+  'event-patterns': eventPatternsBenchmark,
 };
 // The peers' tools, checked for every benchmark chosen before any starts (`npm run bench` installs them).
 const tools: Record<string, Record<string, string>> = { api: API_TOOLS, lb: LB_TOOLS };
