@@ -17,6 +17,7 @@ import { AwsError, RequestEntityTooLarge, UnknownOperationException } from '../c
 import type { Clock, Logger } from '../core/ports.js';
 import { awsJsonProtocol, jsonErrors } from './json.js';
 import { queryProtocol } from './query.js';
+import { rpcV2CborProtocol } from './rpcv2-cbor.js';
 import { PayloadStream } from './rest-payload.js';
 import { restProtocol } from './rest-protocol.js';
 import type { CallContext, ServiceBinding } from './service.js';
@@ -85,6 +86,7 @@ type ProtocolFactory = (bindings: ServiceBinding[]) => WireProtocol;
 // content type). Query and EC2 requests look alike (form parameters, `Action=`, path `/`), so one factory
 // routes between them both; REST-XML and REST-JSON share their HTTP bindings and routing, so one factory too.
 const PROTOCOLS: Record<string, ProtocolFactory> = {
+  'smithy-rpc-v2-cbor': rpcV2CborProtocol,
   'rest-xml': restProtocol,
   'rest-json': restProtocol,
   json: awsJsonProtocol,
@@ -264,13 +266,23 @@ export function createGateway(options: GatewayOptions): Gateway {
 
 function wireProtocols(services: ServiceBinding[]): WireProtocol[] {
   const byFactory = new Map<ProtocolFactory, ServiceBinding[]>([...new Set(Object.values(PROTOCOLS))].map((factory) => [factory, []]));
-  for (const service of services) {
+  for (const service of services.flatMap(eachProtocol)) {
     const { protocol, serviceId } = service.model.metadata;
     const factory = PROTOCOLS[protocol];
     if (!factory) throw new Error(`${serviceId} speaks the ${protocol} protocol, which the gateway does not serve yet`);
     byFactory.get(factory)!.push(service);
   }
   return [...byFactory].filter(([, bindings]) => bindings.length > 0).map(([factory, bindings]) => factory(bindings));
+}
+
+/**
+ * A service that speaks several protocols (CloudWatch: smithy-rpc-v2-cbor, then JSON, then query), as one
+ * binding per protocol the gateway serves, so that a request in any of them is routed to it.
+ */
+function eachProtocol(service: ServiceBinding): ServiceBinding[] {
+  const { metadata } = service.model;
+  const others = (metadata.protocols ?? []).filter((protocol) => protocol !== metadata.protocol && PROTOCOLS[protocol]);
+  return [service, ...others.map((protocol) => ({ ...service, model: { ...service.model, metadata: { ...metadata, protocol } } }))];
 }
 
 /** Each service's wire protocol, by the signing name its calls are scoped to. */

@@ -2,6 +2,11 @@
 // JSON body in and out. Errors are `{"__type": "<Code>", "message": "..."}` with `x-amzn-ErrorType`; both
 // botocore and the JS SDK also accept AWS's `namespace#Code` form, and the plain code is what they match.
 // Type errors use the wording of AWS's Java front end (Coral), as AWS answers them.
+//
+// `RpcService` is the RPC layer awsJson shares with smithy-rpc-v2-cbor (rpcv2-cbor.ts): operations by name,
+// one document in and one out, `__type` errors; an `RpcCodec` says how the document is written and where the
+// operation is named. A service that was once a query service (`awsQueryCompatible`: CloudWatch, SQS) also
+// sends each error's query code in `x-amzn-query-error: <Code>;<Sender|Receiver>`, which its SDKs prefer.
 import { AwsError, IncompleteSignatureException, InternalFailure, InvalidSignatureException, MissingAuthenticationTokenException, SerializationException, UnknownOperationException, UnrecognizedClientException } from '../core/errors.js';
 import { Cursor, inputReaders, outputWriters, serverFaultCode, validationError, type InputDialect, type OutputDialect, type Writer } from './model.js';
 import type { ServiceBinding, ServiceModel } from './service.js';
@@ -10,9 +15,9 @@ import { DEFAULT_CLOCK_SKEW_MINUTES, type SignatureFailure } from './sigv4.js';
 import type { Call, Operation, RequestHead, Route, SigningService, WireProtocol, WireResponse } from './wire.js';
 
 export function awsJsonProtocol(bindings: ServiceBinding[]): WireProtocol {
-  const services = new Map<string, JsonService>();
+  const services = new Map<string, RpcService>();
   for (const binding of bindings) {
-    const service = new JsonService(binding);
+    const service = new RpcService(binding, jsonCodec(binding.model));
     services.set(service.targetPrefix, service);
   }
   return {
@@ -24,31 +29,63 @@ export function awsJsonProtocol(bindings: ServiceBinding[]): WireProtocol {
   };
 }
 
-class JsonService implements Route, SigningService {
+/** How one RPC protocol writes its documents and names its operations. */
+export interface RpcCodec {
+  contentType: string;
+  /** Headers every response carries besides the content type and request id. */
+  headers: Record<string, string>;
+  input: InputDialect;
+  output: OutputDialect;
+  /** The request's document; throws SerializationException. */
+  parse(body: Buffer): unknown;
+  serialize(document: unknown): string | Buffer;
+  /** The operation the request names (its route matched it already). */
+  operationName(head: RequestHead): string;
+}
+
+function jsonCodec(model: ServiceModel): RpcCodec {
+  return {
+    contentType: `application/x-amz-json-${model.metadata.jsonVersion ?? '1.0'}`,
+    headers: {},
+    input: jsonInput,
+    output: jsonOutput,
+    parse: parseBody,
+    serialize: JSON.stringify,
+    operationName: (head) => {
+      const target = head.headers['x-amz-target'] as string;
+      return target.slice(target.lastIndexOf('.') + 1);
+    },
+  };
+}
+
+export class RpcService implements Route, SigningService {
   readonly targetPrefix: string;
   readonly signingName: string;
   readonly clockSkewMinutes: number;
   readonly maxBodyBytes: number | undefined;
   /** The target prefix names the service: a signature is checked against it before the body is read. */
   readonly signing: SigningService = this;
-  private readonly contentType: string;
   private readonly operations = new Map<string, Operation>();
   private readonly errorWriters = new Map<string, Writer>();
   private readonly faultCode: string;
+  /** awsQueryCompatible services: each error's shape name (`__type`) and query code, by either. */
+  private readonly queryErrors: Map<string, { type: string; code: string }> | undefined;
 
-  constructor({ model, handlers, validationErrorCode, clockSkewMinutes, maxBodyBytes }: ServiceBinding) {
+  constructor(
+    { model, handlers, validationErrorCode, clockSkewMinutes, maxBodyBytes }: ServiceBinding,
+    private readonly codec: RpcCodec,
+  ) {
     const { metadata } = model;
     if (!metadata.targetPrefix) throw new Error(`${metadata.serviceId} has no targetPrefix: not an awsJson service`);
     this.targetPrefix = metadata.targetPrefix;
     this.signingName = metadata.signingName ?? metadata.endpointPrefix;
     this.clockSkewMinutes = clockSkewMinutes ?? DEFAULT_CLOCK_SKEW_MINUTES;
     this.maxBodyBytes = maxBodyBytes;
-    this.contentType = `application/x-amz-json-${metadata.jsonVersion ?? '1.0'}`;
     // The service's own server-fault error (ECS: ServerException), else AWS's common InternalFailure.
     this.faultCode = serverFaultCode(model) ?? 'InternalFailure';
     const validationCode = validationErrorCode ?? defaultValidationCode(model);
-    const read = inputReaders(model, jsonInput);
-    const write = outputWriters(model, jsonOutput);
+    const read = inputReaders(model, codec.input);
+    const write = outputWriters(model, codec.output);
 
     for (const name of Object.keys(handlers))
       if (!model.operations[name]) throw new Error(`${metadata.serviceId} has no operation ${name}`);
@@ -67,8 +104,8 @@ class JsonService implements Route, SigningService {
         },
         encodeOutput: (output, requestId) => ({
           status: 200,
-          headers: { 'content-type': this.contentType, 'x-amzn-RequestId': requestId },
-          body: JSON.stringify((writer && writer(output)) ?? {}),
+          headers: { ...codec.headers, 'content-type': codec.contentType, 'x-amzn-RequestId': requestId },
+          body: codec.serialize((writer && writer(output)) ?? {}),
         }),
       });
     }
@@ -78,13 +115,14 @@ class JsonService implements Route, SigningService {
       if (!shape.exception || Object.keys(shape.members ?? {}).every((member) => member === 'message')) continue;
       this.errorWriters.set(shape.error?.code ?? name, write(name));
     }
+    this.queryErrors = metadata.awsQueryCompatible ? queryErrorCodes(model) : undefined;
   }
 
   decode(head: RequestHead, body: Buffer): Call {
-    const target = head.headers['x-amz-target'] as string;
-    const operation = this.operations.get(target.slice(target.lastIndexOf('.') + 1));
-    if (!operation) throw new UnknownOperationException(`${target} is not an operation of ${this.targetPrefix}`);
-    return { service: this, operation, raw: parseBody(body) };
+    const name = this.codec.operationName(head);
+    const operation = this.operations.get(name);
+    if (!operation) throw new UnknownOperationException(`${name} is not an operation of ${this.targetPrefix}`);
+    return { service: this, operation, raw: this.codec.parse(body) };
   }
 
   authError(failure: SignatureFailure): AwsError {
@@ -96,8 +134,37 @@ class JsonService implements Route, SigningService {
   }
 
   encodeError(error: AwsError, requestId: string): WireResponse {
-    return encodeJsonError(error, requestId, this.contentType, this.errorWriters.get(error.code)?.(error));
+    const compatible = this.queryErrors && (this.queryErrors.get(error.code) ?? { type: error.code, code: error.code });
+    const members = this.errorWriters.get(compatible?.code ?? error.code)?.(error);
+    const headers: Record<string, string> = {
+      ...this.codec.headers,
+      'content-type': this.codec.contentType,
+      'x-amzn-RequestId': requestId,
+      'x-amzn-ErrorType': compatible?.type ?? error.code,
+    };
+    if (compatible) headers['x-amzn-query-error'] = `${compatible.code};${error.status >= 500 ? 'Receiver' : 'Sender'}`;
+    return {
+      status: error.status,
+      headers,
+      body: this.codec.serialize({ __type: compatible?.type ?? error.code, message: error.message, ...(members as object | undefined) }),
+    };
   }
+}
+
+/**
+ * An awsQueryCompatible service's errors, by shape name and by query code: handlers throw either, `__type`
+ * is the shape name and `x-amzn-query-error` the code. Constraint violations are the query protocol's
+ * `ValidationError` (ValidationException in JSON).
+ */
+function queryErrorCodes(model: ServiceModel): Map<string, { type: string; code: string }> {
+  const codes = new Map<string, { type: string; code: string }>();
+  const add = (type: string, code: string) => {
+    codes.set(type, { type, code });
+    codes.set(code, { type, code });
+  };
+  add('ValidationException', 'ValidationError');
+  for (const [name, shape] of Object.entries(model.shapes)) if (shape.exception) add(name, shape.error?.code ?? name);
+  return codes;
 }
 
 /** Errors in JSON for requests that reached no service: the gateway's own answers, and unknown targets. */
@@ -127,7 +194,7 @@ export function encodeJsonError(error: AwsError, requestId: string, contentType:
 }
 
 /** SigV4 failures as AWS's JSON front end answers them: all 400, with these codes. */
-function jsonAuthError(failure: SignatureFailure): AwsError {
+export function jsonAuthError(failure: SignatureFailure): AwsError {
   switch (failure.kind) {
     case 'missing':
       return new MissingAuthenticationTokenException(failure.message);

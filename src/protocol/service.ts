@@ -9,6 +9,10 @@ export type { Caller, CallContext } from '../core/caller.js';
 export interface ServiceModel {
   metadata: {
     protocol: string;
+    /** Every protocol the service speaks, the preferred first (CloudWatch: smithy-rpc-v2-cbor, json, query). */
+    protocols?: string[];
+    /** A former query service whose JSON/CBOR errors also carry their query codes (`x-amzn-query-error`). */
+    awsQueryCompatible?: Record<string, never>;
     jsonVersion?: string;
     targetPrefix?: string;
     signingName?: string;
