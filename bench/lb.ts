@@ -27,7 +27,7 @@ import {
 import { type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventually, freePort, type WharfProcess } from '../test/wharf-process.js';
+import { eventually, freePort, openSecurityGroup, type WharfProcess } from '../test/wharf-process.js';
 import { benchWharf, benchmark, exec, requireTools, startProcess, table, tempDir } from './lib.js';
 
 interface WrkResult {
@@ -66,8 +66,8 @@ export async function lbBenchmark(): Promise<void> {
   const instanceId = await localInstanceId(wharf);
   const albPort = await freePort();
   const nlbPort = await freePort();
-  await loadBalancer(elb, 'bench-alb', 'application', 'HTTP', albPort, instanceId, backendPort);
-  await loadBalancer(elb, 'bench-nlb', 'network', 'TCP', nlbPort, instanceId, backendPort);
+  await loadBalancer(wharf, elb, 'bench-alb', 'application', 'HTTP', albPort, instanceId, backendPort);
+  await loadBalancer(wharf, elb, 'bench-nlb', 'network', 'TCP', nlbPort, instanceId, backendPort);
   for (const port of [handPort, handTcpPort, albPort, nlbPort, nginxPort]) await until(() => reachable(port));
 
   // Rounds interleave the routes, and each figure is the median of its rounds: on a small shared machine a
@@ -191,8 +191,18 @@ async function localInstanceId(wharf: WharfProcess): Promise<string> {
 }
 
 /** A load balancer whose listener forwards to one target group holding the backend. */
-async function loadBalancer(elb: ElasticLoadBalancingV2Client, name: string, type: 'application' | 'network', protocol: 'HTTP' | 'TCP', port: number, instanceId: string, backendPort: number) {
-  const { LoadBalancers } = await elb.send(new CreateLoadBalancerCommand({ Name: name, Type: type }));
+async function loadBalancer(
+  wharf: WharfProcess,
+  elb: ElasticLoadBalancingV2Client,
+  name: string,
+  type: 'application' | 'network',
+  protocol: 'HTTP' | 'TCP',
+  port: number,
+  instanceId: string,
+  backendPort: number,
+) {
+  const groups = type === 'application' ? { SecurityGroups: [await openSecurityGroup(wharf, name)] } : {};
+  const { LoadBalancers } = await elb.send(new CreateLoadBalancerCommand({ Name: name, Type: type, ...groups }));
   const { TargetGroups } = await elb.send(new CreateTargetGroupCommand({ Name: name, Protocol: protocol, Port: backendPort, HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 2, HealthyThresholdCount: 2 }));
   const tg = TargetGroups![0]!.TargetGroupArn!;
   await elb.send(new CreateListenerCommand({ LoadBalancerArn: LoadBalancers![0]!.LoadBalancerArn, Port: port, Protocol: protocol, DefaultActions: [{ Type: 'forward', TargetGroupArn: tg }] }));
@@ -209,7 +219,7 @@ async function runningToServing(wharf: WharfProcess, elb: ElasticLoadBalancingV2
   const threshold = 2;
   const ecs = wharf.ecs();
   const port = await freePort();
-  const { LoadBalancers } = await elb.send(new CreateLoadBalancerCommand({ Name: 'bench-start', Type: 'application' }));
+  const { LoadBalancers } = await elb.send(new CreateLoadBalancerCommand({ Name: 'bench-start', Type: 'application', SecurityGroups: [await openSecurityGroup(wharf, 'bench-start')] }));
   const { TargetGroups } = await elb.send(
     new CreateTargetGroupCommand({ Name: 'bench-start', Protocol: 'HTTP', Port: 80, HealthCheckIntervalSeconds: intervalSeconds, HealthCheckTimeoutSeconds: 2, HealthyThresholdCount: threshold }),
   );

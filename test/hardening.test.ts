@@ -22,7 +22,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { eventually, freePort, startWharf, type WharfProcess } from './wharf-process.js';
+import { eventually, freePort, openSecurityGroup, startWharf, type WharfProcess } from './wharf-process.js';
 
 const hasHaproxy = spawnSync('haproxy', ['-v']).status === 0;
 const hasTools = spawnSync('openssl', ['version']).status === 0 && spawnSync('aws', ['--version']).status === 0;
@@ -48,7 +48,7 @@ const answer = (body: string): Action[] => [{ Type: 'fixed-response', FixedRespo
 
 /** A load balancer with one HTTP listener answering `body`: its ARN, its listener's ARN and port. */
 async function loadBalancer(name: string, body: string): Promise<{ lbArn: string; listenerArn: string; port: number }> {
-  const lbArn = (await elb.send(new CreateLoadBalancerCommand({ Name: name }))).LoadBalancers![0]!.LoadBalancerArn!;
+  const lbArn = (await elb.send(new CreateLoadBalancerCommand({ Name: name, SecurityGroups: [await openSecurityGroup(wharf, name)] }))).LoadBalancers![0]!.LoadBalancerArn!;
   const port = await freePort();
   const listenerArn = (await elb.send(new CreateListenerCommand({ LoadBalancerArn: lbArn, Port: port, Protocol: 'HTTP', DefaultActions: answer(body) }))).Listeners![0]!.ListenerArn!;
   await eventually(async () => ((await get(port).catch(() => undefined))?.body === body ? true : undefined), `${name} serving`);

@@ -13,6 +13,7 @@ import {
 import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
+  SetSecurityGroupsCommand,
   CreateRuleCommand,
   CreateTargetGroupCommand,
   DescribeListenersCommand,
@@ -29,7 +30,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { eventually, freePort, startWharf, type WharfProcess } from './wharf-process.js';
+import { eventually, freePort, openSecurityGroup, startWharf, type WharfProcess } from './wharf-process.js';
 
 const IMAGE = 'wharf-test/busybox:latest';
 const hasHaproxy = spawnSync('haproxy', ['-v']).status === 0;
@@ -148,10 +149,13 @@ describe('application load balancer', { skip: !hasHaproxy && 'haproxy is not ins
   let tgA: string;
   let tgB: string;
   let listenerArn: string;
+  let publicGroup: string;
 
   before(async () => {
     port = await freePort();
-    const { LoadBalancers } = await elb.send(new CreateLoadBalancerCommand({ Name: 'web', Type: 'application' }));
+    // An ALB's security groups decide who connects (the VPC's default group lets no one in from outside it).
+    publicGroup = await openSecurityGroup(wharf, 'alb-web');
+    const { LoadBalancers } = await elb.send(new CreateLoadBalancerCommand({ Name: 'web', Type: 'application', SecurityGroups: [publicGroup] }));
     lbArn = LoadBalancers![0]!.LoadBalancerArn!;
     dnsName = LoadBalancers![0]!.DNSName!;
     tgA = await targetGroup('svc-a');
@@ -202,6 +206,15 @@ describe('application load balancer', { skip: !hasHaproxy && 'haproxy is not ins
     const seen = new Set<string>();
     for (let i = 0; i < 40 && seen.size < 2; i++) seen.add((await get(port, '/', 'split.example.com')).body);
     assert.deepEqual([...seen].sort(), ['svc-a', 'svc-b']);
+  });
+
+  test("the load balancer's security groups decide who connects, and follow SetSecurityGroups at once", async () => {
+    const { GroupId: inside } = aws('ec2', 'create-security-group', '--group-name', 'alb-inside', '--description', 'the VPC only');
+    aws('ec2', 'authorize-security-group-ingress', '--group-id', inside, '--protocol', 'tcp', '--port', String(port), '--cidr', '172.31.0.0/16');
+    await elb.send(new SetSecurityGroupsCommand({ LoadBalancerArn: lbArn, SecurityGroups: [inside] }));
+    await eventually(async () => ((await get(port, '/teapot').catch(() => undefined)) === undefined ? true : undefined), 'the host refused');
+    await elb.send(new SetSecurityGroupsCommand({ LoadBalancerArn: lbArn, SecurityGroups: [publicGroup] }));
+    await eventually(async () => ((await get(port, '/teapot').catch(() => undefined))?.status === 418 ? true : undefined), 'the host let in again');
   });
 
   test('HTTPS with an imported certificate', { skip: !hasTools && 'openssl or aws CLI missing' }, async () => {

@@ -11,6 +11,7 @@ import {
   ListTasksCommand,
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
+import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Agent as HttpsAgent, get as httpsGet } from 'node:https';
@@ -210,6 +211,17 @@ async function drain(ecs: ECSClient): Promise<void> {
 }
 
 /** Polls `probe` until it returns a value that is not undefined (no sleeps of fixed length in tests). */
+/**
+ * A security group of the default VPC that lets every TCP port in from anywhere: what an internet-facing load
+ * balancer's clients need, as on AWS (the VPC's default group, an ALB's when it names none, lets in only its members).
+ */
+export async function openSecurityGroup(wharf: Pick<WharfProcess, 'endpoint' | 'credentials'>, name: string, region = 'us-east-1'): Promise<string> {
+  const ec2 = new EC2Client({ endpoint: wharf.endpoint, region, credentials: wharf.credentials });
+  const { GroupId } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: name, Description: 'clients from anywhere' }));
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 1, ToPort: 65535, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
+  return GroupId!;
+}
+
 export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

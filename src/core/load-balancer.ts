@@ -30,6 +30,11 @@ export interface DataPlaneFrontend {
   removeServerHeader?: boolean;
   /** HTTPS listeners with mutual TLS (ELBv2's MutualAuthentication). */
   mutualTls?: DataPlaneMutualTls;
+  /**
+   * The CIDR blocks the load balancer's security groups let in on this port; connections from elsewhere are
+   * refused. Absent when it has no security groups (an NLB without them filters nothing).
+   */
+  allowedSources?: string[];
 }
 
 /**

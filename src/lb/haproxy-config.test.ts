@@ -90,6 +90,15 @@ describe('renderHaproxyConfig', () => {
 
   it('is a configuration HAProxy accepts', { skip: !hasHaproxy && 'haproxy is not installed' }, () => haproxyAccepts(text));
 
+  it("refuses connections from sources the load balancer's security groups do not let in", { skip: !hasHaproxy && 'haproxy is not installed' }, () => {
+    const guarded = (allowedSources: string[]) => render({ frontends: [{ ...frontend([{ conditions: [], action: { type: 'fixed-response', statusCode: 200 } }]), allowedSources }], backends: [] });
+    const open = guarded(['0.0.0.0/0', '10.1.2.3/32']);
+    assert.match(open, /\n {2}tcp-request connection reject unless \{ src 0\.0\.0\.0\/0 10\.1\.2\.3\/32 \}\n/);
+    haproxyAccepts(open);
+    assert.match(guarded([]), /\n {2}tcp-request connection reject\n/);
+    assert.throws(() => guarded(['0.0.0.0/0 } || { always_true']), /not an IPv4 CIDR block/);
+  });
+
   it('renders NLB listeners in TCP mode with a default backend, stickiness and TLS', { skip: !hasHaproxy && 'haproxy is not installed' }, () => {
     const tcp: DataPlaneConfig = {
       frontends: [{ id: 'n1', address: '127.0.0.1', port: 19000, mode: 'tcp', certificates: [], rules: [{ conditions: [], action: { type: 'forward', targetGroups: [{ backendId: 'c', weight: 1 }] } }], idleTimeoutSeconds: 350 }],

@@ -12,7 +12,7 @@
 import type { RuleCondition } from '../core/elbv2.js';
 import type { DataPlaneAction, DataPlaneBackend, DataPlaneConfig, DataPlaneFrontend, DataPlaneTarget } from '../core/load-balancer.js';
 import type { TlsVersion } from '../core/elbv2-ssl-policies.js';
-import { cipherList, configName, configWord as word, headerName, headerNameArg, logFormatText, port, serverAddress } from './haproxy-encoding.js';
+import { cipherList, configName, configWord as word, headerName, headerNameArg, logFormatText, port, serverAddress, sourceBlock } from './haproxy-encoding.js';
 
 export interface HaproxyPaths {
   adminSocket: string;
@@ -69,6 +69,10 @@ export function renderHaproxyConfig(input: HaproxyConfigInput): string {
 function renderFrontend(f: DataPlaneFrontend, input: HaproxyConfigInput): string[] {
   const tls = f.certificates.length > 0 ? ` ssl ${f.certificates.map((pem) => `crt ${word(input.certificateFile(pem))}`).join(' ')}${tlsPolicy(f.tls)}${mutualTlsBind(f, input)}` : '';
   const lines = [`frontend ${frontendName(f.id)}`, `  mode ${f.mode}`, `  bind ${serverAddress(f.address)}:${port(f.port)}${tls}`, `  timeout client ${seconds(f.idleTimeoutSeconds)}`];
+  // The load balancer's security groups: a connection from a source they do not let in is refused at once.
+  if (f.allowedSources) {
+    lines.push(f.allowedSources.length ? `  tcp-request connection reject unless { src ${f.allowedSources.map(sourceBlock).join(' ')} }` : '  tcp-request connection reject');
+  }
   if (f.mode === 'tcp') {
     // NLB listeners have a default action only: forward to one target group.
     const forward = f.rules.at(-1)?.action;

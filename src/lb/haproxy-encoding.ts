@@ -46,6 +46,15 @@ export function serverAddress(address: string): string {
   return address;
 }
 
+/** An IPv4 CIDR block (an `src` match); the address need not be the network's, as HAProxy masks it. */
+export function sourceBlock(value: string): string {
+  const [address, bits, ...rest] = value.split('/');
+  if (rest.length > 0 || bits === undefined || !/^(3[0-2]|[12]?\d)$/.test(bits) || parseIpv4(address!) === undefined) {
+    throw new HaproxyEncodingError(`'${printable(value)}' is not an IPv4 CIDR block`);
+  }
+  return value;
+}
+
 /** A TCP port (1 to 65535). */
 export function port(value: number): string {
   if (!Number.isInteger(value) || value < 1 || value > 65535) throw new HaproxyEncodingError(`'${value}' is not a TCP port`);

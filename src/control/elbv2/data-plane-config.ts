@@ -8,6 +8,8 @@ import { isHttpProtocol, type ListenerRecord, type TargetGroupRecord } from '../
 import { sslPolicy } from '../../core/elbv2-ssl-policies.js';
 import { parseIpv4 } from '../../core/ipv4.js';
 import type { DataPlaneAction, DataPlaneBackend, DataPlaneConfig, DataPlaneFrontend, DataPlaneMutualTls } from '../../core/load-balancer.js';
+import type { SecurityGroupRule } from '../../core/agent-protocol.js';
+import { firewallRules } from '../ec2/security-group-rules.js';
 import type { State } from '../state.js';
 import { listenerAttributes, requestHeaderAttribute, responseHeaders, SERVER_HEADER, TCP_IDLE_TIMEOUT, TLS_REQUEST_HEADERS } from './listeners.js';
 import { forwardedGroups } from './lookups.js';
@@ -47,6 +49,7 @@ export function dataPlaneConfig(state: Reader, options: DataPlaneOptions): DataP
         removeServerHeader: attributes[SERVER_HEADER] === 'false',
       }),
       ...mutualTls(state, listener, attributes),
+      ...(lb.SecurityGroups?.length && { allowedSources: allowedSources(state, lb.SecurityGroups, listener.Port) }),
     });
   }
   const backends = [...used]
@@ -55,6 +58,13 @@ export function dataPlaneConfig(state: Reader, options: DataPlaneOptions): DataP
     .sort((a, b) => (a.TargetGroupArn < b.TargetGroupArn ? -1 : 1))
     .map((tg) => backend(tg, options));
   return { frontends, backends };
+}
+
+/** Who the load balancer's security groups let in on a listener's port (TCP, or every protocol). */
+function allowedSources(state: Reader, groupIds: readonly string[], port: number): string[] {
+  const opens = (r: SecurityGroupRule) =>
+    r.protocol === 'all' || ((r.protocol === 'tcp' || r.protocol === '6') && (r.fromPort === undefined || (r.fromPort <= port && port <= (r.toPort ?? r.fromPort))));
+  return [...new Set(firewallRules(state, groupIds).ingress.filter(opens).flatMap((r) => r.peers))];
 }
 
 /** PEM bundles (certificate, chain, key) of the listener's certificates, the default one first (HAProxy picks by SNI). */

@@ -23,8 +23,8 @@ export interface LoadBalancerControllerOptions {
 
 export const LOAD_BALANCER_CONTROLLER_DEFAULTS: LoadBalancerControllerOptions = { address: '127.0.0.1', pollMs: 250 };
 
-/** Kinds whose changes can change what the data plane serves. */
-const SERVED = new Set(['loadBalancer', 'listener', 'rule', 'targetGroup', 'certificate', 'containerInstance']);
+/** Kinds whose changes can change what the data plane serves (security groups and their members: who may connect). */
+const SERVED = new Set(['loadBalancer', 'listener', 'rule', 'targetGroup', 'certificate', 'containerInstance', 'securityGroup', 'networkInterface']);
 
 /** Where the data plane reaches an instance target: its container instance's advertised address, else this host. */
 const ADDRESS_ATTRIBUTE = 'wharf.host-address';

@@ -1,4 +1,4 @@
-# An ALB as users write it: in the default VPC's subnets, a target group with its health check, a listener
+# An ALB as users write it: in the default VPC's subnets behind a security group, a target group with its health check, a listener
 # with a fixed default answer and a rule forwarding /api/* to the group. The provider reads more than it
 # writes here (DescribeCapacityReservation, DescribeListenerAttributes, every attribute call).
 variable "listener_port" {
@@ -12,10 +12,23 @@ data "aws_subnets" "default" {
   }
 }
 
+# Who may connect: the listener's port from anywhere (the VPC's default group would let in only its members).
+resource "aws_security_group" "web" {
+  name        = "tf-web-clients"
+  description = "HTTP clients"
+  ingress {
+    from_port   = var.listener_port
+    to_port     = var.listener_port
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+
 resource "aws_lb" "web" {
   name               = "tf-web"
   load_balancer_type = "application"
   subnets            = data.aws_subnets.default.ids
+  security_groups    = [aws_security_group.web.id]
   idle_timeout       = 30
   tags               = { app = "web" }
 }
