@@ -23,6 +23,7 @@ const DEFAULT_EVENT_AGE_S = 86_400;
 /** EventBridge's backoff starts around a second and is capped (its documentation: retries over 24 hours). */
 const FIRST_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 5 * 60_000;
+export const DEAD_LETTERS_PER_QUEUE = 1_000;
 
 interface Retry {
   ruleArn: string;
@@ -215,14 +216,18 @@ export class EventDelivery {
       return;
     }
     const body = JSON.stringify(event);
-    await this.ctx.state.mutate((tx) =>
+    await this.ctx.state.mutate((tx) => {
+      // A queue keeps its newest DEAD_LETTERS_PER_QUEUE messages (SQS would age them out after its retention period).
+      const held = [...this.ctx.state.entries('eventDeadLetter')].filter(([, letter]) => letter.queueArn === queueArn);
+      held.sort(([, a], [, b]) => new Date(a.sentAt).getTime() - new Date(b.sentAt).getTime());
+      for (const [id] of held.slice(0, Math.max(0, held.length - DEAD_LETTERS_PER_QUEUE + 1))) tx.delete('eventDeadLetter', id);
       tx.put('eventDeadLetter', `${queueArn} ${event.id} ${target.Id}`, {
         queueArn,
         body,
         sentAt: this.ctx.clock.now(),
         attributes: { RULE_ARN: rule.Arn, TARGET_ARN: target.Arn, ERROR_CODE: failure.code, ERROR_MESSAGE: failure.message, EXHAUSTED_RETRY_CONDITION: exhausted, RETRY_ATTEMPTS: attempts },
-      }),
-    );
+      });
+    });
     this.metricsOf(rule.Arn).DeadLetterInvocations++;
     this.ctx.log.warn('event dead-lettered', { ruleArn: rule.Arn, targetId: target.Id, eventId: event.id, queueArn, exhausted });
   }

@@ -4,6 +4,7 @@
 // completed or failed) and `ECS Service Action` (the service's steady state and placement failures, from
 // its service events). Each is derived from a committed change of the records, never from a request.
 import type { ContainerInstanceRecord, DeploymentRecord, ServiceRecord } from '../../core/ecs.js';
+import type { Clock } from '../../core/ports.js';
 import { DEFAULT_EVENT_BUS, eventId, eventTime, type EventBridgeEvent } from '../../core/events.js';
 import type { ControlContext } from '../context.js';
 import { isoDates, isTaskStateChange, taskStateChangeEvent } from '../ecs/task-events.js';
@@ -19,7 +20,7 @@ export function publishEcsEvents(ctx: ControlContext, signal: AbortSignal): void
   signal.addEventListener('abort', unsubscribe, { once: true });
 }
 
-export function ecsEvents(ctx: Pick<ControlContext, 'partition' | 'ids' | 'clock'>, changes: readonly Change[]): EventBridgeEvent[] {
+export function ecsEvents(ctx: Pick<ControlContext, 'partition' | 'ids'> & { clock: Clock }, changes: readonly Change[]): EventBridgeEvent[] {
   const now = ctx.clock.now();
   const events: EventBridgeEvent[] = [];
   const event = (detailType: string, resource: string, detail: Record<string, unknown>): EventBridgeEvent => ({
