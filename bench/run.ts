@@ -9,6 +9,7 @@ import { floodBenchmark } from './flood.js';
 import { LB_TOOLS, lbBenchmark } from './lb.js';
 import { memoryBenchmark } from './memory.js';
 import { placementBenchmark } from './placement.js';
+import { registryBenchmark } from './registry.js';
 import { serviceRecoveryBenchmark } from './service-recovery.js';
 import { serviceScaleBenchmark } from './service-scale.js';
 import { taskStartBenchmark } from './task-start.js';
@@ -22,6 +23,7 @@ const all: Record<string, () => Promise<unknown>> = {
   api: apiBenchmark,
   'authz-throughput': authzThroughputBenchmark,
   placement: placementBenchmark,
+  registry: registryBenchmark,
   memory: memoryBenchmark,
   'service-recovery': serviceRecoveryBenchmark,
   'service-scale': serviceScaleBenchmark,

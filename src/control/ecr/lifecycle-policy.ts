@@ -5,17 +5,14 @@ import { LifecyclePolicyNotFoundException, LifecyclePolicyPreviewNotFoundExcepti
 import type { ControlContext } from '../context.js';
 import type { ImageId } from './image-ids.js';
 import { page } from './pagination.js';
-import { imagesOf, resolveRepository } from './repositories.js';
+import { imagesOf, resolveRepository, updateRepository } from './repositories.js';
 
 const notFound = (repositoryName: string, registryId: string) =>
   new LifecyclePolicyNotFoundException(`Lifecycle policy does not exist for the repository with name '${repositoryName}' in the registry with id '${registryId}'`);
 
 export async function putLifecyclePolicy(ctx: ControlContext, input: { registryId?: string; repositoryName: string; lifecyclePolicyText: string }) {
   parseLifecyclePolicy(input.lifecyclePolicyText);
-  const repo = await ctx.state.mutate((tx) => {
-    const record = resolveRepository(ctx, tx, input);
-    return tx.put('ecrRepository', record.repositoryName, { ...record, lifecyclePolicyText: input.lifecyclePolicyText });
-  });
+  const repo = await updateRepository(ctx, input, (record) => ({ ...record, lifecyclePolicyText: input.lifecyclePolicyText }));
   return { registryId: repo.registryId, repositoryName: repo.repositoryName, lifecyclePolicyText: input.lifecyclePolicyText };
 }
 
@@ -31,14 +28,13 @@ export function getLifecyclePolicy(ctx: ControlContext, input: { registryId?: st
 }
 
 export async function deleteLifecyclePolicy(ctx: ControlContext, input: { registryId?: string; repositoryName: string }) {
-  const repo = await ctx.state.mutate((tx) => {
-    const record = resolveRepository(ctx, tx, input);
-    if (record.lifecyclePolicyText === undefined) throw notFound(record.repositoryName, record.registryId);
-    const { lifecyclePolicyText: _removed, ...rest } = record;
-    tx.put('ecrRepository', record.repositoryName, rest);
-    return record;
+  let lifecyclePolicyText: string | undefined;
+  const repo = await updateRepository(ctx, input, ({ lifecyclePolicyText: removed, ...rest }) => {
+    if (removed === undefined) throw notFound(rest.repositoryName, rest.registryId);
+    lifecyclePolicyText = removed;
+    return rest;
   });
-  return { registryId: repo.registryId, repositoryName: repo.repositoryName, lifecyclePolicyText: repo.lifecyclePolicyText, lastEvaluatedAt: repo.lastLifecycleEvaluatedAt ?? ctx.clock.now() };
+  return { registryId: repo.registryId, repositoryName: repo.repositoryName, lifecyclePolicyText, lastEvaluatedAt: repo.lastLifecycleEvaluatedAt ?? ctx.clock.now() };
 }
 
 /** Evaluates a policy (the one given, or the repository's) against the images now; GetLifecyclePolicyPreview reads the result. */
@@ -47,10 +43,7 @@ export async function startLifecyclePolicyPreview(ctx: ControlContext, input: { 
   const policyText = input.lifecyclePolicyText ?? repo.lifecyclePolicyText;
   if (policyText === undefined) throw notFound(repo.repositoryName, repo.registryId);
   const results = evaluateLifecycle(parseLifecyclePolicy(policyText), imagesOf(ctx.state, repo.repositoryName), ctx.clock.now());
-  await ctx.state.mutate((tx) => {
-    const record = resolveRepository(ctx, tx, input);
-    tx.put('ecrRepository', record.repositoryName, { ...record, lifecyclePreview: { policyText, results } });
-  });
+  await updateRepository(ctx, input, (record) => ({ ...record, lifecyclePreview: { policyText, results } }));
   return { registryId: repo.registryId, repositoryName: repo.repositoryName, lifecyclePolicyText: policyText, status: 'IN_PROGRESS' };
 }
 

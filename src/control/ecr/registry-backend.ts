@@ -14,6 +14,7 @@ import { inRegion } from '../regions.js';
 import { openAuthorizationToken } from './authorization-token.js';
 import { deleteImages, findImage, recordImage } from './images.js';
 import { blobScope, imagesOf } from './repositories.js';
+import { repositoryPolicyDocument } from './repository-policy.js';
 
 /** The ECR action each registry operation is authorised as (ECR's "Amazon ECR managed policies" and IAM reference). */
 const ACTIONS: Record<RegistryOperation, string> = {
@@ -85,7 +86,7 @@ export class EcrRegistryBackend implements RegistryBackend {
     if (caller.type === undefined || caller.type === 'root') return;
     const input = this.principals.evaluationInput(caller);
     const request: AuthorizationRequest = { action, resource, context: globalKeys(ctx, call, input.tags) };
-    const result = evaluate({ ...input, ...(policyText && { resourcePolicy: this.compiler.compile(policyText, 'resource') }) }, request);
+    const result = evaluate({ ...input, ...(policyText && { resourcePolicy: this.compiler.compile(repositoryPolicyDocument(policyText, resource), 'resource') }) }, request);
     if (result.decision !== 'Allow') throw new RegistryError('DENIED', denialMessage(caller.arn, request, result), 403);
   }
 

@@ -36,6 +36,18 @@ export function resolveRepository(
   return record;
 }
 
+/** Changes one repository in a mutation (its lookup's errors first); the repository as changed. */
+export function updateRepository(
+  ctx: ControlContext,
+  input: { repositoryName: string; registryId?: string },
+  change: (record: EcrRepositoryRecord) => EcrRepositoryRecord,
+): Promise<EcrRepositoryRecord> {
+  return ctx.state.mutate((tx) => {
+    const record = resolveRepository(ctx, tx, input);
+    return tx.put('ecrRepository', record.repositoryName, change(record));
+  });
+}
+
 export const imagesOf = (state: Pick<State, 'where'>, repositoryName: string): EcrImageRecord[] => state.where(imagesByRepository, repositoryName);
 
 /**

@@ -1,7 +1,7 @@
 // Repository tags (TagResource, UntagResource, ListTagsForResource): at most 50, keys unique.
 import { InvalidParameterException, InvalidTagParameterException, TooManyTagsException } from '../../core/ecr-errors.js';
 import type { ControlContext } from '../context.js';
-import { resolveRepository } from './repositories.js';
+import { resolveRepository, updateRepository } from './repositories.js';
 
 export type EcrTag = { Key: string; Value: string };
 
@@ -21,21 +21,17 @@ function repositoryOfArn(ctx: ControlContext, resourceArn: string) {
 
 export async function tagResource(ctx: ControlContext, input: { resourceArn: string; tags: EcrTag[] }) {
   const id = repositoryOfArn(ctx, input.resourceArn);
-  await ctx.state.mutate((tx) => {
-    const repo = resolveRepository(ctx, tx, id);
+  await updateRepository(ctx, id, (repo) => {
     const merged = new Map(repo.tags.map((t) => [t.Key, t.Value]));
     for (const t of input.tags) merged.set(t.Key, t.Value);
-    tx.put('ecrRepository', repo.repositoryName, { ...repo, tags: checkTags([...merged].map(([Key, Value]) => ({ Key, Value }))) });
+    return { ...repo, tags: checkTags([...merged].map(([Key, Value]) => ({ Key, Value }))) };
   });
   return {};
 }
 
 export async function untagResource(ctx: ControlContext, input: { resourceArn: string; tagKeys: string[] }) {
   const id = repositoryOfArn(ctx, input.resourceArn);
-  await ctx.state.mutate((tx) => {
-    const repo = resolveRepository(ctx, tx, id);
-    tx.put('ecrRepository', repo.repositoryName, { ...repo, tags: repo.tags.filter((t) => !input.tagKeys.includes(t.Key)) });
-  });
+  await updateRepository(ctx, id, (repo) => ({ ...repo, tags: repo.tags.filter((t) => !input.tagKeys.includes(t.Key)) }));
   return {};
 }
 
