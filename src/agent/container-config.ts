@@ -3,7 +3,7 @@
 // resolved. The assignment's definition already has the task's overrides applied (the control plane owns
 // ECS's override rules). Pure: the caller supplies names and random parts.
 import type { ContainerDefinition, KeyValuePair } from '@aws-sdk/client-ecs';
-import type { TaskAssignment } from '../core/agent-protocol.js';
+import type { EfsVolumeMount, TaskAssignment } from '../core/agent-protocol.js';
 import { lastSegment } from '../core/arn.js';
 import type { ContainerSpec, HealthCheckSpec, MountSpec, VolumeSpec } from '../core/runtime.js';
 import type { ContainerCondition } from './converge.js';
@@ -68,7 +68,7 @@ export function containerDependencies(def: ContainerDefinition): { containerName
 
 /** A task definition volume as the agent provides it. */
 export type TaskVolume =
-  | { name: string; kind: 'bind'; sourcePath: string }
+  | { name: string; kind: 'bind'; sourcePath: string; posixUser?: PosixIdentity }
   | { name: string; kind: 'volume'; scope: 'task' | 'shared'; autoprovision: boolean; spec: VolumeSpec }
   | { name: string; kind: 'unsupported'; reason: string };
 
@@ -83,8 +83,9 @@ export function taskVolumes(task: TaskAssignment, taskLabels: Record<string, str
   const scoped = (name: string) => engineSafe(`ecs-${family}-${revision}-${name}-${taskId(task)}`);
   return (task.taskDefinition.volumes ?? []).map((v): TaskVolume => {
     const name = v.name!;
-    if (v.efsVolumeConfiguration || v.fsxWindowsFileServerVolumeConfiguration || v.s3filesVolumeConfiguration) {
-      return { name, kind: 'unsupported', reason: `volume ${name}: only host and Docker volumes are supported` };
+    if (v.efsVolumeConfiguration) return efsVolume(name, task.efsVolumes?.[name]);
+    if (v.fsxWindowsFileServerVolumeConfiguration || v.s3filesVolumeConfiguration) {
+      return { name, kind: 'unsupported', reason: `volume ${name}: only host, Docker and EFS volumes are supported` };
     }
     if (v.host?.sourcePath) return { name, kind: 'bind', sourcePath: v.host.sourcePath };
     const docker = v.dockerVolumeConfiguration;
@@ -96,6 +97,30 @@ export function taskVolumes(task: TaskAssignment, taskLabels: Record<string, str
     const scopedSpec = { ...spec, name: scoped(name), labels: { ...docker?.labels, ...taskLabels } };
     return { name, kind: 'volume', scope: 'task', autoprovision: true, spec: scopedSpec };
   });
+}
+
+/** A POSIX identity containers run as: an EFS access point's user. */
+export type PosixIdentity = NonNullable<EfsVolumeMount['posixUser']>;
+
+/**
+ * An EFS volume on one host: a bind of the directory the control plane resolved (the access point's root
+ * directory, so nothing above it is reachable), carrying the access point's POSIX user.
+ */
+function efsVolume(name: string, mount: EfsVolumeMount | undefined): TaskVolume {
+  if (!mount?.hostPath) return { name, kind: 'unsupported', reason: mount?.error ?? `volume ${name}: the EFS file system was not resolved` };
+  return { name, kind: 'bind', sourcePath: mount.hostPath, ...(mount.posixUser && { posixUser: mount.posixUser }) };
+}
+
+/**
+ * The user a container runs as: the POSIX user of an EFS access point it mounts (EFS squashes every NFS
+ * operation through the access point to it; on one host the processes themselves run as it), else its own.
+ */
+function containerUser(def: ContainerDefinition, volumes: TaskVolume[]): string | undefined {
+  for (const m of def.mountPoints ?? []) {
+    const volume = volumes.find((v) => v.name === m.sourceVolume);
+    if (volume?.kind === 'bind' && volume.posixUser) return `${volume.posixUser.uid}:${volume.posixUser.gid}`;
+  }
+  return def.user;
 }
 
 export function cpuShares(cpu: number | undefined): number {
@@ -176,7 +201,7 @@ export function containerSpec(input: ContainerSpecInput): ContainerSpec {
     entryPoint: def.entryPoint,
     environment: { ...envRecord(def.environment), ...input.agentEnvironment },
     workingDirectory: def.workingDirectory,
-    user: def.user,
+    user: containerUser(def, input.volumes),
     hostname: bridged ? def.hostname : undefined,
     networkMode,
     networkContainer: input.host?.networkContainer,

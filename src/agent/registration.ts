@@ -84,6 +84,8 @@ export function capabilityAttributes(info: RuntimeInfo, security: SecuritySettin
     'ecs.capability.container-ordering',
     'ecs.capability.docker-plugin.local',
     'ecs.capability.task-eni',
+    'ecs.capability.efs',
+    'ecs.capability.efsAuth',
     'ecs.capability.full-sync',
   ];
   return [

@@ -4,6 +4,7 @@ import { applicationAutoScaling } from './application-autoscaling.js';
 import { ec2 } from './ec2.js';
 import { ecr } from './ecr.js';
 import { ecs } from './ecs.js';
+import { efs } from './efs.js';
 import { events } from './events.js';
 import { elbv2 } from './elbv2.js';
 import { iam } from './iam.js';
@@ -16,7 +17,7 @@ import type { Kind } from '../core/records.js';
 import type { Handler, ServiceBinding } from '../protocol/service.js';
 import { sts } from './sts.js';
 
-export const SERVICES: readonly ServiceModule[] = [ecs, elbv2, acm, ec2, iam, sts, logs, ecr, events, applicationAutoScaling];
+export const SERVICES: readonly ServiceModule[] = [ecs, elbv2, acm, ec2, iam, sts, logs, ecr, events, applicationAutoScaling, efs];
 
 /** The kinds of the global services' records: one set whatever the region (State.open). */
 export const GLOBAL_KINDS: readonly Kind[] = SERVICES.flatMap((service) => service.global?.kinds ?? []);

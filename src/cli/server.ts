@@ -27,6 +27,7 @@ import type { AuthMode, CredentialResolver } from '../protocol/sigv4.js';
 import { SqliteLogEventStore } from '../store/sqlite/log-event-store.js';
 import { SqliteMetricStore } from '../store/sqlite/metric-store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { FileSystemDirectories } from '../store/directories/file-system-directories.js';
 import {
   accountId as configuredAccountId,
   dataDirPath,
@@ -89,6 +90,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     sessionKeys: new SessionKeys(serverSecret(dataDir)),
     metrics: new SqliteMetricStore(join(dataDir, 'metrics.db')),
     logEvents: new SqliteLogEventStore(join(dataDir, 'logs.db')),
+    fileSystems: new FileSystemDirectories(join(dataDir, 'efs')),
   };
 
   // Wharf's own calls at start and reset act as the account's root.

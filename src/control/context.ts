@@ -1,5 +1,6 @@
 import type { Partition } from '../core/arn.js';
 import type { MetricStore } from '../core/cloudwatch.js';
+import type { FileSystemStorage } from '../core/efs.js';
 import type { RegistryPorts } from '../core/ecr-registry.js';
 import type { S3ObjectReader } from '../core/elbv2.js';
 import type { LoadBalancerDataPlane } from '../core/load-balancer.js';
@@ -30,6 +31,8 @@ export interface ControlContext {
   s3Objects?: S3ObjectReader;
   /** CloudWatch metric datapoints and alarm history (every region's: calls pass their partition). */
   metrics?: MetricStore;
+  /** EFS file systems' directories (every region's: ids are unique), where this control plane serves EFS. */
+  fileSystems?: FileSystemStorage;
   /** ECR's image registry, where this control plane runs one: its address, its blobs, the scanner's advisories. */
   registry?: RegistryPorts;
 }

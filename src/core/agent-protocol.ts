@@ -42,6 +42,20 @@ export interface TaskAssignment {
    * its payload (and again, refreshed, before they expire). A task with a role is assigned only with them.
    */
   roleCredentials?: TaskRoleCredentials;
+  /** The task's EFS volumes by volume name, resolved by the control plane. */
+  efsVolumes?: Record<string, EfsVolumeMount>;
+}
+
+/**
+ * An EFS volume as the agent mounts it. One host: a bind of the file system's directory on the server's
+ * host (the access point's root, then the volume's rootDirectory, already joined and checked).
+ */
+export interface EfsVolumeMount {
+  hostPath?: string;
+  /** The access point's POSIX user: every container that mounts the volume runs as it. */
+  posixUser?: { uid: number; gid: number; secondaryGids?: number[] };
+  /** Why the volume cannot be mounted: the task fails with ResourceInitializationError. */
+  error?: string;
 }
 
 /** What STS issued for a task's roles, as the agent serves them (the ECS credentials endpoint's fields). */

@@ -226,7 +226,7 @@ export class AgentChannel {
 
   private push(agent: Agent): void {
     if (agent.socket.readyState !== agent.socket.OPEN) return;
-    const message: ControlMessage = { type: 'tasks', tasks: assignmentsFor(this.ctx.state, agent.containerInstanceArn, this.credentials) };
+    const message: ControlMessage = { type: 'tasks', tasks: assignmentsFor(this.ctx.state, agent.containerInstanceArn, this.credentials, this.ctx.fileSystems) };
     agent.socket.send(JSON.stringify(message));
   }
 

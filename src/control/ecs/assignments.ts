@@ -1,7 +1,9 @@
 // The assignment of a container instance: every task the control plane wants its agent to converge on.
 import type { TaskAssignment, TaskNetwork, TaskRoleCredentials } from '../../core/agent-protocol.js';
 import { taskHost, type TaskRecord } from '../../core/ecs.js';
+import type { FileSystemStorage } from '../../core/efs.js';
 import { withOverrides } from '../../core/task-overrides.js';
+import { efsVolumeMounts } from '../efs/volumes.js';
 import { taskNetwork } from './task-networking.js';
 import type { State } from '../state.js';
 import { tasksByHost } from './indexes.js';
@@ -13,12 +15,14 @@ export type AssignmentCredentials = Pick<TaskCredentials, 'of'>;
 /**
  * The tasks on an instance that are not yet STOPPED, in a stable order: RUNNING-desired ones to run, and
  * STOPPED-desired ones to stop (they stay until the agent reports them stopped), each with its roles'
- * credentials once issued (the agent starts no container of a task before it has them).
+ * credentials once issued (the agent starts no container of a task before it has them), and its EFS
+ * volumes resolved to what the agent mounts.
  */
 export function assignmentsFor(
   state: Pick<State, 'where' | 'get' | 'all'>,
   containerInstanceArn: string,
   credentials?: AssignmentCredentials,
+  fileSystems?: FileSystemStorage,
 ): TaskAssignment[] {
   // Fargate tasks the instance's agent serves as managed capacity are on it too.
   return state
@@ -27,7 +31,9 @@ export function assignmentsFor(
     .sort((a, b) => (a.taskArn < b.taskArn ? -1 : 1))
     .flatMap((t) => {
       const definition = state.get('taskDefinition', t.taskDefinitionArn);
-      return definition ? [assignment(t, withOverrides(definition, t.overrides), taskNetwork(state, t), credentials?.of(t.taskArn))] : [];
+      if (!definition) return [];
+      const efsVolumes = efsVolumeMounts(fileSystems && { state, storage: fileSystems }, definition);
+      return [{ ...assignment(t, withOverrides(definition, t.overrides), taskNetwork(state, t), credentials?.of(t.taskArn)), ...(efsVolumes && { efsVolumes }) }];
     });
 }
 

@@ -13,6 +13,7 @@ import type {
 import type { TaskDefinitionRecord } from '../../core/ecs.js';
 import { ClientException } from '../../core/ecs-errors.js';
 import { parseTaskCpu, parseTaskMemory } from '../../scheduler/resources.js';
+import { checkEfsVolumeConfiguration } from '../efs/volumes.js';
 
 const NAME = /^[a-zA-Z0-9_-]{1,255}$/;
 const MAX_CONTAINERS = 10;
@@ -107,6 +108,7 @@ function checkVolumes(volumes: readonly Volume[]): void {
     }
     if (names.has(v.name)) throw new ClientException(`Duplicate volume name '${v.name}' in the task definition.`);
     names.add(v.name);
+    if (v.efsVolumeConfiguration) checkEfsVolumeConfiguration(v.name, v.efsVolumeConfiguration);
   }
 }
 
