@@ -208,9 +208,20 @@ async function drain(ecs: ECSClient): Promise<void> {
     if (ids.length) execFileSync('docker', ['rm', '-f', ...ids]);
     throw new Error(`containers left behind (now removed): ${ids.join(' ')}`, { cause: err });
   }
+  // awsvpc subnets' networks go once unused for a moment (the agent's linger).
+  const networks = () =>
+    instances.flatMap((arn) =>
+      execFileSync('docker', ['network', 'ls', '-q', '--filter', `label=${LABELS.containerInstanceArn}=${arn}`]).toString().split('\n').filter(Boolean),
+    );
+  try {
+    await eventually(async () => (networks().length === 0 ? true : undefined), 'the agents to remove their subnet networks', 30_000);
+  } catch (err) {
+    const ids = networks();
+    if (ids.length) execFileSync('docker', ['network', 'rm', ...ids]);
+    throw new Error(`networks left behind (now removed): ${ids.join(' ')}`, { cause: err });
+  }
 }
 
-/** Polls `probe` until it returns a value that is not undefined (no sleeps of fixed length in tests). */
 /**
  * A security group of the default VPC that lets every TCP port in from anywhere: what an internet-facing load
  * balancer's clients need, as on AWS (the VPC's default group, an ALB's when it names none, lets in only its members).
@@ -222,6 +233,7 @@ export async function openSecurityGroup(wharf: Pick<WharfProcess, 'endpoint' | '
   return GroupId!;
 }
 
+/** Polls `probe` until it returns a value that is not undefined (no sleeps of fixed length in tests). */
 export async function eventually<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

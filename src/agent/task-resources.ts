@@ -157,10 +157,19 @@ export class TaskResources {
     await this.refreshFirewall();
   }
 
-  /** Removes the pause containers kept ready (the agent is stopping; tasks' own stay for a restart to adopt). */
+  /**
+   * Removes the pause containers kept ready and the networks waiting out their linger (the agent is stopping;
+   * tasks' own stay for a restart to adopt).
+   */
   async close(): Promise<void> {
+    const lingering = [...this.lingering.keys()];
     for (const timer of this.lingering.values()) clearTimeout(timer);
     this.lingering.clear();
+    for (const subnetId of lingering) {
+      await this.onSubnet(subnetId, () => this.removeNetworkIfUnused(subnetId)).catch((err: Error) =>
+        this.options.log.warn('subnet network not removed', { subnetId, error: err.message }),
+      );
+    }
     const warm = await Promise.allSettled(this.warm.splice(0));
     for (const w of warm) if (w.status === 'fulfilled') await this.options.runtime.removeContainer(w.value);
   }

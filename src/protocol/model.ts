@@ -221,11 +221,13 @@ function scalarCheck(shape: Shape): ((value: unknown, cursor: Cursor) => unknown
 }
 
 // AWS matches a pattern against the whole value (Java's Pattern.matches). Patterns use Java classes such as
-// \p{L}, which need the `u` flag; one that JavaScript cannot compile is not enforced rather than failing.
+// \p{L}, which need the `u` flag, and Java's POSIX \p{Print} (printable ASCII), which JavaScript lacks; one
+// that JavaScript cannot compile is not enforced rather than failing.
 function compilePattern(pattern: string): RegExp | undefined {
+  const java = pattern.replace(/\\p\{Print\}/g, '[\\x20-\\x7E]');
   for (const flags of ['u', '']) {
     try {
-      return new RegExp(`^(?:${pattern})$`, flags);
+      return new RegExp(`^(?:${java})$`, flags);
     } catch {
       // try the next flags
     }

@@ -11,7 +11,7 @@ test('AWS/ECS service and cluster utilization from agents stats, and Container I
   const { instanceArn } = await populated(f); // 2048 CPU units, 4096 MiB; web: 256 units, 512 MiB
   await createService(f.ctx, { serviceName: 'web', taskDefinition: 'web', desiredCount: 0 }, f.call);
   const put: MetricSample[][] = [];
-  f.ctx.metrics = { put: async (_p, samples) => void put.push(samples) } as never;
+  f.ctx.metrics = { put: async (_p: unknown, samples: MetricSample[]) => void put.push(samples) } as never;
   // Two running tasks of the service on the instance.
   const tasks = ['a', 'b'].map((id) => `arn:aws:ecs:us-east-1:123456789012:task/default/${id}`);
   await f.ctx.state.mutate((tx) => {
