@@ -8,7 +8,7 @@ import { deleteRule, describeRule, disableRule, enableRule, listRuleNamesByTarge
 import { listTagsForResource, tagResource, untagResource } from '../control/events/tags.js';
 import { listTargetsByRule, putTargets, removeTargets } from '../control/events/targets.js';
 import { testEventPattern } from '../control/events/test-event-pattern.js';
-import type { EventTarget } from '../core/events.js';
+import { DEFAULT_EVENT_BUS, type EventTarget } from '../core/events.js';
 import { loadModel } from '../protocol/model.js';
 import type { ServiceModule } from './module.js';
 
@@ -48,8 +48,9 @@ export const events: ServiceModule = {
     },
   },
   controllers: (ctx, signal) => {
-    publishEcsEvents(ctx, signal);
-    return runEventDelivery(ctx, signal).loops;
+    const { delivery, loops } = runEventDelivery(ctx, signal);
+    publishEcsEvents(ctx, signal, () => delivery.wants(DEFAULT_EVENT_BUS, 'aws.ecs'));
+    return loops;
   },
   ensureDefaults: (ctx) => ensureDefaultBus(ctx),
 };

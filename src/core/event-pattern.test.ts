@@ -215,4 +215,8 @@ test('the index tests an event against the rules naming its source and those nam
   index.add('prefix-source', compileEventPattern('{"source": [{"prefix": "aws."}]}'));
   assert.deepEqual(index.match(ec2Event), ['ec2', 'ec2-or-s3', 'any', 'prefix-source']);
   assert.deepEqual(index.match({ ...ec2Event, source: 'my.app' }), ['any']);
+  assert.equal(index.mayMatch('my.app'), true, 'a rule names no source');
+  const named = new EventPatternIndex<string>();
+  named.add('ec2', compileEventPattern('{"source": ["aws.ec2"]}'));
+  assert.deepEqual([named.mayMatch('aws.ec2'), named.mayMatch('aws.ecs')], [true, false]);
 });

@@ -314,6 +314,11 @@ export class EventPatternIndex<K> {
     }
   }
 
+  /** Whether any pattern could match an event from `source` (so that making such an event is worth it). */
+  mayMatch(source: string): boolean {
+    return this.anySource.length > 0 || this.bySource.has(source);
+  }
+
   /** The keys of the patterns the event matches, in the order they were added per group. */
   match(event: { source?: unknown }): K[] {
     const matched: K[] = [];

@@ -92,6 +92,11 @@ export class EventDelivery {
     }
   }
 
+  /** Whether an enabled rule on the bus could match an event from `source`: events nobody can match need not be made. */
+  wants(eventBusName: string, source: string): boolean {
+    return this.index().get(eventBusName)?.mayMatch(source) ?? false;
+  }
+
   /** Matches one event against its bus's rules and invokes their targets. */
   deliver({ eventBusName, event }: BusEvent): void {
     const index = this.index().get(eventBusName);

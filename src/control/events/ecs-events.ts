@@ -11,10 +11,15 @@ import { isoDates, isTaskStateChange, taskStateChangeEvent } from '../ecs/task-e
 import type { Change } from '../state.js';
 import { busQueue } from './bus-queue.js';
 
-/** Puts ECS's events on the default bus as the records change, until `signal` aborts. */
-export function publishEcsEvents(ctx: ControlContext, signal: AbortSignal): void {
+/**
+ * Puts ECS's events on the default bus as the records change, until `signal` aborts; only while a rule
+ * there could match `aws.ecs` (`wanted`): shaping an event per task version costs, and a thousand agents
+ * reporting make many.
+ */
+export function publishEcsEvents(ctx: ControlContext, signal: AbortSignal, wanted: () => boolean = () => true): void {
   const queue = busQueue(ctx);
   const unsubscribe = ctx.state.subscribe((changes) => {
+    if (!wanted()) return;
     for (const event of ecsEvents(ctx, changes)) queue.put({ eventBusName: DEFAULT_EVENT_BUS, event });
   });
   signal.addEventListener('abort', unsubscribe, { once: true });
