@@ -16,9 +16,11 @@ import {
   PutLogEventsCommand,
   type FilteredLogEvent,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { startWharf, type WharfProcess } from './wharf-process.js';
+import { DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, type Task } from '@aws-sdk/client-ecs';
+import { eventually, startWharf, type WharfProcess } from './wharf-process.js';
 
 const run = promisify(execFile);
+const IMAGE = 'wharf-test/busybox:latest';
 
 let wharf: WharfProcess;
 let logs: CloudWatchLogsClient;
@@ -120,5 +122,84 @@ describe('CloudWatch Logs API', () => {
     const last = await logs.send(new GetLogEventsCommand({ logGroupName: '/sdk/follow', logStreamName: 's', limit: 1 }));
     assert.deepEqual(last.events?.map((e) => e.message), ['b2 l99']);
     assert.ok((groups.logGroups?.[0]?.storedBytes ?? 0) > 0);
+  });
+});
+
+describe('the awslogs log driver', () => {
+  const taskWhen = (taskArn: string, status: string) =>
+    eventually(async () => {
+      const { tasks: [task] = [] } = await wharf.ecs().send(new DescribeTasksCommand({ tasks: [taskArn] }));
+      return task?.lastStatus === status ? task : undefined;
+    }, `task ${taskArn} ${status}`, 60_000);
+
+  /** Runs a busybox task that prints `count` lines (`line 1`...) through awslogs, one every `pauseUs`. */
+  async function printer(family: string, count: number, pauseUs: number, options: Record<string, string> = {}): Promise<Task> {
+    await wharf.ecs().send(new RegisterTaskDefinitionCommand({
+      family,
+      containerDefinitions: [{
+        name: 'printer',
+        image: IMAGE,
+        memory: 32,
+        command: ['sh', '-c', `i=1; while [ $i -le ${count} ]; do echo "line $i"; ${pauseUs ? `usleep ${pauseUs};` : ''} i=$((i+1)); done`],
+        logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/printer', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': family, ...options } },
+      }],
+    }));
+    const { tasks: [task] = [], failures } = await wharf.ecs().send(new RunTaskCommand({ taskDefinition: family }));
+    assert.ok(task, JSON.stringify(failures));
+    return task;
+  }
+
+  /** Every message of the stream, through GetLogEvents' forward tokens until the same token comes back. */
+  async function streamMessages(logStreamName: string): Promise<string[]> {
+    const messages: string[] = [];
+    let nextToken: string | undefined;
+    for (;;) {
+      const out = await logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/printer', logStreamName, startFromHead: true, nextToken }));
+      messages.push(...(out.events ?? []).map((e) => e.message!));
+      if (out.nextForwardToken === nextToken) return messages;
+      nextToken = out.nextForwardToken;
+    }
+  }
+
+  async function filteredMessages(logStreamName: string): Promise<string[]> {
+    const messages: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const out = await logs.send(new FilterLogEventsCommand({ logGroupName: '/ecs/printer', logStreamNames: [logStreamName], filterPattern: 'line', nextToken }));
+      messages.push(...(out.events ?? []).map((e) => e.message!));
+      nextToken = out.nextToken;
+    } while (nextToken);
+    return messages;
+  }
+
+  const lines = (count: number) => Array.from({ length: count }, (_, i) => `line ${i + 1}`);
+
+  before(async () => {
+    await logs.send(new CreateLogGroupCommand({ logGroupName: '/ecs/printer' }));
+  });
+
+  it('a task that prints and exits has every line in its stream, in order, once it is STOPPED', async () => {
+    const task = await printer('burst', 5000, 0);
+    const stopped = await taskWhen(task.taskArn!, 'STOPPED');
+    assert.equal(stopped.containers?.[0]?.exitCode, 0);
+    // Nothing to wait for: the agent reports STOPPED only once every line was sent.
+    const stream = `burst/printer/${task.taskArn!.split('/').at(-1)}`;
+    assert.deepEqual(await streamMessages(stream), lines(5000));
+    assert.deepEqual(await filteredMessages(stream), lines(5000));
+  });
+
+  it('an agent restart in mid-stream loses no line and sends none twice', async () => {
+    const task = await printer('restarted', 1500, 2000);
+    const stream = `restarted/printer/${task.taskArn!.split('/').at(-1)}`;
+    await eventually(async () => ((await streamMessages(stream).catch(() => [])).length > 100 ? true : undefined), 'the first lines sent');
+    await wharf.restart();
+    await taskWhen(task.taskArn!, 'STOPPED');
+    assert.deepEqual(await streamMessages(stream), lines(1500));
+  });
+
+  it('options Docker or CloudWatch Logs would refuse stop the task before its container is made', async () => {
+    const task = await printer('refused', 1, 0, { 'awslogs-group': 'bad:group' });
+    const stopped = await taskWhen(task.taskArn!, 'STOPPED');
+    assert.match(stopped.containers?.[0]?.reason ?? '', /CannotCreateContainerError: failed to initialize logging driver/);
   });
 });

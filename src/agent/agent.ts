@@ -36,6 +36,7 @@ import { TaskResources } from './task-resources.js';
 import { startMetadataServer } from './metadata-server.js';
 import { ecsTaskProtectionClient } from './task-protection.js';
 import { CredentialsEndpoint } from './credentials-endpoint.js';
+import { AwslogsShipper } from './awslogs.js';
 import { DEFAULT_METRICS_INTERVAL_MS, sampleContainerMetrics } from './container-metrics.js';
 import { ImagePulls, imagePullBehavior } from './image-pulls.js';
 
@@ -43,6 +44,8 @@ export const AGENT_VERSION = '0.1.0';
 /** The ECS agent's default wait before a stopped task's containers are removed (ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION). */
 export const DEFAULT_CLEANUP_WAIT_MS = 10 * 60 * 1000;
 const DEFAULT_RESERVED_MEMORY_MIB = 256;
+/** How long a stopping task waits for its output to reach CloudWatch Logs before it is reported STOPPED regardless. */
+const LOG_FLUSH_TIMEOUT_MS = 30_000;
 /** Docker's default bridge gateway, for an engine that does not say. */
 const DEFAULT_BRIDGE_GATEWAY = '172.17.0.1';
 const REGISTER_RETRY_FIRST_MS = 500;
@@ -237,6 +240,27 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       scope: containerInstanceArn,
       engine: () => engine,
     });
+    // Containers that log with awslogs: the agent sends their output to CloudWatch Logs as the task's execution role, else as the instance.
+    const executionRoleCredentials = new Map<string, RoleCredentials>();
+    const awslogs = new AwslogsShipper({
+      runtime: options.runtime,
+      log: agentLog,
+      dataDir,
+      endpoint: options.endpoint,
+      ca,
+      region: options.region,
+      credentials: async (taskArn) => {
+        const role = executionRoleCredentials.get(taskArn);
+        if (role) return { accessKeyId: role.accessKeyId, secretAccessKey: role.secretAccessKey, sessionToken: role.sessionToken };
+        return typeof credentials === 'function' ? credentials() : credentials;
+      },
+    });
+    const followOutput = () => {
+      const snapshots = engine.taskArns().flatMap((arn) => engine.snapshot(arn) ?? []);
+      for (const snapshot of snapshots) awslogs.sync(snapshot);
+      awslogs.retain(snapshots);
+      for (const taskArn of executionRoleCredentials.keys()) if (!snapshots.some((s) => s.taskArn === taskArn)) executionRoleCredentials.delete(taskArn);
+    };
     const engine: TaskEngine = new TaskEngine({
       runtime: options.runtime,
       // ECR images: registry auth from GetAuthorizationToken here; ECS_IMAGE_PULL_BEHAVIOR as the ECS agent reads it.
@@ -252,7 +276,12 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       // No container is made before the first assignment, by which time the endpoint is listening.
       containerEnvironment: (task, name) => ({ ...taskEndpoint.environment(task), ...metadata.environment(task, name), ...options.containerEnvironment?.(task, name) }),
       startable: (taskArn) => taskEndpoint.server.ready(taskArn),
-      containerStarted: () => taskEndpoint.reroute(),
+      containerStarted: (taskArn) => {
+        taskEndpoint.reroute();
+        const snapshot = engine.snapshot(taskArn);
+        if (snapshot) awslogs.sync(snapshot);
+      },
+      beforeStopped: (taskArn) => awslogs.flush(engine.snapshot(taskArn), LOG_FLUSH_TIMEOUT_MS),
     });
     await engine.start();
     const metadata = await startMetadataServer(dataDir, {
@@ -274,7 +303,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       (stopped ??= (async () => {
         abort();
         options.signal?.removeEventListener('abort', abort);
-        await Promise.all([channel.done, engine.close(), metadata.close(), taskEndpoint.close(), renewing, sampling]);
+        await Promise.all([channel.done, engine.close(), awslogs.close(), metadata.close(), taskEndpoint.close(), renewing, sampling]);
         await resources.close();
         ecs.destroy();
         agentLog.info('agent stopped', { how });
@@ -306,7 +335,10 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       onMessage: (message) => {
         taskRoleCredentials = new Map(message.tasks.flatMap((t) => (t.roleCredentials?.task ? [[t.taskArn, t.roleCredentials.task] as const] : [])));
         taskEndpoint.update(message.tasks);
+        for (const task of message.tasks) if (task.roleCredentials?.execution) executionRoleCredentials.set(task.taskArn, task.roleCredentials.execution);
         engine.setAssignment(message.tasks);
+        // After a restart, adopted containers' output is followed again from where it was left.
+        followOutput();
       },
       onOpen: () => {
         const health = engine.health();

@@ -7,21 +7,20 @@ describe('awslogs options', () => {
   it('reads the group, region, prefix, mode and buffer; names streams prefix/container/task-id', () => {
     const config = awslogsConfig(
       { 'awslogs-group': '/ecs/web', 'awslogs-region': 'eu-west-1', 'awslogs-stream-prefix': 'web', 'awslogs-create-group': 'true', mode: 'non-blocking', 'max-buffer-size': '25m' },
-      'us-east-1',
     );
     assert.deepEqual(config, { logGroupName: '/ecs/web', region: 'eu-west-1', streamPrefix: 'web', createGroup: true, mode: 'non-blocking', maxBufferBytes: 25 * 1024 * 1024 });
     assert.equal(awslogsStreamName(config, 'app', '0123abcd', 'c0ffee'), 'web/app/0123abcd');
-    const plain = awslogsConfig({ 'awslogs-group': 'g' }, 'us-east-1');
-    assert.equal(plain.region, 'us-east-1');
+    const plain = awslogsConfig({ 'awslogs-group': 'g' });
+    assert.equal(plain.region, undefined);
     assert.equal(plain.mode, 'blocking');
     assert.equal(awslogsStreamName(plain, 'app', 'task', 'c0ffee'), 'c0ffee');
   });
 
   it('turns awslogs-datetime-format and awslogs-multiline-pattern into what starts an event', () => {
-    const byDate = awslogsConfig({ 'awslogs-group': 'g', 'awslogs-datetime-format': '%Y-%m-%d %H:%M:%S' }, 'us-east-1').multiline!;
+    const byDate = awslogsConfig({ 'awslogs-group': 'g', 'awslogs-datetime-format': '%Y-%m-%d %H:%M:%S' }).multiline!;
     assert.ok(byDate.test('2026-12-05 18:30:00 started'));
     assert.ok(!byDate.test('    at frame (file.js:1)'));
-    const byPattern = awslogsConfig({ 'awslogs-group': 'g', 'awslogs-multiline-pattern': 'INFO|ERROR' }, 'us-east-1').multiline!;
+    const byPattern = awslogsConfig({ 'awslogs-group': 'g', 'awslogs-multiline-pattern': 'INFO|ERROR' }).multiline!;
     assert.ok(byPattern.test('ERROR boom'));
     assert.ok(!byPattern.test('  continued'));
   });
@@ -39,6 +38,6 @@ describe('awslogs options', () => {
       { 'awslogs-group': 'g', 'awslogs-datetime-format': '%Y', 'awslogs-multiline-pattern': 'x' },
       { 'awslogs-group': 'g', 'awslogs-create-group': 'maybe' },
     ];
-    for (const options of bad) assert.throws(() => awslogsConfig(options as Record<string, string>, 'us-east-1'), /failed to initialize logging driver/, JSON.stringify(options));
+    for (const options of bad) assert.throws(() => awslogsConfig(options as Record<string, string>), /failed to initialize logging driver/, JSON.stringify(options));
   });
 });

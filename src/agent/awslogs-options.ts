@@ -6,7 +6,8 @@ import { isLogGroupName, isLogStreamName } from '../core/logs.js';
 
 export interface AwslogsConfig {
   logGroupName: string;
-  region: string;
+  /** awslogs-region; without it, the agent's region. */
+  region?: string;
   /** The stream, when `awslogs-stream` names it; otherwise made from the prefix (see `awslogsStreamName`). */
   logStreamName?: string;
   streamPrefix?: string;
@@ -86,15 +87,15 @@ function datetimeRegExp(format: string): RegExp {
   return new RegExp(`^${source}`);
 }
 
-/** The options of a container's awslogs configuration; `defaultRegion` when it names none (the agent's). */
-export function awslogsConfig(options: Record<string, string>, defaultRegion: string): AwslogsConfig {
+/** The options of a container's awslogs configuration; throws Docker's refusal of a bad one. */
+export function awslogsConfig(options: Record<string, string>): AwslogsConfig {
   const unknown = Object.keys(options).find((key) => !OPTIONS.has(key));
   if (unknown) throw invalid(`unknown log opt '${unknown}' for awslogs log driver`);
   const logGroupName = options['awslogs-group'];
   if (!logGroupName) throw invalid('must specify a value for log opt \'awslogs-group\'');
   if (!isLogGroupName(logGroupName)) throw invalid(`awslogs-group '${logGroupName}' is not a valid log group name`);
-  const region = options['awslogs-region'] ?? defaultRegion;
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw invalid(`awslogs-region '${region}' is not a region`);
+  const region = options['awslogs-region'];
+  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) throw invalid(`awslogs-region '${region}' is not a region`);
   const prefix = options['awslogs-stream-prefix'];
   if (prefix !== undefined && !isLogStreamName(prefix)) throw invalid(`awslogs-stream-prefix '${prefix}' is not valid`);
   const stream = options['awslogs-stream'];
@@ -124,7 +125,7 @@ export function awslogsConfig(options: Record<string, string>, defaultRegion: st
   }
   return {
     logGroupName,
-    region,
+    ...(region !== undefined && { region }),
     ...(stream !== undefined && { logStreamName: stream }),
     ...(prefix !== undefined && { streamPrefix: prefix }),
     createGroup: /^(true|1)$/i.test(createGroup),

@@ -82,17 +82,23 @@ export class ContainerActions {
       const siblings = Object.fromEntries(
         [...task.containers.values()].filter((c) => c.engineName).map((c) => [c.name, c.engineName!]),
       );
-      const spec = containerSpec({
-        task: assignment,
-        container: container.def!,
-        engineName,
-        cluster: this.options.cluster,
-        containerInstanceArn: this.options.containerInstanceArn,
-        volumes,
-        siblings,
-        agentEnvironment: { ...AGENT_ENVIRONMENT, ...this.options.containerEnvironment?.(assignment, container.name) },
-        host,
-      });
+      let spec: ContainerSpec;
+      try {
+        spec = containerSpec({
+          task: assignment,
+          container: container.def!,
+          engineName,
+          cluster: this.options.cluster,
+          containerInstanceArn: this.options.containerInstanceArn,
+          volumes,
+          siblings,
+          agentEnvironment: { ...AGENT_ENVIRONMENT, ...this.options.containerEnvironment?.(assignment, container.name) },
+          host,
+        });
+      } catch (err) {
+        // A configuration the engine would refuse (a log driver's options), refused as Docker refuses it.
+        return this.fail(task, container, 'CannotCreateContainerError', err);
+      }
       spec.image = this.toRun.get(container) ?? spec.image;
       container.runtimeId = await this.create(task, container, spec);
       if (!container.runtimeId) return;

@@ -149,7 +149,7 @@ describe('container configuration', () => {
     assert.equal(spec.shmSizeBytes, 64 * 1024 * 1024);
     assert.equal(spec.stopTimeoutSeconds, 5);
     assert.deepEqual(spec.healthCheck, { command: ['CMD-SHELL', 'true'], intervalSeconds: 10, timeoutSeconds: 5, retries: 3, startPeriodSeconds: 0 });
-    assert.equal(spec.log, undefined, 'awslogs falls back to the default driver');
+    assert.deepEqual(spec.log, { driver: 'json-file', options: {} }, 'awslogs: the engine logs to json-file, which the agent reads and sends on');
   });
 
   it('defaults the stop timeout to 30 seconds', () => {

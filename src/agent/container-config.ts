@@ -6,6 +6,7 @@ import type { ContainerDefinition, KeyValuePair } from '@aws-sdk/client-ecs';
 import type { EfsVolumeMount, TaskAssignment } from '../core/agent-protocol.js';
 import { lastSegment } from '../core/arn.js';
 import type { ContainerSpec, HealthCheckSpec, MountSpec, VolumeSpec } from '../core/runtime.js';
+import { awslogsConfig } from './awslogs-options.js';
 import type { ContainerCondition } from './converge.js';
 
 /** The labels ECS puts on every container it runs, plus Wharf's own owner label. */
@@ -29,7 +30,7 @@ const MAX_CPU_SHARES = 262144;
 /** ECS's health check defaults (seconds). */
 const HEALTH_DEFAULTS = { interval: 30, timeout: 5, retries: 3, startPeriod: 0 };
 
-/** Log drivers Docker has built in and that need nothing from AWS; others fall back to Docker's default. */
+/** Log drivers Docker has built in and that need nothing from AWS; others (but awslogs) fall back to Docker's default. */
 const LOCAL_LOG_DRIVERS = new Set(['json-file', 'local', 'none', 'syslog', 'journald', 'gelf', 'fluentd']);
 
 const MIB = 1024 * 1024;
@@ -245,8 +246,20 @@ export function containerSpec(input: ContainerSpecInput): ContainerSpec {
     tty: def.pseudoTerminal,
     stopTimeoutSeconds: def.stopTimeout ?? DEFAULT_STOP_TIMEOUT_SECONDS,
     healthCheck: healthCheck(def),
-    log: def.logConfiguration?.logDriver && LOCAL_LOG_DRIVERS.has(def.logConfiguration.logDriver)
-      ? { driver: def.logConfiguration.logDriver, options: def.logConfiguration.options ?? {} }
-      : undefined,
+    log: logDriver(def),
   };
+}
+
+/**
+ * The engine's log driver for a container. awslogs is the agent's own (awslogs.ts): its options are checked
+ * as Docker checks them (a bad one throws: the container is not made), and the engine logs with json-file,
+ * which the agent reads and sends on.
+ */
+function logDriver(def: ContainerDefinition): ContainerSpec['log'] {
+  const config = def.logConfiguration;
+  if (config?.logDriver === 'awslogs') {
+    awslogsConfig(config.options ?? {});
+    return { driver: 'json-file', options: {} };
+  }
+  return config?.logDriver && LOCAL_LOG_DRIVERS.has(config.logDriver) ? { driver: config.logDriver, options: config.options ?? {} } : undefined;
 }

@@ -55,6 +55,8 @@ export interface TaskEngineOptions {
   startable?: (taskArn: string) => boolean;
   /** A container of the task has started (its addresses are known now). */
   containerStarted?: (taskArn: string) => void;
+  /** What must be done before a task whose containers have stopped is reported STOPPED (its output sent: awslogs.ts); undefined when nothing. */
+  beforeStopped?: (taskArn: string) => Promise<void> | undefined;
 }
 
 export class TaskEngine {
@@ -324,23 +326,27 @@ export class TaskEngine {
 
   /**
    * The status to report: a task is STOPPED only once what it held on the host is released (so its address
-   * is free and nothing of it is left running when the control plane hears it stopped).
+   * is free and nothing of it is left running when the control plane hears it stopped) and `beforeStopped`
+   * is done (every line of its output sent).
    */
   private unlessHolding(task: LocalTask, status: TaskPhase): TaskPhase {
-    const resources = this.options.resources;
-    if (status !== 'STOPPED' || !resources || task.released === true) return status;
-    // An adopted task whose assignment is gone may still hold a pause container: release it too.
-    if (task.assignment && !resources.needs(task.assignment)) return status;
+    if (status !== 'STOPPED' || task.released === true) return status;
     if (task.released === undefined) {
+      const resources = this.options.resources;
+      // An adopted task whose assignment is gone may still hold a pause container: release it too.
+      const holding = resources && (!task.assignment || resources.needs(task.assignment)) ? resources : undefined;
+      const work = [
+        holding?.release(task.arn).catch((err: unknown) => this.log.error('task resources not released', { taskArn: task.arn, error: errorMessage(err) })),
+        this.options.beforeStopped?.(task.arn)?.catch((err: unknown) => this.log.error('task output not sent', { taskArn: task.arn, error: errorMessage(err) })),
+      ].filter((w) => w !== undefined);
+      if (!work.length) return status;
       task.released = false;
-      const release = resources
-        .release(task.arn)
-        .catch((err: unknown) => this.log.error('task resources not released', { taskArn: task.arn, error: errorMessage(err) }))
-        .then(() => {
+      this.track(
+        Promise.all(work).then(() => {
           task.released = true;
           this.converge(task);
-        });
-      this.track(release);
+        }),
+      );
     }
     return task.reportedStatus;
   }
