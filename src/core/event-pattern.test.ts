@@ -54,6 +54,8 @@ const examples: Example[] = [
   // Prefix and suffix, with and without case.
   ['prefix', { time: [{ prefix: '2017-12-22' }] }, ec2Event, true],
   ['prefix: other', { time: [{ prefix: '2017-10-02' }] }, ec2Event, false],
+  ['prefix: Auto Scaling events from European regions', { source: ['aws.autoscaling'], region: [{ prefix: 'eu-' }] }, { ...ec2Event, source: 'aws.autoscaling', region: 'eu-west-1' }, true],
+  ['prefix: Auto Scaling events from elsewhere', { source: ['aws.autoscaling'], region: [{ prefix: 'eu-' }] }, { ...ec2Event, source: 'aws.autoscaling' }, false],
   ['prefix ignoring case', { detail: { service: [{ prefix: { 'equals-ignore-case': 'EventB' } }] } }, withDetail({ service: 'eventbridge' }), true],
   ['prefix ignoring case: EVENTB', { detail: { service: [{ prefix: { 'equals-ignore-case': 'EventB' } }] } }, withDetail({ service: 'EVENTBRIDGE' }), true],
   ['prefix is for strings', { detail: { count: [{ prefix: '1' }] } }, withDetail({ count: 12 }), false],
