@@ -1,6 +1,7 @@
 // Every AWS service Wharf serves, one line each: adding a service is adding its module here.
 import { acm } from './acm.js';
 import { applicationAutoScaling } from './application-autoscaling.js';
+import { dynamodb } from './dynamodb.js';
 import { ec2 } from './ec2.js';
 import { ecr } from './ecr.js';
 import { ecs } from './ecs.js';
@@ -17,7 +18,7 @@ import type { Kind } from '../core/records.js';
 import type { Handler, ServiceBinding } from '../protocol/service.js';
 import { sts } from './sts.js';
 
-export const SERVICES: readonly ServiceModule[] = [ecs, elbv2, acm, ec2, iam, sts, logs, ecr, events, applicationAutoScaling, efs];
+export const SERVICES: readonly ServiceModule[] = [ecs, elbv2, acm, ec2, iam, sts, logs, ecr, events, applicationAutoScaling, efs, dynamodb];
 
 /** The kinds of the global services' records: one set whatever the region (State.open). */
 export const GLOBAL_KINDS: readonly Kind[] = SERVICES.flatMap((service) => service.global?.kinds ?? []);

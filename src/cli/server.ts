@@ -27,6 +27,7 @@ import type { AuthMode, CredentialResolver } from '../protocol/sigv4.js';
 import { SqliteLogEventStore } from '../store/sqlite/log-event-store.js';
 import { SqliteMetricStore } from '../store/sqlite/metric-store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { SqliteItemStore } from '../store/sqlite/item-store.js';
 import { FileSystemDirectories } from '../store/directories/file-system-directories.js';
 import {
   accountId as configuredAccountId,
@@ -88,6 +89,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     partition: { region, accountId },
     endpoint: `${scheme}://${host}:${options.port}`,
     sessionKeys: new SessionKeys(serverSecret(dataDir)),
+    items: new SqliteItemStore(join(dataDir, 'items.db')),
     metrics: new SqliteMetricStore(join(dataDir, 'metrics.db')),
     logEvents: new SqliteLogEventStore(join(dataDir, 'logs.db')),
     fileSystems: new FileSystemDirectories(join(dataDir, 'efs')),
@@ -138,6 +140,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     if (req.url === '/_wharf/reset' && req.method === 'POST') {
       if (auth === 'sigv4' && authenticate().caller.arn !== rootArn) throw new AccessDeniedException('Only the root user may reset Wharf');
       await resetState(ctx);
+      await ctx.items?.clear();
       await ctx.metrics?.clear();
       await ctx.logEvents?.clear();
       regions.forget();
@@ -236,6 +239,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       await registry.close();
       await dataPlane.close();
       await store.close();
+      ctx.items?.close();
       await ctx.metrics?.close();
       await ctx.logEvents?.close();
     },

@@ -1,4 +1,5 @@
 import type { Partition } from '../core/arn.js';
+import type { ItemStore } from '../core/dynamodb.js';
 import type { MetricStore } from '../core/cloudwatch.js';
 import type { FileSystemStorage } from '../core/efs.js';
 import type { RegistryPorts } from '../core/ecr-registry.js';
@@ -20,6 +21,8 @@ export interface ControlContext {
   endpoint: string;
   /** Seals STS session tokens and derives temporary credentials' secrets, from the server's own secret. */
   sessionKeys: SessionKeys;
+  /** DynamoDB items (every region's: tables are told apart by their TableId), where this control plane serves DynamoDB. */
+  items?: ItemStore;
   /** CloudWatch Logs' events (every region's: calls pass their region), where this control plane serves Logs. */
   logEvents?: LogEventStore;
   /**
