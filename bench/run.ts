@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark, each running Wharf beside its peer in the same run and printing ratios.
 import { API_TOOLS, apiBenchmark } from './api.js';
 import { authzBenchmark } from './authz.js';
+import { autoscalingBenchmark } from './autoscaling.js';
 import { authzThroughputBenchmark } from './authz-throughput.js';
 import { describeServicesBenchmark } from './describe-services.js';
 import { eventPatternsBenchmark } from './event-patterns.js';
@@ -33,6 +34,7 @@ const all: Record<string, () => Promise<unknown>> = {
   flood: floodBenchmark,
   terraform: terraformBenchmark,
   'event-patterns': eventPatternsBenchmark,
+  autoscaling: autoscalingBenchmark,
 };
 // The peers' tools, checked for every benchmark chosen before any starts (`npm run bench` installs them).
 const tools: Record<string, Record<string, string>> = { api: API_TOOLS, lb: LB_TOOLS };
