@@ -146,4 +146,17 @@ describe('EventBridge delivery', () => {
     assert.ok(letters.some((l) => /not authorized to perform: ecs:RunTask/.test(l.attributes.ERROR_MESSAGE)));
     assert.equal(tasksStartedBy('events-rule/weak').length, 0);
   });
+
+  test("a task with its own role needs the target's role to pass it", async () => {
+    const { Role: taskRole } = await createRole(f.ctx, { RoleName: 'app-task', AssumeRolePolicyDocument: trust.replace('events.amazonaws.com', 'ecs-tasks.amazonaws.com') });
+    const withRole = await putTaskDefinition(f.ctx, 'with-role', [{ name: 'web', image: IMAGE, memory: 64 }], { taskRoleArn: taskRole!.Arn! });
+    await putRule(f.ctx, { Name: 'pass', EventPattern: JSON.stringify({ source: ['my.app'] }) }, f.call);
+    await putTargets(f.ctx, { Rule: 'pass', Targets: [ecsTarget({ RetryPolicy: { MaximumRetryAttempts: 0 }, DeadLetterConfig: { Arn: DLQ } }, withRole.taskDefinitionArn)] });
+    putEvents(f.ctx, { Entries: [{ Source: 'my.app', DetailType: 'x', Detail: '{}' }] });
+    const [letter] = await until(() => [...f.ctx.state.all('eventDeadLetter')].length === 1 && [...f.ctx.state.all('eventDeadLetter')], 'the refusal');
+    assert.match(letter!.attributes.ERROR_MESSAGE, /not authorized to perform: iam:PassRole on resource: arn:aws:iam::123456789012:role\/app-task/);
+    await putRolePolicy(f.ctx, { RoleName: 'events-run-task', PolicyName: 'pass', PolicyDocument: allow('iam:PassRole') });
+    putEvents(f.ctx, { Entries: [{ Source: 'my.app', DetailType: 'x', Detail: '{}' }] });
+    await until(() => tasksStartedBy('events-rule/pass').length === 1, 'the task, once the role may pass the task role');
+  });
 });

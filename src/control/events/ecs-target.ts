@@ -1,15 +1,19 @@
 // An ECS target's invocation: RunTask as the target's role. EventBridge assumes the role (it must exist
-// and trust events.amazonaws.com), and the role's policies must allow ecs:RunTask on the task definition,
-// decided by the same policy engine as every API call; then RunTask is called in-process, with the
+// and trust events.amazonaws.com), and the role's policies must allow ecs:RunTask on the task definition
+// and iam:PassRole on the task's own roles, decided by the same policy engine as every API call; then
+// RunTask is called in-process, with the
 // target's EcsParameters and, when the target shapes its input, that input's TaskOverride members.
-import type { RunTaskRequest } from '@aws-sdk/client-ecs';
+import type { RunTaskRequest, TaskOverride } from '@aws-sdk/client-ecs';
 import type { Caller } from '../../core/caller.js';
 import { AwsError } from '../../core/errors.js';
 import type { EventRuleRecord, EventTarget } from '../../core/events.js';
 import { ecsOverrides } from '../../core/events-input.js';
+import { withOverrides } from '../../core/task-overrides.js';
 import { denialMessage, evaluate } from '../../core/policy/evaluate.js';
+import type { AuthorizationRequest } from '../../core/policy/types.js';
 import { Principals } from '../authorization/principals.js';
 import type { ControlContext } from '../context.js';
+import { resolveTaskDefinition } from '../ecs/lookups.js';
 import { runTask } from '../ecs/run-task.js';
 import { assumeRole } from '../sts/sessions.js';
 
@@ -35,9 +39,9 @@ export class EcsTargets {
   /** Runs the target's tasks; throws InvocationError when EventBridge would record a failed invocation. */
   async invoke(rule: EventRuleRecord, target: EventTarget, input: string): Promise<string[]> {
     const ecs = target.EcsParameters!;
-    this.permit(rule, target.RoleArn!, ecs.TaskDefinitionArn, target.Arn);
     const shaped = target.Input !== undefined || target.InputPath !== undefined || target.InputTransformer !== undefined;
     const overrides = shaped ? ecsOverrides(input) : undefined;
+    this.permit(rule, target.RoleArn!, ecs.TaskDefinitionArn, target.Arn, overrides as TaskOverride | undefined);
     const request: RunTaskRequest = {
       cluster: target.Arn,
       taskDefinition: ecs.TaskDefinitionArn,
@@ -80,8 +84,12 @@ export class EcsTargets {
     return tasks;
   }
 
-  /** The role exists, trusts EventBridge, and allows ecs:RunTask on the task definition in the cluster. */
-  private permit(rule: EventRuleRecord, roleArn: string, taskDefinitionArn: string, clusterArn: string): void {
+  /**
+   * The role exists, trusts EventBridge, allows ecs:RunTask on the task definition in the cluster, and
+   * iam:PassRole to ECS for the roles the task would run with (its task and execution roles), as AWS
+   * requires of an ECS target's role.
+   */
+  private permit(rule: EventRuleRecord, roleArn: string, taskDefinitionArn: string, clusterArn: string, overrides: TaskOverride | undefined): void {
     let session;
     try {
       session = assumeRole(this.ctx, { roleArn, sessionName: rule.Name.slice(0, 64), servicePrincipal: EVENTS_PRINCIPAL });
@@ -90,9 +98,24 @@ export class EcsTargets {
       throw error;
     }
     const caller: Caller = { accessKeyId: '', accountId: this.ctx.partition.accountId, arn: session.assumedRoleArn, type: 'assumed-role', identityArn: roleArn };
-    const request = { action: 'ecs:RunTask', resource: taskDefinitionArn, context: { 'ecs:cluster': clusterArn, 'aws:PrincipalArn': roleArn } };
     const input = this.principals.evaluationInput(caller);
-    const result = evaluate(input, request);
-    if (result.decision !== 'Allow') throw new InvocationError('NO_PERMISSIONS', denialMessage(caller.arn, request, result));
+    const requests: AuthorizationRequest[] = [{ action: 'ecs:RunTask', resource: taskDefinitionArn, context: { 'ecs:cluster': clusterArn, 'aws:PrincipalArn': roleArn } }];
+    // A task definition that is not there is RunTask's to refuse (ClientException), after the role's checks.
+    let definition;
+    try {
+      definition = resolveTaskDefinition(this.ctx, taskDefinitionArn);
+    } catch {
+      definition = undefined;
+    }
+    if (definition) {
+      const { taskRoleArn, executionRoleArn } = withOverrides(definition, overrides);
+      for (const passed of [taskRoleArn, executionRoleArn]) {
+        if (passed) requests.push({ action: 'iam:PassRole', resource: passed, context: { 'iam:PassedToService': 'ecs-tasks.amazonaws.com', 'aws:PrincipalArn': roleArn } });
+      }
+    }
+    for (const request of requests) {
+      const result = evaluate(input, request);
+      if (result.decision !== 'Allow') throw new InvocationError('NO_PERMISSIONS', denialMessage(caller.arn, request, result));
+    }
   }
 }
