@@ -101,6 +101,8 @@ const examples: Example[] = [
   ['cidr: outside', { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/24' }] } }, withDetail({ sourceIPAddress: '10.0.1.0' }), false],
   ['cidr IPv6', { detail: { sourceIPAddress: [{ cidr: '2001:db8::/64' }] } }, withDetail({ sourceIPAddress: '2001:db8::1' }), true],
   ['cidr IPv6: outside', { detail: { sourceIPAddress: [{ cidr: '2001:db8::/64' }] } }, withDetail({ sourceIPAddress: '2001:db8:0:1::1' }), false],
+  ['an exact IP address matches however it is written', { detail: { sourceIPAddress: ['2001:db8::1'] } }, withDetail({ sourceIPAddress: '2001:DB8:0:0::1' }), true],
+  ['an exact IP address: another address', { detail: { sourceIPAddress: ['10.0.0.1'] } }, withDetail({ sourceIPAddress: '10.0.0.2' }), false],
   ['cidr: not an address', { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/24' }] } }, withDetail({ sourceIPAddress: 'example.com' }), false],
   // Exists.
   ['exists', { detail: { state: [{ exists: true }] } }, ec2Event, true],

@@ -109,7 +109,17 @@ function compileValues(values: unknown[]): NodeTest {
       else tests.push(expression);
     } else if (typeof value === 'number') {
       tests.push((v) => v === value);
-    } else if (typeof value === 'string' || typeof value === 'boolean' || value === null) {
+    } else if (typeof value === 'string') {
+      // An IP address matches the same address however it is written (`2001:db8::1`, `2001:DB8:0::1`).
+      const ip = parseIp(value);
+      if (!ip) tests.push((v) => v === value);
+      else
+        tests.push((v) => {
+          if (v === value) return true;
+          const other = typeof v === 'string' ? parseIp(v) : undefined;
+          return other !== undefined && other.v6 === ip.v6 && other.value === ip.value;
+        });
+    } else if (typeof value === 'boolean' || value === null) {
       tests.push((v) => v === value);
     } else {
       throw new EventPatternError('Match value must be String, number, true, false, or null');
