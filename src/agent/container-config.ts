@@ -69,7 +69,7 @@ export function containerDependencies(def: ContainerDefinition): { containerName
 
 /** A task definition volume as the agent provides it. */
 export type TaskVolume =
-  | { name: string; kind: 'bind'; sourcePath: string; posixUser?: PosixIdentity }
+  | { name: string; kind: 'bind'; sourcePath: string; posixUser?: PosixIdentity; readOnly?: boolean }
   | { name: string; kind: 'volume'; scope: 'task' | 'shared'; autoprovision: boolean; spec: VolumeSpec }
   | { name: string; kind: 'unsupported'; reason: string };
 
@@ -109,7 +109,7 @@ export type PosixIdentity = NonNullable<EfsVolumeMount['posixUser']>;
  */
 function efsVolume(name: string, mount: EfsVolumeMount | undefined): TaskVolume {
   if (!mount?.hostPath) return { name, kind: 'unsupported', reason: mount?.error ?? `volume ${name}: the EFS file system was not resolved` };
-  return { name, kind: 'bind', sourcePath: mount.hostPath, ...(mount.posixUser && { posixUser: mount.posixUser }) };
+  return { name, kind: 'bind', sourcePath: mount.hostPath, ...(mount.posixUser && { posixUser: mount.posixUser }), ...(mount.readOnly && { readOnly: true }) };
 }
 
 /**
@@ -144,7 +144,8 @@ function mounts(def: ContainerDefinition, volumes: TaskVolume[]): MountSpec[] {
   return (def.mountPoints ?? []).flatMap((m): MountSpec[] => {
     const volume = volumes.find((v) => v.name === m.sourceVolume);
     if (!volume || volume.kind === 'unsupported' || !m.containerPath) return [];
-    const readOnly = m.readOnly ?? false;
+    // A volume mounted read-only (EFS without ClientWrite) is read-only in every container.
+    const readOnly = (m.readOnly ?? false) || (volume.kind === 'bind' && volume.readOnly === true);
     return volume.kind === 'bind'
       ? [{ kind: 'bind', source: volume.sourcePath, containerPath: m.containerPath, readOnly }]
       : [{ kind: 'volume', source: volume.spec.name, containerPath: m.containerPath, readOnly }];

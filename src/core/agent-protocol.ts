@@ -54,6 +54,8 @@ export interface EfsVolumeMount {
   hostPath?: string;
   /** The access point's POSIX user: every container that mounts the volume runs as it. */
   posixUser?: { uid: number; gid: number; secondaryGids?: number[] };
+  /** IAM authorisation allowed elasticfilesystem:ClientMount but not ClientWrite. */
+  readOnly?: boolean;
   /** Why the volume cannot be mounted: the task fails with ResourceInitializationError. */
   error?: string;
 }

@@ -19,7 +19,7 @@ export type AssignmentCredentials = Pick<TaskCredentials, 'of'>;
  * volumes resolved to what the agent mounts.
  */
 export function assignmentsFor(
-  state: Pick<State, 'where' | 'get' | 'all'>,
+  state: State,
   containerInstanceArn: string,
   credentials?: AssignmentCredentials,
   fileSystems?: FileSystemStorage,
@@ -32,8 +32,9 @@ export function assignmentsFor(
     .flatMap((t) => {
       const definition = state.get('taskDefinition', t.taskDefinitionArn);
       if (!definition) return [];
-      const efsVolumes = efsVolumeMounts(fileSystems && { state, storage: fileSystems }, definition);
-      return [{ ...assignment(t, withOverrides(definition, t.overrides), taskNetwork(state, t), credentials?.of(t.taskArn)), ...(efsVolumes && { efsVolumes }) }];
+      const running = withOverrides(definition, t.overrides);
+      const efsVolumes = efsVolumeMounts(fileSystems && { state, storage: fileSystems }, { taskArn: t.taskArn, definition: running });
+      return [{ ...assignment(t, running, taskNetwork(state, t), credentials?.of(t.taskArn)), ...(efsVolumes && { efsVolumes }) }];
     });
 }
 

@@ -103,11 +103,38 @@ describe('EFS', () => {
       volumes: [{ name: 'shared', efsVolumeConfiguration: { fileSystemId: FileSystemId, transitEncryption: 'ENABLED', authorizationConfig: { accessPointId: ap.AccessPointId! } } }],
     });
     const sources = { state: ctx.state, storage: ctx.fileSystems! };
-    assert.match(efsVolumeMounts(sources, definition)!.shared!.error!, /no mount target/);
+    const task = { taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/default/0123', definition };
+    assert.match(efsVolumeMounts(sources, task)!.shared!.error!, /no mount target/);
     await createMountTarget(ctx, { FileSystemId, SubnetId: subnets[0]!.SubnetId });
-    assert.deepEqual(efsVolumeMounts(sources, definition), {
+    assert.deepEqual(efsVolumeMounts(sources, task), {
       shared: { hostPath: ctx.fileSystems!.hostPath(FileSystemId, '/app/data'), posixUser: { uid: 1001, gid: 1002 } },
     });
+  });
+
+  it('authorises IAM mounts with the task role against the file system policy: no ClientWrite mounts read-only', async () => {
+    const { ctx, subnets } = await world();
+    const fs = await createFileSystem(ctx, { CreationToken: 'iam' });
+    await createMountTarget(ctx, { FileSystemId: fs.FileSystemId, SubnetId: subnets[0]!.SubnetId });
+    const role = 'arn:aws:iam::123456789012:role/app';
+    const mount = (taskRoleArn?: string) =>
+      efsVolumeMounts({ state: ctx.state, storage: ctx.fileSystems! }, {
+        taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/default/0123',
+        definition: {
+          ...(taskRoleArn && { taskRoleArn }),
+          volumes: [{ name: 'v', efsVolumeConfiguration: { fileSystemId: fs.FileSystemId, transitEncryption: 'ENABLED', authorizationConfig: { iam: 'ENABLED' } } }],
+        },
+      })!.v!;
+    assert.match(mount().error!, /access denied/);
+    // EFS's default policy lets any client of a mount target mount and write.
+    assert.deepEqual(mount(role), { hostPath: ctx.fileSystems!.hostPath(fs.FileSystemId, '/') });
+    const allow = (principal: string, actions: string[]) =>
+      JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: principal }, Action: actions, Resource: fs.FileSystemArn }] });
+    await putFileSystemPolicy(ctx, { FileSystemId: fs.FileSystemId, Policy: allow(role, ['elasticfilesystem:ClientMount']) });
+    assert.equal(mount(role).readOnly, true);
+    await putFileSystemPolicy(ctx, { FileSystemId: fs.FileSystemId, Policy: allow(role, ['elasticfilesystem:ClientMount', 'elasticfilesystem:ClientWrite']) });
+    assert.equal(mount(role).readOnly, undefined);
+    await putFileSystemPolicy(ctx, { FileSystemId: fs.FileSystemId, Policy: allow('arn:aws:iam::123456789012:role/other', ['elasticfilesystem:ClientMount']) });
+    assert.match(mount(role).error!, /access denied/);
   });
 
   it("refuses EFS volumes ECS refuses", () => {

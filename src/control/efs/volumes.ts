@@ -4,7 +4,11 @@
 // point's POSIX user, or why the mount fails as EFS's mount helper would.
 import type { EFSVolumeConfiguration, TaskDefinition } from '@aws-sdk/client-ecs';
 import type { EfsVolumeMount } from '../../core/agent-protocol.js';
-import type { FileSystemStorage } from '../../core/efs.js';
+import { lastSegment } from '../../core/arn.js';
+import type { AccessPointRecord, FileSystemRecord, FileSystemStorage } from '../../core/efs.js';
+import { compilePolicy } from '../../core/policy/compile.js';
+import { evaluate } from '../../core/policy/evaluate.js';
+import { policiesOf } from '../iam/principal-policies.js';
 import { EfsPathError, pathSegments, volumeDirectory } from '../../core/efs-paths.js';
 import { ClientException } from '../../core/ecs-errors.js';
 import type { Reader } from '../ecs/lookups.js';
@@ -40,18 +44,25 @@ export function checkEfsVolumeConfiguration(name: string, config: EFSVolumeConfi
 
 /** Everything a mount decision reads: the records, and the storage that names host paths. */
 export interface EfsMountSources {
-  state: Pick<State, 'get' | 'where'>;
+  state: State;
   storage: FileSystemStorage;
 }
 
-/** The task's EFS volumes by name, as its agent mounts them; undefined when it has none. */
-export function efsVolumeMounts(sources: EfsMountSources | undefined, definition: TaskDefinition): Record<string, EfsVolumeMount> | undefined {
-  const volumes = (definition.volumes ?? []).filter((v) => v.efsVolumeConfiguration);
-  if (!volumes.length) return undefined;
-  return Object.fromEntries(volumes.map((v) => [v.name!, efsVolumeMount(sources, v.efsVolumeConfiguration!)]));
+/** The task a volume is mounted for: its role is who mounts with IAM authorisation. */
+export interface MountingTask {
+  taskArn: string;
+  /** The definition as the task runs it (its overrides applied). */
+  definition: TaskDefinition;
 }
 
-function efsVolumeMount(sources: EfsMountSources | undefined, config: EFSVolumeConfiguration): EfsVolumeMount {
+/** The task's EFS volumes by name, as its agent mounts them; undefined when it has none. */
+export function efsVolumeMounts(sources: EfsMountSources | undefined, task: MountingTask): Record<string, EfsVolumeMount> | undefined {
+  const volumes = (task.definition.volumes ?? []).filter((v) => v.efsVolumeConfiguration);
+  if (!volumes.length) return undefined;
+  return Object.fromEntries(volumes.map((v) => [v.name!, efsVolumeMount(sources, task, v.efsVolumeConfiguration!)]));
+}
+
+function efsVolumeMount(sources: EfsMountSources | undefined, task: MountingTask, config: EFSVolumeConfiguration): EfsVolumeMount {
   // EFS's mount helper's words where a mount fails (ResourceInitializationError on ECS).
   const failed = (why: string) => ({ error: `failed to invoke EFS utils commands to set up EFS volumes: ${why}` });
   if (!sources) return failed('this Wharf keeps no EFS file systems');
@@ -66,12 +77,59 @@ function efsVolumeMount(sources: EfsMountSources | undefined, config: EFSVolumeC
   if (accessPointId !== undefined && (!ap || ap.FileSystemId !== fs.FileSystemId)) {
     return failed(`mount.nfs4: access denied by server: access point ${accessPointId} is not an access point of ${fs.FileSystemId}`);
   }
+  let readOnly = false;
+  if (config.authorizationConfig?.iam === 'ENABLED') {
+    const access = iamAccess(state, task, fs, ap);
+    if (access === 'none') return failed(`mount.nfs4: access denied by server while mounting ${fs.FileSystemId}: the file system policy and the task role's policies do not allow elasticfilesystem:ClientMount`);
+    readOnly = access === 'read';
+  }
   const rootDirectory = config.rootDirectory === undefined || config.rootDirectory.startsWith('/') ? config.rootDirectory : `/${config.rootDirectory}`;
   const path = volumeDirectory(ap?.RootDirectory.Path, rootDirectory);
   return {
     hostPath: storage.hostPath(fs.FileSystemId, path),
+    ...(readOnly && { readOnly }),
     ...(ap?.PosixUser && { posixUser: { uid: ap.PosixUser.Uid, gid: ap.PosixUser.Gid, ...(ap.PosixUser.SecondaryGids?.length && { secondaryGids: ap.PosixUser.SecondaryGids }) } }),
   };
+}
+
+/** EFS's default file system policy: any client that reaches a mount target may mount, write and act as root. */
+const defaultPolicy = (fileSystemArn: string) =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{
+      Effect: 'Allow',
+      Principal: { AWS: '*' },
+      Action: ['elasticfilesystem:ClientRootAccess', 'elasticfilesystem:ClientWrite', 'elasticfilesystem:ClientMount'],
+      Resource: fileSystemArn,
+      Condition: { Bool: { 'elasticfilesystem:AccessedViaMountTarget': 'true' } },
+    }],
+  });
+
+/**
+ * IAM authorisation of a task's mount (authorizationConfig.iam ENABLED), as EFS evaluates it: the task
+ * role's session against its identity policies and the file system policy (or EFS's default one), for
+ * ClientMount and then ClientWrite; a mount without ClientWrite is read-only. Without a task role the mount
+ * helper has no credentials to sign with.
+ */
+function iamAccess(state: State, task: MountingTask, fs: FileSystemRecord, ap: AccessPointRecord | undefined): 'none' | 'read' | 'write' {
+  const roleArn = task.definition.taskRoleArn;
+  if (!roleArn) return 'none';
+  const accountId = fs.OwnerId;
+  const input = {
+    principal: { arn: `arn:aws:sts::${accountId}:assumed-role/${lastSegment(roleArn)}/${lastSegment(task.taskArn)}`, identityArn: roleArn, accountId },
+    identityPolicies: (policiesOf(state, roleArn)?.identity ?? []).map((text) => compilePolicy(text, 'identity')),
+    resourcePolicy: compilePolicy(fs.Policy ?? defaultPolicy(fs.FileSystemArn), 'resource'),
+    resourceAccountId: accountId,
+  };
+  const context = {
+    'aws:PrincipalArn': roleArn,
+    'aws:SecureTransport': 'true',
+    'elasticfilesystem:AccessedViaMountTarget': 'true',
+    ...(ap && { 'elasticfilesystem:AccessPointArn': ap.AccessPointArn }),
+  };
+  const allowed = (action: string) => evaluate(input, { action, resource: fs.FileSystemArn, context }).decision === 'Allow';
+  if (!allowed('elasticfilesystem:ClientMount')) return 'none';
+  return allowed('elasticfilesystem:ClientWrite') ? 'write' : 'read';
 }
 
 /** A record by id or ARN (task definitions may name either). */
