@@ -1,5 +1,6 @@
 // Elastic Load Balancing v2 on the gateway (awsQuery, XML answers): each operation of models/elbv2.json
 // Wharf serves, bound to its control-plane function.
+import { runLoadBalancerMetrics } from '../control/cloudwatch-publishers/load-balancer-metrics.js';
 import { addListenerCertificates } from '../control/elbv2/add-listener-certificates.js';
 import { addTags } from '../control/elbv2/add-tags.js';
 import { createListener } from '../control/elbv2/create-listener.js';
@@ -117,7 +118,7 @@ export const elbv2: ServiceModule = {
   }),
   authorization: { taggedKinds: ['loadBalancer', 'targetGroup', 'listener', 'rule', 'trustStore'] },
   // Targets follow each region's ECS services.
-  controllers: (ctx, signal) => [new ServiceTargetsController(ctx).run(signal)],
+  controllers: (ctx, signal) => [new ServiceTargetsController(ctx).run(signal), runLoadBalancerMetrics(ctx, signal)],
   // The data plane's manager runs where a data plane is (ctx.loadBalancers), once for every region.
   hostControllers: (ctx, signal) =>
     ctx.loadBalancers ? [new LoadBalancerController(ctx, ctx.loadBalancers.dataPlane, { address: ctx.loadBalancers.address }).run(signal)] : [],

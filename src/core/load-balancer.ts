@@ -99,6 +99,26 @@ export interface DataPlaneTarget {
   draining: boolean;
 }
 
+/** What a listener (frontend) or target group (backend) has carried, counted since the engine started. */
+export interface TrafficCounters {
+  /** HTTP requests (http mode). */
+  requests: number;
+  /** HTTP responses by class (http mode). */
+  responses: { '2xx': number; '3xx': number; '4xx': number; '5xx': number };
+  connections: number;
+  activeConnections: number;
+  bytesIn: number;
+  bytesOut: number;
+  /** Average time to a target's response headers over recent requests (backends, http mode). */
+  averageResponseMs: number;
+}
+
+/** Counters by frontend id and by backend id. */
+export interface DataPlaneTraffic {
+  frontends: Map<string, TrafficCounters>;
+  backends: Map<string, TrafficCounters>;
+}
+
 /** A target as a backend's health checks see it, keyed `<backend id>/<target key>`. */
 export type TargetHealthReport = Map<string, TargetHealthObservation>;
 
@@ -113,6 +133,8 @@ export interface LoadBalancerDataPlane {
   portAvailable(port: number): Promise<boolean>;
   /** What the health checks currently observe of every target of `apply`'s last configuration. */
   targetHealth(): Promise<TargetHealthReport>;
+  /** Traffic counters of every listener and target group since the engine started (CloudWatch's load balancer metrics). */
+  traffic?(): Promise<DataPlaneTraffic>;
   close(): Promise<void>;
 }
 

@@ -10,13 +10,13 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import type { DataPlaneBackend, DataPlaneConfig, DataPlaneFrontend, DataPlaneRefusal, LoadBalancerDataPlane, TargetHealthReport } from '../core/load-balancer.js';
+import type { DataPlaneBackend, DataPlaneConfig, DataPlaneFrontend, DataPlaneRefusal, DataPlaneTraffic, LoadBalancerDataPlane, TargetHealthReport } from '../core/load-balancer.js';
 import { targetHealthKey } from '../core/load-balancer.js';
 import type { Logger } from '../core/ports.js';
-import { backendName, frontendFiles, renderHaproxyConfig, slotName, type HaproxyPaths, type SlotTable } from './haproxy-config.js';
+import { backendName, frontendFiles, frontendName, renderHaproxyConfig, slotName, type HaproxyPaths, type SlotTable } from './haproxy-config.js';
 import { HaproxyEncodingError, port, runtimeCommand as command, serverAddress } from './haproxy-encoding.js';
 import { targetHealth } from './haproxy-health.js';
-import { parseShowStat, runtimeCommand } from './haproxy-runtime.js';
+import { parseShowStat, runtimeCommand, trafficCounters } from './haproxy-runtime.js';
 import { assignSlots, commonSlots, emptySlots, slotChanges, type SlotChange } from './slots.js';
 
 const run = promisify(execFile);
@@ -122,6 +122,22 @@ export class HaproxyDataPlane implements LoadBalancerDataPlane {
       });
     }
     return report;
+  }
+
+  async traffic(): Promise<DataPlaneTraffic> {
+    const traffic: DataPlaneTraffic = { frontends: new Map(), backends: new Map() };
+    if (!this.master) return traffic;
+    const stats = await this.showStat();
+    const { config } = this.current;
+    for (const f of config.frontends) {
+      const row = stats.get(`${frontendName(f.id)}/FRONTEND`);
+      if (row) traffic.frontends.set(f.id, trafficCounters(row));
+    }
+    for (const b of config.backends) {
+      const row = stats.get(`${backendName(b.id)}/BACKEND`);
+      if (row) traffic.backends.set(b.id, trafficCounters(row));
+    }
+    return traffic;
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 // HAProxy's runtime API (the stats socket at admin level): one connection per batch of commands, which
 // HAProxy runs in order (`;`-separated) before it answers.
 import { connect } from 'node:net';
+import type { TrafficCounters } from '../core/load-balancer.js';
 
 export function runtimeCommand(socketPath: string, commands: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -25,4 +26,18 @@ export function parseShowStat(csv: string): Record<string, string>[] {
       const fields = row.split(',');
       return Object.fromEntries(names.map((name, i) => [name, fields[i] ?? '']));
     });
+}
+
+/** A FRONTEND or BACKEND row of `show stat` as traffic counters (req_tot, hrsp_*, stot, scur, bin, bout, rtime). */
+export function trafficCounters(row: Record<string, string>): TrafficCounters {
+  const n = (field: string) => Number(row[field]) || 0;
+  return {
+    requests: n('req_tot'),
+    responses: { '2xx': n('hrsp_2xx'), '3xx': n('hrsp_3xx'), '4xx': n('hrsp_4xx'), '5xx': n('hrsp_5xx') },
+    connections: n('stot'),
+    activeConnections: n('scur'),
+    bytesIn: n('bin'),
+    bytesOut: n('bout'),
+    averageResponseMs: n('rtime'),
+  };
 }
