@@ -1,5 +1,6 @@
 // Every AWS service Wharf serves, one line each: adding a service is adding its module here.
 import { acm } from './acm.js';
+import { cloudwatch } from './cloudwatch.js';
 import { applicationAutoScaling } from './application-autoscaling.js';
 import { dynamodb } from './dynamodb.js';
 import { ec2 } from './ec2.js';
@@ -18,7 +19,7 @@ import type { Kind } from '../core/records.js';
 import type { Handler, ServiceBinding } from '../protocol/service.js';
 import { sts } from './sts.js';
 
-export const SERVICES: readonly ServiceModule[] = [ecs, elbv2, acm, ec2, iam, sts, logs, ecr, events, applicationAutoScaling, efs, dynamodb];
+export const SERVICES: readonly ServiceModule[] = [ecs, elbv2, acm, ec2, iam, sts, cloudwatch, logs, ecr, events, applicationAutoScaling, efs, dynamodb];
 
 /** The kinds of the global services' records: one set whatever the region (State.open). */
 export const GLOBAL_KINDS: readonly Kind[] = SERVICES.flatMap((service) => service.global?.kinds ?? []);

@@ -6,6 +6,7 @@ import { startAgent, type AgentHandle } from '../agent/agent.js';
 import { DEFAULT_SECURITY_SETTINGS, type SecuritySettings } from '../agent/security-settings.js';
 import { bindServices, GLOBAL_KINDS, SERVICES } from '../api/services.js';
 import { AGENT_CHANNEL_PATH } from '../core/agent-protocol.js';
+import { prometheusExposition } from '../core/cloudwatch-prometheus.js';
 import { AccessDeniedException } from '../core/errors.js';
 import type { Logger, Timer } from '../core/ports.js';
 import { AgentChannel, type AgentParams } from '../control/ecs/agents.js';
@@ -135,6 +136,12 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   const internal: InternalRoutes = async (req, res, authenticate) => {
     if (req.url === '/_wharf/health' && req.method === 'GET') {
       res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' }).end(`{"status":"${ready ? 'ok' : 'starting'}"}`);
+      return true;
+    }
+    if (req.url === '/metrics' && req.method === 'GET' && ctx.metrics) {
+      // CloudWatch's datapoints of the last 15 minutes, every region's, for Prometheus and Grafana.
+      const text = prometheusExposition(await ctx.metrics.latest(new Date(ctx.clock.now().getTime() - 15 * 60_000)));
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }).end(text);
       return true;
     }
     if (req.url === '/_wharf/reset' && req.method === 'POST') {

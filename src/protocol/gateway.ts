@@ -68,6 +68,10 @@ export interface Gateway {
 }
 
 const INTERNAL_PREFIX = '/_wharf/';
+/** Prometheus scrapes here, unsigned; a signed request for this path is S3's (a bucket named `metrics`). */
+const PROMETHEUS_PATH = '/metrics';
+const isInternal = (head: RequestHead) =>
+  head.path.startsWith(INTERNAL_PREFIX) || (head.path === PROMETHEUS_PATH && head.headers.authorization === undefined && !/(^|&)X-Amz-Signature=/.test(head.query));
 const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 // The most of a refused request's body read to tell whose envelope answers it (query services): more than any
 // unsigned call a client makes (STS's AssumeRoleWithWebIdentity, with its token, is a few KiB).
@@ -149,7 +153,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     const requestId = randomUUID();
     const head = headOf(req);
 
-    if (internal && head.path.startsWith(INTERNAL_PREFIX)) {
+    if (internal && isInternal(head)) {
       try {
         if (await internal(req, res, authenticator(req, head, requestId))) return;
       } catch (error) {
