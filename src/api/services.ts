@@ -17,9 +17,10 @@ import type { ControlContext } from '../control/context.js';
 import { Regions } from '../control/regions.js';
 import type { Kind } from '../core/records.js';
 import type { Handler, ServiceBinding } from '../protocol/service.js';
+import { s3 } from './s3.js';
 import { sts } from './sts.js';
 
-export const SERVICES: readonly ServiceModule[] = [ecs, elbv2, acm, ec2, iam, sts, cloudwatch, logs, ecr, events, applicationAutoScaling, efs, dynamodb];
+export const SERVICES: readonly ServiceModule[] = [ecs, elbv2, acm, ec2, iam, sts, cloudwatch, logs, ecr, events, applicationAutoScaling, efs, dynamodb, s3];
 
 /** The kinds of the global services' records: one set whatever the region (State.open). */
 export const GLOBAL_KINDS: readonly Kind[] = SERVICES.flatMap((service) => service.global?.kinds ?? []);

@@ -28,8 +28,10 @@ import type { AuthMode, CredentialResolver } from '../protocol/sigv4.js';
 import { SqliteLogEventStore } from '../store/sqlite/log-event-store.js';
 import { SqliteMetricStore } from '../store/sqlite/metric-store.js';
 import { SqliteStore } from '../store/sqlite/sqlite-store.js';
-import { SqliteItemStore } from '../store/sqlite/item-store.js';
 import { FileSystemDirectories } from '../store/directories/file-system-directories.js';
+import { SqliteItemStore } from '../store/sqlite/item-store.js';
+import { FileObjectStore } from '../store/sqlite/object-store.js';
+import { readObject } from '../control/s3/objects.js';
 import {
   accountId as configuredAccountId,
   dataDirPath,
@@ -94,7 +96,9 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     metrics: new SqliteMetricStore(join(dataDir, 'metrics.db')),
     logEvents: new SqliteLogEventStore(join(dataDir, 'logs.db')),
     fileSystems: new FileSystemDirectories(join(dataDir, 'efs')),
+    objects: new FileObjectStore(join(dataDir, 'objects')),
   };
+  ctx.s3Objects = { read: (bucket, key, version) => readObject(ctx, bucket, key, version) };
 
   // Wharf's own calls at start and reset act as the account's root.
   const internalCall = { requestId: 'startup', region, caller: { accessKeyId: root.accessKeyId, accountId, arn: rootArn } };
@@ -149,6 +153,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       await resetState(ctx);
       await ctx.items?.clear();
       await ctx.metrics?.clear();
+      await ctx.objects?.clear();
       await ctx.logEvents?.clear();
       regions.forget();
       await ensureDefaults();
@@ -249,6 +254,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       ctx.items?.close();
       await ctx.metrics?.close();
       await ctx.logEvents?.close();
+      await ctx.objects?.close();
     },
   };
 }

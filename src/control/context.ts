@@ -5,6 +5,7 @@ import type { FileSystemStorage } from '../core/efs.js';
 import type { RegistryPorts } from '../core/ecr-registry.js';
 import type { S3ObjectReader } from '../core/elbv2.js';
 import type { LoadBalancerDataPlane } from '../core/load-balancer.js';
+import type { ObjectStore } from '../core/s3.js';
 import type { LogEventStore } from '../core/logs.js';
 import type { Ids, Logger, Timer } from '../core/ports.js';
 import type { State } from './state.js';
@@ -32,6 +33,8 @@ export interface ControlContext {
   loadBalancers?: { dataPlane: LoadBalancerDataPlane; address: string };
   /** S3 objects, where this control plane serves S3 (ELBv2 trust stores read their CA bundles there). */
   s3Objects?: S3ObjectReader;
+  /** S3's object versions, uploads and bodies (every region's: buckets are global), where this control plane serves S3. */
+  objects?: ObjectStore;
   /** CloudWatch metric datapoints and alarm history (every region's: calls pass their partition). */
   metrics?: MetricStore;
   /** EFS file systems' directories (every region's: ids are unique), where this control plane serves EFS. */

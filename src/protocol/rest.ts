@@ -313,6 +313,8 @@ function outputBinding(model: ServiceModel, operation: ModelOperation, codec: Bo
       if (typeof map === 'object' && map !== null) for (const [key, item] of Object.entries(map)) response.headers[`${member.wire}${key}`.toLowerCase()] = String(item);
     }
     if (status && typeof out[status.name] === 'number') response.status = out[status.name] as number;
+    // A success status the model cannot say (S3's 206 Partial Content for a Range): the handler's `$status`.
+    if (typeof out.$status === 'number') response.status = out.$status;
     if (payloadRef) {
       const payload = out[payloadName!];
       if (payload === undefined || payload === null) return response;
