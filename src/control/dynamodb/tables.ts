@@ -91,7 +91,6 @@ export function describeTable(ctx: ControlContext, table: TableRecord, status: s
         IndexStatus: i.IndexStatus ?? 'ACTIVE',
         ...(i.IndexStatus === 'CREATING' && { Backfilling: true }),
         ProvisionedThroughput: throughput(i.ProvisionedThroughput),
-        ...(table.BillingMode === 'PAY_PER_REQUEST' && { OnDemandThroughput: { MaxReadRequestUnits: -1, MaxWriteRequestUnits: -1 } }),
       })),
     }),
     ...(table.StreamSpecification?.StreamEnabled && {
@@ -108,6 +107,5 @@ export function describeTable(ctx: ControlContext, table: TableRecord, status: s
     }),
     TableClassSummary: { TableClass: table.TableClass },
     DeletionProtectionEnabled: table.DeletionProtectionEnabled,
-    ...(table.BillingMode === 'PAY_PER_REQUEST' && { OnDemandThroughput: { MaxReadRequestUnits: -1, MaxWriteRequestUnits: -1 } }),
   };
 }
