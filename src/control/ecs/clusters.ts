@@ -45,6 +45,42 @@ export function validateCapacityProviders(providers: readonly string[], strategy
   if (strategy.filter((item) => (item.base ?? 0) > 0).length > 1) {
     throw new InvalidParameterException('Only one capacity provider in a capacity provider strategy can have a base defined.');
   }
+  if (new Set(strategy.map((item) => item.capacityProvider)).size < strategy.length) {
+    throw new InvalidParameterException('The capacity provider strategy cannot contain the same capacity provider more than once.');
+  }
+}
+
+/**
+ * A strategy that can place tasks: several providers all of weight 0 cannot (ECS takes such a default strategy
+ * on the cluster and refuses it when a task or service would use it).
+ */
+export function checkStrategyWeights(strategy: readonly CapacityProviderStrategyItem[], which: 'default' | 'request'): void {
+  if (strategy.length > 1 && strategy.every((item) => (item.weight ?? 0) === 0)) {
+    throw new InvalidParameterException(
+      which === 'default'
+        ? "There are no capacity providers with a weight value greater than zero defined in the default capacity provider strategy. At least one capacity provider must have a weight value greater than zero specified. Update the cluster's default capacity provider strategy or specify a valid capacity provider strategy and try again."
+        : 'There are no capacity providers with a weight value greater than zero defined in the capacity provider strategy. At least one capacity provider must have a weight value greater than zero specified. Specify a valid capacity provider strategy and try again.',
+    );
+  }
+}
+
+/**
+ * The strategy RunTask or CreateService launches with: its own, else (with no launch type either) the cluster's
+ * default; checked against the cluster. Empty: the launch type decides.
+ */
+export function launchStrategy(
+  cluster: ClusterRecord,
+  input: { launchType?: string; capacityProviderStrategy?: CapacityProviderStrategyItem[] },
+): CapacityProviderStrategyItem[] {
+  const own = input.capacityProviderStrategy?.length ? input.capacityProviderStrategy : undefined;
+  if (input.launchType && own) {
+    throw new InvalidParameterException('Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.');
+  }
+  const strategy = own ?? (input.launchType ? [] : (cluster.defaultCapacityProviderStrategy ?? []));
+  if (strategy.length === 0) return [];
+  validateCapacityProviders(cluster.capacityProviders ?? [], strategy);
+  checkStrategyWeights(strategy, own ? 'request' : 'default');
+  return strategy;
 }
 
 const RUNNING = TASK_STATUS_ORDER.indexOf('RUNNING');

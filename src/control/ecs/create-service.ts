@@ -7,7 +7,16 @@ import { validatePlacement } from '../../scheduler/placement.js';
 import { checkServiceLoadBalancers } from '../elbv2/service-targets.js';
 import type { ControlContext } from '../context.js';
 import { resolveCluster } from './lookups.js';
-import { checkServiceRequest, deploymentConfiguration, describeService, forgetHistory, newDeployment, serviceDefinition, validateServiceName } from './services.js';
+import {
+  checkServiceRequest,
+  deploymentConfiguration,
+  describeService,
+  forgetHistory,
+  newDeployment,
+  serviceDefinition,
+  serviceLaunch,
+  validateServiceName,
+} from './services.js';
 import { validateTags } from './tagging.js';
 
 /**
@@ -38,7 +47,8 @@ export async function createService(ctx: ControlContext, input: CreateServiceReq
       throw new InvalidParameterException('Creation of service was not idempotent.');
     }
     if (existing?.status === 'DRAINING') throw new InvalidParameterException('Unable to Start a service that is still Draining.');
-    const definition = serviceDefinition(ctx, input, tx);
+    const launch = serviceLaunch(cluster, input, schedulingStrategy);
+    const definition = serviceDefinition(ctx, { ...input, launchType: launch.launchType }, tx);
     validatePlacement({ taskDefinition: definition }, input.placementConstraints, input.placementStrategy);
     checkServiceLoadBalancers(ctx.state, input.loadBalancers ?? [], definition);
     // A name reused after its service went INACTIVE starts a new history.
@@ -52,8 +62,8 @@ export async function createService(ctx: ControlContext, input: CreateServiceReq
       status: 'ACTIVE',
       desiredCount: schedulingStrategy === 'DAEMON' ? 0 : input.desiredCount!,
       taskDefinition: definition.taskDefinitionArn,
-      launchType: input.launchType === 'FARGATE' ? 'FARGATE' : 'EC2',
-      ...(input.launchType === 'FARGATE' && { platformVersion: input.platformVersion ?? 'LATEST', platformFamily: 'Linux' }),
+      ...launch,
+      ...(launch.launchType === 'FARGATE' && { platformVersion: input.platformVersion ?? 'LATEST', platformFamily: 'Linux' }),
       schedulingStrategy,
       deploymentConfiguration: config,
       deployments: [],

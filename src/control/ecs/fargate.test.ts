@@ -10,6 +10,10 @@ import { IMAGE, fixture, putCluster, putInstance, type Fixture } from './fixture
 import { listContainerInstances } from './list-container-instances.js';
 import { registerTaskDefinition } from './register-task-definition.js';
 import { runTask } from './run-task.js';
+import { createService } from './create-service.js';
+import { ServiceController } from './service-controller.js';
+import { tasksByService } from './indexes.js';
+import { updateService } from './update-service.js';
 import { submitTaskStateChange } from './submit-task-state-change.js';
 import { networkInterfacesBySubnet, networkInterfacesByTask } from '../ec2/indexes.js';
 
@@ -85,7 +89,7 @@ describe('RunTask with the FARGATE launch type', () => {
     assert.equal(assigned!.launchType, 'FARGATE');
     assert.equal(assigned!.network!.privateIpv4Address, '172.31.16.4');
     assert.equal(assigned!.network!.gateway, '172.31.16.1');
-    assert.deepEqual(assigned!.network!.ingress, [{ protocol: 'all', sources: ['172.31.16.4/32'] }], 'default group: its members');
+    assert.deepEqual(assigned!.network!.ingress, [{ protocol: 'all', peers: ['172.31.16.4/32'] }], 'default group: its members');
     const { containerInstanceArns } = await listContainerInstances(f.ctx, {});
     assert.deepEqual(containerInstanceArns, []);
     const { clusters = [] } = await describeClusters(f.ctx, { clusters: ['default'] });
@@ -130,6 +134,53 @@ describe('RunTask with the FARGATE launch type', () => {
     await f.ctx.state.mutate((tx) => tx.put('cluster', cluster.clusterArn, { ...cluster, capacityProviders: ['FARGATE', 'FARGATE_SPOT'] }));
     const { tasks = [] } = await runTask(f.ctx, { taskDefinition: 'web', capacityProviderStrategy: strategy, networkConfiguration: network() });
     assert.deepEqual([tasks[0]!.launchType, tasks[0]!.capacityProviderName], ['FARGATE', 'FARGATE_SPOT']);
+  });
+
+  test('a strategy splits tasks across FARGATE and FARGATE_SPOT by base and weight; bad strategies refused', async () => {
+    await fargateDefinition();
+    await f.ctx.state.mutate((tx) => tx.put('containerInstance', host.containerInstanceArn, { ...host, managedCapacity: true, registeredResources: registeredResources({ cores: 16, memoryMiB: 65536 }) }));
+    await f.ctx.state.mutate((tx) => tx.put('cluster', cluster.clusterArn, { ...cluster, capacityProviders: ['FARGATE', 'FARGATE_SPOT'] }));
+    const strategy = [{ capacityProvider: 'FARGATE', base: 2, weight: 1 }, { capacityProvider: 'FARGATE_SPOT', weight: 3 }];
+    const { tasks = [] } = await runTask(f.ctx, { taskDefinition: 'web', count: 10, capacityProviderStrategy: strategy, networkConfiguration: network() });
+    const on = (name: string) => tasks.filter((t) => t.capacityProviderName === name).length;
+    assert.deepEqual([on('FARGATE'), on('FARGATE_SPOT')], [4, 6]);
+    await rejects(runTask(f.ctx, { taskDefinition: 'web', launchType: 'FARGATE', capacityProviderStrategy: strategy, networkConfiguration: network() }), 'InvalidParameterException',
+      'Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.');
+    const zero = [{ capacityProvider: 'FARGATE' }, { capacityProvider: 'FARGATE_SPOT' }];
+    await rejects(runTask(f.ctx, { taskDefinition: 'web', capacityProviderStrategy: zero, networkConfiguration: network() }), 'InvalidParameterException', /no capacity providers with a weight value greater than zero/);
+    await rejects(runTask(f.ctx, { taskDefinition: 'web', capacityProviderStrategy: [...strategy, { capacityProvider: 'FARGATE', weight: 1 }], networkConfiguration: network() }),
+      'InvalidParameterException', /same capacity provider more than once/);
+    // The cluster's default strategy, when the request names neither.
+    await f.ctx.state.mutate((tx) => tx.put('cluster', cluster.clusterArn, { ...tx.get('cluster', cluster.clusterArn)!, defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] }));
+    const byDefault = await runTask(f.ctx, { taskDefinition: 'web', networkConfiguration: network() });
+    assert.equal(byDefault.tasks![0]!.capacityProviderName, 'FARGATE_SPOT');
+  });
+
+  test('a service on capacity providers: split as it grows, shown with its strategy (no launch type), the strategy changed in place', async () => {
+    await fargateDefinition();
+    await f.ctx.state.mutate((tx) => tx.put('containerInstance', host.containerInstanceArn, { ...host, managedCapacity: true, registeredResources: registeredResources({ cores: 16, memoryMiB: 65536 }) }));
+    await f.ctx.state.mutate((tx) => tx.put('cluster', cluster.clusterArn, { ...cluster, capacityProviders: ['FARGATE', 'FARGATE_SPOT'] }));
+    const controller = new ServiceController(f.ctx);
+    const strategy = [{ capacityProvider: 'FARGATE', base: 1, weight: 1 }, { capacityProvider: 'FARGATE_SPOT', weight: 1 }];
+    const { service } = await createService(f.ctx, { serviceName: 'api', taskDefinition: 'web', desiredCount: 5, capacityProviderStrategy: strategy, networkConfiguration: network() }, f.call);
+    assert.equal(service!.launchType, undefined);
+    assert.deepEqual(service!.capacityProviderStrategy, strategy);
+    assert.deepEqual(service!.deployments![0]!.capacityProviderStrategy, strategy);
+    await controller.reconcile(service!.serviceArn!);
+    const providers = () => f.ctx.state.where(tasksByService, service!.serviceArn!).filter((t) => t.desiredStatus !== 'STOPPED').map((t) => t.capacityProviderName).sort();
+    assert.deepEqual(providers(), ['FARGATE', 'FARGATE', 'FARGATE', 'FARGATE_SPOT', 'FARGATE_SPOT']);
+
+    const spotOnly = [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }];
+    const updated = await updateService(f.ctx, { service: 'api', capacityProviderStrategy: spotOnly, desiredCount: 7 });
+    assert.deepEqual(updated.service!.capacityProviderStrategy, spotOnly);
+    assert.equal(updated.service!.deployments!.length, 1, 'a new strategy starts no deployment');
+    await controller.reconcile(service!.serviceArn!);
+    assert.deepEqual(providers().filter((p) => p === 'FARGATE_SPOT').length, 4);
+
+    await rejects(createService(f.ctx, { serviceName: 'x', taskDefinition: 'web', desiredCount: 1, launchType: 'FARGATE', capacityProviderStrategy: strategy, networkConfiguration: network() }, f.call),
+      'InvalidParameterException', /both a launch type and capacity provider strategy/);
+    await rejects(createService(f.ctx, { serviceName: 'x', taskDefinition: 'web', desiredCount: 1, capacityProviderStrategy: [{ capacityProvider: 'my-asg', weight: 1 }], networkConfiguration: network() }, f.call),
+      'InvalidParameterException', /not associated with the cluster/);
   });
 
   test('a subnet without a free address fails the task at once, as ECS does, and holds nothing', async () => {

@@ -3,6 +3,7 @@
 import type { CapacityProviderStrategyItem, TaskOverride } from '@aws-sdk/client-ecs';
 import type { ClusterRecord, TaskDefinitionRecord, TaskRecord } from '../../core/ecs.js';
 import { InvalidParameterException } from '../../core/ecs-errors.js';
+import { splitByStrategy } from '../../scheduler/capacity-strategy.js';
 import { placeOnManagedCapacity } from '../../scheduler/managed-capacity.js';
 import { MAX_TASKS_PER_REQUEST } from '../../scheduler/placement.js';
 import { parseTaskCpu, parseTaskMemory } from '../../scheduler/resources.js';
@@ -24,12 +25,45 @@ export function fargatePlatformVersion(requested: string | undefined): string {
   throw new InvalidParameterException(`The specified platform does not exist: ${requested}.`);
 }
 
-/** The capacity provider a strategy sends a task to, when every provider of it is Fargate's; undefined otherwise. */
-export function fargateProvider(strategy: readonly CapacityProviderStrategyItem[]): string | undefined {
-  if (strategy.length === 0 || !strategy.every((s) => FARGATE_CAPACITY_PROVIDERS.includes(s.capacityProvider ?? ''))) return undefined;
-  // The provider with a base takes the first tasks; otherwise the heaviest weight.
-  const chosen = strategy.find((s) => (s.base ?? 0) > 0) ?? strategy.reduce((a, b) => ((b.weight ?? 0) > (a.weight ?? 0) ? b : a));
-  return chosen.capacityProvider;
+/** Whether a strategy names Fargate's providers only (the only capacity providers with capacity here). */
+export const isFargateStrategy = (strategy: readonly CapacityProviderStrategyItem[]) =>
+  strategy.length > 0 && strategy.every((s) => FARGATE_CAPACITY_PROVIDERS.includes(s.capacityProvider ?? ''));
+
+/**
+ * Launches `count` tasks on managed capacity split across the strategy's providers (none: the FARGATE launch
+ * type), counting what the service already runs on each; at most ten per launch, as RunTask.
+ */
+export function launchFargateSplit(
+  ctx: ControlContext,
+  tx: Transaction,
+  cluster: ClusterRecord,
+  definition: TaskDefinitionRecord,
+  request: LaunchRequest,
+  options: {
+    count: number;
+    strategy: readonly CapacityProviderStrategyItem[];
+    running?: ReadonlyMap<string, number>;
+    platformVersion: string;
+    random: () => number;
+    internal?: Pick<TaskRecord, 'clientToken' | 'clientRequest'>;
+  },
+): { tasks: TaskRecord[]; failures: { arn?: string; reason: string }[] } {
+  const split = options.strategy.length ? splitByStrategy(options.strategy, options.count, options.running) : new Map([[undefined, options.count]]);
+  const tasks: TaskRecord[] = [];
+  const failures: { arn?: string; reason: string }[] = [];
+  for (const [provider, n] of split) {
+    for (let left = n; left > 0 && failures.length === 0; left -= MAX_TASKS_PER_REQUEST) {
+      const launched = launchFargateTasks(ctx, tx, cluster, definition, request, {
+        count: Math.min(left, MAX_TASKS_PER_REQUEST),
+        launch: { launchType: 'FARGATE', platformVersion: options.platformVersion, ...(provider && { capacityProviderName: provider }) },
+        random: options.random,
+        ...(options.internal && { internal: options.internal }),
+      });
+      tasks.push(...launched.tasks);
+      failures.push(...launched.failures);
+    }
+  }
+  return { tasks, failures };
 }
 
 /** Whether a definition, run with `overrides`, can launch on Fargate: ECS's InvalidParameterException if not. */

@@ -1,12 +1,12 @@
 import type { RunTaskRequest, RunTaskResponse } from '@aws-sdk/client-ecs';
 import type { Ids } from '../../core/ports.js';
 import { ConflictException, InvalidParameterException } from '../../core/ecs-errors.js';
-import { placeTasks } from '../../scheduler/placement.js';
+import { MAX_TASKS_PER_REQUEST, placeTasks } from '../../scheduler/placement.js';
 import { clusterSnapshots } from './cluster-snapshots.js';
 import type { ControlContext } from '../context.js';
-import { validateCapacityProviders } from './clusters.js';
+import { launchStrategy } from './clusters.js';
 import { resolveCluster } from './lookups.js';
-import { checkFargateLaunch, fargatePlatformVersion, fargateProvider, launchFargateTasks } from './fargate.js';
+import { checkFargateLaunch, fargatePlatformVersion, isFargateStrategy, launchFargateSplit } from './fargate.js';
 import { checkTaskRoles } from './task-credentials.js';
 import { launchableDefinition, launchTasks } from './task-launch.js';
 import { tasksByCluster } from './indexes.js';
@@ -14,11 +14,6 @@ import { tasksByCluster } from './indexes.js';
 const NO_CAPACITY = 'No Container Instances were found in your cluster.';
 
 export async function runTask(ctx: ControlContext, input: RunTaskRequest): Promise<RunTaskResponse> {
-  if (input.launchType && input.capacityProviderStrategy?.length) {
-    throw new InvalidParameterException(
-      'Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.',
-    );
-  }
   // What a retry with the same clientToken must repeat exactly to get the same tasks back.
   const { clientToken, ...request } = input;
   const fingerprint = JSON.stringify(request);
@@ -40,20 +35,21 @@ export async function runTask(ctx: ControlContext, input: RunTaskRequest): Promi
     // Wharf's capacity is its EC2-style container instances and its managed capacity (Fargate, directly or
     // through the FARGATE and FARGATE_SPOT providers); external instances and other capacity providers have
     // none, which ECS answers as it does for an empty cluster.
-    const strategy = input.capacityProviderStrategy ?? (input.launchType ? [] : cluster.defaultCapacityProviderStrategy ?? []);
-    if (strategy.length > 0) validateCapacityProviders(cluster.capacityProviders ?? [], strategy);
-    const provider = fargateProvider(strategy);
-    if (strategy.length > 0 && !provider) throw new InvalidParameterException(NO_CAPACITY);
-    if (input.launchType === 'FARGATE' || provider) {
+    const strategy = launchStrategy(cluster, input);
+    if (strategy.length > 0 && !isFargateStrategy(strategy)) throw new InvalidParameterException(NO_CAPACITY);
+    if (input.launchType === 'FARGATE' || strategy.length > 0) {
       const definition = launchableDefinition(ctx, input, tx);
       checkFargateLaunch(definition, input.overrides);
       checkTaskRoles(ctx, definition, input.overrides);
       if (input.placementConstraints?.length || input.placementStrategy?.length) {
         throw new InvalidParameterException('Task placement constraints and strategies are not supported with the FARGATE launch type.');
       }
-      return launchFargateTasks(ctx, tx, cluster, definition, input, {
-        count: input.count ?? 1,
-        launch: { launchType: 'FARGATE', platformVersion: fargatePlatformVersion(input.platformVersion), ...(provider && { capacityProviderName: provider }) },
+      const count = input.count ?? 1;
+      if (!Number.isInteger(count) || count < 1 || count > MAX_TASKS_PER_REQUEST) throw new InvalidParameterException(`count must be between 1 and ${MAX_TASKS_PER_REQUEST}.`);
+      return launchFargateSplit(ctx, tx, cluster, definition, input, {
+        count,
+        strategy,
+        platformVersion: fargatePlatformVersion(input.platformVersion),
         random: randomFrom(ctx.ids),
         internal,
       });

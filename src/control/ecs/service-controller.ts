@@ -16,7 +16,7 @@ import { startedTasks, unableToPlace } from '../../scheduler/service-events.js';
 import type { ClusterSnapshot } from '../../scheduler/snapshot.js';
 import { clusterSnapshots } from './cluster-snapshots.js';
 import type { ControlContext } from '../context.js';
-import { fargatePlatformVersion, launchFargateTasks } from './fargate.js';
+import { fargatePlatformVersion, launchFargateSplit } from './fargate.js';
 import { randomFrom } from './run-task.js';
 import { forgetHistory } from './services.js';
 import { launchTasks, type LaunchRequest } from './task-launch.js';
@@ -264,7 +264,10 @@ export class ServiceController {
     }
   }
 
-  /** A Fargate service's tasks go to managed capacity, at most ten at a time, as RunTask launches them. */
+  /**
+   * A Fargate service's tasks go to managed capacity, split across its capacity providers by their base and
+   * weights (counting the tasks each already runs for the service).
+   */
   private launchOnFargate(
     tx: Transaction,
     cluster: ClusterRecord,
@@ -273,18 +276,19 @@ export class ServiceController {
     request: LaunchRequest,
     count: number,
   ): { started: string[]; unplaced?: string } {
-    const started: string[] = [];
-    for (let left = count; left > 0; ) {
-      const n = Math.min(left, MAX_TASKS_PER_REQUEST);
-      const { tasks, failures } = launchFargateTasks(this.ctx, tx, cluster, definition, request, {
-        count: n,
-        launch: { launchType: 'FARGATE', platformVersion: fargatePlatformVersion(service.platformVersion) },
-        random: randomFrom(this.ctx.ids),
-      });
-      started.push(...tasks.map((t) => t.taskArn));
-      if (failures.length > 0) return { started, unplaced: `(service ${service.serviceName}) was unable to place a task. Reason: ${failures[0]!.reason}.` };
-      left -= n;
+    const running = new Map<string, number>();
+    for (const t of this.ctx.state.where(tasksByService, service.serviceArn)) {
+      if (t.desiredStatus !== 'STOPPED' && t.capacityProviderName) running.set(t.capacityProviderName, (running.get(t.capacityProviderName) ?? 0) + 1);
     }
+    const { tasks, failures } = launchFargateSplit(this.ctx, tx, cluster, definition, request, {
+      count,
+      strategy: service.capacityProviderStrategy ?? [],
+      running,
+      platformVersion: fargatePlatformVersion(service.platformVersion),
+      random: randomFrom(this.ctx.ids),
+    });
+    const started = tasks.map((t) => t.taskArn);
+    if (failures.length > 0) return { started, unplaced: `(service ${service.serviceName}) was unable to place a task. Reason: ${failures[0]!.reason}.` };
     return { started };
   }
 

@@ -25,7 +25,8 @@ import { InvalidParameterException, NamespaceNotFoundException, ServiceNotActive
 import { failureThreshold, taskCounts } from '../../scheduler/service.js';
 import type { ControlContext } from '../context.js';
 import type { State, Transaction } from '../state.js';
-import { checkFargateLaunch, fargatePlatformVersion } from './fargate.js';
+import { launchStrategy } from './clusters.js';
+import { checkFargateLaunch, fargatePlatformVersion, isFargateStrategy } from './fargate.js';
 import type { Reader } from './lookups.js';
 import { launchableDefinition, refuseManagedVolumes } from './task-launch.js';
 import { serviceDeploymentsByService, serviceRevisionsByService, tasksByService } from './indexes.js';
@@ -64,9 +65,10 @@ export function checkServiceRequest(input: ServiceRequest, strategy: ServiceReco
   if (strategy === 'DAEMON' && (input.placementStrategy?.length ?? 0) > 0) {
     throw new InvalidParameterException('The daemon scheduling strategy does not support placement strategies.');
   }
-  // Wharf's capacity is its EC2-style container instances and its managed capacity (Fargate).
-  if ((input.launchType !== undefined && input.launchType !== 'EC2' && input.launchType !== 'FARGATE') || (input.capacityProviderStrategy?.length ?? 0) > 0) {
-    throw new InvalidParameterException('Wharf runs services on the EC2 and FARGATE launch types only: no external or capacity provider capacity exists.');
+  // Wharf's capacity is its EC2-style container instances and its managed capacity (Fargate, directly or
+  // through the FARGATE and FARGATE_SPOT providers: checked against the cluster by `serviceLaunch`).
+  if (input.launchType !== undefined && input.launchType !== 'EC2' && input.launchType !== 'FARGATE') {
+    throw new InvalidParameterException('Wharf runs services on the EC2 and FARGATE launch types only: no external capacity exists.');
   }
   if (input.launchType === 'FARGATE') {
     if (strategy === 'DAEMON') throw new InvalidParameterException('The DAEMON scheduling strategy is not supported with the FARGATE launch type.');
@@ -84,6 +86,29 @@ export function checkServiceRequest(input: ServiceRequest, strategy: ServiceReco
     throw new InvalidParameterException(`The ${controller} deployment controller is not supported: Wharf deploys with the ECS controller.`);
   }
 }
+
+/**
+ * Where a service's tasks run, from its request and its cluster: its capacity provider strategy (its own, else
+ * the cluster's default when it names no launch type), which runs them on Fargate, or its launch type.
+ */
+export function serviceLaunch(
+  cluster: ClusterRecord,
+  input: ServiceRequest,
+  strategy: ServiceRecord['schedulingStrategy'],
+): Pick<ServiceRecord, 'launchType' | 'capacityProviderStrategy'> {
+  const providers = launchStrategy(cluster, input);
+  if (providers.length === 0) return { launchType: input.launchType === 'FARGATE' ? 'FARGATE' : 'EC2' };
+  if (!isFargateStrategy(providers)) {
+    throw new InvalidParameterException('No Container Instances were found in your capacity provider. Only the FARGATE and FARGATE_SPOT capacity providers have capacity here.');
+  }
+  // What the FARGATE launch type refuses, its providers refuse too.
+  checkServiceRequest({ ...input, launchType: 'FARGATE', capacityProviderStrategy: undefined }, strategy);
+  return { launchType: 'FARGATE', capacityProviderStrategy: providers };
+}
+
+/** How a service, its deployments and revisions show where they run: a capacity provider strategy or a launch type. */
+export const launchOf = (service: Pick<ServiceRecord, 'launchType' | 'capacityProviderStrategy'>) =>
+  service.capacityProviderStrategy?.length ? { capacityProviderStrategy: service.capacityProviderStrategy } : { launchType: service.launchType };
 
 /** The task definition a service runs: ACTIVE, with network settings that fit it, and able to run on its launch type. */
 export function serviceDefinition(ctx: ControlContext, input: ServiceRequest, reader: Reader): TaskDefinitionRecord {
@@ -183,6 +208,7 @@ export function newDeployment(ctx: ControlContext, service: ServiceRecord, defin
     createdAt: now,
     updatedAt: now,
     launchType: service.launchType,
+    ...(service.capacityProviderStrategy?.length && { capacityProviderStrategy: service.capacityProviderStrategy }),
     ...fargatePlatform(service),
     rolloutState: 'IN_PROGRESS',
     rolloutStateReason: `ECS deployment ${id} in progress.`,
@@ -211,7 +237,7 @@ export function newDeployment(ctx: ControlContext, service: ServiceRecord, defin
     serviceArn: service.serviceArn,
     clusterArn: service.clusterArn,
     taskDefinition: definition.taskDefinitionArn,
-    launchType: service.launchType,
+    ...launchOf(service),
     ...fargatePlatform(service),
     loadBalancers: service.loadBalancers ?? [],
     serviceRegistries: service.serviceRegistries ?? [],
@@ -267,10 +293,13 @@ export function describeService(state: Pick<State, 'where'>, record: ServiceReco
   const { running, pending } = taskCounts(tasks);
   const deployments = record.deployments.map((d): Deployment => {
     const counts = taskCounts(byDeployment.get(d.id) ?? []);
-    return { ...d, runningCount: counts.running, pendingCount: counts.pending };
+    const { launchType, capacityProviderStrategy, ...rest } = d;
+    return { ...rest, ...launchOf({ launchType, capacityProviderStrategy }), runningCount: counts.running, pendingCount: counts.pending };
   });
+  const { launchType, capacityProviderStrategy, ...rest } = record;
   return {
-    ...record,
+    ...rest,
+    ...launchOf({ launchType, capacityProviderStrategy }),
     loadBalancers: record.loadBalancers ?? [],
     serviceRegistries: record.serviceRegistries ?? [],
     runningCount: running,

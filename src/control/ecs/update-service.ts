@@ -4,7 +4,7 @@ import { validatePlacement } from '../../scheduler/placement.js';
 import { checkServiceLoadBalancers } from '../elbv2/service-targets.js';
 import type { ControlContext } from '../context.js';
 import { resolveCluster } from './lookups.js';
-import { activeService, checkServiceRequest, deploymentConfiguration, describeService, newDeployment, serviceDefinition, startDeployment } from './services.js';
+import { activeService, checkServiceRequest, deploymentConfiguration, describeService, newDeployment, serviceDefinition, serviceLaunch, startDeployment } from './services.js';
 
 /**
  * Changes a service. A new task definition, a new network or Service Connect configuration or `forceNewDeployment` starts a
@@ -15,20 +15,29 @@ export async function updateService(ctx: ControlContext, input: UpdateServiceReq
   const { record, deployed } = await ctx.state.mutate((tx) => {
     const cluster = resolveCluster(ctx, input.cluster, tx);
     const service = activeService(ctx, cluster, input.service!, tx);
-    // A service keeps its launch type: its new task definition must run on it too.
-    checkServiceRequest({ ...input, launchType: service.launchType }, service.schedulingStrategy);
+    // A new capacity provider strategy applies to the tasks started from then on (no new deployment, as ECS); an
+    // empty one returns the service to its launch type. Its task definition must run where its tasks go.
+    const launch =
+      input.capacityProviderStrategy === undefined
+        ? { launchType: service.launchType, capacityProviderStrategy: service.capacityProviderStrategy }
+        : input.capacityProviderStrategy.length === 0
+          ? { launchType: service.launchType, capacityProviderStrategy: undefined }
+          : serviceLaunch(cluster, input, service.schedulingStrategy);
+    checkServiceRequest({ ...input, launchType: launch.launchType, capacityProviderStrategy: undefined }, service.schedulingStrategy);
     const config = deploymentConfiguration(service.schedulingStrategy, input.deploymentConfiguration, service.deploymentConfiguration);
     const definition = serviceDefinition(
       ctx,
-      { ...input, launchType: service.launchType, taskDefinition: input.taskDefinition ?? service.taskDefinition, networkConfiguration: input.networkConfiguration ?? service.networkConfiguration },
+      { ...input, launchType: launch.launchType, taskDefinition: input.taskDefinition ?? service.taskDefinition, networkConfiguration: input.networkConfiguration ?? service.networkConfiguration },
       tx,
     );
     validatePlacement({ taskDefinition: definition }, input.placementConstraints ?? service.placementConstraints, input.placementStrategy ?? service.placementStrategy);
     checkServiceLoadBalancers(ctx.state, input.loadBalancers ?? service.loadBalancers ?? [], definition);
     const desiredCount = input.desiredCount ?? service.desiredCount;
 
+    const { capacityProviderStrategy: _previous, ...unchanged } = service;
     let next: ServiceRecord = {
-      ...service,
+      ...unchanged,
+      ...launch,
       desiredCount,
       deploymentConfiguration: config,
       deployments: service.deployments.map((d) => (d.status === 'PRIMARY' && service.schedulingStrategy === 'REPLICA' ? { ...d, desiredCount } : d)),
@@ -45,7 +54,7 @@ export async function updateService(ctx: ControlContext, input: UpdateServiceReq
         serviceRegistries: input.serviceRegistries,
         availabilityZoneRebalancing: input.availabilityZoneRebalancing,
         serviceConnectConfiguration: input.serviceConnectConfiguration,
-        platformVersion: service.launchType === 'FARGATE' ? input.platformVersion : undefined,
+        platformVersion: launch.launchType === 'FARGATE' ? input.platformVersion : undefined,
       }),
     };
     const redeploy =
