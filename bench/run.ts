@@ -35,6 +35,7 @@ const all: Record<string, () => Promise<unknown>> = {
   terraform: terraformBenchmark,
   'event-patterns': eventPatternsBenchmark,
   autoscaling: autoscalingBenchmark,
+  dynamodb: () => import('./dynamodb.js').then((m) => m.dynamodbBenchmark()),
 };
 // The peers' tools, checked for every benchmark chosen before any starts (`npm run bench` installs them).
 const tools: Record<string, Record<string, string>> = { api: API_TOOLS, lb: LB_TOOLS };

@@ -1,0 +1,100 @@
+// DynamoDB item throughput: PutItem, GetItem and Query at concurrency 16 with @aws-sdk/client-dynamodb,
+// against Wharf (items in SQLite, each write fsynced before it answers) and, in the same run, two
+// DynamoDB Local-class peers: dynalite (npm, LevelDB in memory here, installed into a temp dir) and moto's
+// server (in memory). The peers keep nothing on disk, so their writes cost less than Wharf's durable ones.
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { join } from 'node:path';
+import { benchWharf, benchmark, exec, load, startProcess, table, tempDir, type LoadResult } from './lib.js';
+import { freePort } from '../test/wharf-process.js';
+
+const PEER_KEYS = { accessKeyId: 'bench', secretAccessKey: 'bench' };
+const PARTITIONS = 100;
+const PER_PARTITION = 20;
+
+async function waitFor(what: string, probe: () => Promise<boolean>, alive: () => boolean): Promise<void> {
+  for (let i = 0; ; i++) {
+    if (await probe().catch(() => false)) return;
+    if (!alive() || i === 300) throw new Error(`${what} did not start`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function startDynalite(): Promise<string> {
+  const dir = tempDir('wharf-bench-dynalite-');
+  await exec('npm', ['install', '--no-audit', '--no-fund', '--prefix', dir, 'dynalite@4']);
+  const port = await freePort();
+  const child = startProcess('node', [join(dir, 'node_modules', 'dynalite', 'cli.js'), '--port', String(port), '--createTableMs', '0']);
+  const endpoint = `http://127.0.0.1:${port}`;
+  await waitFor('dynalite', () => fetch(endpoint, { method: 'POST' }).then(() => true), () => child.exitCode === null);
+  return endpoint;
+}
+
+async function startMoto(): Promise<string> {
+  const port = await freePort();
+  const child = startProcess('python3', ['-m', 'moto.server', '-p', String(port)]);
+  const endpoint = `http://127.0.0.1:${port}`;
+  await waitFor('moto (pip install "moto[server]")', () => fetch(`${endpoint}/moto-api/`).then((r) => r.ok), () => child.exitCode === null);
+  return endpoint;
+}
+
+const body = 'x'.repeat(200);
+
+async function measure(db: DynamoDBClient): Promise<Record<string, LoadResult>> {
+  await db.send(
+    new CreateTableCommand({
+      TableName: 'bench',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'N' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  while ((await db.send(new DescribeTableCommand({ TableName: 'bench' }))).Table?.TableStatus !== 'ACTIVE') await new Promise((r) => setTimeout(r, 50));
+  const put = (pk: string, sk: number) => db.send(new PutItemCommand({ TableName: 'bench', Item: { pk: { S: pk }, sk: { N: String(sk) }, body: { S: body } } }));
+  // Every partition gets PER_PARTITION items before reads are measured.
+  for (let p = 0; p < PARTITIONS; p += 10) await Promise.all(Array.from({ length: 10 * PER_PARTITION }, (_, i) => put(`p${p + Math.floor(i / PER_PARTITION)}`, i % PER_PARTITION)));
+  let next = 0;
+  const random = (n: number) => Math.floor(Math.random() * n);
+  const calls = {
+    PutItem: () => put(`new${next++}`, 0),
+    GetItem: () => db.send(new GetItemCommand({ TableName: 'bench', Key: { pk: { S: `p${random(PARTITIONS)}` }, sk: { N: String(random(PER_PARTITION)) } } })),
+    Query: () => db.send(new QueryCommand({ TableName: 'bench', KeyConditionExpression: 'pk = :p AND sk >= :s', ExpressionAttributeValues: { ':p': { S: `p${random(PARTITIONS)}` }, ':s': { N: '5' } }, Limit: 10 })),
+  };
+  const results: Record<string, LoadResult> = {};
+  for (const [op, call] of Object.entries(calls)) {
+    await load(call, { concurrency: 16, seconds: 1 });
+    results[op] = await load(call, { concurrency: 16, seconds: 5 });
+    if (results[op]!.errors) console.log(`[bench] ${op}: ${results[op]!.errors} errors`);
+  }
+  return results;
+}
+
+export async function dynamodbBenchmark() {
+  const wharf = await benchWharf();
+  const [dynalite, moto] = await Promise.all([startDynalite(), startMoto()]);
+  const servers = {
+    wharf: { endpoint: wharf.endpoint, credentials: wharf.credentials },
+    dynalite: { endpoint: dynalite, credentials: PEER_KEYS },
+    moto: { endpoint: moto, credentials: PEER_KEYS },
+  };
+  const results: Record<string, Record<string, LoadResult>> = {};
+  for (const [name, { endpoint, credentials }] of Object.entries(servers)) {
+    const db = new DynamoDBClient({ endpoint, credentials, region: 'us-east-1', maxAttempts: 1 });
+    results[name] = await measure(db);
+    db.destroy();
+  }
+  console.log('\nDynamoDB items at concurrency 16 (@aws-sdk/client-dynamodb), ops/s and latency (ms):');
+  table(
+    Object.keys(results.wharf!).map((op) => ({
+      operation: op,
+      'wharf ops/s': results.wharf![op]!.perSecond,
+      'wharf p99': results.wharf![op]!.p99,
+      'dynalite ops/s': results.dynalite![op]!.perSecond,
+      'moto ops/s': results.moto![op]!.perSecond,
+      'x dynalite': results.wharf![op]!.perSecond / results.dynalite![op]!.perSecond,
+      'x moto': results.wharf![op]!.perSecond / results.moto![op]!.perSecond,
+    })),
+  );
+  return results;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await benchmark(dynamodbBenchmark);
