@@ -355,6 +355,13 @@ class ContainerFollower {
       bytes += q.bytes;
       end++;
     }
+    // The pieces of one long line go in one batch when they fit in one: the checkpoint counts lines, not pieces.
+    const cut = this.queue[end];
+    if (cut && cut.position === this.queue[end - 1]!.position) {
+      let start = end - 1;
+      while (start > 0 && this.queue[start - 1]!.position === cut.position) start--;
+      if (start > 0) end = start;
+    }
     return this.queue.slice(0, end);
   }
 
