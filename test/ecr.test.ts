@@ -124,9 +124,18 @@ describe('ECR', () => {
     build(`${repo}:live`, `task-${run}`);
     dockerOk(['push', `${repo}:live`]);
     const digest = digestOf(`${repo}:live`);
+    dockerOk(['rmi', `${repo}:live`]);
     const uri = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/${name}`;
     const register = (image: string) =>
       ecs.send(new RegisterTaskDefinitionCommand({ family: `ecr-${run}`, containerDefinitions: [{ name: 'app', image, memory: 64, command: ['sleep', '300'], essential: true }] }));
+    // Named by the registry's own address, the image is pulled with the agent's login too.
+    const direct = (await register(`${repo}:live`)).taskDefinition!.taskDefinitionArn!;
+    const { tasks: [directTask] = [] } = await ecs.send(new RunTaskCommand({ taskDefinition: direct }));
+    await eventually(async () => {
+      const [task] = (await ecs.send(new DescribeTasksCommand({ tasks: [directTask!.taskArn!] }))).tasks ?? [];
+      if (task?.lastStatus === 'STOPPED') throw new Error(`task stopped: ${task.containers?.[0]?.reason}`);
+      return task?.lastStatus === 'RUNNING' ? task : undefined;
+    }, 'the task naming the registry running');
     const good = (await register(`${uri}:live`)).taskDefinition!.taskDefinitionArn!;
     const { tasks = [] } = await ecs.send(new RunTaskCommand({ taskDefinition: good }));
     const running = await eventually(async () => {

@@ -1,7 +1,8 @@
 // The images containers run, as the ECS agent gets them. An ECR image of any region
 // (`<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag>`) is pulled from Wharf's registry: the
 // agent asks GetAuthorizationToken (as the task's execution role, else as its instance role) and runs the
-// image under the registry's address its proxyEndpoint gives. ECS_IMAGE_PULL_BEHAVIOR says when an ECR
+// image under the registry's address its proxyEndpoint gives; an image named by that address is pulled
+// with the same login. ECS_IMAGE_PULL_BEHAVIOR says when an ECR
 // image is pulled again: `default` pulls and falls back to a cached copy, `always` pulls, `once` pulls the
 // first time this agent needs it, `prefer-cached` uses a cached copy. Other images are used when present
 // and pulled when not (nothing else is reachable from these hosts; docs/ecr.md).
@@ -26,7 +27,7 @@ export function imagePullBehavior(value: string | undefined): ImagePullBehavior 
 export interface ImagePullsOptions {
   runtime: ContainerRuntime;
   /** Where GetAuthorizationToken is asked (the control plane), and as whom for tasks without an execution role (the instance role). */
-  ecr?: { endpoint: string; ca?: string; instanceCredentials: AwsCredentialIdentity | AwsCredentialIdentityProvider };
+  ecr?: { endpoint: string; region: string; ca?: string; instanceCredentials: AwsCredentialIdentity | AwsCredentialIdentityProvider };
   behavior: ImagePullBehavior;
   log: Logger;
 }
@@ -42,6 +43,9 @@ interface Login {
   auth: RegistryAuth;
   expiresAt: number;
 }
+
+/** A registry on this host's loopback: Wharf's, when GetAuthorizationToken names it. */
+const LOOPBACK_REGISTRY = /^(?:127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost):\d+$/;
 
 /** A token is used until this long before it expires. */
 const TOKEN_MARGIN_MS = 60 * 60 * 1000;
@@ -59,16 +63,15 @@ export class ImagePulls {
    */
   async ensure(task: TaskAssignment, image: string, signal: AbortSignal, pulling: () => void): Promise<ImageToRun> {
     const { runtime } = this.options;
-    const ecr = parseEcrImageName(image);
-    if (!ecr) {
+    const target = await this.target(task, image);
+    if (!target) {
       if (!(await runtime.hasImage(image))) {
         pulling();
         await runtime.pullImage(image, signal);
       }
       return { image };
     }
-    const login = await this.login(task, ecr.region);
-    const local = `${login.address}/${ecr.repositoryName}${ecr.reference}`;
+    const { local, login } = target;
     const cached = () => runtime.hasImage(local);
     const behavior = this.options.behavior;
     const reuse = (behavior === 'prefer-cached' || (behavior === 'once' && this.pulled.has(local))) && (await cached());
@@ -84,6 +87,23 @@ export class ImagePulls {
       }
     }
     return { image: local, digest: await runtime.imageDigest(local).catch(() => undefined) };
+  }
+
+  /**
+   * Where an image of Wharf's registry is pulled from, and with which login: an ECR name of any region, or
+   * the registry's own loopback address (what GetAuthorizationToken in the agent's region answers).
+   */
+  private async target(task: TaskAssignment, image: string): Promise<{ local: string; login: Login } | undefined> {
+    const ecr = parseEcrImageName(image);
+    if (ecr) {
+      const login = await this.login(task, ecr.region);
+      return { local: `${login.address}/${ecr.repositoryName}${ecr.reference}`, login };
+    }
+    const host = image.slice(0, Math.max(image.indexOf('/'), 0));
+    const region = this.options.ecr?.region;
+    if (!region || !LOOPBACK_REGISTRY.test(host)) return undefined;
+    const login = await this.login(task, region).catch(() => undefined);
+    return login?.address === host ? { local: image, login } : undefined;
   }
 
   /** The registry's address and credentials for the task's pulls in `region`, from GetAuthorizationToken (kept until near expiry). */

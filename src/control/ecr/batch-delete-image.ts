@@ -1,7 +1,7 @@
 import { imageKey } from '../../core/ecr.js';
 import type { ControlContext } from '../context.js';
 import { isFailure, resolveImageId, type ImageFailure, type ImageId } from './image-ids.js';
-import { deleteImages, inTransaction } from './images.js';
+import { deleteImages } from './images.js';
 import { resolveRepository } from './repositories.js';
 
 /**
@@ -15,7 +15,7 @@ export async function batchDeleteImage(ctx: ControlContext, input: { registryId?
   const digests = new Set<string>();
   await ctx.state.mutate((tx) => {
     for (const id of input.imageIds) {
-      const found = resolveImageId(inTransaction(ctx.state, tx), repo.repositoryName, id);
+      const found = resolveImageId(ctx.state, repo.repositoryName, id, tx);
       if (isFailure(found)) {
         failures.push(found);
         continue;

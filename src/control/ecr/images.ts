@@ -13,25 +13,27 @@ import type { ControlContext } from '../context.js';
 import type { State, Transaction } from '../state.js';
 import { blobScope, imagesOf, releaseBlobs, resolveRepository } from './repositories.js';
 
-/** Where images are looked up: the state, or a mutation's view of it. */
-export type ImageReader = Pick<State, 'get' | 'where'>;
-
-/** A mutation's view for image lookups: its own writes by key, the repository's images from the index, each as the mutation sees it. */
-export const inTransaction = (state: State, tx: Transaction): ImageReader => ({
-  get: (kind, id) => tx.get(kind, id),
-  where: (index, value) => state.where(index, value).flatMap((record) => {
-    const current = tx.get(index.kind, index.kind === 'ecrImage' ? imageKey((record as EcrImageRecord).repositoryName, (record as EcrImageRecord).imageDigest) : '');
-    return current ? [current] : [];
-  }) as never,
-});
-
-/** The image a tag or a digest names in the repository. */
-export function findImage(state: ImageReader, repositoryName: string, id: { imageTag?: string; imageDigest?: string }): EcrImageRecord | undefined {
+/**
+ * The image a tag or a digest names in the repository; within a mutation, as `tx` sees the images (the
+ * index, which follows commits, only says which images the repository has).
+ */
+export function findImage(
+  state: Pick<State, 'get' | 'where'>,
+  repositoryName: string,
+  id: { imageTag?: string; imageDigest?: string },
+  tx?: Pick<Transaction, 'get'>,
+): EcrImageRecord | undefined {
+  const read = tx ?? state;
   if (id.imageDigest) {
-    const image = state.get('ecrImage', imageKey(repositoryName, id.imageDigest));
+    const image = read.get('ecrImage', imageKey(repositoryName, id.imageDigest));
     return image && (!id.imageTag || image.imageTags.includes(id.imageTag)) ? image : undefined;
   }
-  return id.imageTag ? imagesOf(state, repositoryName).find((image) => image.imageTags.includes(id.imageTag!)) : undefined;
+  if (!id.imageTag) return undefined;
+  for (const { imageDigest } of imagesOf(state, repositoryName)) {
+    const image = read.get('ecrImage', imageKey(repositoryName, imageDigest));
+    if (image?.imageTags.includes(id.imageTag)) return image;
+  }
+  return undefined;
 }
 
 export interface RecordImageOptions {
@@ -60,7 +62,7 @@ export async function recordImage(ctx: ControlContext, repositoryName: string, m
     const repo = resolveRepository(ctx, tx, { repositoryName });
     const key = imageKey(repositoryName, manifest.digest);
     const existing = tx.get('ecrImage', key);
-    const holder = tag === undefined ? undefined : findImage(inTransaction(ctx.state, tx), repositoryName, { imageTag: tag });
+    const holder = tag === undefined ? undefined : findImage(ctx.state, repositoryName, { imageTag: tag }, tx);
     if (existing && (tag === undefined || holder === existing)) {
       if (options.repeat === 'accept') return existing;
       throw new ImageAlreadyExistsException(
