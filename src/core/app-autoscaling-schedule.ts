@@ -115,7 +115,8 @@ export function wallClockToUtc(wallClock: string, timezone: string): number {
   return guess;
 }
 
-function offsetMs(instant: number, timezone: string): number {
+/** How far `timezone`'s wall clock is ahead of UTC at `instant`, in ms. */
+export function offsetMs(instant: number, timezone: string): number {
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-US', { timeZone: timezone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
       .formatToParts(new Date(instant))

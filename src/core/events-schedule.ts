@@ -1,8 +1,10 @@
 // EventBridge rules' schedule expressions: `rate(value unit)` and AWS's six-field `cron(...)` (minutes hours
 // day-of-month month day-of-week year, in UTC; `?` in one of the two day fields, `L`, `W` and `#`; days of
 // the week 1-7 from Sunday). cron-parser reads the common fields; the AWS dialect is translated onto it
-// (Sunday-based numbers, the year and `W` are checked here).
+// (Sunday-based numbers, the year and `W` are checked here). EventBridge Scheduler reads the same dialect
+// in a schedule's time zone.
 import { CronExpressionParser } from 'cron-parser';
+import { offsetMs } from './app-autoscaling-schedule.js';
 
 export interface Schedule {
   /** The first firing strictly after `after`; a rate counts its periods from `from` (when the rule was made). */
@@ -11,8 +13,8 @@ export interface Schedule {
 
 const UNITS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 
-/** The schedule, or undefined when EventBridge would refuse the expression. */
-export function parseSchedule(expression: string): Schedule | undefined {
+/** The schedule, or undefined when EventBridge would refuse the expression; cron fields are read in `timezone`. */
+export function parseSchedule(expression: string, timezone = 'UTC'): Schedule | undefined {
   const rate = /^rate\((\d+) (minute|hour|day)(s?)\)$/.exec(expression);
   if (rate) {
     const value = Number(rate[1]);
@@ -22,7 +24,7 @@ export function parseSchedule(expression: string): Schedule | undefined {
     return { next: (after, from) => new Date(from.getTime() + (Math.floor((after.getTime() - from.getTime()) / period) + 1) * period) };
   }
   const cron = /^cron\((.*)\)$/.exec(expression);
-  return cron ? parseCron(cron[1]!.trim()) : undefined;
+  return cron ? parseCron(cron[1]!.trim(), timezone) : undefined;
 }
 
 const DOW_NAMES = 'SUN|MON|TUE|WED|THU|FRI|SAT';
@@ -38,7 +40,7 @@ const FIELD = {
 /** The most firings looked at for one answer when the year or a `W` day narrows cron-parser's: over a century of days. */
 const SEARCH_LIMIT = 50_000;
 
-function parseCron(text: string): Schedule | undefined {
+function parseCron(text: string, tz: string): Schedule | undefined {
   const fields = text.toUpperCase().split(/\s+/);
   if (fields.length !== 6) return undefined;
   const [minute, hour, dayOfMonth, month, dayOfWeek, year] = fields as [string, string, string, string, string, string];
@@ -52,14 +54,19 @@ function parseCron(text: string): Schedule | undefined {
   if (!years) return undefined;
   const expression = `0 ${minute} ${hour} ${dom} ${month} ${dow}`;
   try {
-    CronExpressionParser.parse(expression, { tz: 'UTC' });
+    CronExpressionParser.parse(expression, { tz });
   } catch {
     return undefined;
   }
-  const allowed = (d: Date) => years(d.getUTCFullYear()) && (!weekday || d.getUTCDate() === nearestWeekday(d, weekday[1]!));
+  // The year and `W` are judged on the wall-clock date in the time zone (a Date whose UTC fields are those).
+  const wallClock = (d: Date) => (tz === 'UTC' ? d : new Date(d.getTime() + offsetMs(d.getTime(), tz)));
+  const allowed = (utc: Date) => {
+    const d = wallClock(utc);
+    return years(d.getUTCFullYear()) && (!weekday || d.getUTCDate() === nearestWeekday(d, weekday[1]!));
+  };
   return {
     next: (after) => {
-      const dates = CronExpressionParser.parse(expression, { tz: 'UTC', currentDate: after });
+      const dates = CronExpressionParser.parse(expression, { tz, currentDate: after });
       for (let i = 0; i < SEARCH_LIMIT && dates.hasNext(); i++) {
         const date = dates.next().toDate();
         if (date.getUTCFullYear() > 2199) return undefined;

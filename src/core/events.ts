@@ -109,7 +109,8 @@ export interface EventDeadLetterRecord {
   queueArn: string;
   body: string;
   sentAt: Date;
-  attributes: { RULE_ARN: string; TARGET_ARN: string; ERROR_CODE: string; ERROR_MESSAGE: string; EXHAUSTED_RETRY_CONDITION: 'MaximumRetryAttempts' | 'MaximumEventAgeInSeconds'; RETRY_ATTEMPTS: number };
+  /** A rule's letters name it (RULE_ARN), EventBridge Scheduler's their schedule (SCHEDULE_ARN). */
+  attributes: ({ RULE_ARN: string } | { SCHEDULE_ARN: string }) & { TARGET_ARN: string; ERROR_CODE: string; ERROR_MESSAGE: string; EXHAUSTED_RETRY_CONDITION: 'MaximumRetryAttempts' | 'MaximumEventAgeInSeconds'; RETRY_ATTEMPTS: number };
 }
 
 declare module './records.js' {

@@ -7,12 +7,12 @@
 // Retries and schedules live in memory: after a restart schedules resume from the next firing and
 // retries under way are lost, as events in flight are on AWS when delivery gives up.
 import { EventPatternIndex, type EventPattern } from '../../core/event-pattern.js';
-import { DEFAULT_EVENT_BUS, eventId, eventTime, type BusEvent, type EventBridgeEvent, type EventRuleRecord, type EventTarget, type RuleInvocations } from '../../core/events.js';
+import { DEFAULT_EVENT_BUS, eventId, eventTime, type BusEvent, type EventBridgeEvent, type EventDeadLetterRecord, type EventRuleRecord, type EventTarget, type RuleInvocations } from '../../core/events.js';
 import { targetInput } from '../../core/events-input.js';
 import { parseSchedule, type Schedule } from '../../core/events-schedule.js';
 import type { ControlContext } from '../context.js';
 import { busQueue } from './bus-queue.js';
-import { EcsTargets, InvocationError } from './ecs-target.js';
+import { EcsTargets, InvocationError, ruleInvoker } from './ecs-target.js';
 import { checkPattern } from './rules.js';
 import { isEcsTarget } from './targets.js';
 
@@ -188,7 +188,7 @@ export class EventDelivery {
     try {
       const input = targetInput(target, event, { ruleArn: rule.Arn, ruleName: rule.Name, ingestionTime: eventTime(new Date(firstAt)) });
       if (!isEcsTarget(target)) throw new InvocationError('UNSUPPORTED_TARGET', `Wharf cannot deliver to ${target.Arn}: only ECS clusters are targets.`);
-      const tasks = await this.ecs.invoke(rule, target, input);
+      const tasks = await this.ecs.invoke(ruleInvoker(rule), target, input);
       this.ctx.log.info('event target invoked', { ruleArn: rule.Arn, targetId: target.Id, eventId: event.id, tasks });
     } catch (error) {
       const failure = error instanceof InvocationError ? error : new InvocationError('INTERNAL_ERROR', (error as Error).message);
@@ -196,42 +196,26 @@ export class EventDelivery {
       const now = this.ctx.clock.now().getTime();
       metrics.lastFailure = { targetId: target.Id, code: failure.code, message: failure.message, at: new Date(now) };
       this.ctx.log.warn('event target invocation failed', { ruleArn: rule.Arn, targetId: target.Id, eventId: event.id, attempts, code: failure.code, message: failure.message });
-      const maxAttempts = target.RetryPolicy?.MaximumRetryAttempts ?? DEFAULT_RETRY_ATTEMPTS;
-      const maxAgeMs = (target.RetryPolicy?.MaximumEventAgeInSeconds ?? DEFAULT_EVENT_AGE_S) * 1000;
-      const delay = this.backoff(attempts);
-      const exhausted = attempts >= maxAttempts ? 'MaximumRetryAttempts' : now + delay - firstAt > maxAgeMs ? 'MaximumEventAgeInSeconds' : undefined;
-      if (!exhausted) {
-        this.retries.push({ ruleArn: rule.Arn, targetId: target.Id, event, attempts: attempts + 1, firstAt, dueAt: now + delay });
+      const next = nextAttempt(this.ctx, target.RetryPolicy, attempts, firstAt, now);
+      if ('dueAt' in next) {
+        this.retries.push({ ruleArn: rule.Arn, targetId: target.Id, event, attempts: attempts + 1, firstAt, dueAt: next.dueAt });
         return;
       }
-      await this.deadLetter(rule, target, event, failure, exhausted, attempts);
+      await this.deadLetter(rule, target, event, failure, next.exhausted, attempts);
     }
   }
 
-  /** Exponential from a second, capped at five minutes, with up to 20% jitter. */
-  private backoff(attempts: number): number {
-    const base = Math.min(FIRST_RETRY_MS * 2 ** attempts, MAX_RETRY_MS);
-    return Math.round(base * (1 + 0.2 * (parseInt(this.ctx.ids.id().slice(0, 8), 16) / 2 ** 32)));
-  }
-
-  private async deadLetter(rule: EventRuleRecord, target: EventTarget, event: EventBridgeEvent, failure: InvocationError, exhausted: 'MaximumRetryAttempts' | 'MaximumEventAgeInSeconds', attempts: number): Promise<void> {
+  private async deadLetter(rule: EventRuleRecord, target: EventTarget, event: EventBridgeEvent, failure: InvocationError, exhausted: ExhaustedRetryCondition, attempts: number): Promise<void> {
     const queueArn = target.DeadLetterConfig?.Arn;
     if (!queueArn) {
       this.ctx.log.warn('event dropped after retries', { ruleArn: rule.Arn, targetId: target.Id, eventId: event.id, exhausted });
       return;
     }
-    const body = JSON.stringify(event);
-    await this.ctx.state.mutate((tx) => {
-      // A queue keeps its newest DEAD_LETTERS_PER_QUEUE messages (SQS would age them out after its retention period).
-      const held = [...this.ctx.state.entries('eventDeadLetter')].filter(([, letter]) => letter.queueArn === queueArn);
-      held.sort(([, a], [, b]) => new Date(a.sentAt).getTime() - new Date(b.sentAt).getTime());
-      for (const [id] of held.slice(0, Math.max(0, held.length - DEAD_LETTERS_PER_QUEUE + 1))) tx.delete('eventDeadLetter', id);
-      tx.put('eventDeadLetter', `${queueArn} ${event.id} ${target.Id}`, {
-        queueArn,
-        body,
-        sentAt: this.ctx.clock.now(),
-        attributes: { RULE_ARN: rule.Arn, TARGET_ARN: target.Arn, ERROR_CODE: failure.code, ERROR_MESSAGE: failure.message, EXHAUSTED_RETRY_CONDITION: exhausted, RETRY_ATTEMPTS: attempts },
-      });
+    await sendToDeadLetterQueue(this.ctx, `${queueArn} ${event.id} ${target.Id}`, {
+      queueArn,
+      body: JSON.stringify(event),
+      sentAt: this.ctx.clock.now(),
+      attributes: { RULE_ARN: rule.Arn, TARGET_ARN: target.Arn, ERROR_CODE: failure.code, ERROR_MESSAGE: failure.message, EXHAUSTED_RETRY_CONDITION: exhausted, RETRY_ATTEMPTS: attempts },
     });
     this.metricsOf(rule.Arn).DeadLetterInvocations++;
     this.ctx.log.warn('event dead-lettered', { ruleArn: rule.Arn, targetId: target.Id, eventId: event.id, queueArn, exhausted });
@@ -242,6 +226,40 @@ export class EventDelivery {
     if (!metrics) this.metrics.set(ruleArn, (metrics = { Invocations: 0, FailedInvocations: 0, DeadLetterInvocations: 0 }));
     return metrics;
   }
+}
+
+export type ExhaustedRetryCondition = 'MaximumRetryAttempts' | 'MaximumEventAgeInSeconds';
+
+/**
+ * What follows a failed attempt (`attempts` retries made so far, the first at `firstAt`) under a target's
+ * RetryPolicy, as EventBridge and EventBridge Scheduler retry: the time of the next try, exponential from a
+ * second and capped at five minutes with up to 20% jitter, or the limit that ends the retries.
+ */
+export function nextAttempt(
+  ctx: Pick<ControlContext, 'ids'>,
+  policy: { MaximumRetryAttempts?: number; MaximumEventAgeInSeconds?: number } | undefined,
+  attempts: number,
+  firstAt: number,
+  now: number,
+): { dueAt: number } | { exhausted: ExhaustedRetryCondition } {
+  const maxAttempts = policy?.MaximumRetryAttempts ?? DEFAULT_RETRY_ATTEMPTS;
+  const maxAgeMs = (policy?.MaximumEventAgeInSeconds ?? DEFAULT_EVENT_AGE_S) * 1000;
+  const base = Math.min(FIRST_RETRY_MS * 2 ** attempts, MAX_RETRY_MS);
+  const delay = Math.round(base * (1 + 0.2 * (parseInt(ctx.ids.id().slice(0, 8), 16) / 2 ** 32)));
+  if (attempts >= maxAttempts) return { exhausted: 'MaximumRetryAttempts' };
+  if (now + delay - firstAt > maxAgeMs) return { exhausted: 'MaximumEventAgeInSeconds' };
+  return { dueAt: now + delay };
+}
+
+/** Puts a message on a dead-letter queue (kept as a record until Wharf has SQS); a queue keeps its newest DEAD_LETTERS_PER_QUEUE. */
+export async function sendToDeadLetterQueue(ctx: Pick<ControlContext, 'state'>, id: string, letter: EventDeadLetterRecord): Promise<void> {
+  await ctx.state.mutate((tx) => {
+    // SQS would age old messages out after its retention period.
+    const held = [...ctx.state.entries('eventDeadLetter')].filter(([, held]) => held.queueArn === letter.queueArn);
+    held.sort(([, a], [, b]) => new Date(a.sentAt).getTime() - new Date(b.sentAt).getTime());
+    for (const [old] of held.slice(0, Math.max(0, held.length - DEAD_LETTERS_PER_QUEUE + 1))) tx.delete('eventDeadLetter', old);
+    tx.put('eventDeadLetter', id, letter);
+  });
 }
 
 /** The region's delivery, started once per region by the events module's controllers. */

@@ -1,5 +1,5 @@
-// An ECS target's invocation: RunTask as the target's role. EventBridge assumes the role (it must exist
-// and trust events.amazonaws.com), and the role's policies must allow ecs:RunTask on the task definition
+// An ECS target's invocation: RunTask as the target's role. EventBridge (or EventBridge Scheduler) assumes
+// the role (it must exist and trust the invoking service's principal), and the role's policies must allow ecs:RunTask on the task definition
 // and iam:PassRole on the task's own roles, decided by the same policy engine as every API call; then
 // RunTask is called in-process, with the
 // target's EcsParameters and, when the target shapes its input, that input's TaskOverride members.
@@ -27,7 +27,15 @@ export class InvocationError extends Error {
   }
 }
 
-const EVENTS_PRINCIPAL = 'events.amazonaws.com';
+/** Who invokes: the role session's name, the tasks' startedBy, and the service principal the role must trust. */
+export interface EcsInvoker {
+  sessionName: string;
+  startedBy: string;
+  servicePrincipal: 'events.amazonaws.com' | 'scheduler.amazonaws.com';
+}
+
+/** A rule invokes as EventBridge, its tasks started by `events-rule/<name>`. */
+export const ruleInvoker = (rule: EventRuleRecord): EcsInvoker => ({ sessionName: rule.Name, startedBy: `events-rule/${rule.Name}`, servicePrincipal: 'events.amazonaws.com' });
 
 export class EcsTargets {
   private readonly principals: Principals;
@@ -37,16 +45,16 @@ export class EcsTargets {
   }
 
   /** Runs the target's tasks; throws InvocationError when EventBridge would record a failed invocation. */
-  async invoke(rule: EventRuleRecord, target: EventTarget, input: string): Promise<string[]> {
+  async invoke(invoker: EcsInvoker, target: EventTarget, input: string): Promise<string[]> {
     const ecs = target.EcsParameters!;
     const shaped = target.Input !== undefined || target.InputPath !== undefined || target.InputTransformer !== undefined;
     const overrides = shaped ? ecsOverrides(input) : undefined;
-    this.permit(rule, target.RoleArn!, ecs.TaskDefinitionArn, target.Arn, overrides as TaskOverride | undefined);
+    this.permit(invoker, target.RoleArn!, ecs.TaskDefinitionArn, target.Arn, overrides as TaskOverride | undefined);
     const request: RunTaskRequest = {
       cluster: target.Arn,
       taskDefinition: ecs.TaskDefinitionArn,
       count: ecs.TaskCount ?? 1,
-      startedBy: `events-rule/${rule.Name}`.slice(0, 128),
+      startedBy: invoker.startedBy.slice(0, 128),
       ...(ecs.LaunchType && { launchType: ecs.LaunchType }),
       ...(ecs.CapacityProviderStrategy && { capacityProviderStrategy: ecs.CapacityProviderStrategy }),
       ...(ecs.PlatformVersion && { platformVersion: ecs.PlatformVersion }),
@@ -85,16 +93,16 @@ export class EcsTargets {
   }
 
   /**
-   * The role exists, trusts EventBridge, allows ecs:RunTask on the task definition in the cluster, and
+   * The role exists, trusts the invoking service, allows ecs:RunTask on the task definition in the cluster, and
    * iam:PassRole to ECS for the roles the task would run with (its task and execution roles), as AWS
    * requires of an ECS target's role.
    */
-  private permit(rule: EventRuleRecord, roleArn: string, taskDefinitionArn: string, clusterArn: string, overrides: TaskOverride | undefined): void {
+  private permit(invoker: EcsInvoker, roleArn: string, taskDefinitionArn: string, clusterArn: string, overrides: TaskOverride | undefined): void {
     let session;
     try {
-      session = assumeRole(this.ctx, { roleArn, sessionName: rule.Name.slice(0, 64), servicePrincipal: EVENTS_PRINCIPAL });
+      session = assumeRole(this.ctx, { roleArn, sessionName: invoker.sessionName.slice(0, 64), servicePrincipal: invoker.servicePrincipal });
     } catch (error) {
-      if (error instanceof AwsError && error.fault === 'client') throw new InvocationError('NO_PERMISSIONS', `EventBridge could not assume role ${roleArn}: ${error.message}`);
+      if (error instanceof AwsError && error.fault === 'client') throw new InvocationError('NO_PERMISSIONS', `${invoker.servicePrincipal} could not assume role ${roleArn}: ${error.message}`);
       throw error;
     }
     const caller: Caller = { accessKeyId: '', accountId: this.ctx.partition.accountId, arn: session.assumedRoleArn, type: 'assumed-role', identityArn: roleArn };
