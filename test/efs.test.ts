@@ -89,7 +89,7 @@ test('a file written by one task is read by its replacement on another container
   const { AccessPointId } = await efs.send(new CreateAccessPointCommand({
     ClientToken: 'app',
     FileSystemId,
-    PosixUser: { Uid: 1000, Gid: 1000 },
+    PosixUser: { Uid: 1000, Gid: 1000, SecondaryGids: [2000] },
     RootDirectory: { Path: '/app', CreationInfo: { OwnerUid: 1000, OwnerGid: 1000, Permissions: '750' } },
   }));
 
@@ -121,7 +121,7 @@ test('a file written by one task is read by its replacement on another container
   }, 'the second agent connected');
   await ecs.send(new RegisterTaskDefinitionCommand({
     family: 'efs-reader',
-    containerDefinitions: [container('grep -qx "written by 1000:1000" /mnt/efs/hello.txt && test "$(id -u)" = 1000')],
+    containerDefinitions: [container('grep -qx "written by 1000:1000" /mnt/efs/hello.txt && test "$(id -u)" = 1000 && id -G | grep -qw 2000')],
     volumes: [volume(FileSystemId!, AccessPointId)],
   }));
   const reader = await runToEnd('efs-reader', 'efs-two');

@@ -113,15 +113,19 @@ function efsVolume(name: string, mount: EfsVolumeMount | undefined): TaskVolume 
 }
 
 /**
- * The user a container runs as: the POSIX user of an EFS access point it mounts (EFS squashes every NFS
- * operation through the access point to it; on one host the processes themselves run as it), else its own.
+ * The identity a container runs as: the POSIX user (and secondary groups) of an EFS access point it mounts
+ * (EFS squashes every NFS operation through the access point to it; on one host the processes themselves
+ * run as it), else its own user.
  */
-function containerUser(def: ContainerDefinition, volumes: TaskVolume[]): string | undefined {
+function containerIdentity(def: ContainerDefinition, volumes: TaskVolume[]): { user?: string; groups?: number[] } {
   for (const m of def.mountPoints ?? []) {
     const volume = volumes.find((v) => v.name === m.sourceVolume);
-    if (volume?.kind === 'bind' && volume.posixUser) return `${volume.posixUser.uid}:${volume.posixUser.gid}`;
+    if (volume?.kind === 'bind' && volume.posixUser) {
+      const { uid, gid, secondaryGids } = volume.posixUser;
+      return { user: `${uid}:${gid}`, ...(secondaryGids?.length && { groups: secondaryGids }) };
+    }
   }
-  return def.user;
+  return { user: def.user };
 }
 
 export function cpuShares(cpu: number | undefined): number {
@@ -203,7 +207,7 @@ export function containerSpec(input: ContainerSpecInput): ContainerSpec {
     entryPoint: def.entryPoint,
     environment: { ...envRecord(def.environment), ...input.agentEnvironment },
     workingDirectory: def.workingDirectory,
-    user: containerUser(def, input.volumes),
+    ...containerIdentity(def, input.volumes),
     hostname: bridged ? def.hostname : undefined,
     networkMode,
     networkContainer: input.host?.networkContainer,

@@ -107,6 +107,8 @@ export interface FileSystemStorage {
   ensureDirectory(fileSystemId: string, path: string, owner: DirectoryOwner): Promise<void>;
   /** The absolute host path of `path` in the file system: what one-host agents bind-mount. */
   hostPath(fileSystemId: string, path: string): string;
+  /** Whether `path` is a directory of the file system (a mount of a missing one fails, as NFS refuses it). */
+  isDirectory(fileSystemId: string, path: string): boolean;
 }
 
 /** The file system's name: its `Name` tag, as EFS shows it. */

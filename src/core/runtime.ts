@@ -65,6 +65,8 @@ export interface ContainerSpec {
   environment?: Record<string, string>;
   workingDirectory?: string;
   user?: string;
+  /** Supplementary groups (numeric ids) the container's processes hold. */
+  groups?: number[];
   hostname?: string;
   /** `bridge`, `host` or `none`, unless `networkContainer` or `networkAttachment` says otherwise. */
   networkMode: 'bridge' | 'host' | 'none';

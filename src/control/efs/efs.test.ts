@@ -109,6 +109,8 @@ describe('EFS', () => {
     assert.deepEqual(efsVolumeMounts(sources, task), {
       shared: { hostPath: ctx.fileSystems!.hostPath(FileSystemId, '/app/data'), posixUser: { uid: 1001, gid: 1002 } },
     });
+    const missing = { ...task, definition: { volumes: [{ name: 'v', efsVolumeConfiguration: { fileSystemId: FileSystemId, rootDirectory: '/nowhere' } }] } };
+    assert.match(efsVolumeMounts(sources, missing)!.v!.error!, /No such file or directory/);
   });
 
   it('authorises IAM mounts with the task role against the file system policy: no ClientWrite mounts read-only', async () => {

@@ -85,6 +85,9 @@ function efsVolumeMount(sources: EfsMountSources | undefined, task: MountingTask
   }
   const rootDirectory = config.rootDirectory === undefined || config.rootDirectory.startsWith('/') ? config.rootDirectory : `/${config.rootDirectory}`;
   const path = volumeDirectory(ap?.RootDirectory.Path, rootDirectory);
+  if (!storage.isDirectory(fs.FileSystemId, path)) {
+    return failed(`mount.nfs4: mounting ${fs.FileSystemId}:${path} failed, reason given by server: No such file or directory`);
+  }
   return {
     hostPath: storage.hostPath(fs.FileSystemId, path),
     ...(readOnly && { readOnly }),

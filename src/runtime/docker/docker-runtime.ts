@@ -118,6 +118,7 @@ function dockerCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOptions
     ...(attachment && { NetworkingConfig: { EndpointsConfig: { [attachment.network]: { IPAMConfig: { IPv4Address: attachment.ipv4Address } } } } }),
     HostConfig: {
       NetworkMode: networkMode(spec),
+      ...(spec.groups?.length && { GroupAdd: spec.groups.map(String) }),
       // Only bridge publishes ports; an empty HostPort lets Docker pick one from the ephemeral range.
       PortBindings: bridged && ports.length
         ? Object.fromEntries(

@@ -1,6 +1,7 @@
 // EFS file systems as directories on the server's host (the FileSystemStorage port): `<root>/<fs-id>/`,
 // made when the file system is created, kept across restarts, removed with it. Paths come in already checked
 // (core/efs-paths.ts); each is joined segment by segment and must stay under its file system's directory.
+import { statSync } from 'node:fs';
 import { chmod, chown, lstat, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { DirectoryOwner, FileSystemStorage } from '../../core/efs.js';
@@ -36,6 +37,11 @@ export class FileSystemDirectories implements FileSystemStorage {
       // mkdir's mode passes through the umask; the access point's permissions are exact.
       await chmod(current, owner.mode);
     }
+  }
+
+  isDirectory(fileSystemId: string, path: string): boolean {
+    // Synchronous: asked while an assignment is built, once per EFS volume of a task; a stat is cheap.
+    return statSync(this.hostPath(fileSystemId, path), { throwIfNoEntry: false })?.isDirectory() ?? false;
   }
 
   hostPath(fileSystemId: string, path: string): string {
