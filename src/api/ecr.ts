@@ -2,6 +2,7 @@
 // registry's authorization tokens. The images' bytes go through Wharf's registry (src/registry/), which
 // `wharf up` serves on its own port.
 import { batchDeleteImage } from '../control/ecr/batch-delete-image.js';
+import { runBlobSweep } from '../control/ecr/blob-sweep.js';
 import { batchGetImage } from '../control/ecr/batch-get-image.js';
 import { createRepository } from '../control/ecr/create-repository.js';
 import { deleteRepository } from '../control/ecr/delete-repository.js';
@@ -61,4 +62,6 @@ export const ecr: ServiceModule = {
     },
   }),
   controllers: (ctx, signal) => [runLifecyclePolicies(ctx, signal), runImageScans(ctx, signal)],
+  // One registry serves every region: its sweep runs once.
+  hostControllers: (ctx, signal) => [runBlobSweep(ctx, signal)],
 };

@@ -31,6 +31,10 @@ export interface BlobStore {
   unlink(scope: string, digest: string): Promise<void>;
   /** The blobs linked into `scope`. */
   scopeBlobs(scope: string): Promise<string[]>;
+  /** Every scope that holds a blob. */
+  scopes(): Promise<string[]>;
+  /** Removes uploads untouched for `olderThanMs` (abandoned pushes); how many. */
+  sweepUploads(olderThanMs: number): Promise<number>;
   /**
    * Deletes the blobs no scope holds (of `digests`, or of all blobs older than `olderThanMs`: an upload just
    * committed is not yet linked); the digests deleted.

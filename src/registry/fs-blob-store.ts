@@ -168,6 +168,21 @@ export class FsBlobStore implements BlobStore {
     return (await readdir(this.scopeDir(scope)).catch(() => [])).map((hex) => `sha256:${hex}`);
   }
 
+  async scopes(): Promise<string[]> {
+    return (await readdir(join(this.root, 'scopes')).catch(() => [])).map(decodeURIComponent);
+  }
+
+  async sweepUploads(olderThanMs: number): Promise<number> {
+    let swept = 0;
+    for (const name of await readdir(join(this.root, 'uploads'))) {
+      const info = await stat(join(this.root, 'uploads', name)).catch(() => undefined);
+      if (!info || Date.now() - info.mtimeMs < olderThanMs) continue;
+      await this.cancel(name).catch(() => undefined);
+      swept++;
+    }
+    return swept;
+  }
+
   async collect(options: { digests?: string[]; olderThanMs?: number }): Promise<string[]> {
     const digests = options.digests ?? (await readdir(join(this.root, 'blobs', 'sha256'))).map((hex) => `sha256:${hex}`);
     const deleted: string[] = [];

@@ -13,6 +13,7 @@ import { fixture } from '../ecs/fixtures.js';
 import { createUser } from '../iam/create-user.js';
 import { putUserPolicy } from '../iam/inline-policies.js';
 import { batchDeleteImage } from './batch-delete-image.js';
+import { sweepBlobs } from './blob-sweep.js';
 import { createRepository } from './create-repository.js';
 import { deleteRepository } from './delete-repository.js';
 import { describeImages } from './describe-images.js';
@@ -108,6 +109,22 @@ describe('ECR control plane', () => {
     await deleteRepository(w.ctx, { repositoryName: 'app', force: true });
     assert.equal(await w.blobs.stat(layer), undefined, 'blobs no repository holds are deleted with it');
     assert.throws(() => listImages(w.ctx, { repositoryName: 'app' }), code('RepositoryNotFoundException'));
+  });
+
+  it('sweeps the blobs of repositories gone without releasing them (a reset)', async () => {
+    const w = await world();
+    await createRepository(w.ctx, { repositoryName: 'kept' });
+    await createRepository(w.ctx, { repositoryName: 'dropped' });
+    const kept = await push(w, 'kept', 'k', 'v1');
+    const dropped = await push(w, 'dropped', 'd', 'v1');
+    // As a reset does: the records go, the blobs stay.
+    await w.ctx.state.mutate((tx) => {
+      tx.delete('ecrImage', `dropped@${dropped.imageDigest}`);
+      tx.delete('ecrRepository', 'dropped');
+    });
+    await sweepBlobs(w.ctx);
+    assert.equal(await w.blobs.stat(dropped.references[1]!), undefined);
+    assert.notEqual(await w.blobs.stat(kept.references[1]!), undefined);
   });
 
   it('expires images by age on the controller clock', async () => {
