@@ -3,8 +3,7 @@
 // than the largest, so later appends sort after earlier ones of the same time. Groups and streams are
 // numbered, so the events' indexes hold integers only; a batch goes in as multi-row inserts. Each stream's
 // figures are kept beside its events in the same transaction.
-import { chmodSync, closeSync, openSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type {
   InputLogEvent,
   LogEventStore,
@@ -14,6 +13,7 @@ import type {
   ScanVisitor,
   StoredLogEvent,
 } from '../../core/logs.js';
+import { openDatabase } from './database.js';
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE log_groups (
@@ -71,21 +71,7 @@ export class SqliteLogEventStore implements LogEventStore {
   /** `path` is a file, or `:memory:` for tests. */
   constructor(path: string) {
     // Log events may carry secrets a task printed: the owner's alone, as the records' database.
-    if (path !== ':memory:') {
-      closeSync(openSync(path, 'a', 0o600));
-      chmodSync(path, 0o600);
-    }
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]!);
-        this.db.pragma(`user_version = ${v + 1}`);
-      }).immediate();
-    }
+    this.db = openDatabase(path, MIGRATIONS);
     this.groupId = this.db.prepare('SELECT id FROM log_groups WHERE region = ? AND log_group = ?').pluck();
     this.streamId = this.db.prepare('SELECT s.id FROM log_streams s JOIN log_groups g ON g.id = s.group_id WHERE g.region = ? AND g.log_group = ? AND s.log_stream = ?').pluck();
     const ensureGroup = this.db.prepare('INSERT INTO log_groups (region, log_group) VALUES (?, ?) ON CONFLICT DO NOTHING');
