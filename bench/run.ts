@@ -8,6 +8,7 @@ import { eventPatternsBenchmark } from './event-patterns.js';
 import { fargateStartBenchmark } from './fargate-start.js';
 import { floodBenchmark } from './flood.js';
 import { LB_TOOLS, lbBenchmark } from './lb.js';
+import { LOGS_TOOLS, logsBenchmark } from './logs.js';
 import { memoryBenchmark } from './memory.js';
 import { placementBenchmark } from './placement.js';
 import { registryBenchmark } from './registry.js';
@@ -35,10 +36,11 @@ const all: Record<string, () => Promise<unknown>> = {
   terraform: terraformBenchmark,
   'event-patterns': eventPatternsBenchmark,
   autoscaling: autoscalingBenchmark,
+  logs: logsBenchmark,
   dynamodb: () => import('./dynamodb.js').then((m) => m.dynamodbBenchmark()),
 };
 // The peers' tools, checked for every benchmark chosen before any starts (`npm run bench` installs them).
-const tools: Record<string, Record<string, string>> = { api: API_TOOLS, lb: LB_TOOLS };
+const tools: Record<string, Record<string, string>> = { api: API_TOOLS, lb: LB_TOOLS, logs: LOGS_TOOLS };
 
 const chosen = Object.entries(all).filter(([name]) => !only || only === name);
 if (chosen.length === 0) {
