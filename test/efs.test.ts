@@ -7,6 +7,7 @@ import {
   CreateFileSystemCommand,
   CreateMountTargetCommand,
   DeleteAccessPointCommand,
+  PutFileSystemPolicyCommand,
   DeleteFileSystemCommand,
   DeleteMountTargetCommand,
   DescribeFileSystemsCommand,
@@ -14,6 +15,7 @@ import {
   EFSClient,
 } from '@aws-sdk/client-efs';
 import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
   CreateClusterCommand,
   DescribeContainerInstancesCommand,
@@ -25,7 +27,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -167,4 +169,36 @@ test("ECS refuses EFS volumes it refuses, and a task whose file system has no mo
   const task = await runToEnd('efs-unmounted');
   assert.match(task.containers![0]!.reason ?? '', /^ResourceInitializationError: .*no mount target/);
   await efs.send(new DeleteFileSystemCommand({ FileSystemId }));
+});
+
+test("a task mounting with IAM authorisation gets what the file system policy grants its role: no ClientWrite, read-only", async () => {
+  const aws = (...args: string[]) => JSON.parse(execFileSync('aws', [...args, '--output', 'json'], { env: wharf.env }).toString() || '{}');
+  // The AWS CLI (botocore's REST-JSON) drives the file system's set-up.
+  const { FileSystemId, FileSystemArn } = aws('efs', 'create-file-system', '--creation-token', 'iam', '--encrypted');
+  const subnet = aws('ec2', 'describe-subnets').Subnets[0].SubnetId;
+  const { MountTargetId } = aws('efs', 'create-mount-target', '--file-system-id', FileSystemId, '--subnet-id', subnet);
+  assert.equal(aws('efs', 'describe-file-systems', '--file-system-id', FileSystemId).FileSystems[0].NumberOfMountTargets, 1);
+
+  const iam = new IAMClient({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
+  const { Role } = await iam.send(new CreateRoleCommand({
+    RoleName: 'efs-reader',
+    AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+  }));
+  await efs.send(new PutFileSystemPolicyCommand({
+    FileSystemId,
+    Policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: Role!.Arn }, Action: 'elasticfilesystem:ClientMount', Resource: FileSystemArn }] }),
+  }));
+  await ecs.send(new RegisterTaskDefinitionCommand({
+    family: 'efs-iam',
+    taskRoleArn: Role!.Arn,
+    // Reading works; writing is refused by the read-only mount (the task exits 0 only if both hold).
+    containerDefinitions: [container('ls /mnt/efs >/dev/null && ! touch /mnt/efs/nope 2>/dev/null')],
+    volumes: [{ name: 'shared', efsVolumeConfiguration: { fileSystemId: FileSystemId, transitEncryption: 'ENABLED', authorizationConfig: { iam: 'ENABLED' } } }],
+  }));
+  const task = await runToEnd('efs-iam');
+  assert.equal(task.containers![0]!.exitCode, 0, task.containers![0]!.reason ?? task.stoppedReason);
+  assert.equal(existsSync(join(wharf.dataDir, 'efs', FileSystemId, 'nope')), false);
+
+  aws('efs', 'delete-mount-target', '--mount-target-id', MountTargetId);
+  aws('efs', 'delete-file-system', '--file-system-id', FileSystemId);
 });
