@@ -154,6 +154,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       await ctx.items?.clear();
       await ctx.metrics?.clear();
       await ctx.objects?.clear();
+      await ctx.fileSystems?.clear();
       await ctx.logEvents?.clear();
       regions.forget();
       await ensureDefaults();

@@ -101,6 +101,8 @@ export interface FileSystemStorage {
   create(fileSystemId: string): Promise<void>;
   /** Removes the file system's directory and all it holds. */
   remove(fileSystemId: string): Promise<void>;
+  /** Removes every file system's directory (a reset: no file system record is left). */
+  clear(): Promise<void>;
   /** The bytes its files take (EFS's metered size). */
   size(fileSystemId: string): Promise<number>;
   /** Makes `path` (and its parents) with `owner`, unless it exists: EFS's access point root directory creation. */

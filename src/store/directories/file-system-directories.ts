@@ -21,6 +21,10 @@ export class FileSystemDirectories implements FileSystemStorage {
     await rm(this.hostPath(fileSystemId, '/'), { recursive: true, force: true });
   }
 
+  async clear(): Promise<void> {
+    await rm(this.root, { recursive: true, force: true });
+  }
+
   async size(fileSystemId: string): Promise<number> {
     return treeSize(this.hostPath(fileSystemId, '/'));
   }
