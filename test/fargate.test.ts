@@ -7,6 +7,7 @@ import {
   DescribeTasksCommand,
   ListContainerInstancesCommand,
   ListTasksCommand,
+  PutClusterCapacityProvidersCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
@@ -39,7 +40,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chainName } from '../src/runtime/linux/iptables-firewall.js';
-import { eventually, startWharf, type WharfProcess } from './wharf-process.js';
+import { eventually, startWharf, WHARF_BIN, type WharfProcess } from './wharf-process.js';
 
 const IMAGE = 'wharf-test/busybox:latest';
 /** sh as PID 1 exits on SIGTERM only when it traps it. */
@@ -259,6 +260,23 @@ describe('Fargate tasks on real containers', () => {
     await ingress(target, { port: 8080, cidr: '0.0.0.0/0' });
     assert.equal(await eventually(async () => ((await get(`http://${address}:8080/`)) === '200 wharf' ? true : undefined), 'the new rule'), true);
     await ecs.send(new StopTaskCommand({ task: server.taskArn }));
+  });
+
+  test('FARGATE_SPOT: `wharf spot-interrupt` stops a spot task with SpotInterruption, as AWS takes its capacity back', async () => {
+    await ecs.send(new PutClusterCapacityProvidersCommand({ cluster: 'default', capacityProviders: ['FARGATE', 'FARGATE_SPOT'], defaultCapacityProviderStrategy: [] }));
+    await register('spot', [{ name: 'app', image: IMAGE, command: ['sleep', '300'], stopTimeout: 2 }]);
+    const { tasks: [task] = [], failures } = await ecs.send(new RunTaskCommand({
+      taskDefinition: 'spot',
+      capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }],
+      networkConfiguration: { awsvpcConfiguration: { subnets: [subnet] } },
+    }));
+    assert.deepEqual(failures, []);
+    started.push(task!.taskArn!);
+    assert.equal((await taskWhen(task!.taskArn!, 'RUNNING')).capacityProviderName, 'FARGATE_SPOT');
+    const printed = execFileSync(process.execPath, [WHARF_BIN, 'spot-interrupt', '--data-dir', wharf.dataDir, '--task', task!.taskArn!]).toString().trim();
+    assert.equal(printed, task!.taskArn);
+    const stopped = await taskWhen(task!.taskArn!, 'STOPPED');
+    assert.deepEqual([stopped.stopCode, stopped.stoppedReason], ['SpotInterruption', 'Your Spot Task was interrupted.']);
   });
 
   test('the memory limit kills a hog: exit code 137 and OutOfMemoryError', async () => {

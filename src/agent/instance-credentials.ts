@@ -145,11 +145,22 @@ function sessionOf(document: InstanceCredentialsDocument): SessionCredentials {
   };
 }
 
-/** A SigV4-signed JSON POST to one of the join step's endpoints; its answer, or its refusal as JoinRefused. */
-async function signedPost(endpoint: string, path: string, region: string, credentials: Credentials, body: unknown, ca?: string): Promise<unknown> {
+/**
+ * A SigV4-signed JSON POST to one of Wharf's internal endpoints (the join step's, by default scoped to their
+ * signing name); its answer, or its refusal as JoinRefused.
+ */
+export async function signedPost(
+  endpoint: string,
+  path: string,
+  region: string,
+  credentials: Credentials,
+  body: unknown,
+  ca?: string,
+  service = INSTANCE_JOIN_SIGNING_NAME,
+): Promise<unknown> {
   const url = new URL(endpoint.replace(/\/+$/, '') + path);
   const text = JSON.stringify(body);
-  const signer = new SignatureV4({ service: INSTANCE_JOIN_SIGNING_NAME, region, credentials, sha256: Sha256 });
+  const signer = new SignatureV4({ service, region, credentials, sha256: Sha256 });
   const signed = await signer.sign({
     method: 'POST',
     protocol: url.protocol,

@@ -55,6 +55,7 @@ import { clusterArn } from '../core/arn.js';
 import { runRetention } from '../control/ecs/retention.js';
 import { runServiceController } from '../control/ecs/service-controller.js';
 import { recordTaskEvents } from '../control/ecs/task-events.js';
+import { runSpotInterruptions } from '../control/ecs/spot-interruptions.js';
 import { runTaskSettlement } from '../control/ecs/task-settlement.js';
 import { ecsRules } from '../control/ecs/authorization.js';
 
@@ -118,7 +119,8 @@ export const ecs: ServiceModule = {
   controllers: (ctx, signal) => {
     // Task state change events, kept for EventBridge (not yet delivered anywhere).
     recordTaskEvents(ctx, signal);
-    return [runRetention(ctx, signal), runServiceController(ctx, signal), runTaskSettlement(ctx, signal)];
+    const spot = ctx.spotInterruptionsPerHour ? [runSpotInterruptions(ctx, signal, ctx.spotInterruptionsPerHour)] : [];
+    return [runRetention(ctx, signal), runServiceController(ctx, signal), runTaskSettlement(ctx, signal), ...spot];
   },
   ensureDefaults: async (ctx, call) => {
     if (!ctx.state.get('cluster', clusterArn(ctx.partition, 'default'))) await createCluster(ctx, { clusterName: 'default' }, call);

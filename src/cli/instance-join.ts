@@ -55,7 +55,8 @@ function parseJoin(body: Buffer): InstanceJoinRequest {
   throw new SerializationException('The join request must be {"IamInstanceProfile":{"Name":"..."}} or {"IamInstanceProfile":{"Arn":"..."}}');
 }
 
-function readSmallBody(req: IncomingMessage): Promise<Buffer> {
+/** A request body of at most 16 KiB (internal endpoints' JSON). */
+export function readSmallBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

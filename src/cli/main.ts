@@ -2,6 +2,7 @@
 import { agentCommand } from './agent.js';
 import { envCommand } from './env.js';
 import { hollowCommand } from './hollow.js';
+import { spotInterruptCommand } from './spot-interrupt.js';
 import { upCommand } from './up.js';
 
 const USAGE = `usage: wharf <command> [options]
@@ -11,12 +12,14 @@ commands:
           [--port 4566] [--host 127.0.0.1] [--data-dir ./.wharf] [--region us-east-1] [--auth sigv4|permissive]
   env     print export lines for the AWS CLI and SDKs  [--port] [--host] [--data-dir]
   agent   run a container-instance agent  --endpoint URL --cluster NAME [--data-dir DIR]
+  spot-interrupt  interrupt FARGATE_SPOT tasks now, as AWS does when it takes its capacity back
+          [--cluster NAME] [--task ARN]... [--count N] [--data-dir DIR]
   hollow  run many simulated container instances (real agents, no containers), for measuring at scale
           --endpoint URL --cluster NAME [--count 100] [--cpus 4] [--memory-mib 16384] [--data-dir DIR]
 `;
 
 const [verb, ...rest] = process.argv.slice(2);
-const verbs: Record<string, (argv: string[]) => unknown> = { up: upCommand, env: envCommand, agent: agentCommand, hollow: hollowCommand };
+const verbs: Record<string, (argv: string[]) => unknown> = { up: upCommand, env: envCommand, agent: agentCommand, hollow: hollowCommand, 'spot-interrupt': spotInterruptCommand };
 const command = verb ? verbs[verb] : undefined;
 if (!command) {
   process.stderr.write(USAGE);

@@ -41,6 +41,7 @@ import {
 } from './config.js';
 import { hostAdapters } from './host-adapters.js';
 import { joinLocalInstance, serveInstanceJoin } from './instance-join.js';
+import { serveSpotInterruptions } from './spot-interrupt.js';
 import type { ServerTls } from './tls.js';
 import { randomIds, systemClock } from './system.js';
 
@@ -65,6 +66,8 @@ export interface ServerOptions {
   tls?: ServerTls;
   /** What the local agent lets tasks do; by default the ECS agent's defaults but no privileged containers. */
   agentSecurity?: SecuritySettings;
+  /** FARGATE_SPOT interruptions per task and hour (default none but those an operator asks for). */
+  spotInterruptionsPerHour?: number;
 }
 
 export interface Server {
@@ -97,6 +100,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     logEvents: new SqliteLogEventStore(join(dataDir, 'logs.db')),
     fileSystems: new FileSystemDirectories(join(dataDir, 'efs')),
     objects: new FileObjectStore(join(dataDir, 'objects')),
+    ...(options.spotInterruptionsPerHour && { spotInterruptionsPerHour: options.spotInterruptionsPerHour }),
   };
   ctx.s3Objects = { read: (bucket, key, version) => readObject(ctx, bucket, key, version) };
 
@@ -161,6 +165,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"reset"}');
       return true;
     }
+    if (await serveSpotInterruptions((r) => regions.ready(r), auth === 'sigv4' ? rootArn : undefined, req, res, authenticate)) return true;
     return serveInstanceJoin(ctx, permit, req, res, authenticate);
   };
 

@@ -25,6 +25,8 @@ export async function upCommand(argv: string[]): Promise<void> {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       tls: { type: 'boolean' },
+      // FARGATE_SPOT tasks are interrupted at this rate, per task and hour (default 0: only by `wharf spot-interrupt`).
+      'spot-interruptions-per-hour': { type: 'string' },
       // The local agent runs privileged containers (refused by default: they are root on this machine).
       'allow-privileged': { type: 'boolean' },
       ...SECURITY_OPTIONS,
@@ -36,6 +38,8 @@ export async function upCommand(argv: string[]): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not ${values.port}`);
   const registryPort = values['registry-port'] === undefined ? undefined : Number(values['registry-port']);
   if (registryPort !== undefined && (!Number.isInteger(registryPort) || registryPort < 0 || registryPort > 65535)) throw new Error(`--registry-port must be a port number, not ${values['registry-port']}`);
+  const spotRate = values['spot-interruptions-per-hour'] === undefined ? undefined : Number(values['spot-interruptions-per-hour']);
+  if (spotRate !== undefined && !(spotRate >= 0 && spotRate <= 60)) throw new Error(`--spot-interruptions-per-hour must be a number from 0 to 60, not ${values['spot-interruptions-per-hour']}`);
   const log = createLogger();
   const host = values.host ?? DEFAULTS.host;
   const dataDir = dataDirPath(values['data-dir'] ?? DEFAULTS.dataDir);
@@ -49,6 +53,7 @@ export async function upCommand(argv: string[]): Promise<void> {
     log,
     ...(values['lb-address'] !== undefined && { lbAddress: values['lb-address'] }),
     ...(registryPort !== undefined && { registryPort }),
+    ...(spotRate !== undefined && { spotInterruptionsPerHour: spotRate }),
     ...(values['no-task-endpoint-url'] && { endpointEnvironment: false }),
     ...(tls && { tls }),
     agentSecurity: securitySettings(values, values['allow-privileged'] ?? false),

@@ -41,4 +41,6 @@ export interface ControlContext {
   fileSystems?: FileSystemStorage;
   /** ECR's image registry, where this control plane runs one: its address, its blobs, the scanner's advisories. */
   registry?: RegistryPorts;
+  /** How often FARGATE_SPOT tasks are interrupted, per task and hour (absent or 0: only when an operator asks). */
+  spotInterruptionsPerHour?: number;
 }

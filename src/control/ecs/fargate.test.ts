@@ -10,6 +10,7 @@ import { IMAGE, fixture, putCluster, putInstance, type Fixture } from './fixture
 import { listContainerInstances } from './list-container-instances.js';
 import { registerTaskDefinition } from './register-task-definition.js';
 import { runTask } from './run-task.js';
+import { interruptSpotTasks, selectSpotTasks } from './spot-interruptions.js';
 import { createService } from './create-service.js';
 import { ServiceController } from './service-controller.js';
 import { tasksByService } from './indexes.js';
@@ -181,6 +182,28 @@ describe('RunTask with the FARGATE launch type', () => {
       'InvalidParameterException', /both a launch type and capacity provider strategy/);
     await rejects(createService(f.ctx, { serviceName: 'x', taskDefinition: 'web', desiredCount: 1, capacityProviderStrategy: [{ capacityProvider: 'my-asg', weight: 1 }], networkConfiguration: network() }, f.call),
       'InvalidParameterException', /not associated with the cluster/);
+  });
+
+  test('a spot interruption stops the task with SpotInterruption and its service replaces it by its strategy', async () => {
+    await fargateDefinition();
+    await f.ctx.state.mutate((tx) => tx.put('containerInstance', host.containerInstanceArn, { ...host, managedCapacity: true, registeredResources: registeredResources({ cores: 16, memoryMiB: 65536 }) }));
+    await f.ctx.state.mutate((tx) => tx.put('cluster', cluster.clusterArn, { ...cluster, capacityProviders: ['FARGATE', 'FARGATE_SPOT'] }));
+    const controller = new ServiceController(f.ctx);
+    const strategy = [{ capacityProvider: 'FARGATE', base: 1 }, { capacityProvider: 'FARGATE_SPOT', weight: 1 }];
+    const { service } = await createService(f.ctx, { serviceName: 'batch', taskDefinition: 'web', desiredCount: 3, capacityProviderStrategy: strategy, networkConfiguration: network() }, f.call);
+    await controller.reconcile(service!.serviceArn!);
+    const live = () => f.ctx.state.where(tasksByService, service!.serviceArn!).filter((t) => t.desiredStatus !== 'STOPPED');
+    for (const t of live()) await submitTaskStateChange(f.ctx, { task: t.taskArn, status: 'RUNNING' });
+
+    const interrupted = await interruptSpotTasks(f.ctx, selectSpotTasks({ count: 1 }));
+    assert.equal(interrupted.length, 1);
+    const task = f.ctx.state.get('task', interrupted[0]!)!;
+    assert.deepEqual([task.desiredStatus, task.stopCode, task.stoppedReason, task.capacityProviderName], ['STOPPED', 'SpotInterruption', 'Your Spot Task was interrupted.', 'FARGATE_SPOT']);
+    await submitTaskStateChange(f.ctx, { task: task.taskArn, status: 'STOPPED' });
+    await controller.reconcile(service!.serviceArn!);
+    assert.deepEqual(live().map((t) => t.capacityProviderName).sort(), ['FARGATE', 'FARGATE_SPOT', 'FARGATE_SPOT'], 'the base on FARGATE stays; spot replaced on spot');
+    // FARGATE tasks are never interrupted.
+    assert.deepEqual(await interruptSpotTasks(f.ctx, (candidates) => candidates.filter((t) => t.capacityProviderName === 'FARGATE')), []);
   });
 
   test('a subnet without a free address fails the task at once, as ECS does, and holds nothing', async () => {
