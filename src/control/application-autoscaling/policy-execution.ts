@@ -1,7 +1,6 @@
-// A scaling policy invoked by its alarm: the metric value the alarm saw (its StateReasonData's recent
-// datapoints, as AWS passes them; else read from the metric store), the policy's proposal (target tracking:
-// capacity for the metric to meet its target; step scaling: the step the breach falls in), the decision
-// (cooldowns, suspension, bounds) and, when it scales, the change.
+// A scaling policy invoked by its alarm: the metric's value (its latest periods, as the alarm watches it),
+// the policy's proposal (target tracking: capacity for the metric to meet its target; step scaling: the step
+// the breach falls in), the decision (cooldowns, suspension, bounds) and, when it scales, the change.
 import type { ScalingPolicyRecord } from '../../core/app-autoscaling.js';
 import { activityText, targetKey } from '../../core/app-autoscaling.js';
 import { adjustedCapacity, aggregate, decide, matchingStep, recordScaling, targetTrackingCapacity, type Proposal } from '../../core/app-autoscaling-decisions.js';
@@ -65,24 +64,29 @@ function proposalOf(policy: ScalingPolicyRecord, alarm: MetricAlarmRecord, value
   return { capacity: (base) => adjustedCapacity(step, base, adjustment.ScalingAdjustment!), scaleOutCooldownSeconds: cooldown, scaleInCooldownSeconds: cooldown };
 }
 
-/** The datapoints the alarm evaluated: `recentDatapoints` of its StateReasonData, else its metric's latest periods. */
+/**
+ * The metric's values now: its latest periods from the metric store (fresh on every re-invocation while the
+ * alarm stays in ALARM), else the `recentDatapoints` of the alarm's StateReasonData (metric math alarms).
+ */
 async function alarmValues(ctx: ControlContext, alarm: MetricAlarmRecord): Promise<number[]> {
+  if (ctx.metrics && alarm.MetricName && alarm.Namespace && alarm.Period && alarm.Statistic) {
+    const end = ctx.clock.now();
+    const periods = await ctx.metrics.read(ctx.partition, {
+      metric: { Namespace: alarm.Namespace, MetricName: alarm.MetricName, Dimensions: alarm.Dimensions },
+      startTime: new Date(end.getTime() - alarm.Period * alarm.EvaluationPeriods * 1000),
+      endTime: end,
+      period: alarm.Period,
+      ...(alarm.Unit && { unit: alarm.Unit as StandardUnit }),
+    });
+    const statistic = alarm.Statistic as 'Average' | 'Sum' | 'Minimum' | 'Maximum' | 'SampleCount';
+    const values = periods.map(({ statistics: s }) => (statistic === 'Average' ? s.Sum / s.SampleCount : s[statistic]));
+    if (values.length) return values;
+  }
   try {
     const data = JSON.parse(alarm.StateReasonData ?? '{}') as { recentDatapoints?: unknown };
     if (Array.isArray(data.recentDatapoints) && data.recentDatapoints.every((v) => typeof v === 'number')) return data.recentDatapoints as number[];
   } catch {
-    // Not JSON: read the metric instead.
+    // Not JSON: no values.
   }
-  if (!ctx.metrics || !alarm.MetricName || !alarm.Namespace || !alarm.Period || !alarm.Statistic) return [];
-  const end = ctx.clock.now();
-  const span = alarm.Period * alarm.EvaluationPeriods * 1000;
-  const periods = await ctx.metrics.read(ctx.partition, {
-    metric: { Namespace: alarm.Namespace, MetricName: alarm.MetricName, Dimensions: alarm.Dimensions },
-    startTime: new Date(end.getTime() - span),
-    endTime: end,
-    period: alarm.Period,
-    ...(alarm.Unit && { unit: alarm.Unit as StandardUnit }),
-  });
-  const statistic = alarm.Statistic as 'Average' | 'Sum' | 'Minimum' | 'Maximum' | 'SampleCount';
-  return periods.map(({ statistics: s }) => (statistic === 'Average' ? s.Sum / s.SampleCount : s[statistic]));
+  return [];
 }

@@ -14,6 +14,7 @@ import type { LoadBalancerRecord, TargetGroupRecord } from '../../core/elbv2.js'
 import type { DataPlaneTraffic, TrafficCounters } from '../../core/load-balancer.js';
 import type { ControlContext } from '../context.js';
 import { loadBalancersOf } from '../elbv2/lookups.js';
+import { periodStart } from '../ecs/container-metrics.js';
 import { every } from '../runner.js';
 import type { State } from '../state.js';
 
@@ -128,7 +129,7 @@ export function runLoadBalancerMetrics(ctx: ControlContext, signal: AbortSignal)
     const first = previous === undefined;
     previous = now;
     if (first) return;
-    const samples = loadBalancerSamples(ctx.state, carried, ctx.clock.now());
+    const samples = loadBalancerSamples(ctx.state, carried, periodStart(ctx.clock.now()));
     if (samples.length) await ctx.metrics.put(ctx.partition, samples);
   });
 }

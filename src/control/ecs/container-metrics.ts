@@ -85,7 +85,7 @@ export class ContainerMetrics {
   /** The metrics of every cluster with running tasks, written to the metric store. */
   async publish(): Promise<void> {
     this.prune();
-    const now = this.ctx.clock.now();
+    const now = periodStart(this.ctx.clock.now());
     if (!this.ctx.metrics) return;
     const samples = [...this.ctx.state.all('cluster')].flatMap((cluster) => clusterMetrics(this.ctx.state, cluster, (arn) => this.samples.get(arn), now));
     if (samples.length) await this.ctx.metrics.put(this.ctx.partition, samples);
@@ -234,6 +234,13 @@ function containerInsights(state: Pick<State, 'get'>, cluster: ClusterRecord, ta
   }
   return out;
 }
+
+/**
+ * The start of the 10-s period a datapoint falls in: what each report gives within a period is filed at
+ * its start and merges there, one high-resolution datapoint per period, as ECS aggregates its own.
+ */
+export const periodStart = (at: Date) => new Date(Math.floor(at.getTime() / HIGH_RESOLUTION_MS) * HIGH_RESOLUTION_MS);
+const HIGH_RESOLUTION_MS = 10_000;
 
 const familyOf = (task: TaskRecord) => lastSegment(task.taskDefinitionArn).replace(/:\d+$/, '');
 
