@@ -297,6 +297,30 @@ print(r['Items'][0]['order'], r['Items'][0]['nested']['a'][1])
   assert.equal(stdout.trim(), '12345678901234567890.123456789 two', 'numbers keep their 38 digits');
 });
 
+test('answers carry x-amz-crc32 of their body, as DynamoDB sends it', async () => {
+  const { crc32 } = await import('../src/protocol/json.js');
+  const seen: { header?: string; body?: Buffer }[] = [];
+  const client = new DynamoDBClient({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      const response = result.response as { headers: Record<string, string>; body: AsyncIterable<Uint8Array> };
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of response.body) chunks.push(chunk);
+      const body = Buffer.concat(chunks);
+      seen.push({ header: response.headers['x-amz-crc32'], body });
+      (result.response as { body: unknown }).body = (async function* () {
+        yield body;
+      })();
+      return result;
+    },
+    { step: 'deserialize', priority: 'low' },
+  );
+  await client.send(new ListTablesCommand({})).catch(() => undefined);
+  client.destroy();
+  assert.equal(seen[0]?.header, String(crc32(seen[0]!.body!)));
+});
+
 test('items survive a restart', async () => {
   await db.send(new PutItemCommand({ TableName: 'orders', Item: { customer: S('durable'), order: N(1), note: S('kept') } }));
   await wharf.restart();

@@ -21,6 +21,7 @@ export const dynamodb: ServiceModule = {
   binding: (ctx) => ({
     model: loadModel('dynamodb'),
     clockSkewMinutes: 15,
+    responseCrc32: true,
     validationErrorCode: 'ValidationException',
     handlers: {
       CreateTable: (input) => createTable(ctx, input),

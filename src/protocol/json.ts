@@ -7,7 +7,8 @@
 // one document in and one out, `__type` errors; an `RpcCodec` says how the document is written and where the
 // operation is named. A service that was once a query service (`awsQueryCompatible`: CloudWatch, SQS) also
 // sends each error's query code in `x-amzn-query-error: <Code>;<Sender|Receiver>`, which its SDKs prefer.
-import { AwsError, IncompleteSignatureException, InternalFailure, InvalidSignatureException, MissingAuthenticationTokenException, SerializationException, UnknownOperationException, UnrecognizedClientException } from '../core/errors.js';
+import { gunzipSync } from 'node:zlib';
+import { AwsError, IncompleteSignatureException, InternalFailure, InvalidSignatureException, MissingAuthenticationTokenException, RequestEntityTooLarge, SerializationException, UnknownOperationException, UnrecognizedClientException } from '../core/errors.js';
 import { Cursor, inputReaders, outputWriters, serverFaultCode, validationError, type InputDialect, type OutputDialect, type Writer } from './model.js';
 import type { ServiceBinding, ServiceModel } from './service.js';
 import { ExpiredTokenException } from '../core/iam-errors.js';
@@ -68,13 +69,15 @@ export class RpcService implements Route, SigningService {
   private readonly operations = new Map<string, Operation>();
   private readonly errorWriters = new Map<string, Writer>();
   private readonly faultCode: string;
+  private readonly responseCrc32: boolean;
   /** awsQueryCompatible services: each error's shape name (`__type`) and query code, by either. */
   private readonly queryErrors: Map<string, { type: string; code: string }> | undefined;
 
   constructor(
-    { model, handlers, validationErrorCode, clockSkewMinutes, maxBodyBytes }: ServiceBinding,
+    { model, handlers, validationErrorCode, clockSkewMinutes, maxBodyBytes, responseCrc32 }: ServiceBinding,
     private readonly codec: RpcCodec,
   ) {
+    this.responseCrc32 = responseCrc32 ?? false;
     const { metadata } = model;
     if (!metadata.targetPrefix) throw new Error(`${metadata.serviceId} has no targetPrefix: not an awsJson service`);
     this.targetPrefix = metadata.targetPrefix;
@@ -102,11 +105,12 @@ export class RpcService implements Route, SigningService {
           if (cursor.violations.length > 0) throw validationError(validationCode, cursor.violations);
           return input;
         },
-        encodeOutput: (output, requestId) => ({
-          status: 200,
-          headers: { ...codec.headers, 'content-type': codec.contentType, 'x-amzn-RequestId': requestId },
-          body: codec.serialize((writer && writer(output)) ?? {}),
-        }),
+        encodeOutput: (output, requestId) =>
+          this.checksummed({
+            status: 200,
+            headers: { ...codec.headers, 'content-type': codec.contentType, 'x-amzn-RequestId': requestId },
+            body: codec.serialize((writer && writer(output)) ?? {}),
+          }),
       });
     }
     // Errors with members beyond `message` (ECS's ConflictException has resourceIds) carry them as the
@@ -122,7 +126,7 @@ export class RpcService implements Route, SigningService {
     const name = this.codec.operationName(head);
     const operation = this.operations.get(name);
     if (!operation) throw new UnknownOperationException(`${name} is not an operation of ${this.targetPrefix}`);
-    return { service: this, operation, raw: this.codec.parse(body) };
+    return { service: this, operation, raw: this.codec.parse(inflated(head, body, this.maxBodyBytes ?? MAX_INFLATED_BYTES)) };
   }
 
   authError(failure: SignatureFailure): AwsError {
@@ -143,11 +147,48 @@ export class RpcService implements Route, SigningService {
       'x-amzn-ErrorType': compatible?.type ?? error.code,
     };
     if (compatible) headers['x-amzn-query-error'] = `${compatible.code};${error.status >= 500 ? 'Receiver' : 'Sender'}`;
-    return {
+    return this.checksummed({
       status: error.status,
       headers,
       body: this.codec.serialize({ __type: compatible?.type ?? error.code, message: error.message, ...(members as object | undefined) }),
-    };
+    });
+  }
+
+  private checksummed(response: WireResponse): WireResponse {
+    if (this.responseCrc32) response.headers['x-amz-crc32'] = String(crc32(Buffer.from(response.body as string | Buffer)));
+    return response;
+  }
+}
+
+const CRC32_TABLE = Int32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c;
+});
+
+/** CRC-32 (IEEE), as DynamoDB's x-amz-crc32 carries it: unsigned, in decimal. */
+export function crc32(data: Uint8Array): number {
+  let c = -1;
+  for (const byte of data) c = CRC32_TABLE[(c ^ byte) & 0xff]! ^ (c >>> 8);
+  return (c ^ -1) >>> 0;
+}
+
+/** The most a compressed body may inflate to where the service sets no limit of its own. */
+const MAX_INFLATED_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The body as sent before compression: SDKs gzip operations the model marks `requestcompression`
+ * (CloudWatch's PutMetricData) once the body passes 10 KiB. Inflated within the service's body limit.
+ */
+function inflated(head: RequestHead, body: Buffer, limit: number): Buffer {
+  const encoding = head.headers['content-encoding'];
+  if (encoding === undefined || encoding === 'identity') return body;
+  if (encoding !== 'gzip') throw new SerializationException(`Content-Encoding ${encoding} is not supported`);
+  try {
+    return gunzipSync(body, { maxOutputLength: limit });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new RequestEntityTooLarge(`Request body is larger than ${limit} bytes once inflated`);
+    throw new SerializationException(`Request body is not valid gzip: ${(error as Error).message}`);
   }
 }
 

@@ -93,6 +93,8 @@ export interface ServiceBinding {
   clockSkewMinutes?: number;
   /** The largest request body the service takes, as AWS documents it; larger ones are refused (413) unread. */
   maxBodyBytes?: number;
+  /** Answers carry `x-amz-crc32`, the CRC32 of their body, as DynamoDB's do (the SDKs check it when present). */
+  responseCrc32?: boolean;
   /**
    * REST-XML: the root element of an operation's output document where AWS names it otherwise than
    * `<Operation>Result` (S3's ListObjectsV2: `ListBucketResult`). A root named as the output's one member is
