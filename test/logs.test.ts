@@ -13,9 +13,12 @@ import {
   DescribeLogGroupsCommand,
   FilterLogEventsCommand,
   GetLogEventsCommand,
+  ListTagsLogGroupCommand,
   PutLogEventsCommand,
+  PutRetentionPolicyCommand,
   type FilteredLogEvent,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, type Task } from '@aws-sdk/client-ecs';
 import { eventually, startWharf, type WharfProcess } from './wharf-process.js';
 
@@ -75,20 +78,20 @@ function follower(logGroupName: string) {
 }
 
 describe('CloudWatch Logs API', () => {
-  it('groups, streams and events through the CLI; AWS errors for bad input', async () => {
-    await cli('create-log-group', '--log-group-name', '/cli/app', '--tags', 'team=web');
-    await cli('put-retention-policy', '--log-group-name', '/cli/app', '--retention-in-days', '7');
-    await cli('create-log-stream', '--log-group-name', '/cli/app', '--log-stream-name', 'one');
+  it('events through the CLI and the SDK; AWS errors for bad input', async () => {
+    await logs.send(new CreateLogGroupCommand({ logGroupName: '/cli/app', tags: { team: 'web' } }));
+    await logs.send(new PutRetentionPolicyCommand({ logGroupName: '/cli/app', retentionInDays: 7 }));
+    await logs.send(new CreateLogStreamCommand({ logGroupName: '/cli/app', logStreamName: 'one' }));
     const now = Date.now();
     const events = JSON.stringify([0, 1, 2].map((i) => ({ timestamp: now + i, message: `line ${i}` })));
     await cli('put-log-events', '--log-group-name', '/cli/app', '--log-stream-name', 'one', '--log-events', events);
     const got = await cli('get-log-events', '--log-group-name', '/cli/app', '--log-stream-name', 'one', '--start-from-head');
     assert.deepEqual(got.events.map((e: { message: string }) => e.message), ['line 0', 'line 1', 'line 2']);
-    const groups = await cli('describe-log-groups', '--log-group-name-prefix', '/cli/');
-    assert.equal(groups.logGroups[0].retentionInDays, 7);
-    assert.equal(groups.logGroups[0].arn, 'arn:aws:logs:us-east-1:000000000000:log-group:/cli/app:*');
-    const filtered = await cli('filter-log-events', '--log-group-name', '/cli/app', '--filter-pattern', '"line 1"');
-    assert.deepEqual(filtered.events.map((e: { message: string }) => e.message), ['line 1']);
+    const groups = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/cli/' }));
+    assert.equal(groups.logGroups?.[0]?.retentionInDays, 7);
+    assert.equal(groups.logGroups?.[0]?.arn, 'arn:aws:logs:us-east-1:000000000000:log-group:/cli/app:*');
+    const filtered = await logs.send(new FilterLogEventsCommand({ logGroupName: '/cli/app', filterPattern: '"line 1"' }));
+    assert.deepEqual(filtered.events?.map((e) => e.message), ['line 1']);
     const unordered = JSON.stringify([{ timestamp: now + 5, message: 'b' }, { timestamp: now, message: 'a' }]);
     assert.match(await cliError('put-log-events', '--log-group-name', '/cli/app', '--log-stream-name', 'one', '--log-events', unordered), /InvalidParameterException.*chronological/);
 
@@ -98,7 +101,7 @@ describe('CloudWatch Logs API', () => {
     assert.match(await failure(logs.send(new CreateLogGroupCommand({ logGroupName: '/cli/app' }))), /^ResourceAlreadyExistsException/);
     assert.match(await failure(logs.send(new CreateLogGroupCommand({ logGroupName: 'bad:name' }))), /^InvalidParameterException: 1 validation error detected/);
     assert.match(await failure(logs.send(new FilterLogEventsCommand({ logGroupName: '/cli/app', filterPattern: '{ $.a = ' }))), /^InvalidParameterException/);
-    assert.deepEqual((await cli('list-tags-log-group', '--log-group-name', '/cli/app')).tags, { team: 'web' });
+    assert.deepEqual((await logs.send(new ListTagsLogGroupCommand({ logGroupName: '/cli/app' }))).tags, { team: 'web' });
   });
 
   it('a follower polling FilterLogEvents (the `logs tail --follow` pattern) sees every line once, in order', async () => {
@@ -133,9 +136,10 @@ describe('the awslogs log driver', () => {
     }, `task ${taskArn} ${status}`, 60_000);
 
   /** Runs a busybox task that prints `count` lines (`line 1`...) through awslogs, one every `pauseUs`. */
-  async function printer(family: string, count: number, pauseUs: number, options: Record<string, string> = {}): Promise<Task> {
+  async function printer(family: string, count: number, pauseUs: number, options: Record<string, string> = {}, executionRoleArn?: string): Promise<Task> {
     await wharf.ecs().send(new RegisterTaskDefinitionCommand({
       family,
+      executionRoleArn,
       containerDefinitions: [{
         name: 'printer',
         image: IMAGE,
@@ -150,11 +154,11 @@ describe('the awslogs log driver', () => {
   }
 
   /** Every message of the stream, through GetLogEvents' forward tokens until the same token comes back. */
-  async function streamMessages(logStreamName: string): Promise<string[]> {
+  async function streamMessages(logStreamName: string, logGroupName = '/ecs/printer'): Promise<string[]> {
     const messages: string[] = [];
     let nextToken: string | undefined;
     for (;;) {
-      const out = await logs.send(new GetLogEventsCommand({ logGroupName: '/ecs/printer', logStreamName, startFromHead: true, nextToken }));
+      const out = await logs.send(new GetLogEventsCommand({ logGroupName, logStreamName, startFromHead: true, nextToken }));
       messages.push(...(out.events ?? []).map((e) => e.message!));
       if (out.nextForwardToken === nextToken) return messages;
       nextToken = out.nextForwardToken;
@@ -195,6 +199,24 @@ describe('the awslogs log driver', () => {
     await wharf.restart();
     await taskWhen(task.taskArn!, 'STOPPED');
     assert.deepEqual(await streamMessages(stream), lines(1500));
+  });
+
+  it('a task with an execution role sends its lines as that role', async () => {
+    const iam = new IAMClient({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
+    const { Role } = await iam.send(new CreateRoleCommand({
+      RoleName: 'logs-writer',
+      AssumeRolePolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }] }),
+    }));
+    await iam.send(new PutRolePolicyCommand({
+      RoleName: 'logs-writer',
+      PolicyName: 'logs',
+      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'], Resource: 'arn:aws:logs:*:*:log-group:/ecs/as-role*' }] }),
+    }));
+    iam.destroy();
+    const task = await printer('as-role', 50, 0, { 'awslogs-group': '/ecs/as-role', 'awslogs-create-group': 'true' }, Role!.Arn!);
+    await taskWhen(task.taskArn!, 'STOPPED');
+    const stream = `as-role/printer/${task.taskArn!.split('/').at(-1)}`;
+    assert.deepEqual(await streamMessages(stream, '/ecs/as-role'), lines(50));
   });
 
   it('options Docker or CloudWatch Logs would refuse stop the task before its container is made', async () => {
