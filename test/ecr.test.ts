@@ -16,6 +16,7 @@ import {
   StartLifecyclePolicyPreviewCommand,
 } from '@aws-sdk/client-ecr';
 import { CreateServiceCommand, DescribeServicesCommand, DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, type ECSClient } from '@aws-sdk/client-ecs';
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -159,6 +160,44 @@ describe('ECR', () => {
       return task?.lastStatus === 'STOPPED' ? task : undefined;
     }, 'the task of a missing image stopped');
     assert.match(stopped.containers![0]!.reason!, new RegExp(`^CannotPullContainerError: .*failed to resolve ref ${uri}:absent: .*not found`));
+  });
+
+  it("pulls as the task's execution role: one that may not pull stops the task with ECS's words", async () => {
+    const name = `exec-${run}`;
+    const repo = await repository(name);
+    build(`${repo}:v1`, `exec-${run}`);
+    dockerOk(['push', `${repo}:v1`]);
+    dockerOk(['rmi', `${repo}:v1`]);
+    const iam = new IAMClient({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
+    const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'ecs-tasks.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+    const role = async (roleName: string, actions: string[]) => {
+      const { Role } = await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: trust }));
+      await iam.send(new PutRolePolicyCommand({ RoleName: roleName, PolicyName: 'ecr', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] }) }));
+      return Role!.Arn!;
+    };
+    const loginOnly = await role(`ecr-login-${run}`, ['ecr:GetAuthorizationToken']);
+    const puller = await role(`ecr-pull-${run}`, ['ecr:GetAuthorizationToken', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer', 'ecr:BatchCheckLayerAvailability']);
+    const runAs = async (executionRoleArn: string) => {
+      const { taskDefinition } = await ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: `exec-${run}`,
+          executionRoleArn,
+          containerDefinitions: [{ name: 'app', image: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/${name}:v1`, memory: 64, command: ['sleep', '300'] }],
+        }),
+      );
+      const { tasks = [] } = await ecs.send(new RunTaskCommand({ taskDefinition: taskDefinition!.taskDefinitionArn! }));
+      return eventually(async () => {
+        const [task] = (await ecs.send(new DescribeTasksCommand({ tasks: [tasks[0]!.taskArn!] }))).tasks ?? [];
+        return task?.lastStatus === 'RUNNING' || task?.lastStatus === 'STOPPED' ? task : undefined;
+      }, 'the task running or stopped');
+    };
+    // Refused first: once pulled, the default pull behaviour would run the cached copy.
+    const refused = await runAs(loginOnly);
+    assert.equal(refused.lastStatus, 'STOPPED');
+    assert.match(refused.containers![0]!.reason!, /^CannotPullContainerError: .*pull access denied/);
+    const allowed = await runAs(puller);
+    assert.equal(allowed.lastStatus, 'RUNNING', allowed.containers?.[0]?.reason);
+    iam.destroy();
   });
 
   it('refuses to move a tag in an immutable repository', async () => {

@@ -264,7 +264,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
     const engine: TaskEngine = new TaskEngine({
       runtime: options.runtime,
       // ECR images: registry auth from GetAuthorizationToken here; ECS_IMAGE_PULL_BEHAVIOR as the ECS agent reads it.
-      images: new ImagePulls({ runtime: options.runtime, ecr: { endpoint: options.endpoint, region: options.region, ca, instanceCredentials: credentials }, behavior: imagePullBehavior(process.env.ECS_IMAGE_PULL_BEHAVIOR), log: agentLog }),
+      images: new ImagePulls({ runtime: options.runtime, ecr: { endpoint: options.endpoint, region: options.region, ca, instanceCredentials: credentials, executionCredentials: (taskArn) => taskEndpoint.server.executionCredentials(taskArn) }, behavior: imagePullBehavior(process.env.ECS_IMAGE_PULL_BEHAVIOR), log: agentLog }),
       reporter,
       log: agentLog,
       cluster: options.cluster,

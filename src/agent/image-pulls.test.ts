@@ -45,7 +45,7 @@ const ECR_IMAGE = '000000000000.dkr.ecr.us-east-1.amazonaws.com/team/app:v1';
 
 const pulls = (behavior: ImagePullBehavior, present: Set<string>, failPulls = false) => {
   const fake = fakeRuntime(present, failPulls);
-  const images = new ImagePulls({ runtime: fake.runtime, ecr: { endpoint, region: 'us-east-1', instanceCredentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' } }, behavior, log: quiet });
+  const images = new ImagePulls({ runtime: fake.runtime, ecr: { endpoint, region: 'us-east-1', instanceCredentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' }, executionCredentials: () => undefined }, behavior, log: quiet });
   return { images, pulls: fake.pulls };
 };
 

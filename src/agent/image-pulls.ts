@@ -9,7 +9,8 @@
 import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { Agent as HttpsAgent } from 'node:https';
-import type { TaskAssignment } from '../core/agent-protocol.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RoleCredentials, TaskAssignment } from '../core/agent-protocol.js';
 import { parseEcrImageName } from '../core/ecr.js';
 import type { Logger } from '../core/ports.js';
 import type { ContainerRuntime, RegistryAuth } from '../core/runtime.js';
@@ -27,7 +28,14 @@ export function imagePullBehavior(value: string | undefined): ImagePullBehavior 
 export interface ImagePullsOptions {
   runtime: ContainerRuntime;
   /** Where GetAuthorizationToken is asked (the control plane), and as whom for tasks without an execution role (the instance role). */
-  ecr?: { endpoint: string; region: string; ca?: string; instanceCredentials: AwsCredentialIdentity | AwsCredentialIdentityProvider };
+  ecr?: {
+    endpoint: string;
+    region: string;
+    ca?: string;
+    instanceCredentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+    /** A task's execution role credentials, as the control plane last sent them. */
+    executionCredentials(taskArn: string): RoleCredentials | undefined;
+  };
   behavior: ImagePullBehavior;
   log: Logger;
 }
@@ -63,7 +71,7 @@ export class ImagePulls {
    */
   async ensure(task: TaskAssignment, image: string, signal: AbortSignal, pulling: () => void): Promise<ImageToRun> {
     const { runtime } = this.options;
-    const target = await this.target(task, image);
+    const target = await this.target(task, image, signal);
     if (!target) {
       if (!(await runtime.hasImage(image))) {
         pulling();
@@ -93,27 +101,37 @@ export class ImagePulls {
    * Where an image of Wharf's registry is pulled from, and with which login: an ECR name of any region, or
    * the registry's own loopback address (what GetAuthorizationToken in the agent's region answers).
    */
-  private async target(task: TaskAssignment, image: string): Promise<{ local: string; login: Login } | undefined> {
+  private async target(task: TaskAssignment, image: string, signal: AbortSignal): Promise<{ local: string; login: Login } | undefined> {
     const ecr = parseEcrImageName(image);
     if (ecr) {
-      const login = await this.login(task, ecr.region);
+      const login = await this.login(task, ecr.region, signal);
       return { local: `${login.address}/${ecr.repositoryName}${ecr.reference}`, login };
     }
     const host = image.slice(0, Math.max(image.indexOf('/'), 0));
     const region = this.options.ecr?.region;
     if (!region || !LOOPBACK_REGISTRY.test(host)) return undefined;
-    const login = await this.login(task, region).catch(() => undefined);
+    const login = await this.login(task, region, signal).catch(() => undefined);
     return login?.address === host ? { local: image, login } : undefined;
   }
 
+  private async executionCredentials(taskArn: string, signal: AbortSignal): Promise<RoleCredentials> {
+    const deadline = Date.now() + CREDENTIALS_WAIT_MS;
+    for (;;) {
+      const credentials = this.options.ecr!.executionCredentials(taskArn);
+      if (credentials) return credentials;
+      if (Date.now() > deadline || signal.aborted) throw new Error('The task cannot pull registry auth from Amazon ECR: its execution role has no credentials');
+      await sleep(200, undefined, { signal }).catch(() => undefined);
+    }
+  }
+
   /** The registry's address and credentials for the task's pulls in `region`, from GetAuthorizationToken (kept until near expiry). */
-  private async login(task: TaskAssignment, region: string): Promise<Login> {
-    const execution = task.taskDefinition.executionRoleArn ? task.roleCredentials?.execution : undefined;
+  private async login(task: TaskAssignment, region: string, signal: AbortSignal): Promise<Login> {
+    const ecr = this.options.ecr;
+    if (!ecr) throw new Error('The task cannot pull registry auth from Amazon ECR: this agent has no control plane to ask');
+    const execution = task.taskDefinition.executionRoleArn ? await this.executionCredentials(task.taskArn, signal) : undefined;
     const key = `${execution?.accessKeyId ?? 'instance'} ${region}`;
     const known = this.logins.get(key);
     if (known && known.expiresAt - TOKEN_MARGIN_MS > Date.now()) return known;
-    const ecr = this.options.ecr;
-    if (!ecr) throw new Error('The task cannot pull registry auth from Amazon ECR: this agent has no control plane to ask');
     const { endpoint, ca } = ecr;
     const client = new ECRClient({
       endpoint,
@@ -137,6 +155,9 @@ export class ImagePulls {
     }
   }
 }
+
+/** How long a pull waits for the execution role's credentials, which the control plane sends just after the task. */
+const CREDENTIALS_WAIT_MS = 30_000;
 
 /** ECS's wording for a pull that failed: the image missing, or the pull refused. */
 function pullFailure(image: string, cause: string): string {
