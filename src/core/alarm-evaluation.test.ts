@@ -72,5 +72,9 @@ describe('alarm evaluation', () => {
     const one = evaluateAlarm({ ...alarm, EvaluationPeriods: 1 }, points(10), END, NOW)!;
     assert.equal(one.reason, 'Threshold Crossed: 1 datapoint [10.0 (05/12/26 18:19:00)] was not greater than the threshold (50.0).');
     assert.equal(evaluateAlarm(alarm, points(undefined, undefined, undefined), END, NOW)!.reason, 'Insufficient Data: 3 datapoints were unknown.');
+    assert.equal(
+      evaluateAlarm({ ...alarm, EvaluationPeriods: 1, TreatMissingData: 'notBreaching' }, points(undefined), END, NOW)!.reason,
+      'Threshold Crossed: no datapoints were received for 1 period and 1 missing datapoint was treated as [NonBreaching].',
+    );
   });
 });

@@ -99,6 +99,10 @@ export function evaluateAlarm(alarm: AlarmDefinition, points: ReadonlyMap<number
   }
   const breaching = present.filter((s) => s.breaching).length;
   const state: AlarmState = breaching >= m ? 'ALARM' : 'OK';
+  if (withData.length === 0) {
+    const as = treat === 'breaching' ? 'Breaching' : 'NonBreaching';
+    return { state, reason: `Threshold Crossed: no datapoints were received for ${plural(n, 'period', 'periods')} and ${plural(n, 'missing datapoint was', 'missing datapoints were')} treated as [${as}].`, reasonData };
+  }
   const words = WORDS[alarm.ComparisonOperator];
   const shown = (state === 'ALARM' ? withData.filter((s) => s.breaching) : withData).slice(-m).reverse();
   const list = `[${shown.map((s) => `${format(s.point!.value)} (${reasonTime(new Date(s.t))})`).join(', ')}]`;

@@ -38,6 +38,8 @@ describe('SqliteMetricStore', () => {
     const tens = await store.read(here, { metric: cpu, startTime: new Date(T0), endTime: new Date(T0 + 20_000), period: 10, withValues: true });
     assert.deepEqual(tens.map((p) => p.statistics.SampleCount), [2, 3]);
     assert.deepEqual(tens[0]!.values, [[1, 1], [2, 1]]);
+    const plain = await store.read(here, { metric: cpu, startTime: new Date(T0), endTime: new Date(T0 + 20_000), period: 10 });
+    assert.deepEqual(plain.map((p) => [p.timestamp.getTime() - T0, p.statistics.SampleCount]), [[0, 2], [10_000, 3]]);
     assert.equal(tens[1]!.values, undefined);
     await store.close();
   });

@@ -108,7 +108,7 @@ export class SqliteMetricStore implements MetricStore {
            hist = merge_hist(hist, excluded.hist)`,
       ),
       aggregate: this.db.prepare(
-        `SELECT (ts - @start) / CAST(@period AS INTEGER) AS bucket, sum(count) AS count, sum(sum) AS sum, min(min) AS min, max(max) AS max, max(unit) AS unit
+        `SELECT (ts - CAST(@start AS INTEGER)) / CAST(@period AS INTEGER) AS bucket, sum(count) AS count, sum(sum) AS sum, min(min) AS min, max(max) AS max, max(unit) AS unit
          FROM samples WHERE series = @series AND ts >= @start AND ts < @end AND (@unit IS NULL OR unit = @unit)
          GROUP BY bucket ORDER BY bucket`,
       ),
