@@ -219,6 +219,22 @@ describe('the awslogs log driver', () => {
     assert.deepEqual(await streamMessages(stream, '/ecs/as-role'), lines(50));
   });
 
+  it('awslogs-multiline-pattern joins the lines that do not start an event to the one before', async () => {
+    await wharf.ecs().send(new RegisterTaskDefinitionCommand({
+      family: 'multiline',
+      containerDefinitions: [{
+        name: 'printer',
+        image: IMAGE,
+        memory: 32,
+        command: ['sh', '-c', 'echo "ERROR boom"; echo "  at one"; echo "  at two"; echo "INFO fine"'],
+        logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/printer', 'awslogs-stream-prefix': 'multiline', 'awslogs-multiline-pattern': '(ERROR|INFO)' } },
+      }],
+    }));
+    const { tasks: [task] = [] } = await wharf.ecs().send(new RunTaskCommand({ taskDefinition: 'multiline' }));
+    await taskWhen(task!.taskArn!, 'STOPPED');
+    assert.deepEqual(await streamMessages(`multiline/printer/${task!.taskArn!.split('/').at(-1)}`), ['ERROR boom\n  at one\n  at two', 'INFO fine']);
+  });
+
   it('options Docker or CloudWatch Logs would refuse stop the task before its container is made', async () => {
     const task = await printer('refused', 1, 0, { 'awslogs-group': 'bad:group' });
     const stopped = await taskWhen(task.taskArn!, 'STOPPED');
