@@ -89,7 +89,7 @@ after(async () => {
 
 describe('EventBridge Scheduler', () => {
   test('a one-off at() schedule a few seconds ahead runs a real task, then is deleted', async () => {
-    const at = wallClock(4_000, 'America/New_York');
+    const at = wallClock(8_000, 'America/New_York');
     const { ScheduleArn } = await scheduler.send(
       new CreateScheduleCommand({
         Name: 'once',
