@@ -12,6 +12,7 @@ import { LOGS_TOOLS, logsBenchmark } from './logs.js';
 import { memoryBenchmark } from './memory.js';
 import { placementBenchmark } from './placement.js';
 import { registryBenchmark } from './registry.js';
+import { s3Benchmark } from './s3.js';
 import { serviceRecoveryBenchmark } from './service-recovery.js';
 import { serviceScaleBenchmark } from './service-scale.js';
 import { taskStartBenchmark } from './task-start.js';
@@ -38,6 +39,7 @@ const all: Record<string, () => Promise<unknown>> = {
   autoscaling: autoscalingBenchmark,
   logs: logsBenchmark,
   dynamodb: () => import('./dynamodb.js').then((m) => m.dynamodbBenchmark()),
+  s3: s3Benchmark,
 };
 // The peers' tools, checked for every benchmark chosen before any starts (`npm run bench` installs them).
 const tools: Record<string, Record<string, string>> = { api: API_TOOLS, lb: LB_TOOLS, logs: LOGS_TOOLS };

@@ -1,6 +1,7 @@
 // Amazon S3 on the gateway (REST-XML): buckets and their configurations, objects streamed to and from the
 // object store, multipart uploads, listings; the lifecycle controller. Bucket names are one namespace over
 // every region (global records); each bucket keeps its region.
+import { s3Rules } from '../control/s3/authorization.js';
 import * as buckets from '../control/s3/buckets.js';
 import * as configuration from '../control/s3/bucket-configuration.js';
 import { lifecycleController } from '../control/s3/lifecycle.js';
@@ -111,4 +112,5 @@ export const s3: ServiceModule = {
     },
   }),
   hostControllers: (ctx, signal) => (ctx.objects ? [lifecycleController(ctx, signal)] : []),
+  authorization: s3Rules,
 };

@@ -133,8 +133,11 @@ class RestService implements Route, SigningService {
       readInput: (raw) => {
         if (!reader) return {};
         const cursor = new Cursor();
-        const input = reader(raw, cursor);
+        const input = reader(raw, cursor) as Record<string, unknown>;
         if (cursor.violations.length > 0) throw validationError(this.validationCode, cursor.violations);
+        // A streamed body is no enumerable member: authorisation and logs read inputs as JSON.
+        const streaming = operation.streamingMember;
+        if (streaming && input[streaming] !== undefined) Object.defineProperty(input, streaming, { value: input[streaming], enumerable: false });
         return input;
       },
       encodeOutput: (output, requestId) => {

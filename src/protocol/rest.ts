@@ -108,6 +108,8 @@ export class RestOperation {
   readonly template: UriTemplate;
   /** Whether the operation takes its body as a stream (S3 PutObject, UploadPart). */
   readonly streamsBody: boolean;
+  /** The payload member that streams, if any. */
+  readonly streamingMember?: string;
   private readonly method: string;
   /** Members the template does not name that a request must carry to be this operation's (UploadPart's uploadId). */
   private readonly requiredQuery: string[] = [];
@@ -132,7 +134,8 @@ export class RestOperation {
       if (ref.location === 'header') this.requiredHeaders.push((ref.locationName ?? name).toLowerCase());
     }
     const payload = input?.payload ? input.members![input.payload] : undefined;
-    this.streamsBody = payload !== undefined && (payload as MemberRef & { streaming?: boolean }).streaming === true;
+    this.streamsBody = payload !== undefined && payload.streaming === true;
+    if (this.streamsBody) this.streamingMember = input!.payload;
     this.readInput = input ? inputBinding(model, operation.input!.shape, codec) : () => ({});
     this.writeOutput = outputBinding(model, operation, codec, xmlRoot);
   }

@@ -11,7 +11,7 @@ import type { AuthorizationRequest, ConditionContext } from '../../core/policy/t
 import type { ControlContext } from '../context.js';
 import { inRegion } from '../regions.js';
 import { loadServiceCatalogue, iamPrefixOf, type ServiceCatalogue } from './catalogue.js';
-import { Principals } from './principals.js';
+import { PolicyCompiler, Principals } from './principals.js';
 import { globalKeys, requestsOf, scopeOf } from './requests.js';
 import { CallShapes } from './shapes.js';
 import type { ServiceRules } from './rules.js';
@@ -34,6 +34,7 @@ export function authorization(ctx: ControlContext, rules: RulesBySigningName): A
   const catalogues = new Map<string, ServiceCatalogue>();
   const principals = new Principals(ctx.state);
   const shapes = new CallShapes();
+  const compiler = new PolicyCompiler();
   return {
     authorize: ({ service, protocol, operation, input, call }) => {
       const { caller } = call;
@@ -47,7 +48,8 @@ export function authorization(ctx: ControlContext, rules: RulesBySigningName): A
       const regional = inRegion(ctx, call.region);
       const shape = shapes.of(regional, catalogue, serviceRules, operation, input, scopeOf(call));
       for (const request of requestsOf(shape, regional, call, evaluation.tags)) {
-        const result = decide(evaluation, request);
+        const policy = serviceRules.resourcePolicy?.(regional, request.resource);
+        const result = policy ? evaluate({ ...evaluation, resourcePolicy: compiler.compile(policy, 'resource') }, request) : decide(evaluation, request);
         if (result.decision !== 'Allow') throw denial(protocol, denialMessage(caller.arn, request, result));
       }
     },
@@ -69,10 +71,11 @@ const decide = (evaluation: ReturnType<Principals['evaluationInput']>, request: 
 /** Root (and Wharf's own calls, which carry no principal type) is never refused by policy. */
 const isRoot = (caller: Caller) => caller.type === undefined || caller.type === 'root';
 
-/** The denial in the form of the service's protocol: JSON services answer 400, query services 403, EC2 its own code. */
+/** The denial in the form of the service's protocol: JSON services answer 400, query services and S3 403, EC2 its own code. */
 function denial(protocol: string, message: string): AwsError {
   switch (protocol) {
     case 'query':
+    case 'rest-xml':
       return new AccessDenied(message);
     case 'ec2':
       return new UnauthorizedOperation(`You are not authorized to perform this operation. ${message}`);

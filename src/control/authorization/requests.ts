@@ -36,8 +36,10 @@ export function requestsFor(
 export const scopeOf = (call: CallContext): ArnScope => ({ partition: 'aws', region: call.region, accountId: call.caller.accountId });
 
 export function shapeOf(ctx: ControlContext, catalogue: ServiceCatalogue, rules: ServiceRules, operation: string, input: unknown, scope: ArnScope): CallShape {
-  const spec = catalogue.action(operation);
-  const resources = resourcesOf(spec, input, scope, rules.variables?.(ctx, operation, input)).map((resource) => {
+  const named = rules.actionOf?.(ctx, operation, input);
+  const spec = catalogue.action(named ? named.action.slice(named.action.indexOf(':') + 1) : operation);
+  const found = named ? named.resources.map((arn) => ({ arn })) : resourcesOf(spec, input, scope, rules.variables?.(ctx, operation, input));
+  const resources = found.map((resource) => {
     const keys: ConditionContext = { ...rules.conditionKeys?.(ctx, spec, resource, input) };
     if (resource.arn !== '*') addResourceTags(ctx, rules, catalogue.prefix, resource.arn, keys);
     return { arn: resource.arn, keys };
@@ -45,7 +47,7 @@ export function shapeOf(ctx: ControlContext, catalogue: ServiceCatalogue, rules:
   const tags: ConditionContext = {};
   addRequestTags(input, tags);
   return {
-    action: spec?.action ?? `${catalogue.prefix}:${operation}`,
+    action: named?.action ?? spec?.action ?? `${catalogue.prefix}:${operation}`,
     resources,
     requestTags: Object.keys(tags).length > 0 ? tags : undefined,
     implied: rules.implied?.(ctx, operation, input) ?? [],

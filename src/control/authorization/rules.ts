@@ -30,4 +30,12 @@ export interface ServiceRules {
   conditionKeys?(ctx: ControlContext, spec: ActionSpec | undefined, resource: Resource, input: any): ConditionContext;
   /** Further actions the call implies. */
   implied?(ctx: ControlContext, operation: string, input: any): ImpliedAction[];
+  /**
+   * For a service whose operations are not its actions (S3: HeadObject is s3:GetObject, ListObjectsV2 is
+   * s3:ListBucket, each on an ARN the input names by parts): the action and the resources, instead of the
+   * generic rule's; undefined leaves the call to it.
+   */
+  actionOf?(ctx: ControlContext, operation: string, input: any): { action: string; resources: string[] } | undefined;
+  /** The resource-based policy (JSON text) of a resource, when the service has them (S3's bucket policies). */
+  resourcePolicy?(ctx: ControlContext, arn: string): string | undefined;
 }

@@ -5,10 +5,10 @@
 // shares its source's file through a hard link: removing either leaves the other's bytes.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, createReadStream, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Readable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import Database from 'better-sqlite3';
 import type { MultipartUpload, ObjectStore, ObjectVersion, StagedBody, Tag, UploadedPart } from '../../core/s3.js';
 
@@ -117,6 +117,17 @@ const toPart = (row: PartRow): UploadedPart => ({
 // Bodies are read and written in large slices: 64 KiB (node's default) costs a system call per slice.
 const IO_CHUNK = 1024 * 1024;
 
+/**
+ * Appends to an open file, which stays open (to be fsync'd): fs.WriteStream with autoClose off never tells
+ * a pipeline it has finished. Buffered chunks go down in one writev.
+ */
+const fileWriter = (file: FileHandle) =>
+  new Writable({
+    highWaterMark: IO_CHUNK,
+    write: (chunk: Buffer, _encoding, callback) => void file.write(chunk).then(() => callback(), callback),
+    writev: (chunks, callback) => void file.writev(chunks.map(({ chunk }) => chunk as Buffer)).then(() => callback(), callback),
+  });
+
 export class FileObjectStore implements ObjectStore {
   private readonly db: Database.Database;
   private readonly bodies: string;
@@ -187,7 +198,7 @@ export class FileObjectStore implements ObjectStore {
     let size = 0;
     try {
       body.on('data', (chunk: Buffer) => (size += chunk.length));
-      await pipeline(body, file.createWriteStream({ autoClose: false, highWaterMark: IO_CHUNK }));
+      await pipeline(body, fileWriter(file));
       // Durable before the version that names it commits, as a PutObject is on AWS when it answers.
       await file.sync();
     } catch (error) {
@@ -219,12 +230,10 @@ export class FileObjectStore implements ObjectStore {
     const file = await open(path, 'wx', 0o600);
     let size = 0;
     try {
-      const out = file.createWriteStream({ autoClose: false, highWaterMark: IO_CHUNK });
       for (const part of parts) {
-        await pipeline(this.open(part.body), out, { end: false });
+        await pipeline(this.open(part.body), fileWriter(file));
         size += part.size;
       }
-      await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
       await file.sync();
     } catch (error) {
       await file.close().catch(() => undefined);
