@@ -6,7 +6,7 @@
 import { wallClockToUtc } from './app-autoscaling-schedule.js';
 import { arn, type Partition } from './arn.js';
 import { ValidationException } from './errors.js';
-import type { EventsTag } from './events.js';
+import type { EcsParameters, EventsTag } from './events.js';
 import { parseSchedule } from './events-schedule.js';
 
 export const DEFAULT_SCHEDULE_GROUP = 'default';
@@ -24,22 +24,7 @@ export interface ScheduleGroupRecord {
 }
 
 /** Scheduler's EcsParameters: EventBridge's, but Tags are a list of maps. */
-export interface SchedulerEcsParameters {
-  TaskDefinitionArn: string;
-  TaskCount?: number;
-  LaunchType?: 'EC2' | 'FARGATE' | 'EXTERNAL';
-  NetworkConfiguration?: { awsvpcConfiguration?: { Subnets: string[]; SecurityGroups?: string[]; AssignPublicIp?: 'ENABLED' | 'DISABLED' } };
-  PlatformVersion?: string;
-  Group?: string;
-  CapacityProviderStrategy?: { capacityProvider: string; weight?: number; base?: number }[];
-  EnableECSManagedTags?: boolean;
-  EnableExecuteCommand?: boolean;
-  PlacementConstraints?: { type?: string; expression?: string }[];
-  PlacementStrategy?: { type?: string; field?: string }[];
-  PropagateTags?: 'TASK_DEFINITION';
-  ReferenceId?: string;
-  Tags?: Record<string, string>[];
-}
+export type SchedulerEcsParameters = Omit<EcsParameters, 'Tags'> & { Tags?: Record<string, string>[] };
 
 export interface SchedulerTarget {
   Arn: string;
