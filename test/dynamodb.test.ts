@@ -30,6 +30,7 @@ import {
   UpdateTimeToLiveCommand,
   type AttributeValue,
 } from '@aws-sdk/client-dynamodb';
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, PutUserPolicyCommand } from '@aws-sdk/client-iam';
 import { eventually, startWharf, type WharfProcess } from './wharf-process.js';
 
 const run = promisify(execFile);
@@ -319,6 +320,32 @@ test('answers carry x-amz-crc32 of their body, as DynamoDB sends it', async () =
   await client.send(new ListTablesCommand({})).catch(() => undefined);
   client.destroy();
   assert.equal(seen[0]?.header, String(crc32(seen[0]!.body!)));
+});
+
+test('IAM policies govern items per table, batches and transactions included', async () => {
+  const iam = new IAMClient({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
+  await iam.send(new CreateUserCommand({ UserName: 'orders-writer' }));
+  const ordersArn = 'arn:aws:dynamodb:us-east-1:000000000000:table/orders';
+  await iam.send(
+    new PutUserPolicyCommand({
+      UserName: 'orders-writer',
+      PolicyName: 'orders',
+      PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:BatchWriteItem'], Resource: ordersArn }] }),
+    }),
+  );
+  const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'orders-writer' }));
+  iam.destroy();
+  const writer = new DynamoDBClient({ endpoint: wharf.endpoint, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: AccessKey!.AccessKeyId!, secretAccessKey: AccessKey!.SecretAccessKey! } });
+  try {
+    const item = { customer: S('iam'), order: N(1) };
+    await eventually(() => writer.send(new PutItemCommand({ TableName: 'orders', Item: item })).then(() => true, () => undefined), 'the new key to be usable');
+    await writer.send(new BatchWriteItemCommand({ RequestItems: { orders: [{ PutRequest: { Item: { ...item, order: N(2) } } }] } }));
+    await rejects(writer.send(new DeleteItemCommand({ TableName: 'orders', Key: item })), 'AccessDeniedException');
+    await rejects(writer.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: 'orders', Item: item } }, { Delete: { TableName: 'orders', Key: { ...item, order: N(2) } } }] })), 'AccessDeniedException');
+    assert.ok((await db.send(new GetItemCommand({ TableName: 'orders', Key: { ...item, order: N(2) } }))).Item, 'the refused transaction deleted nothing');
+  } finally {
+    writer.destroy();
+  }
 });
 
 test('items survive a restart', async () => {

@@ -1,5 +1,6 @@
 // Amazon DynamoDB on the gateway (awsJson 1.0): tables as records, items through the item store. DynamoDB
 // allows 15 minutes of clock skew, and answers constraint violations with ValidationException.
+import { dynamodbRules } from '../control/dynamodb/authorization.js';
 import { batchGetItem, batchWriteItem } from '../control/dynamodb/batch.js';
 import { createTable } from '../control/dynamodb/create-table.js';
 import { deleteTable } from '../control/dynamodb/delete-table.js';
@@ -49,5 +50,5 @@ export const dynamodb: ServiceModule = {
     },
   }),
   controllers: (ctx, signal) => [tableController(ctx, signal)],
-  authorization: { taggedKinds: ['dynamodbTable'] },
+  authorization: dynamodbRules,
 };
