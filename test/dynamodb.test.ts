@@ -170,6 +170,16 @@ test('bad items and expressions are refused, and nothing is written', async () =
   await rejects(db.send(new GetItemCommand({ TableName: 'orders', Key: { customer: S('bad') } })), 'ValidationException', /The provided key element does not match the schema/);
   await rejects(db.send(new GetItemCommand({ TableName: 'nope', Key: key })), 'ResourceNotFoundException', /Requested resource not found/);
   assert.equal((await db.send(new GetItemCommand({ TableName: 'orders', Key: key }))).Item, undefined);
+
+  // An update that would make the item too large is refused, alone or in a transaction, leaving it as it was.
+  await db.send(new PutItemCommand({ TableName: 'orders', Item: { ...key, note: S('x'.repeat(300 * 1024)) } }));
+  const grow = { TableName: 'orders', Key: key, UpdateExpression: 'SET more = :m', ExpressionAttributeValues: { ':m': S('y'.repeat(200 * 1024)) } };
+  await rejects(db.send(new UpdateItemCommand(grow)), 'ValidationException', /Item size has exceeded the maximum allowed size/);
+  const cancelled = (await rejects(db.send(new TransactWriteItemsCommand({ TransactItems: [{ Update: grow }] })), 'TransactionCanceledException')) as TransactionCanceledException;
+  assert.equal(cancelled.CancellationReasons?.[0]?.Code, 'ValidationError');
+  const { Item } = await db.send(new GetItemCommand({ TableName: 'orders', Key: key }));
+  assert.equal(Item?.more, undefined);
+  await db.send(new DeleteItemCommand({ TableName: 'orders', Key: key }));
 });
 
 test('query: key conditions in DynamoDB order, both directions, pages, filters, counts, indexes', async () => {
