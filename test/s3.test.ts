@@ -325,7 +325,7 @@ describe('IAM and bucket policies', () => {
 });
 
 describe('durability', () => {
-  it('objects outlive a restart; a bad chunk signature stores nothing', async () => {
+  it('objects outlive a restart; an interrupted upload stores nothing', async () => {
     await s3.send(new PutObjectCommand({ Bucket: 'alpha-bucket', Key: 'kept.txt', Body: 'still here' }));
     await wharf.restart();
     s3.destroy();
