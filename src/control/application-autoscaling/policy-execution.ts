@@ -1,13 +1,14 @@
 // A scaling policy invoked by its alarm: the metric's value (its latest periods, as the alarm watches it),
 // the policy's proposal (target tracking: capacity for the metric to meet its target; step scaling: the step
 // the breach falls in), the decision (cooldowns, suspension, bounds) and, when it scales, the change.
-import type { ScalingPolicyRecord } from '../../core/app-autoscaling.js';
+import type { ScalableTargetRecord, ScalingPolicyRecord } from '../../core/app-autoscaling.js';
 import { activityText, targetKey } from '../../core/app-autoscaling.js';
 import { adjustedCapacity, aggregate, decide, matchingStep, recordScaling, targetTrackingCapacity, type Proposal } from '../../core/app-autoscaling-decisions.js';
 import type { MetricAlarmRecord, StandardUnit } from '../../core/cloudwatch.js';
 import type { ControlContext } from '../context.js';
 import { setCapacity } from './scaling.js';
-import { serviceOf } from './targets.js';
+import { isHighAlarm } from './target-tracking-alarms.js';
+import { policiesByTarget, serviceOf } from './targets.js';
 
 /** ECS's default cooldowns, in seconds, for either kind of policy. */
 const DEFAULT_COOLDOWN = 300;
@@ -37,11 +38,37 @@ export async function executePolicy(ctx: ControlContext, policy: ScalingPolicyRe
     ctx.log.debug('scaling policy held', { policyArn: policy.PolicyARN, alarm: alarm.AlarmName, why: decision.why });
     return;
   }
+  const capacity = decision.direction === 'in' && policy.TargetTrackingScalingPolicyConfiguration ? await agreedScaleIn(ctx, policy, target, current, decision.capacity) : decision.capacity;
+  if (capacity === undefined) {
+    ctx.log.debug('scaling policy held', { policyArn: policy.PolicyARN, alarm: alarm.AlarmName, why: 'another target tracking policy' });
+    return;
+  }
   await setCapacity(ctx, target, {
-    capacity: decision.capacity,
+    capacity,
     cause: activityText.alarmCause(alarm.AlarmName, policy.PolicyName!),
-    history: recordScaling(target.history, decision, current, proposal, now),
+    history: recordScaling(target.history, { ...decision, capacity }, current, proposal, now),
   });
+}
+
+/**
+ * A target-tracking scale-in with the target's other target-tracking policies (those that may scale in): AWS
+ * scales in only when all of them are ready to (their AlarmLow in ALARM), and to the largest capacity any
+ * of them asks for. Undefined when one of them holds it.
+ */
+async function agreedScaleIn(ctx: ControlContext, policy: ScalingPolicyRecord, target: ScalableTargetRecord, current: number, capacity: number): Promise<number | undefined> {
+  const others = ctx.state
+    .where(policiesByTarget, targetKey(target))
+    .filter((p) => p.PolicyARN !== policy.PolicyARN && p.TargetTrackingScalingPolicyConfiguration && !p.TargetTrackingScalingPolicyConfiguration.DisableScaleIn);
+  let agreed = capacity;
+  for (const other of others) {
+    const low = other.Alarms.filter((a) => !isHighAlarm(a.AlarmName)).map((a) => ctx.state.get('metricAlarm', a.AlarmName))[0];
+    if (low?.StateValue !== 'ALARM') return undefined;
+    const values = await alarmValues(ctx, low);
+    const asked = values.length ? proposalOf(other, low, values)?.capacity(current) : undefined;
+    if (asked === undefined || asked >= current) return undefined;
+    agreed = Math.max(agreed, Math.min(target.MaxCapacity, Math.max(target.MinCapacity, asked)));
+  }
+  return agreed;
 }
 
 function proposalOf(policy: ScalingPolicyRecord, alarm: MetricAlarmRecord, values: number[]): Proposal | undefined {

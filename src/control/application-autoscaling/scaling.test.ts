@@ -28,6 +28,11 @@ afterEach(() => stop.abort());
 
 const desired = () => f.ctx.state.get('service', 'arn:aws:ecs:us-east-1:123456789012:service/default/web')!.desiredCount;
 
+/** Lets the controllers run what the last change triggered. */
+const settle = async () => {
+  for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
 async function until(check: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !check(); i++) await new Promise((resolve) => setImmediate(resolve));
   assert.ok(check(), 'condition not reached');
@@ -112,7 +117,7 @@ test('an alarm in ALARM runs its target-tracking policy; cooldowns hold; the low
   await until(() => describeScalingActivities(f.ctx, { ServiceNamespace: 'ecs' }).ScalingActivities[0]!.StatusCode === 'Successful');
   // Re-invoked a minute later, still in ALARM with the same breach: the cooldown counts the added task.
   f.advance(59_000);
-  await until(() => true);
+  await settle();
   assert.equal(desired(), 2);
   // A larger breach goes through within the cooldown (stopping at MaxCapacity).
   await alarmState(high!.AlarmName!, 'ALARM', [200]);
@@ -154,7 +159,7 @@ test('a scheduled action sets the bounds at its time and brings the service with
   await assert.rejects(putScheduledAction(f.ctx, { ...target, ScheduledActionName: 'bad', Schedule: 'cron(61 * * * ? *)', ScalableTargetAction: { MinCapacity: 1 } }), { name: 'ValidationException' });
   await putScheduledAction(f.ctx, { ...target, ScheduledActionName: 'morning', Schedule: 'at(2026-01-01T00:05:00)', ScalableTargetAction: { MinCapacity: 3, MaxCapacity: 6 } });
   void runScheduledActions(f.ctx, stop.signal);
-  await until(() => true);
+  await settle();
   assert.equal(desired(), 1);
   f.advance(5 * 60_000);
   await until(() => desired() === 3);
@@ -163,4 +168,23 @@ test('a scheduled action sets the bounds at its time and brings the service with
   assert.ok(activities.some((a) => a.Cause === 'minimum capacity was set to 3'));
   await deregisterScalableTarget(f.ctx, target);
   assert.equal(describeScalableTargets(f.ctx, { ServiceNamespace: 'ecs' }).ScalableTargets.length, 0);
+});
+
+test('with two target-tracking policies, scale-in waits for both and goes to the larger capacity', async () => {
+  await registerScalableTarget(f.ctx, { ...target, MinCapacity: 1, MaxCapacity: 10 });
+  const put = (PolicyName: string, type: 'ECSServiceAverageCPUUtilization' | 'ECSServiceAverageMemoryUtilization') =>
+    putScalingPolicy(f.ctx, { ...target, PolicyName, PolicyType: 'TargetTrackingScaling', TargetTrackingScalingPolicyConfiguration: { TargetValue: 50, ScaleInCooldown: 0, ScaleOutCooldown: 0, PredefinedMetricSpecification: { PredefinedMetricType: type } } });
+  const cpu = (await put('cpu', 'ECSServiceAverageCPUUtilization')).Alarms!;
+  const memory = (await put('memory', 'ECSServiceAverageMemoryUtilization')).Alarms!;
+  void runAlarmActions(f.ctx, stop.signal);
+  await alarmState(cpu[0]!.AlarmName!, 'ALARM', [300]);
+  await until(() => desired() === 6);
+  await alarmState(cpu[0]!.AlarmName!, 'OK', [40]);
+  // CPU wants 1 task, but memory is not low: nothing happens.
+  await alarmState(cpu[1]!.AlarmName!, 'ALARM', [5]);
+  await settle();
+  assert.equal(desired(), 6);
+  // Memory low too, asking for ceil(6 × 20 / 50) = 3: the larger of the two.
+  await alarmState(memory[1]!.AlarmName!, 'ALARM', [20]);
+  await until(() => desired() === 3);
 });

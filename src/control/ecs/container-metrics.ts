@@ -1,5 +1,5 @@
 // Container metrics, control-plane side: the stats agents send over the channel (the latest per container)
-// published to CloudWatch as each report arrives (agents sample every 10 s), as ECS publishes them:
+// published to CloudWatch a second after reports arrive (agents sample every 10 s), as ECS publishes them:
 // - AWS/ECS CPUUtilization and MemoryUtilization per ClusterName+ServiceName (used by the service's tasks
 //   / reserved by them × 100; Minimum and Maximum are those of single tasks), and per ClusterName with
 //   CPUReservation and MemoryReservation (over what the cluster's container instances registered);
@@ -18,6 +18,8 @@ import type { State } from '../state.js';
 import { tasksByCluster } from './indexes.js';
 
 export const DEFAULT_PUBLISH_INTERVAL_MS = 10_000;
+/** Reports are gathered this long before a round publishes them. */
+const PUBLISH_DELAY_MS = 1_000;
 const MIB = 1024 * 1024;
 
 /** A container's latest sample and the one before it (rates are taken between them). */
@@ -42,7 +44,7 @@ interface TaskUse {
 export class ContainerMetrics {
   /** By task ARN, then container name. */
   private readonly samples = new Map<string, Map<string, Sampled>>();
-  /** Reports that arrive together are published together. */
+  /** The round that will publish the reports gathered so far. */
   private publishing?: Promise<void>;
 
   constructor(
@@ -60,7 +62,8 @@ export class ContainerMetrics {
       const before = containers.get(s.containerName);
       containers.set(s.containerName, { host: containerInstanceArn, latest: s, ...(before && { previous: before.latest }) });
     }
-    this.publishing ??= new Promise<void>((resolve) => setImmediate(resolve))
+    // At most one round a second, however many agents report: a round reads every running task.
+    this.publishing ??= new Promise<void>((resolve) => setTimeout(resolve, PUBLISH_DELAY_MS))
       .then(() => {
         this.publishing = undefined;
         return this.publish();
