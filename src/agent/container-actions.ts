@@ -2,6 +2,7 @@
 // task's volumes and host resources first), stop it. Each ends by updating the container's record; a
 // failure marks the container STOPPED with ECS's reason (CannotPullContainerError, ...).
 import { randomBytes } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TaskAssignment } from '../core/agent-protocol.js';
 import type { Logger } from '../core/ports.js';
@@ -206,6 +207,10 @@ export class ContainerActions {
     task.volumes ??= (async () => {
       for (const volume of volumes) {
         if (volume.kind === 'unsupported') throw new Error(volume.reason);
+        // Bound on another host, Docker would make an empty directory there: the data would silently diverge.
+        if (volume.kind === 'bind' && volume.onServerHost && !(await stat(volume.sourcePath).catch(() => undefined))?.isDirectory()) {
+          throw new Error(`failed to invoke EFS utils commands to set up EFS volumes: volume ${volume.name}: the file system is not on this container instance's host (across hosts EFS needs NFS: docs/efs.md)`);
+        }
         if (volume.kind !== 'volume') continue;
         if (volume.scope === 'shared' && (await this.runtime.hasVolume(volume.spec.name))) continue;
         if (volume.scope === 'shared' && !volume.autoprovision) {

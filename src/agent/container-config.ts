@@ -69,7 +69,7 @@ export function containerDependencies(def: ContainerDefinition): { containerName
 
 /** A task definition volume as the agent provides it. */
 export type TaskVolume =
-  | { name: string; kind: 'bind'; sourcePath: string; posixUser?: PosixIdentity; readOnly?: boolean }
+  | { name: string; kind: 'bind'; sourcePath: string; posixUser?: PosixIdentity; readOnly?: boolean; onServerHost?: boolean }
   | { name: string; kind: 'volume'; scope: 'task' | 'shared'; autoprovision: boolean; spec: VolumeSpec }
   | { name: string; kind: 'unsupported'; reason: string };
 
@@ -105,11 +105,13 @@ export type PosixIdentity = NonNullable<EfsVolumeMount['posixUser']>;
 
 /**
  * An EFS volume on one host: a bind of the directory the control plane resolved (the access point's root
- * directory, so nothing above it is reachable), carrying the access point's POSIX user.
+ * directory, so nothing above it is reachable), carrying the access point's POSIX user. The directory is on
+ * the server's host: an agent elsewhere does not find it and refuses the task.
  */
 function efsVolume(name: string, mount: EfsVolumeMount | undefined): TaskVolume {
   if (!mount?.hostPath) return { name, kind: 'unsupported', reason: mount?.error ?? `volume ${name}: the EFS file system was not resolved` };
-  return { name, kind: 'bind', sourcePath: mount.hostPath, ...(mount.posixUser && { posixUser: mount.posixUser }), ...(mount.readOnly && { readOnly: true }) };
+  const { hostPath: sourcePath, posixUser, readOnly } = mount;
+  return { name, kind: 'bind', sourcePath, onServerHost: true, ...(posixUser && { posixUser }), ...(readOnly && { readOnly }) };
 }
 
 /**
