@@ -128,6 +128,16 @@ describe('HaproxyDataPlane', { skip: !hasHaproxy && 'haproxy is not installed' }
     assert.deepEqual([...bodies].sort(), ['a', 'b']);
   });
 
+  it('counts what each listener and target group carried (CloudWatch metrics read these)', async () => {
+    const before = await plane.traffic();
+    for (let i = 0; i < 4; i++) await get(listenerPort);
+    await get(listenerPort, '/fixed');
+    const after = await plane.traffic();
+    assert.equal(after.frontends.get('l1')!.requests - before.frontends.get('l1')!.requests, 5);
+    assert.equal(after.backends.get('tg1')!.requests - before.backends.get('tg1')!.requests, 4);
+    assert.equal(after.backends.get('tg1')!.responses['2xx'] - before.backends.get('tg1')!.responses['2xx'], 4);
+  });
+
   it('takes a target that fails its checks out of rotation, with the code as the reason', async () => {
     bHealthy = false;
     const observed = await until('target b unhealthy', async () => {
