@@ -228,9 +228,13 @@ class ContainerFollower {
       try {
         this.resume = this.read && { ...this.read, seen: 0 };
         const lines = await this.o.runtime.containerLogs(this.o.runtimeId, this.read?.timeNanos, this.o.signal);
-        for await (const line of lines) {
-          await this.take(line);
+        for await (const batch of lines) {
+          for (const line of batch) this.take(line);
           attempt = 0;
+          // Blocking mode: the engine's log holds what waits past the read-ahead.
+          while (this.o.config.mode === 'blocking' && this.queuedBytes > BLOCKING_READ_AHEAD_BYTES && !this.o.signal.aborted) {
+            await new Promise<void>((resolve) => (this.drained = resolve));
+          }
         }
         if (this.o.signal.aborted) return;
         // The stream also ends when the engine restarts: only a container that has stopped is done.
@@ -248,7 +252,7 @@ class ContainerFollower {
     this.wake?.();
   }
 
-  private async take(line: ContainerLogLine): Promise<void> {
+  private take(line: ContainerLogLine): void {
     // Reading again from `since` (inclusive): the first `rank` lines of the last time read were taken already.
     const resume = this.resume;
     if (resume) {
@@ -270,11 +274,6 @@ class ContainerFollower {
     this.closePending();
     if (multiline) this.pending = { lines: [line.text], timeNanos: line.timeNanos, position, at: Date.now() };
     else this.enqueue(line.text, line.timeNanos, position);
-    if (this.o.config.mode === 'blocking') {
-      while (this.queuedBytes > BLOCKING_READ_AHEAD_BYTES && !this.o.signal.aborted) {
-        await new Promise<void>((resolve) => (this.drained = resolve));
-      }
-    }
   }
 
   private closePending(): void {

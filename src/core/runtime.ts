@@ -238,11 +238,12 @@ export interface ContainerRuntime {
    */
   events(labels: Record<string, string>, signal: AbortSignal): Promise<AsyncIterable<RuntimeEvent>>;
   /**
-   * What the container wrote to stdout and stderr, line by line in the order the engine logged it, from
-   * `sinceNanos` (inclusive) on; the iterable ends once the container has stopped and all of it was read,
-   * or when `signal` aborts. RuntimeError `ContainerNotFound` when it does not exist.
+   * What the container wrote to stdout and stderr, in the order the engine logged it, from `sinceNanos`
+   * (inclusive) on, in batches of lines as the engine delivers them; the iterable ends once the container has
+   * stopped and all of it was read, or when `signal` aborts. RuntimeError `ContainerNotFound` when it does
+   * not exist.
    */
-  containerLogs(id: string, sinceNanos: bigint | undefined, signal: AbortSignal): Promise<AsyncIterable<ContainerLogLine>>;
+  containerLogs(id: string, sinceNanos: bigint | undefined, signal: AbortSignal): Promise<AsyncIterable<ContainerLogLine[]>>;
 }
 
 /** One line of a container's output, as the engine logged it. */

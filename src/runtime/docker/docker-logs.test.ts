@@ -13,7 +13,7 @@ const frame = (stream: 1 | 2, text: string) => {
 
 async function collect(chunks: Buffer[], tty = false) {
   const lines = [];
-  for await (const line of logLines((async function* () { yield* chunks; })(), tty)) lines.push(line);
+  for await (const batch of logLines((async function* () { yield* chunks; })(), tty)) lines.push(...batch);
   return lines;
 }
 

@@ -393,7 +393,7 @@ export class DockerRuntime implements ContainerRuntime {
     return readEvents(stream, signal);
   }
 
-  async containerLogs(id: string, sinceNanos: bigint | undefined, signal: AbortSignal): Promise<AsyncIterable<ContainerLogLine>> {
+  async containerLogs(id: string, sinceNanos: bigint | undefined, signal: AbortSignal): Promise<AsyncIterable<ContainerLogLine[]>> {
     const container = this.docker.getContainer(id);
     const { Config } = await call('ContainerNotFound', () => container.inspect());
     const stream = (await call('ContainerNotFound', () =>

@@ -183,7 +183,7 @@ export class HollowRuntime implements ContainerRuntime {
   }
 
   /** A hollow container writes nothing: its output is empty, and ends once it stops. */
-  async containerLogs(id: string, _since: bigint | undefined, signal: AbortSignal): Promise<AsyncIterable<ContainerLogLine>> {
+  async containerLogs(id: string, _since: bigint | undefined, signal: AbortSignal): Promise<AsyncIterable<ContainerLogLine[]>> {
     this.container(id);
     const stopped = new Promise<void>((resolve) => {
       const done = () => {
