@@ -28,6 +28,8 @@ test('AWS/ECS service and cluster utilization from agents stats, and Container I
   const stat = (taskArn: string, cpuUnits: number, mib: number) => ({ taskArn, containerName: 'web', timestamp: at, cpuUnits, memoryBytes: mib * 1024 * 1024, networkRxBytes: 0, networkTxBytes: 0, storageReadBytes: 0, storageWriteBytes: 0 });
   metrics.record(instanceArn, [stat(tasks[0]!, 512, 128), stat(tasks[1]!, 0, 256)]);
   metrics.record('arn:aws:ecs:us-east-1:123456789012:container-instance/default/other', [stat(tasks[0]!, 9999, 9999)]); // not its task: ignored
+  metrics.record(instanceArn, 'not a list');
+  metrics.record(instanceArn, [{ ...stat(tasks[1]!, 0, 1), cpuUnits: Number.NaN }, null]); // malformed: ignored
   await metrics.publish();
   const find = (samples: MetricSample[], ns: string, name: string, dims: number) => samples.find((s) => s.metric.Namespace === ns && s.metric.MetricName === name && s.metric.Dimensions.length === dims)!;
   const first = put.at(-1)!;

@@ -53,8 +53,9 @@ export class ContainerMetrics {
   ) {}
 
   /** Keeps an agent's samples of the tasks on its own instance (an agent speaks for nothing else). */
-  record(containerInstanceArn: string, stats: readonly ContainerStats[]): void {
-    for (const s of stats) {
+  record(containerInstanceArn: string, stats: unknown): void {
+    if (!Array.isArray(stats)) return;
+    for (const s of stats.filter(wellFormed)) {
       const task = this.ctx.state.get('task', s.taskArn);
       if (!task || taskHost(task) !== containerInstanceArn) continue;
       let containers = this.samples.get(s.taskArn);
@@ -93,6 +94,20 @@ export class ContainerMetrics {
     const samples = [...this.ctx.state.all('cluster')].flatMap((cluster) => clusterMetrics(this.ctx.state, cluster, (arn) => this.samples.get(arn), now));
     if (samples.length) await this.ctx.metrics.put(this.ctx.partition, samples);
   }
+}
+
+/** A sample as the agent protocol has it: names as strings, figures as finite non-negative numbers, a time. */
+function wellFormed(s: unknown): s is ContainerStats {
+  if (typeof s !== 'object' || s === null) return false;
+  const c = s as Record<string, unknown>;
+  const figure = (k: string) => typeof c[k] === 'number' && Number.isFinite(c[k]) && (c[k] as number) >= 0;
+  return (
+    typeof c.taskArn === 'string' &&
+    typeof c.containerName === 'string' &&
+    typeof c.timestamp === 'string' &&
+    !Number.isNaN(Date.parse(c.timestamp)) &&
+    ['cpuUnits', 'memoryBytes', 'networkRxBytes', 'networkTxBytes', 'storageReadBytes', 'storageWriteBytes'].every(figure)
+  );
 }
 
 /** A task's figures from its containers' samples; undefined when none has reported. */
