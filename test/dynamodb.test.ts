@@ -293,6 +293,27 @@ test('GSI added by UpdateTable is backfilled; TTL deletes expired items', async 
   }, 'the expired item to be deleted');
 });
 
+test('UpdateTable: billing mode, index removal, deletion protection', async () => {
+  await rejects(db.send(new UpdateTableCommand({ TableName: 'orders', BillingMode: 'PROVISIONED', ProvisionedThroughput: { ReadCapacityUnits: 7, WriteCapacityUnits: 3 } })), 'ValidationException', /ProvisionedThroughput must be specified for index: byStatus/);
+  const { TableDescription } = await db.send(
+    new UpdateTableCommand({
+      TableName: 'orders',
+      BillingMode: 'PROVISIONED',
+      ProvisionedThroughput: { ReadCapacityUnits: 7, WriteCapacityUnits: 3 },
+      GlobalSecondaryIndexUpdates: [{ Delete: { IndexName: 'byRegion' } }, { Update: { IndexName: 'byStatus', ProvisionedThroughput: { ReadCapacityUnits: 1, WriteCapacityUnits: 1 } } }],
+      DeletionProtectionEnabled: true,
+    }),
+  );
+  assert.equal(TableDescription?.TableStatus, 'UPDATING');
+  const { Table } = await db.send(new DescribeTableCommand({ TableName: 'orders' }));
+  assert.equal(Table?.BillingModeSummary?.BillingMode, 'PROVISIONED');
+  assert.equal(Table?.ProvisionedThroughput?.ReadCapacityUnits, 7);
+  assert.deepEqual(Table?.GlobalSecondaryIndexes?.map((g) => g.IndexName), ['byStatus']);
+  await rejects(db.send(new QueryCommand({ TableName: 'orders', IndexName: 'byRegion', KeyConditionExpression: '#r = :eu', ExpressionAttributeNames: { '#r': 'region' }, ExpressionAttributeValues: { ':eu': S('eu') } })), 'ValidationException', /does not have the specified index: byRegion/);
+  await rejects(db.send(new DeleteTableCommand({ TableName: 'orders' })), 'ValidationException', /protected against manual deletion/);
+  await db.send(new UpdateTableCommand({ TableName: 'orders', DeletionProtectionEnabled: false }));
+});
+
 test('boto3 and the resource layer work unchanged', async () => {
   const script = `
 import boto3, os

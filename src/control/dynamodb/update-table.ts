@@ -28,7 +28,7 @@ const invalid = (why: string) => new ValidationException(`One or more parameter 
 
 export async function updateTable(ctx: ControlContext, input: UpdateTableInput) {
   const updates = input.GlobalSecondaryIndexUpdates ?? [];
-  if (updates.length > 1 && updates.some((u) => u.Create || u.Delete))
+  if (updates.filter((u) => u.Create || u.Delete).length > 1)
     throw new LimitExceededException('Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table');
   checkStream(input.StreamSpecification);
   const { before, after, deleted } = await ctx.state.mutate((tx) => {
