@@ -9,6 +9,7 @@ import { fargateStartBenchmark } from './fargate-start.js';
 import { floodBenchmark } from './flood.js';
 import { LB_TOOLS, lbBenchmark } from './lb.js';
 import { LOGS_TOOLS, logsBenchmark } from './logs.js';
+import { cloudwatchBenchmark } from './cloudwatch.js';
 import { memoryBenchmark } from './memory.js';
 import { placementBenchmark } from './placement.js';
 import { registryBenchmark } from './registry.js';
@@ -38,6 +39,7 @@ const all: Record<string, () => Promise<unknown>> = {
   'event-patterns': eventPatternsBenchmark,
   autoscaling: autoscalingBenchmark,
   logs: logsBenchmark,
+  cloudwatch: cloudwatchBenchmark,
   dynamodb: () => import('./dynamodb.js').then((m) => m.dynamodbBenchmark()),
   s3: s3Benchmark,
 };

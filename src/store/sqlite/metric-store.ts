@@ -19,6 +19,8 @@ import {
   type MetricStore,
   type PeriodAggregate,
   type StandardUnit,
+  type StatisticSet,
+  type ValueHistogram,
 } from '../../core/cloudwatch.js';
 import { decodeHistogram, encodeHistogram, mergeHistograms, mergeStatistics } from '../../core/cloudwatch-statistics.js';
 
@@ -150,16 +152,30 @@ export class SqliteMetricStore implements MetricStore {
   }
 
   private putAll(partition: Partition, samples: MetricSample[]): void {
+    // Samples of one call that fall in the same row (a metric's minute, or second) merge here first: one
+    // upsert per row instead of one per sample.
+    const rows = new Map<string, { id: number; ts: number; res: number; statistics: StatisticSet; unit: string | null; values: ValueHistogram | undefined }>();
     const touched = new Map<number, number>();
     for (const sample of samples) {
       const seconds = Math.floor(sample.timestamp.getTime() / 1000);
       const ts = sample.storageResolution === 1 ? seconds : seconds - (seconds % 60);
       const id = this.seriesId(partition, sample.metric, ts);
       touched.set(id, Math.max(touched.get(id) ?? 0, ts));
-      const { SampleCount, Sum, Minimum, Maximum } = sample.statistics;
+      const { statistics } = sample;
       // A statistic set whose samples are all one value still has known values (its percentiles too).
-      const values = sample.values ?? (Minimum === Maximum ? [[Minimum, SampleCount] as [number, number]] : undefined);
-      this.statements.upsertSample.run(id, ts, sample.storageResolution, SampleCount, Sum, Minimum, Maximum, sample.unit ?? null, values ? encodeHistogram(values) : null);
+      const values = sample.values ?? (statistics.Minimum === statistics.Maximum ? [[statistics.Minimum, statistics.SampleCount] as [number, number]] : undefined);
+      const key = `${id}:${ts}:${sample.storageResolution}`;
+      const row = rows.get(key);
+      if (!row) {
+        rows.set(key, { id, ts, res: sample.storageResolution, statistics, unit: sample.unit ?? null, values });
+        continue;
+      }
+      row.statistics = mergeStatistics(row.statistics, statistics);
+      row.values = row.values && values && mergeHistograms(row.values, values);
+      row.unit = sample.unit ?? row.unit;
+    }
+    for (const { id, ts, res, statistics: s, unit, values } of rows.values()) {
+      this.statements.upsertSample.run(id, ts, res, s.SampleCount, s.Sum, s.Minimum, s.Maximum, unit, values ? encodeHistogram(values) : null);
     }
     for (const [id, ts] of touched) this.statements.touchSeries.run(ts, id);
   }
