@@ -419,6 +419,13 @@ describe('after the tasks', () => {
     } finally {
       db.close();
     }
+    // `wharf cost` prices it as AWS bills it: a minute of 0.25 vCPU and 0.5 GB at us-east-1's Fargate prices.
+    const report = JSON.parse(execFileSync(process.execPath, [WHARF_BIN, 'cost', '--by', 'family', '--json', '--data-dir', wharf.dataDir]).toString());
+    const hog = report.lines.find((l: { key: string }) => l.key === 'hog');
+    assert.equal(hog.tasks, 1);
+    assert.equal(hog.cost.toFixed(8), ((0.25 * 0.04048 + 0.5 * 0.004445) / 60).toFixed(8));
+    assert.equal(typeof report.onEc2.instanceType, 'string');
+    assert.match(execFileSync(process.execPath, [WHARF_BIN, 'cost', '--data-dir', wharf.dataDir]).toString(), /^total \d+\.\d{4} USD$/m);
   });
 
   test('nothing is left once the tasks have stopped: no pause container, network, firewall chain or interface', async () => {

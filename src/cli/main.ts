@@ -1,6 +1,7 @@
 // `wharf <verb>`: one file per verb; this only dispatches.
 import { agentCommand } from './agent.js';
 import { envCommand } from './env.js';
+import { costCommand } from './cost.js';
 import { hollowCommand } from './hollow.js';
 import { spotInterruptCommand } from './spot-interrupt.js';
 import { upCommand } from './up.js';
@@ -12,6 +13,8 @@ commands:
           [--port 4566] [--host 127.0.0.1] [--data-dir ./.wharf] [--region us-east-1] [--auth sigv4|permissive]
   env     print export lines for the AWS CLI and SDKs  [--port] [--host] [--data-dir]
   agent   run a container-instance agent  --endpoint URL --cluster NAME [--data-dir DIR]
+  cost    what the region's Fargate tasks would have cost on AWS, and the same on EC2
+          [--from TIME] [--to TIME] [--by cluster|service|family|launchType] [--json] [--data-dir DIR]
   spot-interrupt  interrupt FARGATE_SPOT tasks now, as AWS does when it takes its capacity back
           [--cluster NAME] [--task ARN]... [--count N] [--data-dir DIR]
   hollow  run many simulated container instances (real agents, no containers), for measuring at scale
@@ -19,7 +22,7 @@ commands:
 `;
 
 const [verb, ...rest] = process.argv.slice(2);
-const verbs: Record<string, (argv: string[]) => unknown> = { up: upCommand, env: envCommand, agent: agentCommand, hollow: hollowCommand, 'spot-interrupt': spotInterruptCommand };
+const verbs: Record<string, (argv: string[]) => unknown> = { up: upCommand, env: envCommand, agent: agentCommand, hollow: hollowCommand, cost: costCommand, 'spot-interrupt': spotInterruptCommand };
 const command = verb ? verbs[verb] : undefined;
 if (!command) {
   process.stderr.write(USAGE);

@@ -41,6 +41,7 @@ import {
 } from './config.js';
 import { hostAdapters } from './host-adapters.js';
 import { joinLocalInstance, serveInstanceJoin } from './instance-join.js';
+import { loadPrices, serveCost } from './cost.js';
 import { serveSpotInterruptions } from './spot-interrupt.js';
 import type { ServerTls } from './tls.js';
 import { randomIds, systemClock } from './system.js';
@@ -78,6 +79,7 @@ export interface Server {
 export async function startServer(options: ServerOptions): Promise<Server> {
   const { log, region, auth } = options;
   const dataDir = dataDirPath(options.dataDir);
+  const prices = loadPrices();
   const accountId = configuredAccountId();
   const root = rootCredentials(dataDir);
   const rootArn = `arn:aws:iam::${accountId}:root`;
@@ -165,7 +167,9 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"reset"}');
       return true;
     }
-    if (await serveSpotInterruptions((r) => regions.ready(r), auth === 'sigv4' ? rootArn : undefined, req, res, authenticate)) return true;
+    const operator = auth === 'sigv4' ? rootArn : undefined;
+    if (await serveSpotInterruptions((r) => regions.ready(r), operator, req, res, authenticate)) return true;
+    if (await serveCost((r) => regions.ready(r), prices, operator, req, res, authenticate)) return true;
     return serveInstanceJoin(ctx, permit, req, res, authenticate);
   };
 

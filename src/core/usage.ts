@@ -9,6 +9,8 @@ export interface UsageRecord {
   launchType: 'FARGATE';
   /** FARGATE or FARGATE_SPOT when the task ran through a capacity provider. */
   capacityProviderName?: string;
+  /** Its task definition's family, for the cost reports (absent in records from before it was kept). */
+  family?: string;
   /** Its task group (`service:<name>` for a service's tasks), for the cost reports. */
   group?: string;
   startedBy?: string;
@@ -49,6 +51,7 @@ export function fargateUsage(task: TaskRecord): UsageRecord | undefined {
     clusterArn: task.clusterArn,
     launchType: 'FARGATE',
     ...(task.capacityProviderName !== undefined && { capacityProviderName: task.capacityProviderName }),
+    family: task.taskDefinitionArn.split('/').at(-1)!.split(':')[0]!,
     ...(task.group !== undefined && { group: task.group }),
     ...(task.startedBy !== undefined && { startedBy: task.startedBy }),
     cpuArchitecture: task.attributes?.find((a) => a.name === 'ecs.cpu-architecture')?.value ?? 'x86_64',
