@@ -97,11 +97,13 @@ function proposalOf(policy: ScalingPolicyRecord, alarm: MetricAlarmRecord, value
  */
 async function alarmValues(ctx: ControlContext, alarm: MetricAlarmRecord): Promise<number[]> {
   if (ctx.metrics && alarm.MetricName && alarm.Namespace && alarm.Period && alarm.Statistic) {
-    const end = ctx.clock.now();
+    // The alarm's evaluation range: its last complete periods, aligned as CloudWatch aligns them.
+    const periodMs = alarm.Period * 1000;
+    const end = Math.floor(ctx.clock.now().getTime() / periodMs) * periodMs;
     const periods = await ctx.metrics.read(ctx.partition, {
       metric: { Namespace: alarm.Namespace, MetricName: alarm.MetricName, Dimensions: alarm.Dimensions },
-      startTime: new Date(end.getTime() - alarm.Period * alarm.EvaluationPeriods * 1000),
-      endTime: end,
+      startTime: new Date(end - periodMs * alarm.EvaluationPeriods),
+      endTime: new Date(end),
       period: alarm.Period,
       ...(alarm.Unit && { unit: alarm.Unit as StandardUnit }),
     });
