@@ -117,7 +117,7 @@ export const ecs: ServiceModule = {
   }),
   authorization: ecsRules,
   controllers: (ctx, signal) => {
-    // Task state change events, kept for EventBridge (not yet delivered anywhere).
+    // Task state change events, kept for EventBridge's delivery (control/events) to read.
     recordTaskEvents(ctx, signal);
     const spot = ctx.spotInterruptionsPerHour ? [runSpotInterruptions(ctx, signal, ctx.spotInterruptionsPerHour)] : [];
     return [runRetention(ctx, signal), runServiceController(ctx, signal), runTaskSettlement(ctx, signal), ...spot];
