@@ -20,7 +20,9 @@ const ALLOWED: Record<string, string[]> = {
   runtime: ['core', 'runtime'],
   agent: ['core', 'agent'],
   lb: ['core', 'lb'],
-  cli: ['core', 'scheduler', 'control', 'protocol', 'api', 'store', 'runtime', 'agent', 'lb', 'cli'],
+  registry: ['core', 'registry'],
+  dns: ['core', 'dns'],
+  cli: ['core', 'scheduler', 'control', 'protocol', 'api', 'store', 'runtime', 'agent', 'lb', 'registry', 'dns', 'cli'],
 };
 const PURE = ['core', 'scheduler'];
 
