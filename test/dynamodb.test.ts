@@ -152,6 +152,17 @@ test('items: put, get, update with every action, delete, conditions and return v
   assert.equal((await db.send(new GetItemCommand({ TableName: 'orders', Key: key }))).Item, undefined);
 });
 
+test('legacy parameters: Expected, AttributeUpdates, KeyConditions, QueryFilter, AttributesToGet', async () => {
+  const key = { customer: S('legacy'), order: N(1) };
+  await db.send(new PutItemCommand({ TableName: 'orders', Item: { ...key, stock: N(5) }, Expected: { customer: { Exists: false } } }));
+  await rejects(db.send(new PutItemCommand({ TableName: 'orders', Item: key, Expected: { customer: { Exists: false } } })), 'ConditionalCheckFailedException');
+  await db.send(new UpdateItemCommand({ TableName: 'orders', Key: key, AttributeUpdates: { stock: { Action: 'ADD', Value: N(-2) }, note: { Action: 'PUT', Value: S('n') } }, Expected: { stock: { ComparisonOperator: 'GE', AttributeValueList: [N(2)] } } }));
+  const page = await db.send(new QueryCommand({ TableName: 'orders', KeyConditions: { customer: { ComparisonOperator: 'EQ', AttributeValueList: [S('legacy')] } }, QueryFilter: { stock: { ComparisonOperator: 'BETWEEN', AttributeValueList: [N(1), N(3)] } }, AttributesToGet: ['stock', 'note'] }));
+  assert.deepEqual(page.Items, [{ stock: N(3), note: S('n') }]);
+  await rejects(db.send(new PutItemCommand({ TableName: 'orders', Item: key, Expected: { stock: { Exists: false } }, ConditionExpression: 'attribute_exists(stock)' })), 'ValidationException', /Can not use both expression and non-expression parameters/);
+  await db.send(new DeleteItemCommand({ TableName: 'orders', Key: key }));
+});
+
 test('bad items and expressions are refused, and nothing is written', async () => {
   const key = { customer: S('bad'), order: N(1) };
   await rejects(db.send(new PutItemCommand({ TableName: 'orders', Item: { customer: S('bad') } })), 'ValidationException', /Missing the key order/);

@@ -3,6 +3,7 @@
 // operation, and by each item of a transaction or a batch.
 import { ValidationException } from '../../core/errors.js';
 import { checkValue, type AttributeValue } from '../../core/dynamodb/attribute-values.js';
+import { legacyCondition, legacyUpdate, mixed, type LegacyCondition } from './legacy.js';
 import { ExpressionContext, parseCondition, parseProjection, parseUpdate, type Condition, type Path, type UpdateActions } from '../../core/dynamodb/expressions.js';
 
 export interface ExpressionInput {
@@ -13,6 +14,11 @@ export interface ExpressionInput {
   KeyConditionExpression?: string;
   ExpressionAttributeNames?: Record<string, string>;
   ExpressionAttributeValues?: Record<string, AttributeValue>;
+  Expected?: Record<string, LegacyCondition>;
+  ConditionalOperator?: 'AND' | 'OR';
+  QueryFilter?: Record<string, LegacyCondition>;
+  ScanFilter?: Record<string, LegacyCondition>;
+  AttributeUpdates?: Record<string, { Action?: 'PUT' | 'DELETE' | 'ADD'; Value?: AttributeValue }>;
 }
 
 export interface ParsedExpressions {
@@ -44,7 +50,23 @@ export function parseExpressions(input: ExpressionInput, more?: (context: Expres
   };
   more?.(context);
   context.checkAllUsed();
-  return parsed;
+  return withLegacy(input, parsed);
+}
+
+/** The legacy parameters in the place of the expressions they stand for. */
+function withLegacy(input: ExpressionInput, parsed: ParsedExpressions): ParsedExpressions {
+  const filter = input.QueryFilter ?? input.ScanFilter;
+  if (input.Expected && input.ConditionExpression !== undefined) throw mixed('Expected', 'ConditionExpression');
+  if (filter && input.FilterExpression !== undefined) throw mixed(input.QueryFilter ? 'QueryFilter' : 'ScanFilter', 'FilterExpression');
+  if (input.AttributeUpdates && input.UpdateExpression !== undefined) throw mixed('AttributeUpdates', 'UpdateExpression');
+  const condition = input.Expected && legacyCondition(input.Expected, input.ConditionalOperator);
+  const legacyFilter = filter && legacyCondition(filter, input.ConditionalOperator);
+  return {
+    ...parsed,
+    ...(condition && { condition }),
+    ...(legacyFilter && { filter: legacyFilter }),
+    ...(input.AttributeUpdates && { update: legacyUpdate(input.AttributeUpdates) }),
+  };
 }
 
 function checkValues(values: Record<string, AttributeValue>): Record<string, AttributeValue> {
@@ -64,7 +86,7 @@ function checkValues(values: Record<string, AttributeValue>): Record<string, Att
 export function projectionOf(input: { AttributesToGet?: string[]; ProjectionExpression?: string }, parsed: ParsedExpressions): Path[] | undefined {
   if (input.AttributesToGet === undefined) return parsed.projection;
   if (input.ProjectionExpression !== undefined)
-    throw new ValidationException('Can not use both expression and non-expression parameters in the same request: Non-expression parameters: {AttributesToGet} Expression parameters: {ProjectionExpression}');
+    throw mixed('AttributesToGet', 'ProjectionExpression');
   if (new Set(input.AttributesToGet).size !== input.AttributesToGet.length) throw new ValidationException('One or more parameter values were invalid: Duplicate value in attribute name: ' + input.AttributesToGet.join(', '));
   return input.AttributesToGet.map((name) => [name]);
 }
