@@ -11,14 +11,8 @@ import { eventually } from './wharf-process.js';
 
 const run = randomBytes(3).toString('hex');
 let w: EcrWorld;
-
-before(async () => {
-  w = await ecrWorld();
-});
-
-after(async () => {
-  await w?.close();
-});
+before(async () => void (w = await ecrWorld()));
+after(() => w?.close());
 
 describe('ECR images in tasks', () => {
   it('runs a task and a service from the image by its ECR URI, and reports its digest', async () => {

@@ -23,14 +23,8 @@ import { eventually } from './wharf-process.js';
 
 const run = randomBytes(3).toString('hex');
 let w: EcrWorld;
-
-before(async () => {
-  w = await ecrWorld();
-});
-
-after(async () => {
-  await w?.close();
-});
+before(async () => void (w = await ecrWorld()));
+after(() => w?.close());
 
 describe('ECR registry', () => {
   it('pushes a multi-layer image with docker and pulls it back', async () => {
