@@ -2,9 +2,10 @@
 // region), action ARNs as CloudWatch accepts them, and the alarm history CloudWatch writes.
 import { arn, type Partition } from '../../core/arn.js';
 import type { AlarmHistoryItem, CompositeAlarmRecord, MetricAlarmRecord } from '../../core/cloudwatch.js';
+import { LimitExceededFault } from '../../core/cloudwatch-errors.js';
 import { ValidationError } from '../../core/errors.js';
 import type { ControlContext } from '../context.js';
-import type { State } from '../state.js';
+import type { State, Transaction } from '../state.js';
 
 export const alarmArn = (partition: Partition, name: string) => arn(partition, 'cloudwatch', `alarm:${name}`);
 
@@ -60,4 +61,51 @@ export function configurationItem(alarm: AlarmRecord, type: 'Create' | 'Update' 
     HistorySummary: `Alarm "${alarm.AlarmName}" ${verb}`,
     HistoryData: JSON.stringify({ version: '1.0', type, [key]: describeAlarm(alarm) }),
   };
+}
+
+/** CloudWatch's quota of alarms per region. */
+export const MAX_ALARMS = 10_000;
+
+/** What PutMetricAlarm and PutCompositeAlarm share: names, descriptions and actions. */
+export interface AlarmInput {
+  AlarmName: string;
+  AlarmDescription?: string;
+  ActionsEnabled?: boolean;
+  OKActions?: string[];
+  AlarmActions?: string[];
+  InsufficientDataActions?: string[];
+}
+
+type AlarmCommon = Omit<MetricAlarmRecord & CompositeAlarmRecord, keyof Omit<MetricAlarmRecord, keyof CompositeAlarmRecord> | keyof Omit<CompositeAlarmRecord, keyof MetricAlarmRecord>>;
+
+/**
+ * The members every alarm has, for a Put of `kind` in `tx`: a new alarm starts in INSUFFICIENT_DATA; one that
+ * exists keeps its state and tags (a Put replaces the configuration only). Refuses a name the other kind has,
+ * and a new alarm past the quota.
+ */
+export function alarmMembers(tx: Transaction, ctx: ControlContext, kind: 'metric' | 'composite', input: AlarmInput, tags: AlarmCommon['Tags'], now: Date): { members: AlarmCommon; created: boolean } {
+  const existing = findAlarm(tx, input.AlarmName);
+  if (existing && isComposite(existing) !== (kind === 'composite')) {
+    throw new ValidationError(`An alarm named ${input.AlarmName} already exists as a ${kind === 'composite' ? 'metric' : 'composite'} alarm.`);
+  }
+  if (!existing && ctx.state.count('metricAlarm') + ctx.state.count('compositeAlarm') >= MAX_ALARMS) {
+    throw new LimitExceededFault(`The maximum number of alarms (${MAX_ALARMS}) has been reached.`);
+  }
+  const members: AlarmCommon = {
+    AlarmName: input.AlarmName,
+    AlarmArn: alarmArn(ctx.partition, input.AlarmName),
+    ...(input.AlarmDescription !== undefined && { AlarmDescription: input.AlarmDescription }),
+    AlarmConfigurationUpdatedTimestamp: now,
+    ActionsEnabled: input.ActionsEnabled ?? true,
+    OKActions: input.OKActions ?? [],
+    AlarmActions: input.AlarmActions ?? [],
+    InsufficientDataActions: input.InsufficientDataActions ?? [],
+    StateValue: existing?.StateValue ?? 'INSUFFICIENT_DATA',
+    StateReason: existing?.StateReason ?? 'Unchecked: Initial alarm creation',
+    ...(existing?.StateReasonData !== undefined && { StateReasonData: existing.StateReasonData }),
+    StateUpdatedTimestamp: existing?.StateUpdatedTimestamp ?? now,
+    StateTransitionedTimestamp: existing?.StateTransitionedTimestamp ?? now,
+    Tags: existing ? existing.Tags : tags,
+  };
+  return { members, created: !existing };
 }

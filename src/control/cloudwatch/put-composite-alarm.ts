@@ -3,21 +3,13 @@
 // alarm controller.
 import type { CompositeAlarmRecord } from '../../core/cloudwatch.js';
 import { AlarmRuleError, alarmsOfRule, parseAlarmRule } from '../../core/cloudwatch-alarm-rule.js';
-import { LimitExceededFault } from '../../core/cloudwatch-errors.js';
 import { ValidationError } from '../../core/errors.js';
 import type { ControlContext } from '../context.js';
-import { alarmArn, checkActions, configurationItem, findAlarm, isComposite, recordHistory } from './alarms.js';
-import { MAX_ALARMS } from './put-metric-alarm.js';
+import { alarmMembers, checkActions, configurationItem, findAlarm, isComposite, recordHistory, type AlarmInput } from './alarms.js';
 import { checkTags, type Tag } from './tags.js';
 
-export interface PutCompositeAlarmInput {
-  AlarmName: string;
+export interface PutCompositeAlarmInput extends AlarmInput {
   AlarmRule: string;
-  AlarmDescription?: string;
-  ActionsEnabled?: boolean;
-  AlarmActions?: string[];
-  OKActions?: string[];
-  InsufficientDataActions?: string[];
   Tags?: Tag[];
   ActionsSuppressor?: string;
   ActionsSuppressorWaitPeriod?: number;
@@ -36,37 +28,20 @@ export async function putCompositeAlarm(ctx: ControlContext, input: PutComposite
   const tags = checkTags(input.Tags ?? []);
   const now = ctx.clock.now();
   const { record, created } = await ctx.state.mutate((tx) => {
-    const existing = findAlarm(tx, input.AlarmName);
-    if (existing && !isComposite(existing)) throw new ValidationError(`An alarm named ${input.AlarmName} already exists as a metric alarm.`);
-    if (!existing && ctx.state.count('metricAlarm') + ctx.state.count('compositeAlarm') >= MAX_ALARMS) {
-      throw new LimitExceededFault(`The maximum number of alarms (${MAX_ALARMS}) has been reached.`);
-    }
+    const { members, created } = alarmMembers(tx, ctx, 'composite', input, tags, now);
     for (const child of children) {
       if (child === input.AlarmName) throw new ValidationError('A composite alarm cannot refer to itself in its AlarmRule.');
       if (!findAlarm(tx, child)) throw new ValidationError(`Could not save the composite alarm as alarms [${child}] in the alarm rule do not exist`);
     }
     if (reaches(tx, children, input.AlarmName)) throw new ValidationError('The AlarmRule would create a cycle of composite alarms.');
     const fresh: CompositeAlarmRecord = {
-      AlarmName: input.AlarmName,
-      AlarmArn: alarmArn(ctx.partition, input.AlarmName),
-      ...(input.AlarmDescription !== undefined && { AlarmDescription: input.AlarmDescription }),
+      ...members,
       AlarmRule: input.AlarmRule,
-      AlarmConfigurationUpdatedTimestamp: now,
-      ActionsEnabled: input.ActionsEnabled ?? true,
-      OKActions: input.OKActions ?? [],
-      AlarmActions: input.AlarmActions ?? [],
-      InsufficientDataActions: input.InsufficientDataActions ?? [],
-      StateValue: existing?.StateValue ?? 'INSUFFICIENT_DATA',
-      StateReason: existing?.StateReason ?? 'Unchecked: Initial alarm creation',
-      ...(existing?.StateReasonData !== undefined && { StateReasonData: existing.StateReasonData }),
-      StateUpdatedTimestamp: existing?.StateUpdatedTimestamp ?? now,
-      StateTransitionedTimestamp: existing?.StateTransitionedTimestamp ?? now,
       ...(input.ActionsSuppressor !== undefined && { ActionsSuppressor: input.ActionsSuppressor }),
       ...(input.ActionsSuppressorWaitPeriod !== undefined && { ActionsSuppressorWaitPeriod: input.ActionsSuppressorWaitPeriod }),
       ...(input.ActionsSuppressorExtensionPeriod !== undefined && { ActionsSuppressorExtensionPeriod: input.ActionsSuppressorExtensionPeriod }),
-      Tags: existing ? existing.Tags : tags,
     };
-    return { record: tx.put('compositeAlarm', fresh.AlarmName, fresh), created: !existing };
+    return { record: tx.put('compositeAlarm', fresh.AlarmName, fresh), created };
   });
   await recordHistory(ctx, [configurationItem(record, created ? 'Create' : 'Update', now)], true);
   return {};

@@ -2,21 +2,14 @@
 // alarm's state (AWS: "the update completely overwrites the previous configuration", the state stays).
 import type { ComparisonOperator, Dimension, MetricAlarmRecord, MetricDataQuery, StandardUnit, TreatMissingData } from '../../core/cloudwatch.js';
 import { isSimpleStatistic, parseExtendedStatistic } from '../../core/cloudwatch-statistics.js';
-import { LimitExceededFault } from '../../core/cloudwatch-errors.js';
 import { ValidationError } from '../../core/errors.js';
 import { parseMetricMath } from '../../core/metric-math.js';
 import type { ControlContext } from '../context.js';
-import { alarmArn, checkActions, configurationItem, findAlarm, isComposite, recordHistory } from './alarms.js';
+import { alarmMembers, checkActions, configurationItem, recordHistory, type AlarmInput } from './alarms.js';
 import { checkDimensions } from './metrics.js';
 import { checkTags, type Tag } from './tags.js';
 
-export interface PutMetricAlarmInput {
-  AlarmName: string;
-  AlarmDescription?: string;
-  ActionsEnabled?: boolean;
-  OKActions?: string[];
-  AlarmActions?: string[];
-  InsufficientDataActions?: string[];
+export interface PutMetricAlarmInput extends AlarmInput {
   MetricName?: string;
   Namespace?: string;
   Statistic?: string;
@@ -35,9 +28,6 @@ export interface PutMetricAlarmInput {
   ThresholdMetricId?: string;
 }
 
-/** CloudWatch's quota of alarms per region. */
-export const MAX_ALARMS = 10_000;
-
 /** Alarm periods: 10, 20 or 30 s (high resolution), or a multiple of 60. */
 export const validAlarmPeriod = (period: number) => period === 10 || period === 20 || period === 30 || (period >= 60 && period % 60 === 0);
 
@@ -49,29 +39,9 @@ export async function putMetricAlarm(ctx: ControlContext, input: PutMetricAlarmI
   const tags = checkTags(input.Tags ?? []);
   const now = ctx.clock.now();
   const { record, created } = await ctx.state.mutate((tx) => {
-    const existing = findAlarm(tx, input.AlarmName);
-    if (existing && isComposite(existing)) throw new ValidationError(`An alarm named ${input.AlarmName} already exists as a composite alarm.`);
-    if (!existing && ctx.state.count('metricAlarm') + ctx.state.count('compositeAlarm') >= MAX_ALARMS) {
-      throw new LimitExceededFault(`The maximum number of alarms (${MAX_ALARMS}) has been reached.`);
-    }
-    const fresh: MetricAlarmRecord = {
-      AlarmName: input.AlarmName,
-      AlarmArn: alarmArn(ctx.partition, input.AlarmName),
-      ...(input.AlarmDescription !== undefined && { AlarmDescription: input.AlarmDescription }),
-      AlarmConfigurationUpdatedTimestamp: now,
-      ActionsEnabled: input.ActionsEnabled ?? true,
-      OKActions: input.OKActions ?? [],
-      AlarmActions: input.AlarmActions ?? [],
-      InsufficientDataActions: input.InsufficientDataActions ?? [],
-      StateValue: existing?.StateValue ?? 'INSUFFICIENT_DATA',
-      StateReason: existing?.StateReason ?? 'Unchecked: Initial alarm creation',
-      ...(existing?.StateReasonData !== undefined && { StateReasonData: existing.StateReasonData }),
-      StateUpdatedTimestamp: existing?.StateUpdatedTimestamp ?? now,
-      StateTransitionedTimestamp: existing?.StateTransitionedTimestamp ?? now,
-      ...checked,
-      Tags: existing ? existing.Tags : tags,
-    };
-    return { record: tx.put('metricAlarm', fresh.AlarmName, fresh), created: !existing };
+    const { members, created } = alarmMembers(tx, ctx, 'metric', input, tags, now);
+    const fresh: MetricAlarmRecord = { ...members, ...checked };
+    return { record: tx.put('metricAlarm', fresh.AlarmName, fresh), created };
   });
   await recordHistory(ctx, [configurationItem(record, created ? 'Create' : 'Update', now)], false);
   ctx.log.info(created ? 'alarm created' : 'alarm updated', { alarmName: record.AlarmName });
