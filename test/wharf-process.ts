@@ -96,12 +96,16 @@ export async function startWharf(
     });
     child.stdout!.on('data', (d) => (output += d));
     child.stderr!.on('data', (d) => (output += d));
-    const deadline = Date.now() + 30_000;
+    // Generous: three suites start their servers at once on a 2-core machine.
+    const deadline = Date.now() + 90_000;
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`wharf up exited ${child.exitCode}:\n${output}`);
       if (await healthy()) return;
       await new Promise((r) => setTimeout(r, 50));
     }
+    // A server that never came up must not outlive the suite (its pipes would keep the test file running).
+    child.kill('SIGKILL');
+    release();
     throw new Error(`wharf up did not become healthy:\n${output}`);
   };
   await launch();
