@@ -1,6 +1,7 @@
 // The world the ECR end-to-end suites share: a real `wharf up` with its registry on a free port, the docker
 // CLI logged in to it with `aws ecr get-login-password` (its own DOCKER_CONFIG), images built FROM
-// wharf-test/busybox, and a clean-up that removes every image a suite built, pushed or had the agent pull.
+// wharf-test/busybox, and a clean-up that removes every image of the registry's a suite built, pushed or had
+// the agent pull.
 import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import type { ECSClient } from '@aws-sdk/client-ecs';
 import assert from 'node:assert/strict';
@@ -44,7 +45,6 @@ export async function ecrWorld(): Promise<EcrWorld> {
   const work = mkdtempSync(join(tmpdir(), 'wharf-ecr-'));
   const dockerConfig = join(work, 'docker');
   mkdirSync(dockerConfig);
-  const built = new Set<string>();
   const docker = (args: string[], input?: string) => spawnSync('docker', args, { env: { ...process.env, DOCKER_CONFIG: dockerConfig }, input, encoding: 'utf8' });
   const dockerOk = (args: string[], input?: string) => {
     const out = docker(args, input);
@@ -68,7 +68,6 @@ export async function ecrWorld(): Promise<EcrWorld> {
       writeFileSync(join(dir, 'status'), 'Package: wharf-demo-lib\nStatus: install ok installed\nVersion: 1.1.0-3\nArchitecture: amd64\n\nPackage: base-files\nStatus: install ok installed\nVersion: 12.4\n');
       writeFileSync(join(dir, 'Dockerfile'), `FROM wharf-test/busybox\nCOPY status /var/lib/dpkg/status\nRUN echo ${seed} > /seed\n`);
       dockerOk(['build', '-q', '-t', name, dir]);
-      built.add(name);
     },
     digestOf: (name) => dockerOk(['inspect', '--format', '{{index .RepoDigests 0}}', name]).trim().split('@')[1]!,
     repository: async (name, options = {}) => {
@@ -84,9 +83,10 @@ export async function ecrWorld(): Promise<EcrWorld> {
     password,
     close: async () => {
       await wharf.stop();
-      const pulled = docker(['images', '--format', '{{.Repository}}:{{.Tag}}']).stdout.split('\n').filter((n) => n.startsWith(`${registry}/`));
-      const names = [...new Set([...built, ...pulled])];
-      if (names.length) docker(['rmi', '-f', ...names]);
+      // By id: an image a later build took the tag from is left as `<registry>/<name>:<none>`.
+      const ours = docker(['images', '--format', '{{.ID}} {{.Repository}}']).stdout.split('\n').filter((line) => line.split(' ')[1]?.startsWith(`${registry}/`));
+      const ids = [...new Set(ours.map((line) => line.split(' ')[0]!))];
+      if (ids.length) docker(['rmi', '-f', ...ids]);
       rmSync(work, { recursive: true, force: true });
     },
   };
