@@ -229,8 +229,6 @@ export interface MetricAlarmRecord extends AlarmCommon {
   Metrics?: MetricDataQuery[];
   /** Anomaly-band alarms: the id of the ANOMALY_DETECTION_BAND query. */
   ThresholdMetricId?: string;
-  /** When the controller last evaluated it (not a wire member): alarms are evaluated once per period. */
-  evaluatedAt?: Date;
 }
 
 /** PutCompositeAlarm's alarm (CompositeAlarm): a rule over other alarms' states. */

@@ -37,8 +37,7 @@ export function checkActions(...lists: (string[] | undefined)[]): void {
 
 /** The alarm as DescribeAlarms shows it (internal members left out). */
 export function describeAlarm(alarm: AlarmRecord): Record<string, unknown> {
-  const { Tags: _tags, ...wire } = alarm as AlarmRecord & { evaluatedAt?: Date };
-  delete (wire as { evaluatedAt?: Date }).evaluatedAt;
+  const { Tags: _tags, ...wire } = alarm;
   return wire;
 }
 
