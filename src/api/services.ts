@@ -19,9 +19,10 @@ import type { Kind } from '../core/records.js';
 import type { Handler, ServiceBinding } from '../protocol/service.js';
 import { s3 } from './s3.js';
 import { scheduler } from './scheduler.js';
+import { servicediscovery } from './servicediscovery.js';
 import { sts } from './sts.js';
 
-export const SERVICES: readonly ServiceModule[] = [ecs, elbv2, acm, ec2, iam, sts, cloudwatch, logs, ecr, events, applicationAutoScaling, efs, dynamodb, s3, scheduler];
+export const SERVICES: readonly ServiceModule[] = [ecs, elbv2, acm, ec2, iam, sts, cloudwatch, logs, ecr, events, applicationAutoScaling, efs, dynamodb, s3, scheduler, servicediscovery];
 
 /** The kinds of the global services' records: one set whatever the region (State.open). */
 export const GLOBAL_KINDS: readonly Kind[] = SERVICES.flatMap((service) => service.global?.kinds ?? []);

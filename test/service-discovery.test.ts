@@ -1,0 +1,147 @@
+// AWS Cloud Map end to end with the real server and the SDK: namespaces (private DNS bound to a VPC,
+// public DNS, HTTP), services with DNS records, instances, DiscoverInstances on the `data-` host the SDK
+// sends it to, custom health, operations, tags, and Cloud Map's refusals with its codes.
+import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateHttpNamespaceCommand,
+  CreatePrivateDnsNamespaceCommand,
+  CreatePublicDnsNamespaceCommand,
+  CreateServiceCommand,
+  DeleteNamespaceCommand,
+  DeleteServiceCommand,
+  DeregisterInstanceCommand,
+  DiscoverInstancesCommand,
+  GetInstanceCommand,
+  GetInstancesHealthStatusCommand,
+  GetNamespaceCommand,
+  GetOperationCommand,
+  GetServiceCommand,
+  ListInstancesCommand,
+  ListNamespacesCommand,
+  ListOperationsCommand,
+  ListServicesCommand,
+  ListTagsForResourceCommand,
+  RegisterInstanceCommand,
+  ServiceDiscoveryClient,
+  TagResourceCommand,
+  UntagResourceCommand,
+  UpdateInstanceCustomHealthStatusCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-servicediscovery';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import assert from 'node:assert/strict';
+import { Agent } from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { startWharf, type WharfProcess } from './wharf-process.js';
+
+let wharf: WharfProcess;
+let sd: ServiceDiscoveryClient;
+let vpcId: string;
+
+/** The namespace an operation created (operations finish at once). */
+async function namespaceOf(operationId: string | undefined): Promise<string> {
+  const { Operation } = await sd.send(new GetOperationCommand({ OperationId: operationId }));
+  assert.equal(Operation?.Status, 'SUCCESS', JSON.stringify(Operation));
+  return Operation!.Targets!.NAMESPACE!;
+}
+
+before(async () => {
+  wharf = await startWharf();
+  // The SDK sends DiscoverInstances to `data-<endpoint host>`: every name resolves to the server here, as a
+  // wildcard DNS record would make it for a real deployment.
+  const agent = new Agent({ lookup: (_host, options, callback) => (options.all ? callback(null, [{ address: '127.0.0.1', family: 4 }]) : callback(null, '127.0.0.1', 4)) });
+  sd = new ServiceDiscoveryClient({
+    endpoint: wharf.endpoint.replace('127.0.0.1', 'wharf.test'),
+    region: 'us-east-1',
+    credentials: wharf.credentials,
+    requestHandler: new NodeHttpHandler({ httpAgent: agent }),
+  });
+  const ec2 = new EC2Client({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
+  vpcId = (await ec2.send(new DescribeVpcsCommand({}))).Vpcs!.find((v) => v.IsDefault)!.VpcId!;
+});
+
+after(async () => {
+  await wharf?.stop();
+});
+
+describe('Cloud Map API', () => {
+  test('namespaces of three kinds; a private one needs its VPC; names overlapping in one VPC fail the operation', async () => {
+    const privateId = await namespaceOf((await sd.send(new CreatePrivateDnsNamespaceCommand({ Name: 'corp.local', Vpc: vpcId, Tags: [{ Key: 'team', Value: 'a' }] }))).OperationId);
+    const publicId = await namespaceOf((await sd.send(new CreatePublicDnsNamespaceCommand({ Name: 'example.com' }))).OperationId);
+    const httpId = await namespaceOf((await sd.send(new CreateHttpNamespaceCommand({ Name: 'http-ns', Description: 'plain' }))).OperationId);
+    const { Namespace } = await sd.send(new GetNamespaceCommand({ Id: privateId }));
+    assert.equal(Namespace?.Type, 'DNS_PRIVATE');
+    assert.equal(Namespace?.Properties?.DnsProperties?.SOA?.TTL, 15);
+    assert.match(Namespace?.Properties?.DnsProperties?.HostedZoneId ?? '', /^Z/);
+    const { Namespaces } = await sd.send(new ListNamespacesCommand({ Filters: [{ Name: 'TYPE', Values: ['DNS_PUBLIC', 'HTTP'], Condition: 'IN' }] }));
+    assert.deepEqual(Namespaces?.map((n) => n.Id).sort(), [publicId, httpId].sort());
+
+    await assert.rejects(sd.send(new CreatePrivateDnsNamespaceCommand({ Name: 'corp.local', Vpc: vpcId })), { name: 'NamespaceAlreadyExists', NamespaceId: privateId });
+    await assert.rejects(sd.send(new CreatePrivateDnsNamespaceCommand({ Name: 'x.local', Vpc: 'vpc-0000000000000000f' })), { name: 'InvalidInput' });
+    await assert.rejects(sd.send(new CreatePrivateDnsNamespaceCommand({ Name: 'bad..name', Vpc: vpcId })), { name: 'InvalidInput' });
+    const overlap = await sd.send(new CreatePrivateDnsNamespaceCommand({ Name: 'svc.corp.local', Vpc: vpcId }));
+    const { Operation } = await sd.send(new GetOperationCommand({ OperationId: overlap.OperationId }));
+    assert.equal(Operation?.Status, 'FAIL');
+    assert.equal(Operation?.ErrorCode, 'CANNOT_CREATE_HOSTED_ZONE');
+
+    assert.deepEqual((await sd.send(new ListTagsForResourceCommand({ ResourceARN: Namespace!.Arn }))).Tags, [{ Key: 'team', Value: 'a' }]);
+    await sd.send(new TagResourceCommand({ ResourceARN: Namespace!.Arn, Tags: [{ Key: 'env', Value: 'dev' }] }));
+    await sd.send(new UntagResourceCommand({ ResourceARN: Namespace!.Arn, TagKeys: ['team'] }));
+    assert.deepEqual((await sd.send(new ListTagsForResourceCommand({ ResourceARN: Namespace!.Arn }))).Tags, [{ Key: 'env', Value: 'dev' }]);
+
+    await sd.send(new DeleteNamespaceCommand({ Id: publicId }));
+    await assert.rejects(sd.send(new GetNamespaceCommand({ Id: publicId })), { name: 'NamespaceNotFound' });
+  });
+
+  test('services, instances, DiscoverInstances with filters and custom health, operations', async () => {
+    const nsId = await namespaceOf((await sd.send(new CreatePrivateDnsNamespaceCommand({ Name: 'shop.local', Vpc: vpcId }))).OperationId);
+    const { Service } = await sd.send(
+      new CreateServiceCommand({
+        Name: 'cart',
+        NamespaceId: nsId,
+        DnsConfig: { RoutingPolicy: 'MULTIVALUE', DnsRecords: [{ Type: 'A', TTL: 10 }, { Type: 'SRV', TTL: 10 }] },
+        HealthCheckCustomConfig: { FailureThreshold: 1 },
+      }),
+    );
+    assert.equal(Service?.DnsConfig?.NamespaceId, nsId);
+    assert.equal(Service?.Type, 'DNS_HTTP');
+    await assert.rejects(sd.send(new CreateServiceCommand({ Name: 'cart', NamespaceId: nsId })), { name: 'ServiceAlreadyExists', ServiceId: Service!.Id });
+    await assert.rejects(
+      sd.send(new CreateServiceCommand({ Name: 'web', NamespaceId: nsId, DnsConfig: { DnsRecords: [{ Type: 'CNAME', TTL: 10 }] } })),
+      { name: 'InvalidInput' },
+    );
+
+    const register = (InstanceId: string, ip: string, zone: string) =>
+      sd.send(new RegisterInstanceCommand({ ServiceId: Service!.Id, InstanceId, Attributes: { AWS_INSTANCE_IPV4: ip, AWS_INSTANCE_PORT: '8080', zone } }));
+    const { OperationId } = await register('i-1', '10.0.0.1', 'a');
+    await register('i-2', '10.0.0.2', 'b');
+    await assert.rejects(sd.send(new RegisterInstanceCommand({ ServiceId: Service!.Id, InstanceId: 'i-3', Attributes: { AWS_INSTANCE_IPV4: '10.0.0.3' } })), { name: 'InvalidInput' });
+    assert.equal((await sd.send(new GetOperationCommand({ OperationId }))).Operation?.Type, 'REGISTER_INSTANCE');
+    assert.equal((await sd.send(new GetInstanceCommand({ ServiceId: Service!.Id, InstanceId: 'i-1' }))).Instance?.Attributes?.zone, 'a');
+    assert.equal((await sd.send(new ListInstancesCommand({ ServiceId: Service!.Id }))).Instances?.length, 2);
+    assert.equal((await sd.send(new GetServiceCommand({ Id: Service!.Arn }))).Service?.InstanceCount, 2);
+    assert.equal((await sd.send(new ListServicesCommand({ Filters: [{ Name: 'NAMESPACE_ID', Values: [nsId] }] }))).Services?.length, 1);
+
+    const discover = async (input: Partial<ConstructorParameters<typeof DiscoverInstancesCommand>[0]>) =>
+      ((await sd.send(new DiscoverInstancesCommand({ NamespaceName: 'shop.local', ServiceName: 'cart', ...input }))).Instances ?? []).map((i) => i.InstanceId).sort();
+    assert.deepEqual(await discover({}), ['i-1', 'i-2']);
+    assert.deepEqual(await discover({ QueryParameters: { zone: 'b' } }), ['i-2']);
+    assert.deepEqual(await discover({ OptionalParameters: { zone: 'z' } }), ['i-1', 'i-2']);
+    await sd.send(new UpdateInstanceCustomHealthStatusCommand({ ServiceId: Service!.Id, InstanceId: 'i-1', Status: 'UNHEALTHY' }));
+    assert.deepEqual(await discover({ HealthStatus: 'HEALTHY' }), ['i-2']);
+    assert.deepEqual((await sd.send(new GetInstancesHealthStatusCommand({ ServiceId: Service!.Id }))).Status, { 'i-1': 'UNHEALTHY', 'i-2': 'HEALTHY' });
+    await assert.rejects(sd.send(new DiscoverInstancesCommand({ NamespaceName: 'nowhere.local', ServiceName: 'cart' })), { name: 'NamespaceNotFound' });
+
+    await sd.send(new UpdateServiceCommand({ Id: Service!.Id, Service: { DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 30 }, { Type: 'SRV', TTL: 30 }] } } }));
+    assert.equal((await sd.send(new GetServiceCommand({ Id: Service!.Id }))).Service?.DnsConfig?.DnsRecords?.[0]?.TTL, 30);
+
+    await assert.rejects(sd.send(new DeleteServiceCommand({ Id: Service!.Id })), { name: 'ResourceInUse' });
+    await assert.rejects(sd.send(new DeleteNamespaceCommand({ Id: nsId })), { name: 'ResourceInUse' });
+    await sd.send(new DeregisterInstanceCommand({ ServiceId: Service!.Id, InstanceId: 'i-1' }));
+    await sd.send(new DeregisterInstanceCommand({ ServiceId: Service!.Id, InstanceId: 'i-2' }));
+    await assert.rejects(sd.send(new DeregisterInstanceCommand({ ServiceId: Service!.Id, InstanceId: 'i-2' })), { name: 'InstanceNotFound' });
+    await sd.send(new DeleteServiceCommand({ Id: Service!.Id }));
+    const { Operations } = await sd.send(new ListOperationsCommand({ Filters: [{ Name: 'TYPE', Values: ['DEREGISTER_INSTANCE'] }] }));
+    assert.equal(Operations?.length, 2);
+  });
+});
