@@ -107,7 +107,8 @@ export class PayloadStream extends Transform {
   private size = 0;
 
   constructor(private readonly options: PayloadOptions) {
-    super();
+    // Room for a few socket reads on each side: the 16 KiB default pauses the request every read or two.
+    super({ highWaterMark: 1024 * 1024 });
     const { headers, payloadMode } = options;
     const contentMd5 = header(headers, 'content-md5');
     if (contentMd5 !== undefined) {
