@@ -1,5 +1,6 @@
 // The composition root of `wharf up`: SQLite store -> state -> control plane -> gateway, the agent channel,
 // the controllers, and the local agent. The only place that picks concrete adapters.
+import { setMaxListeners } from 'node:events';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { startAgent, type AgentHandle } from '../agent/agent.js';
@@ -208,6 +209,8 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   await ensureDefaults();
 
   const stopping = new AbortController();
+  // Every controller of every service and region listens for the stop: many more than Node's default warning at 10.
+  setMaxListeners(0, stopping.signal);
   // Load balancers: HAProxy, run by Wharf, serves every listener on this host.
   const lbAddress = options.lbAddress ?? '127.0.0.1';
   const dataPlane = new HaproxyDataPlane({ dir: join(dataDir, 'haproxy'), log: log.child({ component: 'haproxy' }), address: lbAddress });
