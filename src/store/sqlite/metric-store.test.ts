@@ -76,6 +76,19 @@ describe('SqliteMetricStore', () => {
     await store.close();
   });
 
+  it('answers whole five-minute periods from its summaries, as from its rows, the end\'s partial five minutes included', async () => {
+    const store = new SqliteMetricStore(':memory:');
+    await store.put(here, Array.from({ length: 13 }, (_, i) => sample(cpu, T0 + i * 60_000 + 1_000, [i, 2 * i])));
+    await store.put(here, [sample(cpu, T0 + 11 * 60_000 + 5_000, [100], 1)]);
+    for (const [period, end] of [[300, T0 + 11.5 * 60_000], [600, T0 + 13 * 60_000], [300, T0 + 10 * 60_000]] as const) {
+      const query = { metric: cpu, startTime: new Date(T0), endTime: new Date(end), period };
+      const fromSummaries = await store.read(here, query);
+      const fromRows = (await store.read(here, { ...query, withValues: true })).map(({ values: _values, ...rest }) => rest);
+      assert.deepEqual(fromSummaries, fromRows, `period ${period}, end ${end - T0}`);
+    }
+    await store.close();
+  });
+
   it('keeps alarm history, filtered and paged, for 30 days', async () => {
     const store = new SqliteMetricStore(':memory:');
     const item = (name: string, at: number, type: 'StateUpdate' | 'ConfigurationUpdate') => ({ AlarmName: name, AlarmType: 'MetricAlarm' as const, Timestamp: new Date(at), HistoryItemType: type, HistorySummary: `${name} ${at}`, HistoryData: '{}' });

@@ -61,7 +61,24 @@ const MIGRATIONS: string[] = [
      data      TEXT NOT NULL
    );
    CREATE INDEX history_by_time ON history (account, region, ts);`,
+  // Five-minute statistic sets of every metric, kept beside the rows as they are written: a query whose
+  // periods are whole five minutes (dashboards over a day) reads a fifth of the rows, or less.
+  `CREATE TABLE summaries (
+     series INTEGER NOT NULL,
+     ts     INTEGER NOT NULL,
+     count  REAL NOT NULL,
+     sum    REAL NOT NULL,
+     min    REAL NOT NULL,
+     max    REAL NOT NULL,
+     unit   TEXT,
+     PRIMARY KEY (series, ts)
+   ) WITHOUT ROWID;
+   INSERT INTO summaries SELECT series, (ts / 300) * 300 AS bucket, sum(count), sum(sum), min(min), max(max), max(unit)
+     FROM samples GROUP BY series, bucket;`,
 ];
+
+/** The summaries' period (seconds). */
+const SUMMARY = 300;
 
 type SampleRow = { ts: number; count: number; sum: number; min: number; max: number; unit: string | null; hist: Buffer | null };
 
@@ -109,11 +126,13 @@ export class SqliteMetricStore implements MetricStore {
            min = min(min, excluded.min), max = max(max, excluded.max), unit = excluded.unit,
            hist = merge_hist(hist, excluded.hist)`,
       ),
-      aggregate: this.db.prepare(
-        `SELECT (ts - CAST(@start AS INTEGER)) / CAST(@period AS INTEGER) AS bucket, sum(count) AS count, sum(sum) AS sum, min(min) AS min, max(max) AS max, max(unit) AS unit
-         FROM samples WHERE series = @series AND ts >= @start AND ts < @end AND (@unit IS NULL OR unit = @unit)
-         GROUP BY bucket ORDER BY bucket`,
+      upsertSummary: this.db.prepare(
+        `INSERT INTO summaries (series, ts, count, sum, min, max, unit) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (series, ts) DO UPDATE SET count = count + excluded.count, sum = sum + excluded.sum,
+           min = min(min, excluded.min), max = max(max, excluded.max), unit = excluded.unit`,
       ),
+      aggregate: this.aggregateOf('samples'),
+      aggregateSummaries: this.aggregateOf('summaries'),
       rows: this.db.prepare(
         `SELECT ts, count, sum, min, max, unit, hist FROM samples
          WHERE series = @series AND ts >= @start AND ts < @end AND (@unit IS NULL OR unit = @unit) ORDER BY ts`,
@@ -124,6 +143,14 @@ export class SqliteMetricStore implements MetricStore {
       ),
     };
     this.putTransaction = this.db.transaction((partition: Partition, samples: MetricSample[]) => this.putAll(partition, samples));
+  }
+
+  private aggregateOf(table: 'samples' | 'summaries') {
+    return this.db.prepare(
+      `SELECT (ts - CAST(@start AS INTEGER)) / CAST(@period AS INTEGER) AS bucket, sum(count) AS count, sum(sum) AS sum, min(min) AS min, max(max) AS max, max(unit) AS unit
+       FROM ${table} WHERE series = @series AND ts >= @start AND ts < @end AND (@unit IS NULL OR unit = @unit)
+       GROUP BY bucket ORDER BY bucket`,
+    );
   }
 
   private migrate() {
@@ -174,9 +201,15 @@ export class SqliteMetricStore implements MetricStore {
       row.values = row.values && values && mergeHistograms(row.values, values);
       row.unit = sample.unit ?? row.unit;
     }
+    const summaries = new Map<string, { id: number; ts: number; statistics: StatisticSet; unit: string | null }>();
     for (const { id, ts, res, statistics: s, unit, values } of rows.values()) {
       this.statements.upsertSample.run(id, ts, res, s.SampleCount, s.Sum, s.Minimum, s.Maximum, unit, values ? encodeHistogram(values) : null);
+      const at = ts - (ts % SUMMARY);
+      const summary = summaries.get(`${id}:${at}`);
+      if (summary) (summary.statistics = mergeStatistics(summary.statistics, s)), (summary.unit = unit ?? summary.unit);
+      else summaries.set(`${id}:${at}`, { id, ts: at, statistics: s, unit });
     }
+    for (const { id, ts, statistics: s, unit } of summaries.values()) this.statements.upsertSummary.run(id, ts, s.SampleCount, s.Sum, s.Minimum, s.Maximum, unit);
     for (const [id, ts] of touched) this.statements.touchSeries.run(ts, id);
   }
 
@@ -203,7 +236,22 @@ export class SqliteMetricStore implements MetricStore {
     const params = { series, start, end: Math.ceil(query.endTime.getTime() / 1000), period: query.period, unit: query.unit ?? null };
     const at = (bucket: number) => new Date((start + bucket * query.period) * 1000);
     if (!query.withValues) {
-      const rows = this.statements.aggregate.all(params) as (Omit<SampleRow, 'ts' | 'hist'> & { bucket: number })[];
+      type Bucket = Omit<SampleRow, 'ts' | 'hist'> & { bucket: number };
+      let rows: Bucket[];
+      if (query.period % SUMMARY === 0 && start % SUMMARY === 0) {
+        // Whole five minutes from the summaries; the end's last partial five minutes, if any, from the rows.
+        const whole = params.end - (params.end % SUMMARY);
+        rows = this.statements.aggregateSummaries.all({ ...params, end: whole }) as Bucket[];
+        // The tail [whole, end) is under five minutes, inside one period (period boundaries are multiples of five minutes).
+        const [tail] = whole < params.end ? (this.statements.aggregate.all({ ...params, start: whole }) as Bucket[]) : [];
+        if (tail) {
+          const bucket = Math.floor((whole - start) / query.period);
+          const last = rows[rows.length - 1];
+          if (last?.bucket === bucket) {
+            Object.assign(last, { count: last.count + tail.count, sum: last.sum + tail.sum, min: Math.min(last.min, tail.min), max: Math.max(last.max, tail.max), unit: tail.unit ?? last.unit });
+          } else rows.push({ ...tail, bucket });
+        }
+      } else rows = this.statements.aggregate.all(params) as Bucket[];
       return rows.map((row) => ({
         timestamp: at(row.bucket),
         statistics: { SampleCount: row.count, Sum: row.sum, Minimum: row.min, Maximum: row.max },
@@ -323,6 +371,7 @@ export class SqliteMetricStore implements MetricStore {
     const args = partition ? [partition.accountId, partition.region] : [];
     this.db.transaction(() => {
       this.db.prepare(`DELETE FROM samples WHERE series IN (SELECT id FROM series ${scope})`).run(...args);
+      this.db.prepare(`DELETE FROM summaries WHERE series IN (SELECT id FROM series ${scope})`).run(...args);
       this.db.prepare(`DELETE FROM series ${scope}`).run(...args);
       this.db.prepare(`DELETE FROM history ${scope}`).run(...args);
     }).immediate();
@@ -336,6 +385,7 @@ export class SqliteMetricStore implements MetricStore {
         const oldest = seconds - keptMs / 1000;
         if (next === undefined) {
           this.db.prepare('DELETE FROM samples WHERE res = ? AND ts < ?').run(resolution, oldest);
+          this.db.prepare('DELETE FROM summaries WHERE ts < ?').run(oldest);
           continue;
         }
         // Whole buckets of the next resolution roll up at once. (Resolutions are written into the SQL: bound,
