@@ -345,7 +345,8 @@ describe('agent', () => {
     calls.length = 0;
     fake.assign([task]);
     await until(() => fake.taskChanges(task.taskArn, 'RUNNING')[0], 'RUNNING');
-    assert.deepEqual(calls, ['createContainer', 'startContainer']);
+    // The first assignment also has the agent sweep what an earlier run left (its listings run beside the start).
+    assert.deepEqual(calls.filter((c) => c !== 'listContainers' && c !== 'listNetworks'), ['createContainer', 'startContainer']);
   });
 
   it('stops the whole task when an essential container exits', async () => {
