@@ -111,7 +111,9 @@ describe('service auto scaling', () => {
 
     unlinkSync(flag);
     await when('burner', (c) => c.desired === 1, 'scaled back in to 1', 120_000);
-    assert.ok((await activities('burner')).some((a) => /AlarmLow/.test(a.Cause!) && a.StatusMessage === 'Successfully set desired count to 1. Change successfully fulfilled by ecs.'));
+    // The activity turns Successful once ECS has taken the change, a moment after the desired count moved.
+    const scaledIn = (a: { Cause?: string; StatusMessage?: string }) => /AlarmLow/.test(a.Cause!) && a.StatusMessage === 'Successfully set desired count to 1. Change successfully fulfilled by ecs.';
+    await eventually(async () => ((await activities('burner')).some(scaledIn) ? true : undefined), 'the scale-in activity');
 
     await scaling.send(new DeleteScalingPolicyCommand({ ...target('burner'), PolicyName: 'cpu50' }));
     const left = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'TargetTracking-service/default/burner-' }));
