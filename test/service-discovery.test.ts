@@ -1,6 +1,7 @@
 // AWS Cloud Map end to end with the real server and the SDK: namespaces (private DNS bound to a VPC,
 // public DNS, HTTP), services with DNS records, instances, DiscoverInstances on the `data-` host the SDK
-// sends it to, custom health, operations, tags, and Cloud Map's refusals with its codes.
+// sends it to, custom health, operations, tags, and Cloud Map's refusals with its codes; Wharf's DNS server
+// answering the namespace's names as instances come and go.
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   CreateHttpNamespaceCommand,
@@ -32,11 +33,14 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import assert from 'node:assert/strict';
 import { Agent } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { startWharf, type WharfProcess } from './wharf-process.js';
+import { createSocket } from 'node:dgram';
+import * as packet from 'dns-packet';
+import { freePort, startWharf, type WharfProcess } from './wharf-process.js';
 
 let wharf: WharfProcess;
 let sd: ServiceDiscoveryClient;
 let vpcId: string;
+let dnsPort: number;
 
 /** The namespace an operation created (operations finish at once). */
 async function namespaceOf(operationId: string | undefined): Promise<string> {
@@ -46,7 +50,8 @@ async function namespaceOf(operationId: string | undefined): Promise<string> {
 }
 
 before(async () => {
-  wharf = await startWharf();
+  dnsPort = await freePort();
+  wharf = await startWharf({ env: { WHARF_DNS_LISTEN: `127.0.0.1:${dnsPort}` } });
   // The SDK sends DiscoverInstances to `data-<endpoint host>`: every name resolves to the server here, as a
   // wildcard DNS record would make it for a real deployment.
   const agent = new Agent({ lookup: (_host, options, callback) => (options.all ? callback(null, [{ address: '127.0.0.1', family: 4 }]) : callback(null, '127.0.0.1', 4)) });
@@ -144,4 +149,31 @@ describe('Cloud Map API', () => {
     const { Operations } = await sd.send(new ListOperationsCommand({ Filters: [{ Name: 'TYPE', Values: ['DEREGISTER_INSTANCE'] }] }));
     assert.equal(Operations?.length, 2);
   });
+});
+
+/** The data of the answers Wharf's DNS server gives to `name`. */
+async function dig(name: string, type: packet.RecordType = 'A'): Promise<{ rcode: string; data: unknown[] }> {
+  const socket = createSocket('udp4');
+  try {
+    const reply = await new Promise<Buffer>((done) => {
+      socket.on('message', done);
+      socket.send(packet.encode({ type: 'query', id: 1, flags: packet.RECURSION_DESIRED, questions: [{ type, name }] }), dnsPort, '127.0.0.1');
+    });
+    const decoded = packet.decode(reply) as unknown as { rcode: string; answers: { data: unknown }[] };
+    return { rcode: decoded.rcode, data: decoded.answers.map((a) => a.data) };
+  } finally {
+    socket.close();
+  }
+}
+
+test('the DNS server answers a private namespace as instances register and deregister', async () => {
+  const nsId = await namespaceOf((await sd.send(new CreatePrivateDnsNamespaceCommand({ Name: 'dns.local', Vpc: vpcId }))).OperationId);
+  const { Service } = await sd.send(new CreateServiceCommand({ Name: 'db', NamespaceId: nsId, DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 5 }, { Type: 'SRV', TTL: 5 }] } }));
+  assert.deepEqual(await dig('db.dns.local'), { rcode: 'NOERROR', data: [] });
+  await sd.send(new RegisterInstanceCommand({ ServiceId: Service!.Id, InstanceId: 'one', Attributes: { AWS_INSTANCE_IPV4: '10.1.0.1', AWS_INSTANCE_PORT: '5432' } }));
+  assert.deepEqual(await dig('db.dns.local'), { rcode: 'NOERROR', data: ['10.1.0.1'] });
+  assert.deepEqual((await dig('db.dns.local', 'SRV')).data, [{ priority: 1, weight: 1, port: 5432, target: 'one.db.dns.local' }]);
+  assert.equal((await dig('other.dns.local')).rcode, 'NXDOMAIN');
+  await sd.send(new DeregisterInstanceCommand({ ServiceId: Service!.Id, InstanceId: 'one' }));
+  assert.deepEqual(await dig('db.dns.local'), { rcode: 'NOERROR', data: [] });
 });

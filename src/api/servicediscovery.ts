@@ -14,6 +14,7 @@ import {
 import { getOperation, listOperations } from '../control/servicediscovery/operations.js';
 import { createService, deleteService, getService, listServices, updateService } from '../control/servicediscovery/services.js';
 import { listTagsForResource, tagResource, untagResource } from '../control/servicediscovery/tags.js';
+import { runDnsServer } from '../dns/controller.js';
 import { loadModel } from '../protocol/model.js';
 import type { ServiceModule } from './module.js';
 
@@ -50,5 +51,7 @@ export const servicediscovery: ServiceModule = {
       ListTagsForResource: (input) => listTagsForResource(ctx, input),
     },
   }),
+  // One DNS server for the whole host, answering every region's namespaces.
+  hostControllers: (ctx, signal) => [runDnsServer(ctx, signal)],
   authorization: { taggedKinds: ['sdNamespace', 'sdService'] },
 };

@@ -1,0 +1,58 @@
+// How Wharf's DNS server answers a question from Cloud Map's records: names under a DNS namespace are
+// Wharf's to answer (`<service>.<namespace>` with the service's records under its routing policy, an SRV
+// target `<instance>.<service>.<namespace>` with its address, NXDOMAIN for other names there); any other
+// name is not (undefined: the server forwards it to the host's resolver).
+import { dnsName, recordSet, routed, type DnsAnswer, type DnsRecordType, type SdInstanceRecord, type SdNamespaceRecord, type SdServiceRecord } from './servicediscovery.js';
+
+/** What the resolution reads: the DNS namespaces by name, a namespace's services, a service's instances. */
+export interface Directory {
+  namespace(name: string): SdNamespaceRecord | undefined;
+  service(namespaceId: string, name: string): SdServiceRecord | undefined;
+  instances(serviceId: string): SdInstanceRecord[];
+}
+
+export interface Resolution {
+  rcode: 'NOERROR' | 'NXDOMAIN';
+  answers: DnsAnswer[];
+  /** The A/AAAA records of SRV targets, so a client need not ask again. */
+  additionals: DnsAnswer[];
+}
+
+const SUPPORTED = new Set<string>(['A', 'AAAA', 'SRV', 'CNAME']);
+
+export function resolve(question: { name: string; type: string }, directory: Directory, random: () => number): Resolution | undefined {
+  let name: string;
+  try {
+    name = dnsName(question.name, 'query name');
+  } catch {
+    return undefined;
+  }
+  const labels = name.split('.');
+  // The longest namespace the name falls under.
+  let namespace: SdNamespaceRecord | undefined;
+  let depth = 0;
+  for (let i = 0; i < labels.length && !namespace; i++) {
+    namespace = directory.namespace(labels.slice(i).join('.'));
+    depth = i;
+  }
+  if (!namespace) return undefined;
+  const empty: Resolution = { rcode: 'NOERROR', answers: [], additionals: [] };
+  if (depth === 0) return empty;
+  const type = question.type as DnsRecordType;
+  const rest = labels.slice(0, depth);
+  const service = directory.service(namespace.Id, rest.join('.'));
+  if (service) {
+    if (!SUPPORTED.has(type)) return empty;
+    const chosen = routed(service, directory.instances(service.Id), random);
+    // A service with a CNAME record answers it to every address query, as Route 53 does.
+    const answerType: DnsRecordType = (type === 'A' || type === 'AAAA') && service.DnsConfig?.DnsRecords.some((r) => r.Type === 'CNAME') ? 'CNAME' : type;
+    const answers = recordSet(name, answerType, service, chosen);
+    const additionals = type === 'SRV' ? chosen.flatMap((i) => recordSet(`${i.Id}.${name}`.toLowerCase(), 'A', service, [i])) : [];
+    return { rcode: 'NOERROR', answers, additionals };
+  }
+  // An SRV target: `<instance>.<service>.<namespace>`.
+  const owner = rest.length > 1 ? directory.service(namespace.Id, rest.slice(1).join('.')) : undefined;
+  const instance = owner && directory.instances(owner.Id).find((i) => i.Id.toLowerCase() === rest[0]);
+  if (owner && instance) return { rcode: 'NOERROR', answers: type === 'A' || type === 'AAAA' ? recordSet(name, type, owner, [instance]) : [], additionals: [] };
+  return { rcode: 'NXDOMAIN', answers: [], additionals: [] };
+}
