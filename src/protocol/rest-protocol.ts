@@ -164,7 +164,7 @@ class RestService implements Route, SigningService {
   }
 
   encodeError(error: AwsError, requestId: string): WireResponse {
-    const status = error.status === 400 ? (this.errorStatus.get(error.code) ?? 400) : error.status;
+    const status = error.status === 400 ? (this.errorStatus.get(error.code) ?? (this.xml ? undefined : REST_JSON_FRONT_END[error.code]) ?? 400) : error.status;
     const failure = status === error.status ? error : Object.assign(new AwsError(error.code, error.message, status), error);
     const response = this.xml
       ? encodeXmlError(failure, requestId, this.s3Signing, this.namespace)
@@ -173,6 +173,9 @@ class RestService implements Route, SigningService {
     return response;
   }
 }
+
+/** What REST-JSON services' common front end answers for errors their models do not define (EFS, Scheduler: a denial is 403). */
+const REST_JSON_FRONT_END: Record<string, number> = { AccessDeniedException: 403 };
 
 const passes = (value: unknown) => value instanceof Date || value instanceof Uint8Array || (typeof value === 'object' && value !== null && typeof (value as Readable).pipe === 'function');
 
