@@ -22,7 +22,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { request } from 'node:http';
 import { after, before, test } from 'node:test';
-import { eventually, freePort, startWharf, type WharfProcess } from './wharf-process.js';
+import { eventually, freePort, openSecurityGroup, startWharf, type WharfProcess } from './wharf-process.js';
 
 const hasHaproxy = spawnSync('haproxy', ['-v']).status === 0;
 let wharf: WharfProcess;
@@ -48,7 +48,8 @@ function head(port: number): Promise<Record<string, string | string[] | undefine
 }
 
 test('settings of load balancers and listeners, through the SDK', { skip: !hasHaproxy && 'haproxy missing', timeout: 120_000 }, async () => {
-  const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: 'settings', Type: 'application' }))).LoadBalancers![0]!;
+  const clients = await openSecurityGroup(wharf, 'settings-clients');
+  const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: 'settings', Type: 'application', SecurityGroups: [clients] }))).LoadBalancers![0]!;
   const arn = lb.LoadBalancerArn!;
 
   assert.deepEqual((await elb.send(new DescribeCapacityReservationCommand({ LoadBalancerArn: arn }))).CapacityReservationState, []);
