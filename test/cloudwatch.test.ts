@@ -15,7 +15,6 @@ import {
   PutCompositeAlarmCommand,
   PutMetricAlarmCommand,
   PutMetricDataCommand,
-  SetAlarmStateCommand,
   TagResourceCommand,
   type MetricDatum,
 } from '@aws-sdk/client-cloudwatch';
@@ -204,14 +203,16 @@ describe('CloudWatch alarms', () => {
   });
 
   test('composite alarms, SetAlarmState, tags and deletion through the aws CLI (awsJson, query-compatible)', async () => {
+    // cpu has no data, treated as breaching: it goes to ALARM at its first evaluation.
     for (const name of ['disk', 'cpu']) {
       await aws('put-metric-alarm', '--alarm-name', name, '--namespace', 'Host', '--metric-name', name, '--statistic', 'Average', '--period', '60',
-        '--evaluation-periods', '1', '--threshold', '90', '--comparison-operator', 'GreaterThanThreshold', '--tags', 'Key=team,Value=ops');
+        '--evaluation-periods', '1', '--threshold', '90', '--comparison-operator', 'GreaterThanThreshold', '--tags', 'Key=team,Value=ops',
+        '--treat-missing-data', name === 'cpu' ? 'breaching' : 'missing');
     }
     await json.send(new PutCompositeAlarmCommand({ AlarmName: 'host-trouble', AlarmRule: 'ALARM("disk") OR ALARM(cpu)' }));
-    await aws('set-alarm-state', '--alarm-name', 'cpu', '--state-value', 'ALARM', '--state-reason', 'testing', '--state-reason-data', '{"why":"test"}');
-    const described = await aws('describe-alarms', '--alarm-names', 'cpu');
-    assert.equal(described.MetricAlarms[0].StateValue, 'ALARM');
+    // SetAlarmState holds until the alarm's next evaluation, as on AWS.
+    await aws('set-alarm-state', '--alarm-name', 'disk', '--state-value', 'OK', '--state-reason', 'testing', '--state-reason-data', '{"why":"test"}');
+    const described = await aws('describe-alarms', '--alarm-names', 'disk');
     assert.equal(described.MetricAlarms[0].StateReason, 'testing');
     const composite = await eventually(async () => {
       const { CompositeAlarms } = await aws('describe-alarms', '--alarm-types', 'CompositeAlarm', '--alarm-names', 'host-trouble');
@@ -229,7 +230,6 @@ describe('CloudWatch alarms', () => {
     assert.match(await awsFails('delete-alarms', '--alarm-names', 'cpu'), /composite alarm host-trouble/);
     await cw.send(new DeleteAlarmsCommand({ AlarmNames: ['host-trouble', 'cpu', 'disk'] }));
     assert.deepEqual((await aws('describe-alarms', '--alarm-name-prefix', 'c')).MetricAlarms, []);
-    await cw.send(new SetAlarmStateCommand({ AlarmName: 'backlog-high', StateValue: 'OK', StateReason: 'quiet' }));
   });
 
   test('boto3 reads alarms and statistics', async () => {
