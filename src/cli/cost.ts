@@ -2,17 +2,12 @@
 // pricing itself is core/cost.ts), by cluster, service, task family or launch type, and the same workload on
 // the cheapest bin-packed EC2 instance type. Prices: data/prices-us-east-1.json, or the file WHARF_PRICES names.
 import { existsSync, readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { signedPost } from '../agent/instance-credentials.js';
 import { costReport, type CostDimension, type CostReport, type PriceTable } from '../core/cost.js';
-import { AccessDeniedException, SerializationException } from '../core/errors.js';
-import type { ControlContext } from '../control/context.js';
-import type { Authenticate } from '../protocol/gateway.js';
-import { DEFAULTS, dataDirPath, loadSettings, rootCredentials } from './config.js';
-import { readSmallBody } from './instance-join.js';
+import { SerializationException } from '../core/errors.js';
+import { callOperator, OPERATOR_OPTIONS, operatorRoute } from './operator-endpoints.js';
 
 export const COST_PATH = '/_wharf/cost';
 const DIMENSIONS: readonly CostDimension[] = ['cluster', 'service', 'family', 'launchType'];
@@ -59,45 +54,18 @@ function parseRequest(body: Buffer, now: Date): { from: Date; to: Date; by: Cost
   return { from: time(request.from, new Date(now.getTime() - 30 * 86_400_000)), to: time(request.to, now), by };
 }
 
-/** Serves the cost report (returning true), or leaves the request to the other routes (false). */
-export async function serveCost(
-  contextOf: (region: string) => Promise<ControlContext>,
-  prices: PriceTable,
-  rootArn: string | undefined,
-  req: IncomingMessage,
-  res: ServerResponse,
-  authenticate: Authenticate,
-): Promise<boolean> {
-  if (req.method !== 'POST' || req.url !== COST_PATH) return false;
-  const body = await readSmallBody(req);
-  const call = authenticate(body);
-  if (rootArn !== undefined && call.caller.arn !== rootArn) throw new AccessDeniedException('Only the root user may read the cost report');
-  const ctx = await contextOf(call.region);
-  const report = costReport([...ctx.state.all('usage')], prices, parseRequest(body, ctx.clock.now()));
-  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(report));
-  return true;
-}
+/** The region's cost report over the requested range (prices are the server's). */
+export const serveCost = (prices: PriceTable) =>
+  operatorRoute(COST_PATH, 'read the cost report', async (ctx, body) => costReport([...ctx.state.all('usage')], prices, parseRequest(body, ctx.clock.now())));
 
 /** `wharf cost [--from TIME] [--to TIME] [--by cluster|service|family|launchType] [--json]`. */
 export async function costCommand(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: {
-      from: { type: 'string' },
-      to: { type: 'string' },
-      by: { type: 'string' },
-      json: { type: 'boolean' },
-      endpoint: { type: 'string' },
-      region: { type: 'string' },
-      'data-dir': { type: 'string' },
-    },
+    options: { from: { type: 'string' }, to: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean' }, ...OPERATOR_OPTIONS },
   });
-  const dataDir = dataDirPath(values['data-dir'] ?? DEFAULTS.dataDir);
-  const saved = loadSettings(dataDir);
-  const endpoint = values.endpoint ?? `${saved.caBundle ? 'https' : 'http'}://${saved.host === '0.0.0.0' ? '127.0.0.1' : (saved.host ?? DEFAULTS.host)}:${saved.port ?? DEFAULTS.port}`;
   const request: CostRequest = { ...(values.from && { from: values.from }), ...(values.to && { to: values.to }), ...(values.by && { by: values.by as CostDimension }) };
-  const ca = saved.caBundle ? readFileSync(saved.caBundle, 'utf8') : undefined;
-  const report = (await signedPost(endpoint, COST_PATH, values.region ?? saved.region ?? DEFAULTS.region, rootCredentials(dataDir), request, ca, 'ecs')) as CostReport;
+  const report = (await callOperator(COST_PATH, request, values)) as CostReport;
   process.stdout.write(values.json ? JSON.stringify(report, null, 2) + '\n' : costTable(report));
 }
 

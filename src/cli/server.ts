@@ -80,7 +80,7 @@ export interface Server {
 export async function startServer(options: ServerOptions): Promise<Server> {
   const { log, region, auth } = options;
   const dataDir = dataDirPath(options.dataDir);
-  const prices = loadPrices();
+  const costRoute = serveCost(loadPrices());
   const accountId = configuredAccountId();
   const root = rootCredentials(dataDir);
   const rootArn = `arn:aws:iam::${accountId}:root`;
@@ -170,7 +170,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     }
     const operator = auth === 'sigv4' ? rootArn : undefined;
     if (await serveSpotInterruptions((r) => regions.ready(r), operator, req, res, authenticate)) return true;
-    if (await serveCost((r) => regions.ready(r), prices, operator, req, res, authenticate)) return true;
+    if (await costRoute((r) => regions.ready(r), operator, req, res, authenticate)) return true;
     return serveInstanceJoin(ctx, permit, req, res, authenticate);
   };
 
