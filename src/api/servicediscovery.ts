@@ -11,6 +11,7 @@ import {
   registerInstance,
   updateInstanceCustomHealthStatus,
 } from '../control/servicediscovery/instances.js';
+import { runEcsRegistrations } from '../control/servicediscovery/ecs-registrations.js';
 import { getOperation, listOperations } from '../control/servicediscovery/operations.js';
 import { createService, deleteService, getService, listServices, updateService } from '../control/servicediscovery/services.js';
 import { listTagsForResource, tagResource, untagResource } from '../control/servicediscovery/tags.js';
@@ -51,6 +52,8 @@ export const servicediscovery: ServiceModule = {
       ListTagsForResource: (input) => listTagsForResource(ctx, input),
     },
   }),
+  // ECS services' serviceRegistries: their tasks registered and deregistered as they run and stop.
+  controllers: (ctx, signal) => [runEcsRegistrations(ctx, signal)],
   // One DNS server for the whole host, answering every region's namespaces.
   hostControllers: (ctx, signal) => [runDnsServer(ctx, signal)],
   authorization: { taggedKinds: ['sdNamespace', 'sdService'] },

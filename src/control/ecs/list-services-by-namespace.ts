@@ -1,7 +1,25 @@
 import type { ListServicesByNamespaceRequest, ListServicesByNamespaceResponse } from '@aws-sdk/client-ecs';
+import { NamespaceNotFoundException } from '../../core/ecs-errors.js';
 import type { ControlContext } from '../context.js';
 
-/** Services joined to a Service Connect namespace: Wharf has no Service Connect yet, so none are. */
-export async function listServicesByNamespace(_ctx: ControlContext, _input: ListServicesByNamespaceRequest): Promise<ListServicesByNamespaceResponse> {
-  return { serviceArns: [] };
+/**
+ * The services of a Cloud Map namespace (by name, id or ARN): those whose serviceRegistries name one of
+ * its services (Wharf has no Service Connect yet, the other way to join one).
+ */
+export async function listServicesByNamespace(ctx: ControlContext, input: ListServicesByNamespaceRequest): Promise<ListServicesByNamespaceResponse> {
+  const wanted = input.namespace!;
+  const namespace = [...ctx.state.all('sdNamespace')].find((n) => n.Name === wanted || n.Id === wanted || n.Arn === wanted);
+  if (!namespace) throw new NamespaceNotFoundException(`Namespace ${wanted} not found.`);
+  const registries = new Set([...ctx.state.all('sdService')].filter((s) => s.NamespaceId === namespace.Id).map((s) => s.Arn));
+  const arns = [...ctx.state.all('service')]
+    .filter((s) => s.status === 'ACTIVE' && s.serviceRegistries?.some((r) => registries.has(r.registryArn!)))
+    .map((s) => s.serviceArn)
+    .sort();
+  let start = 0;
+  if (input.nextToken !== undefined) start = Number(Buffer.from(input.nextToken, 'base64').toString('utf8')) || 0;
+  const size = input.maxResults ?? 10;
+  return {
+    serviceArns: arns.slice(start, start + size),
+    ...(start + size < arns.length ? { nextToken: Buffer.from(String(start + size)).toString('base64') } : {}),
+  };
 }

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ServiceRecord, TaskRecord } from '../../core/ecs.js';
+import { fixture } from '../ecs/fixtures.js';
+import { reconcileRegistrations } from './ecs-registrations.js';
+import { createPrivateDnsNamespace } from './namespaces.js';
+import { createService } from './services.js';
+
+test('an ECS service registers its running tasks (awsvpc by ENI address, bridge by host port) and deregisters stopped ones', async () => {
+  const { ctx } = await fixture();
+  await ctx.state.mutate((tx) => tx.put('vpc', 'vpc-1', { VpcId: 'vpc-1' } as never));
+  await createPrivateDnsNamespace(ctx, { Name: 'corp.local', Vpc: 'vpc-1' });
+  const NamespaceId = [...ctx.state.all('sdNamespace')][0]!.Id;
+  const a = (await createService(ctx, { Name: 'api', NamespaceId, DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 10 }] } })).Service;
+  const srv = (await createService(ctx, { Name: 'web', NamespaceId, DnsConfig: { DnsRecords: [{ Type: 'SRV', TTL: 10 }] } })).Service;
+  const clusterArn = 'arn:aws:ecs:us-east-1:123456789012:cluster/default';
+  const service = (name: string, registryArn: string, extra: object = {}) =>
+    ({ serviceArn: `arn:aws:ecs:us-east-1:123456789012:service/default/${name}`, serviceName: name, clusterArn, status: 'ACTIVE', desiredCount: 1, serviceRegistries: [{ registryArn, ...extra }] }) as unknown as ServiceRecord;
+  const task = (id: string, group: string, over: Partial<TaskRecord>) =>
+    ({ taskArn: `arn:aws:ecs:us-east-1:123456789012:task/default/${id}`, clusterArn, group, taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/fam:3', lastStatus: 'RUNNING', desiredStatus: 'RUNNING', containers: [], tags: [], version: 1, availabilityZone: 'us-east-1a', ...over }) as TaskRecord;
+  const apiService = service('api', a.Arn, { port: 8080 });
+  const webService = service('web', srv.Arn, { containerName: 'web', containerPort: 80 });
+  const eni = [{ id: 'x', type: 'ElasticNetworkInterface', status: 'ATTACHED', details: [{ name: 'privateIPv4Address', value: '10.0.1.5' }] }];
+  const bindings = [{ containerArn: 'c', taskArn: 't', name: 'web', lastStatus: 'RUNNING', essential: true, healthCheck: false, networkBindings: [{ containerPort: 80, hostPort: 32768, bindIP: '0.0.0.0' }] }];
+  await ctx.state.mutate((tx) => {
+    tx.put('service', apiService.serviceArn, apiService);
+    tx.put('service', webService.serviceArn, webService);
+    tx.put('task', 'a1', task('a1', 'service:api', { attachments: eni } as never));
+    tx.put('task', 'w1', task('w1', 'service:web', { containers: bindings } as never));
+    tx.put('task', 'w2', task('w2', 'service:web', { containers: bindings, lastStatus: 'PENDING' } as never));
+  });
+  await reconcileRegistrations(ctx, apiService.serviceArn);
+  await reconcileRegistrations(ctx, webService.serviceArn);
+  const instances = [...ctx.state.all('sdInstance')];
+  assert.deepEqual(instances.map((i) => [i.Id, i.Attributes.AWS_INSTANCE_IPV4, i.Attributes.AWS_INSTANCE_PORT]).sort(), [['a1', '10.0.1.5', '8080'], ['w1', undefined, '32768']]);
+  assert.deepEqual(
+    { ...instances.find((i) => i.Id === 'a1')!.Attributes },
+    { ECS_CLUSTER_NAME: 'default', ECS_SERVICE_NAME: 'api', ECS_TASK_DEFINITION_FAMILY: 'fam', AVAILABILITY_ZONE: 'us-east-1a', REGION: 'us-east-1', AWS_INSTANCE_IPV4: '10.0.1.5', AWS_INSTANCE_PORT: '8080' },
+  );
+  await ctx.state.mutate((tx) => tx.put('task', 'a1', { ...tx.get('task', 'a1')!, desiredStatus: 'STOPPED' }));
+  await reconcileRegistrations(ctx, apiService.serviceArn);
+  assert.deepEqual([...ctx.state.all('sdInstance')].map((i) => i.Id), ['w1']);
+  await ctx.state.mutate((tx) => tx.put('service', webService.serviceArn, { ...webService, status: 'INACTIVE' }));
+  await reconcileRegistrations(ctx, webService.serviceArn);
+  assert.deepEqual([...ctx.state.all('sdInstance')], []);
+});

@@ -1,0 +1,93 @@
+// ECS serviceRegistries: each task of a service that names Cloud Map registries is registered in each of
+// them once it runs and is not unhealthy (instance id = task id, ECS's attributes), and deregistered once it
+// stops, drains, turns unhealthy or the service goes: awsvpc tasks by their ENI address, bridge and host
+// tasks by the host port of the registry's container port (SRV).
+import { serviceArnOfTask } from '../../core/arn.js';
+import type { ServiceRecord, TaskRecord } from '../../core/ecs.js';
+import { instanceKey, type SdInstanceRecord } from '../../core/servicediscovery.js';
+import type { ControlContext } from '../context.js';
+import { tasksByService } from '../ecs/indexes.js';
+import { ControllerRunner } from '../runner.js';
+import { deregisterInstanceIn, registerInstanceIn } from './instances.js';
+
+type Registry = NonNullable<ServiceRecord['serviceRegistries']>[number];
+
+const lastPart = (arn: string) => arn.split('/').at(-1)!;
+const sdServiceId = (registryArn: string) => lastPart(registryArn);
+
+/** The attributes ECS registers a task with, or undefined while it has no address to register. */
+export function taskAttributes(service: ServiceRecord, task: TaskRecord, registry: Registry): Record<string, string> | undefined {
+  const eniAddress = task.attachments?.flatMap((a) => a.details ?? []).find((d) => d.name === 'privateIPv4Address')?.value;
+  const attributes: Record<string, string> = {
+    ECS_CLUSTER_NAME: lastPart(task.clusterArn),
+    ECS_SERVICE_NAME: service.serviceName!,
+    ECS_TASK_DEFINITION_FAMILY: lastPart(task.taskDefinitionArn).split(':')[0]!,
+    ...(task.availabilityZone ? { AVAILABILITY_ZONE: task.availabilityZone, REGION: task.availabilityZone.replace(/[a-z]$/, '') } : {}),
+  };
+  if (eniAddress) {
+    attributes.AWS_INSTANCE_IPV4 = eniAddress;
+    const port = registry.port ?? registry.containerPort;
+    if (port !== undefined) attributes.AWS_INSTANCE_PORT = String(port);
+    return attributes;
+  }
+  const binding = task.containers
+    .filter((c) => registry.containerName === undefined || c.name === registry.containerName)
+    .flatMap((c) => c.networkBindings ?? [])
+    .find((b) => registry.containerPort === undefined || b.containerPort === registry.containerPort);
+  if (!binding?.hostPort) return undefined;
+  attributes.AWS_INSTANCE_PORT = String(binding.hostPort);
+  if (binding.bindIP && binding.bindIP !== '0.0.0.0') attributes.AWS_INSTANCE_IPV4 = binding.bindIP;
+  return attributes;
+}
+
+const serving = (task: TaskRecord) => task.lastStatus === 'RUNNING' && task.desiredStatus === 'RUNNING' && task.healthStatus !== 'UNHEALTHY';
+
+/** Brings one ECS service's registrations in line with its tasks. */
+export async function reconcileRegistrations(ctx: ControlContext, serviceArn: string): Promise<void> {
+  await ctx.state.mutate((tx) => {
+    const service = tx.get('service', serviceArn);
+    const live = service?.status === 'ACTIVE' ? service : undefined;
+    const desired = new Map<string, Record<string, string>>();
+    for (const registry of live?.serviceRegistries ?? []) {
+      const sdService = tx.get('sdService', sdServiceId(registry.registryArn!));
+      if (!sdService) continue;
+      for (const task of ctx.state.where(tasksByService, serviceArn)) {
+        const attributes = serving(task) ? taskAttributes(live!, task, registry) : undefined;
+        if (attributes) desired.set(instanceKey(sdService.Id, lastPart(task.taskArn)), attributes);
+      }
+    }
+    const cluster = lastPart(service?.clusterArn ?? serviceArn.split('/').slice(0, -1).join('/'));
+    const name = lastPart(serviceArn);
+    const registered = [...ctx.state.all('sdInstance')].filter((i) => i.Attributes.ECS_CLUSTER_NAME === cluster && i.Attributes.ECS_SERVICE_NAME === name);
+    for (const instance of registered)
+      if (!desired.has(instanceKey(instance.ServiceId, instance.Id))) deregisterInstanceIn(ctx, tx, { ServiceId: instance.ServiceId, InstanceId: instance.Id });
+    for (const [key, Attributes] of desired) {
+      const [ServiceId, InstanceId] = key.split('/') as [string, string];
+      const current: SdInstanceRecord | undefined = tx.get('sdInstance', key);
+      if (current && JSON.stringify(current.Attributes) === JSON.stringify(Attributes)) continue;
+      try {
+        registerInstanceIn(ctx, tx, { ServiceId, InstanceId, Attributes });
+      } catch (error) {
+        ctx.log.warn('task not registered in Cloud Map', { task: InstanceId, service: ServiceId, error: String(error) });
+      }
+    }
+  });
+}
+
+/** Reconciles a service's registrations whenever it or one of its tasks changes (and every 10 s). */
+export function runEcsRegistrations(ctx: ControlContext, signal: AbortSignal): Promise<void> {
+  const runner = new ControllerRunner<string>(ctx, (serviceArn) => reconcileRegistrations(ctx, serviceArn), {
+    name: 'cloud-map-registrations',
+    retryMs: 1000,
+    triggers: (changes) =>
+      changes.flatMap((c) => {
+        if (c.kind === 'service') return [c.id];
+        if (c.kind !== 'task') return [];
+        const task = (c.after ?? c.before) as TaskRecord;
+        const arn = serviceArnOfTask(task);
+        return arn ? [arn] : [];
+      }),
+    resync: { everyMs: 10_000, keys: () => [...ctx.state.all('service')].filter((s) => s.serviceRegistries?.length).map((s) => s.serviceArn!) },
+  });
+  return runner.run(signal);
+}
