@@ -3,6 +3,7 @@
 // sends it to, custom health, operations, tags, and Cloud Map's refusals with its codes; Wharf's DNS server
 // answering the namespace's names as instances come and go.
 import { DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { CreateServiceCommand as CreateEcsServiceCommand, DeleteServiceCommand as DeleteEcsServiceCommand, DescribeTasksCommand, ListServicesByNamespaceCommand, ListTasksCommand, RegisterTaskDefinitionCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import {
   CreateHttpNamespaceCommand,
   CreatePrivateDnsNamespaceCommand,
@@ -35,7 +36,7 @@ import { Agent } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { createSocket } from 'node:dgram';
 import * as packet from 'dns-packet';
-import { freePort, startWharf, type WharfProcess } from './wharf-process.js';
+import { eventually, freePort, startWharf, type WharfProcess } from './wharf-process.js';
 
 let wharf: WharfProcess;
 let sd: ServiceDiscoveryClient;
@@ -176,4 +177,37 @@ test('the DNS server answers a private namespace as instances register and dereg
   assert.equal((await dig('other.dns.local')).rcode, 'NXDOMAIN');
   await sd.send(new DeregisterInstanceCommand({ ServiceId: Service!.Id, InstanceId: 'one' }));
   assert.deepEqual(await dig('db.dns.local'), { rcode: 'NOERROR', data: [] });
+});
+
+test('an ECS service with serviceRegistries: its bridge task answered by SRV with its host port, gone once it stops', async () => {
+  const ecs = wharf.ecs();
+  const nsId = await namespaceOf((await sd.send(new CreatePrivateDnsNamespaceCommand({ Name: 'ecs.local', Vpc: vpcId }))).OperationId);
+  const { Service } = await sd.send(new CreateServiceCommand({ Name: 'web', NamespaceId: nsId, DnsConfig: { DnsRecords: [{ Type: 'SRV', TTL: 5 }] } }));
+  await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: 'sd-web',
+      containerDefinitions: [
+        { name: 'app', image: 'wharf-test/busybox:latest', memory: 32, command: ['sh', '-c', 'trap "exit 0" TERM; sleep 3000 & wait'], portMappings: [{ containerPort: 80, hostPort: 0 }], stopTimeout: 2 },
+      ],
+    }),
+  );
+  await ecs.send(new CreateEcsServiceCommand({ serviceName: 'sd-web', taskDefinition: 'sd-web', desiredCount: 1, serviceRegistries: [{ registryArn: Service!.Arn, containerName: 'app', containerPort: 80 }] }));
+  const task = await eventually(async () => {
+    const { taskArns = [] } = await ecs.send(new ListTasksCommand({ serviceName: 'sd-web' }));
+    const { tasks = [] } = taskArns.length ? await ecs.send(new DescribeTasksCommand({ tasks: taskArns })) : {};
+    return tasks.find((t) => t.lastStatus === 'RUNNING');
+  }, 'a RUNNING task');
+  const hostPort = task.containers![0]!.networkBindings![0]!.hostPort;
+  const taskId = task.taskArn!.split('/').at(-1)!;
+  await eventually(async () => {
+    const { data } = await dig('web.ecs.local', 'SRV');
+    return (data as { port: number; target: string }[]).find((d) => d.port === hostPort && d.target === `${taskId}.web.ecs.local`);
+  }, 'the task answered by SRV');
+  const registered = await sd.send(new GetInstanceCommand({ ServiceId: Service!.Id, InstanceId: taskId }));
+  assert.equal(registered.Instance?.Attributes?.ECS_SERVICE_NAME, 'sd-web');
+  assert.deepEqual((await ecs.send(new ListServicesByNamespaceCommand({ namespace: 'ecs.local' }))).serviceArns?.map((a) => a.split('/').at(-1)), ['sd-web']);
+
+  await ecs.send(new StopTaskCommand({ task: task.taskArn! }));
+  await eventually(async () => ((await dig('web.ecs.local', 'SRV')).data.some((d) => (d as { target: string }).target.startsWith(taskId)) ? undefined : true), 'the stopped task gone');
+  await ecs.send(new DeleteEcsServiceCommand({ service: 'sd-web', force: true }));
 });
