@@ -212,8 +212,10 @@ describe('CloudWatch alarms', () => {
     await json.send(new PutCompositeAlarmCommand({ AlarmName: 'host-trouble', AlarmRule: 'ALARM("disk") OR ALARM(cpu)' }));
     // SetAlarmState holds until the alarm's next evaluation, as on AWS.
     await aws('set-alarm-state', '--alarm-name', 'disk', '--state-value', 'OK', '--state-reason', 'testing', '--state-reason-data', '{"why":"test"}');
-    const described = await aws('describe-alarms', '--alarm-names', 'disk');
-    assert.equal(described.MetricAlarms[0].StateReason, 'testing');
+    const { AlarmHistoryItems } = await aws('describe-alarm-history', '--alarm-name', 'disk', '--history-item-type', 'StateUpdate');
+    const set = AlarmHistoryItems.map((h: { HistoryData: string }) => JSON.parse(h.HistoryData).newState).find((n: { stateReason: string }) => n.stateReason === 'testing');
+    assert.deepEqual(set, { stateValue: 'OK', stateReason: 'testing', stateReasonData: { why: 'test' } });
+    const described = await aws('describe-alarms', '--alarm-names', 'cpu');
     const composite = await eventually(async () => {
       const { CompositeAlarms } = await aws('describe-alarms', '--alarm-types', 'CompositeAlarm', '--alarm-names', 'host-trouble');
       return CompositeAlarms[0].StateValue === 'ALARM' ? CompositeAlarms[0] : undefined;
