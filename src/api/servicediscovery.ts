@@ -1,5 +1,5 @@
 // AWS Cloud Map on the gateway (awsJson 1.1): namespaces, services, instances and operations; the DNS
-// server in src/dns/ answers the DNS namespaces' names from the same records.
+// server in src/dns/ (started by the CLI) answers the DNS namespaces' names from the same records.
 import { createHttpNamespace, createPrivateDnsNamespace, createPublicDnsNamespace, deleteNamespace, getNamespace, listNamespaces, updateNamespace } from '../control/servicediscovery/namespaces.js';
 import {
   deregisterInstance,
@@ -15,7 +15,6 @@ import { runEcsRegistrations } from '../control/servicediscovery/ecs-registratio
 import { getOperation, listOperations } from '../control/servicediscovery/operations.js';
 import { createService, deleteService, getService, listServices, updateService } from '../control/servicediscovery/services.js';
 import { listTagsForResource, tagResource, untagResource } from '../control/servicediscovery/tags.js';
-import { runDnsServer } from '../dns/controller.js';
 import { loadModel } from '../protocol/model.js';
 import type { ServiceModule } from './module.js';
 
@@ -54,7 +53,5 @@ export const servicediscovery: ServiceModule = {
   }),
   // ECS services' serviceRegistries: their tasks registered and deregistered as they run and stop.
   controllers: (ctx, signal) => [runEcsRegistrations(ctx, signal)],
-  // One DNS server for the whole host, answering every region's namespaces.
-  hostControllers: (ctx, signal) => [runDnsServer(ctx, signal)],
   authorization: { taggedKinds: ['sdNamespace', 'sdService'] },
 };

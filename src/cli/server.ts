@@ -46,6 +46,8 @@ import { loadPrices, serveCost } from './cost.js';
 import { serveSpotInterruptions } from './spot-interrupt.js';
 import type { ServerTls } from './tls.js';
 import { randomIds, systemClock } from './system.js';
+import { runDnsServer } from '../dns/controller.js';
+import { stateDirectory } from '../control/servicediscovery/dns-directory.js';
 
 export interface ServerOptions {
   host: string;
@@ -221,6 +223,8 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       return [agents.run(signal), taskCredentials.run(signal), ...SERVICES.flatMap((service) => service.controllers?.(regionCtx, signal) ?? [])];
     }),
     ...SERVICES.flatMap((service) => service.hostControllers?.(ctx, stopping.signal) ?? []),
+    // Cloud Map's DNS server, answering every region's namespaces (WHARF_DNS_LISTEN: where).
+    runDnsServer(stateDirectory(ctx.state), log.child({ component: 'dns' }), stopping.signal),
   ];
 
   let agent: AgentHandle | undefined;

@@ -2,7 +2,6 @@
 // their DNS configuration, registered instances and the operations that changed them; and the pure logic
 // the DNS server and DiscoverInstances share: which instances answer a name, as which records, under the
 // service's routing policy. Every name and address that reaches a DNS answer passes `dnsName`/`ipv4`/`ipv6`.
-import { isIP } from 'node:net';
 import { InvalidInput } from './servicediscovery-errors.js';
 
 export type SdTag = { Key: string; Value: string };
@@ -99,13 +98,24 @@ export function serviceName(name: string): string {
 }
 
 export function ipv4(value: string, field = 'AWS_INSTANCE_IPV4'): string {
-  if (isIP(value) !== 4) throw new InvalidInput(`${field} '${value}' is not a valid IPv4 address.`);
+  const octets = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(value);
+  if (!octets || octets.slice(1).some((o) => Number(o) > 255 || (o.length > 1 && o.startsWith('0')))) throw new InvalidInput(`${field} '${value}' is not a valid IPv4 address.`);
   return value;
 }
 
 export function ipv6(value: string, field = 'AWS_INSTANCE_IPV6'): string {
-  if (isIP(value) !== 6) throw new InvalidInput(`${field} '${value}' is not a valid IPv6 address.`);
+  if (!isIpv6(value)) throw new InvalidInput(`${field} '${value}' is not a valid IPv6 address.`);
   return value;
+}
+
+/** An IPv6 address: hex groups, at most one `::`, an optional dotted IPv4 tail (the URL parser checks the rest). */
+function isIpv6(value: string): boolean {
+  if (!/^[0-9a-fA-F:.]{2,45}$/.test(value) || !value.includes(':')) return false;
+  try {
+    return new URL(`http://[${value}]/`).hostname.length > 2;
+  } catch {
+    return false;
+  }
 }
 
 export function port(value: string, field = 'AWS_INSTANCE_PORT'): number {

@@ -3,8 +3,8 @@
 // tasks reach it), forwarding other names to the resolvers of /etc/resolv.conf. An address that cannot be
 // bound is logged and skipped: the API serves without it.
 import { readFileSync } from 'node:fs';
-import type { ControlContext } from '../control/context.js';
-import { stateDirectory } from './directory.js';
+import type { Logger } from '../core/ports.js';
+import type { Directory } from '../core/servicediscovery-dns.js';
 import { nameservers } from './resolv-conf.js';
 import { startDnsServer, type DnsServer } from './server.js';
 
@@ -22,27 +22,25 @@ export function listenAddresses(spec: string): { address: string; port: number }
     });
 }
 
-export async function runDnsServer(ctx: ControlContext, signal: AbortSignal, spec = process.env.WHARF_DNS_LISTEN ?? ''): Promise<void> {
+export async function runDnsServer(directory: Directory, log: Logger, signal: AbortSignal, spec = process.env.WHARF_DNS_LISTEN ?? ''): Promise<void> {
   const addresses = listenAddresses(spec);
   if (addresses.length === 0 || signal.aborted) return;
   let resolvConf = '';
   try {
     resolvConf = readFileSync('/etc/resolv.conf', 'utf8');
   } catch {
-    ctx.log.warn('dns: no /etc/resolv.conf, other names answer SERVFAIL');
+    log.warn('dns: no /etc/resolv.conf, other names answer SERVFAIL');
   }
   const upstream = nameservers(resolvConf).map((address) => ({ address, port: 53 }));
-  const directory = stateDirectory(ctx.state);
   const servers: DnsServer[] = [];
   for (const { address, port } of addresses) {
     try {
-      servers.push(await startDnsServer({ address, port, directory, upstream, log: ctx.log }));
-      ctx.log.info('dns server listening', { address, port });
+      servers.push(await startDnsServer({ address, port, directory, upstream, log }));
+      log.info('dns server listening', { address, port });
     } catch (error) {
-      ctx.log.warn('dns server cannot listen', { address, port, error: String(error) });
+      log.warn('dns server cannot listen', { address, port, error: String(error) });
     }
   }
   await new Promise((done) => signal.addEventListener('abort', done, { once: true }));
   await Promise.all(servers.map((s) => s.close()));
-  directory.close();
 }

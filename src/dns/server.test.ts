@@ -1,21 +1,23 @@
-// The DNS server over real UDP sockets: Cloud Map names answered from State as it changes, other names
+// The DNS server over real UDP sockets: Cloud Map names answered from the directory, other names
 // relayed from an upstream resolver.
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { after, before, test } from 'node:test';
 import * as packet from 'dns-packet';
-import { fixture, type Fixture } from '../control/ecs/fixtures.js';
-import { deregisterInstance, registerInstance } from '../control/servicediscovery/instances.js';
-import { createPrivateDnsNamespace } from '../control/servicediscovery/namespaces.js';
-import { createService } from '../control/servicediscovery/services.js';
-import { stateDirectory } from './directory.js';
+import type { Directory } from '../core/servicediscovery-dns.js';
+import type { SdInstanceRecord, SdNamespaceRecord, SdServiceRecord } from '../core/servicediscovery.js';
 import { startDnsServer, type DnsServer } from './server.js';
 
-let f: Fixture;
 let server: DnsServer;
-let directory: ReturnType<typeof stateDirectory>;
 const upstream = createSocket('udp4');
-let serviceId: string;
+const ns: SdNamespaceRecord = { Id: 'ns-1', Arn: 'a', Name: 'corp.local', Type: 'DNS_PRIVATE', CreateDate: new Date(0), tags: [] };
+const api: SdServiceRecord = { Id: 'srv-1', Arn: 'a', Name: 'api', NamespaceId: 'ns-1', CreateDate: new Date(0), tags: [], DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 10 }, { Type: 'SRV', TTL: 10 }] } };
+let instances: SdInstanceRecord[] = [];
+const directory: Directory = {
+  namespace: (name) => (name === ns.Name ? ns : undefined),
+  service: (_id, name) => (name === 'api' ? api : undefined),
+  instances: () => instances,
+};
 
 /** A decoded reply, its records' data loosely typed (dns-packet's types omit rcode and union the data). */
 type Reply = { rcode?: string; answers?: { data: unknown }[]; additionals?: { data: unknown }[] };
@@ -33,7 +35,6 @@ async function ask(name: string, type: packet.RecordType = 'A'): Promise<Reply> 
 }
 
 before(async () => {
-  f = await fixture();
   // A fake upstream: answers every question with 192.0.2.1.
   upstream.on('message', (message, remote) => {
     const query = packet.decode(message);
@@ -41,30 +42,25 @@ before(async () => {
     upstream.send(reply, remote.port, remote.address);
   });
   await new Promise<void>((done) => upstream.bind(0, '127.0.0.1', done));
-  await f.ctx.state.mutate((tx) => tx.put('vpc', 'vpc-1', { VpcId: 'vpc-1' } as never));
-  await createPrivateDnsNamespace(f.ctx, { Name: 'corp.local', Vpc: 'vpc-1' });
-  const nsId = [...f.ctx.state.all('sdNamespace')][0]!.Id;
-  serviceId = (await createService(f.ctx, { Name: 'api', NamespaceId: nsId, DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 10 }, { Type: 'SRV', TTL: 10 }] } })).Service.Id;
-  directory = stateDirectory(f.ctx.state);
-  server = await startDnsServer({ address: '127.0.0.1', port: 0, directory, upstream: [{ address: '127.0.0.1', port: upstream.address().port }], log: f.ctx.log });
+  const quiet = { debug() {}, info() {}, warn() {}, error() {}, child: () => quiet };
+  server = await startDnsServer({ address: '127.0.0.1', port: 0, directory, upstream: [{ address: '127.0.0.1', port: upstream.address().port }], log: quiet });
 });
 
 after(async () => {
   await server.close();
-  directory.close();
   upstream.close();
 });
 
-test('a registered instance is answered at once, and gone at once when deregistered', async () => {
+test('an instance is answered while the directory holds it', async () => {
   assert.equal((await ask('api.corp.local')).answers?.length, 0);
-  await registerInstance(f.ctx, { ServiceId: serviceId, InstanceId: 'task-1', Attributes: { AWS_INSTANCE_IPV4: '10.0.0.7', AWS_INSTANCE_PORT: '8080' } });
+  instances = [{ Id: 'task-1', ServiceId: 'srv-1', Attributes: { AWS_INSTANCE_IPV4: '10.0.0.7', AWS_INSTANCE_PORT: '8080' }, health: 'HEALTHY', CreatedDate: new Date(0), UpdatedDate: new Date(0) }];
   const reply = await ask('api.corp.local');
   assert.equal(reply.rcode, 'NOERROR');
   assert.deepEqual(reply.answers?.map((a) => a.data), ['10.0.0.7']);
   const srv = await ask('api.corp.local', 'SRV');
   assert.deepEqual(srv.answers?.map((a) => a.data), [{ priority: 1, weight: 1, port: 8080, target: 'task-1.api.corp.local' }]);
   assert.deepEqual(srv.additionals?.map((a) => a.data), ['10.0.0.7']);
-  await deregisterInstance(f.ctx, { ServiceId: serviceId, InstanceId: 'task-1' });
+  instances = [];
   assert.deepEqual((await ask('api.corp.local')).answers, []);
 });
 

@@ -1,10 +1,10 @@
 // Cloud Map's records as the DNS server reads them, from every region's State: DNS namespaces by name
 // (HTTP namespaces have no DNS) and services, in a table rebuilt after any namespace or service changes;
 // instances read live from State, so an answer follows a registration the moment it commits.
-import type { Directory } from '../core/servicediscovery-dns.js';
-import type { SdNamespaceRecord, SdServiceRecord } from '../core/servicediscovery.js';
-import { instancesOfService } from '../control/servicediscovery/instances.js';
-import type { State } from '../control/state.js';
+import type { Directory } from '../../core/servicediscovery-dns.js';
+import type { SdNamespaceRecord, SdServiceRecord } from '../../core/servicediscovery.js';
+import type { State } from '../state.js';
+import { instancesOfService } from './instances.js';
 
 interface Table {
   namespaces: Map<string, SdNamespaceRecord>;
