@@ -3,6 +3,7 @@ import { API_TOOLS, apiBenchmark } from './api.js';
 import { authzBenchmark } from './authz.js';
 import { autoscalingBenchmark } from './autoscaling.js';
 import { authzThroughputBenchmark } from './authz-throughput.js';
+import { dynamodbBenchmark } from './dynamodb.js';
 import { describeServicesBenchmark } from './describe-services.js';
 import { eventPatternsBenchmark } from './event-patterns.js';
 import { fargateStartBenchmark } from './fargate-start.js';
@@ -38,9 +39,9 @@ const all: Record<string, () => Promise<unknown>> = {
   terraform: terraformBenchmark,
   'event-patterns': eventPatternsBenchmark,
   autoscaling: autoscalingBenchmark,
+  dynamodb: dynamodbBenchmark,
   logs: logsBenchmark,
   cloudwatch: cloudwatchBenchmark,
-  dynamodb: () => import('./dynamodb.js').then((m) => m.dynamodbBenchmark()),
   s3: s3Benchmark,
 };
 // The peers' tools, checked for every benchmark chosen before any starts (`npm run bench` installs them).

@@ -6,9 +6,10 @@ import { CloudWatchClient, GetMetricStatisticsCommand, PutMetricDataCommand } fr
 import { AwsSmithyRpcV2CborProtocol } from '@aws-sdk/core/protocols';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { AwsError } from '../core/errors.js';
@@ -19,6 +20,13 @@ import { parseCbor, rpcV2CborProtocol, serializeCbor } from './rpcv2-cbor.js';
 import type { ServiceBinding, ServiceModel } from './service.js';
 import type { RequestHead } from './wire.js';
 import { testSigner } from './test-signer.js';
+
+/** The package's root, from src/ (tsx) or dist/src/ (the compiled suite) alike. */
+function packageRoot(): string {
+  let root = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(root, 'package.json'))) root = dirname(root);
+  return root;
+}
 
 const model: ServiceModel = {
   metadata: { protocol: 'smithy-rpc-v2-cbor', targetPrefix: 'Kinds_2024', endpointPrefix: 'kinds', apiVersion: '2024-01-01', serviceId: 'Kinds' },
@@ -182,7 +190,7 @@ print(json.dumps({'average': out['Datapoints'][0]['Average'], 'at': out['Datapoi
       const dataPath = mkdtempSync(join(tmpdir(), 'wharf-botocore-'));
       try {
         if (cbor) {
-          const botocoreModel = JSON.parse(readFileSync(new URL('../../models/cloudwatch.json', import.meta.url), 'utf8'));
+          const botocoreModel = JSON.parse(readFileSync(join(packageRoot(), 'models', 'cloudwatch.json'), 'utf8'));
           botocoreModel.metadata.protocols = ['smithy-rpc-v2-cbor'];
           mkdirSync(join(dataPath, 'cloudwatch', '2010-08-01'), { recursive: true });
           writeFileSync(join(dataPath, 'cloudwatch', '2010-08-01', 'service-2.json'), JSON.stringify(botocoreModel));
