@@ -3,11 +3,11 @@
 // blobs) is DynamoDB's. WAL with synchronous=FULL: a write is on disk before it answers. Writes that
 // arrive together share one commit (one fsync), each in its own savepoint, so one failing write leaves the
 // others and nothing of itself.
-import { chmodSync, closeSync, openSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { ItemStore, ItemTransaction, RowRange, StoredItem } from '../../core/dynamodb.js';
 import { decodeItem, encodeItem, type Item } from '../../core/dynamodb/attribute-values.js';
 import { indexRow, projectForIndex, segmentOf, segmentStart, tableRow, type IndexLayout, type ItemLayout, type RowKey } from '../../core/dynamodb/keys.js';
+import { openDatabase } from './database.js';
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE items (
@@ -43,14 +43,8 @@ export class SqliteItemStore implements ItemStore {
   /** `path` is a file, or `:memory:` for tests. */
   constructor(path: string) {
     // Items are the account's data: its owner's alone (SQLite gives -wal and -shm the file's mode).
-    if (path !== ':memory:') {
-      closeSync(openSync(path, 'a', 0o600));
-      chmodSync(path, 0o600);
-    }
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
+    // Every write is durable before it is answered, as DynamoDB's are.
+    this.db = openDatabase(path, [], { synchronous: 'FULL' });
     const version = this.db.pragma('user_version', { simple: true }) as number;
     for (let v = version; v < MIGRATIONS.length; v++) {
       this.db.exec(MIGRATIONS[v]!);

@@ -2,8 +2,7 @@
 // per resolution (`samples`: a statistic set and the packed value histogram), keyed (series, ts, res) so that
 // one metric's range is one index range. Standard-resolution datapoints are filed at their minute and merge
 // there on write (an upsert), as CloudWatch aggregates them; `age` rolls old rows up a resolution in SQL.
-import { chmodSync, closeSync, openSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Partition } from '../../core/arn.js';
 import {
   HISTORY_RETENTION_MS,
@@ -23,6 +22,7 @@ import {
   type ValueHistogram,
 } from '../../core/cloudwatch.js';
 import { decodeHistogram, encodeHistogram, mergeHistograms, mergeStatistics } from '../../core/cloudwatch-statistics.js';
+import { openDatabase } from './database.js';
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE series (
@@ -97,14 +97,7 @@ export class SqliteMetricStore implements MetricStore {
 
   /** `path` is a file, or `:memory:` for tests. */
   constructor(path: string) {
-    if (path !== ':memory:') {
-      closeSync(openSync(path, 'a', 0o600));
-      chmodSync(path, 0o600);
-    }
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openDatabase(path, []);
     this.db.function('merge_hist', { deterministic: true }, (a: unknown, b: unknown) => mergeBlobs(a as Buffer | null, b as Buffer | null));
     this.db.aggregate('hist_union', {
       start: () => ({ hist: undefined as Buffer | null | undefined }),

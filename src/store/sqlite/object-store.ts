@@ -4,13 +4,14 @@
 // upload and part rows live in `<dir>/objects.db` (WAL, a busy timeout, immediate transactions). A copy
 // shares its source's file through a hard link: removing either leaves the other's bytes.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, createReadStream, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import { createReadStream, linkSync, mkdirSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Writable, type Readable } from 'node:stream';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { MultipartUpload, ObjectStore, ObjectVersion, StagedBody, Tag, UploadedPart } from '../../core/s3.js';
+import { openDatabase } from './database.js';
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE versions (
@@ -144,18 +145,7 @@ export class FileObjectStore implements ObjectStore {
     rmSync(this.staging, { recursive: true, force: true });
     mkdirSync(this.staging, { mode: 0o700 });
     const path = join(dir, 'objects.db');
-    closeSync(openSync(path, 'a', 0o600));
-    chmodSync(path, 0o600);
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    const version = this.db.pragma('user_version', { simple: true }) as number;
-    for (let v = version; v < MIGRATIONS.length; v++)
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]!);
-        this.db.pragma(`user_version = ${v + 1}`);
-      }).immediate();
+    this.db = openDatabase(path, MIGRATIONS);
     this.seq = (this.db.prepare('SELECT coalesce(max(seq), 0) FROM versions').pluck().get() as number) + 1;
     const db = this.db;
     this.statements = {

@@ -1,8 +1,8 @@
 // The Store port on SQLite (better-sqlite3): WAL, a busy timeout, immediate transactions, numbered
 // migrations. Records are JSON documents keyed by (kind, id); dates round-trip as {"$date": ms}.
-import { chmodSync, closeSync, openSync } from 'node:fs';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Store, StoredChange, StoredRecord } from '../../core/ports.js';
+import { openDatabase } from './database.js';
 
 /** Each entry upgrades the schema by one version; never edit a shipped migration, append a new one. */
 const MIGRATIONS: string[] = [
@@ -39,14 +39,7 @@ export class SqliteStore implements Store {
   constructor(path: string) {
     // The database holds secrets (task environments, certificates' keys): its owner's alone. SQLite gives
     // the -wal and -shm files the database file's mode, so creating it 0600 (or making it so) covers them.
-    if (path !== ':memory:') {
-      closeSync(openSync(path, 'a', 0o600));
-      chmodSync(path, 0o600);
-    }
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openDatabase(path, []);
     this.migrate();
     this.upsert = this.db.prepare(
       'INSERT INTO records (kind, id, doc) VALUES (?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET doc = excluded.doc',
