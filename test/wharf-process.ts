@@ -90,7 +90,9 @@ export async function startWharf(
 
   const launch = async () => {
     const tls = options.tls ? ['--tls'] : [];
-    child = spawn(process.execPath, [WHARF_BIN, 'up', '--port', String(port), '--data-dir', dataDir, ...tls, ...(options.args ?? [])], {
+    // ECR's registry defaults to the API's port + 1, which another suite's server may hold: any free port instead.
+    const registry = options.args?.includes('--registry-port') ? [] : ['--registry-port', '0'];
+    child = spawn(process.execPath, [WHARF_BIN, 'up', '--port', String(port), '--data-dir', dataDir, ...tls, ...registry, ...(options.args ?? [])], {
       env: { ...process.env, WHARF_LOG_LEVEL: 'debug', WHARF_TASK_CLEANUP_WAIT: TASK_CLEANUP_WAIT, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
