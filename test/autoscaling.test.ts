@@ -67,8 +67,16 @@ async function counts(name: string): Promise<{ desired: number; running: number 
 const when = (name: string, check: (c: { desired: number; running: number }) => boolean, what: string, timeoutMs = 60_000) =>
   eventually(async () => ((c) => (check(c) ? c : undefined))(await counts(name)), `${name}: ${what}`, timeoutMs);
 
+/** Every page of the target's activities. */
 async function activities(name: string): Promise<ScalingActivity[]> {
-  return (await scaling.send(new DescribeScalingActivitiesCommand({ ServiceNamespace: 'ecs', ResourceId: target(name).ResourceId }))).ScalingActivities ?? [];
+  const all: ScalingActivity[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await scaling.send(new DescribeScalingActivitiesCommand({ ServiceNamespace: 'ecs', ResourceId: target(name).ResourceId, NextToken }));
+    all.push(...(page.ScalingActivities ?? []));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return all;
 }
 
 describe('service auto scaling', () => {
