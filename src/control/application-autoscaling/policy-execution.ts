@@ -38,6 +38,12 @@ export async function executePolicy(ctx: ControlContext, policy: ScalingPolicyRe
     ctx.log.debug('scaling policy held', { policyArn: policy.PolicyARN, alarm: alarm.AlarmName, why: decision.why });
     return;
   }
+  // Target tracking's AlarmHigh only scales out and its AlarmLow only in: a high alarm still in ALARM just
+  // after the load stopped must not take the capacity down (its low alarm does, once it fires).
+  if (policy.TargetTrackingScalingPolicyConfiguration && decision.direction !== (isHighAlarm(alarm.AlarmName) ? 'out' : 'in')) {
+    ctx.log.debug('scaling policy held', { policyArn: policy.PolicyARN, alarm: alarm.AlarmName, why: `the ${decision.direction} direction is the other alarm's` });
+    return;
+  }
   const capacity = decision.direction === 'in' && policy.TargetTrackingScalingPolicyConfiguration ? await agreedScaleIn(ctx, policy, target, current, decision.capacity) : decision.capacity;
   if (capacity === undefined) {
     ctx.log.debug('scaling policy held', { policyArn: policy.PolicyARN, alarm: alarm.AlarmName, why: 'another target tracking policy' });
