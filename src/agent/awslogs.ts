@@ -316,6 +316,8 @@ class ContainerFollower {
       }
       const batch = this.nextBatch();
       try {
+        // Not aborted when the agent stops: a batch the server may already have stored is seen through and its
+        // checkpoint saved, so the next agent does not send it again.
         await this.o.client.send(
           new PutLogEventsCommand({
             logGroupName: this.o.config.logGroupName,
@@ -323,7 +325,6 @@ class ContainerFollower {
             // Stable by time, as Docker's driver sorts a batch (stdout and stderr may interleave out of order).
             logEvents: batch.map((q) => q.event).sort((a, b) => a.timestamp! - b.timestamp!),
           }),
-          { abortSignal: this.o.signal },
         );
       } catch (err) {
         if (this.o.signal.aborted) break;
