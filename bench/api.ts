@@ -9,23 +9,15 @@ import { DescribeTasksCommand, ECSClient, ListTasksCommand, RegisterTaskDefiniti
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testSigner } from '../src/protocol/test-signer.js';
-import { benchWharf, benchmark, exec, load, requireTools, startProcess, table, tempDir } from './lib.js';
-import { freePort } from '../test/wharf-process.js';
+import { benchWharf, benchmark, exec, load, requireTools, startMoto, table, tempDir } from './lib.js';
 
 /** What this benchmark needs besides Wharf, each with where it comes from. */
 export const API_TOOLS = { wrk: 'npm run bench installs it; or apt-get install wrk', python3: 'with moto: pip install "moto[server]"' };
 
 const CONTAINERS = [{ name: 'app', image: 'wharf-test/busybox:latest', memory: 16, command: ['sh', '-c', "trap 'exit 143' TERM; sleep 600 & wait"] }];
 
-async function startMoto() {
-  const port = await freePort();
-  const child = startProcess('python3', ['-m', 'moto.server', '-p', String(port)]);
-  const endpoint = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false)) break;
-    if (child.exitCode !== null || i === 200) throw new Error('moto did not start: is it installed (pip install "moto[server]")?');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+async function startEcsMoto() {
+  const endpoint = await startMoto();
   // moto places tasks only on container instances backed by its own EC2 instances: set them up with boto3.
   await exec('python3', ['-c', `
 import boto3, json
@@ -127,7 +119,7 @@ function compare<T extends Figures>(wharf: Record<string, T>, moto: Record<strin
 export async function apiBenchmark() {
   requireTools(API_TOOLS);
   const wharf = await benchWharf({ env: { WHARF_LOG_LEVEL: 'info' } }); // production's level
-  const moto = await startMoto();
+  const moto = await startEcsMoto();
   const client = (endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }) =>
     new ECSClient({ endpoint, region: 'us-east-1', credentials, maxAttempts: 1 });
   // Wharf's local agent serves `default`; moto's instance was registered to `bench` above.

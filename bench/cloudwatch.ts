@@ -8,25 +8,13 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MetricSample } from '../src/core/cloudwatch.js';
 import { SqliteMetricStore } from '../src/store/sqlite/metric-store.js';
-import { freePort } from '../test/wharf-process.js';
-import { benchWharf, load, startProcess, table, tempDir } from './lib.js';
+import { benchWharf, load, startMoto, table, tempDir } from './lib.js';
 
 export const CLOUDWATCH_TOOLS = { python3: 'with moto: pip install "moto[server]"' };
 
 const BATCH = 1_000;
 const METRICS = 100;
 const DAY_MINUTES = 1_440;
-
-async function startMoto(): Promise<string> {
-  const port = await freePort();
-  const child = startProcess('python3', ['-m', 'moto.server', '-p', String(port)]);
-  const endpoint = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false)) return endpoint;
-    if (child.exitCode !== null || i === 200) throw new Error('moto did not start: is it installed (pip install "moto[server]")?');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** PutMetricData of BATCH single-value datums per call from 4 clients for 5 s: datapoints per second. */
 async function ingest(client: CloudWatchClient) {

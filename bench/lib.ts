@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LABELS } from '../src/agent/container-config.js';
 import { testSigner } from '../src/protocol/test-signer.js';
-import { eventually, startWharf, type WharfProcess } from '../test/wharf-process.js';
+import { eventually, freePort, startWharf, type WharfProcess } from '../test/wharf-process.js';
 
 /**
  * What the benchmarks started, each with how to stop it: stopped last-first by `stopAll`, which `benchmark`
@@ -222,4 +222,16 @@ export async function ecsCall(endpoint: string, credentials: { accessKeyId: stri
   const text = await response.text();
   if (!response.ok) throw new Error(`${operation}: ${response.status} ${text}`);
   return JSON.parse(text);
+}
+
+/** moto's server on a free port, stopped with the benchmark (the peer of most API benchmarks); its endpoint. */
+export async function startMoto(): Promise<string> {
+  const port = await freePort();
+  const child = startProcess('python3', ['-m', 'moto.server', '-p', String(port)]);
+  const endpoint = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false)) return endpoint;
+    if (child.exitCode !== null || i === 200) throw new Error('moto did not start: is it installed (pip install "moto[server]")?');
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }

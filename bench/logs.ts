@@ -9,8 +9,7 @@ import {
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
-import { freePort } from '../test/wharf-process.js';
-import { benchWharf, benchmark, load, startProcess, table } from './lib.js';
+import { benchWharf, benchmark, load, startMoto, table } from './lib.js';
 
 export const LOGS_TOOLS = { python3: 'with moto: pip install "moto[server]"' };
 
@@ -18,17 +17,6 @@ const IMAGE = 'wharf-test/busybox:latest';
 const RATE = 10_000;
 const SECONDS = 10;
 const BATCH = 1_000;
-
-async function startMoto(): Promise<string> {
-  const port = await freePort();
-  const child = startProcess('python3', ['-m', 'moto.server', '-p', String(port)]);
-  const endpoint = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false)) return endpoint;
-    if (child.exitCode !== null || i === 200) throw new Error('moto did not start: is it installed (pip install "moto[server]")?');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** PutLogEvents of `BATCH` events per call from 4 clients for 5 s: events per second. */
 async function apiIngest(client: CloudWatchLogsClient) {
