@@ -43,4 +43,6 @@ export interface ControlContext {
   registry?: RegistryPorts;
   /** How often FARGATE_SPOT tasks are interrupted, per task and hour (absent or 0: only when an operator asks). */
   spotInterruptionsPerHour?: number;
+  /** How long a minute of deployment bake times lasts (60 000 ms unless WHARF_DEPLOYMENT_MINUTE shortens it for tests). */
+  deploymentMinuteMs?: number;
 }
