@@ -65,6 +65,9 @@ import {
   modifyLaunchTemplate,
 } from '../control/ec2/launch-templates.js';
 import { runInstances } from '../control/ec2/run-instances.js';
+import { describeInstanceAttribute, modifyInstanceAttribute } from '../control/ec2/instance-attributes.js';
+import { describeInstanceTypes } from '../control/ec2/describe-instance-types.js';
+import { createKeyPair, deleteKeyPair, describeKeyPairs, importKeyPair } from '../control/ec2/key-pairs.js';
 import { loadModel } from '../protocol/model.js';
 import type { ServiceModule } from './module.js';
 
@@ -139,10 +142,17 @@ export const ec2: ServiceModule = {
       DeleteLaunchTemplateVersions: (input) => deleteLaunchTemplateVersions(ctx, input),
       DescribeLaunchTemplates: (input) => describeLaunchTemplates(ctx, input),
       DescribeLaunchTemplateVersions: (input) => describeLaunchTemplateVersions(ctx, input),
+      DescribeInstanceTypes: (input) => describeInstanceTypes(ctx, input),
+      ModifyInstanceAttribute: (input) => modifyInstanceAttribute(ctx, input),
+      DescribeInstanceAttribute: (input) => describeInstanceAttribute(ctx, input),
+      CreateKeyPair: (input) => createKeyPair(ctx, input),
+      ImportKeyPair: (input) => importKeyPair(ctx, input),
+      DescribeKeyPairs: (input) => describeKeyPairs(ctx, input),
+      DeleteKeyPair: (input) => deleteKeyPair(ctx, input),
     },
   }),
   controllers: (ctx, signal) => [instanceController(ctx, signal)],
-  authorization: { taggedKinds: ['vpc', 'subnet', 'securityGroup', 'networkInterface', 'internetGateway', 'routeTable', 'networkAcl', 'natGateway', 'elasticIp', 'vpcEndpoint'] },
+  authorization: { taggedKinds: ['vpc', 'subnet', 'securityGroup', 'networkInterface', 'internetGateway', 'routeTable', 'networkAcl', 'natGateway', 'elasticIp', 'vpcEndpoint', 'instance', 'launchTemplate', 'keyPair'] },
   ensureDefaults: async (ctx) => {
     await upgradeRecords(ctx);
     await ensureDefaultVpc(ctx);

@@ -91,7 +91,7 @@ export function checkServiceRequest(input: ServiceRequest, strategy: ServiceReco
 
 /**
  * Where a service's tasks run, from its request and its cluster: its capacity provider strategy (its own, else
- * the cluster's default when it names no launch type), which runs them on Fargate, or its launch type.
+ * the cluster's default when it names no launch type), Fargate's or Auto Scaling groups', or its launch type.
  */
 export function serviceLaunch(
   cluster: ClusterRecord,
@@ -101,7 +101,9 @@ export function serviceLaunch(
   const providers = launchStrategy(cluster, input);
   if (providers.length === 0) return { launchType: input.launchType === 'FARGATE' ? 'FARGATE' : 'EC2' };
   if (!isFargateStrategy(providers)) {
-    throw new InvalidParameterException('No Container Instances were found in your capacity provider. Only the FARGATE and FARGATE_SPOT capacity providers have capacity here.');
+    // Auto Scaling group providers: their groups' container instances, as the EC2 launch type.
+    checkServiceRequest({ ...input, launchType: 'EC2', capacityProviderStrategy: undefined }, strategy);
+    return { launchType: 'EC2', capacityProviderStrategy: providers };
   }
   // What the FARGATE launch type refuses, its providers refuse too.
   checkServiceRequest({ ...input, launchType: 'FARGATE', capacityProviderStrategy: undefined }, strategy);
