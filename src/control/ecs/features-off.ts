@@ -1,5 +1,5 @@
 // The ECS operations whose feature rests on a service Wharf does not have (Auto Scaling groups, ECS
-// Managed Instances, Express gateways' managed load balancers, external deployment controllers, SSM
+// Managed Instances, Express gateways' managed load balancers, SSM
 // sessions, lifecycle hooks), answered as ECS answers an account where the feature is off: parents are
 // resolved first (a missing cluster is ClusterNotFoundException, a missing service ServiceNotFoundException,
 // as for every other operation); reads answer that nothing of the feature exists; creating answers
@@ -11,18 +11,15 @@ import type {
   CreateCapacityProviderRequest,
   CreateDaemonRequest,
   CreateExpressGatewayServiceRequest,
-  CreateTaskSetRequest,
   DeleteCapacityProviderRequest,
   DeleteDaemonRequest,
   DeleteDaemonTaskDefinitionRequest,
   DeleteExpressGatewayServiceRequest,
-  DeleteTaskSetRequest,
   DescribeDaemonDeploymentsRequest,
   DescribeDaemonRequest,
   DescribeDaemonRevisionsRequest,
   DescribeDaemonTaskDefinitionRequest,
   DescribeExpressGatewayServiceRequest,
-  DescribeTaskSetsRequest,
   ExecuteCommandRequest,
   ListDaemonDeploymentsRequest,
   ListDaemonsRequest,
@@ -33,8 +30,6 @@ import type {
   UpdateContainerAgentRequest,
   UpdateDaemonRequest,
   UpdateExpressGatewayServiceRequest,
-  UpdateServicePrimaryTaskSetRequest,
-  UpdateTaskSetRequest,
 } from '@aws-sdk/client-ecs';
 import { ResourceNotFoundException } from '../../core/errors.js';
 import {
@@ -49,22 +44,8 @@ import {
 import type { ControlContext } from '../context.js';
 import { FARGATE_CAPACITY_PROVIDERS } from './fargate.js';
 import { findContainerInstance, resolveCluster, resolveTask } from './lookups.js';
-import { resolveService } from './services.js';
 
 const notInRegion = (feature: string) => new UnsupportedFeatureException(`${feature} isn't supported in this Region.`);
-
-/** Services here all use the ECS deployment controller (CreateService refuses the others). */
-const TASK_SETS_NEED_EXTERNAL = 'Amazon ECS only supports task set management on services configured to use external deployment controllers.';
-
-/** Task sets live in a service: the cluster and the service must exist before ECS looks further. */
-function taskSetService(ctx: ControlContext, input: { cluster?: string; service?: string }) {
-  return resolveService(ctx, resolveCluster(ctx, input.cluster), input.service ?? '');
-}
-
-function refuseTaskSets(ctx: ControlContext, input: { cluster?: string; service?: string }): never {
-  taskSetService(ctx, input);
-  throw new InvalidParameterException(TASK_SETS_NEED_EXTERNAL);
-}
 
 /** Fargate's providers are ECS's own: they cannot be changed; no other provider exists. */
 function refuseProviderChange(ctx: ControlContext, name: string | undefined, cluster: string | undefined, verb: string): never {
@@ -84,16 +65,6 @@ function missingDaemon(ctx: ControlContext, daemonArn: string | undefined): neve
 
 /** The answers, by operation; each takes its request as the model validated it. */
 export const featureOffAnswers: Record<string, (ctx: ControlContext, input: never) => Promise<unknown>> = {
-  // Task sets: only for services with the EXTERNAL or CODE_DEPLOY deployment controller.
-  CreateTaskSet: async (ctx, input: CreateTaskSetRequest) => refuseTaskSets(ctx, input),
-  UpdateTaskSet: async (ctx, input: UpdateTaskSetRequest) => refuseTaskSets(ctx, input),
-  DeleteTaskSet: async (ctx, input: DeleteTaskSetRequest) => refuseTaskSets(ctx, input),
-  UpdateServicePrimaryTaskSet: async (ctx, input: UpdateServicePrimaryTaskSetRequest) => refuseTaskSets(ctx, input),
-  DescribeTaskSets: async (ctx, input: DescribeTaskSetsRequest) => {
-    taskSetService(ctx, input);
-    return { taskSets: [], failures: (input.taskSets ?? []).map((arn) => ({ arn, reason: 'MISSING' })) };
-  },
-
   // Capacity providers other than Fargate's are made from Auto Scaling groups or ECS Managed Instances.
   CreateCapacityProvider: async (ctx, input: CreateCapacityProviderRequest) => {
     if (input.cluster !== undefined) resolveCluster(ctx, input.cluster);
