@@ -8,9 +8,10 @@ export interface HollowFleet {
   stop(): Promise<void>;
 }
 
-/** Starts `count` hollow agents in `cluster` and waits until every one is registered with its agent connected. */
-export async function hollowFleet(wharf: WharfProcess, cluster: string, count: number): Promise<HollowFleet> {
-  const child = startProcess(process.execPath, ['--max-old-space-size=8192', WHARF_BIN, 'hollow', '--endpoint', wharf.endpoint, '--cluster', cluster, '--count', String(count)], {
+/** Starts `count` hollow agents in `cluster` (each of `memoryMiB`, default the CLI's) and waits until every one is registered with its agent connected. */
+export async function hollowFleet(wharf: WharfProcess, cluster: string, count: number, { memoryMiB }: { memoryMiB?: number } = {}): Promise<HollowFleet> {
+  const size = memoryMiB === undefined ? [] : ['--memory-mib', String(memoryMiB)];
+  const child = startProcess(process.execPath, ['--max-old-space-size=8192', WHARF_BIN, 'hollow', '--endpoint', wharf.endpoint, '--cluster', cluster, '--count', String(count), ...size], {
     env: { ...wharf.env, WHARF_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -1,13 +1,39 @@
 // Tasks running ECR images, end to end: a task and a service by the image's ECR URI and by the registry's
 // own address (imageDigest reported), a missing tag and a refused pull stopping the task with ECS's
-// CannotPullContainerError, and pulls made as the task's execution role (IAM roles that may or may not pull).
-import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
-import { CreateServiceCommand, DescribeServicesCommand, DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
+// CannotPullContainerError, pulls made as the task's execution role (IAM roles that may or may not pull),
+// and a second agent, on an instance role that may not pull, pulling an image its Docker engine does not
+// have for a task and a service placed on it.
+import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
+import {
+  CreateServiceCommand,
+  DescribeContainerInstancesCommand,
+  DescribeServicesCommand,
+  DescribeTasksCommand,
+  ListContainerInstancesCommand,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  type PlacementConstraint,
+  type Task,
+} from '@aws-sdk/client-ecs';
+import {
+  AddRoleToInstanceProfileCommand,
+  AttachRolePolicyCommand,
+  CreateInstanceProfileCommand,
+  CreateRoleCommand,
+  IAMClient,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { readJoinedInstance } from '../src/agent/instance-credentials.js';
 import { ACCOUNT, ecrWorld, type EcrWorld } from './ecr-fixture.js';
-import { eventually } from './wharf-process.js';
+import { WHARF_BIN, eventually } from './wharf-process.js';
 
 const run = randomBytes(3).toString('hex');
 let w: EcrWorld;
@@ -96,4 +122,96 @@ describe('ECR images in tasks', () => {
     iam.destroy();
   });
 
+  it('pulls on a second agent whose Docker engine lacks the image, with the execution role, for a task and a service', async () => {
+    const name = `second-${run}`;
+    const repo = await w.repository(name);
+    w.build(`${repo}:v1`, `second-${run}`);
+    const imageId = w.dockerOk(['inspect', '--format', '{{.Id}}', `${repo}:v1`]).trim();
+    w.dockerOk(['push', `${repo}:v1`]);
+    const digest = w.digestOf(`${repo}:v1`);
+    w.dockerOk(['rmi', `${repo}:v1`]);
+    assert.notEqual(w.docker(['image', 'inspect', imageId]).status, 0, 'the engine no longer has the image');
+
+    // The second instance's role runs the agent but may not pull from ECR (AmazonEC2ContainerServiceforEC2Role
+    // without its ecr: actions): only the execution role's rights can bring the image.
+    const iam = new IAMClient({ endpoint: w.wharf.endpoint, region: 'us-east-1', credentials: w.wharf.credentials });
+    const trust = (service: string) => JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }] });
+    const node = `ecr-node-${run}`;
+    await iam.send(new CreateRoleCommand({ RoleName: node, AssumeRolePolicyDocument: trust('ec2.amazonaws.com') }));
+    const agentActions = ['ec2:DescribeTags', 'ecs:CreateCluster', 'ecs:DeregisterContainerInstance', 'ecs:DiscoverPollEndpoint', 'ecs:Poll', 'ecs:RegisterContainerInstance', 'ecs:StartTelemetrySession', 'ecs:UpdateContainerInstancesState', 'ecs:Submit*', 'ecs:TagResource', 'logs:CreateLogStream', 'logs:PutLogEvents'];
+    await iam.send(new PutRolePolicyCommand({ RoleName: node, PolicyName: 'agent', PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: agentActions, Resource: '*' }] }) }));
+    await iam.send(new CreateInstanceProfileCommand({ InstanceProfileName: node }));
+    await iam.send(new AddRoleToInstanceProfileCommand({ InstanceProfileName: node, RoleName: node }));
+    const { Role: execution } = await iam.send(new CreateRoleCommand({ RoleName: `ecr-exec-${run}`, AssumeRolePolicyDocument: trust('ecs-tasks.amazonaws.com') }));
+    await iam.send(new AttachRolePolicyCommand({ RoleName: `ecr-exec-${run}`, PolicyArn: 'arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy' }));
+    iam.destroy();
+
+    const agentDir = mkdtempSync(join(tmpdir(), 'wharf-agent-'));
+    const agent = spawn(process.execPath, [WHARF_BIN, 'agent', '--endpoint', w.wharf.endpoint, '--cluster', 'default', '--instance-profile', node, '--data-dir', agentDir], {
+      env: w.wharf.env,
+      stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => agent.once('exit', resolve));
+    try {
+      const second = await eventually(async () => {
+        const joined = await readJoinedInstance(agentDir);
+        const { containerInstanceArns = [] } = await w.ecs.send(new ListContainerInstancesCommand({}));
+        const { containerInstances = [] } = await w.ecs.send(new DescribeContainerInstancesCommand({ containerInstances: containerInstanceArns }));
+        return containerInstances.find((i) => i.ec2InstanceId === joined?.instanceId && i.agentConnected);
+      }, 'the second agent connected');
+      const onSecond: PlacementConstraint[] = [{ type: 'memberOf', expression: `ec2InstanceId == ${second.ec2InstanceId}` }];
+      const register = async (executionRoleArn?: string) =>
+        (
+          await w.ecs.send(
+            new RegisterTaskDefinitionCommand({
+              family: `second-${run}`,
+              ...(executionRoleArn && { executionRoleArn }),
+              containerDefinitions: [{ name: 'app', image: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/${name}:v1`, memory: 64, command: ['sleep', '300'] }],
+            }),
+          )
+        ).taskDefinition!.taskDefinitionArn!;
+      const settled = (taskArn: string) =>
+        eventually(async () => {
+          const [task] = (await w.ecs.send(new DescribeTasksCommand({ tasks: [taskArn] }))).tasks ?? [];
+          return task?.lastStatus === 'RUNNING' || task?.lastStatus === 'STOPPED' ? task : undefined;
+        }, 'the task running or stopped', 120_000);
+      const runOnSecond = async (taskDefinition: string): Promise<Task> => {
+        const { tasks: [task] = [], failures } = await w.ecs.send(new RunTaskCommand({ taskDefinition, placementConstraints: onSecond }));
+        assert.deepEqual(failures, []);
+        assert.equal(task!.containerInstanceArn, second.containerInstanceArn);
+        return settled(task!.taskArn!);
+      };
+
+      // Without an execution role the instance role logs in to pull, and it may not.
+      const refused = await runOnSecond(await register());
+      assert.equal(refused.lastStatus, 'STOPPED');
+      assert.match(refused.containers![0]!.reason!, new RegExp(`^CannotPullContainerError: .*assumed-role/${node}/.* is not authorized to perform: ecr:GetAuthorizationToken`));
+      assert.notEqual(w.docker(['image', 'inspect', imageId]).status, 0, 'nothing was pulled');
+
+      const withRole = await register(execution!.Arn!);
+      const running = await runOnSecond(withRole);
+      assert.equal(running.lastStatus, 'RUNNING', running.containers?.[0]?.reason);
+      assert.equal(running.containers![0]!.imageDigest, digest);
+      assert.equal(w.dockerOk(['image', 'inspect', '--format', '{{.Id}}', `${repo}:v1`]).trim(), imageId, 'the image came from the registry');
+      const [pulled] = (await w.ecr.send(new DescribeImagesCommand({ repositoryName: name }))).imageDetails ?? [];
+      assert.ok(pulled?.lastRecordedPullTime, 'the registry recorded the pull');
+
+      const service = `second-${run}`;
+      await w.ecs.send(new CreateServiceCommand({ serviceName: service, taskDefinition: withRole, desiredCount: 1, placementConstraints: onSecond }));
+      await eventually(async () => {
+        const [described] = (await w.ecs.send(new DescribeServicesCommand({ services: [service] }))).services ?? [];
+        return described?.runningCount === 1 ? true : undefined;
+      }, 'the service running its task', 120_000);
+      const { taskArns = [] } = await w.ecs.send(new ListTasksCommand({ serviceName: service }));
+      const [serviceTask] = (await w.ecs.send(new DescribeTasksCommand({ tasks: taskArns }))).tasks ?? [];
+      assert.equal(serviceTask!.containerInstanceArn, second.containerInstanceArn);
+      assert.equal(serviceTask!.containers![0]!.imageDigest, digest);
+    } finally {
+      // The agent removes its containers while it still runs.
+      await w.wharf.drain();
+      agent.kill('SIGTERM');
+      await exited;
+      rmSync(agentDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -52,6 +52,22 @@ import {
   modifyVpcEndpoint,
 } from '../control/ec2/vpc-endpoints.js';
 import { ensureDefaultVpc, upgradeRecords } from '../control/ec2/vpcs.js';
+import { describeInstances, describeInstanceStatus } from '../control/ec2/describe-instances.js';
+import { instanceController } from '../control/ec2/instance-controller.js';
+import { startInstancesOperation, stopInstancesOperation, terminateInstancesOperation } from '../control/ec2/instance-states.js';
+import {
+  createLaunchTemplate,
+  createLaunchTemplateVersion,
+  deleteLaunchTemplate,
+  deleteLaunchTemplateVersions,
+  describeLaunchTemplates,
+  describeLaunchTemplateVersions,
+  modifyLaunchTemplate,
+} from '../control/ec2/launch-templates.js';
+import { runInstances } from '../control/ec2/run-instances.js';
+import { describeInstanceAttribute, modifyInstanceAttribute } from '../control/ec2/instance-attributes.js';
+import { describeInstanceTypes } from '../control/ec2/describe-instance-types.js';
+import { createKeyPair, deleteKeyPair, describeKeyPairs, importKeyPair } from '../control/ec2/key-pairs.js';
 import { loadModel } from '../protocol/model.js';
 import type { ServiceModule } from './module.js';
 
@@ -113,9 +129,30 @@ export const ec2: ServiceModule = {
       DescribeVpcEndpoints: (input) => describeVpcEndpoints(ctx, input),
       DescribeVpcEndpointServices: (input) => describeVpcEndpointServices(ctx, input),
       DescribePrefixLists: (input) => describePrefixLists(ctx, input),
+      RunInstances: (input) => runInstances(ctx, input),
+      DescribeInstances: (input) => describeInstances(ctx, input),
+      DescribeInstanceStatus: (input) => describeInstanceStatus(ctx, input),
+      StartInstances: (input) => startInstancesOperation(ctx, input),
+      StopInstances: (input) => stopInstancesOperation(ctx, input),
+      TerminateInstances: (input) => terminateInstancesOperation(ctx, input),
+      CreateLaunchTemplate: (input, call) => createLaunchTemplate(ctx, input, call),
+      CreateLaunchTemplateVersion: (input, call) => createLaunchTemplateVersion(ctx, input, call),
+      ModifyLaunchTemplate: (input) => modifyLaunchTemplate(ctx, input),
+      DeleteLaunchTemplate: (input) => deleteLaunchTemplate(ctx, input),
+      DeleteLaunchTemplateVersions: (input) => deleteLaunchTemplateVersions(ctx, input),
+      DescribeLaunchTemplates: (input) => describeLaunchTemplates(ctx, input),
+      DescribeLaunchTemplateVersions: (input) => describeLaunchTemplateVersions(ctx, input),
+      DescribeInstanceTypes: (input) => describeInstanceTypes(ctx, input),
+      ModifyInstanceAttribute: (input) => modifyInstanceAttribute(ctx, input),
+      DescribeInstanceAttribute: (input) => describeInstanceAttribute(ctx, input),
+      CreateKeyPair: (input) => createKeyPair(ctx, input),
+      ImportKeyPair: (input) => importKeyPair(ctx, input),
+      DescribeKeyPairs: (input) => describeKeyPairs(ctx, input),
+      DeleteKeyPair: (input) => deleteKeyPair(ctx, input),
     },
   }),
-  authorization: { taggedKinds: ['vpc', 'subnet', 'securityGroup', 'networkInterface', 'internetGateway', 'routeTable', 'networkAcl', 'natGateway', 'elasticIp', 'vpcEndpoint'] },
+  controllers: (ctx, signal) => [instanceController(ctx, signal)],
+  authorization: { taggedKinds: ['vpc', 'subnet', 'securityGroup', 'networkInterface', 'internetGateway', 'routeTable', 'networkAcl', 'natGateway', 'elasticIp', 'vpcEndpoint', 'instance', 'launchTemplate', 'keyPair'] },
   ensureDefaults: async (ctx) => {
     await upgradeRecords(ctx);
     await ensureDefaultVpc(ctx);

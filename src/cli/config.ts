@@ -43,13 +43,22 @@ export function parseDuration(value: string): number {
  * How long agents keep a stopped task's containers before removing them: WHARF_TASK_CLEANUP_WAIT, like
  * the ECS agent's ECS_ENGINE_TASK_CLEANUP_WAIT_DURATION; undefined leaves the agent's default (10 minutes).
  */
-export function taskCleanupWaitMs(): number | undefined {
-  const value = process.env.WHARF_TASK_CLEANUP_WAIT;
+export const taskCleanupWaitMs = (): number | undefined => envDuration('WHARF_TASK_CLEANUP_WAIT');
+
+/**
+ * How long a minute of deployment bake times (bakeTimeInMinutes, the linear and canary step bake times)
+ * lasts: WHARF_DEPLOYMENT_MINUTE, for tests only (docs/deployments.md); undefined leaves a real minute.
+ */
+export const deploymentMinuteMs = (): number | undefined => envDuration('WHARF_DEPLOYMENT_MINUTE');
+
+/** A duration from an environment variable, or undefined when unset. */
+function envDuration(name: string): number | undefined {
+  const value = process.env[name];
   if (!value) return undefined;
   try {
     return parseDuration(value);
   } catch (err) {
-    throw new Error(`WHARF_TASK_CLEANUP_WAIT: ${(err as Error).message}`);
+    throw new Error(`${name}: ${(err as Error).message}`);
   }
 }
 

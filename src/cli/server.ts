@@ -36,6 +36,7 @@ import { readObject } from '../control/s3/objects.js';
 import {
   accountId as configuredAccountId,
   dataDirPath,
+  deploymentMinuteMs,
   rootCredentials,
   saveSettings,
   serverSecret,
@@ -107,6 +108,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     fileSystems: new FileSystemDirectories(join(dataDir, 'efs')),
     objects: new FileObjectStore(join(dataDir, 'objects')),
     ...(options.spotInterruptionsPerHour && { spotInterruptionsPerHour: options.spotInterruptionsPerHour }),
+    ...(deploymentMinuteMs() !== undefined && { deploymentMinuteMs: deploymentMinuteMs() }),
   };
   ctx.s3Objects = { read: (bucket, key, version) => readObject(ctx, bucket, key, version) };
 

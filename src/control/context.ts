@@ -3,6 +3,7 @@ import type { ItemStore } from '../core/dynamodb.js';
 import type { MetricStore } from '../core/cloudwatch.js';
 import type { FileSystemStorage } from '../core/efs.js';
 import type { RegistryPorts } from '../core/ecr-registry.js';
+import type { InstanceLauncher } from '../core/ec2-instances.js';
 import type { S3ObjectReader } from '../core/elbv2.js';
 import type { LoadBalancerDataPlane } from '../core/load-balancer.js';
 import type { ObjectStore } from '../core/s3.js';
@@ -41,6 +42,10 @@ export interface ControlContext {
   fileSystems?: FileSystemStorage;
   /** ECR's image registry, where this control plane runs one: its address, its blobs, the scanner's advisories. */
   registry?: RegistryPorts;
+  /** Where EC2 instances become hosts (a local agent each, by default), where this control plane runs them. */
+  instanceLauncher?: InstanceLauncher;
   /** How often FARGATE_SPOT tasks are interrupted, per task and hour (absent or 0: only when an operator asks). */
   spotInterruptionsPerHour?: number;
+  /** How long a minute of deployment bake times lasts (60 000 ms unless WHARF_DEPLOYMENT_MINUTE shortens it for tests). */
+  deploymentMinuteMs?: number;
 }

@@ -161,6 +161,22 @@ export interface DeploymentRecord extends Deployment {
   serviceRevisionArn: string;
   /** A task of this deployment has been healthy: ECS then stops counting its failures (not an ECS member). */
   launched?: boolean;
+  /** BLUE_GREEN, LINEAR, CANARY: where its traffic shift is (not an ECS member; scheduler/deployment.ts). */
+  trafficShift?: TrafficShift;
+  /**
+   * Its tasks register in the load balancers' alternate target groups (advancedConfiguration): each
+   * traffic-shifting deployment takes the side its predecessor did not (not an ECS member).
+   */
+  alternateTargetGroups?: boolean;
+}
+
+/** Where a traffic-shifting deployment is: its lifecycle stage and green's share of production traffic. */
+export interface TrafficShift {
+  stage: NonNullable<ServiceDeployment['lifecycleStage']>;
+  /** When the stage (in PRODUCTION_TRAFFIC_SHIFT, the current step) began. */
+  stageStartedAt: Date;
+  /** The percentage of production traffic green gets now, 0 to 100. */
+  productionPercent: number;
 }
 
 export type ServiceStatus = 'ACTIVE' | 'DRAINING' | 'INACTIVE';

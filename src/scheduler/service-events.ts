@@ -29,6 +29,13 @@ export const deploymentCompleted = (service: string, deploymentId: string) =>
 export const deploymentFailed = (service: string, deploymentId: string) =>
   `(service ${service}) (deployment ${deploymentId}) deployment failed: tasks failed to start.`;
 
+export const deploymentAlarmed = (service: string, deploymentId: string, alarms: readonly string[]) =>
+  `(service ${service}) (deployment ${deploymentId}) deployment failed: alarm(s) ${alarms.join(', ')} in ALARM.`;
+
+/** Wharf invokes no Lambda: a lifecycle hook's stage passes without it, and the service says so. */
+export const hookNotRun = (service: string, deploymentId: string, stage: string, target: string) =>
+  `(service ${service}) (deployment ${deploymentId}) lifecycle hook ${target} at ${stage} was not invoked: Wharf does not run Lambda functions.`;
+
 export const rollingBack = (service: string, deploymentId: string) => `(service ${service}) rolling back to deployment ${deploymentId}.`;
 
 export const failedHealthChecks = (service: string, taskArn: string) =>

@@ -464,3 +464,46 @@ describe('task scale-in protection', () => {
     assert.deepEqual(stopped(p), [sick.taskArn]);
   });
 });
+
+describe('traffic-shifting deployments (BLUE_GREEN, LINEAR, CANARY)', () => {
+  const config = { maximumPercent: 200, minimumHealthyPercent: 100, strategy: 'BLUE_GREEN' as const, bakeTimeInMinutes: 0 };
+  const shifting = (stage: NonNullable<DeploymentRecord['trafficShift']>['stage'], productionPercent = 0) =>
+    service({ deploymentConfiguration: config }, [
+      deployment(NEW, { trafficShift: { stage, stageStartedAt: at(0), productionPercent } }),
+      deployment(OLD, { status: 'ACTIVE', rolloutState: 'COMPLETED' }),
+    ]);
+  const blue = () => [1, 2, 3].map((on) => task({ startedBy: OLD, on }));
+
+  test('green scales up to the full desired count beside blue, whatever maximumPercent says', () => {
+    const svc = shifting('RECONCILE_SERVICE');
+    const p = plan({ ...svc, deploymentConfiguration: { ...config, maximumPercent: 100 } }, blue());
+    assert.equal(launched(p), 3);
+    assert.deepEqual(stopped(p), []);
+    assert.equal(p.service.deployments[0]!.trafficShift!.stage, 'SCALE_UP');
+  });
+
+  test('once green is healthy, traffic shifts; blue stays until CLEAN_UP, then leaves and the deployment completes', () => {
+    const green = [1, 2, 3].map((on) => task({ on }));
+    const shifted = plan(shifting('SCALE_UP'), [...blue(), ...green]);
+    // With no bake time the shift runs through to CLEAN_UP in one pass, and blue is told to stop.
+    assert.equal(shifted.service.deployments[0]!.trafficShift!.stage, 'CLEAN_UP');
+    assert.equal(shifted.stops.length, 3);
+    const baking = plan({ ...shifting('SCALE_UP'), deploymentConfiguration: { ...config, bakeTimeInMinutes: 10 } }, [...blue(), ...green]);
+    assert.deepEqual([baking.service.deployments[0]!.trafficShift!.stage, baking.stops.length, baking.requeueAfterMs], ['BAKE_TIME', 0, 10 * 60_000]);
+    const done = plan(shifting('CLEAN_UP', 100), green);
+    assert.equal(done.service.deployments[0]!.rolloutState, 'COMPLETED');
+    assert.equal(done.service.deployments[0]!.trafficShift, undefined);
+  });
+
+  test('an alarm in ALARM fails the deployment and rolls back to blue, which keeps its tasks', () => {
+    const svc = { ...shifting('PRODUCTION_TRAFFIC_SHIFT', 30), deploymentConfiguration: { ...config, alarms: { enable: true, rollback: true, alarmNames: ['errors'] } } };
+    const completed = { ...svc.deployments[1]!, status: 'PRIMARY' as const };
+    const green = [1, 2, 3].map((on) => task({ on }));
+    const p = reconcileService({ service: { ...svc, completedDeployment: completed }, tasks: [...blue(), ...green], instances: connected, firingAlarms: ['errors'] }, NOW);
+    assert.deepEqual(p.service.deployments.map((d) => [d.id, d.status, d.rolloutState]), [[OLD, 'PRIMARY', 'IN_PROGRESS'], [NEW, 'ACTIVE', 'FAILED']]);
+    assert.equal(p.transitions[0]?.kind, 'failed');
+    assert.equal(p.service.deployments[0]!.trafficShift, undefined);
+    assert.equal(p.stops.length, 3);
+    assert.ok(p.stops.every((s) => green.some((g) => g.taskArn === s.taskArn)));
+  });
+});

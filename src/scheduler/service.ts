@@ -21,6 +21,7 @@
 //   Failed health checks and lost instances still end it: protection guards against scale-in only.
 import { isProtected, TASK_STATUS_ORDER, taskHost, type ContainerInstanceRecord, type DeploymentRecord, type ServiceRecord, type TaskRecord } from '../core/ecs.js';
 import type { StopCause } from '../core/task-lifecycle.js';
+import { advanceShift, holdsBlue, hooksAt, scalesUpGreen } from './deployment.js';
 import * as events from './service-events.js';
 
 export interface ServiceSchedulerOptions {
@@ -31,9 +32,11 @@ export interface ServiceSchedulerOptions {
   settleMs: number;
   /** How long an instance's agent may stay disconnected before its service tasks are replaced elsewhere. */
   lostAfterMs: number;
+  /** How long a minute of a deployment's bake times lasts: 60 000 ms (shorter only for tests, docs/deployments.md). */
+  minuteMs: number;
 }
 
-export const SCHEDULER_DEFAULTS: ServiceSchedulerOptions = { settleMs: 40_000, lostAfterMs: 20_000 };
+export const SCHEDULER_DEFAULTS: ServiceSchedulerOptions = { settleMs: 40_000, lostAfterMs: 20_000, minuteMs: 60_000 };
 
 /** A container instance as the scheduler reads it. */
 export interface InstanceView {
@@ -53,6 +56,8 @@ export interface ServiceView {
    * lost before then, or a restart would replace tasks whose agents were only waiting to reconnect.
    */
   agentsExpectedBy?: Date;
+  /** The alarms of deploymentConfiguration.alarms that are in ALARM now. */
+  firingAlarms?: readonly string[];
 }
 
 /** Tasks to start for a deployment: `count` placed by strategy, or one on a given instance (DAEMON). */
@@ -68,9 +73,12 @@ export interface TaskStop {
   cause: StopCause;
 }
 
+/** Why a deployment failed: its circuit breaker (at `threshold` failed tasks) or its alarms (those in ALARM). */
+export type FailureCause = { by: 'circuitBreaker'; threshold: number } | { by: 'alarms'; triggered: readonly string[] };
+
 export type DeploymentTransition =
   | { kind: 'completed'; deployment: DeploymentRecord }
-  | { kind: 'failed'; deployment: DeploymentRecord; threshold: number; rollbackTo?: DeploymentRecord };
+  | { kind: 'failed'; deployment: DeploymentRecord; cause: FailureCause; rollbackTo?: DeploymentRecord };
 
 export interface ServicePlan {
   /** The service as it is to be (the very same record when nothing of it changes); events come separately. */
@@ -197,6 +205,7 @@ class Reconciliation {
     if (this.status === 'DRAINING') this.drainService();
     else {
       this.tripCircuitBreaker();
+      this.watchAlarms();
       // Said when the throttle starts a wait (a rollback ends it first).
       if (this.throttle?.until && this.throttle.failures > (this.service.throttle?.failures ?? 0)) this.plan.events.push(events.startImpaired(this.name));
       if (this.service.schedulingStrategy === 'DAEMON') this.planDaemon();
@@ -285,6 +294,8 @@ class Reconciliation {
   private abandonLost(): void {
     const lostInstances = new Set<string>();
     const keep = (t: TaskRecord) => {
+      // A task waiting for its capacity provider's instances has no instance yet, and none to lose.
+      if (t.lastStatus === 'PROVISIONING' && taskHost(t) === undefined) return true;
       const instance = this.instance(t);
       if (!this.isLost(instance)) return true;
       this.plan.abandon.push({ taskArn: t.taskArn, cause: INSTANCE_LOST });
@@ -303,12 +314,30 @@ class Reconciliation {
     const p = this.primary;
     const threshold = failureThreshold(p.desiredCount);
     if (!breaker?.enable || p.rolloutState !== 'IN_PROGRESS' || p.launched || p.failedTasks < threshold) return;
-    Object.assign(p, { rolloutState: 'FAILED', rolloutStateReason: 'ECS deployment circuit breaker: tasks failed to start.' });
-    this.plan.events.push(events.deploymentFailed(this.name, p.id));
-    const target = breaker.rollback && this.completedDeployment?.id !== p.id ? this.completedDeployment : undefined;
+    this.fail({ by: 'circuitBreaker', threshold }, breaker.rollback, 'ECS deployment circuit breaker: tasks failed to start.');
+  }
+
+  /**
+   * deploymentConfiguration.alarms: an alarm in ALARM while a deployment is in progress fails it (and rolls
+   * it back when asked). A rollback itself (a return to the last completed deployment) is not watched.
+   */
+  private watchAlarms(): void {
+    const alarms = this.config.alarms;
+    const firing = this.view.firingAlarms ?? [];
+    const p = this.primary;
+    if (!alarms?.enable || firing.length === 0 || p.rolloutState !== 'IN_PROGRESS' || this.completedDeployment?.id === p.id) return;
+    this.fail({ by: 'alarms', triggered: firing }, alarms.rollback, `ECS deployment alarms: ${firing.join(', ')} in ALARM.`);
+  }
+
+  /** The PRIMARY deployment FAILS; with `rollback`, the last completed deployment becomes PRIMARY again. */
+  private fail(cause: FailureCause, rollback: boolean | undefined, reason: string): void {
+    const p = this.primary;
+    Object.assign(p, { rolloutState: 'FAILED', rolloutStateReason: reason });
+    this.plan.events.push(cause.by === 'alarms' ? events.deploymentAlarmed(this.name, p.id, cause.triggered) : events.deploymentFailed(this.name, p.id));
+    const target = rollback && this.completedDeployment?.id !== p.id ? this.completedDeployment : undefined;
     if (!target) {
       // Without a deployment to return to, the failed one stays PRIMARY and launches nothing more.
-      this.plan.transitions.push({ kind: 'failed', deployment: p, threshold });
+      this.plan.transitions.push({ kind: 'failed', deployment: p, cause });
       return;
     }
     const restored: DeploymentRecord = {
@@ -318,14 +347,15 @@ class Reconciliation {
       failedTasks: 0,
       launched: false,
       rolloutState: 'IN_PROGRESS',
-      rolloutStateReason: `ECS deployment circuit breaker: rolling back to deploymentId ${target.id}.`,
+      rolloutStateReason: `${reason.split(':')[0]}: rolling back to deploymentId ${target.id}.`,
     };
+    delete restored.trafficShift;
     p.status = 'ACTIVE';
     this.deployments = [restored, ...this.deployments.filter((d) => d.id !== target.id)];
     // Returning to another task definition ends the throttle, as a new deployment does.
     this.throttle = undefined;
     this.plan.events.push(events.rollingBack(this.name, target.id));
-    this.plan.transitions.push({ kind: 'failed', deployment: p, threshold, rollbackTo: restored });
+    this.plan.transitions.push({ kind: 'failed', deployment: p, cause, rollbackTo: restored });
   }
 
   private unhealthy(t: TaskRecord): boolean {
@@ -350,19 +380,37 @@ class Reconciliation {
     const D = this.desiredCount;
     const p = this.primary;
     p.desiredCount = D;
+    // A traffic-shifting deployment (BLUE_GREEN, LINEAR, CANARY) keeps blue whole until its CLEAN_UP stage.
+    const shifting = p.rolloutState === 'IN_PROGRESS' && p.trafficShift !== undefined;
     const leaving: Leaving[] = [];
+    const blue: TaskRecord[] = [];
     let keep: TaskRecord[] = [];
     for (const t of this.live) {
-      if (t.startedBy !== p.id || this.instance(t)?.status === 'DRAINING') leaving.push({ task: t, why: 'replaced' });
+      if (t.startedBy !== p.id && shifting) blue.push(t);
+      else if (t.startedBy !== p.id || this.instance(t)?.status === 'DRAINING') leaving.push({ task: t, why: 'replaced' });
       else if (this.unhealthy(t)) leaving.push({ task: t, why: 'unhealthy' });
       else keep.push(t);
     }
     if (keep.length > D) keep = this.scaleIn(keep, D);
+    if (shifting) this.shiftTraffic(p, keep.length === D && keep.every((t) => this.healthy(t)));
+    if (!shifting || !holdsBlue(p.trafficShift!)) leaving.push(...blue.map((task) => ({ task, why: 'replaced' as const })));
     this.retire(leaving);
-    const room = maximumRunning(D, this.config.maximumPercent) - this.live.length - this.stopping.length;
+    // Green scales up to the full desired count beside blue, whatever maximumPercent says.
+    const room = shifting ? D : maximumRunning(D, this.config.maximumPercent) - this.live.length - this.stopping.length;
     const count = Math.min(D - keep.length, room);
-    if (count > 0 && this.canLaunch) this.plan.launches.push({ deploymentId: p.id, taskDefinition: p.taskDefinition, count });
-    this.settle(keep, D, leaving.length === 0 && count <= 0);
+    const mayLaunch = !shifting || scalesUpGreen(p.trafficShift!);
+    if (count > 0 && mayLaunch && this.canLaunch) this.plan.launches.push({ deploymentId: p.id, taskDefinition: p.taskDefinition, count });
+    this.settle(keep, D, leaving.length === 0 && (count <= 0 || !mayLaunch));
+  }
+
+  /** Moves the deployment's traffic shift on; the hooks of each stage it enters are reported as not run. */
+  private shiftTraffic(p: DeploymentRecord, greenReady: boolean): void {
+    const step = advanceShift(p.trafficShift!, { config: this.config, greenReady, minuteMs: this.options.minuteMs }, new Date(this.now));
+    p.trafficShift = step.shift;
+    for (const stage of step.entered) {
+      for (const hook of hooksAt(this.config.lifecycleHooks, stage)) this.plan.events.push(events.hookNotRun(this.name, p.id, stage, hook.hookTargetArn ?? ''));
+    }
+    if (step.wakeAfterMs !== undefined) this.wakeAt.push(this.now + step.wakeAfterMs);
   }
 
   private planDaemon(): void {
@@ -494,6 +542,7 @@ class Reconciliation {
     const stable = nothingPlanned && this.stopping.length === 0 && keep.length === desired && this.live.length === keep.length && keep.every((t) => this.healthy(t));
     if (stable && p.rolloutState === 'IN_PROGRESS') {
       Object.assign(p, { rolloutState: 'COMPLETED', rolloutStateReason: `ECS deployment ${p.id} completed.` });
+      delete p.trafficShift;
       this.completedDeployment = { ...p, status: 'PRIMARY' };
       this.plan.events.push(events.deploymentCompleted(this.name, p.id));
       this.plan.transitions.push({ kind: 'completed', deployment: p });

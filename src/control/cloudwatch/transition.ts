@@ -1,9 +1,14 @@
 // The one writer of alarms' states (the alarm controller, SetAlarmState). A change of StateValue moves
 // StateUpdatedTimestamp and StateTransitionedTimestamp and writes a StateUpdate history item as CloudWatch
 // words it; staying in a state only refreshes StateReason/StateReasonData (the latest evaluation's
-// datapoints, which services acting on an alarm read: src/core/cloudwatch.ts).
+// datapoints, which services acting on an alarm read: src/core/cloudwatch.ts). A change of StateValue is also
+// sent to EventBridge's default bus as `CloudWatch Alarm State Change`, and the new state's SNS actions are
+// recorded as Action history items (core/cloudwatch-alarm-events.ts).
+import { alarmStateChangeEvent, snsActionItems } from '../../core/cloudwatch-alarm-events.js';
 import type { AlarmState } from '../../core/cloudwatch.js';
+import { eventId } from '../../core/events.js';
 import type { ControlContext } from '../context.js';
+import { publishEvents } from '../events/publish.js';
 import { findAlarm, isComposite, recordHistory } from './alarms.js';
 
 export interface StateChange {
@@ -40,14 +45,18 @@ export async function transition(ctx: ControlContext, name: string, composite: b
   });
   await recordHistory(
     ctx,
-    [{
-      AlarmName: name,
-      Timestamp: now,
-      HistoryItemType: 'StateUpdate',
-      HistorySummary: `Alarm updated from ${from.StateValue} to ${to.StateValue}`,
-      HistoryData: JSON.stringify({ version: '1.0', oldState: stateOf(from), newState: stateOf(to) }),
-    }],
+    [
+      {
+        AlarmName: name,
+        Timestamp: now,
+        HistoryItemType: 'StateUpdate',
+        HistorySummary: `Alarm updated from ${from.StateValue} to ${to.StateValue}`,
+        HistoryData: JSON.stringify({ version: '1.0', oldState: stateOf(from), newState: stateOf(to) }),
+      },
+      ...snsActionItems(to, now),
+    ],
     composite,
   );
+  publishEvents(ctx, [{ ...alarmStateChangeEvent(from, to, eventId(ctx.ids.id())), time: now }]);
   ctx.log.info('alarm state changed', { alarmName: name, from: from.StateValue, to: to.StateValue });
 }

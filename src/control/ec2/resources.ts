@@ -4,6 +4,7 @@
 import type { ResourceType } from '@aws-sdk/client-ec2';
 import type { Ec2Tag, SecurityGroupRecord } from '../../core/ec2.js';
 import * as errors from '../../core/ec2-errors.js';
+import * as instanceErrors from '../../core/ec2-instances-errors.js';
 import type { AwsError } from '../../core/errors.js';
 import type { Kind } from '../../core/records.js';
 import type { Reader } from '../ecs/lookups.js';
@@ -46,6 +47,14 @@ export const EC2_RESOURCES: Record<string, Ec2Resource> = {
     tagsField: 'Tags', idField: 'AllocationId',
     notFound: (id) => new errors.InvalidAllocationIDNotFound(`The allocation ID '${id}' does not exist`),
   },
+  i: { kind: 'instance', type: 'instance', tagsField: 'Tags', idField: 'InstanceId', notFound: (id) => new instanceErrors.InvalidInstanceIDNotFound(`The instance ID '${id}' does not exist`) },
+  lt: {
+    kind: 'launchTemplate',
+    type: 'launch-template',
+    tagsField: 'Tags', idField: 'LaunchTemplateId',
+    notFound: (id) => new instanceErrors.InvalidLaunchTemplateIdNotFound(`The specified launch template, with template ID ${id}, does not exist.`),
+  },
+  key: { kind: 'keyPair', type: 'key-pair', tagsField: 'Tags', idField: 'KeyPairId', notFound: (id) => new instanceErrors.InvalidKeyPairNotFound(`The key pair ID '${id}' does not exist`) },
   vpce: {
     kind: 'vpcEndpoint',
     type: 'vpc-endpoint',

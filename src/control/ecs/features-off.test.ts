@@ -18,7 +18,6 @@ test('every parent is resolved first: a missing cluster is ClusterNotFoundExcept
     ['UpdateTaskSet', { cluster: 'nope', service: 's', taskSet: 'ts', scale: {} }],
     ['DeleteTaskSet', { cluster: 'nope', service: 's', taskSet: 'ts' }],
     ['UpdateServicePrimaryTaskSet', { cluster: 'nope', service: 's', primaryTaskSet: 'ts' }],
-    ['CreateCapacityProvider', { name: 'cp', cluster: 'nope' }],
     ['CreateDaemon', { daemonName: 'd', clusterArn: 'nope', daemonTaskDefinitionArn: 'x', capacityProviderArns: [] }],
     ['DescribeDaemon', { daemonArn: 'arn:aws:ecs:us-east-1:123456789012:daemon/nope/d' }],
     ['ListDaemons', { clusterArn: 'nope' }],
@@ -43,10 +42,6 @@ test('task sets: a missing service is ServiceNotFoundException; an ECS-controlle
 
 test('creating what the Region lacks is UnsupportedFeatureException; reads find nothing', async () => {
   await populated(f);
-  await assert.rejects(answer('CreateCapacityProvider', { name: 'asg', autoScalingGroupProvider: { autoScalingGroupArn: 'arn' } }), { name: 'UnsupportedFeatureException' });
-  await assert.rejects(answer('CreateCapacityProvider', { name: 'fargate-x' }), { name: 'InvalidParameterException' });
-  await assert.rejects(answer('DeleteCapacityProvider', { capacityProvider: 'FARGATE' }), { name: 'InvalidParameterException' });
-  await assert.rejects(answer('UpdateCapacityProvider', { name: 'mine' }), { name: 'ClientException' });
   await assert.rejects(answer('CreateDaemon', { daemonName: 'd', daemonTaskDefinitionArn: 'x', capacityProviderArns: [] }), { name: 'UnsupportedFeatureException' });
   await assert.rejects(answer('CreateExpressGatewayService', {}), { name: 'UnsupportedFeatureException' });
   await assert.rejects(answer('DescribeDaemon', { daemonArn: 'arn:aws:ecs:us-east-1:123456789012:daemon/default/d' }), { name: 'DaemonNotFoundException' });

@@ -8,11 +8,9 @@
 // operation that comes to work moves to a file of its own.
 import type {
   ContinueServiceDeploymentRequest,
-  CreateCapacityProviderRequest,
   CreateDaemonRequest,
   CreateExpressGatewayServiceRequest,
   CreateTaskSetRequest,
-  DeleteCapacityProviderRequest,
   DeleteDaemonRequest,
   DeleteDaemonTaskDefinitionRequest,
   DeleteExpressGatewayServiceRequest,
@@ -29,7 +27,6 @@ import type {
   ListDaemonTaskDefinitionsRequest,
   RegisterDaemonTaskDefinitionRequest,
   SubmitAttachmentStateChangesRequest,
-  UpdateCapacityProviderRequest,
   UpdateContainerAgentRequest,
   UpdateDaemonRequest,
   UpdateExpressGatewayServiceRequest,
@@ -47,7 +44,6 @@ import {
   UnsupportedFeatureException,
 } from '../../core/ecs-errors.js';
 import type { ControlContext } from '../context.js';
-import { FARGATE_CAPACITY_PROVIDERS } from './fargate.js';
 import { findContainerInstance, resolveCluster, resolveTask } from './lookups.js';
 import { resolveService } from './services.js';
 
@@ -67,14 +63,6 @@ function refuseTaskSets(ctx: ControlContext, input: { cluster?: string; service?
 }
 
 /** Fargate's providers are ECS's own: they cannot be changed; no other provider exists. */
-function refuseProviderChange(ctx: ControlContext, name: string | undefined, cluster: string | undefined, verb: string): never {
-  if (cluster !== undefined) resolveCluster(ctx, cluster);
-  if (FARGATE_CAPACITY_PROVIDERS.includes(lastPart(name))) throw new InvalidParameterException(`The ${lastPart(name)} capacity provider is reserved and cannot be ${verb}.`);
-  throw new ClientException('The specified capacity provider does not exist.');
-}
-
-const lastPart = (ref: string | undefined) => (ref ?? '').split('/').at(-1)!;
-
 /** A daemon is found by its ARN, which names its cluster: a missing cluster is reported first. */
 function missingDaemon(ctx: ControlContext, daemonArn: string | undefined): never {
   const cluster = /:daemon\/([^/]+)\//.exec(daemonArn ?? '')?.[1];
@@ -93,17 +81,6 @@ export const featureOffAnswers: Record<string, (ctx: ControlContext, input: neve
     taskSetService(ctx, input);
     return { taskSets: [], failures: (input.taskSets ?? []).map((arn) => ({ arn, reason: 'MISSING' })) };
   },
-
-  // Capacity providers other than Fargate's are made from Auto Scaling groups or ECS Managed Instances.
-  CreateCapacityProvider: async (ctx, input: CreateCapacityProviderRequest) => {
-    if (input.cluster !== undefined) resolveCluster(ctx, input.cluster);
-    if (/^(aws|ecs|fargate)/i.test(input.name ?? '')) {
-      throw new InvalidParameterException('The specified capacity provider name is invalid. Capacity provider names cannot begin with "aws", "ecs", or "fargate".');
-    }
-    throw notInRegion(input.managedInstancesProvider ? 'Amazon ECS Managed Instances' : 'Auto Scaling group capacity providers');
-  },
-  UpdateCapacityProvider: async (ctx, input: UpdateCapacityProviderRequest) => refuseProviderChange(ctx, input.name, input.cluster, 'updated'),
-  DeleteCapacityProvider: async (ctx, input: DeleteCapacityProviderRequest) => refuseProviderChange(ctx, input.capacityProvider, input.cluster, 'deleted'),
 
   // Daemons run on ECS Managed Instances only.
   CreateDaemon: async (ctx, input: CreateDaemonRequest) => {

@@ -16,8 +16,10 @@ import { startedTasks, unableToPlace } from '../../scheduler/service-events.js';
 import type { ClusterSnapshot } from '../../scheduler/snapshot.js';
 import { clusterSnapshots } from './cluster-snapshots.js';
 import type { ControlContext } from '../context.js';
+import { launchOnGroupProviders } from './capacity-provider-tasks.js';
 import { fargatePlatformVersion, launchFargateSplit } from './fargate.js';
 import { randomFrom } from './run-task.js';
+import { routeTraffic } from './deployment-traffic.js';
 import { forgetHistory } from './services.js';
 import { launchTasks, type LaunchRequest } from './task-launch.js';
 import { RETENTION_MS } from './retention.js';
@@ -74,7 +76,7 @@ export class ServiceController {
     private readonly ctx: ControlContext,
     options: Partial<ServiceControllerOptions> = {},
   ) {
-    this.options = { ...SERVICE_CONTROLLER_DEFAULTS, ...options };
+    this.options = { ...SERVICE_CONTROLLER_DEFAULTS, ...(ctx.deploymentMinuteMs && { minuteMs: ctx.deploymentMinuteMs }), ...options };
     this.agentsExpectedBy = new Date(ctx.clock.now().getTime() + this.options.reconnectGraceMs);
     this.runner = new ControllerRunner(ctx, (serviceArn) => this.reconcile(serviceArn), {
       name: 'service',
@@ -120,6 +122,9 @@ export class ServiceController {
         for (const s of this.ctx.state.where(servicesByCluster, instance.clusterArn)) services.add(s.serviceArn);
       } else if (change.kind === 'service') {
         services.add(change.id);
+      } else if (change.kind === 'metricAlarm' || change.kind === 'compositeAlarm') {
+        // deploymentConfiguration.alarms: a deployment in progress hears its alarms at once.
+        for (const s of this.ctx.state.all('service')) if (s.deploymentConfiguration.alarms?.alarmNames?.includes(change.id)) services.add(s.serviceArn);
       }
     }
     return services;
@@ -163,8 +168,10 @@ export class ServiceController {
       }
     }
     this.recordTransitions(tx, plan, now);
+    this.recordLifecycleStage(tx, plan.service, now);
     const next = this.withEvents(plan.service, messages, now);
     if (next !== service) tx.put('service', serviceArn, { ...next, version: service.version + 1 });
+    routeTraffic(this.ctx, tx, next);
     if (launched > 0 || plan.stops.length > 0 || plan.abandon.length > 0) {
       this.ctx.log.info('service reconciled', { serviceArn, launched, stopped: plan.stops.length, abandoned: plan.abandon.length });
     }
@@ -193,7 +200,24 @@ export class ServiceController {
         if (record) instances.set(host, { record, eligible: true });
       }
     }
-    return { service, tasks, instances, agentsExpectedBy: this.agentsExpectedBy };
+    return { service, tasks, instances, agentsExpectedBy: this.agentsExpectedBy, firingAlarms: this.firingAlarms(service) };
+  }
+
+  /** The service's deployment alarms in ALARM now (metric or composite alarms of its region, by name). */
+  private firingAlarms(service: ServiceRecord): string[] {
+    const alarms = service.deploymentConfiguration.alarms;
+    if (!alarms?.enable) return [];
+    const { state } = this.ctx;
+    return (alarms.alarmNames ?? []).filter((name) => (state.get('metricAlarm', name) ?? state.get('compositeAlarm', name))?.StateValue === 'ALARM');
+  }
+
+  /** A traffic-shifting deployment's service deployment shows the lifecycle stage it is in. */
+  private recordLifecycleStage(tx: Transaction, service: ServiceRecord, now: Date): void {
+    const p = service.deployments[0];
+    const stage = p?.trafficShift?.stage;
+    if (!p || !stage) return;
+    const sd = tx.get('serviceDeployment', p.serviceDeploymentArn);
+    if (sd && sd.lifecycleStage !== stage) tx.put('serviceDeployment', sd.serviceDeploymentArn, { ...sd, lifecycleStage: stage, updatedAt: now });
   }
 
   /**
@@ -228,6 +252,20 @@ export class ServiceController {
       ...(service.networkConfiguration && { networkConfiguration: service.networkConfiguration }),
     };
     if (service.launchType === 'FARGATE') return this.launchOnFargate(tx, cluster, service, definition, request, launch.count);
+    if (service.capacityProviderStrategy?.length && !launch.containerInstanceArn) {
+      const { tasks, failures } = launchOnGroupProviders(this.ctx, tx, cluster, definition, request, {
+        count: launch.count,
+        strategy: service.capacityProviderStrategy,
+        running: this.runningByProvider(service),
+        snapshot,
+        placementConstraints: service.placementConstraints,
+        placementStrategy: service.placementStrategy?.length ? service.placementStrategy : DEFAULT_STRATEGY,
+        random: randomFrom(this.ctx.ids),
+      });
+      for (const task of tasks) if (task.containerInstanceArn) booked.push({ snapshot, task });
+      const started = tasks.map((t) => t.taskArn);
+      return failures.length ? { started, unplaced: unableToPlace(service.serviceName, failures) } : { started };
+    }
     const started: string[] = [];
     const create = (plan: PlacementPlan) => {
       for (const task of launchTasks(this.ctx, tx, cluster, definition, request, plan.placements)) {
@@ -276,14 +314,10 @@ export class ServiceController {
     request: LaunchRequest,
     count: number,
   ): { started: string[]; unplaced?: string } {
-    const running = new Map<string, number>();
-    for (const t of this.ctx.state.where(tasksByService, service.serviceArn)) {
-      if (t.desiredStatus !== 'STOPPED' && t.capacityProviderName) running.set(t.capacityProviderName, (running.get(t.capacityProviderName) ?? 0) + 1);
-    }
     const { tasks, failures } = launchFargateSplit(this.ctx, tx, cluster, definition, request, {
       count,
       strategy: service.capacityProviderStrategy ?? [],
-      running,
+      running: this.runningByProvider(service),
       platformVersion: fargatePlatformVersion(service.platformVersion),
       random: randomFrom(this.ctx.ids),
     });
@@ -292,9 +326,17 @@ export class ServiceController {
     return { started };
   }
 
+  /** How many tasks the service runs on each capacity provider: what the strategy's split counts. */
+  private runningByProvider(service: ServiceRecord): Map<string, number> {
+    const running = new Map<string, number>();
+    for (const t of this.ctx.state.where(tasksByService, service.serviceArn)) {
+      if (t.desiredStatus !== 'STOPPED' && t.capacityProviderName) running.set(t.capacityProviderName, (running.get(t.capacityProviderName) ?? 0) + 1);
+    }
+    return running;
+  }
+
   /** The service deployments follow their deployments: completed, failed, rolled back. */
   private recordTransitions(tx: Transaction, plan: ServicePlan, now: Date): void {
-    const reason = 'ECS deployment circuit breaker: tasks failed to start.';
     for (const t of plan.transitions as DeploymentTransition[]) {
       const sd = tx.get('serviceDeployment', t.deployment.serviceDeploymentArn);
       if (t.kind === 'completed') {
@@ -308,13 +350,17 @@ export class ServiceController {
         continue;
       }
       if (sd?.status !== 'IN_PROGRESS') continue;
-      const deploymentCircuitBreaker = { status: 'TRIGGERED' as const, failureCount: t.deployment.failedTasks, threshold: t.threshold };
+      const reason = t.deployment.rolloutStateReason;
+      const why =
+        t.cause.by === 'circuitBreaker'
+          ? { deploymentCircuitBreaker: { status: 'TRIGGERED' as const, failureCount: t.deployment.failedTasks, threshold: t.cause.threshold } }
+          : { alarms: { status: 'TRIGGERED' as const, alarmNames: sd.alarms?.alarmNames ?? [...t.cause.triggered], triggeredAlarmNames: [...t.cause.triggered] } };
       tx.put(
         'serviceDeployment',
         sd.serviceDeploymentArn,
         t.rollbackTo
-          ? { ...sd, status: 'ROLLBACK_IN_PROGRESS', statusReason: reason, deploymentCircuitBreaker, rollback: { reason, startedAt: now, serviceRevisionArn: t.rollbackTo.serviceRevisionArn }, updatedAt: now }
-          : { ...sd, status: 'STOPPED', statusReason: reason, deploymentCircuitBreaker, stoppedAt: now, updatedAt: now },
+          ? { ...sd, status: 'ROLLBACK_IN_PROGRESS', statusReason: reason, ...why, rollback: { reason, startedAt: now, serviceRevisionArn: t.rollbackTo.serviceRevisionArn }, updatedAt: now }
+          : { ...sd, status: 'STOPPED', statusReason: reason, ...why, stoppedAt: now, updatedAt: now },
       );
     }
   }

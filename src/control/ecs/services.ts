@@ -22,10 +22,12 @@ import type {
   TaskRecord,
 } from '../../core/ecs.js';
 import { InvalidParameterException, ServiceNotActiveException, ServiceNotFoundException, UnsupportedFeatureException } from '../../core/ecs-errors.js';
+import { isShiftingStrategy, startShift } from '../../scheduler/deployment.js';
 import { failureThreshold, taskCounts } from '../../scheduler/service.js';
 import type { ControlContext } from '../context.js';
 import type { State, Transaction } from '../state.js';
 import { launchStrategy } from './clusters.js';
+import { deploymentLoadBalancers } from './deployment-traffic.js';
 import { checkFargateLaunch, fargatePlatformVersion, isFargateStrategy } from './fargate.js';
 import type { Reader } from './lookups.js';
 import { launchableDefinition, refuseManagedVolumes } from './task-launch.js';
@@ -87,7 +89,7 @@ export function checkServiceRequest(input: ServiceRequest, strategy: ServiceReco
 
 /**
  * Where a service's tasks run, from its request and its cluster: its capacity provider strategy (its own, else
- * the cluster's default when it names no launch type), which runs them on Fargate, or its launch type.
+ * the cluster's default when it names no launch type), Fargate's or Auto Scaling groups', or its launch type.
  */
 export function serviceLaunch(
   cluster: ClusterRecord,
@@ -97,7 +99,9 @@ export function serviceLaunch(
   const providers = launchStrategy(cluster, input);
   if (providers.length === 0) return { launchType: input.launchType === 'FARGATE' ? 'FARGATE' : 'EC2' };
   if (!isFargateStrategy(providers)) {
-    throw new InvalidParameterException('No Container Instances were found in your capacity provider. Only the FARGATE and FARGATE_SPOT capacity providers have capacity here.');
+    // Auto Scaling group providers: their groups' container instances, as the EC2 launch type.
+    checkServiceRequest({ ...input, launchType: 'EC2', capacityProviderStrategy: undefined }, strategy);
+    return { launchType: 'EC2', capacityProviderStrategy: providers };
   }
   // What the FARGATE launch type refuses, its providers refuse too.
   checkServiceRequest({ ...input, launchType: 'FARGATE', capacityProviderStrategy: undefined }, strategy);
@@ -161,16 +165,44 @@ export function deploymentConfiguration(
 ): ServiceRecord['deploymentConfiguration'] {
   const defaults = strategy === 'DAEMON' ? { maximumPercent: 100, minimumHealthyPercent: 0 } : { maximumPercent: 200, minimumHealthyPercent: 100 };
   const base = current ?? { ...defaults, deploymentCircuitBreaker: { enable: false, rollback: false } };
-  if (given?.strategy !== undefined && given.strategy !== 'ROLLING') {
-    throw new InvalidParameterException(`The ${given.strategy} deployment strategy is not supported: Wharf deploys services with rolling updates.`);
-  }
   const definedOnly = Object.fromEntries(Object.entries(given ?? {}).filter(([, v]) => v !== undefined));
   const merged = { ...base, ...definedOnly } as ServiceRecord['deploymentConfiguration'];
+  checkDeploymentStrategy(strategy, given ?? {}, merged);
   const { maximumPercent: max, minimumHealthyPercent: min } = merged;
   if (!Number.isInteger(min) || min < 0 || min > 100) throw new InvalidParameterException('minimumHealthyPercent must be between 0 and 100.');
   if (!Number.isInteger(max) || max < 100) throw new InvalidParameterException('maximumPercent must be at least 100.');
   if (min > max) throw new InvalidParameterException('minimumHealthyPercent must be less than or equal to maximumPercent.');
   return merged;
+}
+
+/** What ECS refuses of the BLUE_GREEN, LINEAR and CANARY strategies (the ECS API reference's ranges). */
+function checkDeploymentStrategy(scheduling: ServiceRecord['schedulingStrategy'], given: DeploymentConfiguration, merged: DeploymentConfiguration): void {
+  const strategy = merged.strategy ?? 'ROLLING';
+  if (isShiftingStrategy(strategy) && scheduling === 'DAEMON') throw new InvalidParameterException(`The ${strategy} deployment strategy is not supported for services with the DAEMON scheduling strategy.`);
+  if (given.linearConfiguration && strategy !== 'LINEAR') throw new InvalidParameterException('linearConfiguration is only valid when the deployment strategy is LINEAR.');
+  if (given.canaryConfiguration && strategy !== 'CANARY') throw new InvalidParameterException('canaryConfiguration is only valid when the deployment strategy is CANARY.');
+  if (given.bakeTimeInMinutes !== undefined && !isShiftingStrategy(strategy))
+    throw new InvalidParameterException('bakeTimeInMinutes is only valid with the BLUE_GREEN, LINEAR and CANARY deployment strategies.');
+  if ((given.lifecycleHooks?.length ?? 0) > 0 && !isShiftingStrategy(strategy))
+    throw new InvalidParameterException('lifecycleHooks are only valid with the BLUE_GREEN, LINEAR and CANARY deployment strategies.');
+  if (strategy === 'BLUE_GREEN' && merged.bakeTimeInMinutes === undefined) throw new InvalidParameterException('bakeTimeInMinutes must be specified for the BLUE_GREEN deployment strategy.');
+  const minutes = (name: string, value: number | undefined) => {
+    if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > 1440)) throw new InvalidParameterException(`${name} must be between 0 and 1440.`);
+  };
+  const tenths = (name: string, value: number | undefined, min: number) => {
+    if (value !== undefined && (value < min || value > 100 || Math.abs(value * 10 - Math.round(value * 10)) > 1e-9))
+      throw new InvalidParameterException(`${name} must be a multiple of 0.1 between ${min.toFixed(1)} and 100.0.`);
+  };
+  minutes('bakeTimeInMinutes', merged.bakeTimeInMinutes);
+  minutes('stepBakeTimeInMinutes', merged.linearConfiguration?.stepBakeTimeInMinutes);
+  minutes('canaryBakeTimeInMinutes', merged.canaryConfiguration?.canaryBakeTimeInMinutes);
+  tenths('stepPercent', merged.linearConfiguration?.stepPercent, 3);
+  tenths('canaryPercent', merged.canaryConfiguration?.canaryPercent, 0.1);
+  for (const hook of given.lifecycleHooks ?? []) {
+    if (!hook.hookTargetArn) throw new InvalidParameterException('hookTargetArn must be specified for a lifecycle hook.');
+    if ((hook.targetType ?? 'AWS_LAMBDA') === 'AWS_LAMBDA' && !hook.roleArn) throw new InvalidParameterException('roleArn must be specified for a lifecycle hook.');
+    if (!hook.lifecycleStages?.length) throw new InvalidParameterException('lifecycleStages must be specified for a lifecycle hook.');
+  }
 }
 
 /** ECS deployment ids: `ecs-svc/` and 19 digits (service revisions share the number). */
@@ -193,6 +225,12 @@ export interface NewDeployment {
  */
 export function newDeployment(ctx: ControlContext, service: ServiceRecord, definition: TaskDefinitionRecord, now: Date): NewDeployment {
   const number = deploymentNumber(ctx);
+  // BLUE_GREEN, LINEAR and CANARY shift traffic from the running deployment to the new one, on the other
+  // side of the load balancers (docs/deployments.md); the first deployment, with nothing to shift from, and
+  // rolling ones stay on the side the service's traffic is on.
+  const previous = service.deployments[0];
+  const shifting = isShiftingStrategy(service.deploymentConfiguration.strategy) && previous !== undefined;
+  const alternate = shifting ? !previous.alternateTargetGroups : (previous?.alternateTargetGroups ?? false);
   const id = `ecs-svc/${number}`;
   const cluster = service.clusterArn.split('/').at(-1)!;
   const revisionArn = serviceRevisionArn(ctx.partition, cluster, service.serviceName, number);
@@ -214,7 +252,10 @@ export function newDeployment(ctx: ControlContext, service: ServiceRecord, defin
     ...(service.serviceConnectConfiguration && { serviceConnectConfiguration: service.serviceConnectConfiguration }),
     serviceDeploymentArn: sdArn,
     serviceRevisionArn: revisionArn,
+    ...(shifting && { trafficShift: startShift(now) }),
+    ...(alternate && { alternateTargetGroups: true }),
   };
+  const alarms = service.deploymentConfiguration.alarms;
   const breaker = service.deploymentConfiguration.deploymentCircuitBreaker;
   const serviceDeployment: ServiceDeploymentRecord = {
     serviceDeploymentArn: sdArn,
@@ -228,8 +269,14 @@ export function newDeployment(ctx: ControlContext, service: ServiceRecord, defin
     sourceServiceRevisions: service.deployments.map((d) => ({ arn: d.serviceRevisionArn })),
     deploymentConfiguration: service.deploymentConfiguration,
     deploymentCircuitBreaker: { status: breaker?.enable ? 'MONITORING' : 'DISABLED', failureCount: 0, threshold: failureThreshold(service.desiredCount) },
+    ...(alarms && { alarms: { status: alarms.enable ? 'MONITORING' : 'DISABLED', alarmNames: alarms.alarmNames ?? [], triggeredAlarmNames: [] } }),
+    ...(shifting && { lifecycleStage: 'RECONCILE_SERVICE' as const }),
     deploymentId: id,
   };
+  // The target group each blue/green load balancer gives this revision's tasks, with its production rule.
+  const advanced = deploymentLoadBalancers(service, deployment)
+    .filter((lb) => lb.advancedConfiguration?.productionListenerRule)
+    .map((lb) => ({ targetGroupArn: lb.targetGroupArn, productionListenerRule: lb.advancedConfiguration!.productionListenerRule }));
   const serviceRevision: ServiceRevisionRecord = {
     serviceRevisionArn: revisionArn,
     serviceArn: service.serviceArn,
@@ -238,6 +285,7 @@ export function newDeployment(ctx: ControlContext, service: ServiceRecord, defin
     ...launchOf(service),
     ...fargatePlatform(service),
     loadBalancers: service.loadBalancers ?? [],
+    ...(advanced.length > 0 && { resolvedConfiguration: { loadBalancers: advanced } }),
     serviceRegistries: service.serviceRegistries ?? [],
     ...(service.networkConfiguration && { networkConfiguration: service.networkConfiguration }),
     ...(service.serviceConnectConfiguration && { serviceConnectConfiguration: service.serviceConnectConfiguration }),

@@ -13,8 +13,10 @@ import { applyTaskReport } from '../../core/task-lifecycle.js';
 import type { ControlContext } from '../context.js';
 import { ControllerRunner } from '../runner.js';
 import type { Change, State, Transaction } from '../state.js';
-import { loadBalancersOf } from './lookups.js';
+import type { TargetGroupRecord } from '../../core/elbv2.js';
+import { loadBalancersOf, resolveRule } from './lookups.js';
 import { deregister, register, targetKey } from './targets.js';
+import { deploymentLoadBalancers } from '../ecs/deployment-traffic.js';
 import { loadBalancedTasks, tasksByService } from '../ecs/indexes.js';
 
 export interface ServiceTargetsOptions {
@@ -85,7 +87,9 @@ export class ServiceTargetsController {
   private convergeTask(tx: Transaction, task: TaskRecord, service: ServiceRecord | undefined, now: Date): void {
     const leaving = task.desiredStatus === 'STOPPED' || task.lastStatus !== 'RUNNING';
     if (!leaving && service && task.loadBalancerTargets === undefined) {
-      const targets = taskTargets(this.ctx.state, service.loadBalancers ?? [], task);
+      // A blue/green deployment's tasks go to its side's target groups (ecs/deployment-traffic.ts).
+      const deployment = service.deployments.find((d) => d.id === task.startedBy);
+      const targets = taskTargets(this.ctx.state, deploymentLoadBalancers(service, deployment), task);
       if (!targets) return;
       for (const t of targets) register(tx, tx.get('targetGroup', t.targetGroupArn)!, [{ Id: t.Id, Port: t.Port }], now, task.taskArn);
       tx.put('task', task.taskArn, { ...task, loadBalancerTargets: targets });
@@ -170,5 +174,26 @@ export function checkServiceLoadBalancers(state: Pick<State, 'get' | 'all'>, loa
     if (!container) throw new InvalidParameterException(`The container ${lb.containerName} does not exist in the task definition.`);
     if (!container.portMappings?.some((m) => m.containerPort === lb.containerPort))
       throw new InvalidParameterException(`The container ${lb.containerName} did not have a container port ${lb.containerPort} defined.`);
+    if (lb.advancedConfiguration) checkAdvancedConfiguration(state, lb.advancedConfiguration, tg);
+  }
+}
+
+/** A blue/green load balancer's alternate target group (like the primary) and its listener rules exist. */
+function checkAdvancedConfiguration(state: Pick<State, 'get' | 'all'>, advanced: NonNullable<LoadBalancer['advancedConfiguration']>, primary: TargetGroupRecord): void {
+  const { alternateTargetGroupArn, productionListenerRule, testListenerRule, roleArn } = advanced;
+  if (!alternateTargetGroupArn || !productionListenerRule || !roleArn)
+    throw new InvalidParameterException('advancedConfiguration requires alternateTargetGroupArn, productionListenerRule and roleArn.');
+  const alternate = state.get('targetGroup', alternateTargetGroupArn);
+  if (!alternate) throw new InvalidParameterException(`The target group with targetGroupArn ${alternateTargetGroupArn} does not exist.`);
+  if (alternate.TargetGroupArn === primary.TargetGroupArn) throw new InvalidParameterException('The alternate target group must differ from the target group.');
+  if (alternate.TargetType !== primary.TargetType)
+    throw new InvalidParameterException(`The alternate target group ${alternateTargetGroupArn} has target type ${alternate.TargetType}, which differs from the target group's ${primary.TargetType}.`);
+  for (const rule of [productionListenerRule, testListenerRule]) {
+    if (rule === undefined) continue;
+    try {
+      resolveRule(state, rule);
+    } catch {
+      throw new InvalidParameterException(`The listener rule ${rule} does not exist.`);
+    }
   }
 }

@@ -61,7 +61,7 @@ function issue(ctx: ControlContext, roleArn: string, instanceId: string): Instan
 }
 
 /** The profile by name or ARN, with RunInstances' answer to one that does not exist. */
-function findProfile(ctx: ControlContext, request: InstanceJoinRequest): IamInstanceProfileRecord {
+export function findProfile(ctx: ControlContext, request: InstanceJoinRequest): IamInstanceProfileRecord {
   const { Name, Arn } = request.IamInstanceProfile ?? {};
   const name = Name ?? Arn?.slice(Arn.lastIndexOf('/') + 1);
   const profile = name === undefined ? undefined : ctx.state.get('iamInstanceProfile', name);

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { beforeEach, test } from 'node:test';
+import type { InstanceHost, InstanceLauncher } from '../../core/ec2-instances.js';
+import { fixture, type Fixture } from '../ecs/fixtures.js';
+import { runInstances } from './run-instances.js';
+import { describeInstances, describeInstanceStatus } from './describe-instances.js';
+import { instanceController } from './instance-controller.js';
+import { launchInstances, startInstances, stopInstances, terminateInstances } from './instances.js';
+import { createLaunchTemplate, createLaunchTemplateVersion, describeLaunchTemplateVersions, modifyLaunchTemplate } from './launch-templates.js';
+import { ensureDefaultVpc } from './vpcs.js';
+
+let f: Fixture;
+beforeEach(async () => {
+  f = await fixture();
+  await ensureDefaultVpc(f.ctx);
+});
+
+const rejects = (p: Promise<unknown>, code: string, message?: string) =>
+  assert.rejects(p, (err: Error & { code?: string }) => {
+    assert.equal(err.code, code);
+    if (message) assert.equal(err.message, message);
+    return true;
+  });
+
+const AMI = 'ami-0123456789abcdef0';
+
+/** A launcher that records what it was asked. */
+function recordingLauncher(): InstanceLauncher & { started: InstanceHost[]; stopped: string[] } {
+  const started: InstanceHost[] = [];
+  const stopped: string[] = [];
+  return { started, stopped, start: async (h) => void started.push(h), stop: async (id, how) => void stopped.push(`${id}:${how}`) };
+}
+
+/** Runs the controller until the instances settle. */
+async function settle(): Promise<void> {
+  const stop = new AbortController();
+  const run = instanceController(f.ctx, stop.signal);
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+  stop.abort();
+  await run;
+}
+
+test('RunInstances: pending instances in the default subnet, one reservation, an address each', async () => {
+  const r = await runInstances(f.ctx, { MinCount: 2, MaxCount: 2, ImageId: AMI, InstanceType: 'm5.large', UserData: Buffer.from('ECS_CLUSTER=x').toString('base64') });
+  assert.equal(r.Instances?.length, 2);
+  const [a, b] = r.Instances!;
+  assert.match(a!.InstanceId!, /^i-[0-9a-f]{17}$/);
+  assert.equal(a!.State?.Name, 'pending');
+  assert.equal(a!.Placement?.AvailabilityZone, 'us-east-1a');
+  assert.notEqual(a!.PrivateIpAddress, b!.PrivateIpAddress);
+  const { Reservations = [] } = await describeInstances(f.ctx, { Filters: [{ Name: 'instance-type', Values: ['m5.*'] }] });
+  assert.equal(Reservations.length, 1);
+  assert.equal(Reservations[0]!.Instances?.length, 2);
+});
+
+test('RunInstances refuses what EC2 refuses, and leaves nothing behind', async () => {
+  await rejects(runInstances(f.ctx, { MinCount: 1, MaxCount: 1, ImageId: AMI, InstanceType: 'm5.huge' as never }), 'InvalidParameterValue', "Invalid value 'm5.huge' for InstanceType.");
+  await rejects(runInstances(f.ctx, { MinCount: 1, MaxCount: 1, ImageId: 'ami-xyz', InstanceType: 't3.micro' }), 'InvalidAMIID.Malformed');
+  await rejects(runInstances(f.ctx, { MinCount: 1, MaxCount: 1, ImageId: AMI, InstanceType: 't3.micro', SubnetId: 'subnet-00000000000000000' }), 'InvalidSubnetID.NotFound');
+  await rejects(runInstances(f.ctx, { MinCount: 1, MaxCount: 1, ImageId: AMI, InstanceType: 't3.micro', UserData: 'not base64!' }), 'InvalidParameterValue');
+  await rejects(runInstances(f.ctx, { MinCount: 1, MaxCount: 1, ImageId: AMI, InstanceType: 't3.micro', IamInstanceProfile: { Name: 'nope' } }), 'InvalidParameterValue');
+  await rejects(runInstances(f.ctx, { MinCount: 1, MaxCount: 1, ImageId: AMI, InstanceType: 't3.micro', KeyName: 'nope' }), 'InvalidKeyPair.NotFound');
+  assert.equal([...f.ctx.state.all('instance')].length, 0);
+  assert.equal([...f.ctx.state.all('networkInterface')].length, 0);
+});
+
+test('the controller starts hosts with the type\'s resources, stops and terminates them; terminated ones go after an hour', async () => {
+  const launcher = recordingLauncher();
+  f.ctx.instanceLauncher = launcher;
+  const [i] = await launchInstances(f.ctx, { count: 1, instanceType: 'c5.xlarge', imageId: AMI, userData: Buffer.from('ECS_CLUSTER=x').toString('base64') });
+  await settle();
+  assert.equal(f.ctx.state.get('instance', i!.InstanceId)?.State.Name, 'running');
+  assert.deepEqual([launcher.started[0]!.vcpus, launcher.started[0]!.memoryMiB, launcher.started[0]!.userData], [4, 8192, 'ECS_CLUSTER=x']);
+  const statuses = await describeInstanceStatus(f.ctx, {});
+  assert.equal(statuses.InstanceStatuses?.[0]?.InstanceStatus?.Status, 'ok');
+
+  const [stopping] = await stopInstances(f.ctx, [i!.InstanceId]);
+  assert.deepEqual([stopping!.PreviousState?.Name, stopping!.CurrentState?.Name], ['running', 'stopping']);
+  await settle();
+  assert.equal(f.ctx.state.get('instance', i!.InstanceId)?.State.Name, 'stopped');
+  await rejects(stopInstances(f.ctx, ['i-00000000000000000']), 'InvalidInstanceID.NotFound', "The instance ID 'i-00000000000000000' does not exist");
+  await startInstances(f.ctx, [i!.InstanceId]);
+  await settle();
+  assert.equal(launcher.started.length, 2);
+
+  await terminateInstances(f.ctx, [i!.InstanceId]);
+  await settle();
+  assert.deepEqual(launcher.stopped, [`${i!.InstanceId}:stop`, `${i!.InstanceId}:terminate`]);
+  assert.equal(f.ctx.state.get('instance', i!.InstanceId)?.State.Name, 'terminated');
+  assert.equal([...f.ctx.state.all('networkInterface')].length, 0);
+  await rejects(startInstances(f.ctx, [i!.InstanceId]), 'IncorrectInstanceState');
+  f.advance(3_600_000);
+  await settle();
+  assert.equal(f.ctx.state.get('instance', i!.InstanceId), undefined);
+});
+
+test('launch templates: versions, $Latest and $Default, and instances launched from them', async () => {
+  const { LaunchTemplate: lt } = await createLaunchTemplate(f.ctx, { LaunchTemplateName: 'ecs', LaunchTemplateData: { ImageId: AMI, InstanceType: 't3.small' } }, f.call);
+  await rejects(createLaunchTemplate(f.ctx, { LaunchTemplateName: 'ecs', LaunchTemplateData: {} }, f.call), 'InvalidLaunchTemplateName.AlreadyExistsException');
+  await createLaunchTemplateVersion(f.ctx, { LaunchTemplateId: lt!.LaunchTemplateId, SourceVersion: '1', LaunchTemplateData: { InstanceType: 'm5.large' } }, f.call);
+  const [fromDefault] = await launchInstances(f.ctx, { count: 1, launchTemplate: { id: lt!.LaunchTemplateId } });
+  const [fromLatest] = await launchInstances(f.ctx, { count: 1, launchTemplate: { name: 'ecs', version: '$Latest' } });
+  assert.deepEqual([fromDefault!.InstanceType, fromLatest!.InstanceType, fromLatest!.ImageId], ['t3.small', 'm5.large', AMI]);
+  assert.deepEqual(fromLatest!.launchTemplate, { id: lt!.LaunchTemplateId, version: '2' });
+  await modifyLaunchTemplate(f.ctx, { LaunchTemplateId: lt!.LaunchTemplateId, DefaultVersion: '2' });
+  const { LaunchTemplateVersions = [] } = await describeLaunchTemplateVersions(f.ctx, { LaunchTemplateName: 'ecs' });
+  assert.deepEqual(LaunchTemplateVersions.map((v) => [v.VersionNumber, v.DefaultVersion]), [[2, true], [1, false]]);
+  await rejects(launchInstances(f.ctx, { count: 1, launchTemplate: { id: lt!.LaunchTemplateId, version: '7' } }), 'InvalidLaunchTemplateId.VersionNotFound');
+});

@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { TrafficShift } from '../core/ecs.js';
+import { advanceShift, forwardWeights, hooksAt, productionSteps, startShift, type ShiftFacts } from './deployment.js';
+
+const T0 = new Date('2026-01-01T00:00:00Z');
+const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+const facts = (config: ShiftFacts['config'], greenReady = true): ShiftFacts => ({ config, greenReady, minuteMs: 60_000 });
+
+test('production steps: BLUE_GREEN at once, CANARY its percent then the rest, LINEAR in equal steps to 100', () => {
+  assert.deepEqual(productionSteps({ strategy: 'BLUE_GREEN' }), [100]);
+  assert.deepEqual(productionSteps({ strategy: 'CANARY', canaryConfiguration: { canaryPercent: 10 } }), [10, 100]);
+  assert.deepEqual(productionSteps({ strategy: 'CANARY' }), [5, 100]); // ECS's default canary
+  assert.deepEqual(productionSteps({ strategy: 'LINEAR', linearConfiguration: { stepPercent: 33.3 } }), [33.3, 66.6, 99.9, 100]);
+  assert.deepEqual(productionSteps({ strategy: 'LINEAR', linearConfiguration: { stepPercent: 50 } }), [50, 100]);
+});
+
+test('a blue/green shift waits in SCALE_UP until green is ready, then runs to BAKE_TIME and waits out the bake time', () => {
+  const config = { strategy: 'BLUE_GREEN' as const, bakeTimeInMinutes: 5 };
+  const waiting = advanceShift(startShift(T0), facts(config, false), T0);
+  assert.deepEqual(waiting.entered, ['PRE_SCALE_UP', 'SCALE_UP']);
+  assert.equal(waiting.shift.productionPercent, 0);
+  const shifted = advanceShift(waiting.shift, facts(config), at(1));
+  assert.deepEqual(shifted.entered, ['POST_SCALE_UP', 'TEST_TRAFFIC_SHIFT', 'POST_TEST_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT', 'POST_PRODUCTION_TRAFFIC_SHIFT', 'BAKE_TIME']);
+  assert.deepEqual([shifted.shift.productionPercent, shifted.wakeAfterMs], [100, 5 * 60_000]);
+  assert.equal(advanceShift(shifted.shift, facts(config), at(5.9)).shift.stage, 'BAKE_TIME');
+  const clean = advanceShift(shifted.shift, facts(config), at(6));
+  assert.deepEqual([clean.shift.stage, clean.entered], ['CLEAN_UP', ['CLEAN_UP']]);
+});
+
+test('a canary holds its percent for its bake time, then shifts the rest', () => {
+  const config = { strategy: 'CANARY' as const, canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 2 }, bakeTimeInMinutes: 0 };
+  const canary = advanceShift(startShift(T0), facts(config), T0);
+  assert.deepEqual([canary.shift.stage, canary.shift.productionPercent, canary.wakeAfterMs], ['PRODUCTION_TRAFFIC_SHIFT', 10, 2 * 60_000]);
+  assert.equal(advanceShift(canary.shift, facts(config), at(1)).shift.productionPercent, 10);
+  const done = advanceShift(canary.shift, facts(config), at(2));
+  assert.deepEqual([done.shift.stage, done.shift.productionPercent], ['CLEAN_UP', 100]);
+});
+
+test('a linear shift steps every step bake time, each step timed from the one before', () => {
+  const config = { strategy: 'LINEAR' as const, linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: 1 }, bakeTimeInMinutes: 0 };
+  let shift: TrafficShift = advanceShift(startShift(T0), facts(config), T0).shift;
+  const seen = [shift.productionPercent];
+  for (let minute = 1; minute <= 4; minute++) {
+    shift = advanceShift(shift, facts(config), at(minute)).shift;
+    seen.push(shift.productionPercent);
+  }
+  assert.deepEqual(seen, [25, 50, 75, 100, 100]);
+  assert.equal(shift.stage, 'CLEAN_UP');
+});
+
+test('a test-scaled minute shortens every bake time alike', () => {
+  const config = { strategy: 'BLUE_GREEN' as const, bakeTimeInMinutes: 3 };
+  const step = advanceShift(startShift(T0), { config, greenReady: true, minuteMs: 100 }, T0);
+  assert.equal(step.wakeAfterMs, 300);
+});
+
+test('forward weights: whole percentages as they are, tenths per mille (ELBv2 weights stay within 0..999)', () => {
+  assert.deepEqual(forwardWeights(10), { blue: 90, green: 10 });
+  assert.deepEqual(forwardWeights(100), { blue: 0, green: 100 });
+  assert.deepEqual(forwardWeights(33.3), { blue: 667, green: 333 });
+});
+
+test('hooks are found by the stage they name', () => {
+  const hook = { hookTargetArn: 'arn:aws:lambda:us-east-1:000000000000:function:check', lifecycleStages: ['POST_SCALE_UP' as const] };
+  assert.deepEqual(hooksAt([hook], 'POST_SCALE_UP'), [hook]);
+  assert.deepEqual(hooksAt([hook], 'SCALE_UP'), []);
+});
