@@ -122,6 +122,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         now: clock.now(),
         pathAsSent: service?.s3Signing,
         unsignedPayload: service?.s3Signing,
+        resourcePath: service?.s3Signing ? service.resourcePath?.(head) : undefined,
       },
     );
 
@@ -169,6 +170,17 @@ export function createGateway(options: GatewayOptions): Gateway {
       send(res, jsonErrors.encodeError(asAwsError(error, requestId), requestId));
       return;
     }
+
+    // A CORS preflight is unsigned: the resource's CORS configuration alone answers it.
+    if (head.method === 'OPTIONS' && route.preflight) {
+      try {
+        send(res, route.preflight(head, requestId));
+      } catch (error) {
+        send(res, route.encodeError(asAwsError(error, requestId, route), requestId));
+      }
+      return;
+    }
+    const crossOrigin = route.crossOriginHeaders?.(head);
 
     let operation: string | undefined;
     // Until the body names the service (query protocols share a path), the route answers failures.
@@ -220,11 +232,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       const pending = authorize?.({ service, protocol: protocolOf.get(service)!, operation, input, call: context });
       if (pending) await pending;
       const output = await handler(input, context);
-      send(res, call.operation.encodeOutput(output, requestId));
+      send(res, withHeaders(call.operation.encodeOutput(output, requestId), crossOrigin));
     } catch (error) {
       const failure = asAwsError(error instanceof SignatureFailure ? failures.authError(error) : error, requestId, failures, operation);
       // A body left unread (refused before it, or oversize) is not drained: the connection cannot carry another request.
-      send(res, failures.encodeError(failure, requestId), !req.complete);
+      send(res, withHeaders(failures.encodeError(failure, requestId), crossOrigin), !req.complete);
     }
   };
 
@@ -338,6 +350,9 @@ function readBody(req: Readable, limit: number): Promise<{ body: Buffer; hash: s
 const tooLarge = (limit: number) => new RequestEntityTooLarge(`Request body is larger than ${limit} bytes`);
 
 const sha256 = (body: Buffer) => createHash('sha256').update(body).digest('hex');
+
+const withHeaders = (response: WireResponse, headers: Record<string, string> | undefined): WireResponse =>
+  headers ? { ...response, headers: { ...response.headers, ...headers } } : response;
 
 function send(res: ServerResponse, response: WireResponse, close = false): void {
   const { body } = response;
