@@ -303,6 +303,8 @@ class Reconciliation {
   private abandonLost(): void {
     const lostInstances = new Set<string>();
     const keep = (t: TaskRecord) => {
+      // A task waiting for its capacity provider's instances has no instance yet, and none to lose.
+      if (t.lastStatus === 'PROVISIONING' && taskHost(t) === undefined) return true;
       const instance = this.instance(t);
       if (!this.isLost(instance)) return true;
       this.plan.abandon.push({ taskArn: t.taskArn, cause: INSTANCE_LOST });

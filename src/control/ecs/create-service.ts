@@ -6,6 +6,8 @@ import { InvalidParameterException } from '../../core/ecs-errors.js';
 import { validatePlacement } from '../../scheduler/placement.js';
 import { checkServiceLoadBalancers } from '../elbv2/service-targets.js';
 import type { ControlContext } from '../context.js';
+import { checkServiceConnect, serviceConnectNotice } from './service-connect.js';
+import { uuid } from './service-controller.js';
 import { resolveCluster } from './lookups.js';
 import {
   checkServiceRequest,
@@ -55,6 +57,7 @@ export async function createService(ctx: ControlContext, input: CreateServiceReq
       validatePlacement({ taskDefinition: definition }, input.placementConstraints, input.placementStrategy);
       checkServiceLoadBalancers(ctx.state, input.loadBalancers ?? [], definition);
     }
+    const serviceConnect = definition && checkServiceConnect(ctx, input.serviceConnectConfiguration, cluster, definition);
     // A name reused after its service went INACTIVE starts a new history.
     if (existing) forgetHistory(ctx.state, tx, arn);
 
@@ -71,7 +74,7 @@ export async function createService(ctx: ControlContext, input: CreateServiceReq
       schedulingStrategy,
       deploymentConfiguration: config,
       deployments: [],
-      events: [],
+      events: serviceConnect?.enabled ? [{ id: uuid(ctx.ids), createdAt: now, message: serviceConnectNotice(serviceName) }] : [],
       createdAt: now,
       createdBy: call.caller.arn,
       loadBalancers: input.loadBalancers ?? [],
@@ -81,7 +84,7 @@ export async function createService(ctx: ControlContext, input: CreateServiceReq
       ...(input.networkConfiguration && { networkConfiguration: input.networkConfiguration }),
       ...(input.healthCheckGracePeriodSeconds !== undefined && { healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds }),
       ...(input.role !== undefined && { roleArn: input.role }),
-      ...(input.serviceConnectConfiguration && { serviceConnectConfiguration: input.serviceConnectConfiguration }),
+      ...(serviceConnect && { serviceConnectConfiguration: serviceConnect }),
       deploymentController: { type: external ? 'EXTERNAL' : 'ECS' },
       ...(external && { taskSets: [] }),
       enableECSManagedTags: input.enableECSManagedTags ?? false,

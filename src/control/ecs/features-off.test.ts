@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import { featureOffAnswers } from './features-off.js';
 import { fixture, populated, putTask, type Fixture } from './fixtures.js';
-import { createService } from './create-service.js';
 
 let f: Fixture;
 const answer = (operation: string, input: object) => featureOffAnswers[operation]!(f.ctx, input as never);
@@ -13,7 +12,6 @@ beforeEach(async () => {
 
 test('every parent is resolved first: a missing cluster is ClusterNotFoundException', async () => {
   const onMissingCluster: [string, object][] = [
-    ['CreateCapacityProvider', { name: 'cp', cluster: 'nope' }],
     ['CreateDaemon', { daemonName: 'd', clusterArn: 'nope', daemonTaskDefinitionArn: 'x', capacityProviderArns: [] }],
     ['DescribeDaemon', { daemonArn: 'arn:aws:ecs:us-east-1:123456789012:daemon/nope/d' }],
     ['ListDaemons', { clusterArn: 'nope' }],
@@ -27,10 +25,6 @@ test('every parent is resolved first: a missing cluster is ClusterNotFoundExcept
 
 test('creating what the Region lacks is UnsupportedFeatureException; reads find nothing', async () => {
   await populated(f);
-  await assert.rejects(answer('CreateCapacityProvider', { name: 'asg', autoScalingGroupProvider: { autoScalingGroupArn: 'arn' } }), { name: 'UnsupportedFeatureException' });
-  await assert.rejects(answer('CreateCapacityProvider', { name: 'fargate-x' }), { name: 'InvalidParameterException' });
-  await assert.rejects(answer('DeleteCapacityProvider', { capacityProvider: 'FARGATE' }), { name: 'InvalidParameterException' });
-  await assert.rejects(answer('UpdateCapacityProvider', { name: 'mine' }), { name: 'ClientException' });
   await assert.rejects(answer('CreateDaemon', { daemonName: 'd', daemonTaskDefinitionArn: 'x', capacityProviderArns: [] }), { name: 'UnsupportedFeatureException' });
   await assert.rejects(answer('CreateExpressGatewayService', {}), { name: 'UnsupportedFeatureException' });
   await assert.rejects(answer('DescribeDaemon', { daemonArn: 'arn:aws:ecs:us-east-1:123456789012:daemon/default/d' }), { name: 'DaemonNotFoundException' });

@@ -8,10 +8,8 @@
 // operation that comes to work moves to a file of its own.
 import type {
   ContinueServiceDeploymentRequest,
-  CreateCapacityProviderRequest,
   CreateDaemonRequest,
   CreateExpressGatewayServiceRequest,
-  DeleteCapacityProviderRequest,
   DeleteDaemonRequest,
   DeleteDaemonTaskDefinitionRequest,
   DeleteExpressGatewayServiceRequest,
@@ -26,7 +24,6 @@ import type {
   ListDaemonTaskDefinitionsRequest,
   RegisterDaemonTaskDefinitionRequest,
   SubmitAttachmentStateChangesRequest,
-  UpdateCapacityProviderRequest,
   UpdateContainerAgentRequest,
   UpdateDaemonRequest,
   UpdateExpressGatewayServiceRequest,
@@ -42,20 +39,11 @@ import {
   UnsupportedFeatureException,
 } from '../../core/ecs-errors.js';
 import type { ControlContext } from '../context.js';
-import { FARGATE_CAPACITY_PROVIDERS } from './fargate.js';
 import { findContainerInstance, resolveCluster, resolveTask } from './lookups.js';
 
 const notInRegion = (feature: string) => new UnsupportedFeatureException(`${feature} isn't supported in this Region.`);
 
 /** Fargate's providers are ECS's own: they cannot be changed; no other provider exists. */
-function refuseProviderChange(ctx: ControlContext, name: string | undefined, cluster: string | undefined, verb: string): never {
-  if (cluster !== undefined) resolveCluster(ctx, cluster);
-  if (FARGATE_CAPACITY_PROVIDERS.includes(lastPart(name))) throw new InvalidParameterException(`The ${lastPart(name)} capacity provider is reserved and cannot be ${verb}.`);
-  throw new ClientException('The specified capacity provider does not exist.');
-}
-
-const lastPart = (ref: string | undefined) => (ref ?? '').split('/').at(-1)!;
-
 /** A daemon is found by its ARN, which names its cluster: a missing cluster is reported first. */
 function missingDaemon(ctx: ControlContext, daemonArn: string | undefined): never {
   const cluster = /:daemon\/([^/]+)\//.exec(daemonArn ?? '')?.[1];
@@ -65,16 +53,7 @@ function missingDaemon(ctx: ControlContext, daemonArn: string | undefined): neve
 
 /** The answers, by operation; each takes its request as the model validated it. */
 export const featureOffAnswers: Record<string, (ctx: ControlContext, input: never) => Promise<unknown>> = {
-  // Capacity providers other than Fargate's are made from Auto Scaling groups or ECS Managed Instances.
-  CreateCapacityProvider: async (ctx, input: CreateCapacityProviderRequest) => {
-    if (input.cluster !== undefined) resolveCluster(ctx, input.cluster);
-    if (/^(aws|ecs|fargate)/i.test(input.name ?? '')) {
-      throw new InvalidParameterException('The specified capacity provider name is invalid. Capacity provider names cannot begin with "aws", "ecs", or "fargate".');
-    }
-    throw notInRegion(input.managedInstancesProvider ? 'Amazon ECS Managed Instances' : 'Auto Scaling group capacity providers');
-  },
-  UpdateCapacityProvider: async (ctx, input: UpdateCapacityProviderRequest) => refuseProviderChange(ctx, input.name, input.cluster, 'updated'),
-  DeleteCapacityProvider: async (ctx, input: DeleteCapacityProviderRequest) => refuseProviderChange(ctx, input.capacityProvider, input.cluster, 'deleted'),
+
 
   // Daemons run on ECS Managed Instances only.
   CreateDaemon: async (ctx, input: CreateDaemonRequest) => {

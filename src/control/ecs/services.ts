@@ -21,7 +21,7 @@ import type {
   TaskDefinitionRecord,
   TaskRecord,
 } from '../../core/ecs.js';
-import { InvalidParameterException, NamespaceNotFoundException, ServiceNotActiveException, ServiceNotFoundException, UnsupportedFeatureException } from '../../core/ecs-errors.js';
+import { InvalidParameterException, ServiceNotActiveException, ServiceNotFoundException, UnsupportedFeatureException } from '../../core/ecs-errors.js';
 import { isShiftingStrategy, startShift } from '../../scheduler/deployment.js';
 import { failureThreshold, taskCounts } from '../../scheduler/service.js';
 import type { ControlContext } from '../context.js';
@@ -80,9 +80,7 @@ export function checkServiceRequest(input: ServiceRequest, strategy: ServiceReco
     fargatePlatformVersion(input.platformVersion);
   }
   // Features that rest on services Wharf lacks are refused as in a Region without them, never dropped:
-  // Service Connect needs a Cloud Map namespace (none exists here; a disabled configuration is kept),
-  // configured-at-launch volumes need EBS, VPC Lattice its target groups.
-  if (input.serviceConnectConfiguration?.enabled) throw new NamespaceNotFoundException('Namespace not found.');
+  // configured-at-launch volumes need EBS, VPC Lattice its target groups. (Service Connect: service-connect.ts.)
   refuseManagedVolumes(input.volumeConfigurations);
   if (input.vpcLatticeConfigurations?.length) throw new UnsupportedFeatureException("Amazon VPC Lattice isn't supported in this Region.");
   const controller = input.deploymentController?.type;
@@ -98,7 +96,7 @@ export function checkServiceRequest(input: ServiceRequest, strategy: ServiceReco
 
 /**
  * Where a service's tasks run, from its request and its cluster: its capacity provider strategy (its own, else
- * the cluster's default when it names no launch type), which runs them on Fargate, or its launch type.
+ * the cluster's default when it names no launch type), Fargate's or Auto Scaling groups', or its launch type.
  */
 export function serviceLaunch(
   cluster: ClusterRecord,
@@ -108,7 +106,9 @@ export function serviceLaunch(
   const providers = launchStrategy(cluster, input);
   if (providers.length === 0) return { launchType: input.launchType === 'FARGATE' ? 'FARGATE' : 'EC2' };
   if (!isFargateStrategy(providers)) {
-    throw new InvalidParameterException('No Container Instances were found in your capacity provider. Only the FARGATE and FARGATE_SPOT capacity providers have capacity here.');
+    // Auto Scaling group providers: their groups' container instances, as the EC2 launch type.
+    checkServiceRequest({ ...input, launchType: 'EC2', capacityProviderStrategy: undefined }, strategy);
+    return { launchType: 'EC2', capacityProviderStrategy: providers };
   }
   // What the FARGATE launch type refuses, its providers refuse too.
   checkServiceRequest({ ...input, launchType: 'FARGATE', capacityProviderStrategy: undefined }, strategy);
