@@ -53,8 +53,6 @@ function missingDaemon(ctx: ControlContext, daemonArn: string | undefined): neve
 
 /** The answers, by operation; each takes its request as the model validated it. */
 export const featureOffAnswers: Record<string, (ctx: ControlContext, input: never) => Promise<unknown>> = {
-
-
   // Daemons run on ECS Managed Instances only.
   CreateDaemon: async (ctx, input: CreateDaemonRequest) => {
     resolveCluster(ctx, input.clusterArn);
