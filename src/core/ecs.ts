@@ -139,6 +139,8 @@ export interface ContainerInstanceRecord extends ContainerInstance {
   agentDisconnectedAt?: Date;
   /** Its agent offers the host as Wharf-managed capacity, where Fargate tasks run (not an ECS member). */
   managedCapacity?: boolean;
+  /** The host's address from its identity document (not an ECS member): where its bridge and host tasks' ports are reached. */
+  privateIpv4Address?: string;
 }
 
 /** A deployment of a service, as DescribeServices shows it (its running and pending counts come from the tasks). */

@@ -6,6 +6,8 @@ import { InvalidParameterException } from '../../core/ecs-errors.js';
 import { validatePlacement } from '../../scheduler/placement.js';
 import { checkServiceLoadBalancers } from '../elbv2/service-targets.js';
 import type { ControlContext } from '../context.js';
+import { checkServiceConnect, serviceConnectNotice } from './service-connect.js';
+import { uuid } from './service-controller.js';
 import { resolveCluster } from './lookups.js';
 import {
   checkServiceRequest,
@@ -51,6 +53,7 @@ export async function createService(ctx: ControlContext, input: CreateServiceReq
     const definition = serviceDefinition(ctx, { ...input, launchType: launch.launchType }, tx);
     validatePlacement({ taskDefinition: definition }, input.placementConstraints, input.placementStrategy);
     checkServiceLoadBalancers(ctx.state, input.loadBalancers ?? [], definition);
+    const serviceConnect = checkServiceConnect(ctx, input.serviceConnectConfiguration, cluster, definition);
     // A name reused after its service went INACTIVE starts a new history.
     if (existing) forgetHistory(ctx.state, tx, arn);
 
@@ -67,7 +70,7 @@ export async function createService(ctx: ControlContext, input: CreateServiceReq
       schedulingStrategy,
       deploymentConfiguration: config,
       deployments: [],
-      events: [],
+      events: serviceConnect?.enabled ? [{ id: uuid(ctx.ids), createdAt: now, message: serviceConnectNotice(serviceName) }] : [],
       createdAt: now,
       createdBy: call.caller.arn,
       loadBalancers: input.loadBalancers ?? [],
@@ -77,7 +80,7 @@ export async function createService(ctx: ControlContext, input: CreateServiceReq
       ...(input.networkConfiguration && { networkConfiguration: input.networkConfiguration }),
       ...(input.healthCheckGracePeriodSeconds !== undefined && { healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds }),
       ...(input.role !== undefined && { roleArn: input.role }),
-      ...(input.serviceConnectConfiguration && { serviceConnectConfiguration: input.serviceConnectConfiguration }),
+      ...(serviceConnect && { serviceConnectConfiguration: serviceConnect }),
       deploymentController: { type: 'ECS' },
       enableECSManagedTags: input.enableECSManagedTags ?? false,
       propagateTags: input.propagateTags ?? 'NONE',

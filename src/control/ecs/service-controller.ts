@@ -58,7 +58,7 @@ const DEFAULT_STRATEGY = [
 const MAX_EVENTS = 100;
 
 /** ECS service event ids are UUIDs. */
-const uuid = (ids: Ids) => ids.id().replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+export const uuid = (ids: Ids) => ids.id().replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
 
 interface Applied {
   requeueAfterMs?: number;

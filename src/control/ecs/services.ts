@@ -21,7 +21,7 @@ import type {
   TaskDefinitionRecord,
   TaskRecord,
 } from '../../core/ecs.js';
-import { InvalidParameterException, NamespaceNotFoundException, ServiceNotActiveException, ServiceNotFoundException, UnsupportedFeatureException } from '../../core/ecs-errors.js';
+import { InvalidParameterException, ServiceNotActiveException, ServiceNotFoundException, UnsupportedFeatureException } from '../../core/ecs-errors.js';
 import { isShiftingStrategy, startShift } from '../../scheduler/deployment.js';
 import { failureThreshold, taskCounts } from '../../scheduler/service.js';
 import type { ControlContext } from '../context.js';
@@ -78,9 +78,7 @@ export function checkServiceRequest(input: ServiceRequest, strategy: ServiceReco
     fargatePlatformVersion(input.platformVersion);
   }
   // Features that rest on services Wharf lacks are refused as in a Region without them, never dropped:
-  // Service Connect needs a Cloud Map namespace (none exists here; a disabled configuration is kept),
-  // configured-at-launch volumes need EBS, VPC Lattice its target groups.
-  if (input.serviceConnectConfiguration?.enabled) throw new NamespaceNotFoundException('Namespace not found.');
+  // configured-at-launch volumes need EBS, VPC Lattice its target groups. (Service Connect: service-connect.ts.)
   refuseManagedVolumes(input.volumeConfigurations);
   if (input.vpcLatticeConfigurations?.length) throw new UnsupportedFeatureException("Amazon VPC Lattice isn't supported in this Region.");
   const controller = input.deploymentController?.type;

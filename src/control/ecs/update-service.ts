@@ -3,6 +3,7 @@ import type { ServiceRecord } from '../../core/ecs.js';
 import { validatePlacement } from '../../scheduler/placement.js';
 import { checkServiceLoadBalancers } from '../elbv2/service-targets.js';
 import type { ControlContext } from '../context.js';
+import { checkServiceConnect } from './service-connect.js';
 import { resolveCluster } from './lookups.js';
 import { activeService, checkServiceRequest, deploymentConfiguration, describeService, newDeployment, serviceDefinition, serviceLaunch, startDeployment } from './services.js';
 
@@ -32,6 +33,7 @@ export async function updateService(ctx: ControlContext, input: UpdateServiceReq
     );
     validatePlacement({ taskDefinition: definition }, input.placementConstraints ?? service.placementConstraints, input.placementStrategy ?? service.placementStrategy);
     checkServiceLoadBalancers(ctx.state, input.loadBalancers ?? service.loadBalancers ?? [], definition);
+    checkServiceConnect(ctx, input.serviceConnectConfiguration ?? service.serviceConnectConfiguration, cluster, definition);
     const desiredCount = input.desiredCount ?? service.desiredCount;
 
     const { capacityProviderStrategy: _previous, ...unchanged } = service;
