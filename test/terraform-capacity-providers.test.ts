@@ -31,7 +31,8 @@ test('launch template, Auto Scaling group, capacity provider, cluster strategy a
   const client = { endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials };
   const autoscaling = new AutoScalingClient(client);
   const [group] = (await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['fleet-hosts'] }))).AutoScalingGroups!;
-  assert.ok(group!.Instances!.length <= 1);
+  assert.equal(group!.LaunchTemplate!.LaunchTemplateName, 'fleet-hosts');
+  assert.ok(group!.NewInstancesProtectedFromScaleIn);
 
   assert.equal(await stack.planChanges(), undefined, 'plan shows changes');
 

@@ -11,13 +11,17 @@ resource "aws_launch_template" "hosts" {
   image_id      = "ami-0123456789abcdef0"
   instance_type = "t3.small"
   user_data     = base64encode("#!/bin/bash\necho ECS_CLUSTER=fleet >> /etc/ecs/ecs.config\n")
+
+  iam_instance_profile {
+    name = "ecsInstanceRole"
+  }
 }
 
 resource "aws_autoscaling_group" "hosts" {
   name                  = "fleet-hosts"
   min_size              = 0
   max_size              = 4
-  desired_capacity      = 1
+  desired_capacity      = 0
   availability_zones    = ["us-east-1a", "us-east-1b"]
   protect_from_scale_in = true
 
@@ -32,7 +36,7 @@ resource "aws_autoscaling_group" "hosts" {
     propagate_at_launch = true
   }
 
-  # Managed scaling owns the desired capacity once the provider exists.
+  # Managed scaling owns the desired capacity once the provider exists (the service starts with none).
   lifecycle {
     ignore_changes = [desired_capacity]
   }
