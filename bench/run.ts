@@ -16,7 +16,7 @@ import { placementBenchmark } from './placement.js';
 import { registryBenchmark } from './registry.js';
 import { s3Benchmark } from './s3.js';
 import { serviceRecoveryBenchmark } from './service-recovery.js';
-import { serviceScaleBenchmark } from './service-scale.js';
+import { fleetCurveBenchmark, serviceScaleBenchmark } from './service-scale.js';
 import { taskStartBenchmark } from './task-start.js';
 import { MissingToolError, benchmark, requireTools } from './lib.js';
 import { terraformBenchmark } from './terraform.js';
@@ -32,6 +32,7 @@ const all: Record<string, () => Promise<unknown>> = {
   memory: memoryBenchmark,
   'service-recovery': serviceRecoveryBenchmark,
   'service-scale': serviceScaleBenchmark,
+  'fleet-curve': fleetCurveBenchmark,
   'describe-services': describeServicesBenchmark,
   lb: lbBenchmark,
   authz: authzBenchmark,
