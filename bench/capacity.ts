@@ -73,6 +73,7 @@ export async function capacityBenchmark(): Promise<void> {
   await ecs.send(new CreateServiceCommand({ cluster: 'scale-out', serviceName: 'web', taskDefinition: taskDefinition!.taskDefinitionArn, desiredCount: 6 }));
   await timeUntil('6 tasks RUNNING', async () => (await ecs.send(new DescribeServicesCommand({ cluster: 'scale-out', services: ['web'] }))).services?.[0]?.runningCount === 6, 120_000);
   const scaleOutMs = performance.now() - serviceStart;
+  console.log(`[capacity] service of 6 tasks to RUNNING on new instances: ${(scaleOutMs / 1000).toFixed(1)} s (load ${loadavg()[0]!.toFixed(1)})`);
 
   // 2. 1,000 hollow instances launched through one group to ACTIVE.
   const fleet = 1000;
@@ -88,6 +89,7 @@ export async function capacityBenchmark(): Promise<void> {
   }, 900_000);
   const fleetMs = performance.now() - fleetStart;
   const rss = await peakRssMiB(wharf.pid());
+  console.log(`[capacity] ${fleet} instances to ACTIVE: ${(fleetMs / 1000).toFixed(1)} s, peak RSS ${rss.toFixed(0)} MiB (load ${loadavg()[0]!.toFixed(1)})`);
 
   // 3. The Auto Scaling API's own loop, beside moto: a group of 100 to 100 InService instances.
   const peers = [{ name: 'wharf', endpoint: wharf.endpoint, credentials: wharf.credentials }, { name: 'moto', endpoint: await startMoto(), credentials }];
@@ -100,6 +102,7 @@ export async function capacityBenchmark(): Promise<void> {
     await scaling.send(new CreateAutoScalingGroupCommand({ AutoScalingGroupName: 'peer', LaunchTemplate: { LaunchTemplateName: 'peer' }, MinSize: 0, MaxSize: 100, DesiredCapacity: 100, AvailabilityZones: ['us-east-1a', 'us-east-1b'] }));
     await timeUntil('100 InService', () => inService(scaling, 'peer', 100), 300_000);
     groupTimes[peer.name] = performance.now() - started;
+    console.log(`[capacity] ${peer.name}: group of 100 to 100 InService: ${(groupTimes[peer.name]! / 1000).toFixed(2)} s`);
   }
 
   const load = loadavg()[0]!.toFixed(1);
