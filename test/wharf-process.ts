@@ -67,10 +67,10 @@ export interface WharfProcess {
  * `tls`: `wharf up --tls`, HTTPS with a self-signed pair made in the data dir, which the clients here trust.
  * `hostWide`: the suite uses what one host has once (load-balancer listener ports, awsvpc networks in the
  * default VPC's ranges), so it holds the host lock from start to stop and such suites run one at a time
- * while the others run beside them.
+ * while the others run beside them. `nodeArgs`: Node's own options for the server (e.g. `--cpu-prof`).
  */
 export async function startWharf(
-  options: { args?: string[]; dataDir?: string; env?: NodeJS.ProcessEnv; tls?: boolean; hostWide?: boolean } = {},
+  options: { args?: string[]; nodeArgs?: string[]; dataDir?: string; env?: NodeJS.ProcessEnv; tls?: boolean; hostWide?: boolean } = {},
 ): Promise<WharfProcess> {
   const release = options.hostWide ? await hostLock() : () => undefined;
   const port = await freePort();
@@ -92,7 +92,7 @@ export async function startWharf(
     const tls = options.tls ? ['--tls'] : [];
     // ECR's registry defaults to the API's port + 1, which another suite's server may hold: any free port instead.
     const registry = options.args?.includes('--registry-port') ? [] : ['--registry-port', '0'];
-    child = spawn(process.execPath, [WHARF_BIN, 'up', '--port', String(port), '--data-dir', dataDir, ...tls, ...registry, ...(options.args ?? [])], {
+    child = spawn(process.execPath, [...(options.nodeArgs ?? []), WHARF_BIN, 'up', '--port', String(port), '--data-dir', dataDir, ...tls, ...registry, ...(options.args ?? [])], {
       env: { ...process.env, WHARF_LOG_LEVEL: 'debug', WHARF_TASK_CLEANUP_WAIT: TASK_CLEANUP_WAIT, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
