@@ -1,5 +1,6 @@
 // Hollow container instances for the service benchmarks: `wharf hollow` in its own process (the real agent
 // on a runtime that only pretends to run containers), so the control plane's own cost is what is measured.
+import { readFileSync } from 'node:fs';
 import { DescribeContainerInstancesCommand, ListContainerInstancesCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { WHARF_BIN, eventually, type WharfProcess } from '../test/wharf-process.js';
 import { startProcess } from './lib.js';
@@ -8,9 +9,10 @@ export interface HollowFleet {
   stop(): Promise<void>;
 }
 
-/** Starts `count` hollow agents in `cluster` and waits until every one is registered with its agent connected. */
-export async function hollowFleet(wharf: WharfProcess, cluster: string, count: number): Promise<HollowFleet> {
-  const child = startProcess(process.execPath, ['--max-old-space-size=8192', WHARF_BIN, 'hollow', '--endpoint', wharf.endpoint, '--cluster', cluster, '--count', String(count)], {
+/** Starts `count` hollow agents in `cluster` (each of `memoryMiB`, default the CLI's) and waits until every one is registered with its agent connected. */
+export async function hollowFleet(wharf: WharfProcess, cluster: string, count: number, { memoryMiB }: { memoryMiB?: number } = {}): Promise<HollowFleet> {
+  const size = memoryMiB === undefined ? [] : ['--memory-mib', String(memoryMiB)];
+  const child = startProcess(process.execPath, ['--max-old-space-size=8192', WHARF_BIN, 'hollow', '--endpoint', wharf.endpoint, '--cluster', cluster, '--count', String(count), ...size], {
     env: { ...wharf.env, WHARF_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -42,4 +44,10 @@ export async function peakRssMiB(pid: number): Promise<number> {
   const { readFile } = await import('node:fs/promises');
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]) / 1024;
+}
+
+/** A process's CPU time so far (user and system), in ms (Linux: /proc, in clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }

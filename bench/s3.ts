@@ -2,14 +2,15 @@
 // (streamed bodies, SigV4), against `cp` of the same file on the same disk, as a ratio (goal: at least 0.5x
 // of cp for large objects). Twice: with the SDK's default CRC32 checksums (computed and checked by the client,
 // in the same machine's CPU), and with client checksums only where required; the server computes MD5 (the
-// ETag) and fsyncs every body either way.
+// ETag) and fsyncs every body either way. In the same run, moto's S3 server (bodies in memory) as a peer.
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, statSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { benchWharf, benchmark, exec, table, tempDir } from './lib.js';
+import { benchWharf, benchmark, exec, startMoto, table, tempDir } from './lib.js';
 
 const MIB = 1024 * 1024;
 const SIZES = [
@@ -27,35 +28,56 @@ async function throughput(bytes: number, rounds: number, run: (round: number) =>
 export async function s3Benchmark() {
   // The data dir and the files cp copies on the same disk.
   const dir = tempDir('wharf-bench-s3-');
-  const wharf = await benchWharf({ dataDir: join(dir, 'data'), env: { WHARF_LOG_LEVEL: 'info' } }, { drain: false });
-  const base = { endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials, forcePathStyle: true };
-  const clients = {
-    'SDK defaults (CRC32)': new S3Client(base),
-    'checksums when required': new S3Client({ ...base, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }),
+  const [wharf, moto] = await Promise.all([
+    benchWharf({ dataDir: join(dir, 'data'), env: { WHARF_LOG_LEVEL: 'info' } }, { drain: false }),
+    startMoto(),
+  ]);
+  const servers = {
+    wharf: { endpoint: wharf.endpoint, credentials: wharf.credentials },
+    moto: { endpoint: moto, credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } },
   };
-  await clients['SDK defaults (CRC32)'].send(new CreateBucketCommand({ Bucket: 'bench' }));
+  const modes = {
+    'SDK defaults (CRC32)': {},
+    'checksums when required': { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } as const,
+  };
   const rows: Record<string, string | number>[] = [];
-  for (const [client, s3] of Object.entries(clients)) {
+  for (const [mode, checksums] of Object.entries(modes)) {
+    const clients = Object.entries(servers).map(([server, { endpoint, credentials }]) => ({
+      server,
+      s3: new S3Client({ endpoint, credentials, region: 'us-east-1', forcePathStyle: true, ...checksums }),
+    }));
+    for (const { s3 } of clients) await s3.send(new CreateBucketCommand({ Bucket: 'bench' })).catch((error: Error) => {
+      if (error.name !== 'BucketAlreadyOwnedByYou') throw error;
+    });
     for (const { name, bytes, rounds } of SIZES) {
       const source = join(dir, `source-${bytes}`);
       writeFileSync(source, randomBytes(bytes));
       const cp = await throughput(bytes, rounds, (round) => exec('cp', [source, join(dir, `copy-${bytes}-${round}`)]));
-      const put = await throughput(bytes, rounds, (round) =>
-        s3.send(new PutObjectCommand({ Bucket: 'bench', Key: `${name}/${round}`, Body: createReadStream(source), ContentLength: bytes })),
-      );
-      const get = await throughput(bytes, rounds, async (round) => {
-        const { Body } = await s3.send(new GetObjectCommand({ Bucket: 'bench', Key: `${name}/${round}` }));
-        const target = join(dir, `got-${bytes}-${round}`);
-        await pipeline(Body as Readable, createWriteStream(target));
-        if (statSync(target).size !== bytes) throw new Error(`GetObject of ${name} returned a short body`);
+      const measured: Record<string, { put: number; get: number }> = {};
+      for (const { server, s3 } of clients) {
+        // The client reads the file in 1 MiB slices, as cp does in large ones (the 64 KiB default costs a read per slice).
+        const put = await throughput(bytes, rounds, (round) =>
+          s3.send(new PutObjectCommand({ Bucket: 'bench', Key: `${name}/${round}`, Body: createReadStream(source, { highWaterMark: MIB }), ContentLength: bytes })),
+        );
+        const get = await throughput(bytes, rounds, async (round) => {
+          const { Body } = await s3.send(new GetObjectCommand({ Bucket: 'bench', Key: `${name}/${round}` }));
+          const target = join(dir, `got-${server}-${bytes}-${round}`);
+          await pipeline(Body as Readable, createWriteStream(target));
+          if (statSync(target).size !== bytes) throw new Error(`GetObject of ${name} from ${server} returned a short body`);
+        });
+        measured[server] = { put, get };
+      }
+      const { wharf: w, moto: m } = measured as Record<'wharf' | 'moto', { put: number; get: number }>;
+      const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+      rows.push({
+        client: mode, object: name, 'cp MiB/s': Math.round(cp),
+        'PUT MiB/s': Math.round(w.put), 'PUT/cp': ratio(w.put, cp), 'moto PUT': Math.round(m.put), 'PUT/moto': ratio(w.put, m.put),
+        'GET MiB/s': Math.round(w.get), 'GET/cp': ratio(w.get, cp), 'moto GET': Math.round(m.get), 'GET/moto': ratio(w.get, m.get),
       });
-      rows.push(
-        { client, object: name, 'cp MiB/s': Math.round(cp), 'PUT MiB/s': Math.round(put), 'PUT/cp': `${(put / cp).toFixed(2)}x`, 'GET MiB/s': Math.round(get), 'GET/cp': `${(get / cp).toFixed(2)}x` },
-      );
     }
+    for (const { s3 } of clients) s3.destroy();
   }
-  for (const s3 of Object.values(clients)) s3.destroy();
-  console.log('\nS3 PutObject/GetObject through @aws-sdk/client-s3 against cp of the same file on the same disk (goal >= 0.5x for 64 MiB)');
+  console.log(`\nS3 PutObject/GetObject through @aws-sdk/client-s3: Wharf (every body fsynced before the answer) against cp of the same file on the same disk (goal >= 0.5x for 64 MiB) and moto's S3 (in memory); load average ${loadavg()[0]!.toFixed(1)}`);
   table(rows);
 }
 

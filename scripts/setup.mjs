@@ -70,8 +70,9 @@ await docker();
 // awsvpc tasks their interfaces and security groups.
 aptInstall(['haproxy', 'iproute2', 'iptables']);
 // `npm run bench` (setup.mjs --bench) also needs the peers' tools: wrk drives the load, nginx is a peer of
-// the load balancers. Without them it stops here, before any benchmark starts.
-if (process.argv.includes('--bench') && !aptInstall(['wrk', 'nginx'])) process.exit(1);
+// the load balancers, dnsmasq of the DNS server (dnsmasq-base: the program without a service that would
+// hold port 53). Without them it stops here, before any benchmark starts.
+if (process.argv.includes('--bench') && !aptInstall(['wrk', 'nginx', 'dnsmasq-base'])) process.exit(1);
 // Local images (no public registry is reachable): busybox for the README's examples and the tests, a
 // minimal Debian with the AWS CLI (made by debootstrap) for the task-role tests.
 aptInstall(['busybox-static', 'debootstrap']);

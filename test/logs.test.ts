@@ -1,6 +1,7 @@
 // CloudWatch Logs end to end against a real `wharf up`: the API through @aws-sdk/client-cloudwatch-logs and
 // the `aws` CLI (v1, whose `logs` has no `tail`: a follower polls FilterLogEvents with its nextToken, as
-// `aws logs tail --follow` does in v2), AWS's errors for bad input, and the awslogs driver: a busybox task
+// `aws logs tail --follow` does in v2; and CLI v2's own follow loop, in boto3), AWS's errors for bad input,
+// and the awslogs driver: a busybox task
 // whose every line lands in GetLogEvents and FilterLogEvents in order, across an agent restart.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -125,6 +126,65 @@ describe('CloudWatch Logs API', () => {
     const last = await logs.send(new GetLogEventsCommand({ logGroupName: '/sdk/follow', logStreamName: 's', limit: 1 }));
     assert.deepEqual(last.events?.map((e) => e.message), ['b2 l99']);
     assert.ok((groups.logGroups?.[0]?.storedBytes ?? 0) > 0);
+  });
+});
+
+/**
+ * `aws logs tail GROUP --follow` as CLI v2 runs it (awscli/customizations/logs/tail.py, FollowLogEventsGenerator),
+ * in boto3: the CLI here is v1, which has no `logs tail`. FilterLogEvents with interleaved and startTime (--since,
+ * 10 minutes by default), every page by nextToken, then again from the newest timestamp seen, skipping the event
+ * ids already shown at it; printing each message until one is END. (v2 sleeps 5 s between polls; this, 0.2 s.)
+ */
+const TAIL_FOLLOW = `
+import boto3, sys, time
+from collections import defaultdict
+client = boto3.client('logs', endpoint_url=sys.argv[2], region_name='us-east-1')
+kwargs = {'logGroupName': sys.argv[1], 'interleaved': True, 'startTime': int((time.time() - 600) * 1000)}
+seen = defaultdict(set)
+deadline = time.time() + 120
+while time.time() < deadline:
+    response = client.filter_log_events(**kwargs)
+    for event in response['events']:
+        if event['eventId'] not in seen[event['timestamp']]:
+            seen[event['timestamp']].add(event['eventId'])
+            print(event['logStreamName'] + ' ' + event['message'], flush=True)
+            if event['message'] == 'END':
+                sys.exit(0)
+    if seen:
+        newest = max(seen.keys())
+        seen = defaultdict(set, {newest: seen[newest]})
+    if 'nextToken' in response:
+        kwargs['nextToken'] = response['nextToken']
+    else:
+        if seen:
+            kwargs['startTime'] = max(seen.keys())
+        kwargs.pop('nextToken', None)
+        time.sleep(0.2)
+sys.exit(1)
+`;
+
+describe('aws logs tail --follow (CLI v2\'s polling, through boto3)', () => {
+  it('shows every line of every stream once, each stream in order, as the lines come', async () => {
+    const logGroupName = '/tail/follow';
+    await logs.send(new CreateLogGroupCommand({ logGroupName }));
+    for (const logStreamName of ['a', 'b']) await logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName }));
+    const tail = run('python3', ['-c', TAIL_FOLLOW, logGroupName, wharf.endpoint], { env: wharf.env });
+    const written: string[] = [];
+    for (let batch = 0; batch < 4; batch++) {
+      const base = Date.now();
+      for (const logStreamName of ['a', 'b']) {
+        // Many lines share a millisecond, as a busy container's do, and batches come while the follower polls.
+        const logEvents = Array.from({ length: 150 }, (_, i) => ({ timestamp: base + Math.floor(i / 25), message: `${logStreamName}${batch} l${i}` }));
+        await logs.send(new PutLogEventsCommand({ logGroupName, logStreamName, logEvents }));
+        written.push(...logEvents.map((e) => `${logStreamName} ${e.message}`));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    await logs.send(new PutLogEventsCommand({ logGroupName, logStreamName: 'a', logEvents: [{ timestamp: Date.now() + 5, message: 'END' }] }));
+    const shown = (await tail).stdout.trim().split('\n');
+    assert.equal(shown.pop(), 'a END');
+    assert.equal(new Set(shown).size, shown.length, 'no line twice');
+    for (const stream of ['a', 'b']) assert.deepEqual(shown.filter((l) => l.startsWith(`${stream} `)), written.filter((l) => l.startsWith(`${stream} `)));
   });
 });
 

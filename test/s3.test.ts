@@ -31,6 +31,7 @@ import {
   ListObjectVersionsCommand,
   PutBucketLifecycleConfigurationCommand,
   PutBucketPolicyCommand,
+  PutBucketCorsCommand,
   GetBucketPolicyCommand,
   PutBucketTaggingCommand,
   GetBucketTaggingCommand,
@@ -257,15 +258,18 @@ describe('the aws CLI and boto3', () => {
     await aws('s3', 'rm', '--recursive', 's3://cli-bucket/tree/sub/');
     assert.doesNotMatch(await aws('s3', 'ls', '--recursive', 's3://cli-bucket/tree/'), /sub\//);
 
-    // CLI v1 presigns with SigV2 unless told s3v4 (v2 does by default); Wharf speaks SigV4 only.
+    // CLI v1 presigns with SigV2 (query-string authentication) unless told s3v4; either URL reads the object.
     const config = join(dir, 'aws-config');
     writeFileSync(config, '[default]\ns3 =\n    signature_version = s3v4\n');
-    const url = (await run('aws', ['s3', 'presign', 's3://cli-bucket/tree/a.txt', '--expires-in', '300'], { env: { ...wharf.env, AWS_CONFIG_FILE: config } })).stdout.trim();
-    const { stdout } = await run('curl', ['-sS', '-f', url]);
-    assert.equal(stdout, 'content of a.txt');
-    const tampered = url.replace('tree/a.txt', 'tree/b.txt');
-    const refused = await run('curl', ['-sS', tampered]);
-    assert.match(refused.stdout, /SignatureDoesNotMatch/);
+    for (const env of [wharf.env, { ...wharf.env, AWS_CONFIG_FILE: config }]) {
+      const url = (await run('aws', ['s3', 'presign', 's3://cli-bucket/tree/a.txt', '--expires-in', '300'], { env })).stdout.trim();
+      assert.match(url, env === wharf.env ? /AWSAccessKeyId=/ : /X-Amz-Signature=/);
+      const { stdout } = await run('curl', ['-sS', '-f', url]);
+      assert.equal(stdout, 'content of a.txt');
+      const tampered = url.replace('tree/a.txt', 'tree/b.txt');
+      const refused = await run('curl', ['-sS', tampered]);
+      assert.match(refused.stdout, /SignatureDoesNotMatch/);
+    }
   });
 
   it('boto3: versioning, conditional GET, a bad key', async () => {
@@ -291,6 +295,46 @@ print(s3.get_bucket_location(Bucket='boto-bucket')['LocationConstraint'])
 `;
     const { stdout } = await run('python3', ['-c', script], { env: wharf.env });
     assert.equal(stdout.trim(), 'None');
+  });
+});
+
+describe('CORS', () => {
+  it("a preflight (OPTIONS) is answered by the bucket's CORS rules; a request with an Origin gets the rule's headers", async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'cors-bucket' }));
+    const url = `${wharf.endpoint}/cors-bucket/page.html`;
+    const preflight = (origin: string, method: string, headers?: string) =>
+      fetch(url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': method, ...(headers && { 'access-control-request-headers': headers }) } });
+    const none = await preflight('https://app.example.com', 'GET');
+    assert.equal(none.status, 403);
+    assert.match(await none.text(), /<Code>AccessForbidden<\/Code><Message>CORSResponse: CORS is not enabled for this bucket.<\/Message>/);
+    await s3.send(
+      new PutBucketCorsCommand({
+        Bucket: 'cors-bucket',
+        CORSConfiguration: { CORSRules: [{ AllowedOrigins: ['https://*.example.com'], AllowedMethods: ['GET', 'PUT'], AllowedHeaders: ['content-type'], ExposeHeaders: ['ETag'], MaxAgeSeconds: 600 }] },
+      }),
+    );
+    const allowed = await preflight('https://app.example.com', 'PUT', 'Content-Type');
+    assert.equal(allowed.status, 200);
+    assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://app.example.com');
+    assert.equal(allowed.headers.get('access-control-allow-methods'), 'GET, PUT');
+    assert.equal(allowed.headers.get('access-control-allow-headers'), 'content-type');
+    assert.equal(allowed.headers.get('access-control-max-age'), '600');
+    for (const [origin, method, headers] of [['https://evil.org', 'GET'], ['https://app.example.com', 'DELETE'], ['https://app.example.com', 'PUT', 'x-other']] as const) {
+      const refused = await preflight(origin, method, headers);
+      assert.equal(refused.status, 403, `${origin} ${method} ${headers}`);
+      assert.match(await refused.text(), /AccessForbidden/);
+    }
+    // The actual request (signed: a presigned URL here) carries the matching rule's headers; another origin none.
+    await s3.send(new PutObjectCommand({ Bucket: 'cors-bucket', Key: 'page.html', Body: '<p>hi</p>' }));
+    const signed = (await run('aws', ['s3', 'presign', 's3://cors-bucket/page.html'], { env: wharf.env })).stdout.trim();
+    const got = await fetch(signed, { headers: { origin: 'https://app.example.com' } });
+    assert.equal(await got.text(), '<p>hi</p>');
+    assert.equal(got.headers.get('access-control-allow-origin'), 'https://app.example.com');
+    assert.equal(got.headers.get('access-control-expose-headers'), 'ETag');
+    const other = await fetch(signed, { headers: { origin: 'https://evil.org' } });
+    assert.equal(other.status, 200);
+    assert.equal(other.headers.get('access-control-allow-origin'), null);
+    await other.text();
   });
 });
 
@@ -321,6 +365,27 @@ describe('IAM and bucket policies', () => {
     assert.equal(await failure(user.send(new PutObjectCommand({ Bucket: 'policy-bucket', Key: 'elsewhere/x.txt', Body: 'x' }))), 'AccessDenied');
     user.destroy();
     iam.destroy();
+  });
+  it('an unsigned request is anonymous: refused with AccessDenied unless the bucket policy grants "*"', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'public-bucket' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'public-bucket', Key: 'site/index.html', Body: 'public page' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'public-bucket', Key: 'private/secret.txt', Body: 'secret' }));
+    const unsigned = (path: string, init: RequestInit = {}) => fetch(`${wharf.endpoint}/public-bucket/${path}`, init);
+    const before = await unsigned('site/index.html');
+    assert.equal(before.status, 403);
+    assert.match(await before.text(), /<Code>AccessDenied<\/Code>/);
+    const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::public-bucket/site/*' }] };
+    await s3.send(new PutBucketPolicyCommand({ Bucket: 'public-bucket', Policy: JSON.stringify(policy) }));
+    const page = await unsigned('site/index.html');
+    assert.equal(page.status, 200);
+    assert.equal(await page.text(), 'public page');
+    assert.equal((await unsigned('site/index.html', { method: 'HEAD' })).status, 200);
+    for (const [path, init] of [['private/secret.txt', {}], ['site/new.html', { method: 'PUT', body: 'defaced' }], ['', {}]] as const) {
+      const refused = await unsigned(path, init);
+      assert.equal(refused.status, 403, path);
+      assert.match(await refused.text(), /AccessDenied/);
+    }
+    assert.equal(await failure(s3.send(new HeadObjectCommand({ Bucket: 'public-bucket', Key: 'site/new.html' }))), 'NotFound');
   });
 });
 

@@ -93,6 +93,8 @@ export interface AgentOptions {
   interfaces?: NamespaceInterfaces;
   /** Routes the task credentials endpoint (169.254.170.2) to this agent. */
   credentialsRouting?: CredentialsRouting;
+  /** The resolvers tasks get (Docker's `dns`): Wharf's DNS server, which answers Cloud Map's names and forwards the rest. */
+  taskResolvers?: string[];
   /** Give containers AWS_ENDPOINT_URL, the address at which they reach Wharf (default true). */
   endpointEnvironment?: boolean;
   /** The PEM bundle that verifies an HTTPS endpoint (`wharf agent --ca-cert`), for every call the agent makes to it. */
@@ -226,6 +228,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       cgroups,
       firewall: options.firewall,
       interfaces: options.interfaces,
+      resolvers: options.taskResolvers,
     });
     const bridgeGateway = (await options.runtime.networkGateway('bridge').catch(() => undefined)) ?? DEFAULT_BRIDGE_GATEWAY;
     const taskEndpoint = await CredentialsEndpoint.start({
@@ -273,6 +276,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       previousContainerInstanceArns: saved && saved.containerInstanceArn !== containerInstanceArn ? [saved.containerInstanceArn] : [],
       cleanupWaitMs: options.cleanupWaitMs ?? DEFAULT_CLEANUP_WAIT_MS,
       security,
+      resolvers: options.taskResolvers,
       // No container is made before the first assignment, by which time the endpoint is listening.
       containerEnvironment: (task, name) => ({ ...taskEndpoint.environment(task), ...metadata.environment(task, name), ...options.containerEnvironment?.(task, name) }),
       startable: (taskArn) => taskEndpoint.server.ready(taskArn),

@@ -47,6 +47,8 @@ import { describeServiceRevisions } from '../control/ecs/describe-service-revisi
 import { getTaskProtection } from '../control/ecs/get-task-protection.js';
 import { updateTaskProtection } from '../control/ecs/update-task-protection.js';
 import { describeCapacityProviders } from '../control/ecs/describe-capacity-providers.js';
+import { createCapacityProvider, deleteCapacityProvider, updateCapacityProvider } from '../control/ecs/capacity-providers.js';
+import { runManagedScaling } from '../control/ecs/managed-scaling.js';
 import { stopServiceDeployment } from '../control/ecs/stop-service-deployment.js';
 import { featureOffAnswers } from '../control/ecs/features-off.js';
 import { loadModel } from '../protocol/model.js';
@@ -57,6 +59,7 @@ import { runServiceController } from '../control/ecs/service-controller.js';
 import { recordTaskEvents } from '../control/ecs/task-events.js';
 import { runSpotInterruptions } from '../control/ecs/spot-interruptions.js';
 import { runTaskSettlement } from '../control/ecs/task-settlement.js';
+import { createTaskSet, deleteTaskSet, describeTaskSets, updateServicePrimaryTaskSet, updateTaskSet } from '../control/ecs/task-sets.js';
 import { ecsRules } from '../control/ecs/authorization.js';
 
 export const ecs: ServiceModule = {
@@ -111,7 +114,15 @@ export const ecs: ServiceModule = {
       GetTaskProtection: (input) => getTaskProtection(ctx, input),
       UpdateTaskProtection: (input) => updateTaskProtection(ctx, input),
       DescribeCapacityProviders: (input) => describeCapacityProviders(ctx, input),
+      CreateCapacityProvider: (input) => createCapacityProvider(ctx, input),
+      UpdateCapacityProvider: (input) => updateCapacityProvider(ctx, input),
+      DeleteCapacityProvider: (input) => deleteCapacityProvider(ctx, input),
       StopServiceDeployment: (input) => stopServiceDeployment(ctx, input),
+      CreateTaskSet: (input) => createTaskSet(ctx, input),
+      UpdateTaskSet: (input) => updateTaskSet(ctx, input),
+      DeleteTaskSet: (input) => deleteTaskSet(ctx, input),
+      UpdateServicePrimaryTaskSet: (input) => updateServicePrimaryTaskSet(ctx, input),
+      DescribeTaskSets: (input) => describeTaskSets(ctx, input),
       ...Object.fromEntries(Object.entries(featureOffAnswers).map(([operation, answer]) => [operation, (input: never) => answer(ctx, input)])),
     },
   }),
@@ -120,7 +131,7 @@ export const ecs: ServiceModule = {
     // Task state change events, kept for EventBridge's delivery (control/events) to read.
     recordTaskEvents(ctx, signal);
     const spot = ctx.spotInterruptionsPerHour ? [runSpotInterruptions(ctx, signal, ctx.spotInterruptionsPerHour)] : [];
-    return [runRetention(ctx, signal), runServiceController(ctx, signal), runTaskSettlement(ctx, signal), ...spot];
+    return [runRetention(ctx, signal), runServiceController(ctx, signal), runTaskSettlement(ctx, signal), runManagedScaling(ctx, signal), ...spot];
   },
   ensureDefaults: async (ctx, call) => {
     if (!ctx.state.get('cluster', clusterArn(ctx.partition, 'default'))) await createCluster(ctx, { clusterName: 'default' }, call);

@@ -47,6 +47,7 @@ export const s3: ServiceModule = {
       GetBucketAccelerateConfiguration: 'AccelerateConfiguration',
       GetBucketLogging: 'BucketLoggingStatus',
     },
+    crossOrigin: (request) => configuration.crossOrigin(ctx, request),
     handlers: {
       CreateBucket: (input, call) => buckets.createBucket(ctx, input, call),
       DeleteBucket: (input) => buckets.deleteBucket(ctx, input),

@@ -2,6 +2,7 @@
 import { acm } from './acm.js';
 import { cloudwatch } from './cloudwatch.js';
 import { applicationAutoScaling } from './application-autoscaling.js';
+import { autoscaling } from './autoscaling.js';
 import { dynamodb } from './dynamodb.js';
 import { ec2 } from './ec2.js';
 import { ecr } from './ecr.js';
@@ -22,7 +23,7 @@ import { scheduler } from './scheduler.js';
 import { servicediscovery } from './servicediscovery.js';
 import { sts } from './sts.js';
 
-export const SERVICES: readonly ServiceModule[] = [ecs, elbv2, acm, ec2, iam, sts, cloudwatch, logs, ecr, events, applicationAutoScaling, efs, dynamodb, s3, scheduler, servicediscovery];
+export const SERVICES: readonly ServiceModule[] = [ecs, elbv2, acm, ec2, iam, sts, cloudwatch, logs, ecr, events, applicationAutoScaling, autoscaling, efs, dynamodb, s3, scheduler, servicediscovery];
 
 /** The kinds of the global services' records: one set whatever the region (State.open). */
 export const GLOBAL_KINDS: readonly Kind[] = SERVICES.flatMap((service) => service.global?.kinds ?? []);

@@ -47,7 +47,8 @@ import { loadPrices, serveCost } from './cost.js';
 import { serveSpotInterruptions } from './spot-interrupt.js';
 import type { ServerTls } from './tls.js';
 import { randomIds, systemClock } from './system.js';
-import { runDnsServer } from '../dns/controller.js';
+import { listenSpec, startDnsServers } from '../dns/controller.js';
+import { DockerRuntime } from '../runtime/docker/docker-runtime.js';
 import { stateDirectory } from '../control/servicediscovery/dns-directory.js';
 
 export interface ServerOptions {
@@ -225,9 +226,11 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       return [agents.run(signal), taskCredentials.run(signal), ...SERVICES.flatMap((service) => service.controllers?.(regionCtx, signal) ?? [])];
     }),
     ...SERVICES.flatMap((service) => service.hostControllers?.(ctx, stopping.signal) ?? []),
-    // Cloud Map's DNS server, answering every region's namespaces (WHARF_DNS_LISTEN: where).
-    runDnsServer(stateDirectory(ctx.state), log.child({ component: 'dns' }), stopping.signal),
   ];
+  // Cloud Map's DNS server, answering every region's namespaces, and the local agent's tasks' resolver
+  // (WHARF_DNS_LISTEN: where; by default the Docker bridge gateway, src/dns/controller.ts says why).
+  const bridgeGateway = process.env.WHARF_DNS_LISTEN === undefined ? await new DockerRuntime().networkGateway('bridge').catch(() => undefined) : undefined;
+  const dns = await startDnsServers(stateDirectory(ctx.state), log.child({ component: 'dns' }), listenSpec(process.env.WHARF_DNS_LISTEN, bridgeGateway));
 
   let agent: AgentHandle | undefined;
   if (options.localAgent !== false) {
@@ -243,6 +246,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       ...hostAdapters(),
       // The local host is the first managed host: Fargate tasks run on the local engine too.
       managedCapacity: true,
+      taskResolvers: dns.resolvers,
       endpointEnvironment: options.endpointEnvironment,
       ...(options.tls && { ca: options.tls.cert }),
       security: options.agentSecurity ?? { ...DEFAULT_SECURITY_SETTINGS, privileged: false },
@@ -265,6 +269,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       await agent?.stop();
       stopping.abort();
       await Promise.all(loops);
+      await dns.close();
       sockets.close();
       await gateway.close();
       await registry.close();

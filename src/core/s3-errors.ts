@@ -43,4 +43,6 @@ export const EntityTooSmall = s3Error('EntityTooSmall', 400, 'Your proposed uplo
 export const EntityTooLarge = s3Error('EntityTooLarge', 400, 'Your proposed upload exceeds the maximum allowed size');
 export const MethodNotAllowed = s3Error('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.');
 export const NoSuchUploadPart = s3Error('InvalidPart', 400, 'One or more of the specified parts could not be found.');
+// A preflight (OPTIONS) the bucket's CORS configuration does not allow.
+export const CorsForbidden = s3Error('AccessForbidden', 403, 'CORSResponse: This CORS request is not allowed. This is usually because the evalution of Origin, request method / Access-Control-Request-Method or Access-Control-Request-Headers are not whitelisted by the resource\'s CORS spec.');
 export const InvalidObjectState = s3Error('InvalidObjectState', 403, 'The operation is not valid for the object\'s storage class');

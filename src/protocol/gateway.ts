@@ -13,6 +13,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { pipeline, Readable, type Duplex } from 'node:stream';
 import type { Authorize } from '../core/authorization.js';
+import { ANONYMOUS } from '../core/caller.js';
 import { AwsError, RequestEntityTooLarge, UnknownOperationException } from '../core/errors.js';
 import type { Clock, Logger } from '../core/ports.js';
 import { awsJsonProtocol, jsonErrors } from './json.js';
@@ -122,6 +123,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         now: clock.now(),
         pathAsSent: service?.s3Signing,
         unsignedPayload: service?.s3Signing,
+        resourcePath: service?.s3Signing ? service.resourcePath?.(head) : undefined,
       },
     );
 
@@ -170,6 +172,17 @@ export function createGateway(options: GatewayOptions): Gateway {
       return;
     }
 
+    // A CORS preflight is unsigned: the resource's CORS configuration alone answers it.
+    if (head.method === 'OPTIONS' && route.preflight) {
+      try {
+        send(res, route.preflight(head, requestId));
+      } catch (error) {
+        send(res, route.encodeError(asAwsError(error, requestId, route), requestId));
+      }
+      return;
+    }
+    const crossOrigin = route.crossOriginHeaders?.(head);
+
     let operation: string | undefined;
     // Until the body names the service (query protocols share a path), the route answers failures.
     let failures: Failures = route;
@@ -182,10 +195,16 @@ export function createGateway(options: GatewayOptions): Gateway {
       try {
         signature = begin(req, head, route.signing);
       } catch (error) {
-        // Only a small body is read, to answer in the envelope of the service it names.
-        if (error instanceof SignatureFailure && route.refusedBy && declared <= REFUSED_BODY_BYTES)
-          failures = await readBody(req, REFUSED_BODY_BYTES).then(({ body }) => route.refusedBy!(head, body), () => route);
-        throw error;
+        // S3 serves an unsigned request as the anonymous principal, whom policies then judge (only a bucket
+        // policy granting "*" lets it through); without policies (permissive mode) it stays refused.
+        if (error instanceof SignatureFailure && error.kind === 'missing' && route.signing?.s3Signing && authorize) {
+          signature = anonymous(route.signing.signingName, options.region);
+        } else {
+          // Only a small body is read, to answer in the envelope of the service it names.
+          if (error instanceof SignatureFailure && route.refusedBy && declared <= REFUSED_BODY_BYTES)
+            failures = await readBody(req, REFUSED_BODY_BYTES).then(({ body }) => route.refusedBy!(head, body), () => route);
+          throw error;
+        }
       }
       const claimed = signature.claimedPayloadHash;
       // A signed x-amz-content-sha256 (every AWS SDK for JavaScript sends one): the signature is checked before
@@ -220,11 +239,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       const pending = authorize?.({ service, protocol: protocolOf.get(service)!, operation, input, call: context });
       if (pending) await pending;
       const output = await handler(input, context);
-      send(res, call.operation.encodeOutput(output, requestId));
+      send(res, withHeaders(call.operation.encodeOutput(output, requestId), crossOrigin));
     } catch (error) {
       const failure = asAwsError(error instanceof SignatureFailure ? failures.authError(error) : error, requestId, failures, operation);
       // A body left unread (refused before it, or oversize) is not drained: the connection cannot carry another request.
-      send(res, failures.encodeError(failure, requestId), !req.complete);
+      send(res, withHeaders(failures.encodeError(failure, requestId), crossOrigin), !req.complete);
     }
   };
 
@@ -338,6 +357,16 @@ function readBody(req: Readable, limit: number): Promise<{ body: Buffer; hash: s
 const tooLarge = (limit: number) => new RequestEntityTooLarge(`Request body is larger than ${limit} bytes`);
 
 const sha256 = (body: Buffer) => createHash('sha256').update(body).digest('hex');
+
+/** An unsigned request's "signature": nothing to check, the payload unsigned, the caller anonymous. */
+const anonymous = (service: string, region: string): PendingSignature => ({
+  service,
+  payloadMode: 'UNSIGNED-PAYLOAD',
+  complete: () => ({ caller: ANONYMOUS, region }),
+});
+
+const withHeaders = (response: WireResponse, headers: Record<string, string> | undefined): WireResponse =>
+  headers ? { ...response, headers: { ...response.headers, ...headers } } : response;
 
 function send(res: ServerResponse, response: WireResponse, close = false): void {
   const { body } = response;

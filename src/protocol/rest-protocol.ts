@@ -107,12 +107,43 @@ class RestService implements Route, SigningService {
     return { service: this, operation: this.operation(match.operation, head.method === 'HEAD'), raw };
   }
 
+  preflight(head: RequestHead, requestId: string): WireResponse {
+    const origin = head.headers.origin;
+    const method = head.headers['access-control-request-method'];
+    if (!this.binding.crossOrigin) throw new UnknownOperationException(`No operation of ${this.binding.model.metadata.serviceId} answers OPTIONS ${head.path}`);
+    if (origin === undefined) throw new AwsError('BadRequest', 'Insufficient information. Origin request header needed.', 400);
+    if (typeof method !== 'string') throw new AwsError('BadRequest', 'Invalid Access-Control-Request-Method: null', 400);
+    const requested = head.headers['access-control-request-headers'];
+    const requestHeaders = typeof requested === 'string' ? requested.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean) : [];
+    const headers = this.binding.crossOrigin({ bucket: this.bucketOf(head), origin, method, requestHeaders, preflight: true })!;
+    return { status: 200, headers: { ...headers, ...this.requestIdHeaders(requestId) }, body: '' };
+  }
+
+  crossOriginHeaders(head: RequestHead): Record<string, string> | undefined {
+    const origin = head.headers.origin;
+    if (origin === undefined || !this.binding.crossOrigin) return undefined;
+    return this.binding.crossOrigin({ bucket: this.bucketOf(head), origin, method: head.method, requestHeaders: [], preflight: false });
+  }
+
+  /** The bucket an S3 request's path (or Host) names; '' for none. */
+  private bucketOf(head: RequestHead): string {
+    const segment = this.resourcePath(head).split('/')[1] ?? '';
+    try {
+      return decodeURIComponent(segment);
+    } catch {
+      return segment;
+    }
+  }
+
+  resourcePath(head: RequestHead): string {
+    const bucket = this.s3Signing ? virtualHostBucket(head.headers.host) : undefined;
+    return bucket === undefined ? head.path : `/${encodeURIComponent(bucket)}${head.path === '/' ? '' : head.path}`;
+  }
+
   private match(head: RequestHead) {
     let match = this.matches.get(head);
     if (match) return match;
-    let path = head.path;
-    const bucket = this.s3Signing ? virtualHostBucket(head.headers.host) : undefined;
-    if (bucket !== undefined) path = `/${encodeURIComponent(bucket)}${path === '/' ? '' : path}`;
+    const path = this.resourcePath(head);
     const request = httpRequest(head.method === 'HEAD' ? 'HEAD' : head.method, path, head.query, head.headers);
     // HEAD is its own method in the models (HeadObject, HeadBucket).
     const found = matchOperation(this.operations, request);

@@ -101,4 +101,20 @@ export interface ServiceBinding {
    * that member's text alone (S3's GetBucketLocation: `<LocationConstraint>us-west-2</LocationConstraint>`).
    */
   xmlRoots?: Record<string, string>;
+  /**
+   * S3's CORS, by the configuration of the bucket a request's path names: the Access-Control-* headers its
+   * answer carries (undefined: none). A preflight (OPTIONS, unsigned) is answered with them, or refused by
+   * the error thrown.
+   */
+  crossOrigin?(request: CrossOriginCall): Record<string, string> | undefined;
+}
+
+export interface CrossOriginCall {
+  bucket: string;
+  origin: string;
+  /** The actual request's method (a preflight's Access-Control-Request-Method). */
+  method: string;
+  /** A preflight's Access-Control-Request-Headers, lower-cased. */
+  requestHeaders: string[];
+  preflight: boolean;
 }

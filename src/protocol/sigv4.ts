@@ -7,6 +7,7 @@ import crypto, { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { formPairs } from './form.js';
 import { isRegion } from './regions.js';
+import { isQueryV2, queryV2, queryV2SignatureMatches, queryV2StringToSign } from './sigv2.js';
 import type { Caller } from './service.js';
 
 export interface ResolvedCredentials {
@@ -142,6 +143,11 @@ export interface Expectation {
    * every other service signs the body's own hash, whatever the header says.
    */
   unsignedPayload?: boolean;
+  /**
+   * S3: the path as sent with the bucket in front (virtual-hosted style moves it from the Host header), which
+   * SigV2's presigned URLs sign; given, SigV2 query authentication is accepted too (sigv2.ts).
+   */
+  resourcePath?: string;
 }
 
 /** Who signed, and for which region. */
@@ -198,6 +204,7 @@ export class SigV4Verifier {
 
   /** Checks all a signature's head can tell (everything but the payload); throws SignatureFailure. */
   begin(head: SignedHead, expect: Expectation): PendingSignature {
+    if (expect.resourcePath !== undefined && isQueryV2(head)) return this.beginQueryV2(head, expect, expect.resourcePath);
     const signature = parse(head);
     const [accessKeyId, date, region, service, terminator, ...rest] = signature.credential.split('/');
     if (rest.length > 0 || terminator === undefined)
@@ -268,6 +275,29 @@ export class SigV4Verifier {
         return signer;
       },
     };
+  }
+
+  /** A SigV2 presigned URL (S3): it signs no payload, and names no region (the default one serves it). */
+  private beginQueryV2(head: SignedHead, expect: Expectation, resourcePath: string): PendingSignature {
+    const params = [...formPairs(head.query)];
+    const query = queryV2(params);
+    if (!query) throw new SignatureFailure('incomplete', 'Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters');
+    const pending = (signer: Signer): PendingSignature => ({ service: expect.service ?? 's3', payloadMode: 'UNSIGNED-PAYLOAD', complete: () => signer });
+    if (this.options.mode === 'permissive') return pending(this.permissive(query.accessKeyId, this.options.region, query.sessionToken));
+    if (!/^\d{1,12}$/.test(query.expires) || Number(query.expires) * 1000 < expect.now.getTime()) throw new SignatureFailure('expired', 'Request has expired');
+    const credentials = this.options.credentials.resolve(query.accessKeyId, query.sessionToken);
+    if (!credentials) throw new SignatureFailure('unknown-key', INVALID_TOKEN);
+    if ('refused' in credentials)
+      throw credentials.refused === 'expired-token'
+        ? new SignatureFailure('expired-token', 'The security token included in the request is expired')
+        : new SignatureFailure('invalid-token', INVALID_TOKEN);
+    const stringToSign = queryV2StringToSign(head, params, resourcePath);
+    if (!queryV2SignatureMatches(credentials.secretAccessKey, stringToSign, query.signature))
+      throw new SignatureFailure(
+        'mismatch',
+        `The request signature we calculated does not match the signature you provided. Check your key and signing method.\n\nThe String-to-Sign should have been\n'${stringToSign}'\n`,
+      );
+    return pending({ caller: credentials.caller, region: this.options.region });
   }
 
   private permissive(accessKeyId: string, region: string, sessionToken: string | undefined): Signer {

@@ -60,6 +60,10 @@ export interface Route extends Failures {
    * query services share a path, and each answers in its own envelope. Parses no more than that.
    */
   refusedBy?(head: RequestHead, body: Buffer): Failures;
+  /** S3's CORS preflight (an unsigned OPTIONS): the answer, or throws the refusal. */
+  preflight?(head: RequestHead, requestId: string): WireResponse;
+  /** S3's CORS: the Access-Control-* headers the answer to a request with an Origin carries, if any. */
+  crossOriginHeaders?(head: RequestHead): Record<string, string> | undefined;
 }
 
 export interface Call {
@@ -78,6 +82,8 @@ export interface SigningService {
   maxBodyBytes?: number;
   /** S3: the path is signed as sent, and the signer may sign a payload mode instead of the payload. */
   s3Signing?: boolean;
+  /** S3: the path with the bucket in front (SigV2 signs it so, whatever the addressing style). */
+  resourcePath?(head: RequestHead): string;
 }
 
 export interface Operation {

@@ -12,7 +12,7 @@ import type { Failure, PlacementConstraint, PlacementStrategy, TaskDefinition, T
 import { InvalidParameterException } from '../core/ecs-errors.js';
 import { parseClusterQuery, type ClusterQuery } from './cluster-query.js';
 import { taskRequirement, type TaskRequirement } from './resources.js';
-import { AGENT_DISCONNECTED, CANDIDATE, type AttributeColumn, type ClusterSnapshot } from './snapshot.js';
+import { AGENT_DISCONNECTED, CANDIDATE, type AttributeColumn, type ClusterSnapshot, type InstanceSlot } from './snapshot.js';
 
 /** What StartTask and RunTask have in common: the task to place. */
 export interface TaskToPlace {
@@ -29,6 +29,8 @@ export interface PlacementRequest extends TaskToPlace {
   placementStrategy?: readonly PlacementStrategy[];
   /** A uniform random number in [0, 1): the `random` strategy and the last tie-break draw from it. */
   random: () => number;
+  /** Only the instances of this capacity provider (its Auto Scaling group's): a strategy's share of the tasks. */
+  capacityProvider?: string;
 }
 
 export interface PlacementPlan {
@@ -67,6 +69,7 @@ export function placeTasks(snapshot: ClusterSnapshot, request: PlacementRequest)
     throw new InvalidParameterException(`count must be between 1 and ${MAX_TASKS_PER_REQUEST}.`);
   }
   const constraints = compileConstraints([...(request.taskDefinition.placementConstraints ?? []), ...(request.placementConstraints ?? [])]);
+  if (request.capacityProvider !== undefined) constraints.push({ kind: 'memberOf', query: ofCapacityProvider(request.capacityProvider) });
   const strategies = compileStrategies(request.placementStrategy ?? []);
   if (snapshot.activeInstances === 0) throw new InvalidParameterException('No Container Instances were found in your cluster.');
 
@@ -146,6 +149,14 @@ function requiredAttributes(snapshot: ClusterSnapshot, task: TaskToPlace): Uint8
 function newPlan(task: TaskToPlace): PlacementPlan {
   return { requirement: taskRequirement(task.taskDefinition, task.overrides), group: taskGroup(task), placements: [], failures: [] };
 }
+
+/** Instances of one capacity provider, as a query placement treats like a memberOf constraint's. */
+const ofCapacityProvider = (name: string): ClusterQuery => ({
+  expression: `\0capacityProvider ${name}`,
+  ast: { type: 'compare', subject: { kind: 'attribute', name: '\0capacityProvider' }, operator: '==', values: [name] },
+  dependsOnTasks: false,
+  matches: (instance) => (instance as InstanceSlot).record.capacityProviderName === name,
+});
 
 function compileConstraints(list: readonly { type?: string; expression?: string }[]): Constraint[] {
   if (list.length > MAX_PLACEMENT_CONSTRAINTS) {

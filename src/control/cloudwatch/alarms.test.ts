@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AwsError } from '../../core/errors.js';
+import { compileEventPattern } from '../../core/event-pattern.js';
 import { busQueue } from '../events/bus-queue.js';
 import { disableAlarmActions } from './alarm-actions.js';
 import { deleteAlarms } from './delete-alarms.js';
@@ -91,6 +92,9 @@ describe('what a state change does besides the state', () => {
     assert.equal(detail.previousState.value, 'INSUFFICIENT_DATA');
     assert.equal(detail.previousState.reason, 'Unchecked: Initial alarm creation');
     assert.equal(detail.configuration.description, 'CPU too high');
+    // As a rule would match it (AWS's documented pattern for alarms going into ALARM).
+    const rule = compileEventPattern('{"source":["aws.cloudwatch"],"detail-type":["CloudWatch Alarm State Change"],"detail":{"state":{"value":["ALARM"]},"previousState":{"value":["INSUFFICIENT_DATA","OK"]}}}');
+    assert.ok(rule.matches(JSON.parse(JSON.stringify(event))));
     assert.deepEqual(detail.configuration.metrics[0].metricStat, {
       metric: { namespace: 'AWS/ECS', name: 'CPUUtilization', dimensions: { ClusterName: 'default' } }, period: 60, stat: 'Average',
     });

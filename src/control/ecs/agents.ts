@@ -15,11 +15,10 @@ import {
   CLOSE_UNKNOWN_INSTANCE,
   type AgentMessage,
   type ContainerHealth,
-  type ControlMessage,
 } from '../../core/agent-protocol.js';
 import { taskHost, type ContainerInstanceRecord, type TaskRecord } from '../../core/ecs.js';
 import { applyHealth, applyTaskReport, neverStarted } from '../../core/task-lifecycle.js';
-import { assignmentsFor, changesAssignment } from './assignments.js';
+import { assignmentMessage, changesAssignment } from './assignments.js';
 import { ContainerMetrics } from './container-metrics.js';
 import type { Permit } from '../authorization/authorizer.js';
 import type { TaskCredentials } from './task-credentials.js';
@@ -85,6 +84,8 @@ export function planAgentSweep(state: Pick<State, 'all'>, live: ReadonlySet<stri
 
 export class AgentChannel {
   private readonly agents = new Map<string, Agent>();
+  /** Instances whose assignment changed since the last pushes (see pushSoon). */
+  private readonly unpushed = new Set<string>();
   private readonly unsubscribe: () => void;
   /** Agents' container stats, published to CloudWatch (AWS/ECS, Container Insights). */
   private readonly metrics: ContainerMetrics;
@@ -103,8 +104,8 @@ export class AgentChannel {
     const unsubscribe = ctx.state.subscribe((changes) => this.onChanges(changes));
     const unheard = credentials?.onIssued((taskArn) => {
       const task = ctx.state.get('task', taskArn);
-      const agent = task && this.agents.get(taskHost(task) ?? '');
-      if (agent) this.push(agent);
+      const host = task && taskHost(task);
+      if (host && this.agents.has(host)) this.pushSoon(host);
     });
     this.unsubscribe = () => {
       unsubscribe();
@@ -226,11 +227,28 @@ export class AgentChannel {
 
   private push(agent: Agent): void {
     if (agent.socket.readyState !== agent.socket.OPEN) return;
-    const message: ControlMessage = { type: 'tasks', tasks: assignmentsFor(this.ctx.state, agent.containerInstanceArn, this.credentials, this.ctx.fileSystems) };
-    agent.socket.send(JSON.stringify(message));
+    agent.socket.send(assignmentMessage(this.ctx.state, agent.containerInstanceArn, this.credentials, this.ctx.fileSystems));
   }
 
-  /** Pushes, synchronously as state commits, to every instance whose assignment a change may have changed. */
+  /**
+   * Pushes to `arn`'s agent once the code now running is done (a microtask, so before any I/O): the
+   * mutations of one group commit are heard one by one, and an instance they all touch gets one push of
+   * its whole assignment rather than one each.
+   */
+  private pushSoon(arn: string): void {
+    if (this.unpushed.size === 0)
+      queueMicrotask(() => {
+        const arns = [...this.unpushed];
+        this.unpushed.clear();
+        for (const each of arns) {
+          const agent = this.agents.get(each);
+          if (agent) this.push(agent);
+        }
+      });
+    this.unpushed.add(arn);
+  }
+
+  /** Pushes, as state commits, to every instance whose assignment a change may have changed. */
   private onChanges(changes: Change[]): void {
     const touched = new Set<string>();
     let iamChanged = false;
@@ -251,10 +269,7 @@ export class AgentChannel {
         if (!after || after.status === 'INACTIVE') this.agents.get(change.id)?.socket.close(CLOSE_DEREGISTERED, 'container instance deregistered');
       }
     }
-    for (const arn of touched) {
-      const agent = this.agents.get(arn);
-      if (agent) this.push(agent);
-    }
+    for (const arn of touched) if (this.agents.has(arn)) this.pushSoon(arn);
     if (iamChanged && this.permit) this.recheck();
   }
 

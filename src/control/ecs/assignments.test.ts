@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assignmentsFor, changesAssignment } from './assignments.js';
+import { assignmentMessage, assignmentsFor, changesAssignment } from './assignments.js';
 import { putRole, trust } from '../sts/sts-fixtures.js';
 import { IMAGE, fixture, putCluster, putInstance, putTaskDefinition } from './fixtures.js';
 import { runTask } from './run-task.js';
@@ -50,6 +50,20 @@ test('the assignment: tasks not yet STOPPED, definitions with overrides applied'
     memory: 32,
     memoryReservation: 16,
   });
+});
+
+test('the pushed message is the assignment, its parts reused only while what made them is unchanged', async () => {
+  const f = await fixture();
+  const instance = await putInstance(f.ctx, await putCluster(f.ctx), 'i1', { memoryMiB: 4096 });
+  await putTaskDefinition(f.ctx, 'web');
+  const expected = () => JSON.stringify({ type: 'tasks', tasks: assignmentsFor(f.ctx.state, instance.containerInstanceArn) });
+  const { tasks = [] } = await runTask(f.ctx, { taskDefinition: 'web', count: 2 });
+  assert.equal(assignmentMessage(f.ctx.state, instance.containerInstanceArn), expected());
+  await stopTask(f.ctx, { task: tasks[0]!.taskArn!, reason: 'why' });
+  assert.equal(assignmentMessage(f.ctx.state, instance.containerInstanceArn), expected(), 'a changed task is encoded again');
+  await submitTaskStateChange(f.ctx, { task: tasks[0]!.taskArn!, status: 'STOPPED' });
+  await runTask(f.ctx, { taskDefinition: 'web' });
+  assert.equal(assignmentMessage(f.ctx.state, instance.containerInstanceArn), expected());
 });
 
 test('only some task changes change an assignment', async () => {

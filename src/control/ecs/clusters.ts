@@ -80,6 +80,12 @@ export function launchStrategy(
   if (strategy.length === 0) return [];
   validateCapacityProviders(cluster.capacityProviders ?? [], strategy);
   checkStrategyWeights(strategy, own ? 'request' : 'default');
+  const fargate = strategy.filter((item) => item.capacityProvider === 'FARGATE' || item.capacityProvider === 'FARGATE_SPOT').length;
+  if (fargate > 0 && fargate < strategy.length) {
+    throw new InvalidParameterException(
+      'The capacity provider strategy cannot contain a mix of capacity providers using Auto Scaling groups and Fargate providers. Specify one or the other and try again.',
+    );
+  }
   return strategy;
 }
 

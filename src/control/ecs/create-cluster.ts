@@ -3,6 +3,7 @@ import { clusterArn } from '../../core/arn.js';
 import type { ClusterRecord } from '../../core/ecs.js';
 import type { CallContext } from '../../core/caller.js';
 import type { ControlContext } from '../context.js';
+import { checkClusterProviders } from './capacity-providers.js';
 import { effectiveSetting } from './account-settings.js';
 import { ALL_CLUSTER_FIELDS, describeCluster, mergeClusterSettings, validateCapacityProviders, validateClusterName } from './clusters.js';
 import { validateTags } from './tagging.js';
@@ -20,6 +21,7 @@ export async function createCluster(ctx: ControlContext, input: CreateClusterReq
   const capacityProviders = input.capacityProviders ?? [];
   const defaultCapacityProviderStrategy = input.defaultCapacityProviderStrategy ?? [];
   validateCapacityProviders(capacityProviders, defaultCapacityProviderStrategy);
+  checkClusterProviders(ctx, capacityProviders);
   const insights = effectiveSetting(ctx, 'containerInsights', call.caller.arn);
   const settings = mergeClusterSettings([{ name: 'containerInsights', value: insights.value }], input.settings ?? []);
   const arn = clusterArn(ctx.partition, clusterName);

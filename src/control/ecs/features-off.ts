@@ -1,5 +1,5 @@
 // The ECS operations whose feature rests on a service Wharf does not have (Auto Scaling groups, ECS
-// Managed Instances, Express gateways' managed load balancers, external deployment controllers, SSM
+// Managed Instances, Express gateways' managed load balancers, SSM
 // sessions, lifecycle hooks), answered as ECS answers an account where the feature is off: parents are
 // resolved first (a missing cluster is ClusterNotFoundException, a missing service ServiceNotFoundException,
 // as for every other operation); reads answer that nothing of the feature exists; creating answers
@@ -8,33 +8,25 @@
 // operation that comes to work moves to a file of its own.
 import type {
   ContinueServiceDeploymentRequest,
-  CreateCapacityProviderRequest,
   CreateDaemonRequest,
   CreateExpressGatewayServiceRequest,
-  CreateTaskSetRequest,
-  DeleteCapacityProviderRequest,
   DeleteDaemonRequest,
   DeleteDaemonTaskDefinitionRequest,
   DeleteExpressGatewayServiceRequest,
-  DeleteTaskSetRequest,
   DescribeDaemonDeploymentsRequest,
   DescribeDaemonRequest,
   DescribeDaemonRevisionsRequest,
   DescribeDaemonTaskDefinitionRequest,
   DescribeExpressGatewayServiceRequest,
-  DescribeTaskSetsRequest,
   ExecuteCommandRequest,
   ListDaemonDeploymentsRequest,
   ListDaemonsRequest,
   ListDaemonTaskDefinitionsRequest,
   RegisterDaemonTaskDefinitionRequest,
   SubmitAttachmentStateChangesRequest,
-  UpdateCapacityProviderRequest,
   UpdateContainerAgentRequest,
   UpdateDaemonRequest,
   UpdateExpressGatewayServiceRequest,
-  UpdateServicePrimaryTaskSetRequest,
-  UpdateTaskSetRequest,
 } from '@aws-sdk/client-ecs';
 import { ResourceNotFoundException } from '../../core/errors.js';
 import {
@@ -47,34 +39,11 @@ import {
   UnsupportedFeatureException,
 } from '../../core/ecs-errors.js';
 import type { ControlContext } from '../context.js';
-import { FARGATE_CAPACITY_PROVIDERS } from './fargate.js';
 import { findContainerInstance, resolveCluster, resolveTask } from './lookups.js';
-import { resolveService } from './services.js';
 
 const notInRegion = (feature: string) => new UnsupportedFeatureException(`${feature} isn't supported in this Region.`);
 
-/** Services here all use the ECS deployment controller (CreateService refuses the others). */
-const TASK_SETS_NEED_EXTERNAL = 'Amazon ECS only supports task set management on services configured to use external deployment controllers.';
-
-/** Task sets live in a service: the cluster and the service must exist before ECS looks further. */
-function taskSetService(ctx: ControlContext, input: { cluster?: string; service?: string }) {
-  return resolveService(ctx, resolveCluster(ctx, input.cluster), input.service ?? '');
-}
-
-function refuseTaskSets(ctx: ControlContext, input: { cluster?: string; service?: string }): never {
-  taskSetService(ctx, input);
-  throw new InvalidParameterException(TASK_SETS_NEED_EXTERNAL);
-}
-
 /** Fargate's providers are ECS's own: they cannot be changed; no other provider exists. */
-function refuseProviderChange(ctx: ControlContext, name: string | undefined, cluster: string | undefined, verb: string): never {
-  if (cluster !== undefined) resolveCluster(ctx, cluster);
-  if (FARGATE_CAPACITY_PROVIDERS.includes(lastPart(name))) throw new InvalidParameterException(`The ${lastPart(name)} capacity provider is reserved and cannot be ${verb}.`);
-  throw new ClientException('The specified capacity provider does not exist.');
-}
-
-const lastPart = (ref: string | undefined) => (ref ?? '').split('/').at(-1)!;
-
 /** A daemon is found by its ARN, which names its cluster: a missing cluster is reported first. */
 function missingDaemon(ctx: ControlContext, daemonArn: string | undefined): never {
   const cluster = /:daemon\/([^/]+)\//.exec(daemonArn ?? '')?.[1];
@@ -84,27 +53,6 @@ function missingDaemon(ctx: ControlContext, daemonArn: string | undefined): neve
 
 /** The answers, by operation; each takes its request as the model validated it. */
 export const featureOffAnswers: Record<string, (ctx: ControlContext, input: never) => Promise<unknown>> = {
-  // Task sets: only for services with the EXTERNAL or CODE_DEPLOY deployment controller.
-  CreateTaskSet: async (ctx, input: CreateTaskSetRequest) => refuseTaskSets(ctx, input),
-  UpdateTaskSet: async (ctx, input: UpdateTaskSetRequest) => refuseTaskSets(ctx, input),
-  DeleteTaskSet: async (ctx, input: DeleteTaskSetRequest) => refuseTaskSets(ctx, input),
-  UpdateServicePrimaryTaskSet: async (ctx, input: UpdateServicePrimaryTaskSetRequest) => refuseTaskSets(ctx, input),
-  DescribeTaskSets: async (ctx, input: DescribeTaskSetsRequest) => {
-    taskSetService(ctx, input);
-    return { taskSets: [], failures: (input.taskSets ?? []).map((arn) => ({ arn, reason: 'MISSING' })) };
-  },
-
-  // Capacity providers other than Fargate's are made from Auto Scaling groups or ECS Managed Instances.
-  CreateCapacityProvider: async (ctx, input: CreateCapacityProviderRequest) => {
-    if (input.cluster !== undefined) resolveCluster(ctx, input.cluster);
-    if (/^(aws|ecs|fargate)/i.test(input.name ?? '')) {
-      throw new InvalidParameterException('The specified capacity provider name is invalid. Capacity provider names cannot begin with "aws", "ecs", or "fargate".');
-    }
-    throw notInRegion(input.managedInstancesProvider ? 'Amazon ECS Managed Instances' : 'Auto Scaling group capacity providers');
-  },
-  UpdateCapacityProvider: async (ctx, input: UpdateCapacityProviderRequest) => refuseProviderChange(ctx, input.name, input.cluster, 'updated'),
-  DeleteCapacityProvider: async (ctx, input: DeleteCapacityProviderRequest) => refuseProviderChange(ctx, input.capacityProvider, input.cluster, 'deleted'),
-
   // Daemons run on ECS Managed Instances only.
   CreateDaemon: async (ctx, input: CreateDaemonRequest) => {
     resolveCluster(ctx, input.clusterArn);

@@ -1,5 +1,6 @@
 import type { PutClusterCapacityProvidersRequest, PutClusterCapacityProvidersResponse } from '@aws-sdk/client-ecs';
 import type { ControlContext } from '../context.js';
+import { checkClusterProviders } from './capacity-providers.js';
 import { ALL_CLUSTER_FIELDS, describeCluster, validateCapacityProviders } from './clusters.js';
 import { resolveCluster } from './lookups.js';
 
@@ -13,6 +14,7 @@ export async function putClusterCapacityProviders(
   validateCapacityProviders(capacityProviders, defaultCapacityProviderStrategy);
   const record = await ctx.state.mutate((tx) => {
     const cluster = resolveCluster(ctx, input.cluster, tx);
+    checkClusterProviders(ctx, capacityProviders, cluster);
     return tx.put('cluster', cluster.clusterArn, { ...cluster, capacityProviders, defaultCapacityProviderStrategy });
   });
   ctx.log.info('cluster capacity providers changed', { clusterArn: record.clusterArn, capacityProviders });

@@ -4,6 +4,7 @@ import { ConflictException, InvalidParameterException } from '../../core/ecs-err
 import { MAX_TASKS_PER_REQUEST, placeTasks } from '../../scheduler/placement.js';
 import { clusterSnapshots } from './cluster-snapshots.js';
 import type { ControlContext } from '../context.js';
+import { launchOnGroupProviders } from './capacity-provider-tasks.js';
 import { launchStrategy } from './clusters.js';
 import { resolveCluster } from './lookups.js';
 import { checkFargateLaunch, fargatePlatformVersion, isFargateStrategy, launchFargateSplit } from './fargate.js';
@@ -32,11 +33,25 @@ export async function runTask(ctx: ControlContext, input: RunTaskRequest): Promi
       }
     }
     const internal = { ...(clientToken !== undefined && { clientToken, clientRequest: fingerprint }) };
-    // Wharf's capacity is its EC2-style container instances and its managed capacity (Fargate, directly or
-    // through the FARGATE and FARGATE_SPOT providers); external instances and other capacity providers have
-    // none, which ECS answers as it does for an empty cluster.
+    // Wharf's capacity is its EC2-style container instances (directly, or through Auto Scaling group
+    // capacity providers) and its managed capacity (Fargate, directly or through the FARGATE and FARGATE_SPOT
+    // providers); external instances have none, which ECS answers as it does for an empty cluster.
     const strategy = launchStrategy(cluster, input);
-    if (strategy.length > 0 && !isFargateStrategy(strategy)) throw new InvalidParameterException(NO_CAPACITY);
+    if (strategy.length > 0 && !isFargateStrategy(strategy)) {
+      const definition = launchableDefinition(ctx, input, tx);
+      checkTaskRoles(ctx, definition, input.overrides);
+      const count = input.count ?? 1;
+      if (!Number.isInteger(count) || count < 1 || count > MAX_TASKS_PER_REQUEST) throw new InvalidParameterException(`count must be between 1 and ${MAX_TASKS_PER_REQUEST}.`);
+      return launchOnGroupProviders(ctx, tx, cluster, definition, input, {
+        count,
+        strategy,
+        snapshot: clusterSnapshots(ctx.state).of(cluster.clusterArn),
+        placementConstraints: input.placementConstraints,
+        placementStrategy: input.placementStrategy,
+        random: randomFrom(ctx.ids),
+        internal,
+      });
+    }
     if (input.launchType === 'FARGATE' || strategy.length > 0) {
       const definition = launchableDefinition(ctx, input, tx);
       checkFargateLaunch(definition, input.overrides);

@@ -16,6 +16,7 @@ import { startedTasks, unableToPlace } from '../../scheduler/service-events.js';
 import type { ClusterSnapshot } from '../../scheduler/snapshot.js';
 import { clusterSnapshots } from './cluster-snapshots.js';
 import type { ControlContext } from '../context.js';
+import { launchOnGroupProviders } from './capacity-provider-tasks.js';
 import { fargatePlatformVersion, launchFargateSplit } from './fargate.js';
 import { randomFrom } from './run-task.js';
 import { routeTraffic } from './deployment-traffic.js';
@@ -57,7 +58,7 @@ const DEFAULT_STRATEGY = [
 const MAX_EVENTS = 100;
 
 /** ECS service event ids are UUIDs. */
-const uuid = (ids: Ids) => ids.id().replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+export const uuid = (ids: Ids) => ids.id().replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
 
 interface Applied {
   requeueAfterMs?: number;
@@ -248,9 +249,23 @@ export class ServiceController {
       ...(service.propagateTags === 'TASK_DEFINITION' && { propagateTags: 'TASK_DEFINITION' as const }),
       enableECSManagedTags: service.enableECSManagedTags,
       enableExecuteCommand: service.enableExecuteCommand,
-      ...(service.networkConfiguration && { networkConfiguration: service.networkConfiguration }),
+      ...((launch.networkConfiguration ?? service.networkConfiguration) && { networkConfiguration: launch.networkConfiguration ?? service.networkConfiguration }),
     };
     if (service.launchType === 'FARGATE') return this.launchOnFargate(tx, cluster, service, definition, request, launch.count);
+    if (service.capacityProviderStrategy?.length && !launch.containerInstanceArn) {
+      const { tasks, failures } = launchOnGroupProviders(this.ctx, tx, cluster, definition, request, {
+        count: launch.count,
+        strategy: service.capacityProviderStrategy,
+        running: this.runningByProvider(service),
+        snapshot,
+        placementConstraints: service.placementConstraints,
+        placementStrategy: service.placementStrategy?.length ? service.placementStrategy : DEFAULT_STRATEGY,
+        random: randomFrom(this.ctx.ids),
+      });
+      for (const task of tasks) if (task.containerInstanceArn) booked.push({ snapshot, task });
+      const started = tasks.map((t) => t.taskArn);
+      return failures.length ? { started, unplaced: unableToPlace(service.serviceName, failures) } : { started };
+    }
     const started: string[] = [];
     const create = (plan: PlacementPlan) => {
       for (const task of launchTasks(this.ctx, tx, cluster, definition, request, plan.placements)) {
@@ -299,20 +314,25 @@ export class ServiceController {
     request: LaunchRequest,
     count: number,
   ): { started: string[]; unplaced?: string } {
-    const running = new Map<string, number>();
-    for (const t of this.ctx.state.where(tasksByService, service.serviceArn)) {
-      if (t.desiredStatus !== 'STOPPED' && t.capacityProviderName) running.set(t.capacityProviderName, (running.get(t.capacityProviderName) ?? 0) + 1);
-    }
     const { tasks, failures } = launchFargateSplit(this.ctx, tx, cluster, definition, request, {
       count,
       strategy: service.capacityProviderStrategy ?? [],
-      running,
+      running: this.runningByProvider(service),
       platformVersion: fargatePlatformVersion(service.platformVersion),
       random: randomFrom(this.ctx.ids),
     });
     const started = tasks.map((t) => t.taskArn);
     if (failures.length > 0) return { started, unplaced: `(service ${service.serviceName}) was unable to place a task. Reason: ${failures[0]!.reason}.` };
     return { started };
+  }
+
+  /** How many tasks the service runs on each capacity provider: what the strategy's split counts. */
+  private runningByProvider(service: ServiceRecord): Map<string, number> {
+    const running = new Map<string, number>();
+    for (const t of this.ctx.state.where(tasksByService, service.serviceArn)) {
+      if (t.desiredStatus !== 'STOPPED' && t.capacityProviderName) running.set(t.capacityProviderName, (running.get(t.capacityProviderName) ?? 0) + 1);
+    }
+    return running;
   }
 
   /** The service deployments follow their deployments: completed, failed, rolled back. */

@@ -79,13 +79,14 @@ export function launchableDefinition(ctx: ControlContext, request: LaunchRequest
 
 /**
  * The record of one new task of `definition` placed on `instance`, as ECS creates it (version 1, nothing
- * started). A Fargate task's instance is the managed host that runs it, which the task does not show.
+ * started). A Fargate task's instance is the managed host that runs it, which the task does not show; a task
+ * waiting for its capacity provider's instances (PROVISIONING) has none yet.
  */
 export function newTask(
   ctx: ControlContext,
   cluster: ClusterRecord,
   definition: TaskDefinitionRecord,
-  instance: ContainerInstanceRecord,
+  instance: ContainerInstanceRecord | undefined,
   request: LaunchRequest,
   launch: TaskLaunch = { launchType: 'EC2' },
 ): TaskRecord {
@@ -107,20 +108,20 @@ export function newTask(
     essential: c.essential ?? true,
     healthCheck: c.healthCheck !== undefined,
   }));
-  const attribute = (name: string) => instance.attributes.find((a) => a.name === name)?.value;
+  const attribute = (name: string) => instance?.attributes.find((a) => a.name === name)?.value;
   const architecture = attribute('ecs.cpu-architecture');
   const storage = { sizeInGiB: definition.ephemeralStorage?.sizeInGiB ?? FARGATE_EPHEMERAL_STORAGE_GIB };
   const host =
     launch.launchType === 'FARGATE'
       ? {
-          managedHostArn: instance.containerInstanceArn,
+          managedHostArn: instance!.containerInstanceArn,
           platformVersion: launch.platformVersion,
           platformFamily: 'Linux',
           ...(launch.capacityProviderName !== undefined && { capacityProviderName: launch.capacityProviderName }),
           ephemeralStorage: storage,
           fargateEphemeralStorage: storage,
         }
-      : { containerInstanceArn: instance.containerInstanceArn, availabilityZone: attribute('ecs.availability-zone') };
+      : instance && { containerInstanceArn: instance.containerInstanceArn, availabilityZone: attribute('ecs.availability-zone') };
   return {
     taskArn: arn,
     clusterArn: cluster.clusterArn,

@@ -1,7 +1,8 @@
 // A bucket's configurations, each kept on its record as given: versioning, tags, policy, CORS, lifecycle,
 // notifications. What S3 checks on the way in is checked here; what they do lives where it acts (the
 // lifecycle controller, object events).
-import { InvalidArgument, MalformedPolicy, NoSuchBucket, MalformedXML, NoSuchBucketPolicy, NoSuchCORSConfiguration, NoSuchLifecycleConfiguration, NoSuchTagSet } from '../../core/s3-errors.js';
+import { CorsForbidden, InvalidArgument, MalformedPolicy, NoSuchBucket, MalformedXML, NoSuchBucketPolicy, NoSuchCORSConfiguration, NoSuchLifecycleConfiguration, NoSuchTagSet } from '../../core/s3-errors.js';
+import { corsHeaders, matchingCorsRule, type CrossOriginRequest } from '../../core/s3-cors.js';
 import { checkTags, type BucketRecord, type CorsRule, type LifecycleRule, type Tag } from '../../core/s3.js';
 import type { ControlContext } from '../context.js';
 import { resolveBucket } from './buckets.js';
@@ -89,6 +90,23 @@ export function getBucketCors(ctx: ControlContext, input: { Bucket: string }) {
 export async function deleteBucketCors(ctx: ControlContext, input: { Bucket: string }) {
   await update(ctx, input.Bucket, ({ cors: _, ...bucket }) => bucket);
   return {};
+}
+
+/**
+ * A cross-origin request's Access-Control-* answer headers, by the bucket's CORS configuration: a preflight no
+ * rule allows is refused (AccessForbidden); an actual request no rule allows just gets none.
+ */
+export function crossOrigin(ctx: ControlContext, request: CrossOriginRequest & { bucket: string; preflight: boolean }): Record<string, string> | undefined {
+  const bucket = ctx.state.get('bucket', request.bucket);
+  if (!request.preflight) {
+    const rule = bucket?.cors && matchingCorsRule(bucket.cors, request);
+    return rule ? corsHeaders(rule, request, false) : undefined;
+  }
+  if (!bucket) throw new NoSuchBucket(request.bucket);
+  if (!bucket.cors) throw new CorsForbidden(undefined, 'CORSResponse: CORS is not enabled for this bucket.');
+  const rule = matchingCorsRule(bucket.cors, request);
+  if (!rule) throw new CorsForbidden();
+  return corsHeaders(rule, request, true);
 }
 
 export async function putBucketLifecycleConfiguration(ctx: ControlContext, input: { Bucket: string; LifecycleConfiguration?: { Rules: LifecycleRule[] } }) {

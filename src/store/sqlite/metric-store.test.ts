@@ -1,5 +1,8 @@
 // The MetricStore on SQLite: datapoints in and aggregated out, listing, newest samples, history, retention.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { MetricIdentity, MetricSample } from '../../core/cloudwatch.js';
 import { histogramOf, percentile, statisticsOf } from '../../core/cloudwatch-statistics.js';
@@ -76,17 +79,45 @@ describe('SqliteMetricStore', () => {
     await store.close();
   });
 
-  it('answers whole five-minute periods from its summaries, as from its rows, the end\'s partial five minutes included', async () => {
+  it('answers whole minutes of past hours from its blocks as from its rows, a late datapoint included', async () => {
     const store = new SqliteMetricStore(':memory:');
-    await store.put(here, Array.from({ length: 13 }, (_, i) => sample(cpu, T0 + i * 60_000 + 1_000, [i, 2 * i])));
+    const H = 3600_000;
+    // Three hours and a bit, a minute apart, with a 1-second datapoint among them; the newest hour has no block.
+    await store.put(here, Array.from({ length: 200 }, (_, i) => sample(cpu, T0 + i * 60_000 + 1_000, [i, 2 * i])));
     await store.put(here, [sample(cpu, T0 + 11 * 60_000 + 5_000, [100], 1)]);
-    for (const [period, end] of [[300, T0 + 11.5 * 60_000], [600, T0 + 13 * 60_000], [300, T0 + 10 * 60_000]] as const) {
-      const query = { metric: cpu, startTime: new Date(T0), endTime: new Date(end), period };
-      const fromSummaries = await store.read(here, query);
-      const fromRows = (await store.read(here, { ...query, withValues: true })).map(({ values: _values, ...rest }) => rest);
-      assert.deepEqual(fromSummaries, fromRows, `period ${period}, end ${end - T0}`);
-    }
+    const same = async (label: string) => {
+      for (const [period, start, end] of [[300, T0, T0 + 3.4 * H], [60, T0 + 0.5 * H, T0 + 2.2 * H], [3600, T0, T0 + 4 * H], [600, T0 - H, T0 + 3 * H]] as const) {
+        const query = { metric: cpu, startTime: new Date(start), endTime: new Date(end), period };
+        const fromBlocks = await store.read(here, query);
+        const fromRows = (await store.read(here, { ...query, withValues: true })).map(({ values: _values, ...rest }) => rest);
+        assert.deepEqual(fromBlocks, fromRows, `${label}: period ${period}, ${(start - T0) / H} h to ${(end - T0) / H} h`);
+      }
+    };
+    await same('first read, blocks built');
+    await same('blocks read');
+    // Two weeks back is allowed: a datapoint into a past hour replaces its block's view.
+    await store.put(here, [sample(cpu, T0 + 30 * 60_000, [1_000])]);
+    await same('after a late datapoint');
+    const [hour] = await store.read(here, { metric: cpu, startTime: new Date(T0), endTime: new Date(T0 + H), period: 3600 });
+    assert.equal(hour!.statistics.Maximum, 1_000);
     await store.close();
+  });
+
+  it('writes concurrent puts in one commit, each durable when it resolves, one failing alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'metric-store-'));
+    const store = new SqliteMetricStore(join(dir, 'metrics.db'));
+    await Promise.all(Array.from({ length: 5 }, (_, i) => store.put(here, [sample({ ...cpu, MetricName: `M${i}` }, T0, [i])])));
+    // NaN binds as NULL: the row's NOT NULL refuses it, as a full disk would refuse the write.
+    const bad = { ...sample(cpu, T0, [1]), statistics: { SampleCount: NaN, Sum: 1, Minimum: 1, Maximum: 1 } };
+    const outcomes = await Promise.allSettled([store.put(here, [sample(cpu, T0 + 60_000, [2])]), store.put(here, [bad]), store.put(here, [sample(cpu, T0 + 120_000, [3])])]);
+    assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled']);
+    await store.close();
+    const reopened = new SqliteMetricStore(join(dir, 'metrics.db'));
+    assert.equal((await reopened.list(here, {})).length, 6);
+    const minutes = await reopened.read(here, { metric: cpu, startTime: new Date(T0), endTime: new Date(T0 + 600_000), period: 60 });
+    assert.deepEqual(minutes.map((p) => p.statistics.Sum), [2, 3]);
+    await reopened.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('keeps alarm history, filtered and paged, for 30 days', async () => {

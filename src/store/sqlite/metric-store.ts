@@ -2,6 +2,9 @@
 // per resolution (`samples`: a statistic set and the packed value histogram), keyed (series, ts, res) so that
 // one metric's range is one index range. Standard-resolution datapoints are filed at their minute and merge
 // there on write (an upsert), as CloudWatch aggregates them; `age` rolls old rows up a resolution in SQL.
+// Reads of whole minutes are served from `blocks`: a metric's hour as one row of 60 packed minute statistic
+// sets, built from the rows the first time the hour is read once it is past (decision 0005); a datapoint
+// written later into such an hour drops its block, to be built again.
 import type Database from 'better-sqlite3';
 import type { Partition } from '../../core/arn.js';
 import {
@@ -75,10 +78,83 @@ const MIGRATIONS: string[] = [
    ) WITHOUT ROWID;
    INSERT INTO summaries SELECT series, (ts / 300) * 300 AS bucket, sum(count), sum(sum), min(min), max(max), max(unit)
      FROM samples GROUP BY series, bucket;`,
+  // Hour blocks replace the five-minute summaries (whose upsert doubled every write): built when read. A rowid
+  // table: its 2 KB rows would fill a WITHOUT ROWID b-tree's interior pages (SQLite advises rows under 1/20 page).
+  `DROP TABLE summaries;
+   CREATE TABLE blocks (
+     series INTEGER NOT NULL,
+     hour   INTEGER NOT NULL,
+     unit   TEXT,
+     cells  BLOB NOT NULL,
+     PRIMARY KEY (series, hour)
+   );`,
 ];
 
-/** The summaries' period (seconds). */
-const SUMMARY = 300;
+const HOUR = 3600;
+/** A block's cells: SampleCount, Sum, Minimum, Maximum of each of its 60 minutes (SampleCount 0: no data). */
+const CELL = 4;
+/** Blocks kept in memory (about 2 KB each: 16 MB, some 340 metric-days), so that a dashboard's refresh reads no block. */
+const BLOCK_CACHE = 8192;
+
+interface Block {
+  cells: Float64Array;
+  unit: string | null;
+}
+
+/** Period aggregates being folded from minutes (blocks) and rows, by bucket: (ts - start) / period. */
+class Buckets {
+  readonly count: Float64Array;
+  readonly sum: Float64Array;
+  readonly min: Float64Array;
+  readonly max: Float64Array;
+  readonly unit: (string | null)[];
+
+  constructor(readonly start: number, readonly period: number, end: number) {
+    const n = Math.max(0, Math.ceil((end - start) / period));
+    [this.count, this.sum, this.min, this.max] = [new Float64Array(n), new Float64Array(n), new Float64Array(n).fill(Infinity), new Float64Array(n).fill(-Infinity)];
+    this.unit = new Array<string | null>(n).fill(null);
+  }
+
+  add(ts: number, count: number, sum: number, min: number, max: number, unit: string | null): void {
+    const b = Math.floor((ts - this.start) / this.period);
+    if (b < 0 || b >= this.count.length) return;
+    this.count[b]! += count;
+    this.sum[b]! += sum;
+    if (min < this.min[b]!) this.min[b] = min;
+    if (max > this.max[b]!) this.max[b] = max;
+    // As SQL's max(unit) over the period's rows.
+    if (unit !== null && (this.unit[b] === null || unit > this.unit[b]!)) this.unit[b] = unit;
+  }
+
+  /** A block's cells (empty: the hour has no data), folded minute by minute. */
+  addBlock(hour: number, cells: Float64Array, unit: string | null): void {
+    for (let m = 0, i = 0; i < cells.length; m++, i += CELL) if (cells[i]! > 0) this.add(hour + m * 60, cells[i]!, cells[i + 1]!, cells[i + 2]!, cells[i + 3]!, unit);
+  }
+
+  aggregates(): PeriodAggregate[] {
+    const out: PeriodAggregate[] = [];
+    for (let b = 0; b < this.count.length; b++) {
+      if (this.count[b] === 0) continue;
+      const unit = this.unit[b];
+      out.push({
+        timestamp: new Date((this.start + b * this.period) * 1000),
+        statistics: { SampleCount: this.count[b]!, Sum: this.sum[b]!, Minimum: this.min[b]!, Maximum: this.max[b]! },
+        ...(unit !== null && unit !== undefined && { unit: unit as StandardUnit }),
+      });
+    }
+    return out;
+  }
+}
+
+interface PendingPut {
+  partition: Partition;
+  samples: MetricSample[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/** A `samples` row as the `minutes` statement gives it: ts, count, sum, min, max, unit. */
+type MinuteRow = [number, number, number, number, number, string | null];
 
 type SampleRow = { ts: number; count: number; sum: number; min: number; max: number; unit: string | null; hist: Buffer | null };
 
@@ -92,8 +168,14 @@ export class SqliteMetricStore implements MetricStore {
   private readonly db: Database.Database;
   /** Series ids by partition and metric key: safe to lose (read back from `series`). */
   private readonly ids = new Map<string, number>();
+  /** Each cached series' `last_ts`, so that a row's write touches its series only when it is newer. */
+  private readonly lastTs = new Map<number, number>();
   private readonly statements;
-  private readonly putTransaction: Database.Transaction<(partition: Partition, samples: MetricSample[]) => void>;
+  private readonly putTransaction: Database.Transaction<(calls: PendingPut[]) => void>;
+  /** Blocks by `series:hour`, least recently used first: safe to lose (read back from `blocks`). */
+  private readonly blockCache = new Map<string, Block>();
+  /** Puts waiting for the next commit (group commit: see `put`). */
+  private pending: PendingPut[] = [];
 
   /** `path` is a file, or `:memory:` for tests. */
   constructor(path: string) {
@@ -109,6 +191,7 @@ export class SqliteMetricStore implements MetricStore {
     this.migrate();
     this.statements = {
       findSeries: this.db.prepare('SELECT id FROM series WHERE account = ? AND region = ? AND key = ?').pluck(),
+      lastTs: this.db.prepare('SELECT last_ts FROM series WHERE id = ?').pluck(),
       insertSeries: this.db.prepare(
         'INSERT INTO series (account, region, key, namespace, name, dimensions, last_ts) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id',
       ).pluck(),
@@ -119,13 +202,10 @@ export class SqliteMetricStore implements MetricStore {
            min = min(min, excluded.min), max = max(max, excluded.max), unit = excluded.unit,
            hist = merge_hist(hist, excluded.hist)`,
       ),
-      upsertSummary: this.db.prepare(
-        `INSERT INTO summaries (series, ts, count, sum, min, max, unit) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (series, ts) DO UPDATE SET count = count + excluded.count, sum = sum + excluded.sum,
-           min = min(min, excluded.min), max = max(max, excluded.max), unit = excluded.unit`,
-      ),
-      aggregate: this.aggregateOf('samples'),
-      aggregateSummaries: this.aggregateOf('summaries'),
+      dropBlock: this.db.prepare('DELETE FROM blocks WHERE series = ? AND hour = ?'),
+      blocks: this.db.prepare('SELECT hour, unit, cells FROM blocks WHERE series = ? AND hour >= ? AND hour < ?').raw(),
+      putBlock: this.db.prepare('INSERT OR REPLACE INTO blocks (series, hour, unit, cells) VALUES (?, ?, ?, ?)'),
+      minutes: this.db.prepare('SELECT ts, count, sum, min, max, unit FROM samples WHERE series = ? AND ts >= ? AND ts < ?').raw(),
       rows: this.db.prepare(
         `SELECT ts, count, sum, min, max, unit, hist FROM samples
          WHERE series = @series AND ts >= @start AND ts < @end AND (@unit IS NULL OR unit = @unit) ORDER BY ts`,
@@ -135,15 +215,9 @@ export class SqliteMetricStore implements MetricStore {
         'INSERT INTO history (account, region, alarm, type, ts, item_type, summary, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
     };
-    this.putTransaction = this.db.transaction((partition: Partition, samples: MetricSample[]) => this.putAll(partition, samples));
-  }
-
-  private aggregateOf(table: 'samples' | 'summaries') {
-    return this.db.prepare(
-      `SELECT (ts - CAST(@start AS INTEGER)) / CAST(@period AS INTEGER) AS bucket, sum(count) AS count, sum(sum) AS sum, min(min) AS min, max(max) AS max, max(unit) AS unit
-       FROM ${table} WHERE series = @series AND ts >= @start AND ts < @end AND (@unit IS NULL OR unit = @unit)
-       GROUP BY bucket ORDER BY bucket`,
-    );
+    this.putTransaction = this.db.transaction((calls: PendingPut[]) => {
+      for (const call of calls) this.putAll(call.partition, call.samples);
+    });
   }
 
   private migrate() {
@@ -165,7 +239,8 @@ export class SqliteMetricStore implements MetricStore {
       if (id === undefined) {
         const dimensions = [...metric.Dimensions].sort((a, b) => (a.Name < b.Name ? -1 : a.Name > b.Name ? 1 : 0));
         id = this.statements.insertSeries.get(partition.accountId, partition.region, key, metric.Namespace, metric.MetricName, JSON.stringify(dimensions), ts) as number;
-      }
+        this.lastTs.set(id, ts);
+      } else this.lastTs.set(id, this.statements.lastTs.get(id) as number);
       this.ids.set(cacheKey, id);
     }
     return id;
@@ -194,25 +269,59 @@ export class SqliteMetricStore implements MetricStore {
       row.values = row.values && values && mergeHistograms(row.values, values);
       row.unit = sample.unit ?? row.unit;
     }
-    const summaries = new Map<string, { id: number; ts: number; statistics: StatisticSet; unit: string | null }>();
+    const late = new Set<string>();
     for (const { id, ts, res, statistics: s, unit, values } of rows.values()) {
       this.statements.upsertSample.run(id, ts, res, s.SampleCount, s.Sum, s.Minimum, s.Maximum, unit, values ? encodeHistogram(values) : null);
-      const at = ts - (ts % SUMMARY);
-      const summary = summaries.get(`${id}:${at}`);
-      if (summary) (summary.statistics = mergeStatistics(summary.statistics, s)), (summary.unit = unit ?? summary.unit);
-      else summaries.set(`${id}:${at}`, { id, ts: at, statistics: s, unit });
+      // Blocks exist only for hours before the series' newest one (see `minuteBuckets`): a row there may
+      // fall in a block, which is dropped (once per hour and put).
+      const hour = ts - (ts % HOUR);
+      if (hour < this.lastTs.get(id)! - (this.lastTs.get(id)! % HOUR) && !late.has(`${id}:${hour}`)) {
+        late.add(`${id}:${hour}`);
+        this.statements.dropBlock.run(id, hour);
+        this.blockCache.delete(`${id}:${hour}`);
+      }
     }
-    for (const { id, ts, statistics: s, unit } of summaries.values()) this.statements.upsertSummary.run(id, ts, s.SampleCount, s.Sum, s.Minimum, s.Maximum, unit);
-    for (const [id, ts] of touched) this.statements.touchSeries.run(ts, id);
+    for (const [id, ts] of touched) {
+      if (ts <= this.lastTs.get(id)!) continue;
+      this.statements.touchSeries.run(ts, id);
+      this.lastTs.set(id, ts);
+    }
   }
 
-  async put(partition: Partition, samples: MetricSample[]): Promise<void> {
-    try {
-      this.putTransaction.immediate(partition, samples);
-    } catch (error) {
-      // A rolled-back transaction may have inserted series whose ids were cached.
-      this.ids.clear();
-      throw error;
+  /**
+   * Group commit: puts made while the event loop was busy (concurrent PutMetricData calls) are written in one
+   * transaction at the next turn, and each resolves once that transaction has committed (durable as before,
+   * a commit's cost shared). Should the batch fail, each put is retried alone, so that one put's failure is
+   * its own (all or none per put, as the port says).
+   */
+  put(partition: Partition, samples: MetricSample[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ partition, samples, resolve, reject });
+      if (this.pending.length === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    const calls = this.pending;
+    this.pending = [];
+    const commit = (batch: PendingPut[]) => {
+      try {
+        this.putTransaction.immediate(batch);
+        return undefined;
+      } catch (error) {
+        // A rolled-back transaction may have inserted series whose ids (and times) were cached.
+        this.ids.clear();
+        this.lastTs.clear();
+        return error as Error;
+      }
+    };
+    const failed = commit(calls);
+    if (!failed) return calls.forEach((call) => call.resolve());
+    if (calls.length === 1) return calls[0]!.reject(failed);
+    for (const call of calls) {
+      const error = commit([call]);
+      if (error) call.reject(error);
+      else call.resolve();
     }
   }
 
@@ -229,27 +338,10 @@ export class SqliteMetricStore implements MetricStore {
     const params = { series, start, end: Math.ceil(query.endTime.getTime() / 1000), period: query.period, unit: query.unit ?? null };
     const at = (bucket: number) => new Date((start + bucket * query.period) * 1000);
     if (!query.withValues) {
-      type Bucket = Omit<SampleRow, 'ts' | 'hist'> & { bucket: number };
-      let rows: Bucket[];
-      if (query.period % SUMMARY === 0 && start % SUMMARY === 0) {
-        // Whole five minutes from the summaries; the end's last partial five minutes, if any, from the rows.
-        const whole = params.end - (params.end % SUMMARY);
-        rows = this.statements.aggregateSummaries.all({ ...params, end: whole }) as Bucket[];
-        // The tail [whole, end) is under five minutes, inside one period (period boundaries are multiples of five minutes).
-        const [tail] = whole < params.end ? (this.statements.aggregate.all({ ...params, start: whole }) as Bucket[]) : [];
-        if (tail) {
-          const bucket = Math.floor((whole - start) / query.period);
-          const last = rows[rows.length - 1];
-          if (last?.bucket === bucket) {
-            Object.assign(last, { count: last.count + tail.count, sum: last.sum + tail.sum, min: Math.min(last.min, tail.min), max: Math.max(last.max, tail.max), unit: tail.unit ?? last.unit });
-          } else rows.push({ ...tail, bucket });
-        }
-      } else rows = this.statements.aggregate.all(params) as Bucket[];
-      return rows.map((row) => ({
-        timestamp: at(row.bucket),
-        statistics: { SampleCount: row.count, Sum: row.sum, Minimum: row.min, Maximum: row.max },
-        ...(row.unit !== null && { unit: row.unit as StandardUnit }),
-      }));
+      const buckets = new Buckets(start, query.period, params.end);
+      if (query.unit === undefined && query.period % 60 === 0 && start % 60 === 0) this.minuteBuckets(series, buckets, params.end);
+      else for (const [ts, count, sum, min, max, unit] of this.statements.minutes.iterate(series, start, params.end) as Iterable<MinuteRow>) if (params.unit === null || unit === params.unit) buckets.add(ts, count, sum, min, max, unit);
+      return buckets.aggregates();
     }
     const out: PeriodAggregate[] = [];
     let current: { bucket: number; aggregate: PeriodAggregate; known: boolean } | undefined;
@@ -269,6 +361,83 @@ export class SqliteMetricStore implements MetricStore {
       else delete aggregate.values;
     }
     return out;
+  }
+
+  /**
+   * Folds whole-minute periods over [buckets.start, end): whole hours before the series' newest hour from their
+   * blocks (from memory, else from `blocks`, else built from the rows and kept in both), the rest from the rows.
+   */
+  private minuteBuckets(series: number, buckets: Buckets, end: number): void {
+    const fold = (from: number, to: number) => {
+      for (const [ts, count, sum, min, max, unit] of this.statements.minutes.iterate(series, from, to) as Iterable<MinuteRow>) buckets.add(ts, count, sum, min, max, unit);
+    };
+    const newest = this.lastTs.get(series) ?? (this.statements.lastTs.get(series) as number);
+    const first = Math.ceil(buckets.start / HOUR) * HOUR;
+    const last = Math.min(end - (end % HOUR), newest - (newest % HOUR));
+    if (first >= last) return fold(buckets.start, end);
+    fold(buckets.start, first);
+    const missing = new Map<number, Block>();
+    for (let hour = first; hour < last; hour += HOUR) {
+      const key = `${series}:${hour}`;
+      const block = this.blockCache.get(key);
+      if (block) {
+        // Most recently used last (a Map keeps insertion order).
+        this.blockCache.delete(key);
+        this.blockCache.set(key, block);
+        buckets.addBlock(hour, block.cells, block.unit);
+      }
+      else missing.set(hour, { cells: new Float64Array(60 * CELL), unit: null });
+    }
+    if (missing.size > 0) {
+      const from = Math.min(...missing.keys());
+      const stored = new Set<number>();
+      for (const [hour, unit, blob] of this.statements.blocks.iterate(series, from, last) as Iterable<[number, string | null, Buffer]>) {
+        const block = missing.get(hour);
+        if (!block) continue;
+        block.cells = new Float64Array(blob.length / 8).map((_, i) => blob.readDoubleLE(i * 8));
+        block.unit = unit;
+        stored.add(hour);
+      }
+      if (stored.size < missing.size) this.buildBlocks(series, from, last, missing, stored);
+      for (const [hour, block] of missing) {
+        this.cacheBlock(`${series}:${hour}`, block);
+        buckets.addBlock(hour, block.cells, block.unit);
+      }
+    }
+    fold(last, end);
+  }
+
+  /** The blocks of `missing` not `stored` from the rows of [from, to), written to `blocks`. */
+  private buildBlocks(series: number, from: number, to: number, missing: Map<number, Block>, stored: Set<number>): void {
+    for (const [ts, count, sum, min, max, unit] of this.statements.minutes.iterate(series, from, to) as Iterable<MinuteRow>) {
+      const hour = ts - (ts % HOUR);
+      const block = missing.get(hour);
+      if (!block || stored.has(hour)) continue;
+      const i = Math.floor((ts - hour) / 60) * CELL;
+      const { cells } = block;
+      if (cells[i] === 0) [cells[i + 2], cells[i + 3]] = [min, max];
+      else [cells[i + 2], cells[i + 3]] = [Math.min(cells[i + 2]!, min), Math.max(cells[i + 3]!, max)];
+      cells[i]! += count;
+      cells[i + 1]! += sum;
+      if (unit !== null && (block.unit === null || unit > block.unit)) block.unit = unit;
+    }
+    this.db.transaction(() => {
+      for (const [hour, block] of missing) {
+        if (stored.has(hour)) continue;
+        let empty = true;
+        for (let i = 0; i < block.cells.length && empty; i += CELL) empty = block.cells[i] === 0;
+        if (empty) block.cells = new Float64Array(0);
+        const blob = Buffer.alloc(block.cells.length * 8);
+        block.cells.forEach((value, i) => blob.writeDoubleLE(value, i * 8));
+        this.statements.putBlock.run(series, hour, block.unit, blob);
+      }
+    }).immediate();
+  }
+
+  /** Keeps a block in memory, the least recently used giving way past BLOCK_CACHE. */
+  private cacheBlock(key: string, block: Block): void {
+    this.blockCache.set(key, block);
+    if (this.blockCache.size > BLOCK_CACHE) this.blockCache.delete(this.blockCache.keys().next().value!);
   }
 
   async list(partition: Partition, filter: ListMetricsFilter): Promise<MetricIdentity[]> {
@@ -364,11 +533,13 @@ export class SqliteMetricStore implements MetricStore {
     const args = partition ? [partition.accountId, partition.region] : [];
     this.db.transaction(() => {
       this.db.prepare(`DELETE FROM samples WHERE series IN (SELECT id FROM series ${scope})`).run(...args);
-      this.db.prepare(`DELETE FROM summaries WHERE series IN (SELECT id FROM series ${scope})`).run(...args);
+      this.db.prepare(`DELETE FROM blocks WHERE series IN (SELECT id FROM series ${scope})`).run(...args);
       this.db.prepare(`DELETE FROM series ${scope}`).run(...args);
       this.db.prepare(`DELETE FROM history ${scope}`).run(...args);
     }).immediate();
     this.ids.clear();
+    this.lastTs.clear();
+    this.blockCache.clear();
   }
 
   async age(now: Date): Promise<void> {
@@ -378,7 +549,6 @@ export class SqliteMetricStore implements MetricStore {
         const oldest = seconds - keptMs / 1000;
         if (next === undefined) {
           this.db.prepare('DELETE FROM samples WHERE res = ? AND ts < ?').run(resolution, oldest);
-          this.db.prepare('DELETE FROM summaries WHERE ts < ?').run(oldest);
           continue;
         }
         // Whole buckets of the next resolution roll up at once. (Resolutions are written into the SQL: bound,
@@ -394,15 +564,20 @@ export class SqliteMetricStore implements MetricStore {
           )
           .run({ res: resolution, cutoff });
         this.db.prepare('DELETE FROM samples WHERE res = ? AND ts < ?').run(resolution, cutoff);
+        // Minutes rolled up: their hours' blocks go (a read builds them again from the coarser rows).
+        if (resolution === 60) this.db.prepare('DELETE FROM blocks WHERE hour < ?').run(cutoff);
       }
       const last = RETENTION[RETENTION.length - 1]!;
       this.db.prepare('DELETE FROM series WHERE last_ts < ? AND NOT EXISTS (SELECT 1 FROM samples WHERE samples.series = series.id)').run(seconds - last.keptMs / 1000);
       this.db.prepare('DELETE FROM history WHERE ts < ?').run(now.getTime() - HISTORY_RETENTION_MS);
     }).immediate();
     this.ids.clear();
+    this.lastTs.clear();
+    this.blockCache.clear();
   }
 
   async close(): Promise<void> {
+    if (this.pending.length > 0) this.flush();
     this.db.close();
   }
 }

@@ -4,10 +4,10 @@
 // upload and part rows live in `<dir>/objects.db` (WAL, a busy timeout, immediate transactions). A copy
 // shares its source's file through a hard link: removing either leaves the other's bytes.
 import { randomBytes } from 'node:crypto';
-import { createReadStream, linkSync, mkdirSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import { closeSync, createReadStream, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import { Writable, type Readable } from 'node:stream';
 import type Database from 'better-sqlite3';
 import type { MultipartUpload, ObjectStore, ObjectVersion, StagedBody, Tag, UploadedPart } from '../../core/s3.js';
@@ -118,16 +118,39 @@ const toPart = (row: PartRow): UploadedPart => ({
 // Bodies are read and written in large slices: 64 KiB (node's default) costs a system call per slice.
 const IO_CHUNK = 1024 * 1024;
 
+// While a body arrives, what is written is flushed to disk in the background every FLUSH_EVERY bytes, so
+// the fsync before the answer finds little left to write instead of the whole body.
+const FLUSH_EVERY = 8 * IO_CHUNK;
+
 /**
- * Appends to an open file, which stays open (to be fsync'd): fs.WriteStream with autoClose off never tells
- * a pipeline it has finished. Buffered chunks go down in one writev.
+ * Appends to an open file, which stays open: fs.WriteStream with autoClose off never tells a pipeline it has
+ * finished. Buffered chunks go down in one writev. `sync` makes everything written durable.
  */
-const fileWriter = (file: FileHandle) =>
-  new Writable({
+const fileWriter = (file: FileHandle) => {
+  let unflushed = 0;
+  let flushing: Promise<void> | undefined;
+  const wrote = (bytes: number) => {
+    unflushed += bytes;
+    if (unflushed < FLUSH_EVERY || flushing) return;
+    unflushed = 0;
+    // A failure here is seen again by the final sync, which the answer waits for.
+    flushing = file.datasync().catch(() => undefined).finally(() => (flushing = undefined));
+  };
+  const writer = new Writable({
     highWaterMark: IO_CHUNK,
-    write: (chunk: Buffer, _encoding, callback) => void file.write(chunk).then(() => callback(), callback),
-    writev: (chunks, callback) => void file.writev(chunks.map(({ chunk }) => chunk as Buffer)).then(() => callback(), callback),
+    write: (chunk: Buffer, _encoding, callback) => void file.write(chunk).then(() => (wrote(chunk.length), callback()), callback),
+    writev: (chunks, callback) => {
+      const buffers = chunks.map(({ chunk }) => chunk as Buffer);
+      void file.writev(buffers).then(({ bytesWritten }) => (wrote(bytesWritten), callback()), callback);
+    },
   });
+  return Object.assign(writer, {
+    sync: async () => {
+      await flushing;
+      await file.sync();
+    },
+  });
+};
 
 export class FileObjectStore implements ObjectStore {
   private readonly db: Database.Database;
@@ -188,9 +211,10 @@ export class FileObjectStore implements ObjectStore {
     let size = 0;
     try {
       body.on('data', (chunk: Buffer) => (size += chunk.length));
-      await pipeline(body, fileWriter(file));
+      const writer = fileWriter(file);
+      await pipeline(body, writer);
       // Durable before the version that names it commits, as a PutObject is on AWS when it answers.
-      await file.sync();
+      await writer.sync();
     } catch (error) {
       await file.close().catch(() => undefined);
       rmSync(path, { force: true });
@@ -220,11 +244,13 @@ export class FileObjectStore implements ObjectStore {
     const file = await open(path, 'wx', 0o600);
     let size = 0;
     try {
+      const writer = fileWriter(file);
       for (const part of parts) {
-        await pipeline(this.open(part.body), fileWriter(file));
+        await pipeline(this.open(part.body), writer, { end: false });
         size += part.size;
       }
-      await file.sync();
+      await finished(writer.end());
+      await writer.sync();
     } catch (error) {
       await file.close().catch(() => undefined);
       rmSync(path, { force: true });
@@ -364,8 +390,17 @@ export class FileObjectStore implements ObjectStore {
 
   /** Moves a staged body in among the committed ones. */
   private adopt(body: string): void {
-    mkdirSync(join(this.bodies, body.slice(0, 2)), { recursive: true, mode: 0o700 });
+    const dir = join(this.bodies, body.slice(0, 2));
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     renameSync(join(this.staging, body), this.pathOf(body));
+    // The new name durable before the row that points at it commits: after a crash no row names a body
+    // that is still only in staging/ (emptied at start).
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   private unlink(body: string): void {
