@@ -6,6 +6,7 @@ import { capacityBenchmark } from './capacity.js';
 import { authzThroughputBenchmark } from './authz-throughput.js';
 import { dynamodbBenchmark } from './dynamodb.js';
 import { describeServicesBenchmark } from './describe-services.js';
+import { DNS_TOOLS, dnsBenchmark } from './dns.js';
 import { eventPatternsBenchmark } from './event-patterns.js';
 import { fargateStartBenchmark } from './fargate-start.js';
 import { floodBenchmark } from './flood.js';
@@ -46,9 +47,10 @@ const all: Record<string, () => Promise<unknown>> = {
   logs: logsBenchmark,
   cloudwatch: cloudwatchBenchmark,
   s3: s3Benchmark,
+  dns: dnsBenchmark,
 };
 // The peers' tools, checked for every benchmark chosen before any starts (`npm run bench` installs them).
-const tools: Record<string, Record<string, string>> = { api: API_TOOLS, lb: LB_TOOLS, logs: LOGS_TOOLS };
+const tools: Record<string, Record<string, string>> = { api: API_TOOLS, lb: LB_TOOLS, logs: LOGS_TOOLS, dns: DNS_TOOLS };
 
 const chosen = Object.entries(all).filter(([name]) => !only || only === name);
 if (chosen.length === 0) {

@@ -80,6 +80,10 @@ export interface AgentOptions {
   /** Memory (MiB) not offered to tasks; default 256. */
   reservedMemoryMiB?: number;
   instanceType?: string;
+  /** On an EC2 instance: what its metadata service says (instance-metadata.ts), registered as it is. */
+  ec2Instance?: { identityDocument: string; identitySignature: string; privateIp: string; availabilityZone: string };
+  /** The host's resources when they are not the engine's: an instance type's, where instances share one engine. */
+  resources?: { cpus: number; memoryMiB: number };
   agentVersion?: string;
   /** Extra environment for each container (the task metadata endpoint plugs in here). */
   containerEnvironment?: ContainerEnvironmentHook;
@@ -155,13 +159,16 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
   });
   try {
     await role?.start(options.instance!.fresh);
-    const info = await options.runtime.info();
+    const engineInfo = await options.runtime.info();
+    const info = options.resources ? { ...engineInfo, cpus: options.resources.cpus, memoryBytes: options.resources.memoryMiB * 1024 * 1024 } : engineInfo;
+    const ec2 = options.ec2Instance;
     const identity: InstanceIdentity = {
       instanceId: role?.instanceId ?? ec2InstanceId(hostname(), dataDir),
       region: options.region,
       instanceType: options.instanceType ?? DEFAULT_INSTANCE_TYPE,
-      privateIp: privateIp(networkInterfaces()),
+      privateIp: ec2?.privateIp ?? privateIp(networkInterfaces()),
       architecture: info.architecture,
+      ...(ec2 && { document: ec2.identityDocument, signature: ec2.identitySignature }),
     };
     const saved = await readRegistration(dataDir);
     const previous = saved?.cluster === options.cluster ? saved.containerInstanceArn : undefined;

@@ -42,6 +42,7 @@ import {
   serverSecret,
 } from './config.js';
 import { hostAdapters } from './host-adapters.js';
+import { instanceLauncher } from './instance-launchers.js';
 import { joinLocalInstance, serveInstanceJoin } from './instance-join.js';
 import { loadPrices, serveCost } from './cost.js';
 import { serveSpotInterruptions } from './spot-interrupt.js';
@@ -74,6 +75,8 @@ export interface ServerOptions {
   agentSecurity?: SecuritySettings;
   /** FARGATE_SPOT interruptions per task and hour (default none but those an operator asks for). */
   spotInterruptionsPerHour?: number;
+  /** How EC2 instances become hosts: `local` (default), `hollow` or `command:<path>` (cli/instance-launchers.ts). */
+  instances?: string;
 }
 
 export interface Server {
@@ -111,6 +114,15 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     ...(deploymentMinuteMs() !== undefined && { deploymentMinuteMs: deploymentMinuteMs() }),
   };
   ctx.s3Objects = { read: (bucket, key, version) => readObject(ctx, bucket, key, version) };
+  const launcher = instanceLauncher(options.instances ?? 'local', {
+    endpoint: () => ctx.endpoint,
+    dataDir,
+    accountId,
+    log: log.child({ component: 'instances' }),
+    now: () => ctx.clock.now().getTime(),
+    ...(options.tls && { caFile: options.tls.certFile }),
+  });
+  ctx.instanceLauncher = launcher;
 
   // Wharf's own calls at start and reset act as the account's root.
   const internalCall = { requestId: 'startup', region, caller: { accessKeyId: root.accessKeyId, accountId, arn: rootArn } };
@@ -269,6 +281,8 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       await agent?.stop();
       stopping.abort();
       await Promise.all(loops);
+      // Instances' agents stop with the server; running instances get them back at the next start.
+      await launcher.close();
       await dns.close();
       sockets.close();
       await gateway.close();

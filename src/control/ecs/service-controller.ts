@@ -249,7 +249,7 @@ export class ServiceController {
       ...(service.propagateTags === 'TASK_DEFINITION' && { propagateTags: 'TASK_DEFINITION' as const }),
       enableECSManagedTags: service.enableECSManagedTags,
       enableExecuteCommand: service.enableExecuteCommand,
-      ...(service.networkConfiguration && { networkConfiguration: service.networkConfiguration }),
+      ...((launch.networkConfiguration ?? service.networkConfiguration) && { networkConfiguration: launch.networkConfiguration ?? service.networkConfiguration }),
     };
     if (service.launchType === 'FARGATE') return this.launchOnFargate(tx, cluster, service, definition, request, launch.count);
     if (service.capacityProviderStrategy?.length && !launch.containerInstanceArn) {
