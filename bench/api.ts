@@ -10,10 +10,10 @@
 //   about 1 ms of CPU per call, so it saturates before Wharf does: this row measures the client as much as
 //   the server.
 import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, DescribeTasksCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testSigner } from '../src/protocol/test-signer.js';
-import { hollowFleet } from './hollow-fleet.js';
+import { cpuMs, hollowFleet } from './hollow-fleet.js';
 import { benchWharf, benchmark, exec, load, requireTools, startMoto, table, tempDir } from './lib.js';
 
 /** What this benchmark needs besides Wharf, each with where it comes from. */
@@ -93,12 +93,6 @@ interface WrkResult {
   non2xx: number;
   /** The server's CPU time per request (ms), when its process is known: what a loaded machine distorts least. */
   cpuMs?: number;
-}
-
-/** A process's CPU time so far (user and system), in ms (Linux: /proc, in clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** The process listening on `url`'s port (Linux: ss). */

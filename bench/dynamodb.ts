@@ -4,7 +4,7 @@
 // server (in memory). The peers keep nothing on disk, so their writes cost less than Wharf's durable ones.
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { join } from 'node:path';
-import { benchWharf, benchmark, exec, load, startProcess, table, tempDir, type LoadResult } from './lib.js';
+import { benchWharf, benchmark, exec, load, startMoto, startProcess, table, tempDir, type LoadResult } from './lib.js';
 import { freePort } from '../test/wharf-process.js';
 
 const PEER_KEYS = { accessKeyId: 'bench', secretAccessKey: 'bench' };
@@ -26,14 +26,6 @@ async function startDynalite(): Promise<string> {
   const child = startProcess('node', [join(dir, 'node_modules', 'dynalite', 'cli.js'), '--port', String(port), '--createTableMs', '0']);
   const endpoint = `http://127.0.0.1:${port}`;
   await waitFor('dynalite', () => fetch(endpoint, { method: 'POST' }).then(() => true), () => child.exitCode === null);
-  return endpoint;
-}
-
-async function startMoto(): Promise<string> {
-  const port = await freePort();
-  const child = startProcess('python3', ['-m', 'moto.server', '-p', String(port)]);
-  const endpoint = `http://127.0.0.1:${port}`;
-  await waitFor('moto (pip install "moto[server]")', () => fetch(`${endpoint}/moto-api/`).then((r) => r.ok), () => child.exitCode === null);
   return endpoint;
 }
 

@@ -1,5 +1,6 @@
 // Hollow container instances for the service benchmarks: `wharf hollow` in its own process (the real agent
 // on a runtime that only pretends to run containers), so the control plane's own cost is what is measured.
+import { readFileSync } from 'node:fs';
 import { DescribeContainerInstancesCommand, ListContainerInstancesCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { WHARF_BIN, eventually, type WharfProcess } from '../test/wharf-process.js';
 import { startProcess } from './lib.js';
@@ -43,4 +44,10 @@ export async function peakRssMiB(pid: number): Promise<number> {
   const { readFile } = await import('node:fs/promises');
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]) / 1024;
+}
+
+/** A process's CPU time so far (user and system), in ms (Linux: /proc, in clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }

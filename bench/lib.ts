@@ -111,7 +111,9 @@ export async function dockerRun(args: string[]): Promise<string> {
  * at once (for hollow fleets, whose services would only replace what a drain stops).
  */
 export async function benchWharf(options: Parameters<typeof startWharf>[0] = {}, { drain = true } = {}): Promise<WharfProcess> {
-  const wharf = await startWharf(options);
+  // WHARF_BENCH_CPU_PROF=<dir>: each server writes a CPU profile there when it stops (open it in Chrome's DevTools).
+  const profile = process.env.WHARF_BENCH_CPU_PROF;
+  const wharf = await startWharf(profile ? { ...options, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profile}`, ...(options.nodeArgs ?? [])] } : options);
   const instances = new Set<string>();
   // The instances are learnt while Wharf answers, so that what they made can be found even if it dies first.
   const learn = async () => {

@@ -5,6 +5,7 @@ import { autoscalingBenchmark } from './autoscaling.js';
 import { authzThroughputBenchmark } from './authz-throughput.js';
 import { dynamodbBenchmark } from './dynamodb.js';
 import { describeServicesBenchmark } from './describe-services.js';
+import { DNS_TOOLS, dnsBenchmark } from './dns.js';
 import { eventPatternsBenchmark } from './event-patterns.js';
 import { fargateStartBenchmark } from './fargate-start.js';
 import { floodBenchmark } from './flood.js';
@@ -16,7 +17,7 @@ import { placementBenchmark } from './placement.js';
 import { registryBenchmark } from './registry.js';
 import { s3Benchmark } from './s3.js';
 import { serviceRecoveryBenchmark } from './service-recovery.js';
-import { serviceScaleBenchmark } from './service-scale.js';
+import { fleetCurveBenchmark, serviceScaleBenchmark } from './service-scale.js';
 import { taskStartBenchmark } from './task-start.js';
 import { MissingToolError, benchmark, requireTools } from './lib.js';
 import { terraformBenchmark } from './terraform.js';
@@ -32,6 +33,7 @@ const all: Record<string, () => Promise<unknown>> = {
   memory: memoryBenchmark,
   'service-recovery': serviceRecoveryBenchmark,
   'service-scale': serviceScaleBenchmark,
+  'fleet-curve': fleetCurveBenchmark,
   'describe-services': describeServicesBenchmark,
   lb: lbBenchmark,
   authz: authzBenchmark,
@@ -43,9 +45,10 @@ const all: Record<string, () => Promise<unknown>> = {
   logs: logsBenchmark,
   cloudwatch: cloudwatchBenchmark,
   s3: s3Benchmark,
+  dns: dnsBenchmark,
 };
 // The peers' tools, checked for every benchmark chosen before any starts (`npm run bench` installs them).
-const tools: Record<string, Record<string, string>> = { api: API_TOOLS, lb: LB_TOOLS, logs: LOGS_TOOLS };
+const tools: Record<string, Record<string, string>> = { api: API_TOOLS, lb: LB_TOOLS, logs: LOGS_TOOLS, dns: DNS_TOOLS };
 
 const chosen = Object.entries(all).filter(([name]) => !only || only === name);
 if (chosen.length === 0) {

@@ -3,8 +3,8 @@
 // and started on Debian as root when missing), a locally built busybox image, and the TypeScript build. Idempotent and quick when everything is already there. Plain JS: it runs before
 // any dependency is installed.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, openSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -70,11 +70,26 @@ await docker();
 // awsvpc tasks their interfaces and security groups.
 aptInstall(['haproxy', 'iproute2', 'iptables']);
 // `npm run bench` (setup.mjs --bench) also needs the peers' tools: wrk drives the load, nginx is a peer of
-// the load balancers. Without them it stops here, before any benchmark starts.
-if (process.argv.includes('--bench') && !aptInstall(['wrk', 'nginx'])) process.exit(1);
+// the load balancers, dnsmasq of the DNS server (dnsmasq-base: the program without a service that would
+// hold port 53). Without them it stops here, before any benchmark starts.
+if (process.argv.includes('--bench') && !aptInstall(['wrk', 'nginx', 'dnsmasq-base'])) process.exit(1);
 // Local images (no public registry is reachable): busybox for the README's examples and the tests, a
 // minimal Debian with the AWS CLI (made by debootstrap) for the task-role tests.
 aptInstall(['busybox-static', 'debootstrap']);
 run('bash', [join(root, 'scripts', 'test-images.sh')]);
 say('building');
+removeStaleOutput(join(root, 'dist'));
 run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json']);
+
+/** Drops compiled files whose source is gone: tsc never removes them, and `node --test dist/` would run a deleted test. */
+function removeStaleOutput(dir) {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) removeStaleOutput(path);
+    else if (/\.js(\.map)?$/.test(entry.name)) {
+      const source = join(root, relative(join(root, 'dist'), path)).replace(/\.js(\.map)?$/, '.ts');
+      if (!existsSync(source)) rmSync(path);
+    }
+  }
+}

@@ -22,7 +22,8 @@ const ALLOWED: Record<string, string[]> = {
   lb: ['core', 'lb'],
   registry: ['core', 'registry'],
   dns: ['core', 'dns'],
-  cli: ['core', 'scheduler', 'control', 'protocol', 'api', 'store', 'runtime', 'agent', 'lb', 'registry', 'dns', 'cli'],
+  imds: ['core', 'imds'],
+  cli: ['core', 'scheduler', 'control', 'protocol', 'api', 'store', 'runtime', 'agent', 'lb', 'registry', 'dns', 'imds', 'cli'],
 };
 const PURE = ['core', 'scheduler'];
 

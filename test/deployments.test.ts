@@ -4,7 +4,12 @@
 // on a test minute of two seconds (WHARF_DEPLOYMENT_MINUTE, docs/deployments.md). Every wait is bounded.
 import {
   CreateServiceCommand,
+  CreateTaskSetCommand,
   DeleteServiceCommand,
+  DeleteTaskSetCommand,
+  DescribeTaskSetsCommand,
+  UpdateServicePrimaryTaskSetCommand,
+  UpdateTaskSetCommand,
   DescribeServiceDeploymentsCommand,
   DescribeServiceRevisionsCommand,
   DescribeServicesCommand,
@@ -40,9 +45,9 @@ let elb: ElasticLoadBalancingV2Client;
 let cw: CloudWatchClient;
 
 /** One GET on a fresh connection: its status and body, or the error's code when it failed. */
-function get(port: number): Promise<{ status: number; body: string } | { error: string }> {
+function get(port: number, host = 'localhost'): Promise<{ status: number; body: string } | { error: string }> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', agent: false, timeout: 10_000 }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path: '/', agent: false, headers: { host }, timeout: 10_000 }, (res) => {
       let body = '';
       res.on('data', (c) => (body += c));
       res.on('end', () => resolve({ status: res.statusCode!, body: body.trim() }));
@@ -77,10 +82,10 @@ function load(port: number, limit = 5000) {
 }
 
 /** A task definition of busybox httpd answering `body` on / (and ok on /health). */
-async function webDefinition(body: string): Promise<string> {
+async function webDefinition(body: string, family = 'shop'): Promise<string> {
   const { taskDefinition } = await ecs.send(
     new RegisterTaskDefinitionCommand({
-      family: 'shop',
+      family,
       containerDefinitions: [
         {
           name: 'web',
@@ -140,7 +145,7 @@ before(async () => {
   cw = new CloudWatchClient(clientOptions);
 });
 after(async () => {
-  await ecs?.send(new DeleteServiceCommand({ service: 'shop', force: true })).catch(() => undefined);
+  for (const service of ['shop', 'external']) await ecs?.send(new DeleteServiceCommand({ service, force: true })).catch(() => undefined);
   await wharf?.stop();
 });
 
@@ -151,6 +156,7 @@ describe('deployment strategies behind an application load balancer', { skip: !h
   let green: string;
   let productionRule: string;
   let testRule: string;
+  let testListener: string;
 
   before(async () => {
     port = await freePort();
@@ -165,7 +171,8 @@ describe('deployment strategies behind an application load balancer', { skip: !h
     const rule = async (listenerArn: string) =>
       (await elb.send(new CreateRuleCommand({ ListenerArn: listenerArn, Priority: 10, Conditions: [{ Field: 'path-pattern', Values: ['/*'] }], Actions: forwardBlue }))).Rules![0]!.RuleArn!;
     productionRule = await rule(await listener(port));
-    testRule = await rule(await listener(testPort));
+    testListener = await listener(testPort);
+    testRule = await rule(testListener);
   });
 
   test('strategies combined with what ECS forbids are refused, and nothing is created', async () => {
@@ -181,7 +188,7 @@ describe('deployment strategies behind an application load balancer', { skip: !h
     assert.equal(services.length, 0);
   });
 
-  test('blue/green under load: green tested, production switched with no failed request, then blue scaled down', async () => {
+  test('blue/green under load: green tested, production switched with no failed request, then blue scaled down', async (t) => {
     await ecs.send(
       new CreateServiceCommand({
         serviceName: 'shop',
@@ -221,6 +228,7 @@ describe('deployment strategies behind an application load balancer', { skip: !h
     const sd = await deployed('SUCCESSFUL', stages);
     await traffic.stop();
 
+    t.diagnostic(`requests through the switch: ${JSON.stringify(Object.fromEntries(traffic.bodies))}, failed: ${traffic.failures.length}`);
     assert.deepEqual(traffic.failures, []);
     assert.ok((traffic.bodies.get('v1') ?? 0) > 0 && (traffic.bodies.get('v2') ?? 0) > 0, JSON.stringify([...traffic.bodies]));
     assert.deepEqual(await weights(productionRule), { [blue]: 0, [green]: 100 });
@@ -263,5 +271,39 @@ describe('deployment strategies behind an application load balancer', { skip: !h
     assert.deepEqual(await weights(productionRule), { [green]: 0, [blue]: 100 });
     const reply = await get(port);
     assert.ok('body' in reply && reply.body === 'v3');
+  });
+
+  test('an external controller drives task sets: scale, primary, load balancer per task set, deletion', async () => {
+    const tg = await targetGroup('external-v1');
+    await elb.send(new CreateRuleCommand({ ListenerArn: testListener, Priority: 5, Conditions: [{ Field: 'host-header', Values: ['external.example.com'] }], Actions: [{ Type: 'forward', TargetGroupArn: tg }] }));
+    await ecs.send(new CreateServiceCommand({ serviceName: 'external', desiredCount: 2, deploymentController: { type: 'EXTERNAL' } }));
+    const base = { cluster: 'default', service: 'external' };
+    const { taskSet: v1 } = await ecs.send(
+      new CreateTaskSetCommand({ ...base, taskDefinition: await webDefinition('ext-v1', 'external'), externalId: 'v1', loadBalancers: [{ targetGroupArn: tg, containerName: 'web', containerPort: 80 }] }),
+    );
+    const { taskSet: v2 } = await ecs.send(new CreateTaskSetCommand({ ...base, taskDefinition: await webDefinition('ext-v2', 'external'), externalId: 'v2', scale: { value: 50, unit: 'PERCENT' } }));
+    await ecs.send(new UpdateServicePrimaryTaskSetCommand({ ...base, primaryTaskSet: v1!.taskSetArn! }));
+    const steady = async (expected: [string, number, number][]) =>
+      eventually(async () => {
+        const { taskSets = [] } = await ecs.send(new DescribeTaskSetsCommand(base));
+        const seen = taskSets.map((ts) => [ts.externalId!, ts.computedDesiredCount!, ts.runningCount!, ts.stabilityStatus!]);
+        return JSON.stringify(seen) === JSON.stringify(expected.map((e) => [...e, 'STEADY_STATE'])) ? taskSets : undefined;
+      }, `task sets ${JSON.stringify(expected)}`, 120_000);
+    const sets = await steady([['v1', 2, 2], ['v2', 1, 1]]);
+    assert.equal(sets[0]!.status, 'PRIMARY');
+    await eventually(async () => {
+      const reply = await get(testPort, 'external.example.com');
+      return 'body' in reply && reply.body === 'ext-v1' ? true : undefined;
+    }, 'the primary task set behind its load balancer', 60_000);
+    // The controller moves everything to v2, then removes v1.
+    await ecs.send(new UpdateTaskSetCommand({ ...base, taskSet: v2!.id!, scale: { value: 100, unit: 'PERCENT' } }));
+    await ecs.send(new UpdateServicePrimaryTaskSetCommand({ ...base, primaryTaskSet: v2!.id! }));
+    await ecs.send(new UpdateTaskSetCommand({ ...base, taskSet: v1!.id!, scale: { value: 0, unit: 'PERCENT' } }));
+    await steady([['v2', 2, 2], ['v1', 0, 0]]);
+    await ecs.send(new DeleteTaskSetCommand({ ...base, taskSet: v1!.id! }));
+    await steady([['v2', 2, 2]]);
+    const { services = [] } = await ecs.send(new DescribeServicesCommand({ services: ['external'] }));
+    assert.deepEqual([services[0]!.runningCount, services[0]!.taskSets!.length, services[0]!.deployments], [2, 1, []]);
+    await assert.rejects(ecs.send(new CreateTaskSetCommand({ cluster: 'default', service: 'shop', taskDefinition: await webDefinition('x') })), (e: Error) => e.name === 'InvalidParameterException' && /external deployment controllers/.test(e.message));
   });
 });

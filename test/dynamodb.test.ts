@@ -278,6 +278,13 @@ test('batches and transactions: all or nothing, reasons per item, idempotent tok
   await rejects(db.send(new TransactWriteItemsCommand({ ...decrement, TransactItems: [{ Delete: { TableName: 'orders', Key: keys[0] } }] })), 'IdempotentParameterMismatchException');
   const batch = await db.send(new BatchGetItemCommand({ RequestItems: { orders: { Keys: keys, ProjectionExpression: 'stock' } } }));
   assert.deepEqual(batch.Responses?.orders?.map((i) => i.stock?.N).sort(), ['0', '2', '3']);
+  // The same token sent again while the first is still being applied: TransactionInProgressException (or, once
+  // it is done, its answer); either way it applies once.
+  const again = { ...decrement, ClientRequestToken: 'token-2' };
+  const outcomes = await Promise.allSettled([1, 2, 3].map(() => db.send(new TransactWriteItemsCommand(again))));
+  assert.ok(outcomes.some((o) => o.status === 'fulfilled'));
+  for (const o of outcomes) if (o.status === 'rejected') assert.equal((o.reason as Error).name, 'TransactionInProgressException');
+  assert.equal((await db.send(new GetItemCommand({ TableName: 'orders', Key: keys[0] }))).Item?.stock?.N, '-1', 'a token applies once, even sent concurrently');
   await rejects(db.send(new BatchWriteItemCommand({ RequestItems: { orders: Array.from({ length: 26 }, (_, i) => ({ DeleteRequest: { Key: { customer: S('x'), order: N(i) } } })) } })), 'ValidationException');
 });
 

@@ -366,6 +366,27 @@ describe('IAM and bucket policies', () => {
     user.destroy();
     iam.destroy();
   });
+  it('an unsigned request is anonymous: refused with AccessDenied unless the bucket policy grants "*"', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: 'public-bucket' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'public-bucket', Key: 'site/index.html', Body: 'public page' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'public-bucket', Key: 'private/secret.txt', Body: 'secret' }));
+    const unsigned = (path: string, init: RequestInit = {}) => fetch(`${wharf.endpoint}/public-bucket/${path}`, init);
+    const before = await unsigned('site/index.html');
+    assert.equal(before.status, 403);
+    assert.match(await before.text(), /<Code>AccessDenied<\/Code>/);
+    const policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::public-bucket/site/*' }] };
+    await s3.send(new PutBucketPolicyCommand({ Bucket: 'public-bucket', Policy: JSON.stringify(policy) }));
+    const page = await unsigned('site/index.html');
+    assert.equal(page.status, 200);
+    assert.equal(await page.text(), 'public page');
+    assert.equal((await unsigned('site/index.html', { method: 'HEAD' })).status, 200);
+    for (const [path, init] of [['private/secret.txt', {}], ['site/new.html', { method: 'PUT', body: 'defaced' }], ['', {}]] as const) {
+      const refused = await unsigned(path, init);
+      assert.equal(refused.status, 403, path);
+      assert.match(await refused.text(), /AccessDenied/);
+    }
+    assert.equal(await failure(s3.send(new HeadObjectCommand({ Bucket: 'public-bucket', Key: 'site/new.html' }))), 'NotFound');
+  });
 });
 
 describe('durability', () => {

@@ -80,6 +80,10 @@ export interface AgentOptions {
   /** Memory (MiB) not offered to tasks; default 256. */
   reservedMemoryMiB?: number;
   instanceType?: string;
+  /** On an EC2 instance: what its metadata service says (instance-metadata.ts), registered as it is. */
+  ec2Instance?: { identityDocument: string; identitySignature: string; privateIp: string; availabilityZone: string };
+  /** The host's resources when they are not the engine's: an instance type's, where instances share one engine. */
+  resources?: { cpus: number; memoryMiB: number };
   agentVersion?: string;
   /** Extra environment for each container (the task metadata endpoint plugs in here). */
   containerEnvironment?: ContainerEnvironmentHook;
@@ -93,6 +97,8 @@ export interface AgentOptions {
   interfaces?: NamespaceInterfaces;
   /** Routes the task credentials endpoint (169.254.170.2) to this agent. */
   credentialsRouting?: CredentialsRouting;
+  /** The resolvers tasks get (Docker's `dns`): Wharf's DNS server, which answers Cloud Map's names and forwards the rest. */
+  taskResolvers?: string[];
   /** Give containers AWS_ENDPOINT_URL, the address at which they reach Wharf (default true). */
   endpointEnvironment?: boolean;
   /** The PEM bundle that verifies an HTTPS endpoint (`wharf agent --ca-cert`), for every call the agent makes to it. */
@@ -153,13 +159,16 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
   });
   try {
     await role?.start(options.instance!.fresh);
-    const info = await options.runtime.info();
+    const engineInfo = await options.runtime.info();
+    const info = options.resources ? { ...engineInfo, cpus: options.resources.cpus, memoryBytes: options.resources.memoryMiB * 1024 * 1024 } : engineInfo;
+    const ec2 = options.ec2Instance;
     const identity: InstanceIdentity = {
       instanceId: role?.instanceId ?? ec2InstanceId(hostname(), dataDir),
       region: options.region,
       instanceType: options.instanceType ?? DEFAULT_INSTANCE_TYPE,
-      privateIp: privateIp(networkInterfaces()),
+      privateIp: ec2?.privateIp ?? privateIp(networkInterfaces()),
       architecture: info.architecture,
+      ...(ec2 && { document: ec2.identityDocument, signature: ec2.identitySignature }),
     };
     const saved = await readRegistration(dataDir);
     const previous = saved?.cluster === options.cluster ? saved.containerInstanceArn : undefined;
@@ -226,6 +235,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       cgroups,
       firewall: options.firewall,
       interfaces: options.interfaces,
+      resolvers: options.taskResolvers,
     });
     const bridgeGateway = (await options.runtime.networkGateway('bridge').catch(() => undefined)) ?? DEFAULT_BRIDGE_GATEWAY;
     const taskEndpoint = await CredentialsEndpoint.start({
@@ -273,6 +283,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       previousContainerInstanceArns: saved && saved.containerInstanceArn !== containerInstanceArn ? [saved.containerInstanceArn] : [],
       cleanupWaitMs: options.cleanupWaitMs ?? DEFAULT_CLEANUP_WAIT_MS,
       security,
+      resolvers: options.taskResolvers,
       // No container is made before the first assignment, by which time the endpoint is listening.
       containerEnvironment: (task, name) => ({ ...taskEndpoint.environment(task), ...metadata.environment(task, name), ...options.containerEnvironment?.(task, name) }),
       startable: (taskArn) => taskEndpoint.server.ready(taskArn),

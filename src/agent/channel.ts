@@ -126,6 +126,8 @@ export class AgentChannel {
       const close = () => ws.close(1000, 'agent stopping');
       signal.addEventListener('abort', close, { once: true });
       const pinger = setInterval(() => {
+        // Still connecting (a loaded host's handshake can outlast an interval): the handshake timeout covers it.
+        if (ws.readyState !== ws.OPEN) return;
         // No pong since the last ping: the peer or the path is gone.
         if (!alive) return ws.terminate();
         alive = false;

@@ -32,6 +32,8 @@ export interface ContainerActionsOptions {
   containerInstanceArn: string;
   resources?: TaskResources;
   containerEnvironment?: ContainerEnvironmentHook;
+  /** The resolvers containers with a network of their own get (containerSpec). */
+  resolvers?: string[];
   /** What tasks may do here: a task the settings refuse fails before any of its containers is made. */
   security?: SecuritySettings;
   signal: AbortSignal;
@@ -94,6 +96,7 @@ export class ContainerActions {
           volumes,
           siblings,
           agentEnvironment: { ...AGENT_ENVIRONMENT, ...this.options.containerEnvironment?.(assignment, container.name) },
+          resolvers: this.options.resolvers,
           host,
         });
       } catch (err) {

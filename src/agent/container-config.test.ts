@@ -52,6 +52,20 @@ describe('container configuration', () => {
     assert.deepEqual([spec.cpuShares, spec.memoryBytes, spec.memoryReservationBytes], [512, 256 * 1024 * 1024, 64 * 1024 * 1024]);
   });
 
+  it("gives containers with a network of their own the agent's resolvers, unless they name their own", () => {
+    const resolvers = ['172.17.0.1'];
+    const task = assignment([{ name: 'app', image: 'x' }, { name: 'own', image: 'x', dnsServers: ['10.0.0.2'] }]);
+    assert.deepEqual(containerSpec(input(task, 'app', { resolvers })).dnsServers, resolvers);
+    assert.deepEqual(containerSpec(input(task, 'own', { resolvers })).dnsServers, ['10.0.0.2']);
+    const host = assignment([{ name: 'app', image: 'x' }], { networkMode: 'host' });
+    assert.deepEqual(containerSpec(input(host, 'app', { resolvers })).dnsServers, resolvers);
+    // awsvpc: the pause container has them (Docker refuses dns on a container joining another's namespace).
+    const awsvpc = assignment([{ name: 'app', image: 'x' }], { networkMode: 'awsvpc' });
+    assert.equal(containerSpec(input(awsvpc, 'app', { resolvers, host: { networkContainer: 'pause' } })).dnsServers, undefined);
+    const none = assignment([{ name: 'app', image: 'x' }], { networkMode: 'none' });
+    assert.equal(containerSpec(input(none, 'app', { resolvers })).dnsServers, undefined);
+  });
+
   it("labels containers with ECS's labels over the definition's own", () => {
     const task = assignment([{ name: 'app', image: 'x', dockerLabels: { team: 'a', [LABELS.cluster]: 'spoofed' } }]);
     const spec = containerSpec(input(task, 'app'));

@@ -171,6 +171,12 @@ export interface ContainerSpecInput {
   siblings: Record<string, string>;
   /** Variables the agent adds; like the ECS agent's, they win over the definition's. */
   agentEnvironment: Record<string, string>;
+  /**
+   * The agent's resolvers for tasks (Wharf's DNS server), given to a container that has a network of its own
+   * (bridge, host) unless its definition names its own `dnsServers`; awsvpc containers use their pause
+   * container's, which has them.
+   */
+  resolvers?: string[];
   /** What the task holds on the host: the pause container whose network namespace it joins (awsvpc), its cgroup. */
   host?: TaskHostResources;
 }
@@ -234,7 +240,7 @@ export function containerSpec(input: ContainerSpecInput): ContainerSpec {
     mounts: mounts(def, input.volumes),
     volumesFrom: def.volumesFrom?.map((v) => ({ container: sibling(v.sourceContainer!), readOnly: v.readOnly ?? false })),
     extraHosts: def.extraHosts?.map((h) => ({ hostname: h.hostname!, ipAddress: h.ipAddress! })),
-    dnsServers: def.dnsServers,
+    dnsServers: def.dnsServers ?? (input.host?.networkContainer === undefined && networkMode !== 'none' ? input.resolvers : undefined),
     dnsSearchDomains: def.dnsSearchDomains,
     privileged: def.privileged,
     capAdd: linux?.capabilities?.add,

@@ -40,10 +40,14 @@ export interface InstanceIdentity {
   instanceType: string;
   privateIp?: string;
   architecture: string;
+  /** On an EC2 instance, the metadata service's identity document and its signature, sent as they are. */
+  document?: string;
+  signature?: string;
 }
 
 /** The instance identity document as EC2's metadata service writes it (the fields ECS reads). */
 export function instanceIdentityDocument(identity: InstanceIdentity): string {
+  if (identity.document !== undefined) return identity.document;
   return JSON.stringify({
     architecture: identity.architecture,
     availabilityZone: `${identity.region}a`,
@@ -123,6 +127,7 @@ export function registrationRequest(input: RegistrationInput): RegisterContainer
     cluster: input.cluster,
     containerInstanceArn: input.containerInstanceArn,
     instanceIdentityDocument: instanceIdentityDocument(input.identity),
+    ...(input.identity.signature !== undefined && { instanceIdentityDocumentSignature: input.identity.signature }),
     totalResources: resources,
     versionInfo: { agentVersion: input.agentVersion, dockerVersion: `DockerVersion: ${input.info.version}` },
     attributes: [...capabilityAttributes(input.info, input.security), ...custom],

@@ -47,6 +47,8 @@ export interface TaskEngineOptions {
   /** How long a STOPPED task's containers stay before they are removed. */
   cleanupWaitMs: number;
   containerEnvironment?: ContainerEnvironmentHook;
+  /** The resolvers containers with a network of their own get, unless their definition names its own (dnsServers). */
+  resolvers?: string[];
   /** What tasks may do on this instance: a task it does not allow stops before its first container is made. */
   security?: SecuritySettings;
   /** What tasks hold on the host besides containers (awsvpc networks, task cgroups). */
@@ -86,6 +88,7 @@ export class TaskEngine {
       containerInstanceArn: options.containerInstanceArn,
       resources: options.resources,
       containerEnvironment: options.containerEnvironment,
+      resolvers: options.resolvers,
       security: options.security,
       signal: this.controller.signal,
       created: (task, container) => this.byRuntimeId.set(container.runtimeId!, { task, container }),

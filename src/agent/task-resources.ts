@@ -55,6 +55,8 @@ export interface TaskResourcesOptions {
    * containers are then started ahead of need. Without it, the engine attaches them to the subnet's network.
    */
   interfaces?: NamespaceInterfaces;
+  /** The resolvers an awsvpc task's pause container (and so each of its containers) gets: Wharf's DNS server. */
+  resolvers?: string[];
   /** How many pause containers are kept ready (with `interfaces`); default 2. */
   warmPauses?: number;
   /** How long a subnet's network outlives its last task here; default 5 s. */
@@ -274,6 +276,7 @@ export class TaskResources {
       name,
       image,
       labels: { [LABELS.cluster]: this.options.cluster, [NETWORK_LABELS.pause]: this.options.containerInstanceArn },
+      dnsServers: this.options.resolvers,
       ...config,
     });
     try {

@@ -59,6 +59,7 @@ import { runServiceController } from '../control/ecs/service-controller.js';
 import { recordTaskEvents } from '../control/ecs/task-events.js';
 import { runSpotInterruptions } from '../control/ecs/spot-interruptions.js';
 import { runTaskSettlement } from '../control/ecs/task-settlement.js';
+import { createTaskSet, deleteTaskSet, describeTaskSets, updateServicePrimaryTaskSet, updateTaskSet } from '../control/ecs/task-sets.js';
 import { ecsRules } from '../control/ecs/authorization.js';
 
 export const ecs: ServiceModule = {
@@ -117,6 +118,11 @@ export const ecs: ServiceModule = {
       UpdateCapacityProvider: (input) => updateCapacityProvider(ctx, input),
       DeleteCapacityProvider: (input) => deleteCapacityProvider(ctx, input),
       StopServiceDeployment: (input) => stopServiceDeployment(ctx, input),
+      CreateTaskSet: (input) => createTaskSet(ctx, input),
+      UpdateTaskSet: (input) => updateTaskSet(ctx, input),
+      DeleteTaskSet: (input) => deleteTaskSet(ctx, input),
+      UpdateServicePrimaryTaskSet: (input) => updateServicePrimaryTaskSet(ctx, input),
+      DescribeTaskSets: (input) => describeTaskSets(ctx, input),
       ...Object.fromEntries(Object.entries(featureOffAnswers).map(([operation, answer]) => [operation, (input: never) => answer(ctx, input)])),
     },
   }),

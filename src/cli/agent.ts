@@ -8,6 +8,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startAgent, type AgentEnd, type AgentOptions } from '../agent/agent.js';
 import { joinInstance, readJoinedInstance } from '../agent/instance-credentials.js';
+import { readInstanceMetadata } from '../agent/instance-metadata.js';
+import { ecsSettings } from '../core/ec2-instances-user-data.js';
 import type { Logger } from '../core/ports.js';
 import { DEFAULTS } from './config.js';
 import { hostAdapters } from './host-adapters.js';
@@ -34,6 +36,12 @@ export async function agentCommand(argv: string[]): Promise<void> {
       'ca-cert': { type: 'string' },
       // ECS_DISABLE_PRIVILEGED: no privileged containers here (the capability is not advertised).
       'disable-privileged': { type: 'boolean' },
+      // Run as an EC2 instance's agent: identity, profile session and ECS_* settings (user data) from the
+      // instance metadata service at AWS_EC2_METADATA_SERVICE_ENDPOINT, as the ECS agent does.
+      'instance-metadata': { type: 'boolean' },
+      // The host's resources, when not the engine's (an instance type's, where instances share one engine).
+      cpus: { type: 'string' },
+      'memory-mib': { type: 'string' },
       ...SECURITY_OPTIONS,
     },
   });
@@ -44,17 +52,23 @@ export async function agentCommand(argv: string[]): Promise<void> {
   securePrivateDir(dataDir);
   const log = createLogger();
   const ca = values['ca-cert'] === undefined ? undefined : readFileSync(values['ca-cert'], 'utf8');
+  const ec2 = values['instance-metadata'] ? await fromInstanceMetadata() : undefined;
+  const resources = values.cpus === undefined && values['memory-mib'] === undefined ? undefined : { cpus: Number(values.cpus), memoryMiB: Number(values['memory-mib']) };
+  if (resources && !(Number.isInteger(resources.cpus) && resources.cpus > 0 && Number.isInteger(resources.memoryMiB) && resources.memoryMiB > 0)) {
+    throw new Error('--cpus and --memory-mib must both be positive integers');
+  }
   const agent = await startAgent({
     endpoint,
-    cluster: values.cluster ?? 'default',
-    ...(await identity({ endpoint, region, dataDir, instanceProfile: values['instance-profile'], log, ca })),
+    cluster: values.cluster ?? ec2?.settings.ECS_CLUSTER ?? 'default',
+    ...(ec2?.agent ?? (await identity({ endpoint, region, dataDir, instanceProfile: values['instance-profile'], log, ca }))),
+    ...(resources && { resources }),
     ...(ca && { ca }),
     region,
     dataDir,
     log,
     ...hostAdapters(),
     managedCapacity: values['managed-capacity'] ?? false,
-    security: securitySettings(values, !values['disable-privileged']),
+    security: securitySettings(values, !(values['disable-privileged'] || ec2?.settings.ECS_DISABLE_PRIVILEGED === 'true')),
   });
   const signalled = new Promise<AgentEnd>((resolve) => {
     process.once('SIGINT', () => resolve('stopped'));
@@ -64,6 +78,27 @@ export async function agentCommand(argv: string[]): Promise<void> {
   await agent.stop();
   // Like the ECS agent's terminal exit: the instance is gone, so a supervisor should not restart it as is.
   if (how === 'deregistered') process.exit(EXIT_DEREGISTERED);
+}
+
+/** An EC2 instance's agent: who it is and what its user data's ECS_* settings say, from the metadata service. */
+async function fromInstanceMetadata(): Promise<{ settings: Record<string, string>; agent: Partial<AgentOptions> }> {
+  const endpoint = process.env.AWS_EC2_METADATA_SERVICE_ENDPOINT;
+  if (!endpoint) throw new Error('--instance-metadata needs AWS_EC2_METADATA_SERVICE_ENDPOINT');
+  const metadata = await readInstanceMetadata(endpoint);
+  const settings = ecsSettings(metadata.userData ?? '');
+  const attributes = settings.ECS_INSTANCE_ATTRIBUTES === undefined ? undefined : (JSON.parse(settings.ECS_INSTANCE_ATTRIBUTES) as Record<string, string>);
+  const credentials = metadata.joined ? undefined : environmentCredentials();
+  if (!metadata.joined && !credentials) throw new Error('the instance has no instance profile: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
+  return {
+    settings,
+    agent: {
+      ...(metadata.joined ? { instance: { joined: metadata.joined, fresh: true } } : { credentials }),
+      instanceType: metadata.instanceType,
+      ec2Instance: metadata,
+      ...(attributes && { attributes }),
+      ...(settings.ECS_RESERVED_MEMORY !== undefined && { reservedMemoryMiB: Number(settings.ECS_RESERVED_MEMORY) }),
+    },
+  };
 }
 
 /** The AWS variables' credentials, if set. */

@@ -42,12 +42,14 @@ import {
   serverSecret,
 } from './config.js';
 import { hostAdapters } from './host-adapters.js';
+import { instanceLauncher } from './instance-launchers.js';
 import { joinLocalInstance, serveInstanceJoin } from './instance-join.js';
 import { loadPrices, serveCost } from './cost.js';
 import { serveSpotInterruptions } from './spot-interrupt.js';
 import type { ServerTls } from './tls.js';
 import { randomIds, systemClock } from './system.js';
-import { runDnsServer } from '../dns/controller.js';
+import { listenSpec, startDnsServers } from '../dns/controller.js';
+import { DockerRuntime } from '../runtime/docker/docker-runtime.js';
 import { stateDirectory } from '../control/servicediscovery/dns-directory.js';
 
 export interface ServerOptions {
@@ -73,6 +75,8 @@ export interface ServerOptions {
   agentSecurity?: SecuritySettings;
   /** FARGATE_SPOT interruptions per task and hour (default none but those an operator asks for). */
   spotInterruptionsPerHour?: number;
+  /** How EC2 instances become hosts: `local` (default), `hollow` or `command:<path>` (cli/instance-launchers.ts). */
+  instances?: string;
 }
 
 export interface Server {
@@ -110,6 +114,15 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     ...(deploymentMinuteMs() !== undefined && { deploymentMinuteMs: deploymentMinuteMs() }),
   };
   ctx.s3Objects = { read: (bucket, key, version) => readObject(ctx, bucket, key, version) };
+  const launcher = instanceLauncher(options.instances ?? 'local', {
+    endpoint: () => ctx.endpoint,
+    dataDir,
+    accountId,
+    log: log.child({ component: 'instances' }),
+    now: () => ctx.clock.now().getTime(),
+    ...(options.tls && { caFile: options.tls.certFile }),
+  });
+  ctx.instanceLauncher = launcher;
 
   // Wharf's own calls at start and reset act as the account's root.
   const internalCall = { requestId: 'startup', region, caller: { accessKeyId: root.accessKeyId, accountId, arn: rootArn } };
@@ -225,9 +238,11 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       return [agents.run(signal), taskCredentials.run(signal), ...SERVICES.flatMap((service) => service.controllers?.(regionCtx, signal) ?? [])];
     }),
     ...SERVICES.flatMap((service) => service.hostControllers?.(ctx, stopping.signal) ?? []),
-    // Cloud Map's DNS server, answering every region's namespaces (WHARF_DNS_LISTEN: where).
-    runDnsServer(stateDirectory(ctx.state), log.child({ component: 'dns' }), stopping.signal),
   ];
+  // Cloud Map's DNS server, answering every region's namespaces, and the local agent's tasks' resolver
+  // (WHARF_DNS_LISTEN: where; by default the Docker bridge gateway, src/dns/controller.ts says why).
+  const bridgeGateway = process.env.WHARF_DNS_LISTEN === undefined ? await new DockerRuntime().networkGateway('bridge').catch(() => undefined) : undefined;
+  const dns = await startDnsServers(stateDirectory(ctx.state), log.child({ component: 'dns' }), listenSpec(process.env.WHARF_DNS_LISTEN, bridgeGateway));
 
   let agent: AgentHandle | undefined;
   if (options.localAgent !== false) {
@@ -243,6 +258,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       ...hostAdapters(),
       // The local host is the first managed host: Fargate tasks run on the local engine too.
       managedCapacity: true,
+      taskResolvers: dns.resolvers,
       endpointEnvironment: options.endpointEnvironment,
       ...(options.tls && { ca: options.tls.cert }),
       security: options.agentSecurity ?? { ...DEFAULT_SECURITY_SETTINGS, privileged: false },
@@ -265,6 +281,9 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       await agent?.stop();
       stopping.abort();
       await Promise.all(loops);
+      // Instances' agents stop with the server; running instances get them back at the next start.
+      await launcher.close();
+      await dns.close();
       sockets.close();
       await gateway.close();
       await registry.close();

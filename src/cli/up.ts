@@ -29,6 +29,8 @@ export async function upCommand(argv: string[]): Promise<void> {
       'spot-interruptions-per-hour': { type: 'string' },
       // The local agent runs privileged containers (refused by default: they are root on this machine).
       'allow-privileged': { type: 'boolean' },
+      // How EC2 instances (RunInstances, Auto Scaling) become hosts: local (an agent process each), hollow, or command:<path>.
+      instances: { type: 'string' },
       ...SECURITY_OPTIONS,
     },
   });
@@ -56,6 +58,7 @@ export async function upCommand(argv: string[]): Promise<void> {
     ...(spotRate !== undefined && { spotInterruptionsPerHour: spotRate }),
     ...(values['no-task-endpoint-url'] && { endpointEnvironment: false }),
     ...(tls && { tls }),
+    ...(values.instances !== undefined && { instances: values.instances }),
     agentSecurity: securitySettings(values, values['allow-privileged'] ?? false),
   });
   log.info('wharf is up', { endpoint: server.endpoint });

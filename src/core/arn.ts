@@ -20,6 +20,8 @@ export const taskDefinitionArn = (p: Partition, family: string, revision: number
 export const serviceArn = (p: Partition, cluster: string, name: string) => arn(p, 'ecs', `service/${cluster}/${name}`);
 export const serviceDeploymentArn = (p: Partition, cluster: string, service: string, id: string) =>
   arn(p, 'ecs', `service-deployment/${cluster}/${service}/${id}`);
+/** Task set ids are `ecs-svc/` and 19 digits, as deployment ids. */
+export const taskSetArn = (p: Partition, cluster: string, service: string, id: string) => arn(p, 'ecs', `task-set/${cluster}/${service}/${id}`);
 export const serviceRevisionArn = (p: Partition, cluster: string, service: string, id: string) =>
   arn(p, 'ecs', `service-revision/${cluster}/${service}/${id}`);
 

@@ -1,8 +1,8 @@
 // Who is calling, as SigV4 and IAM established it: what control-plane operations record (registeredBy) and
 // what the authorisation step evaluates policies for.
 
-/** The kinds of principal AWS signs calls as. */
-export type PrincipalType = 'root' | 'user' | 'assumed-role';
+/** The kinds of principal AWS signs calls as, and S3's anonymous principal (an unsigned request). */
+export type PrincipalType = 'root' | 'user' | 'assumed-role' | 'anonymous';
 
 export interface Caller {
   accessKeyId: string;
@@ -21,6 +21,12 @@ export interface Caller {
   /** Temporary credentials only: what the session was issued with. */
   session?: CallerSession;
 }
+
+/**
+ * Whoever sends an unsigned request (S3 serves them): no account, no identity policies, so only a resource
+ * policy that grants `"Principal": "*"` lets it through.
+ */
+export const ANONYMOUS: Caller = { accessKeyId: '', accountId: '', arn: 'anonymous', type: 'anonymous' };
 
 /** What an STS session carries beyond its identity (AssumeRole, GetSessionToken, task and instance roles). */
 export interface CallerSession {

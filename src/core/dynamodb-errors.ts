@@ -24,3 +24,4 @@ export class TransactionCanceledException extends AwsError {
 
 export const IdempotentParameterMismatchException = define('IdempotentParameterMismatchException');
 export const TransactionConflictException = define('TransactionConflictException');
+export const TransactionInProgressException = define('TransactionInProgressException');

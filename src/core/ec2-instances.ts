@@ -130,6 +130,11 @@ export interface InstanceHost {
   userData?: string;
   /** The instance profile's first session (IMDS's iam/info and security-credentials), if it has a profile. */
   credentials?: InstanceJoinDocument;
+  /** The profile's role (IMDS's iam/security-credentials/<role>). */
+  roleName?: string;
+  imageId: string;
+  macAddress?: string;
+  privateDnsName: string;
   spot: boolean;
 }
 
@@ -143,4 +148,6 @@ export interface InstanceLauncher {
   start(host: InstanceHost): Promise<void>;
   /** Stops the instance's host (`stop` keeps its disk, `terminate` removes it); resolves once it is down. */
   stop(instanceId: string, how: 'stop' | 'terminate'): Promise<void>;
+  /** Whether this launcher runs the instance's host now (after a restart, running instances are started again). */
+  hosts(instanceId: string): boolean;
 }

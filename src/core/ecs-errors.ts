@@ -25,5 +25,6 @@ export class ConflictException extends AwsError {
 export const UnsupportedFeatureException = define('UnsupportedFeatureException');
 export const NamespaceNotFoundException = define('NamespaceNotFoundException');
 export const ServiceDeploymentNotFoundException = define('ServiceDeploymentNotFoundException');
+export const TaskSetNotFoundException = define('TaskSetNotFoundException');
 export const DaemonNotFoundException = define('DaemonNotFoundException');
 export const NoUpdateAvailableException = define('NoUpdateAvailableException');

@@ -19,6 +19,9 @@ import type {
   Task,
   TaskDefinition,
   TaskOverride,
+  TaskSet,
+  LoadBalancer,
+  ServiceRegistry,
 } from '@aws-sdk/client-ecs';
 
 import type { TargetHealthState } from './elbv2.js';
@@ -139,6 +142,8 @@ export interface ContainerInstanceRecord extends ContainerInstance {
   agentDisconnectedAt?: Date;
   /** Its agent offers the host as Wharf-managed capacity, where Fargate tasks run (not an ECS member). */
   managedCapacity?: boolean;
+  /** The host's address from its identity document (not an ECS member): where its bridge and host tasks' ports are reached. */
+  privateIpv4Address?: string;
 }
 
 /** A deployment of a service, as DescribeServices shows it (its running and pending counts come from the tasks). */
@@ -168,6 +173,29 @@ export interface DeploymentRecord extends Deployment {
   alternateTargetGroups?: boolean;
 }
 
+/**
+ * A task set of a service with the EXTERNAL deployment controller (ECS's TaskSet shape): its tasks are
+ * started with `startedBy` = its id; `computedDesiredCount` is its scale of the service's desired count.
+ */
+export interface TaskSetRecord extends TaskSet {
+  id: string;
+  taskSetArn: string;
+  serviceArn: string;
+  clusterArn: string;
+  status: 'PRIMARY' | 'ACTIVE' | 'DRAINING';
+  taskDefinition: string;
+  computedDesiredCount: number;
+  launchType: 'EC2' | 'FARGATE';
+  loadBalancers: LoadBalancer[];
+  serviceRegistries: ServiceRegistry[];
+  scale: { value: number; unit: 'PERCENT' };
+  stabilityStatus: 'STEADY_STATE' | 'STABILIZING';
+  stabilityStatusAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  tags: Tag[];
+}
+
 /** Where a traffic-shifting deployment is: its lifecycle stage and green's share of production traffic. */
 export interface TrafficShift {
   stage: NonNullable<ServiceDeployment['lifecycleStage']>;
@@ -185,7 +213,7 @@ export interface ServiceRecord extends Service {
   clusterArn: string;
   status: ServiceStatus;
   desiredCount: number;
-  /** The PRIMARY deployment's task definition. */
+  /** The PRIMARY deployment's (or, EXTERNAL, the PRIMARY task set's) task definition; '' before it has one. */
   taskDefinition: string;
   launchType: 'EC2' | 'FARGATE';
   schedulingStrategy: 'REPLICA' | 'DAEMON';
@@ -208,6 +236,8 @@ export interface ServiceRecord extends Service {
   deletedAt?: Date;
   /** As CreateService or UpdateService last set it (ECS shows it on deployments and service revisions, not here). */
   serviceConnectConfiguration?: ServiceConnectConfiguration;
+  /** EXTERNAL deployment controller: its task sets, PRIMARY first (it then has no deployments). */
+  taskSets?: TaskSetRecord[];
 }
 
 /** A service deployment (DescribeServiceDeployments): the history of a service's deployments, one per Deployment. */

@@ -33,6 +33,15 @@ test('SRV names each instance with its port, its address beside it; the target r
   assert.deepEqual(resolve({ name: 'task1.api.corp.local', type: 'A' }, directory, Math.random)!.answers.map((a) => a.data), ['10.0.0.1']);
 });
 
+test("an SRV-only service's targets answer their address with the SRV record's TTL", () => {
+  const srvOnly: SdServiceRecord = { ...api, Id: 'srv-3', Name: 'db', DnsConfig: { RoutingPolicy: 'MULTIVALUE', DnsRecords: [{ Type: 'SRV', TTL: 7 }] } };
+  const only: Directory = { ...directory, service: (id, name) => (name === 'db' ? srvOnly : undefined), instances: () => instances['srv-1']! };
+  const r = resolve({ name: 'db.corp.local', type: 'SRV' }, only, () => 0)!;
+  assert.deepEqual(r.additionals.map((a) => `${a.name} ${a.ttl} ${a.data}`).sort(), ['task1.db.corp.local 7 10.0.0.1', 'task2.db.corp.local 7 10.0.0.2']);
+  assert.deepEqual(resolve({ name: 'task2.db.corp.local', type: 'A' }, only, Math.random)!.answers.map((a) => a.data), ['10.0.0.2']);
+  assert.deepEqual(resolve({ name: 'db.corp.local', type: 'A' }, only, Math.random)!.answers, []);
+});
+
 test('a CNAME service answers its target to an A query', () => {
   assert.deepEqual(resolve({ name: 'web.corp.local', type: 'A' }, directory, Math.random)!.answers, [{ type: 'CNAME', name: 'web.corp.local', ttl: 5, data: 'backend.example.com' }]);
 });

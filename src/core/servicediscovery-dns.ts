@@ -47,12 +47,24 @@ export function resolve(question: { name: string; type: string }, directory: Dir
     // A service with a CNAME record answers it to every address query, as Route 53 does.
     const answerType: DnsRecordType = (type === 'A' || type === 'AAAA') && service.DnsConfig?.DnsRecords.some((r) => r.Type === 'CNAME') ? 'CNAME' : type;
     const answers = recordSet(name, answerType, service, chosen);
-    const additionals = type === 'SRV' ? chosen.flatMap((i) => recordSet(`${i.Id}.${name}`.toLowerCase(), 'A', service, [i])) : [];
+    const additionals = type === 'SRV' ? chosen.flatMap((i) => targetRecords(`${i.Id}.${name}`.toLowerCase(), 'A', service, i)) : [];
     return { rcode: 'NOERROR', answers, additionals };
   }
   // An SRV target: `<instance>.<service>.<namespace>`.
   const owner = rest.length > 1 ? directory.service(namespace.Id, rest.slice(1).join('.')) : undefined;
   const instance = owner && directory.instances(owner.Id).find((i) => i.Id.toLowerCase() === rest[0]);
-  if (owner && instance) return { rcode: 'NOERROR', answers: type === 'A' || type === 'AAAA' ? recordSet(name, type, owner, [instance]) : [], additionals: [] };
+  if (owner && instance) return { rcode: 'NOERROR', answers: type === 'A' || type === 'AAAA' ? targetRecords(name, type, owner, instance) : [], additionals: [] };
   return { rcode: 'NXDOMAIN', answers: [], additionals: [] };
+}
+
+/**
+ * The address of an SRV target: Cloud Map makes an A (AAAA) record for it from the instance's
+ * AWS_INSTANCE_IPV4 (IPV6), with the service's A record's TTL or, without one, the SRV record's.
+ */
+function targetRecords(name: string, type: 'A' | 'AAAA', service: SdServiceRecord, instance: SdInstanceRecord): DnsAnswer[] {
+  const records = service.DnsConfig?.DnsRecords ?? [];
+  const srv = records.find((r) => r.Type === 'SRV');
+  if (!srv || records.some((r) => r.Type === type)) return recordSet(name, type, service, [instance]);
+  const withAddress = { ...service, DnsConfig: { ...service.DnsConfig!, DnsRecords: [...records, { Type: type, TTL: srv.TTL }] } };
+  return recordSet(name, type, withAddress, [instance]);
 }

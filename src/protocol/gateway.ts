@@ -13,6 +13,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { pipeline, Readable, type Duplex } from 'node:stream';
 import type { Authorize } from '../core/authorization.js';
+import { ANONYMOUS } from '../core/caller.js';
 import { AwsError, RequestEntityTooLarge, UnknownOperationException } from '../core/errors.js';
 import type { Clock, Logger } from '../core/ports.js';
 import { awsJsonProtocol, jsonErrors } from './json.js';
@@ -194,10 +195,16 @@ export function createGateway(options: GatewayOptions): Gateway {
       try {
         signature = begin(req, head, route.signing);
       } catch (error) {
-        // Only a small body is read, to answer in the envelope of the service it names.
-        if (error instanceof SignatureFailure && route.refusedBy && declared <= REFUSED_BODY_BYTES)
-          failures = await readBody(req, REFUSED_BODY_BYTES).then(({ body }) => route.refusedBy!(head, body), () => route);
-        throw error;
+        // S3 serves an unsigned request as the anonymous principal, whom policies then judge (only a bucket
+        // policy granting "*" lets it through); without policies (permissive mode) it stays refused.
+        if (error instanceof SignatureFailure && error.kind === 'missing' && route.signing?.s3Signing && authorize) {
+          signature = anonymous(route.signing.signingName, options.region);
+        } else {
+          // Only a small body is read, to answer in the envelope of the service it names.
+          if (error instanceof SignatureFailure && route.refusedBy && declared <= REFUSED_BODY_BYTES)
+            failures = await readBody(req, REFUSED_BODY_BYTES).then(({ body }) => route.refusedBy!(head, body), () => route);
+          throw error;
+        }
       }
       const claimed = signature.claimedPayloadHash;
       // A signed x-amz-content-sha256 (every AWS SDK for JavaScript sends one): the signature is checked before
@@ -350,6 +357,13 @@ function readBody(req: Readable, limit: number): Promise<{ body: Buffer; hash: s
 const tooLarge = (limit: number) => new RequestEntityTooLarge(`Request body is larger than ${limit} bytes`);
 
 const sha256 = (body: Buffer) => createHash('sha256').update(body).digest('hex');
+
+/** An unsigned request's "signature": nothing to check, the payload unsigned, the caller anonymous. */
+const anonymous = (service: string, region: string): PendingSignature => ({
+  service,
+  payloadMode: 'UNSIGNED-PAYLOAD',
+  complete: () => ({ caller: ANONYMOUS, region }),
+});
 
 const withHeaders = (response: WireResponse, headers: Record<string, string> | undefined): WireResponse =>
   headers ? { ...response, headers: { ...response.headers, ...headers } } : response;

@@ -19,7 +19,8 @@
 //   protected task is not stopped by scale-in nor replaced by a deployment until its protection expires or
 //   is removed; the service then runs more than its desired count, or its deployment stays IN_PROGRESS.
 //   Failed health checks and lost instances still end it: protection guards against scale-in only.
-import { isProtected, TASK_STATUS_ORDER, taskHost, type ContainerInstanceRecord, type DeploymentRecord, type ServiceRecord, type TaskRecord } from '../core/ecs.js';
+import type { NetworkConfiguration } from '@aws-sdk/client-ecs';
+import { isProtected, TASK_STATUS_ORDER, taskHost, type ContainerInstanceRecord, type DeploymentRecord, type ServiceRecord, type TaskRecord, type TaskSetRecord } from '../core/ecs.js';
 import type { StopCause } from '../core/task-lifecycle.js';
 import { advanceShift, holdsBlue, hooksAt, scalesUpGreen } from './deployment.js';
 import * as events from './service-events.js';
@@ -62,10 +63,13 @@ export interface ServiceView {
 
 /** Tasks to start for a deployment: `count` placed by strategy, or one on a given instance (DAEMON). */
 export interface Launch {
+  /** The deployment's or task set's id: the tasks' startedBy. */
   deploymentId: string;
   taskDefinition: string;
   count: number;
   containerInstanceArn?: string;
+  /** A task set's own (the service's otherwise). */
+  networkConfiguration?: NetworkConfiguration;
 }
 
 export interface TaskStop {
@@ -101,6 +105,8 @@ export interface ServicePlan {
 export const minimumHealthy = (desired: number, percent: number) => Math.ceil((desired * percent) / 100);
 /** maximumPercent of the desired count, rounded down, as ECS rounds it. */
 export const maximumRunning = (desired: number, percent: number) => Math.floor((desired * percent) / 100);
+/** A task set's share of the service's desired count, rounded up as ECS rounds it (computedDesiredCount). */
+export const computedDesiredCount = (desired: number, scalePercent: number) => Math.ceil((desired * scalePercent) / 100);
 /** The circuit breaker's failure threshold: half the desired count, at least 3, at most 200. */
 export const failureThreshold = (desired: number) => Math.min(200, Math.max(3, Math.ceil(desired / 2)));
 
@@ -177,6 +183,7 @@ class Reconciliation {
   private throttle: ServiceRecord['throttle'];
   private completedDeployment: DeploymentRecord | undefined;
   private status: ServiceRecord['status'];
+  private taskSets: TaskSetRecord[] | undefined;
   private readonly plan: Omit<ServicePlan, 'service'> = { launches: [], stops: [], abandon: [], accounted: [], events: [], transitions: [] };
   /** Not STOPPED and wanted RUNNING (tasks this plan stops leave it). */
   private live: TaskRecord[] = [];
@@ -195,6 +202,7 @@ class Reconciliation {
     this.throttle = view.service.throttle;
     this.completedDeployment = view.service.completedDeployment;
     this.status = view.service.status;
+    this.taskSets = view.service.taskSets;
   }
 
   run(): ServicePlan {
@@ -202,7 +210,8 @@ class Reconciliation {
     this.account();
     this.abandonLost();
     this.observeHealthy();
-    if (this.status === 'DRAINING') this.drainService();
+    if (this.service.deploymentController?.type === 'EXTERNAL') this.planTaskSets();
+    else if (this.status === 'DRAINING') this.drainService();
     else {
       this.tripCircuitBreaker();
       this.watchAlarms();
@@ -373,7 +382,41 @@ class Reconciliation {
       this.wakeAt.push(until);
       return false;
     }
-    return this.primary.rolloutState !== 'FAILED';
+    return this.deployments[0]?.rolloutState !== 'FAILED';
+  }
+
+  /**
+   * EXTERNAL deployment controller: each task set keeps its computedDesiredCount of tasks (none once it is
+   * DRAINING, then it is forgotten when its last task has stopped); tasks of no task set stop. A task set
+   * is STEADY_STATE when it runs its count, every task healthy, and nothing of it is starting or stopping.
+   */
+  private planTaskSets(): void {
+    const draining = this.status === 'DRAINING';
+    const sets: TaskSetRecord[] = [];
+    for (const ts of this.taskSets ?? []) {
+      const desired = draining || ts.status === 'DRAINING' ? 0 : computedDesiredCount(this.desiredCount, ts.scale.value);
+      const mine = this.live.filter((t) => t.startedBy === ts.id);
+      const sick = mine.filter((t) => this.unhealthy(t));
+      for (const t of sick) this.plan.events.push(events.failedHealthChecks(this.name, t.taskArn));
+      this.stop(sick, HEALTH_CHECKS_FAILED);
+      const keep = this.keepersFirst(mine.filter((t) => !sick.includes(t)));
+      this.stop(keep.slice(desired), scaling(ts.id));
+      const count = desired - Math.min(keep.length, desired);
+      if (count > 0 && this.canLaunch) {
+        this.plan.launches.push({ deploymentId: ts.id, taskDefinition: ts.taskDefinition, count, ...(ts.networkConfiguration && { networkConfiguration: ts.networkConfiguration }) });
+      }
+      const running = keep.slice(0, desired);
+      const stopping = this.stopping.some((t) => t.startedBy === ts.id);
+      if (ts.status === 'DRAINING' && running.length === 0 && !stopping) continue;
+      const steady = count === 0 && !stopping && running.every((t) => this.healthy(t));
+      const stabilityStatus = steady ? 'STEADY_STATE' : 'STABILIZING';
+      const same = stabilityStatus === ts.stabilityStatus && desired === ts.computedDesiredCount;
+      sets.push(same ? ts : { ...ts, computedDesiredCount: desired, stabilityStatus, ...(stabilityStatus !== ts.stabilityStatus && { stabilityStatusAt: new Date(this.now) }), updatedAt: new Date(this.now) });
+    }
+    const known = new Set(sets.map((ts) => ts.id));
+    this.stop(this.live.filter((t) => !known.has(t.startedBy ?? '')), { stopCode: SCHEDULER, stoppedReason: 'Task set deleted' });
+    this.taskSets = sets;
+    if (draining && this.live.length === 0 && this.stopping.length === 0) this.status = 'INACTIVE';
   }
 
   private planReplica(): void {
@@ -578,12 +621,14 @@ class Reconciliation {
       const old = before.deployments.find((o) => o.id === d.id);
       return old && JSON.stringify(old) === JSON.stringify(d) ? old : { ...d, updatedAt: new Date(this.now) };
     });
+    const primarySet = this.taskSets?.find((ts) => ts.status === 'PRIMARY');
     const next: ServiceRecord = {
       ...before,
       status: this.status,
       desiredCount: this.desiredCount,
-      taskDefinition: deployments[0]!.taskDefinition,
+      taskDefinition: deployments[0]?.taskDefinition ?? primarySet?.taskDefinition ?? before.taskDefinition,
       deployments,
+      ...(this.taskSets && { taskSets: this.taskSets }),
     };
     if (this.throttle) next.throttle = this.throttle;
     else delete next.throttle;

@@ -8,7 +8,7 @@ import type { ServiceCatalogue } from './catalogue.js';
 import { resourcesOf, type ArnScope } from './resources.js';
 import type { ImpliedAction, ServiceRules } from './rules.js';
 
-const PRINCIPAL_TYPES = { root: 'Account', user: 'User', 'assumed-role': 'AssumedRole' } as const;
+const PRINCIPAL_TYPES = { root: 'Account', user: 'User', 'assumed-role': 'AssumedRole', anonymous: 'Anonymous' } as const;
 
 /** What a call asks before the keys of the request itself: read from state and the input alone. */
 export interface CallShape {

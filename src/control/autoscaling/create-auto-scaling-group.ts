@@ -3,7 +3,7 @@ import { uuidOf } from '../../core/app-autoscaling.js';
 import { autoScalingGroupArn, type AutoScalingGroupRecord } from '../../core/autoscaling.js';
 import { AlreadyExists } from '../../core/autoscaling-errors.js';
 import type { ControlContext } from '../context.js';
-import { capacityCause, checkLaunchTemplate, checkSizes, placementOf } from './groups.js';
+import { capacityCause, checkLaunchTemplate, checkSizes, placementOf, templateSpec } from './groups.js';
 import { checkHook } from './lifecycle-hooks.js';
 import { checkTerminationPolicies } from './update-auto-scaling-group.js';
 import { groupTags } from './tags.js';
@@ -28,7 +28,7 @@ export async function createAutoScalingGroup(ctx: ControlContext, input: CreateA
     const record: AutoScalingGroupRecord = {
       AutoScalingGroupName: name,
       AutoScalingGroupARN: autoScalingGroupArn(ctx.partition, uuidOf(ctx.ids.id()), name),
-      ...(input.LaunchTemplate && { LaunchTemplate: input.LaunchTemplate }),
+      ...(input.LaunchTemplate && { LaunchTemplate: templateSpec(ctx, input.LaunchTemplate) }),
       ...(input.MixedInstancesPolicy && { MixedInstancesPolicy: input.MixedInstancesPolicy }),
       MinSize: min,
       MaxSize: max,

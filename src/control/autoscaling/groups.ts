@@ -34,14 +34,14 @@ export function checkLaunchTemplate(ctx: ControlContext, input: { LaunchTemplate
   if (input.InstanceId !== undefined) throw new ValidationError(`Instance Id not found - No instance with id: ${input.InstanceId}`);
   const spec = input.LaunchTemplate ?? input.MixedInstancesPolicy?.LaunchTemplate?.LaunchTemplateSpecification;
   if (!spec) throw new ValidationError('The specified MixedInstancesPolicy is missing a LaunchTemplateSpecification.');
+  if ((spec.LaunchTemplateId === undefined) === (spec.LaunchTemplateName === undefined)) throw new ValidationError('Valid requests must contain either launchTemplateId or LaunchTemplateName');
   templateOf(ctx, spec);
 }
 
-/** The launch template a specification names, or AWS's refusal. */
+/** The launch template a specification names (by id, else by name), or AWS's refusal. */
 export function templateOf(ctx: ControlContext, spec: LaunchTemplateSpecification): { id: string; name: string; version: string } {
   const { LaunchTemplateId: id, LaunchTemplateName: name } = spec;
-  if ((id === undefined) === (name === undefined)) throw new ValidationError('Valid requests must contain either launchTemplateId or LaunchTemplateName');
-  const template = [...ctx.state.all('launchTemplate')].find((t) => t.LaunchTemplateId === id || t.LaunchTemplateName === name);
+  const template = id !== undefined ? ctx.state.get('launchTemplate', id) : [...ctx.state.all('launchTemplate')].find((t) => t.LaunchTemplateName === name);
   if (!template) {
     throw new ValidationError(`You must use a valid fully-formed launch template. The specified launch template, with ${id !== undefined ? `template ID ${id}` : `template name ${name}`}, does not exist.`);
   }
@@ -51,6 +51,12 @@ export function templateOf(ctx: ControlContext, spec: LaunchTemplateSpecificatio
     throw new ValidationError(`You must use a valid fully-formed launch template. The specified launch template version ${version} for launch template ${template.LaunchTemplateId} does not exist.`);
   }
   return { id: template.LaunchTemplateId, name: template.LaunchTemplateName, version: String(number) };
+}
+
+/** A group's LaunchTemplate as AWS shows it: both the id and the name, the version as given. */
+export function templateSpec(ctx: ControlContext, spec: LaunchTemplateSpecification): LaunchTemplateSpecification {
+  const { id, name } = templateOf(ctx, spec);
+  return { LaunchTemplateId: id, LaunchTemplateName: name, Version: spec.Version ?? '$Default' };
 }
 
 /** The group's launch template as it stands (the version each new instance is launched with). */

@@ -2,7 +2,7 @@ import type { UpdateAutoScalingGroupType } from '@aws-sdk/client-auto-scaling';
 import { TERMINATION_POLICIES } from '../../core/autoscaling.js';
 import { ValidationError } from '../../core/errors.js';
 import type { ControlContext } from '../context.js';
-import { capacityCause, checkLaunchTemplate, checkSizes, groupNamed, placementOf } from './groups.js';
+import { capacityCause, checkLaunchTemplate, checkSizes, groupNamed, placementOf, templateSpec } from './groups.js';
 
 export function checkTerminationPolicies(policies: string[]): string[] {
   for (const p of policies) {
@@ -32,7 +32,7 @@ export async function updateAutoScalingGroup(ctx: ControlContext, input: UpdateA
     const request = `a user request update of AutoScalingGroup constraints to min: ${min}, max: ${max}, desired: ${desired}`;
     tx.put('autoScalingGroup', name, {
       ...group,
-      ...(input.LaunchTemplate && { LaunchTemplate: input.LaunchTemplate, MixedInstancesPolicy: undefined }),
+      ...(input.LaunchTemplate && { LaunchTemplate: templateSpec(ctx, input.LaunchTemplate), MixedInstancesPolicy: undefined }),
       ...(input.MixedInstancesPolicy && { MixedInstancesPolicy: input.MixedInstancesPolicy, LaunchTemplate: undefined }),
       MinSize: min,
       MaxSize: max,

@@ -2,9 +2,10 @@
 // one store transaction before anything is written; a failure cancels the whole with a reason per item.
 // Transactions and single writes are serialised by the store, so none can see another half-done: the
 // conflicts AWS reports between concurrent transactions cannot arise. A ClientRequestToken makes a write
-// idempotent for ten minutes (the same answer, not applied again; another request with it is refused).
+// idempotent for ten minutes (the same answer, not applied again; another request with it is refused); the
+// same request again while the first is still being applied is TransactionInProgressException, as on AWS.
 import { createHash } from 'node:crypto';
-import { IdempotentParameterMismatchException, TransactionCanceledException, type CancellationReason } from '../../core/dynamodb-errors.js';
+import { IdempotentParameterMismatchException, TransactionCanceledException, TransactionInProgressException, type CancellationReason } from '../../core/dynamodb-errors.js';
 import { AwsError, ValidationException } from '../../core/errors.js';
 import { checkItem, type Item } from '../../core/dynamodb/attribute-values.js';
 import { evaluate, project } from '../../core/dynamodb/evaluate.js';
@@ -53,7 +54,7 @@ export interface TransactWriteInput {
 }
 
 /** Tokens seen in the last ten minutes, per region's context: the request's digest and its answer. */
-const tokens = new WeakMap<ControlContext, Map<string, { digest: string; at: number; answer: Promise<unknown> }>>();
+const tokens = new WeakMap<ControlContext, Map<string, { digest: string; at: number; answer: Promise<unknown>; done: boolean }>>();
 
 export function transactWriteItems(ctx: ControlContext, input: TransactWriteInput): Promise<unknown> {
   if (input.ClientRequestToken === undefined) return transactWrite(ctx, input);
@@ -66,12 +67,14 @@ export function transactWriteItems(ctx: ControlContext, input: TransactWriteInpu
   const previous = seen.get(token);
   if (previous) {
     if (previous.digest !== digest) throw new IdempotentParameterMismatchException('Transaction with the same ClientRequestToken but different parameters was already executed');
+    if (!previous.done) throw new TransactionInProgressException('The transaction with the given request token is already in progress.');
     return previous.answer;
   }
   const answer = transactWrite(ctx, input);
-  seen.set(token, { digest, at: now, answer });
+  const entry = { digest, at: now, answer, done: false };
+  seen.set(token, entry);
   // A request that failed may be sent again with its token and run anew.
-  answer.catch(() => seen.delete(token));
+  answer.then(() => (entry.done = true), () => seen.delete(token));
   return answer;
 }
 

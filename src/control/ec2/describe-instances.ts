@@ -76,11 +76,11 @@ export async function describeInstances(ctx: ControlContext, input: DescribeInst
   if (input.InstanceIds?.length && input.MaxResults !== undefined) {
     throw new InvalidParameterCombination('The parameter instancesSet cannot be used with the parameter maxResults');
   }
-  if (input.InstanceIds?.length) resolveInstances(ctx.state, input.InstanceIds);
+  const named = input.InstanceIds?.length ? resolveInstances(ctx.state, input.InstanceIds) : ctx.state.all('instance');
   const owner = ctx.partition.accountId;
   const fields: FilterFields<InstanceRecord> = { ...INSTANCE_FIELDS, 'owner-id': () => owner };
-  // Pages are of instances, in launch order within a reservation.
-  const { items, NextToken } = describe(ctx.state.all('instance'), (i) => `${i.reservationId}:${String(i.AmiLaunchIndex).padStart(5, '0')}:${i.InstanceId}`, { ...input, ids: input.InstanceIds }, fields, notFound);
+  // Pages are of instances, in launch order within a reservation (the ids are resolved above).
+  const { items, NextToken } = describe(named, (i) => `${i.reservationId}:${String(i.AmiLaunchIndex).padStart(5, '0')}:${i.InstanceId}`, input, fields, notFound);
   const reservations = new Map<string, Reservation & { Instances: InstanceRecord[] }>();
   for (const instance of items) {
     let r = reservations.get(instance.reservationId);

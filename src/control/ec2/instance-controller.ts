@@ -2,7 +2,8 @@
 // `pending`: the launcher starts the instance's host (its agent, with a session of its instance profile),
 // then the instance is `running`; `stopping`: the host is stopped, then `stopped`; `shutting-down`: the host
 // is removed, its interface released and its container instance deregistered (INACTIVE, as ECS does when
-// an instance terminates), then `terminated`; a terminated instance is forgotten after an hour. Without a
+// an instance terminates), then `terminated`; a terminated instance is forgotten after an hour; a running
+// instance whose host the launcher does not run (after a restart) is started again. Without a
 // launcher (a control plane that runs no hosts) the states move all the same.
 import type { CallContext } from '../../core/caller.js';
 import { instanceState, type InstanceHost, type InstanceRecord, type InstanceStateName } from '../../core/ec2-instances.js';
@@ -33,6 +34,10 @@ async function reconcile(ctx: ControlContext, id: string): Promise<Reconciled | 
     case 'pending':
       await ctx.instanceLauncher?.start(await hostOf(ctx, instance));
       await settle(ctx, id, 'pending', 'running');
+      return;
+    case 'running':
+      // A control plane restarted with running instances starts their hosts again.
+      if (ctx.instanceLauncher && !ctx.instanceLauncher.hosts(id)) await ctx.instanceLauncher.start(await hostOf(ctx, instance));
       return;
     case 'stopping':
       await ctx.instanceLauncher?.stop(id, 'stop');
@@ -84,6 +89,10 @@ async function hostOf(ctx: ControlContext, instance: InstanceRecord): Promise<In
     availabilityZone: instance.Placement.AvailabilityZone,
     privateIpAddress: instance.PrivateIpAddress,
     spot: instance.spot,
+    imageId: instance.ImageId,
+    privateDnsName: instance.PrivateDnsName,
+    ...(instance.NetworkInterfaces?.[0]?.MacAddress !== undefined && { macAddress: instance.NetworkInterfaces[0].MacAddress }),
+    ...(profileArn !== undefined && { roleName: ctx.state.get('iamInstanceProfile', profileArn.slice(profileArn.lastIndexOf('/') + 1))?.roles[0] }),
     ...(instance.userData !== undefined && { userData: Buffer.from(instance.userData, 'base64').toString('utf8') }),
     ...(profileArn !== undefined && { credentials: await joinInstance(ctx, internalCall(ctx), { IamInstanceProfile: { Arn: profileArn } }, undefined, instance.InstanceId) }),
   };

@@ -28,7 +28,14 @@ const AMI = 'ami-0123456789abcdef0';
 function recordingLauncher(): InstanceLauncher & { started: InstanceHost[]; stopped: string[] } {
   const started: InstanceHost[] = [];
   const stopped: string[] = [];
-  return { started, stopped, start: async (h) => void started.push(h), stop: async (id, how) => void stopped.push(`${id}:${how}`) };
+  const up = new Set<string>();
+  return {
+    started,
+    stopped,
+    start: async (h) => void (started.push(h), up.add(h.instanceId)),
+    stop: async (id, how) => void (stopped.push(`${id}:${how}`), up.delete(id)),
+    hosts: (id) => up.has(id),
+  };
 }
 
 /** Runs the controller until the instances settle. */
@@ -48,7 +55,7 @@ test('RunInstances: pending instances in the default subnet, one reservation, an
   assert.equal(a!.State?.Name, 'pending');
   assert.equal(a!.Placement?.AvailabilityZone, 'us-east-1a');
   assert.notEqual(a!.PrivateIpAddress, b!.PrivateIpAddress);
-  const { Reservations = [] } = await describeInstances(f.ctx, { Filters: [{ Name: 'instance-type', Values: ['m5.*'] }] });
+  const { Reservations = [] } = await describeInstances(f.ctx, { InstanceIds: [b!.InstanceId!, a!.InstanceId!], Filters: [{ Name: 'instance-type', Values: ['m5.*'] }] });
   assert.equal(Reservations.length, 1);
   assert.equal(Reservations[0]!.Instances?.length, 2);
 });

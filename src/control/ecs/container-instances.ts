@@ -45,6 +45,7 @@ interface InstanceIdentity {
   instanceType?: string;
   imageId?: string;
   architecture?: string;
+  privateIp?: string;
 }
 
 export function parseIdentityDocument(document: string | undefined): InstanceIdentity {

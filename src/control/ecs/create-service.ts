@@ -6,6 +6,8 @@ import { InvalidParameterException } from '../../core/ecs-errors.js';
 import { validatePlacement } from '../../scheduler/placement.js';
 import { checkServiceLoadBalancers } from '../elbv2/service-targets.js';
 import type { ControlContext } from '../context.js';
+import { checkServiceConnect, serviceConnectNotice } from './service-connect.js';
+import { uuid } from './service-controller.js';
 import { resolveCluster } from './lookups.js';
 import {
   checkServiceRequest,
@@ -48,9 +50,14 @@ export async function createService(ctx: ControlContext, input: CreateServiceReq
     }
     if (existing?.status === 'DRAINING') throw new InvalidParameterException('Unable to Start a service that is still Draining.');
     const launch = serviceLaunch(cluster, input, schedulingStrategy);
-    const definition = serviceDefinition(ctx, { ...input, launchType: launch.launchType }, tx);
-    validatePlacement({ taskDefinition: definition }, input.placementConstraints, input.placementStrategy);
-    checkServiceLoadBalancers(ctx.state, input.loadBalancers ?? [], definition);
+    // EXTERNAL: the task sets bring the task definition and load balancers (task-sets.ts).
+    const external = input.deploymentController?.type === 'EXTERNAL';
+    const definition = external ? undefined : serviceDefinition(ctx, { ...input, launchType: launch.launchType }, tx);
+    if (definition) {
+      validatePlacement({ taskDefinition: definition }, input.placementConstraints, input.placementStrategy);
+      checkServiceLoadBalancers(ctx.state, input.loadBalancers ?? [], definition);
+    }
+    const serviceConnect = definition && checkServiceConnect(ctx, input.serviceConnectConfiguration, cluster, definition);
     // A name reused after its service went INACTIVE starts a new history.
     if (existing) forgetHistory(ctx.state, tx, arn);
 
@@ -61,13 +68,13 @@ export async function createService(ctx: ControlContext, input: CreateServiceReq
       clusterArn: cluster.clusterArn,
       status: 'ACTIVE',
       desiredCount: schedulingStrategy === 'DAEMON' ? 0 : input.desiredCount!,
-      taskDefinition: definition.taskDefinitionArn,
+      taskDefinition: definition?.taskDefinitionArn ?? '',
       ...launch,
       ...(launch.launchType === 'FARGATE' && { platformVersion: input.platformVersion ?? 'LATEST', platformFamily: 'Linux' }),
       schedulingStrategy,
       deploymentConfiguration: config,
       deployments: [],
-      events: [],
+      events: serviceConnect?.enabled ? [{ id: uuid(ctx.ids), createdAt: now, message: serviceConnectNotice(serviceName) }] : [],
       createdAt: now,
       createdBy: call.caller.arn,
       loadBalancers: input.loadBalancers ?? [],
@@ -77,8 +84,9 @@ export async function createService(ctx: ControlContext, input: CreateServiceReq
       ...(input.networkConfiguration && { networkConfiguration: input.networkConfiguration }),
       ...(input.healthCheckGracePeriodSeconds !== undefined && { healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds }),
       ...(input.role !== undefined && { roleArn: input.role }),
-      ...(input.serviceConnectConfiguration && { serviceConnectConfiguration: input.serviceConnectConfiguration }),
-      deploymentController: { type: 'ECS' },
+      ...(serviceConnect && { serviceConnectConfiguration: serviceConnect }),
+      deploymentController: { type: external ? 'EXTERNAL' : 'ECS' },
+      ...(external && { taskSets: [] }),
       enableECSManagedTags: input.enableECSManagedTags ?? false,
       propagateTags: input.propagateTags ?? 'NONE',
       enableExecuteCommand: input.enableExecuteCommand ?? false,
@@ -87,6 +95,7 @@ export async function createService(ctx: ControlContext, input: CreateServiceReq
       version: 1,
       ...(clientToken !== undefined && { clientToken, clientRequest: fingerprint }),
     };
+    if (!definition) return tx.put('service', arn, base);
     const made = newDeployment(ctx, base, definition, now);
     const service: ServiceRecord = { ...base, deployments: [made.deployment], currentServiceDeployment: made.serviceDeployment.serviceDeploymentArn };
     tx.put('serviceDeployment', made.serviceDeployment.serviceDeploymentArn, made.serviceDeployment);

@@ -11,6 +11,13 @@ import type { ControlContext } from '../context.js';
 import type { Transaction } from '../state.js';
 import { resolveRule } from '../elbv2/lookups.js';
 
+/** The load balancers a service task registers with: its task set's (EXTERNAL), else its deployment's. */
+export function taskLoadBalancers(service: ServiceRecord, startedBy: string | undefined): LoadBalancer[] {
+  const taskSet = service.taskSets?.find((ts) => ts.id === startedBy);
+  if (taskSet) return taskSet.loadBalancers;
+  return deploymentLoadBalancers(service, service.deployments.find((d) => d.id === startedBy));
+}
+
 /** The load balancers a deployment's tasks register with: the service's, or for a deployment on the alternate side, its alternate target groups. */
 export function deploymentLoadBalancers(service: Pick<ServiceRecord, 'loadBalancers'>, deployment: Pick<DeploymentRecord, 'alternateTargetGroups'> | undefined): LoadBalancer[] {
   const loadBalancers = service.loadBalancers ?? [];

@@ -1,5 +1,5 @@
 // The ECS operations whose feature rests on a service Wharf does not have (Auto Scaling groups, ECS
-// Managed Instances, Express gateways' managed load balancers, external deployment controllers, SSM
+// Managed Instances, Express gateways' managed load balancers, SSM
 // sessions, lifecycle hooks), answered as ECS answers an account where the feature is off: parents are
 // resolved first (a missing cluster is ClusterNotFoundException, a missing service ServiceNotFoundException,
 // as for every other operation); reads answer that nothing of the feature exists; creating answers
@@ -10,17 +10,14 @@ import type {
   ContinueServiceDeploymentRequest,
   CreateDaemonRequest,
   CreateExpressGatewayServiceRequest,
-  CreateTaskSetRequest,
   DeleteDaemonRequest,
   DeleteDaemonTaskDefinitionRequest,
   DeleteExpressGatewayServiceRequest,
-  DeleteTaskSetRequest,
   DescribeDaemonDeploymentsRequest,
   DescribeDaemonRequest,
   DescribeDaemonRevisionsRequest,
   DescribeDaemonTaskDefinitionRequest,
   DescribeExpressGatewayServiceRequest,
-  DescribeTaskSetsRequest,
   ExecuteCommandRequest,
   ListDaemonDeploymentsRequest,
   ListDaemonsRequest,
@@ -30,8 +27,6 @@ import type {
   UpdateContainerAgentRequest,
   UpdateDaemonRequest,
   UpdateExpressGatewayServiceRequest,
-  UpdateServicePrimaryTaskSetRequest,
-  UpdateTaskSetRequest,
 } from '@aws-sdk/client-ecs';
 import { ResourceNotFoundException } from '../../core/errors.js';
 import {
@@ -45,22 +40,8 @@ import {
 } from '../../core/ecs-errors.js';
 import type { ControlContext } from '../context.js';
 import { findContainerInstance, resolveCluster, resolveTask } from './lookups.js';
-import { resolveService } from './services.js';
 
 const notInRegion = (feature: string) => new UnsupportedFeatureException(`${feature} isn't supported in this Region.`);
-
-/** Services here all use the ECS deployment controller (CreateService refuses the others). */
-const TASK_SETS_NEED_EXTERNAL = 'Amazon ECS only supports task set management on services configured to use external deployment controllers.';
-
-/** Task sets live in a service: the cluster and the service must exist before ECS looks further. */
-function taskSetService(ctx: ControlContext, input: { cluster?: string; service?: string }) {
-  return resolveService(ctx, resolveCluster(ctx, input.cluster), input.service ?? '');
-}
-
-function refuseTaskSets(ctx: ControlContext, input: { cluster?: string; service?: string }): never {
-  taskSetService(ctx, input);
-  throw new InvalidParameterException(TASK_SETS_NEED_EXTERNAL);
-}
 
 /** Fargate's providers are ECS's own: they cannot be changed; no other provider exists. */
 /** A daemon is found by its ARN, which names its cluster: a missing cluster is reported first. */
@@ -72,16 +53,6 @@ function missingDaemon(ctx: ControlContext, daemonArn: string | undefined): neve
 
 /** The answers, by operation; each takes its request as the model validated it. */
 export const featureOffAnswers: Record<string, (ctx: ControlContext, input: never) => Promise<unknown>> = {
-  // Task sets: only for services with the EXTERNAL or CODE_DEPLOY deployment controller.
-  CreateTaskSet: async (ctx, input: CreateTaskSetRequest) => refuseTaskSets(ctx, input),
-  UpdateTaskSet: async (ctx, input: UpdateTaskSetRequest) => refuseTaskSets(ctx, input),
-  DeleteTaskSet: async (ctx, input: DeleteTaskSetRequest) => refuseTaskSets(ctx, input),
-  UpdateServicePrimaryTaskSet: async (ctx, input: UpdateServicePrimaryTaskSetRequest) => refuseTaskSets(ctx, input),
-  DescribeTaskSets: async (ctx, input: DescribeTaskSetsRequest) => {
-    taskSetService(ctx, input);
-    return { taskSets: [], failures: (input.taskSets ?? []).map((arn) => ({ arn, reason: 'MISSING' })) };
-  },
-
   // Daemons run on ECS Managed Instances only.
   CreateDaemon: async (ctx, input: CreateDaemonRequest) => {
     resolveCluster(ctx, input.clusterArn);

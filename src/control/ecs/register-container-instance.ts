@@ -3,6 +3,7 @@ import { containerInstanceArn } from '../../core/arn.js';
 import type { CallContext } from '../../core/caller.js';
 import type { ContainerInstanceRecord } from '../../core/ecs.js';
 import { InvalidParameterException } from '../../core/ecs-errors.js';
+import { parseIpv4 } from '../../core/ipv4.js';
 import type { ControlContext } from '../context.js';
 import { describeContainerInstance, identityAttributes, isEcsAttribute, mergeAttributes, parseIdentityDocument, validateAttribute } from './container-instances.js';
 import { containerInstancesByCluster } from './indexes.js';
@@ -64,6 +65,7 @@ export async function registerContainerInstance(
       agentConnected: false,
       attributes: mergeAttributes(identityAttributes(identity), [...custom, ...sent]),
       registeredAt: previous?.registeredAt ?? ctx.clock.now(),
+      ...(identity.privateIp && parseIpv4(identity.privateIp) !== undefined && { privateIpv4Address: identity.privateIp }),
       tags: tags.length > 0 ? tags : (previous?.tags ?? []),
     };
     return { record: tx.put('containerInstance', arn, registered), returning: previous !== undefined };

@@ -58,7 +58,7 @@ const DEFAULT_STRATEGY = [
 const MAX_EVENTS = 100;
 
 /** ECS service event ids are UUIDs. */
-const uuid = (ids: Ids) => ids.id().replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+export const uuid = (ids: Ids) => ids.id().replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
 
 interface Applied {
   requeueAfterMs?: number;
@@ -249,7 +249,7 @@ export class ServiceController {
       ...(service.propagateTags === 'TASK_DEFINITION' && { propagateTags: 'TASK_DEFINITION' as const }),
       enableECSManagedTags: service.enableECSManagedTags,
       enableExecuteCommand: service.enableExecuteCommand,
-      ...(service.networkConfiguration && { networkConfiguration: service.networkConfiguration }),
+      ...((launch.networkConfiguration ?? service.networkConfiguration) && { networkConfiguration: launch.networkConfiguration ?? service.networkConfiguration }),
     };
     if (service.launchType === 'FARGATE') return this.launchOnFargate(tx, cluster, service, definition, request, launch.count);
     if (service.capacityProviderStrategy?.length && !launch.containerInstanceArn) {

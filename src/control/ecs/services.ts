@@ -21,12 +21,13 @@ import type {
   TaskDefinitionRecord,
   TaskRecord,
 } from '../../core/ecs.js';
-import { InvalidParameterException, NamespaceNotFoundException, ServiceNotActiveException, ServiceNotFoundException, UnsupportedFeatureException } from '../../core/ecs-errors.js';
+import { InvalidParameterException, ServiceNotActiveException, ServiceNotFoundException, UnsupportedFeatureException } from '../../core/ecs-errors.js';
 import { isShiftingStrategy, startShift } from '../../scheduler/deployment.js';
 import { failureThreshold, taskCounts } from '../../scheduler/service.js';
 import type { ControlContext } from '../context.js';
 import type { State, Transaction } from '../state.js';
 import { launchStrategy } from './clusters.js';
+import { describeTaskSet } from './task-sets.js';
 import { deploymentLoadBalancers } from './deployment-traffic.js';
 import { checkFargateLaunch, fargatePlatformVersion, isFargateStrategy } from './fargate.js';
 import type { Reader } from './lookups.js';
@@ -56,6 +57,7 @@ type ServiceRequest = Pick<
   | 'serviceConnectConfiguration'
   | 'volumeConfigurations'
   | 'vpcLatticeConfigurations'
+  | 'loadBalancers'
 >;
 
 /** What CreateService and UpdateService refuse before looking at any record. */
@@ -78,14 +80,17 @@ export function checkServiceRequest(input: ServiceRequest, strategy: ServiceReco
     fargatePlatformVersion(input.platformVersion);
   }
   // Features that rest on services Wharf lacks are refused as in a Region without them, never dropped:
-  // Service Connect needs a Cloud Map namespace (none exists here; a disabled configuration is kept),
-  // configured-at-launch volumes need EBS, VPC Lattice its target groups.
-  if (input.serviceConnectConfiguration?.enabled) throw new NamespaceNotFoundException('Namespace not found.');
+  // configured-at-launch volumes need EBS, VPC Lattice its target groups. (Service Connect: service-connect.ts.)
   refuseManagedVolumes(input.volumeConfigurations);
   if (input.vpcLatticeConfigurations?.length) throw new UnsupportedFeatureException("Amazon VPC Lattice isn't supported in this Region.");
   const controller = input.deploymentController?.type;
-  if (controller !== undefined && controller !== 'ECS') {
-    throw new InvalidParameterException(`The ${controller} deployment controller is not supported: Wharf deploys with the ECS controller.`);
+  // CODE_DEPLOY services are deployed by AWS CodeDeploy, which this account (Wharf) does not have.
+  if (controller === 'CODE_DEPLOY') throw new InvalidParameterException('The CODE_DEPLOY deployment controller needs AWS CodeDeploy, which is not available: use ECS or EXTERNAL.');
+  if (controller === 'EXTERNAL') {
+    if (strategy === 'DAEMON') throw new InvalidParameterException('The EXTERNAL deployment controller does not support the DAEMON scheduling strategy.');
+    if (input.taskDefinition !== undefined) throw new InvalidParameterException('A task definition cannot be specified for a service with the EXTERNAL deployment controller: task sets specify it.');
+    if ((input.loadBalancers?.length ?? 0) > 0)
+      throw new InvalidParameterException('Load balancers cannot be specified for a service with the EXTERNAL deployment controller: task sets specify them.');
   }
 }
 
@@ -357,6 +362,7 @@ export function describeService(state: Pick<State, 'where'>, record: ServiceReco
       const counts = taskCounts(byDeployment.get(d.id) ?? []);
       return { arn: d.serviceRevisionArn, requestedTaskCount: d.desiredCount, runningTaskCount: counts.running, pendingTaskCount: counts.pending };
     }),
+    ...(record.taskSets && { taskSets: record.taskSets.map((ts) => describeTaskSet(state, ts)) }),
     tags: withTags ? record.tags : undefined,
   };
 }

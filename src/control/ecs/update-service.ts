@@ -1,8 +1,10 @@
 import type { UpdateServiceRequest, UpdateServiceResponse } from '@aws-sdk/client-ecs';
 import type { ServiceRecord } from '../../core/ecs.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
 import { validatePlacement } from '../../scheduler/placement.js';
 import { checkServiceLoadBalancers } from '../elbv2/service-targets.js';
 import type { ControlContext } from '../context.js';
+import { checkServiceConnect } from './service-connect.js';
 import { resolveCluster } from './lookups.js';
 import { activeService, checkServiceRequest, deploymentConfiguration, describeService, newDeployment, serviceDefinition, serviceLaunch, startDeployment } from './services.js';
 
@@ -15,6 +17,7 @@ export async function updateService(ctx: ControlContext, input: UpdateServiceReq
   const { record, deployed } = await ctx.state.mutate((tx) => {
     const cluster = resolveCluster(ctx, input.cluster, tx);
     const service = activeService(ctx, cluster, input.service!, tx);
+    if (service.deploymentController?.type === 'EXTERNAL') return { record: tx.put('service', service.serviceArn, updateExternal(service, input)), deployed: false };
     // A new capacity provider strategy applies to the tasks started from then on (no new deployment, as ECS); an
     // empty one returns the service to its launch type. Its task definition must run where its tasks go.
     const launch =
@@ -32,6 +35,7 @@ export async function updateService(ctx: ControlContext, input: UpdateServiceReq
     );
     validatePlacement({ taskDefinition: definition }, input.placementConstraints ?? service.placementConstraints, input.placementStrategy ?? service.placementStrategy);
     checkServiceLoadBalancers(ctx.state, input.loadBalancers ?? service.loadBalancers ?? [], definition);
+    const serviceConnect = checkServiceConnect(ctx, input.serviceConnectConfiguration ?? service.serviceConnectConfiguration, cluster, definition);
     const desiredCount = input.desiredCount ?? service.desiredCount;
 
     const { capacityProviderStrategy: _previous, ...unchanged } = service;
@@ -53,7 +57,7 @@ export async function updateService(ctx: ControlContext, input: UpdateServiceReq
         loadBalancers: input.loadBalancers,
         serviceRegistries: input.serviceRegistries,
         availabilityZoneRebalancing: input.availabilityZoneRebalancing,
-        serviceConnectConfiguration: input.serviceConnectConfiguration,
+        serviceConnectConfiguration: input.serviceConnectConfiguration && serviceConnect,
         platformVersion: launch.launchType === 'FARGATE' ? input.platformVersion : undefined,
       }),
     };
@@ -77,4 +81,26 @@ const changed = (given: object | undefined, current: object | undefined) => give
 
 function definedOnly<T extends object>(fields: T): Partial<T> {
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * A service with the EXTERNAL deployment controller changes only what is its own (desired count, grace
+ * period, tags settings, execute command): its task sets hold the rest (task-sets.ts).
+ */
+function updateExternal(service: ServiceRecord, input: UpdateServiceRequest): ServiceRecord {
+  const onTaskSets = (['taskDefinition', 'loadBalancers', 'networkConfiguration', 'serviceRegistries', 'capacityProviderStrategy', 'platformVersion'] as const).filter((k) => input[k] !== undefined);
+  if (onTaskSets.length > 0 || input.forceNewDeployment)
+    throw new InvalidParameterException(`${onTaskSets[0] ?? 'forceNewDeployment'} cannot be updated for a service with the EXTERNAL deployment controller: update its task sets.`);
+  if (input.desiredCount !== undefined && input.desiredCount < 0) throw new InvalidParameterException('The desired count cannot be less than 0.');
+  return {
+    ...service,
+    version: service.version + 1,
+    ...definedOnly({
+      desiredCount: input.desiredCount,
+      healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds,
+      propagateTags: input.propagateTags,
+      enableECSManagedTags: input.enableECSManagedTags,
+      enableExecuteCommand: input.enableExecuteCommand,
+    }),
+  };
 }

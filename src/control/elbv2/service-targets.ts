@@ -16,7 +16,7 @@ import type { Change, State, Transaction } from '../state.js';
 import type { TargetGroupRecord } from '../../core/elbv2.js';
 import { loadBalancersOf, resolveRule } from './lookups.js';
 import { deregister, register, targetKey } from './targets.js';
-import { deploymentLoadBalancers } from '../ecs/deployment-traffic.js';
+import { taskLoadBalancers } from '../ecs/deployment-traffic.js';
 import { loadBalancedTasks, tasksByService } from '../ecs/indexes.js';
 
 export interface ServiceTargetsOptions {
@@ -54,7 +54,8 @@ export class ServiceTargetsController {
       if (!task) return false;
       if (task.loadBalancerTargets?.length) return true;
       const service = serviceArnOfTask(task);
-      return service !== undefined && (this.ctx.state.get('service', service)?.loadBalancers?.length ?? 0) > 0;
+      const record = service === undefined ? undefined : this.ctx.state.get('service', service);
+      return record !== undefined && isLoadBalanced(record);
     });
   }
 
@@ -66,7 +67,7 @@ export class ServiceTargetsController {
 
   private idle(): boolean {
     const { state } = this.ctx;
-    return state.where(loadBalancedTasks, 'yes').length === 0 && ![...state.all('service')].some((s) => s.loadBalancers?.some((lb) => lb.targetGroupArn));
+    return state.where(loadBalancedTasks, 'yes').length === 0 && ![...state.all('service')].some(isLoadBalanced);
   }
 
   private converge(tx: Transaction): void {
@@ -74,7 +75,7 @@ export class ServiceTargetsController {
     const now = this.ctx.clock.now();
     const seen = new Set<string>();
     for (const service of state.all('service')) {
-      if (!service.loadBalancers?.some((lb) => lb.targetGroupArn)) continue;
+      if (!isLoadBalanced(service)) continue;
       for (const task of state.where(tasksByService, service.serviceArn)) {
         seen.add(task.taskArn);
         this.convergeTask(tx, task, service, now);
@@ -87,9 +88,8 @@ export class ServiceTargetsController {
   private convergeTask(tx: Transaction, task: TaskRecord, service: ServiceRecord | undefined, now: Date): void {
     const leaving = task.desiredStatus === 'STOPPED' || task.lastStatus !== 'RUNNING';
     if (!leaving && service && task.loadBalancerTargets === undefined) {
-      // A blue/green deployment's tasks go to its side's target groups (ecs/deployment-traffic.ts).
-      const deployment = service.deployments.find((d) => d.id === task.startedBy);
-      const targets = taskTargets(this.ctx.state, deploymentLoadBalancers(service, deployment), task);
+      // A blue/green deployment's tasks go to its side's target groups, a task set's to its own (ecs/deployment-traffic.ts).
+      const targets = taskTargets(this.ctx.state, taskLoadBalancers(service, task.startedBy), task);
       if (!targets) return;
       for (const t of targets) register(tx, tx.get('targetGroup', t.targetGroupArn)!, [{ Id: t.Id, Port: t.Port }], now, task.taskArn);
       tx.put('task', task.taskArn, { ...task, loadBalancerTargets: targets });
@@ -127,6 +127,10 @@ export class ServiceTargetsController {
     if (changed) tx.put('task', task.taskArn, { ...task, loadBalancerTargets: observed });
   }
 }
+
+/** A service whose tasks register as targets: through its own load balancers or its task sets'. */
+const isLoadBalanced = (service: ServiceRecord) =>
+  [service.loadBalancers ?? [], ...(service.taskSets ?? []).map((ts) => ts.loadBalancers)].some((lbs) => lbs.some((lb) => lb.targetGroupArn));
 
 /**
  * The targets a task stands for, one per load balancer of its service, or undefined while they cannot be

@@ -6,7 +6,7 @@ import { reconcileRegistrations } from './ecs-registrations.js';
 import { createPrivateDnsNamespace } from './namespaces.js';
 import { createService } from './services.js';
 
-test('an ECS service registers its running tasks (awsvpc by ENI address, bridge by host port) and deregisters stopped ones', async () => {
+test('an ECS service registers its running tasks (awsvpc by ENI address, bridge by its instance address and host port) and deregisters stopped ones', async () => {
   const { ctx } = await fixture();
   await ctx.state.mutate((tx) => tx.put('vpc', 'vpc-1', { VpcId: 'vpc-1' } as never));
   await createPrivateDnsNamespace(ctx, { Name: 'corp.local', Vpc: 'vpc-1' });
@@ -26,13 +26,14 @@ test('an ECS service registers its running tasks (awsvpc by ENI address, bridge 
     tx.put('service', apiService.serviceArn, apiService);
     tx.put('service', webService.serviceArn, webService);
     tx.put('task', 'a1', task('a1', 'service:api', { attachments: eni } as never));
-    tx.put('task', 'w1', task('w1', 'service:web', { containers: bindings } as never));
+    tx.put('task', 'w1', task('w1', 'service:web', { containers: bindings, containerInstanceArn: 'ci-1' } as never));
     tx.put('task', 'w2', task('w2', 'service:web', { containers: bindings, lastStatus: 'PENDING' } as never));
   });
+  await ctx.state.mutate((tx) => tx.put('containerInstance', 'ci-1', { containerInstanceArn: 'ci-1', privateIpv4Address: '192.0.2.2' } as never));
   await reconcileRegistrations(ctx, apiService.serviceArn);
   await reconcileRegistrations(ctx, webService.serviceArn);
   const instances = [...ctx.state.all('sdInstance')];
-  assert.deepEqual(instances.map((i) => [i.Id, i.Attributes.AWS_INSTANCE_IPV4, i.Attributes.AWS_INSTANCE_PORT]).sort(), [['a1', '10.0.1.5', '8080'], ['w1', undefined, '32768']]);
+  assert.deepEqual(instances.map((i) => [i.Id, i.Attributes.AWS_INSTANCE_IPV4, i.Attributes.AWS_INSTANCE_PORT]).sort(), [['a1', '10.0.1.5', '8080'], ['w1', '192.0.2.2', '32768']]);
   assert.deepEqual(
     { ...instances.find((i) => i.Id === 'a1')!.Attributes },
     { ECS_CLUSTER_NAME: 'default', ECS_SERVICE_NAME: 'api', ECS_TASK_DEFINITION_FAMILY: 'fam', AVAILABILITY_ZONE: 'us-east-1a', REGION: 'us-east-1', AWS_INSTANCE_IPV4: '10.0.1.5', AWS_INSTANCE_PORT: '8080' },

@@ -1,7 +1,7 @@
 // ECS serviceRegistries: each task of a service that names Cloud Map registries is registered in each of
 // them once it runs and is not unhealthy (instance id = task id, ECS's attributes), and deregistered once it
 // stops, drains, turns unhealthy or the service goes: awsvpc tasks by their ENI address, bridge and host
-// tasks by the host port of the registry's container port (SRV).
+// tasks by their container instance's address and the host port of the registry's container port (SRV).
 import { serviceArnOfTask } from '../../core/arn.js';
 import type { ServiceRecord, TaskRecord } from '../../core/ecs.js';
 import { instanceKey, type SdInstanceRecord } from '../../core/servicediscovery.js';
@@ -15,8 +15,11 @@ type Registry = NonNullable<ServiceRecord['serviceRegistries']>[number];
 const lastPart = (arn: string) => arn.split('/').at(-1)!;
 const sdServiceId = (registryArn: string) => lastPart(registryArn);
 
-/** The attributes ECS registers a task with, or undefined while it has no address to register. */
-export function taskAttributes(service: ServiceRecord, task: TaskRecord, registry: Registry): Record<string, string> | undefined {
+/**
+ * The attributes ECS registers a task with, or undefined while it has no address to register. `hostAddress`:
+ * its container instance's private address, where a bridge or host task's port is reached.
+ */
+export function taskAttributes(service: ServiceRecord, task: TaskRecord, registry: Registry, hostAddress?: string): Record<string, string> | undefined {
   const eniAddress = task.attachments?.flatMap((a) => a.details ?? []).find((d) => d.name === 'privateIPv4Address')?.value;
   const attributes: Record<string, string> = {
     ECS_CLUSTER_NAME: lastPart(task.clusterArn),
@@ -36,7 +39,8 @@ export function taskAttributes(service: ServiceRecord, task: TaskRecord, registr
     .find((b) => registry.containerPort === undefined || b.containerPort === registry.containerPort);
   if (!binding?.hostPort) return undefined;
   attributes.AWS_INSTANCE_PORT = String(binding.hostPort);
-  if (binding.bindIP && binding.bindIP !== '0.0.0.0') attributes.AWS_INSTANCE_IPV4 = binding.bindIP;
+  const address = binding.bindIP && binding.bindIP !== '0.0.0.0' ? binding.bindIP : hostAddress;
+  if (address) attributes.AWS_INSTANCE_IPV4 = address;
   return attributes;
 }
 
@@ -52,7 +56,8 @@ export async function reconcileRegistrations(ctx: ControlContext, serviceArn: st
       const sdService = tx.get('sdService', sdServiceId(registry.registryArn!));
       if (!sdService) continue;
       for (const task of ctx.state.where(tasksByService, serviceArn)) {
-        const attributes = serving(task) ? taskAttributes(live!, task, registry) : undefined;
+        const hostAddress = task.containerInstanceArn ? tx.get('containerInstance', task.containerInstanceArn)?.privateIpv4Address : undefined;
+        const attributes = serving(task) ? taskAttributes(live!, task, registry, hostAddress) : undefined;
         if (attributes) desired.set(instanceKey(sdService.Id, lastPart(task.taskArn)), attributes);
       }
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RuntimeError } from '../../core/runtime.js';
-import { bindEntry, dockerName, environmentEntry, extraHostEntry, linkEntry, tmpfsOptions } from './docker-encoding.js';
+import { bindEntry, dnsSearchEntry, dnsServerEntry, dockerName, environmentEntry, extraHostEntry, linkEntry, tmpfsOptions } from './docker-encoding.js';
 
 const invalid = (e: unknown) => e instanceof RuntimeError && e.code === 'InvalidSpec';
 
@@ -12,6 +12,9 @@ test('values that stay one field are written as they are', () => {
   assert.equal(extraHostEntry('db.local', '10.0.0.2'), 'db.local:10.0.0.2');
   assert.equal(linkEntry('ecs-web-1', 'web'), 'ecs-web-1:web');
   assert.equal(tmpfsOptions(64, ['rw', 'mode=1777']), 'size=64m,rw,mode=1777');
+  assert.equal(dnsServerEntry('172.17.0.1'), '172.17.0.1');
+  assert.equal(dnsServerEntry('fd00::53'), 'fd00::53');
+  assert.equal(dnsSearchEntry('corp.local'), 'corp.local');
 });
 
 test('a value that would end its field early is refused as an invalid spec', () => {
@@ -25,4 +28,8 @@ test('a value that would end its field early is refused as an invalid spec', () 
   assert.throws(() => extraHostEntry('a', '10.0.0.2\n1.2.3.4 b'), invalid);
   assert.throws(() => tmpfsOptions(64, ['rw,exec']), invalid);
   assert.throws(() => dockerName('../x'), invalid);
+  assert.throws(() => dnsServerEntry('10.0.0.2\nnameserver 6.6.6.6'), invalid);
+  assert.throws(() => dnsServerEntry('resolver.local'), invalid);
+  assert.throws(() => dnsSearchEntry('a.local options ndots:15'), invalid);
+  assert.throws(() => dnsSearchEntry('a.local\nnameserver 6.6.6.6'), invalid);
 });

@@ -1,7 +1,8 @@
 // Values on their way into Docker's colon- and comma-separated strings (Binds, VolumesFrom, Links,
-// ExtraHosts, Tmpfs options) and its `KEY=value` environment: each is checked so that it stays one field.
+// ExtraHosts, Tmpfs options), the container's resolv.conf lines (Dns, DnsSearch) and its `KEY=value` environment: each is checked so that it stays one field.
 // Everything else goes to the Engine API as JSON, which needs no encoding. A refusal is the engine
 // refusing the spec (InvalidSpec): the task stops with the reason, and nothing reaches Docker.
+import { isIP } from 'node:net';
 import { RuntimeError } from '../../core/runtime.js';
 
 const refuse = (why: string) => new RuntimeError('InvalidSpec', why);
@@ -49,4 +50,16 @@ export function tmpfsOptions(sizeMiB: number, options: readonly string[]): strin
   const bad = options.find((o) => !/^[a-z0-9_+.-]+(=[A-Za-z0-9_+.-]+)?$/.test(o));
   if (bad !== undefined) throw refuse(`'${shown(bad)}' is not a tmpfs mount option`);
   return [`size=${sizeMiB}m`, ...options].join(',');
+}
+
+/** A resolver's address for Dns (a `nameserver` line of the container's resolv.conf): an IP address. */
+export function dnsServerEntry(address: string): string {
+  if (isIP(address) === 0) throw refuse(`'${shown(address)}' is not a DNS server address`);
+  return address;
+}
+
+/** A search domain for DnsSearch (a word of resolv.conf's `search` line): a domain name. */
+export function dnsSearchEntry(domain: string): string {
+  if (!/^(?=.{1,253}$)[A-Za-z0-9_]([A-Za-z0-9_-]{0,62})(\.[A-Za-z0-9_]([A-Za-z0-9_-]{0,62}))*\.?$/.test(domain)) throw refuse(`'${shown(domain)}' is not a DNS search domain`);
+  return domain;
 }

@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { logLines, sinceParam } from './docker-logs.js';
-import { bindEntry, dockerName, environmentEntry, extraHostEntry, linkEntry, tmpfsOptions, volumesFromEntry } from './docker-encoding.js';
+import { bindEntry, dnsSearchEntry, dnsServerEntry, dockerName, environmentEntry, extraHostEntry, linkEntry, tmpfsOptions, volumesFromEntry } from './docker-encoding.js';
 import { PAUSE_IMAGE, PAUSE_PATH, pauseRootfs } from './pause-image.js';
 import {
   RuntimeError,
@@ -136,8 +136,8 @@ function dockerCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOptions
       Binds: spec.mounts?.map(bindEntry),
       VolumesFrom: spec.volumesFrom?.map((v) => volumesFromEntry(v.container, v.readOnly)),
       ExtraHosts: spec.extraHosts?.map((h) => extraHostEntry(h.hostname, h.ipAddress)),
-      Dns: spec.dnsServers,
-      DnsSearch: spec.dnsSearchDomains,
+      Dns: spec.dnsServers?.map(dnsServerEntry),
+      DnsSearch: spec.dnsSearchDomains?.map(dnsSearchEntry),
       Privileged: spec.privileged,
       CapAdd: spec.capAdd,
       CapDrop: spec.capDrop,

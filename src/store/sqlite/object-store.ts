@@ -4,7 +4,7 @@
 // upload and part rows live in `<dir>/objects.db` (WAL, a busy timeout, immediate transactions). A copy
 // shares its source's file through a hard link: removing either leaves the other's bytes.
 import { randomBytes } from 'node:crypto';
-import { createReadStream, linkSync, mkdirSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import { closeSync, createReadStream, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished, pipeline } from 'node:stream/promises';
@@ -390,8 +390,17 @@ export class FileObjectStore implements ObjectStore {
 
   /** Moves a staged body in among the committed ones. */
   private adopt(body: string): void {
-    mkdirSync(join(this.bodies, body.slice(0, 2)), { recursive: true, mode: 0o700 });
+    const dir = join(this.bodies, body.slice(0, 2));
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     renameSync(join(this.staging, body), this.pathOf(body));
+    // The new name durable before the row that points at it commits: after a crash no row names a body
+    // that is still only in staging/ (emptied at start).
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
   }
 
   private unlink(body: string): void {

@@ -1,0 +1,79 @@
+// serviceConnectConfiguration on CreateService and UpdateService: checked against the Cloud Map namespace
+// (the service's or the cluster's default), the task definition's named port mappings and ECS's field rules;
+// a configuration that passes is kept and shown, with an event saying no proxy runs yet.
+import assert from 'node:assert/strict';
+import { beforeEach, test } from 'node:test';
+import type { ServiceConnectConfiguration } from '@aws-sdk/client-ecs';
+import { createHttpNamespace } from '../servicediscovery/namespaces.js';
+import { createService } from './create-service.js';
+import { fixture, populated, type Fixture } from './fixtures.js';
+import { listServicesByNamespace } from './list-services-by-namespace.js';
+import { registerTaskDefinition } from './register-task-definition.js';
+import { updateCluster } from './update-cluster.js';
+import { updateService } from './update-service.js';
+
+let f: Fixture;
+
+beforeEach(async () => {
+  f = await fixture();
+  await populated(f);
+  await createHttpNamespace(f.ctx, { Name: 'internal' });
+  await registerTaskDefinition(f.ctx, {
+    family: 'api',
+    containerDefinitions: [
+      { name: 'app', image: 'x', memory: 32, portMappings: [{ containerPort: 8080, name: 'http', appProtocol: 'http' }, { containerPort: 5432, name: 'pg' }] },
+    ],
+  }, f.call);
+});
+
+const create = (serviceConnectConfiguration: ServiceConnectConfiguration, serviceName = 'api') =>
+  createService(f.ctx, { serviceName, taskDefinition: 'api', desiredCount: 0, serviceConnectConfiguration }, f.call);
+
+test('a configuration naming a namespace and a named port is kept, and the service is told no proxy runs', async () => {
+  const config: ServiceConnectConfiguration = {
+    enabled: true,
+    namespace: 'internal',
+    services: [{ portName: 'http', discoveryName: 'api', clientAliases: [{ port: 80, dnsName: 'api.internal' }], ingressPortOverride: 18080, timeout: { idleTimeoutSeconds: 60, perRequestTimeoutSeconds: 5 } }],
+    logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': 'sc', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'sc' } },
+  };
+  const { service } = await create(config);
+  assert.deepEqual(service!.deployments![0]!.serviceConnectConfiguration, config);
+  assert.match(service!.events![0]!.message!, /^\(service api\) Service Connect is configured, but Wharf runs no Service Connect proxy yet/);
+  assert.deepEqual((await listServicesByNamespace(f.ctx, { namespace: 'internal' })).serviceArns, [service!.serviceArn]);
+});
+
+test("the cluster's default namespace serves a configuration without one; with neither, InvalidParameterException", async () => {
+  await assert.rejects(create({ enabled: true, services: [{ portName: 'http' }] }), { name: 'InvalidParameterException', message: /namespace/ });
+  await updateCluster(f.ctx, { cluster: 'default', serviceConnectDefaults: { namespace: 'internal' } });
+  const { service } = await create({ enabled: true, services: [{ portName: 'http' }] });
+  assert.equal(service!.deployments![0]!.serviceConnectConfiguration!.namespace, 'internal');
+  assert.deepEqual((await listServicesByNamespace(f.ctx, { namespace: 'internal' })).serviceArns, [service!.serviceArn]);
+});
+
+test("ECS's refusals, each leaving no service behind", async () => {
+  const refused: [ServiceConnectConfiguration, string, RegExp][] = [
+    [{ enabled: true, namespace: 'nowhere' }, 'NamespaceNotFoundException', /Namespace not found/],
+    [{ enabled: true, namespace: 'internal', services: [{ portName: 'grpc' }] }, 'InvalidParameterException', /portName grpc/],
+    [{ enabled: true, namespace: 'internal', services: [{ portName: 'http', discoveryName: '-api' }] }, 'InvalidParameterException', /discoveryName/],
+    [{ enabled: true, namespace: 'internal', services: [{ portName: 'http', discoveryName: 'API' }] }, 'InvalidParameterException', /discoveryName/],
+    [{ enabled: true, namespace: 'internal', services: [{ portName: 'http' }, { portName: 'pg', discoveryName: 'http' }] }, 'InvalidParameterException', /more than one/],
+    [{ enabled: true, namespace: 'internal', services: [{ portName: 'http', clientAliases: [{ port: 80 }, { port: 81 }] }] }, 'InvalidParameterException', /at most 1/],
+    [{ enabled: true, namespace: 'internal', services: [{ portName: 'http', clientAliases: [{ port: 0 }] }] }, 'InvalidParameterException', /port/],
+    [{ enabled: true, namespace: 'internal', services: [{ portName: 'http', clientAliases: [{ port: 80, dnsName: 'Bad Name' }] }] }, 'InvalidParameterException', /dnsName/],
+    [{ enabled: true, namespace: 'internal', services: [{ portName: 'http', ingressPortOverride: 70000 }] }, 'InvalidParameterException', /ingressPortOverride/],
+    [{ enabled: true, namespace: 'internal', services: [{ portName: 'pg', timeout: { perRequestTimeoutSeconds: 5 } }] }, 'InvalidParameterException', /TCP/],
+    [{ enabled: true, namespace: 'internal', accessLogConfiguration: { format: 'TEXT' } }, 'InvalidParameterException', /logConfiguration/],
+    [{ enabled: true, namespace: 'internal', services: [{ portName: 'http', tls: { issuerCertificateAuthority: { awsPcaAuthorityArn: 'arn:aws:acm-pca:us-east-1:000000000000:certificate-authority/x' } } }] }, 'InvalidParameterException', /Private CA/],
+  ];
+  for (const [config, name, message] of refused) await assert.rejects(create(config), { name, message }, JSON.stringify(config));
+  assert.deepEqual([...f.ctx.state.all('service')], []);
+});
+
+test('UpdateService checks the configuration against the task definition it deploys', async () => {
+  await create({ enabled: true, namespace: 'internal', services: [{ portName: 'http' }] });
+  await registerTaskDefinition(f.ctx, { family: 'api', containerDefinitions: [{ name: 'app', image: 'x', memory: 32, portMappings: [{ containerPort: 8080 }] }] }, f.call);
+  await assert.rejects(updateService(f.ctx, { service: 'api', taskDefinition: 'api:2' }), { name: 'InvalidParameterException', message: /portName http/ });
+  await assert.rejects(updateService(f.ctx, { service: 'api', serviceConnectConfiguration: { enabled: true, namespace: 'nowhere' } }), { name: 'NamespaceNotFoundException' });
+  const { service } = await updateService(f.ctx, { service: 'api', serviceConnectConfiguration: { enabled: false } });
+  assert.deepEqual(service!.deployments![0]!.serviceConnectConfiguration, { enabled: false });
+});

@@ -1,0 +1,152 @@
+// Tasks find each other by their Cloud Map names through Wharf's DNS server, which `wharf up` runs on the
+// Docker bridge gateway and gives every task as its resolver: an awsvpc service (A record, its ENI address)
+// and a bridge service (SRV, its instance's address and host port) are called by name from a bridge task and
+// from an awsvpc task, and a killed task's record is gone within a second (the issue's requirement).
+import { CreatePrivateDnsNamespaceCommand, CreateServiceCommand, GetOperationCommand, ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
+import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateServiceCommand as CreateEcsServiceCommand,
+  DeleteServiceCommand as DeleteEcsServiceCommand,
+  DescribeTasksCommand,
+  ListContainerInstancesCommand,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  type ECSClient,
+  type NetworkConfiguration,
+  type Task,
+} from '@aws-sdk/client-ecs';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { after, before, test } from 'node:test';
+import * as packet from 'dns-packet';
+import { eventually, startWharf, type WharfProcess } from './wharf-process.js';
+
+const docker = (...args: string[]) => execFileSync('docker', args).toString().trim();
+const IMAGE = 'wharf-test/busybox:latest';
+
+let wharf: WharfProcess;
+let ecs: ECSClient;
+let instanceArn: string;
+let resolver: string;
+let awsvpc: NetworkConfiguration;
+
+/** What Wharf's DNS server on the bridge gateway (port 53) answers to `name`, as the tasks ask it. */
+async function dig(name: string, type: packet.RecordType = 'A'): Promise<unknown[]> {
+  const socket = createSocket('udp4');
+  try {
+    return await new Promise((resolve, reject) => {
+      socket.once('message', (m) => resolve((packet.decode(m) as unknown as { answers: { data: unknown }[] }).answers.map((a) => a.data)));
+      socket.once('error', reject);
+      socket.send(packet.encode({ type: 'query', id: 7, flags: packet.RECURSION_DESIRED, questions: [{ type, name }] }), 53, resolver);
+      setTimeout(() => reject(new Error(`no answer for ${name}`)), 2000);
+    });
+  } finally {
+    socket.close();
+  }
+}
+
+async function runningTasks(serviceName: string): Promise<Task[]> {
+  const { taskArns = [] } = await ecs.send(new ListTasksCommand({ serviceName }));
+  const { tasks = [] } = taskArns.length ? await ecs.send(new DescribeTasksCommand({ tasks: taskArns })) : {};
+  return tasks.filter((t) => t.lastStatus === 'RUNNING');
+}
+
+/** A server answering `body` on `port`, stopping at once on SIGTERM. */
+const httpd = (body: string, port: number) => ['sh', '-c', `mkdir -p /www && echo ${body} > /www/index.html && trap "exit 0" TERM; httpd -f -p ${port} -h /www & wait`];
+
+// Calls api by its A name and web through its SRV record, resolving with busybox's nslookup (its own
+// resolver, reading the container's resolv.conf; the static busybox's libc lookups cannot load NSS, and its
+// wget faults without them: nc speaks HTTP): `Name: <name>` then `Address: <a>`, and
+// `<name> service = <priority> <weight> <port> <target>`.
+const caller = (callsApi: boolean) => [
+  'exec 2>&1; set -ex',
+  "address() { nslookup -type=A \"$1\" | sed -n '/^Name:/,$ s/^Address: *//p' | head -1; }",
+  'get() { printf "GET / HTTP/1.0\\r\\n\\r\\n" | nc -w 3 "$1" "$2"; }',
+  'api=$(address api.calls.local); test -n "$api"',
+  ...(callsApi ? ['get "$api" 8080 | grep -q api-ok'] : []),
+  'set -- $(nslookup -type=SRV web.calls.local | grep "service =" | head -1)',
+  'web=$(address "$7")',
+  'get "$web" "$6" | grep -q web-ok',
+].join('\n');
+
+before(async () => {
+  wharf = await startWharf({ hostWide: true });
+  ecs = wharf.ecs();
+  resolver = docker('network', 'inspect', 'bridge', '-f', '{{(index .IPAM.Config 0).Gateway}}');
+  const ec2 = new EC2Client({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
+  const vpcId = (await ec2.send(new DescribeVpcsCommand({}))).Vpcs!.find((v) => v.IsDefault)!.VpcId!;
+  const { Subnets = [] } = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'availability-zone', Values: ['us-east-1a'] }] }));
+  awsvpc = { awsvpcConfiguration: { subnets: [Subnets[0]!.SubnetId!] } };
+  // api's group lets callers on any network in (the default group admits only its own members).
+  const { GroupId } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'calls-api', Description: 'api callers', VpcId: vpcId }));
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
+  const apiNetwork = { awsvpcConfiguration: { ...awsvpc.awsvpcConfiguration!, securityGroups: [GroupId!] } };
+  instanceArn = (await ecs.send(new ListContainerInstancesCommand({}))).containerInstanceArns![0]!;
+
+  const sd = new ServiceDiscoveryClient({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
+  const { OperationId } = await sd.send(new CreatePrivateDnsNamespaceCommand({ Name: 'calls.local', Vpc: vpcId }));
+  const NamespaceId = (await sd.send(new GetOperationCommand({ OperationId }))).Operation!.Targets!.NAMESPACE!;
+  const api = (await sd.send(new CreateServiceCommand({ Name: 'api', NamespaceId, DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 1 }] } }))).Service!;
+  const web = (await sd.send(new CreateServiceCommand({ Name: 'web', NamespaceId, DnsConfig: { DnsRecords: [{ Type: 'SRV', TTL: 1 }] } }))).Service!;
+
+  await ecs.send(new RegisterTaskDefinitionCommand({
+    family: 'calls-api',
+    networkMode: 'awsvpc',
+    containerDefinitions: [{ name: 'api', image: IMAGE, memory: 32, command: httpd('api-ok', 8080), portMappings: [{ containerPort: 8080 }], stopTimeout: 2 }],
+  }));
+  await ecs.send(new RegisterTaskDefinitionCommand({
+    family: 'calls-web',
+    containerDefinitions: [{ name: 'web', image: IMAGE, memory: 32, command: httpd('web-ok', 80), portMappings: [{ containerPort: 80, hostPort: 0 }], stopTimeout: 2 }],
+  }));
+  for (const networkMode of ['bridge', 'awsvpc'] as const) {
+    await ecs.send(new RegisterTaskDefinitionCommand({
+      family: `calls-caller-${networkMode}`,
+      networkMode,
+      // Docker isolates its bridge networks from each other: a bridge task reaches awsvpc tasks' addresses only
+      // from the host, so the bridge caller resolves api but does not call it (docs/service-discovery.md).
+      containerDefinitions: [{ name: 'caller', image: IMAGE, memory: 32, command: ['sh', '-c', caller(networkMode === 'awsvpc')] }],
+    }));
+  }
+  await ecs.send(new CreateEcsServiceCommand({ serviceName: 'calls-api', taskDefinition: 'calls-api', desiredCount: 1, networkConfiguration: apiNetwork, serviceRegistries: [{ registryArn: api.Arn }] }));
+  await ecs.send(new CreateEcsServiceCommand({ serviceName: 'calls-web', taskDefinition: 'calls-web', desiredCount: 1, serviceRegistries: [{ registryArn: web.Arn, containerName: 'web', containerPort: 80 }] }));
+});
+
+after(async () => {
+  for (const service of ['calls-api', 'calls-web']) await ecs?.send(new DeleteEcsServiceCommand({ service, force: true })).catch(() => undefined);
+  await wharf?.stop();
+  // Whatever this run's agent left (it leaves containers for a restart to adopt) goes.
+  if (!instanceArn) return;
+  const own = `label=wharf.container-instance-arn=${instanceArn}`;
+  const leftovers = [own, `label=wharf.pause-of=${instanceArn}`].flatMap((label) => docker('ps', '-aq', '--filter', label).split('\n')).filter(Boolean);
+  if (leftovers.length) docker('rm', '-f', ...leftovers);
+  const networks = docker('network', 'ls', '-q', '--filter', own).split('\n').filter(Boolean);
+  if (networks.length) docker('network', 'rm', ...networks);
+});
+
+test('a bridge task and an awsvpc task resolve both services by their Cloud Map names and call them', async () => {
+  const [api] = await eventually(async () => ((await runningTasks('calls-api')).length ? runningTasks('calls-api') : undefined), 'the api task RUNNING', 60_000);
+  const address = api!.containers![0]!.networkInterfaces![0]!.privateIpv4Address!;
+  await eventually(async () => ((await dig('api.calls.local')).includes(address) ? true : undefined), 'api answered by its ENI address');
+  await eventually(async () => ((await dig('web.calls.local', 'SRV')).length ? true : undefined), 'web answered by SRV', 60_000);
+  for (const mode of ['bridge', 'awsvpc'] as const) {
+    const { tasks: [caller] = [] } = await ecs.send(new RunTaskCommand({ taskDefinition: `calls-caller-${mode}`, ...(mode === 'awsvpc' && { networkConfiguration: awsvpc }) }));
+    const stopped = await eventually(async () => {
+      const { tasks: [t] = [] } = await ecs.send(new DescribeTasksCommand({ tasks: [caller!.taskArn!] }));
+      return t?.lastStatus === 'STOPPED' ? t : undefined;
+    }, `the ${mode} caller done`, 60_000);
+    const output = () => docker('logs', docker('ps', '-aq', '--filter', `label=com.amazonaws.ecs.task-arn=${caller!.taskArn}`));
+    assert.equal(stopped.containers![0]!.exitCode, 0, `the ${mode} caller reached both services by name:\n${stopped.containers![0]!.exitCode === 0 ? '' : output()}`);
+  }
+});
+
+test("a killed task's record is gone within a second", async () => {
+  const [web] = await runningTasks('calls-web');
+  const taskId = web!.taskArn!.split('/').at(-1)!;
+  const listed = async () => (await dig('web.calls.local', 'SRV')).some((d) => (d as { target: string }).target.startsWith(taskId));
+  assert.ok(await listed(), 'the web task answered');
+  docker('kill', docker('ps', '-q', '--filter', `label=com.amazonaws.ecs.task-arn=${web!.taskArn}`));
+  // The deadline is the issue's: answers change within a second of the task's state change.
+  await eventually(async () => ((await listed()) ? undefined : true), 'the killed task gone from the answers', 1000);
+});
