@@ -231,9 +231,10 @@ export async function startMoto(): Promise<string> {
   const port = await freePort();
   const child = startProcess('python3', ['-m', 'moto.server', '-p', String(port)]);
   const endpoint = `http://127.0.0.1:${port}`;
+  // Up to a minute: moto imports slowly on a loaded machine (20 s was not always enough for it to answer).
   for (let i = 0; ; i++) {
     if (await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false)) return endpoint;
-    if (child.exitCode !== null || i === 200) throw new Error('moto did not start: is it installed (pip install "moto[server]")?');
+    if (child.exitCode !== null || i === 600) throw new Error('moto did not start: is it installed (pip install "moto[server]")?');
     await new Promise((r) => setTimeout(r, 100));
   }
 }
