@@ -188,7 +188,7 @@ describe('deployment strategies behind an application load balancer', { skip: !h
     assert.equal(services.length, 0);
   });
 
-  test('blue/green under load: green tested, production switched with no failed request, then blue scaled down', async () => {
+  test('blue/green under load: green tested, production switched with no failed request, then blue scaled down', async (t) => {
     await ecs.send(
       new CreateServiceCommand({
         serviceName: 'shop',
@@ -228,6 +228,7 @@ describe('deployment strategies behind an application load balancer', { skip: !h
     const sd = await deployed('SUCCESSFUL', stages);
     await traffic.stop();
 
+    t.diagnostic(`requests through the switch: ${JSON.stringify(Object.fromEntries(traffic.bodies))}, failed: ${traffic.failures.length}`);
     assert.deepEqual(traffic.failures, []);
     assert.ok((traffic.bodies.get('v1') ?? 0) > 0 && (traffic.bodies.get('v2') ?? 0) > 0, JSON.stringify([...traffic.bodies]));
     assert.deepEqual(await weights(productionRule), { [blue]: 0, [green]: 100 });
