@@ -1,5 +1,5 @@
-// CloudWatch (issue 11): PutMetricData ingest (goal at least 20,000 datapoints/s) over rpc-v2-cbor and over
-// awsJson (the SDK's default, gzipped bodies), GetMetricData over 24 h of 1-minute data for 100 metrics (goal
+// CloudWatch (issue 11): PutMetricData ingest (goal at least 20,000 datapoints/s) over awsJson (beside moto),
+// rpc-v2-cbor and gzipped awsJson (the SDK's default; moto takes neither), GetMetricData over 24 h of 1-minute data for 100 metrics (goal
 // under 50 ms; the first call, which builds the hours' blocks, apart), each against moto's server (the peer)
 // in the same run;
 // and the metric store's size after 24 h of a 100-task cluster's metrics (Container Insights per task and
@@ -35,8 +35,11 @@ async function ingest(client: CloudWatchClient) {
   return { ...result, datapointsPerSecond: result.perSecond * BATCH };
 }
 
-/** 24 h of 1-minute data for METRICS metrics, then GetMetricData of all of them (5-minute periods): ms per call. */
-async function queryDay(client: CloudWatchClient) {
+/**
+ * 24 h of 1-minute data for METRICS metrics, then GetMetricData of all of them (5-minute periods): ms per call,
+ * the first apart, the median of up to 20 more (fewer past `budgetMs`, for a slow peer).
+ */
+async function queryDay(client: CloudWatchClient, budgetMs = Infinity) {
   const end = Math.floor(Date.now() / 60_000) * 60_000;
   const start = end - DAY_MINUTES * 60_000;
   const metric = (m: number) => ({ Namespace: 'Bench/Day', MetricName: 'Load', Dimensions: [{ Name: 'Task', Value: `t${m}` }] });
@@ -49,7 +52,8 @@ async function queryDay(client: CloudWatchClient) {
   const queries = Array.from({ length: METRICS }, (_, m) => ({ Id: `m${m}`, MetricStat: { Metric: metric(m), Period: 300, Stat: 'Average' } }));
   const times: number[] = [];
   let values = 0;
-  for (let i = 0; i < 21; i++) {
+  const began = performance.now();
+  for (let i = 0; i < 21 && (i < 3 || performance.now() - began < budgetMs); i++) {
     const t = performance.now();
     const out = await client.send(new GetMetricDataCommand({ StartTime: new Date(start), EndTime: new Date(end), MetricDataQueries: queries }));
     times.push(performance.now() - t);
@@ -57,7 +61,7 @@ async function queryDay(client: CloudWatchClient) {
   }
   const [first, ...rest] = times;
   rest.sort((a, b) => a - b);
-  return { first: first!, p50: rest[10]!, values };
+  return { first: first!, p50: rest[Math.floor(rest.length / 2)]!, values };
 }
 
 /**
@@ -112,31 +116,38 @@ export async function cloudwatchBenchmark() {
   const clients = (endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }) => {
     const options = { endpoint, region: 'us-east-1', credentials, maxAttempts: 1 };
     // The SDK (3.1178) over CBOR sends gzipped bodies with the uncompressed Content-Length: CBOR uncompressed.
-    return { cbor: new CloudWatchClient({ ...options, protocol: AwsSmithyRpcV2CborProtocol, disableRequestCompression: true }), json: new CloudWatchClient(options) };
+    // moto takes neither CBOR nor gzipped bodies: the peer's figures are over plain awsJson.
+    return {
+      cbor: new CloudWatchClient({ ...options, protocol: AwsSmithyRpcV2CborProtocol, disableRequestCompression: true }),
+      json: new CloudWatchClient({ ...options, disableRequestCompression: true }),
+      gzip: new CloudWatchClient(options),
+    };
   };
   const ours = clients(wharf.endpoint, wharf.credentials);
   const moto = clients(motoEndpoint, { accessKeyId: 'test', secretAccessKey: 'test' });
   const failed = (error: Error) => ({ datapointsPerSecond: NaN, p50: NaN, errors: error.message });
 
   const wharfCbor = await ingest(ours.cbor);
-  const motoCbor = await ingest(moto.cbor).catch(failed);
   const wharfJson = await ingest(ours.json);
   const motoJson = await ingest(moto.json).catch(failed);
-  const wharfQuery = await queryDay(ours.cbor);
-  const motoQuery = await queryDay(moto.cbor).catch(() => queryDay(moto.json)).catch(() => ({ first: NaN, p50: NaN, values: 0 }));
+  const wharfGzip = await ingest(ours.gzip);
+  const wharfQuery = await queryDay(ours.json);
+  const motoQuery = await queryDay(moto.json, 60_000).catch(() => ({ first: NaN, p50: NaN, values: 0 }));
   const size = await storeSize();
   const ingestRow = (measure: string, w: { datapointsPerSecond: number }, m: { datapointsPerSecond: number }) => ({
     measure, wharf: Math.round(w.datapointsPerSecond), moto: Math.round(m.datapointsPerSecond), ratio: (w.datapointsPerSecond / m.datapointsPerSecond).toFixed(1),
   });
+  const none = { datapointsPerSecond: NaN };
   table([
-    ingestRow('PutMetricData datapoints/s, rpc-v2-cbor (goal >= 20,000)', wharfCbor, motoCbor),
-    ingestRow('PutMetricData datapoints/s, awsJson gzipped (goal >= 20,000)', wharfJson, motoJson),
-    { measure: 'PutMetricData p50 ms (1,000 datums, CBOR)', wharf: wharfCbor.p50.toFixed(1), moto: motoCbor.p50.toFixed(1), ratio: '' },
+    ingestRow('PutMetricData datapoints/s, awsJson (goal >= 20,000)', wharfJson, motoJson),
+    ingestRow('PutMetricData datapoints/s, rpc-v2-cbor (moto: no CBOR)', wharfCbor, none),
+    ingestRow('PutMetricData datapoints/s, awsJson gzipped (moto: no gzip)', wharfGzip, none),
+    { measure: 'PutMetricData p50 ms (1,000 datums, awsJson)', wharf: wharfJson.p50.toFixed(1), moto: motoJson.p50.toFixed(1), ratio: '' },
     { measure: `GetMetricData 24 h x ${METRICS} metrics p50 ms (goal < 50)`, wharf: wharfQuery.p50.toFixed(1), moto: motoQuery.p50.toFixed(1), ratio: (motoQuery.p50 / wharfQuery.p50).toFixed(1) },
     { measure: 'GetMetricData first call ms (builds the blocks)', wharf: wharfQuery.first.toFixed(1), moto: motoQuery.first.toFixed(1), ratio: '' },
     { measure: 'GetMetricData values returned', wharf: wharfQuery.values, moto: motoQuery.values, ratio: '' },
     { measure: `store after 24 h of a 100-task cluster (${size.datapoints.toLocaleString('en-US')} datapoints), MiB`, wharf: size.mib.toFixed(1), moto: 'n/a', ratio: '' },
   ]);
-  for (const client of [ours.cbor, ours.json, moto.cbor, moto.json]) client.destroy();
-  return { wharfCbor, motoCbor, wharfJson, motoJson, wharfQuery, motoQuery, size };
+  for (const client of [...Object.values(ours), ...Object.values(moto)]) client.destroy();
+  return { wharfCbor, wharfJson, motoJson, wharfGzip, wharfQuery, motoQuery, size };
 }

@@ -111,7 +111,9 @@ export async function dockerRun(args: string[]): Promise<string> {
  * at once (for hollow fleets, whose services would only replace what a drain stops).
  */
 export async function benchWharf(options: Parameters<typeof startWharf>[0] = {}, { drain = true } = {}): Promise<WharfProcess> {
-  const wharf = await startWharf(options);
+  // WHARF_BENCH_CPU_PROF=<dir>: each server writes a CPU profile there when it stops (open it in Chrome's DevTools).
+  const profile = process.env.WHARF_BENCH_CPU_PROF;
+  const wharf = await startWharf(profile ? { ...options, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profile}`, ...(options.nodeArgs ?? [])] } : options);
   const instances = new Set<string>();
   // The instances are learnt while Wharf answers, so that what they made can be found even if it dies first.
   const learn = async () => {
@@ -229,9 +231,10 @@ export async function startMoto(): Promise<string> {
   const port = await freePort();
   const child = startProcess('python3', ['-m', 'moto.server', '-p', String(port)]);
   const endpoint = `http://127.0.0.1:${port}`;
+  // Up to a minute: moto imports slowly on a loaded machine (20 s was not always enough for it to answer).
   for (let i = 0; ; i++) {
     if (await fetch(`${endpoint}/moto-api/`).then((r) => r.ok, () => false)) return endpoint;
-    if (child.exitCode !== null || i === 200) throw new Error('moto did not start: is it installed (pip install "moto[server]")?');
+    if (child.exitCode !== null || i === 600) throw new Error('moto did not start: is it installed (pip install "moto[server]")?');
     await new Promise((r) => setTimeout(r, 100));
   }
 }

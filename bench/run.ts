@@ -2,6 +2,7 @@
 import { API_TOOLS, apiBenchmark } from './api.js';
 import { authzBenchmark } from './authz.js';
 import { autoscalingBenchmark } from './autoscaling.js';
+import { capacityBenchmark } from './capacity.js';
 import { authzThroughputBenchmark } from './authz-throughput.js';
 import { dynamodbBenchmark } from './dynamodb.js';
 import { describeServicesBenchmark } from './describe-services.js';
@@ -41,6 +42,7 @@ const all: Record<string, () => Promise<unknown>> = {
   terraform: terraformBenchmark,
   'event-patterns': eventPatternsBenchmark,
   autoscaling: autoscalingBenchmark,
+  capacity: capacityBenchmark,
   dynamodb: dynamodbBenchmark,
   logs: logsBenchmark,
   cloudwatch: cloudwatchBenchmark,

@@ -3,8 +3,8 @@
 // and started on Debian as root when missing), a locally built busybox image, and the TypeScript build. Idempotent and quick when everything is already there. Plain JS: it runs before
 // any dependency is installed.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, openSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -78,4 +78,18 @@ if (process.argv.includes('--bench') && !aptInstall(['wrk', 'nginx', 'dnsmasq-ba
 aptInstall(['busybox-static', 'debootstrap']);
 run('bash', [join(root, 'scripts', 'test-images.sh')]);
 say('building');
+removeStaleOutput(join(root, 'dist'));
 run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json']);
+
+/** Drops compiled files whose source is gone: tsc never removes them, and `node --test dist/` would run a deleted test. */
+function removeStaleOutput(dir) {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) removeStaleOutput(path);
+    else if (/\.js(\.map)?$/.test(entry.name)) {
+      const source = join(root, relative(join(root, 'dist'), path)).replace(/\.js(\.map)?$/, '.ts');
+      if (!existsSync(source)) rmSync(path);
+    }
+  }
+}

@@ -1,5 +1,5 @@
-// The Terraform acceptance suite: each stack in test/terraform/ (ECS on EC2 and on Fargate, behind an ALB and
-// an NLB, in the default VPC and in a VPC Terraform makes) applied with the machine's Terraform and AWS
+// The Terraform acceptance suite: each stack in test/terraform/ (ECS on EC2 and on Fargate, behind an ALB with
+// a listener rule and an NLB, in the default VPC and in a VPC Terraform makes) applied with the machine's Terraform and AWS
 // provider against its own `wharf up`, as a user would (test/terraform-harness.ts). For each: `apply`; an
 // HTTP GET through the listener reaches a task; `plan -detailed-exitcode` shows no changes; `destroy`
 // leaves nothing, checked with the SDKs (clusters, services, task definitions, load balancers, target
@@ -17,10 +17,12 @@ interface Stack {
   name: string;
   /** What the stack's web task answers on /. */
   body: string;
+  /** A path a listener rule answers itself, and its answer. */
+  rule?: { path: string; body: string };
 }
 
 const STACKS: Stack[] = [
-  { name: 'ec2-alb-default-vpc', body: 'web-ec2' },
+  { name: 'ec2-alb-default-vpc', body: 'web-ec2', rule: { path: '/rule/x', body: 'rule' } },
   { name: 'fargate-nlb-default-vpc', body: 'app-fargate' },
   { name: 'fargate-alb-vpc', body: 'shop' },
 ];
@@ -91,6 +93,7 @@ for (const stack of STACKS) {
         120_000,
       );
       assert.equal(reply.body, stack.body);
+      if (stack.rule) assert.deepEqual(await getThroughListener(listener_port, dns_name, stack.rule.path), { status: 200, body: stack.rule.body });
     });
 
     test('plan -detailed-exitcode shows no changes', async (t) => {

@@ -199,9 +199,9 @@ export class TerraformWorkspace {
  * One HTTP GET of / through a load balancer's listener, which Wharf binds on loopback, with the Host header
  * a client of its DNS name sends.
  */
-export function getThroughListener(port: number, dnsName: string): Promise<{ status: number; body: string }> {
+export function getThroughListener(port: number, dnsName: string, path = '/'): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/', agent: false, headers: { host: dnsName }, timeout: 5_000 }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, agent: false, headers: { host: dnsName }, timeout: 5_000 }, (res) => {
       let body = '';
       res.on('data', (chunk) => (body += chunk));
       res.on('end', () => resolve({ status: res.statusCode!, body: body.trim() }));

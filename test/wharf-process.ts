@@ -68,9 +68,10 @@ export interface WharfProcess {
  * `hostWide`: the suite uses what one host has once (load-balancer listener ports, awsvpc networks in the
  * default VPC's ranges), so it holds the host lock from start to stop and such suites run one at a time
  * while the others run beside them. Only they get the DNS server on its default address (the tasks' resolver).
+ * `nodeArgs`: Node's own options for the server (e.g. `--cpu-prof`).
  */
 export async function startWharf(
-  options: { args?: string[]; dataDir?: string; env?: NodeJS.ProcessEnv; tls?: boolean; hostWide?: boolean } = {},
+  options: { args?: string[]; nodeArgs?: string[]; dataDir?: string; env?: NodeJS.ProcessEnv; tls?: boolean; hostWide?: boolean } = {},
 ): Promise<WharfProcess> {
   const release = options.hostWide ? await hostLock() : () => undefined;
   const port = await freePort();
@@ -92,7 +93,7 @@ export async function startWharf(
     const tls = options.tls ? ['--tls'] : [];
     // ECR's registry defaults to the API's port + 1, which another suite's server may hold: any free port instead.
     const registry = options.args?.includes('--registry-port') ? [] : ['--registry-port', '0'];
-    child = spawn(process.execPath, [WHARF_BIN, 'up', '--port', String(port), '--data-dir', dataDir, ...tls, ...registry, ...(options.args ?? [])], {
+    child = spawn(process.execPath, [...(options.nodeArgs ?? []), WHARF_BIN, 'up', '--port', String(port), '--data-dir', dataDir, ...tls, ...registry, ...(options.args ?? [])], {
       // The DNS server's default address (the bridge gateway's port 53) is the host's once: host-wide suites only.
       env: { ...process.env, WHARF_LOG_LEVEL: 'debug', WHARF_TASK_CLEANUP_WAIT: TASK_CLEANUP_WAIT, ...(!options.hostWide && { WHARF_DNS_LISTEN: 'off' }), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -4,6 +4,7 @@ import { taskHost, type TaskRecord } from '../../core/ecs.js';
 import type { ControlContext } from '../context.js';
 import { notOwnInstance, speaksFor } from './instance-binding.js';
 import { resolveCluster, resolveTask } from './lookups.js';
+import { withAttachmentsSettled } from './task-settlement.js';
 
 /**
  * Applies a report to a task in one mutation; a report that changes nothing writes nothing. An agent on
@@ -19,8 +20,9 @@ export async function recordReport(
     const hostArn = taskHost(task);
     const host = hostArn === undefined ? undefined : tx.get('containerInstance', hostArn);
     if (report.call && !speaksFor(report.call, host)) throw notOwnInstance(report.call, report.action, task.taskArn);
-    const next = apply(task, ctx.clock.now());
-    if (next === task) return;
+    const reported = apply(task, ctx.clock.now());
+    if (reported === task) return;
+    const next = withAttachmentsSettled(reported);
     tx.put('task', task.taskArn, next);
     if (next.lastStatus !== task.lastStatus) {
       ctx.log.info('task status changed', { taskArn: task.taskArn, lastStatus: next.lastStatus, stopCode: next.stopCode });

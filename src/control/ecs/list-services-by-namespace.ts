@@ -1,18 +1,19 @@
-import type { ListServicesByNamespaceRequest, ListServicesByNamespaceResponse } from '@aws-sdk/client-ecs';
+import type { ListServicesByNamespaceRequest, ListServicesByNamespaceResponse, ServiceConnectConfiguration } from '@aws-sdk/client-ecs';
 import { NamespaceNotFoundException } from '../../core/ecs-errors.js';
 import type { ControlContext } from '../context.js';
 
 /**
  * The services of a Cloud Map namespace (by name, id or ARN): those whose serviceRegistries name one of
- * its services (Wharf has no Service Connect yet, the other way to join one).
+ * its services, and those whose Service Connect configuration is enabled in it (service-connect.ts).
  */
 export async function listServicesByNamespace(ctx: ControlContext, input: ListServicesByNamespaceRequest): Promise<ListServicesByNamespaceResponse> {
   const wanted = input.namespace!;
   const namespace = [...ctx.state.all('sdNamespace')].find((n) => n.Name === wanted || n.Id === wanted || n.Arn === wanted);
   if (!namespace) throw new NamespaceNotFoundException(`Namespace ${wanted} not found.`);
+  const connectsIn = (c: ServiceConnectConfiguration | undefined) => c?.enabled === true && (c.namespace === namespace.Name || c.namespace === namespace.Arn);
   const registries = new Set([...ctx.state.all('sdService')].filter((s) => s.NamespaceId === namespace.Id).map((s) => s.Arn));
   const arns = [...ctx.state.all('service')]
-    .filter((s) => s.status === 'ACTIVE' && s.serviceRegistries?.some((r) => registries.has(r.registryArn!)))
+    .filter((s) => s.status === 'ACTIVE' && (s.serviceRegistries?.some((r) => registries.has(r.registryArn!)) || connectsIn(s.serviceConnectConfiguration)))
     .map((s) => s.serviceArn)
     .sort();
   let start = 0;

@@ -7,6 +7,7 @@ import type { ServiceConnectConfiguration } from '@aws-sdk/client-ecs';
 import { createHttpNamespace } from '../servicediscovery/namespaces.js';
 import { createService } from './create-service.js';
 import { fixture, populated, type Fixture } from './fixtures.js';
+import { listServicesByNamespace } from './list-services-by-namespace.js';
 import { registerTaskDefinition } from './register-task-definition.js';
 import { updateCluster } from './update-cluster.js';
 import { updateService } from './update-service.js';
@@ -38,12 +39,15 @@ test('a configuration naming a namespace and a named port is kept, and the servi
   const { service } = await create(config);
   assert.deepEqual(service!.deployments![0]!.serviceConnectConfiguration, config);
   assert.match(service!.events![0]!.message!, /^\(service api\) Service Connect is configured, but Wharf runs no Service Connect proxy yet/);
+  assert.deepEqual((await listServicesByNamespace(f.ctx, { namespace: 'internal' })).serviceArns, [service!.serviceArn]);
 });
 
 test("the cluster's default namespace serves a configuration without one; with neither, InvalidParameterException", async () => {
   await assert.rejects(create({ enabled: true, services: [{ portName: 'http' }] }), { name: 'InvalidParameterException', message: /namespace/ });
   await updateCluster(f.ctx, { cluster: 'default', serviceConnectDefaults: { namespace: 'internal' } });
-  await create({ enabled: true, services: [{ portName: 'http' }] });
+  const { service } = await create({ enabled: true, services: [{ portName: 'http' }] });
+  assert.equal(service!.deployments![0]!.serviceConnectConfiguration!.namespace, 'internal');
+  assert.deepEqual((await listServicesByNamespace(f.ctx, { namespace: 'internal' })).serviceArns, [service!.serviceArn]);
 });
 
 test("ECS's refusals, each leaving no service behind", async () => {

@@ -28,8 +28,8 @@ const port = (value: number | undefined, field: string) => {
 };
 
 /**
- * Checks a configuration for a service of `cluster` running `definition`; returns it as the service keeps it.
- * A disabled one needs nothing else.
+ * Checks a configuration for a service of `cluster` running `definition`; returns it as the service keeps it
+ * (with the cluster's default namespace when it names none). A disabled one needs nothing else.
  */
 export function checkServiceConnect(
   ctx: Pick<ControlContext, 'state'>,
@@ -84,7 +84,8 @@ export function checkServiceConnect(
     // TLS needs AWS Private CA and KMS, which Wharf lacks: refused as in a Region without them.
     if (service.tls) throw new InvalidParameterException('Service Connect TLS needs AWS Private CA, which this Region does not offer.');
   }
-  return config;
+  // The cluster's default, when used, is the service's from then on.
+  return { ...config, namespace };
 }
 
 /** What a service with Service Connect enabled is told: Wharf checked and keeps the configuration, but runs no proxy yet. */

@@ -1,5 +1,5 @@
 // What follows from a task's status besides its containers, level-based: an awsvpc task's interface is
-// ATTACHED once the task runs, and once the task has STOPPED its interface is deleted (the attachment shows
+// ATTACHED once the task runs (set with the report that says so: withAttachmentsSettled), and once the task has STOPPED its interface is deleted (the attachment shows
 // DELETED) and, for a Fargate task, the usage AWS would have billed is recorded. Driven by every commit
 // that touches tasks, and by a periodic pass over all of them (which also settles what a restart missed).
 import type { Attachment } from '@aws-sdk/client-ecs';
@@ -26,11 +26,19 @@ function unsettled(ctx: ControlContext, task: TaskRecord): boolean {
   return ctx.state.where(networkInterfacesByTask, task.taskArn).length > 0 || (fargateUsage(task) !== undefined && !ctx.state.get('usage', task.taskArn));
 }
 
-function settle(ctx: ControlContext, tx: Transaction, task: TaskRecord): void {
+/**
+ * The task with its interface attachments' statuses as its status implies; the same record when they already
+ * are. Agents' reports apply it in their own mutation, so a task is never seen RUNNING with its interface
+ * still PRECREATED (on AWS the interface is attached before the task runs).
+ */
+export function withAttachmentsSettled(task: TaskRecord): TaskRecord {
   const attachments = task.attachments?.map((a) => (a.type === 'ElasticNetworkInterface' ? { ...a, status: attachmentStatus(task, a) } : a));
-  if (JSON.stringify(attachments) !== JSON.stringify(task.attachments)) {
-    tx.put('task', task.taskArn, { ...task, attachments, version: task.version + 1 });
-  }
+  return JSON.stringify(attachments) === JSON.stringify(task.attachments) ? task : { ...task, attachments };
+}
+
+function settle(ctx: ControlContext, tx: Transaction, task: TaskRecord): void {
+  const settled = withAttachmentsSettled(task);
+  if (settled !== task) tx.put('task', task.taskArn, { ...settled, version: task.version + 1 });
   if (task.lastStatus !== 'STOPPED') return;
   if (deleteTaskInterfaces(ctx.state, tx, task.taskArn) > 0) ctx.log.info('task network interface deleted', { taskArn: task.taskArn });
   const usage = fargateUsage(task);

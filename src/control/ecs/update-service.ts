@@ -35,7 +35,7 @@ export async function updateService(ctx: ControlContext, input: UpdateServiceReq
     );
     validatePlacement({ taskDefinition: definition }, input.placementConstraints ?? service.placementConstraints, input.placementStrategy ?? service.placementStrategy);
     checkServiceLoadBalancers(ctx.state, input.loadBalancers ?? service.loadBalancers ?? [], definition);
-    checkServiceConnect(ctx, input.serviceConnectConfiguration ?? service.serviceConnectConfiguration, cluster, definition);
+    const serviceConnect = checkServiceConnect(ctx, input.serviceConnectConfiguration ?? service.serviceConnectConfiguration, cluster, definition);
     const desiredCount = input.desiredCount ?? service.desiredCount;
 
     const { capacityProviderStrategy: _previous, ...unchanged } = service;
@@ -57,7 +57,7 @@ export async function updateService(ctx: ControlContext, input: UpdateServiceReq
         loadBalancers: input.loadBalancers,
         serviceRegistries: input.serviceRegistries,
         availabilityZoneRebalancing: input.availabilityZoneRebalancing,
-        serviceConnectConfiguration: input.serviceConnectConfiguration,
+        serviceConnectConfiguration: input.serviceConnectConfiguration && serviceConnect,
         platformVersion: launch.launchType === 'FARGATE' ? input.platformVersion : undefined,
       }),
     };

@@ -109,15 +109,15 @@ class Buckets {
   readonly max: Float64Array;
   readonly unit: (string | null)[];
 
-  constructor(readonly start: number, readonly period: number, end: number) {
+  constructor(readonly start: number, readonly period: number, readonly end: number) {
     const n = Math.max(0, Math.ceil((end - start) / period));
     [this.count, this.sum, this.min, this.max] = [new Float64Array(n), new Float64Array(n), new Float64Array(n).fill(Infinity), new Float64Array(n).fill(-Infinity)];
     this.unit = new Array<string | null>(n).fill(null);
   }
 
   add(ts: number, count: number, sum: number, min: number, max: number, unit: string | null): void {
+    if (ts < this.start || ts >= this.end) return;
     const b = Math.floor((ts - this.start) / this.period);
-    if (b < 0 || b >= this.count.length) return;
     this.count[b]! += count;
     this.sum[b]! += sum;
     if (min < this.min[b]!) this.min[b] = min;
@@ -371,11 +371,12 @@ export class SqliteMetricStore implements MetricStore {
     const fold = (from: number, to: number) => {
       for (const [ts, count, sum, min, max, unit] of this.statements.minutes.iterate(series, from, to) as Iterable<MinuteRow>) buckets.add(ts, count, sum, min, max, unit);
     };
+    // Every hour that [start, end) touches before the newest hour (the blocks' minutes outside the range are
+    // left out by `buckets`); the newest hour, or what follows the last block, from the rows.
     const newest = this.lastTs.get(series) ?? (this.statements.lastTs.get(series) as number);
-    const first = Math.ceil(buckets.start / HOUR) * HOUR;
-    const last = Math.min(end - (end % HOUR), newest - (newest % HOUR));
+    const first = buckets.start - (buckets.start % HOUR);
+    const last = Math.min(end + ((HOUR - (end % HOUR)) % HOUR), newest - (newest % HOUR));
     if (first >= last) return fold(buckets.start, end);
-    fold(buckets.start, first);
     const missing = new Map<number, Block>();
     for (let hour = first; hour < last; hour += HOUR) {
       const key = `${series}:${hour}`;
@@ -404,7 +405,7 @@ export class SqliteMetricStore implements MetricStore {
         buckets.addBlock(hour, block.cells, block.unit);
       }
     }
-    fold(last, end);
+    if (last < end) fold(last, end);
   }
 
   /** The blocks of `missing` not `stored` from the rows of [from, to), written to `blocks`. */

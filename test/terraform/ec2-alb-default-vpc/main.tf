@@ -79,6 +79,26 @@ resource "aws_lb_listener" "http" {
   }
 }
 
+# A rule ahead of the default action, answered by the load balancer itself: listener rules, their
+# conditions and fixed responses round-trip through apply, plan and destroy.
+resource "aws_lb_listener_rule" "health" {
+  listener_arn = aws_lb_listener.http.arn
+  priority     = 10
+  action {
+    type = "fixed-response"
+    fixed_response {
+      content_type = "text/plain"
+      message_body = "rule"
+      status_code  = "200"
+    }
+  }
+  condition {
+    path_pattern {
+      values = ["/rule/*"]
+    }
+  }
+}
+
 resource "aws_ecs_task_definition" "web" {
   family                   = "web-ec2"
   network_mode             = "bridge"

@@ -1,0 +1,142 @@
+// Where a task start's time goes: Wharf's RunTask -> RUNNING beside `docker run -d` of the same image and
+// command, interleaved in one run, each start cut into stages at the Docker engine's own `create` and `start`
+// events (the daemon's clock is the host's, so its event times and ours line up). The stages tell which side
+// of the engine a difference lies on: before the container exists (API, commit, push to the agent, for
+// awsvpc the task's network; for docker, the CLI), Docker's start itself, and after it (the agent's report,
+// its commit, and our poll seeing RUNNING).
+import Docker from 'dockerode';
+import { LABELS } from '../src/agent/container-config.js';
+import { dockerRun, percentile, table } from './lib.js';
+
+/** Epoch milliseconds with a fraction, on the clock Docker's event times use. */
+const now = () => performance.timeOrigin + performance.now();
+
+interface EngineEvents {
+  created?: number;
+  started?: number;
+}
+
+/** Docker's container create/start events, by the label value that names the start they belong to. */
+class EngineEventLog {
+  private readonly byKey = new Map<string, EngineEvents>();
+  private stream?: NodeJS.ReadableStream;
+
+  constructor(private readonly keyOf: (labels: Record<string, string>) => string | undefined) {}
+
+  async open(): Promise<void> {
+    this.stream = (await new Docker().getEvents({ filters: { type: ['container'], event: ['create', 'start'] } })) as NodeJS.ReadableStream;
+    let buffered = '';
+    this.stream.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      let newline: number;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        const event = JSON.parse(line) as { Action: string; timeNano: number; Actor: { Attributes: Record<string, string> } };
+        const key = this.keyOf(event.Actor.Attributes);
+        if (!key) continue;
+        const entry = this.byKey.get(key) ?? {};
+        entry[event.Action === 'create' ? 'created' : 'started'] = event.timeNano / 1e6;
+        this.byKey.set(key, entry);
+      }
+    });
+  }
+
+  /** The events of one start, once both have arrived (they trail the API answer by a little). */
+  async of(key: string): Promise<Required<EngineEvents>> {
+    for (let i = 0; i < 200; i++) {
+      const entry = this.byKey.get(key);
+      if (entry?.created && entry.started) return entry as Required<EngineEvents>;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    throw new Error(`no create/start events from Docker for ${key}`);
+  }
+
+  close(): void {
+    (this.stream as unknown as { destroy?: () => void })?.destroy?.();
+  }
+}
+
+export interface StartComparison {
+  title: string;
+  goal: number;
+  runs: number;
+  /** The container whose engine events mark a Wharf start (an awsvpc task has a pause container too). */
+  containerName: string;
+  /** Starts one task; resolves with its ARN once RunTask has answered. */
+  runTask(): Promise<string>;
+  /** Resolves once DescribeTasks reports the task RUNNING. */
+  untilRunning(taskArn: string): Promise<void>;
+  /** `docker run -d` arguments before the image (limits matching the task's). */
+  dockerArgs: string[];
+  image: string;
+  command: string[];
+  /** After both starts of a round, unmeasured (e.g. stop the task on a small host). */
+  afterRound?(taskArn: string): Promise<void>;
+}
+
+type Stage = [name: string, from: number, to: number];
+
+/** Runs the interleaved comparison and prints each path's stages, totals and the ratio (p50 and p95). */
+export async function compareStarts(c: StartComparison): Promise<void> {
+  const events = new EngineEventLog((labels) =>
+    labels['wharf-bench-start'] ?? (labels[LABELS.containerName] === c.containerName ? labels[LABELS.taskArn] : undefined),
+  );
+  await events.open();
+  const wharfStages: Stage[][] = [];
+  const dockerStages: Stage[][] = [];
+  try {
+    for (let i = 0; i < c.runs + 2; i++) {
+      const sent = now();
+      const taskArn = await c.runTask();
+      const answered = now();
+      await c.untilRunning(taskArn);
+      const running = now();
+      const wharf = await events.of(taskArn);
+
+      const key = `run-${i}`;
+      const before = now();
+      await dockerRun(['--label', `wharf-bench-start=${key}`, ...c.dockerArgs, c.image, ...c.command]);
+      const exited = now();
+      const docker = await events.of(key);
+      if (i >= 2) {
+        // The first two warm both paths up (images, the pause image, connections).
+        wharfStages.push([
+          ['RunTask answered (API, commit)', sent, answered],
+          ['-> container created (push, agent, network)', answered, wharf.created],
+          ['-> started (Docker)', wharf.created, wharf.started],
+          ['-> RUNNING seen (report, commit, poll)', wharf.started, running],
+        ]);
+        dockerStages.push([
+          ['-> container created (CLI, API)', before, docker.created],
+          ['-> started (Docker)', docker.created, docker.started],
+          ['-> CLI exits', docker.started, exited],
+        ]);
+      }
+      await c.afterRound?.(taskArn);
+    }
+  } finally {
+    events.close();
+  }
+  const total = (stages: Stage[][]) => stages.map((s) => s.at(-1)![2] - s[0]![1]).sort((a, b) => a - b);
+  const wharfTotal = total(wharfStages);
+  const dockerTotal = total(dockerStages);
+  const stageRows = (path: string, stages: Stage[][]) =>
+    stages[0]!.map(([name], k) => {
+      const ms = stages.map((s) => s[k]![2] - s[k]![1]).sort((a, b) => a - b);
+      return { path, stage: name, 'p50 ms': percentile(ms, 50), 'p95 ms': percentile(ms, 95) };
+    });
+  console.log(`\n${c.title}, ${c.runs} runs each, interleaved`);
+  table([
+    ...stageRows('wharf', wharfStages),
+    { path: 'wharf', stage: 'RunTask -> RUNNING', 'p50 ms': percentile(wharfTotal, 50), 'p95 ms': percentile(wharfTotal, 95) },
+    ...stageRows('docker', dockerStages),
+    { path: 'docker', stage: 'docker run -d', 'p50 ms': percentile(dockerTotal, 50), 'p95 ms': percentile(dockerTotal, 95) },
+    {
+      path: 'ratio',
+      stage: `wharf / docker (goal <= ${c.goal.toFixed(1)}x)`,
+      'p50 ms': `${(percentile(wharfTotal, 50) / percentile(dockerTotal, 50)).toFixed(2)}x`,
+      'p95 ms': `${(percentile(wharfTotal, 95) / percentile(dockerTotal, 95)).toFixed(2)}x`,
+    },
+  ]);
+}

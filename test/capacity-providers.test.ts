@@ -1,0 +1,131 @@
+// ECS cluster auto scaling end to end, with the real server and the AWS SDK: a launch template whose user
+// data names the cluster, an Auto Scaling group of zero instances, a capacity provider with managed scaling
+// and managed termination protection, and a service of 6 tasks on it. The group scales out from zero, the
+// tasks run on the new instances' agents, scaling in keeps the instance still running a task, and the group
+// goes back to zero once the service is deleted. Instances are hollow hosts (`wharf up --instances hollow`:
+// real agents on a runtime that does not start containers), so the test measures the control plane's loop.
+import {
+  AutoScalingClient,
+  CreateAutoScalingGroupCommand,
+  DeleteAutoScalingGroupCommand,
+  DescribeAutoScalingGroupsCommand,
+  DescribeScalingActivitiesCommand,
+  type AutoScalingGroup,
+} from '@aws-sdk/client-auto-scaling';
+import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
+import { CreateLaunchTemplateCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  CreateCapacityProviderCommand,
+  CreateClusterCommand,
+  CreateServiceCommand,
+  DeleteCapacityProviderCommand,
+  DeleteServiceCommand,
+  DescribeContainerInstancesCommand,
+  DescribeServicesCommand,
+  ListContainerInstancesCommand,
+  ListTasksCommand,
+  DescribeTasksCommand,
+  PutClusterCapacityProvidersCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+  type ECSClient,
+} from '@aws-sdk/client-ecs';
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { eventually, startWharf, type WharfProcess } from './wharf-process.js';
+
+let wharf: WharfProcess;
+let ecs: ECSClient;
+let autoscaling: AutoScalingClient;
+
+before(async () => {
+  wharf = await startWharf({ args: ['--instances', 'hollow'], env: { WHARF_MANAGED_SCALE_IN_SECONDS: '2' } });
+  ecs = wharf.ecs();
+  const client = { endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials };
+  autoscaling = new AutoScalingClient(client);
+  const ec2 = new EC2Client(client);
+  await ec2.send(new CreateLaunchTemplateCommand({
+    LaunchTemplateName: 'capacity-hosts',
+    LaunchTemplateData: { ImageId: 'ami-0123456789abcdef0', InstanceType: 't3.small', IamInstanceProfile: { Name: 'ecsInstanceRole' }, UserData: Buffer.from('ECS_CLUSTER=capacity\n').toString('base64') },
+  }));
+  await ecs.send(new CreateClusterCommand({ clusterName: 'capacity' }));
+  await autoscaling.send(new CreateAutoScalingGroupCommand({
+    AutoScalingGroupName: 'capacity-hosts',
+    LaunchTemplate: { LaunchTemplateName: 'capacity-hosts', Version: '$Latest' },
+    MinSize: 0,
+    MaxSize: 4,
+    DesiredCapacity: 0,
+    AvailabilityZones: ['us-east-1a', 'us-east-1b'],
+    NewInstancesProtectedFromScaleIn: true,
+  }));
+  await ecs.send(new CreateCapacityProviderCommand({
+    name: 'capacity-hosts',
+    autoScalingGroupProvider: {
+      autoScalingGroupArn: 'capacity-hosts',
+      managedScaling: { status: 'ENABLED', targetCapacity: 100 },
+      managedTerminationProtection: 'ENABLED',
+    },
+  }));
+  await ecs.send(new PutClusterCapacityProvidersCommand({
+    cluster: 'capacity',
+    capacityProviders: ['capacity-hosts'],
+    defaultCapacityProviderStrategy: [{ capacityProvider: 'capacity-hosts', weight: 1 }],
+  }));
+});
+
+after(async () => {
+  await wharf?.stop();
+});
+
+const group = async (): Promise<AutoScalingGroup> =>
+  (await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['capacity-hosts'] }))).AutoScalingGroups![0]!;
+const service = async () => (await ecs.send(new DescribeServicesCommand({ cluster: 'capacity', services: ['web'] }))).services![0]!;
+
+test('a service of 6 tasks scales its provider out from zero instances, keeps the busy one, and back to zero', { timeout: 300_000 }, async () => {
+  const { taskDefinition } = await ecs.send(new RegisterTaskDefinitionCommand({
+    family: 'capacity-web',
+    containerDefinitions: [{ name: 'web', image: 'wharf-test/busybox:latest', cpu: 512, memory: 512, command: ['sleep', '3600'] }],
+  }));
+  await ecs.send(new CreateServiceCommand({
+    cluster: 'capacity',
+    serviceName: 'web',
+    taskDefinition: taskDefinition!.taskDefinitionArn,
+    desiredCount: 6,
+    capacityProviderStrategy: [{ capacityProvider: 'capacity-hosts', weight: 1 }],
+  }));
+
+  // Four 512/512 tasks fit a t3.small (2 vCPUs, 2 GiB): the group goes from 0 to 2 instances.
+  await eventually(async () => ((await service()).runningCount === 6 ? true : undefined), '6 tasks RUNNING', 180_000);
+  const scaled = await group();
+  assert.equal(scaled.DesiredCapacity, 2);
+  assert.equal(scaled.Instances!.length, 2);
+  assert.ok(scaled.Instances!.every((i) => i.LifecycleState === 'InService' && i.ProtectedFromScaleIn));
+  const arns = (await ecs.send(new ListContainerInstancesCommand({ cluster: 'capacity' }))).containerInstanceArns!;
+  const instances = (await ecs.send(new DescribeContainerInstancesCommand({ cluster: 'capacity', containerInstances: arns }))).containerInstances!;
+  assert.deepEqual(instances.map((i) => i.ec2InstanceId).sort(), scaled.Instances!.map((i) => i.InstanceId).sort());
+  assert.ok(instances.every((i) => i.capacityProviderName === 'capacity-hosts'));
+  const { Activities } = await autoscaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: 'capacity-hosts' }));
+  assert.ok(Activities!.some((a) => /changing the desired capacity from 0 to 2/.test(a.Cause!) && /^Launching a new EC2 instance: i-/.test(a.Description!)));
+  const { Metrics } = await new CloudWatchClient({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials }).send(
+    new ListMetricsCommand({ Namespace: 'AWS/ECS/ManagedScaling', MetricName: 'CapacityProviderReservation' }),
+  );
+  assert.deepEqual(Metrics![0]!.Dimensions!.map((d) => d.Value).sort(), ['capacity', 'capacity-hosts']);
+
+  // Down to one task: managed scaling wants one instance, and termination protection keeps the one running it.
+  await ecs.send(new UpdateServiceCommand({ cluster: 'capacity', service: 'web', desiredCount: 1 }));
+  await eventually(async () => ((await group()).Instances!.length === 1 ? true : undefined), 'one instance left', 120_000);
+  const taskArns = (await ecs.send(new ListTasksCommand({ cluster: 'capacity', desiredStatus: 'RUNNING' }))).taskArns!;
+  const [task] = (await ecs.send(new DescribeTasksCommand({ cluster: 'capacity', tasks: taskArns }))).tasks!;
+  const host = instances.find((i) => i.containerInstanceArn === task!.containerInstanceArn)!;
+  assert.equal((await group()).Instances![0]!.InstanceId, host.ec2InstanceId);
+
+  await ecs.send(new DeleteServiceCommand({ cluster: 'capacity', service: 'web', force: true }));
+  await eventually(async () => {
+    const g = await group();
+    return g.DesiredCapacity === 0 && g.Instances!.length === 0 ? true : undefined;
+  }, 'the group back to zero instances', 120_000);
+
+  await ecs.send(new PutClusterCapacityProvidersCommand({ cluster: 'capacity', capacityProviders: [], defaultCapacityProviderStrategy: [] }));
+  await ecs.send(new DeleteCapacityProviderCommand({ capacityProvider: 'capacity-hosts' }));
+  await autoscaling.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: 'capacity-hosts' }));
+});
