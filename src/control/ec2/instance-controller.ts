@@ -45,8 +45,9 @@ async function reconcile(ctx: ControlContext, id: string): Promise<Reconciled | 
       await settle(ctx, id, 'stopping', 'stopped');
       return;
     case 'shutting-down':
-      await ctx.instanceLauncher?.stop(id, 'terminate');
+      // Deregistered first, its agent retires as ECS's does (stops and removes its tasks' containers), then goes.
       await deregisterContainerInstances(ctx, id);
+      await ctx.instanceLauncher?.stop(id, 'terminate');
       await settle(ctx, id, 'shutting-down', 'terminated');
       return;
     case 'terminated': {
