@@ -87,9 +87,10 @@ export async function fleetCurveBenchmark(sizes = [1_000, 2_000, 5_000]) {
       'peak RSS MiB': Math.round(r.rss),
       'load average': loadavg()[0]!.toFixed(1),
     });
+    // The table so far after each size: the larger ones take long on a loaded machine.
+    console.log('\nFleet scale: one service, ten tasks per hollow container instance, to steady state');
+    table(rows);
   }
-  console.log('\nFleet scale: one service, ten tasks per hollow container instance, to steady state');
-  table(rows);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchmark(serviceScaleBenchmark);
