@@ -18,6 +18,7 @@ import {
   CreateClusterCommand,
   CreateServiceCommand,
   DescribeClustersCommand,
+  ECSClient,
   DescribeServicesCommand,
   PutClusterCapacityProvidersCommand,
   RegisterTaskDefinitionCommand,
@@ -96,6 +97,8 @@ export async function capacityBenchmark(): Promise<void> {
   const groupTimes: Record<string, number> = {};
   for (const peer of peers) {
     const c = { endpoint: peer.endpoint, region: 'us-east-1', credentials: peer.credentials };
+    // The instances' agents join the cluster their user data names: it must exist for them to start.
+    await new ECSClient(c).send(new CreateClusterCommand({ clusterName: 'peer' }));
     await launchTemplate(new EC2Client(c), 'peer', 'peer');
     const scaling = new AutoScalingClient(c);
     const started = performance.now();

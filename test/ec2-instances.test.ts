@@ -20,6 +20,7 @@ import {
   RunTaskCommand,
 } from '@aws-sdk/client-ecs';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import { eventually, startWharf, type WharfProcess } from './wharf-process.js';
 
@@ -95,6 +96,12 @@ test('an instance with user data ECS_CLUSTER=x joins cluster x as itself and run
     const { tasks: [t] = [] } = await ecs.send(new DescribeTasksCommand({ cluster: 'x', tasks: [task!.taskArn!] }));
     return t?.lastStatus === 'STOPPED' ? t : undefined;
   }, 'its task STOPPED');
-  const { Reservations: [gone] = [] } = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+  const { Reservations: [gone] = [] } = await eventually(async () => {
+    const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+    return out.Reservations?.[0]?.Instances?.[0]?.State?.Name === 'terminated' ? out : undefined;
+  }, 'the instance terminated');
   assert.equal(gone?.Instances?.[0]?.State?.Name, 'terminated');
+  // Its host went with it: its agent removed the task's containers before it exited.
+  const left = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.amazonaws.ecs.task-arn=${task!.taskArn}`], { encoding: 'utf8' });
+  assert.equal(left.trim(), '');
 });

@@ -56,7 +56,7 @@ function parseRequest(body: Buffer, now: Date): { from: Date; to: Date; by: Cost
 
 /** The region's cost report over the requested range (prices are the server's). */
 export const serveCost = (prices: PriceTable) =>
-  operatorRoute(COST_PATH, 'read the cost report', async (ctx, body) => costReport([...ctx.state.all('usage')], prices, parseRequest(body, ctx.clock.now())));
+  operatorRoute(COST_PATH, 'read the cost report', async (ctx, body) => costReport([...ctx.state.all('usage')], prices, parseRequest(body, ctx.clock.now()), [...ctx.state.all('instanceUsage')]));
 
 /** `wharf cost [--from TIME] [--to TIME] [--by cluster|service|family|launchType] [--json]`. */
 export async function costCommand(argv: string[]): Promise<void> {
@@ -78,5 +78,6 @@ export function costTable(report: CostReport): string {
   const ec2 = report.onEc2
     ? `\non EC2 instead: ${report.onEc2.instances} x ${report.onEc2.instanceType} for ${report.onEc2.hours.toFixed(3)} h = ${money(report.onEc2.cost)}`
     : '';
-  return `Fargate, ${new Date(report.from).toISOString()} to ${new Date(report.to).toISOString()}\n${text}\ntotal ${money(report.total)}${ec2}\n`;
+  const instances = (report.instances ?? []).map((l) => `\nEC2 ${l.instanceType}: ${l.runs} run(s), ${l.hours.toFixed(3)} instance-hours = ${money(l.cost)}`).join('');
+  return `Fargate, ${new Date(report.from).toISOString()} to ${new Date(report.to).toISOString()}\n${text}\ntotal ${money(report.total)}${ec2}${instances}\n`;
 }

@@ -94,6 +94,8 @@ class LocalAgentLauncher implements InstanceLauncher {
     const host = this.running.get(id);
     this.running.delete(id);
     if (host) {
+      // A terminated instance's agent was deregistered: it removes its containers and exits by itself first.
+      if (how === 'terminate') await Promise.race([host.exited, new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
       host.child.kill('SIGTERM');
       const killer = setTimeout(() => host.child.kill('SIGKILL'), STOP_GRACE_MS);
       await host.exited;

@@ -3,6 +3,7 @@
 // prices by CPU architecture, FARGATE_SPOT at its spot prices, ephemeral storage beyond the included 20 GB;
 // and "what if": the same tasks, at their peak together, bin-packed onto the cheapest EC2 instance type that
 // holds them, billed per instance-second over the same span.
+import type { InstanceUsageRecord } from './ec2-instances.js';
 import type { UsageRecord } from './usage.js';
 
 export interface FargatePrices {
@@ -50,6 +51,8 @@ export interface CostReport {
   total: number;
   /** The same tasks on EC2: the cheapest instance type that holds them at their peak, and what it would cost. */
   onEc2?: { instanceType: string; instances: number; hours: number; cost: number };
+  /** EC2 instances' runs that ended in the range, by instance type (types the price table lacks are not priced). */
+  instances?: { instanceType: string; runs: number; hours: number; cost: number }[];
 }
 
 const HOUR = 3_600_000;
@@ -76,7 +79,12 @@ const keyOf = (usage: UsageRecord, by: CostDimension): string => {
 };
 
 /** The usage records of tasks that stopped in [from, to), priced and summed by `by`, with the EC2 alternative. */
-export function costReport(usages: readonly UsageRecord[], prices: PriceTable, range: { from: Date; to: Date; by: CostDimension }): CostReport {
+export function costReport(
+  usages: readonly UsageRecord[],
+  prices: PriceTable,
+  range: { from: Date; to: Date; by: CostDimension },
+  instanceUsages: readonly InstanceUsageRecord[] = [],
+): CostReport {
   const inRange = usages.filter((u) => new Date(u.billingStoppedAt) >= range.from && new Date(u.billingStoppedAt) < range.to);
   const lines = new Map<string, CostLine>();
   for (const u of inRange) {
@@ -91,6 +99,7 @@ export function costReport(usages: readonly UsageRecord[], prices: PriceTable, r
   }
   const sorted = [...lines.values()].sort((a, b) => b.cost - a.cost || a.key.localeCompare(b.key));
   const onEc2 = cheapestEc2(inRange, prices);
+  const instances = instanceCosts(instanceUsages.filter((u) => new Date(u.billingStoppedAt) >= range.from && new Date(u.billingStoppedAt) < range.to), prices);
   return {
     from: range.from,
     to: range.to,
@@ -99,7 +108,22 @@ export function costReport(usages: readonly UsageRecord[], prices: PriceTable, r
     lines: sorted,
     total: sorted.reduce((n, l) => n + l.cost, 0),
     ...(onEc2 && { onEc2 }),
+    ...(instances.length && { instances }),
   };
+}
+
+/** EC2 instance runs priced per instance-hour of their type, billed per second with a one-minute minimum. */
+export function instanceCosts(runs: readonly InstanceUsageRecord[], prices: PriceTable): NonNullable<CostReport['instances']> {
+  const byType = new Map<string, { instanceType: string; runs: number; hours: number; cost: number }>();
+  for (const run of runs) {
+    const line = byType.get(run.instanceType) ?? { instanceType: run.instanceType, runs: 0, hours: 0, cost: 0 };
+    const hours = run.billedSeconds / 3600;
+    line.runs += 1;
+    line.hours += hours;
+    line.cost += hours * (prices.ec2[run.instanceType]?.hour ?? 0);
+    byType.set(run.instanceType, line);
+  }
+  return [...byType.values()].sort((a, b) => b.cost - a.cost || a.instanceType.localeCompare(b.instanceType));
 }
 
 /**

@@ -109,8 +109,22 @@ export interface KeyPairRecord {
   Tags: Tag[];
 }
 
+/**
+ * What one run of an instance is billed for on AWS: from running to stopped or terminated, per second with a
+ * one-minute minimum (Linux on-demand and Spot alike), whatever runs on it. Kept under `<instance id>@<start>`.
+ */
+export interface InstanceUsageRecord {
+  instanceId: string;
+  instanceType: string;
+  spot: boolean;
+  billingStartedAt: Date;
+  billingStoppedAt: Date;
+  billedSeconds: number;
+}
+
 declare module './records.js' {
   interface RecordKinds {
+    instanceUsage: InstanceUsageRecord;
     launchTemplate: LaunchTemplateRecord;
     keyPair: KeyPairRecord;
   }

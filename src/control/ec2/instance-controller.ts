@@ -6,7 +6,8 @@
 // instance whose host the launcher does not run (after a restart) is started again. Without a
 // launcher (a control plane that runs no hosts) the states move all the same.
 import type { CallContext } from '../../core/caller.js';
-import { instanceState, type InstanceHost, type InstanceRecord, type InstanceStateName } from '../../core/ec2-instances.js';
+import { instanceState, type InstanceHost, type InstanceRecord, type InstanceStateName, type InstanceUsageRecord } from '../../core/ec2-instances.js';
+import { billedSeconds } from '../../core/usage.js';
 import type { ControlContext } from '../context.js';
 import { deregisterContainerInstance } from '../ecs/deregister-container-instance.js';
 import { joinInstance } from '../iam/instance-join.js';
@@ -44,8 +45,9 @@ async function reconcile(ctx: ControlContext, id: string): Promise<Reconciled | 
       await settle(ctx, id, 'stopping', 'stopped');
       return;
     case 'shutting-down':
-      await ctx.instanceLauncher?.stop(id, 'terminate');
+      // Deregistered first, its agent retires as ECS's does (stops and removes its tasks' containers), then goes.
       await deregisterContainerInstances(ctx, id);
+      await ctx.instanceLauncher?.stop(id, 'terminate');
       await settle(ctx, id, 'shutting-down', 'terminated');
       return;
     case 'terminated': {
@@ -69,6 +71,17 @@ async function settle(ctx: ControlContext, id: string, from: InstanceStateName, 
     const next: InstanceRecord =
       to === 'running' ? { ...current, State: instanceState(to), runningSince: now } : { ...rest, State: instanceState(to), ...(to === 'terminated' && { terminatedAt: now }) };
     if (to === 'terminated') deleteTaskInterfaces(ctx.state, tx, id);
+    if (current.runningSince !== undefined && to !== 'running') {
+      const usage: InstanceUsageRecord = {
+        instanceId: id,
+        instanceType: current.InstanceType,
+        spot: current.spot,
+        billingStartedAt: current.runningSince,
+        billingStoppedAt: now,
+        billedSeconds: billedSeconds(current.runningSince, now),
+      };
+      tx.put('instanceUsage', `${id}@${new Date(current.runningSince).toISOString()}`, usage);
+    }
     tx.put('instance', id, next);
     return true;
   });

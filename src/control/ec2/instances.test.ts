@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
+import { instanceCosts, type PriceTable } from '../../core/cost.js';
 import type { InstanceHost, InstanceLauncher } from '../../core/ec2-instances.js';
 import { fixture, type Fixture } from '../ecs/fixtures.js';
 import { runInstances } from './run-instances.js';
@@ -81,10 +82,16 @@ test('the controller starts hosts with the type\'s resources, stops and terminat
   const statuses = await describeInstanceStatus(f.ctx, {});
   assert.equal(statuses.InstanceStatuses?.[0]?.InstanceStatus?.Status, 'ok');
 
+  f.advance(90_500);
   const [stopping] = await stopInstances(f.ctx, [i!.InstanceId]);
   assert.deepEqual([stopping!.PreviousState?.Name, stopping!.CurrentState?.Name], ['running', 'stopping']);
   await settle();
   assert.equal(f.ctx.state.get('instance', i!.InstanceId)?.State.Name, 'stopped');
+  // Billed per second from running to stopped, a minute at least: 90.5 s is 91 s at c5.xlarge's $0.17 an hour.
+  const [usage] = [...f.ctx.state.all('instanceUsage')];
+  assert.equal(usage!.billedSeconds, 91);
+  const prices = { ec2: { 'c5.xlarge': { vcpu: 4, memoryGiB: 8, hour: 0.17 } } } as unknown as PriceTable;
+  assert.deepEqual(instanceCosts([usage!], prices), [{ instanceType: 'c5.xlarge', runs: 1, hours: 91 / 3600, cost: (91 / 3600) * 0.17 }]);
   await rejects(stopInstances(f.ctx, ['i-00000000000000000']), 'InvalidInstanceID.NotFound', "The instance ID 'i-00000000000000000' does not exist");
   await startInstances(f.ctx, [i!.InstanceId]);
   await settle();

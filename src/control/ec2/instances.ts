@@ -100,7 +100,7 @@ export async function launchInstances(ctx: ControlContext, request: LaunchReques
   }
 
   const launched = await ctx.state.mutate((tx) => {
-    const subnets = (subnetIds ?? [defaultSubnet(ctx, request.availabilityZone ?? data.Placement?.AvailabilityZone).SubnetId]).map((id) => resolveSubnet(tx, id));
+    const subnets = (subnetIds ?? [defaultSubnet(ctx, request.availabilityZone || data.Placement?.AvailabilityZone || undefined).SubnetId]).map((id) => resolveSubnet(tx, id));
     const reservation = reservationId(ctx.ids.id());
     const now = ctx.clock.now();
     return Array.from({ length: request.count }, (_, n) => {

@@ -19,7 +19,7 @@ export async function runInstances(ctx: ControlContext, input: RunInstancesReque
     ...(input.InstanceType !== undefined && { instanceType: input.InstanceType }),
     ...(input.ImageId !== undefined && { imageId: input.ImageId }),
     ...(subnetId !== undefined && { subnetIds: [subnetId] }),
-    ...(input.Placement?.AvailabilityZone !== undefined && { availabilityZone: input.Placement.AvailabilityZone }),
+    ...(input.Placement?.AvailabilityZone && { availabilityZone: input.Placement.AvailabilityZone }),
     ...(groupIds?.length && { securityGroupIds: groupIds }),
     ...(input.UserData !== undefined && { userData: input.UserData }),
     ...(input.IamInstanceProfile && { iamInstanceProfile: input.IamInstanceProfile }),
