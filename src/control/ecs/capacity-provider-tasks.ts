@@ -2,7 +2,7 @@
 // strategy's split, each provider's share placed on its group's container instances only; what finds no
 // room waits in PROVISIONING when the provider scales itself (managed scaling), as ECS does, and fails
 // otherwise. The managed-scaling controller places waiting tasks once instances arrive.
-import type { CapacityProviderStrategyItem, Failure, PlacementConstraint, PlacementStrategy } from '@aws-sdk/client-ecs';
+import type { Failure, PlacementConstraint, PlacementStrategy } from '@aws-sdk/client-ecs';
 import type { ClusterRecord, TaskDefinitionRecord, TaskRecord } from '../../core/ecs.js';
 import { splitByStrategy } from '../../scheduler/capacity-strategy.js';
 import { MAX_TASKS_PER_REQUEST, placeTasks } from '../../scheduler/placement.js';
@@ -10,7 +10,7 @@ import type { ClusterSnapshot } from '../../scheduler/snapshot.js';
 import type { ControlContext } from '../context.js';
 import type { Transaction } from '../state.js';
 import { tasksByCluster } from './indexes.js';
-import { launchTasks, newTask, type LaunchRequest } from './task-launch.js';
+import { launchTasks, newTask, type LaunchRequest, type StrategyLaunch } from './task-launch.js';
 
 /** "A maximum of 100 tasks can be in the provisioning state for any cluster" (ECS). */
 export const MAX_PROVISIONING_TASKS = 100;
@@ -24,15 +24,10 @@ export function launchOnGroupProviders(
   cluster: ClusterRecord,
   definition: TaskDefinitionRecord,
   request: LaunchRequest,
-  options: {
-    count: number;
-    strategy: readonly CapacityProviderStrategyItem[];
-    running?: ReadonlyMap<string, number>;
+  options: StrategyLaunch & {
     snapshot: ClusterSnapshot;
     placementConstraints?: readonly PlacementConstraint[];
     placementStrategy?: readonly PlacementStrategy[];
-    random: () => number;
-    internal?: Pick<TaskRecord, 'clientToken' | 'clientRequest'>;
   },
 ): { tasks: TaskRecord[]; failures: Failure[] } {
   const tasks: TaskRecord[] = [];

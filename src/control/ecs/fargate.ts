@@ -12,7 +12,7 @@ import { managedHosts } from './managed-capacity.js';
 import type { Transaction } from '../state.js';
 import { fargateProblem, isFargateSize, noFargateSize } from './task-definitions.js';
 import { withOverrides } from '../../core/task-overrides.js';
-import { launchTasks, type LaunchRequest, type TaskLaunch } from './task-launch.js';
+import { launchTasks, type InternalLaunch, type LaunchRequest, type StrategyLaunch, type TaskLaunch } from './task-launch.js';
 
 /** The one Fargate platform Wharf provides; LATEST names it. */
 export const FARGATE_PLATFORM_VERSION = '1.4.0';
@@ -39,14 +39,7 @@ export function launchFargateSplit(
   cluster: ClusterRecord,
   definition: TaskDefinitionRecord,
   request: LaunchRequest,
-  options: {
-    count: number;
-    strategy: readonly CapacityProviderStrategyItem[];
-    running?: ReadonlyMap<string, number>;
-    platformVersion: string;
-    random: () => number;
-    internal?: Pick<TaskRecord, 'clientToken' | 'clientRequest'>;
-  },
+  options: StrategyLaunch & { platformVersion: string },
 ): { tasks: TaskRecord[]; failures: { arn?: string; reason: string }[] } {
   const split = options.strategy.length ? splitByStrategy(options.strategy, options.count, options.running) : new Map([[undefined, options.count]]);
   const tasks: TaskRecord[] = [];
@@ -91,7 +84,7 @@ export function launchFargateTasks(
     count: number;
     launch: Extract<TaskLaunch, { launchType: 'FARGATE' }>;
     random: () => number;
-    internal?: Pick<TaskRecord, 'clientToken' | 'clientRequest'>;
+    internal?: InternalLaunch;
   },
 ): { tasks: TaskRecord[]; failures: { arn?: string; reason: string }[] } {
   if (!Number.isInteger(options.count) || options.count < 1 || options.count > MAX_TASKS_PER_REQUEST) {

@@ -1,7 +1,7 @@
 // Launching tasks, shared by RunTask and StartTask (and, later, the service scheduler): which task
 // definitions may launch, how a request's overrides and tags are checked, and the task record ECS creates
 // for a task placed on a container instance.
-import type { StartTaskRequest, TaskDefinition, TaskOverride } from '@aws-sdk/client-ecs';
+import type { CapacityProviderStrategyItem, StartTaskRequest, TaskDefinition, TaskOverride } from '@aws-sdk/client-ecs';
 import { containerArn, taskArn } from '../../core/arn.js';
 import type {
   ClusterRecord,
@@ -42,6 +42,18 @@ export type LaunchRequest = Pick<
   | 'networkConfiguration'
   | 'volumeConfigurations'
 >;
+
+/** What the service scheduler passes through to a launch that is not the user's own call (idempotency of RunTask). */
+export type InternalLaunch = Pick<TaskRecord, 'clientToken' | 'clientRequest'>;
+
+/** A launch split across a capacity provider strategy: `count` tasks, `running` already on each provider. */
+export interface StrategyLaunch {
+  count: number;
+  strategy: readonly CapacityProviderStrategyItem[];
+  running?: ReadonlyMap<string, number>;
+  random: () => number;
+  internal?: InternalLaunch;
+}
 
 /**
  * Volumes configured at launch are Amazon EBS volumes ECS creates and attaches: Wharf has no EBS, so a
@@ -158,7 +170,7 @@ export function launchTasks(
   definition: TaskDefinitionRecord,
   request: LaunchRequest,
   placements: readonly { containerInstanceArn: string }[],
-  internal: Pick<TaskRecord, 'clientToken' | 'clientRequest'> = {},
+  internal: InternalLaunch = {},
   launch: TaskLaunch = { launchType: 'EC2' },
 ): TaskRecord[] {
   const awsvpc = request.networkConfiguration?.awsvpcConfiguration;

@@ -19,9 +19,13 @@ function attachmentStatus(task: TaskRecord, attachment: Attachment): string | un
   return attachment.status === 'PRECREATED' && TASK_STATUS_ORDER.indexOf(task.lastStatus) >= RUNNING ? 'ATTACHED' : attachment.status;
 }
 
+/** Whether an interface attachment of the task shows another status than the task's implies. */
+const attachmentsUnsettled = (task: TaskRecord) =>
+  task.attachments?.some((a) => a.type === 'ElasticNetworkInterface' && attachmentStatus(task, a) !== a.status) ?? false;
+
 /** Whether a task has anything left to settle. */
 function unsettled(ctx: ControlContext, task: TaskRecord): boolean {
-  if (task.attachments?.some((a) => a.type === 'ElasticNetworkInterface' && attachmentStatus(task, a) !== a.status)) return true;
+  if (attachmentsUnsettled(task)) return true;
   if (task.lastStatus !== 'STOPPED') return false;
   return ctx.state.where(networkInterfacesByTask, task.taskArn).length > 0 || (fargateUsage(task) !== undefined && !ctx.state.get('usage', task.taskArn));
 }
@@ -32,8 +36,8 @@ function unsettled(ctx: ControlContext, task: TaskRecord): boolean {
  * still PRECREATED (on AWS the interface is attached before the task runs).
  */
 export function withAttachmentsSettled(task: TaskRecord): TaskRecord {
-  const attachments = task.attachments?.map((a) => (a.type === 'ElasticNetworkInterface' ? { ...a, status: attachmentStatus(task, a) } : a));
-  return JSON.stringify(attachments) === JSON.stringify(task.attachments) ? task : { ...task, attachments };
+  if (!attachmentsUnsettled(task)) return task;
+  return { ...task, attachments: task.attachments!.map((a) => (a.type === 'ElasticNetworkInterface' ? { ...a, status: attachmentStatus(task, a) } : a)) };
 }
 
 function settle(ctx: ControlContext, tx: Transaction, task: TaskRecord): void {
