@@ -26,6 +26,7 @@ import {
   privateIp,
   readRegistration,
   registrationRequest,
+  hostId,
   saveRegistration,
   type InstanceIdentity,
 } from './registration.js';
@@ -73,6 +74,8 @@ export interface AgentOptions {
   log: Logger;
   /** Custom attributes registered with the instance (like ECS_INSTANCE_ATTRIBUTES). */
   attributes?: Record<string, string>;
+  /** The host's id, when not hostId()'s (agents whose host sees the server's data dir register the server's). */
+  hostId?: string;
   /** Aborting stops the agent's work like stop() does; stop() still awaits the end of it. */
   signal?: AbortSignal;
   /** How long containers of a STOPPED task are kept before removal; default 10 minutes. */
@@ -183,6 +186,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
             agentVersion: options.agentVersion ?? AGENT_VERSION,
             reservedMemoryMiB: options.reservedMemoryMiB ?? DEFAULT_RESERVED_MEMORY_MIB,
             customAttributes: options.attributes,
+            hostId: options.hostId ?? hostId(),
             security,
             containerInstanceArn,
           }),

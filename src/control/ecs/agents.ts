@@ -227,7 +227,9 @@ export class AgentChannel {
 
   private push(agent: Agent): void {
     if (agent.socket.readyState !== agent.socket.OPEN) return;
-    agent.socket.send(assignmentMessage(this.ctx.state, agent.containerInstanceArn, this.credentials, this.ctx.fileSystems));
+    const { fileSystems, hostId, nfs } = this.ctx;
+    const efs = fileSystems && { storage: fileSystems, hostId, ...(nfs && { nfs: nfs.endpoint }) };
+    agent.socket.send(assignmentMessage(this.ctx.state, agent.containerInstanceArn, this.credentials, efs));
   }
 
   /**
