@@ -14,7 +14,7 @@ import {
   RegisterContainerInstanceCommand,
 } from '@aws-sdk/client-ecs';
 import { clusterArn as makeClusterArn, parseArn } from '../core/arn.js';
-import type { RoleCredentials } from '../core/agent-protocol.js';
+import type { RoleCredentials, TaskAssignment } from '../core/agent-protocol.js';
 import type { Logger } from '../core/ports.js';
 import type { ContainerRuntime, CredentialsRouting, HostFirewall, NamespaceInterfaces, TaskCgroups } from '../core/runtime.js';
 import { AgentChannel, type Credentials } from './channel.js';
@@ -333,6 +333,8 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       await stop('deregistered');
     };
 
+    // The control plane's assignment as the channel last said it: whole at each connection, then changed.
+    const assignment = new Map<string, TaskAssignment>();
     const channel = new AgentChannel({
       discover: async () => {
         const out = await ecs.send(new DiscoverPollEndpointCommand({ cluster: clusterArn, containerInstance: containerInstanceArn }));
@@ -348,10 +350,15 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       log: agentLog,
       signal,
       onMessage: (message) => {
-        taskRoleCredentials = new Map(message.tasks.flatMap((t) => (t.roleCredentials?.task ? [[t.taskArn, t.roleCredentials.task] as const] : [])));
-        taskEndpoint.update(message.tasks);
+        if (message.type === 'tasks') assignment.clear();
+        else for (const taskArn of message.removed) assignment.delete(taskArn);
+        for (const task of message.tasks) assignment.set(task.taskArn, task);
+        const tasks = [...assignment.values()];
+        taskRoleCredentials = new Map(tasks.flatMap((t) => (t.roleCredentials?.task ? [[t.taskArn, t.roleCredentials.task] as const] : [])));
+        taskEndpoint.update(tasks);
         for (const task of message.tasks) if (task.roleCredentials?.execution) executionRoleCredentials.set(task.taskArn, task.roleCredentials.execution);
-        engine.setAssignment(message.tasks);
+        if (message.type === 'tasks') engine.setAssignment(message.tasks);
+        else engine.changeAssignment(message.tasks, message.removed);
         // After a restart, adopted containers' output is followed again from where it was left.
         followOutput();
       },

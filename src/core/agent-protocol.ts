@@ -1,8 +1,8 @@
 // The channel between the control plane and a container-instance agent, like ECS's ACS: the agent opens a
 // WebSocket to the endpoint that DiscoverPollEndpoint returns (path AGENT_CHANNEL_PATH, signed with SigV4)
-// and the control plane pushes, level-based, the whole set of tasks it wants on that instance. The agent
-// converges on it and reports state changes through the ECS API (SubmitTaskStateChange,
-// SubmitContainerStateChange), as the real agent does.
+// and the control plane pushes the set of tasks it wants on that instance (whole at connect, then what
+// changed). The agent converges on it and reports state changes through the ECS API
+// (SubmitTaskStateChange, SubmitContainerStateChange), as the real agent does.
 //
 // The control plane owns ECS's override rules: an assignment carries the task definition as the task runs
 // it, RunTask's overrides already applied, and the agent runs that definition as it is.
@@ -111,8 +111,13 @@ export interface SecurityGroupRule {
   peers: string[];
 }
 
-/** Control plane -> agent. `tasks` is the full desired set: a task not in it is not wanted on the instance. */
-export type ControlMessage = { type: 'tasks'; tasks: TaskAssignment[] };
+/**
+ * Control plane -> agent. `tasks`, the first message of every connection, is the full desired set: a task
+ * not in it is not wanted on the instance. `taskChanges`, every later one, is what changed since: `tasks`
+ * are assignments new or replaced, and the tasks `removed` names are no longer wanted (a push costs what
+ * changed, not the size of what the instance runs).
+ */
+export type ControlMessage = { type: 'tasks'; tasks: TaskAssignment[] } | { type: 'taskChanges'; tasks: TaskAssignment[]; removed: string[] };
 
 /** Container health that ECS reports outside SubmitContainerStateChange (the real agent uses TCS). */
 export interface ContainerHealth {

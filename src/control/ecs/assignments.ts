@@ -32,28 +32,78 @@ export function assignmentsFor(
 /** Each task's assignment as JSON, with what it was made from: reused while the task and those are unchanged. */
 const encoded = new WeakMap<TaskRecord, { definition: TaskDefinitionRecord; inputs: string; json: string }>();
 
+/** Where a feed reads assignments from. */
+export interface AssignmentSources {
+  state: State;
+  credentials?: AssignmentCredentials;
+  /** Where EFS file systems are, for tasks' EFS volumes. */
+  efs?: EfsHost;
+}
+
 /**
- * The agent channel's message of `assignmentsFor`, as JSON. An instance's whole assignment is pushed on every
- * change to it, so each task's part is encoded once and reused until its record, its definition, its network,
- * credentials or volumes change: a push costs one join, not the encoding of every task the instance runs.
+ * The agent channel's messages to one instance's agent, as JSON: the whole assignment first, then only what
+ * changed since (`taskChanges`), so a push costs the tasks that changed, not every task the instance runs.
+ * It remembers each task's part as last sent, encoded once and reused until the task's record, definition,
+ * network, credentials or volumes change.
  */
-export function assignmentMessage(
-  state: State,
-  containerInstanceArn: string,
-  credentials?: AssignmentCredentials,
-  efs?: EfsHost,
-): string {
-  const parts: string[] = [];
-  for (const t of assignedTasks(state, containerInstanceArn)) {
-    const made = madeOf(state, containerInstanceArn, t, credentials, efs);
-    if (!made) continue;
+export class AssignmentFeed {
+  /** Each task's assignment as the agent was last sent it (JSON by task ARN); undefined until the first message. */
+  private sent?: Map<string, string>;
+
+  constructor(
+    private readonly sources: AssignmentSources,
+    private readonly containerInstanceArn: string,
+  ) {}
+
+  /**
+   * The next message: the whole assignment if none was sent yet; else the changes among `taskArns` (every
+   * task when 'all'), or undefined when none of them changed.
+   */
+  next(taskArns: ReadonlySet<string> | 'all'): string | undefined {
+    if (!this.sent) {
+      this.sent = new Map();
+      for (const t of assignedTasks(this.sources.state, this.containerInstanceArn)) {
+        const json = this.encode(t);
+        if (json !== undefined) this.sent.set(t.taskArn, json);
+      }
+      return `{"type":"tasks","tasks":[${[...this.sent.values()].join(',')}]}`;
+    }
+    const now = new Map<string, string | undefined>();
+    if (taskArns === 'all') {
+      for (const t of assignedTasks(this.sources.state, this.containerInstanceArn)) now.set(t.taskArn, this.encode(t));
+      for (const arn of this.sent.keys()) if (!now.has(arn)) now.set(arn, undefined);
+    } else {
+      for (const arn of taskArns) {
+        const t = this.sources.state.get('task', arn);
+        now.set(arn, t && taskHost(t) === this.containerInstanceArn && t.lastStatus !== 'STOPPED' ? this.encode(t) : undefined);
+      }
+    }
+    const changed: string[] = [];
+    const removed: string[] = [];
+    for (const [arn, json] of now) {
+      if (json === this.sent.get(arn)) continue;
+      if (json === undefined) {
+        this.sent.delete(arn);
+        removed.push(arn);
+      } else {
+        this.sent.set(arn, json);
+        changed.push(json);
+      }
+    }
+    if (changed.length === 0 && removed.length === 0) return undefined;
+    return `{"type":"taskChanges","tasks":[${changed.join(',')}],"removed":${JSON.stringify(removed)}}`;
+  }
+
+  private encode(t: TaskRecord): string | undefined {
+    const { state, credentials, efs } = this.sources;
+    const made = madeOf(state, this.containerInstanceArn, t, credentials, efs);
+    if (!made) return undefined;
     const inputs = JSON.stringify([made.network, made.roleCredentials, made.efsVolumes]);
     let cached = encoded.get(t);
     if (!cached || cached.definition !== made.definition || cached.inputs !== inputs)
       encoded.set(t, (cached = { definition: made.definition, inputs, json: JSON.stringify(assignment(t, made)) }));
-    parts.push(cached.json);
+    return cached.json;
   }
-  return `{"type":"tasks","tasks":[${parts.join(',')}]}`;
 }
 
 function assignedTasks(state: State, containerInstanceArn: string): TaskRecord[] {
