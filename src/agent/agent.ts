@@ -14,7 +14,7 @@ import {
   RegisterContainerInstanceCommand,
 } from '@aws-sdk/client-ecs';
 import { clusterArn as makeClusterArn, parseArn } from '../core/arn.js';
-import type { RoleCredentials } from '../core/agent-protocol.js';
+import type { RoleCredentials, TaskAssignment } from '../core/agent-protocol.js';
 import type { Logger } from '../core/ports.js';
 import type { ContainerRuntime, CredentialsRouting, HostFirewall, NamespaceInterfaces, TaskCgroups } from '../core/runtime.js';
 import { AgentChannel, type Credentials } from './channel.js';
@@ -26,6 +26,7 @@ import {
   privateIp,
   readRegistration,
   registrationRequest,
+  hostId,
   saveRegistration,
   type InstanceIdentity,
 } from './registration.js';
@@ -73,6 +74,8 @@ export interface AgentOptions {
   log: Logger;
   /** Custom attributes registered with the instance (like ECS_INSTANCE_ATTRIBUTES). */
   attributes?: Record<string, string>;
+  /** The host's id, when not hostId()'s (agents whose host sees the server's data dir register the server's). */
+  hostId?: string;
   /** Aborting stops the agent's work like stop() does; stop() still awaits the end of it. */
   signal?: AbortSignal;
   /** How long containers of a STOPPED task are kept before removal; default 10 minutes. */
@@ -183,6 +186,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
             agentVersion: options.agentVersion ?? AGENT_VERSION,
             reservedMemoryMiB: options.reservedMemoryMiB ?? DEFAULT_RESERVED_MEMORY_MIB,
             customAttributes: options.attributes,
+            hostId: options.hostId ?? hostId(),
             security,
             containerInstanceArn,
           }),
@@ -329,6 +333,8 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       await stop('deregistered');
     };
 
+    // The control plane's assignment as the channel last said it: whole at each connection, then changed.
+    const assignment = new Map<string, TaskAssignment>();
     const channel = new AgentChannel({
       discover: async () => {
         const out = await ecs.send(new DiscoverPollEndpointCommand({ cluster: clusterArn, containerInstance: containerInstanceArn }));
@@ -344,10 +350,15 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       log: agentLog,
       signal,
       onMessage: (message) => {
-        taskRoleCredentials = new Map(message.tasks.flatMap((t) => (t.roleCredentials?.task ? [[t.taskArn, t.roleCredentials.task] as const] : [])));
-        taskEndpoint.update(message.tasks);
+        if (message.type === 'tasks') assignment.clear();
+        else for (const taskArn of message.removed) assignment.delete(taskArn);
+        for (const task of message.tasks) assignment.set(task.taskArn, task);
+        const tasks = [...assignment.values()];
+        taskRoleCredentials = new Map(tasks.flatMap((t) => (t.roleCredentials?.task ? [[t.taskArn, t.roleCredentials.task] as const] : [])));
+        taskEndpoint.update(tasks);
         for (const task of message.tasks) if (task.roleCredentials?.execution) executionRoleCredentials.set(task.taskArn, task.roleCredentials.execution);
-        engine.setAssignment(message.tasks);
+        if (message.type === 'tasks') engine.setAssignment(message.tasks);
+        else engine.changeAssignment(message.tasks, message.removed);
         // After a restart, adopted containers' output is followed again from where it was left.
         followOutput();
       },

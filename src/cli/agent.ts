@@ -42,6 +42,8 @@ export async function agentCommand(argv: string[]): Promise<void> {
       // The host's resources, when not the engine's (an instance type's, where instances share one engine).
       cpus: { type: 'string' },
       'memory-mib': { type: 'string' },
+      // The host's id (default its machine id): another than the server's makes EFS volumes NFS mounts (docs/efs.md).
+      'host-id': { type: 'string' },
       ...SECURITY_OPTIONS,
     },
   });
@@ -63,6 +65,7 @@ export async function agentCommand(argv: string[]): Promise<void> {
     ...(ec2?.agent ?? (await identity({ endpoint, region, dataDir, instanceProfile: values['instance-profile'], log, ca }))),
     ...(resources && { resources }),
     ...(ca && { ca }),
+    ...(values['host-id'] !== undefined && { hostId: values['host-id'] }),
     region,
     dataDir,
     log,
