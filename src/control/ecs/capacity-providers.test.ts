@@ -149,3 +149,23 @@ test('tasks wait in PROVISIONING, the group scales out from zero, they run, and 
   assert.equal(group().Instances.length, 0);
   assert.ok([...f.ctx.state.all('instance')].every((i) => i.State.Name === 'terminated'));
 });
+
+test('instanceWarmupPeriod: a scale-out step of one waits until the instance launched before it is warm', async () => {
+  await createCapacityProvider(f.ctx, {
+    name: 'hosts',
+    autoScalingGroupProvider: { autoScalingGroupArn: 'hosts', managedScaling: { status: 'ENABLED', targetCapacity: 100, maximumScalingStepSize: 1, instanceWarmupPeriod: 60 } },
+  });
+  await putClusterCapacityProviders(f.ctx, { cluster: 'cp', capacityProviders: ['hosts'], defaultCapacityProviderStrategy: [{ capacityProvider: 'hosts', weight: 1 }] });
+  // Twelve 512/512 tasks need three t3.small instances; one step at a time.
+  await runTask(f.ctx, { cluster: 'cp', taskDefinition: 'web', count: 10 });
+  await runTask(f.ctx, { cluster: 'cp', taskDefinition: 'web', count: 2 });
+  await settle(); // 16 s of the clock
+  assert.equal(group().DesiredCapacity, 1, 'the first instance is still warming up');
+  f.advance(60_000);
+  await settle();
+  assert.equal(group().DesiredCapacity, 2);
+  f.advance(60_000);
+  await settle();
+  assert.equal(group().DesiredCapacity, 3);
+  assert.ok(tasks().every((t) => t.lastStatus === 'PENDING'));
+});

@@ -225,12 +225,19 @@ async function scale(
   const reservation = capacityProviderReservation(needed, instances);
   await publish(ctx, provider, clusters, reservation);
   const settings = provider.autoScalingGroupProvider.managedScaling;
-  const desired = desiredCapacity({ needed, current: group.DesiredCapacity }, settings, { min: group.MinSize, max: group.MaxSize });
   const now = ctx.clock.now().getTime();
+  // instanceWarmupPeriod: a new instance counts toward the next scale-out step only once warm.
+  const warmupMs = settings.instanceWarmupPeriod * 1000;
+  const warming = group.Instances.filter((i) => inCapacity(i) && i.launchedAt + warmupMs > now);
+  const warmed = group.Instances.filter(inCapacity).length - warming.length;
+  const desired = desiredCapacity({ needed, current: group.DesiredCapacity, warmed }, settings, { min: group.MinSize, max: group.MaxSize });
+  // A scale-out held back by warming instances is looked at again when the first of them is warm.
+  const target = desiredCapacity({ needed, current: group.DesiredCapacity }, settings, { min: group.MinSize, max: group.MaxSize });
+  const warmAt = target > desired && warming.length ? Math.min(...warming.map((i) => i.launchedAt + warmupMs)) - now : undefined;
   if (desired >= group.DesiredCapacity) memory.lowSince.delete(provider.name);
   else if (!memory.lowSince.has(provider.name)) memory.lowSince.set(provider.name, now);
   const scaleInAt = (memory.lowSince.get(provider.name) ?? now) + memory.scaleInAfterMs;
-  if (desired === group.DesiredCapacity || (desired < group.DesiredCapacity && now < scaleInAt)) return desired < group.DesiredCapacity ? scaleInAt - now : undefined;
+  if (desired === group.DesiredCapacity || (desired < group.DesiredCapacity && now < scaleInAt)) return desired < group.DesiredCapacity ? scaleInAt - now : warmAt;
   const policy = `ECSManagedAutoScalingPolicy-${provider.name}`;
   const alarm = `TargetTracking-${group.AutoScalingGroupName}-${desired > group.DesiredCapacity ? 'AlarmHigh' : 'AlarmLow'}`;
   await ctx.state.mutate((tx) => {
@@ -239,7 +246,7 @@ async function scale(
   });
   memory.lowSince.delete(provider.name);
   ctx.log.info('managed scaling', { capacityProvider: provider.name, reservation, from: group.DesiredCapacity, to: desired });
-  return undefined;
+  return warmAt;
 }
 
 /** The CPU units and MiB of one of the group's instances: as its container instances register, else its instance type's. */
