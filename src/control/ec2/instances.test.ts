@@ -5,6 +5,7 @@ import type { InstanceHost, InstanceLauncher } from '../../core/ec2-instances.js
 import { fixture, type Fixture } from '../ecs/fixtures.js';
 import { runInstances } from './run-instances.js';
 import { describeInstances, describeInstanceStatus } from './describe-instances.js';
+import { describeInstanceAttribute } from './instance-attributes.js';
 import { instanceController } from './instance-controller.js';
 import { launchInstances, startInstances, stopInstances, terminateInstances } from './instances.js';
 import { createLaunchTemplate, createLaunchTemplateVersion, describeLaunchTemplateVersions, modifyLaunchTemplate } from './launch-templates.js';
@@ -120,4 +121,13 @@ test('launch templates: versions, $Latest and $Default, and instances launched f
   const { LaunchTemplateVersions = [] } = await describeLaunchTemplateVersions(f.ctx, { LaunchTemplateName: 'ecs' });
   assert.deepEqual(LaunchTemplateVersions.map((v) => [v.VersionNumber, v.DefaultVersion]), [[2, true], [1, false]]);
   await rejects(launchInstances(f.ctx, { count: 1, launchTemplate: { id: lt!.LaunchTemplateId, version: '7' } }), 'InvalidLaunchTemplateId.VersionNotFound');
+});
+
+test('empty user data is none, as EC2 keeps it: the template and its instance answer without a value', async () => {
+  // Terraform's provider sends `LaunchTemplateData.UserData=` for a template without user data.
+  await createLaunchTemplate(f.ctx, { LaunchTemplateName: 'bare', LaunchTemplateData: { ImageId: AMI, InstanceType: 't3.small', UserData: '' } }, f.call);
+  const { LaunchTemplateVersions = [] } = await describeLaunchTemplateVersions(f.ctx, { LaunchTemplateName: 'bare' });
+  assert.equal(LaunchTemplateVersions[0]!.LaunchTemplateData!.UserData, undefined);
+  const [instance] = (await runInstances(f.ctx, { MinCount: 1, MaxCount: 1, LaunchTemplate: { LaunchTemplateName: 'bare' }, UserData: '' })).Instances!;
+  assert.deepEqual((await describeInstanceAttribute(f.ctx, { InstanceId: instance!.InstanceId, Attribute: 'userData' })).UserData, {});
 });
