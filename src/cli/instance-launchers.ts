@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAgent, type AgentHandle } from '../agent/agent.js';
 import { joinedFrom } from '../agent/instance-credentials.js';
-import type { InstanceHost, InstanceLauncher } from '../core/ec2-instances.js';
+import type { InstanceHost, InstanceLauncher, SpotInterruptionNotice } from '../core/ec2-instances.js';
 import { ecsSettings } from '../core/ec2-instances-user-data.js';
 import type { Logger } from '../core/ports.js';
 import { identityDocument, serveInstanceMetadata } from '../imds/server.js';
@@ -42,6 +42,8 @@ export interface LauncherContext {
   now(): number;
   /** The PEM file that verifies an HTTPS endpoint. */
   caFile?: string;
+  /** The Spot interruption notice EC2 gave an instance, if any (its metadata service's spot/*). */
+  spotInterruption(instanceId: string): SpotInterruptionNotice | undefined;
 }
 
 /** Picks the launcher `spec` names: `local`, `hollow` or `command:<path>`. */
@@ -66,7 +68,14 @@ class LocalAgentLauncher implements InstanceLauncher {
   async start(host: InstanceHost): Promise<void> {
     const id = checked(host.instanceId);
     if (this.running.has(id)) return;
-    const metadata = await serveInstanceMetadata({ host, accountId: this.ctx.accountId, signingKey: this.signingKey, now: this.ctx.now, launchTime: new Date(this.ctx.now()).toISOString() });
+    const metadata = await serveInstanceMetadata({
+      host,
+      accountId: this.ctx.accountId,
+      signingKey: this.signingKey,
+      now: this.ctx.now,
+      launchTime: new Date(this.ctx.now()).toISOString(),
+      spotInterruption: () => this.ctx.spotInterruption(id),
+    });
     const dir = join(this.ctx.dataDir, 'instances', id);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const logFile = openSync(join(dir, 'agent.log'), 'a', 0o600);
@@ -145,6 +154,8 @@ class HollowLauncher implements InstanceLauncher {
       instanceType: host.instanceType,
       reservedMemoryMiB: 0,
       metricsIntervalMs: 0,
+      // Its metadata service is this process's state: the notice is read from it directly.
+      ...(settings.ECS_ENABLE_SPOT_INSTANCE_DRAINING === 'true' && { spotInterruptionNoticed: async () => this.ctx.spotInterruption(id) !== undefined }),
       ec2Instance: {
         identityDocument: document,
         identitySignature: createSign('RSA-SHA256').update(document).sign(this.signingKey).toString('base64'),

@@ -41,6 +41,7 @@ import {
   accountId as configuredAccountId,
   dataDirPath,
   deploymentMinuteMs,
+  spotNoticeMs,
   rootCredentials,
   saveSettings,
   serverSecret,
@@ -119,6 +120,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     objects: new FileObjectStore(join(dataDir, 'objects')),
     ...(options.spotInterruptionsPerHour && { spotInterruptionsPerHour: options.spotInterruptionsPerHour }),
     ...(deploymentMinuteMs() !== undefined && { deploymentMinuteMs: deploymentMinuteMs() }),
+    ...(spotNoticeMs() !== undefined && { spotNoticeMs: spotNoticeMs() }),
   };
   ctx.s3Objects = { read: (bucket, key, version) => readObject(ctx, bucket, key, version) };
   const launcher = instanceLauncher(options.instances ?? 'local', {
@@ -127,6 +129,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     accountId,
     log: log.child({ component: 'instances' }),
     now: () => ctx.clock.now().getTime(),
+    spotInterruption: (instanceId) => ctx.state.get('instance', instanceId)?.spotInterruption,
     ...(options.tls && { caFile: options.tls.certFile }),
   });
   ctx.instanceLauncher = launcher;
