@@ -44,6 +44,36 @@ export interface TaskAssignment {
   roleCredentials?: TaskRoleCredentials;
   /** The task's EFS volumes by volume name, resolved by the control plane. */
   efsVolumes?: Record<string, EfsVolumeMount>;
+  /** A task of a service with Service Connect: what its proxy serves (ECS's Service Connect agent). */
+  serviceConnect?: ServiceConnectAssignment;
+}
+
+/**
+ * A Service Connect task's proxy: a listener for each client alias of its namespace's services, each sending
+ * to the healthy endpoints of one discovery name (its Cloud Map service's instances, as they come and go).
+ */
+export interface ServiceConnectAssignment {
+  listeners: ServiceConnectListener[];
+  /** The endpoints of each listener's Cloud Map service, by service id. */
+  endpoints: Record<string, ServiceConnectEndpoint[]>;
+}
+
+export interface ServiceConnectListener {
+  /** The client alias's name, which resolves in the task to the proxy. */
+  dnsName: string;
+  port: number;
+  /** The Cloud Map service (`srv-...`) whose instances are its endpoints, and its discovery name. */
+  serviceId: string;
+  discoveryName: string;
+  /** http for a port mapping whose appProtocol is http, http2 or grpc (requests are counted); tcp otherwise. */
+  mode: 'http' | 'tcp';
+}
+
+export interface ServiceConnectEndpoint {
+  /** The Cloud Map instance (the task's id). */
+  id: string;
+  address: string;
+  port: number;
 }
 
 /**
@@ -136,5 +166,21 @@ export interface ContainerStats {
   storageWriteBytes: number;
 }
 
+/** What a task's Service Connect proxy has carried to one discovery name since it started. */
+export interface ServiceConnectStats {
+  taskArn: string;
+  serviceId: string;
+  requests: number;
+  responses: { '2xx': number; '3xx': number; '4xx': number; '5xx': number };
+  connections: number;
+  activeConnections: number;
+  bytesIn: number;
+  bytesOut: number;
+  averageResponseMs: number;
+}
+
 /** Agent -> control plane. */
-export type AgentMessage = { type: 'health'; health: ContainerHealth[] } | { type: 'stats'; stats: ContainerStats[] };
+export type AgentMessage =
+  | { type: 'health'; health: ContainerHealth[] }
+  | { type: 'stats'; stats: ContainerStats[] }
+  | { type: 'serviceConnectStats'; stats: ServiceConnectStats[] };

@@ -4,6 +4,7 @@ import { taskHost, type TaskDefinitionRecord, type TaskRecord } from '../../core
 import type { FileSystemStorage } from '../../core/efs.js';
 import { withOverrides } from '../../core/task-overrides.js';
 import { efsVolumeMounts } from '../efs/volumes.js';
+import { serviceConnectAssignment } from './service-connect.js';
 import { taskNetwork } from './task-networking.js';
 import type { State } from '../state.js';
 import { tasksByHost } from './indexes.js';
@@ -48,7 +49,7 @@ export function assignmentMessage(
   for (const t of assignedTasks(state, containerInstanceArn)) {
     const made = madeOf(state, t, credentials, fileSystems);
     if (!made) continue;
-    const inputs = JSON.stringify([made.network, made.roleCredentials, made.efsVolumes]);
+    const inputs = JSON.stringify([made.network, made.roleCredentials, made.efsVolumes, made.serviceConnect]);
     let cached = encoded.get(t);
     if (!cached || cached.definition !== made.definition || cached.inputs !== inputs)
       encoded.set(t, (cached = { definition: made.definition, inputs, json: JSON.stringify(assignment(t, made)) }));
@@ -72,6 +73,7 @@ interface Made {
   network: TaskNetwork | undefined;
   roleCredentials: TaskRoleCredentials | undefined;
   efsVolumes: TaskAssignment['efsVolumes'];
+  serviceConnect: TaskAssignment['serviceConnect'];
 }
 
 function madeOf(state: State, t: TaskRecord, credentials?: AssignmentCredentials, fileSystems?: FileSystemStorage): Made | undefined {
@@ -84,6 +86,7 @@ function madeOf(state: State, t: TaskRecord, credentials?: AssignmentCredentials
     network: taskNetwork(state, t),
     roleCredentials: credentials?.of(t.taskArn),
     efsVolumes: efsVolumeMounts(fileSystems && { state, storage: fileSystems }, { taskArn: t.taskArn, definition: running }),
+    serviceConnect: serviceConnectAssignment(state, t),
   };
 }
 
@@ -100,7 +103,7 @@ export function changesAssignment(before: TaskRecord | undefined, after: TaskRec
 }
 
 /** The task as its agent runs it: the definition with the task's overrides applied (the agent applies none). */
-function assignment(task: TaskRecord, { running, network, roleCredentials, efsVolumes }: Made): TaskAssignment {
+function assignment(task: TaskRecord, { running, network, roleCredentials, efsVolumes, serviceConnect }: Made): TaskAssignment {
   return {
     taskArn: task.taskArn,
     clusterArn: task.clusterArn,
@@ -116,5 +119,6 @@ function assignment(task: TaskRecord, { running, network, roleCredentials, efsVo
     ...(network && { network }),
     ...(roleCredentials && { roleCredentials }),
     ...(efsVolumes && { efsVolumes }),
+    ...(serviceConnect && { serviceConnect }),
   };
 }
