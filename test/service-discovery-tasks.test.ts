@@ -19,6 +19,7 @@ import {
   StopTaskCommand,
   type ECSClient,
   type NetworkConfiguration,
+  type PortMapping,
   type Task,
 } from '@aws-sdk/client-ecs';
 import assert from 'node:assert/strict';
@@ -162,25 +163,14 @@ test('Service Connect: a client reaches every server task by its alias through i
   const vpcId = (await ec2.send(new DescribeVpcsCommand({}))).Vpcs!.find((v) => v.IsDefault)!.VpcId!;
   const { GroupId } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'connect-api', Description: 'api', VpcId: vpcId }));
   await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
+  const register = (family: string, command: string, portMappings?: PortMapping[]) =>
+    ecs.send(new RegisterTaskDefinitionCommand({ family, networkMode: 'awsvpc', containerDefinitions: [{ name: family, image: IMAGE, memory: 32, stopTimeout: 2, command: ['sh', '-c', command], portMappings }] }));
   // Each server task answers with its own address.
-  await ecs.send(new RegisterTaskDefinitionCommand({
-    family: 'connect-api',
-    networkMode: 'awsvpc',
-    containerDefinitions: [{
-      name: 'api', image: IMAGE, memory: 32, stopTimeout: 2,
-      command: ['sh', '-c', 'mkdir -p /www && echo "answer $(ip -4 -o addr show scope global | awk \'{print $4}\' | cut -d/ -f1) ." > /www/index.html && trap "exit 0" TERM; httpd -f -p 8080 -h /www & wait'],
-      portMappings: [{ containerPort: 8080, name: 'http', appProtocol: 'http' }],
-    }],
-  }));
+  await register('connect-api', 'mkdir -p /www && echo "answer $(ip -4 -o addr show scope global | awk \'{print $4}\' | cut -d/ -f1) ." > /www/index.html && trap "exit 0" TERM; httpd -f -p 8080 -h /www & wait', [
+    { containerPort: 8080, name: 'http', appProtocol: 'http' },
+  ]);
   // The client calls the alias as its hosts file resolves it (busybox's static nc reads no hosts file itself).
-  await ecs.send(new RegisterTaskDefinitionCommand({
-    family: 'connect-client',
-    networkMode: 'awsvpc',
-    containerDefinitions: [{
-      name: 'client', image: IMAGE, memory: 32, stopTimeout: 2,
-      command: ['sh', '-c', 'trap "exit 0" TERM; a=$(awk \'$2=="api.connect" {print $1; exit}\' /etc/hosts); echo "alias $a"; while true; do printf "GET / HTTP/1.0\\r\\n\\r\\n" | nc -w 2 "$a" 80 | grep answer || echo failed; sleep 0.2; done'],
-    }],
-  }));
+  await register('connect-client', 'trap "exit 0" TERM; a=$(awk \'$2=="api.connect" {print $1; exit}\' /etc/hosts); echo "alias $a"; while true; do printf "GET / HTTP/1.0\\r\\n\\r\\n" | nc -w 2 "$a" 80 | grep answer || echo failed; sleep 0.2; done');
   await ecs.send(new CreateEcsServiceCommand({
     serviceName: 'connect-api', taskDefinition: 'connect-api', desiredCount: 2,
     networkConfiguration: { awsvpcConfiguration: { ...awsvpc.awsvpcConfiguration!, securityGroups: [GroupId!] } },
@@ -195,7 +185,7 @@ test('Service Connect: a client reaches every server task by its alias through i
     serviceConnectConfiguration: { enabled: true, namespace: 'connect' },
   }));
   const [client] = await eventually(async () => ((await runningTasks('connect-client')).length ? runningTasks('connect-client') : undefined), 'the client RUNNING', 60_000);
-  const lines = () => docker('logs', docker('ps', '-q', '--filter', `label=com.amazonaws.ecs.task-arn=${client!.taskArn}`, '--filter', 'label=com.amazonaws.ecs.container-name=client')).split('\n');
+  const lines = () => docker('logs', docker('ps', '-q', '--filter', `label=com.amazonaws.ecs.task-arn=${client!.taskArn}`, '--filter', 'label=com.amazonaws.ecs.container-name=connect-client')).split('\n');
   const answersFrom = (t: Task) => (line: string) => line === `answer ${t.containers![0]!.networkInterfaces![0]!.privateIpv4Address} .`;
   await eventually(async () => (servers.every((t) => lines().some(answersFrom(t))) ? true : undefined), 'answers from both server tasks', 30_000);
   assert.match(lines()[0]!, /^alias 127\.255\.0\.1$/, 'the alias resolves to the proxy in the task');

@@ -6,6 +6,7 @@
 //
 // The control plane owns ECS's override rules: an assignment carries the task definition as the task runs
 // it, RunTask's overrides already applied, and the agent runs that definition as it is.
+import type { TrafficCounters } from './load-balancer.js';
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
 
 export const AGENT_CHANNEL_PATH = '/_wharf/agent';
@@ -166,18 +167,8 @@ export interface ContainerStats {
   storageWriteBytes: number;
 }
 
-/** What a task's Service Connect proxy has carried to one discovery name since it started. */
-export interface ServiceConnectStats {
-  taskArn: string;
-  serviceId: string;
-  requests: number;
-  responses: { '2xx': number; '3xx': number; '4xx': number; '5xx': number };
-  connections: number;
-  activeConnections: number;
-  bytesIn: number;
-  bytesOut: number;
-  averageResponseMs: number;
-}
+/** What a task's Service Connect proxy has carried to one discovery name (its Cloud Map service) since it started. */
+export type ServiceConnectStats = { taskArn: string; serviceId: string } & TrafficCounters;
 
 /** Agent -> control plane. */
 export type AgentMessage =

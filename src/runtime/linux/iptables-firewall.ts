@@ -8,8 +8,9 @@
 // What a task's security groups let in is let in from any network, as on AWS: Docker isolates its bridge
 // networks from each other (DOCKER-ISOLATION-STAGE-1 drops a bridge task's traffic to an awsvpc task's
 // subnet bridge), so traffic the ingress rules allow, and the replies of task addresses, carry a mark
-// (CROSS_NETWORK) that one rule at the head of Docker's isolation chain lets through; Docker's own rules then
-// forward it like any container's outbound traffic.
+// (CROSS_NETWORK) that one rule in DOCKER-USER accepts, after every scope's chain has had its say (they are
+// inserted ahead of it) and before Docker's isolation (which inserts its rules at the head of its own chains
+// as networks come, so no rule of ours could stay ahead of them there).
 import { createHash } from 'node:crypto';
 import type { FirewalledAddress, FirewallRule, HostFirewall } from '../../core/runtime.js';
 import { chain, icmpType, ipv4, ipv4Cidr, portRange, protocol } from './iptables-args.js';
@@ -17,8 +18,6 @@ import { Iptables } from './iptables.js';
 
 /** The packet mark (value/mask) of traffic a task's security groups let in, whatever network it comes from. */
 export const CROSS_NETWORK = '0x2000000/0x2000000';
-/** Docker's chain that keeps its bridge networks apart. */
-const ISOLATION = 'DOCKER-ISOLATION-STAGE-1';
 
 /** A chain name of at most 28 characters, the same for a scope every time. */
 export const chainName = (scope: string) => `WHARF-${createHash('sha256').update(scope).digest('hex').slice(0, 12).toUpperCase()}`;
@@ -97,10 +96,20 @@ export class IptablesFirewall implements HostFirewall {
     for (const hook of await this.hooks()) {
       if (!(await this.iptables.succeeds(['-C', hook, '-j', chain]))) await this.iptables.exec(['-I', hook, '1', '-j', chain]);
     }
-    // Shared by every scope on the host, and harmless without them: it stays.
-    const pass = ['-m', 'mark', '--mark', CROSS_NETWORK, '-j', 'RETURN'];
-    if ((await this.iptables.succeeds(['-n', '-L', ISOLATION])) && !(await this.iptables.succeeds(['-C', ISOLATION, ...pass]))) await this.iptables.exec(['-I', ISOLATION, '1', ...pass]);
+    await this.acceptMarked();
     this.hooked.add(chain);
+  }
+
+  /**
+   * The rule accepting marked traffic: last in DOCKER-USER but for Docker's closing RETURN. Shared by every
+   * scope on the host, and harmless without them: it stays.
+   */
+  private async acceptMarked(): Promise<void> {
+    const accept = ['-m', 'mark', '--mark', CROSS_NETWORK, '-j', 'ACCEPT'];
+    if (!(await this.iptables.succeeds(['-n', '-L', 'DOCKER-USER'])) || (await this.iptables.succeeds(['-C', 'DOCKER-USER', ...accept]))) return;
+    const rules = await this.iptables.rules('DOCKER-USER');
+    const position = rules.at(-1) === '-A DOCKER-USER -j RETURN' ? rules.length : rules.length + 1;
+    await this.iptables.exec(['-I', 'DOCKER-USER', String(position), ...accept]);
   }
 
   /** Where the chain is hooked in: Docker's DOCKER-USER (or FORWARD without it), and OUTPUT for the host's own traffic. */
