@@ -7,7 +7,7 @@
 // credentials endpoint, DNS) is not a task's egress to filter, as AWS keeps those off the interface.
 // What a task's security groups let in is let in from any network, as on AWS: Docker isolates its bridge
 // networks from each other (DOCKER-ISOLATION-STAGE-1 drops a bridge task's traffic to an awsvpc task's
-// subnet bridge), so traffic the ingress rules allow, and the replies of task addresses, carry a mark
+// subnet bridge), so traffic the ingress rules allow, and the rest of connections to and from task addresses, carry a mark
 // (CROSS_NETWORK) that one rule in DOCKER-USER accepts, after every scope's chain has had its say (they are
 // inserted ahead of it) and before Docker's isolation (which inserts its rules at the head of its own chains
 // as networks come, so no rule of ours could stay ahead of them there).
@@ -44,8 +44,10 @@ function match(rule: FirewallRule): string {
 export function ruleset(name: string, addresses: readonly FirewalledAddress[]): string {
   const [main, egress, ingress] = [chain(name), chain(`${name}-O`), chain(`${name}-I`)];
   const lines = ['*filter', `:${main} - [0:0]`, `:${egress} - [0:0]`, `:${ingress} - [0:0]`];
-  // A task's replies reach the network that called it.
-  for (const a of addresses) lines.push(`-A ${main} -s ${ipv4(a.address)}/32 -m conntrack --ctstate RELATED,ESTABLISHED -j MARK --set-xmark ${CROSS_NETWORK}`);
+  // A connection let in goes on across networks, both ways.
+  for (const a of addresses) {
+    for (const side of ['-s', '-d']) lines.push(`-A ${main} ${side} ${ipv4(a.address)}/32 -m conntrack --ctstate RELATED,ESTABLISHED -j MARK --set-xmark ${CROSS_NETWORK}`);
+  }
   lines.push(`-A ${main} -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN`, `-A ${main} -j ${egress}`, `-A ${main} -j ${ingress}`);
   for (const a of addresses) {
     const address = ipv4(a.address);
