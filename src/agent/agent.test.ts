@@ -148,10 +148,13 @@ class FakeControlPlane {
     this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  /** Pushes the complete desired set, now and to every later connection. */
+  /** Makes `tasks` the desired set: whole to every later connection, and what changed to the open ones (as the control plane pushes). */
   assign(tasks: TaskAssignment[]): void {
+    const before = new Map(this.lastTasks.map((t) => [t.taskArn, JSON.stringify(t)]));
+    const changed = tasks.filter((t) => before.get(t.taskArn) !== JSON.stringify(t));
+    const removed = [...before.keys()].filter((arn) => !tasks.some((t) => t.taskArn === arn));
     this.lastTasks = tasks;
-    for (const ws of this.sockets) ws.send(JSON.stringify({ type: 'tasks', tasks }));
+    for (const ws of this.sockets) ws.send(JSON.stringify({ type: 'taskChanges', tasks: changed, removed }));
   }
 
   connected(): boolean {

@@ -12,9 +12,10 @@ import {
   ECSClient,
   ECSServiceException,
   RegisterContainerInstanceCommand,
+  UpdateContainerInstancesStateCommand,
 } from '@aws-sdk/client-ecs';
 import { clusterArn as makeClusterArn, parseArn } from '../core/arn.js';
-import type { RoleCredentials } from '../core/agent-protocol.js';
+import type { RoleCredentials, TaskAssignment } from '../core/agent-protocol.js';
 import type { Logger } from '../core/ports.js';
 import type { ContainerRuntime, CredentialsRouting, HostFirewall, NamespaceInterfaces, ServiceConnectProxies, TaskCgroups } from '../core/runtime.js';
 import { AgentChannel, type Credentials } from './channel.js';
@@ -26,6 +27,7 @@ import {
   privateIp,
   readRegistration,
   registrationRequest,
+  hostId,
   saveRegistration,
   type InstanceIdentity,
 } from './registration.js';
@@ -36,6 +38,7 @@ import { TaskResources } from './task-resources.js';
 import { startMetadataServer } from './metadata-server.js';
 import { ecsTaskProtectionClient } from './task-protection.js';
 import { CredentialsEndpoint } from './credentials-endpoint.js';
+import { drainOnSpotNotice } from './spot-draining.js';
 import { AwslogsShipper } from './awslogs.js';
 import { DEFAULT_METRICS_INTERVAL_MS, sampleContainerMetrics } from './container-metrics.js';
 import { ImagePulls, imagePullBehavior } from './image-pulls.js';
@@ -73,6 +76,8 @@ export interface AgentOptions {
   log: Logger;
   /** Custom attributes registered with the instance (like ECS_INSTANCE_ATTRIBUTES). */
   attributes?: Record<string, string>;
+  /** The host's id, when not hostId()'s (agents whose host sees the server's data dir register the server's). */
+  hostId?: string;
   /** Aborting stops the agent's work like stop() does; stop() still awaits the end of it. */
   signal?: AbortSignal;
   /** How long containers of a STOPPED task are kept before removal; default 10 minutes. */
@@ -109,6 +114,11 @@ export interface AgentOptions {
   security?: SecuritySettings;
   /** How often containers' stats are sampled and sent for CloudWatch (default 10 s; 0: never). */
   metricsIntervalMs?: number;
+  /**
+   * ECS_ENABLE_SPOT_INSTANCE_DRAINING on a Spot instance: whether EC2 has given its interruption notice (the
+   * metadata service's spot/instance-action); the agent then sets its container instance DRAINING.
+   */
+  spotInterruptionNoticed?: () => Promise<boolean>;
 }
 
 /** How an agent ended: stopped (stop() or its signal), or by itself because its instance was deregistered. */
@@ -185,6 +195,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
             agentVersion: options.agentVersion ?? AGENT_VERSION,
             reservedMemoryMiB: options.reservedMemoryMiB ?? DEFAULT_RESERVED_MEMORY_MIB,
             customAttributes: options.attributes,
+            hostId: options.hostId ?? hostId(),
             security,
             containerInstanceArn,
           }),
@@ -317,7 +328,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       (stopped ??= (async () => {
         abort();
         options.signal?.removeEventListener('abort', abort);
-        await Promise.all([channel.done, engine.close(), awslogs.close(), metadata.close(), taskEndpoint.close(), renewing, sampling]);
+        await Promise.all([channel.done, engine.close(), awslogs.close(), metadata.close(), taskEndpoint.close(), renewing, sampling, spotDraining]);
         await resources.close();
         ecs.destroy();
         agentLog.info('agent stopped', { how });
@@ -332,6 +343,8 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       await stop('deregistered');
     };
 
+    // The control plane's assignment as the channel last said it: whole at each connection, then changed.
+    const assignment = new Map<string, TaskAssignment>();
     const channel = new AgentChannel({
       discover: async () => {
         const out = await ecs.send(new DiscoverPollEndpointCommand({ cluster: clusterArn, containerInstance: containerInstanceArn }));
@@ -347,10 +360,15 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       log: agentLog,
       signal,
       onMessage: (message) => {
-        taskRoleCredentials = new Map(message.tasks.flatMap((t) => (t.roleCredentials?.task ? [[t.taskArn, t.roleCredentials.task] as const] : [])));
-        taskEndpoint.update(message.tasks);
+        if (message.type === 'tasks') assignment.clear();
+        else for (const taskArn of message.removed) assignment.delete(taskArn);
+        for (const task of message.tasks) assignment.set(task.taskArn, task);
+        const tasks = [...assignment.values()];
+        taskRoleCredentials = new Map(tasks.flatMap((t) => (t.roleCredentials?.task ? [[t.taskArn, t.roleCredentials.task] as const] : [])));
+        taskEndpoint.update(tasks);
         for (const task of message.tasks) if (task.roleCredentials?.execution) executionRoleCredentials.set(task.taskArn, task.roleCredentials.execution);
-        engine.setAssignment(message.tasks);
+        if (message.type === 'tasks') engine.setAssignment(message.tasks);
+        else engine.changeAssignment(message.tasks, message.removed);
         // After a restart, adopted containers' output is followed again from where it was left.
         followOutput();
       },
@@ -378,6 +396,16 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
             signal,
           })
         : undefined;
+
+    const noticed = options.spotInterruptionNoticed;
+    const spotDraining = noticed
+      ? drainOnSpotNotice({
+          noticed,
+          drain: async () => void (await ecs.send(new UpdateContainerInstancesStateCommand({ cluster: clusterArn, containerInstances: [containerInstanceArn], status: 'DRAINING' }))),
+          signal,
+          log: agentLog,
+        })
+      : undefined;
 
     return {
       containerInstanceArn,

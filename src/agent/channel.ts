@@ -161,7 +161,7 @@ export class AgentChannel {
           log.warn('agent channel message unreadable');
           return;
         }
-        if (message.type === 'tasks') this.options.onMessage(message);
+        if (message.type === 'tasks' || message.type === 'taskChanges') this.options.onMessage(message);
         else log.warn('agent channel message unknown', { type: (message as { type?: unknown }).type });
       });
       ws.on('error', (err) => (failure = err));

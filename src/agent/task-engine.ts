@@ -166,8 +166,26 @@ export class TaskEngine {
 
   /** The control plane's complete desired set for this instance: converge on it. */
   setAssignment(assignments: TaskAssignment[]): void {
+    const wanted = new Set(assignments.map((a) => a.taskArn));
+    this.apply(assignments, [...this.tasks.keys(), ...this.finished].filter((arn) => !wanted.has(arn)));
+    if (!this.swept) {
+      // Once the tasks are known, what an earlier run left for tasks no longer here can go.
+      this.swept = true;
+      const known = new Set([...wanted, ...this.tasks.keys()]);
+      this.track(this.options.resources?.sweep(known).catch((err: unknown) => this.log.warn('task resources not swept', { error: errorMessage(err) })) ?? Promise.resolve());
+    }
+    for (const task of this.tasks.values()) this.converge(task);
+  }
+
+  /** A change to the desired set (after a whole one): `assignments` new or replaced, the tasks `removed` names no longer wanted. */
+  changeAssignment(assignments: TaskAssignment[], removed: string[]): void {
+    for (const task of this.apply(assignments, removed)) this.converge(task);
+  }
+
+  /** Takes assignments and removals into the tasks held; returns the tasks they touched. */
+  private apply(assignments: TaskAssignment[], removed: string[]): LocalTask[] {
     this.assigned = true;
-    const wanted = new Map(assignments.map((a) => [a.taskArn, a]));
+    const touched: LocalTask[] = [];
     for (const assignment of assignments) {
       let task = this.tasks.get(assignment.taskArn);
       if (!task) {
@@ -176,20 +194,18 @@ export class TaskEngine {
       }
       if (!task.assignment) this.attach(task, assignment);
       if (assignment.desiredStatus === 'STOPPED') this.wantStopped(task, 'stop requested');
+      touched.push(task);
     }
-    for (const task of this.tasks.values()) {
-      if (!wanted.has(task.arn)) this.wantStopped(task, 'not assigned to this instance');
+    for (const arn of removed) {
+      // A finished task only needs remembering while the control plane still lists it.
+      this.finished.delete(arn);
+      const task = this.tasks.get(arn);
+      if (!task) continue;
+      this.wantStopped(task, 'not assigned to this instance');
+      touched.push(task);
     }
-    // A finished task only needs remembering while the control plane still lists it.
-    for (const arn of this.finished) if (!wanted.has(arn)) this.finished.delete(arn);
     this.options.resources?.update(assignments);
-    if (!this.swept) {
-      // Once the tasks are known, what an earlier run left for tasks no longer here can go.
-      this.swept = true;
-      const known = new Set([...wanted.keys(), ...this.tasks.keys()]);
-      this.track(this.options.resources?.sweep(known).catch((err: unknown) => this.log.warn('task resources not swept', { error: errorMessage(err) })) ?? Promise.resolve());
-    }
-    for (const task of this.tasks.values()) this.converge(task);
+    return touched;
   }
 
   /** The ARNs of the tasks the engine holds. */

@@ -1,13 +1,14 @@
 // The channel between the control plane and a container-instance agent, like ECS's ACS: the agent opens a
 // WebSocket to the endpoint that DiscoverPollEndpoint returns (path AGENT_CHANNEL_PATH, signed with SigV4)
-// and the control plane pushes, level-based, the whole set of tasks it wants on that instance. The agent
-// converges on it and reports state changes through the ECS API (SubmitTaskStateChange,
-// SubmitContainerStateChange), as the real agent does.
+// and the control plane pushes the set of tasks it wants on that instance (whole at connect, then what
+// changed). The agent converges on it and reports state changes through the ECS API
+// (SubmitTaskStateChange, SubmitContainerStateChange), as the real agent does.
 //
 // The control plane owns ECS's override rules: an assignment carries the task definition as the task runs
 // it, RunTask's overrides already applied, and the agent runs that definition as it is.
 import type { TrafficCounters } from './load-balancer.js';
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
+import type { NfsMount } from './efs-exports.js';
 
 export const AGENT_CHANNEL_PATH = '/_wharf/agent';
 
@@ -78,11 +79,13 @@ export interface ServiceConnectEndpoint {
 }
 
 /**
- * An EFS volume as the agent mounts it. One host: a bind of the file system's directory on the server's
- * host (the access point's root, then the volume's rootDirectory, already joined and checked).
+ * An EFS volume as the agent mounts it. On the server's host: a bind of the file system's directory (the
+ * access point's root, then the volume's rootDirectory, already joined and checked). On another host: the
+ * server's NFS export, mounted as a Docker `local` volume of type nfs4.
  */
 export interface EfsVolumeMount {
   hostPath?: string;
+  nfs?: NfsMount;
   /** The access point's POSIX user: every container that mounts the volume runs as it. */
   posixUser?: { uid: number; gid: number; secondaryGids?: number[] };
   /** IAM authorisation allowed elasticfilesystem:ClientMount but not ClientWrite. */
@@ -139,8 +142,13 @@ export interface SecurityGroupRule {
   peers: string[];
 }
 
-/** Control plane -> agent. `tasks` is the full desired set: a task not in it is not wanted on the instance. */
-export type ControlMessage = { type: 'tasks'; tasks: TaskAssignment[] };
+/**
+ * Control plane -> agent. `tasks`, the first message of every connection, is the full desired set: a task
+ * not in it is not wanted on the instance. `taskChanges`, every later one, is what changed since: `tasks`
+ * are assignments new or replaced, and the tasks `removed` names are no longer wanted (a push costs what
+ * changed, not the size of what the instance runs).
+ */
+export type ControlMessage = { type: 'tasks'; tasks: TaskAssignment[] } | { type: 'taskChanges'; tasks: TaskAssignment[]; removed: string[] };
 
 /** Container health that ECS reports outside SubmitContainerStateChange (the real agent uses TCS). */
 export interface ContainerHealth {

@@ -105,7 +105,7 @@ describe('agent channel', () => {
     assert.equal(f.ctx.state.get('containerInstance', instance.containerInstanceArn)!.version, 2);
   });
 
-  test('RunTask pushes the task with its definition, overrides merged; StopTask pushes the stop', async () => {
+  test('RunTask pushes the task with its definition, overrides merged; StopTask pushes the stop; each push only what changed', async () => {
     const agent = await connect();
     await agent.next();
     await until(connected);
@@ -130,7 +130,7 @@ describe('agent channel', () => {
     assert.deepEqual(stopping.tasks.map((t) => [t.desiredStatus, t.stoppedReason]), [['STOPPED', 'enough']]);
 
     await submitTaskStateChange(f.ctx, { task: task.taskArn, status: 'STOPPED' });
-    assert.deepEqual(await agent.next(), { type: 'tasks', tasks: [] });
+    assert.deepEqual(await agent.next(), { type: 'taskChanges', tasks: [], removed: [task.taskArn] });
   });
 
   test('health reports land on the task', async () => {

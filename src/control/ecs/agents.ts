@@ -1,6 +1,6 @@
 // The agent channel, server side (ECS's ACS). The gateway authenticates an agent's WebSocket and hands it
-// here; from then on the channel pushes that instance's whole assignment whenever it changes (and once at
-// connect), keeps `agentConnected` true while the agent is heard from, and hears the agent's health
+// here; from then on the channel pushes that instance's assignment (whole at connect, then what changed
+// whenever something does), keeps `agentConnected` true while the agent is heard from, and hears the agent's health
 // reports. An agent silent for longer than the heartbeat timeout is lost: its socket is dropped and its
 // instance marked disconnected; tasks stopped there before they ever started are then stopped here.
 // Who may hold an instance's channel is decided before the upgrade (admit) and again whenever IAM changes:
@@ -18,7 +18,7 @@ import {
 } from '../../core/agent-protocol.js';
 import { taskHost, type ContainerInstanceRecord, type TaskRecord } from '../../core/ecs.js';
 import { applyHealth, applyTaskReport, neverStarted } from '../../core/task-lifecycle.js';
-import { assignmentMessage, changesAssignment } from './assignments.js';
+import { AssignmentFeed, changesAssignment } from './assignments.js';
 import { ContainerMetrics } from './container-metrics.js';
 import { ServiceConnectMetrics } from './service-connect-metrics.js';
 import type { Permit } from '../authorization/authorizer.js';
@@ -54,6 +54,8 @@ interface Agent {
   call?: CallContext;
   /** When the agent was last heard from (epoch ms, by ctx.clock). */
   lastSeen: number;
+  /** The messages this connection is sent: the whole assignment, then what changed. */
+  feed: AssignmentFeed;
 }
 
 /** What must change for the records to match the live agent connections. */
@@ -85,8 +87,8 @@ export function planAgentSweep(state: Pick<State, 'all'>, live: ReadonlySet<stri
 
 export class AgentChannel {
   private readonly agents = new Map<string, Agent>();
-  /** Instances whose assignment changed since the last pushes (see pushSoon). */
-  private readonly unpushed = new Set<string>();
+  /** Instances whose assignment changed since the last pushes, with the tasks that changed it (see pushSoon). */
+  private readonly unpushed = new Map<string, Set<string> | 'all'>();
   private readonly unsubscribe: () => void;
   /** Agents' container stats, published to CloudWatch (AWS/ECS, Container Insights). */
   private readonly metrics: ContainerMetrics;
@@ -108,7 +110,7 @@ export class AgentChannel {
     const unheard = credentials?.onIssued((taskArn) => {
       const task = ctx.state.get('task', taskArn);
       const host = task && taskHost(task);
-      if (host && this.agents.has(host)) this.pushSoon(host);
+      if (host && this.agents.has(host)) this.pushSoon(host, [taskArn]);
     });
     this.unsubscribe = () => {
       unsubscribe();
@@ -133,7 +135,10 @@ export class AgentChannel {
     const refusal = call && this.refusal(call, instance);
     if (refusal) return socket.close(CLOSE_POLICY_VIOLATION, refusal);
     const arn = instance.containerInstanceArn;
-    const agent: Agent = { socket, containerInstanceArn: arn, lastSeen: this.now(), ...(call && { call }) };
+    const { fileSystems, hostId, nfs } = this.ctx;
+    const efs = fileSystems && { storage: fileSystems, hostId, ...(nfs && { nfs: nfs.endpoint }) };
+    const feed = new AssignmentFeed({ state: this.ctx.state, credentials: this.credentials, efs }, arn);
+    const agent: Agent = { socket, containerInstanceArn: arn, lastSeen: this.now(), feed, ...(call && { call }) };
     const previous = this.agents.get(arn);
     this.agents.set(arn, agent);
     previous?.socket.close(CLOSE_REPLACED, 'replaced by a newer connection');
@@ -153,7 +158,7 @@ export class AgentChannel {
       this.reconcileInBackground();
     });
 
-    this.push(agent);
+    this.push(agent, 'all');
     this.ctx.log.info('agent connected', { containerInstanceArn: arn, managedCapacity: params.managedCapacity === true });
     await this.reconcile();
     await this.offerCapacity(arn, params.managedCapacity === true);
@@ -228,32 +233,38 @@ export class AgentChannel {
     return instance && instance.status !== 'INACTIVE' ? instance : undefined;
   }
 
-  private push(agent: Agent): void {
+  /** Sends the agent what changed among `taskArns` (every task: 'all'), or its whole assignment on a new connection. */
+  private push(agent: Agent, taskArns: ReadonlySet<string> | 'all'): void {
     if (agent.socket.readyState !== agent.socket.OPEN) return;
-    agent.socket.send(assignmentMessage(this.ctx.state, agent.containerInstanceArn, this.credentials, this.ctx.fileSystems));
+    const message = agent.feed.next(taskArns);
+    if (message !== undefined) agent.socket.send(message);
   }
 
   /**
    * Pushes to `arn`'s agent once the code now running is done (a microtask, so before any I/O): the
    * mutations of one group commit are heard one by one, and an instance they all touch gets one push of
-   * its whole assignment rather than one each.
+   * what they changed rather than one each.
    */
-  private pushSoon(arn: string): void {
+  private pushSoon(arn: string, taskArns: Iterable<string> | 'all'): void {
     if (this.unpushed.size === 0)
       queueMicrotask(() => {
-        const arns = [...this.unpushed];
+        const pending = [...this.unpushed];
         this.unpushed.clear();
-        for (const each of arns) {
+        for (const [each, tasks] of pending) {
           const agent = this.agents.get(each);
-          if (agent) this.push(agent);
+          if (agent) this.push(agent, tasks);
         }
       });
-    this.unpushed.add(arn);
+    const pending = this.unpushed.get(arn);
+    if (taskArns === 'all' || pending === 'all') this.unpushed.set(arn, 'all');
+    else if (pending) for (const t of taskArns) pending.add(t);
+    else this.unpushed.set(arn, new Set(taskArns));
   }
 
   /** Pushes, as state commits, to every instance whose assignment a change may have changed. */
   private onChanges(changes: Change[]): void {
-    const touched = new Set<string>();
+    // Instances with the tasks whose assignment may have changed there ('all': any of them).
+    const touched = new Map<string, Set<string> | 'all'>();
     let iamChanged = false;
     for (const change of changes) {
       if (change.kind.startsWith('iam')) iamChanged = true;
@@ -262,18 +273,21 @@ export class AgentChannel {
         if (!changesAssignment(before, after)) continue;
         for (const t of [before, after]) {
           const host = t && taskHost(t);
-          if (host) touched.add(host);
+          const tasks = host && touched.get(host);
+          if (!host || tasks === 'all') continue;
+          if (tasks) tasks.add(change.id);
+          else touched.set(host, new Set([change.id]));
         }
       } else if (change.kind === 'securityGroup' || change.kind === 'networkInterface' || change.kind === 'sdInstance') {
         // awsvpc tasks carry the ingress their security groups allow, sources resolved to the interfaces in them;
         // Service Connect tasks carry their endpoints, Cloud Map's instances.
-        for (const arn of this.agents.keys()) touched.add(arn);
+        for (const arn of this.agents.keys()) touched.set(arn, 'all');
       } else if (change.kind === 'containerInstance') {
         const after = change.after as ContainerInstanceRecord | undefined;
         if (!after || after.status === 'INACTIVE') this.agents.get(change.id)?.socket.close(CLOSE_DEREGISTERED, 'container instance deregistered');
       }
     }
-    for (const arn of touched) if (this.agents.has(arn)) this.pushSoon(arn);
+    for (const [arn, tasks] of touched) if (this.agents.has(arn)) this.pushSoon(arn, tasks);
     if (iamChanged && this.permit) this.recheck();
   }
 

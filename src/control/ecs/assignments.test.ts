@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { assignmentMessage, assignmentsFor, changesAssignment } from './assignments.js';
+import { AssignmentFeed, assignmentsFor, changesAssignment } from './assignments.js';
 import { putRole, trust } from '../sts/sts-fixtures.js';
 import { IMAGE, fixture, putCluster, putInstance, putTaskDefinition } from './fixtures.js';
 import { runTask } from './run-task.js';
@@ -52,18 +52,26 @@ test('the assignment: tasks not yet STOPPED, definitions with overrides applied'
   });
 });
 
-test('the pushed message is the assignment, its parts reused only while what made them is unchanged', async () => {
+test('a feed sends the whole assignment, then only what changed among the tasks named', async () => {
   const f = await fixture();
   const instance = await putInstance(f.ctx, await putCluster(f.ctx), 'i1', { memoryMiB: 4096 });
   await putTaskDefinition(f.ctx, 'web');
-  const expected = () => JSON.stringify({ type: 'tasks', tasks: assignmentsFor(f.ctx.state, instance.containerInstanceArn) });
+  const assigned = (taskArn: string) => assignmentsFor(f.ctx.state, instance.containerInstanceArn).find((a) => a.taskArn === taskArn);
   const { tasks = [] } = await runTask(f.ctx, { taskDefinition: 'web', count: 2 });
-  assert.equal(assignmentMessage(f.ctx.state, instance.containerInstanceArn), expected());
-  await stopTask(f.ctx, { task: tasks[0]!.taskArn!, reason: 'why' });
-  assert.equal(assignmentMessage(f.ctx.state, instance.containerInstanceArn), expected(), 'a changed task is encoded again');
-  await submitTaskStateChange(f.ctx, { task: tasks[0]!.taskArn!, status: 'STOPPED' });
-  await runTask(f.ctx, { taskDefinition: 'web' });
-  assert.equal(assignmentMessage(f.ctx.state, instance.containerInstanceArn), expected());
+  const [first, second] = tasks.map((t) => t.taskArn!) as [string, string];
+  const feed = new AssignmentFeed({ state: f.ctx.state }, instance.containerInstanceArn);
+  const next = (arns: string[] | 'all') => {
+    const message = feed.next(arns === 'all' ? arns : new Set(arns));
+    return message === undefined ? undefined : JSON.parse(message);
+  };
+  assert.deepEqual(next([first]), { type: 'tasks', tasks: assignmentsFor(f.ctx.state, instance.containerInstanceArn) }, 'the first message is whole');
+  assert.equal(next([first, second]), undefined, 'nothing changed');
+  await stopTask(f.ctx, { task: first, reason: 'why' });
+  assert.deepEqual(next([first, second]), { type: 'taskChanges', tasks: [assigned(first)], removed: [] }, 'only the changed task');
+  await submitTaskStateChange(f.ctx, { task: first, status: 'STOPPED' });
+  const { tasks: [third] = [] } = await runTask(f.ctx, { taskDefinition: 'web' });
+  assert.deepEqual(next('all'), { type: 'taskChanges', tasks: [assigned(third!.taskArn!)], removed: [first] });
+  assert.equal(next('all'), undefined);
 });
 
 test('only some task changes change an assignment', async () => {

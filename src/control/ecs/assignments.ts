@@ -1,9 +1,8 @@
 // The assignment of a container instance: every task the control plane wants its agent to converge on.
 import type { TaskAssignment, TaskNetwork, TaskRoleCredentials } from '../../core/agent-protocol.js';
 import { taskHost, type TaskDefinitionRecord, type TaskRecord } from '../../core/ecs.js';
-import type { FileSystemStorage } from '../../core/efs.js';
 import { withOverrides } from '../../core/task-overrides.js';
-import { efsVolumeMounts } from '../efs/volumes.js';
+import { efsVolumeMounts, type EfsHost } from '../efs/volumes.js';
 import { serviceConnectAssignment } from './service-connect.js';
 import { taskNetwork } from './task-networking.js';
 import type { State } from '../state.js';
@@ -23,10 +22,10 @@ export function assignmentsFor(
   state: State,
   containerInstanceArn: string,
   credentials?: AssignmentCredentials,
-  fileSystems?: FileSystemStorage,
+  efs?: EfsHost,
 ): TaskAssignment[] {
   return assignedTasks(state, containerInstanceArn).flatMap((t) => {
-    const made = madeOf(state, t, credentials, fileSystems);
+    const made = madeOf(state, containerInstanceArn, t, credentials, efs);
     return made ? [assignment(t, made)] : [];
   });
 }
@@ -34,28 +33,78 @@ export function assignmentsFor(
 /** Each task's assignment as JSON, with what it was made from: reused while the task and those are unchanged. */
 const encoded = new WeakMap<TaskRecord, { definition: TaskDefinitionRecord; inputs: string; json: string }>();
 
+/** Where a feed reads assignments from. */
+export interface AssignmentSources {
+  state: State;
+  credentials?: AssignmentCredentials;
+  /** Where EFS file systems are, for tasks' EFS volumes. */
+  efs?: EfsHost;
+}
+
 /**
- * The agent channel's message of `assignmentsFor`, as JSON. An instance's whole assignment is pushed on every
- * change to it, so each task's part is encoded once and reused until its record, its definition, its network,
- * credentials or volumes change: a push costs one join, not the encoding of every task the instance runs.
+ * The agent channel's messages to one instance's agent, as JSON: the whole assignment first, then only what
+ * changed since (`taskChanges`), so a push costs the tasks that changed, not every task the instance runs.
+ * It remembers each task's part as last sent, encoded once and reused until the task's record, definition,
+ * network, credentials or volumes change.
  */
-export function assignmentMessage(
-  state: State,
-  containerInstanceArn: string,
-  credentials?: AssignmentCredentials,
-  fileSystems?: FileSystemStorage,
-): string {
-  const parts: string[] = [];
-  for (const t of assignedTasks(state, containerInstanceArn)) {
-    const made = madeOf(state, t, credentials, fileSystems);
-    if (!made) continue;
+export class AssignmentFeed {
+  /** Each task's assignment as the agent was last sent it (JSON by task ARN); undefined until the first message. */
+  private sent?: Map<string, string>;
+
+  constructor(
+    private readonly sources: AssignmentSources,
+    private readonly containerInstanceArn: string,
+  ) {}
+
+  /**
+   * The next message: the whole assignment if none was sent yet; else the changes among `taskArns` (every
+   * task when 'all'), or undefined when none of them changed.
+   */
+  next(taskArns: ReadonlySet<string> | 'all'): string | undefined {
+    if (!this.sent) {
+      this.sent = new Map();
+      for (const t of assignedTasks(this.sources.state, this.containerInstanceArn)) {
+        const json = this.encode(t);
+        if (json !== undefined) this.sent.set(t.taskArn, json);
+      }
+      return `{"type":"tasks","tasks":[${[...this.sent.values()].join(',')}]}`;
+    }
+    const now = new Map<string, string | undefined>();
+    if (taskArns === 'all') {
+      for (const t of assignedTasks(this.sources.state, this.containerInstanceArn)) now.set(t.taskArn, this.encode(t));
+      for (const arn of this.sent.keys()) if (!now.has(arn)) now.set(arn, undefined);
+    } else {
+      for (const arn of taskArns) {
+        const t = this.sources.state.get('task', arn);
+        now.set(arn, t && taskHost(t) === this.containerInstanceArn && t.lastStatus !== 'STOPPED' ? this.encode(t) : undefined);
+      }
+    }
+    const changed: string[] = [];
+    const removed: string[] = [];
+    for (const [arn, json] of now) {
+      if (json === this.sent.get(arn)) continue;
+      if (json === undefined) {
+        this.sent.delete(arn);
+        removed.push(arn);
+      } else {
+        this.sent.set(arn, json);
+        changed.push(json);
+      }
+    }
+    if (changed.length === 0 && removed.length === 0) return undefined;
+    return `{"type":"taskChanges","tasks":[${changed.join(',')}],"removed":${JSON.stringify(removed)}}`;
+  }
+
+  private encode(t: TaskRecord): string | undefined {
+    const { state, credentials, efs } = this.sources;
+    const made = madeOf(state, this.containerInstanceArn, t, credentials, efs);
+    if (!made) return undefined;
     const inputs = JSON.stringify([made.network, made.roleCredentials, made.efsVolumes, made.serviceConnect]);
     let cached = encoded.get(t);
     if (!cached || cached.definition !== made.definition || cached.inputs !== inputs)
       encoded.set(t, (cached = { definition: made.definition, inputs, json: JSON.stringify(assignment(t, made)) }));
-    parts.push(cached.json);
+    return cached.json;
   }
-  return `{"type":"tasks","tasks":[${parts.join(',')}]}`;
 }
 
 function assignedTasks(state: State, containerInstanceArn: string): TaskRecord[] {
@@ -76,7 +125,7 @@ interface Made {
   serviceConnect: TaskAssignment['serviceConnect'];
 }
 
-function madeOf(state: State, t: TaskRecord, credentials?: AssignmentCredentials, fileSystems?: FileSystemStorage): Made | undefined {
+function madeOf(state: State, containerInstanceArn: string, t: TaskRecord, credentials?: AssignmentCredentials, efs?: EfsHost): Made | undefined {
   const definition = state.get('taskDefinition', t.taskDefinitionArn);
   if (!definition) return undefined;
   const running = withOverrides(definition, t.overrides);
@@ -85,7 +134,7 @@ function madeOf(state: State, t: TaskRecord, credentials?: AssignmentCredentials
     running,
     network: taskNetwork(state, t),
     roleCredentials: credentials?.of(t.taskArn),
-    efsVolumes: efsVolumeMounts(fileSystems && { state, storage: fileSystems }, { taskArn: t.taskArn, definition: running }),
+    efsVolumes: efsVolumeMounts(efs && { state, host: efs }, { taskArn: t.taskArn, definition: running, containerInstanceArn }),
     serviceConnect: serviceConnectAssignment(state, t),
   };
 }

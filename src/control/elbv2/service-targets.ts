@@ -12,7 +12,7 @@ import { InvalidParameterException } from '../../core/ecs-errors.js';
 import { applyTaskReport } from '../../core/task-lifecycle.js';
 import type { ControlContext } from '../context.js';
 import { ControllerRunner } from '../runner.js';
-import type { Change, State, Transaction } from '../state.js';
+import { defineIndex, type Change, type State, type Transaction } from '../state.js';
 import type { TargetGroupRecord } from '../../core/elbv2.js';
 import { loadBalancersOf, resolveRule } from './lookups.js';
 import { deregister, register, targetKey } from './targets.js';
@@ -67,15 +67,14 @@ export class ServiceTargetsController {
 
   private idle(): boolean {
     const { state } = this.ctx;
-    return state.where(loadBalancedTasks, 'yes').length === 0 && ![...state.all('service')].some(isLoadBalanced);
+    return state.where(loadBalancedTasks, 'yes').length === 0 && state.where(loadBalancedServices, 'yes').length === 0;
   }
 
   private converge(tx: Transaction): void {
     const { state } = this.ctx;
     const now = this.ctx.clock.now();
     const seen = new Set<string>();
-    for (const service of state.all('service')) {
-      if (!isLoadBalanced(service)) continue;
+    for (const service of state.where(loadBalancedServices, 'yes')) {
       for (const task of state.where(tasksByService, service.serviceArn)) {
         seen.add(task.taskArn);
         this.convergeTask(tx, task, service, now);
@@ -131,6 +130,8 @@ export class ServiceTargetsController {
 /** A service whose tasks register as targets: through its own load balancers or its task sets'. */
 const isLoadBalanced = (service: ServiceRecord) =>
   [service.loadBalancers ?? [], ...(service.taskSets ?? []).map((ts) => ts.loadBalancers)].some((lbs) => lbs.some((lb) => lb.targetGroupArn));
+/** The load-balanced services, so that a pass costs them, not every service. */
+const loadBalancedServices = defineIndex('service', (s) => (isLoadBalanced(s) ? 'yes' : undefined));
 
 /**
  * The targets a task stands for, one per load balancer of its service, or undefined while they cannot be
