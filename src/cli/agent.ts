@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startAgent, type AgentEnd, type AgentOptions } from '../agent/agent.js';
 import { joinInstance, readJoinedInstance } from '../agent/instance-credentials.js';
-import { readInstanceMetadata } from '../agent/instance-metadata.js';
+import { readInstanceMetadata, spotInterruptionNoticed } from '../agent/instance-metadata.js';
 import { ecsSettings } from '../core/ec2-instances-user-data.js';
 import type { Logger } from '../core/ports.js';
 import { DEFAULTS } from './config.js';
@@ -100,6 +100,7 @@ async function fromInstanceMetadata(): Promise<{ settings: Record<string, string
       ec2Instance: metadata,
       ...(attributes && { attributes }),
       ...(settings.ECS_RESERVED_MEMORY !== undefined && { reservedMemoryMiB: Number(settings.ECS_RESERVED_MEMORY) }),
+      ...(settings.ECS_ENABLE_SPOT_INSTANCE_DRAINING === 'true' && { spotInterruptionNoticed: () => spotInterruptionNoticed(endpoint) }),
     },
   };
 }

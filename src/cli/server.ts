@@ -20,6 +20,7 @@ import { assumeRole } from '../control/sts/sessions.js';
 import { authorization } from '../control/authorization/authorizer.js';
 import type { ControlContext } from '../control/context.js';
 import { resolveCredentials } from '../control/iam/credentials.js';
+import { renewInstanceProfileSession } from '../control/ec2/instance-controller.js';
 import { ensureEcsInstanceRole } from '../control/iam/instance-join.js';
 import { Regions } from '../control/regions.js';
 import { resetState } from '../control/reset.js';
@@ -41,6 +42,7 @@ import {
   accountId as configuredAccountId,
   dataDirPath,
   deploymentMinuteMs,
+  spotNoticeMs,
   rootCredentials,
   saveSettings,
   serverSecret,
@@ -119,6 +121,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     objects: new FileObjectStore(join(dataDir, 'objects')),
     ...(options.spotInterruptionsPerHour && { spotInterruptionsPerHour: options.spotInterruptionsPerHour }),
     ...(deploymentMinuteMs() !== undefined && { deploymentMinuteMs: deploymentMinuteMs() }),
+    ...(spotNoticeMs() !== undefined && { spotNoticeMs: spotNoticeMs() }),
   };
   ctx.s3Objects = { read: (bucket, key, version) => readObject(ctx, bucket, key, version) };
   const launcher = instanceLauncher(options.instances ?? 'local', {
@@ -127,6 +130,8 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     accountId,
     log: log.child({ component: 'instances' }),
     now: () => ctx.clock.now().getTime(),
+    spotInterruption: (instanceId) => ctx.state.get('instance', instanceId)?.spotInterruption,
+    renewCredentials: (instanceId) => renewInstanceProfileSession(ctx, instanceId),
     ...(options.tls && { caFile: options.tls.certFile }),
   });
   ctx.instanceLauncher = launcher;

@@ -25,7 +25,7 @@ export async function upCommand(argv: string[]): Promise<void> {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       tls: { type: 'boolean' },
-      // FARGATE_SPOT tasks are interrupted at this rate, per task and hour (default 0: only by `wharf spot-interrupt`).
+      // FARGATE_SPOT tasks and Spot instances are interrupted at this rate, each per hour (default 0: only by `wharf spot-interrupt`).
       'spot-interruptions-per-hour': { type: 'string' },
       // The local agent runs privileged containers (refused by default: they are root on this machine).
       'allow-privileged': { type: 'boolean' },

@@ -49,8 +49,10 @@ export interface ControlContext {
   registry?: RegistryPorts;
   /** Where EC2 instances become hosts (a local agent each, by default), where this control plane runs them. */
   instanceLauncher?: InstanceLauncher;
-  /** How often FARGATE_SPOT tasks are interrupted, per task and hour (absent or 0: only when an operator asks). */
+  /** How often FARGATE_SPOT tasks and Spot instances are interrupted, per task or instance and hour (absent or 0: only when an operator asks). */
   spotInterruptionsPerHour?: number;
+  /** How long EC2's Spot interruption notice lasts (two minutes unless WHARF_SPOT_NOTICE shortens it for tests). */
+  spotNoticeMs?: number;
   /** How long a minute of deployment bake times lasts (60 000 ms unless WHARF_DEPLOYMENT_MINUTE shortens it for tests). */
   deploymentMinuteMs?: number;
 }
