@@ -11,10 +11,11 @@ import {
   CreateAutoScalingGroupCommand,
   DeleteAutoScalingGroupCommand,
   DescribeAutoScalingGroupsCommand,
+  DescribePoliciesCommand,
   DescribeScalingActivitiesCommand,
   type AutoScalingGroup,
 } from '@aws-sdk/client-auto-scaling';
-import { CloudWatchClient, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateLaunchTemplateCommand, DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   CreateCapacityProviderCommand,
@@ -109,10 +110,18 @@ test('a service of 6 tasks scales its provider out from zero instances, keeps th
   assert.ok(instances.every((i) => i.capacityProviderName === 'capacity-hosts'));
   const { Activities } = await autoscaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: 'capacity-hosts' }));
   assert.ok(Activities!.some((a) => /changing the desired capacity from 0 to 2/.test(a.Cause!) && /^Launching a new EC2 instance: i-/.test(a.Description!)));
-  const { Metrics } = await new CloudWatchClient({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials }).send(
+  const cloudwatch = new CloudWatchClient({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
+  const { Metrics } = await cloudwatch.send(
     new ListMetricsCommand({ Namespace: 'AWS/ECS/ManagedScaling', MetricName: 'CapacityProviderReservation' }),
   );
   assert.deepEqual(Metrics![0]!.Dimensions!.map((d) => d.Value).sort(), ['capacity', 'capacity-hosts']);
+  // ECS's target-tracking policy on the group, and its two alarms on CapacityProviderReservation.
+  const { ScalingPolicies } = await autoscaling.send(new DescribePoliciesCommand({ AutoScalingGroupName: 'capacity-hosts' }));
+  assert.equal(ScalingPolicies!.length, 1);
+  assert.match(ScalingPolicies![0]!.PolicyName!, /^ECSManagedAutoScalingPolicy-[0-9a-f-]{36}$/);
+  const { MetricAlarms } = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'TargetTracking-capacity-hosts-' }));
+  assert.deepEqual(MetricAlarms!.map((a) => a.AlarmName).sort(), ScalingPolicies![0]!.Alarms!.map((a) => a.AlarmName).sort());
+  assert.ok(MetricAlarms!.every((a) => a.MetricName === 'CapacityProviderReservation' && a.AlarmActions![0] === ScalingPolicies![0]!.PolicyARN));
 
   // Down to one task: managed scaling wants one instance, and termination protection keeps the one running it.
   await ecs.send(new UpdateServiceCommand({ cluster: 'capacity', service: 'web', desiredCount: 1 }));
@@ -130,6 +139,9 @@ test('a service of 6 tasks scales its provider out from zero instances, keeps th
 
   await ecs.send(new PutClusterCapacityProvidersCommand({ cluster: 'capacity', capacityProviders: [], defaultCapacityProviderStrategy: [] }));
   await ecs.send(new DeleteCapacityProviderCommand({ capacityProvider: 'capacity-hosts' }));
+  // The policy and its alarms go with the provider.
+  await eventually(async () => ((await autoscaling.send(new DescribePoliciesCommand({ AutoScalingGroupName: 'capacity-hosts' }))).ScalingPolicies!.length === 0 ? true : undefined), 'the policy removed');
+  assert.deepEqual((await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'TargetTracking-capacity-hosts-' }))).MetricAlarms, []);
   await autoscaling.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: 'capacity-hosts' }));
 });
 

@@ -14,8 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { startAgent, type AgentHandle } from '../agent/agent.js';
 import { joinedFrom } from '../agent/instance-credentials.js';
 import type { InstanceHost, InstanceLauncher, SpotInterruptionNotice } from '../core/ec2-instances.js';
+import type { InstanceJoinDocument } from '../core/instance-join.js';
 import { ecsSettings } from '../core/ec2-instances-user-data.js';
 import type { Logger } from '../core/ports.js';
+import { RenewingCredentials } from '../imds/credentials-renewal.js';
 import { identityDocument, serveInstanceMetadata } from '../imds/server.js';
 import { HollowRuntime } from '../runtime/hollow/hollow-runtime.js';
 
@@ -44,6 +46,8 @@ export interface LauncherContext {
   caFile?: string;
   /** The Spot interruption notice EC2 gave an instance, if any (its metadata service's spot/*). */
   spotInterruption(instanceId: string): SpotInterruptionNotice | undefined;
+  /** A new session of the instance's profile (its metadata service renews before expiry); undefined once it has none. */
+  renewCredentials(instanceId: string): Promise<InstanceJoinDocument | undefined>;
 }
 
 /** Picks the launcher `spec` names: `local`, `hollow` or `command:<path>`. */
@@ -56,7 +60,7 @@ export function instanceLauncher(spec: string, ctx: LauncherContext): InstanceLa
 
 /** Each instance: its own `wharf agent` process and metadata service. */
 class LocalAgentLauncher implements InstanceLauncher {
-  private readonly running = new Map<string, { child: ChildProcess; exited: Promise<void>; metadata: { close(): Promise<void> } }>();
+  private readonly running = new Map<string, { child: ChildProcess; exited: Promise<void>; metadata: { close(): Promise<void> }; credentials?: RenewingCredentials }>();
   private readonly signingKey: KeyObject = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 
   constructor(private readonly ctx: LauncherContext) {}
@@ -68,12 +72,14 @@ class LocalAgentLauncher implements InstanceLauncher {
   async start(host: InstanceHost): Promise<void> {
     const id = checked(host.instanceId);
     if (this.running.has(id)) return;
+    const credentials = host.credentials && new RenewingCredentials(host.credentials, () => this.ctx.renewCredentials(id), this.ctx.now, this.ctx.log);
     const metadata = await serveInstanceMetadata({
       host,
       accountId: this.ctx.accountId,
       signingKey: this.signingKey,
       now: this.ctx.now,
       launchTime: new Date(this.ctx.now()).toISOString(),
+      ...(credentials && { credentials: () => credentials.current() }),
       spotInterruption: () => this.ctx.spotInterruption(id),
     });
     const dir = join(this.ctx.dataDir, 'instances', id);
@@ -91,10 +97,11 @@ class LocalAgentLauncher implements InstanceLauncher {
       // An agent that ends by itself (its instance deregistered) leaves its metadata service behind: close it.
       if (this.running.get(id)?.child === child) {
         this.running.delete(id);
+        credentials?.close();
         void metadata.close();
       }
     });
-    this.running.set(id, { child, exited, metadata });
+    this.running.set(id, { child, exited, metadata, ...(credentials && { credentials }) });
     this.ctx.log.info('instance agent started', { instanceId: id, pid: child.pid, instanceType: host.instanceType });
   }
 
@@ -109,6 +116,7 @@ class LocalAgentLauncher implements InstanceLauncher {
       const killer = setTimeout(() => host.child.kill('SIGKILL'), STOP_GRACE_MS);
       await host.exited;
       clearTimeout(killer);
+      host.credentials?.close();
       await host.metadata.close();
       this.ctx.log.info('instance agent stopped', { instanceId: id, how });
     }

@@ -20,6 +20,7 @@ import { assumeRole } from '../control/sts/sessions.js';
 import { authorization } from '../control/authorization/authorizer.js';
 import type { ControlContext } from '../control/context.js';
 import { resolveCredentials } from '../control/iam/credentials.js';
+import { renewInstanceProfileSession } from '../control/ec2/instance-controller.js';
 import { ensureEcsInstanceRole } from '../control/iam/instance-join.js';
 import { Regions } from '../control/regions.js';
 import { resetState } from '../control/reset.js';
@@ -130,6 +131,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     log: log.child({ component: 'instances' }),
     now: () => ctx.clock.now().getTime(),
     spotInterruption: (instanceId) => ctx.state.get('instance', instanceId)?.spotInterruption,
+    renewCredentials: (instanceId) => renewInstanceProfileSession(ctx, instanceId),
     ...(options.tls && { caFile: options.tls.certFile }),
   });
   ctx.instanceLauncher = launcher;

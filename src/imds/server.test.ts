@@ -75,3 +75,19 @@ test('a Spot instance: spot/instance-action and spot/termination-time answer 404
     await imds.close();
   }
 });
+
+test('iam/security-credentials answers the current session, as renewed', async () => {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  let current = host.credentials!;
+  const imds = await serveInstanceMetadata({ host, accountId: '123456789012', signingKey: privateKey, now: () => 0, launchTime: '2026-01-01T00:00:00Z', credentials: () => current });
+  try {
+    const url = (path: string) => new URL(path, imds.endpoint);
+    const token = await (await fetch(url('latest/api/token'), { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } })).text();
+    const read = async () => JSON.parse(await (await fetch(url('latest/meta-data/iam/security-credentials/ecsInstanceRole'), { headers: { 'x-aws-ec2-metadata-token': token } })).text());
+    assert.equal((await read()).AccessKeyId, 'ASIAEXAMPLE');
+    current = { ...current, AccessKeyId: 'ASIARENEWED', Expiration: '2026-01-01T02:00:00Z' };
+    assert.deepEqual([(await read()).AccessKeyId, (await read()).Expiration], ['ASIARENEWED', '2026-01-01T02:00:00Z']);
+  } finally {
+    await imds.close();
+  }
+});

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createSign, randomBytes, type KeyObject } from 'node:crypto';
 import { spotMetadata, type InstanceHost, type SpotInterruptionNotice } from '../core/ec2-instances.js';
+import type { InstanceJoinDocument } from '../core/instance-join.js';
 
 export const TOKEN_PATH = '/latest/api/token';
 const MAX_TTL_S = 21_600;
@@ -21,6 +22,8 @@ export interface InstanceMetadataOptions {
   now(): number;
   /** Launch time, ISO 8601. */
   launchTime: string;
+  /** The profile's current credentials (renewed before they expire), when not just the host's first session. */
+  credentials?(): InstanceJoinDocument | undefined;
   /** The Spot interruption notice EC2 gave the instance, if any (spot/instance-action, spot/termination-time). */
   spotInterruption?(): SpotInterruptionNotice | undefined;
 }
@@ -61,8 +64,9 @@ function paths(options: InstanceMetadataOptions): Map<string, () => string | und
   const { host } = options;
   const document = identityDocument(options);
   const signature = createSign('RSA-SHA256').update(document).sign(options.signingKey).toString('base64');
+  const session = () => options.credentials?.() ?? host.credentials;
   const credentials = () => {
-    const c = host.credentials;
+    const c = session();
     return c && JSON.stringify({ Code: c.Code, LastUpdated: c.LastUpdated, Type: c.Type, AccessKeyId: c.AccessKeyId, SecretAccessKey: c.SecretAccessKey, Token: c.Token, Expiration: c.Expiration }, null, 2);
   };
   const meta: Record<string, () => string | undefined> = {
@@ -79,7 +83,7 @@ function paths(options: InstanceMetadataOptions): Map<string, () => string | und
     'placement/region': () => host.region,
     ...(host.credentials && {
       'iam/info': () =>
-        JSON.stringify({ Code: 'Success', LastUpdated: host.credentials!.LastUpdated, InstanceProfileArn: host.credentials!.InstanceProfileArn, InstanceProfileId: host.credentials!.InstanceProfileId }, null, 2),
+        JSON.stringify({ Code: 'Success', LastUpdated: session()!.LastUpdated, InstanceProfileArn: session()!.InstanceProfileArn, InstanceProfileId: session()!.InstanceProfileId }, null, 2),
       ...(host.roleName !== undefined && { [`iam/security-credentials/${host.roleName}`]: credentials }),
     }),
     // 404 until EC2 gives the notice, as on EC2.

@@ -7,6 +7,7 @@
 // launcher (a control plane that runs no hosts) the states move all the same.
 import type { CallContext } from '../../core/caller.js';
 import { instanceState, serviceInitiated, SPOT_TERMINATION_REASON, type InstanceHost, type InstanceRecord, type InstanceStateName, type InstanceUsageRecord } from '../../core/ec2-instances.js';
+import type { InstanceJoinDocument } from '../../core/instance-join.js';
 import { billedSeconds } from '../../core/usage.js';
 import type { ControlContext } from '../context.js';
 import { deregisterContainerInstance } from '../ecs/deregister-container-instance.js';
@@ -118,8 +119,22 @@ async function hostOf(ctx: ControlContext, instance: InstanceRecord): Promise<In
     ...(instance.NetworkInterfaces?.[0]?.MacAddress !== undefined && { macAddress: instance.NetworkInterfaces[0].MacAddress }),
     ...(profileArn !== undefined && { roleName: ctx.state.get('iamInstanceProfile', profileArn.slice(profileArn.lastIndexOf('/') + 1))?.roles[0] }),
     ...(instance.userData !== undefined && { userData: Buffer.from(instance.userData, 'base64').toString('utf8') }),
-    ...(profileArn !== undefined && { credentials: await joinInstance(ctx, internalCall(ctx), { IamInstanceProfile: { Arn: profileArn } }, undefined, instance.InstanceId) }),
+    ...(profileArn !== undefined && { credentials: await profileSession(ctx, profileArn, instance.InstanceId) }),
   };
+}
+
+const profileSession = (ctx: ControlContext, profileArn: string, instanceId: string) =>
+  joinInstance(ctx, internalCall(ctx), { IamInstanceProfile: { Arn: profileArn } }, undefined, instanceId);
+
+/**
+ * A new session of the instance's profile, as EC2 gives its metadata service before the current one
+ * expires; undefined for an instance gone or without a profile.
+ */
+export async function renewInstanceProfileSession(ctx: ControlContext, instanceId: string): Promise<InstanceJoinDocument | undefined> {
+  const instance = ctx.state.get('instance', instanceId);
+  const profileArn = instance?.IamInstanceProfile?.Arn;
+  if (!instance || instance.State.Name !== 'running' || profileArn === undefined) return undefined;
+  return profileSession(ctx, profileArn, instanceId);
 }
 
 /** EC2 itself acts: the account's root, in the instance's region. */
