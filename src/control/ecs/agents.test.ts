@@ -267,6 +267,8 @@ describe('planAgentSweep', () => {
 
     const plan = planAgentSweep(f.ctx.state, new Set([instance.containerInstanceArn]));
     assert.deepEqual(plan, { connect: [], disconnect: [other.containerInstanceArn], stop: [onOther.taskArn] });
+    assert.deepEqual(planAgentSweep(f.ctx.state, new Set([instance.containerInstanceArn]), [other.containerInstanceArn]), plan, 'the same, for the one instance that changed');
+    assert.deepEqual(planAgentSweep(f.ctx.state, new Set([instance.containerInstanceArn]), [instance.containerInstanceArn]), { connect: [], disconnect: [], stop: [] });
     assert.deepEqual(planAgentSweep(f.ctx.state, new Set([instance.containerInstanceArn, other.containerInstanceArn])), {
       connect: [],
       disconnect: [],

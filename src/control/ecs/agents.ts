@@ -24,6 +24,7 @@ import type { Permit } from '../authorization/authorizer.js';
 import type { TaskCredentials } from './task-credentials.js';
 import type { ControlContext } from '../context.js';
 import { notOwnInstance, speaksFor } from './instance-binding.js';
+import { tasksByHost } from './indexes.js';
 import { clusterArnOf, findContainerInstance } from './lookups.js';
 import { every } from '../runner.js';
 import type { Change, State, Transaction } from '../state.js';
@@ -67,14 +68,18 @@ export interface AgentSweepPlan {
   stop: string[];
 }
 
-/** Decides, from the state and the instances whose agents are connected, what the sweep must change. */
-export function planAgentSweep(state: Pick<State, 'all'>, live: ReadonlySet<string>): AgentSweepPlan {
+/**
+ * Decides, from the state and the instances whose agents are connected, what the sweep must change: for
+ * every instance, or only `instances` (those whose connection just opened or closed).
+ */
+export function planAgentSweep(state: Pick<State, 'all' | 'get' | 'where'>, live: ReadonlySet<string>, instances?: readonly string[]): AgentSweepPlan {
   const plan: AgentSweepPlan = { connect: [], disconnect: [], stop: [] };
-  for (const instance of state.all('containerInstance')) {
+  const records = instances ? instances.flatMap((arn) => state.get('containerInstance', arn) ?? []) : state.all('containerInstance');
+  for (const instance of records) {
     const isLive = live.has(instance.containerInstanceArn);
     if (isLive !== instance.agentConnected) (isLive ? plan.connect : plan.disconnect).push(instance.containerInstanceArn);
   }
-  for (const task of state.all('task')) {
+  for (const task of instances ? instances.flatMap((arn) => state.where(tasksByHost, arn)) : state.all('task')) {
     const host = taskHost(task);
     const orphaned = host !== undefined && !live.has(host);
     if (orphaned && task.desiredStatus === 'STOPPED' && task.lastStatus !== 'STOPPED' && neverStarted(task)) {
@@ -150,12 +155,12 @@ export class AgentChannel {
       if (this.agents.get(arn) !== agent) return; // replaced or already lost
       this.agents.delete(arn);
       this.ctx.log.info('agent disconnected', { containerInstanceArn: arn });
-      this.reconcileInBackground();
+      this.reconcileInBackground(arn);
     });
 
     this.push(agent, 'all');
     this.ctx.log.info('agent connected', { containerInstanceArn: arn, managedCapacity: params.managedCapacity === true });
-    await this.reconcile();
+    await this.reconcile(arn);
     await this.offerCapacity(arn, params.managedCapacity === true);
   }
 
@@ -316,15 +321,18 @@ export class AgentChannel {
     });
   }
 
-  private reconcileInBackground(): void {
-    this.reconcile().catch((err: Error) => this.ctx.log.error('agent records not reconciled', { err: err.message }));
+  private reconcileInBackground(instance: string): void {
+    this.reconcile(instance).catch((err: Error) => this.ctx.log.error('agent records not reconciled', { err: err.message }));
   }
 
-  /** Brings `agentConnected` and orphaned tasks in line with the live connections, in one mutation. */
-  private async reconcile(): Promise<void> {
+  /**
+   * Brings `agentConnected` and orphaned tasks in line with the live connections, in one mutation: every
+   * instance's, or only `instance`'s (its connection opened or closed; the sweep looks at all of them).
+   */
+  private async reconcile(instance?: string): Promise<void> {
     if (this.closed) return;
     await this.ctx.state.mutate((tx) => {
-      const plan = planAgentSweep(this.ctx.state, new Set(this.agents.keys()));
+      const plan = planAgentSweep(this.ctx.state, new Set(this.agents.keys()), instance === undefined ? undefined : [instance]);
       const now = this.ctx.clock.now();
       for (const arn of plan.connect) setAgentConnected(tx, arn, true, now);
       for (const arn of plan.disconnect) setAgentConnected(tx, arn, false, now);
