@@ -42,6 +42,11 @@ export interface AgentChannelOptions {
   heartbeatTimeoutMs: number;
   /** How often lost agents are looked for and records brought in line with the live connections. */
   sweepIntervalMs: number;
+  /**
+   * How often each agent is sent its whole assignment again, at a sweep: what changed is pushed as it
+   * changes, and this bounds how long anything a push did not bring about can last (level-based).
+   */
+  resyncMs: number;
 }
 
 /** RFC 6455's "policy violation": the channel's identity may no longer hold it. The agent reconnects, and is refused if still denied. */
@@ -56,6 +61,8 @@ interface Agent {
   lastSeen: number;
   /** The messages this connection is sent: the whole assignment, then what changed. */
   feed: AssignmentFeed;
+  /** When it was last sent its whole assignment (epoch ms, by ctx.clock). */
+  wholeAt: number;
 }
 
 /** What must change for the records to match the live agent connections. */
@@ -101,7 +108,7 @@ export class AgentChannel {
   constructor(
     private readonly ctx: ControlContext,
     // Silence plus the sweep's period stays within ECS's 30 s to mark an agent disconnected; agents ping every ~10 s.
-    private readonly options: AgentChannelOptions = { heartbeatTimeoutMs: 25_000, sweepIntervalMs: 5_000 },
+    private readonly options: AgentChannelOptions = { heartbeatTimeoutMs: 25_000, sweepIntervalMs: 5_000, resyncMs: 60_000 },
     /** Asks policy whether a caller may `ecs:Poll` an instance; absent, policies are not enforced (--auth permissive). */
     private readonly permit?: Permit,
     /** Task roles' credentials, pushed with the assignments (again whenever they are issued or renewed). */
@@ -138,7 +145,7 @@ export class AgentChannel {
     if (refusal) return socket.close(CLOSE_POLICY_VIOLATION, refusal);
     const arn = instance.containerInstanceArn;
     const feed = new AssignmentFeed({ state: this.ctx.state, credentials: this.credentials, fileSystems: this.ctx.fileSystems }, arn);
-    const agent: Agent = { socket, containerInstanceArn: arn, lastSeen: this.now(), feed, ...(call && { call }) };
+    const agent: Agent = { socket, containerInstanceArn: arn, lastSeen: this.now(), feed, wholeAt: this.now(), ...(call && { call }) };
     const previous = this.agents.get(arn);
     this.agents.set(arn, agent);
     previous?.socket.close(CLOSE_REPLACED, 'replaced by a newer connection');
@@ -191,6 +198,11 @@ export class AgentChannel {
       this.ctx.log.warn('agent lost', { containerInstanceArn: arn, silentMs: now - agent.lastSeen });
       this.agents.delete(arn);
       agent.socket.terminate();
+    }
+    for (const agent of this.agents.values()) {
+      if (now - agent.wholeAt < this.options.resyncMs || agent.socket.readyState !== agent.socket.OPEN) continue;
+      agent.wholeAt = now;
+      agent.socket.send(agent.feed.whole());
     }
     await this.reconcile();
   }

@@ -94,6 +94,12 @@ export class AssignmentFeed {
     return `{"type":"taskChanges","tasks":[${changed.join(',')}],"removed":${JSON.stringify(removed)}}`;
   }
 
+  /** The whole assignment again, from which later changes are counted. */
+  whole(): string {
+    this.sent = undefined;
+    return this.next('all')!;
+  }
+
   private encode(t: TaskRecord): string | undefined {
     const { state, credentials, fileSystems } = this.sources;
     const made = madeOf(state, t, credentials, fileSystems);
