@@ -1,14 +1,19 @@
-// CloudWatch (issue 11): PutMetricData ingest (goal at least 20,000 datapoints/s) over awsJson (beside moto),
-// rpc-v2-cbor and gzipped awsJson (the SDK's default; moto takes neither), GetMetricData over 24 h of 1-minute data for 100 metrics (goal
-// under 50 ms; the first call, which builds the hours' blocks, apart), each against moto's server (the peer)
-// in the same run;
-// and the metric store's size after 24 h of a 100-task cluster's metrics (Container Insights per task and
-// container, AWS/ECS per service at 10 s), written through the SqliteMetricStore with its retention run
-// hourly as the controller runs it (moto keeps nothing on disk: no peer for that one).
-import { CloudWatchClient, GetMetricDataCommand, PutMetricDataCommand, type MetricDatum } from '@aws-sdk/client-cloudwatch';
-import { AwsSmithyRpcV2CborProtocol } from '@aws-sdk/core/protocols';
+// CloudWatch (issue 11): PutMetricData ingest (goal at least 20,000 datapoints/s) and GetMetricData over 24 h of
+// 1-minute data for 100 metrics (goal under 50 ms end to end through the JS SDK over its default protocol,
+// awsJson; the first call, which builds the hours' blocks, apart), each call's time split into the server's
+// (the request sent to the last byte of the answer received) and the client's (the SDK's serialization,
+// signing and parsing), over all three protocols. Beside moto's server (the peer), which serves CloudWatch
+// over the query protocol only: ingest over query at 1,000 datums a call (AWS's most) and at 40 (moto parses
+// a call's members in quadratic time), and GetMetricData over 24 h of MOTO_METRICS metrics, the largest day
+// moto loads and answers within about a minute here (a day of 100 metrics took it over 25 minutes), Wharf
+// over query too; and the metric store's size after 24 h of a 100-task cluster's metrics (Container Insights
+// per task and container, AWS/ECS per service at 10 s), written through the SqliteMetricStore with its
+// retention run hourly as the controller runs it (moto keeps nothing on disk: no peer for that one).
+import { CloudWatchClient, GetMetricDataCommand, PutMetricDataCommand, type CloudWatchClientConfig, type MetricDatum } from '@aws-sdk/client-cloudwatch';
+import { AwsQueryProtocol, AwsSmithyRpcV2CborProtocol } from '@aws-sdk/core/protocols';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { MetricSample } from '../src/core/cloudwatch.js';
 import { SqliteMetricStore } from '../src/store/sqlite/metric-store.js';
 import { benchWharf, load, startMoto, table, tempDir } from './lib.js';
@@ -17,51 +22,85 @@ export const CLOUDWATCH_TOOLS = { python3: 'with moto: pip install "moto[server]
 
 const BATCH = 1_000;
 const METRICS = 100;
+const MOTO_METRICS = 10;
 const DAY_MINUTES = 1_440;
 
-/** PutMetricData of BATCH single-value datums per call from 4 clients for 5 s: datapoints per second. */
-async function ingest(client: CloudWatchClient) {
+/** A client whose calls' wire times (request sent to the answer's last byte) are recorded in `wire`. */
+function timedClient(options: CloudWatchClientConfig): CloudWatchClient & { wire: number[] } {
+  const client = Object.assign(new CloudWatchClient(options), { wire: [] as number[] });
+  // Innermost (the deserialize step, below the SDK's deserializer): the answer is read whole before it is parsed.
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const began = performance.now();
+      const out = await next(args);
+      const response = out.response as { body: Readable };
+      const chunks: Buffer[] = [];
+      for await (const chunk of response.body) chunks.push(chunk as Buffer);
+      client.wire.push(performance.now() - began);
+      response.body = Readable.from([Buffer.concat(chunks)]);
+      return out;
+    },
+    { step: 'deserialize', priority: 'low', name: 'benchWireTime' },
+  );
+  return client;
+}
+
+/** PutMetricData of `batch` single-value datums per call from 4 clients for 5 s: datapoints per second. */
+async function ingest(client: CloudWatchClient, batch = BATCH) {
   let call = 0;
   const result = await load(
     async () => {
       const host = `h${call++ % 50}`;
-      const MetricData: MetricDatum[] = Array.from({ length: BATCH }, (_, i) => ({
+      const MetricData: MetricDatum[] = Array.from({ length: batch }, (_, i) => ({
         MetricName: `M${i % 20}`, Dimensions: [{ Name: 'Host', Value: host }, { Name: 'Shard', Value: String(i % 50) }], Value: i, Unit: 'Count',
       }));
       await client.send(new PutMetricDataCommand({ Namespace: 'Bench/Ingest', MetricData }));
     },
     { concurrency: 4, seconds: 5 },
   );
-  return { ...result, datapointsPerSecond: result.perSecond * BATCH };
+  return { ...result, datapointsPerSecond: result.perSecond * batch };
 }
 
-/**
- * 24 h of 1-minute data for METRICS metrics, then GetMetricData of all of them (5-minute periods): ms per call,
- * the first apart, the median of up to 20 more (fewer past `budgetMs`, for a slow peer).
- */
-async function queryDay(client: CloudWatchClient, budgetMs = Infinity) {
+const dayMetric = (namespace: string, m: number) => ({ Namespace: namespace, MetricName: 'Load', Dimensions: [{ Name: 'Task', Value: `t${m}` }] });
+
+/** 24 h of 1-minute data (to the last whole minute) for `metrics` metrics of `namespace`, `batch` datums a call: the day's start and end. */
+async function loadDay(client: CloudWatchClient, namespace: string, metrics: number, batch = BATCH) {
   const end = Math.floor(Date.now() / 60_000) * 60_000;
   const start = end - DAY_MINUTES * 60_000;
-  const metric = (m: number) => ({ Namespace: 'Bench/Day', MetricName: 'Load', Dimensions: [{ Name: 'Task', Value: `t${m}` }] });
-  for (let m = 0; m < METRICS; m++) {
-    for (let from = 0; from < DAY_MINUTES; from += BATCH) {
-      const MetricData = Array.from({ length: Math.min(BATCH, DAY_MINUTES - from) }, (_, i) => ({ ...metric(m), Timestamp: new Date(start + (from + i) * 60_000), Value: (m + from + i) % 97 }));
-      await client.send(new PutMetricDataCommand({ Namespace: 'Bench/Day', MetricData: MetricData.map(({ Namespace: _ns, ...d }) => d) }));
+  const began = performance.now();
+  for (let m = 0; m < metrics; m++) {
+    for (let from = 0; from < DAY_MINUTES; from += batch) {
+      const MetricData = Array.from({ length: Math.min(batch, DAY_MINUTES - from) }, (_, i) => {
+        const { Namespace: _ns, ...metric } = dayMetric(namespace, m);
+        return { ...metric, Timestamp: new Date(start + (from + i) * 60_000), Value: (m + from + i) % 97 };
+      });
+      await client.send(new PutMetricDataCommand({ Namespace: namespace, MetricData }));
     }
   }
-  const queries = Array.from({ length: METRICS }, (_, m) => ({ Id: `m${m}`, MetricStat: { Metric: metric(m), Period: 300, Stat: 'Average' } }));
-  const times: number[] = [];
+  return { start, end, seconds: (performance.now() - began) / 1000 };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
+
+/**
+ * GetMetricData of the day's `metrics` metrics (5-minute periods): ms per call, the first apart, the median of
+ * up to 20 more (fewer past `budgetMs`, for a slow peer), and the medians of its server and client parts.
+ */
+async function queryDay(client: CloudWatchClient & { wire: number[] }, namespace: string, metrics: number, day: { start: number; end: number }, budgetMs = Infinity) {
+  const queries = Array.from({ length: metrics }, (_, m) => ({ Id: `m${m}`, MetricStat: { Metric: dayMetric(namespace, m), Period: 300, Stat: 'Average' } }));
+  const totals: number[] = [];
+  client.wire.length = 0;
   let values = 0;
   const began = performance.now();
-  for (let i = 0; i < 21 && (i < 3 || performance.now() - began < budgetMs); i++) {
+  for (let i = 0; i < 21 && (i < 2 || performance.now() - began < budgetMs); i++) {
     const t = performance.now();
-    const out = await client.send(new GetMetricDataCommand({ StartTime: new Date(start), EndTime: new Date(end), MetricDataQueries: queries }));
-    times.push(performance.now() - t);
+    const out = await client.send(new GetMetricDataCommand({ StartTime: new Date(day.start), EndTime: new Date(day.end), MetricDataQueries: queries }));
+    totals.push(performance.now() - t);
     values = out.MetricDataResults!.reduce((n, r) => n + r.Values!.length, 0);
   }
-  const [first, ...rest] = times;
-  rest.sort((a, b) => a - b);
-  return { first: first!, p50: rest[Math.floor(rest.length / 2)]!, values };
+  const [first, ...rest] = totals;
+  const wire = client.wire.slice(1);
+  return { first: first!, p50: median(rest), server: median(wire), client: median(rest.map((t, i) => t - wire[i]!)), values };
 }
 
 /**
@@ -116,38 +155,57 @@ export async function cloudwatchBenchmark() {
   const clients = (endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }) => {
     const options = { endpoint, region: 'us-east-1', credentials, maxAttempts: 1 };
     // The SDK (3.1178) over CBOR sends gzipped bodies with the uncompressed Content-Length: CBOR uncompressed.
-    // moto takes neither CBOR nor gzipped bodies: the peer's figures are over plain awsJson.
     return {
-      cbor: new CloudWatchClient({ ...options, protocol: AwsSmithyRpcV2CborProtocol, disableRequestCompression: true }),
-      json: new CloudWatchClient({ ...options, disableRequestCompression: true }),
-      gzip: new CloudWatchClient(options),
+      cbor: timedClient({ ...options, protocol: AwsSmithyRpcV2CborProtocol, disableRequestCompression: true }),
+      // The SDK's default: awsJson, PutMetricData gzipped past 10 KiB.
+      json: timedClient(options),
+      query: timedClient({ ...options, protocol: AwsQueryProtocol, disableRequestCompression: true }),
     };
   };
   const ours = clients(wharf.endpoint, wharf.credentials);
   const moto = clients(motoEndpoint, { accessKeyId: 'test', secretAccessKey: 'test' });
   const failed = (error: Error) => ({ datapointsPerSecond: NaN, p50: NaN, errors: error.message });
+  const noQuery = { first: NaN, p50: NaN, server: NaN, client: NaN, values: 0 };
 
-  const wharfCbor = await ingest(ours.cbor);
-  const wharfJson = await ingest(ours.json);
-  const motoJson = await ingest(moto.json).catch(failed);
-  const wharfGzip = await ingest(ours.gzip);
-  const wharfQuery = await queryDay(ours.json);
-  const motoQuery = await queryDay(moto.json, 60_000).catch(() => ({ first: NaN, p50: NaN, values: 0 }));
+  const ingestJson = await ingest(ours.json);
+  const ingestCbor = await ingest(ours.cbor);
+  const ingestQuery = await ingest(ours.query);
+  const motoIngestQuery = await ingest(moto.query).catch(failed);
+  const ingestSmall = await ingest(ours.query, 40);
+  const motoIngestSmall = await ingest(moto.query, 40).catch(failed);
+
+  const day = await loadDay(ours.cbor, 'Bench/Day', METRICS);
+  const queryJson = await queryDay(ours.json, 'Bench/Day', METRICS, day);
+  const queryCbor = await queryDay(ours.cbor, 'Bench/Day', METRICS, day);
+  const queryQuery = await queryDay(ours.query, 'Bench/Day', METRICS, day);
+  // The peer's size: moto loads at 40 datums a call, its fastest; Wharf the same day over the same protocol.
+  const small = await loadDay(ours.cbor, 'Bench/Small', MOTO_METRICS);
+  const smallQuery = await queryDay(ours.query, 'Bench/Small', MOTO_METRICS, small);
+  const motoDay = await loadDay(moto.query, 'Bench/Small', MOTO_METRICS, 40).catch(() => undefined);
+  const motoQuery = motoDay ? await queryDay(moto.query, 'Bench/Small', MOTO_METRICS, motoDay, 60_000).catch(() => noQuery) : noQuery;
   const size = await storeSize();
-  const ingestRow = (measure: string, w: { datapointsPerSecond: number }, m: { datapointsPerSecond: number }) => ({
-    measure, wharf: Math.round(w.datapointsPerSecond), moto: Math.round(m.datapointsPerSecond), ratio: (w.datapointsPerSecond / m.datapointsPerSecond).toFixed(1),
+
+  const ratio = (w: number, m: number) => (Number.isFinite(w / m) ? (w / m).toFixed(1) : '');
+  const ingestRow = (measure: string, w: { datapointsPerSecond: number }, m?: { datapointsPerSecond: number }) => ({
+    measure, wharf: Math.round(w.datapointsPerSecond), moto: m ? Math.round(m.datapointsPerSecond) : 'n/a', ratio: m ? ratio(w.datapointsPerSecond, m.datapointsPerSecond) : '',
   });
-  const none = { datapointsPerSecond: NaN };
+  const split = (q: typeof queryJson) => `${q.p50.toFixed(1)} (${q.server.toFixed(1)} + ${q.client.toFixed(1)})`;
+  const queryRow = (protocol: string, q: typeof queryJson) => ({ measure: `GetMetricData ${METRICS} metrics x 24 h, ${protocol}: p50 ms (server + client)`, wharf: split(q), moto: 'n/a', ratio: '' });
   table([
-    ingestRow('PutMetricData datapoints/s, awsJson (goal >= 20,000)', wharfJson, motoJson),
-    ingestRow('PutMetricData datapoints/s, rpc-v2-cbor (moto: no CBOR)', wharfCbor, none),
-    ingestRow('PutMetricData datapoints/s, awsJson gzipped (moto: no gzip)', wharfGzip, none),
-    { measure: 'PutMetricData p50 ms (1,000 datums, awsJson)', wharf: wharfJson.p50.toFixed(1), moto: motoJson.p50.toFixed(1), ratio: '' },
-    { measure: `GetMetricData 24 h x ${METRICS} metrics p50 ms (goal < 50)`, wharf: wharfQuery.p50.toFixed(1), moto: motoQuery.p50.toFixed(1), ratio: (motoQuery.p50 / wharfQuery.p50).toFixed(1) },
-    { measure: 'GetMetricData first call ms (builds the blocks)', wharf: wharfQuery.first.toFixed(1), moto: motoQuery.first.toFixed(1), ratio: '' },
-    { measure: 'GetMetricData values returned', wharf: wharfQuery.values, moto: motoQuery.values, ratio: '' },
+    ingestRow('PutMetricData datapoints/s, awsJson gzipped (SDK default; goal >= 20,000)', ingestJson),
+    ingestRow('PutMetricData datapoints/s, rpc-v2-cbor', ingestCbor),
+    ingestRow(`PutMetricData datapoints/s, query, ${BATCH} datums a call`, ingestQuery, motoIngestQuery),
+    ingestRow('PutMetricData datapoints/s, query, 40 datums a call', ingestSmall, motoIngestSmall),
+    queryRow('awsJson (SDK default; goal < 50)', queryJson),
+    queryRow('rpc-v2-cbor', queryCbor),
+    queryRow('query', queryQuery),
+    { measure: `GetMetricData ${METRICS} metrics x 24 h, first call ms (builds the blocks), awsJson`, wharf: queryJson.first.toFixed(1), moto: 'n/a', ratio: '' },
+    { measure: 'GetMetricData values returned', wharf: queryJson.values, moto: 'n/a', ratio: '' },
+    { measure: `load ${MOTO_METRICS} metrics x 24 h, s (moto: query, 40 datums a call)`, wharf: small.seconds.toFixed(1), moto: motoDay?.seconds.toFixed(1) ?? 'failed', ratio: motoDay ? ratio(motoDay.seconds, small.seconds) : '' },
+    { measure: `GetMetricData ${MOTO_METRICS} metrics x 24 h, query: p50 ms (server + client)`, wharf: split(smallQuery), moto: split(motoQuery), ratio: ratio(motoQuery.p50, smallQuery.p50) },
+    { measure: `GetMetricData ${MOTO_METRICS} metrics x 24 h, values returned`, wharf: smallQuery.values, moto: motoQuery.values, ratio: '' },
     { measure: `store after 24 h of a 100-task cluster (${size.datapoints.toLocaleString('en-US')} datapoints), MiB`, wharf: size.mib.toFixed(1), moto: 'n/a', ratio: '' },
   ]);
   for (const client of [...Object.values(ours), ...Object.values(moto)]) client.destroy();
-  return { wharfCbor, wharfJson, motoJson, wharfGzip, wharfQuery, motoQuery, size };
+  return { ingestJson, ingestCbor, ingestQuery, motoIngestQuery, ingestSmall, motoIngestSmall, queryJson, queryCbor, queryQuery, smallQuery, motoQuery, size };
 }

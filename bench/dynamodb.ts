@@ -3,6 +3,7 @@
 // DynamoDB Local-class peers: dynalite (npm, LevelDB in memory here, installed into a temp dir) and moto's
 // server (in memory). The peers keep nothing on disk, so their writes cost less than Wharf's durable ones.
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { benchWharf, benchmark, exec, load, startMoto, startProcess, table, tempDir, type LoadResult } from './lib.js';
 import { freePort } from '../test/wharf-process.js';
@@ -31,7 +32,10 @@ async function startDynalite(): Promise<string> {
 
 const body = 'x'.repeat(200);
 
-async function measure(db: DynamoDBClient): Promise<Record<string, LoadResult>> {
+type Calls = Record<'PutItem' | 'GetItem' | 'Query', () => Promise<unknown>>;
+
+/** Makes the table and its items on one server; answers the calls measured against it. */
+async function prepare(db: DynamoDBClient): Promise<Calls> {
   await db.send(
     new CreateTableCommand({
       TableName: 'bench',
@@ -46,41 +50,63 @@ async function measure(db: DynamoDBClient): Promise<Record<string, LoadResult>> 
   for (let p = 0; p < PARTITIONS; p += 10) await Promise.all(Array.from({ length: 10 * PER_PARTITION }, (_, i) => put(`p${p + Math.floor(i / PER_PARTITION)}`, i % PER_PARTITION)));
   let next = 0;
   const random = (n: number) => Math.floor(Math.random() * n);
-  const calls = {
+  return {
     PutItem: () => put(`new${next++}`, 0),
     GetItem: () => db.send(new GetItemCommand({ TableName: 'bench', Key: { pk: { S: `p${random(PARTITIONS)}` }, sk: { N: String(random(PER_PARTITION)) } } })),
     Query: () => db.send(new QueryCommand({ TableName: 'bench', KeyConditionExpression: 'pk = :p AND sk >= :s', ExpressionAttributeValues: { ':p': { S: `p${random(PARTITIONS)}` }, ':s': { N: '5' } }, Limit: 10 })),
   };
-  const results: Record<string, LoadResult> = {};
-  for (const [op, call] of Object.entries(calls)) {
-    await load(call, { concurrency: 16, seconds: 1 });
-    results[op] = await load(call, { concurrency: 16, seconds: 5 });
-    if (results[op]!.errors) console.log(`[bench] ${op}: ${results[op]!.errors} errors`);
-  }
-  return results;
+}
+
+// The servers take turns, ROUNDS short runs each per operation, so that a change in the machine's load
+// (other work on it) falls on all of them alike rather than on whichever ran at the time.
+const ROUNDS = 4;
+const ROUND_SECONDS = 2;
+
+/** Rounds of one server and operation, as one result: all requests over all their time, the median round's p99. */
+function combined(rounds: LoadResult[]): LoadResult {
+  const requests = rounds.reduce((sum, r) => sum + r.requests, 0);
+  const seconds = rounds.reduce((sum, r) => sum + r.seconds, 0);
+  const byP99 = [...rounds].sort((a, b) => a.p99 - b.p99);
+  const median = byP99[Math.floor(byP99.length / 2)]!;
+  return { requests, errors: rounds.reduce((sum, r) => sum + r.errors, 0), seconds, perSecond: requests / seconds, p50: median.p50, p99: median.p99 };
 }
 
 export async function dynamodbBenchmark() {
-  const wharf = await benchWharf();
+  const wharf = await benchWharf({ env: { WHARF_LOG_LEVEL: 'info' } }); // production's level
   const [dynalite, moto] = await Promise.all([startDynalite(), startMoto()]);
   const servers = {
     wharf: { endpoint: wharf.endpoint, credentials: wharf.credentials },
     dynalite: { endpoint: dynalite, credentials: PEER_KEYS },
     moto: { endpoint: moto, credentials: PEER_KEYS },
   };
+  const clients = Object.entries(servers).map(([name, { endpoint, credentials }]) => ({ name, db: new DynamoDBClient({ endpoint, credentials, region: 'us-east-1', maxAttempts: 1 }) }));
+  const calls: Record<string, Calls> = {};
+  for (const { name, db } of clients) calls[name] = await prepare(db);
   const results: Record<string, Record<string, LoadResult>> = {};
-  for (const [name, { endpoint, credentials }] of Object.entries(servers)) {
-    const db = new DynamoDBClient({ endpoint, credentials, region: 'us-east-1', maxAttempts: 1 });
-    results[name] = await measure(db);
-    db.destroy();
+  for (const op of ['PutItem', 'GetItem', 'Query'] as const) {
+    const rounds: Record<string, LoadResult[]> = {};
+    for (const { name } of clients) await load(calls[name]![op], { concurrency: 16, seconds: 1 });
+    for (let round = 0; round < ROUNDS; round++) {
+      // Each round starts with another server.
+      for (let i = 0; i < clients.length; i++) {
+        const { name } = clients[(round + i) % clients.length]!;
+        (rounds[name] ??= []).push(await load(calls[name]![op], { concurrency: 16, seconds: ROUND_SECONDS }));
+      }
+    }
+    for (const { name } of clients) {
+      (results[name] ??= {})[op] = combined(rounds[name]!);
+      if (results[name]![op]!.errors) console.log(`[bench] ${name} ${op}: ${results[name]![op]!.errors} errors`);
+    }
   }
-  console.log('\nDynamoDB items at concurrency 16 (@aws-sdk/client-dynamodb), ops/s and latency (ms):');
+  for (const { db } of clients) db.destroy();
+  console.log(`\nDynamoDB items at concurrency 16 (@aws-sdk/client-dynamodb), ops/s and latency (ms); servers interleaved, ${ROUNDS} rounds of ${ROUND_SECONDS} s each; load average ${loadavg()[0]!.toFixed(1)}:`);
   table(
     Object.keys(results.wharf!).map((op) => ({
       operation: op,
       'wharf ops/s': results.wharf![op]!.perSecond,
       'wharf p99': results.wharf![op]!.p99,
       'dynalite ops/s': results.dynalite![op]!.perSecond,
+      'dynalite p99': results.dynalite![op]!.p99,
       'moto ops/s': results.moto![op]!.perSecond,
       'x dynalite': results.wharf![op]!.perSecond / results.dynalite![op]!.perSecond,
       'x moto': results.wharf![op]!.perSecond / results.moto![op]!.perSecond,

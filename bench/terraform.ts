@@ -1,4 +1,4 @@
-// `terraform apply` of the ECS-on-ALB stack (test/terraform/ec2-alb-default-vpc) with the machine's Terraform
+// `terraform apply` of the ECS-on-ALB stack (test/terraform/ecs/ec2-alb-default-vpc) with the machine's Terraform
 // and AWS provider: on Wharf, until the load balancer serves a task's answer; on moto's server, the control
 // plane only (moto runs no containers and serves no listener). Both start with the cluster `default` (wharf
 // up registers its local agent there; on moto it is created first). If moto cannot apply the whole stack,
@@ -9,7 +9,7 @@ import { table } from './lib.js';
 import { getThroughListener, skipReason, TerraformError, TerraformWorkspace } from '../test/terraform-harness.js';
 import { eventually, freePort, startWharf } from '../test/wharf-process.js';
 
-const STACK = 'ec2-alb-default-vpc';
+const STACK = 'ecs/ec2-alb-default-vpc';
 
 // A type, not an interface: table() takes records, which only type literals are assignable to.
 type Run = {

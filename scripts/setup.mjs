@@ -69,6 +69,9 @@ await docker();
 // HAProxy is the load balancers' data plane (Wharf runs it; nothing else does); iproute2 and iptables give
 // awsvpc tasks their interfaces and security groups.
 aptInstall(['haproxy', 'iproute2', 'iptables']);
+// nfs-ganesha (userspace: no kernel NFS server needed) exports EFS file systems to agents on other hosts;
+// libnfs-utils' nfs-cat, nfs-ls and nfs-cp read the exports in the tests where the kernel has no NFS client.
+aptInstall(['nfs-ganesha', 'nfs-ganesha-vfs', 'libnfs-utils']);
 // `npm run bench` (setup.mjs --bench) also needs the peers' tools: wrk drives the load, nginx is a peer of
 // the load balancers, dnsmasq of the DNS server (dnsmasq-base: the program without a service that would
 // hold port 53). Without them it stops here, before any benchmark starts.

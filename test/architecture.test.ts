@@ -23,7 +23,8 @@ const ALLOWED: Record<string, string[]> = {
   registry: ['core', 'registry'],
   dns: ['core', 'dns'],
   imds: ['core', 'imds'],
-  cli: ['core', 'scheduler', 'control', 'protocol', 'api', 'store', 'runtime', 'agent', 'lb', 'registry', 'dns', 'imds', 'cli'],
+  nfs: ['core', 'nfs'],
+  cli: ['core', 'scheduler', 'control', 'protocol', 'api', 'store', 'runtime', 'agent', 'lb', 'registry', 'dns', 'imds', 'nfs', 'cli'],
 };
 const PURE = ['core', 'scheduler'];
 

@@ -2,6 +2,8 @@
 // an access point; a task writes through the volume as the access point's user and stops; its replacement,
 // on another container instance (a second `wharf agent`), reads what it wrote; the data outlives a restart;
 // deleting the file system is refused while it has mount targets, and removes its data once it has none.
+// Across hosts: Wharf's NFS server (nfs-ganesha) exports the file system and its access point (read here
+// with libnfs's nfs-cat, nfs-ls and nfs-cp), and an agent of another host mounts the export through Docker.
 import {
   CreateAccessPointCommand,
   CreateFileSystemCommand,
@@ -28,21 +30,25 @@ import {
 } from '@aws-sdk/client-ecs';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { WHARF_BIN, eventually, startWharf, type WharfProcess } from './wharf-process.js';
+import { WHARF_BIN, eventually, freePort, startWharf, type WharfProcess } from './wharf-process.js';
 
 const IMAGE = 'wharf-test/busybox:latest';
 let wharf: WharfProcess;
 let ecs: ECSClient;
 let efs: EFSClient;
 let agent: ChildProcess | undefined;
+let farAgent: ChildProcess | undefined;
 const agentDir = mkdtempSync(join(tmpdir(), 'wharf-agent-'));
+const farAgentDir = mkdtempSync(join(tmpdir(), 'wharf-agent-'));
+let nfsPort: number;
 
 before(async () => {
-  wharf = await startWharf();
+  nfsPort = await freePort();
+  wharf = await startWharf({ args: ['--nfs-port', String(nfsPort)] });
   ecs = wharf.ecs();
   efs = new EFSClient({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
 });
@@ -51,8 +57,10 @@ after(async () => {
     await wharf?.drain();
   } finally {
     agent?.kill('SIGTERM');
+    farAgent?.kill('SIGTERM');
     await wharf?.stop();
     rmSync(agentDir, { recursive: true, force: true });
+    rmSync(farAgentDir, { recursive: true, force: true });
   }
 });
 
@@ -113,14 +121,9 @@ test('a file written by one task is read by its replacement on another container
   assert.equal(readFileSync(join(root, 'app', 'hello.txt'), 'utf8'), 'written by 1000:1000\n');
 
   // The replacement runs on another instance: a second agent, in a cluster of its own.
-  await ecs.send(new CreateClusterCommand({ clusterName: 'efs-two' }));
-  agent = spawn(process.execPath, [WHARF_BIN, 'agent', '--endpoint', wharf.endpoint, '--cluster', 'efs-two', '--data-dir', agentDir], { env: { ...wharf.env }, stdio: 'ignore' });
-  const instance = await eventually(async () => {
-    const { containerInstanceArns: [arn] = [] } = await ecs.send(new ListContainerInstancesCommand({ cluster: 'efs-two' }));
-    if (!arn) return undefined;
-    const { containerInstances: [ci] = [] } = await ecs.send(new DescribeContainerInstancesCommand({ cluster: 'efs-two', containerInstances: [arn] }));
-    return ci?.agentConnected ? ci : undefined;
-  }, 'the second agent connected');
+  const second = await startAgent('efs-two', agentDir);
+  agent = second.child;
+  const instance = second.instance;
   await ecs.send(new RegisterTaskDefinitionCommand({
     family: 'efs-reader',
     containerDefinitions: [container('grep -qx "written by 1000:1000" /mnt/efs/hello.txt && test "$(id -u)" = 1000 && id -G | grep -qw 2000')],
@@ -153,6 +156,84 @@ test('a file written by one task is read by its replacement on another container
   assert.deepEqual((await efs.send(new DescribeMountTargetsCommand({ FileSystemId }))).MountTargets, []);
   await efs.send(new DeleteFileSystemCommand({ FileSystemId }));
   assert.equal(existsSync(root), false);
+});
+
+/** Starts `wharf agent` in a cluster of its own and answers its instance once connected. */
+async function startAgent(cluster: string, dataDir: string, extra: string[] = []) {
+  await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+  const child = spawn(process.execPath, [WHARF_BIN, 'agent', '--endpoint', wharf.endpoint, '--cluster', cluster, '--data-dir', dataDir, ...extra], { env: { ...wharf.env }, stdio: 'ignore' });
+  const instance = await eventually(async () => {
+    const { containerInstanceArns: [arn] = [] } = await ecs.send(new ListContainerInstancesCommand({ cluster }));
+    if (!arn) return undefined;
+    const { containerInstances: [ci] = [] } = await ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: [arn] }));
+    return ci?.agentConnected ? ci : undefined;
+  }, `the agent of ${cluster} connected`);
+  return { child, instance };
+}
+
+const nfsUrl = (path: string) => `nfs://127.0.0.1${path}?version=4&nfsport=${nfsPort}`;
+const ganesha = existsSync('/usr/bin/ganesha.nfsd') && existsSync('/usr/bin/nfs-cat') && process.getuid?.() === 0;
+
+test('across hosts: the NFS export serves the files a task wrote, squashed through the access point, and another host mounts it through Docker', { skip: !ganesha && 'needs nfs-ganesha, libnfs-utils and root (scripts/setup.mjs)' }, async () => {
+  const { FileSystemId } = await efs.send(new CreateFileSystemCommand({ CreationToken: 'across' }));
+  const { Subnets = [] } = await new EC2Client({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials }).send(new DescribeSubnetsCommand({}));
+  const { MountTargetId } = await efs.send(new CreateMountTargetCommand({ FileSystemId, SubnetId: Subnets[0]!.SubnetId! }));
+  const { AccessPointId } = await efs.send(new CreateAccessPointCommand({
+    ClientToken: 'across',
+    FileSystemId,
+    PosixUser: { Uid: 1000, Gid: 1000 },
+    RootDirectory: { Path: '/data', CreationInfo: { OwnerUid: 1000, OwnerGid: 1000, Permissions: '755' } },
+  }));
+  await ecs.send(new RegisterTaskDefinitionCommand({
+    family: 'efs-across-writer',
+    containerDefinitions: [container('echo from-task > /mnt/efs/task.txt')],
+    volumes: [volume(FileSystemId!, AccessPointId)],
+  }));
+  const writer = await runToEnd('efs-across-writer');
+  assert.equal(writer.containers![0]!.exitCode, 0, writer.stoppedReason);
+
+  // The export of the access point serves what the task wrote; the file system's export shows it under /data.
+  const text = await eventually(async () => {
+    try {
+      return execFileSync('nfs-cat', [nfsUrl(`/${AccessPointId}/task.txt`)], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    } catch {
+      return undefined;
+    }
+  }, 'the access point exported');
+  assert.equal(text, 'from-task\n');
+  assert.match(execFileSync('nfs-ls', [nfsUrl(`/${FileSystemId}/data`)]).toString(), /task\.txt/);
+  // A file written as root through the access point belongs to its POSIX user (EFS's squash).
+  const local = join(farAgentDir, 'up.txt');
+  writeFileSync(local, 'from-nfs\n');
+  execFileSync('nfs-cp', [local, nfsUrl(`/${AccessPointId}/up.txt`)]);
+  const up = statSync(join(wharf.dataDir, 'efs', FileSystemId!, 'data', 'up.txt'));
+  assert.deepEqual([up.uid, up.gid], [1000, 1000]);
+  // Through the file system's export root stays root (EFS's default policy grants ClientRootAccess).
+  execFileSync('nfs-cp', [local, nfsUrl(`/${FileSystemId}/root.txt`)]);
+  assert.equal(statSync(join(wharf.dataDir, 'efs', FileSystemId!, 'root.txt')).uid, 0);
+
+  // An agent of another host: the assignment carries the export, and the agent asks Docker for an nfs4 volume.
+  const far = await startAgent('efs-far', farAgentDir, ['--host-id', 'another-host']);
+  farAgent = far.child;
+  assert.ok(far.instance.attributes!.some((a) => a.name === 'wharf.host-id' && a.value === 'another-host'));
+  await ecs.send(new RegisterTaskDefinitionCommand({
+    family: 'efs-across-reader',
+    containerDefinitions: [container('grep -qx from-task /mnt/efs/task.txt')],
+    volumes: [volume(FileSystemId!, AccessPointId)],
+  }));
+  const reader = await runToEnd('efs-across-reader', 'efs-far');
+  assert.equal(reader.containerInstanceArn, far.instance.containerInstanceArn);
+  if (readFileSync('/proc/filesystems', 'utf8').includes('nfs4')) {
+    assert.equal(reader.containers![0]!.exitCode, 0, reader.containers![0]!.reason);
+  } else {
+    // This kernel has no NFS client: Docker's mount of the export fails, and ECS words it as a failed EFS mount.
+    const options = `addr=\\d+\\.\\d+\\.\\d+\\.\\d+,port=${nfsPort},nfsvers=4\\.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport`;
+    assert.match(reader.containers![0]!.reason ?? '', new RegExp(`^ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: .*failed to mount local volume: mount :/${AccessPointId}:.*data: ${options}: no such device`));
+  }
+
+  await efs.send(new DeleteAccessPointCommand({ AccessPointId }));
+  await efs.send(new DeleteMountTargetCommand({ MountTargetId }));
+  await efs.send(new DeleteFileSystemCommand({ FileSystemId }));
 });
 
 test("ECS refuses EFS volumes it refuses, and a task whose file system has no mount target fails to start", async () => {

@@ -17,6 +17,7 @@ import {
   ListTagsLogGroupCommand,
   PutLogEventsCommand,
   PutRetentionPolicyCommand,
+  StartLiveTailCommand,
   type FilteredLogEvent,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
@@ -162,6 +163,40 @@ while time.time() < deadline:
         time.sleep(0.2)
 sys.exit(1)
 `;
+
+describe('StartLiveTail (an event stream, through the SDK)', () => {
+  it('streams the lines that arrive after it starts, filtered by stream prefix and pattern, once each', async () => {
+    await logs.send(new CreateLogGroupCommand({ logGroupName: '/sdk/live' }));
+    for (const logStreamName of ['app-1', 'other']) await logs.send(new CreateLogStreamCommand({ logGroupName: '/sdk/live', logStreamName }));
+    const put = (logStreamName: string, messages: string[]) =>
+      logs.send(new PutLogEventsCommand({ logGroupName: '/sdk/live', logStreamName, logEvents: messages.map((message) => ({ timestamp: Date.now(), message })) }));
+    await put('app-1', ['before ERROR']);
+    const { logGroups: [group] = [] } = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/sdk/live' }));
+    // The SDK sends StartLiveTail to `stream-<endpoint host>`: a local endpoint turns the prefix off (docs/logs.md).
+    const live = new CloudWatchLogsClient({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials, disableHostPrefix: true });
+    const { responseStream } = await live.send(new StartLiveTailCommand({ logGroupIdentifiers: [group!.logGroupArn!], logStreamNamePrefixes: ['app'], logEventFilterPattern: 'ERROR' }));
+    const events = responseStream![Symbol.asyncIterator]();
+    const first = await events.next();
+    assert.deepEqual(first.value?.sessionStart?.logGroupIdentifiers, [group!.logGroupArn]);
+    await put('app-1', ['x ERROR 1', 'fine', 'x ERROR 2']);
+    await put('other', ['y ERROR']);
+    const seen: { logStreamName?: string; logGroupIdentifier?: string; message?: string }[] = [];
+    // An update a second, empty when nothing arrived: at most 15 of them.
+    for (let update = 0; update < 15 && seen.length < 2; update++) {
+      const { value } = await events.next();
+      for (const event of value?.sessionUpdate?.sessionResults ?? []) seen.push({ logStreamName: event.logStreamName, logGroupIdentifier: event.logGroupIdentifier, message: event.message });
+      assert.equal(value?.sessionUpdate?.sessionMetadata?.sampled, false);
+    }
+    assert.deepEqual(seen, ['x ERROR 1', 'x ERROR 2'].map((message) => ({ logStreamName: 'app-1', logGroupIdentifier: group!.logGroupArn, message })));
+    await events.return?.();
+
+    const start = (input: ConstructorParameters<typeof StartLiveTailCommand>[0]) => failure(live.send(new StartLiveTailCommand(input)));
+    assert.match(await start({ logGroupIdentifiers: ['/sdk/nowhere'] }), /^ResourceNotFoundException/);
+    assert.match(await start({ logGroupIdentifiers: ['/sdk/live', '/sdk/follow'], logStreamNames: ['app-1'] }), /^InvalidParameterException/);
+    assert.match(await start({ logGroupIdentifiers: [] }), /^InvalidParameterException: 1 validation error detected/);
+    live.destroy();
+  });
+});
 
 describe('aws logs tail --follow (CLI v2\'s polling, through boto3)', () => {
   it('shows every line of every stream once, each stream in order, as the lines come', async () => {

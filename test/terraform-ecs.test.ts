@@ -1,9 +1,9 @@
-// The Terraform acceptance suite: each stack in test/terraform/ (ECS on EC2 and on Fargate, behind an ALB with
-// a listener rule and an NLB, in the default VPC and in a VPC Terraform makes) applied with the machine's Terraform and AWS
-// provider against its own `wharf up`, as a user would (test/terraform-harness.ts). For each: `apply`; an
-// HTTP GET through the listener reaches a task; `plan -detailed-exitcode` shows no changes; `destroy`
-// leaves nothing, checked with the SDKs (clusters, services, task definitions, load balancers, target
-// groups, VPCs, subnets, security groups). Without Terraform or its provider mirror the suite skips.
+// The Terraform acceptance suite: the stacks in test/terraform/ecs/ (ECS on EC2 and on Fargate, behind an ALB
+// with a listener rule and an NLB, in the default VPC and in a VPC Terraform makes) applied as one root with
+// the machine's Terraform and AWS provider against one `wharf up`, as a user would (test/terraform-harness.ts):
+// `apply`; an HTTP GET through each listener reaches a task; `plan -detailed-exitcode` shows no changes;
+// `destroy` leaves nothing, checked with the SDKs (clusters, services, task definitions, load balancers,
+// target groups, VPCs, subnets, security groups). Without Terraform or its provider mirror the suite skips.
 import { EC2Client, DescribeSecurityGroupsCommand, DescribeSubnetsCommand, DescribeVpcsCommand } from '@aws-sdk/client-ec2';
 import { ListClustersCommand, ListServicesCommand, ListTaskDefinitionsCommand } from '@aws-sdk/client-ecs';
 import { DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
@@ -13,7 +13,7 @@ import { getThroughListener, skipReason as skip, TerraformWorkspace } from './te
 import { eventually, freePort, startWharf, type WharfProcess } from './wharf-process.js';
 
 interface Stack {
-  /** The folder under test/terraform/. */
+  /** The module's folder under test/terraform/ecs/. */
   name: string;
   /** What the stack's web task answers on /. */
   body: string;
@@ -53,59 +53,60 @@ async function inventory(wharf: WharfProcess) {
   };
 }
 
-for (const stack of STACKS) {
-  describe(`Terraform stack ${stack.name}`, { skip, timeout: 900_000 }, () => {
-    let wharf: WharfProcess;
-    let workspace: TerraformWorkspace;
-    let before_: Awaited<ReturnType<typeof inventory>>;
-    let applied = false;
-    let destroyed = false;
+describe('Terraform ECS stacks', { skip, timeout: 900_000 }, () => {
+  let wharf: WharfProcess;
+  let workspace: TerraformWorkspace;
+  let before_: Awaited<ReturnType<typeof inventory>>;
+  let applied = false;
+  let destroyed = false;
 
-    before(async () => {
-      wharf = await startWharf({ hostWide: true });
-      before_ = await inventory(wharf);
-      workspace = TerraformWorkspace.create(stack.name, {
-        endpoint: wharf.endpoint,
-        credentials: wharf.credentials,
-        // Listeners bind their port on the host: one no other test holds.
-        vars: { listener_port: await freePort() },
-      });
-      await workspace.init();
+  before(async () => {
+    wharf = await startWharf({ hostWide: true });
+    before_ = await inventory(wharf);
+    workspace = TerraformWorkspace.create('ecs', {
+      endpoint: wharf.endpoint,
+      credentials: wharf.credentials,
+      // Listeners bind their port on the host: ones no other test holds.
+      vars: { ec2_alb_port: await freePort(), fargate_nlb_port: await freePort(), fargate_alb_port: await freePort() },
     });
+    await workspace.init();
+  });
 
-    // Whatever failed, what was applied is destroyed (its tasks are real containers), then Wharf drained.
-    after(async () => {
-      if (workspace && !destroyed) await workspace.destroy().catch((error: Error) => console.error(`destroy after failure: ${error.message}`));
-      await wharf?.stop();
-    });
+  // Whatever failed, what was applied is destroyed (its tasks are real containers), then Wharf drained.
+  after(async () => {
+    if (workspace && !destroyed) await workspace.destroy().catch((error: Error) => console.error(`destroy after failure: ${error.message}`));
+    await wharf?.stop();
+  });
 
-    test('apply', async () => {
-      await workspace.apply();
-      applied = true;
-    });
+  test('apply', async () => {
+    await workspace.apply();
+    applied = true;
+  });
 
-    test('an HTTP GET through the listener reaches a task', async (t) => {
-      if (!applied) return t.skip('the stack did not apply');
-      const { dns_name, listener_port } = (await workspace.outputs()) as { dns_name: string; listener_port: number };
+  for (const stack of STACKS) {
+    test(`${stack.name}: an HTTP GET through the listener reaches a task`, async (t) => {
+      if (!applied) return t.skip('the stacks did not apply');
+      const { listeners } = (await workspace.outputs()) as { listeners: Record<string, { dns_name: string; port: number }> };
+      const { dns_name, port } = listeners[stack.name];
       const reply = await eventually(
-        () => getThroughListener(listener_port, dns_name).then((r) => (r.status === 200 ? r : undefined), () => undefined),
-        `${dns_name}:${listener_port} to answer 200`,
+        () => getThroughListener(port, dns_name).then((r) => (r.status === 200 ? r : undefined), () => undefined),
+        `${dns_name}:${port} to answer 200`,
         120_000,
       );
       assert.equal(reply.body, stack.body);
-      if (stack.rule) assert.deepEqual(await getThroughListener(listener_port, dns_name, stack.rule.path), { status: 200, body: stack.rule.body });
+      if (stack.rule) assert.deepEqual(await getThroughListener(port, dns_name, stack.rule.path), { status: 200, body: stack.rule.body });
     });
+  }
 
-    test('plan -detailed-exitcode shows no changes', async (t) => {
-      if (!applied) return t.skip('the stack did not apply');
-      assert.equal(await workspace.planChanges(), undefined, 'the plan shows changes');
-    });
-
-    test('destroy leaves nothing', async () => {
-      await workspace.destroy();
-      destroyed = true;
-      assert.deepEqual(await workspace.stateList(), []);
-      assert.deepEqual(await inventory(wharf), before_);
-    });
+  test('plan -detailed-exitcode shows no changes', async (t) => {
+    if (!applied) return t.skip('the stacks did not apply');
+    assert.equal(await workspace.planChanges(), undefined, 'the plan shows changes');
   });
-}
+
+  test('destroy leaves nothing', async () => {
+    await workspace.destroy();
+    destroyed = true;
+    assert.deepEqual(await workspace.stateList(), []);
+    assert.deepEqual(await inventory(wharf), before_);
+  });
+});

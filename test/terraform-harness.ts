@@ -1,12 +1,13 @@
 // Runs Terraform and its AWS provider, as found on the machine, against an AWS-compatible endpoint (Wharf,
 // or moto for the benchmark). The machine image carries the provider in a local mirror: Terraform is told to
 // install from there only, so nothing is ever downloaded; without Terraform or the mirror, `skipReason` says
-// so and the suites skip. A stack is a folder of .tf files under test/terraform/; each run copies it into a
-// fresh working directory beside the provider block a user would write (only `endpoints` point at the
-// endpoint; no skip_credentials_validation), so the stacks carry no endpoint of their own.
+// so and the suites skip. A stack is a folder of .tf files under test/terraform/ (its local modules in
+// subfolders); each run copies it into a fresh working directory beside the provider block a user would
+// write (only `endpoints` point at the endpoint; no skip_credentials_validation), so the stacks carry no
+// endpoint of their own.
 import { execFile } from 'node:child_process';
 import { request } from 'node:http';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,8 +117,8 @@ export class TerraformWorkspace {
   static create(stack: string, options: WorkspaceOptions): TerraformWorkspace {
     if (skipReason) throw new Error(skipReason);
     const dir = mkdtempSync(join(tmpdir(), `wharf-tf-${stack}-`));
-    const source = join(STACKS_DIR, stack);
-    for (const file of readdirSync(source)) if (file.endsWith('.tf')) copyFileSync(join(source, file), join(dir, file));
+    // Subfolders too: a stack may be a root of local modules (test/terraform/ecs).
+    cpSync(join(STACKS_DIR, stack), dir, { recursive: true, filter: (path) => statSync(path).isDirectory() || path.endsWith('.tf') });
     const version = newest(readdirSync(join(mirror!, 'registry.terraform.io', 'hashicorp', 'aws')));
     writeFileSync(join(dir, 'provider.tf'), providerConfig(options.endpoint, options.region ?? 'us-east-1', version));
     writeFileSync(

@@ -110,10 +110,13 @@ export async function startWharf(
     }
     // A server that never came up must not outlive the suite (its pipes would keep the test file running).
     child.kill('SIGKILL');
-    release();
     throw new Error(`wharf up did not become healthy:\n${output}`);
   };
-  await launch();
+  // A server that exited or never came up gives the host lock back at once, not when the test file ends.
+  await launch().catch((error) => {
+    release();
+    throw error;
+  });
 
   const fromEnv = options.env?.WHARF_ROOT_ACCESS_KEY_ID;
   const credentials = fromEnv

@@ -12,6 +12,7 @@ import {
   ECSClient,
   ECSServiceException,
   RegisterContainerInstanceCommand,
+  UpdateContainerInstancesStateCommand,
 } from '@aws-sdk/client-ecs';
 import { clusterArn as makeClusterArn, parseArn } from '../core/arn.js';
 import type { RoleCredentials, TaskAssignment } from '../core/agent-protocol.js';
@@ -26,6 +27,7 @@ import {
   privateIp,
   readRegistration,
   registrationRequest,
+  hostId,
   saveRegistration,
   type InstanceIdentity,
 } from './registration.js';
@@ -36,6 +38,7 @@ import { TaskResources } from './task-resources.js';
 import { startMetadataServer } from './metadata-server.js';
 import { ecsTaskProtectionClient } from './task-protection.js';
 import { CredentialsEndpoint } from './credentials-endpoint.js';
+import { drainOnSpotNotice } from './spot-draining.js';
 import { AwslogsShipper } from './awslogs.js';
 import { DEFAULT_METRICS_INTERVAL_MS, sampleContainerMetrics } from './container-metrics.js';
 import { ImagePulls, imagePullBehavior } from './image-pulls.js';
@@ -73,6 +76,8 @@ export interface AgentOptions {
   log: Logger;
   /** Custom attributes registered with the instance (like ECS_INSTANCE_ATTRIBUTES). */
   attributes?: Record<string, string>;
+  /** The host's id, when not hostId()'s (agents whose host sees the server's data dir register the server's). */
+  hostId?: string;
   /** Aborting stops the agent's work like stop() does; stop() still awaits the end of it. */
   signal?: AbortSignal;
   /** How long containers of a STOPPED task are kept before removal; default 10 minutes. */
@@ -107,6 +112,11 @@ export interface AgentOptions {
   security?: SecuritySettings;
   /** How often containers' stats are sampled and sent for CloudWatch (default 10 s; 0: never). */
   metricsIntervalMs?: number;
+  /**
+   * ECS_ENABLE_SPOT_INSTANCE_DRAINING on a Spot instance: whether EC2 has given its interruption notice (the
+   * metadata service's spot/instance-action); the agent then sets its container instance DRAINING.
+   */
+  spotInterruptionNoticed?: () => Promise<boolean>;
 }
 
 /** How an agent ended: stopped (stop() or its signal), or by itself because its instance was deregistered. */
@@ -183,6 +193,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
             agentVersion: options.agentVersion ?? AGENT_VERSION,
             reservedMemoryMiB: options.reservedMemoryMiB ?? DEFAULT_RESERVED_MEMORY_MIB,
             customAttributes: options.attributes,
+            hostId: options.hostId ?? hostId(),
             security,
             containerInstanceArn,
           }),
@@ -314,7 +325,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       (stopped ??= (async () => {
         abort();
         options.signal?.removeEventListener('abort', abort);
-        await Promise.all([channel.done, engine.close(), awslogs.close(), metadata.close(), taskEndpoint.close(), renewing, sampling]);
+        await Promise.all([channel.done, engine.close(), awslogs.close(), metadata.close(), taskEndpoint.close(), renewing, sampling, spotDraining]);
         await resources.close();
         ecs.destroy();
         agentLog.info('agent stopped', { how });
@@ -381,6 +392,16 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
             signal,
           })
         : undefined;
+
+    const noticed = options.spotInterruptionNoticed;
+    const spotDraining = noticed
+      ? drainOnSpotNotice({
+          noticed,
+          drain: async () => void (await ecs.send(new UpdateContainerInstancesStateCommand({ cluster: clusterArn, containerInstances: [containerInstanceArn], status: 'DRAINING' }))),
+          signal,
+          log: agentLog,
+        })
+      : undefined;
 
     return {
       containerInstanceArn,

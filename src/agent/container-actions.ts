@@ -118,6 +118,11 @@ export class ContainerActions {
     try {
       await this.runtime.startContainer(container.runtimeId);
     } catch (err) {
+      // Docker mounts an EFS volume's NFS export as the container starts: a failed mount is ECS's failed EFS set-up.
+      const efs = volumes.some((v) => v.kind === 'volume' && v.efs && container.def!.mountPoints?.some((m) => m.sourceVolume === v.name));
+      if (efs && /failed to mount local volume/.test(errorMessage(err))) {
+        return this.fail(task, container, 'ResourceInitializationError', new Error(`failed to invoke EFS utils commands to set up EFS volumes: ${errorMessage(err)}`));
+      }
       return this.fail(task, container, 'CannotStartContainerError', err);
     }
     container.started = true;

@@ -4,6 +4,7 @@
 // ECS's override rules). Pure: the caller supplies names and random parts.
 import type { ContainerDefinition, KeyValuePair } from '@aws-sdk/client-ecs';
 import type { EfsVolumeMount, TaskAssignment } from '../core/agent-protocol.js';
+import { NfsEncodingError, nfsVolumeOptions } from '../core/efs-exports.js';
 import { lastSegment } from '../core/arn.js';
 import type { ContainerSpec, HealthCheckSpec, MountSpec, VolumeSpec } from '../core/runtime.js';
 import { awslogsConfig } from './awslogs-options.js';
@@ -70,7 +71,7 @@ export function containerDependencies(def: ContainerDefinition): { containerName
 /** A task definition volume as the agent provides it. */
 export type TaskVolume =
   | { name: string; kind: 'bind'; sourcePath: string; posixUser?: PosixIdentity; readOnly?: boolean; onServerHost?: boolean }
-  | { name: string; kind: 'volume'; scope: 'task' | 'shared'; autoprovision: boolean; spec: VolumeSpec }
+  | { name: string; kind: 'volume'; scope: 'task' | 'shared'; autoprovision: boolean; spec: VolumeSpec; efs?: boolean }
   | { name: string; kind: 'unsupported'; reason: string };
 
 /**
@@ -84,7 +85,7 @@ export function taskVolumes(task: TaskAssignment, taskLabels: Record<string, str
   const scoped = (name: string) => engineSafe(`ecs-${family}-${revision}-${name}-${taskId(task)}`);
   return (task.taskDefinition.volumes ?? []).map((v): TaskVolume => {
     const name = v.name!;
-    if (v.efsVolumeConfiguration) return efsVolume(name, task.efsVolumes?.[name]);
+    if (v.efsVolumeConfiguration) return efsVolume(name, task.efsVolumes?.[name], scoped(name), taskLabels);
     if (v.fsxWindowsFileServerVolumeConfiguration || v.s3filesVolumeConfiguration) {
       return { name, kind: 'unsupported', reason: `volume ${name}: only host, Docker and EFS volumes are supported` };
     }
@@ -104,11 +105,21 @@ export function taskVolumes(task: TaskAssignment, taskLabels: Record<string, str
 export type PosixIdentity = NonNullable<EfsVolumeMount['posixUser']>;
 
 /**
- * An EFS volume on one host: a bind of the directory the control plane resolved (the access point's root
- * directory, so nothing above it is reachable), carrying the access point's POSIX user. The directory is on
- * the server's host: an agent elsewhere does not find it and refuses the task.
+ * An EFS volume. On the server's host: a bind of the directory the control plane resolved (the access
+ * point's root directory, so nothing above it is reachable), carrying the access point's POSIX user. On
+ * another host: a task-scoped Docker `local` volume mounting the server's NFS export (nfs4), which squashes
+ * through the access point itself.
  */
-function efsVolume(name: string, mount: EfsVolumeMount | undefined): TaskVolume {
+function efsVolume(name: string, mount: EfsVolumeMount | undefined, volumeName: string, labels: Record<string, string>): TaskVolume {
+  if (mount?.nfs) {
+    try {
+      const spec = { name: volumeName, driver: 'local', driverOptions: nfsVolumeOptions(mount.nfs), labels };
+      return { name, kind: 'volume', scope: 'task', autoprovision: true, spec, efs: true };
+    } catch (err) {
+      if (err instanceof NfsEncodingError) return { name, kind: 'unsupported', reason: `failed to invoke EFS utils commands to set up EFS volumes: ${err.message}` };
+      throw err;
+    }
+  }
   if (!mount?.hostPath) return { name, kind: 'unsupported', reason: mount?.error ?? `volume ${name}: the EFS file system was not resolved` };
   const { hostPath: sourcePath, posixUser, readOnly } = mount;
   return { name, kind: 'bind', sourcePath, onServerHost: true, ...(posixUser && { posixUser }), ...(readOnly && { readOnly }) };

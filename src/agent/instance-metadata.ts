@@ -17,18 +17,29 @@ export interface InstanceMetadata {
   joined?: JoinedInstance;
 }
 
-/** Reads the instance's metadata from `endpoint` (AWS_EC2_METADATA_SERVICE_ENDPOINT). */
-export async function readInstanceMetadata(endpoint: string): Promise<InstanceMetadata> {
+/** One path of the metadata service (under latest/), with a fresh IMDSv2 token; undefined on 404. */
+async function metadataReader(endpoint: string): Promise<(path: string) => Promise<string | undefined>> {
   const base = endpoint.endsWith('/') ? endpoint : `${endpoint}/`;
   const tokenResponse = await fetch(new URL('latest/api/token', base), { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '21600' } });
   if (!tokenResponse.ok) throw new Error(`the instance metadata service refused a token: HTTP ${tokenResponse.status}`);
   const token = await tokenResponse.text();
-  const get = async (path: string): Promise<string | undefined> => {
+  return async (path) => {
     const res = await fetch(new URL(`latest/${path}`, base), { headers: { 'x-aws-ec2-metadata-token': token } });
     if (res.status === 404) return undefined;
     if (!res.ok) throw new Error(`instance metadata ${path}: HTTP ${res.status}`);
     return res.text();
   };
+}
+
+/** Whether EC2 has given this Spot instance its interruption notice (spot/instance-action answers). */
+export async function spotInterruptionNoticed(endpoint: string): Promise<boolean> {
+  const get = await metadataReader(endpoint);
+  return (await get('meta-data/spot/instance-action')) !== undefined;
+}
+
+/** Reads the instance's metadata from `endpoint` (AWS_EC2_METADATA_SERVICE_ENDPOINT). */
+export async function readInstanceMetadata(endpoint: string): Promise<InstanceMetadata> {
+  const get = await metadataReader(endpoint);
   const need = async (path: string) => {
     const value = await get(path);
     if (value === undefined) throw new Error(`instance metadata ${path} is missing`);

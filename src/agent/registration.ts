@@ -2,11 +2,28 @@
 // from the engine, an instance identity document standing in for EC2's, its capabilities as attributes;
 // and the registration it keeps in its data dir so that, restarted, it comes back as the same instance.
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Attribute, RegisterContainerInstanceRequest, Resource } from '@aws-sdk/client-ecs';
+import { HOST_ID_ATTRIBUTE } from '../core/efs-exports.js';
 import type { RuntimeInfo } from '../core/runtime.js';
 import { DEFAULT_SECURITY_SETTINGS, securityCapabilities, type SecuritySettings } from './security-settings.js';
+
+/**
+ * This host's id (systemd's machine id, else the host name): the control plane compares an agent's with its
+ * own to know whether the agent shares its host, and so the file systems' directories (docs/efs.md).
+ */
+export function hostId(): string {
+  try {
+    const id = readFileSync('/etc/machine-id', 'utf8').trim();
+    if (/^[0-9a-f]{32}$/.test(id)) return id;
+  } catch {
+    // no machine id: the host name stands in
+  }
+  return hostname();
+}
 
 /** Ports the ECS agent always reserves: SSH, the Docker daemon, and the agent's own introspection ports. */
 export const RESERVED_PORTS = ['22', '2375', '2376', '51678', '51679'];
@@ -108,6 +125,8 @@ export interface RegistrationInput {
   /** Memory (MiB) kept back for the host and the engine, as ECS_RESERVED_MEMORY does. */
   reservedMemoryMiB: number;
   customAttributes?: Record<string, string>;
+  /** The host's id (hostId()), registered as `wharf.host-id`. */
+  hostId?: string;
   /** What the instance lets tasks do (default: the ECS agent's defaults). */
   security?: SecuritySettings;
   /** Set when re-registering as a known instance. */
@@ -130,7 +149,11 @@ export function registrationRequest(input: RegistrationInput): RegisterContainer
     ...(input.identity.signature !== undefined && { instanceIdentityDocumentSignature: input.identity.signature }),
     totalResources: resources,
     versionInfo: { agentVersion: input.agentVersion, dockerVersion: `DockerVersion: ${input.info.version}` },
-    attributes: [...capabilityAttributes(input.info, input.security), ...custom],
+    attributes: [
+      ...capabilityAttributes(input.info, input.security),
+      ...(input.hostId !== undefined ? [{ name: HOST_ID_ATTRIBUTE, value: input.hostId }] : []),
+      ...custom,
+    ],
   };
 }
 

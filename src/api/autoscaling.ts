@@ -4,6 +4,7 @@
 import { deleteAutoScalingGroup } from '../control/autoscaling/delete-auto-scaling-group.js';
 import { createAutoScalingGroup } from '../control/autoscaling/create-auto-scaling-group.js';
 import { describeAutoScalingGroups, describeAutoScalingInstances } from '../control/autoscaling/describe-auto-scaling-groups.js';
+import { describePolicies } from '../control/autoscaling/describe-policies.js';
 import { describeScalingActivities } from '../control/autoscaling/describe-scaling-activities.js';
 import { groupController } from '../control/autoscaling/group-controller.js';
 import { setDesiredCapacity, setInstanceProtection, terminateInstanceInAutoScalingGroup } from '../control/autoscaling/capacity.js';
@@ -33,6 +34,7 @@ export const autoscaling: ServiceModule = {
       SetInstanceProtection: (input) => setInstanceProtection(ctx, input),
       TerminateInstanceInAutoScalingGroup: (input) => terminateInstanceInAutoScalingGroup(ctx, input),
       DescribeScalingActivities: (input) => describeScalingActivities(ctx, input),
+      DescribePolicies: (input) => describePolicies(ctx, input),
       PutLifecycleHook: (input) => putLifecycleHook(ctx, input),
       DescribeLifecycleHooks: (input) => describeLifecycleHooks(ctx, input),
       DeleteLifecycleHook: (input) => deleteLifecycleHook(ctx, input),

@@ -64,6 +64,7 @@ import {
   describeLaunchTemplateVersions,
   modifyLaunchTemplate,
 } from '../control/ec2/launch-templates.js';
+import { runSpotInstanceInterruptions } from '../control/ec2/spot-instance-interruptions.js';
 import { runInstances } from '../control/ec2/run-instances.js';
 import { describeInstanceAttribute, modifyInstanceAttribute } from '../control/ec2/instance-attributes.js';
 import { describeInstanceTypes } from '../control/ec2/describe-instance-types.js';
@@ -151,7 +152,10 @@ export const ec2: ServiceModule = {
       DeleteKeyPair: (input) => deleteKeyPair(ctx, input),
     },
   }),
-  controllers: (ctx, signal) => [instanceController(ctx, signal)],
+  controllers: (ctx, signal) => [
+    instanceController(ctx, signal),
+    ...(ctx.spotInterruptionsPerHour ? [runSpotInstanceInterruptions(ctx, signal, ctx.spotInterruptionsPerHour)] : []),
+  ],
   authorization: { taggedKinds: ['vpc', 'subnet', 'securityGroup', 'networkInterface', 'internetGateway', 'routeTable', 'networkAcl', 'natGateway', 'elasticIp', 'vpcEndpoint', 'instance', 'launchTemplate', 'keyPair'] },
   ensureDefaults: async (ctx) => {
     await upgradeRecords(ctx);

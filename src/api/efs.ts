@@ -6,6 +6,7 @@ import * as configuration from '../control/efs/file-system-configuration.js';
 import * as fileSystems from '../control/efs/file-systems.js';
 import * as mountTargets from '../control/efs/mount-targets.js';
 import * as tags from '../control/efs/tags.js';
+import { runNfsExports } from '../control/efs/nfs-exports.js';
 import { ReplicationNotFound } from '../core/efs-errors.js';
 import { loadModel } from '../protocol/model.js';
 import type { ServiceModule } from './module.js';
@@ -52,4 +53,7 @@ export const efs: ServiceModule = {
     },
   }),
   authorization: { taggedKinds: ['efsFileSystem', 'efsAccessPoint'] },
+  // The NFS server's exports, for agents on other hosts: once for every region, where an NFS server runs.
+  hostControllers: (ctx, signal) =>
+    ctx.nfs && ctx.fileSystems ? [runNfsExports(ctx.state, ctx.fileSystems, ctx.nfs, ctx.log.child({ component: 'nfs' }), signal)] : [],
 };

@@ -3,6 +3,7 @@
 import type { ControlContext } from '../control/context.js';
 import { filterLogEvents } from '../control/logs/filter-log-events.js';
 import { getLogEvents } from '../control/logs/get-log-events.js';
+import { startLiveTail } from '../control/logs/live-tail.js';
 import { createLogGroup, deleteLogGroup, describeLogGroups } from '../control/logs/log-groups.js';
 import { createLogStream, deleteLogStream, describeLogStreams } from '../control/logs/log-streams.js';
 import { putLogEvents } from '../control/logs/put-log-events.js';
@@ -26,6 +27,7 @@ export const logs: ServiceModule = {
       PutLogEvents: (input) => putLogEvents(ctx, input),
       GetLogEvents: (input) => getLogEvents(ctx, input),
       FilterLogEvents: (input) => filterLogEvents(ctx, input),
+      StartLiveTail: (input) => startLiveTail(ctx, input),
       PutRetentionPolicy: (input) => putRetentionPolicy(ctx, input),
       DeleteRetentionPolicy: (input) => deleteRetentionPolicy(ctx, input),
       TagResource: (input) => tagResource(ctx, input),

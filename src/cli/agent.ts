@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startAgent, type AgentEnd, type AgentOptions } from '../agent/agent.js';
 import { joinInstance, readJoinedInstance } from '../agent/instance-credentials.js';
-import { readInstanceMetadata } from '../agent/instance-metadata.js';
+import { readInstanceMetadata, spotInterruptionNoticed } from '../agent/instance-metadata.js';
 import { ecsSettings } from '../core/ec2-instances-user-data.js';
 import type { Logger } from '../core/ports.js';
 import { DEFAULTS } from './config.js';
@@ -42,6 +42,8 @@ export async function agentCommand(argv: string[]): Promise<void> {
       // The host's resources, when not the engine's (an instance type's, where instances share one engine).
       cpus: { type: 'string' },
       'memory-mib': { type: 'string' },
+      // The host's id (default its machine id): another than the server's makes EFS volumes NFS mounts (docs/efs.md).
+      'host-id': { type: 'string' },
       ...SECURITY_OPTIONS,
     },
   });
@@ -63,6 +65,7 @@ export async function agentCommand(argv: string[]): Promise<void> {
     ...(ec2?.agent ?? (await identity({ endpoint, region, dataDir, instanceProfile: values['instance-profile'], log, ca }))),
     ...(resources && { resources }),
     ...(ca && { ca }),
+    ...(values['host-id'] !== undefined && { hostId: values['host-id'] }),
     region,
     dataDir,
     log,
@@ -97,6 +100,7 @@ async function fromInstanceMetadata(): Promise<{ settings: Record<string, string
       ec2Instance: metadata,
       ...(attributes && { attributes }),
       ...(settings.ECS_RESERVED_MEMORY !== undefined && { reservedMemoryMiB: Number(settings.ECS_RESERVED_MEMORY) }),
+      ...(settings.ECS_ENABLE_SPOT_INSTANCE_DRAINING === 'true' && { spotInterruptionNoticed: () => spotInterruptionNoticed(endpoint) }),
     },
   };
 }

@@ -51,6 +51,12 @@ export const taskCleanupWaitMs = (): number | undefined => envDuration('WHARF_TA
  */
 export const deploymentMinuteMs = (): number | undefined => envDuration('WHARF_DEPLOYMENT_MINUTE');
 
+/**
+ * How long EC2's Spot interruption notice lasts before it terminates the instance: WHARF_SPOT_NOTICE, for
+ * tests only (docs/ec2-instances.md); undefined leaves EC2's two minutes.
+ */
+export const spotNoticeMs = (): number | undefined => envDuration('WHARF_SPOT_NOTICE');
+
 /** A duration from an environment variable, or undefined when unset. */
 function envDuration(name: string): number | undefined {
   const value = process.env[name];

@@ -13,9 +13,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAgent, type AgentHandle } from '../agent/agent.js';
 import { joinedFrom } from '../agent/instance-credentials.js';
-import type { InstanceHost, InstanceLauncher } from '../core/ec2-instances.js';
+import type { InstanceHost, InstanceLauncher, SpotInterruptionNotice } from '../core/ec2-instances.js';
+import type { InstanceJoinDocument } from '../core/instance-join.js';
 import { ecsSettings } from '../core/ec2-instances-user-data.js';
 import type { Logger } from '../core/ports.js';
+import { RenewingCredentials } from '../imds/credentials-renewal.js';
 import { identityDocument, serveInstanceMetadata } from '../imds/server.js';
 import { HollowRuntime } from '../runtime/hollow/hollow-runtime.js';
 
@@ -42,6 +44,10 @@ export interface LauncherContext {
   now(): number;
   /** The PEM file that verifies an HTTPS endpoint. */
   caFile?: string;
+  /** The Spot interruption notice EC2 gave an instance, if any (its metadata service's spot/*). */
+  spotInterruption(instanceId: string): SpotInterruptionNotice | undefined;
+  /** A new session of the instance's profile (its metadata service renews before expiry); undefined once it has none. */
+  renewCredentials(instanceId: string): Promise<InstanceJoinDocument | undefined>;
 }
 
 /** Picks the launcher `spec` names: `local`, `hollow` or `command:<path>`. */
@@ -54,7 +60,7 @@ export function instanceLauncher(spec: string, ctx: LauncherContext): InstanceLa
 
 /** Each instance: its own `wharf agent` process and metadata service. */
 class LocalAgentLauncher implements InstanceLauncher {
-  private readonly running = new Map<string, { child: ChildProcess; exited: Promise<void>; metadata: { close(): Promise<void> } }>();
+  private readonly running = new Map<string, { child: ChildProcess; exited: Promise<void>; metadata: { close(): Promise<void> }; credentials?: RenewingCredentials }>();
   private readonly signingKey: KeyObject = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 
   constructor(private readonly ctx: LauncherContext) {}
@@ -66,7 +72,16 @@ class LocalAgentLauncher implements InstanceLauncher {
   async start(host: InstanceHost): Promise<void> {
     const id = checked(host.instanceId);
     if (this.running.has(id)) return;
-    const metadata = await serveInstanceMetadata({ host, accountId: this.ctx.accountId, signingKey: this.signingKey, now: this.ctx.now, launchTime: new Date(this.ctx.now()).toISOString() });
+    const credentials = host.credentials && new RenewingCredentials(host.credentials, () => this.ctx.renewCredentials(id), this.ctx.now, this.ctx.log);
+    const metadata = await serveInstanceMetadata({
+      host,
+      accountId: this.ctx.accountId,
+      signingKey: this.signingKey,
+      now: this.ctx.now,
+      launchTime: new Date(this.ctx.now()).toISOString(),
+      ...(credentials && { credentials: () => credentials.current() }),
+      spotInterruption: () => this.ctx.spotInterruption(id),
+    });
     const dir = join(this.ctx.dataDir, 'instances', id);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const logFile = openSync(join(dir, 'agent.log'), 'a', 0o600);
@@ -82,10 +97,11 @@ class LocalAgentLauncher implements InstanceLauncher {
       // An agent that ends by itself (its instance deregistered) leaves its metadata service behind: close it.
       if (this.running.get(id)?.child === child) {
         this.running.delete(id);
+        credentials?.close();
         void metadata.close();
       }
     });
-    this.running.set(id, { child, exited, metadata });
+    this.running.set(id, { child, exited, metadata, ...(credentials && { credentials }) });
     this.ctx.log.info('instance agent started', { instanceId: id, pid: child.pid, instanceType: host.instanceType });
   }
 
@@ -100,6 +116,7 @@ class LocalAgentLauncher implements InstanceLauncher {
       const killer = setTimeout(() => host.child.kill('SIGKILL'), STOP_GRACE_MS);
       await host.exited;
       clearTimeout(killer);
+      host.credentials?.close();
       await host.metadata.close();
       this.ctx.log.info('instance agent stopped', { instanceId: id, how });
     }
@@ -145,6 +162,8 @@ class HollowLauncher implements InstanceLauncher {
       instanceType: host.instanceType,
       reservedMemoryMiB: 0,
       metricsIntervalMs: 0,
+      // Its metadata service is this process's state: the notice is read from it directly.
+      ...(settings.ECS_ENABLE_SPOT_INSTANCE_DRAINING === 'true' && { spotInterruptionNoticed: async () => this.ctx.spotInterruption(id) !== undefined }),
       ec2Instance: {
         identityDocument: document,
         identitySignature: createSign('RSA-SHA256').update(document).sign(this.signingKey).toString('base64'),

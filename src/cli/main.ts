@@ -15,7 +15,7 @@ commands:
   agent   run a container-instance agent  --endpoint URL --cluster NAME [--data-dir DIR]
   cost    what the region's Fargate tasks would have cost on AWS, and the same on EC2
           [--from TIME] [--to TIME] [--by cluster|service|family|launchType] [--json] [--data-dir DIR]
-  spot-interrupt  interrupt FARGATE_SPOT tasks now, as AWS does when it takes its capacity back
+  spot-interrupt  interrupt FARGATE_SPOT tasks (or --instance Spot instances) now, as AWS does when it takes its capacity back
           [--cluster NAME] [--task ARN]... [--count N] [--data-dir DIR]
   hollow  run many simulated container instances (real agents, no containers), for measuring at scale
           --endpoint URL --cluster NAME [--count 100] [--cpus 4] [--memory-mib 16384] [--data-dir DIR]

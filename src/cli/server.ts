@@ -1,7 +1,11 @@
 // The composition root of `wharf up`: SQLite store -> state -> control plane -> gateway, the agent channel,
 // the controllers, and the local agent. The only place that picks concrete adapters.
 import { setMaxListeners } from 'node:events';
+import { existsSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
+import { hostId, privateIp } from '../agent/registration.js';
+import { GANESHA_BINARY, GaneshaNfsServer } from '../nfs/ganesha-server.js';
 import { WebSocketServer } from 'ws';
 import { startAgent, type AgentHandle } from '../agent/agent.js';
 import { DEFAULT_SECURITY_SETTINGS, type SecuritySettings } from '../agent/security-settings.js';
@@ -16,6 +20,7 @@ import { assumeRole } from '../control/sts/sessions.js';
 import { authorization } from '../control/authorization/authorizer.js';
 import type { ControlContext } from '../control/context.js';
 import { resolveCredentials } from '../control/iam/credentials.js';
+import { renewInstanceProfileSession } from '../control/ec2/instance-controller.js';
 import { ensureEcsInstanceRole } from '../control/iam/instance-join.js';
 import { Regions } from '../control/regions.js';
 import { resetState } from '../control/reset.js';
@@ -37,6 +42,7 @@ import {
   accountId as configuredAccountId,
   dataDirPath,
   deploymentMinuteMs,
+  spotNoticeMs,
   rootCredentials,
   saveSettings,
   serverSecret,
@@ -75,6 +81,8 @@ export interface ServerOptions {
   agentSecurity?: SecuritySettings;
   /** FARGATE_SPOT interruptions per task and hour (default none but those an operator asks for). */
   spotInterruptionsPerHour?: number;
+  /** EFS's NFS server for agents on other hosts (nfs-ganesha; default port 2049 on the host's first external address); false: none. */
+  nfs?: { port: number; address?: string } | false;
   /** How EC2 instances become hosts: `local` (default), `hollow` or `command:<path>` (cli/instance-launchers.ts). */
   instances?: string;
 }
@@ -109,9 +117,11 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     metrics: new SqliteMetricStore(join(dataDir, 'metrics.db')),
     logEvents: new SqliteLogEventStore(join(dataDir, 'logs.db')),
     fileSystems: new FileSystemDirectories(join(dataDir, 'efs')),
+    hostId: hostId(),
     objects: new FileObjectStore(join(dataDir, 'objects')),
     ...(options.spotInterruptionsPerHour && { spotInterruptionsPerHour: options.spotInterruptionsPerHour }),
     ...(deploymentMinuteMs() !== undefined && { deploymentMinuteMs: deploymentMinuteMs() }),
+    ...(spotNoticeMs() !== undefined && { spotNoticeMs: spotNoticeMs() }),
   };
   ctx.s3Objects = { read: (bucket, key, version) => readObject(ctx, bucket, key, version) };
   const launcher = instanceLauncher(options.instances ?? 'local', {
@@ -120,6 +130,8 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     accountId,
     log: log.child({ component: 'instances' }),
     now: () => ctx.clock.now().getTime(),
+    spotInterruption: (instanceId) => ctx.state.get('instance', instanceId)?.spotInterruption,
+    renewCredentials: (instanceId) => renewInstanceProfileSession(ctx, instanceId),
     ...(options.tls && { caFile: options.tls.certFile }),
   });
   ctx.instanceLauncher = launcher;
@@ -232,6 +244,8 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   const lbAddress = options.lbAddress ?? '127.0.0.1';
   const dataPlane = new HaproxyDataPlane({ dir: join(dataDir, 'haproxy'), log: log.child({ component: 'haproxy' }), address: lbAddress });
   ctx.loadBalancers = { dataPlane, address: lbAddress };
+  const nfs = nfsServer(options.nfs, dataDir, log);
+  ctx.nfs = nfs;
   const loops = [
     regions.run(stopping.signal, (regionCtx, signal) => {
       const { agents, taskCredentials } = channelIn(regionCtx);
@@ -288,6 +302,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       await gateway.close();
       await registry.close();
       await dataPlane.close();
+      await nfs?.close();
       await store.close();
       ctx.items?.close();
       await ctx.metrics?.close();
@@ -295,6 +310,20 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       await ctx.objects?.close();
     },
   };
+}
+
+/**
+ * EFS's NFS server: nfs-ganesha, when it is installed and Wharf runs as root (its VFS back end opens files
+ * by handle, which needs CAP_DAC_READ_SEARCH). Without it agents on other hosts cannot mount file systems.
+ */
+function nfsServer(options: ServerOptions['nfs'], dataDir: string, log: Logger): GaneshaNfsServer | undefined {
+  if (options === false) return undefined;
+  const address = options?.address ?? privateIp(networkInterfaces());
+  if (!existsSync(GANESHA_BINARY) || process.getuid?.() !== 0 || !address) {
+    log.info('no NFS server: EFS file systems are mounted only on this host', { ganesha: existsSync(GANESHA_BINARY), root: process.getuid?.() === 0, address });
+    return undefined;
+  }
+  return new GaneshaNfsServer({ dir: join(dataDir, 'nfs'), endpoint: { address, port: options?.port ?? 2049 }, log: log.child({ component: 'nfs' }) });
 }
 
 /** Resolves once `condition` holds, re-checking on every committed change; gives up after `timeoutMs`. */

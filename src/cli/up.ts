@@ -25,10 +25,14 @@ export async function upCommand(argv: string[]): Promise<void> {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       tls: { type: 'boolean' },
-      // FARGATE_SPOT tasks are interrupted at this rate, per task and hour (default 0: only by `wharf spot-interrupt`).
+      // FARGATE_SPOT tasks and Spot instances are interrupted at this rate, each per hour (default 0: only by `wharf spot-interrupt`).
       'spot-interruptions-per-hour': { type: 'string' },
       // The local agent runs privileged containers (refused by default: they are root on this machine).
       'allow-privileged': { type: 'boolean' },
+      // EFS for agents on other hosts: the NFS server's port (default 2049; 0: none) and the address they reach it at
+      // (default the host's first external IPv4 address).
+      'nfs-port': { type: 'string' },
+      'nfs-address': { type: 'string' },
       // How EC2 instances (RunInstances, Auto Scaling) become hosts: local (an agent process each), hollow, or command:<path>.
       instances: { type: 'string' },
       ...SECURITY_OPTIONS,
@@ -42,6 +46,8 @@ export async function upCommand(argv: string[]): Promise<void> {
   if (registryPort !== undefined && (!Number.isInteger(registryPort) || registryPort < 0 || registryPort > 65535)) throw new Error(`--registry-port must be a port number, not ${values['registry-port']}`);
   const spotRate = values['spot-interruptions-per-hour'] === undefined ? undefined : Number(values['spot-interruptions-per-hour']);
   if (spotRate !== undefined && !(spotRate >= 0 && spotRate <= 60)) throw new Error(`--spot-interruptions-per-hour must be a number from 0 to 60, not ${values['spot-interruptions-per-hour']}`);
+  const nfsPort = Number(values['nfs-port'] ?? 2049);
+  if (!Number.isInteger(nfsPort) || nfsPort < 0 || nfsPort > 65535) throw new Error(`--nfs-port must be a port number, not ${values['nfs-port']}`);
   const log = createLogger();
   const host = values.host ?? DEFAULTS.host;
   const dataDir = dataDirPath(values['data-dir'] ?? DEFAULTS.dataDir);
@@ -59,6 +65,7 @@ export async function upCommand(argv: string[]): Promise<void> {
     ...(values['no-task-endpoint-url'] && { endpointEnvironment: false }),
     ...(tls && { tls }),
     ...(values.instances !== undefined && { instances: values.instances }),
+    nfs: nfsPort === 0 ? false : { port: nfsPort, ...(values['nfs-address'] !== undefined && { address: values['nfs-address'] }) },
     agentSecurity: securitySettings(values, values['allow-privileged'] ?? false),
   });
   log.info('wharf is up', { endpoint: server.endpoint });

@@ -2,6 +2,7 @@ import type { Partition } from '../core/arn.js';
 import type { ItemStore } from '../core/dynamodb.js';
 import type { MetricStore } from '../core/cloudwatch.js';
 import type { FileSystemStorage } from '../core/efs.js';
+import type { NfsServer } from '../core/efs-exports.js';
 import type { RegistryPorts } from '../core/ecr-registry.js';
 import type { InstanceLauncher } from '../core/ec2-instances.js';
 import type { S3ObjectReader } from '../core/elbv2.js';
@@ -40,12 +41,18 @@ export interface ControlContext {
   metrics?: MetricStore;
   /** EFS file systems' directories (every region's: ids are unique), where this control plane serves EFS. */
   fileSystems?: FileSystemStorage;
+  /** The server's host (agents register theirs as `wharf.host-id`): agents elsewhere mount EFS over NFS. */
+  hostId?: string;
+  /** The NFS server exporting the file systems to agents on other hosts (nfs-ganesha), where one runs. */
+  nfs?: NfsServer;
   /** ECR's image registry, where this control plane runs one: its address, its blobs, the scanner's advisories. */
   registry?: RegistryPorts;
   /** Where EC2 instances become hosts (a local agent each, by default), where this control plane runs them. */
   instanceLauncher?: InstanceLauncher;
-  /** How often FARGATE_SPOT tasks are interrupted, per task and hour (absent or 0: only when an operator asks). */
+  /** How often FARGATE_SPOT tasks and Spot instances are interrupted, per task or instance and hour (absent or 0: only when an operator asks). */
   spotInterruptionsPerHour?: number;
+  /** How long EC2's Spot interruption notice lasts (two minutes unless WHARF_SPOT_NOTICE shortens it for tests). */
+  spotNoticeMs?: number;
   /** How long a minute of deployment bake times lasts (60 000 ms unless WHARF_DEPLOYMENT_MINUTE shortens it for tests). */
   deploymentMinuteMs?: number;
 }

@@ -7,6 +7,7 @@
 // The control plane owns ECS's override rules: an assignment carries the task definition as the task runs
 // it, RunTask's overrides already applied, and the agent runs that definition as it is.
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
+import type { NfsMount } from './efs-exports.js';
 
 export const AGENT_CHANNEL_PATH = '/_wharf/agent';
 
@@ -47,11 +48,13 @@ export interface TaskAssignment {
 }
 
 /**
- * An EFS volume as the agent mounts it. One host: a bind of the file system's directory on the server's
- * host (the access point's root, then the volume's rootDirectory, already joined and checked).
+ * An EFS volume as the agent mounts it. On the server's host: a bind of the file system's directory (the
+ * access point's root, then the volume's rootDirectory, already joined and checked). On another host: the
+ * server's NFS export, mounted as a Docker `local` volume of type nfs4.
  */
 export interface EfsVolumeMount {
   hostPath?: string;
+  nfs?: NfsMount;
   /** The access point's POSIX user: every container that mounts the volume runs as it. */
   posixUser?: { uid: number; gid: number; secondaryGids?: number[] };
   /** IAM authorisation allowed elasticfilesystem:ClientMount but not ClientWrite. */

@@ -3,7 +3,7 @@
 // activities. The group controller (control/autoscaling/group-controller.ts) launches and terminates EC2
 // instances until each group has its desired capacity; what it picks is decided here, without I/O
 // (autoscaling-decisions.ts).
-import type { Activity, AutoScalingGroup, Instance, LifecycleHook, TagDescription } from '@aws-sdk/client-auto-scaling';
+import type { Activity, AutoScalingGroup, Instance, LifecycleHook, ScalingPolicy, TagDescription, TargetTrackingConfiguration } from '@aws-sdk/client-auto-scaling';
 import { arn, type Partition } from './arn.js';
 
 /** An instance of a group, as DescribeAutoScalingGroups shows it, and what the controller tracks of it. */
@@ -60,8 +60,29 @@ declare module './records.js' {
   interface RecordKinds {
     autoScalingGroup: AutoScalingGroupRecord;
     autoScalingActivity: ScalingActivityRecord;
+    autoScalingPolicy: AutoScalingPolicyRecord;
   }
 }
+
+/**
+ * A group's scaling policy, as DescribePolicies shows it. Only ECS makes them here: a capacity provider's
+ * managed scaling (`ECSManagedAutoScalingPolicy-<uuid>`, target tracking on CapacityProviderReservation, its
+ * alarms CloudWatch's), owned by the provider it serves (not a wire member). Kept under its ARN.
+ */
+export interface AutoScalingPolicyRecord extends ScalingPolicy {
+  AutoScalingGroupName: string;
+  PolicyName: string;
+  PolicyARN: string;
+  PolicyType: 'TargetTrackingScaling';
+  TargetTrackingConfiguration: TargetTrackingConfiguration;
+  Alarms: { AlarmName: string; AlarmARN: string }[];
+  Enabled: boolean;
+  capacityProvider: string;
+}
+
+/** `arn:aws:autoscaling:<region>:<account>:scalingPolicy:<uuid>:autoScalingGroupName/<group>:policyName/<name>`. */
+export const autoScalingPolicyArn = (p: Partition, uuid: string, group: string, name: string) =>
+  arn(p, 'autoscaling', `scalingPolicy:${uuid}:autoScalingGroupName/${group}:policyName/${name}`);
 
 /** `arn:aws:autoscaling:<region>:<account>:autoScalingGroup:<uuid>:autoScalingGroupName/<name>`. */
 export const autoScalingGroupArn = (p: Partition, uuid: string, name: string) =>

@@ -138,6 +138,11 @@ export interface MetricStore {
   put(partition: Partition, samples: MetricSample[]): Promise<void>;
   /** One aggregate per period that has data, oldest first. */
   read(partition: Partition, query: MetricQuery): Promise<PeriodAggregate[]>;
+  /**
+   * One statistic (Average, p99...) per period that has a finite value, by the period's start (ms), oldest
+   * first: what metric queries and alarms read, without the periods' aggregates (`withValues` is ignored).
+   */
+  readStatistic(partition: Partition, query: MetricQuery, statistic: string): Promise<Map<number, number>>;
   /** Metrics with data, filtered; sorted by namespace, name, then dimensions. */
   list(partition: Partition, filter: ListMetricsFilter): Promise<MetricIdentity[]>;
   /** Each metric's newest datapoint, for metrics active since `since` (every partition's when none is given). */

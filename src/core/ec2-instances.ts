@@ -33,6 +33,8 @@ export interface InstanceRecord extends Instance {
   launchTemplate?: { id: string; version: string };
   /** A Spot instance (InstanceLifecycle `spot` on the wire). */
   spot: boolean;
+  /** The interruption notice EC2 gave this Spot instance, if it did (IMDS spot/instance-action). */
+  spotInterruption?: SpotInterruptionNotice;
   /** Since when it has been running, while it runs: what it is billed from (core/ec2-usage). */
   runningSince?: Date;
   /** When it was terminated: DescribeInstances shows it for about an hour after (control/ec2/instance-retention). */
@@ -40,6 +42,30 @@ export interface InstanceRecord extends Instance {
   /** ModifyInstanceAttribute's settings Wharf honours (DisableApiTermination, DisableApiStop). */
   disableApiTermination?: boolean;
   disableApiStop?: boolean;
+}
+
+/** EC2's two-minute warning: the action it takes on a Spot instance and when (spot/instance-action's JSON). */
+export interface SpotInterruptionNotice {
+  action: 'terminate';
+  time: Date;
+}
+
+/** How long EC2's Spot interruption notice lasts before it acts. */
+export const SPOT_NOTICE_MS = 120_000;
+
+/** Why EC2 terminated an interrupted Spot instance (its StateReason). */
+export const SPOT_TERMINATION_REASON = { Code: 'Server.SpotInstanceTermination', Message: 'Server.SpotInstanceTermination: Spot instance termination' } as const;
+
+/** Whether EC2 may interrupt this instance now: a running Spot instance not yet given a notice. */
+export const isInterruptibleSpot = (i: Pick<InstanceRecord, 'spot' | 'State' | 'spotInterruption'>) => i.spot && i.State.Name === 'running' && !i.spotInterruption;
+
+/**
+ * The metadata service's answers for a notice: spot/instance-action's JSON and spot/termination-time, the
+ * time to the second as EC2 writes it (both 404 before any notice).
+ */
+export function spotMetadata(notice: SpotInterruptionNotice): { instanceAction: string; terminationTime: string } {
+  const time = new Date(notice.time).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return { instanceAction: JSON.stringify({ action: notice.action, time }), terminationTime: time };
 }
 
 /** EC2's instance ids: `i-` and 17 hex digits. */
@@ -69,8 +95,11 @@ export function nextState(current: InstanceStateName, request: 'stop' | 'start' 
   }
 }
 
+const gmt = (now: Date) => now.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' GMT');
 /** The reason EC2 gives for a state change it made on a user's request, as `StateTransitionReason`. */
-export const userInitiated = (now: Date) => `User initiated (${now.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' GMT')})`;
+export const userInitiated = (now: Date) => `User initiated (${gmt(now)})`;
+/** The reason EC2 gives for a state change it made itself (a Spot interruption), as `StateTransitionReason`. */
+export const serviceInitiated = (now: Date) => `Service initiated (${gmt(now)})`;
 
 declare module './records.js' {
   interface RecordKinds {

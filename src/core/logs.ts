@@ -181,6 +181,10 @@ export interface LogEventStore {
    * handed to `visit` until it answers false or the range ends.
    */
   scan(region: string, logGroupName: string, streams: readonly string[] | undefined, range: Omit<ReadRange, 'forward' | 'limit'>, visit: ScanVisitor): Promise<void>;
+  /** The newest event's arrival number (0 when there is none): where a live tail begins. */
+  lastArrival(): Promise<number>;
+  /** A group's events that arrived after arrival number `after`, in arrival order, at most `limit`. */
+  arrivals(region: string, logGroupName: string, after: number, limit: number): Promise<StoredLogEvent[]>;
   /** Each stream of the group's figures, by stream name. */
   stats(region: string, logGroupName: string): Promise<Map<string, LogStreamStats>>;
   deleteStream(stream: LogStreamKey): Promise<void>;

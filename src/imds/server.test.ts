@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createVerify, generateKeyPairSync } from 'node:crypto';
 import { test } from 'node:test';
-import type { InstanceHost } from '../core/ec2-instances.js';
+import type { InstanceHost, SpotInterruptionNotice } from '../core/ec2-instances.js';
 import { serveInstanceMetadata } from './server.js';
 
 const host: InstanceHost = {
@@ -48,6 +48,45 @@ test('IMDSv2: a token first; identity, user data, signed document and the profil
     assert.equal((await get('meta-data/nothing-here'))[0], 404);
     now += 61_000;
     assert.equal((await get('meta-data/instance-id'))[0], 401);
+  } finally {
+    await imds.close();
+  }
+});
+
+test('a Spot instance: spot/instance-action and spot/termination-time answer 404 until EC2 gives its notice', async () => {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  let notice: SpotInterruptionNotice | undefined;
+  const imds = await serveInstanceMetadata({ host: { ...host, spot: true }, accountId: '123456789012', signingKey: privateKey, now: () => 0, launchTime: '2026-01-01T00:00:00Z', spotInterruption: () => notice });
+  try {
+    const url = (path: string) => new URL(path, imds.endpoint);
+    const token = await (await fetch(url('latest/api/token'), { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } })).text();
+    const get = async (path: string) => {
+      const res = await fetch(url(`latest/${path}`), { headers: { 'x-aws-ec2-metadata-token': token } });
+      return [res.status, await res.text()] as const;
+    };
+    assert.deepEqual(await get('meta-data/instance-life-cycle'), [200, 'spot']);
+    assert.equal((await get('meta-data/spot/instance-action'))[0], 404);
+    assert.equal((await get('meta-data/spot/termination-time'))[0], 404);
+    notice = { action: 'terminate', time: new Date('2026-01-01T00:02:00.250Z') };
+    assert.deepEqual(await get('meta-data/spot/instance-action'), [200, '{"action":"terminate","time":"2026-01-01T00:02:00Z"}']);
+    assert.deepEqual(await get('meta-data/spot/termination-time'), [200, '2026-01-01T00:02:00Z']);
+    assert.deepEqual(await get('meta-data/spot/'), [200, 'instance-action\ntermination-time']);
+  } finally {
+    await imds.close();
+  }
+});
+
+test('iam/security-credentials answers the current session, as renewed', async () => {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  let current = host.credentials!;
+  const imds = await serveInstanceMetadata({ host, accountId: '123456789012', signingKey: privateKey, now: () => 0, launchTime: '2026-01-01T00:00:00Z', credentials: () => current });
+  try {
+    const url = (path: string) => new URL(path, imds.endpoint);
+    const token = await (await fetch(url('latest/api/token'), { method: 'PUT', headers: { 'x-aws-ec2-metadata-token-ttl-seconds': '60' } })).text();
+    const read = async () => JSON.parse(await (await fetch(url('latest/meta-data/iam/security-credentials/ecsInstanceRole'), { headers: { 'x-aws-ec2-metadata-token': token } })).text());
+    assert.equal((await read()).AccessKeyId, 'ASIAEXAMPLE');
+    current = { ...current, AccessKeyId: 'ASIARENEWED', Expiration: '2026-01-01T02:00:00Z' };
+    assert.deepEqual([(await read()).AccessKeyId, (await read()).Expiration], ['ASIARENEWED', '2026-01-01T02:00:00Z']);
   } finally {
     await imds.close();
   }

@@ -7,7 +7,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createSign, randomBytes, type KeyObject } from 'node:crypto';
-import type { InstanceHost } from '../core/ec2-instances.js';
+import { spotMetadata, type InstanceHost, type SpotInterruptionNotice } from '../core/ec2-instances.js';
+import type { InstanceJoinDocument } from '../core/instance-join.js';
 
 export const TOKEN_PATH = '/latest/api/token';
 const MAX_TTL_S = 21_600;
@@ -21,8 +22,10 @@ export interface InstanceMetadataOptions {
   now(): number;
   /** Launch time, ISO 8601. */
   launchTime: string;
-  /** A spot interruption notice (spot/instance-action), when one was given. */
-  spotAction?(): { action: 'terminate' | 'stop'; time: string } | undefined;
+  /** The profile's current credentials (renewed before they expire), when not just the host's first session. */
+  credentials?(): InstanceJoinDocument | undefined;
+  /** The Spot interruption notice EC2 gave the instance, if any (spot/instance-action, spot/termination-time). */
+  spotInterruption?(): SpotInterruptionNotice | undefined;
 }
 
 /** EC2's instance identity document (the fields and order EC2 writes). */
@@ -51,13 +54,19 @@ export function identityDocument(options: Pick<InstanceMetadataOptions, 'host' |
   );
 }
 
+function spotAnswer(options: InstanceMetadataOptions) {
+  const notice = options.spotInterruption?.();
+  return notice && spotMetadata(notice);
+}
+
 /** The metadata paths and their answers; a directory answers its entries, one a line. */
 function paths(options: InstanceMetadataOptions): Map<string, () => string | undefined> {
   const { host } = options;
   const document = identityDocument(options);
   const signature = createSign('RSA-SHA256').update(document).sign(options.signingKey).toString('base64');
+  const session = () => options.credentials?.() ?? host.credentials;
   const credentials = () => {
-    const c = host.credentials;
+    const c = session();
     return c && JSON.stringify({ Code: c.Code, LastUpdated: c.LastUpdated, Type: c.Type, AccessKeyId: c.AccessKeyId, SecretAccessKey: c.SecretAccessKey, Token: c.Token, Expiration: c.Expiration }, null, 2);
   };
   const meta: Record<string, () => string | undefined> = {
@@ -74,10 +83,12 @@ function paths(options: InstanceMetadataOptions): Map<string, () => string | und
     'placement/region': () => host.region,
     ...(host.credentials && {
       'iam/info': () =>
-        JSON.stringify({ Code: 'Success', LastUpdated: host.credentials!.LastUpdated, InstanceProfileArn: host.credentials!.InstanceProfileArn, InstanceProfileId: host.credentials!.InstanceProfileId }, null, 2),
+        JSON.stringify({ Code: 'Success', LastUpdated: session()!.LastUpdated, InstanceProfileArn: session()!.InstanceProfileArn, InstanceProfileId: session()!.InstanceProfileId }, null, 2),
       ...(host.roleName !== undefined && { [`iam/security-credentials/${host.roleName}`]: credentials }),
     }),
-    ...(options.spotAction && { 'spot/instance-action': () => { const a = options.spotAction!(); return a && JSON.stringify(a); } }),
+    // 404 until EC2 gives the notice, as on EC2.
+    'spot/instance-action': () => spotAnswer(options)?.instanceAction,
+    'spot/termination-time': () => spotAnswer(options)?.terminationTime,
   };
   const all = new Map<string, () => string | undefined>();
   for (const [path, answer] of Object.entries(meta)) all.set(`/latest/meta-data/${path}`, answer);

@@ -16,6 +16,7 @@ import type { Authorize } from '../core/authorization.js';
 import { ANONYMOUS } from '../core/caller.js';
 import { AwsError, RequestEntityTooLarge, UnknownOperationException } from '../core/errors.js';
 import type { Clock, Logger } from '../core/ports.js';
+import { EVENT_STREAM_CONTENT_TYPE } from './event-stream.js';
 import { awsJsonProtocol, jsonErrors } from './json.js';
 import { queryProtocol } from './query.js';
 import { rpcV2CborProtocol } from './rpcv2-cbor.js';
@@ -151,6 +152,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     return failures.internalError();
   };
 
+  /** Responses that are event streams, open until their client leaves or the gateway closes. */
+  const eventStreams = new Set<ServerResponse>();
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const requestId = randomUUID();
     const head = headOf(req);
@@ -239,7 +242,13 @@ export function createGateway(options: GatewayOptions): Gateway {
       const pending = authorize?.({ service, protocol: protocolOf.get(service)!, operation, input, call: context });
       if (pending) await pending;
       const output = await handler(input, context);
-      send(res, withHeaders(call.operation.encodeOutput(output, requestId), crossOrigin));
+      const response = withHeaders(call.operation.encodeOutput(output, requestId), crossOrigin);
+      // An event stream (StartLiveTail) lasts until the client leaves: closing the gateway ends it.
+      if (response.headers['content-type'] === EVENT_STREAM_CONTENT_TYPE) {
+        eventStreams.add(res);
+        res.once('close', () => eventStreams.delete(res));
+      }
+      send(res, response);
     } catch (error) {
       const failure = asAwsError(error instanceof SignatureFailure ? failures.authError(error) : error, requestId, failures, operation);
       // A body left unread (refused before it, or oversize) is not drained: the connection cannot carry another request.
@@ -283,6 +292,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       new Promise((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeIdleConnections();
+        for (const res of eventStreams) res.destroy();
       }),
   };
 }

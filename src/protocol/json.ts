@@ -9,7 +9,9 @@
 // sends each error's query code in `x-amzn-query-error: <Code>;<Sender|Receiver>`, which its SDKs prefer.
 import { gunzipSync } from 'node:zlib';
 import { AwsError, IncompleteSignatureException, InternalFailure, InvalidSignatureException, MissingAuthenticationTokenException, RequestEntityTooLarge, SerializationException, UnknownOperationException, UnrecognizedClientException } from '../core/errors.js';
+import { EVENT_STREAM_CONTENT_TYPE, eventStreamBody, type EventWriters } from './event-stream.js';
 import { Cursor, inputReaders, outputWriters, serverFaultCode, validationError, type InputDialect, type OutputDialect, type Writer } from './model.js';
+import type { Compile } from './shapes.js';
 import type { ServiceBinding, ServiceModel } from './service.js';
 import { ExpiredTokenException } from '../core/iam-errors.js';
 import { DEFAULT_CLOCK_SKEW_MINUTES, type SignatureFailure } from './sigv4.js';
@@ -33,6 +35,8 @@ export function awsJsonProtocol(bindings: ServiceBinding[]): WireProtocol {
 /** How one RPC protocol writes its documents and names its operations. */
 export interface RpcCodec {
   contentType: string;
+  /** The content type of an event stream's payloads (StartLiveTail's events). */
+  eventContentType: string;
   /** Headers every response carries besides the content type and request id. */
   headers: Record<string, string>;
   input: InputDialect;
@@ -47,6 +51,7 @@ export interface RpcCodec {
 function jsonCodec(model: ServiceModel): RpcCodec {
   return {
     contentType: `application/x-amz-json-${model.metadata.jsonVersion ?? '1.0'}`,
+    eventContentType: 'application/json',
     headers: {},
     input: jsonInput,
     output: jsonOutput,
@@ -95,6 +100,7 @@ export class RpcService implements Route, SigningService {
     for (const [name, operation] of Object.entries(model.operations)) {
       const reader = operation.input ? read(operation.input.shape) : undefined;
       const writer = operation.output ? write(operation.output.shape) : undefined;
+      const stream = operation.output && this.eventStream(model, operation.output.shape, write);
       this.operations.set(name, {
         name,
         handler: handlers[name],
@@ -106,11 +112,17 @@ export class RpcService implements Route, SigningService {
           return input;
         },
         encodeOutput: (output, requestId) =>
-          this.checksummed({
-            status: 200,
-            headers: { ...codec.headers, 'content-type': codec.contentType, 'x-amzn-RequestId': requestId },
-            body: codec.serialize((writer && writer(output)) ?? {}),
-          }),
+          stream
+            ? {
+                status: 200,
+                headers: { ...codec.headers, 'content-type': EVENT_STREAM_CONTENT_TYPE, 'x-amzn-RequestId': requestId },
+                body: eventStreamBody((output as Record<string, AsyncIterable<Record<string, unknown>>>)[stream.member]!, stream.writers),
+              }
+            : this.checksummed({
+                status: 200,
+                headers: { ...codec.headers, 'content-type': codec.contentType, 'x-amzn-RequestId': requestId },
+                body: codec.serialize((writer && writer(output)) ?? {}),
+              }),
       });
     }
     // Errors with members beyond `message` (ECS's ConflictException has resourceIds) carry them as the
@@ -120,6 +132,30 @@ export class RpcService implements Route, SigningService {
       this.errorWriters.set(shape.error?.code ?? name, write(name));
     }
     this.queryErrors = metadata.awsQueryCompatible ? queryErrorCodes(model) : undefined;
+  }
+
+  /**
+   * The output's event stream member, if it has one (its other members are not sent: no operation served has
+   * any), and how its events are written: each union member's payload through its shape.
+   */
+  private eventStream(model: ServiceModel, output: string, write: Compile<Writer>): { member: string; writers: EventWriters } | undefined {
+    const found = Object.entries(model.shapes[output]?.members ?? {}).find(([, ref]) => model.shapes[ref.shape]?.eventstream);
+    if (!found) return undefined;
+    const union = model.shapes[found[1].shape]!;
+    const members = new Map(Object.entries(union.members ?? {}).map(([name, ref]) => [name, { exception: model.shapes[ref.shape]?.exception === true, write: write(ref.shape) }]));
+    const payload = (value: unknown) => Buffer.from(this.codec.serialize(value ?? {}));
+    return {
+      member: found[0],
+      writers: {
+        contentType: this.codec.eventContentType,
+        event: (name, value) => {
+          const member = members.get(name);
+          return member && !member.exception ? payload(member.write(value)) : undefined;
+        },
+        modelledError: (code) => members.get(code)?.exception === true,
+        exception: (error) => payload({ message: error.message }),
+      },
+    };
   }
 
   decode(head: RequestHead, body: Buffer): Call {

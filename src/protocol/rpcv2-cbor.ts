@@ -126,6 +126,7 @@ export const cborOutput: OutputDialect = {
 
 const CBOR: RpcCodec = {
   contentType: 'application/cbor',
+  eventContentType: 'application/cbor',
   headers: { 'smithy-protocol': 'rpc-v2-cbor' },
   input: cborInput,
   output: cborOutput,

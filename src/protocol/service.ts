@@ -60,6 +60,8 @@ export interface Shape {
   payload?: string;
   /** REST-XML: the element a structure is written in. */
   locationName?: string;
+  /** A union whose members are the events (and modelled exceptions) of an event stream. */
+  eventstream?: boolean;
 }
 
 /** A structure's member: its shape, and how the wire names it. */

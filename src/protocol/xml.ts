@@ -55,7 +55,8 @@ export function xmlWriters(model: ServiceModel): Compile<XmlWriter> {
   });
 }
 
-const text: XmlWriter = (value) => (typeof value === 'object' ? undefined : escapeXml(String(value)));
+// Numbers need no escaping (GetMetricData's answer holds tens of thousands).
+const text: XmlWriter = (value) => (typeof value === 'number' ? String(value) : typeof value === 'object' ? undefined : escapeXml(String(value)));
 
 const wrap = (tag: string, content: string | undefined) => (content === undefined ? undefined : element(tag, content));
 

@@ -31,3 +31,16 @@ test('target tracking: out by at least the minimum and at most the maximum step,
   assert.equal(desiredCapacity({ needed: 0, current: 5 }, steps, { min: 2, max: 10 }), 2);
   assert.equal(desiredCapacity({ needed: 40, current: 5 }, steps, { min: 0, max: 10 }), 10);
 });
+
+test('instances still warming up are not counted: the next step waits for them', () => {
+  const twoAtATime = { ...steps, maximumScalingStepSize: 2 };
+  // Six instances needed, two launched and warming: no further step until they are warm.
+  assert.equal(desiredCapacity({ needed: 6, current: 0, warmed: 0 }, twoAtATime, bounds), 2);
+  assert.equal(desiredCapacity({ needed: 6, current: 2, warmed: 0 }, twoAtATime, bounds), 2);
+  assert.equal(desiredCapacity({ needed: 6, current: 2, warmed: 2 }, twoAtATime, bounds), 4);
+  // One warm of three: the step counts from the warm one, never below what is already asked for.
+  assert.equal(desiredCapacity({ needed: 10, current: 3, warmed: 1 }, twoAtATime, bounds), 3);
+  assert.equal(desiredCapacity({ needed: 10, current: 3, warmed: 2 }, twoAtATime, bounds), 4);
+  // Scale-in is not held by warming instances' steps.
+  assert.equal(desiredCapacity({ needed: 1, current: 3, warmed: 0 }, twoAtATime, bounds), 1);
+});

@@ -42,15 +42,21 @@ export interface ScalingSettings {
 
 /**
  * The desired capacity target tracking asks for: ceil(M x 100 / target). Out: at least the minimum step, at
- * most the maximum; in: straight to it (ECS's steps bound scale-out only). Within the group's min and max.
+ * most the maximum, counted from the `warmed` instances (past instanceWarmupPeriod; default all of `current`):
+ * instances still warming up are not counted, so a scale-out waits for them rather than stepping again, and
+ * never goes below `current`. In: straight to it (ECS's steps bound scale-out only). Within the group's min
+ * and max.
  */
 export function desiredCapacity(
-  { needed, current }: { needed: number; current: number },
+  { needed, current, warmed = current }: { needed: number; current: number; warmed?: number },
   settings: ScalingSettings,
   bounds: { min: number; max: number },
 ): number {
   const target = Math.ceil((needed * 100) / settings.targetCapacity);
   let desired = target;
-  if (target > current) desired = current + Math.min(settings.maximumScalingStepSize, Math.max(settings.minimumScalingStepSize, target - current));
+  if (target > current) {
+    const base = Math.min(warmed, current);
+    desired = Math.max(current, base + Math.min(settings.maximumScalingStepSize, Math.max(settings.minimumScalingStepSize, target - base)));
+  }
   return Math.max(bounds.min, Math.min(bounds.max, desired));
 }

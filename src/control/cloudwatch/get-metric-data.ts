@@ -22,7 +22,8 @@ export const DEFAULT_MAX_DATAPOINTS = 100_800;
 interface Result {
   Id: string;
   Label: string;
-  Timestamps: Date[];
+  /** Epoch seconds, as every protocol's writer takes a timestamp given as a number (a day of 100 metrics is 28,800 of them). */
+  Timestamps: number[];
   Values: number[];
   StatusCode: 'Complete' | 'PartialData';
 }
@@ -35,12 +36,7 @@ export async function getMetricData(ctx: ControlContext, input: GetMetricDataInp
   const descending = input.ScanBy !== 'TimestampAscending';
   const all: Result[] = results
     .filter((r) => r.query.ReturnData !== false)
-    .flatMap((r) =>
-      seriesOfResult(r).map((series) => {
-        const points = [...series.points].filter(([, v]) => Number.isFinite(v)).sort((a, b) => (descending ? b[0] - a[0] : a[0] - b[0]));
-        return { Id: r.query.Id, Label: series.label, Timestamps: points.map(([t]) => new Date(t)), Values: points.map(([, v]) => v), StatusCode: 'Complete' as const };
-      }),
-    );
+    .flatMap((r) => seriesOfResult(r).map((series) => ({ Id: r.query.Id, Label: series.label, ...ordered(series.points, descending), StatusCode: 'Complete' as const })));
   // A page holds at most MaxDatapoints values; the token is the count of values already given.
   const budget = input.MaxDatapoints ?? DEFAULT_MAX_DATAPOINTS;
   let skip = input.NextToken === undefined ? 0 : decodeToken(input.NextToken, 'GetMetricData');
@@ -75,4 +71,30 @@ export async function getMetricData(ctx: ControlContext, input: GetMetricDataInp
   }
   const given = budget - room;
   return { MetricDataResults: page, ...(more && { NextToken: encodeToken(start + given, 'GetMetricData') }), Messages: [] };
+}
+
+/**
+ * A series' finite points in time order as two arrays. Series mostly come in ascending order (the store's
+ * periods, metric math over the grid): one pass then, without a pair per point; a sort otherwise.
+ */
+function ordered(points: Map<number, number>, descending: boolean): { Timestamps: number[]; Values: number[] } {
+  let times: number[] = [];
+  let values: number[] = [];
+  let ascending = true;
+  points.forEach((v, t) => {
+    if (!Number.isFinite(v)) return;
+    if (times.length > 0 && t < times[times.length - 1]!) ascending = false;
+    times.push(t);
+    values.push(v);
+  });
+  if (!ascending) {
+    const order = times.map((_, i) => i).sort((a, b) => times[a]! - times[b]!);
+    [times, values] = [order.map((i) => times[i]!), order.map((i) => values[i]!)];
+  }
+  if (descending) {
+    times.reverse();
+    values.reverse();
+  }
+  for (let i = 0; i < times.length; i++) times[i]! /= 1000;
+  return { Timestamps: times, Values: values };
 }

@@ -2,12 +2,12 @@
 // a series of its statistic per period, each Expression parsed and evaluated over the others (by Id, in
 // any order, cycles refused), SEARCH() resolved against the store first.
 import type { MetricDataQuery, MetricIdentity } from '../../core/cloudwatch.js';
-import { isSimpleStatistic, parseExtendedStatistic, statisticValue } from '../../core/cloudwatch-statistics.js';
+import { isSimpleStatistic, parseExtendedStatistic } from '../../core/cloudwatch-statistics.js';
 import { ValidationError } from '../../core/errors.js';
 import { evaluateMetricMath, MetricMathError, parseMetricMath, referencedIds, searchCalls, type MathNode, type MathValue, type SearchCall, type TimeSeries } from '../../core/metric-math.js';
 import { parseMetricSearch } from '../../core/metric-search.js';
 import type { ControlContext } from '../context.js';
-import { checkQueryPeriod, periodGrid } from './periods.js';
+import { alignedStart, checkQueryPeriod, periodGrid } from './periods.js';
 import { metricStore } from './store.js';
 
 /** At most this many series one SEARCH gives (CloudWatch's limit per GetMetricData). */
@@ -22,20 +22,11 @@ export interface QueryResult {
 
 /** One metric's statistic per period over [start, end), as a series keyed by period start. */
 export async function readSeries(ctx: ControlContext, metric: MetricIdentity, stat: string, period: number, start: Date, end: Date, unit?: string): Promise<Map<number, number>> {
-  const periods = await metricStore(ctx).read(ctx.partition, {
-    metric,
-    startTime: new Date(periodGrid(start, end, period)[0] ?? start.getTime()),
-    endTime: end,
-    period,
-    ...(unit !== undefined && { unit: unit as never }),
-    withValues: !isSimpleStatistic(stat),
-  });
-  const points = new Map<number, number>();
-  for (const p of periods) {
-    const value = statisticValue(stat, p.statistics, p.values);
-    if (value !== undefined && Number.isFinite(value)) points.set(p.timestamp.getTime(), value);
-  }
-  return points;
+  return metricStore(ctx).readStatistic(
+    ctx.partition,
+    { metric, startTime: alignedStart(start, period), endTime: end, period, ...(unit !== undefined && { unit: unit as never }) },
+    stat,
+  );
 }
 
 /** Checks the queries as GetMetricData and PutMetricAlarm do; returns each expression's parse. */
@@ -71,12 +62,15 @@ export async function runQueries(ctx: ControlContext, queries: MetricDataQuery[]
   const metricPeriods = queries.flatMap((q) => (q.MetricStat ? [q.MetricStat.Period] : []));
   const defaultPeriod = metricPeriods.length ? Math.min(...metricPeriods) : 60;
   const values = new Map<string, QueryResult>();
+  // One grid per period, shared by the results on it (read only).
+  const grids = new Map<number, number[]>();
+  const gridOf = (period: number) => grids.get(period) ?? grids.set(period, periodGrid(start, end, period)).get(period)!;
   for (const query of queries) {
     if (!query.MetricStat) continue;
     const { Metric, Stat, Period, Unit } = query.MetricStat;
     const metric = { Namespace: Metric.Namespace, MetricName: Metric.MetricName, Dimensions: Metric.Dimensions ?? [] };
     const points = await readSeries(ctx, metric, Stat, Period, start, end, Unit);
-    values.set(query.Id, { query, grid: periodGrid(start, end, Period), value: { kind: 'series', series: { id: query.Id, label: query.Label ?? Metric.MetricName, points } } });
+    values.set(query.Id, { query, grid: gridOf(Period), value: { kind: 'series', series: { id: query.Id, label: query.Label ?? Metric.MetricName, points } } });
   }
   const searched = new Map<string, TimeSeries[]>();
   for (const node of parsed.values()) {
@@ -92,7 +86,7 @@ export async function runQueries(ctx: ControlContext, queries: MetricDataQuery[]
     if (evaluating.has(query.Id)) throw new ValidationError(`Error in expression ${query.Id}: it refers to itself, directly or through other expressions.`);
     evaluating.add(query.Id);
     const period = query.Period ?? defaultPeriod;
-    const grid = periodGrid(start, end, period);
+    const grid = gridOf(period);
     try {
       const value = evaluateMetricMath(parsed.get(query.Id)!, {
         grid,

@@ -40,7 +40,9 @@ export async function modifyInstanceAttribute(ctx: ControlContext, input: Modify
     if (change.userData !== undefined) {
       if (!stopped) throw new IncorrectInstanceState(`The instance '${instance!.InstanceId}' is not in the 'stopped' state.`);
       if (!BASE64.test(change.userData)) throw new InvalidParameterValue('Invalid BASE64 encoding of user data.');
-      next = { ...next, userData: change.userData };
+      // Empty user data removes it, as EC2 does.
+      const { userData: _removed, ...rest } = next;
+      next = change.userData ? { ...rest, userData: change.userData } : rest;
     }
     if (change.disableApiTermination !== undefined) next = { ...next, disableApiTermination: change.disableApiTermination };
     if (change.disableApiStop !== undefined) next = { ...next, disableApiStop: change.disableApiStop };

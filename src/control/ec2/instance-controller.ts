@@ -6,7 +6,8 @@
 // instance whose host the launcher does not run (after a restart) is started again. Without a
 // launcher (a control plane that runs no hosts) the states move all the same.
 import type { CallContext } from '../../core/caller.js';
-import { instanceState, type InstanceHost, type InstanceRecord, type InstanceStateName, type InstanceUsageRecord } from '../../core/ec2-instances.js';
+import { instanceState, serviceInitiated, SPOT_TERMINATION_REASON, type InstanceHost, type InstanceRecord, type InstanceStateName, type InstanceUsageRecord } from '../../core/ec2-instances.js';
+import type { InstanceJoinDocument } from '../../core/instance-join.js';
 import { billedSeconds } from '../../core/usage.js';
 import type { ControlContext } from '../context.js';
 import { deregisterContainerInstance } from '../ecs/deregister-container-instance.js';
@@ -36,10 +37,21 @@ async function reconcile(ctx: ControlContext, id: string): Promise<Reconciled | 
       await ctx.instanceLauncher?.start(await hostOf(ctx, instance));
       await settle(ctx, id, 'pending', 'running');
       return;
-    case 'running':
+    case 'running': {
       // A control plane restarted with running instances starts their hosts again.
       if (ctx.instanceLauncher && !ctx.instanceLauncher.hosts(id)) await ctx.instanceLauncher.start(await hostOf(ctx, instance));
+      // An interrupted Spot instance: EC2 terminates it when its notice runs out.
+      if (!instance.spotInterruption) return;
+      const left = new Date(instance.spotInterruption.time).getTime() - ctx.clock.now().getTime();
+      if (left > 0) return { requeueAfterMs: left };
+      await ctx.state.mutate((tx) => {
+        const current = tx.get('instance', id);
+        if (current?.State.Name !== 'running') return;
+        tx.put('instance', id, { ...current, State: instanceState('shutting-down'), StateReason: { ...SPOT_TERMINATION_REASON }, StateTransitionReason: serviceInitiated(ctx.clock.now()) });
+      });
+      ctx.log.info('spot instance terminated at the end of its notice', { instanceId: id });
       return;
+    }
     case 'stopping':
       await ctx.instanceLauncher?.stop(id, 'stop');
       await settle(ctx, id, 'stopping', 'stopped');
@@ -107,8 +119,22 @@ async function hostOf(ctx: ControlContext, instance: InstanceRecord): Promise<In
     ...(instance.NetworkInterfaces?.[0]?.MacAddress !== undefined && { macAddress: instance.NetworkInterfaces[0].MacAddress }),
     ...(profileArn !== undefined && { roleName: ctx.state.get('iamInstanceProfile', profileArn.slice(profileArn.lastIndexOf('/') + 1))?.roles[0] }),
     ...(instance.userData !== undefined && { userData: Buffer.from(instance.userData, 'base64').toString('utf8') }),
-    ...(profileArn !== undefined && { credentials: await joinInstance(ctx, internalCall(ctx), { IamInstanceProfile: { Arn: profileArn } }, undefined, instance.InstanceId) }),
+    ...(profileArn !== undefined && { credentials: await profileSession(ctx, profileArn, instance.InstanceId) }),
   };
+}
+
+const profileSession = (ctx: ControlContext, profileArn: string, instanceId: string) =>
+  joinInstance(ctx, internalCall(ctx), { IamInstanceProfile: { Arn: profileArn } }, undefined, instanceId);
+
+/**
+ * A new session of the instance's profile, as EC2 gives its metadata service before the current one
+ * expires; undefined for an instance gone or without a profile.
+ */
+export async function renewInstanceProfileSession(ctx: ControlContext, instanceId: string): Promise<InstanceJoinDocument | undefined> {
+  const instance = ctx.state.get('instance', instanceId);
+  const profileArn = instance?.IamInstanceProfile?.Arn;
+  if (!instance || instance.State.Name !== 'running' || profileArn === undefined) return undefined;
+  return profileSession(ctx, profileArn, instanceId);
 }
 
 /** EC2 itself acts: the account's root, in the instance's region. */

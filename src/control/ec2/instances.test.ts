@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import { instanceCosts, type PriceTable } from '../../core/cost.js';
-import type { InstanceHost, InstanceLauncher } from '../../core/ec2-instances.js';
+import { spotMetadata, type InstanceHost, type InstanceLauncher } from '../../core/ec2-instances.js';
 import { fixture, type Fixture } from '../ecs/fixtures.js';
 import { runInstances } from './run-instances.js';
 import { describeInstances, describeInstanceStatus } from './describe-instances.js';
+import { describeInstanceAttribute } from './instance-attributes.js';
 import { instanceController } from './instance-controller.js';
 import { launchInstances, startInstances, stopInstances, terminateInstances } from './instances.js';
 import { createLaunchTemplate, createLaunchTemplateVersion, describeLaunchTemplateVersions, modifyLaunchTemplate } from './launch-templates.js';
+import { interruptSpotInstances, selectSpotInstances } from './spot-instance-interruptions.js';
 import { ensureDefaultVpc } from './vpcs.js';
 
 let f: Fixture;
@@ -120,4 +122,37 @@ test('launch templates: versions, $Latest and $Default, and instances launched f
   const { LaunchTemplateVersions = [] } = await describeLaunchTemplateVersions(f.ctx, { LaunchTemplateName: 'ecs' });
   assert.deepEqual(LaunchTemplateVersions.map((v) => [v.VersionNumber, v.DefaultVersion]), [[2, true], [1, false]]);
   await rejects(launchInstances(f.ctx, { count: 1, launchTemplate: { id: lt!.LaunchTemplateId, version: '7' } }), 'InvalidLaunchTemplateId.VersionNotFound');
+});
+
+test('empty user data is none, as EC2 keeps it: the template and its instance answer without a value', async () => {
+  // Terraform's provider sends `LaunchTemplateData.UserData=` for a template without user data.
+  await createLaunchTemplate(f.ctx, { LaunchTemplateName: 'bare', LaunchTemplateData: { ImageId: AMI, InstanceType: 't3.small', UserData: '' } }, f.call);
+  const { LaunchTemplateVersions = [] } = await describeLaunchTemplateVersions(f.ctx, { LaunchTemplateName: 'bare' });
+  assert.equal(LaunchTemplateVersions[0]!.LaunchTemplateData!.UserData, undefined);
+  const [instance] = (await runInstances(f.ctx, { MinCount: 1, MaxCount: 1, LaunchTemplate: { LaunchTemplateName: 'bare' }, UserData: '' })).Instances!;
+  assert.deepEqual((await describeInstanceAttribute(f.ctx, { InstanceId: instance!.InstanceId, Attribute: 'userData' })).UserData, {});
+});
+
+test('a Spot interruption: the two-minute notice on running Spot instances only, once; EC2 terminates the instance when it ends', async () => {
+  f.ctx.instanceLauncher = recordingLauncher();
+  const [spot] = await launchInstances(f.ctx, { count: 1, instanceType: 'c5.large', imageId: AMI, market: 'spot' });
+  const [onDemand] = await launchInstances(f.ctx, { count: 1, instanceType: 'c5.large', imageId: AMI });
+  assert.deepEqual(await interruptSpotInstances(f.ctx, selectSpotInstances(undefined)), [], 'a pending instance is not interrupted');
+  await settle();
+  assert.deepEqual(await interruptSpotInstances(f.ctx, selectSpotInstances([spot!.InstanceId, onDemand!.InstanceId])), [spot!.InstanceId]);
+  const notice = f.ctx.state.get('instance', spot!.InstanceId)!.spotInterruption!;
+  assert.deepEqual(notice, { action: 'terminate', time: new Date(f.ctx.clock.now().getTime() + 120_000) });
+  assert.deepEqual(spotMetadata(notice).terminationTime, '2026-01-01T00:02:00Z');
+  assert.deepEqual(await interruptSpotInstances(f.ctx, selectSpotInstances(undefined)), [], 'one notice per instance');
+
+  f.advance(119_000);
+  await settle();
+  assert.equal(f.ctx.state.get('instance', spot!.InstanceId)!.State.Name, 'running');
+  f.advance(1_000);
+  await settle();
+  const terminated = f.ctx.state.get('instance', spot!.InstanceId)!;
+  assert.equal(terminated.State.Name, 'terminated');
+  assert.deepEqual(terminated.StateReason, { Code: 'Server.SpotInstanceTermination', Message: 'Server.SpotInstanceTermination: Spot instance termination' });
+  assert.match(terminated.StateTransitionReason, /^Service initiated \(2026-01-01 00:02:00 GMT\)$/);
+  assert.equal(f.ctx.state.get('instance', onDemand!.InstanceId)!.State.Name, 'running');
 });

@@ -79,7 +79,8 @@ export async function launchInstances(ctx: ControlContext, request: LaunchReques
   const imageId = request.imageId ?? data.ImageId;
   if (imageId === undefined) throw new MissingParameter('The request must contain the parameter ImageId');
   if (!AMI_ID.test(imageId)) throw new InvalidAMIIDMalformed(`Invalid id: "${imageId}" (expecting "ami-...")`);
-  const userData = request.userData ?? data.UserData;
+  // Empty user data is none, as EC2 answers it (DescribeInstanceAttribute's `<userData/>`).
+  const userData = request.userData || data.UserData || undefined;
   if (userData !== undefined && !BASE64.test(userData)) throw new InvalidParameterValue('Invalid BASE64 encoding of user data.');
   const profileRef = request.iamInstanceProfile ?? data.IamInstanceProfile;
   const profile = profileRef && (profileRef.Arn !== undefined || profileRef.Name !== undefined) ? findProfile(ctx, { IamInstanceProfile: profileRef }) : undefined;

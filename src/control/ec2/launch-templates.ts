@@ -88,8 +88,12 @@ export function launchTemplateData(state: Pick<State, 'all'> & Reader, ref: Laun
 }
 
 // The request's launch data is kept as EC2 answers it: the two shapes differ only in their list members'
-// request-side names, which the wire protocol maps.
-const asResponse = (data: RequestLaunchTemplateData | undefined): ResponseLaunchTemplateData => (data ?? {}) as ResponseLaunchTemplateData;
+// request-side names, which the wire protocol maps. Empty user data is none, as EC2 keeps it (Terraform's
+// provider sends `UserData=` for a template without any).
+function asResponse(data: RequestLaunchTemplateData | undefined): ResponseLaunchTemplateData {
+  const { UserData, ...rest } = data ?? {};
+  return (UserData ? { ...rest, UserData } : rest) as ResponseLaunchTemplateData;
+}
 
 function checkData(data: RequestLaunchTemplateData | undefined): void {
   const base64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;

@@ -144,7 +144,9 @@ export class AgentChannel {
     const refusal = call && this.refusal(call, instance);
     if (refusal) return socket.close(CLOSE_POLICY_VIOLATION, refusal);
     const arn = instance.containerInstanceArn;
-    const feed = new AssignmentFeed({ state: this.ctx.state, credentials: this.credentials, fileSystems: this.ctx.fileSystems }, arn);
+    const { fileSystems, hostId, nfs } = this.ctx;
+    const efs = fileSystems && { storage: fileSystems, hostId, ...(nfs && { nfs: nfs.endpoint }) };
+    const feed = new AssignmentFeed({ state: this.ctx.state, credentials: this.credentials, efs }, arn);
     const agent: Agent = { socket, containerInstanceArn: arn, lastSeen: this.now(), feed, wholeAt: this.now(), ...(call && { call }) };
     const previous = this.agents.get(arn);
     this.agents.set(arn, agent);

@@ -1,9 +1,8 @@
 // The assignment of a container instance: every task the control plane wants its agent to converge on.
 import type { TaskAssignment, TaskNetwork, TaskRoleCredentials } from '../../core/agent-protocol.js';
 import { taskHost, type TaskDefinitionRecord, type TaskRecord } from '../../core/ecs.js';
-import type { FileSystemStorage } from '../../core/efs.js';
 import { withOverrides } from '../../core/task-overrides.js';
-import { efsVolumeMounts } from '../efs/volumes.js';
+import { efsVolumeMounts, type EfsHost } from '../efs/volumes.js';
 import { taskNetwork } from './task-networking.js';
 import type { State } from '../state.js';
 import { tasksByHost } from './indexes.js';
@@ -22,10 +21,10 @@ export function assignmentsFor(
   state: State,
   containerInstanceArn: string,
   credentials?: AssignmentCredentials,
-  fileSystems?: FileSystemStorage,
+  efs?: EfsHost,
 ): TaskAssignment[] {
   return assignedTasks(state, containerInstanceArn).flatMap((t) => {
-    const made = madeOf(state, t, credentials, fileSystems);
+    const made = madeOf(state, containerInstanceArn, t, credentials, efs);
     return made ? [assignment(t, made)] : [];
   });
 }
@@ -37,7 +36,8 @@ const encoded = new WeakMap<TaskRecord, { definition: TaskDefinitionRecord; inpu
 export interface AssignmentSources {
   state: State;
   credentials?: AssignmentCredentials;
-  fileSystems?: FileSystemStorage;
+  /** Where EFS file systems are, for tasks' EFS volumes. */
+  efs?: EfsHost;
 }
 
 /**
@@ -101,8 +101,8 @@ export class AssignmentFeed {
   }
 
   private encode(t: TaskRecord): string | undefined {
-    const { state, credentials, fileSystems } = this.sources;
-    const made = madeOf(state, t, credentials, fileSystems);
+    const { state, credentials, efs } = this.sources;
+    const made = madeOf(state, this.containerInstanceArn, t, credentials, efs);
     if (!made) return undefined;
     const inputs = JSON.stringify([made.network, made.roleCredentials, made.efsVolumes]);
     let cached = encoded.get(t);
@@ -129,7 +129,7 @@ interface Made {
   efsVolumes: TaskAssignment['efsVolumes'];
 }
 
-function madeOf(state: State, t: TaskRecord, credentials?: AssignmentCredentials, fileSystems?: FileSystemStorage): Made | undefined {
+function madeOf(state: State, containerInstanceArn: string, t: TaskRecord, credentials?: AssignmentCredentials, efs?: EfsHost): Made | undefined {
   const definition = state.get('taskDefinition', t.taskDefinitionArn);
   if (!definition) return undefined;
   const running = withOverrides(definition, t.overrides);
@@ -138,7 +138,7 @@ function madeOf(state: State, t: TaskRecord, credentials?: AssignmentCredentials
     running,
     network: taskNetwork(state, t),
     roleCredentials: credentials?.of(t.taskArn),
-    efsVolumes: efsVolumeMounts(fileSystems && { state, storage: fileSystems }, { taskArn: t.taskArn, definition: running }),
+    efsVolumes: efsVolumeMounts(efs && { state, host: efs }, { taskArn: t.taskArn, definition: running, containerInstanceArn }),
   };
 }
 

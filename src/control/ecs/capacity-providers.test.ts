@@ -8,6 +8,7 @@ import type { ContainerInstanceRecord } from '../../core/ecs.js';
 import { applyTaskReport } from '../../core/task-lifecycle.js';
 import { registeredResources } from '../../scheduler/resources.js';
 import { createAutoScalingGroup } from '../autoscaling/create-auto-scaling-group.js';
+import { describePolicies } from '../autoscaling/describe-policies.js';
 import { groupController } from '../autoscaling/group-controller.js';
 import { createLaunchTemplate } from '../ec2/launch-templates.js';
 import { instanceController } from '../ec2/instance-controller.js';
@@ -129,7 +130,17 @@ test('tasks wait in PROVISIONING, the group scales out from zero, they run, and 
   await settle();
   // Four 512/512 tasks fit a t3.small: six need two instances.
   assert.equal(group().DesiredCapacity, 2);
-  assert.match(group().capacityCause, /triggered policy ECSManagedAutoScalingPolicy-hosts changing the desired capacity from 0 to 2/);
+  assert.match(group().capacityCause, /a monitor alarm TargetTracking-hosts-AlarmHigh-[0-9a-f-]{36} in state ALARM triggered policy ECSManagedAutoScalingPolicy-[0-9a-f-]{36} changing the desired capacity from 0 to 2/);
+  // ECS's policy on the group and its two alarms, as records.
+  const { ScalingPolicies = [] } = describePolicies(f.ctx, { AutoScalingGroupName: 'hosts' });
+  assert.equal(ScalingPolicies.length, 1);
+  const [policy] = ScalingPolicies;
+  assert.match(policy!.PolicyName!, /^ECSManagedAutoScalingPolicy-[0-9a-f-]{36}$/);
+  assert.deepEqual([policy!.PolicyType, policy!.EstimatedInstanceWarmup, policy!.TargetTrackingConfiguration!.TargetValue], ['TargetTrackingScaling', 300, 100]);
+  assert.deepEqual(policy!.TargetTrackingConfiguration!.CustomizedMetricSpecification!.Dimensions, [{ Name: 'CapacityProviderName', Value: 'hosts' }, { Name: 'ClusterName', Value: 'cp' }]);
+  const alarms = [...f.ctx.state.all('metricAlarm')];
+  assert.deepEqual(alarms.map((a) => a.AlarmName).sort(), policy!.Alarms!.map((a) => a.AlarmName).sort());
+  assert.deepEqual(alarms.map((a) => [a.MetricName, a.AlarmActions]), [['CapacityProviderReservation', [policy!.PolicyARN]], ['CapacityProviderReservation', [policy!.PolicyARN]]]);
   assert.ok(tasks().every((t) => t.lastStatus === 'PENDING' && t.containerInstanceArn !== undefined));
   assert.ok(group().Instances.every((i) => i.LifecycleState === 'InService' && i.ProtectedFromScaleIn));
 
@@ -148,4 +159,30 @@ test('tasks wait in PROVISIONING, the group scales out from zero, they run, and 
   assert.equal(group().DesiredCapacity, 0);
   assert.equal(group().Instances.length, 0);
   assert.ok([...f.ctx.state.all('instance')].every((i) => i.State.Name === 'terminated'));
+
+  // Off the cluster, the provider's policy and alarms go.
+  await putClusterCapacityProviders(f.ctx, { cluster: 'cp', capacityProviders: [], defaultCapacityProviderStrategy: [] });
+  await settle(10);
+  assert.deepEqual(describePolicies(f.ctx, {}).ScalingPolicies, []);
+  assert.deepEqual([...f.ctx.state.all('metricAlarm')], []);
+});
+
+test('instanceWarmupPeriod: a scale-out step of one waits until the instance launched before it is warm', async () => {
+  await createCapacityProvider(f.ctx, {
+    name: 'hosts',
+    autoScalingGroupProvider: { autoScalingGroupArn: 'hosts', managedScaling: { status: 'ENABLED', targetCapacity: 100, maximumScalingStepSize: 1, instanceWarmupPeriod: 60 } },
+  });
+  await putClusterCapacityProviders(f.ctx, { cluster: 'cp', capacityProviders: ['hosts'], defaultCapacityProviderStrategy: [{ capacityProvider: 'hosts', weight: 1 }] });
+  // Twelve 512/512 tasks need three t3.small instances; one step at a time.
+  await runTask(f.ctx, { cluster: 'cp', taskDefinition: 'web', count: 10 });
+  await runTask(f.ctx, { cluster: 'cp', taskDefinition: 'web', count: 2 });
+  await settle(); // 16 s of the clock
+  assert.equal(group().DesiredCapacity, 1, 'the first instance is still warming up');
+  f.advance(60_000);
+  await settle();
+  assert.equal(group().DesiredCapacity, 2);
+  f.advance(60_000);
+  await settle();
+  assert.equal(group().DesiredCapacity, 3);
+  assert.ok(tasks().every((t) => t.lastStatus === 'PENDING'));
 });

@@ -7,7 +7,8 @@
 //   termination hook is completed;
 // - managed scaling: CapacityProviderReservation (scheduler/managed-scaling.ts) published to CloudWatch
 //   (AWS/ECS/ManagedScaling) and the group's desired capacity tracked on it: out at once, in once the
-//   metric has stayed below the target for the scale-in delay (AWS's alarm: 15 minutes).
+//   metric has stayed below the target for the scale-in delay (AWS's alarm: 15 minutes); ECS's policy and
+//   its alarms are kept as records (managed-scaling-policy.ts).
 import { GROUP_TAG, inCapacity, type AutoScalingGroupRecord } from '../../core/autoscaling.js';
 import { MANAGED_DRAINING_HOOK, type CapacityProviderRecord } from '../../core/capacity-providers.js';
 import type { Dimension, MetricSample } from '../../core/cloudwatch.js';
@@ -23,6 +24,7 @@ import { instanceTypeSpec } from '../ec2/instance-types.js';
 import { ControllerRunner, type Reconciled } from '../runner.js';
 import type { Transaction } from '../state.js';
 import { isWaitingForCapacity } from './capacity-provider-tasks.js';
+import { managedScalingPolicy, syncManagedScalingPolicy } from './managed-scaling-policy.js';
 import { clusterSnapshots } from './cluster-snapshots.js';
 import { periodStart } from './container-metrics.js';
 import { containerInstancesByCluster, tasksByCluster, tasksByContainerInstance } from './indexes.js';
@@ -77,8 +79,10 @@ function scaleInDelay(): number {
 async function reconcile(ctx: ControlContext, name: string, memory: { lowSince: Map<string, number>; scaleInAfterMs: number }): Promise<Reconciled | void> {
   const provider = ctx.state.get('capacityProvider', name);
   const group = provider && ctx.state.get('autoScalingGroup', provider.groupName);
-  if (!provider || !group) return;
+  if (!provider || !group) return syncManagedScalingPolicy(ctx, name);
   const clusters = [...ctx.state.all('cluster')].filter((c) => c.status === 'ACTIVE' && c.capacityProviders?.includes(name));
+  const scaled = provider.autoScalingGroupProvider.managedScaling.status === 'ENABLED' && clusters.length > 0;
+  await syncManagedScalingPolicy(ctx, name, scaled ? { provider, group, cluster: clusters[0]! } : undefined);
   const members = new Set(group.Instances.map((i) => i.InstanceId));
   const waits: number[] = [];
   for (const cluster of clusters) {
@@ -225,21 +229,31 @@ async function scale(
   const reservation = capacityProviderReservation(needed, instances);
   await publish(ctx, provider, clusters, reservation);
   const settings = provider.autoScalingGroupProvider.managedScaling;
-  const desired = desiredCapacity({ needed, current: group.DesiredCapacity }, settings, { min: group.MinSize, max: group.MaxSize });
   const now = ctx.clock.now().getTime();
+  // instanceWarmupPeriod: a new instance counts toward the next scale-out step only once warm.
+  const warmupMs = settings.instanceWarmupPeriod * 1000;
+  const warming = group.Instances.filter((i) => inCapacity(i) && i.launchedAt + warmupMs > now);
+  const warmed = group.Instances.filter(inCapacity).length - warming.length;
+  const desired = desiredCapacity({ needed, current: group.DesiredCapacity, warmed }, settings, { min: group.MinSize, max: group.MaxSize });
+  // A scale-out held back by warming instances is looked at again when the first of them is warm.
+  const target = desiredCapacity({ needed, current: group.DesiredCapacity }, settings, { min: group.MinSize, max: group.MaxSize });
+  const warmAt = target > desired && warming.length ? Math.min(...warming.map((i) => i.launchedAt + warmupMs)) - now : undefined;
   if (desired >= group.DesiredCapacity) memory.lowSince.delete(provider.name);
   else if (!memory.lowSince.has(provider.name)) memory.lowSince.set(provider.name, now);
   const scaleInAt = (memory.lowSince.get(provider.name) ?? now) + memory.scaleInAfterMs;
-  if (desired === group.DesiredCapacity || (desired < group.DesiredCapacity && now < scaleInAt)) return desired < group.DesiredCapacity ? scaleInAt - now : undefined;
-  const policy = `ECSManagedAutoScalingPolicy-${provider.name}`;
-  const alarm = `TargetTracking-${group.AutoScalingGroupName}-${desired > group.DesiredCapacity ? 'AlarmHigh' : 'AlarmLow'}`;
+  if (desired === group.DesiredCapacity || (desired < group.DesiredCapacity && now < scaleInAt)) return desired < group.DesiredCapacity ? scaleInAt - now : warmAt;
+  // The cause names ECS's policy and the alarm of the direction, as AWS's activity does.
+  const record = managedScalingPolicy(ctx, provider.name);
+  const policy = record?.PolicyName ?? 'ECSManagedAutoScalingPolicy';
+  const which = desired > group.DesiredCapacity ? '-AlarmHigh-' : '-AlarmLow-';
+  const alarm = record?.Alarms.find((a) => a.AlarmName.includes(which))?.AlarmName ?? `TargetTracking-${group.AutoScalingGroupName}${which.slice(0, -1)}`;
   await ctx.state.mutate((tx) => {
     const current = tx.get('autoScalingGroup', group.AutoScalingGroupName);
     if (current) setCapacity(ctx, tx, current, desired, `a monitor alarm ${alarm} in state ALARM triggered policy ${policy}`);
   });
   memory.lowSince.delete(provider.name);
   ctx.log.info('managed scaling', { capacityProvider: provider.name, reservation, from: group.DesiredCapacity, to: desired });
-  return undefined;
+  return warmAt;
 }
 
 /** The CPU units and MiB of one of the group's instances: as its container instances register, else its instance type's. */

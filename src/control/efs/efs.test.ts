@@ -8,13 +8,15 @@ import { after, describe, it } from 'node:test';
 import type { AwsError } from '../../core/errors.js';
 import { FileSystemDirectories } from '../../store/directories/file-system-directories.js';
 import { ensureDefaultVpc } from '../ec2/vpcs.js';
-import { fixture } from '../ecs/fixtures.js';
+import { HOST_ID_ATTRIBUTE } from '../../core/efs-exports.js';
+import { fixture, putCluster, putInstance } from '../ecs/fixtures.js';
 import { normaliseDefinition } from '../ecs/task-definitions.js';
 import { createAccessPoint, describeAccessPoints } from './access-points.js';
 import { describeFileSystemPolicy, putFileSystemPolicy, putLifecycleConfiguration } from './file-system-configuration.js';
 import { createFileSystem, deleteFileSystem, describeFileSystems } from './file-systems.js';
 import { createMountTarget, describeMountTargets, deleteMountTarget, modifyMountTargetSecurityGroups } from './mount-targets.js';
 import { listTagsForResource, tagResource, untagResource } from './tags.js';
+import { hostExports } from './nfs-exports.js';
 import { efsVolumeMounts } from './volumes.js';
 
 const code = (expected: string) => (error: unknown) => {
@@ -102,7 +104,7 @@ describe('EFS', () => {
       containerDefinitions: [{ name: 'app', image: 'busybox', memory: 64, mountPoints: [{ sourceVolume: 'shared', containerPath: '/mnt' }] }],
       volumes: [{ name: 'shared', efsVolumeConfiguration: { fileSystemId: FileSystemId, transitEncryption: 'ENABLED', authorizationConfig: { accessPointId: ap.AccessPointId! } } }],
     });
-    const sources = { state: ctx.state, storage: ctx.fileSystems! };
+    const sources = { state: ctx.state, host: { storage: ctx.fileSystems!, hostId: 'server', nfs: { address: '10.0.0.5', port: 2049 } } };
     const task = { taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/default/0123', definition };
     assert.match(efsVolumeMounts(sources, task)!.shared!.error!, /no mount target/);
     await createMountTarget(ctx, { FileSystemId, SubnetId: subnets[0]!.SubnetId });
@@ -111,6 +113,29 @@ describe('EFS', () => {
     });
     const missing = { ...task, definition: { volumes: [{ name: 'v', efsVolumeConfiguration: { fileSystemId: FileSystemId, rootDirectory: '/nowhere' } }] } };
     assert.match(efsVolumeMounts(sources, missing)!.v!.error!, /No such file or directory/);
+
+    // An instance of another host mounts the export; one that registered the server's host id binds.
+    const cluster = await putCluster(ctx);
+    const elsewhere = await putInstance(ctx, cluster, 'far');
+    const beside = await putInstance(ctx, cluster, 'near');
+    const withHost = (instance: typeof elsewhere, id: string) =>
+      ctx.state.mutate((tx) => tx.put('containerInstance', instance.containerInstanceArn, { ...instance, attributes: [...instance.attributes, { name: HOST_ID_ATTRIBUTE, value: id }] }));
+    await withHost(elsewhere, 'other');
+    await withHost(beside, 'server');
+    assert.deepEqual(efsVolumeMounts(sources, { ...task, containerInstanceArn: elsewhere.containerInstanceArn }), {
+      shared: { nfs: { address: '10.0.0.5', port: 2049, path: `/${ap.AccessPointId}` } },
+    });
+    assert.ok(efsVolumeMounts(sources, { ...task, containerInstanceArn: beside.containerInstanceArn })!.shared!.hostPath);
+    const rooted = { ...task, containerInstanceArn: elsewhere.containerInstanceArn, definition: { volumes: [{ name: 'v', efsVolumeConfiguration: { fileSystemId: FileSystemId, rootDirectory: 'app' } }] } };
+    assert.deepEqual(efsVolumeMounts(sources, rooted)!.v, { nfs: { address: '10.0.0.5', port: 2049, path: `/${FileSystemId}/app` } });
+    // Without an NFS server, another host cannot mount.
+    assert.match(efsVolumeMounts({ ...sources, host: { ...sources.host, nfs: undefined } }, rooted)!.v!.error!, /serves no NFS/);
+
+    // The NFS server exports the file system and its access point, squashed to its POSIX user.
+    assert.deepEqual(hostExports(ctx.state, ctx.fileSystems!).map(({ exportId, ...e }) => (assert.ok(exportId >= 1 && exportId <= 65535), e)), [
+      { pseudoPath: `/${FileSystemId}`, path: ctx.fileSystems!.hostPath(FileSystemId, '/') },
+      { pseudoPath: `/${ap.AccessPointId}`, path: ctx.fileSystems!.hostPath(FileSystemId, '/app/data'), squash: { uid: 1001, gid: 1002 } },
+    ]);
   });
 
   it('authorises IAM mounts with the task role against the file system policy: no ClientWrite mounts read-only', async () => {
@@ -119,7 +144,7 @@ describe('EFS', () => {
     await createMountTarget(ctx, { FileSystemId: fs.FileSystemId, SubnetId: subnets[0]!.SubnetId });
     const role = 'arn:aws:iam::123456789012:role/app';
     const mount = (taskRoleArn?: string) =>
-      efsVolumeMounts({ state: ctx.state, storage: ctx.fileSystems! }, {
+      efsVolumeMounts({ state: ctx.state, host: { storage: ctx.fileSystems! } }, {
         taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/default/0123',
         definition: {
           ...(taskRoleArn && { taskRoleArn }),

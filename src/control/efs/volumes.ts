@@ -5,6 +5,7 @@
 import type { EFSVolumeConfiguration, TaskDefinition } from '@aws-sdk/client-ecs';
 import type { EfsVolumeMount } from '../../core/agent-protocol.js';
 import { lastSegment } from '../../core/arn.js';
+import { HOST_ID_ATTRIBUTE, nfsVolumePath, type NfsEndpoint } from '../../core/efs-exports.js';
 import type { AccessPointRecord, FileSystemRecord, FileSystemStorage } from '../../core/efs.js';
 import { compilePolicy } from '../../core/policy/compile.js';
 import { evaluate } from '../../core/policy/evaluate.js';
@@ -42,10 +43,19 @@ export function checkEfsVolumeConfiguration(name: string, config: EFSVolumeConfi
   if (auth?.iam === 'ENABLED' && !encrypted) throw invalid('Transit encryption must be enabled when using EFS IAM authorization.');
 }
 
-/** Everything a mount decision reads: the records, and the storage that names host paths. */
+/** Where the file systems are: the storage that names host paths, the server's host, its NFS server. */
+export interface EfsHost {
+  storage: FileSystemStorage;
+  /** The server's host id; an instance that registers another (`wharf.host-id`) mounts over NFS. */
+  hostId?: string;
+  /** Where the server's NFS server serves the exports, when one runs. */
+  nfs?: NfsEndpoint;
+}
+
+/** Everything a mount decision reads: the records, and where the file systems are. */
 export interface EfsMountSources {
   state: State;
-  storage: FileSystemStorage;
+  host: EfsHost;
 }
 
 /** The task a volume is mounted for: its role is who mounts with IAM authorisation. */
@@ -53,20 +63,33 @@ export interface MountingTask {
   taskArn: string;
   /** The definition as the task runs it (its overrides applied). */
   definition: TaskDefinition;
+  /** The instance it runs on: on the server's host it binds the directory, elsewhere it mounts the export. */
+  containerInstanceArn?: string;
 }
 
 /** The task's EFS volumes by name, as its agent mounts them; undefined when it has none. */
 export function efsVolumeMounts(sources: EfsMountSources | undefined, task: MountingTask): Record<string, EfsVolumeMount> | undefined {
   const volumes = (task.definition.volumes ?? []).filter((v) => v.efsVolumeConfiguration);
   if (!volumes.length) return undefined;
-  return Object.fromEntries(volumes.map((v) => [v.name!, efsVolumeMount(sources, task, v.efsVolumeConfiguration!)]));
+  const remote = sources !== undefined && !onServerHost(sources, task.containerInstanceArn);
+  return Object.fromEntries(volumes.map((v) => [v.name!, efsVolumeMount(sources, task, v.efsVolumeConfiguration!, remote)]));
 }
 
-function efsVolumeMount(sources: EfsMountSources | undefined, task: MountingTask, config: EFSVolumeConfiguration): EfsVolumeMount {
+/**
+ * Whether the instance shares the server's host (and so its data dir): its agent registered the server's
+ * host id, or none (an agent that names no host is taken to be beside the server, as before host ids).
+ */
+function onServerHost({ state, host }: EfsMountSources, containerInstanceArn: string | undefined): boolean {
+  const instance = containerInstanceArn === undefined ? undefined : state.get('containerInstance', containerInstanceArn);
+  const registered = instance?.attributes.find((a) => a.name === HOST_ID_ATTRIBUTE)?.value;
+  return registered === undefined || host.hostId === undefined || registered === host.hostId;
+}
+
+function efsVolumeMount(sources: EfsMountSources | undefined, task: MountingTask, config: EFSVolumeConfiguration, remote: boolean): EfsVolumeMount {
   // EFS's mount helper's words where a mount fails (ResourceInitializationError on ECS).
   const failed = (why: string) => ({ error: `failed to invoke EFS utils commands to set up EFS volumes: ${why}` });
   if (!sources) return failed('this Wharf keeps no EFS file systems');
-  const { state, storage } = sources;
+  const { state, host: { storage, nfs } } = sources;
   const fs = resolve(state, 'efsFileSystem', config.fileSystemId!);
   if (!fs) return failed(`Failed to resolve "${config.fileSystemId}": the file system does not exist`);
   if (!state.where(mountTargetsByFileSystem, fs.FileSystemId).length) {
@@ -87,6 +110,11 @@ function efsVolumeMount(sources: EfsMountSources | undefined, task: MountingTask
   const path = volumeDirectory(ap?.RootDirectory.Path, rootDirectory);
   if (!storage.isDirectory(fs.FileSystemId, path)) {
     return failed(`mount.nfs4: mounting ${fs.FileSystemId}:${path} failed, reason given by server: No such file or directory`);
+  }
+  if (remote) {
+    // Another host mounts the export over NFS: the server squashes through the access point, so the containers keep their own user.
+    if (!nfs) return failed(`mount.nfs4: Connection refused: the file system is on the Wharf server's host and it serves no NFS (nfs-ganesha: docs/efs.md)`);
+    return { nfs: { ...nfs, path: nfsVolumePath(fs.FileSystemId, ap?.AccessPointId, rootDirectory), ...(readOnly && { readOnly }) } };
   }
   return {
     hostPath: storage.hostPath(fs.FileSystemId, path),

@@ -150,6 +150,18 @@ export class SqliteLogEventStore implements LogEventStore {
     }
   }
 
+  async lastArrival(): Promise<number> {
+    return (this.db.prepare('SELECT max(seq) FROM log_events').pluck().get() as number | null) ?? 0;
+  }
+
+  async arrivals(region: string, logGroupName: string, after: number, limit: number): Promise<StoredLogEvent[]> {
+    const group = this.groupId.get(region, logGroupName);
+    if (group === undefined) return [];
+    // `seq` is the rowid: the range after `after` is read in rowid order, the group's rows kept.
+    const rows = this.db.prepare(`${SELECT_EVENTS} WHERE e.seq > ? AND e.group_id = ? ORDER BY e.seq LIMIT ?`).all(after, group, limit) as Row[];
+    return rows.map(toEvent);
+  }
+
   async stats(region: string, logGroupName: string): Promise<Map<string, LogStreamStats>> {
     const rows = this.db
       .prepare(

@@ -79,17 +79,20 @@ describe('SqliteMetricStore', () => {
     await store.close();
   });
 
-  it('answers whole minutes of past hours from its blocks as from its rows, a late datapoint included', async () => {
+  it('answers whole minutes from its blocks as from its rows, late datapoints and the newest hour included', async () => {
     const store = new SqliteMetricStore(':memory:');
     const H = 3600_000;
     // Three hours and a bit, a minute apart, with a 1-second datapoint among them; the newest hour has no block.
     await store.put(here, Array.from({ length: 200 }, (_, i) => sample(cpu, T0 + i * 60_000 + 1_000, [i, 2 * i])));
     await store.put(here, [sample(cpu, T0 + 11 * 60_000 + 5_000, [100], 1)]);
-    const same = async (label: string) => {
-      for (const [period, start, end] of [[300, T0, T0 + 3.4 * H], [60, T0 + 0.5 * H, T0 + 2.2 * H], [3600, T0, T0 + 4 * H], [600, T0 - H, T0 + 3 * H]] as const) {
+    // A block has one unit, its rows' greatest: with two units in an hour, only the statistics agree.
+    const same = async (label: string, units = true) => {
+      // Periods whose cells are 5, 15, 60 or 120 minutes, or minutes (420 s; 1,800 s from a quarter past).
+      const queries = [[300, T0, T0 + 3.4 * H], [60, T0 + 0.5 * H, T0 + 2.2 * H], [3600, T0, T0 + 4 * H], [600, T0 - H, T0 + 3 * H], [900, T0 + 0.25 * H, T0 + 3.3 * H], [7200, T0, T0 + 4 * H], [420, T0, T0 + 3.5 * H], [1800, T0 + 0.25 * H, T0 + 3.5 * H]] as const;
+      for (const [period, start, end] of queries) {
         const query = { metric: cpu, startTime: new Date(start), endTime: new Date(end), period };
-        const fromBlocks = await store.read(here, query);
-        const fromRows = (await store.read(here, { ...query, withValues: true })).map(({ values: _values, ...rest }) => rest);
+        const fromBlocks = (await store.read(here, query)).map(({ unit, ...rest }) => ({ ...rest, ...(units && { unit }) }));
+        const fromRows = (await store.read(here, { ...query, withValues: true })).map(({ values: _values, unit, ...rest }) => ({ ...rest, ...(units && { unit }) }));
         assert.deepEqual(fromBlocks, fromRows, `${label}: period ${period}, ${(start - T0) / H} h to ${(end - T0) / H} h`);
       }
     };
@@ -100,6 +103,13 @@ describe('SqliteMetricStore', () => {
     await same('after a late datapoint');
     const [hour] = await store.read(here, { metric: cpu, startTime: new Date(T0), endTime: new Date(T0 + H), period: 3600 });
     assert.equal(hour!.statistics.Maximum, 1_000);
+    // The newest hour's block lives in memory and takes each write; a unit it does not have drops it.
+    await store.put(here, [sample(cpu, T0 + 199 * 60_000 + 7_000, [-5]), sample(cpu, T0 + 201 * 60_000, [7, 8]), sample(cpu, T0 + 202 * 60_000 + 3_000, [9], 1)]);
+    await same('after datapoints into the newest hour');
+    await store.put(here, [{ ...sample(cpu, T0 + 203 * 60_000, [4]), unit: 'Count' }]);
+    await same('after a datapoint of another unit', false);
+    await store.put(here, [sample(cpu, T0 + 4 * H + 60_000, [3])]);
+    await same('after the next hour begins', false);
     await store.close();
   });
 

@@ -24,7 +24,7 @@ import {
   type StatisticSet,
   type ValueHistogram,
 } from '../../core/cloudwatch.js';
-import { decodeHistogram, encodeHistogram, mergeHistograms, mergeStatistics } from '../../core/cloudwatch-statistics.js';
+import { decodeHistogram, encodeHistogram, isSimpleStatistic, mergeHistograms, mergeStatistics, statisticValue } from '../../core/cloudwatch-statistics.js';
 import { openDatabase } from './database.js';
 
 const MIGRATIONS: string[] = [
@@ -99,7 +99,84 @@ const BLOCK_CACHE = 8192;
 interface Block {
   cells: Float64Array;
   unit: string | null;
+  /** When it was last read or written (BlockCache's clock). */
+  used?: number;
+  /** The cells folded into coarser cells (by their length in seconds), each made when first read so. */
+  rollups?: Map<number, Float64Array>;
 }
+
+/** A block of `hour` with no data yet. */
+const emptyCells = () => new Float64Array((HOUR / 60) * CELL);
+
+/** Folds a row's statistic set into `cells` at cell `i` (CELL numbers each; count 0: empty). */
+function foldCell(cells: Float64Array, i: number, count: number, sum: number, min: number, max: number): void {
+  if (cells[i] === 0) [cells[i + 2], cells[i + 3]] = [min, max];
+  else [cells[i + 2], cells[i + 3]] = [Math.min(cells[i + 2]!, min), Math.max(cells[i + 3]!, max)];
+  cells[i]! += count;
+  cells[i + 1]! += sum;
+}
+
+/** A block's minutes folded into cells of `seconds` (a divisor of the hour, a multiple of the minute). */
+function rollup(block: Block, seconds: number): Float64Array {
+  let cells = block.rollups?.get(seconds);
+  if (cells) return cells;
+  cells = new Float64Array((HOUR / seconds) * CELL);
+  const minutes = seconds / 60;
+  for (let i = 0; i < block.cells.length; i += CELL) {
+    if (block.cells[i] === 0) continue;
+    foldCell(cells, Math.floor(i / CELL / minutes) * CELL, block.cells[i]!, block.cells[i + 1]!, block.cells[i + 2]!, block.cells[i + 3]!);
+  }
+  (block.rollups ??= new Map()).set(seconds, cells);
+  return cells;
+}
+
+/**
+ * Blocks in memory by series and hour (hours counted from the epoch: small integers), each stamped when last
+ * used; past `limit`, the least recently used quarter goes at once (a lookup moves nothing).
+ */
+class BlockCache {
+  private readonly bySeries = new Map<number, Map<number, Block>>();
+  private size = 0;
+  private clock = 0;
+
+  constructor(private readonly limit: number) {}
+
+  get(series: number, hour: number): Block | undefined {
+    const block = this.bySeries.get(series)?.get(hour / HOUR);
+    if (block) block.used = ++this.clock;
+    return block;
+  }
+
+  set(series: number, hour: number, block: Block): void {
+    let hours = this.bySeries.get(series);
+    if (!hours) this.bySeries.set(series, (hours = new Map()));
+    if (!hours.has(hour / HOUR)) this.size++;
+    hours.set(hour / HOUR, block);
+    block.used = ++this.clock;
+    if (this.size > this.limit) this.evict();
+  }
+
+  delete(series: number, hour: number): void {
+    const hours = this.bySeries.get(series);
+    if (!hours?.delete(hour / HOUR)) return;
+    this.size--;
+    if (hours.size === 0) this.bySeries.delete(series);
+  }
+
+  clear(): void {
+    this.bySeries.clear();
+    this.size = 0;
+  }
+
+  private evict(): void {
+    const all: [used: number, series: number, hour: number][] = [];
+    for (const [series, hours] of this.bySeries) for (const [hour, block] of hours) all.push([block.used!, series, hour * HOUR]);
+    all.sort((a, b) => a[0] - b[0]);
+    for (const [, series, hour] of all.slice(0, all.length - Math.floor((this.limit * 3) / 4))) this.delete(series, hour);
+  }
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
 
 /** Period aggregates being folded from minutes (blocks) and rows, by bucket: (ts - start) / period. */
 class Buckets {
@@ -108,11 +185,18 @@ class Buckets {
   readonly min: Float64Array;
   readonly max: Float64Array;
   readonly unit: (string | null)[];
+  /**
+   * The coarsest cells that each fall in one period: the periods' and the hour's common divisor, when the
+   * periods start on it (a read's start is rounded down to its period, so whole-minute periods do).
+   */
+  private readonly cellSeconds: number;
 
   constructor(readonly start: number, readonly period: number, readonly end: number) {
     const n = Math.max(0, Math.ceil((end - start) / period));
     [this.count, this.sum, this.min, this.max] = [new Float64Array(n), new Float64Array(n), new Float64Array(n).fill(Infinity), new Float64Array(n).fill(-Infinity)];
     this.unit = new Array<string | null>(n).fill(null);
+    const common = gcd(period, HOUR);
+    this.cellSeconds = common % 60 === 0 && start % common === 0 ? common : 60;
   }
 
   add(ts: number, count: number, sum: number, min: number, max: number, unit: string | null): void {
@@ -126,21 +210,29 @@ class Buckets {
     if (unit !== null && (this.unit[b] === null || unit > this.unit[b]!)) this.unit[b] = unit;
   }
 
-  /** A block's cells (empty: the hour has no data), folded minute by minute. */
-  addBlock(hour: number, cells: Float64Array, unit: string | null): void {
-    for (let m = 0, i = 0; i < cells.length; m++, i += CELL) if (cells[i]! > 0) this.add(hour + m * 60, cells[i]!, cells[i + 1]!, cells[i + 2]!, cells[i + 3]!, unit);
+  /**
+   * A block's cells (empty: the hour has no data): an hour wholly inside the range through its rollup into
+   * the periods' cells, an hour at an edge minute by minute (`add` leaves out the minutes outside).
+   */
+  addBlock(hour: number, block: Block): void {
+    if (block.cells.length === 0) return;
+    const whole = hour >= this.start && hour + HOUR <= this.end;
+    const seconds = whole ? this.cellSeconds : 60;
+    const cells = seconds === 60 ? block.cells : rollup(block, seconds);
+    for (let t = hour, i = 0; i < cells.length; t += seconds, i += CELL) if (cells[i]! > 0) this.add(t, cells[i]!, cells[i + 1]!, cells[i + 2]!, cells[i + 3]!, block.unit);
   }
 
   aggregates(): PeriodAggregate[] {
     const out: PeriodAggregate[] = [];
     for (let b = 0; b < this.count.length; b++) {
       if (this.count[b] === 0) continue;
-      const unit = this.unit[b];
-      out.push({
+      // Built without a spread, which would make each of these (a day of 100 metrics: 28,800) a slow object.
+      const aggregate: PeriodAggregate = {
         timestamp: new Date((this.start + b * this.period) * 1000),
         statistics: { SampleCount: this.count[b]!, Sum: this.sum[b]!, Minimum: this.min[b]!, Maximum: this.max[b]! },
-        ...(unit !== null && unit !== undefined && { unit: unit as StandardUnit }),
-      });
+      };
+      if (this.unit[b] !== null) aggregate.unit = this.unit[b] as StandardUnit;
+      out.push(aggregate);
     }
     return out;
   }
@@ -172,8 +264,8 @@ export class SqliteMetricStore implements MetricStore {
   private readonly lastTs = new Map<number, number>();
   private readonly statements;
   private readonly putTransaction: Database.Transaction<(calls: PendingPut[]) => void>;
-  /** Blocks by `series:hour`, least recently used first: safe to lose (read back from `blocks`). */
-  private readonly blockCache = new Map<string, Block>();
+  /** Blocks read or written lately: safe to lose (read back from `blocks`, or built from the rows). */
+  private readonly blockCache = new BlockCache(BLOCK_CACHE);
   /** Puts waiting for the next commit (group commit: see `put`). */
   private pending: PendingPut[] = [];
 
@@ -272,13 +364,21 @@ export class SqliteMetricStore implements MetricStore {
     const late = new Set<string>();
     for (const { id, ts, res, statistics: s, unit, values } of rows.values()) {
       this.statements.upsertSample.run(id, ts, res, s.SampleCount, s.Sum, s.Minimum, s.Maximum, unit, values ? encodeHistogram(values) : null);
-      // Blocks exist only for hours before the series' newest one (see `minuteBuckets`): a row there may
-      // fall in a block, which is dropped (once per hour and put).
       const hour = ts - (ts % HOUR);
-      if (hour < this.lastTs.get(id)! - (this.lastTs.get(id)! % HOUR) && !late.has(`${id}:${hour}`)) {
-        late.add(`${id}:${hour}`);
+      const key = `${id}:${hour}`;
+      // A block in memory takes the row as the upsert did (so that the newest hour, read from memory too,
+      // stays current); one whose unit the row would change is dropped, to be built again.
+      const cached = this.blockCache.get(id, hour);
+      if (cached && cached.unit === unit) {
+        if (cached.cells.length === 0) cached.cells = emptyCells();
+        foldCell(cached.cells, Math.floor((ts - hour) / 60) * CELL, s.SampleCount, s.Sum, s.Minimum, s.Maximum);
+        delete cached.rollups;
+      } else if (cached) this.blockCache.delete(id, hour);
+      // Stored blocks exist only for hours before the series' newest one (see `minuteBuckets`): a row there
+      // may fall in one, which is dropped (once per hour and put).
+      if (hour < this.lastTs.get(id)! - (this.lastTs.get(id)! % HOUR) && !late.has(key)) {
+        late.add(key);
         this.statements.dropBlock.run(id, hour);
-        this.blockCache.delete(`${id}:${hour}`);
       }
     }
     for (const [id, ts] of touched) {
@@ -309,9 +409,11 @@ export class SqliteMetricStore implements MetricStore {
         this.putTransaction.immediate(batch);
         return undefined;
       } catch (error) {
-        // A rolled-back transaction may have inserted series whose ids (and times) were cached.
+        // A rolled-back transaction may have inserted series whose ids (and times) were cached, and folded
+        // rows into blocks in memory.
         this.ids.clear();
         this.lastTs.clear();
+        this.blockCache.clear();
         return error as Error;
       }
     };
@@ -334,15 +436,10 @@ export class SqliteMetricStore implements MetricStore {
   async read(partition: Partition, query: MetricQuery): Promise<PeriodAggregate[]> {
     const series = this.findId(partition, query.metric);
     if (series === undefined) return [];
+    if (!query.withValues) return this.buckets(series, query).aggregates();
     const start = Math.floor(query.startTime.getTime() / 1000);
     const params = { series, start, end: Math.ceil(query.endTime.getTime() / 1000), period: query.period, unit: query.unit ?? null };
     const at = (bucket: number) => new Date((start + bucket * query.period) * 1000);
-    if (!query.withValues) {
-      const buckets = new Buckets(start, query.period, params.end);
-      if (query.unit === undefined && query.period % 60 === 0 && start % 60 === 0) this.minuteBuckets(series, buckets, params.end);
-      else for (const [ts, count, sum, min, max, unit] of this.statements.minutes.iterate(series, start, params.end) as Iterable<MinuteRow>) if (params.unit === null || unit === params.unit) buckets.add(ts, count, sum, min, max, unit);
-      return buckets.aggregates();
-    }
     const out: PeriodAggregate[] = [];
     let current: { bucket: number; aggregate: PeriodAggregate; known: boolean } | undefined;
     for (const row of this.statements.rows.iterate(params) as Iterable<SampleRow>) {
@@ -363,63 +460,79 @@ export class SqliteMetricStore implements MetricStore {
     return out;
   }
 
-  /**
-   * Folds whole-minute periods over [buckets.start, end): whole hours before the series' newest hour from their
-   * blocks (from memory, else from `blocks`, else built from the rows and kept in both), the rest from the rows.
-   */
-  private minuteBuckets(series: number, buckets: Buckets, end: number): void {
-    const fold = (from: number, to: number) => {
-      for (const [ts, count, sum, min, max, unit] of this.statements.minutes.iterate(series, from, to) as Iterable<MinuteRow>) buckets.add(ts, count, sum, min, max, unit);
-    };
-    // Every hour that [start, end) touches before the newest hour (the blocks' minutes outside the range are
-    // left out by `buckets`); the newest hour, or what follows the last block, from the rows.
-    const newest = this.lastTs.get(series) ?? (this.statements.lastTs.get(series) as number);
-    const first = buckets.start - (buckets.start % HOUR);
-    const last = Math.min(end + ((HOUR - (end % HOUR)) % HOUR), newest - (newest % HOUR));
-    if (first >= last) return fold(buckets.start, end);
-    const missing = new Map<number, Block>();
-    for (let hour = first; hour < last; hour += HOUR) {
-      const key = `${series}:${hour}`;
-      const block = this.blockCache.get(key);
-      if (block) {
-        // Most recently used last (a Map keeps insertion order).
-        this.blockCache.delete(key);
-        this.blockCache.set(key, block);
-        buckets.addBlock(hour, block.cells, block.unit);
+  async readStatistic(partition: Partition, query: MetricQuery, statistic: string): Promise<Map<number, number>> {
+    const points = new Map<number, number>();
+    const series = this.findId(partition, query.metric);
+    if (series === undefined) return points;
+    // Percentiles need the periods' values; the simple statistics come from the buckets, without an
+    // aggregate per period (a day of 100 metrics is 28,800 of them).
+    if (!isSimpleStatistic(statistic)) {
+      for (const p of await this.read(partition, { ...query, withValues: true })) {
+        const value = statisticValue(statistic, p.statistics, p.values);
+        if (value !== undefined && Number.isFinite(value)) points.set(p.timestamp.getTime(), value);
       }
-      else missing.set(hour, { cells: new Float64Array(60 * CELL), unit: null });
+      return points;
     }
-    if (missing.size > 0) {
-      const from = Math.min(...missing.keys());
-      const stored = new Set<number>();
-      for (const [hour, unit, blob] of this.statements.blocks.iterate(series, from, last) as Iterable<[number, string | null, Buffer]>) {
-        const block = missing.get(hour);
-        if (!block) continue;
-        block.cells = new Float64Array(blob.length / 8).map((_, i) => blob.readDoubleLE(i * 8));
-        block.unit = unit;
-        stored.add(hour);
-      }
-      if (stored.size < missing.size) this.buildBlocks(series, from, last, missing, stored);
-      for (const [hour, block] of missing) {
-        this.cacheBlock(`${series}:${hour}`, block);
-        buckets.addBlock(hour, block.cells, block.unit);
-      }
+    const buckets = this.buckets(series, query);
+    for (let b = 0; b < buckets.count.length; b++) {
+      if (buckets.count[b] === 0) continue;
+      const value = statisticValue(statistic, { SampleCount: buckets.count[b]!, Sum: buckets.sum[b]!, Minimum: buckets.min[b]!, Maximum: buckets.max[b]! }, undefined);
+      if (value !== undefined && Number.isFinite(value)) points.set((buckets.start + b * buckets.period) * 1000, value);
     }
-    if (last < end) fold(last, end);
+    return points;
   }
 
-  /** The blocks of `missing` not `stored` from the rows of [from, to), written to `blocks`. */
-  private buildBlocks(series: number, from: number, to: number, missing: Map<number, Block>, stored: Set<number>): void {
+  /** A series' statistic sets per period over the query's range: whole minutes from blocks, else from the rows. */
+  private buckets(series: number, query: MetricQuery): Buckets {
+    const start = Math.floor(query.startTime.getTime() / 1000);
+    const end = Math.ceil(query.endTime.getTime() / 1000);
+    const buckets = new Buckets(start, query.period, end);
+    if (query.unit === undefined && query.period % 60 === 0 && start % 60 === 0) this.minuteBuckets(series, buckets, end);
+    else for (const [ts, count, sum, min, max, unit] of this.statements.minutes.iterate(series, start, end) as Iterable<MinuteRow>) if (query.unit === undefined || unit === query.unit) buckets.add(ts, count, sum, min, max, unit);
+    return buckets;
+  }
+
+  /**
+   * Folds whole-minute periods over [buckets.start, end) from the blocks of the hours they touch up to the
+   * series' newest: from memory, else from `blocks`, else built from the rows and kept in memory (and in
+   * `blocks` for the hours before the newest, which writes no longer reach but late).
+   */
+  private minuteBuckets(series: number, buckets: Buckets, end: number): void {
+    const newest = this.lastTs.get(series) ?? (this.statements.lastTs.get(series) as number);
+    const newestHour = newest - (newest % HOUR);
+    const first = buckets.start - (buckets.start % HOUR);
+    const last = Math.min(end, newestHour + HOUR);
+    const missing = new Map<number, Block>();
+    for (let hour = first; hour < last; hour += HOUR) {
+      const block = this.blockCache.get(series, hour);
+      if (block) {
+        buckets.addBlock(hour, block);
+      } else missing.set(hour, { cells: emptyCells(), unit: null });
+    }
+    if (missing.size === 0) return;
+    const from = Math.min(...missing.keys());
+    const stored = new Set<number>();
+    for (const [hour, unit, blob] of this.statements.blocks.iterate(series, from, newestHour) as Iterable<[number, string | null, Buffer]>) {
+      const block = missing.get(hour);
+      if (!block) continue;
+      block.cells = new Float64Array(blob.length / 8).map((_, i) => blob.readDoubleLE(i * 8));
+      block.unit = unit;
+      stored.add(hour);
+    }
+    if (stored.size < missing.size) this.buildBlocks(series, from, Math.max(...missing.keys()) + HOUR, newestHour, missing, stored);
+    for (const [hour, block] of missing) {
+      this.blockCache.set(series, hour, block);
+      buckets.addBlock(hour, block);
+    }
+  }
+
+  /** The blocks of `missing` not `stored` from the rows of [from, to), those before `newestHour` written to `blocks`. */
+  private buildBlocks(series: number, from: number, to: number, newestHour: number, missing: Map<number, Block>, stored: Set<number>): void {
     for (const [ts, count, sum, min, max, unit] of this.statements.minutes.iterate(series, from, to) as Iterable<MinuteRow>) {
       const hour = ts - (ts % HOUR);
       const block = missing.get(hour);
       if (!block || stored.has(hour)) continue;
-      const i = Math.floor((ts - hour) / 60) * CELL;
-      const { cells } = block;
-      if (cells[i] === 0) [cells[i + 2], cells[i + 3]] = [min, max];
-      else [cells[i + 2], cells[i + 3]] = [Math.min(cells[i + 2]!, min), Math.max(cells[i + 3]!, max)];
-      cells[i]! += count;
-      cells[i + 1]! += sum;
+      foldCell(block.cells, Math.floor((ts - hour) / 60) * CELL, count, sum, min, max);
       if (unit !== null && (block.unit === null || unit > block.unit)) block.unit = unit;
     }
     this.db.transaction(() => {
@@ -428,17 +541,12 @@ export class SqliteMetricStore implements MetricStore {
         let empty = true;
         for (let i = 0; i < block.cells.length && empty; i += CELL) empty = block.cells[i] === 0;
         if (empty) block.cells = new Float64Array(0);
+        if (hour >= newestHour) continue;
         const blob = Buffer.alloc(block.cells.length * 8);
         block.cells.forEach((value, i) => blob.writeDoubleLE(value, i * 8));
         this.statements.putBlock.run(series, hour, block.unit, blob);
       }
     }).immediate();
-  }
-
-  /** Keeps a block in memory, the least recently used giving way past BLOCK_CACHE. */
-  private cacheBlock(key: string, block: Block): void {
-    this.blockCache.set(key, block);
-    if (this.blockCache.size > BLOCK_CACHE) this.blockCache.delete(this.blockCache.keys().next().value!);
   }
 
   async list(partition: Partition, filter: ListMetricsFilter): Promise<MetricIdentity[]> {

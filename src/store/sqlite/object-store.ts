@@ -115,41 +115,36 @@ const toPart = (row: PartRow): UploadedPart => ({
   body: row.body,
 });
 
-// Bodies are read and written in large slices: 64 KiB (node's default) costs a system call per slice.
-const IO_CHUNK = 1024 * 1024;
-
-// While a body arrives, what is written is flushed to disk in the background every FLUSH_EVERY bytes, so
-// the fsync before the answer finds little left to write instead of the whole body.
-const FLUSH_EVERY = 8 * IO_CHUNK;
+// Bodies are read and written in large slices: each read or write is a trip to libuv's thread pool, and on
+// a busy machine every trip waits for a core, so fewer and larger ones move more bytes per second.
+const IO_CHUNK = 4 * 1024 * 1024;
 
 /**
  * Appends to an open file, which stays open: fs.WriteStream with autoClose off never tells a pipeline it has
- * finished. Buffered chunks go down in one writev. `sync` makes everything written durable.
+ * finished. What arrives (64 KiB socket reads) is gathered and goes down in one writev per IO_CHUNK, so at
+ * most that much is held. `sync` makes everything written durable: once, at the end (flushing every few MiB
+ * on the way measured no faster, and costs a disk flush per slice).
  */
 const fileWriter = (file: FileHandle) => {
-  let unflushed = 0;
-  let flushing: Promise<void> | undefined;
-  const wrote = (bytes: number) => {
-    unflushed += bytes;
-    if (unflushed < FLUSH_EVERY || flushing) return;
-    unflushed = 0;
-    // A failure here is seen again by the final sync, which the answer waits for.
-    flushing = file.datasync().catch(() => undefined).finally(() => (flushing = undefined));
+  let gathered: Buffer[] = [];
+  let size = 0;
+  const flush = (callback: (error?: Error | null) => void) => {
+    const buffers = gathered;
+    gathered = [];
+    size = 0;
+    if (!buffers.length) return callback();
+    void file.writev(buffers).then(() => callback(), callback);
   };
   const writer = new Writable({
-    highWaterMark: IO_CHUNK,
-    write: (chunk: Buffer, _encoding, callback) => void file.write(chunk).then(() => (wrote(chunk.length), callback()), callback),
-    writev: (chunks, callback) => {
-      const buffers = chunks.map(({ chunk }) => chunk as Buffer);
-      void file.writev(buffers).then(({ bytesWritten }) => (wrote(bytesWritten), callback()), callback);
+    write: (chunk: Buffer, _encoding, callback) => {
+      gathered.push(chunk);
+      size += chunk.length;
+      if (size < IO_CHUNK) return callback();
+      flush(callback);
     },
+    final: flush,
   });
-  return Object.assign(writer, {
-    sync: async () => {
-      await flushing;
-      await file.sync();
-    },
-  });
+  return Object.assign(writer, { sync: () => file.sync() });
 };
 
 export class FileObjectStore implements ObjectStore {

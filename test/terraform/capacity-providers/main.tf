@@ -1,7 +1,7 @@
 # An ECS cluster on EC2 capacity that scales itself, as ECS users write it in Terraform: a launch template
 # whose user data names the cluster, an Auto Scaling group from it (scale-in protection on, as managed
 # termination protection needs), a capacity provider with managed scaling, the cluster's providers and
-# default strategy, and a service that places its tasks through the provider.
+# default strategy, a service that places its tasks through the provider, and one instance of its own.
 resource "aws_ecs_cluster" "fleet" {
   name = "fleet"
 }
@@ -15,6 +15,30 @@ resource "aws_launch_template" "hosts" {
   iam_instance_profile {
     name = "ecsInstanceRole"
   }
+}
+
+# A host outside the group, as users also run them: launched from a template without user data (the
+# provider sends it empty), its own user data naming the cluster it joins.
+resource "aws_launch_template" "standalone" {
+  name          = "fleet-standalone"
+  image_id      = "ami-0123456789abcdef0"
+  instance_type = "c5.large"
+
+  iam_instance_profile {
+    name = "ecsInstanceRole"
+  }
+}
+
+resource "aws_instance" "standalone" {
+  launch_template {
+    id      = aws_launch_template.standalone.id
+    version = "$Latest"
+  }
+  user_data = "#!/bin/bash\necho ECS_CLUSTER=fleet >> /etc/ecs/ecs.config\n"
+  tags      = { Name = "standalone" }
+
+  # Its container instance leaves the cluster before the cluster goes.
+  depends_on = [aws_ecs_cluster.fleet]
 }
 
 resource "aws_autoscaling_group" "hosts" {
@@ -101,4 +125,8 @@ output "group_arn" {
 
 output "capacity_provider_arn" {
   value = aws_ecs_capacity_provider.hosts.arn
+}
+
+output "standalone_instance_id" {
+  value = aws_instance.standalone.id
 }
