@@ -2,7 +2,11 @@
 // Docker bridge gateway and gives every task as its resolver: an awsvpc service (A record, its ENI address)
 // and a bridge service (SRV, its instance's address and host port) are called by name from a bridge task and
 // from an awsvpc task, and a killed task's record is gone within a second (the issue's requirement).
-import { CreatePrivateDnsNamespaceCommand, CreateServiceCommand, GetOperationCommand, ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
+// Service Connect: a client service calls a server service by its client alias through its task's proxy,
+// which spreads the calls over every server task and stops sending to one that stopped; the requests reach
+// CloudWatch as AWS/ECS RequestCount.
+import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
+import { CreateHttpNamespaceCommand, CreatePrivateDnsNamespaceCommand, CreateServiceCommand, GetOperationCommand, ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   CreateServiceCommand as CreateEcsServiceCommand,
@@ -12,8 +16,10 @@ import {
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
+  StopTaskCommand,
   type ECSClient,
   type NetworkConfiguration,
+  type PortMapping,
   type Task,
 } from '@aws-sdk/client-ecs';
 import assert from 'node:assert/strict';
@@ -60,19 +66,19 @@ const httpd = (body: string, port: number) => ['sh', '-c', `mkdir -p /www && ech
 // resolver, reading the container's resolv.conf; the static busybox's libc lookups cannot load NSS, and its
 // wget faults without them: nc speaks HTTP): `Name: <name>` then `Address: <a>`, and
 // `<name> service = <priority> <weight> <port> <target>`.
-const caller = (callsApi: boolean) => [
+const caller = () => [
   'exec 2>&1; set -ex',
   "address() { nslookup -type=A \"$1\" | sed -n '/^Name:/,$ s/^Address: *//p' | head -1; }",
   'get() { printf "GET / HTTP/1.0\\r\\n\\r\\n" | nc -w 3 "$1" "$2"; }',
   'api=$(address api.calls.local); test -n "$api"',
-  ...(callsApi ? ['get "$api" 8080 | grep -q api-ok'] : []),
+  'get "$api" 8080 | grep -q api-ok',
   'set -- $(nslookup -type=SRV web.calls.local | grep "service =" | head -1)',
   'web=$(address "$7")',
   'get "$web" "$6" | grep -q web-ok',
 ].join('\n');
 
 before(async () => {
-  wharf = await startWharf({ hostWide: true });
+  wharf = await startWharf({ hostWide: true, env: { WHARF_METRICS_INTERVAL: '1' } });
   ecs = wharf.ecs();
   resolver = docker('network', 'inspect', 'bridge', '-f', '{{(index .IPAM.Config 0).Gateway}}');
   const ec2 = new EC2Client({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
@@ -104,9 +110,8 @@ before(async () => {
     await ecs.send(new RegisterTaskDefinitionCommand({
       family: `calls-caller-${networkMode}`,
       networkMode,
-      // Docker isolates its bridge networks from each other: a bridge task reaches awsvpc tasks' addresses only
-      // from the host, so the bridge caller resolves api but does not call it (docs/service-discovery.md).
-      containerDefinitions: [{ name: 'caller', image: IMAGE, memory: 32, command: ['sh', '-c', caller(networkMode === 'awsvpc')] }],
+      // The bridge caller reaches api across Docker's isolation of bridge networks, as api's security group allows.
+      containerDefinitions: [{ name: 'caller', image: IMAGE, memory: 32, command: ['sh', '-c', caller()] }],
     }));
   }
   await ecs.send(new CreateEcsServiceCommand({ serviceName: 'calls-api', taskDefinition: 'calls-api', desiredCount: 1, networkConfiguration: apiNetwork, serviceRegistries: [{ registryArn: api.Arn }] }));
@@ -114,12 +119,12 @@ before(async () => {
 });
 
 after(async () => {
-  for (const service of ['calls-api', 'calls-web']) await ecs?.send(new DeleteEcsServiceCommand({ service, force: true })).catch(() => undefined);
+  for (const service of ['calls-api', 'calls-web', 'connect-api', 'connect-client']) await ecs?.send(new DeleteEcsServiceCommand({ service, force: true })).catch(() => undefined);
   await wharf?.stop();
   // Whatever this run's agent left (it leaves containers for a restart to adopt) goes.
   if (!instanceArn) return;
   const own = `label=wharf.container-instance-arn=${instanceArn}`;
-  const leftovers = [own, `label=wharf.pause-of=${instanceArn}`].flatMap((label) => docker('ps', '-aq', '--filter', label).split('\n')).filter(Boolean);
+  const leftovers = [own, `label=wharf.pause-of=${instanceArn}`, `label=wharf.service-connect-of=${instanceArn}`].flatMap((label) => docker('ps', '-aq', '--filter', label).split('\n')).filter(Boolean);
   if (leftovers.length) docker('rm', '-f', ...leftovers);
   const networks = docker('network', 'ls', '-q', '--filter', own).split('\n').filter(Boolean);
   if (networks.length) docker('network', 'rm', ...networks);
@@ -149,4 +154,62 @@ test("a killed task's record is gone within a second", async () => {
   docker('kill', docker('ps', '-q', '--filter', `label=com.amazonaws.ecs.task-arn=${web!.taskArn}`));
   // The deadline is the issue's: answers change within a second of the task's state change.
   await eventually(async () => ((await listed()) ? undefined : true), 'the killed task gone from the answers', 1000);
+});
+
+test('Service Connect: a client reaches every server task by its alias through its proxy, and a stopped one no more', async () => {
+  const sd = new ServiceDiscoveryClient({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
+  await sd.send(new CreateHttpNamespaceCommand({ Name: 'connect' }));
+  const ec2 = new EC2Client({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
+  const vpcId = (await ec2.send(new DescribeVpcsCommand({}))).Vpcs!.find((v) => v.IsDefault)!.VpcId!;
+  const { GroupId } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'connect-api', Description: 'api', VpcId: vpcId }));
+  await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
+  const register = (family: string, command: string, portMappings?: PortMapping[]) =>
+    ecs.send(new RegisterTaskDefinitionCommand({ family, networkMode: 'awsvpc', containerDefinitions: [{ name: family, image: IMAGE, memory: 32, stopTimeout: 2, command: ['sh', '-c', command], portMappings }] }));
+  // Each server task answers with its own address.
+  await register('connect-api', 'mkdir -p /www && echo "answer $(ip -4 -o addr show scope global | awk \'{print $4}\' | cut -d/ -f1) ." > /www/index.html && trap "exit 0" TERM; httpd -f -p 8080 -h /www & wait', [
+    { containerPort: 8080, name: 'http', appProtocol: 'http' },
+  ]);
+  // The client calls the alias as its hosts file resolves it (busybox's static nc reads no hosts file itself).
+  await register('connect-client', 'trap "exit 0" TERM; a=$(awk \'$2=="api.connect" {print $1; exit}\' /etc/hosts); echo "alias $a"; while true; do printf "GET / HTTP/1.0\\r\\n\\r\\n" | nc -w 2 "$a" 80 | grep answer || echo failed; sleep 0.2; done');
+  await ecs.send(new CreateEcsServiceCommand({
+    serviceName: 'connect-api', taskDefinition: 'connect-api', desiredCount: 2,
+    networkConfiguration: { awsvpcConfiguration: { ...awsvpc.awsvpcConfiguration!, securityGroups: [GroupId!] } },
+    serviceConnectConfiguration: { enabled: true, namespace: 'connect', services: [{ portName: 'http', discoveryName: 'api', clientAliases: [{ port: 80, dnsName: 'api.connect' }] }] },
+  }));
+  const servers = await eventually(async () => {
+    const running = await runningTasks('connect-api');
+    return running.length === 2 ? running : undefined;
+  }, 'both server tasks RUNNING', 60_000);
+  await ecs.send(new CreateEcsServiceCommand({
+    serviceName: 'connect-client', taskDefinition: 'connect-client', desiredCount: 1, networkConfiguration: awsvpc,
+    serviceConnectConfiguration: { enabled: true, namespace: 'connect' },
+  }));
+  const [client] = await eventually(async () => ((await runningTasks('connect-client')).length ? runningTasks('connect-client') : undefined), 'the client RUNNING', 60_000);
+  const lines = () => docker('logs', docker('ps', '-q', '--filter', `label=com.amazonaws.ecs.task-arn=${client!.taskArn}`, '--filter', 'label=com.amazonaws.ecs.container-name=connect-client')).split('\n');
+  const answersFrom = (t: Task) => (line: string) => line === `answer ${t.containers![0]!.networkInterfaces![0]!.privateIpv4Address} .`;
+  await eventually(async () => (servers.every((t) => lines().some(answersFrom(t))) ? true : undefined), 'answers from both server tasks', 30_000);
+  assert.match(lines()[0]!, /^alias 127\.255\.0\.1$/, 'the alias resolves to the proxy in the task');
+
+  await ecs.send(new StopTaskCommand({ task: servers[0]!.taskArn }));
+  await eventually(async () => {
+    const { tasks: [t] = [] } = await ecs.send(new DescribeTasksCommand({ tasks: [servers[0]!.taskArn!] }));
+    return t?.lastStatus === 'STOPPED' ? true : undefined;
+  }, 'the stopped server task STOPPED', 30_000);
+  const from = lines().length;
+  await eventually(async () => (lines().length > from + 10 ? true : undefined), 'ten more calls', 30_000);
+  const after = lines().slice(from);
+  assert.ok(!after.some(answersFrom(servers[0]!)), 'the stopped task answers no more');
+  assert.ok(!after.includes('failed'), `no call failed:\n${after.join('\n')}`);
+  assert.ok(after.some(answersFrom(servers[1]!)), 'the other task answers');
+
+  const cloudwatch = new CloudWatchClient({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
+  const requests = async () => {
+    const { Datapoints = [] } = await cloudwatch.send(new GetMetricStatisticsCommand({
+      Namespace: 'AWS/ECS', MetricName: 'RequestCount', Statistics: ['Sum'], Period: 60,
+      StartTime: new Date(Date.now() - 600_000), EndTime: new Date(Date.now() + 60_000),
+      Dimensions: [{ Name: 'ClusterName', Value: 'default' }, { Name: 'ServiceName', Value: 'connect-api' }, { Name: 'DiscoveryName', Value: 'api' }],
+    }));
+    return Datapoints.reduce((sum, d) => sum + (d.Sum ?? 0), 0);
+  };
+  await eventually(async () => ((await requests()) > 10 ? true : undefined), 'RequestCount of the server service in CloudWatch', 30_000);
 });

@@ -17,7 +17,7 @@ import {
 import { clusterArn as makeClusterArn, parseArn } from '../core/arn.js';
 import type { RoleCredentials, TaskAssignment } from '../core/agent-protocol.js';
 import type { Logger } from '../core/ports.js';
-import type { ContainerRuntime, CredentialsRouting, HostFirewall, NamespaceInterfaces, TaskCgroups } from '../core/runtime.js';
+import type { ContainerRuntime, CredentialsRouting, HostFirewall, NamespaceInterfaces, ServiceConnectProxies, TaskCgroups } from '../core/runtime.js';
 import { AgentChannel, type Credentials } from './channel.js';
 import { InstanceRoleCredentials, type JoinedInstance } from './instance-credentials.js';
 import {
@@ -104,6 +104,8 @@ export interface AgentOptions {
   credentialsRouting?: CredentialsRouting;
   /** The resolvers tasks get (Docker's `dns`): Wharf's DNS server, which answers Cloud Map's names and forwards the rest. */
   taskResolvers?: string[];
+  /** The Service Connect proxies' configurations and sockets on this host; without it, tasks run without their proxy. */
+  serviceConnect?: ServiceConnectProxies;
   /** Give containers AWS_ENDPOINT_URL, the address at which they reach Wharf (default true). */
   endpointEnvironment?: boolean;
   /** The PEM bundle that verifies an HTTPS endpoint (`wharf agent --ca-cert`), for every call the agent makes to it. */
@@ -247,6 +249,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       firewall: options.firewall,
       interfaces: options.interfaces,
       resolvers: options.taskResolvers,
+      serviceConnect: options.serviceConnect,
     });
     const bridgeGateway = (await options.runtime.networkGateway('bridge').catch(() => undefined)) ?? DEFAULT_BRIDGE_GATEWAY;
     const taskEndpoint = await CredentialsEndpoint.start({
@@ -389,6 +392,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
             intervalMs: metricsIntervalMs,
             tasks: () => engine.taskArns().flatMap((arn) => engine.snapshot(arn) ?? []),
             send: (stats) => channel.send({ type: 'stats', stats }),
+            serviceConnect: { stats: () => resources.serviceConnectStats(), send: (stats) => channel.send({ type: 'serviceConnectStats', stats }) },
             signal,
           })
         : undefined;

@@ -198,6 +198,8 @@ export interface TaskHostResources {
   networkContainer?: string;
   /** The cgroup holding the task-level limits, under which its containers' cgroups are made. */
   cgroupParent?: string;
+  /** Bridge tasks with Service Connect: each client alias at the proxy's address, in every container's hosts. */
+  extraHosts?: { hostname: string; ipAddress: string }[];
 }
 
 export function containerSpec(input: ContainerSpecInput): ContainerSpec {
@@ -250,7 +252,7 @@ export function containerSpec(input: ContainerSpecInput): ContainerSpec {
     readonlyRootFilesystem: def.readonlyRootFilesystem,
     mounts: mounts(def, input.volumes),
     volumesFrom: def.volumesFrom?.map((v) => ({ container: sibling(v.sourceContainer!), readOnly: v.readOnly ?? false })),
-    extraHosts: def.extraHosts?.map((h) => ({ hostname: h.hostname!, ipAddress: h.ipAddress! })),
+    extraHosts: extraHosts(def, input.host),
     dnsServers: def.dnsServers ?? (input.host?.networkContainer === undefined && networkMode !== 'none' ? input.resolvers : undefined),
     dnsSearchDomains: def.dnsSearchDomains,
     privileged: def.privileged,
@@ -272,6 +274,12 @@ export function containerSpec(input: ContainerSpecInput): ContainerSpec {
     healthCheck: healthCheck(def),
     log: logDriver(def),
   };
+}
+
+/** The definition's extra hosts, then the task's (its Service Connect aliases); undefined when neither has any. */
+function extraHosts(def: ContainerDefinition, host: TaskHostResources | undefined): ContainerSpec['extraHosts'] {
+  const hosts = [...(def.extraHosts ?? []).map((h) => ({ hostname: h.hostname!, ipAddress: h.ipAddress! })), ...(host?.extraHosts ?? [])];
+  return hosts.length ? hosts : undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 // Container metrics at the agent: every interval (10 s by default, WHARF_METRICS_INTERVAL for `wharf up`),
 // each running container's stats from the engine, turned into ECS's figures (CPU units used, memory in use,
 // I/O counters) and sent over the agent channel; the control plane publishes them to CloudWatch.
-import type { ContainerStats } from '../core/agent-protocol.js';
+import type { ContainerStats, ServiceConnectStats } from '../core/agent-protocol.js';
 import type { Logger } from '../core/ports.js';
 import type { ContainerRuntime } from '../core/runtime.js';
 import type { TaskSnapshot } from './task-engine.js';
@@ -68,6 +68,8 @@ export interface ContainerMetricsOptions {
   /** The tasks the engine holds now. */
   tasks(): TaskSnapshot[];
   send(stats: ContainerStats[]): void;
+  /** The Service Connect proxies' counters, sampled and sent on the same beat. */
+  serviceConnect?: { stats(): Promise<ServiceConnectStats[]>; send(stats: ServiceConnectStats[]): void };
   signal: AbortSignal;
 }
 
@@ -99,6 +101,8 @@ export async function sampleContainerMetrics(options: ContainerMetricsOptions): 
     for (const id of marks.keys()) if (!live.has(id)) marks.delete(id);
     const stats = samples.filter((s): s is ContainerStats => s !== undefined);
     if (stats.length) options.send(stats);
-    options.log.debug('container metrics sampled', { containers: stats.length });
+    const proxied = (await options.serviceConnect?.stats()) ?? [];
+    if (proxied.length) options.serviceConnect!.send(proxied);
+    options.log.debug('container metrics sampled', { containers: stats.length, serviceConnect: proxied.length });
   }
 }

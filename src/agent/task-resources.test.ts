@@ -4,6 +4,8 @@ import type { TaskAssignment } from '../core/agent-protocol.js';
 import type { Logger } from '../core/ports.js';
 import {
   RuntimeError,
+  type ContainerSpec,
+  type ServiceConnectProxies,
   type FirewalledAddress,
   type HostFirewall,
   type InterfaceSpec,
@@ -13,7 +15,7 @@ import {
 } from '../core/runtime.js';
 import { HollowRuntime } from '../runtime/hollow/hollow-runtime.js';
 import { LABELS } from './container-config.js';
-import { NETWORK_LABELS, TaskResources, bridgeName, subnetNetworkName } from './task-resources.js';
+import { NETWORK_LABELS, TaskResources, bridgeName, proxyListeners, subnetNetworkName } from './task-resources.js';
 
 /** Lets timers and queued work run. */
 const settled = () => new Promise((r) => setTimeout(r, 20));
@@ -177,4 +179,42 @@ test('a task without awsvpc or task-level limits needs nothing', () => {
   const { resources } = world();
   assert.equal(resources.needs(task('1', '172.31.0.4', { network: undefined, taskDefinition: { family: 'web', revision: 1 } })), false);
   assert.equal(resources.needs(task('1', '172.31.0.4', { network: undefined })), true, 'its limits need a cgroup');
+});
+
+test('a Service Connect task: its aliases on its pause container at 127.255.0.x, its proxy started in its namespace, endpoints updated, all gone on release', async () => {
+  const runtime = new HollowRuntime();
+  const calls: string[] = [];
+  const proxies: ServiceConnectProxies = {
+    configure: (id, proxy) => (calls.push(`configure ${id} ${proxy.listeners.map((l) => `${l.dnsName}@${l.address}:${l.port}`).join(',')}`), `/sc/${id}`),
+    update: async (id, endpoints) => void calls.push(`update ${id} ${JSON.stringify(endpoints)}`),
+    traffic: async () => new Map(),
+    remove: (id) => void calls.push(`remove ${id}`),
+  };
+  const resources = new TaskResources({ runtime, log: quiet, cluster: 'default', containerInstanceArn: INSTANCE, architecture: 'x86_64', serviceConnect: proxies, networkLingerMs: 0 });
+  const listener = (dnsName: string, port: number) => ({ dnsName, port, serviceId: 'srv-1', discoveryName: 'api', mode: 'http' as const });
+  const serviceConnect = { listeners: [listener('api.connect', 80), listener('db.connect', 80)], endpoints: { 'srv-1': [{ id: 't1', address: '10.0.0.5', port: 8080 }] } };
+  const t = task('1', '172.31.0.5', { serviceConnect });
+  assert.ok(resources.needs(t));
+  const prepared = await resources.prepare(t);
+  const id = '1'.padStart(32, '0');
+  assert.deepEqual(calls, [`configure ${id} api.connect@127.255.0.1:80,db.connect@127.255.0.2:80`]);
+  const specs = (runtime as unknown as { containers: Map<string, { spec: ContainerSpec }> }).containers;
+  assert.deepEqual(specs.get(prepared.networkContainer!)!.spec.extraHosts, [{ hostname: 'api.connect', ipAddress: '127.255.0.1' }, { hostname: 'db.connect', ipAddress: '127.255.0.2' }]);
+  const [proxy] = await runtime.listContainers({ [NETWORK_LABELS.serviceConnect]: INSTANCE });
+  assert.equal(proxy!.name, `ecs-web-1-ecs-service-connect-${id}`);
+  assert.equal(specs.get(proxy!.id)!.spec.networkContainer, prepared.networkContainer, "the proxy joins the task's namespace");
+  assert.deepEqual(specs.get(proxy!.id)!.spec.mounts, [{ kind: 'bind', source: `/sc/${id}`, containerPath: '/wharf', readOnly: false }]);
+
+  resources.update([{ ...t, serviceConnect: { ...serviceConnect, endpoints: { 'srv-1': [] } } }]);
+  await settled();
+  assert.equal(calls.at(-1), `update ${id} {"srv-1":[]}`);
+  await resources.release(t.taskArn);
+  assert.deepEqual(await runtime.listContainers({ [NETWORK_LABELS.serviceConnect]: INSTANCE }), []);
+  assert.equal(calls.at(-1), `remove ${id}`);
+});
+
+test('bridge tasks: one listener per port on the proxy, aliases sharing a port served by the first', () => {
+  const listener = (dnsName: string, port: number) => ({ dnsName, port, serviceId: 'srv-1', discoveryName: 'api', mode: 'tcp' as const });
+  const bridge = task('1', '', { network: undefined, serviceConnect: { listeners: [listener('a', 80), listener('b', 80), listener('c', 81)], endpoints: {} } });
+  assert.deepEqual(proxyListeners(bridge).map((l) => `${l.dnsName}@${l.address}:${l.port}`), ['a@0.0.0.0:80', 'c@0.0.0.0:81']);
 });

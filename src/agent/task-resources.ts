@@ -6,9 +6,13 @@
 //   task's security groups allow.
 // - task-level CPU and memory: a cgroup the task's containers are made under (when the engine's cgroups
 //   are the host's to manage).
+// - Service Connect: the task's proxy container (ECS's Service Connect agent; HAProxy here), started before
+//   the task's containers, with the client aliases resolving to it in each of them: awsvpc tasks through their
+//   pause container's hosts (the namespace the proxy joins, its listeners on 127.255.0.x), bridge tasks
+//   through each container's extra hosts (the proxy's own address). Its endpoints follow the assignment.
 // Like the ECS agent's pause container, it is found again by its labels after an agent restart.
 import { randomBytes } from 'node:crypto';
-import type { TaskAssignment } from '../core/agent-protocol.js';
+import type { ServiceConnectStats, TaskAssignment } from '../core/agent-protocol.js';
 import { lastSegment } from '../core/arn.js';
 import type { Logger } from '../core/ports.js';
 import {
@@ -18,7 +22,10 @@ import {
   type FirewalledAddress,
   type HostFirewall,
   type NamespaceInterfaces,
+  type ServiceConnectProxies,
+  type ServiceConnectProxyConfig,
   type TaskCgroups,
+  SERVICE_CONNECT_PROXY_DIR,
 } from '../core/runtime.js';
 import { LABELS, taskId, type TaskHostResources } from './container-config.js';
 
@@ -33,6 +40,8 @@ export const NETWORK_LABELS = {
   subnetId: 'wharf.subnet-id',
   /** On a network: Wharf made it for awsvpc tasks (value `awsvpc`). */
   network: 'wharf.network',
+  /** On a Service Connect proxy container, the container instance whose agent owns it (it goes with its task). */
+  serviceConnect: 'wharf.service-connect-of',
 } as const;
 
 /** What ECS names the pause container in the task metadata (v3 shows it). */
@@ -57,6 +66,8 @@ export interface TaskResourcesOptions {
   interfaces?: NamespaceInterfaces;
   /** The resolvers an awsvpc task's pause container (and so each of its containers) gets: Wharf's DNS server. */
   resolvers?: string[];
+  /** The Service Connect proxies' configurations and sockets; without it, tasks run without their proxy. */
+  serviceConnect?: ServiceConnectProxies;
   /** How many pause containers are kept ready (with `interfaces`); default 2. */
   warmPauses?: number;
   /** How long a subnet's network outlives its last task here; default 5 s. */
@@ -66,6 +77,20 @@ export interface TaskResourcesOptions {
 interface Held {
   task: TaskAssignment;
   prepared: Promise<TaskHostResources>;
+}
+
+type ExtraHost = { hostname: string; ipAddress: string };
+
+/**
+ * The addresses a task's proxy listens on: awsvpc, one loopback address per client alias (so two aliases may
+ * share a port), in 127.255.0.0/16 as ECS gives them; bridge, every address of its own container, one
+ * listener per port (of aliases sharing a port, the first).
+ */
+export function proxyListeners(task: TaskAssignment): ServiceConnectProxyConfig['listeners'] {
+  const listeners = task.serviceConnect?.listeners ?? [];
+  if (task.network) return listeners.map((l, i) => ({ ...l, address: `127.255.${(i + 1) >> 8}.${(i + 1) & 255}` }));
+  const ports = new Set<number>();
+  return listeners.flatMap((l) => (ports.has(l.port) ? [] : (ports.add(l.port), [{ ...l, address: '0.0.0.0' }])));
 }
 
 const DEFAULT_WARM_PAUSES = 2;
@@ -80,6 +105,9 @@ const pauseName = (task: TaskAssignment) =>
   `ecs-${task.taskDefinition.family}-${task.taskDefinition.revision}-internalecspause-${taskId(task)}`.replace(/[^a-zA-Z0-9_.-]/g, '');
 /** A pause container kept ready, until a task claims (and renames) it. */
 const warmPauseName = () => `wharf-pause-ready-${randomBytes(6).toString('hex')}`;
+/** A task's Service Connect proxy container, named as ECS names its Service Connect container, ending in the task's id. */
+const proxyName = (task: TaskAssignment) =>
+  `ecs-${task.taskDefinition.family}-${task.taskDefinition.revision}-ecs-service-connect-${taskId(task)}`.replace(/[^a-zA-Z0-9_.-]/g, '');
 
 export class TaskResources {
   private readonly held = new Map<string, Held>();
@@ -100,7 +128,17 @@ export class TaskResources {
   /** Whether a task needs anything on the host besides its containers. */
   needs(task: TaskAssignment): boolean {
     const definition = task.taskDefinition;
-    return task.network !== undefined || (this.options.cgroups !== undefined && (definition.cpu !== undefined || definition.memory !== undefined));
+    return (
+      task.network !== undefined ||
+      this.proxied(task) ||
+      (this.options.cgroups !== undefined && (definition.cpu !== undefined || definition.memory !== undefined))
+    );
+  }
+
+  /** Whether the task gets a Service Connect proxy here (awsvpc and bridge tasks, as on ECS). */
+  private proxied(task: TaskAssignment): boolean {
+    const mode = task.taskDefinition.networkMode ?? 'bridge';
+    return this.options.serviceConnect !== undefined && task.serviceConnect !== undefined && (mode === 'awsvpc' || mode === 'bridge');
   }
 
   /** Sets up what the task holds (once; later calls answer the same); rejects when it cannot be. */
@@ -118,6 +156,7 @@ export class TaskResources {
     const held = this.held.get(taskArn);
     await held?.prepared.catch(() => undefined);
     this.held.delete(taskArn);
+    await this.removeProxy(taskArn);
     await this.removePause(taskArn);
     const network = held?.task.network;
     if (network) {
@@ -136,8 +175,12 @@ export class TaskResources {
       const held = this.held.get(a.taskArn);
       const rules = (n: TaskAssignment['network']) => JSON.stringify([n?.ingress, n?.egress]);
       if (held && a.network && rules(a.network) !== rules(held.task.network)) {
-        held.task = a;
+        held.task = { ...held.task, network: a.network };
         changed = true;
+      }
+      if (held && a.serviceConnect && JSON.stringify(a.serviceConnect.endpoints) !== JSON.stringify(held.task.serviceConnect?.endpoints)) {
+        held.task = { ...held.task, serviceConnect: { ...held.task.serviceConnect!, endpoints: a.serviceConnect.endpoints } };
+        void this.updateProxy(held);
       }
     }
     if (changed) void this.refreshFirewall().catch(() => undefined);
@@ -151,6 +194,11 @@ export class TaskResources {
       if (warm.has(pause.id) || ids.has(pause.name.split('-').at(-1)!)) continue;
       this.options.log.info('orphaned pause container removed', { name: pause.name });
       await this.options.runtime.removeContainer(pause.id);
+    }
+    for (const proxy of await this.options.runtime.listContainers({ [NETWORK_LABELS.serviceConnect]: this.options.containerInstanceArn })) {
+      if (ids.has(proxy.name.split('-').at(-1)!)) continue;
+      this.options.log.info('orphaned service connect proxy removed', { name: proxy.name });
+      await this.options.runtime.removeContainer(proxy.id);
     }
     for (const name of await this.options.runtime.listNetworks({ [LABELS.containerInstanceArn]: this.options.containerInstanceArn })) {
       const subnetId = name.replace(/^wharf-/, '');
@@ -190,8 +238,15 @@ export class TaskResources {
     const network = task.network;
     if (!network) {
       resources.cgroupParent = await cgroup;
+      if (this.proxied(task)) {
+        // Each container reaches the proxy at its own address on the bridge.
+        const { ipv4Addresses = [] } = await runtime.inspectContainer(await this.startProxy(task, resources));
+        if (ipv4Addresses[0]) resources.extraHosts = proxyListeners(task).map((l) => ({ hostname: l.dnsName, ipAddress: ipv4Addresses[0]! }));
+      }
       return resources;
     }
+    // The client aliases resolve in the task's namespace to the proxy's loopback listeners.
+    const aliases = this.proxied(task) ? proxyListeners(task).map((l) => ({ hostname: l.dnsName, ipAddress: l.address })) : undefined;
     // All at once: the cgroup, the firewall rules (in force before the task is reachable), and the pause
     // container (one kept ready, when interfaces are plumbed here) with the subnet's network. A pause
     // container an earlier run of the agent left for the task still holds its namespace, as it was.
@@ -199,7 +254,7 @@ export class TaskResources {
     const [cgroupParent, , pause] = await Promise.all([
       cgroup,
       this.refreshFirewall(),
-      interfaces && !adopted ? this.claimPause(task) : undefined,
+      interfaces && !adopted ? this.claimPause(task, aliases) : undefined,
     ]);
     resources.cgroupParent = cgroupParent;
     resources.networkContainer = await this.onSubnet(network.subnetId, async () => {
@@ -220,7 +275,7 @@ export class TaskResources {
         this.networks.add(network.subnetId);
       }
       if (adopted) return adopted;
-      if (!pause) return this.startAttachedPause(task, cgroupParent);
+      if (!pause) return this.startAttachedPause(task, cgroupParent, aliases);
       const { pid } = await runtime.inspectContainer(pause);
       await interfaces!.attach(pid!, {
         id: taskId(task).slice(-12),
@@ -233,17 +288,85 @@ export class TaskResources {
       return pause;
     });
     log.info('task network ready', { taskArn: task.taskArn, address: network.privateIpv4Address, subnetId: network.subnetId });
+    if (aliases) await this.startProxy(task, resources);
     return resources;
+  }
+
+  /**
+   * Starts the task's Service Connect proxy (one an earlier run of the agent left goes first: its slots are
+   * not known here), configured with the task's listeners and endpoints; one that fails to start is removed.
+   */
+  private async startProxy(task: TaskAssignment, host: TaskHostResources): Promise<string> {
+    const { runtime, serviceConnect, cluster, containerInstanceArn, resolvers } = this.options;
+    await this.removeProxy(task.taskArn);
+    const dir = serviceConnect!.configure(taskId(task), { listeners: proxyListeners(task), endpoints: task.serviceConnect!.endpoints });
+    const id = await runtime.createContainer({
+      name: proxyName(task),
+      image: await runtime.ensureServiceConnectImage(),
+      labels: { [LABELS.cluster]: cluster, [NETWORK_LABELS.serviceConnect]: containerInstanceArn },
+      networkMode: 'bridge',
+      networkContainer: host.networkContainer,
+      dnsServers: host.networkContainer ? undefined : resolvers,
+      mounts: [{ kind: 'bind', source: dir, containerPath: SERVICE_CONNECT_PROXY_DIR, readOnly: false }],
+      cgroupParent: host.cgroupParent,
+      stopTimeoutSeconds: 2,
+    });
+    try {
+      await runtime.startContainer(id);
+    } catch (err) {
+      await runtime.removeContainer(id);
+      throw err;
+    }
+    this.options.log.info('service connect proxy started', { taskArn: task.taskArn, listeners: task.serviceConnect!.listeners.length });
+    return id;
+  }
+
+  /** Gives the task's running proxy its latest endpoints; a proxy not answering yet is tried again a second later. */
+  private async updateProxy(held: Held): Promise<void> {
+    if (!(await held.prepared.then(() => true, () => false))) return;
+    const endpoints = held.task.serviceConnect!.endpoints;
+    try {
+      await this.options.serviceConnect!.update(taskId(held.task), endpoints);
+    } catch (err) {
+      this.options.log.warn('service connect proxy not updated', { taskArn: held.task.taskArn, error: (err as Error).message });
+      setTimeout(() => {
+        if (this.held.get(held.task.taskArn) === held && held.task.serviceConnect!.endpoints === endpoints) void this.updateProxy(held);
+      }, 1000).unref();
+    }
+  }
+
+  /** What each running proxy has carried to each Cloud Map service since it started. */
+  async serviceConnectStats(): Promise<ServiceConnectStats[]> {
+    const proxies = this.options.serviceConnect;
+    if (!proxies) return [];
+    const stats = await Promise.all(
+      [...this.held.values()].filter((h) => this.proxied(h.task)).map(async (h) => {
+        const traffic = await proxies.traffic(taskId(h.task)).catch(() => new Map());
+        return [...traffic].map(([serviceId, counters]): ServiceConnectStats => ({ taskArn: h.task.taskArn, serviceId, ...counters }));
+      }),
+    );
+    return stats.flat();
+  }
+
+  /** Removes the task's proxy container and its directory. */
+  private async removeProxy(taskArn: string): Promise<void> {
+    const suffix = `-${lastSegment(taskArn)}`;
+    for (const c of await this.options.runtime.listContainers({ [NETWORK_LABELS.serviceConnect]: this.options.containerInstanceArn })) {
+      if (c.name.endsWith(suffix)) await this.options.runtime.removeContainer(c.id);
+    }
+    if (!this.held.has(taskArn)) this.options.serviceConnect?.remove(lastSegment(taskArn));
   }
 
   /**
    * A running pause container for the task, named for it: one kept ready (replaced at once), or a new one.
    * Its network namespace is empty until the task's interface is plumbed into it.
    */
-  private async claimPause(task: TaskAssignment): Promise<string> {
-    const ready = this.warm.shift();
+  private async claimPause(task: TaskAssignment, extraHosts?: ExtraHost[]): Promise<string> {
+    // A task with hosts of its own needs them from its pause container's creation: a fresh one.
+    const ready = extraHosts ? undefined : this.warm.shift();
     this.fillWarm();
-    const id = await (ready ?? this.startPause(warmPauseName(), { networkMode: 'none' })).catch(() => this.startPause(warmPauseName(), { networkMode: 'none' }));
+    const fresh = () => this.startPause(warmPauseName(), { networkMode: 'none', extraHosts });
+    const id = await (ready ?? fresh()).catch(fresh);
     await this.options.runtime.renameContainer(id, pauseName(task));
     return id;
   }
@@ -258,18 +381,19 @@ export class TaskResources {
   }
 
   /** Without plumbing of its own, the engine attaches the task's pause container to the subnet's network. */
-  private startAttachedPause(task: TaskAssignment, cgroupParent: string | undefined): Promise<string> {
+  private startAttachedPause(task: TaskAssignment, cgroupParent: string | undefined, extraHosts?: ExtraHost[]): Promise<string> {
     const network = task.network!;
     return this.startPause(pauseName(task), {
       networkMode: 'bridge',
       networkAttachment: { network: subnetNetworkName(network.subnetId), ipv4Address: network.privateIpv4Address, macAddress: network.macAddress },
       hostname: network.privateDnsName,
       cgroupParent,
+      extraHosts,
     });
   }
 
   /** Creates and starts a pause container; one that fails to start is removed. */
-  private async startPause(name: string, config: Pick<ContainerSpec, 'networkMode' | 'networkAttachment' | 'hostname' | 'cgroupParent'>): Promise<string> {
+  private async startPause(name: string, config: Pick<ContainerSpec, 'networkMode' | 'networkAttachment' | 'hostname' | 'cgroupParent' | 'extraHosts'>): Promise<string> {
     const { runtime } = this.options;
     const image = await runtime.ensurePauseImage(this.options.architecture);
     const id = await runtime.createContainer({

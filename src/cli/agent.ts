@@ -69,7 +69,7 @@ export async function agentCommand(argv: string[]): Promise<void> {
     region,
     dataDir,
     log,
-    ...hostAdapters(),
+    ...hostAdapters(dataDir, log),
     managedCapacity: values['managed-capacity'] ?? false,
     security: securitySettings(values, !(values['disable-privileged'] || ec2?.settings.ECS_DISABLE_PRIVILEGED === 'true')),
   });

@@ -269,7 +269,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       region,
       dataDir: agentDataDir,
       log,
-      ...hostAdapters(),
+      ...hostAdapters(agentDataDir, log),
       // The local host is the first managed host: Fargate tasks run on the local engine too.
       managedCapacity: true,
       taskResolvers: dns.resolvers,

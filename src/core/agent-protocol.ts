@@ -6,6 +6,7 @@
 //
 // The control plane owns ECS's override rules: an assignment carries the task definition as the task runs
 // it, RunTask's overrides already applied, and the agent runs that definition as it is.
+import type { TrafficCounters } from './load-balancer.js';
 import type { TaskDefinition } from '@aws-sdk/client-ecs';
 import type { NfsMount } from './efs-exports.js';
 
@@ -45,6 +46,36 @@ export interface TaskAssignment {
   roleCredentials?: TaskRoleCredentials;
   /** The task's EFS volumes by volume name, resolved by the control plane. */
   efsVolumes?: Record<string, EfsVolumeMount>;
+  /** A task of a service with Service Connect: what its proxy serves (ECS's Service Connect agent). */
+  serviceConnect?: ServiceConnectAssignment;
+}
+
+/**
+ * A Service Connect task's proxy: a listener for each client alias of its namespace's services, each sending
+ * to the healthy endpoints of one discovery name (its Cloud Map service's instances, as they come and go).
+ */
+export interface ServiceConnectAssignment {
+  listeners: ServiceConnectListener[];
+  /** The endpoints of each listener's Cloud Map service, by service id. */
+  endpoints: Record<string, ServiceConnectEndpoint[]>;
+}
+
+export interface ServiceConnectListener {
+  /** The client alias's name, which resolves in the task to the proxy. */
+  dnsName: string;
+  port: number;
+  /** The Cloud Map service (`srv-...`) whose instances are its endpoints, and its discovery name. */
+  serviceId: string;
+  discoveryName: string;
+  /** http for a port mapping whose appProtocol is http, http2 or grpc (requests are counted); tcp otherwise. */
+  mode: 'http' | 'tcp';
+}
+
+export interface ServiceConnectEndpoint {
+  /** The Cloud Map instance (the task's id). */
+  id: string;
+  address: string;
+  port: number;
 }
 
 /**
@@ -144,5 +175,11 @@ export interface ContainerStats {
   storageWriteBytes: number;
 }
 
+/** What a task's Service Connect proxy has carried to one discovery name (its Cloud Map service) since it started. */
+export type ServiceConnectStats = { taskArn: string; serviceId: string } & TrafficCounters;
+
 /** Agent -> control plane. */
-export type AgentMessage = { type: 'health'; health: ContainerHealth[] } | { type: 'stats'; stats: ContainerStats[] };
+export type AgentMessage =
+  | { type: 'health'; health: ContainerHealth[] }
+  | { type: 'stats'; stats: ContainerStats[] }
+  | { type: 'serviceConnectStats'; stats: ServiceConnectStats[] };

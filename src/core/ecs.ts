@@ -2,6 +2,7 @@
 // @aws-sdk/client-ecs); a record narrows the members Wharf always fills and may add internal members.
 // Internal members never reach the wire: the protocol layer serializes by the model's output shapes.
 import type {
+  AwsVpcConfiguration,
   Attribute,
   Cluster,
   Container,
@@ -107,6 +108,11 @@ export interface TaskRecord extends Task {
    * neither scale-in nor a deployment stops the task. Past it, the task is unprotected again.
    */
   protectedUntil?: Date;
+  /**
+   * An awsvpc task waiting in PROVISIONING for its capacity provider's instances: the network configuration
+   * its interface is made with once it is placed (not an ECS member).
+   */
+  awsvpcConfiguration?: AwsVpcConfiguration;
 }
 
 /** Whether a task's scale-in protection still holds at `now`. */

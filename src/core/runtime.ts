@@ -1,6 +1,8 @@
 // The container runtime port: what a container-instance agent needs from a container engine, in ECS's
 // terms rather than the engine's. DockerRuntime (src/runtime/docker) implements it through the Docker
 // Engine API; the agent only ever sees these plain types and RuntimeError codes.
+import type { ServiceConnectEndpoint, ServiceConnectListener } from './agent-protocol.js';
+import type { TrafficCounters } from './load-balancer.js';
 
 /** The host and engine, as the agent registers them (RegisterContainerInstance's resources and versionInfo). */
 export interface RuntimeInfo {
@@ -217,6 +219,8 @@ export interface ContainerRuntime {
   networkGateway(name: string): Promise<string | undefined>;
   /** Makes the image of pause containers (which only hold a task's network namespace) present; answers its name. */
   ensurePauseImage(architecture: string): Promise<string>;
+  /** Makes the image of Service Connect proxy containers present (HAProxy, entry point reading SERVICE_CONNECT_PROXY_DIR); answers its name. */
+  ensureServiceConnectImage(): Promise<string>;
   /** One sample of the container's resource usage, in the engine's own stats shape (what ECS's metadata endpoint answers). */
   containerStats(id: string): Promise<Record<string, unknown>>;
   /** Returns the new container's id. */
@@ -366,4 +370,28 @@ export interface CredentialsRoutes {
 export interface CredentialsRouting {
   /** Replaces the routes kept under `scope` (one agent's) with these; none at all removes them. */
   apply(scope: string, routes: CredentialsRoutes): Promise<void>;
+}
+
+/** Where a Service Connect proxy's container mounts its directory (configuration and sockets). */
+export const SERVICE_CONNECT_PROXY_DIR = '/wharf';
+
+/** A task's Service Connect proxy: its listeners, each at the address it binds in the task, and their endpoints. */
+export interface ServiceConnectProxyConfig {
+  listeners: (ServiceConnectListener & { address: string })[];
+  endpoints: Record<string, ServiceConnectEndpoint[]>;
+}
+
+/**
+ * The Service Connect proxies of the tasks on this host (lb/service-connect-proxies.ts): each one's
+ * configuration and sockets in a host directory its container mounts at SERVICE_CONNECT_PROXY_DIR.
+ */
+export interface ServiceConnectProxies {
+  /** Writes the configuration a task's proxy starts with; answers the host directory its container mounts. */
+  configure(taskId: string, proxy: ServiceConnectProxyConfig): string;
+  /** Gives a running proxy its endpoints now; connections it carries are not dropped. */
+  update(taskId: string, endpoints: ServiceConnectProxyConfig['endpoints']): Promise<void>;
+  /** What the proxy has carried to each Cloud Map service (by id) since it started. */
+  traffic(taskId: string): Promise<Map<string, TrafficCounters>>;
+  /** Forgets a task's proxy and removes its directory (its container is gone). */
+  remove(taskId: string): void;
 }

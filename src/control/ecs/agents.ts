@@ -20,6 +20,7 @@ import { taskHost, type ContainerInstanceRecord, type TaskRecord } from '../../c
 import { applyHealth, applyTaskReport, neverStarted } from '../../core/task-lifecycle.js';
 import { AssignmentFeed, changesAssignment } from './assignments.js';
 import { ContainerMetrics } from './container-metrics.js';
+import { ServiceConnectMetrics } from './service-connect-metrics.js';
 import type { Permit } from '../authorization/authorizer.js';
 import type { TaskCredentials } from './task-credentials.js';
 import type { ControlContext } from '../context.js';
@@ -91,6 +92,7 @@ export class AgentChannel {
   private readonly unsubscribe: () => void;
   /** Agents' container stats, published to CloudWatch (AWS/ECS, Container Insights). */
   private readonly metrics: ContainerMetrics;
+  private readonly serviceConnectMetrics: ServiceConnectMetrics;
   private closed = false;
 
   constructor(
@@ -103,6 +105,7 @@ export class AgentChannel {
     private readonly credentials?: Pick<TaskCredentials, 'of' | 'onIssued'>,
   ) {
     this.metrics = new ContainerMetrics(ctx);
+    this.serviceConnectMetrics = new ServiceConnectMetrics(ctx);
     const unsubscribe = ctx.state.subscribe((changes) => this.onChanges(changes));
     const unheard = credentials?.onIssued((taskArn) => {
       const task = ctx.state.get('task', taskArn);
@@ -275,8 +278,9 @@ export class AgentChannel {
           if (tasks) tasks.add(change.id);
           else touched.set(host, new Set([change.id]));
         }
-      } else if (change.kind === 'securityGroup' || change.kind === 'networkInterface') {
-        // awsvpc tasks carry the ingress their security groups allow, sources resolved to the interfaces in them.
+      } else if (change.kind === 'securityGroup' || change.kind === 'networkInterface' || change.kind === 'sdInstance') {
+        // awsvpc tasks carry the ingress their security groups allow, sources resolved to the interfaces in them;
+        // Service Connect tasks carry their endpoints, Cloud Map's instances.
         for (const arn of this.agents.keys()) touched.set(arn, 'all');
       } else if (change.kind === 'containerInstance') {
         const after = change.after as ContainerInstanceRecord | undefined;
@@ -301,6 +305,8 @@ export class AgentChannel {
       );
     } else if (message.type === 'stats') {
       this.metrics.record(agent.containerInstanceArn, message.stats);
+    } else if (message.type === 'serviceConnectStats') {
+      this.serviceConnectMetrics.record(agent.containerInstanceArn, message.stats);
     } else {
       this.ctx.log.warn('agent message unknown', { containerInstanceArn: agent.containerInstanceArn, type: (message as { type?: unknown }).type });
     }

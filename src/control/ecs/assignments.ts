@@ -3,6 +3,7 @@ import type { TaskAssignment, TaskNetwork, TaskRoleCredentials } from '../../cor
 import { taskHost, type TaskDefinitionRecord, type TaskRecord } from '../../core/ecs.js';
 import { withOverrides } from '../../core/task-overrides.js';
 import { efsVolumeMounts, type EfsHost } from '../efs/volumes.js';
+import { serviceConnectAssignment } from './service-connect.js';
 import { taskNetwork } from './task-networking.js';
 import type { State } from '../state.js';
 import { tasksByHost } from './indexes.js';
@@ -98,7 +99,7 @@ export class AssignmentFeed {
     const { state, credentials, efs } = this.sources;
     const made = madeOf(state, this.containerInstanceArn, t, credentials, efs);
     if (!made) return undefined;
-    const inputs = JSON.stringify([made.network, made.roleCredentials, made.efsVolumes]);
+    const inputs = JSON.stringify([made.network, made.roleCredentials, made.efsVolumes, made.serviceConnect]);
     let cached = encoded.get(t);
     if (!cached || cached.definition !== made.definition || cached.inputs !== inputs)
       encoded.set(t, (cached = { definition: made.definition, inputs, json: JSON.stringify(assignment(t, made)) }));
@@ -121,6 +122,7 @@ interface Made {
   network: TaskNetwork | undefined;
   roleCredentials: TaskRoleCredentials | undefined;
   efsVolumes: TaskAssignment['efsVolumes'];
+  serviceConnect: TaskAssignment['serviceConnect'];
 }
 
 function madeOf(state: State, containerInstanceArn: string, t: TaskRecord, credentials?: AssignmentCredentials, efs?: EfsHost): Made | undefined {
@@ -133,6 +135,7 @@ function madeOf(state: State, containerInstanceArn: string, t: TaskRecord, crede
     network: taskNetwork(state, t),
     roleCredentials: credentials?.of(t.taskArn),
     efsVolumes: efsVolumeMounts(efs && { state, host: efs }, { taskArn: t.taskArn, definition: running, containerInstanceArn }),
+    serviceConnect: serviceConnectAssignment(state, t),
   };
 }
 
@@ -149,7 +152,7 @@ export function changesAssignment(before: TaskRecord | undefined, after: TaskRec
 }
 
 /** The task as its agent runs it: the definition with the task's overrides applied (the agent applies none). */
-function assignment(task: TaskRecord, { running, network, roleCredentials, efsVolumes }: Made): TaskAssignment {
+function assignment(task: TaskRecord, { running, network, roleCredentials, efsVolumes, serviceConnect }: Made): TaskAssignment {
   return {
     taskArn: task.taskArn,
     clusterArn: task.clusterArn,
@@ -165,5 +168,6 @@ function assignment(task: TaskRecord, { running, network, roleCredentials, efsVo
     ...(network && { network }),
     ...(roleCredentials && { roleCredentials }),
     ...(efsVolumes && { efsVolumes }),
+    ...(serviceConnect && { serviceConnect }),
   };
 }

@@ -1,7 +1,8 @@
 // Launching tasks on Auto Scaling group capacity providers (RunTask and the service scheduler): the
 // strategy's split, each provider's share placed on its group's container instances only; what finds no
 // room waits in PROVISIONING when the provider scales itself (managed scaling), as ECS does, and fails
-// otherwise. The managed-scaling controller places waiting tasks once instances arrive.
+// otherwise (awsvpc tasks as the others). The managed-scaling controller places waiting tasks once instances
+// arrive, making an awsvpc task's interface then.
 import type { Failure, PlacementConstraint, PlacementStrategy } from '@aws-sdk/client-ecs';
 import type { ClusterRecord, TaskDefinitionRecord, TaskRecord } from '../../core/ecs.js';
 import { splitByStrategy } from '../../scheduler/capacity-strategy.js';
@@ -59,13 +60,20 @@ export function launchOnGroupProviders(
       }
     }
     const scales = tx.get('capacityProvider', provider)?.autoScalingGroupProvider.managedScaling.status === 'ENABLED';
-    // awsvpc tasks get their interface where they are placed: they do not wait without an instance here.
-    if (!scales || definition.networkMode === 'awsvpc') {
+    if (!scales) {
       if (left > 0 && failures.length === 0) failures.push({ reason: 'No Container Instances were found in your capacity provider.' });
       continue;
     }
+    // An awsvpc task keeps its network configuration: its interface is made where it is placed.
+    const awsvpc = definition.networkMode === 'awsvpc' ? request.networkConfiguration?.awsvpcConfiguration : undefined;
     for (; left > 0 && waiting < MAX_PROVISIONING_TASKS; left--, waiting++) {
-      const task: TaskRecord = { ...newTask(ctx, cluster, definition, undefined, request), ...options.internal, lastStatus: 'PROVISIONING', capacityProviderName: provider };
+      const task: TaskRecord = {
+        ...newTask(ctx, cluster, definition, undefined, request),
+        ...options.internal,
+        lastStatus: 'PROVISIONING',
+        capacityProviderName: provider,
+        ...(awsvpc && { awsvpcConfiguration: awsvpc }),
+      };
       tasks.push(tx.put('task', task.taskArn, task));
       ctx.log.info('task waiting for capacity', { taskArn: task.taskArn, capacityProvider: provider });
     }

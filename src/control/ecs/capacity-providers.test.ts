@@ -186,3 +186,24 @@ test('instanceWarmupPeriod: a scale-out step of one waits until the instance lau
   assert.equal(group().DesiredCapacity, 3);
   assert.ok(tasks().every((t) => t.lastStatus === 'PENDING'));
 });
+
+test('awsvpc tasks wait in PROVISIONING for capacity too, and get their interface where they are placed', async () => {
+  await provider();
+  await putClusterCapacityProviders(f.ctx, { cluster: 'cp', capacityProviders: ['hosts'], defaultCapacityProviderStrategy: [{ capacityProvider: 'hosts', weight: 1 }] });
+  await putTaskDefinition(f.ctx, 'vpc-web', [{ name: 'app', image: 'busybox', cpu: 512, memory: 512 }], { networkMode: 'awsvpc' });
+  const subnets = [...f.ctx.state.all('subnet')].map((s) => s.SubnetId);
+  const run = await runTask(f.ctx, { cluster: 'cp', taskDefinition: 'vpc-web', count: 2, networkConfiguration: { awsvpcConfiguration: { subnets } } });
+  assert.deepEqual(run.failures, []);
+  assert.ok(run.tasks!.every((t) => t.lastStatus === 'PROVISIONING' && t.containerInstanceArn === undefined && t.attachments!.length === 0));
+  assert.equal([...f.ctx.state.all('networkInterface')].length, 0, 'no interface while waiting');
+  await settle();
+  assert.equal(group().DesiredCapacity, 1);
+  for (const task of tasks()) {
+    assert.ok(task.containerInstanceArn);
+    assert.equal(task.awsvpcConfiguration, undefined);
+    const [attachment] = task.attachments!;
+    assert.equal(attachment!.type, 'ElasticNetworkInterface');
+    const eni = attachment!.details!.find((d) => d.name === 'networkInterfaceId')!.value!;
+    assert.equal(f.ctx.state.get('networkInterface', eni)!.AvailabilityZone, task.availabilityZone);
+  }
+});

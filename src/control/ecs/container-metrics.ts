@@ -146,7 +146,7 @@ export function taskReservation(task: Pick<TaskRecord, 'cpu' | 'memory' | 'conta
 }
 
 /** A datapoint of one value (or, for utilizations, of several tasks' values with their overall ratio). */
-function sample(namespace: string, name: string, dimensions: Dimension[], at: Date, unit: StandardUnit, value: number, parts?: number[]): MetricSample {
+export function sample(namespace: string, name: string, dimensions: Dimension[], at: Date, unit: StandardUnit, value: number, parts?: number[]): MetricSample {
   const count = parts?.length ?? 1;
   return {
     metric: { Namespace: namespace, MetricName: name, Dimensions: dimensions },

@@ -6,8 +6,7 @@ import { InvalidParameterException } from '../../core/ecs-errors.js';
 import { validatePlacement } from '../../scheduler/placement.js';
 import { checkServiceLoadBalancers } from '../elbv2/service-targets.js';
 import type { ControlContext } from '../context.js';
-import { checkServiceConnect, serviceConnectNotice } from './service-connect.js';
-import { uuid } from './service-controller.js';
+import { checkServiceConnect } from './service-connect.js';
 import { resolveCluster } from './lookups.js';
 import {
   checkServiceRequest,
@@ -74,7 +73,7 @@ export async function createService(ctx: ControlContext, input: CreateServiceReq
       schedulingStrategy,
       deploymentConfiguration: config,
       deployments: [],
-      events: serviceConnect?.enabled ? [{ id: uuid(ctx.ids), createdAt: now, message: serviceConnectNotice(serviceName) }] : [],
+      events: [],
       createdAt: now,
       createdBy: call.caller.arn,
       loadBalancers: input.loadBalancers ?? [],

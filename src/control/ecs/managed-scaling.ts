@@ -13,7 +13,9 @@ import { GROUP_TAG, inCapacity, type AutoScalingGroupRecord } from '../../core/a
 import { MANAGED_DRAINING_HOOK, type CapacityProviderRecord } from '../../core/capacity-providers.js';
 import type { Dimension, MetricSample } from '../../core/cloudwatch.js';
 import type { ClusterRecord, TaskRecord } from '../../core/ecs.js';
-import { applyTaskReport } from '../../core/task-lifecycle.js';
+import { applyTaskReport, requestStop } from '../../core/task-lifecycle.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
+import type { AwsVpcConfiguration } from '@aws-sdk/client-ecs';
 import { capacityProviderReservation, desiredCapacity, instancesForTasks, type Size } from '../../scheduler/managed-scaling.js';
 import { placeTasks } from '../../scheduler/placement.js';
 import { taskRequirement } from '../../scheduler/resources.js';
@@ -29,6 +31,7 @@ import { clusterSnapshots } from './cluster-snapshots.js';
 import { periodStart } from './container-metrics.js';
 import { containerInstancesByCluster, tasksByCluster, tasksByContainerInstance } from './indexes.js';
 import { randomFrom } from './run-task.js';
+import { attachTaskNetwork, resolveAwsvpcConfiguration } from './task-networking.js';
 import { updateContainerInstancesState } from './update-container-instances-state.js';
 
 /** How long a task waits in PROVISIONING for capacity ("between 10 and 30 minutes", ECS says). */
@@ -140,18 +143,36 @@ function settleWaitingTasks(tx: Transaction, ctx: ControlContext, cluster: Clust
     const instance = tx.get('containerInstance', placed.containerInstanceArn)!;
     const zone = instance.attributes.find((a) => a.name === 'ecs.availability-zone')?.value;
     const architecture = instance.attributes.find((a) => a.name === 'ecs.cpu-architecture')?.value;
+    const { awsvpcConfiguration, ...rest } = task;
     const moved: TaskRecord = {
-      ...task,
+      ...rest,
       containerInstanceArn: placed.containerInstanceArn,
       ...(zone !== undefined && { availabilityZone: zone }),
       ...(architecture !== undefined && { attributes: [{ name: 'ecs.cpu-architecture', value: architecture }] }),
-      lastStatus: 'PENDING',
+      // An awsvpc task goes on waiting (PROVISIONING) for the interface made for it here.
+      lastStatus: awsvpcConfiguration ? 'PROVISIONING' : 'PENDING',
       version: task.version + 1,
     };
-    snapshot.putTask(tx.put('task', task.taskArn, moved), plan.requirement);
+    const networked = awsvpcConfiguration ? withInterface(ctx, tx, moved, awsvpcConfiguration, zone) : moved;
+    snapshot.putTask(tx.put('task', task.taskArn, networked), plan.requirement);
     ctx.log.info('waiting task placed', { taskArn: task.taskArn, host: placed.containerInstanceArn });
   }
   return next;
+}
+
+/**
+ * A placed awsvpc task's interface, in its subnets as they are now; a subnet or group deleted while it waited
+ * fails it as ECS fails a task it cannot give an interface.
+ */
+function withInterface(ctx: ControlContext, tx: Transaction, task: TaskRecord, config: AwsVpcConfiguration, zone: string | undefined): TaskRecord {
+  try {
+    return attachTaskNetwork(ctx, tx, task, resolveAwsvpcConfiguration(ctx, config, tx), zone);
+  } catch (err) {
+    if (!(err instanceof InvalidParameterException)) throw err;
+    const now = ctx.clock.now();
+    const stopping = requestStop(task, { stopCode: 'TaskFailedToStart', stoppedReason: err.message }, now);
+    return applyTaskReport(stopping, { status: 'STOPPED', reason: err.message }, now);
+  }
 }
 
 /** The provider's container instances that run tasks (any not STOPPED). */

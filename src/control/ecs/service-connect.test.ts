@@ -1,14 +1,18 @@
 // serviceConnectConfiguration on CreateService and UpdateService: checked against the Cloud Map namespace
 // (the service's or the cluster's default), the task definition's named port mappings and ECS's field rules;
-// a configuration that passes is kept and shown, with an event saying no proxy runs yet.
+// a configuration that passes is kept and shown; each task's proxy gets the namespace's client aliases and the
+// endpoints ECS registered in Cloud Map for each discovery name.
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import type { ServiceConnectConfiguration } from '@aws-sdk/client-ecs';
+import type { TaskRecord } from '../../core/ecs.js';
+import { reconcileRegistrations } from '../servicediscovery/ecs-registrations.js';
 import { createHttpNamespace } from '../servicediscovery/namespaces.js';
 import { createService } from './create-service.js';
 import { fixture, populated, type Fixture } from './fixtures.js';
 import { listServicesByNamespace } from './list-services-by-namespace.js';
 import { registerTaskDefinition } from './register-task-definition.js';
+import { serviceConnectAssignment } from './service-connect.js';
 import { updateCluster } from './update-cluster.js';
 import { updateService } from './update-service.js';
 
@@ -29,7 +33,7 @@ beforeEach(async () => {
 const create = (serviceConnectConfiguration: ServiceConnectConfiguration, serviceName = 'api') =>
   createService(f.ctx, { serviceName, taskDefinition: 'api', desiredCount: 0, serviceConnectConfiguration }, f.call);
 
-test('a configuration naming a namespace and a named port is kept, and the service is told no proxy runs', async () => {
+test('a configuration naming a namespace and a named port is kept', async () => {
   const config: ServiceConnectConfiguration = {
     enabled: true,
     namespace: 'internal',
@@ -38,7 +42,6 @@ test('a configuration naming a namespace and a named port is kept, and the servi
   };
   const { service } = await create(config);
   assert.deepEqual(service!.deployments![0]!.serviceConnectConfiguration, config);
-  assert.match(service!.events![0]!.message!, /^\(service api\) Service Connect is configured, but Wharf runs no Service Connect proxy yet/);
   assert.deepEqual((await listServicesByNamespace(f.ctx, { namespace: 'internal' })).serviceArns, [service!.serviceArn]);
 });
 
@@ -76,4 +79,33 @@ test('UpdateService checks the configuration against the task definition it depl
   await assert.rejects(updateService(f.ctx, { service: 'api', serviceConnectConfiguration: { enabled: true, namespace: 'nowhere' } }), { name: 'NamespaceNotFoundException' });
   const { service } = await updateService(f.ctx, { service: 'api', serviceConnectConfiguration: { enabled: false } });
   assert.deepEqual(service!.deployments![0]!.serviceConnectConfiguration, { enabled: false });
+});
+
+test("a task's proxy: every client alias of the namespace, each to the running tasks registered under its discovery name", async () => {
+  const { service: api } = await create({ enabled: true, namespace: 'internal', services: [{ portName: 'http', discoveryName: 'api', clientAliases: [{ port: 80, dnsName: 'api.internal' }] }, { portName: 'pg', clientAliases: [{ port: 5432 }] }] });
+  const { service: client } = await create({ enabled: true, namespace: 'internal' }, 'client');
+  const task = (id: string, group: string, address: string) =>
+    ({ taskArn: `arn:aws:ecs:us-east-1:123456789012:task/default/${id}`, clusterArn: api!.clusterArn, group, taskDefinitionArn: api!.taskDefinition, lastStatus: 'RUNNING', desiredStatus: 'RUNNING', containers: [], tags: [], version: 1,
+      attachments: [{ id: 'x', type: 'ElasticNetworkInterface', status: 'ATTACHED', details: [{ name: 'privateIPv4Address', value: address }] }] }) as unknown as TaskRecord;
+  await f.ctx.state.mutate((tx) => {
+    tx.put('task', 'a1', task('a1', 'service:api', '10.0.1.5'));
+    tx.put('task', 'a2', { ...task('a2', 'service:api', '10.0.1.6'), desiredStatus: 'STOPPED' });
+    tx.put('task', 'c1', task('c1', 'service:client', '10.0.1.7'));
+  });
+  await reconcileRegistrations(f.ctx, api!.serviceArn!);
+  const sdServices = [...f.ctx.state.all('sdService')];
+  assert.deepEqual(sdServices.map((s) => [s.Name, s.Type, s.tags]).sort(), [['api', 'HTTP', [{ Key: 'AmazonECSManaged', Value: 'true' }]], ['pg', 'HTTP', [{ Key: 'AmazonECSManaged', Value: 'true' }]]]);
+  const id = (name: string) => sdServices.find((s) => s.Name === name)!.Id;
+  const proxy = serviceConnectAssignment(f.ctx.state, f.ctx.state.get('task', 'c1')!);
+  assert.deepEqual(proxy, {
+    listeners: [
+      { dnsName: 'api.internal', port: 80, serviceId: id('api'), discoveryName: 'api', mode: 'http' },
+      // No dnsName: ECS's default, the discovery name in the namespace; TCP without an appProtocol.
+      { dnsName: 'pg.internal', port: 5432, serviceId: id('pg'), discoveryName: 'pg', mode: 'tcp' },
+    ],
+    endpoints: { [id('api')]: [{ id: 'a1', address: '10.0.1.5', port: 8080 }], [id('pg')]: [{ id: 'a1', address: '10.0.1.5', port: 5432 }] },
+  });
+  assert.equal(client!.serviceName, 'client');
+  await updateService(f.ctx, { service: 'client', serviceConnectConfiguration: { enabled: false } });
+  assert.equal(serviceConnectAssignment(f.ctx.state, f.ctx.state.get('task', 'c1')!), undefined, 'Service Connect off: no proxy');
 });

@@ -1,12 +1,16 @@
 // A service's serviceConnectConfiguration, checked as ECS checks it against its cluster, its Cloud Map
-// namespace and its task definition's named port mappings. Wharf keeps a configuration that passes (and
-// DescribeServices shows it), but runs no Service Connect proxy yet: the service's events say so
-// (docs/service-discovery.md).
+// namespace and its task definition's named port mappings; and what the proxy of each of its tasks serves
+// (docs/service-discovery.md): the client aliases of every service of the namespace, each sent to the healthy
+// instances of its discovery name's Cloud Map service (where ecs-registrations.ts registers the tasks).
 import type { ContainerDefinition, PortMapping, ServiceConnectConfiguration } from '@aws-sdk/client-ecs';
-import type { ClusterRecord, TaskDefinitionRecord } from '../../core/ecs.js';
+import type { ServiceConnectAssignment, ServiceConnectListener } from '../../core/agent-protocol.js';
+import { serviceArnOfTask } from '../../core/arn.js';
+import type { ClusterRecord, TaskDefinitionRecord, TaskRecord } from '../../core/ecs.js';
 import { InvalidParameterException, NamespaceNotFoundException } from '../../core/ecs-errors.js';
 import type { SdNamespaceRecord } from '../../core/servicediscovery.js';
 import type { ControlContext } from '../context.js';
+import { instancesOfService } from '../servicediscovery/instances.js';
+import type { State } from '../state.js';
 
 /** Cloud Map service names ECS makes from discoveryName: lowercase letters, digits, `_` and `-`, not first, up to 64. */
 const DISCOVERY_NAME = /^[a-z0-9_][a-z0-9_-]{0,63}$/;
@@ -88,6 +92,49 @@ export function checkServiceConnect(
   return { ...config, namespace };
 }
 
-/** What a service with Service Connect enabled is told: Wharf checked and keeps the configuration, but runs no proxy yet. */
-export const serviceConnectNotice = (service: string) =>
-  `(service ${service}) Service Connect is configured, but Wharf runs no Service Connect proxy yet: its tasks start without one (reach services by their Cloud Map DNS names).`;
+/** HAProxy speaks HTTP/1 to the endpoints; HTTP/2 and gRPC are carried as TCP (not counted per request). */
+const listenerMode = (mapping: PortMapping): ServiceConnectListener['mode'] => (mapping.appProtocol === 'http' ? 'http' : 'tcp');
+
+/**
+ * What the Service Connect proxy of `task` serves, or undefined when its service has Service Connect off:
+ * a listener per client alias of the services with Service Connect on in its namespace (a name and port
+ * taken twice: the first, in name order), and the registered healthy instances of each alias's Cloud Map service.
+ */
+export function serviceConnectAssignment(state: State, task: TaskRecord): ServiceConnectAssignment | undefined {
+  const serviceArn = serviceArnOfTask(task);
+  const config = serviceArn ? state.get('service', serviceArn)?.serviceConnectConfiguration : undefined;
+  if (!config?.enabled || !config.namespace) return undefined;
+  const namespace = namespaceOf(state, config.namespace);
+  if (!namespace) return undefined;
+  const listeners = new Map<string, ServiceConnectListener>();
+  const services = [...state.all('service')].filter((s) => s.status === 'ACTIVE' && s.serviceConnectConfiguration?.enabled).sort((a, b) => (a.serviceArn! < b.serviceArn! ? -1 : 1));
+  for (const other of services) {
+    const otherConfig = other.serviceConnectConfiguration!;
+    if (namespaceOf(state, otherConfig.namespace ?? '')?.Id !== namespace.Id) continue;
+    const definition = other.taskDefinition ? state.get('taskDefinition', other.taskDefinition) : undefined;
+    for (const entry of otherConfig.services ?? []) {
+      const mapping = definition?.containerDefinitions?.flatMap((c) => c.portMappings ?? []).find((p) => p.name === entry.portName);
+      const discoveryName = entry.discoveryName ?? entry.portName!;
+      const sdService = [...state.all('sdService')].find((s) => s.NamespaceId === namespace.Id && s.Name === discoveryName);
+      if (!mapping || !sdService) continue;
+      for (const alias of entry.clientAliases ?? []) {
+        // ECS's default name: the discovery name in the namespace.
+        const dnsName = alias.dnsName ?? `${discoveryName}.${namespace.Name}`;
+        const key = `${dnsName}:${alias.port}`;
+        if (!listeners.has(key)) listeners.set(key, { dnsName, port: alias.port!, serviceId: sdService.Id, discoveryName, mode: listenerMode(mapping) });
+      }
+    }
+  }
+  const sorted = [...listeners.values()].sort((a, b) => (a.dnsName === b.dnsName ? a.port - b.port : a.dnsName < b.dnsName ? -1 : 1));
+  const endpoints: ServiceConnectAssignment['endpoints'] = {};
+  for (const serviceId of new Set(sorted.map((l) => l.serviceId))) {
+    endpoints[serviceId] = state
+      .where(instancesOfService, serviceId)
+      .filter((i) => i.health === 'HEALTHY' && i.Attributes.AWS_INSTANCE_IPV4 && i.Attributes.AWS_INSTANCE_PORT)
+      .map((i) => ({ id: i.Id, address: i.Attributes.AWS_INSTANCE_IPV4!, port: Number(i.Attributes.AWS_INSTANCE_PORT) }))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+  }
+  return { listeners: sorted, endpoints };
+}
+
+const namespaceOf = (state: State, wanted: string) => [...state.all('sdNamespace')].find((n) => n.Name === wanted || n.Arn === wanted);

@@ -99,7 +99,7 @@ export function taskStateChangeEvent(ctx: Pick<ControlContext, 'partition' | 'id
 
 /** The ECS members of a task record: Wharf's own bookkeeping and the tags stay out of the event. */
 function taskDetail(task: TaskRecord): Task {
-  const { clientToken: _t, clientRequest: _r, serviceAccounted: _a, protectedUntil: _p, tags: _g, containers, ...rest } = task;
+  const { clientToken: _t, clientRequest: _r, serviceAccounted: _a, protectedUntil: _p, awsvpcConfiguration: _n, tags: _g, containers, ...rest } = task;
   return { ...rest, containers: containers.map(({ essential: _e, healthCheck: _h, ...c }) => c) };
 }
 

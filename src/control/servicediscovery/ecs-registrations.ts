@@ -2,15 +2,21 @@
 // them once it runs and is not unhealthy (instance id = task id, ECS's attributes), and deregistered once it
 // stops, drains, turns unhealthy or the service goes: awsvpc tasks by their ENI address, bridge and host
 // tasks by their container instance's address and the host port of the registry's container port (SRV).
+// Service Connect registers the same way: each `services` entry of an enabled serviceConnectConfiguration is
+// a Cloud Map service named for its discoveryName in the configuration's namespace (made by ECS when missing,
+// API-only, tagged AmazonECSManaged), and a task is registered there at its named port mapping.
 import { serviceArnOfTask } from '../../core/arn.js';
 import type { ServiceRecord, TaskRecord } from '../../core/ecs.js';
 import { instanceKey, type SdInstanceRecord } from '../../core/servicediscovery.js';
 import type { ControlContext } from '../context.js';
 import { tasksByService } from '../ecs/indexes.js';
+import type { Transaction } from '../state.js';
 import { ControllerRunner } from '../runner.js';
+import { serviceConnectNamespace } from '../ecs/service-connect.js';
 import { deregisterInstanceIn, registerInstanceIn } from './instances.js';
+import { newId, serviceArn as sdServiceArn } from './records.js';
 
-type Registry = NonNullable<ServiceRecord['serviceRegistries']>[number];
+type Registry = Pick<NonNullable<ServiceRecord['serviceRegistries']>[number], 'port' | 'containerName' | 'containerPort'>;
 
 const lastPart = (arn: string) => arn.split('/').at(-1)!;
 const sdServiceId = (registryArn: string) => lastPart(registryArn);
@@ -52,8 +58,11 @@ export async function reconcileRegistrations(ctx: ControlContext, serviceArn: st
     const service = tx.get('service', serviceArn);
     const live = service?.status === 'ACTIVE' ? service : undefined;
     const desired = new Map<string, Record<string, string>>();
-    for (const registry of live?.serviceRegistries ?? []) {
-      const sdService = tx.get('sdService', sdServiceId(registry.registryArn!));
+    const registries = [
+      ...(live?.serviceRegistries ?? []).map((registry) => ({ registry, sdService: tx.get('sdService', sdServiceId(registry.registryArn!)) })),
+      ...(live ? serviceConnectRegistries(ctx, tx, live) : []),
+    ];
+    for (const { registry, sdService } of registries) {
       if (!sdService) continue;
       for (const task of ctx.state.where(tasksByService, serviceArn)) {
         const hostAddress = task.containerInstanceArn ? tx.get('containerInstance', task.containerInstanceArn)?.privateIpv4Address : undefined;
@@ -79,6 +88,36 @@ export async function reconcileRegistrations(ctx: ControlContext, serviceArn: st
   });
 }
 
+/**
+ * The Cloud Map services an ECS service's Service Connect configuration registers its tasks in, each with where
+ * in the task its port is (the container and container port of the named port mapping); a missing Cloud Map
+ * service is made, as ECS makes it.
+ */
+function serviceConnectRegistries(ctx: ControlContext, tx: Transaction, service: ServiceRecord) {
+  const config = service.serviceConnectConfiguration;
+  if (!config?.enabled || !config.namespace) return [];
+  let namespace;
+  try {
+    namespace = serviceConnectNamespace(ctx, config.namespace);
+  } catch {
+    return []; // deleted since: nothing to register in
+  }
+  const definition = service.taskDefinition ? tx.get('taskDefinition', service.taskDefinition) : undefined;
+  return (config.services ?? []).flatMap((entry) => {
+    const container = definition?.containerDefinitions?.find((c) => c.portMappings?.some((p) => p.name === entry.portName));
+    const mapping = container?.portMappings?.find((p) => p.name === entry.portName);
+    if (!mapping) return [];
+    const name = entry.discoveryName ?? entry.portName!;
+    let sdService = [...ctx.state.all('sdService')].find((s) => s.NamespaceId === namespace.Id && s.Name === name);
+    if (!sdService) {
+      const Id = newId(ctx, 'srv');
+      sdService = tx.put('sdService', Id, { Id, Arn: sdServiceArn(ctx, Id), Name: name, NamespaceId: namespace.Id, Type: 'HTTP', CreateDate: ctx.clock.now(), tags: [{ Key: 'AmazonECSManaged', Value: 'true' }] });
+    }
+    const registry: Registry = { containerName: container!.name, containerPort: mapping.containerPort };
+    return [{ registry, sdService }];
+  });
+}
+
 /** Reconciles a service's registrations whenever it or one of its tasks changes (and every 10 s). */
 export function runEcsRegistrations(ctx: ControlContext, signal: AbortSignal): Promise<void> {
   const runner = new ControllerRunner<string>(ctx, (serviceArn) => reconcileRegistrations(ctx, serviceArn), {
@@ -92,7 +131,7 @@ export function runEcsRegistrations(ctx: ControlContext, signal: AbortSignal): P
         const arn = serviceArnOfTask(task);
         return arn ? [arn] : [];
       }),
-    resync: { everyMs: 10_000, keys: () => [...ctx.state.all('service')].filter((s) => s.serviceRegistries?.length).map((s) => s.serviceArn!) },
+    resync: { everyMs: 10_000, keys: () => [...ctx.state.all('service')].filter((s) => s.serviceRegistries?.length || s.serviceConnectConfiguration?.enabled).map((s) => s.serviceArn!) },
   });
   return runner.run(signal);
 }

@@ -6,6 +6,7 @@ import Docker from 'dockerode';
 import { logLines, sinceParam } from './docker-logs.js';
 import { bindEntry, dnsSearchEntry, dnsServerEntry, dockerName, environmentEntry, extraHostEntry, linkEntry, tmpfsOptions, volumesFromEntry } from './docker-encoding.js';
 import { PAUSE_IMAGE, PAUSE_PATH, pauseRootfs } from './pause-image.js';
+import { PROXY_COMMAND, proxyImage, proxyRootfs } from './service-connect-image.js';
 import {
   RuntimeError,
   type ContainerRuntime,
@@ -161,6 +162,7 @@ function dockerCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOptions
 export class DockerRuntime implements ContainerRuntime {
   private readonly docker: Docker;
   private pauseImage?: Promise<string>;
+  private proxyImage?: Promise<string>;
 
   /** Connects as the Docker CLI does by default (DOCKER_HOST, else the local socket) unless told otherwise. */
   constructor(options?: Docker.DockerOptions) {
@@ -297,22 +299,31 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   ensurePauseImage(architecture: string): Promise<string> {
-    this.pauseImage ??= (async () => {
-      if (await this.hasImage(PAUSE_IMAGE)) return PAUSE_IMAGE;
-      const [repo, tag] = PAUSE_IMAGE.split(':');
-      const progress = await call('RuntimeFailure', async () => {
-        const stream = await this.docker.importImage(pauseRootfs(architecture), { repo, tag, changes: [`CMD ["${PAUSE_PATH}"]`] });
-        return new Promise<{ error?: string }[]>((resolve, reject) =>
-          this.docker.modem.followProgress(stream, (err: unknown, out: { error?: string }[]) => (err ? reject(err) : resolve(out))),
-        );
-      });
-      const failure = progress.find((p) => p.error);
-      if (failure) throw new RuntimeError('RuntimeFailure', failure.error!);
-      return PAUSE_IMAGE;
-    })();
+    this.pauseImage ??= this.importImage(PAUSE_IMAGE, () => pauseRootfs(architecture), [`CMD ["${PAUSE_PATH}"]`]);
     // A failed import is tried again next time.
     this.pauseImage.catch(() => (this.pauseImage = undefined));
     return this.pauseImage;
+  }
+
+  ensureServiceConnectImage(): Promise<string> {
+    this.proxyImage ??= proxyImage().then((image) => this.importImage(image.name, () => proxyRootfs(image), [`CMD ${JSON.stringify(PROXY_COMMAND)}`]));
+    this.proxyImage.catch(() => (this.proxyImage = undefined));
+    return this.proxyImage;
+  }
+
+  /** An image Wharf makes itself: `name` imported from a root file system, unless the engine has it already. */
+  private async importImage(name: string, rootfs: () => NodeJS.ReadableStream, changes: string[]): Promise<string> {
+    if (await this.hasImage(name)) return name;
+    const [repo, tag] = name.split(':');
+    const progress = await call('RuntimeFailure', async () => {
+      const stream = await this.docker.importImage(rootfs(), { repo, tag, changes });
+      return new Promise<{ error?: string }[]>((resolve, reject) =>
+        this.docker.modem.followProgress(stream, (err: unknown, out: { error?: string }[]) => (err ? reject(err) : resolve(out))),
+      );
+    });
+    const failure = progress.find((p) => p.error);
+    if (failure) throw new RuntimeError('RuntimeFailure', failure.error!);
+    return name;
   }
 
   async containerStats(id: string): Promise<Record<string, unknown>> {

@@ -104,6 +104,10 @@ export class HollowRuntime implements ContainerRuntime {
     return 'hollow/pause';
   }
 
+  async ensureServiceConnectImage(): Promise<string> {
+    return 'hollow/service-connect';
+  }
+
   async containerStats(): Promise<Record<string, unknown>> {
     return {};
   }

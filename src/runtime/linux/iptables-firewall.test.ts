@@ -10,7 +10,7 @@ test('a chain name per scope, short enough for iptables, the same every time', (
   assert.notEqual(chainName('other'), name);
 });
 
-test("replies pass; new traffic passes the sender's egress, then the receiver's ingress, each dropping the rest", () => {
+test("replies pass; new traffic passes the sender's egress, then the receiver's ingress, each dropping the rest; what is let in is marked to cross networks", () => {
   const text = ruleset('WHARF-X', [
     {
       address: '172.31.0.4',
@@ -32,19 +32,25 @@ test("replies pass; new traffic passes the sender's egress, then the receiver's 
       ':WHARF-X - [0:0]',
       ':WHARF-X-O - [0:0]',
       ':WHARF-X-I - [0:0]',
+      '-A WHARF-X -s 172.31.0.4/32 -m conntrack --ctstate RELATED,ESTABLISHED -j MARK --set-xmark 0x2000000/0x2000000',
+      '-A WHARF-X -d 172.31.0.4/32 -m conntrack --ctstate RELATED,ESTABLISHED -j MARK --set-xmark 0x2000000/0x2000000',
+      '-A WHARF-X -s 172.31.0.5/32 -m conntrack --ctstate RELATED,ESTABLISHED -j MARK --set-xmark 0x2000000/0x2000000',
+      '-A WHARF-X -d 172.31.0.5/32 -m conntrack --ctstate RELATED,ESTABLISHED -j MARK --set-xmark 0x2000000/0x2000000',
       '-A WHARF-X -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN',
       '-A WHARF-X -j WHARF-X-O',
       '-A WHARF-X -j WHARF-X-I',
       '-A WHARF-X-O -s 172.31.0.4/32 -d 0.0.0.0/0 -j RETURN',
       '-A WHARF-X-O -s 172.31.0.4/32 -j DROP',
-      '-A WHARF-X-I -d 172.31.0.4/32 -s 0.0.0.0/0 -p tcp --dport 80:80 -j RETURN',
-      '-A WHARF-X-I -d 172.31.0.4/32 -s 10.0.0.0/8 -p udp --dport 5000:5010 -j RETURN',
-      '-A WHARF-X-I -d 172.31.0.4/32 -s 172.31.0.5/32 -p udp --dport 5000:5010 -j RETURN',
-      '-A WHARF-X-I -d 172.31.0.4/32 -s 172.31.0.0/16 -p icmp --icmp-type 8 -j RETURN',
-      '-A WHARF-X-I -d 172.31.0.4/32 -s 172.31.0.9/32 -j RETURN',
+      '-A WHARF-X-I -d 172.31.0.4/32 -s 0.0.0.0/0 -p tcp --dport 80:80 -j MARK --set-xmark 0x2000000/0x2000000',
+      '-A WHARF-X-I -d 172.31.0.4/32 -s 10.0.0.0/8 -p udp --dport 5000:5010 -j MARK --set-xmark 0x2000000/0x2000000',
+      '-A WHARF-X-I -d 172.31.0.4/32 -s 172.31.0.5/32 -p udp --dport 5000:5010 -j MARK --set-xmark 0x2000000/0x2000000',
+      '-A WHARF-X-I -d 172.31.0.4/32 -s 172.31.0.0/16 -p icmp --icmp-type 8 -j MARK --set-xmark 0x2000000/0x2000000',
+      '-A WHARF-X-I -d 172.31.0.4/32 -s 172.31.0.9/32 -j MARK --set-xmark 0x2000000/0x2000000',
+      '-A WHARF-X-I -d 172.31.0.4/32 -m mark --mark 0x2000000/0x2000000 -j RETURN',
       '-A WHARF-X-I -d 172.31.0.4/32 -j DROP',
       '-A WHARF-X-O -s 172.31.0.5/32 -d 10.0.0.0/8 -p tcp --dport 443:443 -j RETURN',
       '-A WHARF-X-O -s 172.31.0.5/32 -j DROP',
+      '-A WHARF-X-I -d 172.31.0.5/32 -m mark --mark 0x2000000/0x2000000 -j RETURN',
       '-A WHARF-X-I -d 172.31.0.5/32 -j DROP',
       'COMMIT',
       '',

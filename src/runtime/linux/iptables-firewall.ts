@@ -5,10 +5,19 @@
 // what its rules allow and drops the rest. The chains are rewritten whole and atomically (iptables-restore)
 // on every change, so they never show a half-applied state. Traffic to the host itself (INPUT: the
 // credentials endpoint, DNS) is not a task's egress to filter, as AWS keeps those off the interface.
+// What a task's security groups let in is let in from any network, as on AWS: Docker isolates its bridge
+// networks from each other (DOCKER-ISOLATION-STAGE-1 drops a bridge task's traffic to an awsvpc task's
+// subnet bridge), so traffic the ingress rules allow, and the rest of connections to and from task addresses, carry a mark
+// (CROSS_NETWORK) that one rule in DOCKER-USER accepts, after every scope's chain has had its say (they are
+// inserted ahead of it) and before Docker's isolation (which inserts its rules at the head of its own chains
+// as networks come, so no rule of ours could stay ahead of them there).
 import { createHash } from 'node:crypto';
 import type { FirewalledAddress, FirewallRule, HostFirewall } from '../../core/runtime.js';
 import { chain, icmpType, ipv4, ipv4Cidr, portRange, protocol } from './iptables-args.js';
 import { Iptables } from './iptables.js';
+
+/** The packet mark (value/mask) of traffic a task's security groups let in, whatever network it comes from. */
+export const CROSS_NETWORK = '0x2000000/0x2000000';
 
 /** A chain name of at most 28 characters, the same for a scope every time. */
 export const chainName = (scope: string) => `WHARF-${createHash('sha256').update(scope).digest('hex').slice(0, 12).toUpperCase()}`;
@@ -35,19 +44,24 @@ function match(rule: FirewallRule): string {
 export function ruleset(name: string, addresses: readonly FirewalledAddress[]): string {
   const [main, egress, ingress] = [chain(name), chain(`${name}-O`), chain(`${name}-I`)];
   const lines = ['*filter', `:${main} - [0:0]`, `:${egress} - [0:0]`, `:${ingress} - [0:0]`];
+  // A connection let in goes on across networks, both ways.
+  for (const a of addresses) {
+    for (const side of ['-s', '-d']) lines.push(`-A ${main} ${side} ${ipv4(a.address)}/32 -m conntrack --ctstate RELATED,ESTABLISHED -j MARK --set-xmark ${CROSS_NETWORK}`);
+  }
   lines.push(`-A ${main} -m conntrack --ctstate RELATED,ESTABLISHED -j RETURN`, `-A ${main} -j ${egress}`, `-A ${main} -j ${ingress}`);
   for (const a of addresses) {
     const address = ipv4(a.address);
-    for (const rule of a.egress) for (const peer of rule.peers) lines.push(line(egress, `-s ${address}/32 -d ${ipv4Cidr(peer)}`, rule));
+    for (const rule of a.egress) for (const peer of rule.peers) lines.push(line(egress, `-s ${address}/32 -d ${ipv4Cidr(peer)}`, rule, 'RETURN'));
     lines.push(`-A ${egress} -s ${address}/32 -j DROP`);
-    for (const rule of a.ingress) for (const peer of rule.peers) lines.push(line(ingress, `-d ${address}/32 -s ${ipv4Cidr(peer)}`, rule));
-    lines.push(`-A ${ingress} -d ${address}/32 -j DROP`);
+    // Allowed in: marked (so no network's isolation drops it), then let on; the rest dropped.
+    for (const rule of a.ingress) for (const peer of rule.peers) lines.push(line(ingress, `-d ${address}/32 -s ${ipv4Cidr(peer)}`, rule, `MARK --set-xmark ${CROSS_NETWORK}`));
+    lines.push(`-A ${ingress} -d ${address}/32 -m mark --mark ${CROSS_NETWORK} -j RETURN`, `-A ${ingress} -d ${address}/32 -j DROP`);
   }
   lines.push('COMMIT', '');
   return lines.join('\n');
 }
 
-const line = (target: string, addresses: string, rule: FirewallRule) => `-A ${target} ${addresses} ${match(rule)} -j RETURN`.replace(/ +/g, ' ');
+const line = (target: string, addresses: string, rule: FirewallRule, verdict: string) => `-A ${target} ${addresses} ${match(rule)} -j ${verdict}`.replace(/ +/g, ' ');
 
 export class IptablesFirewall implements HostFirewall {
   private queue: Promise<unknown> = Promise.resolve();
@@ -84,7 +98,20 @@ export class IptablesFirewall implements HostFirewall {
     for (const hook of await this.hooks()) {
       if (!(await this.iptables.succeeds(['-C', hook, '-j', chain]))) await this.iptables.exec(['-I', hook, '1', '-j', chain]);
     }
+    await this.acceptMarked();
     this.hooked.add(chain);
+  }
+
+  /**
+   * The rule accepting marked traffic: last in DOCKER-USER but for Docker's closing RETURN. Shared by every
+   * scope on the host, and harmless without them: it stays.
+   */
+  private async acceptMarked(): Promise<void> {
+    const accept = ['-m', 'mark', '--mark', CROSS_NETWORK, '-j', 'ACCEPT'];
+    if (!(await this.iptables.succeeds(['-n', '-L', 'DOCKER-USER'])) || (await this.iptables.succeeds(['-C', 'DOCKER-USER', ...accept]))) return;
+    const rules = await this.iptables.rules('DOCKER-USER');
+    const position = rules.at(-1) === '-A DOCKER-USER -j RETURN' ? rules.length : rules.length + 1;
+    await this.iptables.exec(['-I', 'DOCKER-USER', String(position), ...accept]);
   }
 
   /** Where the chain is hooked in: Docker's DOCKER-USER (or FORWARD without it), and OUTPUT for the host's own traffic. */

@@ -12,6 +12,12 @@ export class Iptables {
     await run(this.command, ['-w', ...args]);
   }
 
+  /** A chain's rules as `iptables -S` prints them (`-A <chain> ...`), in order. */
+  async rules(chain: string): Promise<string[]> {
+    const { stdout } = await run(this.command, ['-w', '-S', chain]);
+    return stdout.split('\n').filter((line) => line.startsWith('-A '));
+  }
+
   succeeds(args: string[]): Promise<boolean> {
     return this.exec(args).then(
       () => true,
