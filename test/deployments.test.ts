@@ -138,7 +138,7 @@ async function deploy(body: string, deploymentConfiguration?: DeploymentConfigur
 
 before(async () => {
   if (!hasHaproxy) return;
-  wharf = await startWharf({ hostWide: true, env: { WHARF_DEPLOYMENT_MINUTE: '2s' } });
+  wharf = await startWharf({ env: { WHARF_DEPLOYMENT_MINUTE: '2s' } });
   ecs = wharf.ecs();
   const clientOptions = { endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials };
   elb = new ElasticLoadBalancingV2Client(clientOptions);

@@ -29,7 +29,7 @@ let wharf: WharfProcess;
 let elb: ElasticLoadBalancingV2Client;
 
 before(async () => {
-  wharf = await startWharf({ hostWide: true });
+  wharf = await startWharf();
   elb = new ElasticLoadBalancingV2Client({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
 });
 after(async () => {

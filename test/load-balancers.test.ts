@@ -132,7 +132,7 @@ const forward = (arn: string): Action[] => [{ Type: 'forward', TargetGroupArn: a
 
 before(async () => {
   if (!hasHaproxy) return;
-  wharf = await startWharf({ hostWide: true });
+  wharf = await startWharf();
   ecs = wharf.ecs();
   elb = new ElasticLoadBalancingV2Client({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
 });

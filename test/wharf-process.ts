@@ -24,6 +24,7 @@ import { LABELS } from '../src/agent/container-config.js';
 // The package root, whether this runs from test/ (tsx) or dist/test/ (compiled).
 let root = dirname(fileURLToPath(import.meta.url));
 while (!existsSync(join(root, 'package.json'))) root = dirname(root);
+export const PACKAGE_ROOT = root;
 export const WHARF_BIN = join(root, 'bin', 'wharf.js');
 
 /** How long the agents keep a stopped task's containers here: long enough to inspect them, short enough to wait for. */
@@ -65,9 +66,10 @@ export interface WharfProcess {
 
 /**
  * `tls`: `wharf up --tls`, HTTPS with a self-signed pair made in the data dir, which the clients here trust.
- * `hostWide`: the suite uses what one host has once (load-balancer listener ports, awsvpc networks in the
- * default VPC's ranges), so it holds the host lock from start to stop and such suites run one at a time
+ * `hostWide`: the suite uses what one host has once (awsvpc networks in the default VPC's ranges, the DNS
+ * server's default address), so it holds the host lock from start to stop and such suites run one at a time
  * while the others run beside them. Only they get the DNS server on its default address (the tasks' resolver).
+ * Load-balancer listeners need no lock: suites bind them on ports from `freePort()`.
  * `nodeArgs`: Node's own options for the server (e.g. `--cpu-prof`).
  */
 export async function startWharf(
