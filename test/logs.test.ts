@@ -4,7 +4,7 @@
 // and the awslogs driver: a busybox task
 // whose every line lands in GetLogEvents and FilterLogEvents in order, across an agent restart.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import {
@@ -164,7 +164,28 @@ while time.time() < deadline:
 sys.exit(1)
 `;
 
-describe('StartLiveTail (an event stream, through the SDK)', () => {
+/**
+ * `aws logs start-live-tail` as CLI v2 runs it (botocore's event stream parser), in boto3: prints STARTED at the
+ * session's start, then each line that arrives, until END. Host prefix off, as docs/logs.md says.
+ */
+const LIVE_TAIL = `
+import boto3, sys, time, botocore.config
+client = boto3.client('logs', endpoint_url=sys.argv[2], region_name='us-east-1', config=botocore.config.Config(inject_host_prefix=False))
+stream = client.start_live_tail(logGroupIdentifiers=[sys.argv[1]])['responseStream']
+deadline = time.time() + 60
+for event in stream:
+    if 'sessionStart' in event:
+        print('STARTED', flush=True)
+    for result in event.get('sessionUpdate', {}).get('sessionResults', []):
+        print(result['message'], flush=True)
+        if result['message'] == 'END':
+            stream.close()
+            sys.exit(0)
+    if time.time() > deadline:
+        sys.exit(1)
+`;
+
+describe('StartLiveTail (an event stream, through the SDK and boto3)', () => {
   it('streams the lines that arrive after it starts, filtered by stream prefix and pattern, once each', async () => {
     await logs.send(new CreateLogGroupCommand({ logGroupName: '/sdk/live' }));
     for (const logStreamName of ['app-1', 'other']) await logs.send(new CreateLogStreamCommand({ logGroupName: '/sdk/live', logStreamName }));
@@ -195,6 +216,17 @@ describe('StartLiveTail (an event stream, through the SDK)', () => {
     assert.match(await start({ logGroupIdentifiers: ['/sdk/live', '/sdk/follow'], logStreamNames: ['app-1'] }), /^InvalidParameterException/);
     assert.match(await start({ logGroupIdentifiers: [] }), /^InvalidParameterException: 1 validation error detected/);
     live.destroy();
+  });
+
+  it('boto3 (as CLI v2) reads the stream: the session starts, then each line as it arrives', async () => {
+    const tail = spawn('python3', ['-c', LIVE_TAIL, '/sdk/live', wharf.endpoint], { env: wharf.env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    tail.stdout.on('data', (chunk) => (out += chunk));
+    const exited = new Promise<number | null>((resolve) => tail.once('exit', resolve));
+    await eventually(async () => out.includes('STARTED') || undefined, 'the live tail session to start', 30_000);
+    await logs.send(new PutLogEventsCommand({ logGroupName: '/sdk/live', logStreamName: 'other', logEvents: ['b1', 'b2', 'END'].map((message, i) => ({ timestamp: Date.now() + i, message })) }));
+    assert.equal(await exited, 0);
+    assert.deepEqual(out.trim().split('\n'), ['STARTED', 'b1', 'b2', 'END']);
   });
 });
 

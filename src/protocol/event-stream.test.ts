@@ -14,7 +14,7 @@ describe('event stream messages', () => {
     );
   });
 
-  it('writes each event, then a modelled exception, and ends', async () => {
+  it('writes the initial response, each event, then a modelled exception, and ends', async () => {
     const writers: EventWriters = {
       contentType: 'application/json',
       event: (member, value) => (member === 'tick' ? Buffer.from(JSON.stringify(value)) : undefined),
@@ -27,8 +27,9 @@ describe('event stream messages', () => {
       throw new AwsError('SessionTimeoutException', 'over', 400);
     }
     const chunks: Buffer[] = [];
-    for await (const chunk of eventStreamBody(events(), writers)) chunks.push(chunk as Buffer);
+    for await (const chunk of eventStreamBody(events(), writers, Buffer.from('{}'))) chunks.push(chunk as Buffer);
     assert.deepEqual(chunks, [
+      eventMessage({ ':message-type': 'event', ':event-type': 'initial-response', ':content-type': 'application/json' }, Buffer.from('{}')),
       eventMessage({ ':message-type': 'event', ':event-type': 'tick', ':content-type': 'application/json' }, Buffer.from('{"n":1}')),
       eventMessage({ ':message-type': 'exception', ':exception-type': 'SessionTimeoutException', ':content-type': 'application/json' }, Buffer.from('{"message":"over"}')),
     ]);

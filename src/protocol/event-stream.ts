@@ -43,12 +43,14 @@ export interface EventWriters {
 }
 
 /**
- * The response body of an event stream: each `{ member: value }` the handler's iterable yields as an event
- * message; a modelled exception it throws as an `exception` message, anything else as an `error` message,
+ * The response body of an event stream: the `initial-response` event (the output's other members), then each
+ * `{ member: value }` the handler's iterable yields as an event message; a modelled exception it throws as an `exception` message, anything else as an `error` message,
  * either ending the stream. When the client goes away, the iterable is returned (its `finally` runs).
  */
-export function eventStreamBody(events: AsyncIterable<Record<string, unknown>>, writers: EventWriters): Readable {
+export function eventStreamBody(events: AsyncIterable<Record<string, unknown>>, writers: EventWriters, initial: Buffer): Readable {
   async function* messages() {
+    // The RPC protocols' output members besides the stream, first (botocore refuses a stream without it).
+    yield eventMessage({ ':message-type': 'event', ':event-type': 'initial-response', ':content-type': writers.contentType }, initial);
     try {
       for await (const event of events) {
         for (const [member, value] of Object.entries(event)) {

@@ -116,7 +116,11 @@ export class RpcService implements Route, SigningService {
             ? {
                 status: 200,
                 headers: { ...codec.headers, 'content-type': EVENT_STREAM_CONTENT_TYPE, 'x-amzn-RequestId': requestId },
-                body: eventStreamBody((output as Record<string, AsyncIterable<Record<string, unknown>>>)[stream.member]!, stream.writers),
+                body: eventStreamBody(
+                  (output as Record<string, AsyncIterable<Record<string, unknown>>>)[stream.member]!,
+                  stream.writers,
+                  Buffer.from(codec.serialize((writer && writer({ ...(output as object), [stream.member]: undefined })) ?? {})),
+                ),
               }
             : this.checksummed({
                 status: 200,
@@ -135,8 +139,8 @@ export class RpcService implements Route, SigningService {
   }
 
   /**
-   * The output's event stream member, if it has one (its other members are not sent: no operation served has
-   * any), and how its events are written: each union member's payload through its shape.
+   * The output's event stream member, if it has one (its other members go in the stream's initial-response),
+   * and how its events are written: each union member's payload through its shape.
    */
   private eventStream(model: ServiceModel, output: string, write: Compile<Writer>): { member: string; writers: EventWriters } | undefined {
     const found = Object.entries(model.shapes[output]?.members ?? {}).find(([, ref]) => model.shapes[ref.shape]?.eventstream);

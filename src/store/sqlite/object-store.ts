@@ -1,8 +1,9 @@
 // The ObjectStore port (S3 objects) on files and SQLite (decision 0003): each body is a file of its own under
 // `<dir>/bodies/<2 hex>/<32 hex>`, written first under `<dir>/staging/` (fsync'd, then moved in when its
 // version or part commits), so a failed or interrupted upload leaves nothing behind after a restart. Version,
-// upload and part rows live in `<dir>/objects.db` (WAL, a busy timeout, immediate transactions). A copy
-// shares its source's file through a hard link: removing either leaves the other's bytes.
+// upload and part rows live in `<dir>/objects.db` (WAL, every commit synced, a busy timeout, immediate
+// transactions). A copy shares its source's file through a hard link: removing either leaves the other's
+// bytes.
 import { randomBytes } from 'node:crypto';
 import { closeSync, createReadStream, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
@@ -163,7 +164,8 @@ export class FileObjectStore implements ObjectStore {
     rmSync(this.staging, { recursive: true, force: true });
     mkdirSync(this.staging, { mode: 0o700 });
     const path = join(dir, 'objects.db');
-    this.db = openDatabase(path, MIGRATIONS);
+    // Every commit synced: an acknowledged PUT or DELETE is on disk, rows as well as bodies.
+    this.db = openDatabase(path, MIGRATIONS, { synchronous: 'FULL' });
     this.seq = (this.db.prepare('SELECT coalesce(max(seq), 0) FROM versions').pluck().get() as number) + 1;
     const db = this.db;
     this.statements = {
