@@ -1,6 +1,7 @@
 // Where a task start's time goes: Wharf's RunTask -> RUNNING beside `docker run -d` of the same image and
 // command, interleaved in one run, each start cut into stages at the Docker engine's own `create` and `start`
-// events (the daemon's clock is the host's, so its event times and ours line up). The stages tell which side
+// events (the daemon's clock is the host's, so its event times and ours line up), and beside any other ECS
+// given as a peer (MiniStack), timed the same way. The stages tell which side
 // of the engine a difference lies on: before the container exists (API, commit, push to the agent, for
 // awsvpc the task's network; for docker, the CLI), Docker's start itself, and after it (the agent's report,
 // its commit, and our poll seeing RUNNING).
@@ -73,6 +74,18 @@ export interface StartComparison {
   command: string[];
   /** After both starts of a round, unmeasured (e.g. stop the task on a small host). */
   afterRound?(taskArn: string): Promise<void>;
+  /** Other ECS implementations started the same way in each round, each its own column. */
+  peers?: EcsPeer[];
+}
+
+/** Another ECS that starts the same task (its containers carry ECS's task-arn and container-name labels). */
+export interface EcsPeer {
+  name: string;
+  runTask(): Promise<string>;
+  untilRunning(taskArn: string): Promise<void>;
+  /** Its RunTask answers once the container has started (MiniStack's starts it before answering). */
+  answersAfterStart: boolean;
+  afterRound?(taskArn: string): Promise<void>;
 }
 
 type Stage = [name: string, from: number, to: number];
@@ -85,6 +98,7 @@ export async function compareStarts(c: StartComparison): Promise<void> {
   await events.open();
   const wharfStages: Stage[][] = [];
   const dockerStages: Stage[][] = [];
+  const peers = (c.peers ?? []).map((peer) => ({ peer, stages: [] as Stage[][] }));
   try {
     for (let i = 0; i < c.runs + 2; i++) {
       const sent = now();
@@ -95,6 +109,33 @@ export async function compareStarts(c: StartComparison): Promise<void> {
       const wharf = await events.of(taskArn);
       await c.untilRunning(taskArn);
       const running = now();
+
+      const peerRounds = [];
+      for (const { peer, stages } of peers) {
+        const sent = now();
+        const taskArn = await peer.runTask();
+        const answered = now();
+        const engine = await events.of(taskArn);
+        await peer.untilRunning(taskArn);
+        const running = now();
+        if (i >= 2)
+          stages.push(
+            peer.answersAfterStart
+              ? [
+                  ['-> container created (API, Docker)', sent, engine.created],
+                  ['-> started (Docker)', engine.created, engine.started],
+                  ['-> RunTask answered', engine.started, answered],
+                  ['-> RUNNING seen (poll)', answered, running],
+                ]
+              : [
+                  ['RunTask answered', sent, answered],
+                  ['-> container created', answered, engine.created],
+                  ['-> started (Docker)', engine.created, engine.started],
+                  ['-> RUNNING seen', engine.started, running],
+                ],
+          );
+        peerRounds.push(() => peer.afterRound?.(taskArn));
+      }
 
       const key = `run-${i}`;
       const before = now();
@@ -116,6 +157,7 @@ export async function compareStarts(c: StartComparison): Promise<void> {
         ]);
       }
       await c.afterRound?.(taskArn);
+      for (const after of peerRounds) await after();
     }
   } finally {
     events.close();
@@ -123,6 +165,7 @@ export async function compareStarts(c: StartComparison): Promise<void> {
   const total = (stages: Stage[][]) => stages.map((s) => s.at(-1)![2] - s[0]![1]).sort((a, b) => a - b);
   const wharfTotal = total(wharfStages);
   const dockerTotal = total(dockerStages);
+  const ratio = (totals: number[], p: number) => `${(percentile(totals, p) / percentile(dockerTotal, p)).toFixed(2)}x`;
   const stageRows = (path: string, stages: Stage[][]) =>
     stages[0]!.map(([name], k) => {
       const ms = stages.map((s) => s[k]![2] - s[k]![1]).sort((a, b) => a - b);
@@ -132,13 +175,19 @@ export async function compareStarts(c: StartComparison): Promise<void> {
   table([
     ...stageRows('wharf', wharfStages),
     { path: 'wharf', stage: 'RunTask -> RUNNING', 'p50 ms': percentile(wharfTotal, 50), 'p95 ms': percentile(wharfTotal, 95) },
+    ...peers.flatMap(({ peer, stages }) => [
+      ...stageRows(peer.name, stages),
+      { path: peer.name, stage: 'RunTask -> RUNNING', 'p50 ms': percentile(total(stages), 50), 'p95 ms': percentile(total(stages), 95) },
+    ]),
     ...stageRows('docker', dockerStages),
     { path: 'docker', stage: 'docker run -d', 'p50 ms': percentile(dockerTotal, 50), 'p95 ms': percentile(dockerTotal, 95) },
-    {
+    { path: 'ratio', stage: `wharf / docker (goal <= ${c.goal.toFixed(1)}x)`, 'p50 ms': ratio(wharfTotal, 50), 'p95 ms': ratio(wharfTotal, 95) },
+    ...peers.map(({ peer, stages }) => ({ path: 'ratio', stage: `${peer.name} / docker`, 'p50 ms': ratio(total(stages), 50), 'p95 ms': ratio(total(stages), 95) })),
+    ...peers.map(({ peer, stages }) => ({
       path: 'ratio',
-      stage: `wharf / docker (goal <= ${c.goal.toFixed(1)}x)`,
-      'p50 ms': `${(percentile(wharfTotal, 50) / percentile(dockerTotal, 50)).toFixed(2)}x`,
-      'p95 ms': `${(percentile(wharfTotal, 95) / percentile(dockerTotal, 95)).toFixed(2)}x`,
-    },
+      stage: `wharf / ${peer.name} (goal <= 1.0x)`,
+      'p50 ms': `${(percentile(wharfTotal, 50) / percentile(total(stages), 50)).toFixed(2)}x`,
+      'p95 ms': `${(percentile(wharfTotal, 95) / percentile(total(stages), 95)).toFixed(2)}x`,
+    })),
   ]);
 }

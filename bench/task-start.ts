@@ -1,11 +1,12 @@
 // Task start: RunTask to RUNNING (as DescribeTasks reports it), one busybox container, against
-// `docker run -d` of the same image and command, interleaved in the same run, with where the time goes
-// (start-timeline.ts). Goal: ratio <= 1.0x.
+// `docker run -d` of the same image and command and MiniStack's RunTask of the same task (ministack.ts),
+// interleaved in the same run, with where the time goes (start-timeline.ts). Goal: ratio <= 1.0x to both.
 // The poll for RUNNING is a plain signed request every 5 ms: the SDK's own CPU per call would otherwise
 // compete with Docker on this 2-core machine, on Wharf's side only.
 import { RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { benchWharf, benchmark, ecsCall } from './lib.js';
-import { compareStarts } from './start-timeline.js';
+import { miniStackMissing, startMiniStack } from './ministack.js';
+import { compareStarts, type EcsPeer } from './start-timeline.js';
 
 export const IMAGE = 'wharf-test/busybox:latest';
 // Exits on SIGTERM (sh as PID 1 would otherwise ignore it), so clean-up is quick on both paths.
@@ -32,6 +33,7 @@ export async function taskStartBenchmark(runs = 20) {
     containerDefinitions: [{ name: 'app', image: IMAGE, memory: 32, cpu: 64, command: COMMAND }],
   }));
   await compareStarts({
+    peers: await miniStackPeer(),
     title: 'Task start (EC2 launch type, bridge)',
     goal: 1.0,
     runs,
@@ -46,6 +48,28 @@ export async function taskStartBenchmark(runs = 20) {
     },
     untilRunning: (taskArn) => untilRunning(call, taskArn),
   });
+}
+
+/** MiniStack as a peer, its task definition the same; none (said in one line) when it cannot run here. */
+async function miniStackPeer(): Promise<EcsPeer[]> {
+  const missing = miniStackMissing();
+  if (missing) {
+    console.log(`[bench] ${missing}`);
+    return [];
+  }
+  const { endpoint } = await startMiniStack();
+  const call = (op: string, input: unknown) => ecsCall(endpoint, { accessKeyId: 'test', secretAccessKey: 'test' }, op, input);
+  await call('RegisterTaskDefinition', { family: 'bench-start', containerDefinitions: [{ name: 'app', image: IMAGE, memory: 32, cpu: 64, command: COMMAND }] });
+  return [{
+    name: 'ministack',
+    answersAfterStart: true,
+    runTask: async () => {
+      const { tasks = [], failures = [] } = await call('RunTask', { taskDefinition: 'bench-start' });
+      if (!tasks[0]) throw new Error(`MiniStack's RunTask failed: ${JSON.stringify(failures)}`);
+      return tasks[0].taskArn;
+    },
+    untilRunning: (taskArn) => untilRunning(call, taskArn),
+  }];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchmark(taskStartBenchmark);

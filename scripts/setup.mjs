@@ -3,7 +3,7 @@
 // and started on Debian as root when missing), a locally built busybox image, and the TypeScript build. Idempotent and quick when everything is already there. Plain JS: it runs before
 // any dependency is installed.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -76,6 +76,18 @@ aptInstall(['nfs-ganesha', 'nfs-ganesha-vfs', 'libnfs-utils']);
 // the load balancers, dnsmasq of the DNS server (dnsmasq-base: the program without a service that would
 // hold port 53). Without them it stops here, before any benchmark starts.
 if (process.argv.includes('--bench') && !aptInstall(['wrk', 'nginx', 'dnsmasq-base'])) process.exit(1);
+// MiniStack, a peer of the task-start benchmark (bench/ministack.ts): its source unpacked into .bench/ministack
+// from a git directory (MINISTACK_GIT, by default where the project's machines mirror it), its Python
+// dependencies from Debian. Without the source the benchmark measures the other peers and says so.
+if (process.argv.includes('--bench')) {
+  const git = process.env.MINISTACK_GIT ?? '/work/.mirror/ministackorg+ministack/repo';
+  const home = join(root, '.bench', 'ministack');
+  if (existsSync(git) && !existsSync(join(home, 'ministack', 'app.py')) && aptInstall(['python3-hypercorn', 'python3-docker'])) {
+    say(`unpacking MiniStack from ${git}`);
+    mkdirSync(home, { recursive: true });
+    run('sh', ['-c', 'git --git-dir="$1" archive HEAD | tar -x -C "$2"', 'sh', git, home]);
+  }
+}
 // Local images (no public registry is reachable): busybox for the README's examples and the tests, a
 // minimal Debian with the AWS CLI (made by debootstrap) for the task-role tests.
 aptInstall(['busybox-static', 'debootstrap']);

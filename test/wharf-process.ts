@@ -24,6 +24,7 @@ import { LABELS } from '../src/agent/container-config.js';
 // The package root, whether this runs from test/ (tsx) or dist/test/ (compiled).
 let root = dirname(fileURLToPath(import.meta.url));
 while (!existsSync(join(root, 'package.json'))) root = dirname(root);
+export const PACKAGE_ROOT = root;
 export const WHARF_BIN = join(root, 'bin', 'wharf.js');
 
 /** How long the agents keep a stopped task's containers here: long enough to inspect them, short enough to wait for. */

@@ -74,7 +74,8 @@ export class ContainerActions {
     try {
       await this.prepareVolumes(task, volumes);
       const resources = this.options.resources;
-      if (resources?.needs(assignment)) host = await resources.prepare(assignment);
+      // Made as soon as it can be (awsvpc: while the task's interface is plumbed), started once all is set up.
+      if (resources?.needs(assignment)) host = await resources.creatable(assignment);
     } catch (err) {
       return this.fail(task, container, 'ResourceInitializationError', err);
     }
@@ -108,6 +109,11 @@ export class ContainerActions {
       if (!container.runtimeId) return;
       container.engineName = engineName;
       this.options.created(task, container);
+    }
+    try {
+      if (host) await this.options.resources!.prepare(assignment);
+    } catch (err) {
+      return this.fail(task, container, 'ResourceInitializationError', err);
     }
     try {
       await this.runtime.startContainer(container.runtimeId);

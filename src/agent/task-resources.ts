@@ -76,6 +76,9 @@ export interface TaskResourcesOptions {
 
 interface Held {
   task: TaskAssignment;
+  /** Once the task's containers can be made: the namespace they join (its interface perhaps not yet in it), the cgroup. */
+  creatable: Promise<TaskHostResources>;
+  /** Once they can start: everything set up. */
   prepared: Promise<TaskHostResources>;
 }
 
@@ -143,12 +146,25 @@ export class TaskResources {
 
   /** Sets up what the task holds (once; later calls answer the same); rejects when it cannot be. */
   prepare(task: TaskAssignment): Promise<TaskHostResources> {
+    return this.setUpOnce(task).prepared;
+  }
+
+  /**
+   * What the task's containers are made with, as soon as they can be made (before the task's interface is
+   * in its namespace: `prepare` says when they can start); rejects when it cannot be set up.
+   */
+  creatable(task: TaskAssignment): Promise<TaskHostResources> {
+    return this.setUpOnce(task).creatable;
+  }
+
+  private setUpOnce(task: TaskAssignment): Held {
     let held = this.held.get(task.taskArn);
     if (!held) {
-      held = { task, prepared: this.setUp(task) };
+      held = { task, ...this.setUp(task) };
+      held.creatable.catch(() => undefined); // a failure shows through `prepare`
       this.held.set(task.taskArn, held);
     }
-    return held.prepared;
+    return held;
   }
 
   /** Releases what the task holds: its pause container, its cgroup, its firewall rules, its subnet's network when unused. */
@@ -224,10 +240,9 @@ export class TaskResources {
     for (const w of warm) if (w.status === 'fulfilled') await this.options.runtime.removeContainer(w.value);
   }
 
-  private async setUp(task: TaskAssignment): Promise<TaskHostResources> {
+  private setUp(task: TaskAssignment): Pick<Held, 'creatable' | 'prepared'> {
     const { runtime, cgroups, interfaces, log } = this.options;
     const definition = task.taskDefinition;
-    const resources: TaskHostResources = {};
     const limits = cgroups && (definition.cpu !== undefined || definition.memory !== undefined);
     const cgroup = limits
       ? cgroups.create(taskId(task), {
@@ -237,59 +252,70 @@ export class TaskResources {
       : Promise.resolve(undefined);
     const network = task.network;
     if (!network) {
-      resources.cgroupParent = await cgroup;
-      if (this.proxied(task)) {
-        // Each container reaches the proxy at its own address on the bridge.
-        const { ipv4Addresses = [] } = await runtime.inspectContainer(await this.startProxy(task, resources));
-        if (ipv4Addresses[0]) resources.extraHosts = proxyListeners(task).map((l) => ({ hostname: l.dnsName, ipAddress: ipv4Addresses[0]! }));
-      }
-      return resources;
+      const prepared = (async () => {
+        const resources: TaskHostResources = { cgroupParent: await cgroup };
+        if (this.proxied(task)) {
+          // Each container reaches the proxy at its own address on the bridge.
+          const { ipv4Addresses = [] } = await runtime.inspectContainer(await this.startProxy(task, resources));
+          if (ipv4Addresses[0]) resources.extraHosts = proxyListeners(task).map((l) => ({ hostname: l.dnsName, ipAddress: ipv4Addresses[0]! }));
+        }
+        return resources;
+      })();
+      return { creatable: prepared, prepared };
     }
     // The client aliases resolve in the task's namespace to the proxy's loopback listeners.
     const aliases = this.proxied(task) ? proxyListeners(task).map((l) => ({ hostname: l.dnsName, ipAddress: l.address })) : undefined;
     // All at once: the cgroup, the firewall rules (in force before the task is reachable), and the pause
     // container (one kept ready, when interfaces are plumbed here) with the subnet's network. A pause
-    // container an earlier run of the agent left for the task still holds its namespace, as it was.
-    const adopted = await this.runningPauseOf(task.taskArn);
-    const [cgroupParent, , pause] = await Promise.all([
-      cgroup,
-      this.refreshFirewall(),
-      interfaces && !adopted ? this.claimPause(task, aliases) : undefined,
-    ]);
-    resources.cgroupParent = cgroupParent;
-    resources.networkContainer = await this.onSubnet(network.subnetId, async () => {
-      const spec = {
-        name: subnetNetworkName(network.subnetId),
-        subnet: network.subnetCidr,
-        gateway: network.gateway,
-        bridgeName: bridgeName(network.subnetId),
-        labels: { [NETWORK_LABELS.subnetId]: network.subnetId, [NETWORK_LABELS.network]: 'awsvpc', [LABELS.containerInstanceArn]: this.options.containerInstanceArn },
-      };
-      if (!this.networks.has(network.subnetId)) {
-        await runtime.ensureNetwork(spec).catch(async (err: unknown) => {
-          if (!isRuntimeError(err, 'Conflict')) throw err;
-          // The range is another Wharf network's: one left empty (by an agent that is gone) is reclaimed.
-          await this.reclaimStaleNetworks(spec.name);
-          await runtime.ensureNetwork(spec);
+    // container an earlier run of the agent left for the task still holds its namespace, as it was. With
+    // the pause container known before its interface is plumbed, the task's containers are made meanwhile.
+    const begun = (async () => {
+      const adopted = await this.runningPauseOf(task.taskArn);
+      const firewall = this.refreshFirewall();
+      firewall.catch(() => undefined); // awaited by `prepared`
+      const [cgroupParent, pause] = await Promise.all([cgroup, interfaces && !adopted ? this.claimPause(task, aliases) : undefined]);
+      const plumbed = this.onSubnet(network.subnetId, async () => {
+        const spec = {
+          name: subnetNetworkName(network.subnetId),
+          subnet: network.subnetCidr,
+          gateway: network.gateway,
+          bridgeName: bridgeName(network.subnetId),
+          labels: { [NETWORK_LABELS.subnetId]: network.subnetId, [NETWORK_LABELS.network]: 'awsvpc', [LABELS.containerInstanceArn]: this.options.containerInstanceArn },
+        };
+        if (!this.networks.has(network.subnetId)) {
+          await runtime.ensureNetwork(spec).catch(async (err: unknown) => {
+            if (!isRuntimeError(err, 'Conflict')) throw err;
+            // The range is another Wharf network's: one left empty (by an agent that is gone) is reclaimed.
+            await this.reclaimStaleNetworks(spec.name);
+            await runtime.ensureNetwork(spec);
+          });
+          this.networks.add(network.subnetId);
+        }
+        if (adopted) return adopted;
+        if (!pause) return this.startAttachedPause(task, cgroupParent, aliases);
+        const { pid } = await runtime.inspectContainer(pause);
+        await interfaces!.attach(pid!, {
+          id: taskId(task).slice(-12),
+          bridge: spec.bridgeName,
+          address: network.privateIpv4Address,
+          prefixLength: Number(network.subnetCidr.split('/')[1]),
+          gateway: network.gateway,
+          macAddress: network.macAddress,
         });
-        this.networks.add(network.subnetId);
-      }
-      if (adopted) return adopted;
-      if (!pause) return this.startAttachedPause(task, cgroupParent, aliases);
-      const { pid } = await runtime.inspectContainer(pause);
-      await interfaces!.attach(pid!, {
-        id: taskId(task).slice(-12),
-        bridge: spec.bridgeName,
-        address: network.privateIpv4Address,
-        prefixLength: Number(network.subnetCidr.split('/')[1]),
-        gateway: network.gateway,
-        macAddress: network.macAddress,
+        return pause;
       });
-      return pause;
+      plumbed.catch(() => undefined); // awaited by `prepared`
+      return { cgroupParent, early: adopted ?? pause, plumbed, firewall };
+    })();
+    const creatable = begun.then(async ({ cgroupParent, early, plumbed }): Promise<TaskHostResources> => ({ cgroupParent, networkContainer: early ?? (await plumbed) }));
+    const prepared = begun.then(async ({ cgroupParent, plumbed, firewall }): Promise<TaskHostResources> => {
+      const [networkContainer] = await Promise.all([plumbed, firewall]);
+      log.info('task network ready', { taskArn: task.taskArn, address: network.privateIpv4Address, subnetId: network.subnetId });
+      const resources = { cgroupParent, networkContainer };
+      if (aliases) await this.startProxy(task, resources);
+      return resources;
     });
-    log.info('task network ready', { taskArn: task.taskArn, address: network.privateIpv4Address, subnetId: network.subnetId });
-    if (aliases) await this.startProxy(task, resources);
-    return resources;
+    return { creatable, prepared };
   }
 
   /**

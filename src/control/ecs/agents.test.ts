@@ -179,6 +179,23 @@ describe('agent channel', () => {
     assert.equal(await agent.closed, 1006, 'terminated');
   });
 
+  test('a sweep sends the whole assignment again once a minute, whatever the pushes brought about', async () => {
+    const agent = await connect();
+    await agent.next();
+    await until(connected);
+    const { tasks = [] } = await runTask(f.ctx, { taskDefinition: 'web' });
+    assert.equal((await agent.next()).type, 'taskChanges');
+    for (let i = 0; i < 3; i++) {
+      // Pinging, so as not to be dropped as lost.
+      f.advance(20_000);
+      agent.ws.ping();
+      await new Promise((resolve) => agent.ws.once('pong', resolve));
+      await channel.sweep();
+    }
+    const whole = await agent.next();
+    assert.deepEqual([whole.type, whole.tasks.map((t) => t.taskArn)], ['tasks', [tasks[0]!.taskArn]]);
+  });
+
   test('an unknown container instance is refused; a newer connection replaces an older one', async () => {
     const stranger = await connect(`${instance.containerInstanceArn}0`);
     assert.equal(await stranger.closed, CLOSE_UNKNOWN_INSTANCE);
@@ -267,6 +284,8 @@ describe('planAgentSweep', () => {
 
     const plan = planAgentSweep(f.ctx.state, new Set([instance.containerInstanceArn]));
     assert.deepEqual(plan, { connect: [], disconnect: [other.containerInstanceArn], stop: [onOther.taskArn] });
+    assert.deepEqual(planAgentSweep(f.ctx.state, new Set([instance.containerInstanceArn]), [other.containerInstanceArn]), plan, 'the same, for the one instance that changed');
+    assert.deepEqual(planAgentSweep(f.ctx.state, new Set([instance.containerInstanceArn]), [instance.containerInstanceArn]), { connect: [], disconnect: [], stop: [] });
     assert.deepEqual(planAgentSweep(f.ctx.state, new Set([instance.containerInstanceArn, other.containerInstanceArn])), {
       connect: [],
       disconnect: [],

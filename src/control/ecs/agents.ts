@@ -25,6 +25,7 @@ import type { Permit } from '../authorization/authorizer.js';
 import type { TaskCredentials } from './task-credentials.js';
 import type { ControlContext } from '../context.js';
 import { notOwnInstance, speaksFor } from './instance-binding.js';
+import { tasksByHost } from './indexes.js';
 import { clusterArnOf, findContainerInstance } from './lookups.js';
 import { every } from '../runner.js';
 import type { Change, State, Transaction } from '../state.js';
@@ -42,6 +43,11 @@ export interface AgentChannelOptions {
   heartbeatTimeoutMs: number;
   /** How often lost agents are looked for and records brought in line with the live connections. */
   sweepIntervalMs: number;
+  /**
+   * How often each agent is sent its whole assignment again, at a sweep: what changed is pushed as it
+   * changes, and this bounds how long anything a push did not bring about can last (level-based).
+   */
+  resyncMs: number;
 }
 
 /** RFC 6455's "policy violation": the channel's identity may no longer hold it. The agent reconnects, and is refused if still denied. */
@@ -56,6 +62,8 @@ interface Agent {
   lastSeen: number;
   /** The messages this connection is sent: the whole assignment, then what changed. */
   feed: AssignmentFeed;
+  /** When it was last sent its whole assignment (epoch ms, by ctx.clock). */
+  wholeAt: number;
 }
 
 /** What must change for the records to match the live agent connections. */
@@ -68,14 +76,18 @@ export interface AgentSweepPlan {
   stop: string[];
 }
 
-/** Decides, from the state and the instances whose agents are connected, what the sweep must change. */
-export function planAgentSweep(state: Pick<State, 'all'>, live: ReadonlySet<string>): AgentSweepPlan {
+/**
+ * Decides, from the state and the instances whose agents are connected, what the sweep must change: for
+ * every instance, or only `instances` (those whose connection just opened or closed).
+ */
+export function planAgentSweep(state: Pick<State, 'all' | 'get' | 'where'>, live: ReadonlySet<string>, instances?: readonly string[]): AgentSweepPlan {
   const plan: AgentSweepPlan = { connect: [], disconnect: [], stop: [] };
-  for (const instance of state.all('containerInstance')) {
+  const records = instances ? instances.flatMap((arn) => state.get('containerInstance', arn) ?? []) : state.all('containerInstance');
+  for (const instance of records) {
     const isLive = live.has(instance.containerInstanceArn);
     if (isLive !== instance.agentConnected) (isLive ? plan.connect : plan.disconnect).push(instance.containerInstanceArn);
   }
-  for (const task of state.all('task')) {
+  for (const task of instances ? instances.flatMap((arn) => state.where(tasksByHost, arn)) : state.all('task')) {
     const host = taskHost(task);
     const orphaned = host !== undefined && !live.has(host);
     if (orphaned && task.desiredStatus === 'STOPPED' && task.lastStatus !== 'STOPPED' && neverStarted(task)) {
@@ -98,7 +110,7 @@ export class AgentChannel {
   constructor(
     private readonly ctx: ControlContext,
     // Silence plus the sweep's period stays within ECS's 30 s to mark an agent disconnected; agents ping every ~10 s.
-    private readonly options: AgentChannelOptions = { heartbeatTimeoutMs: 25_000, sweepIntervalMs: 5_000 },
+    private readonly options: AgentChannelOptions = { heartbeatTimeoutMs: 25_000, sweepIntervalMs: 5_000, resyncMs: 60_000 },
     /** Asks policy whether a caller may `ecs:Poll` an instance; absent, policies are not enforced (--auth permissive). */
     private readonly permit?: Permit,
     /** Task roles' credentials, pushed with the assignments (again whenever they are issued or renewed). */
@@ -138,7 +150,7 @@ export class AgentChannel {
     const { fileSystems, hostId, nfs } = this.ctx;
     const efs = fileSystems && { storage: fileSystems, hostId, ...(nfs && { nfs: nfs.endpoint }) };
     const feed = new AssignmentFeed({ state: this.ctx.state, credentials: this.credentials, efs }, arn);
-    const agent: Agent = { socket, containerInstanceArn: arn, lastSeen: this.now(), feed, ...(call && { call }) };
+    const agent: Agent = { socket, containerInstanceArn: arn, lastSeen: this.now(), feed, wholeAt: this.now(), ...(call && { call }) };
     const previous = this.agents.get(arn);
     this.agents.set(arn, agent);
     previous?.socket.close(CLOSE_REPLACED, 'replaced by a newer connection');
@@ -155,12 +167,12 @@ export class AgentChannel {
       if (this.agents.get(arn) !== agent) return; // replaced or already lost
       this.agents.delete(arn);
       this.ctx.log.info('agent disconnected', { containerInstanceArn: arn });
-      this.reconcileInBackground();
+      this.reconcileInBackground(arn);
     });
 
     this.push(agent, 'all');
     this.ctx.log.info('agent connected', { containerInstanceArn: arn, managedCapacity: params.managedCapacity === true });
-    await this.reconcile();
+    await this.reconcile(arn);
     await this.offerCapacity(arn, params.managedCapacity === true);
   }
 
@@ -191,6 +203,11 @@ export class AgentChannel {
       this.ctx.log.warn('agent lost', { containerInstanceArn: arn, silentMs: now - agent.lastSeen });
       this.agents.delete(arn);
       agent.socket.terminate();
+    }
+    for (const agent of this.agents.values()) {
+      if (now - agent.wholeAt < this.options.resyncMs || agent.socket.readyState !== agent.socket.OPEN) continue;
+      agent.wholeAt = now;
+      agent.socket.send(agent.feed.whole());
     }
     await this.reconcile();
   }
@@ -324,15 +341,18 @@ export class AgentChannel {
     });
   }
 
-  private reconcileInBackground(): void {
-    this.reconcile().catch((err: Error) => this.ctx.log.error('agent records not reconciled', { err: err.message }));
+  private reconcileInBackground(instance: string): void {
+    this.reconcile(instance).catch((err: Error) => this.ctx.log.error('agent records not reconciled', { err: err.message }));
   }
 
-  /** Brings `agentConnected` and orphaned tasks in line with the live connections, in one mutation. */
-  private async reconcile(): Promise<void> {
+  /**
+   * Brings `agentConnected` and orphaned tasks in line with the live connections, in one mutation: every
+   * instance's, or only `instance`'s (its connection opened or closed; the sweep looks at all of them).
+   */
+  private async reconcile(instance?: string): Promise<void> {
     if (this.closed) return;
     await this.ctx.state.mutate((tx) => {
-      const plan = planAgentSweep(this.ctx.state, new Set(this.agents.keys()));
+      const plan = planAgentSweep(this.ctx.state, new Set(this.agents.keys()), instance === undefined ? undefined : [instance]);
       const now = this.ctx.clock.now();
       for (const arn of plan.connect) setAgentConnected(tx, arn, true, now);
       for (const arn of plan.disconnect) setAgentConnected(tx, arn, false, now);

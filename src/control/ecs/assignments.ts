@@ -95,6 +95,12 @@ export class AssignmentFeed {
     return `{"type":"taskChanges","tasks":[${changed.join(',')}],"removed":${JSON.stringify(removed)}}`;
   }
 
+  /** The whole assignment again, from which later changes are counted. */
+  whole(): string {
+    this.sent = undefined;
+    return this.next('all')!;
+  }
+
   private encode(t: TaskRecord): string | undefined {
     const { state, credentials, efs } = this.sources;
     const made = madeOf(state, this.containerInstanceArn, t, credentials, efs);
