@@ -31,9 +31,10 @@ import {
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { privateIp } from '../src/agent/registration.js';
 import { WHARF_BIN, eventually, freePort, startWharf, type WharfProcess } from './wharf-process.js';
 
 const IMAGE = 'wharf-test/busybox:latest';
@@ -171,8 +172,11 @@ async function startAgent(cluster: string, dataDir: string, extra: string[] = []
   return { child, instance };
 }
 
-const nfsUrl = (path: string) => `nfs://127.0.0.1${path}?version=4&nfsport=${nfsPort}`;
-const ganesha = existsSync('/usr/bin/ganesha.nfsd') && existsSync('/usr/bin/nfs-cat') && process.getuid?.() === 0;
+// The address Wharf's NFS server is reached at by default (the host's first external IPv4 address), which is
+// also the address the second agent registers, and so the one client the exports admit.
+const hostAddress = privateIp(networkInterfaces());
+const nfsUrl = (path: string) => `nfs://${hostAddress}${path}?version=4&nfsport=${nfsPort}`;
+const ganesha = existsSync('/usr/bin/ganesha.nfsd') && existsSync('/usr/bin/nfs-cat') && process.getuid?.() === 0 && hostAddress !== undefined;
 
 test('across hosts: the NFS export serves the files a task wrote, squashed through the access point, and another host mounts it through Docker', { skip: !ganesha && 'needs nfs-ganesha, libnfs-utils and root (scripts/setup.mjs)' }, async () => {
   const { FileSystemId } = await efs.send(new CreateFileSystemCommand({ CreationToken: 'across' }));
@@ -192,7 +196,11 @@ test('across hosts: the NFS export serves the files a task wrote, squashed throu
   const writer = await runToEnd('efs-across-writer');
   assert.equal(writer.containers![0]!.exitCode, 0, writer.stoppedReason);
 
-  // The export of the access point serves what the task wrote; the file system's export shows it under /data.
+  // An agent of another host (here: one that says so): the server exports to its host alone.
+  const far = await startAgent('efs-far', farAgentDir, ['--host-id', 'another-host']);
+  farAgent = far.child;
+  assert.ok(far.instance.attributes!.some((a) => a.name === 'wharf.host-id' && a.value === 'another-host'));
+  // The export of the access point serves what the task wrote, to the other host's address; the file system's export shows it under /data.
   const text = await eventually(async () => {
     try {
       return execFileSync('nfs-cat', [nfsUrl(`/${AccessPointId}/task.txt`)], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
@@ -212,10 +220,10 @@ test('across hosts: the NFS export serves the files a task wrote, squashed throu
   execFileSync('nfs-cp', [local, nfsUrl(`/${FileSystemId}/root.txt`)]);
   assert.equal(statSync(join(wharf.dataDir, 'efs', FileSystemId!, 'root.txt')).uid, 0);
 
-  // An agent of another host: the assignment carries the export, and the agent asks Docker for an nfs4 volume.
-  const far = await startAgent('efs-far', farAgentDir, ['--host-id', 'another-host']);
-  farAgent = far.child;
-  assert.ok(far.instance.attributes!.some((a) => a.name === 'wharf.host-id' && a.value === 'another-host'));
+  // Nobody else may mount: not even this host through its loopback address.
+  assert.throws(() => execFileSync('nfs-ls', [`nfs://127.0.0.1/${FileSystemId}?version=4&nfsport=${nfsPort}`], { stdio: 'ignore' }));
+
+  // The assignment carries the export, and the agent asks Docker for an nfs4 volume.
   await ecs.send(new RegisterTaskDefinitionCommand({
     family: 'efs-across-reader',
     containerDefinitions: [container('grep -qx from-task /mnt/efs/task.txt')],
@@ -227,7 +235,7 @@ test('across hosts: the NFS export serves the files a task wrote, squashed throu
     assert.equal(reader.containers![0]!.exitCode, 0, reader.containers![0]!.reason);
   } else {
     // This kernel has no NFS client: Docker's mount of the export fails, and ECS words it as a failed EFS mount.
-    const options = `addr=\\d+\\.\\d+\\.\\d+\\.\\d+,port=${nfsPort},nfsvers=4\\.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport`;
+    const options = `addr=${hostAddress!.replaceAll('.', '\\.')},port=${nfsPort},nfsvers=4\\.1,rsize=1048576,wsize=1048576,hard,timeo=600,retrans=2,noresvport`;
     assert.match(reader.containers![0]!.reason ?? '', new RegExp(`^ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: .*failed to mount local volume: mount :/${AccessPointId}:.*data: ${options}: no such device`));
   }
 

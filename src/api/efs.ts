@@ -55,5 +55,5 @@ export const efs: ServiceModule = {
   authorization: { taggedKinds: ['efsFileSystem', 'efsAccessPoint'] },
   // The NFS server's exports, for agents on other hosts: once for every region, where an NFS server runs.
   hostControllers: (ctx, signal) =>
-    ctx.nfs && ctx.fileSystems ? [runNfsExports(ctx.state, ctx.fileSystems, ctx.nfs, ctx.log.child({ component: 'nfs' }), signal)] : [],
+    ctx.nfs && ctx.fileSystems ? [runNfsExports(ctx.state, ctx.fileSystems, ctx.hostId, ctx.nfs, ctx.log.child({ component: 'nfs' }), signal)] : [],
 };

@@ -81,6 +81,9 @@ class LocalAgentLauncher implements InstanceLauncher {
       launchTime: new Date(this.ctx.now()).toISOString(),
       ...(credentials && { credentials: () => credentials.current() }),
       spotInterruption: () => this.ctx.spotInterruption(id),
+    }).catch((err: unknown) => {
+      credentials?.close();
+      throw err;
     });
     const dir = join(this.ctx.dataDir, 'instances', id);
     mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -34,8 +34,12 @@ export interface HostExport extends Omit<NfsExport, 'fileSystemId' | 'directory'
 export interface NfsServer {
   /** Where agents on other hosts reach it. */
   readonly endpoint: NfsEndpoint;
-  /** Serves exactly these exports from now on (resolves once they are served). */
-  apply(exports: readonly HostExport[]): Promise<void>;
+  /**
+   * Serves exactly these exports from now on, to these clients alone (IPv4 addresses: the hosts of the
+   * container instances that mount over NFS, as a mount target admits only its security groups' sources);
+   * resolves once they are served. No client: nothing is served.
+   */
+  apply(exports: readonly HostExport[], clients: readonly string[]): Promise<void>;
 }
 
 /** Where agents on other hosts reach the server's NFS server. */
@@ -94,9 +98,11 @@ export function nfsVolumePath(fileSystemId: string, accessPointId: string | unde
 
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
+export const isIpv4 = (address: string) => IPV4.test(address);
+
 /** Checks an endpoint before it reaches a config file or a mount's options. */
 export function checkNfsEndpoint({ address, port }: NfsEndpoint): void {
-  if (!IPV4.test(address)) throw new NfsEncodingError(`NFS server address '${address}' is not an IPv4 address`);
+  if (!isIpv4(address)) throw new NfsEncodingError(`NFS server address '${address}' is not an IPv4 address`);
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new NfsEncodingError(`NFS port ${port} is not between 1 and 65535`);
 }
 

@@ -1,13 +1,15 @@
 // nfs-ganesha's configuration for EFS's exports: the one place values become ganesha's config syntax.
 // NFSv4 over TCP only (NFSv3 would need rpcbind), no grace period after a restart (Wharf restarts ganesha to
 // change exports; clients hold no locks worth reclaiming), and the VFS back end over the host's directories.
-import { NfsEncodingError, type HostExport } from '../core/efs-exports.js';
+import { isIpv4, NfsEncodingError, type HostExport } from '../core/efs-exports.js';
 
 export interface GaneshaConfig {
   port: number;
   /** Where ganesha keeps its NFSv4 client recovery records. */
   recoveryDir: string;
   exports: readonly HostExport[];
+  /** The only hosts that may mount (IPv4 addresses); every other gets no access. */
+  clients: readonly string[];
 }
 
 /** A quoted string: ganesha's lexer has no escapes, so quotes, backslashes and control characters are refused. */
@@ -28,6 +30,9 @@ function absolute(path: string, what: string): string {
 }
 
 export function ganeshaConfig(config: GaneshaConfig): string {
+  if (!config.clients.length) throw new NfsEncodingError('an export needs at least one client');
+  for (const client of config.clients) if (!isIpv4(client)) throw new NfsEncodingError(`client '${client}' is not an IPv4 address`);
+  const clients = `CLIENT { Clients = ${config.clients.join(', ')}; Access_Type = RW; }`;
   const ids = new Set<number>();
   const pseudo = new Set<string>();
   const exports = config.exports.map((e) => {
@@ -42,9 +47,10 @@ export function ganeshaConfig(config: GaneshaConfig): string {
     return [
       'EXPORT {',
       `  Export_Id = ${id}; Path = ${absolute(e.path, 'export path')}; Pseudo = ${quoted(e.pseudoPath, 'pseudo path')};`,
-      `  Access_Type = RW; ${squash}`,
+      `  Access_Type = None; ${squash}`,
       '  Protocols = 4; Transports = TCP; SecType = sys;',
       '  FSAL { Name = VFS; }',
+      `  ${clients}`,
       '}',
     ].join('\n');
   });

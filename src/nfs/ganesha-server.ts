@@ -39,8 +39,9 @@ export class GaneshaNfsServer implements NfsServer {
     this.stopLeftOver();
   }
 
-  apply(exports: readonly HostExport[]): Promise<void> {
-    const config = exports.length ? ganeshaConfig({ port: this.endpoint.port, recoveryDir: join(this.options.dir, 'recovery'), exports }) : undefined;
+  apply(exports: readonly HostExport[], clients: readonly string[]): Promise<void> {
+    const served = exports.length > 0 && clients.length > 0;
+    const config = served ? ganeshaConfig({ port: this.endpoint.port, recoveryDir: join(this.options.dir, 'recovery'), exports, clients }) : undefined;
     this.queue = this.queue.then(() => this.serve(config)).catch((err: unknown) => this.options.log.warn('NFS exports not served', { error: String(err) }));
     return this.queue;
   }

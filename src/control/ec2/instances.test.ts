@@ -11,6 +11,7 @@ import { launchInstances, startInstances, stopInstances, terminateInstances } fr
 import { createLaunchTemplate, createLaunchTemplateVersion, describeLaunchTemplateVersions, modifyLaunchTemplate } from './launch-templates.js';
 import { interruptSpotInstances, selectSpotInstances } from './spot-instance-interruptions.js';
 import { ensureDefaultVpc } from './vpcs.js';
+import { busQueue } from '../events/bus-queue.js';
 
 let f: Fixture;
 beforeEach(async () => {
@@ -144,6 +145,13 @@ test('a Spot interruption: the two-minute notice on running Spot instances only,
   assert.deepEqual(notice, { action: 'terminate', time: new Date(f.ctx.clock.now().getTime() + 120_000) });
   assert.deepEqual(spotMetadata(notice).terminationTime, '2026-01-01T00:02:00Z');
   assert.deepEqual(await interruptSpotInstances(f.ctx, selectSpotInstances(undefined)), [], 'one notice per instance');
+  const [warning] = busQueue(f.ctx).take().map((q) => q.event);
+  assert.deepEqual([warning!.source, warning!['detail-type'], warning!.resources, warning!.detail], [
+    'aws.ec2',
+    'EC2 Spot Instance Interruption Warning',
+    [`arn:aws:ec2:us-east-1:${f.ctx.partition.accountId}:instance/${spot!.InstanceId}`],
+    { 'instance-id': spot!.InstanceId, 'instance-action': 'terminate' },
+  ]);
 
   f.advance(119_000);
   await settle();

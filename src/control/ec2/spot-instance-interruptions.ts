@@ -1,10 +1,13 @@
 // Spot instance interruptions, as EC2 makes them: a running Spot instance gets the two-minute warning (its
 // metadata service's spot/instance-action and spot/termination-time answer from then on; an agent with
 // ECS_ENABLE_SPOT_INSTANCE_DRAINING=true sets its container instance DRAINING on it), then EC2 terminates it
-// (instance-controller.ts) and its Auto Scaling group, if any, replaces it. AWS interrupts when it wants the
+// (instance-controller.ts) and its Auto Scaling group, if any, replaces it. The warning is also EventBridge's
+// `EC2 Spot Instance Interruption Warning` event. AWS interrupts when it wants the
 // capacity back; here at a configured rate per hour, or when an operator asks (`wharf spot-interrupt --instance`).
 import { isInterruptibleSpot, SPOT_NOTICE_MS, type InstanceRecord } from '../../core/ec2-instances.js';
+import { arn } from '../../core/arn.js';
 import type { ControlContext } from '../context.js';
+import { publishEvents } from '../events/publish.js';
 import { randomFrom } from '../ecs/run-task.js';
 import { every } from '../runner.js';
 
@@ -20,7 +23,19 @@ export async function interruptSpotInstances(ctx: ControlContext, choose: (candi
       return [current.InstanceId];
     });
   });
-  if (interrupted.length) ctx.log.info('spot instances interrupted', { instanceIds: interrupted });
+  if (interrupted.length) {
+    // EC2's warning on the default event bus, as EC2 sends it at the notice.
+    publishEvents(
+      ctx,
+      interrupted.map((id) => ({
+        source: 'aws.ec2',
+        'detail-type': 'EC2 Spot Instance Interruption Warning',
+        resources: [arn(ctx.partition, 'ec2', `instance/${id}`)],
+        detail: { 'instance-id': id, 'instance-action': 'terminate' },
+      })),
+    );
+    ctx.log.info('spot instances interrupted', { instanceIds: interrupted });
+  }
   return interrupted;
 }
 

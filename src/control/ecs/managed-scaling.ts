@@ -52,6 +52,11 @@ export function runManagedScaling(ctx: ControlContext, signal: AbortSignal, scal
         switch (c.kind) {
           case 'capacityProvider':
             return [c.id];
+          case 'cluster': {
+            // Providers joining or leaving a cluster (their policy follows).
+            const names = (r: unknown) => (r as ClusterRecord | undefined)?.capacityProviders ?? [];
+            return [...new Set([...names(c.before), ...names(c.after)])];
+          }
           case 'autoScalingGroup':
             return [providerOf(c.id)].filter((n) => n !== undefined);
           case 'task': {

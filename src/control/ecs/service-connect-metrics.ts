@@ -77,7 +77,8 @@ export class ServiceConnectMetrics {
       .catch((err: Error) => this.ctx.log.warn('service connect metrics not published', { err: err.message }));
   }
 
-  private async publish(): Promise<void> {
+  /** Publishes what the reports since the last round added up to (a round runs a second after reports arrive). */
+  async publish(): Promise<void> {
     const rounds = [...this.pending.values()];
     this.pending = new Map();
     if (!this.ctx.metrics) return;

@@ -16,7 +16,7 @@ import { describeFileSystemPolicy, putFileSystemPolicy, putLifecycleConfiguratio
 import { createFileSystem, deleteFileSystem, describeFileSystems } from './file-systems.js';
 import { createMountTarget, describeMountTargets, deleteMountTarget, modifyMountTargetSecurityGroups } from './mount-targets.js';
 import { listTagsForResource, tagResource, untagResource } from './tags.js';
-import { hostExports } from './nfs-exports.js';
+import { hostExports, nfsClients } from './nfs-exports.js';
 import { efsVolumeMounts } from './volumes.js';
 
 const code = (expected: string) => (error: unknown) => {
@@ -131,6 +131,10 @@ describe('EFS', () => {
     // Without an NFS server, another host cannot mount.
     assert.match(efsVolumeMounts({ ...sources, host: { ...sources.host, nfs: undefined } }, rooted)!.v!.error!, /serves no NFS/);
 
+    // The NFS server serves the hosts of instances elsewhere alone.
+    await ctx.state.mutate((tx) => tx.put('containerInstance', elsewhere.containerInstanceArn, { ...ctx.state.get('containerInstance', elsewhere.containerInstanceArn)!, privateIpv4Address: '10.0.1.9' }));
+    await ctx.state.mutate((tx) => tx.put('containerInstance', beside.containerInstanceArn, { ...ctx.state.get('containerInstance', beside.containerInstanceArn)!, privateIpv4Address: '10.0.1.8' }));
+    assert.deepEqual(nfsClients(ctx.state, 'server'), ['10.0.1.9']);
     // The NFS server exports the file system and its access point, squashed to its POSIX user.
     assert.deepEqual(hostExports(ctx.state, ctx.fileSystems!).map(({ exportId, ...e }) => (assert.ok(exportId >= 1 && exportId <= 65535), e)), [
       { pseudoPath: `/${FileSystemId}`, path: ctx.fileSystems!.hostPath(FileSystemId, '/') },

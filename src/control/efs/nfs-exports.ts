@@ -1,11 +1,12 @@
 // The NFS server's exports follow the EFS records of every region: a file system is exported once it has a
-// mount target (so agents on other hosts can mount it), with one export per access point, until it has none.
-import { nfsExports, type HostExport, type NfsServer } from '../../core/efs-exports.js';
+// mount target (so agents on other hosts can mount it), with one export per access point, until it has none;
+// to the hosts of the container instances that mount over NFS alone (none: nothing is served).
+import { HOST_ID_ATTRIBUTE, isIpv4, nfsExports, type HostExport, type NfsServer } from '../../core/efs-exports.js';
 import type { FileSystemStorage } from '../../core/efs.js';
 import type { Logger } from '../../core/ports.js';
 import type { State } from '../state.js';
 
-const EFS_KINDS = new Set(['efsFileSystem', 'efsMountTarget', 'efsAccessPoint']);
+const KINDS = new Set(['efsFileSystem', 'efsMountTarget', 'efsAccessPoint', 'containerInstance']);
 
 /** Every region's exports with their host directories. */
 export function hostExports(state: State, storage: FileSystemStorage): HostExport[] {
@@ -15,19 +16,33 @@ export function hostExports(state: State, storage: FileSystemStorage): HostExpor
   return exports.map(({ fileSystemId, directory, ...served }) => ({ ...served, path: storage.hostPath(fileSystemId, directory) }));
 }
 
+/** The addresses of the active container instances, in every region, that registered another host than the server's. */
+export function nfsClients(state: State, hostId: string | undefined): string[] {
+  const addresses = new Set<string>();
+  for (const region of new Set([state.region, ...state.regions()])) {
+    for (const instance of state.inRegion(region).all('containerInstance')) {
+      const host = instance.attributes.find((a) => a.name === HOST_ID_ATTRIBUTE)?.value;
+      const address = instance.privateIpv4Address;
+      if (instance.status !== 'INACTIVE' && host !== undefined && host !== hostId && address && isIpv4(address)) addresses.add(address);
+    }
+  }
+  return [...addresses].sort();
+}
+
 /** Keeps `server` serving the exports until `signal` aborts. */
-export async function runNfsExports(state: State, storage: FileSystemStorage, server: NfsServer, log: Logger, signal: AbortSignal): Promise<void> {
+export async function runNfsExports(state: State, storage: FileSystemStorage, hostId: string | undefined, server: NfsServer, log: Logger, signal: AbortSignal): Promise<void> {
   let served = '';
   const update = () => {
     const exports = hostExports(state, storage);
-    const key = JSON.stringify(exports);
+    const clients = nfsClients(state, hostId);
+    const key = JSON.stringify([exports, clients]);
     if (key === served) return;
     served = key;
-    server.apply(exports).catch((err: unknown) => log.warn('NFS exports not applied', { error: String(err) }));
+    server.apply(exports, clients).catch((err: unknown) => log.warn('NFS exports not applied', { error: String(err) }));
   };
   update();
   const unsubscribe = state.subscribe((changes) => {
-    if (changes.some((c) => EFS_KINDS.has(c.kind))) update();
+    if (changes.some((c) => KINDS.has(c.kind))) update();
   }, { everyRegion: true });
   await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
   unsubscribe();
