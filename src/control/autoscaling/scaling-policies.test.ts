@@ -127,7 +127,7 @@ test('bad input gets EC2 Auto Scaling errors and changes nothing', async () => {
   await rejects(put({ ScalingAdjustment: 1 }), 'ValidationError', /AdjustmentType is required/);
   await rejects(put({ AdjustmentType: 'ChangeInCapacity' }), 'ValidationError', /ScalingAdjustment is required/);
   await rejects(put({ AdjustmentType: 'Sideways', ScalingAdjustment: 1 }), 'ValidationError', /Invalid adjustment type/);
-  await rejects(put({ PolicyType: 'StepScaling', AdjustmentType: 'ChangeInCapacity' }), 'ValidationError', /StepAdjustments is required/);
+  await rejects(put({ PolicyType: 'StepScaling', AdjustmentType: 'ChangeInCapacity' }), 'ValidationError', /StepAdjustments must contain at least one/);
   await rejects(put({ PolicyType: 'TargetTrackingScaling', ScalingAdjustment: 1, TargetTrackingConfiguration: { TargetValue: 5, PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageNetworkIn' } } }), 'ValidationError', /not supported for policy type/);
   await rejects(put({ PolicyType: 'TargetTrackingScaling', TargetTrackingConfiguration: { TargetValue: 5 } }), 'ValidationError', /Exactly one of/);
   await rejects(put({ PolicyType: 'TargetTrackingScaling', TargetTrackingConfiguration: { TargetValue: 5, PredefinedMetricSpecification: { PredefinedMetricType: 'ALBRequestCountPerTarget' } } }), 'ValidationError', /ResourceLabel/);

@@ -8,7 +8,7 @@
 // ways; for step and target tracking the warm-up (EstimatedInstanceWarmup, else the group's
 // DefaultInstanceWarmup, else DefaultCooldown), during which the capacity a scale-out added counts as there.
 // A capacity provider's managed-scaling policy is left to managed-scaling.ts (docs/capacity-providers.md).
-import type { TargetTrackingScalingPolicyConfiguration } from '@aws-sdk/client-application-auto-scaling';
+import type { AdjustmentType, TargetTrackingScalingPolicyConfiguration } from '@aws-sdk/client-application-auto-scaling';
 import type { DeletePolicyType, ExecutePolicyType, PolicyARNType, PutScalingPolicyType, ScalingPolicy, TargetTrackingConfiguration } from '@aws-sdk/client-auto-scaling';
 import { uuidOf } from '../../core/app-autoscaling.js';
 import { adjustedCapacity, aggregate, decide, matchingStep, recordScaling, targetTrackingCapacity, type Proposal } from '../../core/app-autoscaling-decisions.js';
@@ -18,6 +18,7 @@ import { LimitExceeded } from '../../core/autoscaling-errors.js';
 import { ValidationError, ValidationException } from '../../core/errors.js';
 import { deleteScalingAlarms, putScalingAlarms, scalingAlarmTiming } from '../application-autoscaling/alarms.js';
 import { alarmValues } from '../application-autoscaling/policy-execution.js';
+import { checkSteps } from '../application-autoscaling/put-scaling-policy.js';
 import { checkTrackedMetric, isHighAlarm, targetTrackingAlarms } from '../application-autoscaling/target-tracking-alarms.js';
 import type { ControlContext } from '../context.js';
 import type { Reader } from '../ecs/lookups.js';
@@ -67,13 +68,7 @@ function checkPolicy(type: string, input: PutScalingPolicyType): void {
     if (!config) throw new ValidationError('TargetTrackingConfiguration is required for policy type TargetTrackingScaling.');
     if ((config.PredefinedMetricSpecification === undefined) === (config.CustomizedMetricSpecification === undefined))
       throw new ValidationError('Exactly one of PredefinedMetricSpecification and CustomizedMetricSpecification must be specified.');
-    try {
-      checkTrackedMetric(input.AutoScalingGroupName!, trackedConfig(input.AutoScalingGroupName!, config));
-    } catch (err) {
-      // Application Auto Scaling's check, with EC2 Auto Scaling's error code.
-      if (err instanceof ValidationException) throw new ValidationError(err.message);
-      throw err;
-    }
+    asValidationError(() => checkTrackedMetric(input.AutoScalingGroupName!, trackedConfig(input.AutoScalingGroupName!, config)));
     return;
   }
   if (input.AdjustmentType === undefined) throw new ValidationError(`AdjustmentType is required for policy type ${type}.`);
@@ -85,15 +80,16 @@ function checkPolicy(type: string, input: PutScalingPolicyType): void {
     if (input.AdjustmentType === 'ExactCapacity' && input.ScalingAdjustment < 0) throw new ValidationError('ScalingAdjustment must be non-negative for an AdjustmentType of ExactCapacity.');
     return;
   }
-  const steps = input.StepAdjustments ?? [];
-  if (!steps.length) throw new ValidationError('StepAdjustments is required for policy type StepScaling.');
-  const sorted = [...steps].sort((a, b) => (a.MetricIntervalLowerBound ?? -Infinity) - (b.MetricIntervalLowerBound ?? -Infinity));
-  for (const [i, step] of sorted.entries()) {
-    const lower = step.MetricIntervalLowerBound ?? -Infinity;
-    const upper = step.MetricIntervalUpperBound ?? Infinity;
-    if (lower >= upper) throw new ValidationError('Step adjustment upper bound must be greater than its lower bound.');
-    const next = sorted[i + 1];
-    if (next && (next.MetricIntervalLowerBound ?? -Infinity) !== upper) throw new ValidationError('Step adjustments must not overlap or leave gaps between them.');
+  asValidationError(() => checkSteps({ AdjustmentType: input.AdjustmentType as AdjustmentType, StepAdjustments: input.StepAdjustments, MinAdjustmentMagnitude: input.MinAdjustmentMagnitude }));
+}
+
+/** Runs one of Application Auto Scaling's checks, with EC2 Auto Scaling's error code. */
+function asValidationError(check: () => void): void {
+  try {
+    check();
+  } catch (err) {
+    if (err instanceof ValidationException) throw new ValidationError(err.message);
+    throw err;
   }
 }
 
