@@ -65,7 +65,7 @@ async function refused(call: Promise<unknown>, code: string): Promise<void> {
 
 describe('hardening', { skip: !hasHaproxy && 'haproxy is not installed' }, () => {
   before(async () => {
-    wharf = await startWharf({ hostWide: true });
+    wharf = await startWharf();
     ecs = wharf.ecs();
     elb = new ElasticLoadBalancingV2Client({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
   });

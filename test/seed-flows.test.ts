@@ -46,7 +46,7 @@ function role(name: string, service: string, ...statements: object[]): string {
 }
 
 before(async () => {
-  wharf = await startWharf({ hostWide: true });
+  wharf = await startWharf();
   account = aws('sts', 'get-caller-identity').Account;
   work = mkdtempSync(join(tmpdir(), 'wharf-seed-'));
 });

@@ -109,7 +109,7 @@ const CLI_SCRIPT = [
 ].join('; ');
 
 before(async () => {
-  wharf = await startWharf({ env: { WHARF_TASK_CLEANUP_WAIT: '15s' }, hostWide: true });
+  wharf = await startWharf({ env: { WHARF_TASK_CLEANUP_WAIT: '15s' } });
   ecs = wharf.ecs();
   const iam = new IAMClient({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
   const { Role } = await iam.send(new CreateRoleCommand({

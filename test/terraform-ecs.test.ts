@@ -61,7 +61,7 @@ describe('Terraform ECS stacks', { skip, timeout: 900_000 }, () => {
   let destroyed = false;
 
   before(async () => {
-    wharf = await startWharf({ hostWide: true });
+    wharf = await startWharf();
     before_ = await inventory(wharf);
     workspace = TerraformWorkspace.create('ecs', {
       endpoint: wharf.endpoint,

@@ -66,16 +66,17 @@ export interface WharfProcess {
 
 /**
  * `tls`: `wharf up --tls`, HTTPS with a self-signed pair made in the data dir, which the clients here trust.
- * `hostWide`: the suite uses what one host has once (awsvpc networks in the default VPC's ranges, the DNS
- * server's default address), so it holds the host lock from start to stop and such suites run one at a time
- * while the others run beside them. Only they get the DNS server on its default address (the tasks' resolver).
- * Load-balancer listeners need no lock: suites bind them on ports from `freePort()`.
+ * `hostWide`: the suite uses what one host has once (the DNS server's default address, the tasks' resolver;
+ * AWS's default VPC range, 172.31.0.0/16), so it holds the host lock from start to stop and such suites run
+ * one at a time while the others run beside them. Every other server makes its default VPCs in a /16 of its
+ * own (`--default-vpc-cidr`), so awsvpc tasks of suites running at once never share an address range, and
+ * its DNS server is off. Load-balancer listeners need no lock: suites bind them on ports from `freePort()`.
  * `nodeArgs`: Node's own options for the server (e.g. `--cpu-prof`).
  */
 export async function startWharf(
   options: { args?: string[]; nodeArgs?: string[]; dataDir?: string; env?: NodeJS.ProcessEnv; tls?: boolean; hostWide?: boolean } = {},
 ): Promise<WharfProcess> {
-  const release = options.hostWide ? await hostLock() : () => undefined;
+  const release = options.hostWide ? await hostLock() : await defaultVpcRange();
   const port = await freePort();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wharf-test-'));
   const endpoint = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
@@ -95,7 +96,8 @@ export async function startWharf(
     const tls = options.tls ? ['--tls'] : [];
     // ECR's registry defaults to the API's port + 1, which another suite's server may hold: any free port instead.
     const registry = options.args?.includes('--registry-port') ? [] : ['--registry-port', '0'];
-    child = spawn(process.execPath, [...(options.nodeArgs ?? []), WHARF_BIN, 'up', '--port', String(port), '--data-dir', dataDir, ...tls, ...registry, ...(options.args ?? [])], {
+    const vpc = release.range ? ['--default-vpc-cidr', release.range] : [];
+    child = spawn(process.execPath, [...(options.nodeArgs ?? []), WHARF_BIN, 'up', '--port', String(port), '--data-dir', dataDir, ...tls, ...registry, ...vpc, ...(options.args ?? [])], {
       // The DNS server's default address (the bridge gateway's port 53) is the host's once: host-wide suites only.
       env: { ...process.env, WHARF_LOG_LEVEL: 'debug', WHARF_TASK_CLEANUP_WAIT: TASK_CLEANUP_WAIT, ...(!options.hostWide && { WHARF_DNS_LISTEN: 'off' }), ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -169,31 +171,52 @@ export async function startWharf(
   };
 }
 
-const HOST_LOCK = join(tmpdir(), 'wharf-test-host.lock');
+type Release = (() => void) & { range?: string };
 
-/** Waits for the host lock (a directory made atomically, with its holder's pid); a dead holder's lock is taken over. */
-async function hostLock(): Promise<() => void> {
-  const pidFile = join(HOST_LOCK, 'pid');
+/** Waits for the host lock; a dead holder's lock is taken over. */
+async function hostLock(): Promise<Release> {
   for (;;) {
-    try {
-      mkdirSync(HOST_LOCK);
-      writeFileSync(pidFile, String(process.pid));
-      return () => rmSync(HOST_LOCK, { recursive: true, force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    if (lockHolderGone(pidFile)) rmSync(HOST_LOCK, { recursive: true, force: true });
-    else await new Promise((r) => setTimeout(r, 500));
+    const release = tryLock(join(tmpdir(), 'wharf-test-host.lock'));
+    if (release) return release;
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
 
-function lockHolderGone(pidFile: string): boolean {
+/** A default VPC range no other running test server holds: 10.100.0.0/16 to 10.199.0.0/16, each behind a lock. */
+async function defaultVpcRange(): Promise<Release> {
+  for (;;) {
+    for (let n = 100; n < 200; n++) {
+      const release: Release | undefined = tryLock(join(tmpdir(), `wharf-test-vpc-${n}.lock`));
+      if (release) return Object.assign(release, { range: `10.${n}.0.0/16` });
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** Takes a lock (a directory made atomically, with its holder's pid), or a dead holder's; undefined when held. */
+function tryLock(dir: string): Release | undefined {
+  const pidFile = join(dir, 'pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      mkdirSync(dir);
+      writeFileSync(pidFile, String(process.pid));
+      return () => rmSync(dir, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+    if (!lockHolderGone(dir, pidFile)) return undefined;
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return undefined;
+}
+
+function lockHolderGone(dir: string, pidFile: string): boolean {
   try {
     process.kill(Number(readFileSync(pidFile, 'utf8')), 0);
     return false;
   } catch (error) {
     // No pid yet: the holder is between mkdir and write, unless that was long ago.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Date.now() - (statSync(HOST_LOCK, { throwIfNoEntry: false })?.mtimeMs ?? 0) > 10_000;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Date.now() - (statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? 0) > 10_000;
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }

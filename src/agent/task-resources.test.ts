@@ -187,6 +187,7 @@ test('a Service Connect task: its aliases on its pause container at 127.255.0.x,
   const proxies: ServiceConnectProxies = {
     configure: (id, proxy) => (calls.push(`configure ${id} ${proxy.listeners.map((l) => `${l.dnsName}@${l.address}:${l.port}`).join(',')}`), `/sc/${id}`),
     update: async (id, endpoints) => void calls.push(`update ${id} ${JSON.stringify(endpoints)}`),
+    reload: async (id) => void calls.push(`reload ${id}`),
     traffic: async () => new Map(),
     remove: (id) => void calls.push(`remove ${id}`),
   };
@@ -208,6 +209,12 @@ test('a Service Connect task: its aliases on its pause container at 127.255.0.x,
   resources.update([{ ...t, serviceConnect: { ...serviceConnect, endpoints: { 'srv-1': [] } } }]);
   await settled();
   assert.equal(calls.at(-1), `update ${id} {"srv-1":[]}`);
+
+  // A restarted agent: the task's pause and proxy are running; the proxy is kept, and reloads its configuration.
+  const restarted = new TaskResources({ runtime, log: quiet, cluster: 'default', containerInstanceArn: INSTANCE, architecture: 'x86_64', serviceConnect: proxies, networkLingerMs: 0 });
+  await restarted.prepare(t);
+  assert.deepEqual((await runtime.listContainers({ [NETWORK_LABELS.serviceConnect]: INSTANCE })).map((c) => c.id), [proxy!.id]);
+  assert.deepEqual(calls.slice(-2), [`configure ${id} api.connect@127.255.0.1:80,db.connect@127.255.0.2:80`, `reload ${id}`]);
   await resources.release(t.taskArn);
   assert.deepEqual(await runtime.listContainers({ [NETWORK_LABELS.serviceConnect]: INSTANCE }), []);
   assert.equal(calls.at(-1), `remove ${id}`);

@@ -256,7 +256,7 @@ export class TaskResources {
         const resources: TaskHostResources = { cgroupParent: await cgroup };
         if (this.proxied(task)) {
           // Each container reaches the proxy at its own address on the bridge.
-          const { ipv4Addresses = [] } = await runtime.inspectContainer(await this.startProxy(task, resources));
+          const { ipv4Addresses = [] } = await runtime.inspectContainer(await this.startProxy(task, resources, true));
           if (ipv4Addresses[0]) resources.extraHosts = proxyListeners(task).map((l) => ({ hostname: l.dnsName, ipAddress: ipv4Addresses[0]! }));
         }
         return resources;
@@ -305,27 +305,35 @@ export class TaskResources {
         return pause;
       });
       plumbed.catch(() => undefined); // awaited by `prepared`
-      return { cgroupParent, early: adopted ?? pause, plumbed, firewall };
+      return { cgroupParent, early: adopted ?? pause, plumbed, firewall, adopted };
     })();
     const creatable = begun.then(async ({ cgroupParent, early, plumbed }): Promise<TaskHostResources> => ({ cgroupParent, networkContainer: early ?? (await plumbed) }));
-    const prepared = begun.then(async ({ cgroupParent, plumbed, firewall }): Promise<TaskHostResources> => {
+    const prepared = begun.then(async ({ cgroupParent, plumbed, firewall, adopted }): Promise<TaskHostResources> => {
       const [networkContainer] = await Promise.all([plumbed, firewall]);
       log.info('task network ready', { taskArn: task.taskArn, address: network.privateIpv4Address, subnetId: network.subnetId });
       const resources = { cgroupParent, networkContainer };
-      if (aliases) await this.startProxy(task, resources);
+      // A proxy left running is kept only with the namespace it joined.
+      if (aliases) await this.startProxy(task, resources, adopted !== undefined);
       return resources;
     });
     return { creatable, prepared };
   }
 
   /**
-   * Starts the task's Service Connect proxy (one an earlier run of the agent left goes first: its slots are
-   * not known here), configured with the task's listeners and endpoints; one that fails to start is removed.
+   * Starts the task's Service Connect proxy, configured with the task's listeners and endpoints; one that
+   * fails to start is removed. One an earlier run of the agent left running (`adoptable`: in the namespace the
+   * task still has) keeps serving, and reloads that configuration: its address and connections stay.
    */
-  private async startProxy(task: TaskAssignment, host: TaskHostResources): Promise<string> {
+  private async startProxy(task: TaskAssignment, host: TaskHostResources, adoptable: boolean): Promise<string> {
     const { runtime, serviceConnect, cluster, containerInstanceArn, resolvers } = this.options;
-    await this.removeProxy(task.taskArn);
+    const left = adoptable ? await this.runningProxyOf(task.taskArn) : undefined;
+    if (!left) await this.removeProxy(task.taskArn);
     const dir = serviceConnect!.configure(taskId(task), { listeners: proxyListeners(task), endpoints: task.serviceConnect!.endpoints });
+    if (left) {
+      await serviceConnect!.reload(taskId(task));
+      this.options.log.info('service connect proxy adopted', { taskArn: task.taskArn });
+      return left;
+    }
     const id = await runtime.createContainer({
       name: proxyName(task),
       image: await runtime.ensureServiceConnectImage(),
@@ -372,6 +380,19 @@ export class TaskResources {
       }),
     );
     return stats.flat();
+  }
+
+  /** The task's proxy container left running by an earlier run of the agent, if any (others go). */
+  private async runningProxyOf(taskArn: string): Promise<string | undefined> {
+    const suffix = `-${lastSegment(taskArn)}`;
+    let running: string | undefined;
+    for (const c of await this.options.runtime.listContainers({ [NETWORK_LABELS.serviceConnect]: this.options.containerInstanceArn })) {
+      if (!c.name.endsWith(suffix)) continue;
+      const state = await this.options.runtime.inspectContainer(c.id).catch(() => undefined);
+      if (state?.status === 'running' && !running) running = c.id;
+      else await this.options.runtime.removeContainer(c.id);
+    }
+    return running;
   }
 
   /** Removes the task's proxy container and its directory. */

@@ -83,6 +83,8 @@ export interface ServerOptions {
   spotInterruptionsPerHour?: number;
   /** EFS's NFS server for agents on other hosts (nfs-ganesha; default port 2049 on the host's first external address); false: none. */
   nfs?: { port: number; address?: string } | false;
+  /** The range of default VPCs made from now on (default AWS's 172.31.0.0/16); a /16 (cli/up.ts checks it). */
+  defaultVpcCidr?: string;
   /** How EC2 instances become hosts: `local` (default), `hollow` or `command:<path>` (cli/instance-launchers.ts). */
   instances?: string;
 }
@@ -121,6 +123,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     objects: new FileObjectStore(join(dataDir, 'objects')),
     ...(options.spotInterruptionsPerHour && { spotInterruptionsPerHour: options.spotInterruptionsPerHour }),
     ...(deploymentMinuteMs() !== undefined && { deploymentMinuteMs: deploymentMinuteMs() }),
+    ...(options.defaultVpcCidr && { defaultVpcCidr: options.defaultVpcCidr }),
     ...(spotNoticeMs() !== undefined && { spotNoticeMs: spotNoticeMs() }),
   };
   ctx.s3Objects = { read: (bucket, key, version) => readObject(ctx, bucket, key, version) };

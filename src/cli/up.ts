@@ -1,5 +1,6 @@
 // `wharf up`: the control plane and one local agent, in the foreground, until SIGINT/SIGTERM.
 import { parseArgs } from 'node:util';
+import { parseCidr } from '../core/ipv4.js';
 import { DEFAULTS, dataDirPath } from './config.js';
 import { createLogger } from './logger.js';
 import { SECURITY_OPTIONS, securitySettings } from './security-options.js';
@@ -33,6 +34,8 @@ export async function upCommand(argv: string[]): Promise<void> {
       // (default the host's first external IPv4 address).
       'nfs-port': { type: 'string' },
       'nfs-address': { type: 'string' },
+      // Default VPCs made from now on take this /16 instead of AWS's 172.31.0.0/16 (when that range is taken here).
+      'default-vpc-cidr': { type: 'string' },
       // How EC2 instances (RunInstances, Auto Scaling) become hosts: local (an agent process each), hollow, or command:<path>.
       instances: { type: 'string' },
       ...SECURITY_OPTIONS,
@@ -48,6 +51,8 @@ export async function upCommand(argv: string[]): Promise<void> {
   if (spotRate !== undefined && !(spotRate >= 0 && spotRate <= 60)) throw new Error(`--spot-interruptions-per-hour must be a number from 0 to 60, not ${values['spot-interruptions-per-hour']}`);
   const nfsPort = Number(values['nfs-port'] ?? 2049);
   if (!Number.isInteger(nfsPort) || nfsPort < 0 || nfsPort > 65535) throw new Error(`--nfs-port must be a port number, not ${values['nfs-port']}`);
+  const defaultVpcCidr = values['default-vpc-cidr'];
+  if (defaultVpcCidr !== undefined && parseCidr(defaultVpcCidr)?.prefix !== 16) throw new Error(`--default-vpc-cidr must be a /16 block such as 10.100.0.0/16, not ${defaultVpcCidr}`);
   const log = createLogger();
   const host = values.host ?? DEFAULTS.host;
   const dataDir = dataDirPath(values['data-dir'] ?? DEFAULTS.dataDir);
@@ -65,6 +70,7 @@ export async function upCommand(argv: string[]): Promise<void> {
     ...(values['no-task-endpoint-url'] && { endpointEnvironment: false }),
     ...(tls && { tls }),
     ...(values.instances !== undefined && { instances: values.instances }),
+    ...(defaultVpcCidr !== undefined && { defaultVpcCidr }),
     nfs: nfsPort === 0 ? false : { port: nfsPort, ...(values['nfs-address'] !== undefined && { address: values['nfs-address'] }) },
     agentSecurity: securitySettings(values, values['allow-privileged'] ?? false),
   });

@@ -53,6 +53,8 @@ export interface ControlContext {
   spotInterruptionsPerHour?: number;
   /** How long EC2's Spot interruption notice lasts (two minutes unless WHARF_SPOT_NOTICE shortens it for tests). */
   spotNoticeMs?: number;
+  /** The range of each region's default VPC when it is made (AWS's 172.31.0.0/16 unless the operator chose another /16). */
+  defaultVpcCidr?: string;
   /** How long a minute of deployment bake times lasts (60 000 ms unless WHARF_DEPLOYMENT_MINUTE shortens it for tests). */
   deploymentMinuteMs?: number;
 }

@@ -388,6 +388,8 @@ export interface ServiceConnectProxyConfig {
 export interface ServiceConnectProxies {
   /** Writes the configuration a task's proxy starts with; answers the host directory its container mounts. */
   configure(taskId: string, proxy: ServiceConnectProxyConfig): string;
+  /** Has a running proxy (one an earlier run of the agent started) load what `configure` wrote, seamlessly. */
+  reload(taskId: string): Promise<void>;
   /** Gives a running proxy its endpoints now; connections it carries are not dropped. */
   update(taskId: string, endpoints: ServiceConnectProxyConfig['endpoints']): Promise<void>;
   /** What the proxy has carried to each Cloud Map service (by id) since it started. */

@@ -76,6 +76,10 @@ export class HaproxyServiceConnectProxies implements ServiceConnectProxies {
     return dir;
   }
 
+  async reload(taskId: string): Promise<void> {
+    await runtimeCommand(join(this.dirOf(taskId), 'master.sock'), ['reload']);
+  }
+
   update(taskId: string, endpoints: ServiceConnectProxyConfig['endpoints']): Promise<void> {
     const held = this.proxies.get(taskId);
     if (!held) return Promise.resolve();

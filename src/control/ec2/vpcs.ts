@@ -185,11 +185,12 @@ export async function ensureDefaultVpc(ctx: ControlContext): Promise<VpcRecord> 
     const existing = defaultVpc(ctx);
     if (existing) return existing;
     const gateway = newInternetGateway(ctx);
-    const vpc = putVpc(ctx, tx, newVpc(ctx, DEFAULT_VPC_CIDR, true), [
+    const range = ctx.defaultVpcCidr ?? DEFAULT_VPC_CIDR;
+    const vpc = putVpc(ctx, tx, newVpc(ctx, range, true), [
       { DestinationCidrBlock: '0.0.0.0/0', GatewayId: gateway.InternetGatewayId, Origin: 'CreateRoute', State: 'active' },
     ]);
     tx.put('internetGateway', gateway.InternetGatewayId, { ...gateway, Attachments: [{ State: 'available', VpcId: vpc.VpcId }] });
-    const { base } = parseCidr(DEFAULT_VPC_CIDR)!;
+    const { base } = parseCidr(range)!;
     const size = 2 ** (32 - DEFAULT_SUBNET_PREFIX);
     availabilityZones(ctx.partition.region).forEach((zone, i) => {
       const cidr = formatCidr({ base: base + i * size, prefix: DEFAULT_SUBNET_PREFIX });

@@ -6,6 +6,7 @@
 // sets, built from the rows the first time the hour is read once it is past (decision 0005); a datapoint
 // written later into such an hour drops its block, to be built again.
 import type Database from 'better-sqlite3';
+import { endianness } from 'node:os';
 import type { Partition } from '../../core/arn.js';
 import {
   HISTORY_RETENTION_MS,
@@ -103,6 +104,25 @@ interface Block {
   used?: number;
   /** The cells folded into coarser cells (by their length in seconds), each made when first read so. */
   rollups?: Map<number, Float64Array>;
+}
+
+/** Whether this host's float64 arrays are in the blocks' byte order (little-endian): then copied whole. */
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+/** A stored block's cells (float64, little-endian). */
+function cellsOf(blob: Buffer): Float64Array {
+  const cells = new Float64Array(blob.length / 8);
+  if (LITTLE_ENDIAN) new Uint8Array(cells.buffer).set(blob);
+  else for (let i = 0; i < cells.length; i++) cells[i] = blob.readDoubleLE(i * 8);
+  return cells;
+}
+
+/** Cells as stored (float64, little-endian); the SQLite binding copies the bytes. */
+function blobOf(cells: Float64Array): Buffer {
+  if (LITTLE_ENDIAN) return Buffer.from(cells.buffer, cells.byteOffset, cells.byteLength);
+  const blob = Buffer.alloc(cells.length * 8);
+  cells.forEach((value, i) => blob.writeDoubleLE(value, i * 8));
+  return blob;
 }
 
 /** A block of `hour` with no data yet. */
@@ -515,7 +535,7 @@ export class SqliteMetricStore implements MetricStore {
     for (const [hour, unit, blob] of this.statements.blocks.iterate(series, from, newestHour) as Iterable<[number, string | null, Buffer]>) {
       const block = missing.get(hour);
       if (!block) continue;
-      block.cells = new Float64Array(blob.length / 8).map((_, i) => blob.readDoubleLE(i * 8));
+      block.cells = cellsOf(blob);
       block.unit = unit;
       stored.add(hour);
     }
@@ -542,9 +562,7 @@ export class SqliteMetricStore implements MetricStore {
         for (let i = 0; i < block.cells.length && empty; i += CELL) empty = block.cells[i] === 0;
         if (empty) block.cells = new Float64Array(0);
         if (hour >= newestHour) continue;
-        const blob = Buffer.alloc(block.cells.length * 8);
-        block.cells.forEach((value, i) => blob.writeDoubleLE(value, i * 8));
-        this.statements.putBlock.run(series, hour, block.unit, blob);
+        this.statements.putBlock.run(series, hour, block.unit, blobOf(block.cells));
       }
     }).immediate();
   }
