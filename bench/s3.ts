@@ -23,11 +23,23 @@ const SIZES = [
   { name: '64 MiB', bytes: 64 * MIB, rounds: 4 },
 ];
 
-/** MiB/s of `rounds` runs of `run`, each moving `bytes`. */
-async function throughput(bytes: number, rounds: number, run: (round: number) => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  for (let round = 0; round < rounds; round++) await run(round);
-  return (bytes * rounds) / MIB / ((performance.now() - started) / 1000);
+/**
+ * MiB/s of each contender over `rounds` rounds, each moving `bytes` once per contender. The contenders take
+ * turns within every round (each round starting with another), so that a change in the machine's load
+ * (other work on it) falls on all of them alike rather than on whichever ran at the time.
+ */
+async function interleaved(bytes: number, rounds: number, contenders: Record<string, (round: number) => Promise<unknown>>): Promise<Record<string, number>> {
+  const names = Object.keys(contenders);
+  const spent = Object.fromEntries(names.map((name) => [name, 0]));
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(round + i) % names.length]!;
+      const started = performance.now();
+      await contenders[name]!(round);
+      spent[name]! += performance.now() - started;
+    }
+  }
+  return Object.fromEntries(names.map((name) => [name, (bytes * rounds) / MIB / (spent[name]! / 1000)]));
 }
 
 /** The client's ceiling (s3-null-server.ts), in a process of its own as the other servers are. */
@@ -72,21 +84,21 @@ export async function s3Benchmark() {
     for (const { name, bytes, rounds } of SIZES) {
       const source = join(dir, `source-${bytes}`);
       writeFileSync(source, randomBytes(bytes));
-      const cp = await throughput(bytes, rounds, (round) => exec('cp', [source, join(dir, `copy-${bytes}-${round}`)]));
-      const measured: Record<string, { put: number; get: number }> = {};
-      for (const { server, s3 } of clients) {
-        // The client reads the file in 1 MiB slices, as cp does in large ones (the 64 KiB default costs a read per slice).
-        const put = await throughput(bytes, rounds, (round) =>
-          s3.send(new PutObjectCommand({ Bucket: 'bench', Key: `${name}/${round}`, Body: createReadStream(source, { highWaterMark: MIB }), ContentLength: bytes })),
-        );
-        const get = await throughput(bytes, rounds, async (round) => {
-          const { Body } = await s3.send(new GetObjectCommand({ Bucket: 'bench', Key: `${name}/${round}` }));
-          const target = join(dir, `got-${server}-${bytes}-${round}`);
-          await pipeline(Body as Readable, createWriteStream(target));
-          if (statSync(target).size !== bytes) throw new Error(`GetObject of ${name} from ${server} returned a short body`);
-        });
-        measured[server] = { put, get };
-      }
+      // The client reads the file in 1 MiB slices, as cp does in large ones (the 64 KiB default costs a read per slice).
+      const put = (s3: S3Client) => (round: number) =>
+        s3.send(new PutObjectCommand({ Bucket: 'bench', Key: `${name}/${round}`, Body: createReadStream(source, { highWaterMark: MIB }), ContentLength: bytes }));
+      const get = (s3: S3Client, server: string) => async (round: number) => {
+        const { Body } = await s3.send(new GetObjectCommand({ Bucket: 'bench', Key: `${name}/${round}` }));
+        const target = join(dir, `got-${server}-${bytes}-${round}`);
+        await pipeline(Body as Readable, createWriteStream(target));
+        if (statSync(target).size !== bytes) throw new Error(`GetObject of ${name} from ${server} returned a short body`);
+      };
+      const copy = (round: number) => exec('cp', [source, join(dir, `copy-${bytes}-${round}`)]);
+      const puts = await interleaved(bytes, rounds, { cp: copy, ...Object.fromEntries(clients.map(({ server, s3 }) => [server, put(s3)])) });
+      const gets = await interleaved(bytes, rounds, { cp: copy, ...Object.fromEntries(clients.map(({ server, s3 }) => [server, get(s3, server)])) });
+      // cp's figure: its runs beside the PUTs and the GETs together.
+      const cp = 2 / (1 / puts.cp! + 1 / gets.cp!);
+      const measured = Object.fromEntries(clients.map(({ server }) => [server, { put: puts[server]!, get: gets[server]! }]));
       const { wharf: w, moto: m, ceiling: c } = measured as Record<'wharf' | 'moto' | 'ceiling', { put: number; get: number }>;
       const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
       rows.push({

@@ -5,7 +5,7 @@
 // transactions). A copy shares its source's file through a hard link: removing either leaves the other's
 // bytes.
 import { randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
+import { closeSync, createReadStream, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished, pipeline } from 'node:stream/promises';
@@ -232,7 +232,10 @@ export class FileObjectStore implements ObjectStore {
   }
 
   open(body: string, range?: { start: number; end: number }): Readable {
-    return createReadStream(this.pathOf(body), { highWaterMark: IO_CHUNK, ...(range && { start: range.start, end: range.end }) });
+    const path = this.pathOf(body);
+    // Read slices no larger than what is read: a stream allocates a whole slice for every read.
+    const length = range ? range.end - range.start + 1 : statSync(path).size;
+    return createReadStream(path, { highWaterMark: Math.max(1, Math.min(IO_CHUNK, length)), ...(range && { start: range.start, end: range.end }) });
   }
 
   async concatenate(parts: readonly UploadedPart[]): Promise<StagedBody> {
