@@ -1,10 +1,11 @@
 // Amazon EC2 Auto Scaling on the gateway (query protocol, XML): groups launched from EC2 launch templates
-// and kept at their desired capacity by the group controller, lifecycle hooks, scaling activities, tags
+// and kept at their desired capacity by the group controller, scaling policies, lifecycle hooks, scaling activities, tags
 // (docs/capacity-providers.md). Not Application Auto Scaling (application-autoscaling.ts).
 import { deleteAutoScalingGroup } from '../control/autoscaling/delete-auto-scaling-group.js';
 import { createAutoScalingGroup } from '../control/autoscaling/create-auto-scaling-group.js';
 import { describeAutoScalingGroups, describeAutoScalingInstances } from '../control/autoscaling/describe-auto-scaling-groups.js';
 import { describePolicies } from '../control/autoscaling/describe-policies.js';
+import { deletePolicy, executePolicy, putScalingPolicy } from '../control/autoscaling/scaling-policies.js';
 import { describeScalingActivities } from '../control/autoscaling/describe-scaling-activities.js';
 import { groupController } from '../control/autoscaling/group-controller.js';
 import { setDesiredCapacity, setInstanceProtection, terminateInstanceInAutoScalingGroup } from '../control/autoscaling/capacity.js';
@@ -35,6 +36,10 @@ export const autoscaling: ServiceModule = {
       TerminateInstanceInAutoScalingGroup: (input) => terminateInstanceInAutoScalingGroup(ctx, input),
       DescribeScalingActivities: (input) => describeScalingActivities(ctx, input),
       DescribePolicies: (input) => describePolicies(ctx, input),
+      PutScalingPolicy: (input) => putScalingPolicy(ctx, input),
+      DeletePolicy: (input) => deletePolicy(ctx, input),
+      ExecutePolicy: (input) => executePolicy(ctx, input),
+      DescribeAdjustmentTypes: () => ({ AdjustmentTypes: ['ChangeInCapacity', 'ExactCapacity', 'PercentChangeInCapacity'].map((AdjustmentType) => ({ AdjustmentType })) }),
       PutLifecycleHook: (input) => putLifecycleHook(ctx, input),
       DescribeLifecycleHooks: (input) => describeLifecycleHooks(ctx, input),
       DeleteLifecycleHook: (input) => deleteLifecycleHook(ctx, input),

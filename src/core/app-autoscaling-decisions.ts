@@ -27,7 +27,7 @@ export function matchingStep(steps: readonly StepAdjustment[], breach: number): 
 }
 
 /** The capacity a step adjustment asks for from `current`, with AWS's rounding and MinAdjustmentMagnitude. */
-export function adjustedCapacity(config: Pick<StepScalingPolicyConfiguration, 'AdjustmentType' | 'MinAdjustmentMagnitude'>, current: number, adjustment: number): number {
+export function adjustedCapacity(config: { AdjustmentType?: string; MinAdjustmentMagnitude?: number }, current: number, adjustment: number): number {
   switch (config.AdjustmentType) {
     case 'ExactCapacity':
       return adjustment;

@@ -4,6 +4,7 @@
 // instances until each group has its desired capacity; what it picks is decided here, without I/O
 // (autoscaling-decisions.ts).
 import type { Activity, AutoScalingGroup, Instance, LifecycleHook, ScalingPolicy, TagDescription, TargetTrackingConfiguration } from '@aws-sdk/client-auto-scaling';
+import type { ScalingHistory } from './app-autoscaling.js';
 import { arn, type Partition } from './arn.js';
 
 /** An instance of a group, as DescribeAutoScalingGroups shows it, and what the controller tracks of it. */
@@ -45,6 +46,8 @@ export interface AutoScalingGroupRecord extends AutoScalingGroup {
   lifecycleHooks: LifecycleHook[];
   /** Why the desired capacity last changed, as the next activities' Cause begins ("At ... a user request ..."). */
   capacityCause: string;
+  /** The scaling policies' last changes, for their cooldowns and warm-ups (not a wire member). */
+  scalingHistory?: ScalingHistory;
 }
 
 export interface ScalingActivityRecord extends Activity {
@@ -65,19 +68,20 @@ declare module './records.js' {
 }
 
 /**
- * A group's scaling policy, as DescribePolicies shows it. Only ECS makes them here: a capacity provider's
- * managed scaling (`ECSManagedAutoScalingPolicy-<uuid>`, target tracking on CapacityProviderReservation, its
- * alarms CloudWatch's), owned by the provider it serves (not a wire member). Kept under its ARN.
+ * A group's scaling policy, as DescribePolicies shows it: a user's (PutScalingPolicy: target tracking, step or
+ * simple scaling) or a capacity provider's managed scaling (`ECSManagedAutoScalingPolicy-<uuid>`, target
+ * tracking on CapacityProviderReservation), owned then by the provider it serves (not a wire member). A
+ * target-tracking policy's alarms are CloudWatch's, made and owned by it. Kept under its ARN.
  */
 export interface AutoScalingPolicyRecord extends ScalingPolicy {
   AutoScalingGroupName: string;
   PolicyName: string;
   PolicyARN: string;
-  PolicyType: 'TargetTrackingScaling';
-  TargetTrackingConfiguration: TargetTrackingConfiguration;
+  PolicyType: 'TargetTrackingScaling' | 'StepScaling' | 'SimpleScaling';
+  TargetTrackingConfiguration?: TargetTrackingConfiguration;
   Alarms: { AlarmName: string; AlarmARN: string }[];
   Enabled: boolean;
-  capacityProvider: string;
+  capacityProvider?: string;
 }
 
 /** `arn:aws:autoscaling:<region>:<account>:scalingPolicy:<uuid>:autoScalingGroupName/<group>:policyName/<name>`. */

@@ -1,4 +1,5 @@
-// Application Auto Scaling's controllers. Alarm actions: a policy runs when an alarm naming its ARN in
+// Application Auto Scaling's controllers. Alarm actions: a policy (Application Auto Scaling's, or an EC2
+// Auto Scaling group's) runs when an alarm naming its ARN in
 // AlarmActions is in ALARM with actions enabled, at once on the transition and again every minute (or every
 // period, for shorter periods) while it stays there, as AWS re-invokes scaling policies. Scheduled actions:
 // each runs when its next time comes, and its next time is worked out again.
@@ -8,6 +9,7 @@ import type { MetricAlarmRecord } from '../../core/cloudwatch.js';
 import type { ControlContext } from '../context.js';
 import { ControllerRunner } from '../runner.js';
 import type { Change } from '../state.js';
+import { runGroupPolicy } from '../autoscaling/scaling-policies.js';
 import { executePolicy } from './policy-execution.js';
 import { recordActivity, setCapacity } from './scaling.js';
 import { nextRunOf } from './scheduled-actions.js';
@@ -35,6 +37,8 @@ export function runAlarmActions(ctx: ControlContext, signal: AbortSignal): Promi
     for (const arn of alarm.AlarmActions) {
       const policy = ctx.state.get('scalingPolicy', arn);
       if (policy) await executePolicy(ctx, policy, alarm);
+      const groupPolicy = ctx.state.get('autoScalingPolicy', arn);
+      if (groupPolicy) await runGroupPolicy(ctx, groupPolicy, alarm);
     }
     return { requeueAfterMs: every };
   };

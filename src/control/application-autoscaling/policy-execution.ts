@@ -101,7 +101,7 @@ function proposalOf(policy: ScalingPolicyRecord, alarm: MetricAlarmRecord, value
  * The metric's values now: its latest periods from the metric store (fresh on every re-invocation while the
  * alarm stays in ALARM), else the `recentDatapoints` of the alarm's StateReasonData (metric math alarms).
  */
-async function alarmValues(ctx: ControlContext, alarm: MetricAlarmRecord): Promise<number[]> {
+export async function alarmValues(ctx: ControlContext, alarm: MetricAlarmRecord): Promise<number[]> {
   if (ctx.metrics && alarm.MetricName && alarm.Namespace && alarm.Period && alarm.Statistic) {
     // The alarm's evaluation range: its last complete periods, aligned as CloudWatch aligns them.
     const periodMs = alarm.Period * 1000;

@@ -69,7 +69,7 @@ export async function putScalingPolicy(ctx: ControlContext, input: PutScalingPol
 }
 
 /** Steps as AWS checks them: at least one, intervals that neither overlap nor leave gaps, one open end each way at most. */
-function checkSteps(config: StepScalingPolicyConfiguration): void {
+export function checkSteps(config: StepScalingPolicyConfiguration): void {
   const steps = config.StepAdjustments ?? [];
   if (!config.AdjustmentType) throw new ValidationException('AdjustmentType is required for a StepScaling policy');
   if (steps.length === 0) throw new ValidationException('StepAdjustments must contain at least one step adjustment');

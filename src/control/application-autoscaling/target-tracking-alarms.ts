@@ -24,16 +24,19 @@ const LOW_SHARE = 0.9;
 function trackedMetric(resourceId: string, config: TargetTrackingScalingPolicyConfiguration): Partial<PutMetricAlarmInput> {
   const predefined = config.PredefinedMetricSpecification;
   if (predefined) {
-    const names = ecsServiceOf(resourceId)!;
-    const service = [
-      { Name: 'ClusterName', Value: names.cluster },
-      { Name: 'ServiceName', Value: names.service },
-    ];
+    // An EC2 Auto Scaling group's predefined metrics come here as customized ones, but for ALBRequestCountPerTarget.
+    const service = () => {
+      const names = ecsServiceOf(resourceId)!;
+      return [
+        { Name: 'ClusterName', Value: names.cluster },
+        { Name: 'ServiceName', Value: names.service },
+      ];
+    };
     switch (predefined.PredefinedMetricType) {
       case 'ECSServiceAverageCPUUtilization':
-        return { Namespace: 'AWS/ECS', MetricName: 'CPUUtilization', Statistic: 'Average', Dimensions: service, Unit: 'Percent' };
+        return { Namespace: 'AWS/ECS', MetricName: 'CPUUtilization', Statistic: 'Average', Dimensions: service(), Unit: 'Percent' };
       case 'ECSServiceAverageMemoryUtilization':
-        return { Namespace: 'AWS/ECS', MetricName: 'MemoryUtilization', Statistic: 'Average', Dimensions: service, Unit: 'Percent' };
+        return { Namespace: 'AWS/ECS', MetricName: 'MemoryUtilization', Statistic: 'Average', Dimensions: service(), Unit: 'Percent' };
       case 'ALBRequestCountPerTarget': {
         const targetGroup = albTargetGroup(predefined.ResourceLabel);
         return { Namespace: 'AWS/ApplicationELB', MetricName: 'RequestCountPerTarget', Statistic: 'Sum', Dimensions: [{ Name: 'TargetGroup', Value: targetGroup }] };

@@ -2,6 +2,7 @@ import type { DeleteAutoScalingGroupType } from '@aws-sdk/client-auto-scaling';
 import { ResourceInUse, ScalingActivityInProgress } from '../../core/autoscaling-errors.js';
 import type { ControlContext } from '../context.js';
 import { activitiesByGroup, capacityCause, groupNamed } from './groups.js';
+import { deleteGroupPolicies } from './scaling-policies.js';
 
 /**
  * Deletes a group with no instances at once. With ForceDelete, a group with instances is marked
@@ -33,6 +34,8 @@ export async function deleteAutoScalingGroup(ctx: ControlContext, input: DeleteA
       Instances: group.Instances.map(({ hook: _, ...i }) => (i.LifecycleState === 'Terminating:Wait' ? { ...i, LifecycleState: 'Terminating:Proceed' } : i)),
     });
   });
+  // Its policies go with it (their alarms too, a target-tracking policy's).
+  await deleteGroupPolicies(ctx, name);
   ctx.log.info('auto scaling group deleted', { name, force: input.ForceDelete ?? false });
   return {};
 }

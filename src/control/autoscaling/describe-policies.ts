@@ -1,9 +1,12 @@
-// DescribePolicies: a group's scaling policies (here, those ECS's managed scaling made), a page at a time.
+// DescribePolicies: scaling policies (users' and those ECS's managed scaling made), a page at a time. A group
+// named that does not exist is AWS's ValidationError; unknown policy names are ignored.
 import type { DescribePoliciesType, PoliciesType } from '@aws-sdk/client-auto-scaling';
 import type { ControlContext } from '../context.js';
-import { pageOf } from './groups.js';
+import { groupNamed, pageOf } from './groups.js';
+import { wirePolicy } from './scaling-policies.js';
 
 export function describePolicies(ctx: ControlContext, input: DescribePoliciesType): PoliciesType {
+  if (input.AutoScalingGroupName !== undefined) groupNamed(ctx.state, input.AutoScalingGroupName);
   const names = input.PolicyNames ?? [];
   const types = input.PolicyTypes ?? [];
   const found = [...ctx.state.all('autoScalingPolicy')].filter(
@@ -13,5 +16,5 @@ export function describePolicies(ctx: ControlContext, input: DescribePoliciesTyp
       (!types.length || types.includes(p.PolicyType)),
   );
   const page = pageOf(found, (p) => `${p.AutoScalingGroupName}\u0000${p.PolicyName}`, input, 50);
-  return { ScalingPolicies: page.items.map(({ capacityProvider: _owner, ...wire }) => wire), ...(page.NextToken && { NextToken: page.NextToken }) };
+  return { ScalingPolicies: page.items.map((p) => wirePolicy(ctx, p)), ...(page.NextToken && { NextToken: page.NextToken }) };
 }
