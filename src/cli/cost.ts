@@ -1,12 +1,14 @@
 // `wharf cost` and its endpoint: what the region's workload would have cost on AWS over a time range (the
 // pricing itself is core/cost.ts), by cluster, service, task family or launch type, and the same workload on
-// the cheapest bin-packed EC2 instance type. Prices: data/prices-us-east-1.json, or the file WHARF_PRICES names.
+// the cheapest bin-packed EC2 instance type; tasks and instances still running count up to now. Prices: data/prices-us-east-1.json, or the file WHARF_PRICES names.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { costReport, type CostDimension, type CostReport, type PriceTable } from '../core/cost.js';
+import { instanceRun } from '../core/ec2-instances.js';
 import { SerializationException } from '../core/errors.js';
+import { openFargateUsage } from '../core/usage.js';
 import { callOperator, OPERATOR_OPTIONS, operatorRoute } from './operator-endpoints.js';
 
 export const COST_PATH = '/_wharf/cost';
@@ -24,7 +26,8 @@ export function loadPrices(file = process.env.WHARF_PRICES ?? DEFAULT_PRICES): P
   const f = table?.fargate;
   const fine =
     f && rate(f.x86_64) && rate(f.ARM64) && rate(f.spot?.x86_64) && rate(f.spot?.ARM64) && typeof f.ephemeralStorageGbHour === 'number' &&
-    Object.values(table.ec2 ?? {}).every((t) => typeof t.vcpu === 'number' && typeof t.memoryGiB === 'number' && typeof t.hour === 'number');
+    Object.values(table.ec2 ?? {}).every((t) => typeof t.vcpu === 'number' && typeof t.memoryGiB === 'number' && typeof t.hour === 'number') &&
+    Object.values(table.ec2SpotDiscount ?? {}).every((d) => typeof d === 'number' && d >= 0 && d < 1);
   if (!fine) throw new Error(`${file} is not a price table (see data/prices-us-east-1.json for its shape)`);
   return table;
 }
@@ -54,9 +57,19 @@ function parseRequest(body: Buffer, now: Date): { from: Date; to: Date; by: Cost
   return { from: time(request.from, new Date(now.getTime() - 30 * 86_400_000)), to: time(request.to, now), by };
 }
 
-/** The region's cost report over the requested range (prices are the server's). */
+/**
+ * The region's cost report over the requested range (prices are the server's): stopped tasks and ended
+ * instance runs from their usage records, and those still running billed up to now (or the range's end).
+ */
 export const serveCost = (prices: PriceTable) =>
-  operatorRoute(COST_PATH, 'read the cost report', async (ctx, body) => costReport([...ctx.state.all('usage')], prices, parseRequest(body, ctx.clock.now()), [...ctx.state.all('instanceUsage')]));
+  operatorRoute(COST_PATH, 'read the cost report', async (ctx, body) => {
+    const now = ctx.clock.now();
+    const range = parseRequest(body, now);
+    const until = new Date(Math.min(now.getTime(), range.to.getTime()));
+    const tasks = [...ctx.state.all('task')].flatMap((t) => openFargateUsage(t, until) ?? []);
+    const instances = [...ctx.state.all('instance')].flatMap((i) => (i.runningSince === undefined ? [] : [{ ...instanceRun({ ...i, runningSince: i.runningSince }, until), running: true }]));
+    return costReport([...ctx.state.all('usage'), ...tasks], prices, range, [...ctx.state.all('instanceUsage'), ...instances]);
+  });
 
 /** `wharf cost [--from TIME] [--to TIME] [--by cluster|service|family|launchType] [--json]`. */
 export async function costCommand(argv: string[]): Promise<void> {
@@ -72,12 +85,14 @@ export async function costCommand(argv: string[]): Promise<void> {
 /** The report as a table: one line per key, the total, and the EC2 alternative. */
 export function costTable(report: CostReport): string {
   const money = (n: number) => `${n.toFixed(4)} ${report.currency}`;
-  const rows = [[report.by, 'tasks', 'vCPU-hours', 'GB-hours', 'cost'], ...report.lines.map((l) => [l.key, String(l.tasks), l.vcpuHours.toFixed(3), l.gbHours.toFixed(3), money(l.cost)])];
+  const rows = [[report.by, 'tasks', 'running', 'vCPU-hours', 'GB-hours', 'cost'], ...report.lines.map((l) => [l.key, String(l.tasks), String(l.running), l.vcpuHours.toFixed(3), l.gbHours.toFixed(3), money(l.cost)])];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const text = rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n');
   const ec2 = report.onEc2
     ? `\non EC2 instead: ${report.onEc2.instances} x ${report.onEc2.instanceType} for ${report.onEc2.hours.toFixed(3)} h = ${money(report.onEc2.cost)}`
     : '';
-  const instances = (report.instances ?? []).map((l) => `\nEC2 ${l.instanceType}: ${l.runs} run(s), ${l.hours.toFixed(3)} instance-hours = ${money(l.cost)}`).join('');
+  const instances = (report.instances ?? [])
+    .map((l) => `\nEC2 ${l.instanceType} ${l.market}: ${l.runs} run(s)${l.running ? ` (${l.running} running)` : ''}, ${l.hours.toFixed(3)} instance-hours = ${money(l.cost)}`)
+    .join('');
   return `Fargate, ${new Date(report.from).toISOString()} to ${new Date(report.to).toISOString()}\n${text}\ntotal ${money(report.total)}${ec2}${instances}\n`;
 }

@@ -3,7 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import { cheapestEc2, costReport, fargateTaskCost, type PriceTable } from './cost.js';
+import { cheapestEc2, costReport, fargateTaskCost, instanceHourPrice, type PriceTable } from './cost.js';
+import type { InstanceUsageRecord } from './ec2-instances.js';
 import type { UsageRecord } from './usage.js';
 
 let root = dirname(fileURLToPath(import.meta.url));
@@ -64,4 +65,45 @@ test('a report by service, family, cluster or provider over a range, with the EC
   // against two t3.medium (0.1664) or one t3.xlarge (0.3328).
   assert.deepEqual(byService.onEc2, { instanceType: 't3.small', instances: 3, hours: 2, cost: 3 * 0.0208 * 2 });
   assert.equal(cheapestEc2([], prices), undefined);
+});
+
+test('EC2 instances per instance-hour of their type; Spot ones at the Spot discount of the table for their family', () => {
+  // m5.large on demand 0.096 an hour; Spot at the shipped 70 % discount: 0.0288.
+  assert.equal(instanceHourPrice(prices, 'm5.large', false), 0.096);
+  assert.equal(instanceHourPrice(prices, 'm5.large', true)!.toFixed(6), '0.028800');
+  const byFamily: PriceTable = { ...prices, ec2SpotDiscount: { default: 0.7, m5: 0.5 } };
+  assert.equal(instanceHourPrice(byFamily, 'm5.large', true), 0.048);
+  assert.equal(instanceHourPrice({ ...prices, ec2SpotDiscount: undefined }, 'm5.large', true), 0.096, 'no discount table: Spot at on-demand');
+  assert.equal(instanceHourPrice(prices, 'x9.huge', true), undefined);
+
+  const run = (spot: boolean, start: string, stop: string, running?: boolean): InstanceUsageRecord => ({
+    instanceId: `i-${Math.random().toString(16).slice(2, 19)}`,
+    instanceType: 'm5.large',
+    spot,
+    billingStartedAt: new Date(start),
+    billingStoppedAt: new Date(stop),
+    billedSeconds: (new Date(stop).getTime() - new Date(start).getTime()) / 1000,
+    ...(running && { running }),
+  });
+  const report = costReport([], prices, { from: new Date('2026-12-01T00:00:00Z'), to: new Date('2026-12-01T03:00:00Z'), by: 'cluster' }, [
+    run(false, '2026-12-01T00:00:00Z', '2026-12-01T01:00:00Z'),
+    run(true, '2026-12-01T00:00:00Z', '2026-12-01T02:00:00Z'),
+    // Still running, billed up to the report's time: counted though its stop is not before the range's end.
+    run(true, '2026-12-01T02:00:00Z', '2026-12-01T03:00:00Z', true),
+  ]);
+  assert.deepEqual(
+    report.instances!.map((l) => [l.instanceType, l.market, l.runs, l.running, l.hours, l.cost.toFixed(6)]),
+    [
+      ['m5.large', 'on-demand', 1, 0, 1, '0.096000'],
+      ['m5.large', 'spot', 2, 1, 3, '0.086400'],
+    ],
+  );
+});
+
+test('tasks still running count up to the time of the report, those starting after its end do not', () => {
+  const range = { from: new Date('2026-12-01T00:00:00Z'), to: new Date('2026-12-01T02:00:00Z'), by: 'service' as const };
+  const open = usage({ start: '2026-12-01T01:00:00Z', stop: '2026-12-01T02:00:00Z', vcpu: 1, memoryGB: 2, running: true });
+  const later = usage({ start: '2026-12-01T02:30:00Z', stop: '2026-12-01T02:31:00Z', running: true });
+  const report = costReport([open, later], prices, range);
+  assert.deepEqual(report.lines.map((l) => [l.key, l.tasks, l.running, l.cost.toFixed(6)]), [['web', 1, 1, '0.049370']]);
 });

@@ -2,7 +2,8 @@
 // per second from image pull to stop with a one-minute minimum (core/usage.ts), at its vCPU-hour and GB-hour
 // prices by CPU architecture, FARGATE_SPOT at its spot prices, ephemeral storage beyond the included 20 GB;
 // and "what if": the same tasks, at their peak together, bin-packed onto the cheapest EC2 instance type that
-// holds them, billed per instance-second over the same span.
+// holds them, billed per instance-second over the same span. EC2 instances' own runs at their type's
+// on-demand price, or a Spot instance's at the table's Spot discount. Runs still going count up to now.
 import type { InstanceUsageRecord } from './ec2-instances.js';
 import type { UsageRecord } from './usage.js';
 
@@ -29,6 +30,11 @@ export interface PriceTable {
     ephemeralStorageGbHour: number;
   };
   ec2: Record<string, InstanceTypePrice>;
+  /**
+   * The Spot discount off the on-demand price, by instance family (`m5`) or `default`: an assumption (Spot
+   * prices move hourly by zone), shipped as data and overridable with the table. Absent: Spot at on-demand.
+   */
+  ec2SpotDiscount?: Record<string, number>;
 }
 
 export type CostDimension = 'cluster' | 'service' | 'family' | 'launchType';
@@ -40,6 +46,8 @@ export interface CostLine {
   vcpuHours: number;
   gbHours: number;
   cost: number;
+  /** Of `tasks`, those still running: billed up to the report's time. */
+  running: number;
 }
 
 export interface CostReport {
@@ -52,10 +60,36 @@ export interface CostReport {
   /** The same tasks on EC2: the cheapest instance type that holds them at their peak, and what it would cost. */
   onEc2?: { instanceType: string; instances: number; hours: number; cost: number };
   /** EC2 instances' runs that ended in the range, by instance type (types the price table lacks are not priced). */
-  instances?: { instanceType: string; runs: number; hours: number; cost: number }[];
+  instances?: InstanceCostLine[];
+}
+
+/** EC2 runs of one instance type and market; `running` of them still running, billed up to the report's time. */
+export interface InstanceCostLine {
+  instanceType: string;
+  market: 'on-demand' | 'spot';
+  runs: number;
+  running: number;
+  hours: number;
+  cost: number;
 }
 
 const HOUR = 3_600_000;
+
+/** An instance type's price per hour: on-demand, or Spot at the table's discount for its family. */
+export function instanceHourPrice(prices: PriceTable, instanceType: string, spot: boolean): number | undefined {
+  const hour = prices.ec2[instanceType]?.hour;
+  if (hour === undefined || !spot) return hour;
+  const discounts = prices.ec2SpotDiscount ?? {};
+  const discount = discounts[instanceType.split('.')[0]!] ?? discounts.default ?? 0;
+  return hour * (1 - discount);
+}
+
+/**
+ * Whether a run counts in [from, to): it ended in the range, or (still running, priced up to the report's
+ * time) it started before the range's end.
+ */
+const inRange = (u: { billingStartedAt: Date; billingStoppedAt: Date; running?: boolean }, range: { from: Date; to: Date }) =>
+  new Date(u.billingStoppedAt) >= range.from && (new Date(u.billingStoppedAt) < range.to || (u.running === true && new Date(u.billingStartedAt) < range.to));
 
 /** What one stopped Fargate task costs: its billed seconds at its architecture's (or spot's) prices. */
 export function fargateTaskCost(usage: UsageRecord, prices: PriceTable): number {
@@ -85,21 +119,22 @@ export function costReport(
   range: { from: Date; to: Date; by: CostDimension },
   instanceUsages: readonly InstanceUsageRecord[] = [],
 ): CostReport {
-  const inRange = usages.filter((u) => new Date(u.billingStoppedAt) >= range.from && new Date(u.billingStoppedAt) < range.to);
+  const counted = usages.filter((u) => inRange(u, range));
   const lines = new Map<string, CostLine>();
-  for (const u of inRange) {
+  for (const u of counted) {
     const key = keyOf(u, range.by);
-    const line = lines.get(key) ?? { key, tasks: 0, vcpuHours: 0, gbHours: 0, cost: 0 };
+    const line = lines.get(key) ?? { key, tasks: 0, running: 0, vcpuHours: 0, gbHours: 0, cost: 0 };
     const hours = u.billedSeconds / 3600;
     line.tasks += 1;
+    if (u.running) line.running += 1;
     line.vcpuHours += u.vcpu * hours;
     line.gbHours += u.memoryGB * hours;
     line.cost += fargateTaskCost(u, prices);
     lines.set(key, line);
   }
   const sorted = [...lines.values()].sort((a, b) => b.cost - a.cost || a.key.localeCompare(b.key));
-  const onEc2 = cheapestEc2(inRange, prices);
-  const instances = instanceCosts(instanceUsages.filter((u) => new Date(u.billingStoppedAt) >= range.from && new Date(u.billingStoppedAt) < range.to), prices);
+  const onEc2 = cheapestEc2(counted, prices);
+  const instances = instanceCosts(instanceUsages.filter((u) => inRange(u, range)), prices);
   return {
     from: range.from,
     to: range.to,
@@ -112,18 +147,21 @@ export function costReport(
   };
 }
 
-/** EC2 instance runs priced per instance-hour of their type, billed per second with a one-minute minimum. */
-export function instanceCosts(runs: readonly InstanceUsageRecord[], prices: PriceTable): NonNullable<CostReport['instances']> {
-  const byType = new Map<string, { instanceType: string; runs: number; hours: number; cost: number }>();
+/** EC2 instance runs priced per instance-hour of their type and market, billed per second with a one-minute minimum. */
+export function instanceCosts(runs: readonly InstanceUsageRecord[], prices: PriceTable): InstanceCostLine[] {
+  const lines = new Map<string, InstanceCostLine>();
   for (const run of runs) {
-    const line = byType.get(run.instanceType) ?? { instanceType: run.instanceType, runs: 0, hours: 0, cost: 0 };
+    const market = run.spot ? 'spot' : 'on-demand';
+    const key = `${run.instanceType} ${market}`;
+    const line = lines.get(key) ?? { instanceType: run.instanceType, market, runs: 0, running: 0, hours: 0, cost: 0 };
     const hours = run.billedSeconds / 3600;
     line.runs += 1;
+    if (run.running) line.running += 1;
     line.hours += hours;
-    line.cost += hours * (prices.ec2[run.instanceType]?.hour ?? 0);
-    byType.set(run.instanceType, line);
+    line.cost += hours * (instanceHourPrice(prices, run.instanceType, run.spot) ?? 0);
+    lines.set(key, line);
   }
-  return [...byType.values()].sort((a, b) => b.cost - a.cost || a.instanceType.localeCompare(b.instanceType));
+  return [...lines.values()].sort((a, b) => b.cost - a.cost || a.instanceType.localeCompare(b.instanceType) || a.market.localeCompare(b.market));
 }
 
 /**

@@ -4,6 +4,7 @@
 // pending -> running -> stopping -> stopped -> pending ..., and shutting-down -> terminated from any live state.
 import type { _InstanceType as InstanceType, Instance, ResponseLaunchTemplateData, Tag } from '@aws-sdk/client-ec2';
 import type { InstanceJoinDocument } from './instance-join.js';
+import { billedSeconds } from './usage.js';
 
 /** EC2's state codes (the low byte of InstanceState.Code). */
 export const INSTANCE_STATE_CODES = { pending: 0, running: 16, 'shutting-down': 32, terminated: 48, stopping: 64, stopped: 80 } as const;
@@ -149,6 +150,20 @@ export interface InstanceUsageRecord {
   billingStartedAt: Date;
   billingStoppedAt: Date;
   billedSeconds: number;
+  /** An instance still running, billed up to the report's time (never stored: the cost report makes these). */
+  running?: boolean;
+}
+
+/** An instance's run from `runningSince` to `stop`, as EC2 bills it (per second, a minute at least). */
+export function instanceRun(instance: Pick<InstanceRecord, 'InstanceId' | 'InstanceType' | 'spot'> & { runningSince: Date }, stop: Date): InstanceUsageRecord {
+  return {
+    instanceId: instance.InstanceId,
+    instanceType: instance.InstanceType,
+    spot: instance.spot,
+    billingStartedAt: instance.runningSince,
+    billingStoppedAt: stop,
+    billedSeconds: billedSeconds(instance.runningSince, stop),
+  };
 }
 
 declare module './records.js' {

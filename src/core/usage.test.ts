@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TaskRecord } from './ecs.js';
-import { billedSeconds, fargateUsage } from './usage.js';
+import { billedSeconds, fargateUsage, openFargateUsage } from './usage.js';
 
 const at = (s: number) => new Date(Date.UTC(2026, 0, 1) + s * 1000);
 
@@ -40,4 +40,11 @@ test('a stopped Fargate task yields its usage; other tasks none', () => {
   assert.equal(fargateUsage({ ...task, launchType: 'EC2' }), undefined);
   assert.equal(fargateUsage({ ...task, lastStatus: 'RUNNING' }), undefined);
   assert.equal(fargateUsage({ ...task, pullStartedAt: undefined, startedAt: undefined }), undefined, 'never ran: nothing billed');
+
+  // Still running: billed from the pull up to the report's time, marked running; a stopped one is not open.
+  const running: TaskRecord = { ...task, lastStatus: 'RUNNING', desiredStatus: 'RUNNING', executionStoppedAt: undefined, stoppedAt: undefined };
+  const open = openFargateUsage(running, at(250))!;
+  assert.deepEqual([open.billingStoppedAt, open.billedSeconds, open.running], [at(250), 240, true]);
+  assert.equal(openFargateUsage(task, at(250)), undefined);
+  assert.equal(openFargateUsage({ ...running, lastStatus: 'PROVISIONING', pullStartedAt: undefined, startedAt: undefined }, at(250)), undefined, 'not pulling yet: nothing billed');
 });

@@ -24,6 +24,8 @@ export interface UsageRecord {
   memoryGB: number;
   /** Ephemeral storage billed (beyond the 20 GiB every task has), in GB. */
   extraEphemeralStorageGB: number;
+  /** A task still running, billed up to the report's time (never stored: the cost report makes these). */
+  running?: boolean;
 }
 
 export const MINIMUM_BILLED_SECONDS = 60;
@@ -41,10 +43,21 @@ export function billedSeconds(start: Date, stop: Date): number {
  * never got as far as pulling (it never ran, so AWS bills nothing).
  */
 export function fargateUsage(task: TaskRecord): UsageRecord | undefined {
-  if (task.launchType !== 'FARGATE' || task.lastStatus !== 'STOPPED' || !task.stoppedAt) return undefined;
+  if (task.lastStatus !== 'STOPPED' || !task.stoppedAt) return undefined;
+  return usageUntil(task, task.executionStoppedAt ?? task.stoppedAt);
+}
+
+/** A Fargate task still running, billed so far: up to `now` (the cost report counts it, marked running). */
+export function openFargateUsage(task: TaskRecord, now: Date): UsageRecord | undefined {
+  if (task.lastStatus === 'STOPPED') return undefined;
+  const usage = usageUntil(task, now);
+  return usage && { ...usage, running: true };
+}
+
+function usageUntil(task: TaskRecord, stop: Date): UsageRecord | undefined {
+  if (task.launchType !== 'FARGATE') return undefined;
   const start = task.pullStartedAt ?? task.startedAt;
   if (!start) return undefined;
-  const stop = task.executionStoppedAt ?? task.stoppedAt;
   const storage = task.ephemeralStorage?.sizeInGiB ?? INCLUDED_EPHEMERAL_STORAGE_GIB;
   return {
     taskArn: task.taskArn,

@@ -6,9 +6,8 @@
 // instance whose host the launcher does not run (after a restart) is started again. Without a
 // launcher (a control plane that runs no hosts) the states move all the same.
 import type { CallContext } from '../../core/caller.js';
-import { instanceState, serviceInitiated, SPOT_TERMINATION_REASON, type InstanceHost, type InstanceRecord, type InstanceStateName, type InstanceUsageRecord } from '../../core/ec2-instances.js';
+import { instanceRun, instanceState, serviceInitiated, SPOT_TERMINATION_REASON, type InstanceHost, type InstanceRecord, type InstanceStateName } from '../../core/ec2-instances.js';
 import type { InstanceJoinDocument } from '../../core/instance-join.js';
-import { billedSeconds } from '../../core/usage.js';
 import type { ControlContext } from '../context.js';
 import { deregisterContainerInstance } from '../ecs/deregister-container-instance.js';
 import { joinInstance } from '../iam/instance-join.js';
@@ -84,15 +83,7 @@ async function settle(ctx: ControlContext, id: string, from: InstanceStateName, 
       to === 'running' ? { ...current, State: instanceState(to), runningSince: now } : { ...rest, State: instanceState(to), ...(to === 'terminated' && { terminatedAt: now }) };
     if (to === 'terminated') deleteTaskInterfaces(ctx.state, tx, id);
     if (current.runningSince !== undefined && to !== 'running') {
-      const usage: InstanceUsageRecord = {
-        instanceId: id,
-        instanceType: current.InstanceType,
-        spot: current.spot,
-        billingStartedAt: current.runningSince,
-        billingStoppedAt: now,
-        billedSeconds: billedSeconds(current.runningSince, now),
-      };
-      tx.put('instanceUsage', `${id}@${new Date(current.runningSince).toISOString()}`, usage);
+      tx.put('instanceUsage', `${id}@${new Date(current.runningSince).toISOString()}`, instanceRun({ ...current, runningSince: current.runningSince }, now));
     }
     tx.put('instance', id, next);
     return true;
