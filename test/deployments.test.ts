@@ -1,8 +1,10 @@
 // Deployment strategies end to end: the real `wharf up`, real containers behind a real ALB (HAProxy), the ECS,
 // ELBv2 and CloudWatch SDK clients. A blue/green deployment under a bounded load loses no request; a canary
-// holds its share, then shifts the rest; an alarm during a linear deployment rolls it back. Bake times run
-// on a test minute of two seconds (WHARF_DEPLOYMENT_MINUTE, docs/deployments.md). Every wait is bounded.
+// waits at its PAUSE hook until ContinueServiceDeployment, holds its share, then shifts the rest; an alarm
+// during a linear deployment rolls it back. Bake times run on a test minute of two seconds
+// (WHARF_DEPLOYMENT_MINUTE, docs/deployments.md). Every wait is bounded.
 import {
+  ContinueServiceDeploymentCommand,
   CreateServiceCommand,
   CreateTaskSetCommand,
   DeleteServiceCommand,
@@ -244,9 +246,23 @@ describe('deployment strategies behind an application load balancer', { skip: !h
     assert.ok(services[0]!.events!.some((e) => /lifecycle hook .*smoke at POST_TEST_TRAFFIC_SHIFT was not invoked/.test(e.message!)));
   });
 
-  test('a canary holds its 10% for its bake time, then takes all production traffic', async () => {
-    await deploy('v3', { strategy: 'CANARY', bakeTimeInMinutes: 0, canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 3 } });
-    // v3 is on blue's side now (each deployment takes the other side).
+  test('a canary waits at its PAUSE hook until continued, holds its 10% for its bake time, then takes all production traffic', async () => {
+    await deploy('v3', {
+      strategy: 'CANARY',
+      bakeTimeInMinutes: 0,
+      canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 3 },
+      lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['PRE_PRODUCTION_TRAFFIC_SHIFT'] }],
+    });
+    // v3 is on blue's side now (each deployment takes the other side): tested there, production still on green.
+    const paused = await eventually(async () => {
+      const sd = await currentServiceDeployment();
+      return sd.lifecycleHookDetails?.[0]?.status === 'AWAITING_ACTION' ? sd : undefined;
+    }, 'the PAUSE hook awaiting action', 120_000);
+    assert.deepEqual([paused.lifecycleStage, paused.lifecycleHookDetails![0]!.targetType], ['POST_TEST_TRAFFIC_SHIFT', 'PAUSE']);
+    assert.deepEqual([await weights(productionRule), await weights(testRule)], [{ [blue]: 0, [green]: 100 }, { [green]: 0, [blue]: 100 }]);
+    const serviceDeploymentArn = paused.serviceDeploymentArn!;
+    await assert.rejects(ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn, hookId: 'ecs-pause-nope' })), (e: Error) => e.name === 'InvalidParameterException');
+    await ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn, hookId: paused.lifecycleHookDetails![0]!.hookId!, action: 'CONTINUE' }));
     await eventually(async () => ((await weights(productionRule))[blue] === 10 ? true : undefined), 'the canary weights', 120_000);
     assert.deepEqual(await weights(productionRule), { [green]: 90, [blue]: 10 });
     assert.equal((await currentServiceDeployment()).lifecycleStage, 'PRODUCTION_TRAFFIC_SHIFT');
@@ -262,6 +278,7 @@ describe('deployment strategies behind an application load balancer', { skip: !h
       strategy: 'LINEAR',
       bakeTimeInMinutes: 0,
       linearConfiguration: { stepPercent: 50, stepBakeTimeInMinutes: 30 },
+      lifecycleHooks: [], // UpdateService keeps the fields it is not given: the canary's PAUSE hook goes
       alarms: { enable: true, rollback: true, alarmNames: ['shop-5xx'] },
     });
     await eventually(async () => ((await weights(productionRule))[green] === 50 ? true : undefined), 'half the traffic on green', 120_000);

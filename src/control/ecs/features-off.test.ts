@@ -30,7 +30,6 @@ test('creating what the Region lacks is UnsupportedFeatureException; reads find 
   await assert.rejects(answer('DescribeDaemon', { daemonArn: 'arn:aws:ecs:us-east-1:123456789012:daemon/default/d' }), { name: 'DaemonNotFoundException' });
   assert.deepEqual(await answer('ListDaemons', {}), { daemonSummariesList: [] });
   assert.deepEqual(await answer('ListDaemonTaskDefinitions', {}), { daemonTaskDefinitions: [] });
-  await assert.rejects(answer('ContinueServiceDeployment', { serviceDeploymentArn: 'arn:x', hookId: 'h' }), { name: 'ServiceDeploymentNotFoundException' });
 });
 
 test('ExecuteCommand finds the task, then says no execute command agent runs; UpdateContainerAgent has no update', async () => {

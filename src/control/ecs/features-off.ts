@@ -1,13 +1,12 @@
 // The ECS operations whose feature rests on a service Wharf does not have (Auto Scaling groups, ECS
 // Managed Instances, Express gateways' managed load balancers, SSM
-// sessions, lifecycle hooks), answered as ECS answers an account where the feature is off: parents are
+// sessions), answered as ECS answers an account where the feature is off: parents are
 // resolved first (a missing cluster is ClusterNotFoundException, a missing service ServiceNotFoundException,
 // as for every other operation); reads answer that nothing of the feature exists; creating answers
 // UnsupportedFeatureException ("isn't supported in this Region"), or the operation's own refusal where its
 // model has no such error. Gathered in one file because none of them does anything of its own: each
 // operation that comes to work moves to a file of its own.
 import type {
-  ContinueServiceDeploymentRequest,
   CreateDaemonRequest,
   CreateExpressGatewayServiceRequest,
   DeleteDaemonRequest,
@@ -34,7 +33,6 @@ import {
   DaemonNotFoundException,
   InvalidParameterException,
   NoUpdateAvailableException,
-  ServiceDeploymentNotFoundException,
   ServiceNotFoundException,
   UnsupportedFeatureException,
 } from '../../core/ecs-errors.js';
@@ -98,12 +96,6 @@ export const featureOffAnswers: Record<string, (ctx: ControlContext, input: neve
   },
   DeleteExpressGatewayService: async (_ctx, _input: DeleteExpressGatewayServiceRequest) => {
     throw new ServiceNotFoundException('Service not found.');
-  },
-
-  // Deployments here have no lifecycle hooks to continue.
-  ContinueServiceDeployment: async (ctx, input: ContinueServiceDeploymentRequest) => {
-    if (!ctx.state.get('serviceDeployment', input.serviceDeploymentArn ?? '')) throw new ServiceDeploymentNotFoundException('Service deployment not found.');
-    throw new InvalidParameterException(`The service deployment has no lifecycle hook ${input.hookId} waiting.`);
   },
 
   // ECS Exec opens an SSM session to the managed agent in the task; no such agent runs here.
