@@ -1,6 +1,7 @@
 // What the container-instance operations share: how ECS shows an instance (its remaining resources and task
 // counts come from the cluster's placement snapshot, kept current as state commits), which of its attributes
 // are ECS's own, and the attributes ECS derives from the instance identity document at registration.
+import { HOST_ID_ATTRIBUTE } from '../../core/efs-exports.js';
 import type { Attribute, ContainerInstance, ContainerInstanceHealthStatus } from '@aws-sdk/client-ecs';
 import type { ContainerInstanceRecord } from '../../core/ecs.js';
 import { AttributeLimitExceededException, InvalidParameterException, TargetNotFoundException } from '../../core/ecs-errors.js';
@@ -11,7 +12,9 @@ import { findContainerInstance, resolveCluster } from './lookups.js';
 import { tasksByContainerInstance } from './indexes.js';
 
 /** Attributes ECS and its agent set; every other attribute is custom (PutAttributes). */
-export const isEcsAttribute = (name: string): boolean => name.startsWith('ecs.') || name.startsWith('com.amazonaws.ecs.');
+// The agent's own attributes: ECS's, and the host id Wharf's agents register (docs/efs.md); not a user's to set,
+// nor counted among the 10 custom ones.
+export const isEcsAttribute = (name: string): boolean => name.startsWith('ecs.') || name.startsWith('com.amazonaws.ecs.') || name === HOST_ID_ATTRIBUTE;
 
 /** A container instance as DescribeContainerInstances shows it; `include` adds TAGS and CONTAINER_INSTANCE_HEALTH. */
 export function describeContainerInstance(

@@ -41,6 +41,10 @@ test('PutAttributes enforces the attribute rules and the limit of 10 custom attr
   await assert.rejects(putAttributes(f.ctx, { attributes: [{ name: 'v', value: ' padded', targetId }] }), invalid);
   await assert.rejects(putAttributes(f.ctx, { attributes: [{ name: 'v', value: 'a,b', targetId }] }), invalid);
   await assert.rejects(putAttributes(f.ctx, { attributes: [{ name: 'ecs.os-type', value: 'windows', targetId }] }), invalid);
+  // The host id Wharf's agents register is the agent's, as ECS's attributes are: not set by a user, not counted below.
+  await assert.rejects(putAttributes(f.ctx, { attributes: [{ name: 'wharf.host-id', value: 'elsewhere', targetId }] }), invalid);
+  const instance = f.ctx.state.get('containerInstance', targetId)!;
+  await f.ctx.state.mutate((tx) => tx.put('containerInstance', targetId, { ...instance, attributes: [...instance.attributes, { name: 'wharf.host-id', value: 'h' }] }));
   await assert.rejects(putAttributes(f.ctx, { attributes: [{ name: 'v' }] }), invalid);
   await assert.rejects(putAttributes(f.ctx, { attributes: Array.from({ length: 11 }, (_, i) => ({ name: `a${i}`, targetId })) }), invalid);
 
