@@ -50,6 +50,7 @@ import { describeCapacityProviders } from '../control/ecs/describe-capacity-prov
 import { createCapacityProvider, deleteCapacityProvider, updateCapacityProvider } from '../control/ecs/capacity-providers.js';
 import { runManagedScaling } from '../control/ecs/managed-scaling.js';
 import { stopServiceDeployment } from '../control/ecs/stop-service-deployment.js';
+import { continueServiceDeployment } from '../control/ecs/continue-service-deployment.js';
 import { featureOffAnswers } from '../control/ecs/features-off.js';
 import { loadModel } from '../protocol/model.js';
 import type { ServiceModule } from './module.js';
@@ -118,6 +119,7 @@ export const ecs: ServiceModule = {
       UpdateCapacityProvider: (input) => updateCapacityProvider(ctx, input),
       DeleteCapacityProvider: (input) => deleteCapacityProvider(ctx, input),
       StopServiceDeployment: (input) => stopServiceDeployment(ctx, input),
+      ContinueServiceDeployment: (input) => continueServiceDeployment(ctx, input),
       CreateTaskSet: (input) => createTaskSet(ctx, input),
       UpdateTaskSet: (input) => updateTaskSet(ctx, input),
       DeleteTaskSet: (input) => deleteTaskSet(ctx, input),

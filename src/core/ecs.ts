@@ -9,6 +9,8 @@ import type {
   ContainerInstance,
   Deployment,
   DeploymentConfiguration,
+  DeploymentLifecycleHook,
+  DeploymentLifecycleHookDetail,
   DeploymentRolloutState,
   Resource,
   Service,
@@ -209,6 +211,17 @@ export interface TrafficShift {
   stageStartedAt: Date;
   /** The percentage of production traffic green gets now, 0 to 100. */
   productionPercent: number;
+  /** The PAUSE hooks the deployment has reached (DescribeServiceDeployments' lifecycleHookDetails), with their stage. */
+  pauseHooks?: PauseHookDetail[];
+}
+
+/** A PAUSE lifecycle hook reached by a deployment: it holds the deployment at `stage` while AWAITING_ACTION. */
+export interface PauseHookDetail extends DeploymentLifecycleHookDetail {
+  hookId: string;
+  targetType: 'PAUSE';
+  status: NonNullable<DeploymentLifecycleHookDetail['status']>;
+  /** The hook's lifecycle stage (not an ECS member of the detail). */
+  stage: NonNullable<DeploymentLifecycleHook['lifecycleStages']>[number];
 }
 
 export type ServiceStatus = 'ACTIVE' | 'DRAINING' | 'INACTIVE';

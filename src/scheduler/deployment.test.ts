@@ -5,7 +5,7 @@ import { advanceShift, forwardWeights, hooksAt, productionSteps, startShift, typ
 
 const T0 = new Date('2026-01-01T00:00:00Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
-const facts = (config: ShiftFacts['config'], greenReady = true): ShiftFacts => ({ config, greenReady, minuteMs: 60_000 });
+const facts = (config: ShiftFacts['config'], greenReady = true): ShiftFacts => ({ config, greenReady, minuteMs: 60_000, deploymentId: 'ecs-svc/1' });
 
 test('production steps: BLUE_GREEN at once, CANARY its percent then the rest, LINEAR in equal steps to 100', () => {
   assert.deepEqual(productionSteps({ strategy: 'BLUE_GREEN' }), [100]);
@@ -51,7 +51,7 @@ test('a linear shift steps every step bake time, each step timed from the one be
 
 test('a test-scaled minute shortens every bake time alike', () => {
   const config = { strategy: 'BLUE_GREEN' as const, bakeTimeInMinutes: 3 };
-  const step = advanceShift(startShift(T0), { config, greenReady: true, minuteMs: 100 }, T0);
+  const step = advanceShift(startShift(T0), { config, greenReady: true, minuteMs: 100, deploymentId: 'ecs-svc/1' }, T0);
   assert.equal(step.wakeAfterMs, 300);
 });
 
@@ -65,4 +65,31 @@ test('hooks are found by the stage they name', () => {
   const hook = { hookTargetArn: 'arn:aws:lambda:us-east-1:000000000000:function:check', lifecycleStages: ['POST_SCALE_UP' as const] };
   assert.deepEqual(hooksAt([hook], 'POST_SCALE_UP'), [hook]);
   assert.deepEqual(hooksAt([hook], 'SCALE_UP'), []);
+});
+
+test('a PAUSE hook holds the shift at its stage until resolved; CONTINUE lets it go on', () => {
+  const config = { strategy: 'BLUE_GREEN' as const, bakeTimeInMinutes: 0, lifecycleHooks: [{ targetType: 'PAUSE' as const, lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT' as const] }] };
+  const held = advanceShift(startShift(T0), facts(config), T0);
+  assert.deepEqual([held.shift.stage, held.shift.productionPercent, held.wakeAfterMs], ['POST_TEST_TRAFFIC_SHIFT', 0, undefined]);
+  const [hook] = held.shift.pauseHooks!;
+  assert.deepEqual(hook, { hookId: 'ecs-pause-1-post-test-traffic-shift-0', targetType: 'PAUSE', stage: 'POST_TEST_TRAFFIC_SHIFT', status: 'AWAITING_ACTION' });
+  assert.equal(advanceShift(held.shift, facts(config), at(60)).shift.stage, 'POST_TEST_TRAFFIC_SHIFT');
+  const continued = { ...held.shift, pauseHooks: [{ ...hook!, status: 'SUCCEEDED' as const }] };
+  const done = advanceShift(continued, facts(config), at(61));
+  assert.deepEqual([done.shift.stage, done.shift.productionPercent, done.shift.pauseHooks?.length], ['CLEAN_UP', 100, 1]);
+});
+
+test("a PAUSE hook's timeout takes its action: CONTINUE goes on, ROLLBACK (the default) reports the hook", () => {
+  const pause = (action?: 'CONTINUE' | 'ROLLBACK') => ({
+    strategy: 'CANARY' as const,
+    canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 0 },
+    bakeTimeInMinutes: 0,
+    lifecycleHooks: [{ targetType: 'PAUSE' as const, lifecycleStages: ['PRE_PRODUCTION_TRAFFIC_SHIFT' as const], timeoutConfiguration: { timeoutInMinutes: 5, ...(action && { action }) } }],
+  });
+  const held = advanceShift(startShift(T0), facts(pause('CONTINUE')), T0);
+  assert.deepEqual([held.shift.stage, held.wakeAfterMs, held.shift.pauseHooks?.[0]?.expiresAt, held.shift.pauseHooks?.[0]?.timeoutAction], ['POST_TEST_TRAFFIC_SHIFT', 5 * 60_000, at(5), 'CONTINUE']);
+  const onward = advanceShift(held.shift, facts(pause('CONTINUE')), at(5));
+  assert.deepEqual([onward.shift.stage, onward.shift.pauseHooks?.[0]?.status, onward.timedOutHook], ['CLEAN_UP', 'TIMED_OUT', undefined]);
+  const rolled = advanceShift(advanceShift(startShift(T0), facts(pause()), T0).shift, facts(pause()), at(5));
+  assert.deepEqual([rolled.shift.stage, rolled.timedOutHook?.status, rolled.timedOutHook?.timeoutAction], ['POST_TEST_TRAFFIC_SHIFT', 'TIMED_OUT', 'ROLLBACK']);
 });

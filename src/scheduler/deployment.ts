@@ -9,8 +9,10 @@
 // (TEST_TRAFFIC_SHIFT), then production traffic: all at once (BLUE_GREEN), canaryPercent for
 // canaryBakeTimeInMinutes then the rest (CANARY), or stepPercent more every stepBakeTimeInMinutes
 // (LINEAR); both revisions run for bakeTimeInMinutes (BAKE_TIME), then blue scales down (CLEAN_UP).
+// A PAUSE lifecycle hook ("Pause hooks for Amazon ECS service deployments") holds the deployment at its
+// stage until ContinueServiceDeployment resolves it or its timeoutConfiguration acts.
 import type { DeploymentConfiguration, DeploymentLifecycleHook } from '@aws-sdk/client-ecs';
-import type { TrafficShift } from '../core/ecs.js';
+import type { PauseHookDetail, TrafficShift } from '../core/ecs.js';
 
 export type LifecycleStage = TrafficShift['stage'];
 export type ShiftingStrategy = 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
@@ -34,17 +36,24 @@ export interface ShiftFacts {
   config: Pick<DeploymentConfiguration, 'strategy' | 'bakeTimeInMinutes' | 'linearConfiguration' | 'canaryConfiguration' | 'lifecycleHooks'>;
   /** Green runs its full desired count, every task healthy. */
   greenReady: boolean;
-  /** How long a minute of bake time lasts (60 000 ms; shorter only where tests say so). */
+  /** How long a minute of bake time (and of a hook's timeout) lasts (60 000 ms; shorter only where tests say so). */
   minuteMs: number;
+  /** The `ecs-svc/` id of the deployment: its PAUSE hooks' ids derive from it. */
+  deploymentId: string;
 }
 
 export interface ShiftStep {
   shift: TrafficShift;
   /** Stages entered by this step, in order (their hooks are reported, the service deployment records the last). */
   entered: LifecycleStage[];
-  /** Plan again after this long: a bake time is running. */
+  /** Plan again after this long: a bake time or a PAUSE hook's timeout is running. */
   wakeAfterMs?: number;
+  /** A PAUSE hook timed out with the ROLLBACK action: the deployment rolls back. */
+  timedOutHook?: PauseHookDetail;
 }
+
+/** What a PAUSE hook's timeout does when its timeoutConfiguration names no action (Wharf's choice: the safe one). */
+const DEFAULT_TIMEOUT_ACTION = 'ROLLBACK';
 
 // ECS's defaults (the ECS API reference, LinearConfiguration and CanaryConfiguration).
 const LINEAR_STEP_PERCENT = 10;
@@ -98,11 +107,15 @@ export function advanceShift(shift: TrafficShift, facts: ShiftFacts, now: Date):
   let current = shift;
   const entered: LifecycleStage[] = [];
   const enter = (stage: LifecycleStage, productionPercent = current.productionPercent) => {
-    current = { stage, stageStartedAt: now, productionPercent };
+    current = { ...current, stage, stageStartedAt: now, productionPercent };
     entered.push(stage);
   };
   const steps = productionSteps(facts.config);
   for (;;) {
+    const pause = holdAtPauseHooks(current, facts, now);
+    current = pause.shift;
+    if (pause.timedOutHook) return { shift: current, entered, timedOutHook: pause.timedOutHook };
+    if (pause.waiting) return { shift: current, entered, ...(pause.wakeAfterMs !== undefined && { wakeAfterMs: pause.wakeAfterMs }) };
     const elapsed = now.getTime() - new Date(current.stageStartedAt).getTime();
     switch (current.stage) {
       case 'RECONCILE_SERVICE':
@@ -152,9 +165,60 @@ export function advanceShift(shift: TrafficShift, facts: ShiftFacts, now: Date):
   }
 }
 
+/**
+ * The stage's PAUSE hooks, as the shift reaches it: each new one is AWAITING_ACTION (with its expiry when
+ * it has a timeout); the shift waits while one is; one past its expiry is TIMED_OUT and its action taken.
+ * PRE_PRODUCTION_TRAFFIC_SHIFT, a hook stage but no deployment stage, is the end of POST_TEST_TRAFFIC_SHIFT.
+ */
+function holdAtPauseHooks(
+  shift: TrafficShift,
+  facts: ShiftFacts,
+  now: Date,
+): { shift: TrafficShift; waiting?: boolean; wakeAfterMs?: number; timedOutHook?: PauseHookDetail } {
+  const stages: PauseHookDetail['stage'][] = [shift.stage as PauseHookDetail['stage']];
+  if (shift.stage === 'POST_TEST_TRAFFIC_SHIFT') stages.push('PRE_PRODUCTION_TRAFFIC_SHIFT');
+  let current = shift;
+  for (const stage of stages) {
+    const pauses = hooksAt(facts.config.lifecycleHooks, stage).filter((h) => h.targetType === 'PAUSE');
+    for (const [i, hook] of pauses.entries()) {
+      const hookId = pauseHookId(facts.deploymentId, stage, i);
+      let detail = current.pauseHooks?.find((h) => h.hookId === hookId);
+      if (!detail) {
+        const timeout = hook.timeoutConfiguration;
+        detail = {
+          hookId,
+          targetType: 'PAUSE',
+          stage,
+          status: 'AWAITING_ACTION',
+          ...(timeout?.timeoutInMinutes !== undefined && {
+            expiresAt: new Date(now.getTime() + timeout.timeoutInMinutes * facts.minuteMs),
+            timeoutAction: timeout.action ?? DEFAULT_TIMEOUT_ACTION,
+          }),
+        };
+        current = { ...current, pauseHooks: [...(current.pauseHooks ?? []), detail] };
+      }
+      if (detail.status !== 'AWAITING_ACTION') continue;
+      if (!detail.expiresAt) return { shift: current, waiting: true };
+      const left = new Date(detail.expiresAt).getTime() - now.getTime();
+      if (left > 0) return { shift: current, waiting: true, wakeAfterMs: left };
+      const timedOut: PauseHookDetail = { ...detail, status: 'TIMED_OUT' };
+      current = { ...current, pauseHooks: current.pauseHooks!.map((h) => (h.hookId === hookId ? timedOut : h)) };
+      if (timedOut.timeoutAction === 'ROLLBACK') return { shift: current, timedOutHook: timedOut };
+    }
+  }
+  return { shift: current };
+}
+
+/** A PAUSE hook's id: unique per deployment, stage and hook, shaped like ECS's (`ecs-pause-…`). */
+const pauseHookId = (deploymentId: string, stage: string, index: number) =>
+  `ecs-pause-${deploymentId.replace(/^ecs-svc\//, '')}-${stage.toLowerCase().replaceAll('_', '-')}-${index}`;
+
 /** The hooks configured for a stage: ECS invokes them there (Wharf reports each as not run, see the docs). */
-export const hooksAt = (hooks: readonly DeploymentLifecycleHook[] | undefined, stage: LifecycleStage) =>
+export const hooksAt = (hooks: readonly DeploymentLifecycleHook[] | undefined, stage: string) =>
   (hooks ?? []).filter((h) => (h.lifecycleStages as string[] | undefined)?.includes(stage));
+
+/** The PAUSE hook detail as DescribeServiceDeployments shows it (the stage is Wharf's own bookkeeping). */
+export const hookDetail = ({ stage: _stage, ...detail }: PauseHookDetail) => detail;
 
 /**
  * The forward weights of a listener rule that splits traffic between blue and green: whole percentages

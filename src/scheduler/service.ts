@@ -78,7 +78,10 @@ export interface TaskStop {
 }
 
 /** Why a deployment failed: its circuit breaker (at `threshold` failed tasks) or its alarms (those in ALARM). */
-export type FailureCause = { by: 'circuitBreaker'; threshold: number } | { by: 'alarms'; triggered: readonly string[] };
+export type FailureCause =
+  | { by: 'circuitBreaker'; threshold: number }
+  | { by: 'alarms'; triggered: readonly string[] }
+  | { by: 'lifecycleHook'; hookId: string };
 
 export type DeploymentTransition =
   | { kind: 'completed'; deployment: DeploymentRecord }
@@ -446,14 +449,20 @@ class Reconciliation {
     this.settle(keep, D, leaving.length === 0 && (count <= 0 || !mayLaunch));
   }
 
-  /** Moves the deployment's traffic shift on; the hooks of each stage it enters are reported as not run. */
+  /**
+   * Moves the deployment's traffic shift on; the Lambda hooks of each stage it enters are reported as not
+   * run; a PAUSE hook that timed out with ROLLBACK rolls the deployment back.
+   */
   private shiftTraffic(p: DeploymentRecord, greenReady: boolean): void {
-    const step = advanceShift(p.trafficShift!, { config: this.config, greenReady, minuteMs: this.options.minuteMs }, new Date(this.now));
+    const step = advanceShift(p.trafficShift!, { config: this.config, greenReady, minuteMs: this.options.minuteMs, deploymentId: p.id }, new Date(this.now));
     p.trafficShift = step.shift;
     for (const stage of step.entered) {
-      for (const hook of hooksAt(this.config.lifecycleHooks, stage)) this.plan.events.push(events.hookNotRun(this.name, p.id, stage, hook.hookTargetArn ?? ''));
+      for (const hook of hooksAt(this.config.lifecycleHooks, stage)) {
+        if (hook.targetType !== 'PAUSE') this.plan.events.push(events.hookNotRun(this.name, p.id, stage, hook.hookTargetArn ?? ''));
+      }
     }
     if (step.wakeAfterMs !== undefined) this.wakeAt.push(this.now + step.wakeAfterMs);
+    if (step.timedOutHook) this.fail({ by: 'lifecycleHook', hookId: step.timedOutHook.hookId }, true, `ECS deployment lifecycle hook ${step.timedOutHook.hookId} timed out.`);
   }
 
   private planDaemon(): void {

@@ -14,8 +14,10 @@ import { ManualClock } from '../manual-clock.js';
 import { State } from '../state.js';
 import { SessionKeys } from '../sts/session-keys.js';
 import { createCluster } from './create-cluster.js';
+import { createService } from './create-service.js';
 import { registerContainerInstance } from './register-container-instance.js';
 import { registerTaskDefinition } from './register-task-definition.js';
+import { updateService } from './update-service.js';
 
 export const IMAGE = 'wharf-test/busybox:latest';
 
@@ -147,4 +149,22 @@ export async function populated(f: Fixture, clusterName = 'default') {
   });
   const { taskDefinition } = await registerTaskDefinition(f.ctx, webDefinition(), f.call);
   return { clusterArn: cluster!.clusterArn!, instanceArn: containerInstance!.containerInstanceArn!, taskDefinitionArn: taskDefinition!.taskDefinitionArn! };
+}
+
+/**
+ * Service `svc` (task definition `web`) whose first deployment completed and whose second is in progress:
+ * answers the service and both service deployments.
+ */
+export async function redeploying(f: Fixture): Promise<{ serviceArn: string; first: string; second: string }> {
+  const { service } = await createService(f.ctx, { serviceName: 'svc', taskDefinition: 'web', desiredCount: 1 }, f.call);
+  const serviceArn = service!.serviceArn!;
+  const first = service!.currentServiceDeployment!;
+  await f.ctx.state.mutate((tx) => {
+    const s = tx.get('service', serviceArn)!;
+    const done = { ...s.deployments[0]!, rolloutState: 'COMPLETED' as const };
+    tx.put('service', serviceArn, { ...s, deployments: [done], completedDeployment: done });
+    tx.put('serviceDeployment', first, { ...tx.get('serviceDeployment', first)!, status: 'SUCCESSFUL' });
+  });
+  const updated = await updateService(f.ctx, { service: 'svc', forceNewDeployment: true });
+  return { serviceArn, first, second: updated.service!.currentServiceDeployment! };
 }

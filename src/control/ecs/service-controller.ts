@@ -10,6 +10,7 @@ import { AwsError } from '../../core/errors.js';
 import type { Ids } from '../../core/ports.js';
 import { applyTaskReport, neverStarted, requestStop } from '../../core/task-lifecycle.js';
 import { parseClusterQuery } from '../../scheduler/cluster-query.js';
+import { hookDetail } from '../../scheduler/deployment.js';
 import { placeOnInstances, placeTasks, MAX_TASKS_PER_REQUEST, type PlacementPlan } from '../../scheduler/placement.js';
 import { reconcileService, SCHEDULER_DEFAULTS, type DeploymentTransition, type InstanceView, type Launch, type ServicePlan, type ServiceSchedulerOptions, type ServiceView } from '../../scheduler/service.js';
 import { startedTasks, unableToPlace } from '../../scheduler/service-events.js';
@@ -211,13 +212,18 @@ export class ServiceController {
     return (alarms.alarmNames ?? []).filter((name) => (state.get('metricAlarm', name) ?? state.get('compositeAlarm', name))?.StateValue === 'ALARM');
   }
 
-  /** A traffic-shifting deployment's service deployment shows the lifecycle stage it is in. */
+  /** A traffic-shifting deployment's service deployment shows the lifecycle stage it is in and its PAUSE hooks. */
   private recordLifecycleStage(tx: Transaction, service: ServiceRecord, now: Date): void {
     const p = service.deployments[0];
     const stage = p?.trafficShift?.stage;
     if (!p || !stage) return;
     const sd = tx.get('serviceDeployment', p.serviceDeploymentArn);
-    if (sd && sd.lifecycleStage !== stage) tx.put('serviceDeployment', sd.serviceDeploymentArn, { ...sd, lifecycleStage: stage, updatedAt: now });
+    if (!sd) return;
+    const hooks = p.trafficShift!.pauseHooks?.map(hookDetail);
+    const sameHooks = JSON.stringify(hooks) === JSON.stringify(sd.lifecycleHookDetails);
+    if (sd.lifecycleStage !== stage || !sameHooks) {
+      tx.put('serviceDeployment', sd.serviceDeploymentArn, { ...sd, lifecycleStage: stage, ...(hooks && { lifecycleHookDetails: hooks }), updatedAt: now });
+    }
   }
 
   /**
@@ -354,7 +360,9 @@ export class ServiceController {
       const why =
         t.cause.by === 'circuitBreaker'
           ? { deploymentCircuitBreaker: { status: 'TRIGGERED' as const, failureCount: t.deployment.failedTasks, threshold: t.cause.threshold } }
-          : { alarms: { status: 'TRIGGERED' as const, alarmNames: sd.alarms?.alarmNames ?? [...t.cause.triggered], triggeredAlarmNames: [...t.cause.triggered] } };
+          : t.cause.by === 'alarms'
+            ? { alarms: { status: 'TRIGGERED' as const, alarmNames: sd.alarms?.alarmNames ?? [...t.cause.triggered], triggeredAlarmNames: [...t.cause.triggered] } }
+            : { lifecycleHookDetails: (t.deployment.trafficShift?.pauseHooks ?? []).map(hookDetail) };
       tx.put(
         'serviceDeployment',
         sd.serviceDeploymentArn,

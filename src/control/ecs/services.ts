@@ -206,8 +206,13 @@ function checkDeploymentStrategy(scheduling: ServiceRecord['schedulingStrategy']
   tenths('stepPercent', merged.linearConfiguration?.stepPercent, 3);
   tenths('canaryPercent', merged.canaryConfiguration?.canaryPercent, 0.1);
   for (const hook of given.lifecycleHooks ?? []) {
-    if (!hook.hookTargetArn) throw new InvalidParameterException('hookTargetArn must be specified for a lifecycle hook.');
-    if ((hook.targetType ?? 'AWS_LAMBDA') === 'AWS_LAMBDA' && !hook.roleArn) throw new InvalidParameterException('roleArn must be specified for a lifecycle hook.');
+    // A PAUSE hook has no target: hookTargetArn and roleArn are an AWS_LAMBDA hook's.
+    const lambda = (hook.targetType ?? 'AWS_LAMBDA') === 'AWS_LAMBDA';
+    if (lambda && !hook.hookTargetArn) throw new InvalidParameterException('hookTargetArn must be specified for a lifecycle hook.');
+    if (lambda && !hook.roleArn) throw new InvalidParameterException('roleArn must be specified for a lifecycle hook.');
+    const timeout = hook.timeoutConfiguration?.timeoutInMinutes;
+    if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 1 || timeout > 20160))
+      throw new InvalidParameterException('timeoutInMinutes must be between 1 and 20160.');
     if (!hook.lifecycleStages?.length) throw new InvalidParameterException('lifecycleStages must be specified for a lifecycle hook.');
   }
 }

@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import { createService } from './create-service.js';
-import { fixture, populated, type Fixture } from './fixtures.js';
+import { fixture, populated, redeploying, type Fixture } from './fixtures.js';
 import { stopServiceDeployment } from './stop-service-deployment.js';
-import { updateService } from './update-service.js';
 
 let f: Fixture;
 let serviceArn: string;
 
-/** A service whose first deployment completed, and a second one in progress; answers both service deployments. */
 async function deploying(): Promise<{ first: string; second: string }> {
-  const { service } = await createService(f.ctx, { serviceName: 'svc', taskDefinition: 'web', desiredCount: 1 }, f.call);
-  serviceArn = service!.serviceArn!;
-  const first = service!.currentServiceDeployment!;
-  await f.ctx.state.mutate((tx) => {
-    const s = tx.get('service', serviceArn)!;
-    const done = { ...s.deployments[0]!, rolloutState: 'COMPLETED' as const };
-    tx.put('service', serviceArn, { ...s, deployments: [done], completedDeployment: done });
-    tx.put('serviceDeployment', first, { ...tx.get('serviceDeployment', first)!, status: 'SUCCESSFUL' });
-  });
-  const updated = await updateService(f.ctx, { service: 'svc', forceNewDeployment: true });
-  return { first, second: updated.service!.currentServiceDeployment! };
+  const made = await redeploying(f);
+  serviceArn = made.serviceArn;
+  return made;
 }
 
 beforeEach(async () => {

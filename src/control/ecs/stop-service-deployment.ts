@@ -1,7 +1,8 @@
 import type { StopServiceDeploymentRequest, StopServiceDeploymentResponse } from '@aws-sdk/client-ecs';
-import type { DeploymentRecord, ServiceRecord } from '../../core/ecs.js';
+import type { DeploymentRecord, ServiceDeploymentRecord, ServiceRecord } from '../../core/ecs.js';
 import { ConflictException, InvalidParameterException, ServiceDeploymentNotFoundException } from '../../core/ecs-errors.js';
 import type { ControlContext } from '../context.js';
+import type { Transaction } from '../state.js';
 
 /**
  * Stops a service deployment in progress. ROLLBACK (the default) returns the service to the revision of
@@ -21,31 +22,39 @@ export async function stopServiceDeployment(ctx: ControlContext, input: StopServ
     }
     const now = ctx.clock.now();
     const reason = 'Service deployment stopped by StopServiceDeployment.';
-    const stopped: DeploymentRecord = { ...primary, rolloutState: 'FAILED', rolloutStateReason: reason, updatedAt: now };
-    let next: ServiceRecord;
     if ((input.stopType ?? 'ROLLBACK') === 'ROLLBACK') {
-      const target = service.completedDeployment;
-      if (!target || target.id === primary.id) throw new InvalidParameterException('There is no previous service revision to roll back to.');
-      const restored: DeploymentRecord = {
-        ...(service.deployments.find((d) => d.id === target.id) ?? target),
-        status: 'PRIMARY',
-        desiredCount: primary.desiredCount,
-        failedTasks: 0,
-        launched: false,
-        rolloutState: 'IN_PROGRESS',
-        rolloutStateReason: `ECS deployment rolling back to deploymentId ${target.id}.`,
-        updatedAt: now,
-      };
-      const others = service.deployments.slice(1).filter((d) => d.id !== target.id);
-      next = { ...service, taskDefinition: restored.taskDefinition, deployments: [restored, { ...stopped, status: 'ACTIVE' }, ...others] };
-      tx.put('serviceDeployment', arn, { ...sd, status: 'ROLLBACK_IN_PROGRESS', statusReason: reason, rollback: { reason, startedAt: now, serviceRevisionArn: restored.serviceRevisionArn }, updatedAt: now });
+      rollBackServiceDeployment(tx, sd, service, reason, now);
     } else {
       // A FAILED PRIMARY launches nothing more (scheduler/service.ts); what it runs stays.
-      next = { ...service, deployments: [stopped, ...service.deployments.slice(1)] };
+      const stopped: DeploymentRecord = { ...primary, rolloutState: 'FAILED', rolloutStateReason: reason, updatedAt: now };
+      tx.put('service', service.serviceArn, { ...service, deployments: [stopped, ...service.deployments.slice(1)], version: service.version + 1 });
       tx.put('serviceDeployment', arn, { ...sd, status: 'STOPPED', statusReason: reason, stoppedAt: now, updatedAt: now });
     }
-    tx.put('service', service.serviceArn, { ...next, version: service.version + 1 });
     ctx.log.info('service deployment stopped', { serviceDeploymentArn: arn, stopType: input.stopType ?? 'ROLLBACK' });
   });
   return { serviceDeploymentArn: arn };
+}
+
+/**
+ * Returns the service to the revision of its last completed deployment, as the circuit breaker does: that
+ * deployment is PRIMARY again, the service's (its PRIMARY) is FAILED and ROLLBACK_IN_PROGRESS until it completes.
+ */
+export function rollBackServiceDeployment(tx: Transaction, sd: ServiceDeploymentRecord, service: ServiceRecord, reason: string, now: Date): void {
+  const primary = service.deployments[0]!;
+  const target = service.completedDeployment;
+  if (!target || target.id === primary.id) throw new InvalidParameterException('There is no previous service revision to roll back to.');
+  const stopped: DeploymentRecord = { ...primary, status: 'ACTIVE', rolloutState: 'FAILED', rolloutStateReason: reason, updatedAt: now };
+  const restored: DeploymentRecord = {
+    ...(service.deployments.find((d) => d.id === target.id) ?? target),
+    status: 'PRIMARY',
+    desiredCount: primary.desiredCount,
+    failedTasks: 0,
+    launched: false,
+    rolloutState: 'IN_PROGRESS',
+    rolloutStateReason: `ECS deployment rolling back to deploymentId ${target.id}.`,
+    updatedAt: now,
+  };
+  const others = service.deployments.slice(1).filter((d) => d.id !== target.id);
+  tx.put('service', service.serviceArn, { ...service, taskDefinition: restored.taskDefinition, deployments: [restored, stopped, ...others], version: service.version + 1 });
+  tx.put('serviceDeployment', sd.serviceDeploymentArn, { ...sd, status: 'ROLLBACK_IN_PROGRESS', statusReason: reason, rollback: { reason, startedAt: now, serviceRevisionArn: restored.serviceRevisionArn }, updatedAt: now });
 }
