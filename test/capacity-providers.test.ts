@@ -11,11 +11,14 @@ import {
   CreateAutoScalingGroupCommand,
   DeleteAutoScalingGroupCommand,
   DescribeAutoScalingGroupsCommand,
+  DeletePolicyCommand,
   DescribePoliciesCommand,
   DescribeScalingActivitiesCommand,
+  ExecutePolicyCommand,
+  PutScalingPolicyCommand,
   type AutoScalingGroup,
 } from '@aws-sdk/client-auto-scaling';
-import { CloudWatchClient, DescribeAlarmsCommand, ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, ListMetricsCommand, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateLaunchTemplateCommand, DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
   CreateCapacityProviderCommand,
@@ -212,4 +215,69 @@ test('Spot instances of a mixed instances group: an interruption notice drains t
 
   await ecs.send(new DeleteServiceCommand({ cluster: 'spot', service: 'web', force: true }));
   await autoscaling.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: 'spot-hosts', ForceDelete: true }));
+});
+
+test('scaling policies of a group: target tracking makes its alarms, ExecutePolicy runs a simple policy, an alarm naming a step policy runs it', { timeout: 120_000 }, async () => {
+  const cloudwatch = new CloudWatchClient({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
+  await autoscaling.send(new CreateAutoScalingGroupCommand({
+    AutoScalingGroupName: 'policy-hosts',
+    LaunchTemplate: { LaunchTemplateName: 'capacity-hosts' },
+    MinSize: 0,
+    MaxSize: 4,
+    DesiredCapacity: 0,
+    AvailabilityZones: ['us-east-1a'],
+  }));
+  const desired = async () => (await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['policy-hosts'] }))).AutoScalingGroups![0]!.DesiredCapacity;
+
+  const tracking = await autoscaling.send(new PutScalingPolicyCommand({
+    AutoScalingGroupName: 'policy-hosts',
+    PolicyName: 'cpu40',
+    PolicyType: 'TargetTrackingScaling',
+    TargetTrackingConfiguration: { PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' }, TargetValue: 40 },
+  }));
+  const { MetricAlarms = [] } = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: tracking.Alarms!.map((a) => a.AlarmName!) }));
+  assert.deepEqual(MetricAlarms.map((a) => [a.Namespace, a.MetricName, a.Threshold, a.AlarmActions]).sort(), [
+    ['AWS/EC2', 'CPUUtilization', 36, [tracking.PolicyARN]],
+    ['AWS/EC2', 'CPUUtilization', 40, [tracking.PolicyARN]],
+  ]);
+
+  await autoscaling.send(new PutScalingPolicyCommand({ AutoScalingGroupName: 'policy-hosts', PolicyName: 'one', AdjustmentType: 'ExactCapacity', ScalingAdjustment: 1 }));
+  await autoscaling.send(new ExecutePolicyCommand({ AutoScalingGroupName: 'policy-hosts', PolicyName: 'one' }));
+  assert.equal(await desired(), 1);
+
+  const step = await autoscaling.send(new PutScalingPolicyCommand({
+    AutoScalingGroupName: 'policy-hosts',
+    PolicyName: 'queue',
+    PolicyType: 'StepScaling',
+    AdjustmentType: 'ChangeInCapacity',
+    StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 2 }],
+  }));
+  await cloudwatch.send(new PutMetricAlarmCommand({
+    AlarmName: 'policy-hosts-backlog',
+    Namespace: 'Custom/Queue',
+    MetricName: 'Backlog',
+    Statistic: 'Average',
+    Period: 60,
+    EvaluationPeriods: 1,
+    Threshold: 100,
+    ComparisonOperator: 'GreaterThanThreshold',
+    AlarmActions: [step.PolicyARN!],
+  }));
+  // The alarm in ALARM with its datapoint (no metric in the store: its StateReasonData's) runs the policy.
+  await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: 'policy-hosts-backlog', StateValue: 'ALARM', StateReason: 'test', StateReasonData: JSON.stringify({ version: '1.0', recentDatapoints: [150] }) }));
+  // Two more, counted (as AWS counts a step within the warm-up) from the capacity before the instance still warming up: 0 + 2.
+  await eventually(async () => ((await desired()) === 2 ? true : undefined), 'the step policy run by its alarm', 30_000);
+  // The group's launch for it says why.
+  await eventually(async () => {
+    const { Activities = [] } = await autoscaling.send(new DescribeScalingActivitiesCommand({ AutoScalingGroupName: 'policy-hosts' }));
+    return Activities.some((a) => /a monitor alarm policy-hosts-backlog in state ALARM triggered policy queue changing the desired capacity from 1 to 2\./.test(a.Cause!)) || undefined;
+  }, 'the launch activity naming the alarm and policy', 30_000);
+
+  const { ScalingPolicies = [] } = await autoscaling.send(new DescribePoliciesCommand({ AutoScalingGroupName: 'policy-hosts' }));
+  assert.deepEqual(ScalingPolicies.map((p) => [p.PolicyName, p.PolicyType]).sort(), [['cpu40', 'TargetTrackingScaling'], ['one', 'SimpleScaling'], ['queue', 'StepScaling']]);
+  assert.deepEqual(ScalingPolicies.find((p) => p.PolicyName === 'queue')!.Alarms!.map((a) => a.AlarmName), ['policy-hosts-backlog']);
+  await autoscaling.send(new DeletePolicyCommand({ AutoScalingGroupName: 'policy-hosts', PolicyName: 'cpu40' }));
+  assert.deepEqual((await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: tracking.Alarms!.map((a) => a.AlarmName!) }))).MetricAlarms, []);
+  await assert.rejects(autoscaling.send(new DescribePoliciesCommand({ AutoScalingGroupName: 'no-such-group' })), (err: Error) => err.name === 'ValidationError');
+  await autoscaling.send(new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: 'policy-hosts', ForceDelete: true }));
 });

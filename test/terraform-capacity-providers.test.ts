@@ -1,4 +1,4 @@
-// Terraform's aws_launch_template, aws_autoscaling_group, aws_ecs_capacity_provider,
+// Terraform's aws_launch_template, aws_autoscaling_group, aws_autoscaling_policy, aws_ecs_capacity_provider,
 // aws_ecs_cluster_capacity_providers, an aws_ecs_service with a capacity_provider_strategy and an aws_instance
 // against a real `wharf up`: test/terraform/capacity-providers applies (the instance joins the cluster its
 // user data names), plans again with no changes, and destroys leaving no group, provider or instance. Skipped, saying why, where Terraform or its provider is missing.
@@ -29,6 +29,7 @@ test('launch template, Auto Scaling group, capacity provider, cluster strategy a
   const outputs = await stack.outputs();
   assert.match(String(outputs.group_arn), /^arn:aws:autoscaling:us-east-1:000000000000:autoScalingGroup:[0-9a-f-]{36}:autoScalingGroupName\/fleet-hosts$/);
   assert.equal(outputs.capacity_provider_arn, 'arn:aws:ecs:us-east-1:000000000000:capacity-provider/fleet-hosts');
+  assert.match(String(outputs.cpu_policy_arn), /^arn:aws:autoscaling:us-east-1:000000000000:scalingPolicy:[0-9a-f-]{36}:autoScalingGroupName\/fleet-hosts:policyName\/fleet-cpu-50$/);
   const client = { endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials };
   const autoscaling = new AutoScalingClient(client);
   const [group] = (await autoscaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: ['fleet-hosts'] }))).AutoScalingGroups!;

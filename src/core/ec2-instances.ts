@@ -4,6 +4,8 @@
 // pending -> running -> stopping -> stopped -> pending ..., and shutting-down -> terminated from any live state.
 import type { _InstanceType as InstanceType, Instance, ResponseLaunchTemplateData, Tag } from '@aws-sdk/client-ec2';
 import type { InstanceJoinDocument } from './instance-join.js';
+import { InvalidParameterCombination } from './ec2-errors.js';
+import { InvalidParameterValue } from './errors.js';
 import { billedSeconds } from './usage.js';
 
 /** EC2's state codes (the low byte of InstanceState.Code). */
@@ -36,6 +38,8 @@ export interface InstanceRecord extends Instance {
   spot: boolean;
   /** The interruption notice EC2 gave this Spot instance, if it did (IMDS spot/instance-action). */
   spotInterruption?: SpotInterruptionNotice;
+  /** What EC2 does to this Spot instance at the end of a notice, when not terminate (its InstanceInterruptionBehavior). */
+  spotInterruptionBehavior?: 'stop' | 'hibernate';
   /** Since when it has been running, while it runs: what it is billed from (core/ec2-usage). */
   runningSince?: Date;
   /** When it was terminated: DescribeInstances shows it for about an hour after (control/ec2/instance-retention). */
@@ -47,8 +51,27 @@ export interface InstanceRecord extends Instance {
 
 /** EC2's two-minute warning: the action it takes on a Spot instance and when (spot/instance-action's JSON). */
 export interface SpotInterruptionNotice {
-  action: 'terminate';
+  action: SpotInterruptionBehavior;
   time: Date;
+}
+
+export type SpotInterruptionBehavior = 'terminate' | 'stop' | 'hibernate';
+
+/**
+ * A Spot instance's interruption behaviour as EC2 settles it: hibernate when hibernation is configured (any
+ * other asked for is refused), else what SpotOptions asks, terminate by default; stop and hibernate only for a
+ * persistent request, and a persistent request only with them.
+ */
+export function spotInterruptionBehavior(options: { InstanceInterruptionBehavior?: string; SpotInstanceType?: string } | undefined, hibernationConfigured: boolean | undefined): SpotInterruptionBehavior {
+  const asked = options?.InstanceInterruptionBehavior;
+  if (asked !== undefined && !['terminate', 'stop', 'hibernate'].includes(asked)) throw new InvalidParameterValue(`Value (${asked}) for parameter instanceInterruptionBehavior is invalid.`);
+  if (hibernationConfigured && asked !== undefined && asked !== 'hibernate')
+    throw new InvalidParameterCombination('The instance interruption behavior must be hibernate when hibernation is configured.');
+  const behavior = (hibernationConfigured ? 'hibernate' : (asked ?? 'terminate')) as SpotInterruptionBehavior;
+  const persistent = options?.SpotInstanceType === 'persistent';
+  if (persistent && behavior === 'terminate') throw new InvalidParameterCombination('Persistent Spot Instance requests are only supported when the instance interruption behavior is either hibernate or stop.');
+  if (!persistent && behavior !== 'terminate') throw new InvalidParameterCombination(`The instance interruption behavior ${behavior} is only supported for persistent Spot Instance requests.`);
+  return behavior;
 }
 
 /** How long EC2's Spot interruption notice lasts before it acts. */
@@ -56,6 +79,8 @@ export const SPOT_NOTICE_MS = 120_000;
 
 /** Why EC2 terminated an interrupted Spot instance (its StateReason). */
 export const SPOT_TERMINATION_REASON = { Code: 'Server.SpotInstanceTermination', Message: 'Server.SpotInstanceTermination: Spot instance termination' } as const;
+/** Why EC2 stopped (or hibernated) an interrupted Spot instance. */
+export const SPOT_SHUTDOWN_REASON = { Code: 'Server.SpotInstanceShutdown', Message: 'Server.SpotInstanceShutdown: Spot instance shutdown' } as const;
 
 /** Whether EC2 may interrupt this instance now: a running Spot instance not yet given a notice. */
 export const isInterruptibleSpot = (i: Pick<InstanceRecord, 'spot' | 'State' | 'spotInterruption'>) => i.spot && i.State.Name === 'running' && !i.spotInterruption;

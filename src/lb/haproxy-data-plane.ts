@@ -181,8 +181,10 @@ export class HaproxyDataPlane implements LoadBalancerDataPlane {
     }
     await this.changeTargets(config, slotChanges(this.current.slots, slots));
     this.current = { config, structure, slots };
-    // What a restart after a crash starts from: every target in its slot.
-    writeFileSync(this.paths.config, this.render(config, slots), { mode: 0o600 });
+    // What a restart after a crash starts from: every target in its slot. Written beside and renamed, so a
+    // restart (or a reader) never meets a half-written file.
+    writeFileSync(this.paths.candidate, this.render(config, slots), { mode: 0o600 });
+    renameSync(this.paths.candidate, this.paths.config);
     return refused;
   }
 

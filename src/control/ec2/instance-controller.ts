@@ -6,7 +6,7 @@
 // instance whose host the launcher does not run (after a restart) is started again. Without a
 // launcher (a control plane that runs no hosts) the states move all the same.
 import type { CallContext } from '../../core/caller.js';
-import { instanceRun, instanceState, serviceInitiated, SPOT_TERMINATION_REASON, type InstanceHost, type InstanceRecord, type InstanceStateName } from '../../core/ec2-instances.js';
+import { instanceRun, instanceState, serviceInitiated, SPOT_SHUTDOWN_REASON, SPOT_TERMINATION_REASON, type InstanceHost, type InstanceRecord, type InstanceStateName } from '../../core/ec2-instances.js';
 import type { InstanceJoinDocument } from '../../core/instance-join.js';
 import type { ControlContext } from '../context.js';
 import { deregisterContainerInstance } from '../ecs/deregister-container-instance.js';
@@ -43,12 +43,17 @@ async function reconcile(ctx: ControlContext, id: string): Promise<Reconciled | 
       if (!instance.spotInterruption) return;
       const left = new Date(instance.spotInterruption.time).getTime() - ctx.clock.now().getTime();
       if (left > 0) return { requeueAfterMs: left };
+      // Stop and hibernate (a persistent request's) stop it; Wharf's capacity never comes back by itself, so it
+      // stays stopped until StartInstances (EC2 starts it again when it has the capacity).
+      const action = instance.spotInterruption.action;
       await ctx.state.mutate((tx) => {
         const current = tx.get('instance', id);
         if (current?.State.Name !== 'running') return;
-        tx.put('instance', id, { ...current, State: instanceState('shutting-down'), StateReason: { ...SPOT_TERMINATION_REASON }, StateTransitionReason: serviceInitiated(ctx.clock.now()) });
+        const to = action === 'terminate' ? 'shutting-down' : 'stopping';
+        const reason = action === 'terminate' ? SPOT_TERMINATION_REASON : SPOT_SHUTDOWN_REASON;
+        tx.put('instance', id, { ...current, State: instanceState(to), StateReason: { ...reason }, StateTransitionReason: serviceInitiated(ctx.clock.now()) });
       });
-      ctx.log.info('spot instance terminated at the end of its notice', { instanceId: id });
+      ctx.log.info('spot instance interrupted at the end of its notice', { instanceId: id, action });
       return;
     }
     case 'stopping':
@@ -78,9 +83,12 @@ async function settle(ctx: ControlContext, id: string, from: InstanceStateName, 
     const current = tx.get('instance', id);
     if (current?.State.Name !== from) return false;
     const now = ctx.clock.now();
-    const { runningSince: _ran, ...rest } = current;
+    const { runningSince: _ran, spotInterruption: notice, ...rest } = current;
+    // A Spot instance stopped by its interruption may be started again, and interrupted again.
     const next: InstanceRecord =
-      to === 'running' ? { ...current, State: instanceState(to), runningSince: now } : { ...rest, State: instanceState(to), ...(to === 'terminated' && { terminatedAt: now }) };
+      to === 'running'
+        ? { ...current, State: instanceState(to), runningSince: now }
+        : { ...rest, ...(notice && to !== 'stopped' && { spotInterruption: notice }), State: instanceState(to), ...(to === 'terminated' && { terminatedAt: now }) };
     if (to === 'terminated') deleteTaskInterfaces(ctx.state, tx, id);
     if (current.runningSince !== undefined && to !== 'running') {
       tx.put('instanceUsage', `${id}@${new Date(current.runningSince).toISOString()}`, instanceRun({ ...current, runningSince: current.runningSince }, now));

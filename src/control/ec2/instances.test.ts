@@ -94,7 +94,7 @@ test('the controller starts hosts with the type\'s resources, stops and terminat
   const [usage] = [...f.ctx.state.all('instanceUsage')];
   assert.equal(usage!.billedSeconds, 91);
   const prices = { ec2: { 'c5.xlarge': { vcpu: 4, memoryGiB: 8, hour: 0.17 } } } as unknown as PriceTable;
-  assert.deepEqual(instanceCosts([usage!], prices), [{ instanceType: 'c5.xlarge', runs: 1, hours: 91 / 3600, cost: (91 / 3600) * 0.17 }]);
+  assert.deepEqual(instanceCosts([usage!], prices), [{ instanceType: 'c5.xlarge', market: 'on-demand', runs: 1, running: 0, hours: 91 / 3600, cost: (91 / 3600) * 0.17 }]);
   await rejects(stopInstances(f.ctx, ['i-00000000000000000']), 'InvalidInstanceID.NotFound', "The instance ID 'i-00000000000000000' does not exist");
   await startInstances(f.ctx, [i!.InstanceId]);
   await settle();
@@ -163,4 +163,29 @@ test('a Spot interruption: the two-minute notice on running Spot instances only,
   assert.deepEqual(terminated.StateReason, { Code: 'Server.SpotInstanceTermination', Message: 'Server.SpotInstanceTermination: Spot instance termination' });
   assert.match(terminated.StateTransitionReason, /^Service initiated \(2026-01-01 00:02:00 GMT\)$/);
   assert.equal(f.ctx.state.get('instance', onDemand!.InstanceId)!.State.Name, 'running');
+});
+
+test('a Spot instance of a persistent request with interruption behaviour stop is stopped at the end of its notice, and may start again', async () => {
+  f.ctx.instanceLauncher = recordingLauncher();
+  const spotOptions = { SpotInstanceType: 'persistent', InstanceInterruptionBehavior: 'stop' };
+  const [spot] = await launchInstances(f.ctx, { count: 1, instanceType: 'c5.large', imageId: AMI, market: 'spot', spotOptions });
+  await settle();
+  assert.deepEqual(await interruptSpotInstances(f.ctx, selectSpotInstances(undefined)), [spot!.InstanceId]);
+  assert.equal(f.ctx.state.get('instance', spot!.InstanceId)!.spotInterruption!.action, 'stop');
+  assert.deepEqual(busQueue(f.ctx).take().map((q) => q.event.detail), [{ 'instance-id': spot!.InstanceId, 'instance-action': 'stop' }]);
+  f.advance(120_000);
+  await settle();
+  const stopped = f.ctx.state.get('instance', spot!.InstanceId)!;
+  assert.equal(stopped.State.Name, 'stopped');
+  assert.deepEqual(stopped.StateReason, { Code: 'Server.SpotInstanceShutdown', Message: 'Server.SpotInstanceShutdown: Spot instance shutdown' });
+  assert.equal(stopped.spotInterruption, undefined, 'the notice is over');
+
+  // Hibernation configured means hibernate; EC2's combinations otherwise refused.
+  const [hibernating] = await launchInstances(f.ctx, { count: 1, instanceType: 'c5.large', imageId: AMI, market: 'spot', spotOptions: { SpotInstanceType: 'persistent' }, hibernationConfigured: true });
+  assert.equal(f.ctx.state.get('instance', hibernating!.InstanceId)!.spotInterruptionBehavior, 'hibernate');
+  const refused = (spotOptions: Record<string, string>, hibernationConfigured?: boolean) =>
+    assert.rejects(launchInstances(f.ctx, { count: 1, instanceType: 'c5.large', imageId: AMI, market: 'spot', spotOptions, ...(hibernationConfigured && { hibernationConfigured }) }), (err: Error & { code?: string }) => err.code === 'InvalidParameterCombination');
+  await refused({ InstanceInterruptionBehavior: 'stop' });
+  await refused({ SpotInstanceType: 'persistent', InstanceInterruptionBehavior: 'terminate' });
+  await refused({ SpotInstanceType: 'persistent', InstanceInterruptionBehavior: 'stop' }, true);
 });

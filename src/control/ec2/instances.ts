@@ -10,6 +10,7 @@ import {
   instanceState,
   nextState,
   reservationId,
+  spotInterruptionBehavior,
   userInitiated,
   type InstanceRecord,
   type InstanceStateName,
@@ -52,6 +53,9 @@ export interface LaunchRequest {
   launchTemplate?: LaunchTemplateRef;
   tags?: Tag[];
   market?: 'spot' | 'on-demand';
+  /** RunInstances' InstanceMarketOptions.SpotOptions and HibernationOptions.Configured (else the template's). */
+  spotOptions?: { InstanceInterruptionBehavior?: string; SpotInstanceType?: string };
+  hibernationConfigured?: boolean;
   clientToken?: string;
   disableApiTermination?: boolean;
 }
@@ -87,6 +91,7 @@ export async function launchInstances(ctx: ControlContext, request: LaunchReques
   const keyName = request.keyName ?? data.KeyName;
   if (keyName !== undefined && ![...ctx.state.all('keyPair')].some((k) => k.KeyName === keyName)) throw new InvalidKeyPairNotFound(`The key pair '${keyName}' does not exist`);
   const market = request.market ?? (data.InstanceMarketOptions?.MarketType === 'spot' ? 'spot' : 'on-demand');
+  const interruption = market === 'spot' ? spotInterruptionBehavior(request.spotOptions ?? data.InstanceMarketOptions?.SpotOptions, request.hibernationConfigured ?? data.HibernationOptions?.Configured) : 'terminate';
   const templateInterface = data.NetworkInterfaces?.[0];
   const subnetIds = request.subnetIds?.length ? request.subnetIds : templateInterface?.SubnetId !== undefined ? [templateInterface.SubnetId] : undefined;
   const groupIds = request.securityGroupIds?.length ? request.securityGroupIds : data.SecurityGroupIds?.length ? data.SecurityGroupIds : templateInterface?.Groups;
@@ -165,6 +170,7 @@ export async function launchInstances(ctx: ControlContext, request: LaunchReques
         ...(userData !== undefined && { userData }),
         ...(template && { launchTemplate: { id: template.id, version: String(template.version) } }),
         spot: market === 'spot',
+        ...(interruption !== 'terminate' && { spotInterruptionBehavior: interruption }),
         ...((request.disableApiTermination ?? data.DisableApiTermination) && { disableApiTermination: true }),
         ...(data.DisableApiStop && { disableApiStop: true }),
       };

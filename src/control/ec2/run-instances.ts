@@ -27,6 +27,8 @@ export async function runInstances(ctx: ControlContext, input: RunInstancesReque
     ...(input.LaunchTemplate && { launchTemplate: { id: input.LaunchTemplate.LaunchTemplateId, name: input.LaunchTemplate.LaunchTemplateName, version: input.LaunchTemplate.Version } }),
     tags: tagsFor('instance', input.TagSpecifications),
     ...(input.InstanceMarketOptions?.MarketType === 'spot' && { market: 'spot' as const }),
+    ...(input.InstanceMarketOptions?.SpotOptions && { spotOptions: input.InstanceMarketOptions.SpotOptions }),
+    ...(input.HibernationOptions?.Configured !== undefined && { hibernationConfigured: input.HibernationOptions.Configured }),
     ...(input.ClientToken !== undefined && { clientToken: input.ClientToken }),
     ...(input.DisableApiTermination !== undefined && { disableApiTermination: input.DisableApiTermination }),
   });

@@ -66,6 +66,32 @@ resource "aws_autoscaling_group" "hosts" {
   }
 }
 
+# A user's own policies on the group, beside ECS's managed one: target tracking (with its alarms) and step.
+resource "aws_autoscaling_policy" "cpu" {
+  name                   = "fleet-cpu-50"
+  autoscaling_group_name = aws_autoscaling_group.hosts.name
+  policy_type            = "TargetTrackingScaling"
+
+  target_tracking_configuration {
+    predefined_metric_specification {
+      predefined_metric_type = "ASGAverageCPUUtilization"
+    }
+    target_value = 50
+  }
+}
+
+resource "aws_autoscaling_policy" "burst" {
+  name                   = "fleet-burst"
+  autoscaling_group_name = aws_autoscaling_group.hosts.name
+  policy_type            = "StepScaling"
+  adjustment_type        = "ChangeInCapacity"
+
+  step_adjustment {
+    metric_interval_lower_bound = 0
+    scaling_adjustment          = 1
+  }
+}
+
 resource "aws_ecs_capacity_provider" "hosts" {
   name = "fleet-hosts"
 
@@ -129,4 +155,8 @@ output "capacity_provider_arn" {
 
 output "standalone_instance_id" {
   value = aws_instance.standalone.id
+}
+
+output "cpu_policy_arn" {
+  value = aws_autoscaling_policy.cpu.arn
 }
