@@ -65,7 +65,8 @@ async function refused(call: Promise<unknown>, code: string): Promise<void> {
 
 describe('hardening', { skip: !hasHaproxy && 'haproxy is not installed' }, () => {
   before(async () => {
-    wharf = await startWharf();
+    // Held: its listeners failed to come up in time beside the other suites once (not understood yet).
+    wharf = await startWharf({ hostWide: true });
     ecs = wharf.ecs();
     elb = new ElasticLoadBalancingV2Client({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
   });

@@ -182,14 +182,48 @@ async function hostLock(): Promise<Release> {
   }
 }
 
-/** A default VPC range no other running test server holds: 10.100.0.0/16 to 10.199.0.0/16, each behind a lock. */
+/**
+ * A default VPC range no other running test server holds: 10.100.0.0/16 to 10.199.0.0/16, each behind a lock,
+ * and none where a Docker network already lies (an agent keeps its subnets' networks when it stops, to adopt
+ * them again: a server stopped without draining leaves them).
+ */
 async function defaultVpcRange(): Promise<Release> {
   for (;;) {
+    const taken = dockerSubnets();
     for (let n = 100; n < 200; n++) {
+      if (taken.some((subnet) => subnet.startsWith(`10.${n}.`))) continue;
       const release: Release | undefined = tryLock(join(tmpdir(), `wharf-test-vpc-${n}.lock`));
-      if (release) return Object.assign(release, { range: `10.${n}.0.0/16` });
+      if (release) return Object.assign(() => (removeNetworksIn(`10.${n}.`), release()), { range: `10.${n}.0.0/16` });
     }
     await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+/** The IPv4 subnets of this host's Docker networks. */
+function dockerSubnets(): string[] {
+  return networkSubnets(execFileSync('docker', ['network', 'ls', '-q']).toString().split('\n').filter(Boolean)).map(([, subnet]) => subnet);
+}
+
+/** Each network's id and subnet. */
+function networkSubnets(ids: string[]): [string, string][] {
+  if (ids.length === 0) return [];
+  const lines = execFileSync('docker', ['network', 'inspect', '-f', '{{.Id}} {{range .IPAM.Config}}{{.Subnet}} {{end}}', ...ids]).toString().split('\n');
+  return lines.flatMap((line) => {
+    const [id, ...subnets] = line.split(/\s+/).filter(Boolean);
+    return subnets.map((subnet): [string, string] => [id!, subnet]);
+  });
+}
+
+/** Removes the unused awsvpc networks a stopped server left in its range (one in use stays: Docker refuses). */
+function removeNetworksIn(prefix: string): void {
+  const ids = execFileSync('docker', ['network', 'ls', '-q', '--filter', 'label=wharf.network=awsvpc']).toString().split('\n').filter(Boolean);
+  for (const [id, subnet] of networkSubnets(ids)) {
+    if (!subnet.startsWith(prefix)) continue;
+    try {
+      execFileSync('docker', ['network', 'rm', id], { stdio: 'ignore' });
+    } catch {
+      // In use, or gone already.
+    }
   }
 }
 
