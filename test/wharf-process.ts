@@ -12,7 +12,7 @@ import {
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
 import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Agent as HttpsAgent, get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
@@ -207,7 +207,8 @@ function dockerSubnets(): string[] {
 /** Each network's id and subnet. */
 function networkSubnets(ids: string[]): [string, string][] {
   if (ids.length === 0) return [];
-  const lines = execFileSync('docker', ['network', 'inspect', '-f', '{{.Id}} {{range .IPAM.Config}}{{.Subnet}} {{end}}', ...ids]).toString().split('\n');
+  // A network removed since it was listed fails the command, which still prints the others.
+  const lines = spawnSync('docker', ['network', 'inspect', '-f', '{{.Id}} {{range .IPAM.Config}}{{.Subnet}} {{end}}', ...ids], { encoding: 'utf8' }).stdout.split('\n');
   return lines.flatMap((line) => {
     const [id, ...subnets] = line.split(/\s+/).filter(Boolean);
     return subnets.map((subnet): [string, string] => [id!, subnet]);
