@@ -217,6 +217,21 @@ describe('DockerRuntime', () => {
     await runtime.removeVolume(name); // idempotent
   });
 
+  it('makes a network once when agents ask for it at the same time, and refuses its range under another name', async () => {
+    const subnet = `10.251.${randomBytes(1)[0]}.0/24`;
+    const network = { name: `wharf-test-${run}-net`, subnet, gateway: subnet.replace('0/24', '1'), labels };
+    const other = new DockerRuntime();
+    try {
+      await Promise.all([...Array(4)].map((_, i) => (i % 2 ? other : runtime).ensureNetwork(network)));
+      assert.deepEqual(await runtime.listNetworks(labels), [network.name]);
+      await runtime.ensureNetwork(network);
+      await assert.rejects(runtime.ensureNetwork({ ...network, name: `wharf-test-${run}-twin` }), (err) => isRuntimeError(err, 'Conflict'));
+      await assert.rejects(runtime.ensureNetwork({ ...network, subnet: '10.252.0.0/24', gateway: '10.252.0.1' }), (err) => isRuntimeError(err, 'Conflict'));
+    } finally {
+      for (const name of await runtime.listNetworks(labels)) await runtime.removeNetwork(name);
+    }
+  });
+
   it('maps engine failures to runtime error codes', async () => {
     await assert.rejects(runtime.startContainer(`absent-${run}`), (err) => isRuntimeError(err, 'ContainerNotFound'));
     await assert.rejects(

@@ -37,6 +37,9 @@ interface DockerError {
 }
 
 /** Translates a dockerode failure into the port's error; `notFound` names what a 404 means here. */
+/** How often a network is tried while another agent makes or removes the same one (about 2 s in all). */
+const NETWORK_CREATE_ATTEMPTS = 10;
+
 function translate(err: unknown, notFound: RuntimeErrorCode): RuntimeError {
   if (err instanceof RuntimeError) return err;
   const e = (err ?? {}) as DockerError;
@@ -256,24 +259,39 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async ensureNetwork(network: NetworkSpec): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.docker.createNetwork({
+          Name: network.name,
+          Driver: 'bridge',
+          CheckDuplicate: true,
+          IPAM: { Driver: 'default', Config: [{ Subnet: network.subnet, Gateway: network.gateway }] },
+          ...(network.bridgeName && { Options: { 'com.docker.network.bridge.name': network.bridgeName } }),
+          Labels: network.labels,
+        });
+        return;
+      } catch (err) {
+        // 409: the name is taken; 403: the range overlaps a network's, which may be this very one, being made
+        // or removed at this moment by another agent of the host (its pool is held before its name, and after).
+        const status = (err as DockerError).statusCode;
+        if (status !== 403 && status !== 409) throw translate(err, 'RuntimeFailure');
+        const subnet = await this.networkSubnet(network.name);
+        if (subnet === network.subnet) return;
+        if (subnet !== undefined) throw new RuntimeError('Conflict', `network ${network.name} exists with subnet ${subnet}`);
+        if (attempt === NETWORK_CREATE_ATTEMPTS) throw new RuntimeError('Conflict', translate(err, 'RuntimeFailure').message, { cause: err });
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
+  }
+
+  /** A network's first IPv4 range; undefined when there is no such network. */
+  private async networkSubnet(name: string): Promise<string | undefined> {
     try {
-      await this.docker.createNetwork({
-        Name: network.name,
-        Driver: 'bridge',
-        CheckDuplicate: true,
-        IPAM: { Driver: 'default', Config: [{ Subnet: network.subnet, Gateway: network.gateway }] },
-        ...(network.bridgeName && { Options: { 'com.docker.network.bridge.name': network.bridgeName } }),
-        Labels: network.labels,
-      });
+      const network = (await this.docker.getNetwork(name).inspect()) as { IPAM?: { Config?: { Subnet?: string }[] } };
+      return network.IPAM?.Config?.[0]?.Subnet ?? '';
     } catch (err) {
-      // Docker answers 403 when the range overlaps another network's.
-      if ((err as DockerError).statusCode === 403) throw new RuntimeError('Conflict', translate(err, 'RuntimeFailure').message, { cause: err });
-      const e = translate(err, 'RuntimeFailure');
-      if (e.code !== 'Conflict') throw e;
-      // Created already (by an earlier task, or a restarted agent): fine if it has the same address plan.
-      const existing = await call('RuntimeFailure', () => this.docker.getNetwork(network.name).inspect());
-      const subnet = (existing as { IPAM?: { Config?: { Subnet?: string }[] } }).IPAM?.Config?.[0]?.Subnet;
-      if (subnet !== network.subnet) throw new RuntimeError('Conflict', `network ${network.name} exists with subnet ${subnet}`);
+      if ((err as DockerError).statusCode === 404) return undefined;
+      throw translate(err, 'RuntimeFailure');
     }
   }
 
