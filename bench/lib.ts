@@ -127,13 +127,17 @@ export async function benchWharf(options: Parameters<typeof startWharf>[0] = {},
   onCleanup(`wharf up (pid ${wharf.pid()})`, async () => {
     await learn().catch(() => undefined);
     await (drain ? wharf.stop() : Promise.reject(new Error('no drain'))).catch(() => wharf.stop('SIGKILL'));
-    for (const arn of instances) {
-      const label = `label=${LABELS.containerInstanceArn}=${arn}`;
-      const containers = (await exec('docker', ['ps', '-aq', '--filter', label])).split('\n').filter(Boolean);
-      if (containers.length) await exec('docker', ['rm', '-f', ...containers]);
-      const networks = (await exec('docker', ['network', 'ls', '-q', '--filter', label])).split('\n').filter(Boolean);
-      if (networks.length) await exec('docker', ['network', 'rm', ...networks]);
-    }
+    // One listing of each for all its instances (a hollow fleet has a thousand), each line an id and its instance.
+    const theirs = async (list: string[]) =>
+      (await exec('docker', [...list, '--filter', `label=${LABELS.containerInstanceArn}`, '--format', `{{.ID}} {{.Label "${LABELS.containerInstanceArn}"}}`]))
+        .split('\n')
+        .map((line) => line.split(' '))
+        .filter(([id, arn]) => id && instances.has(arn!))
+        .map(([id]) => id!);
+    const containers = await theirs(['ps', '-a']);
+    if (containers.length) await exec('docker', ['rm', '-f', ...containers]);
+    const networks = await theirs(['network', 'ls']);
+    if (networks.length) await exec('docker', ['network', 'rm', ...networks]);
     if (!options.dataDir) rmSync(wharf.dataDir, { recursive: true, force: true });
   });
   return wharf;

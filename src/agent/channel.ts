@@ -125,14 +125,16 @@ export class AgentChannel {
       let failure: Error | undefined;
       const close = () => ws.close(1000, 'agent stopping');
       signal.addEventListener('abort', close, { once: true });
-      const pinger = setInterval(() => {
+      // Judged after this turn's I/O is read (setImmediate): timers run before it, so after the process was
+      // busy a while a pong already received would not have been read yet, and a live peer would look gone.
+      const pinger = setInterval(() => setImmediate(() => {
         // Still connecting (a loaded host's handshake can outlast an interval): the handshake timeout covers it.
         if (ws.readyState !== ws.OPEN) return;
         // No pong since the last ping: the peer or the path is gone.
         if (!alive) return ws.terminate();
         alive = false;
         ws.ping();
-      }, this.options.pingIntervalMs ?? DEFAULT_PING_MS);
+      }), this.options.pingIntervalMs ?? DEFAULT_PING_MS);
 
       ws.on('open', () => {
         opened = true;

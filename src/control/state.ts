@@ -347,6 +347,11 @@ export class State {
     return [...ids].map((id) => table.get(id) as RecordKinds[K]);
   }
 
+  /** How many records are filed under `value` in `index` (without reading them). */
+  size<K extends Kind>(index: Index<K>, value: string): number {
+    return this.namespace(index.kind)?.built(index).get(value)?.size ?? 0;
+  }
+
   /**
    * Hear of every committed change this view sees, after memory reflects it (with `everyRegion`, every
    * region's: for what serves all regions at once). Returns the unsubscribe function.

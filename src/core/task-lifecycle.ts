@@ -4,6 +4,7 @@
 // events can be emitted from the task versions that state commits.
 import type { HealthStatus, NetworkBinding, TaskStopCode } from '@aws-sdk/client-ecs';
 import { TASK_STATUS_ORDER, type ContainerRecord, type TaskRecord, type TaskStatus } from './ecs.js';
+import { sameData } from './same-data.js';
 
 export const CONTAINER_STATUS_ORDER = ['PENDING', 'RUNNING', 'STOPPED'] as const;
 export type ContainerStatus = (typeof CONTAINER_STATUS_ORDER)[number];
@@ -180,7 +181,7 @@ function settle(task: TaskRecord, now: Date): TaskRecord {
 
 /** The next version of a task, if anything changed. */
 function versioned(before: TaskRecord, after: TaskRecord): TaskRecord {
-  return JSON.stringify(after) === JSON.stringify(before) ? before : { ...after, version: before.version + 1 };
+  return sameData(after, before) ? before : { ...after, version: before.version + 1 };
 }
 
 function definedOnly<T extends object>(fields: T): Partial<T> {

@@ -3,13 +3,13 @@ import { describe, test } from 'node:test';
 import type { ContainerInstanceRecord, DeploymentRecord, ServiceRecord, TaskRecord } from '../core/ecs.js';
 import { instance, instanceArn } from './fixtures.test-support.js';
 import {
+  countedAs,
   failureThreshold,
   isHealthy,
   maximumRunning,
   minimumHealthy,
   reconcileService,
   SCHEDULER_DEFAULTS,
-  taskCounts,
   throttleDelayMs,
   type InstanceView,
   type ServicePlan,
@@ -129,8 +129,8 @@ describe('health', () => {
   });
 
   test('DescribeServices counts RUNNING tasks and wanted tasks not yet RUNNING', () => {
-    const counts = taskCounts([task(), task({ lastStatus: 'PENDING' }), task({ lastStatus: 'PENDING', desiredStatus: 'STOPPED' }), task({ lastStatus: 'STOPPED' })]);
-    assert.deepEqual(counts, { running: 1, pending: 1 });
+    const counted = [task(), task({ lastStatus: 'PENDING' }), task({ lastStatus: 'PENDING', desiredStatus: 'STOPPED' }), task({ lastStatus: 'STOPPED' })].map(countedAs);
+    assert.deepEqual(counted, ['running', 'pending', undefined, undefined]);
   });
 });
 

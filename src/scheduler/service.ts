@@ -21,6 +21,7 @@
 //   Failed health checks and lost instances still end it: protection guards against scale-in only.
 import type { NetworkConfiguration } from '@aws-sdk/client-ecs';
 import { isProtected, TASK_STATUS_ORDER, taskHost, type ContainerInstanceRecord, type DeploymentRecord, type ServiceRecord, type TaskRecord, type TaskSetRecord } from '../core/ecs.js';
+import { sameData } from '../core/same-data.js';
 import type { StopCause } from '../core/task-lifecycle.js';
 import { advanceShift, holdsBlue, hooksAt, scalesUpGreen } from './deployment.js';
 import * as events from './service-events.js';
@@ -161,15 +162,10 @@ const neverRan = (t: TaskRecord) => t.startedAt === undefined && (t.stopCode ===
 
 const RUNNING = TASK_STATUS_ORDER.indexOf('RUNNING');
 
-/** Running and pending tasks, as DescribeServices counts them (pending: placed, not yet RUNNING, still wanted). */
-export function taskCounts(tasks: Iterable<TaskRecord>): { running: number; pending: number } {
-  let running = 0;
-  let pending = 0;
-  for (const t of tasks) {
-    if (t.lastStatus === 'RUNNING') running++;
-    else if (t.desiredStatus === 'RUNNING' && TASK_STATUS_ORDER.indexOf(t.lastStatus) < RUNNING) pending++;
-  }
-  return { running, pending };
+/** How DescribeServices counts a task: running, pending (placed, not yet RUNNING, still wanted), or not at all. */
+export function countedAs(t: TaskRecord): 'running' | 'pending' | undefined {
+  if (t.lastStatus === 'RUNNING') return 'running';
+  return t.desiredStatus === 'RUNNING' && TASK_STATUS_ORDER.indexOf(t.lastStatus) < RUNNING ? 'pending' : undefined;
 }
 
 export function reconcileService(view: ServiceView, now: Date, options: ServiceSchedulerOptions = SCHEDULER_DEFAULTS): ServicePlan {
@@ -628,7 +624,7 @@ class Reconciliation {
     const before = this.service;
     const deployments = this.deployments.map((d) => {
       const old = before.deployments.find((o) => o.id === d.id);
-      return old && JSON.stringify(old) === JSON.stringify(d) ? old : { ...d, updatedAt: new Date(this.now) };
+      return old && sameData(old, d) ? old : { ...d, updatedAt: new Date(this.now) };
     });
     const primarySet = this.taskSets?.find((ts) => ts.status === 'PRIMARY');
     const next: ServiceRecord = {
@@ -643,6 +639,6 @@ class Reconciliation {
     else delete next.throttle;
     if (this.completedDeployment) next.completedDeployment = this.completedDeployment;
     if (this.status === 'INACTIVE') next.deletedAt = new Date(this.now);
-    return JSON.stringify(next) === JSON.stringify(before) ? before : next;
+    return sameData(next, before) ? before : next;
   }
 }

@@ -197,6 +197,10 @@ export class AgentChannel {
 
   /** One pass of the loop (public so tests drive it with their own clock). */
   async sweep(): Promise<void> {
+    // Agents are judged after this turn's I/O is read: timers run before it, so after the event loop was busy
+    // (a service placing ten thousand tasks at once on a loaded host) every ping waiting unread would count
+    // as silence, and agents that pinged on time would be dropped together.
+    await new Promise((resolve) => setImmediate(resolve));
     const now = this.now();
     for (const [arn, agent] of this.agents) {
       if (now - agent.lastSeen <= this.options.heartbeatTimeoutMs) continue;

@@ -23,7 +23,7 @@ import type {
 } from '../../core/ecs.js';
 import { InvalidParameterException, ServiceNotActiveException, ServiceNotFoundException, UnsupportedFeatureException } from '../../core/ecs-errors.js';
 import { isShiftingStrategy, startShift } from '../../scheduler/deployment.js';
-import { failureThreshold, taskCounts } from '../../scheduler/service.js';
+import { failureThreshold } from '../../scheduler/service.js';
 import type { ControlContext } from '../context.js';
 import type { State, Transaction } from '../state.js';
 import { launchStrategy } from './clusters.js';
@@ -32,7 +32,7 @@ import { deploymentLoadBalancers } from './deployment-traffic.js';
 import { checkFargateLaunch, fargatePlatformVersion, isFargateStrategy } from './fargate.js';
 import type { Reader } from './lookups.js';
 import { launchableDefinition, refuseManagedVolumes } from './task-launch.js';
-import { serviceDeploymentsByService, serviceRevisionsByService, tasksByService } from './indexes.js';
+import { countedTasksByDeployment, countedTasksByService, serviceDeploymentsByService, serviceRevisionsByService } from './indexes.js';
 
 const SERVICE_NAME = /^[a-zA-Z0-9_-]{1,255}$/;
 
@@ -332,25 +332,18 @@ export function stopServiceDeployment(tx: Transaction, arn: string, now: Date, s
 }
 
 /** The service's tasks, by the deployment that started them. */
-function tasksByDeployment(tasks: readonly TaskRecord[]): Map<string | undefined, TaskRecord[]> {
-  const by = new Map<string | undefined, TaskRecord[]>();
-  for (const t of tasks) {
-    const list = by.get(t.startedBy);
-    if (list) list.push(t);
-    else by.set(t.startedBy, [t]);
-  }
-  return by;
+/** A service's running and pending tasks, or those of one of its deployments or task sets (`startedBy`). */
+export function serviceTaskCounts(state: Pick<State, 'size'>, serviceArn: string, startedBy?: string): { running: number; pending: number } {
+  const key = startedBy === undefined ? serviceArn : `${serviceArn} ${startedBy}`;
+  const index = startedBy === undefined ? countedTasksByService : countedTasksByDeployment;
+  return { running: state.size(index, `${key} running`), pending: state.size(index, `${key} pending`) };
 }
 
-const serviceTasks = (state: Pick<State, 'where'>, serviceArn: string) => state.where(tasksByService, serviceArn);
-
 /** A service as DescribeServices shows it; `withTags` adds its tags (include TAGS). */
-export function describeService(state: Pick<State, 'where'>, record: ServiceRecord, withTags = false): Service {
-  const tasks = serviceTasks(state, record.serviceArn);
-  const byDeployment = tasksByDeployment(tasks);
-  const { running, pending } = taskCounts(tasks);
+export function describeService(state: Pick<State, 'size'>, record: ServiceRecord, withTags = false): Service {
+  const { running, pending } = serviceTaskCounts(state, record.serviceArn);
   const deployments = record.deployments.map((d): Deployment => {
-    const counts = taskCounts(byDeployment.get(d.id) ?? []);
+    const counts = serviceTaskCounts(state, record.serviceArn, d.id);
     const { launchType, capacityProviderStrategy, ...rest } = d;
     return { ...rest, ...launchOf({ launchType, capacityProviderStrategy }), runningCount: counts.running, pendingCount: counts.pending };
   });
@@ -364,7 +357,7 @@ export function describeService(state: Pick<State, 'where'>, record: ServiceReco
     pendingCount: pending,
     deployments,
     currentServiceRevisions: record.deployments.map((d) => {
-      const counts = taskCounts(byDeployment.get(d.id) ?? []);
+      const counts = serviceTaskCounts(state, record.serviceArn, d.id);
       return { arn: d.serviceRevisionArn, requestedTaskCount: d.desiredCount, runningTaskCount: counts.running, pendingTaskCount: counts.pending };
     }),
     ...(record.taskSets && { taskSets: record.taskSets.map((ts) => describeTaskSet(state, ts)) }),
@@ -373,16 +366,15 @@ export function describeService(state: Pick<State, 'where'>, record: ServiceReco
 }
 
 /** A revision's tasks as a service deployment summarizes them. */
-function revisionSummary(state: Pick<State, 'where' | 'get'>, service: ServiceRecord | undefined, revisionArn: string): ServiceRevisionSummary {
+function revisionSummary(state: Pick<State, 'size' | 'get'>, service: ServiceRecord | undefined, revisionArn: string): ServiceRevisionSummary {
   const revision = state.get('serviceRevision', revisionArn);
   const deployment = service?.deployments.find((d) => d.serviceRevisionArn === revisionArn);
-  const tasks = revision && service ? serviceTasks(state, service.serviceArn).filter((t) => t.startedBy === revision.deploymentId) : [];
-  const counts = taskCounts(tasks);
+  const counts = revision && service ? serviceTaskCounts(state, service.serviceArn, revision.deploymentId) : { running: 0, pending: 0 };
   return { arn: revisionArn, requestedTaskCount: deployment?.desiredCount ?? 0, runningTaskCount: counts.running, pendingTaskCount: counts.pending };
 }
 
 /** A service deployment as DescribeServiceDeployments shows it: its target and source revisions with their tasks now. */
-export function describeServiceDeployment(state: Pick<State, 'where' | 'get'>, record: ServiceDeploymentRecord): ServiceDeployment {
+export function describeServiceDeployment(state: Pick<State, 'size' | 'get'>, record: ServiceDeploymentRecord): ServiceDeployment {
   const service = state.get('service', record.serviceArn);
   const deployment = service?.deployments.find((d) => d.id === record.deploymentId);
   return {

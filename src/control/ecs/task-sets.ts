@@ -21,13 +21,12 @@ import type {
 import { taskSetArn } from '../../core/arn.js';
 import type { ServiceRecord, TaskSetRecord } from '../../core/ecs.js';
 import { InvalidParameterException, ServiceNotActiveException, TaskSetNotFoundException } from '../../core/ecs-errors.js';
-import { computedDesiredCount, taskCounts } from '../../scheduler/service.js';
+import { computedDesiredCount } from '../../scheduler/service.js';
 import type { ControlContext } from '../context.js';
 import type { State, Transaction } from '../state.js';
 import { checkServiceLoadBalancers } from '../elbv2/service-targets.js';
-import { tasksByService } from './indexes.js';
 import { resolveCluster, type Reader } from './lookups.js';
-import { deploymentNumber, resolveService, serviceDefinition } from './services.js';
+import { deploymentNumber, resolveService, serviceDefinition, serviceTaskCounts } from './services.js';
 import { validateTags } from './tagging.js';
 
 const NEEDS_EXTERNAL = 'Amazon ECS only supports task set management on services configured to use external deployment controllers.';
@@ -70,8 +69,8 @@ function putTaskSets(tx: Transaction, service: ServiceRecord, sets: TaskSetRecor
 }
 
 /** A task set as DescribeTaskSets shows it: its running and pending counts taken from its tasks now. */
-export function describeTaskSet(state: Pick<State, 'where'>, ts: TaskSetRecord, withTags = false): TaskSet {
-  const { running, pending } = taskCounts(state.where(tasksByService, ts.serviceArn).filter((t) => t.startedBy === ts.id));
+export function describeTaskSet(state: Pick<State, 'size'>, ts: TaskSetRecord, withTags = false): TaskSet {
+  const { running, pending } = serviceTaskCounts(state, ts.serviceArn, ts.id);
   return { ...ts, runningCount: running, pendingCount: pending, tags: withTags ? ts.tags : undefined };
 }
 

@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { storeContract } from '../contract.js';
+import Database from 'better-sqlite3';
 import { SqliteStore } from './sqlite-store.js';
 
 storeContract('SqliteStore', async () => {
@@ -17,5 +18,19 @@ test('the database and its WAL files are their owner\'s alone, whatever the umas
   const store = new SqliteStore(path);
   await store.commit([{ kind: 'k', id: '1', doc: { secret: 'x' } }]);
   for (const file of [path, `${path}-wal`, `${path}-shm`]) assert.equal(statSync(file).mode & 0o777, 0o600, file);
+  await store.close();
+});
+
+test('a database of the first schema (WITHOUT ROWID) keeps its records, dates included, when the store opens it', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'wharf-store-')), 'wharf.db');
+  const old = new Database(path);
+  old.exec('CREATE TABLE records (kind TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (kind, id)) WITHOUT ROWID');
+  old.pragma('user_version = 1');
+  old.prepare('INSERT INTO records (kind, id, doc) VALUES (?, ?, ?)').run('task', 'a', '{"taskArn":"a","createdAt":{"$date":1700000000000}}');
+  old.close();
+  const store = new SqliteStore(path);
+  assert.deepEqual(await store.load(), [{ kind: 'task', id: 'a', doc: { taskArn: 'a', createdAt: new Date(1_700_000_000_000) } }]);
+  await store.commit([{ kind: 'task', id: 'a', doc: { taskArn: 'a', version: 2 } }, { kind: 'task', id: 'b', doc: { taskArn: 'b' } }]);
+  assert.deepEqual((await store.load()).map((r) => r.id).sort(), ['a', 'b']);
   await store.close();
 });

