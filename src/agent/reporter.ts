@@ -17,6 +17,17 @@ export interface StateReporter {
   submitContainerStateChange(change: SubmitContainerStateChangeRequest & { task: string }): void;
 }
 
+/**
+ * A refusal that sending again cannot change: a client fault that names its error. A 408 or 429, or a 4xx
+ * without an error the SDK can read (Node's own 408 when a starved server read a request late has no body),
+ * is the moment's, not the change's: dropped, the task would stay PENDING, or RUNNING after it stopped, for good.
+ */
+export function refused(err: unknown): err is ECSServiceException {
+  if (!(err instanceof ECSServiceException) || err.$fault !== 'client') return false;
+  const status = err.$metadata.httpStatusCode;
+  return status !== 408 && status !== 429 && err.name !== 'Unknown';
+}
+
 const RETRY_FIRST_MS = 250;
 const RETRY_MAX_MS = 15_000;
 
@@ -56,7 +67,7 @@ export class EcsStateReporter implements StateReporter {
         return;
       } catch (err) {
         // The control plane refused it (e.g. a task it no longer knows): sending it again changes nothing.
-        if (err instanceof ECSServiceException && err.$fault === 'client') {
+        if (refused(err)) {
           this.log.warn('state change rejected', { taskArn, ...fields, error: err.name, message: err.message });
           return;
         }
