@@ -276,8 +276,7 @@ test('Wharf killed with SIGKILL mid-deployment and restarted: the deployment com
   await ecs.send(new UpdateServiceCommand({ service: 'restart', taskDefinition: next }));
   await eventually(async () => ((await serviceTasks('restart')).some((t) => t.taskDefinitionArn === next) ? true : undefined), 'the new deployment started');
 
-  await wharf.stop('SIGKILL');
-  await wharf.restart();
+  await wharf.restart('SIGKILL');
   ecs = wharf.ecs();
 
   await completed('restart', undefined, next);

@@ -178,8 +178,21 @@ export class TerraformWorkspace {
     }
   }
 
-  destroy(): Promise<TerraformOutput> {
-    return this.run('destroy', '-auto-approve', '-input=false', '-no-color', ...this.vars);
+  /** Whether a `destroy` has completed since the workspace was made. */
+  destroyed = false;
+
+  async destroy(): Promise<TerraformOutput> {
+    const output = await this.run('destroy', '-auto-approve', '-input=false', '-no-color', ...this.vars);
+    this.destroyed = true;
+    return output;
+  }
+
+  /**
+   * For a suite's `after`: destroys what is left unless a destroy completed (a stack's tasks and instances are
+   * real containers and processes); a failure is printed, not thrown, so the suite's own failure stays the one shown.
+   */
+  async destroyLeftovers(): Promise<void> {
+    if (!this.destroyed) await this.destroy().catch((error: Error) => console.error(`destroy after failure: ${error.message}`));
   }
 
   /** The root module's outputs, by name. */
