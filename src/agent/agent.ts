@@ -250,6 +250,8 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       interfaces: options.interfaces,
       resolvers: options.taskResolvers,
       serviceConnect: options.serviceConnect,
+      proxyReported: (task, change) =>
+        reporter.submitContainerStateChange({ cluster: task.clusterArn, task: task.taskArn, containerName: task.serviceConnect!.containerName, ...change }),
     });
     const bridgeGateway = (await options.runtime.networkGateway('bridge').catch(() => undefined)) ?? DEFAULT_BRIDGE_GATEWAY;
     const taskEndpoint = await CredentialsEndpoint.start({

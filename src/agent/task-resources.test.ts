@@ -15,7 +15,7 @@ import {
 } from '../core/runtime.js';
 import { HollowRuntime } from '../runtime/hollow/hollow-runtime.js';
 import { LABELS } from './container-config.js';
-import { NETWORK_LABELS, TaskResources, bridgeName, proxyListeners, subnetNetworkName } from './task-resources.js';
+import { NETWORK_LABELS, TaskResources, bridgeName, proxyListeners, subnetNetworkName, type ProxyChange } from './task-resources.js';
 
 /** Lets timers and queued work run. */
 const settled = () => new Promise((r) => setTimeout(r, 20));
@@ -191,9 +191,11 @@ test('a Service Connect task: its aliases on its pause container at 127.255.0.x,
     traffic: async () => new Map(),
     remove: (id) => void calls.push(`remove ${id}`),
   };
-  const resources = new TaskResources({ runtime, log: quiet, cluster: 'default', containerInstanceArn: INSTANCE, architecture: 'x86_64', serviceConnect: proxies, networkLingerMs: 0 });
+  const reported: string[] = [];
+  const proxyReported = (t: TaskAssignment, change: ProxyChange) => void reported.push(`${t.serviceConnect!.containerName} ${change.status} ${change.runtimeId}`);
+  const resources = new TaskResources({ runtime, log: quiet, cluster: 'default', containerInstanceArn: INSTANCE, architecture: 'x86_64', serviceConnect: proxies, networkLingerMs: 0, proxyReported });
   const listener = (dnsName: string, port: number) => ({ dnsName, port, serviceId: 'srv-1', discoveryName: 'api', mode: 'http' as const });
-  const serviceConnect = { listeners: [listener('api.connect', 80), listener('db.connect', 80)], endpoints: { 'srv-1': [{ id: 't1', address: '10.0.0.5', port: 8080 }] } };
+  const serviceConnect = { containerName: 'ecs-service-connect-AbC12', listeners: [listener('api.connect', 80), listener('db.connect', 80)], endpoints: { 'srv-1': [{ id: 't1', address: '10.0.0.5', port: 8080 }] } };
   const t = task('1', '172.31.0.5', { serviceConnect });
   assert.ok(resources.needs(t));
   const prepared = await resources.prepare(t);
@@ -202,7 +204,8 @@ test('a Service Connect task: its aliases on its pause container at 127.255.0.x,
   const specs = (runtime as unknown as { containers: Map<string, { spec: ContainerSpec }> }).containers;
   assert.deepEqual(specs.get(prepared.networkContainer!)!.spec.extraHosts, [{ hostname: 'api.connect', ipAddress: '127.255.0.1' }, { hostname: 'db.connect', ipAddress: '127.255.0.2' }]);
   const [proxy] = await runtime.listContainers({ [NETWORK_LABELS.serviceConnect]: INSTANCE });
-  assert.equal(proxy!.name, `ecs-web-1-ecs-service-connect-${id}`);
+  assert.equal(proxy!.name, `ecs-web-1-ecs-service-connect-AbC12-${id}`);
+  assert.deepEqual(reported, [`ecs-service-connect-AbC12 RUNNING ${proxy!.id}`], 'reported as the task\'s Service Connect container');
   assert.equal(specs.get(proxy!.id)!.spec.networkContainer, prepared.networkContainer, "the proxy joins the task's namespace");
   assert.deepEqual(specs.get(proxy!.id)!.spec.mounts, [{ kind: 'bind', source: `/sc/${id}`, containerPath: '/wharf', readOnly: false }]);
 
@@ -211,17 +214,18 @@ test('a Service Connect task: its aliases on its pause container at 127.255.0.x,
   assert.equal(calls.at(-1), `update ${id} {"srv-1":[]}`);
 
   // A restarted agent: the task's pause and proxy are running; the proxy is kept, and reloads its configuration.
-  const restarted = new TaskResources({ runtime, log: quiet, cluster: 'default', containerInstanceArn: INSTANCE, architecture: 'x86_64', serviceConnect: proxies, networkLingerMs: 0 });
+  const restarted = new TaskResources({ runtime, log: quiet, cluster: 'default', containerInstanceArn: INSTANCE, architecture: 'x86_64', serviceConnect: proxies, networkLingerMs: 0, proxyReported });
   await restarted.prepare(t);
   assert.deepEqual((await runtime.listContainers({ [NETWORK_LABELS.serviceConnect]: INSTANCE })).map((c) => c.id), [proxy!.id]);
   assert.deepEqual(calls.slice(-2), [`configure ${id} api.connect@127.255.0.1:80,db.connect@127.255.0.2:80`, `reload ${id}`]);
   await resources.release(t.taskArn);
   assert.deepEqual(await runtime.listContainers({ [NETWORK_LABELS.serviceConnect]: INSTANCE }), []);
   assert.equal(calls.at(-1), `remove ${id}`);
+  assert.deepEqual(reported.slice(1), [`ecs-service-connect-AbC12 RUNNING ${proxy!.id}`, `ecs-service-connect-AbC12 STOPPED ${proxy!.id}`], 'adopted, then gone with its task');
 });
 
 test('bridge tasks: one listener per port on the proxy, aliases sharing a port served by the first', () => {
   const listener = (dnsName: string, port: number) => ({ dnsName, port, serviceId: 'srv-1', discoveryName: 'api', mode: 'tcp' as const });
-  const bridge = task('1', '', { network: undefined, serviceConnect: { listeners: [listener('a', 80), listener('b', 80), listener('c', 81)], endpoints: {} } });
+  const bridge = task('1', '', { network: undefined, serviceConnect: { containerName: 'ecs-service-connect-AbC12', listeners: [listener('a', 80), listener('b', 80), listener('c', 81)], endpoints: {} } });
   assert.deepEqual(proxyListeners(bridge).map((l) => `${l.dnsName}@${l.address}:${l.port}`), ['a@0.0.0.0:80', 'c@0.0.0.0:81']);
 });

@@ -68,6 +68,8 @@ export interface TaskResourcesOptions {
   resolvers?: string[];
   /** The Service Connect proxies' configurations and sockets; without it, tasks run without their proxy. */
   serviceConnect?: ServiceConnectProxies;
+  /** A task's proxy container started or went: its status as the container of the task ECS lists (`serviceConnect.containerName`). */
+  proxyReported?: (task: TaskAssignment, change: ProxyChange) => void;
   /** How many pause containers are kept ready (with `interfaces`); default 2. */
   warmPauses?: number;
   /** How long a subnet's network outlives its last task here; default 5 s. */
@@ -83,6 +85,12 @@ interface Held {
 }
 
 type ExtraHost = { hostname: string; ipAddress: string };
+
+/** What the agent reports of a task's proxy container. */
+export interface ProxyChange {
+  status: 'RUNNING' | 'STOPPED';
+  runtimeId: string;
+}
 
 /**
  * The addresses a task's proxy listens on: awsvpc, one loopback address per client alias (so two aliases may
@@ -108,9 +116,9 @@ const pauseName = (task: TaskAssignment) =>
   `ecs-${task.taskDefinition.family}-${task.taskDefinition.revision}-internalecspause-${taskId(task)}`.replace(/[^a-zA-Z0-9_.-]/g, '');
 /** A pause container kept ready, until a task claims (and renames) it. */
 const warmPauseName = () => `wharf-pause-ready-${randomBytes(6).toString('hex')}`;
-/** A task's Service Connect proxy container, named as ECS names its Service Connect container, ending in the task's id. */
+/** A task's Service Connect proxy container, named as the ECS agent names a task's containers, ending in the task's id. */
 const proxyName = (task: TaskAssignment) =>
-  `ecs-${task.taskDefinition.family}-${task.taskDefinition.revision}-ecs-service-connect-${taskId(task)}`.replace(/[^a-zA-Z0-9_.-]/g, '');
+  `ecs-${task.taskDefinition.family}-${task.taskDefinition.revision}-${task.serviceConnect!.containerName}-${taskId(task)}`.replace(/[^a-zA-Z0-9_.-]/g, '');
 
 export class TaskResources {
   private readonly held = new Map<string, Held>();
@@ -172,7 +180,8 @@ export class TaskResources {
     const held = this.held.get(taskArn);
     await held?.prepared.catch(() => undefined);
     this.held.delete(taskArn);
-    await this.removeProxy(taskArn);
+    const proxies = await this.removeProxy(taskArn);
+    if (held && this.proxied(held.task)) for (const runtimeId of proxies) this.options.proxyReported?.(held.task, { status: 'STOPPED', runtimeId });
     await this.removePause(taskArn);
     const network = held?.task.network;
     if (network) {
@@ -332,6 +341,7 @@ export class TaskResources {
     if (left) {
       await serviceConnect!.reload(taskId(task));
       this.options.log.info('service connect proxy adopted', { taskArn: task.taskArn });
+      this.options.proxyReported?.(task, { status: 'RUNNING', runtimeId: left });
       return left;
     }
     const id = await runtime.createContainer({
@@ -352,6 +362,7 @@ export class TaskResources {
       throw err;
     }
     this.options.log.info('service connect proxy started', { taskArn: task.taskArn, listeners: task.serviceConnect!.listeners.length });
+    this.options.proxyReported?.(task, { status: 'RUNNING', runtimeId: id });
     return id;
   }
 
@@ -395,13 +406,17 @@ export class TaskResources {
     return running;
   }
 
-  /** Removes the task's proxy container and its directory. */
-  private async removeProxy(taskArn: string): Promise<void> {
+  /** Removes the task's proxy container and its directory; answers the containers removed. */
+  private async removeProxy(taskArn: string): Promise<string[]> {
     const suffix = `-${lastSegment(taskArn)}`;
+    const removed: string[] = [];
     for (const c of await this.options.runtime.listContainers({ [NETWORK_LABELS.serviceConnect]: this.options.containerInstanceArn })) {
-      if (c.name.endsWith(suffix)) await this.options.runtime.removeContainer(c.id);
+      if (!c.name.endsWith(suffix)) continue;
+      await this.options.runtime.removeContainer(c.id);
+      removed.push(c.id);
     }
     if (!this.held.has(taskArn)) this.options.serviceConnect?.remove(lastSegment(taskArn));
+    return removed;
   }
 
   /**

@@ -55,6 +55,8 @@ export interface TaskAssignment {
  * to the healthy endpoints of one discovery name (its Cloud Map service's instances, as they come and go).
  */
 export interface ServiceConnectAssignment {
+  /** The proxy's container in the task's record (`ecs-service-connect-...`), whose status the agent reports. */
+  containerName: string;
   listeners: ServiceConnectListener[];
   /** The endpoints of each listener's Cloud Map service, by service id. */
   endpoints: Record<string, ServiceConnectEndpoint[]>;

@@ -9,10 +9,14 @@ import type { TaskRecord } from '../../core/ecs.js';
 import { reconcileRegistrations } from '../servicediscovery/ecs-registrations.js';
 import { createHttpNamespace } from '../servicediscovery/namespaces.js';
 import { createService } from './create-service.js';
-import { fixture, populated, type Fixture } from './fixtures.js';
+import { fixture, populated, putInstance, type Fixture } from './fixtures.js';
 import { listServicesByNamespace } from './list-services-by-namespace.js';
 import { registerTaskDefinition } from './register-task-definition.js';
-import { serviceConnectAssignment } from './service-connect.js';
+import { describeTasks } from './describe-tasks.js';
+import { tasksByService } from './indexes.js';
+import { serviceConnectAssignment, serviceConnectAttachment, serviceConnectContainerName } from './service-connect.js';
+import { ServiceController } from './service-controller.js';
+import { submitContainerStateChange } from './submit-container-state-change.js';
 import { updateCluster } from './update-cluster.js';
 import { updateService } from './update-service.js';
 
@@ -90,7 +94,8 @@ test("a task's proxy: every client alias of the namespace, each to the running t
   await f.ctx.state.mutate((tx) => {
     tx.put('task', 'a1', task('a1', 'service:api', '10.0.1.5'));
     tx.put('task', 'a2', { ...task('a2', 'service:api', '10.0.1.6'), desiredStatus: 'STOPPED' });
-    tx.put('task', 'c1', task('c1', 'service:client', '10.0.1.7'));
+    const c1 = task('c1', 'service:client', '10.0.1.7');
+    tx.put('task', 'c1', { ...c1, attachments: [serviceConnectAttachment('y', 'ecs-service-connect-AbC12'), ...c1.attachments!] });
   });
   await reconcileRegistrations(f.ctx, api!.serviceArn!);
   const sdServices = [...f.ctx.state.all('sdService')];
@@ -98,6 +103,7 @@ test("a task's proxy: every client alias of the namespace, each to the running t
   const id = (name: string) => sdServices.find((s) => s.Name === name)!.Id;
   const proxy = serviceConnectAssignment(f.ctx.state, f.ctx.state.get('task', 'c1')!);
   assert.deepEqual(proxy, {
+    containerName: 'ecs-service-connect-AbC12',
     listeners: [
       { dnsName: 'api.internal', port: 80, serviceId: id('api'), discoveryName: 'api', mode: 'http' },
       // No dnsName: ECS's default, the discovery name in the namespace; TCP without an appProtocol.
@@ -108,4 +114,31 @@ test("a task's proxy: every client alias of the namespace, each to the running t
   assert.equal(client!.serviceName, 'client');
   await updateService(f.ctx, { service: 'client', serviceConnectConfiguration: { enabled: false } });
   assert.equal(serviceConnectAssignment(f.ctx.state, f.ctx.state.get('task', 'c1')!), undefined, 'Service Connect off: no proxy');
+});
+
+test("a service's tasks list ECS's Service Connect container first, named for the deployment, with the agent's status and runtime id", async () => {
+  assert.match(serviceConnectContainerName('ecs-svc/1870513641342596493'), /^ecs-service-connect-[0-9A-Za-z]{5}$/);
+  assert.equal(serviceConnectContainerName('ecs-svc/1870513641342596493'), serviceConnectContainerName('ecs-svc/1870513641342596493'));
+  assert.notEqual(serviceConnectContainerName('ecs-svc/1870513641342596493'), serviceConnectContainerName('ecs-svc/1870513641342596494'));
+  const { service: api } = await createService(f.ctx, { serviceName: 'api', taskDefinition: 'api', desiredCount: 2, serviceConnectConfiguration: { enabled: true, namespace: 'internal', services: [{ portName: 'http' }] } }, f.call);
+  const { service: plain } = await createService(f.ctx, { serviceName: 'plain', taskDefinition: 'api', desiredCount: 1 }, f.call);
+  await putInstance(f.ctx, f.ctx.state.get('cluster', api!.clusterArn!)!, 'connected');
+  const controller = new ServiceController(f.ctx);
+  await controller.reconcile(api!.serviceArn!);
+  await controller.reconcile(plain!.serviceArn!);
+  const name = serviceConnectContainerName(api!.deployments![0]!.id!);
+  const tasks = f.ctx.state.where(tasksByService, api!.serviceArn!);
+  assert.equal(tasks.length, 2);
+  for (const t of tasks) {
+    assert.deepEqual(t.containers.map((c) => [c.name, c.lastStatus, c.essential]), [[name, 'PENDING', true], ['app', 'PENDING', true]]);
+    assert.deepEqual(t.attachments!.map((a) => [a.type, a.status, a.details]), [['ServiceConnect', 'ATTACHED', [{ name: 'ContainerName', value: name }]]]);
+    assert.equal(serviceConnectAssignment(f.ctx.state, t)!.containerName, name);
+  }
+  const [plainTask] = f.ctx.state.where(tasksByService, plain!.serviceArn!);
+  assert.deepEqual(plainTask!.containers.map((c) => c.name), ['app'], 'no proxy without Service Connect');
+  assert.deepEqual(plainTask!.attachments, []);
+
+  await submitContainerStateChange(f.ctx, { task: tasks[0]!.taskArn, containerName: name, status: 'RUNNING', runtimeId: 'd0c1e2' });
+  const { tasks: [described] = [] } = await describeTasks(f.ctx, { tasks: [tasks[0]!.taskArn] });
+  assert.deepEqual(described!.containers!.map((c) => [c.name, c.lastStatus, c.runtimeId]), [[name, 'RUNNING', 'd0c1e2'], ['app', 'PENDING', undefined]]);
 });

@@ -2,10 +2,10 @@
 // namespace and its task definition's named port mappings; and what the proxy of each of its tasks serves
 // (docs/service-discovery.md): the client aliases of every service of the namespace, each sent to the healthy
 // instances of its discovery name's Cloud Map service (where ecs-registrations.ts registers the tasks).
-import type { ContainerDefinition, PortMapping, ServiceConnectConfiguration } from '@aws-sdk/client-ecs';
+import type { Attachment, ContainerDefinition, PortMapping, ServiceConnectConfiguration } from '@aws-sdk/client-ecs';
 import type { ServiceConnectAssignment, ServiceConnectListener } from '../../core/agent-protocol.js';
 import { serviceArnOfTask } from '../../core/arn.js';
-import type { ClusterRecord, TaskDefinitionRecord, TaskRecord } from '../../core/ecs.js';
+import type { ClusterRecord, ContainerRecord, ServiceRecord, TaskDefinitionRecord, TaskRecord } from '../../core/ecs.js';
 import { InvalidParameterException, NamespaceNotFoundException } from '../../core/ecs-errors.js';
 import type { SdNamespaceRecord } from '../../core/servicediscovery.js';
 import type { ControlContext } from '../context.js';
@@ -92,6 +92,49 @@ export function checkServiceConnect(
   return { ...config, namespace };
 }
 
+/** The attachment ECS gives a task with Service Connect, naming its proxy container. */
+const ATTACHMENT = 'ServiceConnect';
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/**
+ * Whether the tasks a service launches get ECS's Service Connect container: with Service Connect on, in
+ * awsvpc (Fargate too) and bridge mode, where ECS supports it.
+ */
+export function serviceConnectProxied(service: Pick<ServiceRecord, 'serviceConnectConfiguration'>, definition: Pick<TaskDefinitionRecord, 'networkMode'>): boolean {
+  return service.serviceConnectConfiguration?.enabled === true && ['awsvpc', 'bridge'].includes(definition.networkMode ?? 'bridge');
+}
+
+/**
+ * The name ECS gives the Service Connect container of a deployment's tasks: `ecs-service-connect-` and five
+ * letters and digits (here from the deployment's number, so every task of one deployment shares it, as on ECS).
+ */
+export function serviceConnectContainerName(deploymentId: string): string {
+  let n = BigInt(deploymentId.replace(/\D/g, '') || '0');
+  let suffix = '';
+  for (let i = 0; i < 5; i++, n /= 62n) suffix = BASE62[Number(n % 62n)] + suffix;
+  return `ecs-service-connect-${suffix}`;
+}
+
+/**
+ * The proxy container as DescribeTasks lists it (ECS lists it first): essential (a task without its proxy has
+ * no aliases), no image or resources of the task definition's; its status and runtime id are the agent's reports.
+ */
+export function serviceConnectContainer(taskArn: string, containerArn: string, name: string): ContainerRecord {
+  return { containerArn, taskArn, name, lastStatus: 'PENDING', networkInterfaces: [], healthStatus: 'UNKNOWN', essential: true, healthCheck: false };
+}
+
+/** The task's ServiceConnect attachment, as ECS shows it: ATTACHED, with the proxy container's name. */
+export const serviceConnectAttachment = (id: string, containerName: string): Attachment => ({
+  id,
+  type: ATTACHMENT,
+  status: 'ATTACHED',
+  details: [{ name: 'ContainerName', value: containerName }],
+});
+
+/** The name of the task's proxy container, if it has one. */
+const proxyContainerOf = (task: TaskRecord) =>
+  task.attachments?.find((a) => a.type === ATTACHMENT)?.details?.find((d) => d.name === 'ContainerName')?.value;
+
 /** HAProxy speaks HTTP/1 to the endpoints; HTTP/2 and gRPC are carried as TCP (not counted per request). */
 const listenerMode = (mapping: PortMapping): ServiceConnectListener['mode'] => (mapping.appProtocol === 'http' ? 'http' : 'tcp');
 
@@ -103,7 +146,8 @@ const listenerMode = (mapping: PortMapping): ServiceConnectListener['mode'] => (
 export function serviceConnectAssignment(state: State, task: TaskRecord): ServiceConnectAssignment | undefined {
   const serviceArn = serviceArnOfTask(task);
   const config = serviceArn ? state.get('service', serviceArn)?.serviceConnectConfiguration : undefined;
-  if (!config?.enabled || !config.namespace) return undefined;
+  const containerName = proxyContainerOf(task);
+  if (!config?.enabled || !config.namespace || !containerName) return undefined;
   const namespace = namespaceOf(state, config.namespace);
   if (!namespace) return undefined;
   const listeners = new Map<string, ServiceConnectListener>();
@@ -134,7 +178,7 @@ export function serviceConnectAssignment(state: State, task: TaskRecord): Servic
       .map((i) => ({ id: i.Id, address: i.Attributes.AWS_INSTANCE_IPV4!, port: Number(i.Attributes.AWS_INSTANCE_PORT) }))
       .sort((a, b) => (a.id < b.id ? -1 : 1));
   }
-  return { listeners: sorted, endpoints };
+  return { containerName, listeners: sorted, endpoints };
 }
 
 const namespaceOf = (state: State, wanted: string) => [...state.all('sdNamespace')].find((n) => n.Name === wanted || n.Arn === wanted);
