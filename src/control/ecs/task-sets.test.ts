@@ -78,5 +78,7 @@ test('a CODE_DEPLOY service runs its revision as its PRIMARY task set; a new rev
   const updated = await updateService(f.ctx, { ...cd, desiredCount: 3, deploymentConfiguration: { minimumHealthyPercent: 50 }, healthCheckGracePeriodSeconds: 5 });
   assert.deepEqual([updated.service!.desiredCount, updated.service!.deploymentConfiguration!.minimumHealthyPercent, updated.service!.healthCheckGracePeriodSeconds], [3, 50, 5]);
   assert.equal((await controller.reconcile(service!.serviceArn!)).launched, 1);
+  await assert.rejects(updateService(f.ctx, { ...cd, deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0 } }), { name: 'InvalidParameterException', message: /only supported with the ECS deployment controller/ });
+  await assert.rejects(createService(f.ctx, { serviceName: 'ext-bg', desiredCount: 1, deploymentController: { type: 'EXTERNAL' }, deploymentConfiguration: { strategy: 'CANARY' } }, f.call), { name: 'InvalidParameterException', message: /CANARY deployment strategy is only supported/ });
   await assert.rejects(createService(f.ctx, { serviceName: 'cd-daemon', taskDefinition: 'web', schedulingStrategy: 'DAEMON', deploymentController: { type: 'CODE_DEPLOY' } }, f.call), { name: 'InvalidParameterException', message: /DAEMON/ });
 });
