@@ -265,7 +265,12 @@ describe('deployment strategies behind an application load balancer', { skip: !h
     await ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn, hookId: paused.lifecycleHookDetails![0]!.hookId!, action: 'CONTINUE' }));
     await eventually(async () => ((await weights(productionRule))[blue] === 10 ? true : undefined), 'the canary weights', 120_000);
     assert.deepEqual(await weights(productionRule), { [green]: 90, [blue]: 10 });
-    assert.equal((await currentServiceDeployment()).lifecycleStage, 'PRODUCTION_TRAFFIC_SHIFT');
+    // The service deployment shows the shares it asks for: the canary's to green, the rest to blue.
+    const canary = await currentServiceDeployment();
+    assert.deepEqual(
+      [canary.lifecycleStage, canary.targetServiceRevision?.requestedProductionTrafficWeight, canary.targetServiceRevision?.requestedTestTrafficWeight, canary.sourceServiceRevisions?.[0]?.requestedProductionTrafficWeight],
+      ['PRODUCTION_TRAFFIC_SHIFT', 10, 100, 90],
+    );
     await deployed('SUCCESSFUL');
     assert.deepEqual(await weights(productionRule), { [green]: 0, [blue]: 100 });
     const reply = await get(port);
@@ -358,7 +363,7 @@ describe('deployment strategies behind a network load balancer', { skip: !hasHap
     await ecs.send(new UpdateServiceCommand({ service: 'relay', taskDefinition: await webDefinition('n2', 'relay') }));
     await eventually(async () => ((await listenerWeights())[green] === 20 ? true : undefined), 'the canary on the NLB listener', 120_000);
     const sd = await deployed('SUCCESSFUL', undefined, 'relay');
-    assert.equal(sd.lifecycleStage, 'CLEAN_UP');
+    assert.deepEqual([sd.lifecycleStage, sd.targetServiceRevision?.requestedProductionTrafficWeight, sd.sourceServiceRevisions?.[0]?.requestedProductionTrafficWeight], ['CLEAN_UP', 100, 0]);
     assert.deepEqual(await listenerWeights(), { [blue]: 0, [green]: 100 });
     await serves('n2');
   });

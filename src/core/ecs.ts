@@ -211,6 +211,8 @@ export interface TrafficShift {
   stageStartedAt: Date;
   /** The percentage of production traffic green gets now, 0 to 100. */
   productionPercent: number;
+  /** Not advanced yet: the stage it starts in is still to be reported as entered. */
+  fresh?: boolean;
   /** The PAUSE hooks the deployment has reached (DescribeServiceDeployments' lifecycleHookDetails), with their stage. */
   pauseHooks?: PauseHookDetail[];
 }

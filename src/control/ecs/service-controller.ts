@@ -345,6 +345,11 @@ export class ServiceController {
 
   /** The service deployments follow their deployments: completed, failed, rolled back. */
   private recordTransitions(tx: Transaction, plan: ServicePlan, now: Date): void {
+    // A rollback asked for (StopServiceDeployment, ContinueServiceDeployment) is under way once the service is planned.
+    for (const { serviceDeploymentArn } of this.ctx.state.where(serviceDeploymentsByService, plan.service.serviceArn)) {
+      const sd = tx.get('serviceDeployment', serviceDeploymentArn)!;
+      if (sd.status === 'ROLLBACK_REQUESTED') tx.put('serviceDeployment', serviceDeploymentArn, { ...sd, status: 'ROLLBACK_IN_PROGRESS', updatedAt: now });
+    }
     for (const t of plan.transitions as DeploymentTransition[]) {
       const sd = tx.get('serviceDeployment', t.deployment.serviceDeploymentArn);
       if (t.kind === 'completed') {
