@@ -112,9 +112,17 @@ export function newTaskSet(
 export const runsTaskSets = (service: Pick<ServiceRecord, 'deploymentController'>) => service.deploymentController?.type === 'EXTERNAL' || service.deploymentController?.type === 'CODE_DEPLOY';
 
 export async function createTaskSet(ctx: ControlContext, input: CreateTaskSetRequest): Promise<CreateTaskSetResponse> {
+  // What a retry with the same clientToken must repeat exactly to get the same task set back.
+  const { clientToken, ...request } = input;
+  const fingerprint = JSON.stringify(request);
   const record = await ctx.state.mutate((tx) => {
     const service = changeableService(ctx, input, tx);
     const sets = service.taskSets ?? [];
+    const earlier = clientToken === undefined ? undefined : sets.find((ts) => ts.clientToken === clientToken);
+    if (earlier) {
+      if (earlier.clientRequest !== fingerprint) throw new InvalidParameterException('Creation of task set was not idempotent.');
+      return earlier;
+    }
     if (sets.length >= MAX_TASK_SETS) throw new InvalidParameterException(`${sets.length} deployments exist on the service. Unable to create new TaskSet since this exceeds the maximum limit.`);
     if ((input.loadBalancers?.length ?? 0) > 1) throw new InvalidParameterException('CreateTaskSet cannot have more than 1 load balancer.');
     const definition = serviceDefinition(ctx, { taskDefinition: input.taskDefinition, networkConfiguration: input.networkConfiguration, launchType: service.launchType }, tx);
@@ -122,7 +130,8 @@ export async function createTaskSet(ctx: ControlContext, input: CreateTaskSetReq
     const scale = checkScale(input.scale);
     const tags = input.tags ?? [];
     validateTags(tags);
-    const ts = newTaskSet(ctx, service, { ...input, taskDefinition: definition.taskDefinitionArn, scale, tags }, 'ACTIVE', ctx.clock.now());
+    const made = newTaskSet(ctx, service, { ...input, taskDefinition: definition.taskDefinitionArn, scale, tags }, 'ACTIVE', ctx.clock.now());
+    const ts = clientToken === undefined ? made : { ...made, clientToken, clientRequest: fingerprint };
     putTaskSets(tx, service, [...sets, ts]);
     return ts;
   });
