@@ -126,6 +126,8 @@ export async function benchWharf(options: Parameters<typeof startWharf>[0] = {},
   await eventually(async () => (await learn().then(() => instances.size > 0, () => false)) || undefined, 'the local agent to join', 30_000).catch(() => undefined);
   onCleanup(`wharf up (pid ${wharf.pid()})`, async () => {
     await learn().catch(() => undefined);
+    // Without a drain it is killed; a profiled server is first asked to stop, so that it writes its profile.
+    if (!drain && profile) await terminated(wharf.pid());
     await (drain ? wharf.stop() : Promise.reject(new Error('no drain'))).catch(() => wharf.stop('SIGKILL'));
     // One listing of each for all its instances (a hollow fleet has a thousand), each line an id and its instance.
     const theirs = async (list: string[]) =>
@@ -141,6 +143,20 @@ export async function benchWharf(options: Parameters<typeof startWharf>[0] = {},
     if (!options.dataDir) rmSync(wharf.dataDir, { recursive: true, force: true });
   });
   return wharf;
+}
+
+/** SIGTERM to a process, then waits (up to 30 s) until it has exited. */
+async function terminated(pid: number): Promise<void> {
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  process.kill(pid, 'SIGTERM');
+  await eventually(async () => !alive() || undefined, `pid ${pid} to exit`, 30_000).catch(() => undefined);
 }
 
 export function percentile(sorted: number[], p: number): number {

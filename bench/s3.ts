@@ -1,21 +1,24 @@
-// S3 throughput (issue 12): PutObject and GetObject of 1 MiB and 64 MiB objects through @aws-sdk/client-s3
-// (streamed bodies, SigV4), against `cp` of the same file on the same disk, as a ratio (goal: at least 0.5x
-// of cp for large objects). Twice: with the SDK's default CRC32 checksums (computed and checked by the client,
-// in the same machine's CPU), and with client checksums only where required; the server computes MD5 (the
-// ETag) and fsyncs every body either way. In the same run, moto's S3 server (bodies in memory) as a peer,
-// and the client's ceiling: the same SDK against a server that drops what it is sent (s3-null-server.ts).
-// Where the ceiling itself is far below cp, the SDK client (and the machine's load), not the server, is what
-// keeps the ratio to cp low.
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+// S3 throughput (issue 12): PutObject and GetObject of 1 MiB and 64 MiB objects against `cp` of the same file
+// on the same disk, as a ratio (goal: at least 0.5x of cp for large objects), through two clients:
+// - curl with a presigned URL (SigV4, UNSIGNED-PAYLOAD): a lean client, a process per transfer as cp is, so
+//   the ratio shows what Wharf's server costs;
+// - @aws-sdk/client-s3 (streamed bodies, SigV4), with its default CRC32 checksums (computed and checked by
+//   the client, in the same machine's CPU) and with client checksums only where required.
+// The server computes MD5 (the ETag) and any checksum asked for, and fsyncs every body, either way. In the
+// same run: moto's S3 server (bodies in memory) as a peer, and each client's ceiling: the same client
+// against a server that drops what it is sent (s3-null-server.ts). Where a ceiling itself is far below cp,
+// that client (and the machine's load), not the server, is what keeps its ratio to cp low.
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { testSigner, type TestCredentials } from '../src/protocol/test-signer.js';
 import { freePort } from '../test/wharf-process.js';
-import { benchWharf, benchmark, exec, startMoto, startProcess, table, tempDir } from './lib.js';
+import { benchWharf, benchmark, exec, requireTools, startMoto, startProcess, table, tempDir } from './lib.js';
 
 const MIB = 1024 * 1024;
 const SIZES = [
@@ -54,7 +57,26 @@ async function startNullServer(): Promise<string> {
   }
 }
 
+/** A presigned URL (SigV4 query authentication, UNSIGNED-PAYLOAD as S3 presigners sign) for curl. */
+async function presign(endpoint: string, credentials: TestCredentials, method: 'GET' | 'PUT', path: string): Promise<string> {
+  const { hostname, port, host } = new URL(endpoint);
+  const signed = await testSigner(credentials, 's3').presign(
+    { method, protocol: 'http:', hostname, port: Number(port), path, query: {}, headers: { host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } },
+    { expiresIn: 3600 },
+  );
+  return `${endpoint}${path}?${new URLSearchParams(signed.query as Record<string, string>).toString().replace(/\+/g, '%20')}`;
+}
+
+type Server = 'wharf' | 'moto' | 'ceiling';
+type Transfer = (source: string, key: string, target: string, bytes: number) => Promise<unknown>;
+interface Client {
+  name: string;
+  servers: Server[];
+  connect(server: Server): Promise<{ put: Transfer; get: Transfer; close(): void }>;
+}
+
 export async function s3Benchmark() {
+  requireTools({ curl: 'apt-get install curl' });
   // The data dir and the files cp copies on the same disk.
   const dir = tempDir('wharf-bench-s3-');
   const [wharf, moto, ceiling] = await Promise.all([
@@ -63,53 +85,95 @@ export async function s3Benchmark() {
     startNullServer(),
   ]);
   const keys = { accessKeyId: 'bench', secretAccessKey: 'bench' };
-  const servers = {
+  const servers: Record<Server, { endpoint: string; credentials: TestCredentials }> = {
     wharf: { endpoint: wharf.endpoint, credentials: wharf.credentials },
     moto: { endpoint: moto, credentials: keys },
     ceiling: { endpoint: ceiling, credentials: keys },
   };
-  const modes = {
-    'SDK defaults (CRC32)': {},
-    'checksums when required': { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } as const,
-  };
-  const rows: Record<string, string | number>[] = [];
-  for (const [mode, checksums] of Object.entries(modes)) {
-    const clients = Object.entries(servers).map(([server, { endpoint, credentials }]) => ({
-      server,
-      s3: new S3Client({ endpoint, credentials, region: 'us-east-1', forcePathStyle: true, ...checksums }),
-    }));
-    for (const { s3 } of clients) await s3.send(new CreateBucketCommand({ Bucket: 'bench' })).catch((error: Error) => {
-      if (error.name !== 'BucketAlreadyOwnedByYou') throw error;
-    });
-    for (const { name, bytes, rounds } of SIZES) {
-      const source = join(dir, `source-${bytes}`);
-      writeFileSync(source, randomBytes(bytes));
-      // The client reads the file in 1 MiB slices, as cp does in large ones (the 64 KiB default costs a read per slice).
-      const put = (s3: S3Client) => (round: number) =>
-        s3.send(new PutObjectCommand({ Bucket: 'bench', Key: `${name}/${round}`, Body: createReadStream(source, { highWaterMark: MIB }), ContentLength: bytes }));
-      const get = (s3: S3Client, server: string) => async (round: number) => {
-        const { Body } = await s3.send(new GetObjectCommand({ Bucket: 'bench', Key: `${name}/${round}` }));
-        const target = join(dir, `got-${server}-${bytes}-${round}`);
-        await pipeline(Body as Readable, createWriteStream(target));
-        if (statSync(target).size !== bytes) throw new Error(`GetObject of ${name} from ${server} returned a short body`);
+  const sdk = (name: string, checksums: Partial<S3ClientConfig>, on: Server[]): Client => ({
+    name,
+    servers: on,
+    async connect(server) {
+      const s3 = new S3Client({ ...servers[server], region: 'us-east-1', forcePathStyle: true, ...checksums });
+      await s3.send(new CreateBucketCommand({ Bucket: 'bench' })).catch((error: Error) => {
+        if (error.name !== 'BucketAlreadyOwnedByYou') throw error;
+      });
+      return {
+        // The client reads the file in 1 MiB slices, as cp does in large ones (the 64 KiB default costs a read per slice).
+        put: (source, key, _target, bytes) => s3.send(new PutObjectCommand({ Bucket: 'bench', Key: key, Body: createReadStream(source, { highWaterMark: MIB }), ContentLength: bytes })),
+        get: async (_source, key, target) => {
+          const { Body } = await s3.send(new GetObjectCommand({ Bucket: 'bench', Key: key }));
+          await pipeline(Body as Readable, createWriteStream(target));
+        },
+        close: () => s3.destroy(),
       };
-      const copy = (round: number) => exec('cp', [source, join(dir, `copy-${bytes}-${round}`)]);
-      const puts = await interleaved(bytes, rounds, { cp: copy, ...Object.fromEntries(clients.map(({ server, s3 }) => [server, put(s3)])) });
-      const gets = await interleaved(bytes, rounds, { cp: copy, ...Object.fromEntries(clients.map(({ server, s3 }) => [server, get(s3, server)])) });
-      // cp's figure: its runs beside the PUTs and the GETs together.
-      const cp = 2 / (1 / puts.cp! + 1 / gets.cp!);
-      const measured = Object.fromEntries(clients.map(({ server }) => [server, { put: puts[server]!, get: gets[server]! }]));
-      const { wharf: w, moto: m, ceiling: c } = measured as Record<'wharf' | 'moto' | 'ceiling', { put: number; get: number }>;
-      const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+    },
+  });
+  const curl: Client = {
+    name: 'curl, presigned',
+    servers: ['wharf', 'ceiling'],
+    async connect(server) {
+      const { endpoint, credentials } = servers[server];
+      const url = (method: 'GET' | 'PUT', key: string) => presign(endpoint, credentials, method, `/bench/${key}`);
+      return {
+        put: async (source, key) => exec('curl', ['-sSf', '-T', source, await url('PUT', key)]),
+        get: async (_source, key, target) => exec('curl', ['-sSf', '-o', target, await url('GET', key)]),
+        close: () => undefined,
+      };
+    },
+  };
+  const clients = [
+    curl,
+    sdk('SDK defaults (CRC32)', {}, ['wharf', 'ceiling', 'moto']),
+    sdk('SDK, checksums when required', { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }, ['wharf', 'ceiling']),
+  ];
+  const contenders: { id: number; client: string; server: Server; put: Transfer; get: Transfer; close(): void }[] = [];
+  for (const client of clients) for (const server of client.servers) contenders.push({ id: contenders.length, client: client.name, server, ...(await client.connect(server)) });
+  const label = (c: { client: string; server: Server }) => `${c.server} / ${c.client}`;
+  const rows: Record<string, string | number>[] = [];
+  const loads: number[] = [];
+  for (const { name, bytes, rounds } of SIZES) {
+    const source = join(dir, `source-${bytes}`);
+    writeFileSync(source, randomBytes(bytes));
+    const key = (c: { id: number }, round: number) => `${bytes}-${round}-${c.id}`;
+    const target = (c: { id: number }, round: number) => join(dir, `got-${key(c, round)}`);
+    const copy = (round: number) => exec('cp', [source, join(dir, `copy-${bytes}-${round}`)]);
+    loads.push(loadavg()[0]!);
+    const puts = await interleaved(bytes, rounds, {
+      cp: copy,
+      ...Object.fromEntries(contenders.map((c) => [label(c), (round: number) => c.put(source, key(c, round), target(c, round), bytes)])),
+    });
+    const gets = await interleaved(bytes, rounds, {
+      cp: copy,
+      ...Object.fromEntries(
+        contenders.map((c) => [
+          label(c),
+          async (round: number) => {
+            await c.get(source, key(c, round), target(c, round), bytes);
+            if (statSync(target(c, round)).size !== bytes) throw new Error(`GetObject of ${name} from ${label(c)} returned a short body`);
+          },
+        ]),
+      ),
+    });
+    loads.push(loadavg()[0]!);
+    // cp's figure: its runs beside the PUTs and the GETs together.
+    const cp = 2 / (1 / puts.cp! + 1 / gets.cp!);
+    const ratio = (a: number, b: number | undefined) => (b === undefined ? '-' : `${(a / b).toFixed(2)}x`);
+    for (const client of clients) {
+      const of = (server: Server, figures: Record<string, number>) => figures[`${server} / ${client.name}`];
+      const [put, get] = [of('wharf', puts)!, of('wharf', gets)!];
       rows.push({
-        client: mode, object: name, 'cp MiB/s': Math.round(cp),
-        'PUT MiB/s': Math.round(w.put), 'PUT/cp': ratio(w.put, cp), 'ceiling PUT': Math.round(c.put), 'PUT/ceiling': ratio(w.put, c.put), 'PUT/moto': ratio(w.put, m.put),
-        'GET MiB/s': Math.round(w.get), 'GET/cp': ratio(w.get, cp), 'ceiling GET': Math.round(c.get), 'GET/ceiling': ratio(w.get, c.get), 'GET/moto': ratio(w.get, m.get),
+        client: client.name, object: name, 'cp MiB/s': Math.round(cp),
+        'PUT MiB/s': Math.round(put), 'PUT/cp': ratio(put, cp), 'ceiling PUT': Math.round(of('ceiling', puts)!), 'PUT/ceiling': ratio(put, of('ceiling', puts)), 'PUT/moto': ratio(put, of('moto', puts)),
+        'GET MiB/s': Math.round(get), 'GET/cp': ratio(get, cp), 'ceiling GET': Math.round(of('ceiling', gets)!), 'GET/ceiling': ratio(get, of('ceiling', gets)), 'GET/moto': ratio(get, of('moto', gets)),
       });
     }
-    for (const { s3 } of clients) s3.destroy();
+    rmSync(source);
   }
-  console.log(`\nS3 PutObject/GetObject through @aws-sdk/client-s3: Wharf (every body fsynced before the answer) against cp of the same file on the same disk (goal >= 0.5x for 64 MiB), moto's S3 (in memory) and the SDK's ceiling (a server that drops what it is sent); load average ${loadavg()[0]!.toFixed(1)}`);
+  for (const c of contenders) c.close();
+  console.log(
+    `\nS3 PutObject/GetObject: Wharf (every body fsynced before the answer) against cp of the same file on the same disk (goal >= 0.5x for 64 MiB), through curl with presigned URLs (a lean client) and @aws-sdk/client-s3; moto's S3 (in memory) and each client's ceiling (a server that drops what it is sent); load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}`,
+  );
   table(rows);
 }
 

@@ -27,6 +27,7 @@ import {
   CreateLoadBalancerCommand,
   CreateRuleCommand,
   CreateTargetGroupCommand,
+  DescribeListenersCommand,
   DescribeRulesCommand,
   ElasticLoadBalancingV2Client,
   ModifyTargetGroupAttributesCommand,
@@ -103,10 +104,9 @@ async function webDefinition(body: string, family = 'shop'): Promise<string> {
   return taskDefinition!.taskDefinitionArn!;
 }
 
-async function targetGroup(name: string): Promise<string> {
-  const { TargetGroups } = await elb.send(
-    new CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', Port: 80, HealthCheckPath: '/health', HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 2, HealthyThresholdCount: 2 }),
-  );
+async function targetGroup(name: string, protocol: 'HTTP' | 'TCP' = 'HTTP'): Promise<string> {
+  const health = protocol === 'HTTP' ? { HealthCheckPath: '/health', HealthCheckTimeoutSeconds: 2 } : { HealthCheckProtocol: 'TCP' as const, HealthCheckTimeoutSeconds: 4 };
+  const { TargetGroups } = await elb.send(new CreateTargetGroupCommand({ Name: name, Protocol: protocol, Port: 80, HealthCheckIntervalSeconds: 5, HealthyThresholdCount: 2, ...health }));
   const arn = TargetGroups![0]!.TargetGroupArn!;
   await elb.send(new ModifyTargetGroupAttributesCommand({ TargetGroupArn: arn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '3' }] }));
   return arn;
@@ -119,16 +119,16 @@ async function weights(ruleArn: string): Promise<Record<string, number>> {
   return Object.fromEntries((forward.ForwardConfig?.TargetGroups ?? []).map((g) => [g.TargetGroupArn!, g.Weight!]));
 }
 
-async function currentServiceDeployment(): Promise<ServiceDeployment> {
-  const { services = [] } = await ecs.send(new DescribeServicesCommand({ services: ['shop'] }));
+async function currentServiceDeployment(service = 'shop'): Promise<ServiceDeployment> {
+  const { services = [] } = await ecs.send(new DescribeServicesCommand({ services: [service] }));
   const { serviceDeployments = [] } = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [services[0]!.currentServiceDeployment!] }));
   return serviceDeployments[0]!;
 }
 
 /** Waits for the current service deployment to reach `status`, noting each lifecycle stage seen on the way. */
-async function deployed(status: ServiceDeployment['status'], stages: Set<string> = new Set()): Promise<ServiceDeployment> {
+async function deployed(status: ServiceDeployment['status'], stages: Set<string> = new Set(), service = 'shop'): Promise<ServiceDeployment> {
   return eventually(async () => {
-    const sd = await currentServiceDeployment();
+    const sd = await currentServiceDeployment(service);
     if (sd.lifecycleStage) stages.add(sd.lifecycleStage);
     return sd.status === status ? sd : undefined;
   }, `the service deployment ${status}`, 180_000);
@@ -147,7 +147,7 @@ before(async () => {
   cw = new CloudWatchClient(clientOptions);
 });
 after(async () => {
-  for (const service of ['shop', 'external']) await ecs?.send(new DeleteServiceCommand({ service, force: true })).catch(() => undefined);
+  for (const service of ['shop', 'external', 'relay']) await ecs?.send(new DeleteServiceCommand({ service, force: true })).catch(() => undefined);
   await wharf?.stop();
 });
 
@@ -265,7 +265,12 @@ describe('deployment strategies behind an application load balancer', { skip: !h
     await ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn, hookId: paused.lifecycleHookDetails![0]!.hookId!, action: 'CONTINUE' }));
     await eventually(async () => ((await weights(productionRule))[blue] === 10 ? true : undefined), 'the canary weights', 120_000);
     assert.deepEqual(await weights(productionRule), { [green]: 90, [blue]: 10 });
-    assert.equal((await currentServiceDeployment()).lifecycleStage, 'PRODUCTION_TRAFFIC_SHIFT');
+    // The service deployment shows the shares it asks for: the canary's to green, the rest to blue.
+    const canary = await currentServiceDeployment();
+    assert.deepEqual(
+      [canary.lifecycleStage, canary.targetServiceRevision?.requestedProductionTrafficWeight, canary.targetServiceRevision?.requestedTestTrafficWeight, canary.sourceServiceRevisions?.[0]?.requestedProductionTrafficWeight],
+      ['PRODUCTION_TRAFFIC_SHIFT', 10, 100, 90],
+    );
     await deployed('SUCCESSFUL');
     assert.deepEqual(await weights(productionRule), { [green]: 0, [blue]: 100 });
     const reply = await get(port);
@@ -322,5 +327,44 @@ describe('deployment strategies behind an application load balancer', { skip: !h
     const { services = [] } = await ecs.send(new DescribeServicesCommand({ services: ['external'] }));
     assert.deepEqual([services[0]!.runningCount, services[0]!.taskSets!.length, services[0]!.deployments], [2, 1, []]);
     await assert.rejects(ecs.send(new CreateTaskSetCommand({ cluster: 'default', service: 'shop', taskDefinition: await webDefinition('x') })), (e: Error) => e.name === 'InvalidParameterException' && /external deployment controllers/.test(e.message));
+  });
+});
+
+describe('deployment strategies behind a network load balancer', { skip: !hasHaproxy && 'haproxy is not installed' }, () => {
+  test("a canary shifts the NLB listener's default action from blue to green", async () => {
+    const port = await freePort();
+    const { LoadBalancers } = await elb.send(new CreateLoadBalancerCommand({ Name: 'relay', Type: 'network' }));
+    const blue = await targetGroup('relay-blue', 'TCP');
+    const green = await targetGroup('relay-green', 'TCP');
+    const { Listeners } = await elb.send(new CreateListenerCommand({ LoadBalancerArn: LoadBalancers![0]!.LoadBalancerArn!, Port: port, Protocol: 'TCP', DefaultActions: [{ Type: 'forward', TargetGroupArn: blue }] }));
+    const listener = Listeners![0]!.ListenerArn!;
+    const listenerWeights = async () => {
+      const { Listeners: [described] = [] } = await elb.send(new DescribeListenersCommand({ ListenerArns: [listener] }));
+      return Object.fromEntries(described!.DefaultActions![0]!.ForwardConfig!.TargetGroups!.map((g) => [g.TargetGroupArn!, g.Weight!]));
+    };
+    const serves = (body: string) =>
+      eventually(async () => {
+        const reply = await get(port);
+        return 'body' in reply && reply.body === body ? true : undefined;
+      }, `${body} through the NLB`, 60_000);
+    await ecs.send(
+      new CreateServiceCommand({
+        serviceName: 'relay',
+        taskDefinition: await webDefinition('n1', 'relay'),
+        desiredCount: 1,
+        healthCheckGracePeriodSeconds: 0,
+        loadBalancers: [{ targetGroupArn: blue, containerName: 'web', containerPort: 80, advancedConfiguration: { alternateTargetGroupArn: green, productionListenerRule: listener, roleArn: ROLE } }],
+        deploymentConfiguration: { strategy: 'CANARY', bakeTimeInMinutes: 0, canaryConfiguration: { canaryPercent: 20, canaryBakeTimeInMinutes: 3 } },
+      }),
+    );
+    await deployed('SUCCESSFUL', undefined, 'relay');
+    await serves('n1');
+    assert.deepEqual(await listenerWeights(), { [blue]: 100, [green]: 0 });
+    await ecs.send(new UpdateServiceCommand({ service: 'relay', taskDefinition: await webDefinition('n2', 'relay') }));
+    await eventually(async () => ((await listenerWeights())[green] === 20 ? true : undefined), 'the canary on the NLB listener', 120_000);
+    const sd = await deployed('SUCCESSFUL', undefined, 'relay');
+    assert.deepEqual([sd.lifecycleStage, sd.targetServiceRevision?.requestedProductionTrafficWeight, sd.sourceServiceRevisions?.[0]?.requestedProductionTrafficWeight], ['CLEAN_UP', 100, 0]);
+    assert.deepEqual(await listenerWeights(), { [blue]: 0, [green]: 100 });
+    await serves('n2');
   });
 });

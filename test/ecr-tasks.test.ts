@@ -50,7 +50,7 @@ describe('ECR images in tasks', () => {
     w.dockerOk(['rmi', `${repo}:live`]);
     const uri = `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/${name}`;
     const register = (image: string) =>
-      w.ecs.send(new RegisterTaskDefinitionCommand({ family: `ecr-${run}`, containerDefinitions: [{ name: 'app', image, memory: 64, command: ['sleep', '300'], essential: true }] }));
+      w.ecs.send(new RegisterTaskDefinitionCommand({ family: `ecr-${run}`, containerDefinitions: [{ name: 'app', image, memory: 64, command: ['sh', '-c', "trap 'exit 0' TERM; sleep 3600 & wait"], essential: true }] }));
     // Named by the registry's own address, the image is pulled with the agent's login too.
     const direct = (await register(`${repo}:live`)).taskDefinition!.taskDefinitionArn!;
     const { tasks: [directTask] = [] } = await w.ecs.send(new RunTaskCommand({ taskDefinition: direct }));
@@ -104,7 +104,7 @@ describe('ECR images in tasks', () => {
         new RegisterTaskDefinitionCommand({
           family: `exec-${run}`,
           executionRoleArn,
-          containerDefinitions: [{ name: 'app', image: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/${name}:v1`, memory: 64, command: ['sleep', '300'] }],
+          containerDefinitions: [{ name: 'app', image: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/${name}:v1`, memory: 64, command: ['sh', '-c', "trap 'exit 0' TERM; sleep 3600 & wait"] }],
         }),
       );
       const { tasks = [] } = await w.ecs.send(new RunTaskCommand({ taskDefinition: taskDefinition!.taskDefinitionArn! }));
@@ -166,7 +166,7 @@ describe('ECR images in tasks', () => {
             new RegisterTaskDefinitionCommand({
               family: `second-${run}`,
               ...(executionRoleArn && { executionRoleArn }),
-              containerDefinitions: [{ name: 'app', image: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/${name}:v1`, memory: 64, command: ['sleep', '300'] }],
+              containerDefinitions: [{ name: 'app', image: `${ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/${name}:v1`, memory: 64, command: ['sh', '-c', "trap 'exit 0' TERM; sleep 3600 & wait"] }],
             }),
           )
         ).taskDefinition!.taskDefinitionArn!;

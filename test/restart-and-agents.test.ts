@@ -50,8 +50,7 @@ test('a restart after SIGKILL re-adopts the running container', async () => {
   }, 'RUNNING');
   const runtimeId = running.containers![0]!.runtimeId!;
 
-  await wharf.stop('SIGKILL');
-  await wharf.restart();
+  await wharf.restart('SIGKILL');
   ecs = wharf.ecs();
 
   const after = await describe(task!.taskArn!);

@@ -2,9 +2,11 @@
 // Docker bridge gateway and gives every task as its resolver: an awsvpc service (A record, its ENI address)
 // and a bridge service (SRV, its instance's address and host port) are called by name from a bridge task and
 // from an awsvpc task, and a killed task's record is gone within a second (the issue's requirement).
-// Service Connect: a client service calls a server service by its client alias through its task's proxy,
-// which spreads the calls over every server task and stops sending to one that stopped; the requests reach
-// CloudWatch as AWS/ECS RequestCount.
+// Service Connect: client services (awsvpc and bridge) call a server service by its client alias through their
+// tasks' proxies, which spread the calls over every server task and stop sending to one that stopped; the
+// requests reach CloudWatch as AWS/ECS RequestCount; DescribeTasks lists each task's proxy container. Servers
+// are reached through their own proxies' ingress listeners: awsvpc at the intercepted container port, bridge at
+// the host port the proxy's listener is published on.
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateHttpNamespaceCommand, CreatePrivateDnsNamespaceCommand, CreateServiceCommand, GetOperationCommand, ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
@@ -119,7 +121,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const service of ['calls-api', 'calls-web', 'connect-api', 'connect-client']) await ecs?.send(new DeleteEcsServiceCommand({ service, force: true })).catch(() => undefined);
+  for (const service of ['calls-api', 'calls-web', 'connect-api', 'connect-web', 'connect-client', 'connect-client-bridge']) await ecs?.send(new DeleteEcsServiceCommand({ service, force: true })).catch(() => undefined);
   await wharf?.stop();
   // Whatever this run's agent left (it leaves containers for a restart to adopt) goes.
   if (!instanceArn) return;
@@ -156,51 +158,91 @@ test("a killed task's record is gone within a second", async () => {
   await eventually(async () => ((await listed()) ? undefined : true), 'the killed task gone from the answers', 1000);
 });
 
-test('Service Connect: a client reaches every server task by its alias through its proxy, and a stopped one no more', async () => {
+test('Service Connect: bridge and awsvpc clients reach every server task by its alias through their proxies, and a stopped one no more', async () => {
   const sd = new ServiceDiscoveryClient({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
   await sd.send(new CreateHttpNamespaceCommand({ Name: 'connect' }));
   const ec2 = new EC2Client({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
   const vpcId = (await ec2.send(new DescribeVpcsCommand({}))).Vpcs!.find((v) => v.IsDefault)!.VpcId!;
   const { GroupId } = await ec2.send(new CreateSecurityGroupCommand({ GroupName: 'connect-api', Description: 'api', VpcId: vpcId }));
   await ec2.send(new AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }));
-  const register = (family: string, command: string, portMappings?: PortMapping[]) =>
-    ecs.send(new RegisterTaskDefinitionCommand({ family, networkMode: 'awsvpc', containerDefinitions: [{ name: family, image: IMAGE, memory: 32, stopTimeout: 2, command: ['sh', '-c', command], portMappings }] }));
+  const register = (family: string, networkMode: 'awsvpc' | 'bridge', command: string, portMappings?: PortMapping[]) =>
+    ecs.send(new RegisterTaskDefinitionCommand({ family, networkMode, containerDefinitions: [{ name: family, image: IMAGE, memory: 32, stopTimeout: 2, command: ['sh', '-c', command], portMappings }] }));
   // Each server task answers with its own address.
-  await register('connect-api', 'mkdir -p /www && echo "answer $(ip -4 -o addr show scope global | awk \'{print $4}\' | cut -d/ -f1) ." > /www/index.html && trap "exit 0" TERM; httpd -f -p 8080 -h /www & wait', [
+  await register('connect-api', 'awsvpc', 'mkdir -p /www && echo "answer $(ip -4 -o addr show scope global | awk \'{print $4}\' | cut -d/ -f1) ." > /www/index.html && trap "exit 0" TERM; httpd -f -p 8080 -h /www & wait', [
     { containerPort: 8080, name: 'http', appProtocol: 'http' },
   ]);
-  // The client calls the alias as its hosts file resolves it (busybox's static nc reads no hosts file itself).
-  await register('connect-client', 'trap "exit 0" TERM; a=$(awk \'$2=="api.connect" {print $1; exit}\' /etc/hosts); echo "alias $a"; while true; do printf "GET / HTTP/1.0\\r\\n\\r\\n" | nc -w 2 "$a" 80 | grep answer || echo failed; sleep 0.2; done');
+  // A bridge server, reached through its proxy's ingress listener (published on an ephemeral host port).
+  await register('connect-web', 'bridge', 'mkdir -p /www && echo web-answer > /www/index.html && trap "exit 0" TERM; httpd -f -p 8080 -h /www & wait', [
+    { containerPort: 8080, hostPort: 0, name: 'web', appProtocol: 'http' },
+  ]);
+  // A client calls the aliases as its hosts file resolves them (busybox's static nc reads no hosts file itself):
+  // in an awsvpc task, the proxy's loopback listeners; in a bridge task, the proxy container's address.
+  const client = [
+    'trap "exit 0" TERM; host() { awk -v n="$1" \'$2==n {print $1; exit}\' /etc/hosts; }; a=$(host api.connect); w=$(host web.connect); echo "alias $a"',
+    'while true; do printf "GET / HTTP/1.0\\r\\n\\r\\n" | nc -w 2 "$a" 80 | grep answer || echo failed; printf "GET / HTTP/1.0\\r\\n\\r\\n" | nc -w 2 "$w" 81 | grep web-answer || echo web-failed; sleep 0.2; done',
+  ].join('; ');
+  await register('connect-client', 'awsvpc', client);
+  await register('connect-client-bridge', 'bridge', client);
   await ecs.send(new CreateEcsServiceCommand({
     serviceName: 'connect-api', taskDefinition: 'connect-api', desiredCount: 2,
     networkConfiguration: { awsvpcConfiguration: { ...awsvpc.awsvpcConfiguration!, securityGroups: [GroupId!] } },
     serviceConnectConfiguration: { enabled: true, namespace: 'connect', services: [{ portName: 'http', discoveryName: 'api', clientAliases: [{ port: 80, dnsName: 'api.connect' }] }] },
   }));
+  await ecs.send(new CreateEcsServiceCommand({
+    serviceName: 'connect-web', taskDefinition: 'connect-web', desiredCount: 1,
+    serviceConnectConfiguration: { enabled: true, namespace: 'connect', services: [{ portName: 'web', clientAliases: [{ port: 81, dnsName: 'web.connect' }], timeout: { idleTimeoutSeconds: 30, perRequestTimeoutSeconds: 5 } }] },
+  }));
   const servers = await eventually(async () => {
     const running = await runningTasks('connect-api');
     return running.length === 2 ? running : undefined;
   }, 'both server tasks RUNNING', 60_000);
+  const [web] = await eventually(async () => ((await runningTasks('connect-web')).length ? runningTasks('connect-web') : undefined), 'the bridge server RUNNING', 60_000);
+  // Its proxy's ingress listener is published on a host port, which is where Cloud Map has the task.
+  const [ingress] = web!.containers![0]!.networkBindings!;
+  assert.ok(ingress && ingress.hostPort! > 0, 'the bridge proxy publishes its ingress listener');
+  // DescribeTasks lists each task's proxy first, as ECS does, with its Docker container's id.
+  for (const server of servers) {
+    const [proxy, app] = server.containers!;
+    assert.match(proxy!.name!, /^ecs-service-connect-[0-9A-Za-z]{5}$/);
+    assert.equal(app!.name, 'connect-api');
+    assert.equal(proxy!.lastStatus, 'RUNNING');
+    assert.equal(docker('inspect', '-f', '{{.Name}}', proxy!.runtimeId!), `/ecs-connect-api-1-${proxy!.name}-${server.taskArn!.split('/').at(-1)}`);
+    assert.deepEqual(server.attachments!.find((a) => a.type === 'ServiceConnect')!.details, [{ name: 'ContainerName', value: proxy!.name }]);
+  }
+  await eventually(async () => {
+    const { tasks = [] } = await ecs.send(new DescribeTasksCommand({ tasks: servers.map((t) => t.taskArn!) }));
+    return tasks.every((t) => t.containers![0]!.healthStatus === 'HEALTHY') ? true : undefined;
+  }, 'each proxy HEALTHY while it serves');
   await ecs.send(new CreateEcsServiceCommand({
     serviceName: 'connect-client', taskDefinition: 'connect-client', desiredCount: 1, networkConfiguration: awsvpc,
     serviceConnectConfiguration: { enabled: true, namespace: 'connect' },
   }));
-  const [client] = await eventually(async () => ((await runningTasks('connect-client')).length ? runningTasks('connect-client') : undefined), 'the client RUNNING', 60_000);
-  const lines = () => docker('logs', docker('ps', '-q', '--filter', `label=com.amazonaws.ecs.task-arn=${client!.taskArn}`, '--filter', 'label=com.amazonaws.ecs.container-name=connect-client')).split('\n');
-  const answersFrom = (t: Task) => (line: string) => line === `answer ${t.containers![0]!.networkInterfaces![0]!.privateIpv4Address} .`;
-  await eventually(async () => (servers.every((t) => lines().some(answersFrom(t))) ? true : undefined), 'answers from both server tasks', 30_000);
-  assert.match(lines()[0]!, /^alias 127\.255\.0\.1$/, 'the alias resolves to the proxy in the task');
+  await ecs.send(new CreateEcsServiceCommand({ serviceName: 'connect-client-bridge', taskDefinition: 'connect-client-bridge', desiredCount: 1, serviceConnectConfiguration: { enabled: true, namespace: 'connect' } }));
+  const clients = await Promise.all(['connect-client', 'connect-client-bridge'].map((name) =>
+    eventually(async () => (await runningTasks(name))[0], `${name} RUNNING`, 60_000)));
+  const lines = (t: Task) => docker('logs', docker('ps', '-q', '--filter', `label=com.amazonaws.ecs.task-arn=${t.taskArn}`, '--filter', `label=com.amazonaws.ecs.container-name=${t.containers!.at(-1)!.name}`)).split('\n');
+  const answersFrom = (t: Task) => (line: string) => line === `answer ${t.containers!.at(-1)!.networkInterfaces![0]!.privateIpv4Address} .`;
+  for (const c of clients) {
+    await eventually(async () => (servers.every((t) => lines(c).some(answersFrom(t))) ? true : undefined), `answers from both server tasks to ${c.group}`, 30_000);
+    await eventually(async () => (lines(c).includes('web-answer') ? true : undefined), `answers from the bridge server to ${c.group}`, 30_000);
+  }
+  assert.match(lines(clients[0]!)[0]!, /^alias 127\.255\.0\.1$/, 'the alias resolves to the proxy in the awsvpc task');
+  const bridgeProxy = clients[1]!.containers![0]!;
+  assert.equal(lines(clients[1]!)[0], `alias ${docker('inspect', '-f', '{{.NetworkSettings.IPAddress}}', bridgeProxy.runtimeId!)}`, "the alias resolves to the bridge task's proxy container");
 
   await ecs.send(new StopTaskCommand({ task: servers[0]!.taskArn }));
   await eventually(async () => {
     const { tasks: [t] = [] } = await ecs.send(new DescribeTasksCommand({ tasks: [servers[0]!.taskArn!] }));
     return t?.lastStatus === 'STOPPED' ? true : undefined;
   }, 'the stopped server task STOPPED', 30_000);
-  const from = lines().length;
-  await eventually(async () => (lines().length > from + 10 ? true : undefined), 'ten more calls', 30_000);
-  const after = lines().slice(from);
-  assert.ok(!after.some(answersFrom(servers[0]!)), 'the stopped task answers no more');
-  assert.ok(!after.includes('failed'), `no call failed:\n${after.join('\n')}`);
-  assert.ok(after.some(answersFrom(servers[1]!)), 'the other task answers');
+  for (const c of clients) {
+    const from = lines(c).length;
+    await eventually(async () => (lines(c).length > from + 10 ? true : undefined), 'ten more calls', 30_000);
+    const after = lines(c).slice(from);
+    assert.ok(!after.some(answersFrom(servers[0]!)), 'the stopped task answers no more');
+    assert.ok(!after.some((l) => l.endsWith('failed')), `no call of ${c.group} failed:\n${after.join('\n')}`);
+    assert.ok(after.some(answersFrom(servers[1]!)), 'the other task answers');
+  }
 
   const cloudwatch = new CloudWatchClient({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
   const requests = async () => {

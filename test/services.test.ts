@@ -70,8 +70,9 @@ async function service(name: string, cluster?: string): Promise<Service> {
 
 /** The containers Docker runs for a task definition family, by task ARN. */
 function running(family: string): string[] {
-  const ids = docker('ps', '-q', '--filter', `label=com.amazonaws.ecs.task-definition-family=${family}`, '--filter', 'status=running').split('\n').filter(Boolean);
-  return ids.map((id) => docker('inspect', '-f', '{{index .Config.Labels "com.amazonaws.ecs.task-arn"}}', id));
+  // One command: a container removed between a listing and an inspect would fail the latter.
+  const format = '{{.Label "com.amazonaws.ecs.task-arn"}}';
+  return docker('ps', '--format', format, '--filter', `label=com.amazonaws.ecs.task-definition-family=${family}`, '--filter', 'status=running').split('\n').filter(Boolean);
 }
 
 async function serviceTasks(name: string, cluster?: string, desiredStatus: 'RUNNING' | 'STOPPED' = 'RUNNING'): Promise<Task[]> {
@@ -104,12 +105,13 @@ function startAgent(cluster: string, dataDir = mkdtempSync(join(tmpdir(), 'wharf
 }
 
 async function connectedInstances(cluster: string, count: number) {
+  // Generous: each agent is a node process starting on a loaded 2-core machine.
   return eventually(async () => {
     const { containerInstanceArns = [] } = await ecs.send(new ListContainerInstancesCommand({ cluster }));
     if (containerInstanceArns.length < count) return undefined;
     const { containerInstances = [] } = await ecs.send(new DescribeContainerInstancesCommand({ cluster, containerInstances: containerInstanceArns }));
     return containerInstances.filter((c) => c.agentConnected).length === count ? containerInstances : undefined;
-  }, `${count} connected agents in ${cluster}`);
+  }, `${count} connected agents in ${cluster}`, 90_000);
 }
 
 test('scale up and down; the CLI waiters services-stable and services-inactive', async () => {
@@ -276,8 +278,7 @@ test('Wharf killed with SIGKILL mid-deployment and restarted: the deployment com
   await ecs.send(new UpdateServiceCommand({ service: 'restart', taskDefinition: next }));
   await eventually(async () => ((await serviceTasks('restart')).some((t) => t.taskDefinitionArn === next) ? true : undefined), 'the new deployment started');
 
-  await wharf.stop('SIGKILL');
-  await wharf.restart();
+  await wharf.restart('SIGKILL');
   ecs = wharf.ecs();
 
   await completed('restart', undefined, next);

@@ -116,7 +116,7 @@ test('an agent joins over WSS with --ca-cert and runs a task', async () => {
 
   await ecs.send(new RegisterTaskDefinitionCommand({
     family: 'tls-hello',
-    containerDefinitions: [{ name: 'app', image: 'wharf-test/busybox', memory: 32, command: ['sleep', '30'] }],
+    containerDefinitions: [{ name: 'app', image: 'wharf-test/busybox', memory: 32, command: ['sh', '-c', "trap 'exit 0' TERM; sleep 3600 & wait"] }],
   }));
   const { tasks = [] } = await ecs.send(new RunTaskCommand({ cluster: 'tls', taskDefinition: 'tls-hello' }));
   const taskArn = tasks[0]!.taskArn!;

@@ -58,8 +58,8 @@ export interface WharfProcess {
   drain(): Promise<void>;
   /** Drains it (unless the signal is SIGKILL: a crash), then stops it with the signal (SIGTERM by default) and waits for the exit. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
-  /** Stops it with SIGTERM, its tasks left running, and starts it again on the same port and data dir. */
-  restart(): Promise<void>;
+  /** Stops it (SIGTERM unless told), its tasks left running, and starts it again on the same port, data dir and host lock or range. */
+  restart(signal?: NodeJS.Signals): Promise<void>;
   logs(): string;
   pid(): number;
 }
@@ -76,7 +76,12 @@ export interface WharfProcess {
 export async function startWharf(
   options: { args?: string[]; nodeArgs?: string[]; dataDir?: string; env?: NodeJS.ProcessEnv; tls?: boolean; hostWide?: boolean } = {},
 ): Promise<WharfProcess> {
-  const release = options.hostWide ? await hostLock() : await defaultVpcRange();
+  let lock = options.hostWide ? await hostLock() : await defaultVpcRange();
+  let held = true;
+  const release = () => {
+    if (held) lock();
+    held = false;
+  };
   const port = await freePort();
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'wharf-test-'));
   const endpoint = `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
@@ -96,7 +101,7 @@ export async function startWharf(
     const tls = options.tls ? ['--tls'] : [];
     // ECR's registry defaults to the API's port + 1, which another suite's server may hold: any free port instead.
     const registry = options.args?.includes('--registry-port') ? [] : ['--registry-port', '0'];
-    const vpc = release.range ? ['--default-vpc-cidr', release.range] : [];
+    const vpc = lock.range ? ['--default-vpc-cidr', lock.range] : [];
     child = spawn(process.execPath, [...(options.nodeArgs ?? []), WHARF_BIN, 'up', '--port', String(port), '--data-dir', dataDir, ...tls, ...registry, ...vpc, ...(options.args ?? [])], {
       // The DNS server's default address (the bridge gateway's port 53) is the host's once: host-wide suites only.
       env: { ...process.env, WHARF_LOG_LEVEL: 'debug', WHARF_TASK_CLEANUP_WAIT: TASK_CLEANUP_WAIT, ...(!options.hostWide && { WHARF_DNS_LISTEN: 'off' }), ...options.env },
@@ -162,8 +167,10 @@ export async function startWharf(
         release();
       }
     },
-    restart: async () => {
-      await kill('SIGTERM');
+    restart: async (signal: NodeJS.Signals = 'SIGTERM') => {
+      await kill(signal);
+      // Stopped before (its lock given back): the same lock again, as its data dir's VPCs are in that range.
+      if (!held) [lock, held] = [await lock.retake(), true];
       await launch();
     },
     logs: () => output,
@@ -171,16 +178,31 @@ export async function startWharf(
   };
 }
 
-type Release = (() => void) & { range?: string };
+/** Gives a lock back; `retake` waits for the same one again (a restarted server keeps its range). */
+type Release = (() => void) & { range?: string; retake: () => Promise<Release> };
 
-/** Waits for the host lock; a dead holder's lock is taken over. */
-async function hostLock(): Promise<Release> {
+const HOST_LOCK = join(tmpdir(), 'wharf-test-host.lock');
+const rangeLockDir = (n: number) => join(tmpdir(), `wharf-test-vpc-${n}.lock`);
+
+/** Waits for a lock; a dead holder's is taken over. */
+async function waitForLock(dir: string): Promise<() => void> {
   for (;;) {
-    const release = tryLock(join(tmpdir(), 'wharf-test-host.lock'));
+    const release = tryLock(dir);
     if (release) return release;
     await new Promise((r) => setTimeout(r, 500));
   }
 }
+
+async function hostLock(): Promise<Release> {
+  return Object.assign(await waitForLock(HOST_LOCK), { retake: hostLock });
+}
+
+/** Range 10.n.0.0/16's lock: given back with the unused awsvpc networks a stopped server left in it. */
+const rangeRelease = (n: number, release: () => void): Release =>
+  Object.assign(() => (removeNetworksIn(`10.${n}.`), release()), {
+    range: `10.${n}.0.0/16`,
+    retake: async () => rangeRelease(n, await waitForLock(rangeLockDir(n))),
+  });
 
 /**
  * A default VPC range no other running test server holds: 10.100.0.0/16 to 10.199.0.0/16, each behind a lock,
@@ -192,8 +214,8 @@ async function defaultVpcRange(): Promise<Release> {
     const taken = dockerSubnets();
     for (let n = 100; n < 200; n++) {
       if (taken.some((subnet) => subnet.startsWith(`10.${n}.`))) continue;
-      const release: Release | undefined = tryLock(join(tmpdir(), `wharf-test-vpc-${n}.lock`));
-      if (release) return Object.assign(() => (removeNetworksIn(`10.${n}.`), release()), { range: `10.${n}.0.0/16` });
+      const release = tryLock(rangeLockDir(n));
+      if (release) return rangeRelease(n, release);
     }
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -229,7 +251,7 @@ function removeNetworksIn(prefix: string): void {
 }
 
 /** Takes a lock (a directory made atomically, with its holder's pid), or a dead holder's; undefined when held. */
-function tryLock(dir: string): Release | undefined {
+function tryLock(dir: string): (() => void) | undefined {
   const pidFile = join(dir, 'pid');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

@@ -250,6 +250,8 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       interfaces: options.interfaces,
       resolvers: options.taskResolvers,
       serviceConnect: options.serviceConnect,
+      proxyReported: (task, change) =>
+        reporter.submitContainerStateChange({ cluster: task.clusterArn, task: task.taskArn, containerName: task.serviceConnect!.containerName, ...change }),
     });
     const bridgeGateway = (await options.runtime.networkGateway('bridge').catch(() => undefined)) ?? DEFAULT_BRIDGE_GATEWAY;
     const taskEndpoint = await CredentialsEndpoint.start({
@@ -373,7 +375,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
         followOutput();
       },
       onOpen: () => {
-        const health = engine.health();
+        const health = [...engine.health(), ...resources.proxyHealth()];
         if (health.length) channel.send({ type: 'health', health });
       },
       onInstanceGone: (closeCode) => {
@@ -383,6 +385,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       },
     });
     engine.onHealth((health) => channel.send({ type: 'health', health }));
+    resources.onProxyHealth((health) => channel.send({ type: 'health', health }));
     const metricsIntervalMs = options.metricsIntervalMs ?? DEFAULT_METRICS_INTERVAL_MS;
     const sampling =
       metricsIntervalMs > 0

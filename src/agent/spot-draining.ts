@@ -2,6 +2,7 @@
 // metadata service for EC2's interruption notice (spot/instance-action) and, once it comes, sets its own
 // container instance DRAINING, so ECS places nothing more there and services replace their tasks before
 // EC2 terminates the instance two minutes later.
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../core/ports.js';
 
 /** How often the notice is looked for. */
@@ -32,14 +33,7 @@ export async function drainOnSpotNotice(options: SpotDrainingOptions): Promise<v
     } catch (err) {
       log.warn('spot interruption check failed', { error: err instanceof Error ? err.message : String(err) });
     }
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(done, options.intervalMs ?? SPOT_NOTICE_POLL_MS);
-      function done() {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      }
-      signal.addEventListener('abort', done, { once: true });
-    });
+    // Ends at once when the signal aborted meanwhile (an abort listener added now would never fire).
+    await sleep(options.intervalMs ?? SPOT_NOTICE_POLL_MS, undefined, { signal }).catch(() => undefined);
   }
 }

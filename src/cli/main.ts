@@ -1,10 +1,5 @@
-// `wharf <verb>`: one file per verb; this only dispatches.
-import { agentCommand } from './agent.js';
-import { envCommand } from './env.js';
-import { costCommand } from './cost.js';
-import { hollowCommand } from './hollow.js';
-import { spotInterruptCommand } from './spot-interrupt.js';
-import { upCommand } from './up.js';
+// `wharf <verb>`: one file per verb; this only dispatches, loading the verb's code alone (an agent on an
+// instance starts without the control plane's modules).
 
 const USAGE = `usage: wharf <command> [options]
 
@@ -22,14 +17,21 @@ commands:
 `;
 
 const [verb, ...rest] = process.argv.slice(2);
-const verbs: Record<string, (argv: string[]) => unknown> = { up: upCommand, env: envCommand, agent: agentCommand, hollow: hollowCommand, cost: costCommand, 'spot-interrupt': spotInterruptCommand };
-const command = verb ? verbs[verb] : undefined;
-if (!command) {
+const verbs: Record<string, () => Promise<(argv: string[]) => unknown>> = {
+  up: async () => (await import('./up.js')).upCommand,
+  env: async () => (await import('./env.js')).envCommand,
+  agent: async () => (await import('./agent.js')).agentCommand,
+  hollow: async () => (await import('./hollow.js')).hollowCommand,
+  cost: async () => (await import('./cost.js')).costCommand,
+  'spot-interrupt': async () => (await import('./spot-interrupt.js')).spotInterruptCommand,
+};
+const load = verb && Object.hasOwn(verbs, verb) ? verbs[verb] : undefined;
+if (!load) {
   process.stderr.write(USAGE);
   process.exit(verb === undefined || verb === '--help' || verb === 'help' ? 0 : 2);
 }
 try {
-  await command(rest);
+  await (await load())(rest);
 } catch (err) {
   process.stderr.write(`wharf ${verb}: ${(err as Error).message}\n`);
   process.exit(2);

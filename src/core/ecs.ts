@@ -198,6 +198,9 @@ export interface TaskSetRecord extends TaskSet {
   serviceRegistries: ServiceRegistry[];
   scale: { value: number; unit: 'PERCENT' };
   stabilityStatus: 'STEADY_STATE' | 'STABILIZING';
+  /** CreateTaskSet's clientToken and a digest of its request, for idempotent retries (not ECS members). */
+  clientToken?: string;
+  clientRequest?: string;
   stabilityStatusAt: Date;
   createdAt: Date;
   updatedAt: Date;
@@ -211,6 +214,8 @@ export interface TrafficShift {
   stageStartedAt: Date;
   /** The percentage of production traffic green gets now, 0 to 100. */
   productionPercent: number;
+  /** Not advanced yet: the stage it starts in is still to be reported as entered. */
+  fresh?: boolean;
   /** The PAUSE hooks the deployment has reached (DescribeServiceDeployments' lifecycleHookDetails), with their stage. */
   pauseHooks?: PauseHookDetail[];
 }

@@ -111,6 +111,23 @@ describe('renderHaproxyConfig', () => {
     assert.doesNotMatch(out, /httpchk/);
     haproxyAccepts(out);
   });
+
+  it('splits an NLB listener between weighted target groups once per connection, and refuses connections when no group has weight', { skip: !hasHaproxy && 'haproxy is not installed' }, () => {
+    const tcpBackend = (id: string): DataPlaneBackend => ({ ...backend(id, [target(`i-${id}:9000`, 9000)]), mode: 'tcp', healthCheck: { ...backend(id).healthCheck!, protocol: 'TCP' } });
+    const weighted = (weights: [string, number][]): DataPlaneConfig => ({
+      frontends: [{ id: 'n1', address: '127.0.0.1', port: 19000, mode: 'tcp', certificates: [], rules: [{ conditions: [], action: { type: 'forward', targetGroups: weights.map(([backendId, weight]) => ({ backendId, weight })) } }], idleTimeoutSeconds: 350 }],
+      backends: [tcpBackend('blue'), tcpBackend('green')],
+    });
+    const split = render(weighted([['blue', 90], ['green', 10]]));
+    assert.match(split, /\n {2}tcp-request content set-var\(txn.weight\) rand\(100\)\n {2}use_backend tg_blue if \{ var\(txn.weight\) -m int lt 90 \}\n {2}use_backend tg_green\n/);
+    haproxyAccepts(split);
+    const whole = render(weighted([['blue', 0], ['green', 100]]));
+    assert.match(whole, /default_backend tg_green/);
+    assert.doesNotMatch(whole, /txn.weight|use_backend/);
+    const none = render(weighted([['blue', 0], ['green', 0]]));
+    assert.match(none, /\n {2}tcp-request content reject\n/);
+    haproxyAccepts(none);
+  });
 });
 
 describe('conditionTests and statusMatcher', () => {

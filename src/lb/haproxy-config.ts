@@ -74,9 +74,9 @@ function renderFrontend(f: DataPlaneFrontend, input: HaproxyConfigInput): string
     lines.push(f.allowedSources.length ? `  tcp-request connection reject unless { src ${f.allowedSources.map(sourceBlock).join(' ')} }` : '  tcp-request connection reject');
   }
   if (f.mode === 'tcp') {
-    // NLB listeners have a default action only: forward to one target group.
+    // NLB listeners have a default action only: a forward, to one target group or to several by weight.
     const forward = f.rules.at(-1)?.action;
-    if (forward?.type === 'forward' && forward.targetGroups[0]) lines.push(`  default_backend ${backendName(forward.targetGroups[0].backendId)}`);
+    if (forward?.type === 'forward') lines.push(...tcpForward(forward.targetGroups));
     return lines;
   }
   const scheme = tls ? 'https' : 'http';
@@ -166,16 +166,7 @@ function renderAction(action: DataPlaneAction, when: string, listener: { scheme:
       const groups = action.targetGroups.filter((g) => g.weight > 0);
       if (groups.length === 0) return [`  http-request return status 503 if ${when}`];
       if (groups.length === 1) return [`  use_backend ${backendName(groups[0]!.backendId)} if ${when}`];
-      // Weighted: one draw per request, compared against the running sums of the weights.
-      const total = groups.reduce((sum, g) => sum + g.weight, 0);
-      const lines = [`  http-request set-var(txn.weight) rand(${total}) if ${when}`];
-      let upTo = 0;
-      for (const [i, g] of groups.entries()) {
-        upTo += g.weight;
-        const draw = i === groups.length - 1 ? '' : ` { var(txn.weight) -m int lt ${upTo} }`;
-        lines.push(`  use_backend ${backendName(g.backendId)} if ${when}${draw}`);
-      }
-      return lines;
+      return [`  http-request set-var(txn.weight) rand(${totalWeight(groups)}) if ${when}`, ...weightedBackends(groups, `${when} `)];
     }
     case 'redirect': {
       const code = ` code ${action.statusCode}`;
@@ -195,6 +186,27 @@ function renderAction(action: DataPlaneAction, when: string, listener: { scheme:
       return [`  http-request return status ${action.statusCode}${type}${body} if ${when}`];
     }
   }
+}
+
+/** An NLB listener's forward: one draw per connection when it splits between target groups; none with weight, no connection. */
+function tcpForward(targetGroups: readonly { backendId: string; weight: number }[]): string[] {
+  const groups = targetGroups.filter((g) => g.weight > 0);
+  if (groups.length === 0) return ['  tcp-request content reject'];
+  if (groups.length === 1) return [`  default_backend ${backendName(groups[0]!.backendId)}`];
+  return [`  tcp-request content set-var(txn.weight) rand(${totalWeight(groups)})`, ...weightedBackends(groups, '')];
+}
+
+const totalWeight = (groups: readonly { weight: number }[]) => groups.reduce((sum, g) => sum + g.weight, 0);
+
+/** Weighted: the draw (txn.weight, below the total) compared against the running sums of the weights; the last group takes the rest. */
+function weightedBackends(groups: readonly { backendId: string; weight: number }[], when: string): string[] {
+  let upTo = 0;
+  return groups.map((g, i) => {
+    upTo += g.weight;
+    const draw = i === groups.length - 1 ? '' : `{ var(txn.weight) -m int lt ${upTo} }`;
+    const condition = `${when}${draw}`.trim();
+    return `  use_backend ${backendName(g.backendId)}${condition ? ` if ${condition}` : ''}`;
+  });
 }
 
 // ELBv2's redirect placeholders (#{protocol}, #{host}, #{port}, #{path} without its leading slash, #{query})
@@ -261,14 +273,18 @@ function wildcard(value: string, any = '.'): string {
 
 const patterns = (values: string[]) => values.map((v) => word(`^${wildcard(v)}$`)).join(' ');
 
-/** Seconds for a timeout or an interval. */
+/** HAProxy's timers hold at most 2^31 - 1 milliseconds. */
+export const MAX_TIMEOUT_SECONDS = Math.floor(2147483647 / 1000);
+
+/** Seconds for a timeout or an interval (0: a timeout that never fires). */
 function seconds(value: number): string {
-  if (!Number.isInteger(value) || value < 0) throw new Error(`'${value}' is not a number of seconds`);
+  if (!Number.isInteger(value) || value < 0 || value > MAX_TIMEOUT_SECONDS) throw new Error(`'${value}' is not a number of seconds`);
   return `${value}s`;
 }
 
 function renderBackend(b: DataPlaneBackend, slots: readonly (DataPlaneTarget | undefined)[]): string[] {
   const lines = [`backend ${backendName(b.id)}`, `  mode ${b.mode}`, `  balance ${b.algorithm}`];
+  if (b.timeouts) lines.push(`  timeout server ${seconds(b.timeouts.serverSeconds)}`, `  timeout tunnel ${seconds(b.timeouts.tunnelSeconds)}`);
   const hc = b.healthCheck;
   const server: string[] = [];
   if (hc) {

@@ -16,6 +16,7 @@ import type { Authorize } from '../core/authorization.js';
 import { ANONYMOUS } from '../core/caller.js';
 import { AwsError, RequestEntityTooLarge, UnknownOperationException } from '../core/errors.js';
 import type { Clock, Logger } from '../core/ports.js';
+import { writesItself } from '../core/self-writing-body.js';
 import { EVENT_STREAM_CONTENT_TYPE } from './event-stream.js';
 import { awsJsonProtocol, jsonErrors } from './json.js';
 import { queryProtocol } from './query.js';
@@ -388,7 +389,8 @@ function send(res: ServerResponse, response: WireResponse, close = false): void 
   if (body instanceof Readable) {
     res.writeHead(response.status, response.headers);
     // A stream that fails half-way cuts the response short: the client sees fewer bytes than content-length.
-    pipeline(body, res, () => undefined);
+    if (writesItself(body)) body.writeTo(res).then(() => res.end(), (error: Error) => res.destroy(error));
+    else pipeline(body, res, () => undefined);
     return;
   }
   // A HEAD response (S3 HeadObject) says the length of the body it does not carry.

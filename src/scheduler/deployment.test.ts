@@ -17,7 +17,7 @@ test('production steps: BLUE_GREEN at once, CANARY its percent then the rest, LI
 
 test('a blue/green shift waits in SCALE_UP until green is ready, then runs to BAKE_TIME and waits out the bake time', () => {
   const config = { strategy: 'BLUE_GREEN' as const, bakeTimeInMinutes: 5 };
-  const waiting = advanceShift(startShift(T0), facts(config, false), T0);
+  const waiting = advanceShift(startShift(T0, false), facts(config, false), T0);
   assert.deepEqual(waiting.entered, ['PRE_SCALE_UP', 'SCALE_UP']);
   assert.equal(waiting.shift.productionPercent, 0);
   const shifted = advanceShift(waiting.shift, facts(config), at(1));
@@ -28,9 +28,18 @@ test('a blue/green shift waits in SCALE_UP until green is ready, then runs to BA
   assert.deepEqual([clean.shift.stage, clean.entered], ['CLEAN_UP', ['CLEAN_UP']]);
 });
 
+test('RECONCILE_SERVICE only when more than one revision is ACTIVE; the stage a shift starts in counts as entered', () => {
+  const config = { strategy: 'BLUE_GREEN' as const, bakeTimeInMinutes: 0 };
+  assert.equal(startShift(T0, false).stage, 'PRE_SCALE_UP');
+  const reconciling = advanceShift(startShift(T0, true), facts(config, false), T0);
+  assert.deepEqual(reconciling.entered, ['RECONCILE_SERVICE', 'PRE_SCALE_UP', 'SCALE_UP']);
+  assert.equal(reconciling.shift.fresh, undefined);
+  assert.deepEqual(advanceShift(reconciling.shift, facts(config, false), at(1)).entered, []);
+});
+
 test('a canary holds its percent for its bake time, then shifts the rest', () => {
   const config = { strategy: 'CANARY' as const, canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 2 }, bakeTimeInMinutes: 0 };
-  const canary = advanceShift(startShift(T0), facts(config), T0);
+  const canary = advanceShift(startShift(T0, false), facts(config), T0);
   assert.deepEqual([canary.shift.stage, canary.shift.productionPercent, canary.wakeAfterMs], ['PRODUCTION_TRAFFIC_SHIFT', 10, 2 * 60_000]);
   assert.equal(advanceShift(canary.shift, facts(config), at(1)).shift.productionPercent, 10);
   const done = advanceShift(canary.shift, facts(config), at(2));
@@ -39,7 +48,7 @@ test('a canary holds its percent for its bake time, then shifts the rest', () =>
 
 test('a linear shift steps every step bake time, each step timed from the one before', () => {
   const config = { strategy: 'LINEAR' as const, linearConfiguration: { stepPercent: 25, stepBakeTimeInMinutes: 1 }, bakeTimeInMinutes: 0 };
-  let shift: TrafficShift = advanceShift(startShift(T0), facts(config), T0).shift;
+  let shift: TrafficShift = advanceShift(startShift(T0, false), facts(config), T0).shift;
   const seen = [shift.productionPercent];
   for (let minute = 1; minute <= 4; minute++) {
     shift = advanceShift(shift, facts(config), at(minute)).shift;
@@ -51,7 +60,7 @@ test('a linear shift steps every step bake time, each step timed from the one be
 
 test('a test-scaled minute shortens every bake time alike', () => {
   const config = { strategy: 'BLUE_GREEN' as const, bakeTimeInMinutes: 3 };
-  const step = advanceShift(startShift(T0), { config, greenReady: true, minuteMs: 100, deploymentId: 'ecs-svc/1' }, T0);
+  const step = advanceShift(startShift(T0, false), { config, greenReady: true, minuteMs: 100, deploymentId: 'ecs-svc/1' }, T0);
   assert.equal(step.wakeAfterMs, 300);
 });
 
@@ -69,7 +78,7 @@ test('hooks are found by the stage they name', () => {
 
 test('a PAUSE hook holds the shift at its stage until resolved; CONTINUE lets it go on', () => {
   const config = { strategy: 'BLUE_GREEN' as const, bakeTimeInMinutes: 0, lifecycleHooks: [{ targetType: 'PAUSE' as const, lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT' as const] }] };
-  const held = advanceShift(startShift(T0), facts(config), T0);
+  const held = advanceShift(startShift(T0, false), facts(config), T0);
   assert.deepEqual([held.shift.stage, held.shift.productionPercent, held.wakeAfterMs], ['POST_TEST_TRAFFIC_SHIFT', 0, undefined]);
   const [hook] = held.shift.pauseHooks!;
   assert.deepEqual(hook, { hookId: 'ecs-pause-1-post-test-traffic-shift-0', targetType: 'PAUSE', stage: 'POST_TEST_TRAFFIC_SHIFT', status: 'AWAITING_ACTION' });
@@ -86,10 +95,10 @@ test("a PAUSE hook's timeout takes its action: CONTINUE goes on, ROLLBACK (the d
     bakeTimeInMinutes: 0,
     lifecycleHooks: [{ targetType: 'PAUSE' as const, lifecycleStages: ['PRE_PRODUCTION_TRAFFIC_SHIFT' as const], timeoutConfiguration: { timeoutInMinutes: 5, ...(action && { action }) } }],
   });
-  const held = advanceShift(startShift(T0), facts(pause('CONTINUE')), T0);
+  const held = advanceShift(startShift(T0, false), facts(pause('CONTINUE')), T0);
   assert.deepEqual([held.shift.stage, held.wakeAfterMs, held.shift.pauseHooks?.[0]?.expiresAt, held.shift.pauseHooks?.[0]?.timeoutAction], ['POST_TEST_TRAFFIC_SHIFT', 5 * 60_000, at(5), 'CONTINUE']);
   const onward = advanceShift(held.shift, facts(pause('CONTINUE')), at(5));
   assert.deepEqual([onward.shift.stage, onward.shift.pauseHooks?.[0]?.status, onward.timedOutHook], ['CLEAN_UP', 'TIMED_OUT', undefined]);
-  const rolled = advanceShift(advanceShift(startShift(T0), facts(pause()), T0).shift, facts(pause()), at(5));
+  const rolled = advanceShift(advanceShift(startShift(T0, false), facts(pause()), T0).shift, facts(pause()), at(5));
   assert.deepEqual([rolled.shift.stage, rolled.timedOutHook?.status, rolled.timedOutHook?.timeoutAction], ['POST_TEST_TRAFFIC_SHIFT', 'TIMED_OUT', 'ROLLBACK']);
 });

@@ -87,8 +87,12 @@ function stepBakeMinutes(config: ShiftFacts['config']): number {
   return 0;
 }
 
-/** A new deployment's shift: it starts reconciling the service, with no production traffic. */
-export const startShift = (now: Date): TrafficShift => ({ stage: 'RECONCILE_SERVICE', stageStartedAt: now, productionPercent: 0 });
+/**
+ * A new deployment's shift, with no production traffic. It starts in RECONCILE_SERVICE only when the service
+ * has more than one revision ACTIVE (an earlier deployment unfinished), as ECS says of that stage; else in
+ * PRE_SCALE_UP. `fresh` until the first advance reports the hooks of the stage it starts in.
+ */
+export const startShift = (now: Date, reconcile: boolean): TrafficShift => ({ stage: reconcile ? 'RECONCILE_SERVICE' : 'PRE_SCALE_UP', stageStartedAt: now, productionPercent: 0, fresh: true });
 
 /** Whether blue's tasks are still held (everything before CLEAN_UP keeps blue at full size). */
 export const holdsBlue = (shift: TrafficShift) => LIFECYCLE_STAGES.indexOf(shift.stage) < LIFECYCLE_STAGES.indexOf('CLEAN_UP');
@@ -111,6 +115,11 @@ export function advanceShift(shift: TrafficShift, facts: ShiftFacts, now: Date):
     entered.push(stage);
   };
   const steps = productionSteps(facts.config);
+  if (current.fresh) {
+    const { fresh: _fresh, ...started } = current;
+    current = started;
+    entered.push(current.stage);
+  }
   for (;;) {
     const pause = holdAtPauseHooks(current, facts, now);
     current = pause.shift;

@@ -209,7 +209,7 @@ class Reconciliation {
     this.account();
     this.abandonLost();
     this.observeHealthy();
-    if (this.service.deploymentController?.type === 'EXTERNAL') this.planTaskSets();
+    if (this.service.deploymentController?.type === 'EXTERNAL' || this.service.deploymentController?.type === 'CODE_DEPLOY') this.planTaskSets();
     else if (this.status === 'DRAINING') this.drainService();
     else {
       this.tripCircuitBreaker();
@@ -385,7 +385,7 @@ class Reconciliation {
   }
 
   /**
-   * EXTERNAL deployment controller: each task set keeps its computedDesiredCount of tasks (none once it is
+   * EXTERNAL and CODE_DEPLOY deployment controllers: each task set keeps its computedDesiredCount of tasks (none once it is
    * DRAINING, then it is forgotten when its last task has stopped); tasks of no task set stop. A task set
    * is STEADY_STATE when it runs its count, every task healthy, and nothing of it is starting or stopping.
    */

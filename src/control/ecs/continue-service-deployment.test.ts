@@ -53,7 +53,7 @@ test('ROLLBACK marks the hook FAILED and returns the service to its last complet
     [before.deployments[0]!.id, 'ACTIVE', 'FAILED'],
   ]);
   const sd = f.ctx.state.get('serviceDeployment', second)!;
-  assert.deepEqual([sd.status, sd.lifecycleHookDetails?.[0]?.status], ['ROLLBACK_IN_PROGRESS', 'FAILED']);
+  assert.deepEqual([sd.status, sd.lifecycleHookDetails?.[0]?.status], ['ROLLBACK_REQUESTED', 'FAILED']);
 });
 
 test('an unknown deployment, a deployment not in progress, an unknown hook or action: AWS errors, nothing changed', async () => {

@@ -19,6 +19,7 @@ import {
   validateServiceName,
 } from './services.js';
 import { validateTags } from './tagging.js';
+import { newTaskSet } from './task-sets.js';
 
 /**
  * Creates a service and its first deployment; the service scheduler then starts its tasks. A name may be
@@ -51,6 +52,7 @@ export async function createService(ctx: ControlContext, input: CreateServiceReq
     const launch = serviceLaunch(cluster, input, schedulingStrategy);
     // EXTERNAL: the task sets bring the task definition and load balancers (task-sets.ts).
     const external = input.deploymentController?.type === 'EXTERNAL';
+    const codeDeploy = input.deploymentController?.type === 'CODE_DEPLOY';
     const definition = external ? undefined : serviceDefinition(ctx, { ...input, launchType: launch.launchType }, tx);
     if (definition) {
       validatePlacement({ taskDefinition: definition }, input.placementConstraints, input.placementStrategy);
@@ -84,7 +86,7 @@ export async function createService(ctx: ControlContext, input: CreateServiceReq
       ...(input.healthCheckGracePeriodSeconds !== undefined && { healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds }),
       ...(input.role !== undefined && { roleArn: input.role }),
       ...(serviceConnect && { serviceConnectConfiguration: serviceConnect }),
-      deploymentController: { type: external ? 'EXTERNAL' : 'ECS' },
+      deploymentController: { type: external ? 'EXTERNAL' : codeDeploy ? 'CODE_DEPLOY' : 'ECS' },
       ...(external && { taskSets: [] }),
       enableECSManagedTags: input.enableECSManagedTags ?? false,
       propagateTags: input.propagateTags ?? 'NONE',
@@ -95,6 +97,12 @@ export async function createService(ctx: ControlContext, input: CreateServiceReq
       ...(clientToken !== undefined && { clientToken, clientRequest: fingerprint }),
     };
     if (!definition) return tx.put('service', arn, base);
+    // CODE_DEPLOY: ECS runs the service's first revision as its PRIMARY task set; AWS CodeDeploy (not served
+    // by Wharf) would deploy the next ones in task sets of its own.
+    if (codeDeploy) {
+      const initial = newTaskSet(ctx, base, { ...input, taskDefinition: definition.taskDefinitionArn, scale: { value: 100, unit: 'PERCENT' }, tags: [] }, 'PRIMARY', now);
+      return tx.put('service', arn, { ...base, taskSets: [initial] });
+    }
     const made = newDeployment(ctx, base, definition, now);
     const service: ServiceRecord = { ...base, deployments: [made.deployment], currentServiceDeployment: made.serviceDeployment.serviceDeploymentArn };
     tx.put('serviceDeployment', made.serviceDeployment.serviceDeploymentArn, made.serviceDeployment);

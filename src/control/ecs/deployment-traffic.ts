@@ -1,15 +1,42 @@
 // Where a service's load balancers send traffic during BLUE_GREEN, LINEAR and CANARY deployments
 // (loadBalancers[].advancedConfiguration): each deployment's tasks register in one of two target groups,
-// the service's or the alternate, and the production and test listener rules forward to them with the
-// weights the primary deployment's traffic shift asks for (scheduler/deployment.ts). Level-based: the
-// service controller calls `routeTraffic` after every plan and the rules are rewritten only when they differ.
+// the service's or the alternate, and the production and test listener rules (an ALB's listener rules, an
+// NLB's listeners' default actions) forward to them with the weights the primary deployment's traffic
+// shift asks for (scheduler/deployment.ts). Level-based: the service controller calls `routeTraffic` after
+// every plan and the rules are rewritten only when they differ.
 import type { LoadBalancer } from '@aws-sdk/client-ecs';
 import type { Action } from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { DeploymentRecord, ServiceRecord } from '../../core/ecs.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
+import type { ListenerRecord, RuleRecord } from '../../core/elbv2.js';
 import { forwardWeights, testsGreen } from '../../scheduler/deployment.js';
 import type { ControlContext } from '../context.js';
-import type { Transaction } from '../state.js';
+import type { State, Transaction } from '../state.js';
 import { resolveRule } from '../elbv2/lookups.js';
+
+/**
+ * What an advancedConfiguration's productionListenerRule or testListenerRule names, as ECS reads it (the
+ * AdvancedConfiguration reference): for an Application Load Balancer a listener rule (its default rule
+ * included), for a Network Load Balancer a listener, whose default action is the one shifted (NLB
+ * listeners have no other rules). Anything else is refused with InvalidParameterException.
+ */
+export function trafficRule(state: Pick<State, 'get' | 'all'>, arn: string): RuleRecord | { default: ListenerRecord } {
+  const listener = state.get('listener', arn);
+  if (listener) {
+    if (state.get('loadBalancer', listener.LoadBalancerArn)?.Type === 'network') return { default: listener };
+    throw new InvalidParameterException(`The listener ${arn} belongs to an Application Load Balancer: name one of its listener rules.`);
+  }
+  let found;
+  try {
+    found = resolveRule(state, arn);
+  } catch {
+    throw new InvalidParameterException(`The listener rule ${arn} does not exist.`);
+  }
+  const owner = 'default' in found ? found.default : state.get('listener', found.ListenerArn);
+  if (owner && state.get('loadBalancer', owner.LoadBalancerArn)?.Type === 'network')
+    throw new InvalidParameterException(`The listener rule ${arn} belongs to a Network Load Balancer: name its listener ${owner.ListenerArn}.`);
+  return found;
+}
 
 /** The load balancers a service task registers with: its task set's (EXTERNAL), else its deployment's. */
 export function taskLoadBalancers(service: ServiceRecord, startedBy: string | undefined): LoadBalancer[] {
@@ -46,11 +73,11 @@ export function routeTraffic(ctx: ControlContext, tx: Transaction, service: Serv
   }
 }
 
-/** Rewrites a rule's forward action to split between blue and green; a rule since deleted is left alone. */
+/** Rewrites a rule's (or an NLB listener's) forward action to split between blue and green; one since deleted is left alone. */
 function forward(ctx: ControlContext, tx: Transaction, ruleArn: string, blue: string, green: string, greenPercent: number): void {
   let found;
   try {
-    found = resolveRule(ctx.state, ruleArn);
+    found = trafficRule(ctx.state, ruleArn);
   } catch {
     ctx.log.warn('deployment listener rule missing', { ruleArn });
     return;

@@ -22,6 +22,7 @@ import { fargatePlatformVersion, launchFargateSplit } from './fargate.js';
 import { randomFrom } from './run-task.js';
 import { routeTraffic } from './deployment-traffic.js';
 import { forgetHistory } from './services.js';
+import { serviceConnectContainerName, serviceConnectProxied } from './service-connect.js';
 import { launchTasks, type LaunchRequest } from './task-launch.js';
 import { RETENTION_MS } from './retention.js';
 import { ControllerRunner } from '../runner.js';
@@ -256,6 +257,7 @@ export class ServiceController {
       enableECSManagedTags: service.enableECSManagedTags,
       enableExecuteCommand: service.enableExecuteCommand,
       ...((launch.networkConfiguration ?? service.networkConfiguration) && { networkConfiguration: launch.networkConfiguration ?? service.networkConfiguration }),
+      ...(serviceConnectProxied(service, definition) && { serviceConnectContainer: serviceConnectContainerName(launch.deploymentId) }),
     };
     if (service.launchType === 'FARGATE') return this.launchOnFargate(tx, cluster, service, definition, request, launch.count);
     if (service.capacityProviderStrategy?.length && !launch.containerInstanceArn) {
@@ -343,6 +345,11 @@ export class ServiceController {
 
   /** The service deployments follow their deployments: completed, failed, rolled back. */
   private recordTransitions(tx: Transaction, plan: ServicePlan, now: Date): void {
+    // A rollback asked for (StopServiceDeployment, ContinueServiceDeployment) is under way once the service is planned.
+    for (const { serviceDeploymentArn } of this.ctx.state.where(serviceDeploymentsByService, plan.service.serviceArn)) {
+      const sd = tx.get('serviceDeployment', serviceDeploymentArn)!;
+      if (sd.status === 'ROLLBACK_REQUESTED') tx.put('serviceDeployment', serviceDeploymentArn, { ...sd, status: 'ROLLBACK_IN_PROGRESS', updatedAt: now });
+    }
     for (const t of plan.transitions as DeploymentTransition[]) {
       const sd = tx.get('serviceDeployment', t.deployment.serviceDeploymentArn);
       if (t.kind === 'completed') {

@@ -22,7 +22,7 @@ import type {
   TaskRecord,
 } from '../../core/ecs.js';
 import { InvalidParameterException, ServiceNotActiveException, ServiceNotFoundException, UnsupportedFeatureException } from '../../core/ecs-errors.js';
-import { isShiftingStrategy, startShift } from '../../scheduler/deployment.js';
+import { isShiftingStrategy, startShift, testsGreen } from '../../scheduler/deployment.js';
 import { failureThreshold } from '../../scheduler/service.js';
 import type { ControlContext } from '../context.js';
 import type { State, Transaction } from '../state.js';
@@ -58,6 +58,7 @@ type ServiceRequest = Pick<
   | 'volumeConfigurations'
   | 'vpcLatticeConfigurations'
   | 'loadBalancers'
+  | 'deploymentConfiguration'
 >;
 
 /** What CreateService and UpdateService refuse before looking at any record. */
@@ -84,8 +85,8 @@ export function checkServiceRequest(input: ServiceRequest, strategy: ServiceReco
   refuseManagedVolumes(input.volumeConfigurations);
   if (input.vpcLatticeConfigurations?.length) throw new UnsupportedFeatureException("Amazon VPC Lattice isn't supported in this Region.");
   const controller = input.deploymentController?.type;
-  // CODE_DEPLOY services are deployed by AWS CodeDeploy, which this account (Wharf) does not have.
-  if (controller === 'CODE_DEPLOY') throw new InvalidParameterException('The CODE_DEPLOY deployment controller needs AWS CodeDeploy, which is not available: use ECS or EXTERNAL.');
+  checkStrategyController(controller, input.deploymentConfiguration?.strategy);
+  if (controller === 'CODE_DEPLOY' && strategy === 'DAEMON') throw new InvalidParameterException('The CODE_DEPLOY deployment controller does not support the DAEMON scheduling strategy.');
   if (controller === 'EXTERNAL') {
     if (strategy === 'DAEMON') throw new InvalidParameterException('The EXTERNAL deployment controller does not support the DAEMON scheduling strategy.');
     if (input.taskDefinition !== undefined) throw new InvalidParameterException('A task definition cannot be specified for a service with the EXTERNAL deployment controller: task sets specify it.');
@@ -182,6 +183,12 @@ export function deploymentConfiguration(
   return merged;
 }
 
+/** BLUE_GREEN, LINEAR and CANARY are the ECS deployment controller's: EXTERNAL and CODE_DEPLOY services deploy by task sets (Wharf's wording). */
+export function checkStrategyController(controller: string | undefined, strategy: string | undefined): void {
+  if (controller !== undefined && controller !== 'ECS' && isShiftingStrategy(strategy))
+    throw new InvalidParameterException(`The ${strategy} deployment strategy is only supported with the ECS deployment controller.`);
+}
+
 /** What ECS refuses of the BLUE_GREEN, LINEAR and CANARY strategies (the ECS API reference's ranges). */
 function checkDeploymentStrategy(scheduling: ServiceRecord['schedulingStrategy'], given: DeploymentConfiguration, merged: DeploymentConfiguration): void {
   const strategy = merged.strategy ?? 'ROLLING';
@@ -242,6 +249,7 @@ export function newDeployment(ctx: ControlContext, service: ServiceRecord, defin
   // rolling ones stay on the side the service's traffic is on.
   const previous = service.deployments[0];
   const shifting = isShiftingStrategy(service.deploymentConfiguration.strategy) && previous !== undefined;
+  const trafficShift = shifting ? startShift(now, service.deployments.length > 1) : undefined;
   const alternate = shifting ? !previous.alternateTargetGroups : (previous?.alternateTargetGroups ?? false);
   const id = `ecs-svc/${number}`;
   const cluster = service.clusterArn.split('/').at(-1)!;
@@ -264,7 +272,7 @@ export function newDeployment(ctx: ControlContext, service: ServiceRecord, defin
     ...(service.serviceConnectConfiguration && { serviceConnectConfiguration: service.serviceConnectConfiguration }),
     serviceDeploymentArn: sdArn,
     serviceRevisionArn: revisionArn,
-    ...(shifting && { trafficShift: startShift(now) }),
+    ...(trafficShift && { trafficShift }),
     ...(alternate && { alternateTargetGroups: true }),
   };
   const alarms = service.deploymentConfiguration.alarms;
@@ -282,7 +290,7 @@ export function newDeployment(ctx: ControlContext, service: ServiceRecord, defin
     deploymentConfiguration: service.deploymentConfiguration,
     deploymentCircuitBreaker: { status: breaker?.enable ? 'MONITORING' : 'DISABLED', failureCount: 0, threshold: failureThreshold(service.desiredCount) },
     ...(alarms && { alarms: { status: alarms.enable ? 'MONITORING' : 'DISABLED', alarmNames: alarms.alarmNames ?? [], triggeredAlarmNames: [] } }),
-    ...(shifting && { lifecycleStage: 'RECONCILE_SERVICE' as const }),
+    ...(trafficShift && { lifecycleStage: trafficShift.stage }),
     deploymentId: id,
   };
   // The target group each blue/green load balancer gives this revision's tasks, with its production rule.
@@ -377,11 +385,31 @@ function revisionSummary(state: Pick<State, 'size' | 'get'>, service: ServiceRec
 export function describeServiceDeployment(state: Pick<State, 'size' | 'get'>, record: ServiceDeploymentRecord): ServiceDeployment {
   const service = state.get('service', record.serviceArn);
   const deployment = service?.deployments.find((d) => d.id === record.deploymentId);
+  const sources = record.sourceServiceRevisions ?? [];
+  const green = greenTraffic(record, deployment);
+  const weights = (percent: { production: number; test: number }) => ({ requestedProductionTrafficWeight: percent.production, requestedTestTrafficWeight: percent.test });
   return {
     ...record,
     // While its deployment is being watched, the circuit breaker's count is the deployment's own.
     ...(deployment && record.deploymentCircuitBreaker && { deploymentCircuitBreaker: { ...record.deploymentCircuitBreaker, failureCount: deployment.failedTasks } }),
-    targetServiceRevision: revisionSummary(state, service, record.targetServiceRevision!.arn!),
-    sourceServiceRevisions: (record.sourceServiceRevisions ?? []).map((s) => revisionSummary(state, service, s.arn!)),
+    targetServiceRevision: { ...revisionSummary(state, service, record.targetServiceRevision!.arn!), ...(green && weights(green)) },
+    // Blue has the rest when there is one blue (a deployment started over an unfinished one has several sources).
+    sourceServiceRevisions: sources.map((s) => ({
+      ...revisionSummary(state, service, s.arn!),
+      ...(green && sources.length === 1 && weights({ production: 100 - green.production, test: 100 - green.test })),
+    })),
   };
+}
+
+/**
+ * The shares of production and test traffic a traffic-shifting service deployment (one with a lifecycle
+ * stage) asks for its target revision: the shift's while in progress, all once successful, none once
+ * rolled back; undefined for other deployments, and for a stopped one (nothing asked any more).
+ */
+function greenTraffic(record: ServiceDeploymentRecord, deployment: DeploymentRecord | undefined): { production: number; test: number } | undefined {
+  if (!record.lifecycleStage) return undefined;
+  if (record.status === 'SUCCESSFUL') return { production: 100, test: 100 };
+  if (record.status.startsWith('ROLLBACK_')) return { production: 0, test: 0 };
+  const shift = deployment?.rolloutState === 'IN_PROGRESS' ? deployment.trafficShift : undefined;
+  return shift && { production: shift.productionPercent, test: testsGreen(shift) ? 100 : 0 };
 }

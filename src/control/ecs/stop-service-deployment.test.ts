@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { beforeEach, test } from 'node:test';
 import { createService } from './create-service.js';
 import { fixture, populated, redeploying, type Fixture } from './fixtures.js';
+import { ServiceController } from './service-controller.js';
 import { stopServiceDeployment } from './stop-service-deployment.js';
 
 let f: Fixture;
@@ -28,8 +29,14 @@ test('ROLLBACK (the default) makes the last completed deployment PRIMARY again; 
     [before.deployments[0]!.id, 'ACTIVE', 'FAILED'],
   ]);
   const sd = f.ctx.state.get('serviceDeployment', second)!;
-  assert.equal(sd.status, 'ROLLBACK_IN_PROGRESS');
+  assert.equal(sd.status, 'ROLLBACK_REQUESTED');
   assert.equal(sd.rollback?.serviceRevisionArn, before.deployments[1]!.serviceRevisionArn);
+  // Stopping it again lets the rollback go on; the service controller takes it up.
+  assert.deepEqual(await stopServiceDeployment(f.ctx, { serviceDeploymentArn: second }), { serviceDeploymentArn: second });
+  await new ServiceController(f.ctx).reconcile(serviceArn);
+  assert.equal(f.ctx.state.get('serviceDeployment', second)!.status, 'ROLLBACK_IN_PROGRESS');
+  await stopServiceDeployment(f.ctx, { serviceDeploymentArn: second });
+  assert.equal(f.ctx.state.get('serviceDeployment', second)!.status, 'ROLLBACK_IN_PROGRESS');
 });
 
 test('ABORT stops launching and leaves the tasks; the service deployment is STOPPED', async () => {

@@ -4,17 +4,22 @@ import { ConflictException, InvalidParameterException, ServiceDeploymentNotFound
 import type { ControlContext } from '../context.js';
 import type { Transaction } from '../state.js';
 
+/** Stopping a service deployment in these states lets it go on with what it is doing (the ECS guide, "Stopping Amazon ECS service deployments"). */
+const STOPPING: readonly string[] = ['STOP_REQUESTED', 'ROLLBACK_REQUESTED', 'ROLLBACK_IN_PROGRESS'];
+
 /**
  * Stops a service deployment in progress. ROLLBACK (the default) returns the service to the revision of
  * its last completed deployment, as the circuit breaker does: that deployment is PRIMARY again and the
- * service deployment is ROLLBACK_IN_PROGRESS until it completes. ABORT leaves the tasks where they are:
- * the deployment launches nothing more and the service deployment is STOPPED.
+ * service deployment is ROLLBACK_REQUESTED, then ROLLBACK_IN_PROGRESS (the service controller) until it
+ * completes. ABORT leaves the tasks where they are: the deployment launches nothing more and the service
+ * deployment is STOPPED. One already stopping or rolling back goes on, unchanged.
  */
 export async function stopServiceDeployment(ctx: ControlContext, input: StopServiceDeploymentRequest): Promise<StopServiceDeploymentResponse> {
   const arn = input.serviceDeploymentArn ?? '';
   await ctx.state.mutate((tx) => {
     const sd = tx.get('serviceDeployment', arn);
     if (!sd) throw new ServiceDeploymentNotFoundException('Service deployment not found.');
+    if (STOPPING.includes(sd.status)) return;
     const service = tx.get('service', sd.serviceArn);
     const primary = service?.deployments[0];
     if (!service || !primary || primary.id !== sd.deploymentId || (sd.status !== 'IN_PROGRESS' && sd.status !== 'PENDING')) {
@@ -37,7 +42,8 @@ export async function stopServiceDeployment(ctx: ControlContext, input: StopServ
 
 /**
  * Returns the service to the revision of its last completed deployment, as the circuit breaker does: that
- * deployment is PRIMARY again, the service's (its PRIMARY) is FAILED and ROLLBACK_IN_PROGRESS until it completes.
+ * deployment is PRIMARY again, the service's (its PRIMARY) is FAILED; the service deployment is
+ * ROLLBACK_REQUESTED until the service controller takes it up (ROLLBACK_IN_PROGRESS).
  */
 export function rollBackServiceDeployment(tx: Transaction, sd: ServiceDeploymentRecord, service: ServiceRecord, reason: string, now: Date): void {
   const primary = service.deployments[0]!;
@@ -56,5 +62,5 @@ export function rollBackServiceDeployment(tx: Transaction, sd: ServiceDeployment
   };
   const others = service.deployments.slice(1).filter((d) => d.id !== target.id);
   tx.put('service', service.serviceArn, { ...service, taskDefinition: restored.taskDefinition, deployments: [restored, stopped, ...others], version: service.version + 1 });
-  tx.put('serviceDeployment', sd.serviceDeploymentArn, { ...sd, status: 'ROLLBACK_IN_PROGRESS', statusReason: reason, rollback: { reason, startedAt: now, serviceRevisionArn: restored.serviceRevisionArn }, updatedAt: now });
+  tx.put('serviceDeployment', sd.serviceDeploymentArn, { ...sd, status: 'ROLLBACK_REQUESTED', statusReason: reason, rollback: { reason, startedAt: now, serviceRevisionArn: restored.serviceRevisionArn }, updatedAt: now });
 }

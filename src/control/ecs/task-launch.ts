@@ -18,7 +18,8 @@ import type { ControlContext } from '../context.js';
 import type { Transaction } from '../state.js';
 import { resolveTaskDefinition, type Reader } from './lookups.js';
 import { validateTags } from './tagging.js';
-import { attachTaskNetwork, resolveAwsvpcConfiguration } from './task-networking.js';
+import { serviceConnectAttachment, serviceConnectContainer } from './service-connect.js';
+import { attachTaskNetwork, resolveAwsvpcConfiguration, uuid } from './task-networking.js';
 
 /** How a task is launched: on a container instance (EC2), or on Wharf-managed capacity (FARGATE). */
 export type TaskLaunch =
@@ -41,7 +42,10 @@ export type LaunchRequest = Pick<
   | 'enableExecuteCommand'
   | 'networkConfiguration'
   | 'volumeConfigurations'
->;
+> & {
+  /** A service's task with Service Connect: the name of the proxy container ECS adds to it (service-connect.ts). */
+  serviceConnectContainer?: string;
+};
 
 /** What the service scheduler passes through to a launch that is not the user's own call (idempotency of RunTask). */
 export type InternalLaunch = Pick<TaskRecord, 'clientToken' | 'clientRequest'>;
@@ -120,6 +124,8 @@ export function newTask(
     essential: c.essential ?? true,
     healthCheck: c.healthCheck !== undefined,
   }));
+  const proxy = request.serviceConnectContainer;
+  if (proxy) containers.unshift(serviceConnectContainer(arn, containerArn(ctx.partition, cluster.clusterName, ctx.ids.id()), proxy));
   const attribute = (name: string) => instance?.attributes.find((a) => a.name === name)?.value;
   const architecture = attribute('ecs.cpu-architecture');
   const storage = { sizeInGiB: definition.ephemeralStorage?.sizeInGiB ?? FARGATE_EPHEMERAL_STORAGE_GIB };
@@ -153,7 +159,7 @@ export function newTask(
     containers,
     healthStatus: taskHealth(containers),
     enableExecuteCommand: request.enableExecuteCommand ?? false,
-    attachments: [],
+    attachments: proxy ? [serviceConnectAttachment(uuid(ctx.ids.id()), proxy)] : [],
     attributes: architecture === undefined ? [] : [{ name: 'ecs.cpu-architecture', value: architecture }],
     tags: taskTags(cluster, definition, request),
   };

@@ -94,7 +94,7 @@ export function attachTaskNetwork(ctx: ControlContext, tx: Transaction, task: Ta
   return {
     ...task,
     availabilityZone: subnet.AvailabilityZone,
-    attachments: [{ id: attachmentId, type: 'ElasticNetworkInterface', status: 'PRECREATED', details }],
+    attachments: [...(task.attachments ?? []), { id: attachmentId, type: 'ElasticNetworkInterface', status: 'PRECREATED', details }],
     containers: task.containers.map((c) => ({ ...c, networkInterfaces: [{ attachmentId, privateIpv4Address: eni.PrivateIpAddress }] })),
   };
 }

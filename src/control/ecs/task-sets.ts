@@ -1,5 +1,7 @@
-// Task sets: how an external deployment controller deploys a service (deploymentController EXTERNAL).
-// Each task set runs its own task definition, network configuration and load balancer at `scale` percent
+// Task sets: how an external deployment controller deploys a service (deploymentController EXTERNAL), and
+// how a CODE_DEPLOY service runs (its first task set made by CreateService; AWS CodeDeploy, which Wharf
+// does not serve, would make the next ones: the task set calls are the EXTERNAL controller's only, as ECS
+// says, and DescribeTaskSets shows both). Each task set runs its own task definition, network configuration and load balancer at `scale` percent
 // of the service's desired count (computedDesiredCount, rounded up); the service scheduler keeps its tasks
 // (scheduler/service.ts, planTaskSets) and the service-targets controller registers them in its target group.
 // One file for the family: CreateTaskSet, UpdateTaskSet, DeleteTaskSet, UpdateServicePrimaryTaskSet,
@@ -74,10 +76,52 @@ export function describeTaskSet(state: Pick<State, 'size'>, ts: TaskSetRecord, w
   return { ...ts, runningCount: running, pendingCount: pending, tags: withTags ? ts.tags : undefined };
 }
 
+/** A new task set of `service` (its tasks start with the scheduler's next pass). */
+export function newTaskSet(
+  ctx: ControlContext,
+  service: ServiceRecord,
+  input: Pick<CreateTaskSetRequest, 'loadBalancers' | 'serviceRegistries' | 'networkConfiguration' | 'externalId'> & { taskDefinition: string; scale: TaskSetRecord['scale']; tags: TaskSetRecord['tags'] },
+  status: TaskSetRecord['status'],
+  now: Date,
+): TaskSetRecord {
+  const id = `ecs-svc/${deploymentNumber(ctx)}`;
+  return {
+    id,
+    taskSetArn: taskSetArn(ctx.partition, service.clusterArn.split('/').at(-1)!, service.serviceName, id),
+    serviceArn: service.serviceArn,
+    clusterArn: service.clusterArn,
+    status,
+    taskDefinition: input.taskDefinition,
+    computedDesiredCount: computedDesiredCount(service.desiredCount, input.scale.value),
+    launchType: service.launchType,
+    loadBalancers: input.loadBalancers ?? [],
+    serviceRegistries: input.serviceRegistries ?? [],
+    ...(input.networkConfiguration && { networkConfiguration: input.networkConfiguration }),
+    ...(input.externalId !== undefined && { externalId: input.externalId }),
+    scale: input.scale,
+    stabilityStatus: 'STABILIZING',
+    stabilityStatusAt: now,
+    createdAt: now,
+    updatedAt: now,
+    tags: input.tags,
+  };
+}
+
+/** Services whose tasks run in task sets rather than deployments: EXTERNAL and CODE_DEPLOY. */
+export const runsTaskSets = (service: Pick<ServiceRecord, 'deploymentController'>) => service.deploymentController?.type === 'EXTERNAL' || service.deploymentController?.type === 'CODE_DEPLOY';
+
 export async function createTaskSet(ctx: ControlContext, input: CreateTaskSetRequest): Promise<CreateTaskSetResponse> {
+  // What a retry with the same clientToken must repeat exactly to get the same task set back.
+  const { clientToken, ...request } = input;
+  const fingerprint = JSON.stringify(request);
   const record = await ctx.state.mutate((tx) => {
     const service = changeableService(ctx, input, tx);
     const sets = service.taskSets ?? [];
+    const earlier = clientToken === undefined ? undefined : sets.find((ts) => ts.clientToken === clientToken);
+    if (earlier) {
+      if (earlier.clientRequest !== fingerprint) throw new InvalidParameterException('Creation of task set was not idempotent.');
+      return earlier;
+    }
     if (sets.length >= MAX_TASK_SETS) throw new InvalidParameterException(`${sets.length} deployments exist on the service. Unable to create new TaskSet since this exceeds the maximum limit.`);
     if ((input.loadBalancers?.length ?? 0) > 1) throw new InvalidParameterException('CreateTaskSet cannot have more than 1 load balancer.');
     const definition = serviceDefinition(ctx, { taskDefinition: input.taskDefinition, networkConfiguration: input.networkConfiguration, launchType: service.launchType }, tx);
@@ -85,28 +129,8 @@ export async function createTaskSet(ctx: ControlContext, input: CreateTaskSetReq
     const scale = checkScale(input.scale);
     const tags = input.tags ?? [];
     validateTags(tags);
-    const now = ctx.clock.now();
-    const id = `ecs-svc/${deploymentNumber(ctx)}`;
-    const ts: TaskSetRecord = {
-      id,
-      taskSetArn: taskSetArn(ctx.partition, service.clusterArn.split('/').at(-1)!, service.serviceName, id),
-      serviceArn: service.serviceArn,
-      clusterArn: service.clusterArn,
-      status: 'ACTIVE',
-      taskDefinition: definition.taskDefinitionArn,
-      computedDesiredCount: computedDesiredCount(service.desiredCount, scale.value),
-      launchType: service.launchType,
-      loadBalancers: input.loadBalancers ?? [],
-      serviceRegistries: input.serviceRegistries ?? [],
-      ...(input.networkConfiguration && { networkConfiguration: input.networkConfiguration }),
-      ...(input.externalId !== undefined && { externalId: input.externalId }),
-      scale,
-      stabilityStatus: 'STABILIZING',
-      stabilityStatusAt: now,
-      createdAt: now,
-      updatedAt: now,
-      tags,
-    };
+    const made = newTaskSet(ctx, service, { ...input, taskDefinition: definition.taskDefinitionArn, scale, tags }, 'ACTIVE', ctx.clock.now());
+    const ts = clientToken === undefined ? made : { ...made, clientToken, clientRequest: fingerprint };
     putTaskSets(tx, service, [...sets, ts]);
     return ts;
   });
@@ -160,8 +184,8 @@ async function changeTaskSet(
 /** The service's task sets, or those named (by id or ARN; unknown ones are MISSING failures). */
 export async function describeTaskSets(ctx: ControlContext, input: DescribeTaskSetsRequest): Promise<DescribeTaskSetsResponse> {
   const service = resolveService(ctx, resolveCluster(ctx, input.cluster), input.service ?? '');
-  // Services with another deployment controller have no task sets.
-  const sets = service.deploymentController?.type === 'EXTERNAL' ? (service.taskSets ?? []) : [];
+  // Services with the ECS deployment controller have no task sets.
+  const sets = runsTaskSets(service) ? (service.taskSets ?? []) : [];
   const withTags = input.include?.includes('TAGS') ?? false;
   if (!input.taskSets?.length) return { taskSets: sets.map((ts) => describeTaskSet(ctx.state, ts, withTags)), failures: [] };
   const taskSets: TaskSet[] = [];

@@ -26,7 +26,6 @@ export function checkActions(state: Pick<State, 'get' | 'all'>, lb: LoadBalancer
       if (groups.length === 0) throw new ValidationError('A target group ARN must be specified for a forward action');
       if (action.TargetGroupArn && action.ForwardConfig?.TargetGroups && !groups.some((g) => g.TargetGroupArn === action.TargetGroupArn))
         throw new InvalidLoadBalancerAction('The target group ARN and the forward config target groups must name the same target group');
-      if (lb.Type === 'network' && groups.length > 1) throw new InvalidLoadBalancerAction('A network load balancer forwards to one target group only');
       for (const g of groups) checkTargetGroup(state, lb, protocol, g.TargetGroupArn!);
       const tuples = groups.map((g) => ({ TargetGroupArn: g.TargetGroupArn!, Weight: g.Weight ?? 1 }));
       const stickiness = action.ForwardConfig?.TargetGroupStickinessConfig ?? { Enabled: false };

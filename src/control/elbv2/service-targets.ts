@@ -14,9 +14,9 @@ import type { ControlContext } from '../context.js';
 import { ControllerRunner } from '../runner.js';
 import { defineIndex, type Change, type State, type Transaction } from '../state.js';
 import type { TargetGroupRecord } from '../../core/elbv2.js';
-import { loadBalancersOf, resolveRule } from './lookups.js';
+import { loadBalancersOf } from './lookups.js';
 import { deregister, register, targetKey } from './targets.js';
-import { taskLoadBalancers } from '../ecs/deployment-traffic.js';
+import { taskLoadBalancers, trafficRule } from '../ecs/deployment-traffic.js';
 import { loadBalancedTasks, tasksByService } from '../ecs/indexes.js';
 
 export interface ServiceTargetsOptions {
@@ -183,7 +183,7 @@ export function checkServiceLoadBalancers(state: Pick<State, 'get' | 'all'>, loa
   }
 }
 
-/** A blue/green load balancer's alternate target group (like the primary) and its listener rules exist. */
+/** A blue/green load balancer's alternate target group (like the primary) and its listener rules (an NLB's: listeners) exist. */
 function checkAdvancedConfiguration(state: Pick<State, 'get' | 'all'>, advanced: NonNullable<LoadBalancer['advancedConfiguration']>, primary: TargetGroupRecord): void {
   const { alternateTargetGroupArn, productionListenerRule, testListenerRule, roleArn } = advanced;
   if (!alternateTargetGroupArn || !productionListenerRule || !roleArn)
@@ -193,12 +193,5 @@ function checkAdvancedConfiguration(state: Pick<State, 'get' | 'all'>, advanced:
   if (alternate.TargetGroupArn === primary.TargetGroupArn) throw new InvalidParameterException('The alternate target group must differ from the target group.');
   if (alternate.TargetType !== primary.TargetType)
     throw new InvalidParameterException(`The alternate target group ${alternateTargetGroupArn} has target type ${alternate.TargetType}, which differs from the target group's ${primary.TargetType}.`);
-  for (const rule of [productionListenerRule, testListenerRule]) {
-    if (rule === undefined) continue;
-    try {
-      resolveRule(state, rule);
-    } catch {
-      throw new InvalidParameterException(`The listener rule ${rule} does not exist.`);
-    }
-  }
+  for (const rule of [productionListenerRule, testListenerRule]) if (rule !== undefined) trafficRule(state, rule);
 }

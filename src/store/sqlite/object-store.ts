@@ -5,13 +5,14 @@
 // transactions). A copy shares its source's file through a hard link: removing either leaves the other's
 // bytes.
 import { randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { finished, pipeline } from 'node:stream/promises';
 import { Writable, type Readable } from 'node:stream';
 import type Database from 'better-sqlite3';
 import type { MultipartUpload, ObjectStore, ObjectVersion, StagedBody, Tag, UploadedPart } from '../../core/s3.js';
+import { FileBody } from '../file-body.js';
 import { openDatabase } from './database.js';
 
 const MIGRATIONS: string[] = [
@@ -232,10 +233,7 @@ export class FileObjectStore implements ObjectStore {
   }
 
   open(body: string, range?: { start: number; end: number }): Readable {
-    const path = this.pathOf(body);
-    // Read slices no larger than what is read: a stream allocates a whole slice for every read.
-    const length = range ? range.end - range.start + 1 : statSync(path).size;
-    return createReadStream(path, { highWaterMark: Math.max(1, Math.min(IO_CHUNK, length)), ...(range && { start: range.start, end: range.end }) });
+    return new FileBody(this.pathOf(body), range);
   }
 
   async concatenate(parts: readonly UploadedPart[]): Promise<StagedBody> {
