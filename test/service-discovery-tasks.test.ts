@@ -209,6 +209,10 @@ test('Service Connect: bridge and awsvpc clients reach every server task by its 
     assert.equal(docker('inspect', '-f', '{{.Name}}', proxy!.runtimeId!), `/ecs-connect-api-1-${proxy!.name}-${server.taskArn!.split('/').at(-1)}`);
     assert.deepEqual(server.attachments!.find((a) => a.type === 'ServiceConnect')!.details, [{ name: 'ContainerName', value: proxy!.name }]);
   }
+  await eventually(async () => {
+    const { tasks = [] } = await ecs.send(new DescribeTasksCommand({ tasks: servers.map((t) => t.taskArn!) }));
+    return tasks.every((t) => t.containers![0]!.healthStatus === 'HEALTHY') ? true : undefined;
+  }, 'each proxy HEALTHY while it serves');
   await ecs.send(new CreateEcsServiceCommand({
     serviceName: 'connect-client', taskDefinition: 'connect-client', desiredCount: 1, networkConfiguration: awsvpc,
     serviceConnectConfiguration: { enabled: true, namespace: 'connect' },

@@ -375,7 +375,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
         followOutput();
       },
       onOpen: () => {
-        const health = engine.health();
+        const health = [...engine.health(), ...resources.proxyHealth()];
         if (health.length) channel.send({ type: 'health', health });
       },
       onInstanceGone: (closeCode) => {
@@ -385,6 +385,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       },
     });
     engine.onHealth((health) => channel.send({ type: 'health', health }));
+    resources.onProxyHealth((health) => channel.send({ type: 'health', health }));
     const metricsIntervalMs = options.metricsIntervalMs ?? DEFAULT_METRICS_INTERVAL_MS;
     const sampling =
       metricsIntervalMs > 0

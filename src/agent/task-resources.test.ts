@@ -207,6 +207,7 @@ test('a Service Connect task: its aliases on its pause container at 127.255.0.x,
   const [proxy] = await runtime.listContainers({ [NETWORK_LABELS.serviceConnect]: INSTANCE });
   assert.equal(proxy!.name, `ecs-web-1-ecs-service-connect-AbC12-${id}`);
   assert.deepEqual(reported, [`ecs-service-connect-AbC12 RUNNING ${proxy!.id}`], 'reported as the task\'s Service Connect container');
+  assert.deepEqual(resources.proxyHealth(), [{ taskArn: t.taskArn, containerName: 'ecs-service-connect-AbC12', healthStatus: 'HEALTHY' }], 'healthy while it serves');
   assert.equal(specs.get(proxy!.id)!.spec.networkContainer, prepared.networkContainer, "the proxy joins the task's namespace");
   assert.deepEqual(specs.get(proxy!.id)!.spec.mounts, [{ kind: 'bind', source: `/sc/${id}`, containerPath: '/wharf', readOnly: false }]);
 
@@ -223,6 +224,7 @@ test('a Service Connect task: its aliases on its pause container at 127.255.0.x,
   assert.deepEqual(await runtime.listContainers({ [NETWORK_LABELS.serviceConnect]: INSTANCE }), []);
   assert.equal(calls.at(-1), `remove ${id}`);
   assert.deepEqual(reported.slice(1), [`ecs-service-connect-AbC12 RUNNING ${proxy!.id}`, `ecs-service-connect-AbC12 STOPPED ${proxy!.id}`], 'adopted, then gone with its task');
+  assert.deepEqual(resources.proxyHealth(), []);
 });
 
 test('bridge tasks: one listener per port on the proxy, aliases sharing a port served by the first, none on an ingress port', () => {

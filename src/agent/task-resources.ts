@@ -14,7 +14,7 @@
 //   namespace; bridge, on host ports published for them (reported as the proxy container's bindings).
 // Like the ECS agent's pause container, it is found again by its labels after an agent restart.
 import { randomBytes } from 'node:crypto';
-import type { ServiceConnectStats, TaskAssignment } from '../core/agent-protocol.js';
+import type { ContainerHealth, ServiceConnectStats, TaskAssignment } from '../core/agent-protocol.js';
 import { lastSegment } from '../core/arn.js';
 import type { Logger } from '../core/ports.js';
 import {
@@ -144,11 +144,33 @@ export class TaskResources {
   private readonly lingering = new Map<string, NodeJS.Timeout>();
   /** Work on one subnet's network (create, attach, remove) runs one at a time. */
   private readonly subnetQueues = new Map<string, Promise<unknown>>();
+  /** The tasks whose proxy runs, by task ARN: its container's name (ECS shows it HEALTHY while it serves). */
+  private readonly runningProxies = new Map<string, string>();
+  private readonly proxyHealthListeners = new Set<(health: ContainerHealth[]) => void>();
   /** What the firewall was last told, to tell it only of changes. */
   private applied: string | undefined;
   private firewallQueue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: TaskResourcesOptions) {}
+
+  /** The health of every running proxy, as its task's Service Connect container (for a fresh channel). */
+  proxyHealth(): ContainerHealth[] {
+    return [...this.runningProxies].map(([taskArn, containerName]) => ({ taskArn, containerName, healthStatus: 'HEALTHY' }));
+  }
+
+  /** Hears each proxy that starts serving (or is adopted): its container is HEALTHY, as ECS shows a serving one. */
+  onProxyHealth(listener: (health: ContainerHealth[]) => void): () => void {
+    this.proxyHealthListeners.add(listener);
+    return () => this.proxyHealthListeners.delete(listener);
+  }
+
+  /** The proxy of `task` started or was adopted: reported RUNNING, and HEALTHY. */
+  private proxyRunning(task: TaskAssignment, change: ProxyChange): void {
+    const containerName = task.serviceConnect!.containerName;
+    this.runningProxies.set(task.taskArn, containerName);
+    this.options.proxyReported?.(task, change);
+    for (const listener of this.proxyHealthListeners) listener([{ taskArn: task.taskArn, containerName, healthStatus: 'HEALTHY' }]);
+  }
 
   /** Whether a task needs anything on the host besides its containers. */
   needs(task: TaskAssignment): boolean {
@@ -195,6 +217,7 @@ export class TaskResources {
     await held?.prepared.catch(() => undefined);
     this.held.delete(taskArn);
     const proxies = await this.removeProxy(taskArn);
+    this.runningProxies.delete(taskArn);
     if (held && this.proxied(held.task)) for (const runtimeId of proxies) this.options.proxyReported?.(held.task, { status: 'STOPPED', runtimeId });
     await this.removePause(taskArn);
     const network = held?.task.network;
@@ -357,7 +380,7 @@ export class TaskResources {
     if (left) {
       await serviceConnect!.reload(taskId(task));
       this.options.log.info('service connect proxy adopted', { taskArn: task.taskArn });
-      this.options.proxyReported?.(task, { status: 'RUNNING', runtimeId: left, ...(await this.published(left, ingress)) });
+      this.proxyRunning(task, { status: 'RUNNING', runtimeId: left, ...(await this.published(left, ingress)) });
       return left;
     }
     const id = await runtime.createContainer({
@@ -383,7 +406,7 @@ export class TaskResources {
       throw err;
     }
     this.options.log.info('service connect proxy started', { taskArn: task.taskArn, listeners: task.serviceConnect!.listeners.length, ingress: ingress.length });
-    this.options.proxyReported?.(task, { status: 'RUNNING', runtimeId: id, ...(await this.published(id, ingress)) });
+    this.proxyRunning(task, { status: 'RUNNING', runtimeId: id, ...(await this.published(id, ingress)) });
     return id;
   }
 
