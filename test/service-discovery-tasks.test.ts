@@ -254,4 +254,13 @@ test('Service Connect: bridge and awsvpc clients reach every server task by its 
     return Datapoints.reduce((sum, d) => sum + (d.Sum ?? 0), 0);
   };
   await eventually(async () => ((await requests()) > 10 ? true : undefined), 'RequestCount of the server service in CloudWatch', 30_000);
+
+  // The proxy is essential: one killed stops its task, as ECS stops a task whose essential container exited.
+  docker('kill', web!.containers![0]!.runtimeId!);
+  const killed = await eventually(async () => {
+    const { tasks: [t] = [] } = await ecs.send(new DescribeTasksCommand({ tasks: [web!.taskArn!] }));
+    return t?.lastStatus === 'STOPPED' ? t : undefined;
+  }, 'the task of the killed proxy STOPPED', 30_000);
+  assert.equal(killed.stopCode, 'EssentialContainerExited');
+  assert.equal(killed.containers![0]!.exitCode, 137);
 });

@@ -252,3 +252,26 @@ test("the server side: awsvpc, the task's port redirected in its namespace to th
   assert.ok(binding!.hostPort > 0, 'on an ephemeral host port');
   assert.equal(redirected.length, 1);
 });
+
+test('a proxy that stops on its own is reported STOPPED with its exit code (essential, it stops its task); one removed with its task is not', async () => {
+  const runtime = new HollowRuntime();
+  const proxies: ServiceConnectProxies = { configure: (id) => `/sc/${id}`, update: async () => undefined, reload: async () => undefined, traffic: async () => new Map(), remove: () => undefined };
+  const reported: string[] = [];
+  const resources = new TaskResources({ runtime, log: quiet, cluster: 'default', containerInstanceArn: INSTANCE, architecture: 'x86_64', serviceConnect: proxies, networkLingerMs: 0, proxyReported: (_t, c) => void reported.push(`${c.status} ${c.exitCode}`) });
+  const watching = new AbortController();
+  const watch = resources.watchProxies(watching.signal);
+  const serviceConnect = { containerName: 'ecs-service-connect-AbC12', listeners: [], endpoints: {}, ingress: [] };
+  const [a, b] = [task('1', '172.31.0.5', { serviceConnect }), task('2', '172.31.0.6', { serviceConnect })];
+  await resources.prepare(a);
+  await resources.prepare(b);
+  const proxyOf = async (t: TaskAssignment) => (await runtime.listContainers({ [NETWORK_LABELS.serviceConnect]: INSTANCE })).find((c) => c.name.endsWith(t.taskArn.split('/').at(-1)!))!.id;
+  await runtime.stopContainer(await proxyOf(a));
+  await settled();
+  assert.deepEqual(reported, ['RUNNING undefined', 'RUNNING undefined', 'STOPPED 0']);
+  assert.deepEqual(resources.proxyHealth().map((h) => h.taskArn), [b.taskArn], 'no longer healthy');
+  await resources.release(b.taskArn);
+  await settled();
+  assert.deepEqual(reported.slice(3), ['STOPPED undefined'], 'removed with its task: reported once, without an exit code');
+  watching.abort();
+  await watch;
+});

@@ -32,6 +32,7 @@ import {
   SERVICE_CONNECT_PROXY_DIR,
 } from '../core/runtime.js';
 import { LABELS, taskId, type TaskHostResources } from './container-config.js';
+import { watchRuntimeEvents } from './runtime-watch.js';
 
 /** Labels Wharf puts on what it makes for a task's network. */
 export const NETWORK_LABELS = {
@@ -96,6 +97,8 @@ export interface ProxyChange {
   runtimeId: string;
   /** Bridge: the host ports its ingress listeners are published on (where Cloud Map registers the task). */
   networkBindings?: NetworkBinding[];
+  /** It stopped on its own, with this exit code (one removed with its task has none). */
+  exitCode?: number;
 }
 
 /**
@@ -144,8 +147,8 @@ export class TaskResources {
   private readonly lingering = new Map<string, NodeJS.Timeout>();
   /** Work on one subnet's network (create, attach, remove) runs one at a time. */
   private readonly subnetQueues = new Map<string, Promise<unknown>>();
-  /** The tasks whose proxy runs, by task ARN: its container's name (ECS shows it HEALTHY while it serves). */
-  private readonly runningProxies = new Map<string, string>();
+  /** The tasks whose proxy runs, by task ARN: its container's name (ECS shows it HEALTHY while it serves) and id. */
+  private readonly runningProxies = new Map<string, { containerName: string; runtimeId: string }>();
   private readonly proxyHealthListeners = new Set<(health: ContainerHealth[]) => void>();
   /** What the firewall was last told, to tell it only of changes. */
   private applied: string | undefined;
@@ -155,7 +158,7 @@ export class TaskResources {
 
   /** The health of every running proxy, as its task's Service Connect container (for a fresh channel). */
   proxyHealth(): ContainerHealth[] {
-    return [...this.runningProxies].map(([taskArn, containerName]) => ({ taskArn, containerName, healthStatus: 'HEALTHY' }));
+    return [...this.runningProxies].map(([taskArn, { containerName }]) => ({ taskArn, containerName, healthStatus: 'HEALTHY' }));
   }
 
   /** Hears each proxy that starts serving (or is adopted): its container is HEALTHY, as ECS shows a serving one. */
@@ -167,9 +170,44 @@ export class TaskResources {
   /** The proxy of `task` started or was adopted: reported RUNNING, and HEALTHY. */
   private proxyRunning(task: TaskAssignment, change: ProxyChange): void {
     const containerName = task.serviceConnect!.containerName;
-    this.runningProxies.set(task.taskArn, containerName);
+    this.runningProxies.set(task.taskArn, { containerName, runtimeId: change.runtimeId });
     this.options.proxyReported?.(task, change);
     for (const listener of this.proxyHealthListeners) listener([{ taskArn: task.taskArn, containerName, healthStatus: 'HEALTHY' }]);
+  }
+
+  /**
+   * Watches the running proxies until `signal` aborts: one that stops on its own (not removed with its task) is
+   * reported STOPPED with its exit code, and, essential as on ECS, stops its task.
+   */
+  async watchProxies(signal: AbortSignal): Promise<void> {
+    const { runtime, log, containerInstanceArn } = this.options;
+    const labels = { [NETWORK_LABELS.serviceConnect]: containerInstanceArn };
+    const check = (taskArn: string) => void this.checkProxy(taskArn).catch((err: Error) => log.warn('service connect proxy not inspected', { taskArn, error: err.message }));
+    await watchRuntimeEvents(await runtime.events(labels, signal), {
+      runtime,
+      labels,
+      log,
+      signal,
+      onEvent: (event) => {
+        if (event.kind !== 'die') return;
+        for (const [taskArn, proxy] of this.runningProxies) if (proxy.runtimeId === event.containerId) check(taskArn);
+      },
+      onResumed: () => {
+        for (const taskArn of this.runningProxies.keys()) check(taskArn);
+      },
+    });
+  }
+
+  private async checkProxy(taskArn: string): Promise<void> {
+    const proxy = this.runningProxies.get(taskArn);
+    if (!proxy) return;
+    const state = await this.options.runtime.inspectContainer(proxy.runtimeId).catch(() => undefined);
+    const held = this.held.get(taskArn);
+    // Gone with its task meanwhile (release forgets it first), or still serving.
+    if (state?.status === 'running' || this.runningProxies.get(taskArn) !== proxy || !held) return;
+    this.runningProxies.delete(taskArn);
+    this.options.log.warn('service connect proxy stopped', { taskArn, exitCode: state?.exitCode });
+    this.options.proxyReported?.(held.task, { status: 'STOPPED', runtimeId: proxy.runtimeId, exitCode: state?.exitCode ?? 137 });
   }
 
   /** Whether a task needs anything on the host besides its containers. */
@@ -216,8 +254,8 @@ export class TaskResources {
     const held = this.held.get(taskArn);
     await held?.prepared.catch(() => undefined);
     this.held.delete(taskArn);
-    const proxies = await this.removeProxy(taskArn);
     this.runningProxies.delete(taskArn);
+    const proxies = await this.removeProxy(taskArn);
     if (held && this.proxied(held.task)) for (const runtimeId of proxies) this.options.proxyReported?.(held.task, { status: 'STOPPED', runtimeId });
     await this.removePause(taskArn);
     const network = held?.task.network;
