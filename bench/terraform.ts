@@ -52,6 +52,7 @@ async function wharfRun(): Promise<Run> {
     const serving = performance.now() - started;
     const resources = (await workspace.stateList()).filter((address) => !address.startsWith('data.')).length;
     await workspace.destroy();
+    await workspace.close();
     return { peer: 'wharf', resources: String(resources), apply_s: applied / 1000, serving_s: serving / 1000 };
   } finally {
     await wharf.stop();
@@ -87,6 +88,7 @@ async function motoRun(): Promise<{ run: Run; missing?: string }> {
     const applied = performance.now() - started;
     const resources = (await workspace.stateList()).filter((address) => !address.startsWith('data.')).length;
     await workspace.destroy();
+    await workspace.close();
     return { run: { peer: 'moto', resources: `${resources}${missing ? ' (part)' : ''}`, apply_s: applied / 1000, serving_s: 'n/a (no data plane)' }, ...(missing && { missing }) };
   } finally {
     moto.kill();

@@ -96,7 +96,7 @@ say('building');
 removeStaleOutput(join(root, 'dist'));
 run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json']);
 
-/** Drops compiled files whose source is gone: tsc never removes them, and `node --test dist/` would run a deleted test. */
+/** Drops compiled files whose source is gone: tsc never removes them, and they could still be imported or run. */
 function removeStaleOutput(dir) {
   if (!existsSync(dir)) return;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {

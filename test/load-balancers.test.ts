@@ -354,7 +354,8 @@ describe('network load balancer', { skip: !hasHaproxy && 'haproxy is not install
     const { taskDefinition } = await ecs.send(
       new RegisterTaskDefinitionCommand({
         family: 'echo',
-        containerDefinitions: [{ name: 'echo', image: IMAGE, memory: 32, portMappings: [{ containerPort: 7, hostPort: 0 }], command: ['nc', '-ll', '-p', '7', '-e', 'cat'] }],
+        // nc as PID 1 ignores SIGTERM, as httpd does: SIGKILL after 2 s, not 30.
+        containerDefinitions: [{ name: 'echo', image: IMAGE, memory: 32, portMappings: [{ containerPort: 7, hostPort: 0 }], command: ['nc', '-ll', '-p', '7', '-e', 'cat'], stopTimeout: 2 }],
       }),
     );
     await service('echo', taskDefinition!.taskDefinitionArn!, tg, 1, 7, 'echo');

@@ -4,7 +4,9 @@
 // from an awsvpc task, and a killed task's record is gone within a second (the issue's requirement).
 // Service Connect: client services (awsvpc and bridge) call a server service by its client alias through their
 // tasks' proxies, which spread the calls over every server task and stop sending to one that stopped; the
-// requests reach CloudWatch as AWS/ECS RequestCount; DescribeTasks lists each task's proxy container.
+// requests reach CloudWatch as AWS/ECS RequestCount; DescribeTasks lists each task's proxy container. Servers
+// are reached through their own proxies' ingress listeners: awsvpc at the intercepted container port, bridge at
+// the host port the proxy's listener is published on.
 import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateHttpNamespaceCommand, CreatePrivateDnsNamespaceCommand, CreateServiceCommand, GetOperationCommand, ServiceDiscoveryClient } from '@aws-sdk/client-servicediscovery';
 import { AuthorizeSecurityGroupIngressCommand, CreateSecurityGroupCommand, DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from '@aws-sdk/client-ec2';
@@ -119,7 +121,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const service of ['calls-api', 'calls-web', 'connect-api', 'connect-client', 'connect-client-bridge']) await ecs?.send(new DeleteEcsServiceCommand({ service, force: true })).catch(() => undefined);
+  for (const service of ['calls-api', 'calls-web', 'connect-api', 'connect-web', 'connect-client', 'connect-client-bridge']) await ecs?.send(new DeleteEcsServiceCommand({ service, force: true })).catch(() => undefined);
   await wharf?.stop();
   // Whatever this run's agent left (it leaves containers for a restart to adopt) goes.
   if (!instanceArn) return;
@@ -169,9 +171,16 @@ test('Service Connect: bridge and awsvpc clients reach every server task by its 
   await register('connect-api', 'awsvpc', 'mkdir -p /www && echo "answer $(ip -4 -o addr show scope global | awk \'{print $4}\' | cut -d/ -f1) ." > /www/index.html && trap "exit 0" TERM; httpd -f -p 8080 -h /www & wait', [
     { containerPort: 8080, name: 'http', appProtocol: 'http' },
   ]);
-  // A client calls the alias as its hosts file resolves it (busybox's static nc reads no hosts file itself):
-  // in an awsvpc task, the proxy's loopback listener; in a bridge task, the proxy container's address.
-  const client = 'trap "exit 0" TERM; a=$(awk \'$2=="api.connect" {print $1; exit}\' /etc/hosts); echo "alias $a"; while true; do printf "GET / HTTP/1.0\\r\\n\\r\\n" | nc -w 2 "$a" 80 | grep answer || echo failed; sleep 0.2; done';
+  // A bridge server, reached through its proxy's ingress listener (published on an ephemeral host port).
+  await register('connect-web', 'bridge', 'mkdir -p /www && echo web-answer > /www/index.html && trap "exit 0" TERM; httpd -f -p 8080 -h /www & wait', [
+    { containerPort: 8080, hostPort: 0, name: 'web', appProtocol: 'http' },
+  ]);
+  // A client calls the aliases as its hosts file resolves them (busybox's static nc reads no hosts file itself):
+  // in an awsvpc task, the proxy's loopback listeners; in a bridge task, the proxy container's address.
+  const client = [
+    'trap "exit 0" TERM; host() { awk -v n="$1" \'$2==n {print $1; exit}\' /etc/hosts; }; a=$(host api.connect); w=$(host web.connect); echo "alias $a"',
+    'while true; do printf "GET / HTTP/1.0\\r\\n\\r\\n" | nc -w 2 "$a" 80 | grep answer || echo failed; printf "GET / HTTP/1.0\\r\\n\\r\\n" | nc -w 2 "$w" 81 | grep web-answer || echo web-failed; sleep 0.2; done',
+  ].join('; ');
   await register('connect-client', 'awsvpc', client);
   await register('connect-client-bridge', 'bridge', client);
   await ecs.send(new CreateEcsServiceCommand({
@@ -179,10 +188,18 @@ test('Service Connect: bridge and awsvpc clients reach every server task by its 
     networkConfiguration: { awsvpcConfiguration: { ...awsvpc.awsvpcConfiguration!, securityGroups: [GroupId!] } },
     serviceConnectConfiguration: { enabled: true, namespace: 'connect', services: [{ portName: 'http', discoveryName: 'api', clientAliases: [{ port: 80, dnsName: 'api.connect' }] }] },
   }));
+  await ecs.send(new CreateEcsServiceCommand({
+    serviceName: 'connect-web', taskDefinition: 'connect-web', desiredCount: 1,
+    serviceConnectConfiguration: { enabled: true, namespace: 'connect', services: [{ portName: 'web', clientAliases: [{ port: 81, dnsName: 'web.connect' }], timeout: { idleTimeoutSeconds: 30, perRequestTimeoutSeconds: 5 } }] },
+  }));
   const servers = await eventually(async () => {
     const running = await runningTasks('connect-api');
     return running.length === 2 ? running : undefined;
   }, 'both server tasks RUNNING', 60_000);
+  const [web] = await eventually(async () => ((await runningTasks('connect-web')).length ? runningTasks('connect-web') : undefined), 'the bridge server RUNNING', 60_000);
+  // Its proxy's ingress listener is published on a host port, which is where Cloud Map has the task.
+  const [ingress] = web!.containers![0]!.networkBindings!;
+  assert.ok(ingress && ingress.hostPort! > 0, 'the bridge proxy publishes its ingress listener');
   // DescribeTasks lists each task's proxy first, as ECS does, with its Docker container's id.
   for (const server of servers) {
     const [proxy, app] = server.containers!;
@@ -192,6 +209,10 @@ test('Service Connect: bridge and awsvpc clients reach every server task by its 
     assert.equal(docker('inspect', '-f', '{{.Name}}', proxy!.runtimeId!), `/ecs-connect-api-1-${proxy!.name}-${server.taskArn!.split('/').at(-1)}`);
     assert.deepEqual(server.attachments!.find((a) => a.type === 'ServiceConnect')!.details, [{ name: 'ContainerName', value: proxy!.name }]);
   }
+  await eventually(async () => {
+    const { tasks = [] } = await ecs.send(new DescribeTasksCommand({ tasks: servers.map((t) => t.taskArn!) }));
+    return tasks.every((t) => t.containers![0]!.healthStatus === 'HEALTHY') ? true : undefined;
+  }, 'each proxy HEALTHY while it serves');
   await ecs.send(new CreateEcsServiceCommand({
     serviceName: 'connect-client', taskDefinition: 'connect-client', desiredCount: 1, networkConfiguration: awsvpc,
     serviceConnectConfiguration: { enabled: true, namespace: 'connect' },
@@ -201,7 +222,10 @@ test('Service Connect: bridge and awsvpc clients reach every server task by its 
     eventually(async () => (await runningTasks(name))[0], `${name} RUNNING`, 60_000)));
   const lines = (t: Task) => docker('logs', docker('ps', '-q', '--filter', `label=com.amazonaws.ecs.task-arn=${t.taskArn}`, '--filter', `label=com.amazonaws.ecs.container-name=${t.containers!.at(-1)!.name}`)).split('\n');
   const answersFrom = (t: Task) => (line: string) => line === `answer ${t.containers!.at(-1)!.networkInterfaces![0]!.privateIpv4Address} .`;
-  for (const c of clients) await eventually(async () => (servers.every((t) => lines(c).some(answersFrom(t))) ? true : undefined), `answers from both server tasks to ${c.group}`, 30_000);
+  for (const c of clients) {
+    await eventually(async () => (servers.every((t) => lines(c).some(answersFrom(t))) ? true : undefined), `answers from both server tasks to ${c.group}`, 30_000);
+    await eventually(async () => (lines(c).includes('web-answer') ? true : undefined), `answers from the bridge server to ${c.group}`, 30_000);
+  }
   assert.match(lines(clients[0]!)[0]!, /^alias 127\.255\.0\.1$/, 'the alias resolves to the proxy in the awsvpc task');
   const bridgeProxy = clients[1]!.containers![0]!;
   assert.equal(lines(clients[1]!)[0], `alias ${docker('inspect', '-f', '{{.NetworkSettings.IPAddress}}', bridgeProxy.runtimeId!)}`, "the alias resolves to the bridge task's proxy container");
@@ -216,7 +240,7 @@ test('Service Connect: bridge and awsvpc clients reach every server task by its 
     await eventually(async () => (lines(c).length > from + 10 ? true : undefined), 'ten more calls', 30_000);
     const after = lines(c).slice(from);
     assert.ok(!after.some(answersFrom(servers[0]!)), 'the stopped task answers no more');
-    assert.ok(!after.includes('failed'), `no call of ${c.group} failed:\n${after.join('\n')}`);
+    assert.ok(!after.some((l) => l.endsWith('failed')), `no call of ${c.group} failed:\n${after.join('\n')}`);
     assert.ok(after.some(answersFrom(servers[1]!)), 'the other task answers');
   }
 
@@ -230,4 +254,13 @@ test('Service Connect: bridge and awsvpc clients reach every server task by its 
     return Datapoints.reduce((sum, d) => sum + (d.Sum ?? 0), 0);
   };
   await eventually(async () => ((await requests()) > 10 ? true : undefined), 'RequestCount of the server service in CloudWatch', 30_000);
+
+  // The proxy is essential: one killed stops its task, as ECS stops a task whose essential container exited.
+  docker('kill', web!.containers![0]!.runtimeId!);
+  const killed = await eventually(async () => {
+    const { tasks: [t] = [] } = await ecs.send(new DescribeTasksCommand({ tasks: [web!.taskArn!] }));
+    return t?.lastStatus === 'STOPPED' ? t : undefined;
+  }, 'the task of the killed proxy STOPPED', 30_000);
+  assert.equal(killed.stopCode, 'EssentialContainerExited');
+  assert.equal(killed.containers![0]!.exitCode, 137);
 });

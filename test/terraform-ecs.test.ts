@@ -73,7 +73,7 @@ describe('Terraform ECS stacks', { skip, timeout: 900_000 }, () => {
 
   // Whatever failed, what was applied is destroyed (its tasks are real containers), then Wharf drained.
   after(async () => {
-    await workspace?.destroyLeftovers();
+    await workspace?.close();
     await wharf?.stop();
   });
 

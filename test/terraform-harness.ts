@@ -7,7 +7,7 @@
 // endpoint of their own.
 import { execFile } from 'node:child_process';
 import { request } from 'node:http';
-import { cpSync, existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -189,10 +189,12 @@ export class TerraformWorkspace {
 
   /**
    * For a suite's `after`: destroys what is left unless a destroy completed (a stack's tasks and instances are
-   * real containers and processes); a failure is printed, not thrown, so the suite's own failure stays the one shown.
+   * real containers and processes); a failure is printed, not thrown, so the suite's own failure stays the one
+   * shown, and the workspace is kept for a look. A workspace whose destroy completed is removed.
    */
-  async destroyLeftovers(): Promise<void> {
-    if (!this.destroyed) await this.destroy().catch((error: Error) => console.error(`destroy after failure: ${error.message}`));
+  async close(): Promise<void> {
+    if (!this.destroyed) await this.destroy().catch((error: Error) => console.error(`destroy after failure (workspace kept: ${this.dir}): ${error.message}`));
+    if (this.destroyed) rmSync(this.dir, { recursive: true, force: true });
   }
 
   /** The root module's outputs, by name. */

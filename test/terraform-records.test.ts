@@ -231,7 +231,7 @@ describe('Terraform record stacks', { skip, timeout: 900_000 }, () => {
 
   // Whatever failed, what was applied is destroyed (the capacity provider stack's instance runs an agent).
   after(async () => {
-    await workspace?.destroyLeftovers();
+    await workspace?.close();
     await wharf?.stop();
   });
 

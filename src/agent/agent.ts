@@ -253,6 +253,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       proxyReported: (task, change) =>
         reporter.submitContainerStateChange({ cluster: task.clusterArn, task: task.taskArn, containerName: task.serviceConnect!.containerName, ...change }),
     });
+    const proxyWatch = resources.watchProxies(signal).catch((err: Error) => agentLog.error('service connect proxies not watched', { error: err.message }));
     const bridgeGateway = (await options.runtime.networkGateway('bridge').catch(() => undefined)) ?? DEFAULT_BRIDGE_GATEWAY;
     const taskEndpoint = await CredentialsEndpoint.start({
       dataDir,
@@ -330,7 +331,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       (stopped ??= (async () => {
         abort();
         options.signal?.removeEventListener('abort', abort);
-        await Promise.all([channel.done, engine.close(), awslogs.close(), metadata.close(), taskEndpoint.close(), renewing, sampling, spotDraining]);
+        await Promise.all([channel.done, engine.close(), awslogs.close(), metadata.close(), taskEndpoint.close(), renewing, sampling, spotDraining, proxyWatch]);
         await resources.close();
         ecs.destroy();
         agentLog.info('agent stopped', { how });
@@ -375,7 +376,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
         followOutput();
       },
       onOpen: () => {
-        const health = engine.health();
+        const health = [...engine.health(), ...resources.proxyHealth()];
         if (health.length) channel.send({ type: 'health', health });
       },
       onInstanceGone: (closeCode) => {
@@ -385,6 +386,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       },
     });
     engine.onHealth((health) => channel.send({ type: 'health', health }));
+    resources.onProxyHealth((health) => channel.send({ type: 'health', health }));
     const metricsIntervalMs = options.metricsIntervalMs ?? DEFAULT_METRICS_INTERVAL_MS;
     const sampling =
       metricsIntervalMs > 0

@@ -151,6 +151,7 @@ test('with interfaces plumbed here, pause containers are kept ready: a task clai
   const interfaces: NamespaceInterfaces = {
     attach: async (pid, spec) => void attached.push({ pid, spec }),
     bridgeInUse: async () => false,
+    redirect: async () => assert.fail('no redirects without Service Connect'),
   };
   const { resources, pauses } = world(new HollowRuntime(), interfaces);
   const a = task('1', '172.31.0.4');
@@ -186,7 +187,7 @@ test('a Service Connect task: its aliases on its pause container at 127.255.0.x,
   const calls: string[] = [];
   const proxies: ServiceConnectProxies = {
     configure: (id, proxy) => (calls.push(`configure ${id} ${proxy.listeners.map((l) => `${l.dnsName}@${l.address}:${l.port}`).join(',')}`), `/sc/${id}`),
-    update: async (id, endpoints) => void calls.push(`update ${id} ${JSON.stringify(endpoints)}`),
+    update: async (id, targets) => void calls.push(`update ${id} ${JSON.stringify(targets)}`),
     reload: async (id) => void calls.push(`reload ${id}`),
     traffic: async () => new Map(),
     remove: (id) => void calls.push(`remove ${id}`),
@@ -194,8 +195,8 @@ test('a Service Connect task: its aliases on its pause container at 127.255.0.x,
   const reported: string[] = [];
   const proxyReported = (t: TaskAssignment, change: ProxyChange) => void reported.push(`${t.serviceConnect!.containerName} ${change.status} ${change.runtimeId}`);
   const resources = new TaskResources({ runtime, log: quiet, cluster: 'default', containerInstanceArn: INSTANCE, architecture: 'x86_64', serviceConnect: proxies, networkLingerMs: 0, proxyReported });
-  const listener = (dnsName: string, port: number) => ({ dnsName, port, serviceId: 'srv-1', discoveryName: 'api', mode: 'http' as const });
-  const serviceConnect = { containerName: 'ecs-service-connect-AbC12', listeners: [listener('api.connect', 80), listener('db.connect', 80)], endpoints: { 'srv-1': [{ id: 't1', address: '10.0.0.5', port: 8080 }] } };
+  const listener = (dnsName: string, port: number) => ({ dnsName, port, serviceId: 'srv-1', discoveryName: 'api', mode: 'http' as const, idleTimeoutSeconds: 300 });
+  const serviceConnect = { containerName: 'ecs-service-connect-AbC12', listeners: [listener('api.connect', 80), listener('db.connect', 80)], endpoints: { 'srv-1': [{ id: 't1', address: '10.0.0.5', port: 8080 }] }, ingress: [] };
   const t = task('1', '172.31.0.5', { serviceConnect });
   assert.ok(resources.needs(t));
   const prepared = await resources.prepare(t);
@@ -206,12 +207,13 @@ test('a Service Connect task: its aliases on its pause container at 127.255.0.x,
   const [proxy] = await runtime.listContainers({ [NETWORK_LABELS.serviceConnect]: INSTANCE });
   assert.equal(proxy!.name, `ecs-web-1-ecs-service-connect-AbC12-${id}`);
   assert.deepEqual(reported, [`ecs-service-connect-AbC12 RUNNING ${proxy!.id}`], 'reported as the task\'s Service Connect container');
+  assert.deepEqual(resources.proxyHealth(), [{ taskArn: t.taskArn, containerName: 'ecs-service-connect-AbC12', healthStatus: 'HEALTHY' }], 'healthy while it serves');
   assert.equal(specs.get(proxy!.id)!.spec.networkContainer, prepared.networkContainer, "the proxy joins the task's namespace");
   assert.deepEqual(specs.get(proxy!.id)!.spec.mounts, [{ kind: 'bind', source: `/sc/${id}`, containerPath: '/wharf', readOnly: false }]);
 
   resources.update([{ ...t, serviceConnect: { ...serviceConnect, endpoints: { 'srv-1': [] } } }]);
   await settled();
-  assert.equal(calls.at(-1), `update ${id} {"srv-1":[]}`);
+  assert.equal(calls.at(-1), `update ${id} {"endpoints":{"srv-1":[]},"ingress":[]}`);
 
   // A restarted agent: the task's pause and proxy are running; the proxy is kept, and reloads its configuration.
   const restarted = new TaskResources({ runtime, log: quiet, cluster: 'default', containerInstanceArn: INSTANCE, architecture: 'x86_64', serviceConnect: proxies, networkLingerMs: 0, proxyReported });
@@ -222,10 +224,54 @@ test('a Service Connect task: its aliases on its pause container at 127.255.0.x,
   assert.deepEqual(await runtime.listContainers({ [NETWORK_LABELS.serviceConnect]: INSTANCE }), []);
   assert.equal(calls.at(-1), `remove ${id}`);
   assert.deepEqual(reported.slice(1), [`ecs-service-connect-AbC12 RUNNING ${proxy!.id}`, `ecs-service-connect-AbC12 STOPPED ${proxy!.id}`], 'adopted, then gone with its task');
+  assert.deepEqual(resources.proxyHealth(), []);
 });
 
-test('bridge tasks: one listener per port on the proxy, aliases sharing a port served by the first', () => {
-  const listener = (dnsName: string, port: number) => ({ dnsName, port, serviceId: 'srv-1', discoveryName: 'api', mode: 'tcp' as const });
-  const bridge = task('1', '', { network: undefined, serviceConnect: { containerName: 'ecs-service-connect-AbC12', listeners: [listener('a', 80), listener('b', 80), listener('c', 81)], endpoints: {} } });
+test('bridge tasks: one listener per port on the proxy, aliases sharing a port served by the first, none on an ingress port', () => {
+  const listener = (dnsName: string, port: number) => ({ dnsName, port, serviceId: 'srv-1', discoveryName: 'api', mode: 'tcp' as const, idleTimeoutSeconds: 3600 });
+  const ingress = [{ discoveryName: 'web', mode: 'tcp' as const, port: 15000, idleTimeoutSeconds: 3600 }];
+  const bridge = task('1', '', { network: undefined, serviceConnect: { containerName: 'ecs-service-connect-AbC12', listeners: [listener('a', 80), listener('b', 80), listener('c', 81), listener('d', 15000)], endpoints: {}, ingress } });
   assert.deepEqual(proxyListeners(bridge).map((l) => `${l.dnsName}@${l.address}:${l.port}`), ['a@0.0.0.0:80', 'c@0.0.0.0:81']);
+});
+
+test("the server side: awsvpc, the task's port redirected in its namespace to the proxy's ingress listener; bridge, the listener published and reported", async () => {
+  const runtime = new HollowRuntime();
+  const redirected: unknown[] = [];
+  const interfaces: NamespaceInterfaces = { attach: async () => undefined, bridgeInUse: async () => false, redirect: async (_pid, r) => void redirected.push(r) };
+  const proxies: ServiceConnectProxies = { configure: (id) => `/sc/${id}`, update: async () => undefined, reload: async () => undefined, traffic: async () => new Map(), remove: () => undefined };
+  const reported: ProxyChange[] = [];
+  const resources = new TaskResources({ runtime, log: quiet, cluster: 'default', containerInstanceArn: INSTANCE, architecture: 'x86_64', serviceConnect: proxies, interfaces, networkLingerMs: 0, warmPauses: 0, proxyReported: (_t, c) => void reported.push(c) });
+  const web = { discoveryName: 'web', mode: 'http' as const, port: 15000, idleTimeoutSeconds: 300 };
+  await resources.prepare(task('1', '172.31.0.5', { serviceConnect: { containerName: 'ecs-service-connect-AbC12', listeners: [], endpoints: {}, ingress: [{ ...web, interceptPort: 8080, target: { address: '127.0.0.1', port: 8080 } }] } }));
+  assert.deepEqual(redirected, [[{ port: 8080, toPort: 15000 }]]);
+  assert.equal(reported[0]!.networkBindings, undefined, 'nothing published: the proxy shares the task address');
+
+  await resources.prepare(task('2', '', { network: undefined, taskDefinition: { family: 'web', revision: 1, containerDefinitions: [{ name: 'app', image: 'x' }] }, serviceConnect: { containerName: 'ecs-service-connect-AbC12', listeners: [], endpoints: {}, ingress: [web] } }));
+  const [binding] = reported[1]!.networkBindings!;
+  assert.equal(binding!.containerPort, 15000);
+  assert.ok(binding!.hostPort > 0, 'on an ephemeral host port');
+  assert.equal(redirected.length, 1);
+});
+
+test('a proxy that stops on its own is reported STOPPED with its exit code (essential, it stops its task); one removed with its task is not', async () => {
+  const runtime = new HollowRuntime();
+  const proxies: ServiceConnectProxies = { configure: (id) => `/sc/${id}`, update: async () => undefined, reload: async () => undefined, traffic: async () => new Map(), remove: () => undefined };
+  const reported: string[] = [];
+  const resources = new TaskResources({ runtime, log: quiet, cluster: 'default', containerInstanceArn: INSTANCE, architecture: 'x86_64', serviceConnect: proxies, networkLingerMs: 0, proxyReported: (_t, c) => void reported.push(`${c.status} ${c.exitCode}`) });
+  const watching = new AbortController();
+  const watch = resources.watchProxies(watching.signal);
+  const serviceConnect = { containerName: 'ecs-service-connect-AbC12', listeners: [], endpoints: {}, ingress: [] };
+  const [a, b] = [task('1', '172.31.0.5', { serviceConnect }), task('2', '172.31.0.6', { serviceConnect })];
+  await resources.prepare(a);
+  await resources.prepare(b);
+  const proxyOf = async (t: TaskAssignment) => (await runtime.listContainers({ [NETWORK_LABELS.serviceConnect]: INSTANCE })).find((c) => c.name.endsWith(t.taskArn.split('/').at(-1)!))!.id;
+  await runtime.stopContainer(await proxyOf(a));
+  await settled();
+  assert.deepEqual(reported, ['RUNNING undefined', 'RUNNING undefined', 'STOPPED 0']);
+  assert.deepEqual(resources.proxyHealth().map((h) => h.taskArn), [b.taskArn], 'no longer healthy');
+  await resources.release(b.taskArn);
+  await settled();
+  assert.deepEqual(reported.slice(3), ['STOPPED undefined'], 'removed with its task: reported once, without an exit code');
+  watching.abort();
+  await watch;
 });

@@ -9,10 +9,12 @@
 // - Service Connect: the task's proxy container (ECS's Service Connect agent; HAProxy here), started before
 //   the task's containers, with the client aliases resolving to it in each of them: awsvpc tasks through their
 //   pause container's hosts (the namespace the proxy joins, its listeners on 127.255.0.x), bridge tasks
-//   through each container's extra hosts (the proxy's own address). Its endpoints follow the assignment.
+//   through each container's extra hosts (the proxy's own address). Its endpoints follow the assignment. Its
+//   ingress listeners (the server side) take the task's calls: awsvpc, by a redirect of the task's port in its
+//   namespace; bridge, on host ports published for them (reported as the proxy container's bindings).
 // Like the ECS agent's pause container, it is found again by its labels after an agent restart.
 import { randomBytes } from 'node:crypto';
-import type { ServiceConnectStats, TaskAssignment } from '../core/agent-protocol.js';
+import type { ContainerHealth, ServiceConnectStats, TaskAssignment } from '../core/agent-protocol.js';
 import { lastSegment } from '../core/arn.js';
 import type { Logger } from '../core/ports.js';
 import {
@@ -22,12 +24,15 @@ import {
   type FirewalledAddress,
   type HostFirewall,
   type NamespaceInterfaces,
+  type NetworkBinding,
+  type PortRedirect,
   type ServiceConnectProxies,
   type ServiceConnectProxyConfig,
   type TaskCgroups,
   SERVICE_CONNECT_PROXY_DIR,
 } from '../core/runtime.js';
 import { LABELS, taskId, type TaskHostResources } from './container-config.js';
+import { watchRuntimeEvents } from './runtime-watch.js';
 
 /** Labels Wharf puts on what it makes for a task's network. */
 export const NETWORK_LABELS = {
@@ -90,6 +95,10 @@ type ExtraHost = { hostname: string; ipAddress: string };
 export interface ProxyChange {
   status: 'RUNNING' | 'STOPPED';
   runtimeId: string;
+  /** Bridge: the host ports its ingress listeners are published on (where Cloud Map registers the task). */
+  networkBindings?: NetworkBinding[];
+  /** It stopped on its own, with this exit code (one removed with its task has none). */
+  exitCode?: number;
 }
 
 /**
@@ -100,9 +109,17 @@ export interface ProxyChange {
 export function proxyListeners(task: TaskAssignment): ServiceConnectProxyConfig['listeners'] {
   const listeners = task.serviceConnect?.listeners ?? [];
   if (task.network) return listeners.map((l, i) => ({ ...l, address: `127.255.${(i + 1) >> 8}.${(i + 1) & 255}` }));
-  const ports = new Set<number>();
+  // The ingress listeners hold their ports on every address.
+  const ports = new Set<number>(task.serviceConnect?.ingress.map((g) => g.port));
   return listeners.flatMap((l) => (ports.has(l.port) ? [] : (ports.add(l.port), [{ ...l, address: '0.0.0.0' }])));
 }
+
+/** The task's proxy as it is configured: its listeners, their endpoints, its ingress listeners. */
+const proxyConfig = (task: TaskAssignment): ServiceConnectProxyConfig => ({
+  listeners: proxyListeners(task),
+  endpoints: task.serviceConnect!.endpoints,
+  ingress: task.serviceConnect!.ingress,
+});
 
 const DEFAULT_WARM_PAUSES = 2;
 const DEFAULT_NETWORK_LINGER_MS = 5_000;
@@ -130,11 +147,68 @@ export class TaskResources {
   private readonly lingering = new Map<string, NodeJS.Timeout>();
   /** Work on one subnet's network (create, attach, remove) runs one at a time. */
   private readonly subnetQueues = new Map<string, Promise<unknown>>();
+  /** The tasks whose proxy runs, by task ARN: its container's name (ECS shows it HEALTHY while it serves) and id. */
+  private readonly runningProxies = new Map<string, { containerName: string; runtimeId: string }>();
+  private readonly proxyHealthListeners = new Set<(health: ContainerHealth[]) => void>();
   /** What the firewall was last told, to tell it only of changes. */
   private applied: string | undefined;
   private firewallQueue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: TaskResourcesOptions) {}
+
+  /** The health of every running proxy, as its task's Service Connect container (for a fresh channel). */
+  proxyHealth(): ContainerHealth[] {
+    return [...this.runningProxies].map(([taskArn, { containerName }]) => ({ taskArn, containerName, healthStatus: 'HEALTHY' }));
+  }
+
+  /** Hears each proxy that starts serving (or is adopted): its container is HEALTHY, as ECS shows a serving one. */
+  onProxyHealth(listener: (health: ContainerHealth[]) => void): () => void {
+    this.proxyHealthListeners.add(listener);
+    return () => this.proxyHealthListeners.delete(listener);
+  }
+
+  /** The proxy of `task` started or was adopted: reported RUNNING, and HEALTHY. */
+  private proxyRunning(task: TaskAssignment, change: ProxyChange): void {
+    const containerName = task.serviceConnect!.containerName;
+    this.runningProxies.set(task.taskArn, { containerName, runtimeId: change.runtimeId });
+    this.options.proxyReported?.(task, change);
+    for (const listener of this.proxyHealthListeners) listener([{ taskArn: task.taskArn, containerName, healthStatus: 'HEALTHY' }]);
+  }
+
+  /**
+   * Watches the running proxies until `signal` aborts: one that stops on its own (not removed with its task) is
+   * reported STOPPED with its exit code, and, essential as on ECS, stops its task.
+   */
+  async watchProxies(signal: AbortSignal): Promise<void> {
+    const { runtime, log, containerInstanceArn } = this.options;
+    const labels = { [NETWORK_LABELS.serviceConnect]: containerInstanceArn };
+    const check = (taskArn: string) => void this.checkProxy(taskArn).catch((err: Error) => log.warn('service connect proxy not inspected', { taskArn, error: err.message }));
+    await watchRuntimeEvents(await runtime.events(labels, signal), {
+      runtime,
+      labels,
+      log,
+      signal,
+      onEvent: (event) => {
+        if (event.kind !== 'die') return;
+        for (const [taskArn, proxy] of this.runningProxies) if (proxy.runtimeId === event.containerId) check(taskArn);
+      },
+      onResumed: () => {
+        for (const taskArn of this.runningProxies.keys()) check(taskArn);
+      },
+    });
+  }
+
+  private async checkProxy(taskArn: string): Promise<void> {
+    const proxy = this.runningProxies.get(taskArn);
+    if (!proxy) return;
+    const state = await this.options.runtime.inspectContainer(proxy.runtimeId).catch(() => undefined);
+    const held = this.held.get(taskArn);
+    // Gone with its task meanwhile (release forgets it first), or still serving.
+    if (state?.status === 'running' || this.runningProxies.get(taskArn) !== proxy || !held) return;
+    this.runningProxies.delete(taskArn);
+    this.options.log.warn('service connect proxy stopped', { taskArn, exitCode: state?.exitCode });
+    this.options.proxyReported?.(held.task, { status: 'STOPPED', runtimeId: proxy.runtimeId, exitCode: state?.exitCode ?? 137 });
+  }
 
   /** Whether a task needs anything on the host besides its containers. */
   needs(task: TaskAssignment): boolean {
@@ -180,6 +254,7 @@ export class TaskResources {
     const held = this.held.get(taskArn);
     await held?.prepared.catch(() => undefined);
     this.held.delete(taskArn);
+    this.runningProxies.delete(taskArn);
     const proxies = await this.removeProxy(taskArn);
     if (held && this.proxied(held.task)) for (const runtimeId of proxies) this.options.proxyReported?.(held.task, { status: 'STOPPED', runtimeId });
     await this.removePause(taskArn);
@@ -203,8 +278,9 @@ export class TaskResources {
         held.task = { ...held.task, network: a.network };
         changed = true;
       }
-      if (held && a.serviceConnect && JSON.stringify(a.serviceConnect.endpoints) !== JSON.stringify(held.task.serviceConnect?.endpoints)) {
-        held.task = { ...held.task, serviceConnect: { ...held.task.serviceConnect!, endpoints: a.serviceConnect.endpoints } };
+      const targets = (sc: TaskAssignment['serviceConnect']) => JSON.stringify([sc?.endpoints, sc?.ingress]);
+      if (held && a.serviceConnect && targets(a.serviceConnect) !== targets(held.task.serviceConnect)) {
+        held.task = { ...held.task, serviceConnect: { ...held.task.serviceConnect!, endpoints: a.serviceConnect.endpoints, ingress: a.serviceConnect.ingress } };
         void this.updateProxy(held);
       }
     }
@@ -337,11 +413,12 @@ export class TaskResources {
     const { runtime, serviceConnect, cluster, containerInstanceArn, resolvers } = this.options;
     const left = adoptable ? await this.runningProxyOf(task.taskArn) : undefined;
     if (!left) await this.removeProxy(task.taskArn);
-    const dir = serviceConnect!.configure(taskId(task), { listeners: proxyListeners(task), endpoints: task.serviceConnect!.endpoints });
+    const dir = serviceConnect!.configure(taskId(task), proxyConfig(task));
+    const ingress = task.serviceConnect!.ingress;
     if (left) {
       await serviceConnect!.reload(taskId(task));
       this.options.log.info('service connect proxy adopted', { taskArn: task.taskArn });
-      this.options.proxyReported?.(task, { status: 'RUNNING', runtimeId: left });
+      this.proxyRunning(task, { status: 'RUNNING', runtimeId: left, ...(await this.published(left, ingress)) });
       return left;
     }
     const id = await runtime.createContainer({
@@ -352,30 +429,54 @@ export class TaskResources {
       networkContainer: host.networkContainer,
       dnsServers: host.networkContainer ? undefined : resolvers,
       mounts: [{ kind: 'bind', source: dir, containerPath: SERVICE_CONNECT_PROXY_DIR, readOnly: false }],
+      // Bridge: the ingress listeners on ephemeral host ports, as ECS publishes its proxy's.
+      ...(!host.networkContainer && ingress.length && { ports: ingress.map((g) => ({ containerPort: g.port, protocol: 'tcp' as const })) }),
       cgroupParent: host.cgroupParent,
       stopTimeoutSeconds: 2,
     });
     try {
       await runtime.startContainer(id);
+      // awsvpc: connections for the task's ports go to the ingress listeners, as ECS intercepts them.
+      const redirects = ingress.flatMap((g) => (g.interceptPort === undefined ? [] : [{ port: g.interceptPort, toPort: g.port }]));
+      if (redirects.length) await this.intercept(task, host, redirects);
     } catch (err) {
       await runtime.removeContainer(id);
       throw err;
     }
-    this.options.log.info('service connect proxy started', { taskArn: task.taskArn, listeners: task.serviceConnect!.listeners.length });
-    this.options.proxyReported?.(task, { status: 'RUNNING', runtimeId: id });
+    this.options.log.info('service connect proxy started', { taskArn: task.taskArn, listeners: task.serviceConnect!.listeners.length, ingress: ingress.length });
+    this.proxyRunning(task, { status: 'RUNNING', runtimeId: id, ...(await this.published(id, ingress)) });
     return id;
+  }
+
+  /** Redirects connections in the task's namespace (its pause container's) to the proxy's ingress listeners. */
+  private async intercept(task: TaskAssignment, host: TaskHostResources, redirects: PortRedirect[]): Promise<void> {
+    const { interfaces, runtime, log } = this.options;
+    if (!interfaces) {
+      // Without plumbing here, the task is reached at its port directly (its proxy's ingress only on an override).
+      log.warn('service connect ingress not intercepted: no namespace plumbing on this host', { taskArn: task.taskArn });
+      return;
+    }
+    const { pid } = await runtime.inspectContainer(host.networkContainer!);
+    await interfaces.redirect(pid!, redirects);
+  }
+
+  /** Bridge: the host ports the proxy's ingress listeners are published on. */
+  private async published(id: string, ingress: readonly { port: number }[]): Promise<Pick<ProxyChange, 'networkBindings'>> {
+    if (!ingress.length) return {};
+    const { networkBindings } = await this.options.runtime.inspectContainer(id);
+    return networkBindings.length ? { networkBindings } : {};
   }
 
   /** Gives the task's running proxy its latest endpoints; a proxy not answering yet is tried again a second later. */
   private async updateProxy(held: Held): Promise<void> {
     if (!(await held.prepared.then(() => true, () => false))) return;
-    const endpoints = held.task.serviceConnect!.endpoints;
+    const { endpoints, ingress } = held.task.serviceConnect!;
     try {
-      await this.options.serviceConnect!.update(taskId(held.task), endpoints);
+      await this.options.serviceConnect!.update(taskId(held.task), { endpoints, ingress });
     } catch (err) {
       this.options.log.warn('service connect proxy not updated', { taskArn: held.task.taskArn, error: (err as Error).message });
       setTimeout(() => {
-        if (this.held.get(held.task.taskArn) === held && held.task.serviceConnect!.endpoints === endpoints) void this.updateProxy(held);
+        if (this.held.get(held.task.taskArn) === held && held.task.serviceConnect!.endpoints === endpoints && held.task.serviceConnect!.ingress === ingress) void this.updateProxy(held);
       }, 1000).unref();
     }
   }

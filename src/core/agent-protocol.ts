@@ -60,9 +60,39 @@ export interface ServiceConnectAssignment {
   listeners: ServiceConnectListener[];
   /** The endpoints of each listener's Cloud Map service, by service id. */
   endpoints: Record<string, ServiceConnectEndpoint[]>;
+  /** The server side: a listener for each `services` entry of the task's own service, in front of the task's port. */
+  ingress: ServiceConnectIngress[];
 }
 
-export interface ServiceConnectListener {
+/** The timeouts of a Service Connect service (its entry's `timeout`, else ECS's defaults); 0 is none. */
+export interface ServiceConnectTimeouts {
+  idleTimeoutSeconds: number;
+  /** HTTP only: how long a request may wait for its response. */
+  perRequestTimeoutSeconds?: number;
+}
+
+/**
+ * The proxy's ingress listener for one discovery name of the task's service, where Cloud Map sends the other
+ * tasks' proxies: on `ingressPortOverride`, else on a port of the proxy's own (awsvpc: the container port's
+ * connections are redirected to it, as ECS intercepts them; bridge: published on an ephemeral host port).
+ */
+export interface ServiceConnectIngress extends ServiceConnectTimeouts {
+  discoveryName: string;
+  mode: 'http' | 'tcp';
+  /** The port the proxy listens on, in its network namespace. */
+  port: number;
+  /** awsvpc without ingressPortOverride: the task's port whose connections go to the listener. */
+  interceptPort?: number;
+  /** Where the proxy reaches the task's port (awsvpc: its loopback; bridge: its host port, once the task reports it). */
+  target?: ServiceConnectTarget;
+}
+
+export interface ServiceConnectTarget {
+  address: string;
+  port: number;
+}
+
+export interface ServiceConnectListener extends ServiceConnectTimeouts {
   /** The client alias's name, which resolves in the task to the proxy. */
   dnsName: string;
   port: number;

@@ -198,6 +198,9 @@ export interface TaskSetRecord extends TaskSet {
   serviceRegistries: ServiceRegistry[];
   scale: { value: number; unit: 'PERCENT' };
   stabilityStatus: 'STEADY_STATE' | 'STABILIZING';
+  /** CreateTaskSet's clientToken and a digest of its request, for idempotent retries (not ECS members). */
+  clientToken?: string;
+  clientRequest?: string;
   stabilityStatusAt: Date;
   createdAt: Date;
   updatedAt: Date;

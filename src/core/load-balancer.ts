@@ -87,6 +87,11 @@ export interface DataPlaneBackend {
   };
   stickiness?: { type: 'lb_cookie'; durationSeconds: number } | { type: 'source_ip' };
   slowStartSeconds: number;
+  /**
+   * Timeouts of its own (else the defaults'): how long a response may keep the connection silent, and how long a
+   * connection may idle once nothing but bytes flow (TCP, upgraded HTTP). 0: never.
+   */
+  timeouts?: { serverSeconds: number; tunnelSeconds: number };
   targets: DataPlaneTarget[];
 }
 

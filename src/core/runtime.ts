@@ -1,7 +1,7 @@
 // The container runtime port: what a container-instance agent needs from a container engine, in ECS's
 // terms rather than the engine's. DockerRuntime (src/runtime/docker) implements it through the Docker
 // Engine API; the agent only ever sees these plain types and RuntimeError codes.
-import type { ServiceConnectEndpoint, ServiceConnectListener } from './agent-protocol.js';
+import type { ServiceConnectEndpoint, ServiceConnectIngress, ServiceConnectListener } from './agent-protocol.js';
 import type { TrafficCounters } from './load-balancer.js';
 
 /** The host and engine, as the agent registers them (RegisterContainerInstance's resources and versionInfo). */
@@ -287,6 +287,13 @@ export interface NamespaceInterfaces {
   attach(pid: number, spec: InterfaceSpec): Promise<void>;
   /** Whether any interface is on the bridge (false when there is no such bridge). */
   bridgeInUse(bridge: string): Promise<boolean>;
+  /** In the namespace of process `pid`, TCP connections arriving for each `port` go to `toPort` on the same address instead. */
+  redirect(pid: number, redirects: PortRedirect[]): Promise<void>;
+}
+
+export interface PortRedirect {
+  port: number;
+  toPort: number;
 }
 
 /** An address on this host and what may reach it and leave it: a task's interface and its security groups' rules. */
@@ -379,6 +386,8 @@ export const SERVICE_CONNECT_PROXY_DIR = '/wharf';
 export interface ServiceConnectProxyConfig {
   listeners: (ServiceConnectListener & { address: string })[];
   endpoints: Record<string, ServiceConnectEndpoint[]>;
+  /** Its ingress listeners, bound on every address of its namespace. */
+  ingress: ServiceConnectIngress[];
 }
 
 /**
@@ -390,8 +399,8 @@ export interface ServiceConnectProxies {
   configure(taskId: string, proxy: ServiceConnectProxyConfig): string;
   /** Has a running proxy (one an earlier run of the agent started) load what `configure` wrote, seamlessly. */
   reload(taskId: string): Promise<void>;
-  /** Gives a running proxy its endpoints now; connections it carries are not dropped. */
-  update(taskId: string, endpoints: ServiceConnectProxyConfig['endpoints']): Promise<void>;
+  /** Gives a running proxy its endpoints and ingress targets now; connections it carries are not dropped. */
+  update(taskId: string, targets: Pick<ServiceConnectProxyConfig, 'endpoints' | 'ingress'>): Promise<void>;
   /** What the proxy has carried to each Cloud Map service (by id) since it started. */
   traffic(taskId: string): Promise<Map<string, TrafficCounters>>;
   /** Forgets a task's proxy and removes its directory (its container is gone). */

@@ -273,14 +273,18 @@ function wildcard(value: string, any = '.'): string {
 
 const patterns = (values: string[]) => values.map((v) => word(`^${wildcard(v)}$`)).join(' ');
 
-/** Seconds for a timeout or an interval. */
+/** HAProxy's timers hold at most 2^31 - 1 milliseconds. */
+export const MAX_TIMEOUT_SECONDS = Math.floor(2147483647 / 1000);
+
+/** Seconds for a timeout or an interval (0: a timeout that never fires). */
 function seconds(value: number): string {
-  if (!Number.isInteger(value) || value < 0) throw new Error(`'${value}' is not a number of seconds`);
+  if (!Number.isInteger(value) || value < 0 || value > MAX_TIMEOUT_SECONDS) throw new Error(`'${value}' is not a number of seconds`);
   return `${value}s`;
 }
 
 function renderBackend(b: DataPlaneBackend, slots: readonly (DataPlaneTarget | undefined)[]): string[] {
   const lines = [`backend ${backendName(b.id)}`, `  mode ${b.mode}`, `  balance ${b.algorithm}`];
+  if (b.timeouts) lines.push(`  timeout server ${seconds(b.timeouts.serverSeconds)}`, `  timeout tunnel ${seconds(b.timeouts.tunnelSeconds)}`);
   const hc = b.healthCheck;
   const server: string[] = [];
   if (hc) {

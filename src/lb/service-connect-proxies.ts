@@ -1,44 +1,67 @@
 // Service Connect proxies: one HAProxy per task, in the task's proxy container (which the agent starts,
 // agent/task-resources.ts). Its configuration and sockets live in a host directory the container mounts at
-// SERVICE_CONNECT_PROXY_DIR: a frontend per client alias, a backend of server slots per Cloud Map service,
-// rendered by the load balancers' renderer (haproxy-config.ts). Endpoints that come and go take and free slots
+// SERVICE_CONNECT_PROXY_DIR: a frontend per client alias, a backend of server slots per Cloud Map service, and
+// a frontend per ingress (the server side) in front of the task's own port, rendered by the load balancers'
+// renderer (haproxy-config.ts). Endpoints that come and go take and free slots
 // through the runtime API, without a reload, so no connection is dropped; a backend out of free slots doubles
 // its slots with a seamless reload (master CLI). A failed connect is retried on another endpoint (`retries`,
 // `option redispatch` in the defaults).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DataPlaneConfig, TrafficCounters } from '../core/load-balancer.js';
+import type { ServiceConnectTimeouts } from '../core/agent-protocol.js';
+import type { DataPlaneBackend, DataPlaneConfig, DataPlaneFrontend, TrafficCounters } from '../core/load-balancer.js';
 import type { Logger } from '../core/ports.js';
 import { SERVICE_CONNECT_PROXY_DIR, type ServiceConnectProxies, type ServiceConnectProxyConfig } from '../core/runtime.js';
-import { backendName, renderHaproxyConfig, slotName, type SlotTable } from './haproxy-config.js';
+import { backendName, MAX_TIMEOUT_SECONDS, renderHaproxyConfig, slotName, type SlotTable } from './haproxy-config.js';
 import { runtimeCommand as command, port, serverAddress } from './haproxy-encoding.js';
 import { parseShowStat, runtimeCommand, trafficCounters } from './haproxy-runtime.js';
 import { assignSlots, slotChanges } from './slots.js';
 
-/** ECS's default idle timeouts: 5 minutes for HTTP, an hour for TCP. */
-const IDLE_TIMEOUT_SECONDS = { http: 300, tcp: 3600 } as const;
+/** The backend of an ingress listener: the task's own port. */
+const ingressBackend = (discoveryName: string) => `ingress:${discoveryName}`;
 
-/** The proxy as a data plane configuration: a listener per client alias forwarding to its Cloud Map service's backend. */
+/** A Service Connect service's timeouts in HAProxy's terms (an ECS value past HAProxy's longest timer waits that long). */
+function timeoutsOf(t: ServiceConnectTimeouts): { idle: number; backend: NonNullable<DataPlaneBackend['timeouts']> } {
+  const idle = Math.min(t.idleTimeoutSeconds, MAX_TIMEOUT_SECONDS);
+  return { idle, backend: { serverSeconds: Math.min(t.perRequestTimeoutSeconds ?? idle, MAX_TIMEOUT_SECONDS), tunnelSeconds: idle } };
+}
+
+/**
+ * The proxy as a data plane configuration: a listener per client alias forwarding to its Cloud Map service's
+ * backend, and a listener per ingress (every address of the namespace) forwarding to the task's own port; each
+ * with its service's idle timeout on both sides and its per-request timeout on the response.
+ */
 export function proxyDataPlane(proxy: ServiceConnectProxyConfig): DataPlaneConfig {
-  const modes = new Map(proxy.listeners.map((l) => [l.serviceId, l.mode]));
+  const frontend = (id: string, address: string, port: number, mode: 'http' | 'tcp', backendId: string, idle: number): DataPlaneFrontend => ({
+    id,
+    address,
+    port,
+    mode,
+    certificates: [],
+    rules: [{ conditions: [], action: { type: 'forward', targetGroups: [{ backendId, weight: 1 }] } }],
+    idleTimeoutSeconds: idle,
+  });
+  const backend = (id: string, mode: 'http' | 'tcp', t: ServiceConnectTimeouts, targets: DataPlaneBackend['targets']): DataPlaneBackend => ({
+    id,
+    mode,
+    tls: false,
+    algorithm: 'roundrobin',
+    slowStartSeconds: 0,
+    timeouts: timeoutsOf(t).backend,
+    targets,
+  });
+  const services = new Map(proxy.listeners.map((l) => [l.serviceId, l]));
   return {
-    frontends: proxy.listeners.map((l, i) => ({
-      id: `alias${i}`,
-      address: l.address,
-      port: l.port,
-      mode: l.mode,
-      certificates: [],
-      rules: [{ conditions: [], action: { type: 'forward', targetGroups: [{ backendId: l.serviceId, weight: 1 }] } }],
-      idleTimeoutSeconds: IDLE_TIMEOUT_SECONDS[l.mode],
-    })),
-    backends: [...modes].map(([serviceId, mode]) => ({
-      id: serviceId,
-      mode,
-      tls: false,
-      algorithm: 'roundrobin',
-      slowStartSeconds: 0,
-      targets: (proxy.endpoints[serviceId] ?? []).map((e) => ({ key: e.id, address: e.address, port: e.port, draining: false })),
-    })),
+    frontends: [
+      ...proxy.listeners.map((l, i) => frontend(`alias${i}`, l.address, l.port, l.mode, l.serviceId, timeoutsOf(l).idle)),
+      ...proxy.ingress.map((g, i) => frontend(`ingress${i}`, '0.0.0.0', g.port, g.mode, ingressBackend(g.discoveryName), timeoutsOf(g).idle)),
+    ],
+    backends: [
+      ...[...services].map(([serviceId, l]) =>
+        backend(serviceId, l.mode, l, (proxy.endpoints[serviceId] ?? []).map((e) => ({ key: e.id, address: e.address, port: e.port, draining: false }))),
+      ),
+      ...proxy.ingress.map((g) => backend(ingressBackend(g.discoveryName), g.mode, g, g.target ? [{ key: 'task', address: g.target.address, port: g.target.port, draining: false }] : [])),
+    ],
   };
 }
 
@@ -80,10 +103,12 @@ export class HaproxyServiceConnectProxies implements ServiceConnectProxies {
     await runtimeCommand(join(this.dirOf(taskId), 'master.sock'), ['reload']);
   }
 
-  update(taskId: string, endpoints: ServiceConnectProxyConfig['endpoints']): Promise<void> {
+  update(taskId: string, targets: Pick<ServiceConnectProxyConfig, 'endpoints' | 'ingress'>): Promise<void> {
     const held = this.proxies.get(taskId);
     if (!held) return Promise.resolve();
-    const next = held.queue.then(() => this.converge(taskId, held, { ...held.proxy, endpoints }));
+    // The listeners stay as the proxy started with them; only where they send changes.
+    const ingress = held.proxy.ingress.map((g) => ({ ...g, target: targets.ingress.find((t) => t.discoveryName === g.discoveryName)?.target }));
+    const next = held.queue.then(() => this.converge(taskId, held, { ...held.proxy, endpoints: targets.endpoints, ingress }));
     held.queue = next.catch(() => undefined);
     return next;
   }
@@ -93,7 +118,8 @@ export class HaproxyServiceConnectProxies implements ServiceConnectProxies {
     const traffic = new Map<string, TrafficCounters>();
     if (!held) return traffic;
     const rows = parseShowStat(await runtimeCommand(join(this.dirOf(taskId), 'admin.sock'), ['show stat']));
-    for (const serviceId of held.slots.keys()) {
+    // Counted on the calling side only (an ingress listener's traffic is some other proxy's calls).
+    for (const serviceId of new Set(held.proxy.listeners.map((l) => l.serviceId))) {
       const row = rows.find((r) => r.pxname === backendName(serviceId) && r.svname === 'BACKEND');
       if (row) traffic.set(serviceId, trafficCounters(row));
     }

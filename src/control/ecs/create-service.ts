@@ -100,7 +100,7 @@ export async function createService(ctx: ControlContext, input: CreateServiceReq
     // CODE_DEPLOY: ECS runs the service's first revision as its PRIMARY task set; AWS CodeDeploy (not served
     // by Wharf) would deploy the next ones in task sets of its own.
     if (codeDeploy) {
-      const initial = newTaskSet(ctx, base, { ...input, taskDefinition: definition.taskDefinitionArn, scale: { value: 100, unit: 'PERCENT' }, tags: [] }, 'PRIMARY', now);
+      const initial = newTaskSet(ctx, base, { ...input, ...launch, taskDefinition: definition.taskDefinitionArn, scale: { value: 100, unit: 'PERCENT' }, tags: [] }, 'PRIMARY', now);
       return tx.put('service', arn, { ...base, taskSets: [initial] });
     }
     const made = newDeployment(ctx, base, definition, now);

@@ -12,6 +12,7 @@ import { registerTaskDefinition } from './register-task-definition.js';
 import { runTask } from './run-task.js';
 import { interruptSpotTasks, selectSpotTasks } from './spot-interruptions.js';
 import { createService } from './create-service.js';
+import { createTaskSet } from './task-sets.js';
 import { ServiceController } from './service-controller.js';
 import { tasksByService } from './indexes.js';
 import { updateService } from './update-service.js';
@@ -182,6 +183,23 @@ describe('RunTask with the FARGATE launch type', () => {
       'InvalidParameterException', /both a launch type and capacity provider strategy/);
     await rejects(createService(f.ctx, { serviceName: 'x', taskDefinition: 'web', desiredCount: 1, capacityProviderStrategy: [{ capacityProvider: 'my-asg', weight: 1 }], networkConfiguration: network() }, f.call),
       'InvalidParameterException', /not associated with the cluster/);
+  });
+
+  test("an EXTERNAL service's task sets run where each says: a FARGATE task set on managed capacity, a capacity provider strategy split by it", async () => {
+    await fargateDefinition();
+    await f.ctx.state.mutate((tx) => tx.put('containerInstance', host.containerInstanceArn, { ...host, managedCapacity: true, registeredResources: registeredResources({ cores: 16, memoryMiB: 65536 }) }));
+    await f.ctx.state.mutate((tx) => tx.put('cluster', cluster.clusterArn, { ...cluster, capacityProviders: ['FARGATE', 'FARGATE_SPOT'] }));
+    const controller = new ServiceController(f.ctx);
+    const { service } = await createService(f.ctx, { serviceName: 'ext', desiredCount: 2, deploymentController: { type: 'EXTERNAL' } }, f.call);
+    const at = { cluster: 'default', service: 'ext', taskDefinition: 'web', networkConfiguration: network() };
+    const { taskSet: onFargate } = await createTaskSet(f.ctx, { ...at, launchType: 'FARGATE', platformVersion: '1.4.0' });
+    const { taskSet: onSpot } = await createTaskSet(f.ctx, { ...at, capacityProviderStrategy: [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }] });
+    assert.deepEqual([onFargate!.launchType, onFargate!.platformVersion, onSpot!.launchType, onSpot!.capacityProviderStrategy], ['FARGATE', '1.4.0', undefined, [{ capacityProvider: 'FARGATE_SPOT', weight: 1 }]]);
+    await rejects(createTaskSet(f.ctx, { ...at, launchType: 'FARGATE', capacityProviderStrategy: [{ capacityProvider: 'FARGATE', weight: 1 }] }), 'InvalidParameterException', /both a launch type and capacity provider strategy/);
+    await controller.reconcile(service!.serviceArn!);
+    const tasks = f.ctx.state.where(tasksByService, service!.serviceArn!);
+    const by = (id: string) => tasks.filter((t) => t.startedBy === id).map((t) => [t.launchType, t.capacityProviderName]);
+    assert.deepEqual([by(onFargate!.id!), by(onSpot!.id!)], [[['FARGATE', undefined], ['FARGATE', undefined]], [['FARGATE', 'FARGATE_SPOT'], ['FARGATE', 'FARGATE_SPOT']]]);
   });
 
   test('a spot interruption stops the task with SpotInterruption and its service replaces it by its strategy', async () => {

@@ -14,7 +14,7 @@ import { listServicesByNamespace } from './list-services-by-namespace.js';
 import { registerTaskDefinition } from './register-task-definition.js';
 import { describeTasks } from './describe-tasks.js';
 import { tasksByService } from './indexes.js';
-import { serviceConnectAssignment, serviceConnectAttachment, serviceConnectContainerName } from './service-connect.js';
+import { ingressPorts, serviceConnectAssignment, serviceConnectAttachment, serviceConnectContainerName } from './service-connect.js';
 import { ServiceController } from './service-controller.js';
 import { submitContainerStateChange } from './submit-container-state-change.js';
 import { updateCluster } from './update-cluster.js';
@@ -105,11 +105,12 @@ test("a task's proxy: every client alias of the namespace, each to the running t
   assert.deepEqual(proxy, {
     containerName: 'ecs-service-connect-AbC12',
     listeners: [
-      { dnsName: 'api.internal', port: 80, serviceId: id('api'), discoveryName: 'api', mode: 'http' },
-      // No dnsName: ECS's default, the discovery name in the namespace; TCP without an appProtocol.
-      { dnsName: 'pg.internal', port: 5432, serviceId: id('pg'), discoveryName: 'pg', mode: 'tcp' },
+      { dnsName: 'api.internal', port: 80, serviceId: id('api'), discoveryName: 'api', mode: 'http', idleTimeoutSeconds: 300 },
+      // No dnsName: ECS's default, the discovery name in the namespace; TCP without an appProtocol (an hour idle, as ECS).
+      { dnsName: 'pg.internal', port: 5432, serviceId: id('pg'), discoveryName: 'pg', mode: 'tcp', idleTimeoutSeconds: 3600 },
     ],
     endpoints: { [id('api')]: [{ id: 'a1', address: '10.0.1.5', port: 8080 }], [id('pg')]: [{ id: 'a1', address: '10.0.1.5', port: 5432 }] },
+    ingress: [],
   });
   assert.equal(client!.serviceName, 'client');
   await updateService(f.ctx, { service: 'client', serviceConnectConfiguration: { enabled: false } });
@@ -141,4 +142,56 @@ test("a service's tasks list ECS's Service Connect container first, named for th
   await submitContainerStateChange(f.ctx, { task: tasks[0]!.taskArn, containerName: name, status: 'RUNNING', runtimeId: 'd0c1e2' });
   const { tasks: [described] = [] } = await describeTasks(f.ctx, { tasks: [tasks[0]!.taskArn] });
   assert.deepEqual(described!.containers!.map((c) => [c.name, c.lastStatus, c.runtimeId]), [[name, 'RUNNING', 'd0c1e2'], ['app', 'PENDING', undefined]]);
+});
+
+test("the server side: each task's proxy has an ingress listener per services entry, with its timeouts, and Cloud Map reaches the task through it", async () => {
+  await registerTaskDefinition(f.ctx, {
+    family: 'shop', networkMode: 'awsvpc',
+    containerDefinitions: [{ name: 'app', image: 'x', memory: 32, portMappings: [{ containerPort: 8080, name: 'http', appProtocol: 'http' }, { containerPort: 15000, name: 'pg' }] }],
+  }, f.call);
+  const config: ServiceConnectConfiguration = {
+    enabled: true, namespace: 'internal',
+    services: [{ portName: 'http', discoveryName: 'web', timeout: { idleTimeoutSeconds: 60, perRequestTimeoutSeconds: 5 } }, { portName: 'pg', discoveryName: 'db', ingressPortOverride: 6432 }],
+  };
+  const definition = f.ctx.state.get('taskDefinition', 'arn:aws:ecs:us-east-1:123456789012:task-definition/shop:1')!;
+  // The proxy's own port skips the task's ports (15000 is pg's).
+  assert.deepEqual(ingressPorts(config, definition).map((p) => [p.entry.discoveryName, p.port, p.interceptPort]), [['web', 15001, 8080], ['db', 6432, undefined]]);
+  const bridge = { ...definition, networkMode: 'bridge' as const };
+  assert.deepEqual(ingressPorts(config, bridge).map((p) => [p.port, p.interceptPort]), [[15001, undefined], [6432, undefined]]);
+
+  await f.ctx.state.mutate((tx) => tx.put('service', 'arn:aws:ecs:us-east-1:123456789012:service/default/web', {
+    serviceArn: 'arn:aws:ecs:us-east-1:123456789012:service/default/web', serviceName: 'web', clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/default', status: 'ACTIVE',
+    taskDefinition: definition.taskDefinitionArn, serviceConnectConfiguration: config, deploymentConfiguration: {}, tags: [], events: [], deployments: [],
+  } as never));
+  const task = { taskArn: 'arn:aws:ecs:us-east-1:123456789012:task/default/w1', clusterArn: 'arn:aws:ecs:us-east-1:123456789012:cluster/default', group: 'service:web', taskDefinitionArn: definition.taskDefinitionArn,
+    lastStatus: 'RUNNING', desiredStatus: 'RUNNING', tags: [], version: 1, containers: [],
+    attachments: [serviceConnectAttachment('y', 'ecs-service-connect-AbC12'), { id: 'x', type: 'ElasticNetworkInterface', status: 'ATTACHED', details: [{ name: 'privateIPv4Address', value: '10.0.1.9' }] }] } as unknown as TaskRecord;
+  await f.ctx.state.mutate((tx) => tx.put('task', task.taskArn, task));
+  assert.deepEqual(serviceConnectAssignment(f.ctx.state, task)!.ingress, [
+    { discoveryName: 'web', mode: 'http', port: 15001, interceptPort: 8080, target: { address: '127.0.0.1', port: 8080 }, idleTimeoutSeconds: 60, perRequestTimeoutSeconds: 5 },
+    { discoveryName: 'db', mode: 'tcp', port: 6432, target: { address: '127.0.0.1', port: 15000 }, idleTimeoutSeconds: 3600 },
+  ]);
+  await reconcileRegistrations(f.ctx, 'arn:aws:ecs:us-east-1:123456789012:service/default/web');
+  const registered = (name: string) => {
+    const sd = [...f.ctx.state.all('sdService')].find((s) => s.Name === name)!;
+    return [...f.ctx.state.all('sdInstance')].filter((i) => i.ServiceId === sd.Id).map((i) => `${i.Attributes.AWS_INSTANCE_IPV4}:${i.Attributes.AWS_INSTANCE_PORT}`);
+  };
+  // awsvpc: at the container port the proxy intercepts, or at ingressPortOverride.
+  assert.deepEqual(registered('web'), ['10.0.1.9:8080']);
+  assert.deepEqual(registered('db'), ['10.0.1.9:6432']);
+
+  // bridge: at the host port the proxy's ingress listener is published on, which forwards to the task's own host port.
+  await f.ctx.state.mutate((tx) => tx.put('taskDefinition', definition.taskDefinitionArn, bridge as never));
+  const instance = { ...[...f.ctx.state.all('containerInstance')][0]!, privateIpv4Address: '172.31.9.9' };
+  await f.ctx.state.mutate((tx) => tx.put('containerInstance', instance.containerInstanceArn, instance));
+  const bridged = { ...task, attachments: [task.attachments![0]!], containerInstanceArn: instance.containerInstanceArn,
+    containers: [
+      { name: 'ecs-service-connect-AbC12', networkBindings: [{ bindIP: '0.0.0.0', containerPort: 15001, hostPort: 32801, protocol: 'tcp' }, { bindIP: '0.0.0.0', containerPort: 6432, hostPort: 32802, protocol: 'tcp' }] },
+      { name: 'app', networkBindings: [{ bindIP: '0.0.0.0', containerPort: 8080, hostPort: 32768, protocol: 'tcp' }] },
+    ] } as unknown as TaskRecord;
+  await f.ctx.state.mutate((tx) => tx.put('task', task.taskArn, bridged));
+  await reconcileRegistrations(f.ctx, 'arn:aws:ecs:us-east-1:123456789012:service/default/web');
+  assert.deepEqual(registered('web'), ['172.31.9.9:32801']);
+  assert.deepEqual(serviceConnectAssignment(f.ctx.state, bridged)!.ingress[0]!.target, { address: '172.31.9.9', port: 32768 });
+  assert.equal(serviceConnectAssignment(f.ctx.state, bridged)!.ingress[1]!.target, undefined, "pg's port not published yet: no target");
 });

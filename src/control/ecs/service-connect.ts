@@ -3,7 +3,8 @@
 // (docs/service-discovery.md): the client aliases of every service of the namespace, each sent to the healthy
 // instances of its discovery name's Cloud Map service (where ecs-registrations.ts registers the tasks).
 import type { Attachment, ContainerDefinition, PortMapping, ServiceConnectConfiguration } from '@aws-sdk/client-ecs';
-import type { ServiceConnectAssignment, ServiceConnectListener } from '../../core/agent-protocol.js';
+import type { ServiceConnectService } from '@aws-sdk/client-ecs';
+import type { ServiceConnectAssignment, ServiceConnectIngress, ServiceConnectListener, ServiceConnectTarget, ServiceConnectTimeouts } from '../../core/agent-protocol.js';
 import { serviceArnOfTask } from '../../core/arn.js';
 import type { ClusterRecord, ContainerRecord, ServiceRecord, TaskDefinitionRecord, TaskRecord } from '../../core/ecs.js';
 import { InvalidParameterException, NamespaceNotFoundException } from '../../core/ecs-errors.js';
@@ -132,11 +133,93 @@ export const serviceConnectAttachment = (id: string, containerName: string): Att
 });
 
 /** The name of the task's proxy container, if it has one. */
-const proxyContainerOf = (task: TaskRecord) =>
+export const proxyContainerOf = (task: TaskRecord) =>
   task.attachments?.find((a) => a.type === ATTACHMENT)?.details?.find((d) => d.name === 'ContainerName')?.value;
 
 /** HAProxy speaks HTTP/1 to the endpoints; HTTP/2 and gRPC are carried as TCP (not counted per request). */
 const listenerMode = (mapping: PortMapping): ServiceConnectListener['mode'] => (mapping.appProtocol === 'http' ? 'http' : 'tcp');
+
+/** ECS's default idle timeouts: 5 minutes with an appProtocol (HTTP, HTTP/2, gRPC), an hour for TCP. */
+const DEFAULT_IDLE_TIMEOUT_SECONDS = { app: 300, tcp: 3600 } as const;
+
+/** A Service Connect service's timeouts: its entry's, else ECS's defaults; a per-request timeout only where requests are seen (HTTP). */
+function timeouts(entry: ServiceConnectService, mapping: PortMapping): ServiceConnectTimeouts {
+  const perRequest = entry.timeout?.perRequestTimeoutSeconds;
+  return {
+    idleTimeoutSeconds: entry.timeout?.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_SECONDS[mapping.appProtocol ? 'app' : 'tcp'],
+    ...(perRequest !== undefined && listenerMode(mapping) === 'http' && { perRequestTimeoutSeconds: perRequest }),
+  };
+}
+
+/** Where the proxy's own ingress listeners start, when ingressPortOverride names none (as Envoy's, ports of the proxy's). */
+const INGRESS_PORT_BASE = 15000;
+
+/** One `services` entry of a task's service, as the task's proxy serves it. */
+export interface IngressPort {
+  entry: ServiceConnectService;
+  mapping: PortMapping;
+  /** The container of the named port mapping. */
+  containerName: string;
+  /** Where the proxy listens. */
+  port: number;
+  /** awsvpc without override: the container port whose connections go to the listener. */
+  interceptPort?: number;
+}
+
+/**
+ * The ingress listeners of a task's proxy, one per `services` entry: on `ingressPortOverride`, else on a port
+ * of the proxy's own from 15000 up that no port of the task definition or the configuration uses (awsvpc: the
+ * container port's connections are redirected to it, so the task is still registered at its container port).
+ */
+export function ingressPorts(config: ServiceConnectConfiguration, definition: Pick<TaskDefinitionRecord, 'containerDefinitions' | 'networkMode'>): IngressPort[] {
+  const containers = definition.containerDefinitions ?? [];
+  const used = new Set<number>([
+    ...containers.flatMap((c) => c.portMappings ?? []).flatMap((p) => [p.containerPort, p.hostPort]),
+    ...(config.services ?? []).flatMap((e) => [e.ingressPortOverride, ...(e.clientAliases ?? []).map((a) => a.port)]),
+  ].filter((p): p is number => p !== undefined));
+  let next = INGRESS_PORT_BASE;
+  return (config.services ?? []).flatMap((entry) => {
+    const container = containers.find((c) => c.portMappings?.some((p) => p.name === entry.portName));
+    const mapping = container?.portMappings?.find((p) => p.name === entry.portName);
+    if (!container || mapping?.containerPort === undefined) return [];
+    if (entry.ingressPortOverride !== undefined) return [{ entry, mapping, containerName: container.name!, port: entry.ingressPortOverride }];
+    while (used.has(next)) next++;
+    const port = next++;
+    return [{ entry, mapping, containerName: container.name!, port, ...(definition.networkMode === 'awsvpc' && { interceptPort: mapping.containerPort }) }];
+  });
+}
+
+/** Where a bridge or host task's container port is reached: the host port it is published on, at the binding's address or else `hostAddress`. */
+export function publishedAt(task: TaskRecord, containerName: string | undefined, containerPort: number | undefined, hostAddress: string | undefined): { address?: string; port: number } | undefined {
+  const binding = task.containers
+    .filter((c) => containerName === undefined || c.name === containerName)
+    .flatMap((c) => c.networkBindings ?? [])
+    .find((b) => containerPort === undefined || b.containerPort === containerPort);
+  if (!binding?.hostPort) return undefined;
+  const address = binding.bindIP && binding.bindIP !== '0.0.0.0' ? binding.bindIP : hostAddress;
+  return { ...(address && { address }), port: binding.hostPort };
+}
+
+/** The ingress listeners of `task`'s proxy, each with where it reaches the task's own port. */
+function ingressOf(state: State, task: TaskRecord, config: ServiceConnectConfiguration): ServiceConnectIngress[] {
+  const definition = state.get('taskDefinition', task.taskDefinitionArn);
+  if (!definition) return [];
+  const hostAddress = task.containerInstanceArn ? state.get('containerInstance', task.containerInstanceArn)?.privateIpv4Address : undefined;
+  return ingressPorts(config, definition).map(({ entry, mapping, containerName, port, interceptPort }) => {
+    const published = definition.networkMode === 'awsvpc' ? undefined : publishedAt(task, containerName, mapping.containerPort, hostAddress);
+    // awsvpc: the proxy shares the task's namespace, where the task's port is on the loopback too.
+    const target: ServiceConnectTarget | undefined =
+      definition.networkMode === 'awsvpc' ? { address: '127.0.0.1', port: mapping.containerPort! } : published?.address ? { address: published.address, port: published.port } : undefined;
+    return {
+      discoveryName: entry.discoveryName ?? entry.portName!,
+      mode: listenerMode(mapping),
+      port,
+      ...(interceptPort !== undefined && { interceptPort }),
+      ...(target && { target }),
+      ...timeouts(entry, mapping),
+    };
+  });
+}
 
 /**
  * What the Service Connect proxy of `task` serves, or undefined when its service has Service Connect off:
@@ -165,7 +248,7 @@ export function serviceConnectAssignment(state: State, task: TaskRecord): Servic
         // ECS's default name: the discovery name in the namespace.
         const dnsName = alias.dnsName ?? `${discoveryName}.${namespace.Name}`;
         const key = `${dnsName}:${alias.port}`;
-        if (!listeners.has(key)) listeners.set(key, { dnsName, port: alias.port!, serviceId: sdService.Id, discoveryName, mode: listenerMode(mapping) });
+        if (!listeners.has(key)) listeners.set(key, { dnsName, port: alias.port!, serviceId: sdService.Id, discoveryName, mode: listenerMode(mapping), ...timeouts(entry, mapping) });
       }
     }
   }
@@ -178,7 +261,7 @@ export function serviceConnectAssignment(state: State, task: TaskRecord): Servic
       .map((i) => ({ id: i.Id, address: i.Attributes.AWS_INSTANCE_IPV4!, port: Number(i.Attributes.AWS_INSTANCE_PORT) }))
       .sort((a, b) => (a.id < b.id ? -1 : 1));
   }
-  return { containerName, listeners: sorted, endpoints };
+  return { containerName, listeners: sorted, endpoints, ingress: ingressOf(state, task, config) };
 }
 
 const namespaceOf = (state: State, wanted: string) => [...state.all('sdNamespace')].find((n) => n.Name === wanted || n.Arn === wanted);

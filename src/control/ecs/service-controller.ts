@@ -259,11 +259,13 @@ export class ServiceController {
       ...((launch.networkConfiguration ?? service.networkConfiguration) && { networkConfiguration: launch.networkConfiguration ?? service.networkConfiguration }),
       ...(serviceConnectProxied(service, definition) && { serviceConnectContainer: serviceConnectContainerName(launch.deploymentId) }),
     };
-    if (service.launchType === 'FARGATE') return this.launchOnFargate(tx, cluster, service, definition, request, launch.count);
-    if (service.capacityProviderStrategy?.length && !launch.containerInstanceArn) {
+    // Where the tasks go: their task set's launch type or capacity providers (EXTERNAL, CODE_DEPLOY), else the service's.
+    const where = service.taskSets?.find((ts) => ts.id === launch.deploymentId) ?? service;
+    if (where.launchType === 'FARGATE') return this.launchOnFargate(tx, cluster, service, where, definition, request, launch.count);
+    if (where.capacityProviderStrategy?.length && !launch.containerInstanceArn) {
       const { tasks, failures } = launchOnGroupProviders(this.ctx, tx, cluster, definition, request, {
         count: launch.count,
-        strategy: service.capacityProviderStrategy,
+        strategy: where.capacityProviderStrategy,
         running: this.runningByProvider(service),
         snapshot,
         placementConstraints: service.placementConstraints,
@@ -318,15 +320,16 @@ export class ServiceController {
     tx: Transaction,
     cluster: ClusterRecord,
     service: ServiceRecord,
+    where: Pick<ServiceRecord, 'capacityProviderStrategy' | 'platformVersion'>,
     definition: TaskDefinitionRecord,
     request: LaunchRequest,
     count: number,
   ): { started: string[]; unplaced?: string } {
     const { tasks, failures } = launchFargateSplit(this.ctx, tx, cluster, definition, request, {
       count,
-      strategy: service.capacityProviderStrategy ?? [],
+      strategy: where.capacityProviderStrategy ?? [],
       running: this.runningByProvider(service),
-      platformVersion: fargatePlatformVersion(service.platformVersion),
+      platformVersion: fargatePlatformVersion(where.platformVersion),
       random: randomFrom(this.ctx.ids),
     });
     const started = tasks.map((t) => t.taskArn);

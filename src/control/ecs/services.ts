@@ -58,6 +58,7 @@ type ServiceRequest = Pick<
   | 'volumeConfigurations'
   | 'vpcLatticeConfigurations'
   | 'loadBalancers'
+  | 'deploymentConfiguration'
 >;
 
 /** What CreateService and UpdateService refuse before looking at any record. */
@@ -84,6 +85,7 @@ export function checkServiceRequest(input: ServiceRequest, strategy: ServiceReco
   refuseManagedVolumes(input.volumeConfigurations);
   if (input.vpcLatticeConfigurations?.length) throw new UnsupportedFeatureException("Amazon VPC Lattice isn't supported in this Region.");
   const controller = input.deploymentController?.type;
+  checkStrategyController(controller, input.deploymentConfiguration?.strategy);
   if (controller === 'CODE_DEPLOY' && strategy === 'DAEMON') throw new InvalidParameterException('The CODE_DEPLOY deployment controller does not support the DAEMON scheduling strategy.');
   if (controller === 'EXTERNAL') {
     if (strategy === 'DAEMON') throw new InvalidParameterException('The EXTERNAL deployment controller does not support the DAEMON scheduling strategy.');
@@ -179,6 +181,12 @@ export function deploymentConfiguration(
   if (!Number.isInteger(max) || max < 100) throw new InvalidParameterException('maximumPercent must be at least 100.');
   if (min > max) throw new InvalidParameterException('minimumHealthyPercent must be less than or equal to maximumPercent.');
   return merged;
+}
+
+/** BLUE_GREEN, LINEAR and CANARY are the ECS deployment controller's: EXTERNAL and CODE_DEPLOY services deploy by task sets (Wharf's wording). */
+export function checkStrategyController(controller: string | undefined, strategy: string | undefined): void {
+  if (controller !== undefined && controller !== 'ECS' && isShiftingStrategy(strategy))
+    throw new InvalidParameterException(`The ${strategy} deployment strategy is only supported with the ECS deployment controller.`);
 }
 
 /** What ECS refuses of the BLUE_GREEN, LINEAR and CANARY strategies (the ECS API reference's ranges). */

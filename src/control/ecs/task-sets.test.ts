@@ -53,7 +53,11 @@ test('bad input: task sets on other controllers, the five task set quota, unknow
   await assert.rejects(createTaskSet(f.ctx, { cluster: 'default', service: 'nope', taskDefinition: 'web' }), { name: 'ServiceNotFoundException' });
   await assert.rejects(updateTaskSet(f.ctx, { ...at, taskSet: 'ecs-svc/1', scale: { value: 1, unit: 'PERCENT' } }), { name: 'TaskSetNotFoundException' });
   await assert.rejects(createTaskSet(f.ctx, { ...at, taskDefinition: 'web', scale: { value: 101, unit: 'PERCENT' } }), { name: 'InvalidParameterException' });
-  for (let i = 0; i < 5; i++) await createTaskSet(f.ctx, { ...at, taskDefinition: 'web' });
+  // A retry with the same clientToken answers the same task set; the token with another request is refused.
+  const first = await createTaskSet(f.ctx, { ...at, taskDefinition: 'web', clientToken: 'retry-1' });
+  assert.equal((await createTaskSet(f.ctx, { ...at, taskDefinition: 'web', clientToken: 'retry-1' })).taskSet!.id, first.taskSet!.id);
+  await assert.rejects(createTaskSet(f.ctx, { ...at, taskDefinition: 'web', externalId: 'other', clientToken: 'retry-1' }), { name: 'InvalidParameterException', message: 'Creation of task set was not idempotent.' });
+  for (let i = 0; i < 4; i++) await createTaskSet(f.ctx, { ...at, taskDefinition: 'web' });
   await assert.rejects(createTaskSet(f.ctx, { ...at, taskDefinition: 'web' }), { name: 'InvalidParameterException', message: /exceeds the maximum limit/ });
   await assert.rejects(createService(f.ctx, { serviceName: 'x', taskDefinition: 'web', desiredCount: 1, deploymentController: { type: 'EXTERNAL' } }, f.call), { name: 'InvalidParameterException' });
   await assert.rejects(updateService(f.ctx, { service: 'ext', taskDefinition: 'web' }), { name: 'InvalidParameterException', message: /EXTERNAL/ });
@@ -78,5 +82,7 @@ test('a CODE_DEPLOY service runs its revision as its PRIMARY task set; a new rev
   const updated = await updateService(f.ctx, { ...cd, desiredCount: 3, deploymentConfiguration: { minimumHealthyPercent: 50 }, healthCheckGracePeriodSeconds: 5 });
   assert.deepEqual([updated.service!.desiredCount, updated.service!.deploymentConfiguration!.minimumHealthyPercent, updated.service!.healthCheckGracePeriodSeconds], [3, 50, 5]);
   assert.equal((await controller.reconcile(service!.serviceArn!)).launched, 1);
+  await assert.rejects(updateService(f.ctx, { ...cd, deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0 } }), { name: 'InvalidParameterException', message: /only supported with the ECS deployment controller/ });
+  await assert.rejects(createService(f.ctx, { serviceName: 'ext-bg', desiredCount: 1, deploymentController: { type: 'EXTERNAL' }, deploymentConfiguration: { strategy: 'CANARY' } }, f.call), { name: 'InvalidParameterException', message: /CANARY deployment strategy is only supported/ });
   await assert.rejects(createService(f.ctx, { serviceName: 'cd-daemon', taskDefinition: 'web', schedulingStrategy: 'DAEMON', deploymentController: { type: 'CODE_DEPLOY' } }, f.call), { name: 'InvalidParameterException', message: /DAEMON/ });
 });

@@ -29,7 +29,8 @@ import type { State, Transaction } from '../state.js';
 import { checkServiceLoadBalancers } from '../elbv2/service-targets.js';
 import { tasksByService } from './indexes.js';
 import { resolveCluster, type Reader } from './lookups.js';
-import { deploymentNumber, resolveService, serviceDefinition } from './services.js';
+import { checkServiceRequest, deploymentNumber, resolveService, serviceDefinition, serviceLaunch } from './services.js';
+import { fargatePlatformVersion } from './fargate.js';
 import { validateTags } from './tagging.js';
 
 const NEEDS_EXTERNAL = 'Amazon ECS only supports task set management on services configured to use external deployment controllers.';
@@ -74,14 +75,16 @@ function putTaskSets(tx: Transaction, service: ServiceRecord, sets: TaskSetRecor
 /** A task set as DescribeTaskSets shows it: its running and pending counts taken from its tasks now. */
 export function describeTaskSet(state: Pick<State, 'where'>, ts: TaskSetRecord, withTags = false): TaskSet {
   const { running, pending } = taskCounts(state.where(tasksByService, ts.serviceArn).filter((t) => t.startedBy === ts.id));
-  return { ...ts, runningCount: running, pendingCount: pending, tags: withTags ? ts.tags : undefined };
+  // As services show it: a capacity provider strategy, or else a launch type.
+  return { ...ts, ...(ts.capacityProviderStrategy?.length && { launchType: undefined }), runningCount: running, pendingCount: pending, tags: withTags ? ts.tags : undefined };
 }
 
 /** A new task set of `service` (its tasks start with the scheduler's next pass). */
 export function newTaskSet(
   ctx: ControlContext,
   service: ServiceRecord,
-  input: Pick<CreateTaskSetRequest, 'loadBalancers' | 'serviceRegistries' | 'networkConfiguration' | 'externalId'> & { taskDefinition: string; scale: TaskSetRecord['scale']; tags: TaskSetRecord['tags'] },
+  input: Pick<CreateTaskSetRequest, 'loadBalancers' | 'serviceRegistries' | 'networkConfiguration' | 'externalId' | 'platformVersion'> &
+    Pick<ServiceRecord, 'launchType' | 'capacityProviderStrategy'> & { taskDefinition: string; scale: TaskSetRecord['scale']; tags: TaskSetRecord['tags'] },
   status: TaskSetRecord['status'],
   now: Date,
 ): TaskSetRecord {
@@ -94,7 +97,9 @@ export function newTaskSet(
     status,
     taskDefinition: input.taskDefinition,
     computedDesiredCount: computedDesiredCount(service.desiredCount, input.scale.value),
-    launchType: service.launchType,
+    launchType: input.launchType,
+    ...(input.capacityProviderStrategy?.length && { capacityProviderStrategy: input.capacityProviderStrategy }),
+    ...(input.launchType === 'FARGATE' && { platformVersion: fargatePlatformVersion(input.platformVersion), platformFamily: 'Linux' }),
     loadBalancers: input.loadBalancers ?? [],
     serviceRegistries: input.serviceRegistries ?? [],
     ...(input.networkConfiguration && { networkConfiguration: input.networkConfiguration }),
@@ -112,17 +117,29 @@ export function newTaskSet(
 export const runsTaskSets = (service: Pick<ServiceRecord, 'deploymentController'>) => service.deploymentController?.type === 'EXTERNAL' || service.deploymentController?.type === 'CODE_DEPLOY';
 
 export async function createTaskSet(ctx: ControlContext, input: CreateTaskSetRequest): Promise<CreateTaskSetResponse> {
+  // What a retry with the same clientToken must repeat exactly to get the same task set back.
+  const { clientToken, ...request } = input;
+  const fingerprint = JSON.stringify(request);
   const record = await ctx.state.mutate((tx) => {
     const service = changeableService(ctx, input, tx);
     const sets = service.taskSets ?? [];
+    const earlier = clientToken === undefined ? undefined : sets.find((ts) => ts.clientToken === clientToken);
+    if (earlier) {
+      if (earlier.clientRequest !== fingerprint) throw new InvalidParameterException('Creation of task set was not idempotent.');
+      return earlier;
+    }
     if (sets.length >= MAX_TASK_SETS) throw new InvalidParameterException(`${sets.length} deployments exist on the service. Unable to create new TaskSet since this exceeds the maximum limit.`);
     if ((input.loadBalancers?.length ?? 0) > 1) throw new InvalidParameterException('CreateTaskSet cannot have more than 1 load balancer.');
-    const definition = serviceDefinition(ctx, { taskDefinition: input.taskDefinition, networkConfiguration: input.networkConfiguration, launchType: service.launchType }, tx);
+    // Its own launch type or capacity provider strategy, else the cluster's default strategy (the ECS API reference).
+    checkServiceRequest({ launchType: input.launchType, platformVersion: input.platformVersion }, 'REPLICA');
+    const launch = serviceLaunch(tx.get('cluster', service.clusterArn)!, input, 'REPLICA');
+    const definition = serviceDefinition(ctx, { taskDefinition: input.taskDefinition, networkConfiguration: input.networkConfiguration, launchType: launch.launchType }, tx);
     checkServiceLoadBalancers(ctx.state, input.loadBalancers ?? [], definition);
     const scale = checkScale(input.scale);
     const tags = input.tags ?? [];
     validateTags(tags);
-    const ts = newTaskSet(ctx, service, { ...input, taskDefinition: definition.taskDefinitionArn, scale, tags }, 'ACTIVE', ctx.clock.now());
+    const made = newTaskSet(ctx, service, { ...input, ...launch, taskDefinition: definition.taskDefinitionArn, scale, tags }, 'ACTIVE', ctx.clock.now());
+    const ts = clientToken === undefined ? made : { ...made, clientToken, clientRequest: fingerprint };
     putTaskSets(tx, service, [...sets, ts]);
     return ts;
   });

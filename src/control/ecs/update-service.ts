@@ -6,7 +6,7 @@ import { checkServiceLoadBalancers } from '../elbv2/service-targets.js';
 import type { ControlContext } from '../context.js';
 import { checkServiceConnect } from './service-connect.js';
 import { resolveCluster } from './lookups.js';
-import { activeService, checkServiceRequest, deploymentConfiguration, describeService, newDeployment, serviceDefinition, serviceLaunch, startDeployment } from './services.js';
+import { activeService, checkServiceRequest, checkStrategyController, deploymentConfiguration, describeService, newDeployment, serviceDefinition, serviceLaunch, startDeployment } from './services.js';
 
 /**
  * Changes a service. A new task definition, a new network or Service Connect configuration or `forceNewDeployment` starts a
@@ -118,6 +118,7 @@ function updateCodeDeploy(service: ServiceRecord, input: UpdateServiceRequest, d
   const change = ([...ON_TASK_SETS, 'forceNewDeployment'] as const).find((k) => (k === 'forceNewDeployment' ? input.forceNewDeployment : input[k] !== undefined));
   if (change) throw new InvalidParameterException(`Unable to ${CODE_DEPLOY_CHANGES[change]} on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment.`);
   const config = deploymentConfiguration(service.schedulingStrategy, input.deploymentConfiguration, service.deploymentConfiguration);
+  checkStrategyController('CODE_DEPLOY', config.strategy);
   if (definition) validatePlacement({ taskDefinition: definition }, input.placementConstraints ?? service.placementConstraints, input.placementStrategy ?? service.placementStrategy);
   return { ...ownSettings(service, input), deploymentConfiguration: config, ...definedOnly({ placementConstraints: input.placementConstraints, placementStrategy: input.placementStrategy }) };
 }

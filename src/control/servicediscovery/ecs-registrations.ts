@@ -12,7 +12,7 @@ import type { ControlContext } from '../context.js';
 import { tasksByService } from '../ecs/indexes.js';
 import type { Transaction } from '../state.js';
 import { ControllerRunner } from '../runner.js';
-import { serviceConnectNamespace } from '../ecs/service-connect.js';
+import { ingressPorts, proxyContainerOf, publishedAt, serviceConnectNamespace } from '../ecs/service-connect.js';
 import { deregisterInstanceIn, registerInstanceIn } from './instances.js';
 import { newId, serviceArn as sdServiceArn } from './records.js';
 
@@ -39,14 +39,10 @@ export function taskAttributes(service: ServiceRecord, task: TaskRecord, registr
     if (port !== undefined) attributes.AWS_INSTANCE_PORT = String(port);
     return attributes;
   }
-  const binding = task.containers
-    .filter((c) => registry.containerName === undefined || c.name === registry.containerName)
-    .flatMap((c) => c.networkBindings ?? [])
-    .find((b) => registry.containerPort === undefined || b.containerPort === registry.containerPort);
-  if (!binding?.hostPort) return undefined;
-  attributes.AWS_INSTANCE_PORT = String(binding.hostPort);
-  const address = binding.bindIP && binding.bindIP !== '0.0.0.0' ? binding.bindIP : hostAddress;
-  if (address) attributes.AWS_INSTANCE_IPV4 = address;
+  const published = publishedAt(task, registry.containerName, registry.containerPort, hostAddress);
+  if (!published) return undefined;
+  attributes.AWS_INSTANCE_PORT = String(published.port);
+  if (published.address) attributes.AWS_INSTANCE_IPV4 = published.address;
   return attributes;
 }
 
@@ -66,7 +62,7 @@ export async function reconcileRegistrations(ctx: ControlContext, serviceArn: st
       if (!sdService) continue;
       for (const task of ctx.state.where(tasksByService, serviceArn)) {
         const hostAddress = task.containerInstanceArn ? tx.get('containerInstance', task.containerInstanceArn)?.privateIpv4Address : undefined;
-        const attributes = serving(task) ? taskAttributes(live!, task, registry, hostAddress) : undefined;
+        const attributes = serving(task) ? taskAttributes(live!, task, typeof registry === 'function' ? registry(task) : registry, hostAddress) : undefined;
         if (attributes) desired.set(instanceKey(sdService.Id, lastPart(task.taskArn)), attributes);
       }
     }
@@ -103,18 +99,24 @@ function serviceConnectRegistries(ctx: ControlContext, tx: Transaction, service:
     return []; // deleted since: nothing to register in
   }
   const definition = service.taskDefinition ? tx.get('taskDefinition', service.taskDefinition) : undefined;
-  return (config.services ?? []).flatMap((entry) => {
-    const container = definition?.containerDefinitions?.find((c) => c.portMappings?.some((p) => p.name === entry.portName));
-    const mapping = container?.portMappings?.find((p) => p.name === entry.portName);
-    if (!mapping) return [];
+  if (!definition) return [];
+  return ingressPorts(config, definition).map(({ entry, mapping, containerName, port }) => {
     const name = entry.discoveryName ?? entry.portName!;
     let sdService = [...ctx.state.all('sdService')].find((s) => s.NamespaceId === namespace.Id && s.Name === name);
     if (!sdService) {
       const Id = newId(ctx, 'srv');
       sdService = tx.put('sdService', Id, { Id, Arn: sdServiceArn(ctx, Id), Name: name, NamespaceId: namespace.Id, Type: 'HTTP', CreateDate: ctx.clock.now(), tags: [{ Key: 'AmazonECSManaged', Value: 'true' }] });
     }
-    const registry: Registry = { containerName: container!.name, containerPort: mapping.containerPort };
-    return [{ registry, sdService }];
+    // A task with its proxy is reached through the proxy's ingress listener: awsvpc, at the listener's port
+    // (ingressPortOverride) or the container port it intercepts; bridge, at the host port the proxy's is published on.
+    const direct: Registry = { containerName, containerPort: mapping.containerPort };
+    const registry = (task: TaskRecord): Registry => {
+      const proxy = proxyContainerOf(task);
+      if (!proxy) return direct;
+      if (definition.networkMode === 'awsvpc') return { ...direct, port: entry.ingressPortOverride ?? mapping.containerPort };
+      return { containerName: proxy, containerPort: port };
+    };
+    return { registry, sdService };
   });
 }
 

@@ -3,8 +3,10 @@
 // container, with the task's address, MAC and default route. Doing it ourselves (rather than asking the
 // engine to attach the container to its network) lets pause containers be started before any task needs
 // one, which takes a container start off every task's start. iproute2 (`ip -batch`), run as root on the host.
+// Redirects in a task's namespace (Service Connect's ingress intercept) are iptables' nat rules made there.
 import { execFile } from 'node:child_process';
-import type { InterfaceSpec, NamespaceInterfaces } from '../../core/runtime.js';
+import type { InterfaceSpec, NamespaceInterfaces, PortRedirect } from '../../core/runtime.js';
+import { port } from './iptables-args.js';
 
 /** Runs `command` with `input` on its standard input. */
 function run(command: string, args: string[], input: string): Promise<void> {
@@ -14,7 +16,17 @@ function run(command: string, args: string[], input: string): Promise<void> {
   });
 }
 
+/** iptables-restore input redirecting TCP connections that arrive for each port to another (nat PREROUTING: the namespace's own connections are left alone). */
+export function redirectRules(redirects: readonly PortRedirect[]): string {
+  return ['*nat', ...redirects.map((r) => `-A PREROUTING -p tcp -m tcp --dport ${port(r.port)} -j REDIRECT --to-ports ${port(r.toPort)}`), 'COMMIT', ''].join('\n');
+}
+
 export class IprouteInterfaces implements NamespaceInterfaces {
+  async redirect(pid: number, redirects: PortRedirect[]): Promise<void> {
+    if (!Number.isInteger(pid) || pid < 1) throw new Error(`'${pid}' is not a process id`);
+    await run('nsenter', ['-t', String(pid), '-n', 'iptables-restore', '-w', '--noflush'], redirectRules(redirects));
+  }
+
   async bridgeInUse(bridge: string): Promise<boolean> {
     return new Promise((resolve) =>
       execFile('ip', ['-o', 'link', 'show', 'master', bridge], (err, stdout) => resolve(!err && stdout.trim().length > 0)),

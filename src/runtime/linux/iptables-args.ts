@@ -28,6 +28,12 @@ export function protocol(value: string): string {
   return value;
 }
 
+/** A port (`--dport 80`, `--to-ports 15000`). */
+export function port(value: number): string {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) throw new IptablesArgumentError(`'${value}' is not a port`);
+  return String(value);
+}
+
 /** A port range (`--dport 80:80`). */
 export function portRange(from: number, to: number): string {
   for (const port of [from, to]) if (!Number.isInteger(port) || port < 0 || port > 65535) throw new IptablesArgumentError(`'${port}' is not a port`);
