@@ -213,6 +213,12 @@ test('Service Connect: bridge and awsvpc clients reach every server task by its 
     const { tasks = [] } = await ecs.send(new DescribeTasksCommand({ tasks: servers.map((t) => t.taskArn!) }));
     return tasks.every((t) => t.containers![0]!.healthStatus === 'HEALTHY') ? true : undefined;
   }, 'each proxy HEALTHY while it serves');
+  // In each awsvpc server's namespace, its port's connections go to its proxy's ingress listener (ECS's intercept).
+  for (const server of servers) {
+    const pause = docker('ps', '-q', '--filter', `name=internalecspause-${server.taskArn!.split('/').at(-1)}`);
+    const rules = execFileSync('nsenter', ['-t', docker('inspect', '-f', '{{.State.Pid}}', pause), '-n', 'iptables', '-w', '-t', 'nat', '-S', 'PREROUTING']).toString();
+    assert.match(rules, /--dport 8080 -j REDIRECT --to-ports 15000/);
+  }
   await ecs.send(new CreateEcsServiceCommand({
     serviceName: 'connect-client', taskDefinition: 'connect-client', desiredCount: 1, networkConfiguration: awsvpc,
     serviceConnectConfiguration: { enabled: true, namespace: 'connect' },
