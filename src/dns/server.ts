@@ -51,7 +51,10 @@ const encoded = (records: DnsAnswer[]): Buffer =>
   records.length ? packet.encode({ type: 'response', answers: records.map(wire) } as packet.Packet).subarray(HEADER) : Buffer.alloc(0);
 
 export async function startDnsServer(options: DnsServerOptions): Promise<DnsServer> {
-  const socket = createSocket(isIP(options.address) === 6 ? 'udp6' : 'udp4');
+  // Replies go to the address the query came from, already an IP: looked up as itself, at once (the default
+  // lookup defers each send to the next tick).
+  const family = isIP(options.address) === 6 ? 6 : 4;
+  const socket = createSocket({ type: `udp${family}`, lookup: (address, _options, done) => done(null, address, family) });
   const answer = answerer(options);
   const send = (reply: Buffer | undefined, port: number, address: string) => reply && socket.send(reply, port, address);
   socket.on('message', (message, remote) => {
