@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-// `npm test` after setup: node's own test runner over every test the sources have (a compiled file whose
-// source is gone is not run), four files at a time. The end-to-end suites go first, the longest of them at the
-// head: started last, one of them would run on alone and stretch the whole run; the short unit files fill in
-// at the end. Plain JS, like setup.mjs.
-import { spawnSync } from 'node:child_process';
+// `npm test` after setup: node's own test runner over every test the sources have, four files at a time. The
+// end-to-end suites go first, the longest of them at the head: started last, one of them would run on alone
+// and stretch the whole run; the short unit files fill in at the end. Plain JS, like setup.mjs.
 import { readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { run } from 'node:test';
+import { tap } from 'node:test/reporters';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,16 +36,18 @@ const LONGEST_FIRST = [
 function testsUnder(dir) {
   return readdirSync(join(root, dir), { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith('.test.ts'))
-    .map((entry) => join('dist', entry.parentPath.slice(root.length + 1), entry.name.replace(/\.ts$/, '.js')))
+    .map((entry) => join(root, 'dist', entry.parentPath.slice(root.length + 1), entry.name.replace(/\.ts$/, '.js')))
     .sort();
 }
 
 const rank = (file) => {
-  const index = LONGEST_FIRST.indexOf(file.replace(/^dist\/test\/(.*)\.test\.js$/, '$1'));
+  const index = LONGEST_FIRST.indexOf(relative(join(root, 'dist', 'test'), file).replace(/\.test\.js$/, ''));
   return index === -1 ? LONGEST_FIRST.length : index;
 };
 const e2e = testsUnder('test').sort((a, b) => rank(a) - rank(b));
 const files = [...e2e, ...testsUnder('src'), ...testsUnder('bench')];
 
-const { status, signal } = spawnSync(process.execPath, ['--test', '--test-concurrency=4', '--test-timeout=900000', ...files], { cwd: root, stdio: 'inherit' });
-process.exit(status ?? (signal ? 1 : 0));
+// node:test's run() keeps this order (`node --test <files>` sorts them); TAP, as `node --test` prints when piped.
+const stream = run({ files, concurrency: 4, timeout: 900_000 });
+stream.on('test:fail', () => (process.exitCode = 1));
+stream.compose(tap).pipe(process.stdout);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { resolve, type Directory } from './servicediscovery-dns.js';
-import type { SdInstanceRecord, SdNamespaceRecord, SdServiceRecord } from './servicediscovery.js';
+import { resolve as resolution, type Directory } from './servicediscovery-dns.js';
+import { routed, type SdInstanceRecord, type SdNamespaceRecord, type SdServiceRecord } from './servicediscovery.js';
 
 const ns: SdNamespaceRecord = { Id: 'ns-1', Arn: 'a', Name: 'corp.local', Type: 'DNS_PRIVATE', CreateDate: new Date(0), tags: [] };
 const api: SdServiceRecord = {
@@ -18,7 +18,15 @@ const directory: Directory = {
   namespace: (name) => (name === ns.Name ? ns : undefined),
   service: (id, name) => [api, web].find((s) => s.NamespaceId === id && s.Name === name),
   instances: (id) => instances[id] ?? [],
+  revision: () => 0,
 };
+
+/** What one query is answered: the resolution's records of the instances its routing chooses. */
+function resolve(question: { name: string; type: string }, from: Directory, random: () => number) {
+  const r = resolution(question, from);
+  const chosen = r && routed(r.routing, r.instances, random);
+  return r && { rcode: r.rcode, answers: chosen!.flatMap((i) => i.answers), additionals: chosen!.flatMap((i) => i.additionals) };
+}
 
 test('a service name answers its instances, case-insensitively', () => {
   const r = resolve({ name: 'API.corp.local.', type: 'A' }, directory, Math.random)!;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { checkDnsConfig, checkInstanceAttributes, discover, dnsName, recordSet, routed, type SdInstanceRecord, type SdServiceRecord } from './servicediscovery.js';
+import { answerable, checkDnsConfig, checkInstanceAttributes, discover, dnsName, recordSet, routed, type SdInstanceRecord, type SdServiceRecord } from './servicediscovery.js';
 
 const service = (policy: 'MULTIVALUE' | 'WEIGHTED', records: SdServiceRecord['DnsConfig'] = { RoutingPolicy: policy, DnsRecords: [{ Type: 'A', TTL: 10 }, { Type: 'SRV', TTL: 20 }] }): SdServiceRecord => ({
   Id: 'srv-1', Arn: 'arn', Name: 'api', NamespaceId: 'ns-1', CreateDate: new Date(0), tags: [], DnsConfig: records,
@@ -39,17 +39,17 @@ describe('DnsConfig', () => {
 describe('routing and record sets', () => {
   const many = Array.from({ length: 12 }, (_, i) => instance(`i${i}`, `10.0.0.${i + 1}`, i === 0 ? 'UNHEALTHY' : 'HEALTHY'));
   test('MULTIVALUE answers up to 8 healthy instances', () => {
-    const answered = routed(service('MULTIVALUE'), many, Math.random);
+    const answered = routed('MULTIVALUE', answerable(many), Math.random);
     assert.equal(answered.length, 8);
     assert.ok(answered.every((i) => i.health === 'HEALTHY'));
   });
   test('MULTIVALUE answers every instance when none is healthy', () => {
-    assert.equal(routed(service('MULTIVALUE'), [instance('a', '10.0.0.1', 'UNHEALTHY'), instance('b', '10.0.0.2', 'UNHEALTHY')], Math.random).length, 2);
+    assert.equal(routed('MULTIVALUE', answerable([instance('a', '10.0.0.1', 'UNHEALTHY'), instance('b', '10.0.0.2', 'UNHEALTHY')]), Math.random).length, 2);
   });
   test('WEIGHTED answers one healthy instance, chosen by the random draw', () => {
-    assert.deepEqual(routed(service('WEIGHTED'), many, () => 0).map((i) => i.Id), ['i1']);
-    assert.deepEqual(routed(service('WEIGHTED'), many, () => 0.999).map((i) => i.Id), ['i11']);
-    assert.deepEqual(routed(service('WEIGHTED'), [], () => 0), []);
+    assert.deepEqual(routed('WEIGHTED', answerable(many), () => 0).map((i) => i.Id), ['i1']);
+    assert.deepEqual(routed('WEIGHTED', answerable(many), () => 0.999).map((i) => i.Id), ['i11']);
+    assert.deepEqual(routed('WEIGHTED', answerable([]), () => 0), []);
   });
   test('A records carry the addresses with the TTL; SRV names each instance with its port', () => {
     const s = service('MULTIVALUE');

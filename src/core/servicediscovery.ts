@@ -161,15 +161,19 @@ export type DnsAnswer =
   | { type: 'CNAME'; name: string; ttl: number; data: string }
   | { type: 'SRV'; name: string; ttl: number; data: { priority: number; weight: number; port: number; target: string } };
 
-/**
- * Instances that answer a query, under the routing policy: MULTIVALUE answers up to 8 healthy ones (all
- * instances when none is healthy, as Route 53 does), WEIGHTED one chosen at random (`random` in [0, 1)).
- */
-export function routed(service: SdServiceRecord, instances: readonly SdInstanceRecord[], random: () => number): SdInstanceRecord[] {
+/** The instances a query chooses among: the healthy ones, or every instance when none is (as Route 53 does). */
+export function answerable(instances: readonly SdInstanceRecord[]): SdInstanceRecord[] {
   const healthy = instances.filter((i) => i.health !== 'UNHEALTHY');
-  const pool = healthy.length ? healthy : [...instances];
+  return healthy.length ? healthy : [...instances];
+}
+
+/**
+ * What one query answers of a pool (the answerable instances, or what the DNS server made of them), under
+ * the routing policy: MULTIVALUE up to 8 in random order, WEIGHTED one chosen at random (`random` in [0, 1)).
+ */
+export function routed<T>(policy: RoutingPolicy | undefined, pool: readonly T[], random: () => number): T[] {
   if (pool.length === 0) return [];
-  if (service.DnsConfig?.RoutingPolicy === 'WEIGHTED') return [pool[Math.floor(random() * pool.length)]!];
+  if (policy === 'WEIGHTED') return [pool[Math.floor(random() * pool.length)]!];
   const shuffled = [...pool];
   for (let i = shuffled.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

@@ -1,5 +1,5 @@
-// The DNS server over real UDP sockets: Cloud Map names answered from the directory, other names
-// relayed from an upstream resolver.
+// The DNS server over real UDP sockets: Cloud Map names answered from the directory (replies cached until
+// its revision changes), other names relayed from an upstream resolver.
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
 import { after, before, test } from 'node:test';
@@ -13,21 +13,26 @@ const upstream = createSocket('udp4');
 const ns: SdNamespaceRecord = { Id: 'ns-1', Arn: 'a', Name: 'corp.local', Type: 'DNS_PRIVATE', CreateDate: new Date(0), tags: [] };
 const api: SdServiceRecord = { Id: 'srv-1', Arn: 'a', Name: 'api', NamespaceId: 'ns-1', CreateDate: new Date(0), tags: [], DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 10 }, { Type: 'SRV', TTL: 10 }] } };
 let instances: SdInstanceRecord[] = [];
+let revision = 0;
+/** The directory's instances replaced, as a registration changes them: a new revision. */
+const registered = (now: SdInstanceRecord[]) => ((instances = now), revision++);
 const directory: Directory = {
   namespace: (name) => (name === ns.Name ? ns : undefined),
   service: (_id, name) => (name === 'api' ? api : undefined),
   instances: () => instances,
+  revision: () => revision,
 };
+const task = (Id: string, AWS_INSTANCE_IPV4: string): SdInstanceRecord => ({ Id, ServiceId: 'srv-1', Attributes: { AWS_INSTANCE_IPV4, AWS_INSTANCE_PORT: '8080' }, health: 'HEALTHY', CreatedDate: new Date(0), UpdatedDate: new Date(0) });
 
 /** A decoded reply, its records' data loosely typed (dns-packet's types omit rcode and union the data). */
-type Reply = { rcode?: string; answers?: { data: unknown }[]; additionals?: { data: unknown }[] };
+type Reply = { id: number; flags: number; rcode?: string; questions?: { name: string }[]; answers?: { data: unknown }[]; additionals?: { data: unknown }[] };
 
-async function ask(name: string, type: packet.RecordType = 'A'): Promise<Reply> {
+async function ask(name: string, type: packet.RecordType = 'A', query: Partial<packet.Packet> = {}): Promise<Reply> {
   const socket = createSocket('udp4');
   try {
     return await new Promise((done) => {
       socket.on('message', (reply) => done(packet.decode(reply) as unknown as Reply));
-      socket.send(packet.encode({ type: 'query', id: 7, flags: packet.RECURSION_DESIRED, questions: [{ type, name }] }), server.port, '127.0.0.1');
+      socket.send(packet.encode({ type: 'query', id: 7, flags: packet.RECURSION_DESIRED, questions: [{ type, name }], ...query }), server.port, '127.0.0.1');
     });
   } finally {
     socket.close();
@@ -53,15 +58,45 @@ after(async () => {
 
 test('an instance is answered while the directory holds it', async () => {
   assert.equal((await ask('api.corp.local')).answers?.length, 0);
-  instances = [{ Id: 'task-1', ServiceId: 'srv-1', Attributes: { AWS_INSTANCE_IPV4: '10.0.0.7', AWS_INSTANCE_PORT: '8080' }, health: 'HEALTHY', CreatedDate: new Date(0), UpdatedDate: new Date(0) }];
+  registered([task('task-1', '10.0.0.7')]);
   const reply = await ask('api.corp.local');
   assert.equal(reply.rcode, 'NOERROR');
   assert.deepEqual(reply.answers?.map((a) => a.data), ['10.0.0.7']);
   const srv = await ask('api.corp.local', 'SRV');
   assert.deepEqual(srv.answers?.map((a) => a.data), [{ priority: 1, weight: 1, port: 8080, target: 'task-1.api.corp.local' }]);
   assert.deepEqual(srv.additionals?.map((a) => a.data), ['10.0.0.7']);
-  instances = [];
+  registered([]);
   assert.deepEqual((await ask('api.corp.local')).answers, []);
+});
+
+test("a cached reply keeps each query's id and name's case, and a changed record is answered at once", async () => {
+  registered([task('task-1', '10.0.0.7')]);
+  const first = await ask('API.Corp.Local', 'A', { id: 0xbeef });
+  assert.equal(first.id, 0xbeef);
+  assert.equal(first.questions?.[0]?.name, 'API.Corp.Local');
+  assert.ok(first.flags & packet.AUTHORITATIVE_ANSWER && first.flags & packet.RECURSION_DESIRED);
+  const second = await ask('api.corp.LOCAL', 'A', { id: 42, flags: 0 });
+  assert.deepEqual([second.id, second.questions?.[0]?.name, second.flags & packet.RECURSION_DESIRED], [42, 'api.corp.LOCAL', 0]);
+  assert.deepEqual(second.answers?.map((a) => a.data), ['10.0.0.7']);
+  registered([task('task-1', '10.0.0.8')]);
+  assert.deepEqual((await ask('api.corp.local')).answers?.map((a) => a.data), ['10.0.0.8']);
+  // A query with an EDNS record is answered the same.
+  const edns = await ask('api.corp.local', 'A', { additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1232 } as packet.Answer] });
+  assert.deepEqual(edns.answers?.map((a) => a.data), ['10.0.0.8']);
+  registered([]);
+});
+
+test('MULTIVALUE answers every instance, in an order that changes from query to query', async () => {
+  const addresses = Array.from({ length: 8 }, (_, i) => `10.0.1.${i + 1}`);
+  registered(addresses.map((a, i) => task(`t${i}`, a)));
+  const orders = new Set<string>();
+  for (let i = 0; i < 10; i++) {
+    const answered = (await ask('api.corp.local')).answers!.map((a) => a.data as string);
+    assert.deepEqual([...answered].sort(), addresses);
+    orders.add(answered.join());
+  }
+  assert.ok(orders.size > 1);
+  registered([]);
 });
 
 test('unknown names in a namespace are NXDOMAIN; other names come from the upstream', async () => {

@@ -1,6 +1,8 @@
 // Cloud Map's records as the DNS server reads them, from every region's State: DNS namespaces by name
 // (HTTP namespaces have no DNS) and services, in a table rebuilt after any namespace or service changes;
-// instances read live from State, so an answer follows a registration the moment it commits.
+// instances read live from State, so an answer follows a registration the moment it commits. The revision
+// counts every change to namespaces, services and instances, made or undone in memory (what the server's
+// replies are built from), so that the server rebuilds a cached reply the moment its records change.
 import type { Directory } from '../../core/servicediscovery-dns.js';
 import type { SdNamespaceRecord, SdServiceRecord } from '../../core/servicediscovery.js';
 import type { State } from '../state.js';
@@ -15,11 +17,13 @@ interface Table {
 
 export function stateDirectory(state: State): Directory & { close(): void } {
   let table: Table | undefined;
+  let revision = 0;
   const close = state.subscribe(
     (changes) => {
       if (changes.some((c) => c.kind === 'sdNamespace' || c.kind === 'sdService')) table = undefined;
+      if (changes.some((c) => c.kind === 'sdNamespace' || c.kind === 'sdService' || c.kind === 'sdInstance')) revision++;
     },
-    { everyRegion: true },
+    { everyRegion: true, uncommitted: true },
   );
   const built = (): Table => {
     if (table) return table;
@@ -41,6 +45,7 @@ export function stateDirectory(state: State): Directory & { close(): void } {
       const region = built().regions.get(serviceId);
       return region ? state.inRegion(region).where(instancesOfService, serviceId) : [];
     },
+    revision: () => revision,
     close,
   };
 }
