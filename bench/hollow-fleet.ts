@@ -12,7 +12,9 @@ export interface HollowFleet {
 /** Starts `count` hollow agents in `cluster` (each of `memoryMiB`, default the CLI's) and waits until every one is registered with its agent connected. */
 export async function hollowFleet(wharf: WharfProcess, cluster: string, count: number, { memoryMiB }: { memoryMiB?: number } = {}): Promise<HollowFleet> {
   const size = memoryMiB === undefined ? [] : ['--memory-mib', String(memoryMiB)];
-  const child = startProcess(process.execPath, ['--max-old-space-size=8192', WHARF_BIN, 'hollow', '--endpoint', wharf.endpoint, '--cluster', cluster, '--count', String(count), ...size], {
+  // WHARF_BENCH_CPU_PROF=<dir>: the fleet writes a CPU profile there too (its agents cost as much as the control plane).
+  const profile = process.env.WHARF_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.WHARF_BENCH_CPU_PROF}`] : [];
+  const child = startProcess(process.execPath, ['--max-old-space-size=8192', ...profile, WHARF_BIN, 'hollow', '--endpoint', wharf.endpoint, '--cluster', cluster, '--count', String(count), ...size], {
     env: { ...wharf.env, WHARF_LOG_LEVEL: 'error' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
