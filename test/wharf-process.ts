@@ -30,14 +30,22 @@ export const WHARF_BIN = join(root, 'bin', 'wharf.js');
 /** How long the agents keep a stopped task's containers here: long enough to inspect them, short enough to wait for. */
 const TASK_CLEANUP_WAIT = '3s';
 
+/**
+ * A port free now, below the kernel's ephemeral range: a port from there (what listening on port 0 gives) may be
+ * taken by any outgoing connection before the server that is to listen on it is up, which on a loaded host
+ * takes seconds ('EADDRINUSE' at start).
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+  const ephemeral = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0]) || 32768;
+  for (;;) {
+    const port = 10_000 + Math.floor(Math.random() * (ephemeral - 10_000));
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer()
+        .once('error', () => resolve(false))
+        .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
-    server.on('error', reject);
-  });
+    if (free) return port;
+  }
 }
 
 export interface WharfProcess {
