@@ -156,7 +156,7 @@ describe('STS sessions expire', () => {
   let endpoint: string;
   let close: () => Promise<void>;
   before(async () => {
-    const server = await startServer({ host: '127.0.0.1', port: await freePort(), dataDir, region: 'us-east-1', auth: 'sigv4', log: quiet, localAgent: false, clock });
+    const server = await startServer({ host: '127.0.0.1', port: await freePort(), dataDir, region: 'us-east-1', auth: 'sigv4', log: quiet, localAgent: false, clock, registryPort: 0, nfs: false });
     endpoint = server.endpoint;
     close = server.close;
   });
