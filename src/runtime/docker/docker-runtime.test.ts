@@ -222,7 +222,9 @@ describe('DockerRuntime', () => {
     const network = { name: `wharf-test-${run}-net`, subnet, gateway: subnet.replace('0/24', '1'), labels };
     const other = new DockerRuntime();
     try {
-      await Promise.all([...Array(4)].map((_, i) => (i % 2 ? other : runtime).ensureNetwork(network)));
+      // All settled before the clean-up below, so that none makes its network after it.
+      const made = await Promise.allSettled([...Array(4)].map((_, i) => (i % 2 ? other : runtime).ensureNetwork(network)));
+      assert.deepEqual(made, [...Array(4)].map(() => ({ status: 'fulfilled', value: undefined })));
       assert.deepEqual(await runtime.listNetworks(labels), [network.name]);
       await runtime.ensureNetwork(network);
       await assert.rejects(runtime.ensureNetwork({ ...network, name: `wharf-test-${run}-twin` }), (err) => isRuntimeError(err, 'Conflict'));
