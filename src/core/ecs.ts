@@ -264,6 +264,10 @@ export interface ServiceRecord extends Service {
   taskSets?: TaskSetRecord[];
 }
 
+/** Whether a service's tasks run in task sets rather than deployments: the EXTERNAL and CODE_DEPLOY controllers'. */
+export const runsTaskSets = (service: Pick<ServiceRecord, 'deploymentController'>): boolean =>
+  service.deploymentController?.type === 'EXTERNAL' || service.deploymentController?.type === 'CODE_DEPLOY';
+
 /** A service deployment (DescribeServiceDeployments): the history of a service's deployments, one per Deployment. */
 export interface ServiceDeploymentRecord extends ServiceDeployment {
   serviceDeploymentArn: string;

@@ -20,7 +20,7 @@
 //   is removed; the service then runs more than its desired count, or its deployment stays IN_PROGRESS.
 //   Failed health checks and lost instances still end it: protection guards against scale-in only.
 import type { NetworkConfiguration } from '@aws-sdk/client-ecs';
-import { isProtected, TASK_STATUS_ORDER, taskHost, type ContainerInstanceRecord, type DeploymentRecord, type ServiceRecord, type TaskRecord, type TaskSetRecord } from '../core/ecs.js';
+import { isProtected, runsTaskSets, TASK_STATUS_ORDER, taskHost, type ContainerInstanceRecord, type DeploymentRecord, type ServiceRecord, type TaskRecord, type TaskSetRecord } from '../core/ecs.js';
 import { sameData } from '../core/same-data.js';
 import type { StopCause } from '../core/task-lifecycle.js';
 import { advanceShift, holdsBlue, hooksAt, scalesUpGreen } from './deployment.js';
@@ -209,7 +209,7 @@ class Reconciliation {
     this.account();
     this.abandonLost();
     this.observeHealthy();
-    if (this.service.deploymentController?.type === 'EXTERNAL' || this.service.deploymentController?.type === 'CODE_DEPLOY') this.planTaskSets();
+    if (runsTaskSets(this.service)) this.planTaskSets();
     else if (this.status === 'DRAINING') this.drainService();
     else {
       this.tripCircuitBreaker();

@@ -21,7 +21,7 @@ import type {
   UpdateTaskSetResponse,
 } from '@aws-sdk/client-ecs';
 import { taskSetArn } from '../../core/arn.js';
-import type { ServiceRecord, TaskSetRecord } from '../../core/ecs.js';
+import { runsTaskSets, type ServiceRecord, type TaskSetRecord } from '../../core/ecs.js';
 import { InvalidParameterException, ServiceNotActiveException, TaskSetNotFoundException } from '../../core/ecs-errors.js';
 import { computedDesiredCount } from '../../scheduler/service.js';
 import type { ControlContext } from '../context.js';
@@ -111,9 +111,6 @@ export function newTaskSet(
     tags: input.tags,
   };
 }
-
-/** Services whose tasks run in task sets rather than deployments: EXTERNAL and CODE_DEPLOY. */
-export const runsTaskSets = (service: Pick<ServiceRecord, 'deploymentController'>) => service.deploymentController?.type === 'EXTERNAL' || service.deploymentController?.type === 'CODE_DEPLOY';
 
 export async function createTaskSet(ctx: ControlContext, input: CreateTaskSetRequest): Promise<CreateTaskSetResponse> {
   // What a retry with the same clientToken must repeat exactly to get the same task set back.

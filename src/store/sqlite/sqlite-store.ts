@@ -41,7 +41,7 @@ function reviver(_key: string, value: unknown) {
  * Dates are written as {"$date": ms}: by Date's own toJSON, swapped in for this synchronous call alone (no
  * other code runs before it is put back), which JSON.stringify runs two to three times faster than a replacer.
  */
-export function encodeDoc(doc: unknown): string {
+function encodeDoc(doc: unknown): string {
   Date.prototype.toJSON = storedDate;
   try {
     return JSON.stringify(doc);
@@ -49,7 +49,7 @@ export function encodeDoc(doc: unknown): string {
     Date.prototype.toJSON = dateToJSON;
   }
 }
-export const decodeDoc = (text: string): unknown => JSON.parse(text, reviver);
+const decodeDoc = (text: string): unknown => JSON.parse(text, reviver);
 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
