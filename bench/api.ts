@@ -42,6 +42,13 @@ for instance in ec2.run_instances(ImageId='ami-12c6146b', MinCount=8, MaxCount=8
   return { endpoint };
 }
 
+/**
+ * WHARF_BENCH_API_OPS=CreateService,UpdateService: only the rows whose operation is named (an SDK row is
+ * named as "DescribeTasks (SDK)"), e.g. to profile one operation with WHARF_BENCH_CPU_PROF.
+ */
+const only = process.env.WHARF_BENCH_API_OPS?.split(',').map((op) => op.trim());
+const chosen = (row: string) => !only || only.includes(row) || (only.includes(row.split(' ')[0]!) && !row.endsWith('(SDK)'));
+
 type Credentials = { accessKeyId: string; secretAccessKey: string };
 
 async function measure(name: string, ecs: ECSClient, credentials: Credentials) {
@@ -58,7 +65,7 @@ async function measure(name: string, ecs: ECSClient, credentials: Credentials) {
     DescribeServices: () => ecs.send(new DescribeServicesCommand({ cluster, services })),
   };
   const results: Record<string, Awaited<ReturnType<typeof load>>> = {};
-  for (const [op, call] of Object.entries(sdk)) {
+  for (const [op, call] of Object.entries(sdk).filter(([op]) => chosen(`${op} (SDK)`))) {
     await load(call, { concurrency: 16, seconds: 1 }); // warm-up
     results[`${op} (SDK)`] = await load(call, { concurrency: 16, seconds: 5 });
   }
@@ -78,7 +85,7 @@ async function measure(name: string, ecs: ECSClient, credentials: Credentials) {
   const url = `${endpoint.protocol}//${endpoint.hostname}:${endpoint.port}/`;
   const capacity: Record<string, WrkResult> = {};
   const dir = tempDir('wharf-bench-api-');
-  for (const [op, body] of Object.entries(bodies)) {
+  for (const [op, body] of Object.entries(bodies).filter(([op]) => chosen(op))) {
     const operation = op.split(' ')[0]!;
     const count = operation === 'CreateService' ? CREATE_SERVICE_REQUESTS : 1;
     capacity[op] = await wrk(url, credentials, operation, Array.from({ length: count }, (_, i) => JSON.stringify(body(i))), dir);
