@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { testSigner } from '../src/protocol/test-signer.js';
 import { cpuMs, hollowFleet } from './hollow-fleet.js';
 import { benchWharf, benchmark, exec, load, requireTools, startMoto, table, tempDir } from './lib.js';
+import { fmt, type ReadmeRow } from './readme-table.js';
 
 /** What this benchmark needs besides Wharf, each with where it comes from. */
 export const API_TOOLS = { wrk: 'npm run bench installs it; or apt-get install wrk', python3: 'with moto: pip install "moto[server]"' };
@@ -202,9 +203,37 @@ export async function apiBenchmark() {
     table(compare(w.capacity, m.capacity, (r) => r.non2xx));
     console.log(`\nThrough @aws-sdk/client-ecs, concurrency 16 (${w.tasks} tasks described in Wharf, ${m.tasks} in moto)`);
     table(compare(w.results, m.results, (r) => r.errors));
+    return readmeRows(w, m);
   } finally {
     await fleet.stop();
   }
+}
+
+/** README rows: one per operation under wrk, then the SDK's. */
+function readmeRows(wharf: Awaited<ReturnType<typeof measure>>, moto: Awaited<ReturnType<typeof measure>>): ReadmeRow[] {
+  const cpu = (r: WrkResult) => (r.cpuMs === undefined ? '' : `; ${r.cpuMs.toFixed(2)} ms CPU`);
+  const capacity = Object.entries(wharf.capacity).map(([op, w]) => {
+    const m = moto.capacity[op]!;
+    return {
+      benchmark: `API capacity (wrk, signed, concurrency 16), ${op.replace('(count 10)', 'of 10').replace(/^Describe\w+$/, '$& of 10')}`,
+      wharf: `${fmt.n(w.perSecond)} req/s, p99 ${fmt.ms(w.p99)}${cpu(w)} per call`,
+      peer: `moto: ${fmt.n(m.perSecond)} req/s${cpu(m)}`,
+      ratio: `${fmt.x(w.perSecond / m.perSecond, 1)}${w.cpuMs && m.cpuMs ? ` (CPU ${fmt.x(m.cpuMs / w.cpuMs, 1)})` : ''}`,
+      goal: '>= 40x, p99 < 10 ms',
+    };
+  });
+  const ops = Object.keys(wharf.results);
+  const each = (results: typeof wharf.results, f: (r: Awaited<ReturnType<typeof load>>) => string) => ops.map((op) => f(results[op]!)).join(' / ');
+  return [
+    ...capacity,
+    {
+      benchmark: `API through \`@aws-sdk/client-ecs\`, concurrency 16, ${ops.map((op) => op.replace(' (SDK)', '')).join(' / ')}`,
+      wharf: `${each(wharf.results, (r) => fmt.n(r.perSecond))} req/s`,
+      peer: `moto: ${each(moto.results, (r) => fmt.n(r.perSecond))} req/s`,
+      ratio: ops.map((op) => fmt.x(wharf.results[op]!.perSecond / moto.results[op]!.perSecond, 1)).join(' / '),
+      goal: 'client-bound: the SDK costs ~1 ms CPU per call here',
+    },
+  ];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchmark(apiBenchmark);
