@@ -55,9 +55,10 @@ const ecsRegistrations = defineIndex('sdInstance', ({ Attributes: a }) =>
 );
 const registrationKey = (cluster: string, service: string) => `${cluster}/${service}`;
 
-/** Whether a service registers its tasks in Cloud Map: through service registries or Service Connect. */
+/** Whether a service registers its tasks in Cloud Map: through its service registries, its task sets' or Service Connect. */
 const registers = (service: ServiceRecord | undefined): service is ServiceRecord =>
-  service?.status === 'ACTIVE' && ((service.serviceRegistries?.length ?? 0) > 0 || service.serviceConnectConfiguration?.enabled === true);
+  service?.status === 'ACTIVE' &&
+  Boolean(service.serviceRegistries?.length || service.serviceConnectConfiguration?.enabled || service.taskSets?.some((ts) => ts.serviceRegistries?.length));
 
 /** Brings one ECS service's registrations in line with its tasks. */
 export async function reconcileRegistrations(ctx: ControlContext, serviceArn: string): Promise<void> {
@@ -131,10 +132,6 @@ function serviceConnectRegistries(ctx: ControlContext, tx: Transaction, service:
     return { registry, sdService };
   });
 }
-
-/** Whether a service's tasks are registered anywhere in Cloud Map. */
-const registers = (service: ServiceRecord) =>
-  Boolean(service.serviceRegistries?.length || service.serviceConnectConfiguration?.enabled || service.taskSets?.some((ts) => ts.serviceRegistries?.length));
 
 /** Reconciles a service's registrations whenever it or one of its tasks changes (and every 10 s). */
 export function runEcsRegistrations(ctx: ControlContext, signal: AbortSignal): Promise<void> {
