@@ -92,7 +92,10 @@ export class TaskEngine {
       security: options.security,
       signal: this.controller.signal,
       created: (task, container) => this.byRuntimeId.set(container.runtimeId!, { task, container }),
-      started: (task) => options.containerStarted?.(task.arn),
+      started: (task) => {
+        options.resources?.taskStarted(task.arn);
+        options.containerStarted?.(task.arn);
+      },
       observe: (task, container, state) => this.observe(task, container, state),
       inspect: (task, container) => this.inspect(task, container),
     });

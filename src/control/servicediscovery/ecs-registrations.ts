@@ -1,5 +1,5 @@
-// ECS serviceRegistries: each task of a service that names Cloud Map registries is registered in each of
-// them once it runs and is not unhealthy (instance id = task id, ECS's attributes), and deregistered once it
+// ECS serviceRegistries: each task of a service (or of a task set) that names Cloud Map registries is
+// registered in each of them once it runs and is not unhealthy (instance id = task id, ECS's attributes), and deregistered once it
 // stops, drains, turns unhealthy or the service goes: awsvpc tasks by their ENI address, bridge and host
 // tasks by their container instance's address and the host port of the registry's container port (SRV).
 // Service Connect registers the same way: each `services` entry of an enabled serviceConnectConfiguration is
@@ -16,7 +16,8 @@ import { ingressPorts, proxyContainerOf, publishedAt, serviceConnectNamespace } 
 import { deregisterInstanceIn, registerInstanceIn } from './instances.js';
 import { newId, serviceArn as sdServiceArn } from './records.js';
 
-type Registry = Pick<NonNullable<ServiceRecord['serviceRegistries']>[number], 'port' | 'containerName' | 'containerPort'>;
+type ServiceRegistry = NonNullable<ServiceRecord['serviceRegistries']>[number];
+type Registry = Pick<ServiceRegistry, 'port' | 'containerName' | 'containerPort'>;
 
 const lastPart = (arn: string) => arn.split('/').at(-1)!;
 const sdServiceId = (registryArn: string) => lastPart(registryArn);
@@ -54,15 +55,15 @@ export async function reconcileRegistrations(ctx: ControlContext, serviceArn: st
     const service = tx.get('service', serviceArn);
     const live = service?.status === 'ACTIVE' ? service : undefined;
     const desired = new Map<string, Record<string, string>>();
-    const registries = [
-      ...(live?.serviceRegistries ?? []).map((registry) => ({ registry, sdService: tx.get('sdService', sdServiceId(registry.registryArn!)) })),
-      ...(live ? serviceConnectRegistries(ctx, tx, live) : []),
-    ];
-    for (const { registry, sdService } of registries) {
-      if (!sdService) continue;
-      for (const task of ctx.state.where(tasksByService, serviceArn)) {
-        const hostAddress = task.containerInstanceArn ? tx.get('containerInstance', task.containerInstanceArn)?.privateIpv4Address : undefined;
-        const attributes = serving(task) ? taskAttributes(live!, task, typeof registry === 'function' ? registry(task) : registry, hostAddress) : undefined;
+    const named = (registries: ServiceRegistry[] = []) => registries.map((registry) => ({ registry, sdService: tx.get('sdService', sdServiceId(registry.registryArn!)) }));
+    const everyTask = [...named(live?.serviceRegistries), ...(live ? serviceConnectRegistries(ctx, tx, live) : [])];
+    // A task set's tasks (startedBy its id) are registered in the task set's own registries too.
+    const ofTaskSet = new Map((live?.taskSets ?? []).map((ts) => [ts.id, named(ts.serviceRegistries)]));
+    for (const task of live ? ctx.state.where(tasksByService, serviceArn) : []) {
+      if (!serving(task)) continue;
+      const hostAddress = task.containerInstanceArn ? tx.get('containerInstance', task.containerInstanceArn)?.privateIpv4Address : undefined;
+      for (const { registry, sdService } of [...everyTask, ...(ofTaskSet.get(task.startedBy ?? '') ?? [])]) {
+        const attributes = sdService && taskAttributes(live!, task, typeof registry === 'function' ? registry(task) : registry, hostAddress);
         if (attributes) desired.set(instanceKey(sdService.Id, lastPart(task.taskArn)), attributes);
       }
     }
@@ -120,6 +121,10 @@ function serviceConnectRegistries(ctx: ControlContext, tx: Transaction, service:
   });
 }
 
+/** Whether a service's tasks are registered anywhere in Cloud Map. */
+const registers = (service: ServiceRecord) =>
+  Boolean(service.serviceRegistries?.length || service.serviceConnectConfiguration?.enabled || service.taskSets?.some((ts) => ts.serviceRegistries?.length));
+
 /** Reconciles a service's registrations whenever it or one of its tasks changes (and every 10 s). */
 export function runEcsRegistrations(ctx: ControlContext, signal: AbortSignal): Promise<void> {
   const runner = new ControllerRunner<string>(ctx, (serviceArn) => reconcileRegistrations(ctx, serviceArn), {
@@ -133,7 +138,7 @@ export function runEcsRegistrations(ctx: ControlContext, signal: AbortSignal): P
         const arn = serviceArnOfTask(task);
         return arn ? [arn] : [];
       }),
-    resync: { everyMs: 10_000, keys: () => [...ctx.state.all('service')].filter((s) => s.serviceRegistries?.length || s.serviceConnectConfiguration?.enabled).map((s) => s.serviceArn!) },
+    resync: { everyMs: 10_000, keys: () => [...ctx.state.all('service')].filter(registers).map((s) => s.serviceArn!) },
   });
   return runner.run(signal);
 }
