@@ -45,3 +45,28 @@ test('an ECS service registers its running tasks (awsvpc by ENI address, bridge 
   await reconcileRegistrations(ctx, webService.serviceArn);
   assert.deepEqual([...ctx.state.all('sdInstance')], []);
 });
+
+test("a task set's tasks are registered in the task set's registries, other task sets' tasks are not", async () => {
+  const { ctx } = await fixture();
+  await ctx.state.mutate((tx) => tx.put('vpc', 'vpc-1', { VpcId: 'vpc-1' } as never));
+  await createPrivateDnsNamespace(ctx, { Name: 'corp.local', Vpc: 'vpc-1' });
+  const NamespaceId = [...ctx.state.all('sdNamespace')][0]!.Id;
+  const green = (await createService(ctx, { Name: 'green', NamespaceId, DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 10 }] } })).Service;
+  const clusterArn = 'arn:aws:ecs:us-east-1:123456789012:cluster/default';
+  const serviceArn = 'arn:aws:ecs:us-east-1:123456789012:service/default/app';
+  const taskSets = [{ id: 'ecs-svc/1', serviceRegistries: [] }, { id: 'ecs-svc/2', serviceRegistries: [{ registryArn: green.Arn, port: 8080 }] }];
+  const service = { serviceArn, serviceName: 'app', clusterArn, status: 'ACTIVE', desiredCount: 2, serviceRegistries: [], deploymentController: { type: 'EXTERNAL' }, taskSets } as unknown as ServiceRecord;
+  const task = (id: string, startedBy: string, address: string) =>
+    ({ taskArn: `arn:aws:ecs:us-east-1:123456789012:task/default/${id}`, clusterArn, group: 'service:app', startedBy, taskDefinitionArn: 'arn:aws:ecs:us-east-1:123456789012:task-definition/fam:3', lastStatus: 'RUNNING', desiredStatus: 'RUNNING', containers: [], tags: [], version: 1, attachments: [{ id: id, type: 'ElasticNetworkInterface', status: 'ATTACHED', details: [{ name: 'privateIPv4Address', value: address }] }] }) as unknown as TaskRecord;
+  await ctx.state.mutate((tx) => {
+    tx.put('service', serviceArn, service);
+    tx.put('task', 'blue1', task('blue1', 'ecs-svc/1', '10.0.1.5'));
+    tx.put('task', 'green1', task('green1', 'ecs-svc/2', '10.0.1.6'));
+  });
+  await reconcileRegistrations(ctx, serviceArn);
+  assert.deepEqual([...ctx.state.all('sdInstance')].map((i) => [i.ServiceId, i.Id, i.Attributes.AWS_INSTANCE_IPV4, i.Attributes.AWS_INSTANCE_PORT]), [[green.Id, 'green1', '10.0.1.6', '8080']]);
+  // The task set goes: its tasks leave its registry.
+  await ctx.state.mutate((tx) => tx.put('service', serviceArn, { ...service, taskSets: taskSets.slice(0, 1) } as ServiceRecord));
+  await reconcileRegistrations(ctx, serviceArn);
+  assert.deepEqual([...ctx.state.all('sdInstance')], []);
+});
