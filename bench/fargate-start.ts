@@ -27,7 +27,7 @@ export async function fargateStartBenchmark(runs = 20) {
     memory: '512',
     containerDefinitions: [{ name: 'app', image: IMAGE, command: COMMAND }],
   }));
-  await compareStarts({
+  return compareStarts({
     title: 'Fargate task start (awsvpc, pause container included)',
     goal: 1.1,
     runs,
