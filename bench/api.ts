@@ -4,7 +4,7 @@
 // TagResource). Goal: at least 40x moto, p99 under 10 ms. Both sides place tasks on instances that run
 // nothing (Wharf's hollow agents, moto's registered instances), so no container is started. Two load generators:
 // - wrk (C, epoll) replaying SigV4-signed requests, which costs the load generator almost nothing: these rows
-//   measure the servers' own capacity. (A signature is valid for its 5-minute window; CreateService, which
+//   measure the servers' own capacity, each over 5 s after a second of warm-up. (A signature is valid for its 5-minute window; CreateService, which
 //   refuses a name in use, cycles through distinct pre-signed requests.)
 // - @aws-sdk/client-ecs, as the issue names it for DescribeTasks. On this 2-core machine the SDK itself costs
 //   about 1 ms of CPU per call, so it saturates before Wharf does: this row measures the client as much as
@@ -43,6 +43,13 @@ for instance in ec2.run_instances(ImageId='ami-12c6146b', MinCount=8, MaxCount=8
   return { endpoint };
 }
 
+/**
+ * WHARF_BENCH_API_OPS=CreateService,UpdateService: only the rows whose operation is named (an SDK row is
+ * named as "DescribeTasks (SDK)"), e.g. to profile one operation with WHARF_BENCH_CPU_PROF.
+ */
+const only = process.env.WHARF_BENCH_API_OPS?.split(',').map((op) => op.trim());
+const chosen = (row: string) => !only || only.includes(row) || (only.includes(row.split(' ')[0]!) && !row.endsWith('(SDK)'));
+
 type Credentials = { accessKeyId: string; secretAccessKey: string };
 
 async function measure(name: string, ecs: ECSClient, credentials: Credentials) {
@@ -59,7 +66,7 @@ async function measure(name: string, ecs: ECSClient, credentials: Credentials) {
     DescribeServices: () => ecs.send(new DescribeServicesCommand({ cluster, services })),
   };
   const results: Record<string, Awaited<ReturnType<typeof load>>> = {};
-  for (const [op, call] of Object.entries(sdk)) {
+  for (const [op, call] of Object.entries(sdk).filter(([op]) => chosen(`${op} (SDK)`))) {
     await load(call, { concurrency: 16, seconds: 1 }); // warm-up
     results[`${op} (SDK)`] = await load(call, { concurrency: 16, seconds: 5 });
   }
@@ -79,10 +86,14 @@ async function measure(name: string, ecs: ECSClient, credentials: Credentials) {
   const url = `${endpoint.protocol}//${endpoint.hostname}:${endpoint.port}/`;
   const capacity: Record<string, WrkResult> = {};
   const dir = tempDir('wharf-bench-api-');
-  for (const [op, body] of Object.entries(bodies)) {
+  for (const [op, body] of Object.entries(bodies).filter(([op]) => chosen(op))) {
     const operation = op.split(' ')[0]!;
     const count = operation === 'CreateService' ? CREATE_SERVICE_REQUESTS : 1;
-    capacity[op] = await wrk(url, credentials, operation, Array.from({ length: count }, (_, i) => JSON.stringify(body(i))), dir);
+    // A second of the same calls first (CreateService's with names of their own), so that what is measured
+    // is the server's steady state, not its JIT compiling the operation's code.
+    const requests = (from: number, n: number) => Array.from({ length: n }, (_, i) => JSON.stringify(body(from + i)));
+    await wrk(url, credentials, operation, requests(count, Math.ceil(count / 5)), dir, 1);
+    capacity[op] = await wrk(url, credentials, operation, requests(0, count), dir);
   }
   return { name, results, capacity, tasks: taskArns.length };
 }
@@ -103,10 +114,10 @@ async function listenerPid(url: string): Promise<number> {
 }
 
 /**
- * wrk at concurrency 16 (two threads) sending signed requests of `body` (one replayed, or several cycled
+ * wrk at concurrency 16 (two threads), for `seconds`, sending signed requests of `body` (one replayed, or several cycled
  * through, each thread taking every other one so no request is sent twice while they last); latencies in ms.
  */
-export async function wrk(url: string, credentials: Credentials, operation: string, body: string | string[], dir = tempDir('wharf-bench-wrk-')): Promise<WrkResult> {
+export async function wrk(url: string, credentials: Credentials, operation: string, body: string | string[], dir = tempDir('wharf-bench-wrk-'), seconds = 5): Promise<WrkResult> {
   const bodies = typeof body === 'string' ? [body] : body;
   const { hostname, port } = new URL(url);
   const headers = {
@@ -133,7 +144,7 @@ export async function wrk(url: string, credentials: Credentials, operation: stri
   writeFileSync(script, lua);
   const server = await listenerPid(url);
   const cpuBefore = cpuMs(server);
-  const out = await exec('wrk', ['-t2', '-c16', '-d5s', '--latency', '-s', script, url]);
+  const out = await exec('wrk', ['-t2', '-c16', `-d${seconds}s`, '--latency', '-s', script, url]);
   const cpu = cpuMs(server) - cpuBefore;
   const ms = (text: string | undefined) => {
     const m = /([\d.]+)(us|ms|s)/.exec(text ?? '');

@@ -10,7 +10,7 @@ import type { ServiceRecord, TaskRecord } from '../../core/ecs.js';
 import { instanceKey, type SdInstanceRecord } from '../../core/servicediscovery.js';
 import type { ControlContext } from '../context.js';
 import { tasksByService } from '../ecs/indexes.js';
-import type { Transaction } from '../state.js';
+import { defineIndex, type Transaction } from '../state.js';
 import { ControllerRunner } from '../runner.js';
 import { ingressPorts, proxyContainerOf, publishedAt, serviceConnectNamespace } from '../ecs/service-connect.js';
 import { deregisterInstanceIn, registerInstanceIn } from './instances.js';
@@ -49,11 +49,26 @@ export function taskAttributes(service: ServiceRecord, task: TaskRecord, registr
 
 const serving = (task: TaskRecord) => task.lastStatus === 'RUNNING' && task.desiredStatus === 'RUNNING' && task.healthStatus !== 'UNHEALTHY';
 
+/** The instances registered for an ECS service, by its cluster's and its own name (the attributes ECS registers them with). */
+const ecsRegistrations = defineIndex('sdInstance', ({ Attributes: a }) =>
+  a.ECS_CLUSTER_NAME !== undefined && a.ECS_SERVICE_NAME !== undefined ? registrationKey(a.ECS_CLUSTER_NAME, a.ECS_SERVICE_NAME) : undefined,
+);
+const registrationKey = (cluster: string, service: string) => `${cluster}/${service}`;
+
+/** Whether a service registers its tasks in Cloud Map: through its service registries, its task sets' or Service Connect. */
+const registers = (service: ServiceRecord | undefined): service is ServiceRecord =>
+  service?.status === 'ACTIVE' &&
+  Boolean(service.serviceRegistries?.length || service.serviceConnectConfiguration?.enabled || service.taskSets?.some((ts) => ts.serviceRegistries?.length));
+
 /** Brings one ECS service's registrations in line with its tasks. */
 export async function reconcileRegistrations(ctx: ControlContext, serviceArn: string): Promise<void> {
+  const registeredAs = (service: ServiceRecord | undefined) => registrationKey(lastPart(service?.clusterArn ?? serviceArn.split('/').slice(0, -1).join('/')), lastPart(serviceArn));
+  // Most services register nothing: then, with nothing registered for them either, no mutation at all.
+  const record = ctx.state.get('service', serviceArn);
+  if (!registers(record) && ctx.state.size(ecsRegistrations, registeredAs(record)) === 0) return;
   await ctx.state.mutate((tx) => {
     const service = tx.get('service', serviceArn);
-    const live = service?.status === 'ACTIVE' ? service : undefined;
+    const live = registers(service) ? service : undefined;
     const desired = new Map<string, Record<string, string>>();
     const named = (registries: ServiceRegistry[] = []) => registries.map((registry) => ({ registry, sdService: tx.get('sdService', sdServiceId(registry.registryArn!)) }));
     const everyTask = [...named(live?.serviceRegistries), ...(live ? serviceConnectRegistries(ctx, tx, live) : [])];
@@ -67,10 +82,7 @@ export async function reconcileRegistrations(ctx: ControlContext, serviceArn: st
         if (attributes) desired.set(instanceKey(sdService.Id, lastPart(task.taskArn)), attributes);
       }
     }
-    const cluster = lastPart(service?.clusterArn ?? serviceArn.split('/').slice(0, -1).join('/'));
-    const name = lastPart(serviceArn);
-    const registered = [...ctx.state.all('sdInstance')].filter((i) => i.Attributes.ECS_CLUSTER_NAME === cluster && i.Attributes.ECS_SERVICE_NAME === name);
-    for (const instance of registered)
+    for (const instance of ctx.state.where(ecsRegistrations, registeredAs(service)))
       if (!desired.has(instanceKey(instance.ServiceId, instance.Id))) deregisterInstanceIn(ctx, tx, { ServiceId: instance.ServiceId, InstanceId: instance.Id });
     for (const [key, Attributes] of desired) {
       const [ServiceId, InstanceId] = key.split('/') as [string, string];
@@ -120,10 +132,6 @@ function serviceConnectRegistries(ctx: ControlContext, tx: Transaction, service:
     return { registry, sdService };
   });
 }
-
-/** Whether a service's tasks are registered anywhere in Cloud Map. */
-const registers = (service: ServiceRecord) =>
-  Boolean(service.serviceRegistries?.length || service.serviceConnectConfiguration?.enabled || service.taskSets?.some((ts) => ts.serviceRegistries?.length));
 
 /** Reconciles a service's registrations whenever it or one of its tasks changes (and every 10 s). */
 export function runEcsRegistrations(ctx: ControlContext, signal: AbortSignal): Promise<void> {
