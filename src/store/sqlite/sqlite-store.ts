@@ -90,7 +90,8 @@ export class SqliteStore implements Store {
     return rows.map((row) => ({ kind: row.kind, id: row.id, doc: decodeDoc(row.doc) }));
   }
 
-  async commit(changes: StoredChange[]): Promise<void> {
+  /** Synchronous: done (or thrown) when it returns. */
+  commit(changes: StoredChange[]): void {
     this.applyAll.immediate(changes);
   }
 
