@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ServiceRecord, TaskRecord } from '../../core/ecs.js';
+import type { ServiceRecord, TaskDefinitionRecord, TaskRecord } from '../../core/ecs.js';
 import { fixture } from '../ecs/fixtures.js';
-import { reconcileRegistrations } from './ecs-registrations.js';
+import { checkServiceRegistries, reconcileRegistrations } from './ecs-registrations.js';
 import { createPrivateDnsNamespace } from './namespaces.js';
 import { createService } from './services.js';
 
@@ -69,4 +69,22 @@ test("a task set's tasks are registered in the task set's registries, other task
   await ctx.state.mutate((tx) => tx.put('service', serviceArn, { ...service, taskSets: taskSets.slice(0, 1) } as ServiceRecord));
   await reconcileRegistrations(ctx, serviceArn);
   assert.deepEqual([...ctx.state.all('sdInstance')], []);
+});
+
+test("serviceRegistries are checked as ECS checks them: port or container, not both; no port for an awsvpc task's A-only registry", async () => {
+  const { ctx } = await fixture();
+  await ctx.state.mutate((tx) => tx.put('vpc', 'vpc-1', { VpcId: 'vpc-1' } as never));
+  await createPrivateDnsNamespace(ctx, { Name: 'corp.local', Vpc: 'vpc-1' });
+  const NamespaceId = [...ctx.state.all('sdNamespace')][0]!.Id;
+  const a = (await createService(ctx, { Name: 'a', NamespaceId, DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 10 }] } })).Service;
+  const srv = (await createService(ctx, { Name: 'srv', NamespaceId, DnsConfig: { DnsRecords: [{ Type: 'SRV', TTL: 10 }] } })).Service;
+  const awsvpc = { networkMode: 'awsvpc' } as TaskDefinitionRecord;
+  const bridge = { networkMode: 'bridge' } as TaskDefinitionRecord;
+  const refused = (registry: object, definition: TaskDefinitionRecord, message: RegExp) =>
+    assert.throws(() => checkServiceRegistries(ctx.state, [registry], definition), (e: Error & { code?: string }) => e.code === 'InvalidParameterException' && message.test(e.message));
+  refused({ registryArn: srv.Arn, port: 80, containerName: 'web', containerPort: 80 }, awsvpc, /either 'port' or the 'containerName' and 'containerPort' combination, but not both/);
+  refused({ registryArn: a.Arn, containerName: 'web', containerPort: 80 }, awsvpc, /do not require a value for 'containerPort'/);
+  refused({ registryArn: a.Arn, port: 80 }, awsvpc, /do not require a value for 'port'/);
+  for (const [registry, definition] of [[{ registryArn: a.Arn }, awsvpc], [{ registryArn: srv.Arn, port: 80 }, awsvpc], [{ registryArn: srv.Arn, containerName: 'web', containerPort: 80 }, bridge]] as const)
+    checkServiceRegistries(ctx.state, [registry], definition);
 });
