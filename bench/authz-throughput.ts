@@ -199,7 +199,7 @@ export async function authzThroughputBenchmark(): Promise<ReadmeRow[]> {
   return [
     { benchmark: `authorisation step per call, ${alone.policies} policies, with its caches, p50 / p99`, wharf: `${alone.p50.toFixed(3)} / ${alone.p99.toFixed(3)} ms`, peer: '', ratio: '', goal: 'p99 < 0.2 ms' },
     {
-      benchmark: `signed API throughput, policies enforced vs \`--auth permissive\` (wrk, medians of ${ROUNDS} interleaved rounds)`,
+      benchmark: `signed API throughput, policies enforced vs \`--auth permissive\` (wrk, ${ROUNDS} interleaved rounds, medians)`,
       wharf: each((_, modes) => `${fmt.n(median(modes.enforced.map((run) => run.perSecond)))} req/s`),
       peer: `permissive: ${each((_, modes) => `${fmt.n(median(modes.permissive.map((run) => run.perSecond)))} req/s`)}`,
       ratio: each((_, modes) => `${fmt.x(median(ratios(modes)))} (min ${fmt.x(Math.min(...ratios(modes)))})`),

@@ -129,8 +129,9 @@ const ingress = (groupId: string, rule: { port: number; cidr?: string; group?: s
   }));
 
 before(async () => {
-  // Long enough to read a stopped task's logs after waiting for others, short enough to see the cleanup.
-  wharf = await startWharf({ env: { WHARF_TASK_CLEANUP_WAIT: '15s' }, hostWide: true });
+  // Long enough to read a stopped task's logs after waiting for others, short enough to see the cleanup (and
+  // the subnet network's and firewall chains' linger).
+  wharf = await startWharf({ env: { WHARF_TASK_CLEANUP_WAIT: '15s', WHARF_NETWORK_LINGER: '3s' }, hostWide: true });
   ecs = wharf.ecs();
   ec2 = new EC2Client({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
   const { Subnets = [] } = await ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: 'availability-zone', Values: ['us-east-1a'] }] }));

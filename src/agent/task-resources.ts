@@ -77,7 +77,7 @@ export interface TaskResourcesOptions {
   proxyReported?: (task: TaskAssignment, change: ProxyChange) => void;
   /** How many pause containers are kept ready (with `interfaces`); default 2. */
   warmPauses?: number;
-  /** How long a subnet's network outlives its last task here; default 5 s. */
+  /** How long a subnet's network (and the emptied firewall rules) outlives its last task here; default 30 s. */
   networkLingerMs?: number;
 }
 
@@ -122,7 +122,7 @@ const proxyConfig = (task: TaskAssignment): ServiceConnectProxyConfig => ({
 });
 
 const DEFAULT_WARM_PAUSES = 2;
-const DEFAULT_NETWORK_LINGER_MS = 5_000;
+const DEFAULT_NETWORK_LINGER_MS = 30_000;
 
 /** The Docker network of a subnet on this host. */
 export const subnetNetworkName = (subnetId: string) => `wharf-${subnetId}`;

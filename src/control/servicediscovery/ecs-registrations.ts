@@ -6,11 +6,12 @@
 // a Cloud Map service named for its discoveryName in the configuration's namespace (made by ECS when missing,
 // API-only, tagged AmazonECSManaged), and a task is registered there at its named port mapping.
 import { serviceArnOfTask } from '../../core/arn.js';
-import type { ServiceRecord, TaskRecord } from '../../core/ecs.js';
+import type { ServiceRecord, TaskDefinitionRecord, TaskRecord } from '../../core/ecs.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
 import { instanceKey, type SdInstanceRecord } from '../../core/servicediscovery.js';
 import type { ControlContext } from '../context.js';
 import { tasksByService } from '../ecs/indexes.js';
-import { defineIndex, type Transaction } from '../state.js';
+import { defineIndex, type State, type Transaction } from '../state.js';
 import { ControllerRunner } from '../runner.js';
 import { ingressPorts, proxyContainerOf, publishedAt, serviceConnectNamespace } from '../ecs/service-connect.js';
 import { deregisterInstanceIn, registerInstanceIn } from './instances.js';
@@ -45,6 +46,22 @@ export function taskAttributes(service: ServiceRecord, task: TaskRecord, registr
   attributes.AWS_INSTANCE_PORT = String(published.port);
   if (published.address) attributes.AWS_INSTANCE_IPV4 = published.address;
   return attributes;
+}
+
+/**
+ * Checks a service's (or task set's) serviceRegistries against its task definition as ECS does: a port is
+ * given either as `port` or as a container and its port, not both; a registry without SRV records takes
+ * neither for an awsvpc task (its A record is the task's address).
+ */
+export function checkServiceRegistries(state: Pick<State, 'get'>, registries: readonly ServiceRegistry[], definition: TaskDefinitionRecord): void {
+  for (const registry of registries) {
+    if (registry.port !== undefined && (registry.containerName !== undefined || registry.containerPort !== undefined))
+      throw new InvalidParameterException("Specify a value for either 'port' or the 'containerName' and 'containerPort' combination, but not both. Remove one and retry.");
+    const records = state.get('sdService', sdServiceId(registry.registryArn ?? ''))?.DnsConfig?.DnsRecords;
+    if (definition.networkMode !== 'awsvpc' || !records || records.some((r) => r.Type === 'SRV')) continue;
+    const needless = registry.containerPort !== undefined ? 'containerPort' : registry.port !== undefined ? 'port' : undefined;
+    if (needless) throw new InvalidParameterException(`The values specified for serviceRegistries do not require a value for '${needless}'. Remove the value and retry.`);
+  }
 }
 
 const serving = (task: TaskRecord) => task.lastStatus === 'RUNNING' && task.desiredStatus === 'RUNNING' && task.healthStatus !== 'UNHEALTHY';
