@@ -6,13 +6,20 @@ import { checkServiceRegistries, reconcileRegistrations } from './ecs-registrati
 import { createPrivateDnsNamespace } from './namespaces.js';
 import { createService } from './services.js';
 
-test('an ECS service registers its running tasks (awsvpc by ENI address, bridge by its instance address and host port) and deregisters stopped ones', async () => {
+/** A fixture with a private DNS namespace, and a way to make Cloud Map services (registries) in it with one record type. */
+async function namespaceFixture() {
   const { ctx } = await fixture();
   await ctx.state.mutate((tx) => tx.put('vpc', 'vpc-1', { VpcId: 'vpc-1' } as never));
   await createPrivateDnsNamespace(ctx, { Name: 'corp.local', Vpc: 'vpc-1' });
   const NamespaceId = [...ctx.state.all('sdNamespace')][0]!.Id;
-  const a = (await createService(ctx, { Name: 'api', NamespaceId, DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 10 }] } })).Service;
-  const srv = (await createService(ctx, { Name: 'web', NamespaceId, DnsConfig: { DnsRecords: [{ Type: 'SRV', TTL: 10 }] } })).Service;
+  const registry = async (Name: string, Type: 'A' | 'SRV') => (await createService(ctx, { Name, NamespaceId, DnsConfig: { DnsRecords: [{ Type, TTL: 10 }] } })).Service;
+  return { ctx, registry };
+}
+
+test('an ECS service registers its running tasks (awsvpc by ENI address, bridge by its instance address and host port) and deregisters stopped ones', async () => {
+  const { ctx, registry } = await namespaceFixture();
+  const a = await registry('api', 'A');
+  const srv = await registry('web', 'SRV');
   const clusterArn = 'arn:aws:ecs:us-east-1:123456789012:cluster/default';
   const service = (name: string, registryArn: string, extra: object = {}) =>
     ({ serviceArn: `arn:aws:ecs:us-east-1:123456789012:service/default/${name}`, serviceName: name, clusterArn, status: 'ACTIVE', desiredCount: 1, serviceRegistries: [{ registryArn, ...extra }] }) as unknown as ServiceRecord;
@@ -47,11 +54,8 @@ test('an ECS service registers its running tasks (awsvpc by ENI address, bridge 
 });
 
 test("a task set's tasks are registered in the task set's registries, other task sets' tasks are not", async () => {
-  const { ctx } = await fixture();
-  await ctx.state.mutate((tx) => tx.put('vpc', 'vpc-1', { VpcId: 'vpc-1' } as never));
-  await createPrivateDnsNamespace(ctx, { Name: 'corp.local', Vpc: 'vpc-1' });
-  const NamespaceId = [...ctx.state.all('sdNamespace')][0]!.Id;
-  const green = (await createService(ctx, { Name: 'green', NamespaceId, DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 10 }] } })).Service;
+  const { ctx, registry } = await namespaceFixture();
+  const green = await registry('green', 'A');
   const clusterArn = 'arn:aws:ecs:us-east-1:123456789012:cluster/default';
   const serviceArn = 'arn:aws:ecs:us-east-1:123456789012:service/default/app';
   const taskSets = [{ id: 'ecs-svc/1', serviceRegistries: [] }, { id: 'ecs-svc/2', serviceRegistries: [{ registryArn: green.Arn, port: 8080 }] }];
@@ -72,12 +76,9 @@ test("a task set's tasks are registered in the task set's registries, other task
 });
 
 test("serviceRegistries are checked as ECS checks them: port or container, not both; no port for an awsvpc task's A-only registry", async () => {
-  const { ctx } = await fixture();
-  await ctx.state.mutate((tx) => tx.put('vpc', 'vpc-1', { VpcId: 'vpc-1' } as never));
-  await createPrivateDnsNamespace(ctx, { Name: 'corp.local', Vpc: 'vpc-1' });
-  const NamespaceId = [...ctx.state.all('sdNamespace')][0]!.Id;
-  const a = (await createService(ctx, { Name: 'a', NamespaceId, DnsConfig: { DnsRecords: [{ Type: 'A', TTL: 10 }] } })).Service;
-  const srv = (await createService(ctx, { Name: 'srv', NamespaceId, DnsConfig: { DnsRecords: [{ Type: 'SRV', TTL: 10 }] } })).Service;
+  const { ctx, registry } = await namespaceFixture();
+  const a = await registry('a', 'A');
+  const srv = await registry('srv', 'SRV');
   const awsvpc = { networkMode: 'awsvpc' } as TaskDefinitionRecord;
   const bridge = { networkMode: 'bridge' } as TaskDefinitionRecord;
   const refused = (registry: object, definition: TaskDefinitionRecord, message: RegExp) =>
