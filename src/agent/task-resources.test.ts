@@ -161,8 +161,8 @@ test('with interfaces plumbed here, pause containers are kept ready: a task clai
   const a = task('1', '172.31.0.4');
   const { networkContainer } = await resources.prepare(a);
   await settled();
-  assert.equal((await pauses()).length, 1, 'none started beside the task before its containers have');
-  resources.taskStarted(a.taskArn);
+  assert.equal((await pauses()).length, 1, 'none started beside the task before it runs');
+  resources.taskRunning(a.taskArn);
   await settled();
   const names = (await pauses()).map((p) => p.name).sort();
   assert.equal(names.length, 3, "the task's and two kept ready");

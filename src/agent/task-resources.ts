@@ -259,7 +259,8 @@ export class TaskResources {
     await held?.prepared.catch(() => undefined);
     this.held.delete(taskArn);
     this.runningProxies.delete(taskArn);
-    const proxies = await this.removeProxy(taskArn);
+    // A task known here without Service Connect has no proxy to look for (an adopted one may).
+    const proxies = !held || this.proxied(held.task) ? await this.removeProxy(taskArn) : [];
     if (held && this.proxied(held.task)) for (const runtimeId of proxies) this.options.proxyReported?.(held.task, { status: 'STOPPED', runtimeId });
     await this.removePause(taskArn);
     const network = held?.task.network;
@@ -549,10 +550,11 @@ export class TaskResources {
   }
 
   /**
-   * A container of the task has started. The pause containers kept ready are topped up now, not when one is
-   * claimed: a container start is the engine's heaviest work, and beside the task's own it slows that.
+   * The task has started and its RUNNING is delivered. The pause containers kept ready are topped up now, not
+   * when one is claimed: a container start is the engine's heaviest work, and beside the task's own start and
+   * report it slows them.
    */
-  taskStarted(taskArn: string): void {
+  taskRunning(taskArn: string): void {
     if (this.options.interfaces && this.held.get(taskArn)?.task.network) this.fillWarm();
   }
 
