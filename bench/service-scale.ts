@@ -6,6 +6,7 @@
 import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, ListTasksCommand, RegisterTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { loadavg } from 'node:os';
 import { benchWharf, benchmark, table } from './lib.js';
+import { fmt, type ReadmeRow } from './readme-table.js';
 import { cpuMs, hollowFleet, peakRssMiB } from './hollow-fleet.js';
 import { eventually } from '../test/wharf-process.js';
 
@@ -81,7 +82,7 @@ async function stoppedTasks(ecs: ECSClient, cluster: string): Promise<number> {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-export async function serviceScaleBenchmark(tasks = 10_000, instances = 1_000) {
+export async function serviceScaleBenchmark(tasks = 10_000, instances = 1_000): Promise<ReadmeRow[]> {
   const r = await scaleRun(tasks, instances);
   console.log(`\nService scale: ${tasks} tasks on ${instances} hollow container instances (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
   table([
@@ -91,13 +92,16 @@ export async function serviceScaleBenchmark(tasks = 10_000, instances = 1_000) {
     { measure: 'control plane peak RSS', value: `${r.rss.toFixed(0)} MiB (${r.rssBefore.toFixed(0)} MiB before)`, goal: '< 512 MiB' },
     { measure: 'tasks replaced; agents judged lost; agent connections closed', value: `${r.replaced}; ${r.lost}; ${r.dropped}`, goal: '0; 0; 0' },
   ]);
+  return [scaleRow(r)];
 }
 
 /** The same at growing sizes, ten tasks an instance: how time, CPU and memory grow with the fleet. */
-export async function fleetCurveBenchmark(sizes = [1_000, 2_000, 5_000]) {
+export async function fleetCurveBenchmark(sizes = [1_000, 2_000, 5_000]): Promise<ReadmeRow[]> {
   const rows = [];
+  const figures = [];
   for (const instances of sizes) {
     const r = await scaleRun(instances * 10, instances);
+    figures.push(r);
     rows.push({
       instances,
       tasks: r.tasks,
@@ -114,6 +118,18 @@ export async function fleetCurveBenchmark(sizes = [1_000, 2_000, 5_000]) {
     console.log('\nFleet scale: one service, ten tasks per hollow container instance, to steady state');
     table(rows);
   }
+  return figures.map(scaleRow);
+}
+
+/** A size's README row: its times, the control plane's CPU, and its memory. */
+function scaleRow(r: ScaleFigures): ReadmeRow {
+  return {
+    benchmark: `${fmt.n(r.tasks)} tasks on ${fmt.n(r.instances)} hollow agents to all RUNNING / deployment COMPLETED; peak RSS`,
+    wharf: `${seconds(r.allRunning)} / ${seconds(r.steady)} (control plane CPU ${seconds(r.cpu)}, ${fmt.n(r.tasks / (r.allRunning / 1000))} tasks/s); ${r.rss.toFixed(0)} MiB`,
+    peer: "Kubernetes' scheduler tests: 570-810 pods/s",
+    ratio: '',
+    goal: '< 5 s; < 512 MiB',
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchmark(serviceScaleBenchmark);

@@ -82,6 +82,8 @@ export interface AgentOptions {
   signal?: AbortSignal;
   /** How long containers of a STOPPED task are kept before removal; default 10 minutes. */
   cleanupWaitMs?: number;
+  /** How long a subnet's network outlives its last awsvpc task here (TaskResources' default when unset). */
+  networkLingerMs?: number;
   /** Memory (MiB) not offered to tasks; default 256. */
   reservedMemoryMiB?: number;
   instanceType?: string;
@@ -254,6 +256,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       containerInstanceArn,
       architecture: info.architecture,
       cgroups,
+      networkLingerMs: options.networkLingerMs,
       firewall: options.firewall,
       interfaces: options.interfaces,
       resolvers: options.taskResolvers,

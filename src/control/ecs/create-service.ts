@@ -6,6 +6,7 @@ import { InvalidParameterException } from '../../core/ecs-errors.js';
 import { validatePlacement } from '../../scheduler/placement.js';
 import { checkServiceLoadBalancers } from '../elbv2/service-targets.js';
 import type { ControlContext } from '../context.js';
+import { checkServiceRegistries } from '../servicediscovery/ecs-registrations.js';
 import { checkServiceConnect } from './service-connect.js';
 import { resolveCluster } from './lookups.js';
 import {
@@ -37,8 +38,9 @@ export async function createService(ctx: ControlContext, input: CreateServiceReq
   const tags = input.tags ?? [];
   validateTags(tags);
   const config = deploymentConfiguration(schedulingStrategy, input.deploymentConfiguration);
-  const { clientToken, ...request } = input;
-  const fingerprint = JSON.stringify(request);
+  const { clientToken } = input;
+  // What a retry with the same clientToken must repeat (only then worth its serialising).
+  const fingerprint = clientToken === undefined ? undefined : JSON.stringify({ ...input, clientToken: undefined });
 
   const record = await ctx.state.mutate((tx) => {
     const cluster = resolveCluster(ctx, input.cluster, tx);
@@ -57,6 +59,7 @@ export async function createService(ctx: ControlContext, input: CreateServiceReq
     if (definition) {
       validatePlacement({ taskDefinition: definition }, input.placementConstraints, input.placementStrategy);
       checkServiceLoadBalancers(ctx.state, input.loadBalancers ?? [], definition);
+      checkServiceRegistries(ctx.state, input.serviceRegistries ?? [], definition);
     }
     const serviceConnect = definition && checkServiceConnect(ctx, input.serviceConnectConfiguration, cluster, definition);
     // A name reused after its service went INACTIVE starts a new history.
