@@ -7,7 +7,7 @@ import { completedParts, MAX_OBJECT_SIZE, MAX_PUT_SIZE, multipartEtag, parseTagg
 import type { ControlContext } from '../context.js';
 import { objectStore, owner, resolveBucket } from './buckets.js';
 import { objectEvent } from './events.js';
-import { contentOf, copySource, metadataOf, newVersionId, type ContentInput, type PayloadBody } from './objects.js';
+import { contentOf, copySource, logStored, metadataOf, newVersionId, type ContentInput, type PayloadBody } from './objects.js';
 
 const MAX_PARTS = 1000;
 
@@ -55,6 +55,7 @@ export async function uploadPart(ctx: ControlContext, input: { Bucket: string; K
     await store.discard(staged.body);
     throw error;
   }
+  logStored(ctx, 'UploadPart', input.Body, { bucket: input.Bucket, key: input.Key, partNumber: input.PartNumber });
   return { ETag: etag, ...(checksum && { [`Checksum${checksum.algorithm.toUpperCase()}`]: checksum.value }) };
 }
 
