@@ -4,7 +4,7 @@
 // TagResource). Goal: at least 40x moto, p99 under 10 ms. Both sides place tasks on instances that run
 // nothing (Wharf's hollow agents, moto's registered instances), so no container is started. Two load generators:
 // - wrk (C, epoll) replaying SigV4-signed requests, which costs the load generator almost nothing: these rows
-//   measure the servers' own capacity. (A signature is valid for its 5-minute window; CreateService, which
+//   measure the servers' own capacity, each over 5 s after a second of warm-up. (A signature is valid for its 5-minute window; CreateService, which
 //   refuses a name in use, cycles through distinct pre-signed requests.)
 // - @aws-sdk/client-ecs, as the issue names it for DescribeTasks. On this 2-core machine the SDK itself costs
 //   about 1 ms of CPU per call, so it saturates before Wharf does: this row measures the client as much as
@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { testSigner } from '../src/protocol/test-signer.js';
 import { cpuMs, hollowFleet } from './hollow-fleet.js';
 import { benchWharf, benchmark, exec, load, requireTools, startMoto, table, tempDir } from './lib.js';
+import { fmt, type ReadmeRow } from './readme-table.js';
 
 /** What this benchmark needs besides Wharf, each with where it comes from. */
 export const API_TOOLS = { wrk: 'npm run bench installs it; or apt-get install wrk', python3: 'with moto: pip install "moto[server]"' };
@@ -42,6 +43,13 @@ for instance in ec2.run_instances(ImageId='ami-12c6146b', MinCount=8, MaxCount=8
   return { endpoint };
 }
 
+/**
+ * WHARF_BENCH_API_OPS=CreateService,UpdateService: only the rows whose operation is named (an SDK row is
+ * named as "DescribeTasks (SDK)"), e.g. to profile one operation with WHARF_BENCH_CPU_PROF.
+ */
+const only = process.env.WHARF_BENCH_API_OPS?.split(',').map((op) => op.trim());
+const chosen = (row: string) => !only || only.includes(row) || (only.includes(row.split(' ')[0]!) && !row.endsWith('(SDK)'));
+
 type Credentials = { accessKeyId: string; secretAccessKey: string };
 
 async function measure(name: string, ecs: ECSClient, credentials: Credentials) {
@@ -58,7 +66,7 @@ async function measure(name: string, ecs: ECSClient, credentials: Credentials) {
     DescribeServices: () => ecs.send(new DescribeServicesCommand({ cluster, services })),
   };
   const results: Record<string, Awaited<ReturnType<typeof load>>> = {};
-  for (const [op, call] of Object.entries(sdk)) {
+  for (const [op, call] of Object.entries(sdk).filter(([op]) => chosen(`${op} (SDK)`))) {
     await load(call, { concurrency: 16, seconds: 1 }); // warm-up
     results[`${op} (SDK)`] = await load(call, { concurrency: 16, seconds: 5 });
   }
@@ -78,10 +86,14 @@ async function measure(name: string, ecs: ECSClient, credentials: Credentials) {
   const url = `${endpoint.protocol}//${endpoint.hostname}:${endpoint.port}/`;
   const capacity: Record<string, WrkResult> = {};
   const dir = tempDir('wharf-bench-api-');
-  for (const [op, body] of Object.entries(bodies)) {
+  for (const [op, body] of Object.entries(bodies).filter(([op]) => chosen(op))) {
     const operation = op.split(' ')[0]!;
     const count = operation === 'CreateService' ? CREATE_SERVICE_REQUESTS : 1;
-    capacity[op] = await wrk(url, credentials, operation, Array.from({ length: count }, (_, i) => JSON.stringify(body(i))), dir);
+    // A second of the same calls first (CreateService's with names of their own), so that what is measured
+    // is the server's steady state, not its JIT compiling the operation's code.
+    const requests = (from: number, n: number) => Array.from({ length: n }, (_, i) => JSON.stringify(body(from + i)));
+    await wrk(url, credentials, operation, requests(count, Math.ceil(count / 5)), dir, 1);
+    capacity[op] = await wrk(url, credentials, operation, requests(0, count), dir);
   }
   return { name, results, capacity, tasks: taskArns.length };
 }
@@ -102,10 +114,10 @@ async function listenerPid(url: string): Promise<number> {
 }
 
 /**
- * wrk at concurrency 16 (two threads) sending signed requests of `body` (one replayed, or several cycled
+ * wrk at concurrency 16 (two threads), for `seconds`, sending signed requests of `body` (one replayed, or several cycled
  * through, each thread taking every other one so no request is sent twice while they last); latencies in ms.
  */
-export async function wrk(url: string, credentials: Credentials, operation: string, body: string | string[], dir = tempDir('wharf-bench-wrk-')): Promise<WrkResult> {
+export async function wrk(url: string, credentials: Credentials, operation: string, body: string | string[], dir = tempDir('wharf-bench-wrk-'), seconds = 5): Promise<WrkResult> {
   const bodies = typeof body === 'string' ? [body] : body;
   const { hostname, port } = new URL(url);
   const headers = {
@@ -132,7 +144,7 @@ export async function wrk(url: string, credentials: Credentials, operation: stri
   writeFileSync(script, lua);
   const server = await listenerPid(url);
   const cpuBefore = cpuMs(server);
-  const out = await exec('wrk', ['-t2', '-c16', '-d5s', '--latency', '-s', script, url]);
+  const out = await exec('wrk', ['-t2', '-c16', `-d${seconds}s`, '--latency', '-s', script, url]);
   const cpu = cpuMs(server) - cpuBefore;
   const ms = (text: string | undefined) => {
     const m = /([\d.]+)(us|ms|s)/.exec(text ?? '');
@@ -191,9 +203,37 @@ export async function apiBenchmark() {
     table(compare(w.capacity, m.capacity, (r) => r.non2xx));
     console.log(`\nThrough @aws-sdk/client-ecs, concurrency 16 (${w.tasks} tasks described in Wharf, ${m.tasks} in moto)`);
     table(compare(w.results, m.results, (r) => r.errors));
+    return readmeRows(w, m);
   } finally {
     await fleet.stop();
   }
+}
+
+/** README rows: one per operation under wrk, then the SDK's. */
+function readmeRows(wharf: Awaited<ReturnType<typeof measure>>, moto: Awaited<ReturnType<typeof measure>>): ReadmeRow[] {
+  const cpu = (r: WrkResult) => (r.cpuMs === undefined ? '' : `; ${r.cpuMs.toFixed(2)} ms CPU`);
+  const capacity = Object.entries(wharf.capacity).map(([op, w]) => {
+    const m = moto.capacity[op]!;
+    return {
+      benchmark: `API capacity (wrk, signed, concurrency 16), ${op.replace('(count 10)', 'of 10').replace(/^Describe\w+$/, '$& of 10')}`,
+      wharf: `${fmt.n(w.perSecond)} req/s, p99 ${fmt.ms(w.p99)}${cpu(w)} per call`,
+      peer: `moto: ${fmt.n(m.perSecond)} req/s${cpu(m)}`,
+      ratio: `${fmt.x(w.perSecond / m.perSecond, 1)}${w.cpuMs && m.cpuMs ? ` (CPU ${fmt.x(m.cpuMs / w.cpuMs, 1)})` : ''}`,
+      goal: '>= 40x, p99 < 10 ms',
+    };
+  });
+  const ops = Object.keys(wharf.results);
+  const each = (results: typeof wharf.results, f: (r: Awaited<ReturnType<typeof load>>) => string) => ops.map((op) => f(results[op]!)).join(' / ');
+  return [
+    ...capacity,
+    {
+      benchmark: `API through \`@aws-sdk/client-ecs\`, concurrency 16, ${ops.map((op) => op.replace(' (SDK)', '')).join(' / ')}`,
+      wharf: `${each(wharf.results, (r) => fmt.n(r.perSecond))} req/s`,
+      peer: `moto: ${each(moto.results, (r) => fmt.n(r.perSecond))} req/s`,
+      ratio: ops.map((op) => fmt.x(wharf.results[op]!.perSecond / moto.results[op]!.perSecond, 1)).join(' / '),
+      goal: 'client-bound: the SDK costs ~1 ms CPU per call here',
+    },
+  ];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchmark(apiBenchmark);

@@ -27,6 +27,7 @@ import { fixture } from '../src/control/ecs/fixtures.js';
 import { AWS_MANAGED_POLICIES } from '../src/control/iam/managed-policies.js';
 import { wrk } from './api.js';
 import { percentile, table } from './lib.js';
+import { fmt, type ReadmeRow } from './readme-table.js';
 import { startWharf, type WharfProcess } from '../test/wharf-process.js';
 
 const ACCOUNT = '123456789012';
@@ -171,7 +172,7 @@ async function overTheWire() {
   }
 }
 
-export async function authzThroughputBenchmark() {
+export async function authzThroughputBenchmark(): Promise<ReadmeRow[]> {
   const alone = await stepAlone();
   console.log(`\nThe authorisation step alone, ${alone.policies} policies (ecs:DescribeTasks, ListTasks, RunTask, DeleteCluster)`);
   table([{ 'p50 ms': Number(alone.p50.toFixed(4)), 'p99 ms (goal < 0.2)': Number(alone.p99.toFixed(4)) }]);
@@ -193,6 +194,18 @@ export async function authzThroughputBenchmark() {
       };
     }),
   );
+  const each = (f: (op: string, modes: Record<Mode, Run[]>) => string) => Object.entries(runs).map(([op, modes]) => `${op} ${f(op, modes)}`).join(', ');
+  const ratios = (modes: Record<Mode, Run[]>) => modes.enforced.map((run, i) => run.perSecond / modes.permissive[i]!.perSecond);
+  return [
+    { benchmark: `authorisation step per call, ${alone.policies} policies, with its caches, p50 / p99`, wharf: `${alone.p50.toFixed(3)} / ${alone.p99.toFixed(3)} ms`, peer: '', ratio: '', goal: 'p99 < 0.2 ms' },
+    {
+      benchmark: `signed API throughput, policies enforced vs \`--auth permissive\` (wrk, ${ROUNDS} interleaved rounds, medians)`,
+      wharf: each((_, modes) => `${fmt.n(median(modes.enforced.map((run) => run.perSecond)))} req/s`),
+      peer: `permissive: ${each((_, modes) => `${fmt.n(median(modes.permissive.map((run) => run.perSecond)))} req/s`)}`,
+      ratio: each((_, modes) => `${fmt.x(median(ratios(modes)))} (min ${fmt.x(Math.min(...ratios(modes)))})`),
+      goal: '>= 0.9x',
+    },
+  ];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await authzThroughputBenchmark();

@@ -27,6 +27,7 @@ import { loadavg } from 'node:os';
 import { eventually } from '../test/wharf-process.js';
 import { peakRssMiB } from './hollow-fleet.js';
 import { benchWharf, startMoto, table } from './lib.js';
+import { fmt, type ReadmeRow } from './readme-table.js';
 
 const AMI = 'ami-0123456789abcdef0';
 const credentials = { accessKeyId: 'bench', secretAccessKey: 'bench' };
@@ -52,7 +53,7 @@ const describe = async (autoscaling: AutoScalingClient, name: string): Promise<A
 const inService = async (autoscaling: AutoScalingClient, name: string, n: number) =>
   ((await describe(autoscaling, name))?.Instances ?? []).filter((i) => i.LifecycleState === 'InService').length >= n;
 
-export async function capacityBenchmark(): Promise<void> {
+export async function capacityBenchmark(): Promise<ReadmeRow[]> {
   const wharf = await benchWharf({ args: ['--instances', 'hollow'] }, { drain: false });
   const client = { endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials };
   const ecs = wharf.ecs();
@@ -119,4 +120,15 @@ export async function capacityBenchmark(): Promise<void> {
       load,
     },
   ]);
+  return [
+    { benchmark: 'capacity provider: service of 6 tasks, CreateService -> RUNNING on new instances', wharf: fmt.s(scaleOutMs / 1000), peer: 'AWS: minutes', ratio: '', goal: '< 10 s' },
+    { benchmark: `capacity provider: ${fmt.n(fleet)} hollow instances through one Auto Scaling group to ACTIVE; peak RSS`, wharf: `${fmt.s(fleetMs / 1000)}; ${rss.toFixed(0)} MiB`, peer: '', ratio: '', goal: '' },
+    {
+      benchmark: 'Auto Scaling group of 100 to 100 InService',
+      wharf: `${(groupTimes.wharf! / 1000).toFixed(2)} s`,
+      peer: `moto: ${(groupTimes.moto! / 1000).toFixed(2)} s`,
+      ratio: fmt.x(groupTimes.wharf! / groupTimes.moto!),
+      goal: '',
+    },
+  ];
 }

@@ -17,6 +17,7 @@ import { Readable } from 'node:stream';
 import type { MetricSample } from '../src/core/cloudwatch.js';
 import { SqliteMetricStore } from '../src/store/sqlite/metric-store.js';
 import { benchWharf, load, startMoto, table, tempDir } from './lib.js';
+import { fmt, type ReadmeRow } from './readme-table.js';
 
 export const CLOUDWATCH_TOOLS = { python3: 'with moto: pip install "moto[server]"' };
 
@@ -164,7 +165,7 @@ async function storeSize() {
   return { datapoints, mib: bytes / 1024 / 1024 };
 }
 
-export async function cloudwatchBenchmark() {
+export async function cloudwatchBenchmark(): Promise<ReadmeRow[]> {
   const wharf = await benchWharf({ env: { WHARF_LOG_LEVEL: 'info' } });
   // Without moto the peer's column is empty, not the benchmark.
   const motoEndpoint = await startMoto().catch(() => 'http://127.0.0.1:1');
@@ -221,5 +222,25 @@ export async function cloudwatchBenchmark() {
     { measure: `store after 24 h of a 100-task cluster (${size.datapoints.toLocaleString('en-US')} datapoints), MiB`, wharf: size.mib.toFixed(1), moto: 'n/a', ratio: '' },
   ]);
   for (const client of [...Object.values(ours), ...Object.values(moto)]) client.destroy();
-  return { ingestJson, ingestCbor, ingestQuery, motoIngestQuery, ingestSmall, motoIngestSmall, dayQueries, smallQuery, motoQuery, size };
+  const rate = (r: { datapointsPerSecond: number }) => (Number.isFinite(r.datapointsPerSecond) ? fmt.n(r.datapointsPerSecond) : 'failed');
+  const times = (w: number, m: number) => (ratio(w, m) ? `${ratio(w, m)}x` : '');
+  return [
+    { benchmark: 'CloudWatch PutMetricData ingest, awsJson gzipped (the SDK\'s default) / rpc-v2-cbor', wharf: `${rate(ingestJson)} / ${rate(ingestCbor)} datapoints/s`, peer: '', ratio: '', goal: '>= 20,000/s' },
+    {
+      benchmark: `CloudWatch PutMetricData ingest over query, ${fmt.n(BATCH)} / 40 datums a call`,
+      wharf: `${rate(ingestQuery)} / ${rate(ingestSmall)} datapoints/s`,
+      peer: `moto: ${rate(motoIngestQuery)} / ${rate(motoIngestSmall)}`,
+      ratio: `${times(ingestQuery.datapointsPerSecond, motoIngestQuery.datapointsPerSecond)} / ${times(ingestSmall.datapointsPerSecond, motoIngestSmall.datapointsPerSecond)}`,
+      goal: '',
+    },
+    { benchmark: `CloudWatch GetMetricData, ${METRICS} metrics x 24 h of 1-minute data, awsJson, p50 (server + client)`, wharf: `${split(dayQueries.json)} ms`, peer: '', ratio: '', goal: '< 50 ms' },
+    {
+      benchmark: `CloudWatch GetMetricData, ${MOTO_METRICS} metrics x 24 h, query, p50 (server + client)`,
+      wharf: `${split(smallQuery.query)} ms`,
+      peer: `moto: ${split(motoQuery.query)} ms`,
+      ratio: times(motoQuery.query.p50, smallQuery.query.p50),
+      goal: '',
+    },
+    { benchmark: `CloudWatch metric store after 24 h of a 100-task cluster (${fmt.n(size.datapoints)} datapoints)`, wharf: `${size.mib.toFixed(1)} MiB`, peer: '', ratio: '', goal: '' },
+  ];
 }

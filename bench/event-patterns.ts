@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileEventPattern, EventPatternIndex } from '../src/core/event-pattern.js';
 import { exec, requireTools, table, tempDir } from './lib.js';
+import type { ReadmeRow } from './readme-table.js';
 
 const RULES = 1_000;
 const EVENTS = 10_000;
@@ -89,7 +90,7 @@ interface Row {
   'vs moto': string;
 }
 
-export async function eventPatternsBenchmark(): Promise<Row[]> {
+export async function eventPatternsBenchmark(): Promise<ReadmeRow[]> {
   requireTools({ python3: 'Debian python3', moto_server: 'pip install "moto[server]"' });
   console.log(`\nEvent patterns: ${EVENTS.toLocaleString('en-US')} events matched against ${RULES.toLocaleString('en-US')} rules (events/s)`);
   const ruleList = rules();
@@ -118,7 +119,13 @@ export async function eventPatternsBenchmark(): Promise<Row[]> {
   ];
   table(rows as unknown as Record<string, string | number>[]);
   console.log(`over moto's ${moto.events.toLocaleString('en-US')} events: ${moto.matches} rule matches by moto, ${wharfMatches} by Wharf`);
-  return rows;
+  return [{
+    benchmark: `EventBridge pattern matching, ${EVENTS.toLocaleString('en-US')} events against ${RULES.toLocaleString('en-US')} rules (source index / every rule tried)`,
+    wharf: `${Math.round(indexed.perSecond).toLocaleString('en-US')} / ${Math.round(every.perSecond).toLocaleString('en-US')} events/s`,
+    peer: `moto's EventPattern: ${Math.round(motoPerSecond).toLocaleString('en-US')} events/s${moto.matches === wharfMatches ? '' : ` (matches differ: moto ${moto.matches}, Wharf ${wharfMatches})`}`,
+    ratio: `${rows[0]!['vs moto']} / ${rows[1]!['vs moto']}`,
+    goal: '',
+  }];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await eventPatternsBenchmark();

@@ -29,6 +29,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { eventually, freePort, openSecurityGroup, type WharfProcess } from '../test/wharf-process.js';
 import { benchWharf, benchmark, exec, requireTools, startProcess, table, tempDir } from './lib.js';
+import { fmt, type ReadmeRow } from './readme-table.js';
 
 interface WrkResult {
   perSecond: number;
@@ -48,7 +49,7 @@ export const LB_TOOLS = {
   nginx: 'npm run bench installs it; or apt-get install nginx',
 };
 
-export async function lbBenchmark(): Promise<void> {
+export async function lbBenchmark(): Promise<ReadmeRow[]> {
   requireTools(LB_TOOLS);
   const dir = tempDir('wharf-bench-lb-');
   const backendPort = await freePort();
@@ -102,6 +103,17 @@ export async function lbBenchmark(): Promise<void> {
 
   const toServe = await runningToServing(wharf, elb);
   console.log(`\nTask RUNNING -> its target serving: ${toServe.ms.toFixed(0)} ms (health check every ${toServe.intervalSeconds} s, ${toServe.threshold} passes to be healthy; goal < 1 s + the interval)`);
+  const vs = (name: string) => result.get(name)!.perSecond / result.get(routes.find((r) => r.name === name)!.peer!)!.perSecond;
+  return [
+    {
+      benchmark: `ALB / NLB throughput (wrk, ${CONNECTIONS} connections, median of ${ROUNDS} interleaved rounds)`,
+      wharf: `${fmt.n(result.get("Wharf's ALB")!.perSecond)} / ${fmt.n(result.get("Wharf's NLB")!.perSecond)} req/s`,
+      peer: `hand-written HAProxy; nginx ${fmt.x(vs('nginx (http)'))} HAProxy`,
+      ratio: `${fmt.x(vs("Wharf's ALB"))} / ${fmt.x(vs("Wharf's NLB"))}`,
+      goal: '>= 0.95x',
+    },
+    { benchmark: `task RUNNING -> target serving (${toServe.intervalSeconds} s health interval)`, wharf: `${(toServe.ms / 1000).toFixed(2)} s`, peer: '', ratio: '', goal: '< 1 s + interval' },
+  ];
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;

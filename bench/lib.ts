@@ -63,7 +63,10 @@ export function requireTools(tools: Record<string, string>): void {
   if (missing.length > 0) throw new MissingToolError(missing.map(([tool, hint]) => `${tool} (${hint})`).join(', '));
 }
 
-export class MissingToolError extends Error {
+/** A benchmark that cannot run here, and says why (its README row says so too). */
+export class BenchmarkSkipped extends Error {}
+
+export class MissingToolError extends BenchmarkSkipped {
   constructor(missing: string) {
     super(`missing: ${missing}`);
   }

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { benchWharf, benchmark, load, startMoto, table } from './lib.js';
+import { fmt, type ReadmeRow } from './readme-table.js';
 
 export const LOGS_TOOLS = { python3: 'with moto: pip install "moto[server]"' };
 
@@ -36,7 +37,7 @@ async function apiIngest(client: CloudWatchLogsClient) {
   return { ...result, eventsPerSecond: result.perSecond * BATCH };
 }
 
-export async function logsBenchmark() {
+export async function logsBenchmark(): Promise<ReadmeRow[]> {
   const wharf = await benchWharf({ env: { WHARF_LOG_LEVEL: 'info' } });
   const ecs = wharf.ecs();
   const logs = new CloudWatchLogsClient({ endpoint: wharf.endpoint, region: 'us-east-1', credentials: wharf.credentials });
@@ -113,6 +114,22 @@ export async function logsBenchmark() {
     { server: 'ratio wharf/moto', 'events/s': `${(wharfApi.eventsPerSecond / motoApi.eventsPerSecond).toFixed(1)}x`, 'p50 ms': '', 'p99 ms': '', errors: '' },
   ]);
   if (lost !== 0 || !inOrder) throw new Error(`log ingest lost ${lost} lines (in order: ${inOrder})`);
+  return [
+    {
+      benchmark: `awslogs: one container writing ${fmt.n(RATE)} lines/s for ${SECONDS} s, every line read back; last line written -> ingested`,
+      wharf: `none lost, in order; ${fmt.n(messages.length / Math.max(0.001, (last - first) / 1000))} lines/s ingested; ${fmt.n(last - lastWritten)} ms`,
+      peer: '',
+      ratio: '',
+      goal: 'nothing lost, the rate kept',
+    },
+    {
+      benchmark: `PutLogEvents ingest, ${fmt.n(BATCH)}-event batches, 4 clients`,
+      wharf: `${fmt.n(wharfApi.eventsPerSecond)} events/s, p99 ${fmt.ms(wharfApi.p99)}`,
+      peer: `moto: ${fmt.n(motoApi.eventsPerSecond)} events/s`,
+      ratio: fmt.x(wharfApi.eventsPerSecond / motoApi.eventsPerSecond, 1),
+      goal: '',
+    },
+  ];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchmark(logsBenchmark);

@@ -12,6 +12,7 @@ import { seeded } from '../src/scheduler/fixtures.test-support.js';
 import { registeredResources } from '../src/scheduler/resources.js';
 import { ClusterSnapshot } from '../src/scheduler/snapshot.js';
 import { table } from './lib.js';
+import type { ReadmeRow } from './readme-table.js';
 
 const INSTANCES = 5_000;
 const LIVE_TASKS = 50_000;
@@ -88,7 +89,7 @@ function measure(name: string, strategy: PlacementRequest['placementStrategy']):
   };
 }
 
-export async function placementBenchmark(): Promise<Row[]> {
+export async function placementBenchmark(): Promise<ReadmeRow[]> {
   console.log(`\nPlacement: one-task RunTask placements over ${INSTANCES.toLocaleString('en-US')} container instances (plan + book), ~${LIVE_TASKS.toLocaleString('en-US')} tasks live`);
   const rows = [
     measure('binpack(memory)', [{ type: 'binpack', field: 'memory' }]),
@@ -96,7 +97,14 @@ export async function placementBenchmark(): Promise<Row[]> {
     measure('random', [{ type: 'random' }]),
   ];
   table(rows as unknown as Record<string, string | number>[]);
-  return rows;
+  const each = (f: (perSecond: number) => string) => rows.map((r) => f(r['placements/s'])).join(' / ');
+  return [{
+    benchmark: `placement over ${INSTANCES.toLocaleString('en-US')} instances, binpack / spread / random`,
+    wharf: `${each((n) => `${Math.round(n / 1000)}k`)} per s`,
+    peer: `Nomad's published ${NOMAD.toLocaleString('en-US')}/s`,
+    ratio: each((n) => `${Math.round(n / NOMAD)}x`),
+    goal: `${GOAL.toLocaleString('en-US')}/s`,
+  }];
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await placementBenchmark();

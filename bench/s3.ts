@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { testSigner, type TestCredentials } from '../src/protocol/test-signer.js';
 import { freePort } from '../test/wharf-process.js';
 import { benchWharf, benchmark, exec, requireTools, startMoto, startProcess, table, tempDir } from './lib.js';
+import type { ReadmeRow } from './readme-table.js';
 
 const MIB = 1024 * 1024;
 const SIZES = [
@@ -92,7 +93,7 @@ interface Client {
   connect(server: Server): Promise<{ put: Transfer; get: Transfer; close(): void }>;
 }
 
-export async function s3Benchmark() {
+export async function s3Benchmark(): Promise<ReadmeRow[]> {
   requireTools({ curl: 'apt-get install curl' });
   // The data dir and the files cp copies on the same disk.
   const dir = tempDir('wharf-bench-s3-');
@@ -216,6 +217,13 @@ export async function s3Benchmark() {
     `\nS3 PutObject/GetObject: Wharf (every body fsynced before the answer) against cp of the same file on the same disk (goal >= 0.5x for 64 MiB), through curl with presigned URLs (a lean client) and @aws-sdk/client-s3; moto's S3 (in memory) and each client's ceiling (a server that drops what it is sent); load average ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}`,
   );
   table(rows);
+  return rows.map((r) => ({
+    benchmark: `S3 PutObject / GetObject of ${r.object}, ${r.client} (every body fsynced)`,
+    wharf: `${r['PUT MiB/s']} / ${r['GET MiB/s']} MiB/s (the client's ceiling: ${r['ceiling PUT']} / ${r['ceiling GET']})`,
+    peer: `\`cp\` of the same file: ${r['cp MiB/s']} MiB/s${r['PUT/moto'] === '-' ? '' : `; Wharf / moto ${r['PUT/moto']} / ${r['GET/moto']}`}`,
+    ratio: `${r['PUT/cp']} / ${r['GET/cp']}`,
+    goal: r.object === '64 MiB' ? '>= 0.5x' : '',
+  }));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchmark(s3Benchmark);

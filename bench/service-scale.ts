@@ -3,9 +3,10 @@
 // control plane's peak RSS and CPU. Goal (issue 16): under 5 s and under 512 MiB. `fleet-curve` repeats it
 // at 1,000, 2,000 and 5,000 instances (ten tasks each) and prints the cost against size. For scale: Nomad placed a million containers on
 // 5,000 hosts at 3,750/s; Kubernetes' scheduler tests require 570-810 pods/s on 5,000 nodes.
-import { CreateClusterCommand, CreateServiceCommand, DeleteServiceCommand, DescribeServicesCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { CreateClusterCommand, CreateServiceCommand, DeleteServiceCommand, DescribeServicesCommand, ListTasksCommand, RegisterTaskDefinitionCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import { loadavg } from 'node:os';
 import { benchWharf, benchmark, table } from './lib.js';
+import { fmt, type ReadmeRow } from './readme-table.js';
 import { cpuMs, hollowFleet, peakRssMiB } from './hollow-fleet.js';
 import { eventually } from '../test/wharf-process.js';
 
@@ -19,6 +20,8 @@ interface ScaleFigures {
   rss: number;
   rssBefore: number;
   cpu: number;
+  /** The service's tasks stopped by steady state: replaced because their agent was judged lost (none should be). */
+  replaced: number;
 }
 
 /** One service of `tasks` tasks on `instances` hollow instances, in a Wharf of its own, to steady state. */
@@ -45,7 +48,7 @@ async function scaleRun(tasks: number, instances: number): Promise<ScaleFigures>
       return allRunning && s?.deployments?.length === 1 && s.deployments[0]!.rolloutState === 'COMPLETED' ? true : undefined;
     }, `${tasks} tasks steady`, 600_000);
     const steady = performance.now() - t0;
-    const figures = { tasks, instances, allRunning, steady, rss: await peakRssMiB(wharf.pid()), rssBefore, cpu: cpuMs(wharf.pid()) - cpuBefore };
+    const figures = { tasks, instances, allRunning, steady, rss: await peakRssMiB(wharf.pid()), rssBefore, cpu: cpuMs(wharf.pid()) - cpuBefore, replaced: await stoppedTasks(ecs, cluster) };
     await ecs.send(new DeleteServiceCommand({ cluster, service: 'scale', force: true }));
     await eventually(async () => {
       const { services: [s] = [] } = await ecs.send(new DescribeServicesCommand({ cluster, services: ['scale'] }));
@@ -59,9 +62,20 @@ async function scaleRun(tasks: number, instances: number): Promise<ScaleFigures>
   }
 }
 
+async function stoppedTasks(ecs: ECSClient, cluster: string): Promise<number> {
+  let n = 0;
+  let nextToken: string | undefined;
+  do {
+    const page = await ecs.send(new ListTasksCommand({ cluster, serviceName: 'scale', desiredStatus: 'STOPPED', nextToken }));
+    n += page.taskArns?.length ?? 0;
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return n;
+}
+
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-export async function serviceScaleBenchmark(tasks = 10_000, instances = 1_000) {
+export async function serviceScaleBenchmark(tasks = 10_000, instances = 1_000): Promise<ReadmeRow[]> {
   const r = await scaleRun(tasks, instances);
   console.log(`\nService scale: ${tasks} tasks on ${instances} hollow container instances (load average ${loadavg().map((l) => l.toFixed(1)).join(' ')})`);
   table([
@@ -69,14 +83,18 @@ export async function serviceScaleBenchmark(tasks = 10_000, instances = 1_000) {
     { measure: 'CreateService -> deployment COMPLETED', value: `${seconds(r.steady)} (control plane CPU ${seconds(r.cpu)})`, goal: '< 5 s' },
     { measure: 'tasks RUNNING per second', value: `${Math.round(tasks / (r.allRunning / 1000))}/s`, goal: 'k8s 570-810 pods/s' },
     { measure: 'control plane peak RSS', value: `${r.rss.toFixed(0)} MiB (${r.rssBefore.toFixed(0)} MiB before)`, goal: '< 512 MiB' },
+    { measure: 'tasks replaced (agent judged lost)', value: String(r.replaced), goal: '0' },
   ]);
+  return [scaleRow(r)];
 }
 
 /** The same at growing sizes, ten tasks an instance: how time, CPU and memory grow with the fleet. */
-export async function fleetCurveBenchmark(sizes = [1_000, 2_000, 5_000]) {
+export async function fleetCurveBenchmark(sizes = [1_000, 2_000, 5_000]): Promise<ReadmeRow[]> {
   const rows = [];
+  const figures = [];
   for (const instances of sizes) {
     const r = await scaleRun(instances * 10, instances);
+    figures.push(r);
     rows.push({
       instances,
       tasks: r.tasks,
@@ -85,12 +103,25 @@ export async function fleetCurveBenchmark(sizes = [1_000, 2_000, 5_000]) {
       'control plane CPU': seconds(r.cpu),
       'CPU ms per task': r.cpu / r.tasks,
       'peak RSS MiB': Math.round(r.rss),
+      replaced: r.replaced,
       'load average': loadavg()[0]!.toFixed(1),
     });
     // The table so far after each size: the larger ones take long on a loaded machine.
     console.log('\nFleet scale: one service, ten tasks per hollow container instance, to steady state');
     table(rows);
   }
+  return figures.map(scaleRow);
+}
+
+/** A size's README row: its times, the control plane's CPU, and its memory. */
+function scaleRow(r: ScaleFigures): ReadmeRow {
+  return {
+    benchmark: `${fmt.n(r.tasks)} tasks on ${fmt.n(r.instances)} hollow agents to all RUNNING / deployment COMPLETED; peak RSS`,
+    wharf: `${seconds(r.allRunning)} / ${seconds(r.steady)} (control plane CPU ${seconds(r.cpu)}, ${fmt.n(r.tasks / (r.allRunning / 1000))} tasks/s); ${r.rss.toFixed(0)} MiB`,
+    peer: "Kubernetes' scheduler tests: 570-810 pods/s",
+    ratio: '',
+    goal: '< 5 s; < 512 MiB',
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) await benchmark(serviceScaleBenchmark);

@@ -8,6 +8,7 @@
 import Docker from 'dockerode';
 import { LABELS } from '../src/agent/container-config.js';
 import { dockerRun, percentile, table } from './lib.js';
+import { fmt, type ReadmeRow } from './readme-table.js';
 
 /** Epoch milliseconds with a fraction, on the clock Docker's event times use. */
 const now = () => performance.timeOrigin + performance.now();
@@ -72,6 +73,11 @@ export interface StartComparison {
   dockerArgs: string[];
   image: string;
   command: string[];
+  /**
+   * Resolves once what Wharf does after a start is done (unmeasured), so that the next start, docker run's,
+   * does not pay for it (for awsvpc, the pause containers kept ready are topped up once a task has started).
+   */
+  settle?(): Promise<void>;
   /** After both starts of a round, unmeasured (e.g. stop the task on a small host). */
   afterRound?(taskArn: string): Promise<void>;
   /** Other ECS implementations started the same way in each round, each its own column. */
@@ -90,8 +96,8 @@ export interface EcsPeer {
 
 type Stage = [name: string, from: number, to: number];
 
-/** Runs the interleaved comparison and prints each path's stages, totals and the ratio (p50 and p95). */
-export async function compareStarts(c: StartComparison): Promise<void> {
+/** Runs the interleaved comparison and prints each path's stages, totals and the ratio (p50 and p95); returns its README rows. */
+export async function compareStarts(c: StartComparison): Promise<ReadmeRow[]> {
   const events = new EngineEventLog((labels) =>
     labels['wharf-bench-start'] ?? (labels[LABELS.containerName] === c.containerName ? labels[LABELS.taskArn] : undefined),
   );
@@ -109,6 +115,7 @@ export async function compareStarts(c: StartComparison): Promise<void> {
       const wharf = await events.of(taskArn);
       await c.untilRunning(taskArn);
       const running = now();
+      await c.settle?.();
 
       const peerRounds = [];
       for (const { peer, stages } of peers) {
@@ -190,4 +197,17 @@ export async function compareStarts(c: StartComparison): Promise<void> {
       'p95 ms': `${(percentile(wharfTotal, 95) / percentile(total(stages), 95)).toFixed(2)}x`,
     })),
   ]);
+  const both = (totals: number[]) => `${fmt.n(percentile(totals, 50))} / ${fmt.n(percentile(totals, 95))} ms`;
+  const ratios = (totals: number[], to: number[]) => [50, 95].map((p) => fmt.x(percentile(totals, p) / percentile(to, p))).join(' / ');
+  const docker = `\`docker run -d\` (same limits): ${both(dockerTotal)}`;
+  return [
+    { benchmark: `${c.title}, RunTask -> RUNNING, p50 / p95`, wharf: both(wharfTotal), peer: docker, ratio: ratios(wharfTotal, dockerTotal), goal: `<= ${c.goal.toFixed(1)}x` },
+    ...peers.map(({ peer, stages }) => ({
+      benchmark: `${c.title} beside ${peer.name}${peer.answersAfterStart ? ' (its RunTask starts the container before answering)' : ''}, same run, p50 / p95`,
+      wharf: both(wharfTotal),
+      peer: `${peer.name}: ${both(total(stages))} (${docker})`,
+      ratio: ratios(wharfTotal, total(stages)),
+      goal: '<= 1.0x',
+    })),
+  ];
 }

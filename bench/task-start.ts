@@ -32,7 +32,7 @@ export async function taskStartBenchmark(runs = 20) {
     // the 22 tasks fit on a 2-core instance.
     containerDefinitions: [{ name: 'app', image: IMAGE, memory: 32, cpu: 64, command: COMMAND }],
   }));
-  await compareStarts({
+  return compareStarts({
     peers: await miniStackPeer(),
     title: 'Task start (EC2 launch type, bridge)',
     goal: 1.0,

@@ -5,7 +5,8 @@
 // the part it can is applied (the resources the failed run made, by -target) and timed, and the rest named.
 import { CreateClusterCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { spawn } from 'node:child_process';
-import { table } from './lib.js';
+import { BenchmarkSkipped, table } from './lib.js';
+import type { ReadmeRow } from './readme-table.js';
 import { getThroughListener, skipReason, TerraformError, TerraformWorkspace } from '../test/terraform-harness.js';
 import { eventually, freePort, startWharf } from '../test/wharf-process.js';
 
@@ -19,12 +20,9 @@ type Run = {
   serving_s: number | string;
 };
 
-export async function terraformBenchmark(): Promise<void> {
+export async function terraformBenchmark(): Promise<ReadmeRow[]> {
   console.log(`\n## terraform: apply of ${STACK}, Wharf beside moto`);
-  if (skipReason) {
-    console.log(`skipped: ${skipReason}`);
-    return;
-  }
+  if (skipReason) throw new BenchmarkSkipped(skipReason);
   const wharf = await wharfRun();
   const moto = await motoRun();
   table([wharf, moto.run]);
@@ -32,6 +30,14 @@ export async function terraformBenchmark(): Promise<void> {
   if (typeof moto.run.apply_s === 'number' && typeof wharf.apply_s === 'number') {
     console.log(`apply, Wharf / moto: ${(wharf.apply_s / moto.run.apply_s).toFixed(2)}x (Wharf's includes its real ALB, target group health and containers)`);
   }
+  const s = (value: number | string) => (typeof value === 'number' ? `${value.toFixed(1)} s` : value);
+  return [{
+    benchmark: `\`terraform apply\` of the ECS-on-ALB stack (${wharf.resources} resources), to serving`,
+    wharf: `${s(wharf.apply_s)}, serving at ${s(wharf.serving_s)}`,
+    peer: `moto: ${s(moto.run.apply_s)} for ${moto.run.resources}${moto.missing ? ` (could not apply: ${moto.missing.slice(0, 120)})` : ''}`,
+    ratio: typeof moto.run.apply_s === 'number' && typeof wharf.apply_s === 'number' ? `${(wharf.apply_s / moto.run.apply_s).toFixed(2)}x` : '',
+    goal: "the provider's start-ups dominate",
+  }];
 }
 
 async function wharfRun(): Promise<Run> {

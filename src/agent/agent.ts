@@ -15,7 +15,7 @@ import {
   UpdateContainerInstancesStateCommand,
 } from '@aws-sdk/client-ecs';
 import { clusterArn as makeClusterArn, parseArn } from '../core/arn.js';
-import type { RoleCredentials, TaskAssignment } from '../core/agent-protocol.js';
+import type { ContainerHealth, RoleCredentials, TaskAssignment } from '../core/agent-protocol.js';
 import type { Logger } from '../core/ports.js';
 import type { ContainerRuntime, CredentialsRouting, HostFirewall, NamespaceInterfaces, ServiceConnectProxies, TaskCgroups } from '../core/runtime.js';
 import { AgentChannel, type Credentials } from './channel.js';
@@ -82,6 +82,8 @@ export interface AgentOptions {
   signal?: AbortSignal;
   /** How long containers of a STOPPED task are kept before removal; default 10 minutes. */
   cleanupWaitMs?: number;
+  /** How long a subnet's network outlives its last awsvpc task here (TaskResources' default when unset). */
+  networkLingerMs?: number;
   /** Memory (MiB) not offered to tasks; default 256. */
   reservedMemoryMiB?: number;
   instanceType?: string;
@@ -94,6 +96,11 @@ export interface AgentOptions {
   containerEnvironment?: ContainerEnvironmentHook;
   /** Offer this host as Wharf-managed capacity: the control plane may place Fargate tasks on it. */
   managedCapacity?: boolean;
+  /**
+   * The ECS client to call the control plane with, for agents of one process that share the endpoint and
+   * credentials (`wharf hollow`); the agent does not destroy it. Absent: its own, from the options above.
+   */
+  ecs?: ECSClient;
   /** Task-level limits through the host's cgroups (used when the engine's cgroup driver is cgroupfs). */
   cgroups?: TaskCgroups;
   /** Security groups of awsvpc tasks, enforced on the host. */
@@ -163,12 +170,15 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
   const role = options.instance && new InstanceRoleCredentials({ endpoint: options.endpoint, region: options.region, dataDir, log, ca }, options.instance.joined);
   const credentials = role?.provide ?? options.credentials;
   if (!credentials) throw new Error('the agent needs credentials or an instance from the join step');
-  const ecs = new ECSClient({
-    endpoint: options.endpoint,
-    region: options.region,
-    credentials,
-    ...(ca && { requestHandler: { httpsAgent: new HttpsAgent({ ca, keepAlive: true }) } }),
-  });
+  const ownClient = !options.ecs;
+  const ecs =
+    options.ecs ??
+    new ECSClient({
+      endpoint: options.endpoint,
+      region: options.region,
+      credentials,
+      ...(ca && { requestHandler: { httpsAgent: new HttpsAgent({ ca, keepAlive: true }) } }),
+    });
   try {
     await role?.start(options.instance!.fresh);
     const engineInfo = await options.runtime.info();
@@ -246,6 +256,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
       containerInstanceArn,
       architecture: info.architecture,
       cgroups,
+      networkLingerMs: options.networkLingerMs,
       firewall: options.firewall,
       interfaces: options.interfaces,
       resolvers: options.taskResolvers,
@@ -333,7 +344,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
         options.signal?.removeEventListener('abort', abort);
         await Promise.all([channel.done, engine.close(), awslogs.close(), metadata.close(), taskEndpoint.close(), renewing, sampling, spotDraining, proxyWatch]);
         await resources.close();
-        ecs.destroy();
+        if (ownClient) ecs.destroy();
         agentLog.info('agent stopped', { how });
         end(how);
       })());
@@ -385,8 +396,20 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
         );
       },
     });
-    engine.onHealth((health) => channel.send({ type: 'health', health }));
-    resources.onProxyHealth((health) => channel.send({ type: 'health', health }));
+    // Health changes go in one message per turn, as ECS's agent publishes health in batches: the containers an
+    // assignment started together become healthy together, and the control plane records them in one mutation.
+    let unsent: ContainerHealth[] = [];
+    const sendHealth = (health: ContainerHealth[]) => {
+      if (unsent.length === 0)
+        setImmediate(() => {
+          const batch = unsent;
+          unsent = [];
+          channel.send({ type: 'health', health: batch });
+        });
+      unsent.push(...health);
+    };
+    engine.onHealth(sendHealth);
+    resources.onProxyHealth(sendHealth);
     const metricsIntervalMs = options.metricsIntervalMs ?? DEFAULT_METRICS_INTERVAL_MS;
     const sampling =
       metricsIntervalMs > 0
@@ -421,7 +444,7 @@ export async function startAgent(options: AgentOptions): Promise<AgentHandle> {
   } catch (err) {
     abort();
     options.signal?.removeEventListener('abort', abort);
-    ecs.destroy();
+    if (ownClient) ecs.destroy();
     throw err;
   }
 }

@@ -14,6 +14,7 @@ import {
   type AgentMessage,
   type ControlMessage,
 } from '../core/agent-protocol.js';
+import { HeartbeatWindows } from '../core/heartbeat.js';
 import type { Logger } from '../core/ports.js';
 
 export interface Credentials {
@@ -47,6 +48,12 @@ export interface AgentChannelOptions {
 }
 
 const DEFAULT_PING_MS = 10_000;
+/**
+ * Ping windows without a word from the control plane after which the connection is given up: ECS's agent
+ * waits a minute or more for ACS's heartbeat. A closed connection is noticed at once; this is for a peer
+ * or path gone silently, and a control plane that is only slow to answer is not left for it.
+ */
+const MISSED_PINGS = 3;
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 const RECONNECT_FIRST_MS = 250;
 const RECONNECT_MAX_MS = 30_000;
@@ -121,7 +128,7 @@ export class AgentChannel {
     const ws = new WebSocket(url, { headers, handshakeTimeout: HANDSHAKE_TIMEOUT_MS, ...(this.options.ca && { ca: this.options.ca }) });
     return new Promise<number>((resolve, reject) => {
       let opened = false;
-      let alive = true;
+      const heartbeats = new HeartbeatWindows(this.options.pingIntervalMs ?? DEFAULT_PING_MS, MISSED_PINGS, Date.now());
       let failure: Error | undefined;
       const close = () => ws.close(1000, 'agent stopping');
       signal.addEventListener('abort', close, { once: true });
@@ -130,9 +137,8 @@ export class AgentChannel {
       const pinger = setInterval(() => setImmediate(() => {
         // Still connecting (a loaded host's handshake can outlast an interval): the handshake timeout covers it.
         if (ws.readyState !== ws.OPEN) return;
-        // No pong since the last ping: the peer or the path is gone.
-        if (!alive) return ws.terminate();
-        alive = false;
+        // Nothing heard for MISSED_PINGS windows of this process's own ticks: the peer or the path is gone.
+        if (heartbeats.look(Date.now())) return ws.terminate();
         ws.ping();
       }), this.options.pingIntervalMs ?? DEFAULT_PING_MS);
 
@@ -152,9 +158,9 @@ export class AgentChannel {
           ws.terminate();
         });
       });
-      ws.on('pong', () => (alive = true));
+      ws.on('pong', () => heartbeats.heard());
       ws.on('message', (data) => {
-        alive = true;
+        heartbeats.heard();
         heard();
         let message: ControlMessage;
         try {

@@ -15,6 +15,8 @@ import type { Logger } from '../core/ports.js';
 export interface StateReporter {
   submitTaskStateChange(change: SubmitTaskStateChangeRequest & { task: string }): void;
   submitContainerStateChange(change: SubmitContainerStateChangeRequest & { task: string }): void;
+  /** Resolves once what was submitted for the task so far has been delivered (or refused, or given up). */
+  delivered(taskArn: string): Promise<void>;
 }
 
 /**
@@ -49,6 +51,10 @@ export class EcsStateReporter implements StateReporter {
     this.enqueue(change.task, { containerName: change.containerName, status: change.status }, () =>
       this.ecs.send(new SubmitContainerStateChangeCommand(change)),
     );
+  }
+
+  delivered(taskArn: string): Promise<void> {
+    return this.queues.get(taskArn) ?? Promise.resolve();
   }
 
   private enqueue(taskArn: string, fields: Record<string, unknown>, send: () => Promise<unknown>): void {

@@ -331,7 +331,13 @@ export class TaskEngine {
     }
     for (const name of plan.stop) this.act(task, container(name), () => this.actions.stop(task, container(name)));
     const status = this.unlessHolding(task, plan.status);
+    const reported = task.reportedStatus;
     reportTask(this.options.reporter, this.log, this.options.cluster, task, status);
+    if (reported === 'PENDING' && task.reportedStatus === 'RUNNING' && this.options.resources) {
+      // The host's work for later tasks waits until this one's start is through, its RUNNING delivered.
+      const resources = this.options.resources;
+      void this.options.reporter.delivered(task.arn).then(() => resources.taskRunning(task.arn));
+    }
 
     clearTimeout(task.wakeTimer);
     if (plan.wakeAt !== undefined) {

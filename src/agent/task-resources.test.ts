@@ -50,8 +50,11 @@ function task(id: string, address: string, over: Partial<TaskAssignment> = {}): 
 }
 
 function world(runtime = new HollowRuntime(), interfaces?: NamespaceInterfaces) {
-  const applied: FirewalledAddress[][] = [];
-  const firewall: HostFirewall = { apply: async (scope, addresses) => void (assert.equal(scope, INSTANCE), applied.push(addresses)) };
+  const applied: (FirewalledAddress[] | 'removed')[] = [];
+  const firewall: HostFirewall = {
+    apply: async (scope, addresses) => void (assert.equal(scope, INSTANCE), applied.push(addresses)),
+    remove: async (scope) => void (assert.equal(scope, INSTANCE), applied.push('removed')),
+  };
   const cgroups = { made: new Map<string, TaskLimits>(), removed: [] as string[] };
   const taskCgroups: TaskCgroups = {
     create: async (taskId, limits) => (cgroups.made.set(taskId, limits), `/wharf/${taskId}`),
@@ -88,7 +91,7 @@ test('an awsvpc task gets its cgroup, its subnet network, its firewall rules, th
   assert.equal((await runtime.inspectContainer(pause!.id)).status, 'running');
 });
 
-test('released: pause, rules and cgroup go; the network goes with the last task of its subnet', async () => {
+test('released: pause, rules and cgroup go; the network and the emptied rules go with the last task of its subnet', async () => {
   const { runtime, resources, applied, cgroups, pauses } = world();
   const a = task('1', '172.31.0.4');
   const b = task('2', '172.31.0.5');
@@ -100,9 +103,10 @@ test('released: pause, rules and cgroup go; the network goes with the last task 
   assert.deepEqual(await runtime.listNetworks({ [NETWORK_LABELS.network]: 'awsvpc' }), [subnetNetworkName('subnet-1')]);
   await resources.release(b.taskArn);
   assert.equal((await pauses()).length, 0);
-  assert.deepEqual(applied.at(-1), []);
+  assert.deepEqual(applied.at(-1), [], 'no address has rules at once');
   await settled();
   assert.deepEqual(await runtime.listNetworks({ [NETWORK_LABELS.network]: 'awsvpc' }), [], 'after its linger');
+  assert.deepEqual(applied.slice(-2), [[], 'removed'], 'the rules leave the filter after the linger too');
   assert.deepEqual(cgroups.removed, ['1'.padStart(32, '0'), '2'.padStart(32, '0')]);
 });
 
@@ -156,6 +160,9 @@ test('with interfaces plumbed here, pause containers are kept ready: a task clai
   const { resources, pauses } = world(new HollowRuntime(), interfaces);
   const a = task('1', '172.31.0.4');
   const { networkContainer } = await resources.prepare(a);
+  await settled();
+  assert.equal((await pauses()).length, 1, 'none started beside the task before it runs');
+  resources.taskRunning(a.taskArn);
   await settled();
   const names = (await pauses()).map((p) => p.name).sort();
   assert.equal(names.length, 3, "the task's and two kept ready");

@@ -77,7 +77,7 @@ export interface TaskResourcesOptions {
   proxyReported?: (task: TaskAssignment, change: ProxyChange) => void;
   /** How many pause containers are kept ready (with `interfaces`); default 2. */
   warmPauses?: number;
-  /** How long a subnet's network outlives its last task here; default 5 s. */
+  /** How long a subnet's network (and the emptied firewall rules) outlives its last task here; default 30 s. */
   networkLingerMs?: number;
 }
 
@@ -122,7 +122,7 @@ const proxyConfig = (task: TaskAssignment): ServiceConnectProxyConfig => ({
 });
 
 const DEFAULT_WARM_PAUSES = 2;
-const DEFAULT_NETWORK_LINGER_MS = 5_000;
+const DEFAULT_NETWORK_LINGER_MS = 30_000;
 
 /** The Docker network of a subnet on this host. */
 export const subnetNetworkName = (subnetId: string) => `wharf-${subnetId}`;
@@ -153,6 +153,10 @@ export class TaskResources {
   /** What the firewall was last told, to tell it only of changes. */
   private applied: string | undefined;
   private firewallQueue: Promise<unknown> = Promise.resolve();
+  /** Pause containers an earlier run of the agent left, by task id, as first found (leftFor). */
+  private leftBehind?: Promise<Map<string, string[]>>;
+  /** The agent's emptied rules wait out the linger before they leave the filter. */
+  private firewallLinger?: NodeJS.Timeout;
 
   constructor(private readonly options: TaskResourcesOptions) {}
 
@@ -255,7 +259,8 @@ export class TaskResources {
     await held?.prepared.catch(() => undefined);
     this.held.delete(taskArn);
     this.runningProxies.delete(taskArn);
-    const proxies = await this.removeProxy(taskArn);
+    // A task known here without Service Connect has no proxy to look for (an adopted one may).
+    const proxies = !held || this.proxied(held.task) ? await this.removeProxy(taskArn) : [];
     if (held && this.proxied(held.task)) for (const runtimeId of proxies) this.options.proxyReported?.(held.task, { status: 'STOPPED', runtimeId });
     await this.removePause(taskArn);
     const network = held?.task.network;
@@ -309,8 +314,8 @@ export class TaskResources {
   }
 
   /**
-   * Removes the pause containers kept ready and the networks waiting out their linger (the agent is stopping;
-   * tasks' own stay for a restart to adopt).
+   * Removes the pause containers kept ready, and the networks and firewall rules waiting out their linger (the
+   * agent is stopping; tasks' own stay for a restart to adopt).
    */
   async close(): Promise<void> {
     const lingering = [...this.lingering.keys()];
@@ -320,6 +325,10 @@ export class TaskResources {
       await this.onSubnet(subnetId, () => this.removeNetworkIfUnused(subnetId)).catch((err: Error) =>
         this.options.log.warn('subnet network not removed', { subnetId, error: err.message }),
       );
+    }
+    if (this.firewallLinger) {
+      clearTimeout(this.firewallLinger);
+      await this.removeFirewallIfUnused().catch(() => undefined);
     }
     const warm = await Promise.allSettled(this.warm.splice(0));
     for (const w of warm) if (w.status === 'fulfilled') await this.options.runtime.removeContainer(w.value);
@@ -353,12 +362,17 @@ export class TaskResources {
     // All at once: the cgroup, the firewall rules (in force before the task is reachable), and the pause
     // container (one kept ready, when interfaces are plumbed here) with the subnet's network. A pause
     // container an earlier run of the agent left for the task still holds its namespace, as it was. With
-    // the pause container known before its interface is plumbed, the task's containers are made meanwhile.
+    // the pause container known before its interface is plumbed (or it is named for the task), the task's
+    // containers are made meanwhile.
     const begun = (async () => {
-      const adopted = await this.runningPauseOf(task.taskArn);
+      // Queued, so it reads the held tasks once this one is among them.
       const firewall = this.refreshFirewall();
       firewall.catch(() => undefined); // awaited by `prepared`
+      const adopted = await this.runningPauseOf(task.taskArn);
       const [cgroupParent, pause] = await Promise.all([cgroup, interfaces && !adopted ? this.claimPause(task, aliases) : undefined]);
+      // Inspected now (the process whose namespace is plumbed), alongside the network's creation.
+      const pid = pause && runtime.inspectContainer(pause.id);
+      pid?.catch(() => undefined); // awaited by the plumbing
       const plumbed = this.onSubnet(network.subnetId, async () => {
         const spec = {
           name: subnetNetworkName(network.subnetId),
@@ -378,8 +392,7 @@ export class TaskResources {
         }
         if (adopted) return adopted;
         if (!pause) return this.startAttachedPause(task, cgroupParent, aliases);
-        const { pid } = await runtime.inspectContainer(pause);
-        await interfaces!.attach(pid!, {
+        await interfaces!.attach((await pid!).pid!, {
           id: taskId(task).slice(-12),
           bridge: spec.bridgeName,
           address: network.privateIpv4Address,
@@ -387,10 +400,11 @@ export class TaskResources {
           gateway: network.gateway,
           macAddress: network.macAddress,
         });
-        return pause;
+        await pause.named;
+        return pause.id;
       });
       plumbed.catch(() => undefined); // awaited by `prepared`
-      return { cgroupParent, early: adopted ?? pause, plumbed, firewall, adopted };
+      return { cgroupParent, early: adopted ?? pause?.id, plumbed, firewall, adopted };
     })();
     const creatable = begun.then(async ({ cgroupParent, early, plumbed }): Promise<TaskHostResources> => ({ cgroupParent, networkContainer: early ?? (await plumbed) }));
     const prepared = begun.then(async ({ cgroupParent, plumbed, firewall, adopted }): Promise<TaskHostResources> => {
@@ -521,17 +535,27 @@ export class TaskResources {
   }
 
   /**
-   * A running pause container for the task, named for it: one kept ready (replaced at once), or a new one.
-   * Its network namespace is empty until the task's interface is plumbed into it.
+   * A running pause container for the task: one kept ready (replaced at once), or a new one; `named` once it
+   * bears the task's name (by which it is found again). Its network namespace is empty until the task's
+   * interface is plumbed into it.
    */
-  private async claimPause(task: TaskAssignment, extraHosts?: ExtraHost[]): Promise<string> {
+  private async claimPause(task: TaskAssignment, extraHosts?: ExtraHost[]): Promise<{ id: string; named: Promise<void> }> {
     // A task with hosts of its own needs them from its pause container's creation: a fresh one.
     const ready = extraHosts ? undefined : this.warm.shift();
-    this.fillWarm();
     const fresh = () => this.startPause(warmPauseName(), { networkMode: 'none', extraHosts });
     const id = await (ready ?? fresh()).catch(fresh);
-    await this.options.runtime.renameContainer(id, pauseName(task));
-    return id;
+    const named = this.options.runtime.renameContainer(id, pauseName(task));
+    named.catch(() => undefined); // awaited by the plumbing
+    return { id, named };
+  }
+
+  /**
+   * The task has started and its RUNNING is delivered. The pause containers kept ready are topped up now, not
+   * when one is claimed: a container start is the engine's heaviest work, and beside the task's own start and
+   * report it slows them.
+   */
+  taskRunning(taskArn: string): void {
+    if (this.options.interfaces && this.held.get(taskArn)?.task.network) this.fillWarm();
   }
 
   /** Keeps `warmPauses` pause containers started ahead of the tasks that will need them. */
@@ -577,12 +601,34 @@ export class TaskResources {
 
   /** The task's pause container that a previous run of the agent left running, if any (others go). */
   private async runningPauseOf(taskArn: string): Promise<string | undefined> {
-    for (const existing of await this.pausesOf(taskArn)) {
+    for (const existing of await this.leftFor(taskArn)) {
       const state = await this.options.runtime.inspectContainer(existing).catch(() => undefined);
       if (state?.status === 'running') return existing;
       await this.options.runtime.removeContainer(existing);
     }
     return undefined;
+  }
+
+  /**
+   * The pause containers named for the task when this run first looked (before it named any: so only an
+   * earlier run's), looked up once rather than listed at every task's start.
+   */
+  private async leftFor(taskArn: string): Promise<string[]> {
+    if (!this.leftBehind) {
+      this.leftBehind = this.pauses().then((all) => {
+        const byTask = new Map<string, string[]>();
+        for (const c of all) {
+          const id = c.name.split('-').at(-1)!;
+          byTask.set(id, [...(byTask.get(id) ?? []), c.id]);
+        }
+        return byTask;
+      });
+      this.leftBehind.catch(() => (this.leftBehind = undefined)); // looked for again next time
+    }
+    const byTask = await this.leftBehind;
+    const left = byTask.get(lastSegment(taskArn)) ?? [];
+    byTask.delete(lastSegment(taskArn));
+    return left;
   }
 
   /** This agent's pause containers, task ones and ready ones alike. */
@@ -652,21 +698,46 @@ export class TaskResources {
     return next;
   }
 
-  /** Tells the firewall what every held task's address lets in, if that changed. */
+  /**
+   * Tells the firewall what every held task's address lets in, if that changed. With no address left, the
+   * agent's (now empty) rules leave the host's filter once they have been unused for the network linger, so
+   * back-to-back tasks find them hooked in; a fresh agent with none removes at once what an earlier run left.
+   */
   private refreshFirewall(): Promise<void> {
     const { firewall, log, containerInstanceArn } = this.options;
     if (!firewall) return Promise.resolve();
-    const next = this.firewallQueue.then(async () => {
+    return this.onFirewall('firewall not applied', async () => {
       const addresses: FirewalledAddress[] = [...this.held.values()]
         .filter((h) => h.task.network)
         .map((h) => ({ address: h.task.network!.privateIpv4Address, ingress: h.task.network!.ingress, egress: h.task.network!.egress }));
       const wanted = JSON.stringify(addresses);
       if (wanted === this.applied) return;
-      await firewall.apply(containerInstanceArn, addresses);
+      clearTimeout(this.firewallLinger);
+      this.firewallLinger = undefined;
+      if (addresses.length === 0 && this.applied === undefined) await firewall.remove(containerInstanceArn);
+      else await firewall.apply(containerInstanceArn, addresses);
+      if (addresses.length === 0 && this.applied !== undefined) {
+        this.firewallLinger = setTimeout(() => void this.removeFirewallIfUnused(), this.options.networkLingerMs ?? DEFAULT_NETWORK_LINGER_MS);
+        this.firewallLinger.unref();
+      }
       this.applied = wanted;
       log.debug('firewall applied', { addresses: addresses.length });
     });
-    this.firewallQueue = next.catch((err: Error) => log.error('firewall not applied', { error: err.message }));
+  }
+
+  private removeFirewallIfUnused(): Promise<void> {
+    this.firewallLinger = undefined;
+    return this.onFirewall('firewall not removed', async () => {
+      if (this.applied !== '[]') return;
+      await this.options.firewall!.remove(this.options.containerInstanceArn);
+      this.options.log.debug('firewall removed');
+    });
+  }
+
+  /** Firewall changes run one at a time, in order. */
+  private onFirewall(failure: string, work: () => Promise<void>): Promise<void> {
+    const next = this.firewallQueue.then(work);
+    this.firewallQueue = next.catch((err: Error) => this.options.log.error(failure, { error: err.message }));
     return next;
   }
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, test } from 'node:test';
-import { parseDuration, serverSecret, taskCleanupWaitMs } from './config.js';
+import { networkLingerMs, parseDuration, serverSecret, taskCleanupWaitMs } from './config.js';
 
 afterEach(() => {
   delete process.env.WHARF_TASK_CLEANUP_WAIT;
@@ -24,6 +24,14 @@ test('WHARF_TASK_CLEANUP_WAIT sets the cleanup wait; unset leaves the default', 
   assert.equal(taskCleanupWaitMs(), 3000);
   process.env.WHARF_TASK_CLEANUP_WAIT = 'soon';
   assert.throws(() => taskCleanupWaitMs(), /^Error: WHARF_TASK_CLEANUP_WAIT: "soon" is not a duration/);
+});
+
+test('WHARF_NETWORK_LINGER sets how long a subnet network outlives its last task; unset leaves the default', () => {
+  delete process.env.WHARF_NETWORK_LINGER;
+  assert.equal(networkLingerMs(), undefined);
+  process.env.WHARF_NETWORK_LINGER = '2s';
+  assert.equal(networkLingerMs(), 2000);
+  delete process.env.WHARF_NETWORK_LINGER;
 });
 
 test('the server secret is made once, private to its owner, and read back the same', () => {

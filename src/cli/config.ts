@@ -46,6 +46,13 @@ export function parseDuration(value: string): number {
 export const taskCleanupWaitMs = (): number | undefined => envDuration('WHARF_TASK_CLEANUP_WAIT');
 
 /**
+ * How long an agent keeps a subnet's Docker network, and its emptied firewall rules, after its last awsvpc task
+ * there left (so the next task does not make them again): WHARF_NETWORK_LINGER; undefined leaves the agent's
+ * default (30 s).
+ */
+export const networkLingerMs = (): number | undefined => envDuration('WHARF_NETWORK_LINGER');
+
+/**
  * How long a minute of deployment bake times (bakeTimeInMinutes, the linear and canary step bake times)
  * lasts: WHARF_DEPLOYMENT_MINUTE, for tests only (docs/deployments.md); undefined leaves a real minute.
  */

@@ -2,9 +2,11 @@
 // scale on one machine. Each is the real agent (registration, the agent channel, the task engine, the
 // Submit*StateChange reports) on a HollowRuntime that only pretends to run containers.
 import { mkdtempSync } from 'node:fs';
+import { Agent as HttpAgent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ECSClient } from '@aws-sdk/client-ecs';
 import { startAgent, type AgentHandle } from '../agent/agent.js';
 import type { Logger } from '../core/ports.js';
 import { HollowRuntime } from '../runtime/hollow/hollow-runtime.js';
@@ -30,6 +32,15 @@ export interface HollowFleetOptions {
 /** Starts `count` hollow agents; resolves once all have registered, with the way to stop them. */
 export async function startHollowFleet(options: HollowFleetOptions): Promise<{ agents: AgentHandle[]; stop(): Promise<void> }> {
   const agents: AgentHandle[] = [];
+  // One client for the fleet: a thousand clients would each keep their own connections and caches, and the
+  // simulator's memory and connection churn would be what the benchmark measured. At most a connection an
+  // agent, as a real fleet has.
+  const ecs = new ECSClient({
+    endpoint: options.endpoint,
+    region: options.region,
+    credentials: options.credentials,
+    requestHandler: { httpAgent: new HttpAgent({ keepAlive: true, maxSockets: options.count }) },
+  });
   const start = async (n: number) => {
     agents.push(
       await startAgent({
@@ -37,11 +48,14 @@ export async function startHollowFleet(options: HollowFleetOptions): Promise<{ a
         cluster: options.cluster,
         region: options.region,
         credentials: options.credentials,
+        ecs,
         dataDir: join(options.dataDir, `hollow-${n}`),
         runtime: new HollowRuntime({ cpus: options.cpus, memoryMiB: options.memoryMiB }),
         log: options.log.child({ hollow: n }),
         instanceType: 'wharf.hollow',
         reservedMemoryMiB: 0,
+        // Hollow containers have no stats to sample: a thousand agents sending zeros would be all the fleet did.
+        metricsIntervalMs: 0,
       }),
     );
   };
@@ -49,7 +63,13 @@ export async function startHollowFleet(options: HollowFleetOptions): Promise<{ a
     const batch = Array.from({ length: Math.min(STARTING_AT_ONCE, options.count - first) }, (_, k) => start(first + k));
     await Promise.all(batch);
   }
-  return { agents, stop: async () => void (await Promise.all(agents.map((a) => a.stop()))) };
+  return {
+    agents,
+    stop: async () => {
+      await Promise.all(agents.map((a) => a.stop()));
+      ecs.destroy();
+    },
+  };
 }
 
 export async function hollowCommand(argv: string[]): Promise<void> {

@@ -9,7 +9,7 @@ import { IptablesCredentialsRoutes } from '../runtime/linux/credentials-routes.j
 import { IptablesFirewall } from '../runtime/linux/iptables-firewall.js';
 import { IprouteInterfaces } from '../runtime/linux/iproute-interfaces.js';
 import { LinuxTaskCgroups } from '../runtime/linux/task-cgroups.js';
-import { taskCleanupWaitMs } from './config.js';
+import { networkLingerMs, taskCleanupWaitMs } from './config.js';
 
 export function hostAdapters(agentDataDir: string, log: Logger) {
   return {
@@ -20,5 +20,6 @@ export function hostAdapters(agentDataDir: string, log: Logger) {
     credentialsRouting: new IptablesCredentialsRoutes(),
     interfaces: new IprouteInterfaces(),
     cleanupWaitMs: taskCleanupWaitMs(),
+    networkLingerMs: networkLingerMs(),
   };
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { hostId, privateIp } from '../agent/registration.js';
 import { GANESHA_BINARY, GaneshaNfsServer } from '../nfs/ganesha-server.js';
 import { WebSocketServer } from 'ws';
-import { startAgent, type AgentHandle } from '../agent/agent.js';
+import { startAgent } from '../agent/agent.js';
 import { DEFAULT_SECURITY_SETTINGS, type SecuritySettings } from '../agent/security-settings.js';
 import { bindServices, GLOBAL_KINDS, SERVICES } from '../api/services.js';
 import { AGENT_CHANNEL_PATH } from '../core/agent-protocol.js';
@@ -95,6 +95,22 @@ export interface Server {
 }
 
 export async function startServer(options: ServerOptions): Promise<Server> {
+  // What start-up has opened, closed in reverse order by close() or when a later step of the start fails
+  // (a failed start must not leave its API listening, its stores open or its agent running).
+  const closers: (() => unknown)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  };
+  try {
+    return { endpoint: await openServer(options, closers), close: closeAll };
+  } catch (error) {
+    await closeAll().catch((closing) => options.log.warn('closing a server that failed to start', { error: String(closing) }));
+    throw error;
+  }
+}
+
+/** Opens each part of the server in turn, each adding its closer; resolves to the API's endpoint once ready. */
+async function openServer(options: ServerOptions, closers: (() => unknown)[]): Promise<string> {
   const { log, region, auth } = options;
   const dataDir = dataDirPath(options.dataDir);
   const costRoute = serveCost(loadPrices());
@@ -103,6 +119,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   const rootArn = `arn:aws:iam::${accountId}:root`;
 
   const store = new SqliteStore(join(dataDir, 'wharf.db'));
+  closers.push(() => store.close());
   // Records are per region; `region` is the default one (and that of records stored before regions).
   const state = await State.open(store, { region, globalKinds: GLOBAL_KINDS });
   const host = options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
@@ -126,6 +143,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     ...(options.defaultVpcCidr && { defaultVpcCidr: options.defaultVpcCidr }),
     ...(spotNoticeMs() !== undefined && { spotNoticeMs: spotNoticeMs() }),
   };
+  closers.push(() => ctx.items?.close(), () => ctx.metrics?.close(), () => ctx.logEvents?.close(), () => ctx.objects?.close());
   ctx.s3Objects = { read: (bucket, key, version) => readObject(ctx, bucket, key, version) };
   const launcher = instanceLauncher(options.instances ?? 'local', {
     endpoint: () => ctx.endpoint,
@@ -230,8 +248,12 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     },
   });
   const address = await gateway.listen(options.port, options.host);
+  closers.push(() => gateway.close(), () => sockets.close());
   // ECR's registry: docker trusts a registry on 127.0.0.0/8 without TLS (docs/ecr.md).
   const registry = await openRegistry(dataDir, log);
+  closers.push(() => registry.close());
+  // Instances' agents stop with the server (before its API does); running instances get them back at the next start.
+  closers.push(() => launcher.close());
   ctx.registry = registry.ports;
   await registry.listen(new EcrRegistryBackend(ctx, { permissive: auth === 'permissive' }), options.registryPort ?? (options.port === 0 ? 0 : options.port + 1), options.host);
   ctx.endpoint = `${scheme}://${host}:${address.port}`;
@@ -246,8 +268,10 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   // Load balancers: HAProxy, run by Wharf, serves every listener on this host.
   const lbAddress = options.lbAddress ?? '127.0.0.1';
   const dataPlane = new HaproxyDataPlane({ dir: join(dataDir, 'haproxy'), log: log.child({ component: 'haproxy' }), address: lbAddress });
+  closers.push(() => dataPlane.close());
   ctx.loadBalancers = { dataPlane, address: lbAddress };
   const nfs = nfsServer(options.nfs, dataDir, log);
+  closers.push(() => nfs?.close());
   ctx.nfs = nfs;
   const loops = [
     regions.run(stopping.signal, (regionCtx, signal) => {
@@ -256,15 +280,19 @@ export async function startServer(options: ServerOptions): Promise<Server> {
     }),
     ...SERVICES.flatMap((service) => service.hostControllers?.(ctx, stopping.signal) ?? []),
   ];
+  closers.push(async () => {
+    stopping.abort();
+    await Promise.all(loops);
+  });
   // Cloud Map's DNS server, answering every region's namespaces, and the local agent's tasks' resolver
   // (WHARF_DNS_LISTEN: where; by default the Docker bridge gateway, src/dns/controller.ts says why).
   const bridgeGateway = process.env.WHARF_DNS_LISTEN === undefined ? await new DockerRuntime().networkGateway('bridge').catch(() => undefined) : undefined;
   const dns = await startDnsServers(stateDirectory(ctx.state), log.child({ component: 'dns' }), listenSpec(process.env.WHARF_DNS_LISTEN, bridgeGateway));
+  closers.push(() => dns.close());
 
-  let agent: AgentHandle | undefined;
   if (options.localAgent !== false) {
     const agentDataDir = join(dataDir, 'agent');
-    agent = await startAgent({
+    const agent = await startAgent({
       endpoint: ctx.endpoint,
       cluster: 'default',
       // Never root: the local instance's ecsInstanceRole session, as any agent's.
@@ -282,6 +310,8 @@ export async function startServer(options: ServerOptions): Promise<Server> {
       // Seconds between container stats samples (CloudWatch's AWS/ECS metrics); 10 by default.
       ...(process.env.WHARF_METRICS_INTERVAL && { metricsIntervalMs: Number(process.env.WHARF_METRICS_INTERVAL) * 1000 }),
     });
+    // The agent leaves its containers running: the next start re-adopts them.
+    closers.push(() => agent.stop());
     // Ready means RunTask can place on the local instance (and Fargate on its managed capacity): wait until its agent's channel is up.
     const instanceArn = agent.containerInstanceArn;
     await whenTrue(state, () => {
@@ -291,28 +321,7 @@ export async function startServer(options: ServerOptions): Promise<Server> {
   }
 
   ready = true;
-  return {
-    endpoint: ctx.endpoint,
-    close: async () => {
-      // The agent leaves its containers running: the next start re-adopts them.
-      await agent?.stop();
-      stopping.abort();
-      await Promise.all(loops);
-      // Instances' agents stop with the server; running instances get them back at the next start.
-      await launcher.close();
-      await dns.close();
-      sockets.close();
-      await gateway.close();
-      await registry.close();
-      await dataPlane.close();
-      await nfs?.close();
-      await store.close();
-      ctx.items?.close();
-      await ctx.metrics?.close();
-      await ctx.logEvents?.close();
-      await ctx.objects?.close();
-    },
-  };
+  return ctx.endpoint;
 }
 
 /**

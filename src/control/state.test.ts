@@ -252,3 +252,35 @@ test('group commit: a listener that follows uncommitted memory stays exact throu
   check();
   assert.deepEqual(committedHeard, ['arn:c/a', 'arn:c/b']);
 });
+
+test('group commit on a store that commits as it is called: each change heard once, a failed commit undone', async () => {
+  const store = new SqliteStore(':memory:');
+  const state = await State.open(store);
+  const derived = new Set<string>();
+  let heard = 0;
+  state.subscribe(
+    (changes) => {
+      heard += changes.length;
+      for (const { id, after } of changes) after ? derived.add(id) : derived.delete(id);
+    },
+    { uncommitted: true },
+  );
+  const committed: string[] = [];
+  state.subscribe((changes) => committed.push(...changes.map((c) => c.id)));
+  await Promise.all(['a', 'b'].map((name) => state.mutate((tx) => tx.put('cluster', `arn:c/${name}`, cluster(name)))));
+  assert.equal(heard, 2, 'what follows memory hears each change once');
+  assert.deepEqual(committed, ['arn:c/a', 'arn:c/b']);
+
+  // A record the store cannot encode fails its commit, and so the whole batch.
+  const circular: Record<string, unknown> = { ...cluster('bad') };
+  circular.self = circular;
+  const results = await Promise.allSettled([
+    state.mutate((tx) => tx.put('cluster', 'arn:c/c', cluster('c'))),
+    state.mutate((tx) => tx.put('cluster', 'arn:c/bad', circular as never)),
+  ]);
+  assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected']);
+  assert.deepEqual([...derived].sort(), ['arn:c/a', 'arn:c/b'], 'what follows memory is back where memory is');
+  assert.deepEqual([...state.all('cluster')].map((c) => c.clusterName).sort(), ['a', 'b']);
+  assert.deepEqual(committed, ['arn:c/a', 'arn:c/b'], 'nothing of the failed batch heard as committed');
+  assert.equal((await State.open(store)).count('cluster'), 2);
+});

@@ -3,8 +3,8 @@
 // Mutations that arrive together (within one turn of the event loop, or while a commit is under way) are
 // committed together: a group commit, one store transaction for the batch instead of one per call, which
 // is what bounds write throughput. Durability is unchanged: a mutation settles only after the commit that
-// holds its writes, memory changes and listeners hear of it only after that commit, and a failed commit
-// fails every mutation of its batch and leaves memory as it was.
+// holds its writes, what else reads memory sees them and listeners hear of them only after that commit, and
+// a failed commit fails every mutation of its batch and leaves memory as it was.
 //
 // Records are regional, as on AWS: a `State` is one region's view (`inRegion` gives another's), and reads,
 // writes, indexes and subscriptions see that region's records and the global ones (IAM's kinds, named at
@@ -185,29 +185,36 @@ class Records {
 
   /**
    * Runs the batch's mutations one after another, each seeing the writes of those before it (they are
-   * applied to memory as each returns, indexes included), then takes memory back to what is committed
-   * before anything else can read it, commits the batch's writes in one store transaction, and only then
-   * applies them again, mutation by mutation, each followed by its listeners.
+   * applied to memory as each returns, indexes included), and commits the batch's writes in one store
+   * transaction. A store that commits before it returns (SQLite) leaves no moment in which anything else
+   * could read them uncommitted; while an asynchronous commit is under way, memory goes back to what is
+   * committed, and the writes are applied again once they are. Then, mutation by mutation, the listeners
+   * hear of them and the mutation settles.
    */
   private async commitBatch(batch: Pending[]): Promise<void> {
-    const ran: { mutation: Pending; writes: Write[]; result?: unknown; error?: unknown; failed: boolean }[] = [];
-    const undo: { region: string; changes: Change[] }[] = [];
+    const ran: { mutation: Pending; writes: Write[]; changes: Change[]; result?: unknown; error?: unknown; failed: boolean }[] = [];
     for (const mutation of batch) {
+      const region = mutation.view.region;
       const tx = new Transaction(mutation.view);
+      let changes: Change[] = [];
       try {
         const result = mutation.fn(tx);
         const writes = [...tx.staged.values()];
-        const changes = this.write(mutation.view.region, writes);
-        undo.push({ region: mutation.view.region, changes });
-        this.tell(mutation.view.region, changes, false);
-        ran.push({ mutation, writes, result, failed: false });
+        changes = this.write(region, writes);
+        this.tell(region, changes, 'uncommitted');
+        ran.push({ mutation, writes, changes, result, failed: false });
       } catch (error) {
         // A mutation that throws stages nothing; it fails once its batch is settled, like the others.
-        ran.push({ mutation, writes: [], error, failed: true });
+        this.revert(region, changes);
+        ran.push({ mutation, writes: [], changes: [], error, failed: true });
       }
     }
-    for (const { region, changes } of undo.reverse())
-      this.tell(region, this.write(region, changes.reverse().map(({ kind, id, before }) => ({ kind, id, doc: before }))), false);
+    const undo = () => {
+      for (const { mutation, changes } of [...ran].reverse()) this.revert(mutation.view.region, changes);
+    };
+    const fail = (error: unknown) => {
+      for (const { mutation, failed, error: own } of ran) mutation.reject(failed ? own : error);
+    };
 
     // The last write of a record in the batch is the one that counts.
     const stored = new Map<string, StoredChange>();
@@ -218,23 +225,32 @@ class Records {
         stored.delete(key);
         stored.set(key, change);
       }
-    if (stored.size > 0) {
+    let committing: Promise<void> | void;
+    try {
+      committing = stored.size > 0 ? this.store.commit([...stored.values()]) : undefined;
+    } catch (error) {
+      undo();
+      return fail(error);
+    }
+    if (committing) {
+      undo();
       try {
-        await this.store.commit([...stored.values()]);
+        await committing;
       } catch (error) {
-        for (const { mutation, failed, error: own } of ran) mutation.reject(failed ? own : error);
-        return;
+        return fail(error);
       }
     }
-    for (const { mutation, writes, result, error, failed } of ran) {
+    for (const { mutation, writes, changes: applied, result, error, failed } of ran) {
       if (failed) {
         mutation.reject(error);
         continue;
       }
       try {
-        const changes = this.write(mutation.view.region, writes);
-        for (const { kind } of changes) this.announce(this.namespaceOf(kind, mutation.view.region));
-        this.tell(mutation.view.region, changes, true);
+        const region = mutation.view.region;
+        const changes = committing ? this.write(region, writes) : applied;
+        for (const { kind } of changes) this.announce(this.namespaceOf(kind, region));
+        // The listeners that follow memory heard these changes as they were made, unless they were undone since.
+        this.tell(region, changes, committing ? 'all' : 'committed');
         mutation.resolve(result);
       } catch (listenerError) {
         mutation.reject(listenerError);
@@ -250,13 +266,18 @@ class Records {
     });
   }
 
-  /** Tells the listeners that follow memory of a region's changes, or (`committed`) every listener. */
-  private tell(region: string, changes: Change[], committed: boolean): void {
+  /** Takes memory back from `changes`, telling the listeners that follow it. */
+  private revert(region: string, changes: Change[]): void {
+    this.tell(region, this.write(region, [...changes].reverse().map(({ kind, id, before }) => ({ kind, id, doc: before }))), 'uncommitted');
+  }
+
+  /** Tells a region's changes to the listeners that follow memory, to those that hear commits only, or to all. */
+  private tell(region: string, changes: Change[], to: 'uncommitted' | 'committed' | 'all'): void {
     if (changes.length === 0) return;
     // Other regions' views hear only the global changes.
     const global = changes.filter((change) => this.globalKinds.has(change.kind));
     for (const { region: heard, listener, uncommitted } of this.listeners) {
-      if (!committed && !uncommitted) continue;
+      if ((to === 'uncommitted' && !uncommitted) || (to === 'committed' && uncommitted)) continue;
       const seen = heard === region || heard === undefined ? changes : global;
       if (seen.length > 0) listener(seen);
     }

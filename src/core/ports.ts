@@ -48,6 +48,11 @@ export interface StoredChange {
  */
 export interface Store {
   load(): Promise<StoredRecord[]>;
-  commit(changes: StoredChange[]): Promise<void>;
+  /**
+   * Commits before it returns (throwing when it cannot), as SQLite does in-process, or answers a promise of
+   * the commit, as a database over the network would. State gives memory back to what is committed only
+   * while a commit is under way, so an in-process store spares it that undoing and redoing.
+   */
+  commit(changes: StoredChange[]): Promise<void> | void;
   close(): Promise<void>;
 }

@@ -316,8 +316,11 @@ export interface FirewallRule {
  * (from other tasks and from the host) passes only as its rules allow; replies to what it sent pass.
  */
 export interface HostFirewall {
-  /** Replaces the rules kept under `scope` (one agent's) with these; an empty list removes them. */
+  /** Replaces the rules kept under `scope` (one agent's) with these (none: no address has rules, and the scope's
+   * place in the filter stays for the next ones until `remove`). */
   apply(scope: string, addresses: FirewalledAddress[]): Promise<void>;
+  /** Takes whatever `scope` keeps out of the host's packet filter. */
+  remove(scope: string): Promise<void>;
 }
 
 export type RuntimeErrorCode =

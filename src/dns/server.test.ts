@@ -2,6 +2,7 @@
 // its revision changes), other names relayed from an upstream resolver.
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
+import { connect } from 'node:net';
 import { after, before, test } from 'node:test';
 import * as packet from 'dns-packet';
 import type { Directory } from '../core/servicediscovery-dns.js';
@@ -36,6 +37,24 @@ async function ask(name: string, type: packet.RecordType = 'A', query: Partial<p
     });
   } finally {
     socket.close();
+  }
+}
+
+/** The same over TCP: the query and the reply each after its two-byte length. */
+async function askOverTcp(name: string, type: packet.RecordType = 'A'): Promise<Reply> {
+  const socket = connect(server.port, '127.0.0.1');
+  try {
+    return await new Promise((done, fail) => {
+      let received = Buffer.alloc(0);
+      socket.on('error', fail);
+      socket.on('data', (data) => {
+        received = Buffer.concat([received, data]);
+        if (received.length >= 2 && received.length >= 2 + received.readUInt16BE(0)) done(packet.streamDecode(received) as unknown as Reply);
+      });
+      socket.write(packet.streamEncode({ type: 'query', id: 9, flags: packet.RECURSION_DESIRED, questions: [{ type, name }] }));
+    });
+  } finally {
+    socket.destroy();
   }
 }
 
@@ -102,4 +121,28 @@ test('MULTIVALUE answers every instance, in an order that changes from query to 
 test('unknown names in a namespace are NXDOMAIN; other names come from the upstream', async () => {
   assert.equal((await ask('nope.corp.local')).rcode, 'NXDOMAIN');
   assert.deepEqual((await ask('example.com')).answers?.map((a) => a.data), ['192.0.2.1']);
+});
+
+test('a UDP reply fits 512 bytes (or the EDNS size offered): additional records go first, then TC sends the resolver to TCP', async () => {
+  // ECS task ids are 32 characters: 8 SRV answers with their targets' addresses take about 1,200 bytes.
+  registered(Array.from({ length: 8 }, (_, i) => task(`0123456789abcdef0123456789abcde${i}`, `10.0.2.${i + 1}`)));
+  const plain = await ask('api.corp.local', 'SRV');
+  assert.ok(plain.flags & packet.TRUNCATED_RESPONSE);
+  assert.deepEqual([plain.answers?.length, plain.additionals?.length], [0, 0]);
+  const overTcp = await askOverTcp('api.corp.local', 'SRV');
+  assert.ok(!(overTcp.flags & packet.TRUNCATED_RESPONSE));
+  assert.deepEqual([overTcp.answers?.length, overTcp.additionals?.length], [8, 8]);
+  // With EDNS's 1232 bytes it fits, and the reply carries Wharf's own EDNS record.
+  const edns = await ask('api.corp.local', 'SRV', { additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 4096 } as packet.Answer] });
+  assert.ok(!(edns.flags & packet.TRUNCATED_RESPONSE));
+  assert.equal(edns.answers?.length, 8);
+  assert.deepEqual(edns.additionals?.map((a) => (a as { type?: string }).type), [...Array(8).fill('A'), 'OPT']);
+  // Short targets: the answers fit in 512 bytes without their addresses, which the resolver looks up itself.
+  registered(Array.from({ length: 8 }, (_, i) => task(`t${i}`, `10.0.3.${i + 1}`)));
+  const dropped = await ask('api.corp.local', 'SRV');
+  assert.ok(!(dropped.flags & packet.TRUNCATED_RESPONSE));
+  assert.deepEqual([dropped.answers?.length, dropped.additionals?.length], [8, 0]);
+  // Other names are relayed over TCP too.
+  assert.deepEqual((await askOverTcp('example.com')).answers?.map((a) => a.data), ['192.0.2.1']);
+  registered([]);
 });

@@ -26,7 +26,7 @@ export function storeContract(name: string, open: () => Promise<{ store: Store; 
     const { store } = await open();
     const circular: Record<string, unknown> = {};
     circular.self = circular;
-    await assert.rejects(
+    await assert.rejects(async () =>
       store.commit([
         { kind: 'task', id: 'ok', doc: { fine: true } },
         { kind: 'task', id: 'bad', doc: circular },

@@ -162,19 +162,26 @@ describe('agent channel', () => {
     assert.ok(stopped);
   });
 
-  test('an agent silent past the heartbeat timeout is dropped; pings keep it', async () => {
+  test('an agent is lost once it missed the heartbeat windows in a row; pings keep it; a late sweep is one window', async () => {
     const agent = await connect();
     await agent.next();
     await until(connected);
-    f.advance(20_000);
+    const sweepAfter = async (ms: number) => {
+      f.advance(ms);
+      await channel.sweep();
+    };
+    // The control plane ran a minute late: one window, heard from at the connection.
+    await sweepAfter(60_000);
     agent.ws.ping();
     // The ping is heard once the server answers it.
     await new Promise((resolve) => agent.ws.once('pong', resolve));
-    f.advance(20_000);
-    await channel.sweep();
-    assert.equal(connected(), true, '20 s since the ping');
-    f.advance(11_000);
-    await channel.sweep();
+    await sweepAfter(60_000);
+    // Four windows of 5 s without a word, then one a minute long: still five, and only then lost.
+    for (let i = 0; i < 4; i++) await sweepAfter(5_000);
+    assert.equal(connected(), true, 'four windows missed');
+    await sweepAfter(1_000);
+    assert.equal(connected(), true, 'a sweep bunched with the last ends no window');
+    await sweepAfter(60_000);
     assert.equal(connected(), false);
     assert.equal(await agent.closed, 1006, 'terminated');
   });
@@ -194,6 +201,30 @@ describe('agent channel', () => {
     }
     const whole = await agent.next();
     assert.deepEqual([whole.type, whole.tasks.map((t) => t.taskArn)], ['tasks', [tasks[0]!.taskArn]]);
+  });
+
+  test('agents due their whole assignment together get it over the following sweeps, the longest-waiting first', async () => {
+    const other = await putInstance(f.ctx, cluster, 'i2', { agentConnected: false });
+    const first = await connect();
+    await first.next();
+    f.advance(1_000);
+    const second = await connect(other.containerInstanceArn);
+    await second.next();
+    const wholes: string[] = [];
+    first.ws.on('message', () => wholes.push('first'));
+    second.ws.on('message', () => wholes.push('second'));
+    // Two agents, a sweep every 5 s, a resync every minute: one whole assignment a sweep.
+    f.advance(60_000);
+    for (const agent of [first, second]) {
+      agent.ws.ping();
+      await new Promise((resolve) => agent.ws.once('pong', resolve));
+    }
+    await channel.sweep();
+    await until(() => wholes.length === 1);
+    f.advance(5_000);
+    await channel.sweep();
+    await until(() => wholes.length === 2);
+    assert.deepEqual(wholes, ['first', 'second']);
   });
 
   test('an unknown container instance is refused; a newer connection replaces an older one', async () => {

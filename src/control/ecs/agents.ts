@@ -1,7 +1,8 @@
 // The agent channel, server side (ECS's ACS). The gateway authenticates an agent's WebSocket and hands it
 // here; from then on the channel pushes that instance's assignment (whole at connect, then what changed
 // whenever something does), keeps `agentConnected` true while the agent is heard from, and hears the agent's health
-// reports. An agent silent for longer than the heartbeat timeout is lost: its socket is dropped and its
+// reports. An agent that missed the heartbeat windows of the heartbeat timeout in a row is lost
+// (core/heartbeat.ts: the control plane's own lag is no agent's silence): its socket is dropped and its
 // instance marked disconnected; tasks stopped there before they ever started are then stopped here.
 // Who may hold an instance's channel is decided before the upgrade (admit) and again whenever IAM changes:
 // an agent on its instance profile's session only its own instance's, and any caller only while policy
@@ -17,6 +18,7 @@ import {
   type ContainerHealth,
 } from '../../core/agent-protocol.js';
 import { taskHost, type ContainerInstanceRecord, type TaskRecord } from '../../core/ecs.js';
+import { HeartbeatWindows } from '../../core/heartbeat.js';
 import { applyHealth, applyTaskReport, neverStarted } from '../../core/task-lifecycle.js';
 import { AssignmentFeed, changesAssignment } from './assignments.js';
 import { ContainerMetrics } from './container-metrics.js';
@@ -39,13 +41,14 @@ export interface AgentParams {
 }
 
 export interface AgentChannelOptions {
-  /** Silence after which an agent is lost; agents ping every ~10 s. */
+  /** The shortest silence after which an agent is lost, in sweeps missed in a row (rounded up); agents ping every ~10 s. */
   heartbeatTimeoutMs: number;
-  /** How often lost agents are looked for and records brought in line with the live connections. */
+  /** How often lost agents are looked for and records brought in line with the live connections: the heartbeat window. */
   sweepIntervalMs: number;
   /**
-   * How often each agent is sent its whole assignment again, at a sweep: what changed is pushed as it
-   * changes, and this bounds how long anything a push did not bring about can last (level-based).
+   * How often each agent is sent its whole assignment again, at a sweep (agents that fell due together are
+   * spread over the sweeps that follow): what changed is pushed as it changes, and this bounds how long
+   * anything a push did not bring about can last (level-based).
    */
   resyncMs: number;
 }
@@ -58,8 +61,8 @@ interface Agent {
   containerInstanceArn: string;
   /** The authenticated upgrade the channel was opened with: what admission is checked against again. */
   call?: CallContext;
-  /** When the agent was last heard from (epoch ms, by ctx.clock). */
-  lastSeen: number;
+  /** Whether the agent was heard from in each sweep's window. */
+  heartbeats: HeartbeatWindows;
   /** The messages this connection is sent: the whole assignment, then what changed. */
   feed: AssignmentFeed;
   /** When it was last sent its whole assignment (epoch ms, by ctx.clock). */
@@ -150,12 +153,14 @@ export class AgentChannel {
     const { fileSystems, hostId, nfs } = this.ctx;
     const efs = fileSystems && { storage: fileSystems, hostId, ...(nfs && { nfs: nfs.endpoint }) };
     const feed = new AssignmentFeed({ state: this.ctx.state, credentials: this.credentials, efs }, arn);
-    const agent: Agent = { socket, containerInstanceArn: arn, lastSeen: this.now(), feed, wholeAt: this.now(), ...(call && { call }) };
+    const { heartbeatTimeoutMs, sweepIntervalMs } = this.options;
+    const heartbeats = new HeartbeatWindows(sweepIntervalMs, Math.ceil(heartbeatTimeoutMs / sweepIntervalMs), this.now());
+    const agent: Agent = { socket, containerInstanceArn: arn, heartbeats, feed, wholeAt: this.now(), ...(call && { call }) };
     const previous = this.agents.get(arn);
     this.agents.set(arn, agent);
     previous?.socket.close(CLOSE_REPLACED, 'replaced by a newer connection');
 
-    const heard = () => void (agent.lastSeen = this.now());
+    const heard = () => heartbeats.heard();
     socket.on('ping', heard);
     socket.on('pong', heard);
     socket.on('message', (data) => {
@@ -198,18 +203,24 @@ export class AgentChannel {
   /** One pass of the loop (public so tests drive it with their own clock). */
   async sweep(): Promise<void> {
     // Agents are judged after this turn's I/O is read: timers run before it, so after the event loop was busy
-    // (a service placing ten thousand tasks at once on a loaded host) every ping waiting unread would count
-    // as silence, and agents that pinged on time would be dropped together.
+    // the pings waiting unread would not yet count for the window they arrived in.
     await new Promise((resolve) => setImmediate(resolve));
     const now = this.now();
     for (const [arn, agent] of this.agents) {
-      if (now - agent.lastSeen <= this.options.heartbeatTimeoutMs) continue;
-      this.ctx.log.warn('agent lost', { containerInstanceArn: arn, silentMs: now - agent.lastSeen });
+      if (!agent.heartbeats.look(now)) continue;
+      this.ctx.log.warn('agent lost', { containerInstanceArn: arn, silentWindows: agent.heartbeats.silentWindows, windowMs: this.options.sweepIntervalMs });
       this.agents.delete(arn);
       agent.socket.terminate();
     }
-    for (const agent of this.agents.values()) {
-      if (now - agent.wholeAt < this.options.resyncMs || agent.socket.readyState !== agent.socket.OPEN) continue;
+    // Agents that connected together (a fleet starting, every agent back after a restart) fall due together:
+    // each sweep resends the longest-waiting of them, a sweep's share of all, so that no sweep encodes and
+    // sends every assignment at once.
+    const { resyncMs, sweepIntervalMs } = this.options;
+    const due = [...this.agents.values()]
+      .filter((a) => now - a.wholeAt >= resyncMs && a.socket.readyState === a.socket.OPEN)
+      .sort((a, b) => a.wholeAt - b.wholeAt)
+      .slice(0, Math.ceil((this.agents.size * sweepIntervalMs) / resyncMs));
+    for (const agent of due) {
       agent.wholeAt = now;
       agent.socket.send(agent.feed.whole());
     }

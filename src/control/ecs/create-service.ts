@@ -6,6 +6,7 @@ import { InvalidParameterException } from '../../core/ecs-errors.js';
 import { validatePlacement } from '../../scheduler/placement.js';
 import { checkServiceLoadBalancers } from '../elbv2/service-targets.js';
 import type { ControlContext } from '../context.js';
+import { checkServiceRegistries } from '../servicediscovery/ecs-registrations.js';
 import { checkServiceConnect } from './service-connect.js';
 import { resolveCluster } from './lookups.js';
 import {
@@ -57,6 +58,7 @@ export async function createService(ctx: ControlContext, input: CreateServiceReq
     if (definition) {
       validatePlacement({ taskDefinition: definition }, input.placementConstraints, input.placementStrategy);
       checkServiceLoadBalancers(ctx.state, input.loadBalancers ?? [], definition);
+      checkServiceRegistries(ctx.state, input.serviceRegistries ?? [], definition);
     }
     const serviceConnect = definition && checkServiceConnect(ctx, input.serviceConnectConfiguration, cluster, definition);
     // A name reused after its service went INACTIVE starts a new history.

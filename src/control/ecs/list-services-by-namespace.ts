@@ -3,8 +3,8 @@ import { NamespaceNotFoundException } from '../../core/ecs-errors.js';
 import type { ControlContext } from '../context.js';
 
 /**
- * The services of a Cloud Map namespace (by name, id or ARN): those whose serviceRegistries name one of
- * its services, and those whose Service Connect configuration is enabled in it (service-connect.ts).
+ * The services of a Cloud Map namespace (by name, id or ARN): those whose serviceRegistries (or a task
+ * set's) name one of its services, and those whose Service Connect configuration is enabled in it (service-connect.ts).
  */
 export async function listServicesByNamespace(ctx: ControlContext, input: ListServicesByNamespaceRequest): Promise<ListServicesByNamespaceResponse> {
   const wanted = input.namespace!;
@@ -12,8 +12,9 @@ export async function listServicesByNamespace(ctx: ControlContext, input: ListSe
   if (!namespace) throw new NamespaceNotFoundException(`Namespace ${wanted} not found.`);
   const connectsIn = (c: ServiceConnectConfiguration | undefined) => c?.enabled === true && (c.namespace === namespace.Name || c.namespace === namespace.Arn);
   const registries = new Set([...ctx.state.all('sdService')].filter((s) => s.NamespaceId === namespace.Id).map((s) => s.Arn));
+  const namesOne = (named: { registryArn?: string }[] | undefined) => named?.some((r) => registries.has(r.registryArn!)) ?? false;
   const arns = [...ctx.state.all('service')]
-    .filter((s) => s.status === 'ACTIVE' && (s.serviceRegistries?.some((r) => registries.has(r.registryArn!)) || connectsIn(s.serviceConnectConfiguration)))
+    .filter((s) => s.status === 'ACTIVE' && (namesOne(s.serviceRegistries) || s.taskSets?.some((ts) => namesOne(ts.serviceRegistries)) || connectsIn(s.serviceConnectConfiguration)))
     .map((s) => s.serviceArn)
     .sort();
   let start = 0;

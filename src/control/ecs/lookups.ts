@@ -36,7 +36,7 @@ export function resolveTaskDefinition(
   const found = !parsed
     ? undefined
     : parsed.revision === undefined
-      ? latestActiveRevision(ctx, parsed.family)
+      ? latestActiveRevision(ctx, parsed.family, reader)
       : reader.get('taskDefinition', taskDefinitionArn(ctx.partition, parsed.family, parsed.revision));
   if (!found) throw new ClientException(notFound);
   return found;
@@ -50,12 +50,23 @@ export function parseTaskDefinitionRef(ref: string): { family: string; revision?
   return revision === undefined ? { family } : { family, revision: Number(revision) };
 }
 
-function latestActiveRevision(ctx: ControlContext, family: string): TaskDefinitionRecord | undefined {
-  let latest: TaskDefinitionRecord | undefined;
-  for (const d of ctx.state.where(taskDefinitionsByFamily, family)) {
-    if (d.status === 'ACTIVE' && (!latest || d.revision > latest.revision)) latest = d;
+/**
+ * The family's highest ACTIVE revision. Counting down from the family's latest revision finds it at once
+ * unless the newest were deregistered (a scan of the family costs as many reads as it has revisions, which
+ * grow without bound); the scan remains for what the count-down does not find within that many reads.
+ */
+function latestActiveRevision(ctx: ControlContext, family: string, reader: Reader): TaskDefinitionRecord | undefined {
+  const latest = reader.get('taskDefinitionFamily', family)?.latestRevision ?? 0;
+  const reads = ctx.state.size(taskDefinitionsByFamily, family);
+  for (let revision = latest; revision > 0 && revision > latest - reads; revision--) {
+    const found = reader.get('taskDefinition', taskDefinitionArn(ctx.partition, family, revision));
+    if (found?.status === 'ACTIVE') return found;
   }
-  return latest;
+  let highest: TaskDefinitionRecord | undefined;
+  for (const d of ctx.state.where(taskDefinitionsByFamily, family)) {
+    if (d.status === 'ACTIVE' && (!highest || d.revision > highest.revision)) highest = d;
+  }
+  return highest;
 }
 
 /** A task's ARN from its id or ARN (ids are completed with the cluster's name, as ECS's long ARNs are). */

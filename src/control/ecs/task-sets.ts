@@ -25,6 +25,7 @@ import { runsTaskSets, type ServiceRecord, type TaskSetRecord } from '../../core
 import { InvalidParameterException, ServiceNotActiveException, TaskSetNotFoundException } from '../../core/ecs-errors.js';
 import { computedDesiredCount } from '../../scheduler/service.js';
 import type { ControlContext } from '../context.js';
+import { checkServiceRegistries } from '../servicediscovery/ecs-registrations.js';
 import type { State, Transaction } from '../state.js';
 import { checkServiceLoadBalancers } from '../elbv2/service-targets.js';
 import { resolveCluster, type Reader } from './lookups.js';
@@ -131,6 +132,7 @@ export async function createTaskSet(ctx: ControlContext, input: CreateTaskSetReq
     const launch = serviceLaunch(tx.get('cluster', service.clusterArn)!, input, 'REPLICA');
     const definition = serviceDefinition(ctx, { taskDefinition: input.taskDefinition, networkConfiguration: input.networkConfiguration, launchType: launch.launchType }, tx);
     checkServiceLoadBalancers(ctx.state, input.loadBalancers ?? [], definition);
+    checkServiceRegistries(ctx.state, input.serviceRegistries ?? [], definition);
     const scale = checkScale(input.scale);
     const tags = input.tags ?? [];
     validateTags(tags);

@@ -4,6 +4,7 @@ import { InvalidParameterException } from '../../core/ecs-errors.js';
 import { validatePlacement } from '../../scheduler/placement.js';
 import { checkServiceLoadBalancers } from '../elbv2/service-targets.js';
 import type { ControlContext } from '../context.js';
+import { checkServiceRegistries } from '../servicediscovery/ecs-registrations.js';
 import { checkServiceConnect } from './service-connect.js';
 import { resolveCluster } from './lookups.js';
 import { activeService, checkServiceRequest, checkStrategyController, deploymentConfiguration, describeService, newDeployment, serviceDefinition, serviceLaunch, startDeployment } from './services.js';
@@ -36,6 +37,7 @@ export async function updateService(ctx: ControlContext, input: UpdateServiceReq
     );
     validatePlacement({ taskDefinition: definition }, input.placementConstraints ?? service.placementConstraints, input.placementStrategy ?? service.placementStrategy);
     checkServiceLoadBalancers(ctx.state, input.loadBalancers ?? service.loadBalancers ?? [], definition);
+    checkServiceRegistries(ctx.state, input.serviceRegistries ?? service.serviceRegistries ?? [], definition);
     const serviceConnect = checkServiceConnect(ctx, input.serviceConnectConfiguration ?? service.serviceConnectConfiguration, cluster, definition);
     const desiredCount = input.desiredCount ?? service.desiredCount;
 

@@ -28,7 +28,15 @@ export function checkActions(state: Pick<State, 'get' | 'all'>, lb: LoadBalancer
         throw new InvalidLoadBalancerAction('The target group ARN and the forward config target groups must name the same target group');
       for (const g of groups) checkTargetGroup(state, lb, protocol, g.TargetGroupArn!);
       const tuples = groups.map((g) => ({ TargetGroupArn: g.TargetGroupArn!, Weight: g.Weight ?? 1 }));
+      if (tuples.some((g) => !Number.isInteger(g.Weight) || g.Weight < 0 || g.Weight > 999))
+        throw new ValidationError('The weight for each target group must be between 0 and 999, inclusive');
       const stickiness = action.ForwardConfig?.TargetGroupStickinessConfig ?? { Enabled: false };
+      const duration = stickiness.DurationSeconds;
+      if (stickiness.Enabled && lb.Type === 'application' && duration === undefined)
+        throw new ValidationError('A duration must be specified when target group stickiness is enabled');
+      // Only enabled stickiness is held to the range: older Terraform providers send a duration of 0 with it disabled.
+      if (stickiness.Enabled && duration !== undefined && !(Number.isInteger(duration) && duration >= 1 && duration <= 604_800))
+        throw new ValidationError('The target group stickiness duration must be between 1 and 604800 seconds');
       return [{ Type: 'forward', ...(tuples.length === 1 ? { TargetGroupArn: tuples[0]!.TargetGroupArn } : {}), ...order, ForwardConfig: { TargetGroups: tuples, TargetGroupStickinessConfig: stickiness } }];
     }
     case 'redirect': {

@@ -85,6 +85,12 @@ describe('ELBv2 control functions', () => {
     await assert.rejects(createListener(f.ctx, { LoadBalancerArn: other, Port: 8080, DefaultActions: fixed }), code('InvalidConfigurationRequest'));
     // A target group in use cannot be deleted.
     await assert.rejects(deleteTargetGroup(f.ctx, { TargetGroupArn: tgArn }), code('ResourceInUse'));
+    // Weights are 0 to 999; a stickiness duration is 1 s to 7 days, and an ALB's enabled stickiness needs one.
+    const weighted = (Weight: number, stickiness = {}) => [{ Type: 'forward' as const, ForwardConfig: { TargetGroups: [{ TargetGroupArn: tgArn, Weight }], TargetGroupStickinessConfig: { Enabled: false, ...stickiness } } }];
+    for (const actions of [weighted(1000), weighted(-1), weighted(1, { Enabled: true }), weighted(1, { Enabled: true, DurationSeconds: 604_801 })])
+      await assert.rejects(createListener(f.ctx, { LoadBalancerArn: lbArn, Port: 8083, DefaultActions: actions }), code('ValidationError'));
+    const { Listeners: [sticky] = [] } = await createListener(f.ctx, { LoadBalancerArn: lbArn, Port: 8083, DefaultActions: weighted(999, { Enabled: true, DurationSeconds: 60 }) });
+    assert.deepEqual(sticky!.DefaultActions![0]!.ForwardConfig, { TargetGroups: [{ TargetGroupArn: tgArn, Weight: 999 }], TargetGroupStickinessConfig: { Enabled: true, DurationSeconds: 60 } });
   });
 
   it('keeps rules in priority order with the default rule last, refusing priorities in use', async () => {

@@ -1,22 +1,24 @@
-// ECS serviceRegistries: each task of a service that names Cloud Map registries is registered in each of
-// them once it runs and is not unhealthy (instance id = task id, ECS's attributes), and deregistered once it
+// ECS serviceRegistries: each task of a service (or of a task set) that names Cloud Map registries is
+// registered in each of them once it runs and is not unhealthy (instance id = task id, ECS's attributes), and deregistered once it
 // stops, drains, turns unhealthy or the service goes: awsvpc tasks by their ENI address, bridge and host
 // tasks by their container instance's address and the host port of the registry's container port (SRV).
 // Service Connect registers the same way: each `services` entry of an enabled serviceConnectConfiguration is
 // a Cloud Map service named for its discoveryName in the configuration's namespace (made by ECS when missing,
 // API-only, tagged AmazonECSManaged), and a task is registered there at its named port mapping.
 import { serviceArnOfTask } from '../../core/arn.js';
-import type { ServiceRecord, TaskRecord } from '../../core/ecs.js';
+import type { ServiceRecord, TaskDefinitionRecord, TaskRecord } from '../../core/ecs.js';
+import { InvalidParameterException } from '../../core/ecs-errors.js';
 import { instanceKey, type SdInstanceRecord } from '../../core/servicediscovery.js';
 import type { ControlContext } from '../context.js';
 import { tasksByService } from '../ecs/indexes.js';
-import type { Transaction } from '../state.js';
+import { defineIndex, type State, type Transaction } from '../state.js';
 import { ControllerRunner } from '../runner.js';
 import { ingressPorts, proxyContainerOf, publishedAt, serviceConnectNamespace } from '../ecs/service-connect.js';
 import { deregisterInstanceIn, registerInstanceIn } from './instances.js';
 import { newId, serviceArn as sdServiceArn } from './records.js';
 
-type Registry = Pick<NonNullable<ServiceRecord['serviceRegistries']>[number], 'port' | 'containerName' | 'containerPort'>;
+type ServiceRegistry = NonNullable<ServiceRecord['serviceRegistries']>[number];
+type Registry = Pick<ServiceRegistry, 'port' | 'containerName' | 'containerPort'>;
 
 const lastPart = (arn: string) => arn.split('/').at(-1)!;
 const sdServiceId = (registryArn: string) => lastPart(registryArn);
@@ -46,30 +48,58 @@ export function taskAttributes(service: ServiceRecord, task: TaskRecord, registr
   return attributes;
 }
 
+/**
+ * Checks a service's (or task set's) serviceRegistries against its task definition as ECS does: a port is
+ * given either as `port` or as a container and its port, not both; a registry without SRV records takes
+ * neither for an awsvpc task (its A record is the task's address).
+ */
+export function checkServiceRegistries(state: Pick<State, 'get'>, registries: readonly ServiceRegistry[], definition: TaskDefinitionRecord): void {
+  for (const registry of registries) {
+    if (registry.port !== undefined && (registry.containerName !== undefined || registry.containerPort !== undefined))
+      throw new InvalidParameterException("Specify a value for either 'port' or the 'containerName' and 'containerPort' combination, but not both. Remove one and retry.");
+    const records = state.get('sdService', sdServiceId(registry.registryArn ?? ''))?.DnsConfig?.DnsRecords;
+    if (definition.networkMode !== 'awsvpc' || !records || records.some((r) => r.Type === 'SRV')) continue;
+    const needless = registry.containerPort !== undefined ? 'containerPort' : registry.port !== undefined ? 'port' : undefined;
+    if (needless) throw new InvalidParameterException(`The values specified for serviceRegistries do not require a value for '${needless}'. Remove the value and retry.`);
+  }
+}
+
 const serving = (task: TaskRecord) => task.lastStatus === 'RUNNING' && task.desiredStatus === 'RUNNING' && task.healthStatus !== 'UNHEALTHY';
+
+/** The instances registered for an ECS service, by its cluster's and its own name (the attributes ECS registers them with). */
+const ecsRegistrations = defineIndex('sdInstance', ({ Attributes: a }) =>
+  a.ECS_CLUSTER_NAME !== undefined && a.ECS_SERVICE_NAME !== undefined ? registrationKey(a.ECS_CLUSTER_NAME, a.ECS_SERVICE_NAME) : undefined,
+);
+const registrationKey = (cluster: string, service: string) => `${cluster}/${service}`;
+
+/** Whether a service registers its tasks in Cloud Map: through its service registries, its task sets' or Service Connect. */
+const registers = (service: ServiceRecord | undefined): service is ServiceRecord =>
+  service?.status === 'ACTIVE' &&
+  Boolean(service.serviceRegistries?.length || service.serviceConnectConfiguration?.enabled || service.taskSets?.some((ts) => ts.serviceRegistries?.length));
 
 /** Brings one ECS service's registrations in line with its tasks. */
 export async function reconcileRegistrations(ctx: ControlContext, serviceArn: string): Promise<void> {
+  const registeredAs = (service: ServiceRecord | undefined) => registrationKey(lastPart(service?.clusterArn ?? serviceArn.split('/').slice(0, -1).join('/')), lastPart(serviceArn));
+  // Most services register nothing: then, with nothing registered for them either, no mutation at all.
+  const record = ctx.state.get('service', serviceArn);
+  if (!registers(record) && ctx.state.size(ecsRegistrations, registeredAs(record)) === 0) return;
   await ctx.state.mutate((tx) => {
     const service = tx.get('service', serviceArn);
-    const live = service?.status === 'ACTIVE' ? service : undefined;
+    const live = registers(service) ? service : undefined;
     const desired = new Map<string, Record<string, string>>();
-    const registries = [
-      ...(live?.serviceRegistries ?? []).map((registry) => ({ registry, sdService: tx.get('sdService', sdServiceId(registry.registryArn!)) })),
-      ...(live ? serviceConnectRegistries(ctx, tx, live) : []),
-    ];
-    for (const { registry, sdService } of registries) {
-      if (!sdService) continue;
-      for (const task of ctx.state.where(tasksByService, serviceArn)) {
-        const hostAddress = task.containerInstanceArn ? tx.get('containerInstance', task.containerInstanceArn)?.privateIpv4Address : undefined;
-        const attributes = serving(task) ? taskAttributes(live!, task, typeof registry === 'function' ? registry(task) : registry, hostAddress) : undefined;
+    const named = (registries: ServiceRegistry[] = []) => registries.map((registry) => ({ registry, sdService: tx.get('sdService', sdServiceId(registry.registryArn!)) }));
+    const everyTask = [...named(live?.serviceRegistries), ...(live ? serviceConnectRegistries(ctx, tx, live) : [])];
+    // A task set's tasks (startedBy its id) are registered in the task set's own registries too.
+    const ofTaskSet = new Map((live?.taskSets ?? []).map((ts) => [ts.id, named(ts.serviceRegistries)]));
+    for (const task of live ? ctx.state.where(tasksByService, serviceArn) : []) {
+      if (!serving(task)) continue;
+      const hostAddress = task.containerInstanceArn ? tx.get('containerInstance', task.containerInstanceArn)?.privateIpv4Address : undefined;
+      for (const { registry, sdService } of [...everyTask, ...(ofTaskSet.get(task.startedBy ?? '') ?? [])]) {
+        const attributes = sdService && taskAttributes(live!, task, typeof registry === 'function' ? registry(task) : registry, hostAddress);
         if (attributes) desired.set(instanceKey(sdService.Id, lastPart(task.taskArn)), attributes);
       }
     }
-    const cluster = lastPart(service?.clusterArn ?? serviceArn.split('/').slice(0, -1).join('/'));
-    const name = lastPart(serviceArn);
-    const registered = [...ctx.state.all('sdInstance')].filter((i) => i.Attributes.ECS_CLUSTER_NAME === cluster && i.Attributes.ECS_SERVICE_NAME === name);
-    for (const instance of registered)
+    for (const instance of ctx.state.where(ecsRegistrations, registeredAs(service)))
       if (!desired.has(instanceKey(instance.ServiceId, instance.Id))) deregisterInstanceIn(ctx, tx, { ServiceId: instance.ServiceId, InstanceId: instance.Id });
     for (const [key, Attributes] of desired) {
       const [ServiceId, InstanceId] = key.split('/') as [string, string];
@@ -133,7 +163,7 @@ export function runEcsRegistrations(ctx: ControlContext, signal: AbortSignal): P
         const arn = serviceArnOfTask(task);
         return arn ? [arn] : [];
       }),
-    resync: { everyMs: 10_000, keys: () => [...ctx.state.all('service')].filter((s) => s.serviceRegistries?.length || s.serviceConnectConfiguration?.enabled).map((s) => s.serviceArn!) },
+    resync: { everyMs: 10_000, keys: () => [...ctx.state.all('service')].filter(registers).map((s) => s.serviceArn!) },
   });
   return runner.run(signal);
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { chainName, ruleset } from './iptables-firewall.js';
+import { chainName, hookRules, removal, ruleset } from './iptables-firewall.js';
 
 test('a chain name per scope, short enough for iptables, the same every time', () => {
   const name = chainName('arn:aws:ecs:us-east-1:123456789012:container-instance/default/abc');
@@ -56,4 +56,24 @@ test("replies pass; new traffic passes the sender's egress, then the receiver's 
       '',
     ].join('\n'),
   );
+});
+
+test("hooked in by the first write: first in DOCKER-USER and OUTPUT, marked traffic accepted before Docker's closing RETURN; nothing twice", () => {
+  const docker = ['-P FORWARD DROP', '-N DOCKER-USER', '-A FORWARD -j DOCKER-USER', '-A DOCKER-USER -j RETURN'];
+  assert.deepEqual(hookRules('WHARF-X', docker), ['-I DOCKER-USER 1 -j WHARF-X', '-I OUTPUT 1 -j WHARF-X', '-I DOCKER-USER 2 -m mark --mark 0x2000000/0x2000000 -j ACCEPT']);
+  const hooked = ['-N DOCKER-USER', '-A DOCKER-USER -j WHARF-Y', '-A DOCKER-USER -m mark --mark 0x2000000/0x2000000 -j ACCEPT', '-A DOCKER-USER -j RETURN', '-A OUTPUT -j WHARF-X'];
+  assert.deepEqual(hookRules('WHARF-X', hooked), ['-I DOCKER-USER 1 -j WHARF-X'], "another scope's accept rule serves");
+  assert.deepEqual(hookRules('WHARF-X', ['-N DOCKER-USER', '-A DOCKER-USER -j WHARF-X', '-A OUTPUT -j WHARF-X']), ['-A DOCKER-USER -m mark --mark 0x2000000/0x2000000 -j ACCEPT'], 'no closing RETURN: last');
+  assert.deepEqual(hookRules('WHARF-X', ['-P FORWARD ACCEPT']), ['-I FORWARD 1 -j WHARF-X', '-I OUTPUT 1 -j WHARF-X'], 'without Docker: FORWARD');
+  const text = ruleset('WHARF-X', [], hookRules('WHARF-X', docker)).split('\n');
+  assert.deepEqual(text.slice(-5), ['-I DOCKER-USER 1 -j WHARF-X', '-I OUTPUT 1 -j WHARF-X', '-I DOCKER-USER 2 -m mark --mark 0x2000000/0x2000000 -j ACCEPT', 'COMMIT', ''], 'in the same transaction, after the chains');
+});
+
+test('removed in one transaction: every jump to the chain, then the chains; nothing when none is there', () => {
+  const listing = ['-N DOCKER-USER', '-N WHARF-X', '-N WHARF-X-O', '-N WHARF-X-I', '-A DOCKER-USER -j WHARF-X', '-A DOCKER-USER -j WHARF-X', '-A DOCKER-USER -j RETURN', '-A OUTPUT -j WHARF-X', '-A WHARF-X -j WHARF-X-O', '-A WHARF-X -j WHARF-X-I'];
+  assert.equal(
+    removal('WHARF-X', listing),
+    ['*filter', ':WHARF-X - [0:0]', ':WHARF-X-O - [0:0]', ':WHARF-X-I - [0:0]', '-D DOCKER-USER -j WHARF-X', '-D DOCKER-USER -j WHARF-X', '-D OUTPUT -j WHARF-X', '-X WHARF-X', '-X WHARF-X-O', '-X WHARF-X-I', 'COMMIT', ''].join('\n'),
+  );
+  assert.equal(removal('WHARF-Z', listing), undefined);
 });

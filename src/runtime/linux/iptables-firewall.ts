@@ -3,7 +3,8 @@
 // host itself). Replies to connections made either way pass (security groups are stateful); anything new
 // passes the sender's egress chain, then the receiver's ingress chain: each task address lets out and in
 // what its rules allow and drops the rest. The chains are rewritten whole and atomically (iptables-restore)
-// on every change, so they never show a half-applied state. Traffic to the host itself (INPUT: the
+// on every change, so they never show a half-applied state; the first write hooks them in within the same
+// transaction, and removal is one transaction too (a task's start waits on one process, not a dozen). Traffic to the host itself (INPUT: the
 // credentials endpoint, DNS) is not a task's egress to filter, as AWS keeps those off the interface.
 // What a task's security groups let in is let in from any network, as on AWS: Docker isolates its bridge
 // networks from each other (DOCKER-ISOLATION-STAGE-1 drops a bridge task's traffic to an awsvpc task's
@@ -38,10 +39,10 @@ function match(rule: FirewallRule): string {
 
 /**
  * The chains' content, in iptables-restore's format (declaring a chain flushes it): `name` sends new traffic
- * through `name-O` (senders' egress) and `name-I` (receivers' ingress). Every value is checked for its
- * option (iptables-args.ts): a rule is one line, whatever a security group holds.
+ * through `name-O` (senders' egress) and `name-I` (receivers' ingress); then `hooks` (hookRules). Every value
+ * is checked for its option (iptables-args.ts): a rule is one line, whatever a security group holds.
  */
-export function ruleset(name: string, addresses: readonly FirewalledAddress[]): string {
+export function ruleset(name: string, addresses: readonly FirewalledAddress[], hooks: readonly string[] = []): string {
   const [main, egress, ingress] = [chain(name), chain(`${name}-O`), chain(`${name}-I`)];
   const lines = ['*filter', `:${main} - [0:0]`, `:${egress} - [0:0]`, `:${ingress} - [0:0]`];
   // A connection let in goes on across networks, both ways.
@@ -57,15 +58,48 @@ export function ruleset(name: string, addresses: readonly FirewalledAddress[]): 
     for (const rule of a.ingress) for (const peer of rule.peers) lines.push(line(ingress, `-d ${address}/32 -s ${ipv4Cidr(peer)}`, rule, `MARK --set-xmark ${CROSS_NETWORK}`));
     lines.push(`-A ${ingress} -d ${address}/32 -m mark --mark ${CROSS_NETWORK} -j RETURN`, `-A ${ingress} -d ${address}/32 -j DROP`);
   }
-  lines.push('COMMIT', '');
+  lines.push(...hooks, 'COMMIT', '');
   return lines.join('\n');
 }
 
 const line = (target: string, addresses: string, rule: FirewallRule, verdict: string) => `-A ${target} ${addresses} ${match(rule)} -j ${verdict}`.replace(/ +/g, ' ');
 
+/** The rule accepting marked traffic, as `iptables -S` prints it. */
+const ACCEPT_MARKED = `-m mark --mark ${CROSS_NETWORK} -j ACCEPT`;
+
+/**
+ * What hooks chain `name` in, given the filter table as `iptables -S` lists it: a jump first in Docker's
+ * DOCKER-USER (or FORWARD without it) and in OUTPUT (the host's own traffic), unless there already; and the
+ * rule accepting marked traffic, last in DOCKER-USER but for Docker's closing RETURN (shared by every scope
+ * on the host, and harmless without them: it stays).
+ */
+export function hookRules(name: string, listing: readonly string[]): string[] {
+  const main = chain(name);
+  const dockerUser = listing.includes('-N DOCKER-USER');
+  const lines = [dockerUser ? 'DOCKER-USER' : 'FORWARD', 'OUTPUT'].filter((hook) => !listing.includes(`-A ${hook} -j ${main}`)).map((hook) => `-I ${hook} 1 -j ${main}`);
+  if (dockerUser && !listing.includes(`-A DOCKER-USER ${ACCEPT_MARKED}`)) {
+    const rules = listing.filter((l) => l.startsWith('-A DOCKER-USER '));
+    const before = rules.length + (lines[0]?.startsWith('-I DOCKER-USER ') ? 1 : 0);
+    lines.push(rules.at(-1) === '-A DOCKER-USER -j RETURN' ? `-I DOCKER-USER ${before} ${ACCEPT_MARKED}` : `-A DOCKER-USER ${ACCEPT_MARKED}`);
+  }
+  return lines;
+}
+
+/**
+ * What takes chain `name` and its two out, given the listing: every jump to it goes, then the chains are
+ * flushed (declared) and deleted; undefined when none is there.
+ */
+export function removal(name: string, listing: readonly string[]): string | undefined {
+  const main = chain(name);
+  const chains = [main, chain(`${name}-O`), chain(`${name}-I`)].filter((c) => listing.includes(`-N ${c}`));
+  if (!chains.length) return undefined;
+  const jumps = listing.filter((l) => l.startsWith('-A ') && l.endsWith(` -j ${main}`) && l.split(' ').length === 4);
+  return ['*filter', ...chains.map((c) => `:${c} - [0:0]`), ...jumps.map((l) => `-D ${l.slice(3)}`), ...chains.map((c) => `-X ${c}`), 'COMMIT', ''].join('\n');
+}
+
 export class IptablesFirewall implements HostFirewall {
   private queue: Promise<unknown> = Promise.resolve();
-  /** Chains known to be hooked in (checked once: each check is a process to run). */
+  /** Chains hooked in by this process (each check is a listing to read). */
   private readonly hooked = new Set<string>();
 
   private readonly iptables: Iptables;
@@ -74,48 +108,28 @@ export class IptablesFirewall implements HostFirewall {
     this.iptables = new Iptables(command);
   }
 
-  /** Applies run one at a time: each replaces what the last one wrote. */
   apply(scope: string, addresses: FirewalledAddress[]): Promise<void> {
-    const next = this.queue.then(() => this.write(chainName(scope), addresses));
+    return this.next(async () => {
+      const chain = chainName(scope);
+      const hooks = this.hooked.has(chain) ? [] : hookRules(chain, await this.iptables.listing());
+      await this.iptables.restore(ruleset(chain, addresses, hooks));
+      this.hooked.add(chain);
+    });
+  }
+
+  remove(scope: string): Promise<void> {
+    return this.next(async () => {
+      const chain = chainName(scope);
+      this.hooked.delete(chain);
+      const text = removal(chain, await this.iptables.listing());
+      if (text) await this.iptables.restore(text);
+    });
+  }
+
+  /** Changes run one at a time, each on what the last one left. */
+  private next(work: () => Promise<void>): Promise<void> {
+    const next = this.queue.then(work);
     this.queue = next.catch(() => undefined);
     return next;
-  }
-
-  private async write(chain: string, addresses: FirewalledAddress[]): Promise<void> {
-    if (addresses.length === 0) {
-      this.hooked.delete(chain);
-      for (const hook of await this.hooks()) while (await this.iptables.succeeds(['-D', hook, '-j', chain]));
-      // The main chain first: it jumps to the others, which cannot go while it does.
-      for (const name of [chain, `${chain}-O`, `${chain}-I`]) {
-        if (!(await this.iptables.succeeds(['-n', '-L', name]))) continue;
-        await this.iptables.exec(['-F', name]);
-      }
-      for (const name of [chain, `${chain}-O`, `${chain}-I`]) if (await this.iptables.succeeds(['-n', '-L', name])) await this.iptables.exec(['-X', name]);
-      return;
-    }
-    await this.iptables.restore(ruleset(chain, addresses));
-    if (this.hooked.has(chain)) return;
-    for (const hook of await this.hooks()) {
-      if (!(await this.iptables.succeeds(['-C', hook, '-j', chain]))) await this.iptables.exec(['-I', hook, '1', '-j', chain]);
-    }
-    await this.acceptMarked();
-    this.hooked.add(chain);
-  }
-
-  /**
-   * The rule accepting marked traffic: last in DOCKER-USER but for Docker's closing RETURN. Shared by every
-   * scope on the host, and harmless without them: it stays.
-   */
-  private async acceptMarked(): Promise<void> {
-    const accept = ['-m', 'mark', '--mark', CROSS_NETWORK, '-j', 'ACCEPT'];
-    if (!(await this.iptables.succeeds(['-n', '-L', 'DOCKER-USER'])) || (await this.iptables.succeeds(['-C', 'DOCKER-USER', ...accept]))) return;
-    const rules = await this.iptables.rules('DOCKER-USER');
-    const position = rules.at(-1) === '-A DOCKER-USER -j RETURN' ? rules.length : rules.length + 1;
-    await this.iptables.exec(['-I', 'DOCKER-USER', String(position), ...accept]);
-  }
-
-  /** Where the chain is hooked in: Docker's DOCKER-USER (or FORWARD without it), and OUTPUT for the host's own traffic. */
-  private async hooks(): Promise<string[]> {
-    return [(await this.iptables.succeeds(['-n', '-L', 'DOCKER-USER'])) ? 'DOCKER-USER' : 'FORWARD', 'OUTPUT'];
   }
 }

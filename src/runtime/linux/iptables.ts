@@ -1,5 +1,5 @@
-// Running iptables: one command (waiting for the xtables lock), a check that only says whether it held,
-// and iptables-restore of a whole table's text without flushing what it does not name.
+// Running iptables: one command (waiting for the xtables lock), a check that only says whether it held, the
+// filter table's listing, and iptables-restore of a whole table's text without flushing what it does not name.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
@@ -12,10 +12,10 @@ export class Iptables {
     await run(this.command, ['-w', ...args]);
   }
 
-  /** A chain's rules as `iptables -S` prints them (`-A <chain> ...`), in order. */
-  async rules(chain: string): Promise<string[]> {
-    const { stdout } = await run(this.command, ['-w', '-S', chain]);
-    return stdout.split('\n').filter((line) => line.startsWith('-A '));
+  /** The filter table's chains and rules as `iptables -S` prints them (`-N <chain>`, `-A <chain> ...`), in order. */
+  async listing(): Promise<string[]> {
+    const { stdout } = await run(this.command, ['-w', '-S']);
+    return stdout.split('\n').filter(Boolean);
   }
 
   succeeds(args: string[]): Promise<boolean> {

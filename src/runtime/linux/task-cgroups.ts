@@ -48,18 +48,22 @@ export class LinuxTaskCgroups implements TaskCgroups {
     const memoryMount = v1('memory');
     if (memoryMount) {
       // A hybrid host (v1 controllers, v2 mounted beside them) is run by its v1 controllers, as the engine does.
-      const memoryDir = await this.make(memoryMount.path, taskId);
-      if (memory !== undefined) {
-        await writeFile(join(memoryDir, 'memory.limit_in_bytes'), String(memory));
-        // Without swap accounting the file is absent, and there is no swap to escape to.
-        await writeFile(join(memoryDir, 'memory.memsw.limit_in_bytes'), String(memory)).catch(() => undefined);
-      }
+      // Each hierarchy's cgroup at once: every step is a round trip through the thread pool, on the task's start.
       const cpuMount = v1('cpu');
-      if (cpuMount && quota !== undefined) {
-        const cpuDir = await this.make(cpuMount.path, taskId);
-        await writeFile(join(cpuDir, 'cpu.cfs_period_us'), String(CFS_PERIOD_US));
-        await writeFile(join(cpuDir, 'cpu.cfs_quota_us'), String(quota));
-      }
+      await Promise.all([
+        this.make(memoryMount.path, taskId).then(async (memoryDir) => {
+          if (memory === undefined) return;
+          await writeFile(join(memoryDir, 'memory.limit_in_bytes'), String(memory));
+          // Without swap accounting the file is absent, and there is no swap to escape to.
+          await writeFile(join(memoryDir, 'memory.memsw.limit_in_bytes'), String(memory)).catch(() => undefined);
+        }),
+        cpuMount &&
+          quota !== undefined &&
+          this.make(cpuMount.path, taskId).then(async (cpuDir) => {
+            await writeFile(join(cpuDir, 'cpu.cfs_period_us'), String(CFS_PERIOD_US));
+            await writeFile(join(cpuDir, 'cpu.cfs_quota_us'), String(quota));
+          }),
+      ]);
     } else {
       const unified = mounts.find((m) => m.version === 2);
       if (!unified) throw new Error('no cgroup hierarchy with a memory controller is mounted');
@@ -82,8 +86,13 @@ export class LinuxTaskCgroups implements TaskCgroups {
     for (const mount of await this.mounts()) await removeTree(join(mount.path, this.parent, pathSegment(taskId)));
   }
 
-  private async mounts(): Promise<CgroupMount[]> {
-    return cgroupMounts(await readFile(this.mountinfo, 'utf8'));
+  /** Read once: the hierarchies stay mounted while the agent runs. */
+  private mounted?: Promise<CgroupMount[]>;
+
+  private mounts(): Promise<CgroupMount[]> {
+    this.mounted ??= readFile(this.mountinfo, 'utf8').then(cgroupMounts);
+    this.mounted.catch(() => (this.mounted = undefined)); // read again next time
+    return this.mounted;
   }
 
   private async make(mountPath: string, taskId: string): Promise<string> {

@@ -34,3 +34,18 @@ test('a database of the first schema (WITHOUT ROWID) keeps its records, dates in
   assert.deepEqual((await store.load()).map((r) => r.id).sort(), ['a', 'b']);
   await store.close();
 });
+
+test('the WAL is copied into the database by the store\'s own thread while commits go on; nothing is lost at close', async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'wharf-store-')), 'wharf.db');
+  const store = new SqliteStore(path);
+  const before = statSync(path).size;
+  const doc = { text: 'x'.repeat(3000) };
+  // Far fewer pages than SQLite's own checkpoint waits for (1,000): only the store's thread copies them.
+  for (let i = 0; i < 50; i++) store.commit([{ kind: 'k', id: String(i), doc }]);
+  for (let waited = 0; statSync(path).size < before + 50 * 3000 && waited < 100; waited++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(statSync(path).size >= before + 50 * 3000, 'the database file holds the commits');
+  await store.close();
+  const again = new SqliteStore(path);
+  assert.equal((await again.load()).length, 50);
+  await again.close();
+});
