@@ -238,12 +238,10 @@ export class FileObjectStore implements ObjectStore {
   async stage(body: Readable): Promise<StagedBody> {
     const name = randomBytes(16).toString('hex');
     const path = join(this.staging, name);
-    let size = 0;
-    // Counted from the start, and held while the file opens: a body a caller already reads ('data', as
-    // UploadPartCopy hashes its source) would otherwise flow past before the pipeline takes it.
-    body.on('data', (chunk: Buffer) => (size += chunk.length)).pause();
     const file = await open(path, 'wx', 0o600);
+    let size = 0;
     try {
+      body.on('data', (chunk: Buffer) => (size += chunk.length));
       const writer = fileWriter(file);
       await pipeline(body, writer);
       // Durable before the version that names it commits, as a PutObject is on AWS when it answers.
