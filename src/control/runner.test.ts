@@ -46,6 +46,21 @@ describe('ControllerRunner', () => {
     assert.deepEqual(seen, ['a', 'b']);
   });
 
+  test('with a concurrency, that many dirty keys are reconciled at once', async () => {
+    const { runner } = start(
+      async (key: string) => {
+        seen.push(`${key} started`);
+        await putCluster(f.ctx, key);
+        seen.push(`${key} done`);
+      },
+      { concurrency: 2 },
+    );
+    for (const key of ['a', 'b', 'c']) runner.trigger(key);
+    for (let i = 0; i < 10 && seen.length < 6; i++) await settle();
+    assert.deepEqual(seen, ['a started', 'b started', 'a done', 'b done', 'c started', 'c done']);
+    assert.equal(f.ctx.state.count('cluster'), 3);
+  });
+
   test('committed changes trigger the keys they concern', async () => {
     start(record, { triggers: (changes) => changes.map((c) => c.kind) });
     await putCluster(f.ctx);

@@ -1,9 +1,10 @@
 // The one way a controller runs, as controller-runtime runs reconcilers. Keys (a service ARN, a task ARN, or
 // one name for a controller that converges everything at once) are marked dirty by committed changes, by a
-// resync timer and by requeues; the runner reconciles each dirty key, one at a time, until none is left.
-// Level-based: a key names what to converge, never what happened, and reconciling it reads the state anew,
-// so triggers that come close together coalesce into one reconcile, and a reconcile that fails is logged and
-// tried again later. Time comes from the clock port: a test drives the runner by moving a manual clock.
+// resync timer and by requeues; the runner reconciles each dirty key, one at a time (or several at once,
+// when told), until none is left. Level-based: a key names what to converge, never what happened, and
+// reconciling it reads the state anew, so triggers that come close together coalesce into one reconcile,
+// and a reconcile that fails is logged and tried again later. Time comes from the clock port: a test drives
+// the runner by moving a manual clock.
 import type { Logger, Timer } from '../core/ports.js';
 import type { Change, State } from './state.js';
 
@@ -32,6 +33,11 @@ export interface RunnerOptions<K> {
    * for the rest), so that what triggers them (agents reporting thousands of tasks) still goes through.
    */
   busyShare?: number;
+  /**
+   * How many dirty keys are reconciled at once (default 1). Reconciles that each run one mutation then share
+   * group commits, so a burst of keys (a thousand services created) is not one commit per key.
+   */
+  concurrency?: number;
 }
 
 export type RunnerContext = { state: State; clock: Timer; log: Logger };
@@ -76,7 +82,7 @@ export class ControllerRunner<K> {
 
   private async work(signal: AbortSignal): Promise<void> {
     const { clock } = this.ctx;
-    const { debounceMs = 0, busyShare = 1 } = this.options;
+    const { debounceMs = 0, busyShare = 1, concurrency = 1 } = this.options;
     let pause = debounceMs;
     while (!signal.aborted) {
       if (this.dirty.size === 0) {
@@ -89,9 +95,9 @@ export class ControllerRunner<K> {
       const started = clock.now().getTime();
       const batch = [...this.dirty];
       this.dirty.clear();
-      for (const key of batch) {
+      for (let at = 0; at < batch.length; at += concurrency) {
         if (signal.aborted) return;
-        await this.reconcileKey(key);
+        await Promise.all(batch.slice(at, at + concurrency).map((key) => this.reconcileKey(key)));
       }
       const spent = clock.now().getTime() - started;
       pause = Math.max(debounceMs, (spent * (1 - busyShare)) / busyShare);

@@ -38,8 +38,9 @@ export async function createService(ctx: ControlContext, input: CreateServiceReq
   const tags = input.tags ?? [];
   validateTags(tags);
   const config = deploymentConfiguration(schedulingStrategy, input.deploymentConfiguration);
-  const { clientToken, ...request } = input;
-  const fingerprint = JSON.stringify(request);
+  const { clientToken } = input;
+  // What a retry with the same clientToken must repeat (only then worth its serialising).
+  const fingerprint = clientToken === undefined ? undefined : JSON.stringify({ ...input, clientToken: undefined });
 
   const record = await ctx.state.mutate((tx) => {
     const cluster = resolveCluster(ctx, input.cluster, tx);

@@ -89,6 +89,8 @@ export class ServiceController {
       // Planning a large service costs milliseconds: while changes keep coming (agents reporting thousands
       // of tasks), plan at most a fifth of the time so the reports themselves go through.
       busyShare: 0.2,
+      // Each plan is one mutation: many at once share a group commit (a burst of CreateService calls).
+      concurrency: 64,
     });
   }
 

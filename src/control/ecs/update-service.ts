@@ -41,29 +41,28 @@ export async function updateService(ctx: ControlContext, input: UpdateServiceReq
     const serviceConnect = checkServiceConnect(ctx, input.serviceConnectConfiguration ?? service.serviceConnectConfiguration, cluster, definition);
     const desiredCount = input.desiredCount ?? service.desiredCount;
 
-    const { capacityProviderStrategy: _previous, ...unchanged } = service;
-    let next: ServiceRecord = {
-      ...unchanged,
-      ...launch,
+    // One clone, then assignments: spreads merged into one literal cost V8 microseconds a record.
+    let next: ServiceRecord = Object.assign({ ...service }, {
+      launchType: launch.launchType,
+      capacityProviderStrategy: launch.capacityProviderStrategy,
       desiredCount,
       deploymentConfiguration: config,
       deployments: service.deployments.map((d) => (d.status === 'PRIMARY' && service.schedulingStrategy === 'REPLICA' ? { ...d, desiredCount } : d)),
       version: service.version + 1,
-      ...definedOnly({
-        placementConstraints: input.placementConstraints,
-        placementStrategy: input.placementStrategy,
-        networkConfiguration: input.networkConfiguration,
-        healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds,
-        propagateTags: input.propagateTags,
-        enableECSManagedTags: input.enableECSManagedTags,
-        enableExecuteCommand: input.enableExecuteCommand,
-        loadBalancers: input.loadBalancers,
-        serviceRegistries: input.serviceRegistries,
-        availabilityZoneRebalancing: input.availabilityZoneRebalancing,
-        serviceConnectConfiguration: input.serviceConnectConfiguration && serviceConnect,
-        platformVersion: launch.launchType === 'FARGATE' ? input.platformVersion : undefined,
-      }),
-    };
+    }, definedOnly({
+      placementConstraints: input.placementConstraints,
+      placementStrategy: input.placementStrategy,
+      networkConfiguration: input.networkConfiguration,
+      healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds,
+      propagateTags: input.propagateTags,
+      enableECSManagedTags: input.enableECSManagedTags,
+      enableExecuteCommand: input.enableExecuteCommand,
+      loadBalancers: input.loadBalancers,
+      serviceRegistries: input.serviceRegistries,
+      availabilityZoneRebalancing: input.availabilityZoneRebalancing,
+      serviceConnectConfiguration: input.serviceConnectConfiguration && serviceConnect,
+      platformVersion: launch.launchType === 'FARGATE' ? input.platformVersion : undefined,
+    }));
     const redeploy =
       input.forceNewDeployment === true ||
       definition.taskDefinitionArn !== service.taskDefinition ||
