@@ -8,9 +8,13 @@
 // same run: moto's S3 server (bodies in memory) as a peer, and each client's ceiling: the same client
 // against a server that drops what it is sent (s3-null-server.ts). Where a ceiling itself is far below cp,
 // that client (and the machine's load), not the server, is what keeps its ratio to cp low.
+// Two figures of Wharf's own that the machine's load blurs less than a throughput: its CPU per MiB moved
+// (the whole process, and its request thread alone; from /proc), and for PUTs the time from the body's last
+// byte arriving to the PUT being committed (the server's debug log: hashing's last batch, the final flush
+// to disk, the commit), as a median over the rounds.
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -45,6 +49,19 @@ async function interleaved(bytes: number, rounds: number, contenders: Record<str
   }
   return Object.fromEntries(names.map((name) => [name, (bytes * rounds) / MIB / (spent[name]! / 1000)]));
 }
+
+/** CPU time (ms) a process has used, in all its threads and in its main thread (its request thread). */
+function cpuTime(pid: number): { process: number; main: number } {
+  // utime and stime, the 14th and 15th fields of stat, in clock ticks (100 a second on Linux).
+  const ticks = (path: string) => {
+    const stat = readFileSync(path, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  };
+  return { process: ticks(`/proc/${pid}/stat`), main: ticks(`/proc/${pid}/task/${pid}/stat`) };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** The client's ceiling (s3-null-server.ts), in a process of its own as the other servers are. */
 async function startNullServer(): Promise<string> {
@@ -81,7 +98,7 @@ export async function s3Benchmark(): Promise<ReadmeRow[]> {
   // The data dir and the files cp copies on the same disk.
   const dir = tempDir('wharf-bench-s3-');
   const [wharf, moto, ceiling] = await Promise.all([
-    benchWharf({ dataDir: join(dir, 'data'), env: { WHARF_LOG_LEVEL: 'info' } }, { drain: false }),
+    benchWharf({ dataDir: join(dir, 'data'), env: { WHARF_LOG_LEVEL: 'debug' } }, { drain: false }),
     startMoto(),
     startNullServer(),
   ]);
@@ -139,34 +156,58 @@ export async function s3Benchmark(): Promise<ReadmeRow[]> {
     const key = (c: { id: number }, round: number) => `${bytes}-${round}-${c.id}`;
     const target = (c: { id: number }, round: number) => join(dir, `got-${key(c, round)}`);
     const copy = (round: number) => exec('cp', [source, join(dir, `copy-${bytes}-${round}`)]);
+    // Wharf's CPU (ms) spent on each of its contenders' transfers, by phase.
+    const cpu: Record<string, { process: number; main: number }> = {};
+    const metered = (c: { client: string; server: Server }, phase: string, transfer: () => Promise<unknown>) => async () => {
+      if (c.server !== 'wharf') return transfer();
+      const before = cpuTime(wharf.pid());
+      await transfer();
+      const after = cpuTime(wharf.pid());
+      const spent = (cpu[`${phase} ${label(c)}`] ??= { process: 0, main: 0 });
+      spent.process += after.process - before.process;
+      spent.main += after.main - before.main;
+    };
     loads.push(loadavg()[0]!);
     const puts = await interleaved(bytes, rounds, {
       cp: copy,
-      ...Object.fromEntries(contenders.map((c) => [label(c), (round: number) => c.put(source, key(c, round), target(c, round), bytes)])),
+      ...Object.fromEntries(contenders.map((c) => [label(c), (round: number) => metered(c, 'PUT', () => c.put(source, key(c, round), target(c, round), bytes))()])),
     });
     const gets = await interleaved(bytes, rounds, {
       cp: copy,
       ...Object.fromEntries(
         contenders.map((c) => [
           label(c),
-          async (round: number) => {
-            await c.get(source, key(c, round), target(c, round), bytes);
-            if (statSync(target(c, round)).size !== bytes) throw new Error(`GetObject of ${name} from ${label(c)} returned a short body`);
-          },
+          (round: number) =>
+            metered(c, 'GET', async () => {
+              await c.get(source, key(c, round), target(c, round), bytes);
+              if (statSync(target(c, round)).size !== bytes) throw new Error(`GetObject of ${name} from ${label(c)} returned a short body`);
+            })(),
         ]),
       ),
     });
+    const stored = wharf
+      .logs()
+      .split('\n')
+      .filter((line) => line.includes('"body stored"'))
+      .map((line) => JSON.parse(line) as { key: string; afterLastByteMs: number });
+    const tail = (c: { id: number }) => median(stored.filter((entry) => new RegExp(`^${bytes}-\\d+-${c.id}$`).test(entry.key)).map((entry) => entry.afterLastByteMs));
+    const perMiB = (phase: string, c: { server: Server; client: string }) => {
+      const spent = cpu[`${phase} ${label(c)}`];
+      return spent ? `${(spent.process / ((bytes * rounds) / MIB)).toFixed(1)}/${(spent.main / ((bytes * rounds) / MIB)).toFixed(1)}` : '-';
+    };
     loads.push(loadavg()[0]!);
     // cp's figure: its runs beside the PUTs and the GETs together.
     const cp = 2 / (1 / puts.cp! + 1 / gets.cp!);
     const ratio = (a: number, b: number | undefined) => (b === undefined ? '-' : `${(a / b).toFixed(2)}x`);
     for (const client of clients) {
       const of = (server: Server, figures: Record<string, number>) => figures[`${server} / ${client.name}`];
+      const mine = contenders.find((c) => c.server === 'wharf' && c.client === client.name)!;
       const [put, get] = [of('wharf', puts)!, of('wharf', gets)!];
       rows.push({
         client: client.name, object: name, 'cp MiB/s': Math.round(cp),
         'PUT MiB/s': Math.round(put), 'PUT/cp': ratio(put, cp), 'ceiling PUT': Math.round(of('ceiling', puts)!), 'PUT/ceiling': ratio(put, of('ceiling', puts)), 'PUT/moto': ratio(put, of('moto', puts)),
         'GET MiB/s': Math.round(get), 'GET/cp': ratio(get, cp), 'ceiling GET': Math.round(of('ceiling', gets)!), 'GET/ceiling': ratio(get, of('ceiling', gets)), 'GET/moto': ratio(get, of('moto', gets)),
+        'PUT last byte->commit ms': tail(mine) ?? '-', 'PUT CPU ms/MiB all/req': perMiB('PUT', mine), 'GET CPU ms/MiB all/req': perMiB('GET', mine),
       });
     }
     rmSync(source);

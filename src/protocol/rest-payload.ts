@@ -8,60 +8,15 @@
 // kept for the handler.
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
-import { crc32 } from 'node:zlib';
-import { Crc64Nvme } from '@aws-sdk/checksums';
 import { AwsError } from '../core/errors.js';
+import { BodyHashes, CHECKSUM_ALGORITHMS, type BodyDigests, type ChecksumAlgorithm, type HashRequest } from './body-hashes.js';
+import { hashOffThread, type HashSession } from './off-thread-hashes.js';
 import { chunkSignature, type ChunkSigning } from './sigv4.js';
 
-/** The checksum algorithms S3 takes (x-amz-checksum-<name>). */
-export const CHECKSUM_ALGORITHMS = ['crc32', 'crc32c', 'crc64nvme', 'sha1', 'sha256'] as const;
-export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number];
-
-/** An incremental checksum: `digest` once, after the last update. */
-export interface Checksum {
-  update(data: Buffer): void;
-  digest(): Promise<Buffer>;
-}
-
-export function checksumOf(algorithm: ChecksumAlgorithm | 'md5'): Checksum {
-  switch (algorithm) {
-    case 'crc32': {
-      let value = 0;
-      return { update: (data) => void (value = crc32(data, value)), digest: async () => uint32(value) };
-    }
-    case 'crc32c': {
-      let value = 0;
-      return { update: (data) => void (value = crc32c(data, value)), digest: async () => uint32(value) };
-    }
-    case 'crc64nvme': {
-      const crc = new Crc64Nvme();
-      return { update: (data) => crc.update(data), digest: async () => Buffer.from(await crc.digest()) };
-    }
-    default: {
-      const hash: Hash = createHash(algorithm);
-      return { update: (data) => void hash.update(data), digest: async () => hash.digest() };
-    }
-  }
-}
-
-const uint32 = (value: number) => {
-  const out = Buffer.alloc(4);
-  out.writeUInt32BE(value >>> 0);
-  return out;
-};
-
-// CRC-32C (Castagnoli), which node:zlib does not have: table-driven, reflected polynomial 0x82F63B78.
-const CRC32C_TABLE = new Int32Array(256).map((_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
-  return c;
-});
-
-export function crc32c(data: Uint8Array, previous = 0): number {
-  let crc = ~previous;
-  for (let i = 0; i < data.length; i++) crc = CRC32C_TABLE[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8);
-  return ~crc >>> 0;
-}
+// A body up to this size is hashed on the request's thread when it ends; a larger one goes to the hash
+// worker in batches of this size, with at most MAX_HASHING bytes there at once (then the request waits).
+const BATCH = 1024 * 1024;
+const MAX_HASHING = 4 * BATCH;
 
 /** What the request says about its body, from its head. */
 export interface PayloadOptions {
@@ -93,18 +48,28 @@ export interface PayloadDigests {
   md5: string;
   /** The checksum the client asked for (header, trailer or x-amz-sdk-checksum-algorithm), Base64. */
   checksum?: { algorithm: ChecksumAlgorithm; value: string };
+  /** When the body's last byte arrived (performance.now()): what follows is hashing's tail and the store's. */
+  receivedAt: number;
 }
 
-/** The decoded body, checked as it passes; `digests` once it has ended. */
+/**
+ * The decoded body, checked as it passes; `digests` once it has ended. The chunks written to it become its own
+ * (a socket's are nobody else's): a large body's are moved to the hash worker and back before they go on.
+ */
 export class PayloadStream extends Transform {
   digests?: PayloadDigests;
-  private readonly md5 = createHash('md5');
-  private readonly sha256?: Hash;
-  private readonly checksum?: { algorithm: ChecksumAlgorithm; hash: Checksum; expected?: string; trailer: boolean };
+  private readonly hashRequest: HashRequest;
+  private readonly checksum?: { algorithm: ChecksumAlgorithm; expected?: string; trailer: boolean };
   private readonly contentMd5?: string;
   private readonly decoder?: ChunkDecoder;
   private readonly decodedLength?: number;
   private size = 0;
+  // Accepted data not yet sent on to be hashed; the worker's session once a batch has gone there.
+  private batch: Buffer[] = [];
+  private batchBytes = 0;
+  private session?: HashSession;
+  private hashing = 0;
+  private waiting?: TransformCallback;
 
   constructor(private readonly options: PayloadOptions) {
     // Room for a few socket reads on each side: the 16 KiB default pauses the request every read or two.
@@ -116,15 +81,15 @@ export class PayloadStream extends Transform {
       if (digest.length !== 16 || digest.toString('base64') !== contentMd5) throw InvalidDigest('The Content-MD5 you specified was invalid.');
       this.contentMd5 = contentMd5;
     }
-    if (options.claimedSha256) this.sha256 = createHash('sha256');
     const trailerName = header(headers, 'x-amz-trailer')?.trim().toLowerCase();
     const named = CHECKSUM_ALGORITHMS.find((algorithm) => header(headers, `x-amz-checksum-${algorithm}`) !== undefined);
     const trailed = CHECKSUM_ALGORITHMS.find((algorithm) => trailerName === `x-amz-checksum-${algorithm}`);
     const asked = header(headers, 'x-amz-sdk-checksum-algorithm')?.toLowerCase() as ChecksumAlgorithm | undefined;
     const algorithm = named ?? trailed ?? (asked && CHECKSUM_ALGORITHMS.includes(asked) ? asked : undefined);
     if (asked && !CHECKSUM_ALGORITHMS.includes(asked)) throw new AwsError('InvalidRequest', 'Value for x-amz-sdk-checksum-algorithm header is invalid.', 400);
-    if (algorithm)
-      this.checksum = { algorithm, hash: checksumOf(algorithm), expected: named ? header(headers, `x-amz-checksum-${named}`) : undefined, trailer: trailed !== undefined && !named };
+    if (algorithm) this.checksum = { algorithm, expected: named ? header(headers, `x-amz-checksum-${named}`) : undefined, trailer: trailed !== undefined && !named };
+    // A claimed SHA-256 comes only with a plain body (a streaming mode takes its place), so it hashes the same bytes.
+    this.hashRequest = { sha256: options.claimedSha256 !== undefined, ...(algorithm && { checksum: algorithm }) };
     if (payloadMode?.startsWith('STREAMING-')) {
       const decoded = header(headers, 'x-amz-decoded-content-length');
       if (decoded !== undefined) this.decodedLength = Number(decoded);
@@ -137,51 +102,92 @@ export class PayloadStream extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     try {
-      if (this.sha256) this.sha256.update(chunk);
       if (this.decoder) this.decoder.write(chunk);
       else this.accept(chunk);
-      callback();
     } catch (error) {
-      callback(error as Error);
+      return callback(error as Error);
     }
+    // Only once the chunk is done with: sending moves the memory of what it holds.
+    if (this.batchBytes >= BATCH) this.sendBatch();
+    if (this.hashing < MAX_HASHING) callback();
+    else this.waiting = callback;
   }
 
   private accept(data: Buffer): void {
+    if (data.length === 0) return;
     this.size += data.length;
-    this.md5.update(data);
-    this.checksum?.hash.update(data);
-    this.push(data);
+    this.batch.push(data);
+    this.batchBytes += data.length;
+  }
+
+  private sendBatch(): void {
+    if (this.batchBytes === 0) return;
+    this.session ??= hashOffThread(this.hashRequest, { returned: (data) => this.hashed(data), failed: (error) => this.destroy(error) });
+    this.hashing += this.batchBytes;
+    this.session.update(this.batch);
+    this.batch = [];
+    this.batchBytes = 0;
+  }
+
+  private hashed(data: Buffer[]): void {
+    for (const chunk of data) {
+      this.hashing -= chunk.length;
+      this.push(chunk);
+    }
+    const waiting = this.waiting;
+    if (waiting && this.hashing < MAX_HASHING) {
+      this.waiting = undefined;
+      waiting();
+    }
   }
 
   override _flush(callback: TransformCallback): void {
     this.finish().then(() => callback(), (error: Error) => callback(error));
   }
 
-  private async finish(): Promise<void> {
-    if (this.sha256) {
-      const sha256 = this.sha256.digest('hex');
-      if (sha256 !== this.options.claimedSha256)
-        throw new AwsError('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.", 400);
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.session?.drop();
+    callback(error);
+  }
+
+  /** The digests of the whole body: from the worker if it has any of it, else hashed here (a small body). */
+  private async hashAll(): Promise<BodyDigests> {
+    if (this.session) {
+      this.sendBatch();
+      return this.session.digests();
     }
+    const hashes = new BodyHashes(this.hashRequest);
+    for (const data of this.batch) {
+      hashes.update(data);
+      this.push(data);
+    }
+    this.batch = [];
+    return hashes.digests();
+  }
+
+  private async finish(): Promise<void> {
+    const receivedAt = performance.now();
     let trailers: Map<string, string> | undefined;
     if (this.decoder) {
       trailers = this.decoder.end();
       if (this.decodedLength !== undefined && this.decodedLength !== this.size)
         throw IncompleteBody('You did not provide the number of bytes specified by the x-amz-decoded-content-length HTTP header.');
     }
-    const md5 = this.md5.digest();
-    if (this.contentMd5 !== undefined && md5.toString('base64') !== this.contentMd5) throw BadDigest('The Content-MD5 you specified did not match what we received.');
+    const digests = await this.hashAll();
+    if (this.options.claimedSha256 !== undefined && digests.sha256 !== this.options.claimedSha256)
+      throw new AwsError('XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.", 400);
+    if (this.contentMd5 !== undefined && digests.md5 !== this.contentMd5) throw BadDigest('The Content-MD5 you specified did not match what we received.');
     let checksum: PayloadDigests['checksum'];
     if (this.checksum) {
-      const { algorithm, hash, trailer } = this.checksum;
-      const value = (await hash.digest()).toString('base64');
+      const { algorithm, trailer } = this.checksum;
+      const value = digests.checksum!;
       const expected = trailer ? trailers?.get(`x-amz-checksum-${algorithm}`) : this.checksum.expected;
       if (trailer && expected === undefined) throw new AwsError('MalformedTrailerError', 'The request contained trailing data that was not well-formed or did not conform to our published schema.', 400);
       if (expected !== undefined && expected !== value)
         throw BadDigest(`The ${algorithm.toUpperCase()} you specified did not match the calculated checksum.`);
       checksum = { algorithm, value };
     }
-    this.digests = { size: this.size, md5: md5.toString('hex'), checksum };
+    this.digests = { size: this.size, md5: Buffer.from(digests.md5, 'base64').toString('hex'), checksum, receivedAt };
   }
 }
 

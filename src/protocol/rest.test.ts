@@ -16,16 +16,19 @@ import {
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
+import { crc32 } from 'node:zlib';
 import { AwsError } from '../core/errors.js';
 import type { Logger } from '../core/ports.js';
 import { createGateway, type Gateway } from './gateway.js';
 import { loadModel } from './model.js';
 import { httpRequest, matchOperation, matchPath, parseUriTemplate, RestOperation } from './rest.js';
-import { crc32c, type PayloadStream } from './rest-payload.js';
+import { crc32c } from './body-hashes.js';
+import type { PayloadStream } from './rest-payload.js';
 import { virtualHostBucket } from './rest-protocol.js';
 import { jsonCodec } from './rest-json.js';
 import type { ServiceBinding } from './service.js';
@@ -207,6 +210,28 @@ describe('REST-XML with @aws-sdk/client-s3', () => {
     await assert.rejects(client.send(new PutObjectCommand({ Bucket: 'bkt', Key: 'bad', Body: 'hello', ContentMD5: Buffer.alloc(16).toString('base64') })), { name: 'BadDigest' });
     assert.equal(objects.has('bkt/bad'), false);
     client.destroy();
+  });
+
+  test('a large body is hashed on the hash worker: the same ETag, SHA-256 and checksums; a wrong one refused', async () => {
+    // Over 1 MiB, so that its batches go to the worker: a plain signed body (its SHA-256 checked, a CRC-32C
+    // header) and an aws-chunked one (the SDK's default: CRC32 in a trailer).
+    const body = randomBytes(5 * 1024 * 1024 + 123);
+    const etag = `"${createHash('md5').update(body).digest('hex')}"`;
+    const uint32 = (value: number) => Buffer.from([value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff]).toString('base64');
+    const plain = new S3Client({ endpoint, region: 'us-east-1', credentials: ROOT, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
+    const put = await plain.send(new PutObjectCommand({ Bucket: 'bkt', Key: 'large', Body: body, ChecksumCRC32C: uint32(crc32c(body)) }));
+    assert.equal(put.ETag, etag);
+    assert.equal(put.ChecksumCRC32C, uint32(crc32c(body)));
+    assert.equal(objects.get('bkt/large')!.body.equals(body), true);
+    await assert.rejects(plain.send(new PutObjectCommand({ Bucket: 'bkt', Key: 'large-bad', Body: body, ChecksumCRC32C: uint32(crc32c(body) ^ 1) })), { name: 'BadDigest' });
+    assert.equal(objects.has('bkt/large-bad'), false);
+    plain.destroy();
+    const chunked = pathStyle();
+    const streamed = await chunked.send(new PutObjectCommand({ Bucket: 'bkt', Key: 'large-chunked', Body: Readable.from([body.subarray(0, 3_000_000), body.subarray(3_000_000)]), ContentLength: body.length }));
+    assert.equal(streamed.ETag, etag);
+    assert.equal(streamed.ChecksumCRC32, uint32(crc32(body)));
+    assert.equal(objects.get('bkt/large-chunked')!.body.equals(body), true);
+    chunked.destroy();
   });
 
   test('aws-chunked with chunk signatures: good chunks pass, a forged chunk is refused', async () => {

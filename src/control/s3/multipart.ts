@@ -1,13 +1,14 @@
 // Multipart uploads: create, upload a part (streamed) or copy one from an object's range, list parts and
 // uploads, complete (parts checked as S3 checks them, then joined into one body) and abort.
 import { createHash } from 'node:crypto';
+import { Transform, pipeline } from 'node:stream';
 import type { CallContext } from '../../core/caller.js';
 import { EntityTooLarge, InvalidArgument, InvalidRange, InvalidRequest, NoSuchUpload } from '../../core/s3-errors.js';
 import { completedParts, MAX_OBJECT_SIZE, MAX_PUT_SIZE, multipartEtag, parseTagging, type MultipartUpload, type ObjectVersion } from '../../core/s3.js';
 import type { ControlContext } from '../context.js';
 import { objectStore, owner, resolveBucket } from './buckets.js';
 import { objectEvent } from './events.js';
-import { contentOf, copySource, metadataOf, newVersionId, type ContentInput, type PayloadBody } from './objects.js';
+import { contentOf, copySource, logStored, metadataOf, newVersionId, type ContentInput, type PayloadBody } from './objects.js';
 
 const MAX_PARTS = 1000;
 
@@ -55,6 +56,7 @@ export async function uploadPart(ctx: ControlContext, input: { Bucket: string; K
     await store.discard(staged.body);
     throw error;
   }
+  logStored(ctx, 'UploadPart', input.Body, { bucket: input.Bucket, key: input.Key, partNumber: input.PartNumber });
   return { ETag: etag, ...(checksum && { [`Checksum${checksum.algorithm.toUpperCase()}`]: checksum.value }) };
 }
 
@@ -72,9 +74,9 @@ export async function uploadPartCopy(ctx: ControlContext, input: { Bucket: strin
   }
   const store = objectStore(ctx);
   const md5 = createHash('md5');
-  const body = store.open(source.body!, range);
-  body.on('data', (chunk: Buffer) => md5.update(chunk));
-  const staged = await store.stage(body);
+  // Hashed as the store takes it (a 'data' listener here would set it flowing before the store reads it).
+  const hashed = new Transform({ transform: (chunk: Buffer, _encoding, callback) => callback(null, md5.update(chunk) && chunk) });
+  const staged = await store.stage(pipeline(store.open(source.body!, range), hashed, () => undefined));
   const etag = `"${md5.digest('hex')}"`;
   const lastModified = ctx.clock.now();
   store.putPart(input.UploadId, { partNumber: input.PartNumber, size: staged.size, etag, lastModified, body: staged.body });

@@ -121,32 +121,65 @@ const toPart = (row: PartRow): UploadedPart => ({
 // a busy machine every trip waits for a core, so fewer and larger ones move more bytes per second.
 const IO_CHUNK = 4 * 1024 * 1024;
 
+// Once this much more has been written since the last flush began, another starts in the background, so that
+// the disk takes the body while it arrives and the flush before the answer has only the tail left.
+const FLUSH_EVERY = 8 * 1024 * 1024;
+
 /**
  * Appends to an open file, which stays open: fs.WriteStream with autoClose off never tells a pipeline it has
- * finished. What arrives (64 KiB socket reads) is gathered and goes down in one writev per IO_CHUNK, so at
- * most that much is held. `sync` makes everything written durable: once, at the end (flushing every few MiB
- * on the way measured no faster, and costs a disk flush per slice).
+ * finished. What arrives (socket reads, or the hash worker's 1 MiB batches) is gathered and goes down in one
+ * writev per IO_CHUNK, so at most that much is held. The data written is flushed (fdatasync) in the
+ * background every FLUSH_EVERY bytes, one flush at a time; `sync` makes everything durable.
  */
 const fileWriter = (file: FileHandle) => {
   let gathered: Buffer[] = [];
   let size = 0;
-  const flush = (callback: (error?: Error | null) => void) => {
+  let written = 0;
+  let flushedTo = 0;
+  let flushing: Promise<void> | undefined;
+  let flushFailed: unknown;
+  const flushInBackground = () => {
+    if (flushing || written - flushedTo < FLUSH_EVERY) return;
+    const upTo = written;
+    flushing = file.datasync().then(
+      () => {
+        flushedTo = upTo;
+        flushing = undefined;
+        flushInBackground();
+      },
+      (error: unknown) => {
+        flushFailed = error;
+        flushing = undefined;
+      },
+    );
+  };
+  const write = (callback: (error?: Error | null) => void) => {
     const buffers = gathered;
+    const bytes = size;
     gathered = [];
     size = 0;
     if (!buffers.length) return callback();
-    void file.writev(buffers).then(() => callback(), callback);
+    void file.writev(buffers).then(() => {
+      written += bytes;
+      flushInBackground();
+      callback();
+    }, callback);
   };
   const writer = new Writable({
     write: (chunk: Buffer, _encoding, callback) => {
       gathered.push(chunk);
       size += chunk.length;
       if (size < IO_CHUNK) return callback();
-      flush(callback);
+      write(callback);
     },
-    final: flush,
+    final: write,
   });
-  return Object.assign(writer, { sync: () => file.sync() });
+  const sync = async () => {
+    while (flushing) await flushing;
+    if (flushFailed) throw flushFailed;
+    await file.sync();
+  };
+  return Object.assign(writer, { sync });
 };
 
 export class FileObjectStore implements ObjectStore {
