@@ -4,7 +4,8 @@
 // TagResource). Goal: at least 40x moto, p99 under 10 ms. Both sides place tasks on instances that run
 // nothing (Wharf's hollow agents, moto's registered instances), so no container is started. Two load generators:
 // - wrk (C, epoll) replaying SigV4-signed requests, which costs the load generator almost nothing: these rows
-//   measure the servers' own capacity, each over 5 s after a second of warm-up. (A signature is valid for its 5-minute window; CreateService, which
+//   measure the servers' own capacity, each over 5 s after a second of warm-up; a row's CPU per call counts
+//   what its calls set going until the server is idle again (at most 30 s). (A signature is valid for its 5-minute window; CreateService, which
 //   refuses a name in use, cycles through distinct pre-signed requests.)
 // - @aws-sdk/client-ecs, as the issue names it for DescribeTasks. On this 2-core machine the SDK itself costs
 //   about 1 ms of CPU per call, so it saturates before Wharf does: this row measures the client as much as
@@ -107,6 +108,16 @@ interface WrkResult {
   cpuMs?: number;
 }
 
+/** Waits until a process is close to idle (under 5% of a core over half a second), for at most 30 s. */
+async function settled(pid: number): Promise<void> {
+  for (let waited = 0, last = cpuMs(pid); waited < 30_000; waited += 500) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const now = cpuMs(pid);
+    if (now - last < 25) return;
+    last = now;
+  }
+}
+
 /** The process listening on `url`'s port (Linux: ss). */
 async function listenerPid(url: string): Promise<number> {
   const out = await exec('ss', ['-Hltnp', `sport = :${new URL(url).port}`]);
@@ -145,6 +156,8 @@ export async function wrk(url: string, credentials: Credentials, operation: stri
   const server = await listenerPid(url);
   const cpuBefore = cpuMs(server);
   const out = await exec('wrk', ['-t2', '-c16', `-d${seconds}s`, '--latency', '-s', script, url]);
+  // What the calls set going (RunTask's tasks reporting, controllers) is theirs to count, not the next row's.
+  await settled(server);
   const cpu = cpuMs(server) - cpuBefore;
   const ms = (text: string | undefined) => {
     const m = /([\d.]+)(us|ms|s)/.exec(text ?? '');

@@ -6,6 +6,8 @@ import { WHARF_BIN, eventually, type WharfProcess } from '../test/wharf-process.
 import { startProcess } from './lib.js';
 
 export interface HollowFleet {
+  /** The fleet's process (its CPU is the simulator's, not the control plane's). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -19,8 +21,10 @@ export async function hollowFleet(wharf: WharfProcess, cluster: string, count: n
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  await eventually(async () => ((await connected(wharf.ecs(), cluster)) === count ? true : undefined), `${count} hollow agents connected`, 300_000);
+  // Fifty register at a time: a few thousand take minutes on a loaded machine.
+  await eventually(async () => ((await connected(wharf.ecs(), cluster)) === count ? true : undefined), `${count} hollow agents connected`, Math.max(300_000, count * 150));
   return {
+    pid: child.pid!,
     stop: async () => {
       child.kill('SIGTERM');
       await exited;

@@ -49,11 +49,11 @@ export interface AgentChannelOptions {
 
 const DEFAULT_PING_MS = 10_000;
 /**
- * Ping windows without a word from the control plane after which the connection is given up: ECS's agent
- * waits a minute or more for ACS's heartbeat. A closed connection is noticed at once; this is for a peer
+ * Ping windows without a word from the control plane after which the connection is given up (a minute, as
+ * ECS's agent waits for ACS's heartbeat). A closed connection is noticed at once; this is for a peer
  * or path gone silently, and a control plane that is only slow to answer is not left for it.
  */
-const MISSED_PINGS = 3;
+const MISSED_PINGS = 6;
 const HANDSHAKE_TIMEOUT_MS = 10_000;
 const RECONNECT_FIRST_MS = 250;
 const RECONNECT_MAX_MS = 30_000;

@@ -176,9 +176,9 @@ describe('agent channel', () => {
     // The ping is heard once the server answers it.
     await new Promise((resolve) => agent.ws.once('pong', resolve));
     await sweepAfter(60_000);
-    // Four windows of 5 s without a word, then one a minute long: still five, and only then lost.
-    for (let i = 0; i < 4; i++) await sweepAfter(5_000);
-    assert.equal(connected(), true, 'four windows missed');
+    // Eleven windows of 5 s without a word, then one a minute long: the twelfth of the heartbeat minute, and only then lost.
+    for (let i = 0; i < 11; i++) await sweepAfter(5_000);
+    assert.equal(connected(), true, 'eleven windows missed');
     await sweepAfter(1_000);
     assert.equal(connected(), true, 'a sweep bunched with the last ends no window');
     await sweepAfter(60_000);

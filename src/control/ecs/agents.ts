@@ -112,8 +112,9 @@ export class AgentChannel {
 
   constructor(
     private readonly ctx: ControlContext,
-    // Silence plus the sweep's period stays within ECS's 30 s to mark an agent disconnected; agents ping every ~10 s.
-    private readonly options: AgentChannelOptions = { heartbeatTimeoutMs: 25_000, sweepIntervalMs: 5_000, resyncMs: 60_000 },
+    // A minute of sweep windows missed in a row, as ECS's agent gives ACS a minute of heartbeats: agents ping
+    // every ~10 s, and one alive on a starved host (its pings late, not gone) is not dropped with its tasks.
+    private readonly options: AgentChannelOptions = { heartbeatTimeoutMs: 60_000, sweepIntervalMs: 5_000, resyncMs: 60_000 },
     /** Asks policy whether a caller may `ecs:Poll` an instance; absent, policies are not enforced (--auth permissive). */
     private readonly permit?: Permit,
     /** Task roles' credentials, pushed with the assignments (again whenever they are issued or renewed). */

@@ -184,11 +184,14 @@ export class TaskCredentials {
   }
 }
 
-/** Tasks a commit may have started, stopped or given other roles. */
+/**
+ * Tasks a commit created, stopped or gave other roles: a task's other changes (PENDING to RUNNING, health, the
+ * agent's reports of ten thousand tasks) change nothing here.
+ */
 function* changedTasks(changes: Change[]): Iterable<string> {
   for (const change of changes) {
     if (change.kind !== 'task') continue;
     const { before, after } = change as Change<'task'>;
-    if (before?.lastStatus !== after?.lastStatus || before?.overrides !== after?.overrides || !before || !after) yield change.id;
+    if (!before || !after || (before.lastStatus === 'STOPPED') !== (after.lastStatus === 'STOPPED') || before.overrides !== after.overrides) yield change.id;
   }
 }

@@ -113,6 +113,7 @@ export class HollowRuntime implements ContainerRuntime {
   }
 
   async createContainer(spec: ContainerSpec): Promise<string> {
+    await engineTurn();
     const id = `${(++serial).toString(16).padStart(12, '0')}${'0'.repeat(52)}`;
     const state: ContainerState = { id, name: spec.name, labels: spec.labels, status: 'created', oomKilled: false, networkBindings: [], stopTimeoutSeconds: spec.stopTimeoutSeconds };
     this.containers.set(id, { spec, state });
@@ -120,6 +121,7 @@ export class HollowRuntime implements ContainerRuntime {
   }
 
   async startContainer(id: string): Promise<void> {
+    await engineTurn();
     const c = this.container(id);
     if (c.state.status === 'running') return;
     c.state = {
@@ -139,6 +141,7 @@ export class HollowRuntime implements ContainerRuntime {
   }
 
   async stopContainer(id: string): Promise<void> {
+    await engineTurn();
     const c = this.container(id);
     if (c.state.status !== 'running') return;
     c.state = { ...c.state, status: 'exited', exitCode: 0, finishedAt: new Date() };
@@ -146,6 +149,7 @@ export class HollowRuntime implements ContainerRuntime {
   }
 
   async inspectContainer(id: string): Promise<ContainerState> {
+    await engineTurn();
     return { ...this.container(id).state };
   }
 
@@ -213,5 +217,12 @@ export class HollowRuntime implements ContainerRuntime {
     queueMicrotask(() => this.emitter.emit('event', { containerId, kind }, labels));
   }
 }
+
+/**
+ * What a call to a real engine costs the caller's event loop: a turn. Without it an assignment of ten tasks
+ * would be created, started, inspected and reported in one unbroken run of promise callbacks, and a thousand
+ * agents handed theirs at once would hold the process's timers (the agents' pings) for seconds.
+ */
+const engineTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 const carries = (have: Record<string, string>, want: Record<string, string>) => Object.entries(want).every(([k, v]) => have[k] === v);
