@@ -31,6 +31,11 @@ import { terraformBenchmark } from './terraform.js';
 const args = process.argv.slice(2);
 const readme = args.includes('--readme');
 const only = args.filter((arg) => arg !== '--readme');
+// The table takes a benchmark's rows whole: a run of some of the api rows (for profiling) must not replace them all.
+if (readme && process.env.WHARF_BENCH_API_OPS) {
+  console.error('[bench] --readme needs every api row: unset WHARF_BENCH_API_OPS');
+  process.exit(2);
+}
 /** Each benchmark, in the README table's order; each returns its rows of the table. */
 const all: Record<string, () => Promise<ReadmeRow[]>> = {
   'task-start': taskStartBenchmark,

@@ -16,12 +16,15 @@ let root = dirname(fileURLToPath(import.meta.url));
 while (!existsSync(join(root, 'package.json'))) root = dirname(root);
 const runner = join(root, 'bench', 'run.ts');
 
-/** Runs `npm run bench -- <name>` (from the sources) with `path`; resolves with its exit code and output. */
-function bench(name: string, path: string, marker: string): Promise<{ code: number | null; stderr: string; stdout: string }> {
+/**
+ * Runs `npm run bench -- <name>` (from the sources) with `path` and its own temp dir `tmp` (so that what other
+ * benchmarks on the machine make there is not taken for its leftovers); resolves with its exit code and output.
+ */
+function bench(name: string, path: string, marker: string, tmp = tmpdir()): Promise<{ code: number | null; stderr: string; stdout: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', runner, name], {
       cwd: root,
-      env: { ...process.env, PATH: path, WHARF_BENCH_HYGIENE: marker },
+      env: { ...process.env, PATH: path, WHARF_BENCH_HYGIENE: marker, TMPDIR: tmp },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -68,7 +71,8 @@ function marked(marker: string): number[] {
 }
 
 const benchContainers = () => execFileSync('docker', ['ps', '-aq', '--filter', 'label=com.amazonaws.ecs.task-definition-family=bench']).toString().split('\n').filter(Boolean);
-const tempDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith('wharf-bench-api-'));
+/** What a benchmark (and any Wharf it started) left in `tmp`. */
+const wharfDirs = (tmp: string) => readdirSync(tmp).filter((name) => name.startsWith('wharf'));
 
 test('api with wrk missing: one clear line, nothing started', async () => {
   const marker = randomUUID();
@@ -92,13 +96,14 @@ test('api with a wrk that fails mid-run: everything it started is stopped', asyn
     writeFileSync(join(shadow, 'bin', 'wrk'), '#!/bin/sh\necho "wrk: broken" >&2\nexit 1\n');
     chmodSync(join(shadow, 'bin', 'wrk'), 0o755);
     const containersBefore = benchContainers();
-    const dirsBefore = tempDirs();
-    const { code, stderr } = await bench('api', pathWithout('wrk', shadow, join(shadow, 'bin')), marker);
+    const tmp = join(shadow, 'tmp');
+    mkdirSync(tmp);
+    const { code, stderr } = await bench('api', pathWithout('wrk', shadow, join(shadow, 'bin')), marker, tmp);
     assert.notEqual(code, 0);
     assert.match(stderr, /wrk: broken/);
     assert.deepEqual(marked(marker), [], 'no Wharf, moto or other process left');
     assert.deepEqual(benchContainers().filter((id) => !containersBefore.includes(id)), [], 'no task container left');
-    assert.deepEqual(tempDirs().filter((dir) => !dirsBefore.includes(dir)), [], 'no temp dir left');
+    assert.deepEqual(wharfDirs(tmp), [], 'no temp dir left');
   } finally {
     rmSync(shadow, { recursive: true, force: true });
   }

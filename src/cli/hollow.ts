@@ -1,7 +1,7 @@
 // `wharf hollow`: many simulated container instances in one process, to measure the control plane at
 // scale on one machine. Each is the real agent (registration, the agent channel, the task engine, the
 // Submit*StateChange reports) on a HollowRuntime that only pretends to run containers.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -96,13 +96,15 @@ export async function hollowCommand(argv: string[]): Promise<void> {
   };
   // A thousand agents logging every task would drown the measurement: warnings and errors only, unless asked.
   const log = createLogger(process.env.WHARF_LOG_LEVEL ?? 'warn');
+  // Without --data-dir the fleet's state lives in a temp dir of its own, removed when the fleet stops.
+  const dataDir = values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'wharf-hollow-'));
   const fleet = await startHollowFleet({
     endpoint,
     cluster: values.cluster ?? 'default',
     count: number('count', values.count, 100),
     region: values.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? DEFAULTS.region,
     credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) },
-    dataDir: values['data-dir'] ?? mkdtempSync(join(tmpdir(), 'wharf-hollow-')),
+    dataDir,
     cpus: number('cpus', values.cpus, 4),
     memoryMiB: number('memory-mib', values['memory-mib'], 16 * 1024),
     log,
@@ -113,4 +115,5 @@ export async function hollowCommand(argv: string[]): Promise<void> {
     process.once('SIGTERM', () => resolve());
   });
   await fleet.stop();
+  if (values['data-dir'] === undefined) rmSync(dataDir, { recursive: true, force: true });
 }
