@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { storeContract } from '../contract.js';
 import Database from 'better-sqlite3';
-import { SqliteStore } from './sqlite-store.js';
+import { CHECKPOINTER_AFTER_COMMITS, SqliteStore } from './sqlite-store.js';
 
 storeContract('SqliteStore', async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'wharf-store-')), 'wharf.db');
@@ -35,9 +35,10 @@ test('a database of the first schema (WITHOUT ROWID) keeps its records, dates in
   await store.close();
 });
 
-test('the WAL is copied into the database by the store\'s own thread while commits go on; nothing is lost at close', async () => {
+test('once the store is busy the WAL is copied into the database by the store\'s own thread while commits go on; nothing is lost at close', async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'wharf-store-')), 'wharf.db');
   const store = new SqliteStore(path);
+  for (let i = 0; i < CHECKPOINTER_AFTER_COMMITS; i++) store.commit([{ kind: 'busy', id: String(i), doc: {} }]);
   const before = statSync(path).size;
   const doc = { text: 'x'.repeat(3000) };
   // Far fewer pages than SQLite's own checkpoint waits for (1,000): only the store's thread copies them.
@@ -46,6 +47,6 @@ test('the WAL is copied into the database by the store\'s own thread while commi
   assert.ok(statSync(path).size >= before + 50 * 3000, 'the database file holds the commits');
   await store.close();
   const again = new SqliteStore(path);
-  assert.equal((await again.load()).length, 50);
+  assert.equal((await again.load()).length, 50 + CHECKPOINTER_AFTER_COMMITS);
   await again.close();
 });

@@ -52,32 +52,25 @@ function encodeDoc(doc: unknown): string {
 }
 const decodeDoc = (text: string): unknown => JSON.parse(text, reviver);
 
+/** Commits after which a store's checkpoints move to a worker thread. */
+export const CHECKPOINTER_AFTER_COMMITS = 500;
+
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly upsert: Database.Statement;
   private readonly remove: Database.Statement;
   private readonly applyAll: Database.Transaction<(changes: StoredChange[]) => void>;
-  /** The checkpointing thread of a database file, and the count of commits it checkpoints after. */
-  private readonly checkpointer?: { worker: Worker; commits: Int32Array; exited: Promise<void> };
+  /** The checkpointing thread of a database file, once the store is busy, and the count of commits it checkpoints after. */
+  private checkpointer?: { worker: Worker; commits: Int32Array; exited: Promise<void> };
+  /** Commits so far, until the checkpointer starts. */
+  private commitsSoFar = 0;
 
   /** `path` is a file, or `:memory:` for tests. */
-  constructor(path: string) {
+  constructor(private readonly path: string) {
     // The database holds secrets (task environments, certificates' keys): its owner's alone. SQLite gives
     // the -wal and -shm files the database file's mode, so creating it 0600 (or making it so) covers them.
     this.db = openDatabase(path, []);
     this.migrate();
-    if (path !== ':memory:') {
-      // SQLite checkpoints on the committing connection, once the WAL holds 1,000 pages: copying them and
-      // syncing the database took tens of milliseconds from every call waiting behind that commit. A worker
-      // thread checkpoints instead (checkpointer.ts); the WAL stays as durable as before.
-      this.db.pragma('wal_autocheckpoint = 0');
-      const commits = new Int32Array(new SharedArrayBuffer(4));
-      const worker = new Worker(new URL('./checkpointer.js', import.meta.url), { workerData: { path, commits } });
-      worker.unref();
-      // Should the thread fail, SQLite checkpoints on this connection again, as by default.
-      worker.once('error', () => this.db.pragma('wal_autocheckpoint = 1000'));
-      this.checkpointer = { worker, commits, exited: new Promise((resolve) => worker.once('exit', () => resolve())) };
-    }
     this.upsert = this.db.prepare(
       'INSERT INTO records (kind, id, doc) VALUES (?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET doc = excluded.doc',
     );
@@ -109,6 +102,23 @@ export class SqliteStore implements Store {
   commit(changes: StoredChange[]): void {
     this.applyAll.immediate(changes);
     if (this.checkpointer) Atomics.add(this.checkpointer.commits, 0, 1);
+    else if (++this.commitsSoFar === CHECKPOINTER_AFTER_COMMITS && this.path !== ':memory:') this.startCheckpointer();
+  }
+
+  /**
+   * SQLite checkpoints on the committing connection, once the WAL holds 1,000 pages: copying them and syncing
+   * the database took tens of milliseconds from every call waiting behind that commit. Once the store is busy
+   * a worker thread checkpoints instead (checkpointer.ts); the WAL stays as durable as before. An idle or
+   * lightly used store keeps SQLite's own: the thread costs about 12 MB.
+   */
+  private startCheckpointer(): void {
+    this.db.pragma('wal_autocheckpoint = 0');
+    const commits = new Int32Array(new SharedArrayBuffer(4));
+    const worker = new Worker(new URL('./checkpointer.js', import.meta.url), { workerData: { path: this.path, commits } });
+    worker.unref();
+    // Should the thread fail, SQLite checkpoints on this connection again, as by default.
+    worker.once('error', () => this.db.pragma('wal_autocheckpoint = 1000'));
+    this.checkpointer = { worker, commits, exited: new Promise((resolve) => worker.once('exit', () => resolve())) };
   }
 
   async close(): Promise<void> {
