@@ -2,11 +2,12 @@
 // server (the peer), in the same run on the same data: reads (DescribeTasks of 10, ListTasks,
 // DescribeServices of 10) and writes (RegisterTaskDefinition, RunTask of 10, CreateService, UpdateService,
 // TagResource). Goal: at least 40x moto, p99 under 10 ms. Both sides place tasks on instances that run
-// nothing (Wharf's hollow agents, moto's registered instances), so no container is started. Two load generators:
+// nothing (Wharf's hollow agents, moto's registered instances), so no container is started. Two load
+// generators:
 // - wrk (C, epoll) replaying SigV4-signed requests, which costs the load generator almost nothing: these rows
 //   measure the servers' own capacity, each over 5 s after a second of warm-up; a row's CPU per call counts
-//   what its calls set going until the server is idle again (at most 30 s). (A signature is valid for its 5-minute window; CreateService, which
-//   refuses a name in use, cycles through distinct pre-signed requests.)
+//   what its calls set going until the server is idle again (at most 30 s). (A signature is valid for its
+//   5-minute window; CreateService, which refuses a name in use, cycles through distinct pre-signed requests.)
 // - @aws-sdk/client-ecs, as the issue names it for DescribeTasks. On this 2-core machine the SDK itself costs
 //   about 1 ms of CPU per call, so it saturates before Wharf does: this row measures the client as much as
 //   the server.

@@ -2,8 +2,9 @@
 // windows in a row, not once a span of wall-clock time has passed since it was last heard. A window ends
 // when the judge looks (its own timer, a window apart), and only once it has lasted half a window (ticks
 // bunched after a stall end one): when the judge's event loop runs late its windows get longer, never more
-// numerous, so the judge's own lag never counts as the peer's silence (a control plane busy placing ten thousand tasks, or a loaded host's agent, would
-// otherwise find every peer silent at once when it next looks, and drop live ones together).
+// numerous, so the judge's own lag never counts as the peer's silence (a control plane busy placing ten
+// thousand tasks, or a loaded host's agent, would otherwise find every peer silent at once when it next
+// looks, and drop live ones together).
 
 export class HeartbeatWindows {
   private heardNow = true;

@@ -3,7 +3,7 @@
 // once hashed, transferred back in the same order for the body to go on to its store. Started by
 // off-thread-hashes.ts; one worker serves every body, each under its session id.
 import { parentPort } from 'node:worker_threads';
-import { BodyHashes, type HashRequest } from './body-hashes.js';
+import { BodyHashes, type BodyDigests, type HashRequest } from './body-hashes.js';
 
 export type HashMessage =
   | { id: number; start: HashRequest }
@@ -11,7 +11,7 @@ export type HashMessage =
   | { id: number; end: true }
   | { id: number; drop: true };
 
-export type HashReply = { id: number; data: Uint8Array[] } | { id: number; digests: Awaited<ReturnType<BodyHashes['digests']>> } | { id: number; error: string };
+export type HashReply = { id: number; data: Uint8Array[] } | { id: number; digests: BodyDigests } | { id: number; error: string };
 
 const sessions = new Map<number, BodyHashes>();
 const port = parentPort!;

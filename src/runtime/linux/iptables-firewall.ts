@@ -4,8 +4,9 @@
 // passes the sender's egress chain, then the receiver's ingress chain: each task address lets out and in
 // what its rules allow and drops the rest. The chains are rewritten whole and atomically (iptables-restore)
 // on every change, so they never show a half-applied state; the first write hooks them in within the same
-// transaction, and removal is one transaction too (a task's start waits on one process, not a dozen). Traffic to the host itself (INPUT: the
-// credentials endpoint, DNS) is not a task's egress to filter, as AWS keeps those off the interface.
+// transaction, and removal is one transaction too (a task's start waits on one process, not a dozen).
+// Traffic to the host itself (INPUT: the credentials endpoint, DNS) is not a task's egress to filter, as AWS
+// keeps those off the interface.
 // What a task's security groups let in is let in from any network, as on AWS: Docker isolates its bridge
 // networks from each other (DOCKER-ISOLATION-STAGE-1 drops a bridge task's traffic to an awsvpc task's
 // subnet bridge), so traffic the ingress rules allow, and the rest of connections to and from task addresses, carry a mark
